@@ -1,0 +1,50 @@
+package io.graphagent.graph.kernels;
+
+import io.graphagent.graph.csr.Graph;
+
+/** Builds the kernel for an algorithm, checking its parameters against the graph. */
+public final class Kernels {
+    private Kernels() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when a parameter does not fit the graph (source not in
+     *     it, SSSP on an unweighted graph, negative iterations, damping outside [0, 1])
+     */
+    public static Kernel create(Algorithm algorithm, Graph graph, KernelParameters p) {
+        return switch (algorithm) {
+            case BFS -> new Bfs(source(graph, p));
+            case SSSP -> {
+                if (!graph.weighted()) {
+                    throw new IllegalArgumentException("sssp needs edge weights: load the graph with weights (a third column in the edge file)");
+                }
+                yield new Sssp(source(graph, p));
+            }
+            case PAGERANK -> {
+                if (!(p.damping() >= 0 && p.damping() <= 1)) {
+                    throw new IllegalArgumentException("damping factor " + p.damping() + " is outside [0, 1]: use e.g. --damping 0.85");
+                }
+                yield new PageRank(iterations(p), p.damping());
+            }
+            case WCC -> new Wcc(graph);
+            case CDLP -> new Cdlp(graph, iterations(p));
+            case LCC -> new Lcc();
+        };
+    }
+
+    private static int source(Graph graph, KernelParameters p) {
+        int dense = graph.denseId(p.sourceVertex());
+        if (dense < 0) {
+            throw new IllegalArgumentException("source vertex " + p.sourceVertex()
+                    + " is not in the graph: give --source with an id from the vertex file");
+        }
+        return dense;
+    }
+
+    private static int iterations(KernelParameters p) {
+        if (p.iterations() < 0) {
+            throw new IllegalArgumentException("iterations must be 0 or more, got " + p.iterations());
+        }
+        return p.iterations();
+    }
+}

@@ -1,0 +1,9 @@
+package io.graphagent.graph.pregel;
+
+/** How a broadcast message changes along an edge; closed so the engine specialises its loops. */
+public enum EdgeTransform {
+    /** Arrives as sent. */
+    IDENTITY,
+    /** Arrives increased by the edge's weight (shortest paths). */
+    ADD_WEIGHT
+}

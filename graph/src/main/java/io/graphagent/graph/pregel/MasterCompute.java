@@ -1,0 +1,27 @@
+package io.graphagent.graph.pregel;
+
+/**
+ * Runs once between supersteps, after the barrier and before the next superstep starts,
+ * on one thread: reads and may overwrite the aggregated values, or halts the run.
+ */
+@FunctionalInterface
+public interface MasterCompute {
+
+    void compute(MasterContext context);
+
+    /** What the master sees between supersteps. */
+    interface MasterContext {
+        /** The superstep about to run. */
+        int superstep();
+
+        double aggregated(int index);
+
+        void setAggregated(int index, double value);
+
+        /** Vertices that will compute in the next superstep unless halted (not halted, or messaged). */
+        long activeVertices();
+
+        /** Ends the run before the next superstep. */
+        void haltComputation();
+    }
+}
