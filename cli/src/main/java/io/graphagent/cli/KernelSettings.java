@@ -1,0 +1,79 @@
+package io.graphagent.cli;
+
+import io.graphagent.graph.kernels.Algorithm;
+import io.graphagent.graph.kernels.KernelParameters;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Resolves a kernel's parameters: a command-line value wins, then the graph's properties
+ * file, then the documented default. Defaults follow common Graphalytics settings.
+ */
+final class KernelSettings {
+    /** PageRank damping factor when neither --damping nor pr.damping-factor is given. */
+    static final double DEFAULT_DAMPING = 0.85;
+    /** PageRank iterations when neither --iterations nor pr.num-iterations is given. */
+    static final int DEFAULT_PR_ITERATIONS = 20;
+    /** CDLP iterations when neither --iterations nor cdlp.max-iterations is given. */
+    static final int DEFAULT_CDLP_ITERATIONS = 10;
+    /** Placeholder source for kernels that take none. */
+    private static final long NO_SOURCE = -1;
+
+    private KernelSettings() {
+    }
+
+    /**
+     * @param source --source, or null
+     * @param iterations --iterations, or null
+     * @param damping --damping, or null
+     * @throws BadInputException when a needed value is missing or an option does not apply
+     */
+    static KernelParameters resolve(Algorithm algorithm, Long source, Integer iterations, Double damping, GraphInput graph) {
+        var props = graph.properties();
+        String name = algorithm.cliName();
+        if (source != null && !algorithm.needsSource()) {
+            throw new BadInputException("--source does not apply to " + name, "drop it (only bfs and sssp take a source)");
+        }
+        if (iterations != null && algorithm != Algorithm.PAGERANK && algorithm != Algorithm.CDLP) {
+            throw new BadInputException("--iterations does not apply to " + name, "drop it (only pagerank and cdlp iterate a fixed number of times)");
+        }
+        if (damping != null && algorithm != Algorithm.PAGERANK) {
+            throw new BadInputException("--damping does not apply to " + name, "drop it (only pagerank has a damping factor)");
+        }
+        if (iterations != null && iterations < 0) {
+            throw new BadInputException("--iterations must be 0 or more, got " + iterations, "pass e.g. --iterations 20");
+        }
+        if (damping != null && !(damping >= 0 && damping <= 1)) {
+            throw new BadInputException("--damping must be in [0, 1], got " + damping, "pass e.g. --damping 0.85");
+        }
+        return switch (algorithm) {
+            case BFS -> new KernelParameters(source(source, props.bfsSource(), "bfs.source-vertex", graph), 0, 0);
+            case SSSP -> new KernelParameters(source(source, props.ssspSource(), "sssp.source-vertex", graph), 0, 0);
+            case PAGERANK -> new KernelParameters(NO_SOURCE,
+                    or(iterations, props.prIterations(), DEFAULT_PR_ITERATIONS),
+                    damping != null ? damping : orDefault(props.damping(), DEFAULT_DAMPING));
+            case CDLP -> new KernelParameters(NO_SOURCE, or(iterations, props.cdlpIterations(), DEFAULT_CDLP_ITERATIONS), 0);
+            case WCC, LCC -> new KernelParameters(NO_SOURCE, 0, 0);
+        };
+    }
+
+    private static long source(Long option, OptionalLong property, String key, GraphInput graph) {
+        if (option != null) {
+            return option;
+        }
+        if (property.isPresent()) {
+            return property.getAsLong();
+        }
+        throw new BadInputException("no source vertex: --source is not given and " + graph.propertiesHint() + " (" + key + ")",
+                "pass --source ID with a vertex id of the graph");
+    }
+
+    private static int or(Integer option, OptionalInt property, int fallback) {
+        return option != null ? option : property.orElse(fallback);
+    }
+
+    private static double orDefault(OptionalDouble property, double fallback) {
+        return property.orElse(fallback);
+    }
+}

@@ -1,0 +1,80 @@
+package io.graphagent.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The {@code graphagent} command: parses the command line and dispatches to one class per
+ * subcommand. Every failure reaches the user as one line, {@code graphagent: <message>},
+ * with exit code 1 (failure while running) or 2 (bad usage or bad input); see
+ * {@link FailureHandler}.
+ */
+@Command(name = "graphagent",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Graph processing: load a graph, run the LDBC Graphalytics kernels (BFS, PageRank, WCC, "
+                + "CDLP, LCC, SSSP) on it, generate Graph500 graphs.",
+        subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Environment variable that, when set to a non-empty value, adds stack traces to failures. */
+    static final String DEBUG_ENV = "GRAPHAGENT_DEBUG";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print the stack trace of a failure (also: environment variable " + DEBUG_ENV + "=1).")
+    boolean debug;
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("graphagent: out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB). Fix: give the JVM more heap, e.g. GRAPHAGENT_JAVA_OPTS=-Xmx16g ./graphagent ...");
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** A configured command line; tests call {@code execute} on it with their own out/err writers. */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new Main());
+        FailureHandler handler = new FailureHandler();
+        cmd.setExecutionExceptionHandler(handler);
+        cmd.setParameterExceptionHandler(handler);
+        documentExitCodes(cmd);
+        return cmd;
+    }
+
+    /** Puts the exit codes in the --help of every command, from one place. */
+    private static void documentExitCodes(CommandLine cmd) {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "ok");
+        codes.put("1", "failure while running");
+        codes.put("2", "bad usage or bad input (the message names the option, file or line, and the fix)");
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cmd.getSubcommands().values().forEach(Main::documentExitCodes);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"graphagent " + (v == null ? "development build" : v)};
+        }
+    }
+}

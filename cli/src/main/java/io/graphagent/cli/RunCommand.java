@@ -1,0 +1,157 @@
+package io.graphagent.cli;
+
+import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.kernels.Algorithm;
+import io.graphagent.graph.kernels.KernelParameters;
+import io.graphagent.graph.load.GraphLoader;
+import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.pregel.EngineOptions;
+import io.graphagent.graph.pregel.ProgressListener;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code graphagent run}: loads a graph, runs one kernel on the single-process engine,
+ * writes the Graphalytics output and prints one {@code key=value} summary line that bench
+ * scripts parse. Checks everything it can before the (possibly long) load.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Run one Graphalytics kernel on a graph and write one 'vertexId value' line per vertex.",
+            "",
+            "--graph PREFIX reads PREFIX.v and PREFIX.e (and PREFIX.properties when present). When there is no "
+                    + "PREFIX.e but PREFIX is a file, it is read as an edge list: 'src dst [weight]' per line, "
+                    + "tabs or spaces, comment lines starting with # or %%.",
+            "",
+            "Options not given come from PREFIX.properties: directed, bfs/sssp source-vertex, pr damping-factor "
+                    + "and num-iterations, cdlp max-iterations. SSSP reads the weight column (third column).",
+            "",
+            "Prints one summary line on stdout: algo= vertices= edges= threads= load_s= compute_s= supersteps= "
+                    + "load_edges_per_s= heap_bytes_per_edge= rss_bytes_per_edge= output=. Progress goes to stderr "
+                    + "for work longer than two seconds.",
+            ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  graphagent run --algorithm pagerank --output pr.txt \\",
+            "      --graph ../shared/datasets/graphalytics/example-directed",
+            "  graphagent run --algorithm bfs --graph edges.txt --directed --source 1 --output bfs.txt"})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-a", "--algorithm"}, required = true, paramLabel = "ALGO", converter = AlgorithmConverter.class,
+            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp.")
+    Algorithm algorithm;
+
+    @Option(names = {"-g", "--graph"}, required = true, paramLabel = "PREFIX",
+            description = "Graphalytics prefix (PREFIX.v, PREFIX.e, optional PREFIX.properties) or an edge-list file.")
+    Path graph;
+
+    @ArgGroup(exclusive = true)
+    Directedness directedness;
+
+    @Option(names = "--source", paramLabel = "ID",
+            description = "Source vertex (original id) of bfs and sssp. Default: bfs.source-vertex / sssp.source-vertex from the properties.")
+    Long source;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "Iterations of pagerank (default: pr.num-iterations, else " + KernelSettings.DEFAULT_PR_ITERATIONS
+                    + ") or cdlp (default: cdlp.max-iterations, else " + KernelSettings.DEFAULT_CDLP_ITERATIONS + ").")
+    Integer iterations;
+
+    @Option(names = "--damping", paramLabel = "D",
+            description = "PageRank damping factor in [0, 1]. Default: pr.damping-factor, else " + KernelSettings.DEFAULT_DAMPING + ".")
+    Double damping;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads for loading and computing. Default: the number of cores.")
+    Integer threads;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Hash partitions of the vertices (the unit of work of a thread). Default: "
+                    + EngineOptions.PARTITIONS_PER_THREAD + " per thread. Results do not depend on it.")
+    Integer partitions;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+            description = "Output file, written atomically (no partial file on failure). Its directory must exist.")
+    Path output;
+
+    /** --directed or --undirected; at most one. */
+    static final class Directedness {
+        @Option(names = "--directed", required = true, description = "Treat edges as directed (overrides the properties).")
+        boolean directed;
+
+        @Option(names = "--undirected", required = true, description = "Treat every edge as going both ways (overrides the properties).")
+        boolean undirected;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (threadCount < 1) {
+            throw new BadInputException("--threads must be at least 1, got " + threadCount, "pass e.g. --threads 2");
+        }
+        if (partitions != null && partitions < 1) {
+            throw new BadInputException("--partitions must be at least 1, got " + partitions, "pass e.g. --partitions 8");
+        }
+        EngineOptions engine = partitions != null ? new EngineOptions(threadCount, partitions) : EngineOptions.defaults(threadCount);
+
+        GraphInput input = GraphInput.locate(graph);
+        boolean directed = directed(input);
+        KernelParameters parameters = KernelSettings.resolve(algorithm, source, iterations, damping, input);
+        AtomicFile.checkWritable(output);
+
+        ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);
+        long loadStart = System.nanoTime();
+        Graph g = GraphLoader.load(input.source(directed, algorithm.needsWeights()), threadCount,
+                (done, total) -> progress.report(() -> "loading " + input.name() + ": " + ThrottledProgress.percent(done, total)
+                        + " of " + (total >> 20) + " MB"));
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        long heap = MemoryUse.heapAfterGc();
+        long rss = MemoryUse.residentBytes();
+
+        String name = algorithm.cliName();
+        ProgressListener listener = (step, active, messages) ->
+                progress.report(() -> name + ": superstep " + step + " done (active vertices " + active + ", messages " + messages + ")");
+        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output);
+
+        long edges = Math.max(1, g.numEdges());
+        spec.commandLine().getOut().println(String.format(Locale.ROOT,
+                "algo=%s vertices=%d edges=%d threads=%d load_s=%.3f compute_s=%.3f supersteps=%d load_edges_per_s=%.0f"
+                        + " heap_bytes_per_edge=%.2f rss_bytes_per_edge=%s output=%s",
+                name, g.numVertices(), g.numEdges(), threadCount, loadSeconds, job.computeSeconds(), job.result().supersteps(),
+                g.numEdges() / Math.max(loadSeconds, 1e-9), (double) heap / edges,
+                rss < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", (double) rss / edges), output));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private boolean directed(GraphInput input) {
+        if (directedness != null) {
+            return directedness.directed;
+        }
+        return input.properties().directed().orElseThrow(() -> new BadInputException(
+                "directedness unknown: " + input.propertiesHint() + " (directed)", "pass --directed or --undirected"));
+    }
+
+    /** Algorithm names as {@link Algorithm#parse} reads them, with its message on a bad one. */
+    static final class AlgorithmConverter implements ITypeConverter<Algorithm> {
+        @Override
+        public Algorithm convert(String value) {
+            try {
+                return Algorithm.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

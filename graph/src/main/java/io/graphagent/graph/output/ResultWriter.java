@@ -1,0 +1,57 @@
+package io.graphagent.graph.output;
+
+import io.graphagent.graph.csr.Graph;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.function.DoubleFunction;
+
+/**
+ * Writes a kernel's result in the Graphalytics output format: one {@code originalId value}
+ * line per vertex, in dense (= ascending original id) order. The file appears atomically
+ * (see {@link AtomicFile}): a reader never sees half a result, and a failure leaves no file.
+ *
+ * <p>Ids are written digit by digit into a reused byte buffer; only the value text comes
+ * from the caller's formatter, so a million lines take well under a second.
+ */
+public final class ResultWriter {
+    private static final int BUFFER_BYTES = 1 << 16;
+    /** Longest line we ever buffer before flushing: a 20-digit id, a space, the value, a newline. */
+    private static final int LINE_RESERVE = 256;
+
+    private ResultWriter() {
+    }
+
+    /**
+     * @param values one value per dense vertex id, {@code values.length == g.numVertices()}
+     * @param format the text of one value (e.g. {@code Kernel::format}); ASCII expected
+     * @throws OutputException when the output's directory is missing or not writable
+     */
+    public static void write(Path output, Graph g, double[] values, DoubleFunction<String> format) throws IOException {
+        if (values.length != g.numVertices()) {
+            throw new IllegalArgumentException("got " + values.length + " values for " + g.numVertices() + " vertices");
+        }
+        try (AtomicFile file = AtomicFile.create(output)) {
+            byte[] buf = new byte[BUFFER_BYTES];
+            int pos = 0;
+            for (int v = 0; v < values.length; v++) {
+                String text = format.apply(values[v]);
+                if (pos + LINE_RESERVE + text.length() > buf.length) {
+                    file.write(ByteBuffer.wrap(buf, 0, pos));
+                    pos = 0;
+                    if (LINE_RESERVE + text.length() > buf.length) {
+                        buf = new byte[LINE_RESERVE + text.length()];
+                    }
+                }
+                pos = Ascii.putLong(buf, pos, g.originalId(v));
+                buf[pos++] = ' ';
+                for (int i = 0, n = text.length(); i < n; i++) {
+                    buf[pos++] = (byte) text.charAt(i);
+                }
+                buf[pos++] = '\n';
+            }
+            file.write(ByteBuffer.wrap(buf, 0, pos));
+            file.commit();
+        }
+    }
+}
