@@ -94,14 +94,81 @@ final class PartitionWorker implements Vertex, Messages {
         readFlag = s.broadcastFlag[s.cur];
         writeValue = s.broadcastValue[s.next()];
         writeFlag = s.broadcastFlag[s.next()];
+        if (s.combiner != null) {
+            computeCombined();
+        } else {
+            computeUncombined();
+        }
+    }
+
+    /**
+     * The compute loop for combined messages. Engine fields are read into locals once (the
+     * program call would otherwise force a reload per vertex), and the fold of pulled
+     * broadcasts runs inline for the common case (sum over every in-neighbour: PageRank).
+     */
+    private void computeCombined() {
         VertexProgram program = s.program;
         boolean[] halted = s.halted;
-        boolean combined = s.combiner != null;
+        boolean[] inboxHas = s.inboxHas;
+        double[] inboxValue = s.inboxValue;
+        boolean[] clearFlag = writeFlag;
+        double[] pulled = readValue;
+        int[] sources = inSources;
+        int[] offsets = inOffsets;
+        double identity = s.combiner.identity();
+        boolean pull = s.pull;
+        boolean sumFromAll = pull && s.pullFromAll && s.combiner == Combiner.SUM && !s.addWeight && !s.broadcastBoth;
+        int[] mem = members;
+        long computedHere = 0;
+        long activeHere = 0;
+        for (int li = 0; li < mem.length; li++) {
+            int vertex = mem[li];
+            clearFlag[vertex] = false;
+            boolean has = inboxHas[vertex];
+            double acc = has ? inboxValue[vertex] : identity;
+            if (sumFromAll) {
+                int e0 = offsets[vertex];
+                int e1 = offsets[vertex + 1];
+                for (int e = e0; e < e1; e++) {
+                    acc += pulled[sources[e]];
+                }
+                has |= e1 > e0;
+            } else if (pull) {
+                if (foldEdges(inSources, inWeights, inOffsets[vertex], inOffsets[vertex + 1]) > 0) {
+                    acc = has ? s.combiner.combine(acc, foldResult) : foldResult;
+                    has = true;
+                }
+                if (s.broadcastBoth
+                        && foldEdges(outTargets, outWeights, outOffsets[vertex], outOffsets[vertex + 1]) > 0) {
+                    acc = has ? s.combiner.combine(acc, foldResult) : foldResult;
+                    has = true;
+                }
+            }
+            if (halted[vertex] && !has) {
+                continue;
+            }
+            halted[vertex] = false;
+            v = vertex;
+            combinedHas = has;
+            combinedValue = acc;
+            computedHere++;
+            program.compute(this, this);
+            if (!halted[vertex]) {
+                activeHere++;
+            }
+        }
+        computed = computedHere;
+        stillActive = activeHere;
+    }
+
+    private void computeUncombined() {
+        VertexProgram program = s.program;
+        boolean[] halted = s.halted;
         for (int li = 0; li < members.length; li++) {
             int vertex = members[li];
             writeFlag[vertex] = false;
             v = vertex;
-            boolean messaged = combined ? gatherCombined(vertex) : positionUncombined(vertex, li);
+            boolean messaged = positionUncombined(vertex, li);
             if (halted[vertex] && !messaged) {
                 continue;
             }
@@ -201,38 +268,6 @@ final class PartitionWorker implements Vertex, Messages {
             }
             buffer.clear();
         }
-    }
-
-    /** Folds pushed and pulled messages of a vertex; returns whether any arrived. */
-    private boolean gatherCombined(int vertex) {
-        boolean has = s.inboxHas[vertex];
-        double acc = has ? s.inboxValue[vertex] : s.combiner.identity();
-        if (s.pull) {
-            int e0 = inOffsets[vertex];
-            int e1 = inOffsets[vertex + 1];
-            if (s.combiner == Combiner.SUM && s.pullFromAll && !s.addWeight) {
-                for (int e = e0; e < e1; e++) {
-                    acc += readValue[inSources[e]];
-                }
-                has |= e1 > e0;
-            } else {
-                long folded = foldEdges(inSources, inWeights, e0, e1);
-                if (folded > 0) {
-                    acc = s.combiner.combine(acc, foldResult);
-                    has = true;
-                }
-                if (s.broadcastBoth) {
-                    folded = foldEdges(outTargets, outWeights, outOffsets[vertex], outOffsets[vertex + 1]);
-                    if (folded > 0) {
-                        acc = s.combiner.combine(acc, foldResult);
-                        has = true;
-                    }
-                }
-            }
-        }
-        combinedHas = has;
-        combinedValue = acc;
-        return has;
     }
 
     private double foldResult;
