@@ -117,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
                         + " of " + (total >> 20) + " MB"));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         long heap = MemoryUse.heapAfterGc();
-        long rss = MemoryUse.residentBytes();
+        long rss = MemoryUse.residentBytesSettled();
 
         String name = algorithm.cliName();
         ProgressListener listener = (step, active, messages) ->
