@@ -4,7 +4,7 @@ import io.graphagent.graph.csr.Graph;
 
 /**
  * The split of a graph's vertices into partitions by a hash of their original id (in
- * blocks of consecutive ids, see {@link #BLOCK_BITS}). The same
+ * blocks of consecutive ids, see {@link #MAX_BLOCK_BITS}). The same
  * function places vertices in the single-process engine and on the cluster, so a vertex's
  * partition never depends on where it runs.
  *
@@ -23,16 +23,29 @@ public final class Partitioning {
     }
 
     /**
-     * Ids are hashed in blocks of 2^BLOCK_BITS consecutive ids: a block lands whole in one
-     * partition, so a partition's vertices sit in runs along the per-vertex arrays and
-     * each cache line a worker loads is mostly its own (hashing single ids made every
-     * worker touch every line). Blocks are small enough to keep partitions even.
+     * Ids are hashed in blocks of up to 2^MAX_BLOCK_BITS consecutive ids: a block lands whole
+     * in one partition, so a partition's vertices sit in runs along the per-vertex arrays and
+     * each cache line a worker loads is mostly its own (hashing single ids made every worker
+     * touch every line). Small graphs use smaller blocks so that every partition still gets
+     * at least {@link #MIN_BLOCKS_PER_PARTITION} of them and stays even.
      */
-    static final int BLOCK_BITS = 6;
+    static final int MAX_BLOCK_BITS = 6;
 
-    /** The partition of a vertex with this original id among {@code partitions}. */
-    public static int partitionOf(long originalId, int partitions) {
-        return (int) Long.remainderUnsigned(mix(originalId >>> BLOCK_BITS), partitions);
+    static final int MIN_BLOCKS_PER_PARTITION = 64;
+
+    /** Block size (as a power of two) for a graph of {@code vertices} over {@code partitions}. */
+    public static int blockBits(int vertices, int partitions) {
+        long blocksWanted = (long) partitions * MIN_BLOCKS_PER_PARTITION;
+        int bits = 0;
+        while (bits < MAX_BLOCK_BITS && ((long) vertices >> (bits + 1)) >= blocksWanted) {
+            bits++;
+        }
+        return bits;
+    }
+
+    /** The partition of a vertex with this original id among {@code partitions}, hashed in blocks of 2^blockBits ids. */
+    public static int partitionOf(long originalId, int partitions, int blockBits) {
+        return (int) Long.remainderUnsigned(mix(originalId >>> blockBits), partitions);
     }
 
     /** Splits every vertex of {@code graph} over {@code partitions} partitions by id hash. */
@@ -41,10 +54,11 @@ public final class Partitioning {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
         int n = graph.numVertices();
+        int blockBits = blockBits(n, partitions);
         int[] partitionOf = new int[n];
         int[] sizes = new int[partitions];
         for (int v = 0; v < n; v++) {
-            int p = partitionOf(graph.originalId(v), partitions);
+            int p = partitionOf(graph.originalId(v), partitions, blockBits);
             partitionOf[v] = p;
             sizes[p]++;
         }
