@@ -92,11 +92,12 @@ final class CertificateChains {
         return chain.get(0);
     }
 
-    /** The subject's common name, or the whole subject if it has none. */
+    /** The subject as RFC 2253 text, e.g. {@code CN=agent-1,O=graphagent}. */
     static String subject(X509Certificate certificate) {
         return certificate.getSubjectX500Principal().getName();
     }
 
+    /** The issuer as RFC 2253 text. */
     static String issuer(X509Certificate certificate) {
         return certificate.getIssuerX500Principal().getName();
     }

@@ -8,7 +8,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NegotiationType;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFactory;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -103,14 +105,13 @@ public final class Channels {
                 .negotiationType(NegotiationType.TLS);
     }
 
-    private enum GuardlessChannelFactory
-            implements io.grpc.netty.shaded.io.netty.channel.ChannelFactory<
-                    io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel> {
+    /** Plain NIO sockets for plaintext channels: there is no TLS handshake to guard. */
+    private enum GuardlessChannelFactory implements ChannelFactory<NioSocketChannel> {
         INSTANCE;
 
         @Override
-        public io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel newChannel() {
-            return new io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel();
+        public NioSocketChannel newChannel() {
+            return new NioSocketChannel();
         }
     }
 
