@@ -1,0 +1,25 @@
+package io.graphagent.config;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Section {@code coordinator}: where the coordinator listens and keeps its state.
+ *
+ * @param listen address of the gRPC service agents and clients dial. Loopback by default:
+ *     listening on a routable address (or 0.0.0.0) exposes it to the network, which is what
+ *     a multi-machine cluster needs and what a laptop does not.
+ * @param adminListen address of the admin HTTP server (metrics, health, log level, JSON
+ *     API). Keep it on loopback unless a scraper on another machine needs it; then set
+ *     {@code admin.token}.
+ * @param stateDir directory of the coordinator's durable state (cluster store, event log);
+ *     relative paths are resolved against the working directory.
+ */
+public record CoordinatorConfig(HostPort listen, HostPort adminListen, Path stateDir) {
+
+    public CoordinatorConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(adminListen, "adminListen");
+        Objects.requireNonNull(stateDir, "stateDir");
+    }
+}

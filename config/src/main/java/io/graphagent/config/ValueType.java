@@ -1,0 +1,107 @@
+package io.graphagent.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The type of a configuration value: how its text parses and formats, and the accepted
+ * form named in error messages. Instances are stateless and thread-safe.
+ *
+ * @param name short name of the type for docs, e.g. {@code duration}
+ * @param expected the accepted form, e.g. "a number with a unit ..."
+ * @param <T> the Java type of the value
+ */
+public record ValueType<T>(String name, String expected, Function<String, T> parser, Function<T, String> formatter) {
+
+    /** {@link Duration}s in the {@link DurationFormat} syntax. */
+    public static final ValueType<Duration> DURATION =
+            new ValueType<>("duration", DurationFormat.EXPECTED, DurationFormat::parse, DurationFormat::format);
+
+    /** Byte counts in the {@link DataSize} syntax. */
+    public static final ValueType<Long> SIZE =
+            new ValueType<>("size", DataSize.EXPECTED, DataSize::parse, DataSize::format);
+
+    /** Whole numbers. */
+    public static final ValueType<Integer> INTEGER =
+            new ValueType<>("integer", "a whole number, e.g. 10", ValueType::parseInt, String::valueOf);
+
+    /** Decimal numbers. */
+    public static final ValueType<Double> NUMBER =
+            new ValueType<>("number", "a number, e.g. 2 or 1.5", ValueType::parseDouble, ValueType::formatDouble);
+
+    /** {@code true} or {@code false}. */
+    public static final ValueType<Boolean> BOOLEAN =
+            new ValueType<>("boolean", "true or false", ValueType::parseBoolean, String::valueOf);
+
+    /** Any text. */
+    public static final ValueType<String> STRING =
+            new ValueType<>("string", "text", Function.identity(), Function.identity());
+
+    /** {@code host:port} addresses. */
+    public static final ValueType<HostPort> ADDRESS =
+            new ValueType<>("host:port", HostPort.EXPECTED, HostPort::parse, HostPort::toString);
+
+    /** File system paths (relative ones against the working directory). */
+    public static final ValueType<Path> PATH =
+            new ValueType<>("path", "a file system path", ValueType::parsePath, Path::toString);
+
+    /**
+     * Parses text into a value.
+     *
+     * @throws IllegalArgumentException with a message naming what is wrong and the accepted form
+     */
+    public T parse(String text) {
+        return parser.apply(text);
+    }
+
+    /** The value in the syntax {@link #parse} accepts. */
+    public String format(T value) {
+        return formatter.apply(value);
+    }
+
+    private static int parseInt(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text.trim() + "' is not a whole number");
+        }
+    }
+
+    private static double parseDouble(String text) {
+        try {
+            double d = Double.parseDouble(text.trim());
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text.trim() + "' is not a finite number");
+        }
+    }
+
+    private static String formatDouble(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    private static boolean parseBoolean(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text.trim() + "' is not true or false");
+        };
+    }
+
+    private static Path parsePath(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        try {
+            return Path.of(text.trim());
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid path: " + e.getReason());
+        }
+    }
+}

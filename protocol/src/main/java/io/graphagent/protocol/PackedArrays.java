@@ -1,0 +1,84 @@
+package io.graphagent.protocol;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The bulk encoding of the data plane: primitive arrays packed little-endian into the
+ * {@code bytes} fields of {@code MessageBatch}, {@code EdgeBatch} and {@code OutputChunk}
+ * (int32: 4 bytes, int64 and float64: 8 bytes each, no tags or lengths per element).
+ *
+ * <p>Packing copies the elements once into a fresh array that the returned
+ * {@link ByteString} wraps without a second copy; unpacking copies once into the caller's
+ * array, so a receiver can reuse its buffers across batches. Stateless and thread-safe.
+ */
+public final class PackedArrays {
+
+    /** Bytes per packed int32. */
+    public static final int INT_BYTES = Integer.BYTES;
+    /** Bytes per packed int64 or float64. */
+    public static final int LONG_BYTES = Long.BYTES;
+
+    private PackedArrays() {
+    }
+
+    /** Packs {@code values[from .. from+count)} as little-endian int32. */
+    public static ByteString packInts(int[] values, int from, int count) {
+        byte[] out = new byte[Math.multiplyExact(count, INT_BYTES)];
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(values, from, count);
+        return UnsafeByteOperations.unsafeWrap(out);
+    }
+
+    /** Packs {@code values[from .. from+count)} as little-endian int64. */
+    public static ByteString packLongs(long[] values, int from, int count) {
+        byte[] out = new byte[Math.multiplyExact(count, LONG_BYTES)];
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values, from, count);
+        return UnsafeByteOperations.unsafeWrap(out);
+    }
+
+    /** Packs {@code values[from .. from+count)} as little-endian IEEE-754 float64. */
+    public static ByteString packDoubles(double[] values, int from, int count) {
+        byte[] out = new byte[Math.multiplyExact(count, LONG_BYTES)];
+        ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values, from, count);
+        return UnsafeByteOperations.unsafeWrap(out);
+    }
+
+    /**
+     * Unpacks {@code count} int32 into {@code dest[0 .. count)}.
+     *
+     * @throws IllegalArgumentException if {@code packed} is not exactly {@code 4 x count} bytes
+     */
+    public static void unpackInts(ByteString packed, int count, int[] dest) {
+        checkSize(packed, count, INT_BYTES, "int32");
+        packed.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(dest, 0, count);
+    }
+
+    /**
+     * Unpacks {@code count} int64 into {@code dest[0 .. count)}.
+     *
+     * @throws IllegalArgumentException if {@code packed} is not exactly {@code 8 x count} bytes
+     */
+    public static void unpackLongs(ByteString packed, int count, long[] dest) {
+        checkSize(packed, count, LONG_BYTES, "int64");
+        packed.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dest, 0, count);
+    }
+
+    /**
+     * Unpacks {@code count} float64 into {@code dest[0 .. count)}.
+     *
+     * @throws IllegalArgumentException if {@code packed} is not exactly {@code 8 x count} bytes
+     */
+    public static void unpackDoubles(ByteString packed, int count, double[] dest) {
+        checkSize(packed, count, LONG_BYTES, "float64");
+        packed.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(dest, 0, count);
+    }
+
+    private static void checkSize(ByteString packed, int count, int width, String type) {
+        if (count < 0 || (long) count * width != packed.size()) {
+            throw new IllegalArgumentException("expected " + count + " packed " + type + " ("
+                    + ((long) count * width) + " bytes), got " + packed.size() + " bytes");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.graphagent.protocol;
+
+/**
+ * The range of session protocol versions this build speaks. An agent sends its range in
+ * {@code Hello}; the coordinator picks the highest version in both ranges
+ * ({@link VersionNegotiation}) or rejects with {@code VERSION_UNSUPPORTED}.
+ *
+ * <p>A version number names a meaning of the messages in {@code graphagent/v1/*.proto}, not
+ * a build. Adding a field does not need a new version (an older peer keeps it as an
+ * unknown field and ignores it). A change that an older peer would misread (a field that
+ * must be understood, a new required command) raises {@link #MAX}; dropping support for an
+ * old meaning raises {@link #MIN}. Keep the window at least one version wide across a
+ * release so that a rolling upgrade never strands agents.
+ */
+public final class ProtocolVersion {
+
+    /** Lowest version this build speaks: 1, the first versioned protocol. */
+    public static final int MIN = 1;
+
+    /** Highest version this build speaks: 1. Raise it with any change an older peer misreads. */
+    public static final int MAX = 1;
+
+    private ProtocolVersion() {
+    }
+
+    /** This build's range as text, e.g. {@code [1,1]}, for logs and messages. */
+    public static String describe() {
+        return describe(MIN, MAX);
+    }
+
+    /** A range as text: {@code [min,max]}. */
+    public static String describe(int min, int max) {
+        return "[" + min + "," + max + "]";
+    }
+}

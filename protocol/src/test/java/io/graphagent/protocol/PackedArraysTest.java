@@ -1,0 +1,62 @@
+package io.graphagent.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.graphagent.protocol.v1.MessageBatch;
+import org.junit.jupiter.api.Test;
+
+class PackedArraysTest {
+
+    @Test
+    void intsArePackedLittleEndianFourBytesEach() {
+        ByteString packed = PackedArrays.packInts(new int[] {9, 0x01020304, -1}, 1, 2);
+
+        assertThat(packed.toByteArray()).containsExactly(
+                0x04, 0x03, 0x02, 0x01,
+                0xff, 0xff, 0xff, 0xff);
+    }
+
+    @Test
+    void aMessageBatchRoundTripsTargetsAndValues() throws Exception {
+        int[] targets = {3, 17, 2_000_000_000, 0};
+        double[] values = {0.25, -1.5, Double.POSITIVE_INFINITY, Double.MIN_VALUE};
+        MessageBatch batch = MessageBatch.newBuilder()
+                .setJobId("j-1").setSuperstep(4).setEpoch(2)
+                .setSourcePartition(1).setTargetPartition(5)
+                .setCount(targets.length)
+                .setTargets(PackedArrays.packInts(targets, 0, targets.length))
+                .setValues(PackedArrays.packDoubles(values, 0, values.length))
+                .build();
+
+        MessageBatch received = MessageBatch.parseFrom(batch.toByteArray());
+        int[] gotTargets = new int[8];
+        double[] gotValues = new double[8];
+        PackedArrays.unpackInts(received.getTargets(), received.getCount(), gotTargets);
+        PackedArrays.unpackDoubles(received.getValues(), received.getCount(), gotValues);
+
+        assertThat(gotTargets).startsWith(targets);
+        assertThat(gotValues).startsWith(values);
+        assertThat(received.getTargets().size() + received.getValues().size()).isEqualTo(12 * targets.length);
+    }
+
+    @Test
+    void longsRoundTrip() {
+        long[] ids = {Long.MIN_VALUE, 0, 1L << 40, Long.MAX_VALUE};
+        long[] got = new long[4];
+
+        PackedArrays.unpackLongs(PackedArrays.packLongs(ids, 0, 4), 4, got);
+
+        assertThat(got).containsExactly(ids);
+    }
+
+    @Test
+    void countThatDisagreesWithTheByteLengthIsRefused() {
+        ByteString packed = PackedArrays.packInts(new int[] {1, 2, 3}, 0, 3);
+
+        assertThatThrownBy(() -> PackedArrays.unpackInts(packed, 4, new int[4]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected 4 packed int32 (16 bytes), got 12 bytes");
+    }
+}
