@@ -42,6 +42,13 @@ public final class ConfigCheck {
     /** Shortest admin token that is not guessable in practice (characters). */
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
+    /**
+     * The CA certificate's name in a directory made by {@code graphagent certs init} (module
+     * net, {@code ClusterCertificates.CA_CERT}); which certificate and key a process takes
+     * from the directory depends on its identity and is the net module's business.
+     */
+    static final String CERTS_DIR_CA = "ca.pem";
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private ConfigCheck() {
@@ -232,6 +239,10 @@ public final class ConfigCheck {
             if (!Files.isDirectory(dir)) {
                 out.add(Problem.error("tls.certs-dir", "directory " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist") + from,
                         "run `graphagent certs init --out " + dir + "`, or point tls.certs-dir at the directory it made"));
+            } else if (t.ca().isEmpty() && !Files.isRegularFile(dir.resolve(CERTS_DIR_CA))) {
+                out.add(Problem.error("tls.certs-dir", "directory " + dir + " has no " + CERTS_DIR_CA
+                                + " (the cluster CA certificate)" + from,
+                        "point tls.certs-dir at a directory made by `graphagent certs init`, or set tls.ca"));
             }
         } else {
             List<String> missing = new ArrayList<>();

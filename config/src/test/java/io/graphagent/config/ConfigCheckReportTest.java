@@ -32,6 +32,7 @@ class ConfigCheckReportTest {
     @Test
     void cleanFileExitsZeroAndSaysSo() throws IOException {
         Path certs = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(certs.resolve("ca.pem"), "pem");
         Path file = write("tls:\n  certs-dir: " + certs + "\n");
 
         int code = ConfigCheckReport.run(file, Map.of(), out);

@@ -27,6 +27,7 @@ class ConfigCheckTest {
     @BeforeEach
     void certificatesDirectory() throws IOException {
         certs = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(certs.resolve("ca.pem"), "pem");
     }
 
     /** Problems of a YAML config, with tls.certs-dir set unless the YAML has a tls section. */
@@ -410,6 +411,19 @@ class ConfigCheckTest {
                     assertThat(p.key()).isEqualTo("tls.certs-dir");
                     assertThat(p.message()).contains(missing + " does not exist");
                     assertThat(p.fix()).contains("graphagent certs init --out " + missing);
+                });
+    }
+
+    @Test
+    void certificatesDirectoryWithoutTheCaIsAnError() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        assertThat(check("""
+                tls:
+                  certs-dir: %s
+                """.formatted(empty))).singleElement().satisfies(p -> {
+                    assertThat(p.key()).isEqualTo("tls.certs-dir");
+                    assertThat(p.message()).contains("has no ca.pem");
                 });
     }
 
