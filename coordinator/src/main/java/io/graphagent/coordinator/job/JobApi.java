@@ -1,0 +1,28 @@
+package io.graphagent.coordinator.job;
+
+import io.grpc.stub.StreamObserver;
+import io.graphagent.protocol.v1.CancelJobReply;
+import io.graphagent.protocol.v1.CancelJobRequest;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobStatus;
+import io.graphagent.protocol.v1.SubmitReply;
+import io.graphagent.protocol.v1.SubmitRequest;
+import io.graphagent.protocol.v1.WatchJobRequest;
+import java.util.List;
+
+/**
+ * The client-facing job calls of the Coordinator service, implemented by the job scheduler;
+ * the coordinator's gRPC service delegates Submit, WatchJob, CancelJob and the jobs part of
+ * Status here. Thread-safe.
+ */
+public interface JobApi {
+
+    SubmitReply submit(SubmitRequest request);
+
+    /** Streams progress of a job until it ends (or the client goes away). */
+    void watch(WatchJobRequest request, StreamObserver<JobProgress> progress);
+
+    CancelJobReply cancel(CancelJobRequest request);
+
+    List<JobStatus> jobs(boolean includeFinished);
+}

@@ -1,0 +1,40 @@
+package io.graphagent.coordinator.membership;
+
+import io.graphagent.protocol.v1.Command;
+import java.util.List;
+
+/**
+ * The membership as the job layer sees it: which agents are ALIVE, a way to send them
+ * commands on their session stream, and news of every state change. Implemented by the
+ * session layer; thread-safe.
+ */
+public interface AgentDirectory {
+
+    /** Agents currently ALIVE, ordered by agent id. */
+    List<AgentView> alive();
+
+    /**
+     * Sends a command on the agent's session stream, stamped with its current epoch.
+     *
+     * @return false when the agent has no open session (the command is dropped)
+     */
+    boolean send(String agentId, Command command);
+
+    /** Registers the receiver of job reports (at most one; replaces the previous). */
+    void setReportSink(ReportSink sink);
+
+    void addListener(MembershipListener listener);
+
+    /** Receives reports from agents whose epoch matched their current session; stale ones never arrive here. */
+    @FunctionalInterface
+    interface ReportSink {
+        void onReport(String agentId, io.graphagent.protocol.v1.Report report);
+    }
+
+    /** Told of every agent state transition, with its cause (a DisconnectCause label or a lifecycle word). */
+    @FunctionalInterface
+    interface MembershipListener {
+        void onTransition(String agentId, io.graphagent.protocol.v1.AgentState from,
+                          io.graphagent.protocol.v1.AgentState to, String cause);
+    }
+}

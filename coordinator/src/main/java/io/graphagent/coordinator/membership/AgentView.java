@@ -1,0 +1,12 @@
+package io.graphagent.coordinator.membership;
+
+/**
+ * What the job layer needs to know of one live agent.
+ *
+ * @param agentId the agent's identity (its certificate subject CN, or its configured id when insecure)
+ * @param epoch the session epoch; commands carry it and reports from other epochs are refused
+ * @param dataAddress host:port of the agent's data-plane server, where peers send message batches
+ * @param cores processors the agent reported in Hello
+ */
+public record AgentView(String agentId, long epoch, String dataAddress, int cores) {
+}
