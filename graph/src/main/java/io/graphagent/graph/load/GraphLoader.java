@@ -29,6 +29,8 @@ public final class GraphLoader {
     /**
      * @param threads  parsing threads, at least 1 (the calling thread is one of them)
      * @param progress told of parsed bytes, possibly from the loader's threads
+     * @throws GraphInputException when a file is missing, empty or malformed: names the file, line and fix
+     * @throws IOException when reading fails for another reason
      */
     public static Graph load(GraphSource source, int threads, LoadProgress progress)
             throws GraphInputException, IOException {
