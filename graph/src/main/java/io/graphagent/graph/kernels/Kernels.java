@@ -1,6 +1,7 @@
 package io.graphagent.graph.kernels;
 
 import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.pregel.VertexProgram;
 
 /** Builds the kernel for an algorithm, checking its parameters against the graph. */
 public final class Kernels {
@@ -28,6 +29,22 @@ public final class Kernels {
             }
             case WCC -> new Wcc(graph);
             case CDLP -> new Cdlp(graph, iterations(p));
+            case LCC -> new Lcc();
+        };
+    }
+
+    /**
+     * The program of a kernel for a driver that coordinates a run without holding the graph
+     * (the cluster's coordinator): its aggregators, master compute, superstep cap, combiner
+     * and directions are those of the real kernel; it must not compute or format.
+     */
+    public static VertexProgram programShape(Algorithm algorithm, KernelParameters p) {
+        return switch (algorithm) {
+            case BFS -> new Bfs(-1);
+            case SSSP -> new Sssp(-1);
+            case PAGERANK -> new PageRank(iterations(p), p.damping());
+            case WCC -> new Wcc(null);
+            case CDLP -> new Cdlp(null, iterations(p));
             case LCC -> new Lcc();
         };
     }

@@ -146,12 +146,19 @@ public final class PartitionRunner {
         return new Broadcasts(vertices, sent);
     }
 
-    /** Takes a remote partition's broadcasts of the last compute phase; its other vertices did not broadcast. */
-    public void importBroadcasts(int partition, int[] vertices, double[] values, int count) {
+    /**
+     * Takes (a chunk of) a remote partition's broadcasts of the last compute phase.
+     *
+     * @param first true for the partition's first chunk of the superstep: every other vertex
+     *     of the partition is then marked as not broadcasting
+     */
+    public void importBroadcasts(int partition, int[] vertices, double[] values, int count, boolean first) {
         boolean[] flags = state.broadcastFlag[state.next()];
         double[] into = state.broadcastValue[state.next()];
-        for (int v : state.partitioning.members(partition)) {
-            flags[v] = false;
+        if (first) {
+            for (int v : state.partitioning.members(partition)) {
+                flags[v] = false;
+            }
         }
         for (int i = 0; i < count; i++) {
             flags[vertices[i]] = true;

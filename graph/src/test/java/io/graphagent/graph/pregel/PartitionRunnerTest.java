@@ -92,7 +92,7 @@ class PartitionRunnerTest {
                         PartitionRunner.Broadcasts b = from.exportBroadcasts(s);
                         for (int other = 0; other < runners.size(); other++) {
                             if (other != a) {
-                                runners.get(other).importBroadcasts(s, b.vertices(), b.values(), b.vertices().length);
+                                runners.get(other).importBroadcasts(s, b.vertices(), b.values(), b.vertices().length, true);
                             }
                         }
                     }

@@ -1,0 +1,90 @@
+package io.graphagent.agent.dataplane;
+
+import io.grpc.stub.StreamObserver;
+import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.protocol.v1.BatchAck;
+import io.graphagent.protocol.v1.BatchRefusal;
+import io.graphagent.protocol.v1.DataPlaneGrpc;
+import io.graphagent.protocol.v1.MessageBatch;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's DataPlane service: takes message and broadcast batches that peers send
+ * straight to this agent (never through the coordinator) and files them into their job.
+ *
+ * <p>Flow control: a batch is filed before the next one is read from the stream, so HTTP/2
+ * flow control holds a fast sender back instead of letting it fill this agent's memory.
+ * One stream carries one sender's batches of one superstep; its completion tells the job
+ * that this sender is done.
+ */
+public final class DataPlaneService extends DataPlaneGrpc.DataPlaneImplBase {
+    private static final Logger log = LoggerFactory.getLogger(DataPlaneService.class);
+
+    private final Function<String, BatchTarget> jobs;
+
+    /** @param jobs finds the target of a job id, or null when this agent holds no such job */
+    public DataPlaneService(Function<String, BatchTarget> jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public StreamObserver<MessageBatch> send(StreamObserver<BatchAck> ack) {
+        return new StreamObserver<>() {
+            private BatchTarget target;
+            private String sender = "";
+            private int superstep = -1;
+            private int batches;
+            private long items;
+            private long bytes;
+            private BatchRefusal refusal = BatchRefusal.BATCH_REFUSAL_NONE;
+            private String refusalMessage = "";
+
+            @Override
+            public void onNext(MessageBatch batch) {
+                if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
+                    return;
+                }
+                if (target == null) {
+                    target = jobs.apply(batch.getJobId());
+                    sender = batch.getSenderAgent();
+                    superstep = batch.getSuperstep();
+                    if (target == null) {
+                        refusal = BatchRefusal.UNKNOWN_JOB;
+                        refusalMessage = "this agent holds no job " + batch.getJobId();
+                        return;
+                    }
+                }
+                BatchRefusal result = target.accept(batch);
+                if (result != BatchRefusal.BATCH_REFUSAL_NONE) {
+                    refusal = result;
+                    refusalMessage = result + " for batch " + batch.getBatchSeq() + " from " + sender
+                            + " partition " + batch.getSourcePartition() + "->" + batch.getTargetPartition();
+                    log.warn("event=batch_refused cause={} job={} sender={} superstep={} detail=\"{}\"",
+                            result, batch.getJobId(), sender, batch.getSuperstep(), refusalMessage);
+                    return;
+                }
+                batches++;
+                items += batch.getCount();
+                bytes += batch.getTargets().size() + batch.getValues().size();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                log.warn("event=batch_stream_broken cause={} sender={} superstep={}",
+                        FailureClassifier.classify(t).label(), sender, superstep);
+            }
+
+            @Override
+            public void onCompleted() {
+                if (target != null && refusal == BatchRefusal.BATCH_REFUSAL_NONE) {
+                    target.senderDone(sender, superstep);
+                }
+                ack.onNext(BatchAck.newBuilder().setBatches(batches).setItems(items).setBytes(bytes)
+                        .setRefusal(refusal).setMessage(refusalMessage).build());
+                ack.onCompleted();
+            }
+        };
+    }
+}

@@ -1,0 +1,286 @@
+package io.graphagent.agent.job;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.graphagent.agent.dataplane.DataPlaneService;
+import io.graphagent.agent.dataplane.PeerSender;
+import io.graphagent.agent.session.CoordinatorLink;
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.HostPort;
+import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.kernels.Algorithm;
+import io.graphagent.graph.kernels.Kernel;
+import io.graphagent.graph.kernels.KernelParameters;
+import io.graphagent.graph.kernels.Kernels;
+import io.graphagent.graph.load.GraphInputException;
+import io.graphagent.graph.load.GraphLoader;
+import io.graphagent.graph.load.GraphSource;
+import io.graphagent.graph.load.LoadProgress;
+import io.graphagent.graph.pregel.PartitionRunner;
+import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.tls.Channels;
+import io.graphagent.net.tls.HostAndPort;
+import io.graphagent.net.tls.NetworkThreads;
+import io.graphagent.net.tls.Servers;
+import io.graphagent.net.tls.TlsFilesException;
+import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.Failure;
+import io.graphagent.protocol.v1.FailureKind;
+import io.graphagent.protocol.v1.LoadDone;
+import io.graphagent.protocol.v1.LoadPartitions;
+import io.graphagent.protocol.v1.OutputDone;
+import io.graphagent.protocol.v1.PartitionOwner;
+import io.graphagent.protocol.v1.Report;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job layer of an agent: runs the coordinator's commands for every job this agent takes
+ * part in, and serves the data plane where peers send message batches.
+ *
+ * <p>Threads: commands run one at a time, in order, on the {@code agent-job} thread (so the
+ * session's threads never block on compute); compute runs on {@code graph-compute-N}
+ * threads, one per core; the data plane on its own network threads.
+ */
+public final class AgentJobs implements CommandHandler {
+    private static final Logger log = LoggerFactory.getLogger(AgentJobs.class);
+
+    /** Output chunk size: far below any message-size limit, big enough to amortise framing. */
+    static final int OUTPUT_CHUNK_BYTES = 512 * 1024;
+
+    /** Bound on one superstep's exchange with one peer; a peer slower than this fails the job. */
+    static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(5);
+
+    private final GraphagentConfig config;
+    private final TransportSecurity security;
+    private final NetworkThreads network;
+    private final Server dataServer;
+    private final String dataAddress;
+    private final ExecutorService commands;
+    private final ExecutorService compute;
+    private final Map<String, AgentJob> jobs = new ConcurrentHashMap<>();
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final CauseCounter handshakeFailures = new CauseCounter();
+
+    private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException {
+        this.config = config;
+        this.security = security;
+        this.network = NetworkThreads.start("agent-data", 2);
+        HostPort listen = config.agent().dataListen();
+        this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
+                        config.tls().handshakeTimeout(), handshakeFailures, network)
+                .addService(new DataPlaneService(jobs::get))
+                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
+                .build()
+                .start();
+        HostPort advertised = config.agent().dataAdvertise().orElse(listen);
+        this.dataAddress = advertised.host() + ":" + (advertised.port() == 0 ? dataServer.getPort() : advertised.port());
+        this.commands = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("agent-job").factory());
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
+        log.info("event=data_plane_listening address={} tls={}", dataAddress, security.isTls());
+    }
+
+    /** Binds the data plane (config agent.data-listen) and returns the handler to give the session client. */
+    public static AgentJobs start(GraphagentConfig config, TransportSecurity security) {
+        try {
+            return new AgentJobs(config, security);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for peers on " + config.agent().dataListen()
+                    + ": " + e.getMessage() + " (choose another agent.data-listen or --data-listen)", e);
+        }
+    }
+
+    @Override
+    public String dataAddress() {
+        return dataAddress;
+    }
+
+    @Override
+    public Map<String, List<Integer>> heldPartitions() {
+        Map<String, List<Integer>> held = new TreeMap<>();
+        jobs.forEach((id, job) -> held.put(id, java.util.Arrays.stream(job.owned()).boxed().toList()));
+        return held;
+    }
+
+    @Override
+    public void onCommand(Command command, CoordinatorLink link) {
+        commands.execute(() -> {
+            try {
+                run(command, link);
+            } catch (RuntimeException | Error e) {
+                log.warn("event=command_failed cause={} job={} command={} detail=\"{}\"", e.getClass().getSimpleName(),
+                        command.getJobId(), command.getKindCase(), e.getMessage(), e);
+                fail(link, command, FailureKind.COMPUTE_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private void run(Command command, CoordinatorLink link) {
+        String jobId = command.getJobId();
+        switch (command.getKindCase()) {
+            case LOAD_PARTITIONS -> load(command, link);
+            case START_SUPERSTEP -> {
+                AgentJob job = job(command, link);
+                if (job != null) {
+                    reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getStartSuperstep())));
+                }
+            }
+            case EXCHANGE -> {
+                AgentJob job = job(command, link);
+                if (job != null) {
+                    try {
+                        reply(link, command, Report.newBuilder().setExchangeDone(job.exchange(command.getExchange())));
+                    } catch (AgentJob.ExchangeFailedException e) {
+                        log.warn("event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", jobId, e.peer,
+                                command.getExchange().getSuperstep(), e.getMessage());
+                        fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
+                    }
+                }
+            }
+            case WRITE_OUTPUT -> {
+                AgentJob job = job(command, link);
+                if (job != null) {
+                    long[] vertices = {0};
+                    job.output(OUTPUT_CHUNK_BYTES, chunk -> reply(link, command, Report.newBuilder().setOutputChunk(chunk)));
+                    vertices[0] = job.ownedVertices();
+                    reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(vertices[0])));
+                }
+            }
+            case ABORT, RELEASE -> {
+                if (jobs.remove(jobId) != null) {
+                    log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
+                }
+            }
+            default -> fail(link, command, FailureKind.COMPUTE_FAILED,
+                    "this agent does not support command " + command.getKindCase() + " yet");
+        }
+    }
+
+    private void load(Command command, CoordinatorLink link) {
+        long t0 = System.nanoTime();
+        LoadPartitions load = command.getLoadPartitions();
+        Algorithm algorithm = Algorithm.valueOf(load.getAlgorithm().name());
+        GraphSource source = load.getInput().getVertexFile().isEmpty()
+                ? GraphSource.edgeList(Path.of(load.getInput().getEdgeFile()), load.getInput().getDirected(), load.getInput().getWeighted())
+                : new GraphSource(Path.of(load.getInput().getVertexFile()), Path.of(load.getInput().getEdgeFile()),
+                        load.getInput().getDirected(), load.getInput().getWeighted());
+        Graph graph;
+        try {
+            graph = GraphLoader.load(source, Runtime.getRuntime().availableProcessors(), LoadProgress.NONE);
+        } catch (GraphInputException e) {
+            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            return;
+        } catch (IOException e) {
+            fail(link, command, FailureKind.IO_ERROR, "cannot read the graph: " + e.getMessage());
+            return;
+        }
+        Kernel kernel;
+        try {
+            var p = load.getParameters();
+            kernel = Kernels.create(algorithm, graph, new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping()));
+        } catch (IllegalArgumentException e) {
+            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            return;
+        }
+        int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
+        Map<String, List<Integer>> byPeer = new TreeMap<>();
+        Map<String, String> addresses = new TreeMap<>();
+        for (PartitionOwner owner : load.getPartitionMap().getOwnersList()) {
+            if (!owner.getAgentId().equals(link.agentId())) {
+                byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
+                addresses.put(owner.getAgentId(), owner.getDataAddress());
+            }
+        }
+        Map<String, int[]> peerPartitions = new TreeMap<>();
+        Map<String, PeerSender> peers = new TreeMap<>();
+        try {
+            for (Map.Entry<String, List<Integer>> e : byPeer.entrySet()) {
+                peerPartitions.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray());
+                peers.put(e.getKey(), new PeerSender(e.getKey(), channel(addresses.get(e.getKey())), EXCHANGE_TIMEOUT));
+            }
+        } catch (TlsFilesException e) {
+            fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
+            return;
+        }
+        PartitionRunner runner = new PartitionRunner(graph, kernel.program(), (int) load.getPartitions(), owned, compute);
+        AgentJob job = new AgentJob(command.getJobId(), link.agentId(), graph, kernel, runner, owned, peerPartitions, peers,
+                EXCHANGE_TIMEOUT);
+        jobs.put(command.getJobId(), job);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.info("event=job_loaded job={} partitions={} vertices={} edges={} load_ms={}", command.getJobId(),
+                owned.length, job.ownedVertices(), graph.numEdges(), ms);
+        reply(link, command, Report.newBuilder().setLoadDone(LoadDone.newBuilder()
+                .addAllPartitionIds(load.getPartitionIdsList())
+                .setVertices(job.ownedVertices())
+                .setEdges(graph.numEdges())
+                .setLoadTimeMs(ms)
+                .setEdgeSlots(job.edgeSlots())
+                .setVerticesWithOutEdges(job.verticesWithOutEdges())));
+    }
+
+    private ManagedChannel channel(String address) throws TlsFilesException {
+        ManagedChannel existing = channels.get(address);
+        if (existing != null) {
+            return existing;
+        }
+        ManagedChannel created = Channels.builder(HostAndPort.parse(address), security,
+                        new Channels.ClientTimeouts(Duration.ofSeconds(5), config.tls().handshakeTimeout(), EXCHANGE_TIMEOUT),
+                        network)
+                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
+                .build();
+        channels.put(address, created);
+        return created;
+    }
+
+    private AgentJob job(Command command, CoordinatorLink link) {
+        AgentJob job = jobs.get(command.getJobId());
+        if (job == null) {
+            fail(link, command, FailureKind.COMPUTE_FAILED, "this agent holds no job " + command.getJobId()
+                    + " (was it restarted?)");
+        }
+        return job;
+    }
+
+    private static void reply(CoordinatorLink link, Command command, Report.Builder report) {
+        link.report(report.setCommandId(command.getCommandId()).setJobId(command.getJobId())
+                .setJobEpoch(command.getJobEpoch()).build());
+    }
+
+    private static void fail(CoordinatorLink link, Command command, FailureKind kind, String message) {
+        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(kind).setMessage(message)));
+    }
+
+    @Override
+    public void onFenced(String reason) {
+        log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
+        jobs.clear();
+    }
+
+    @Override
+    public void close() {
+        commands.shutdownNow();
+        compute.shutdownNow();
+        dataServer.shutdownNow();
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        try {
+            dataServer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        network.close();
+    }
+}
