@@ -1,5 +1,8 @@
 package io.graphagent.cli;
 
+import io.graphagent.graph.kernels.KernelSettings;
+import io.graphagent.graph.load.GraphInput;
+
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.generate.RmatGenerator;
 import io.graphagent.graph.kernels.Algorithm;

@@ -1,5 +1,8 @@
 package io.graphagent.cli;
 
+import io.graphagent.graph.kernels.KernelSettings;
+import io.graphagent.graph.load.GraphInput;
+
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
@@ -107,7 +110,12 @@ final class RunCommand implements Callable<Integer> {
 
         GraphInput input = GraphInput.locate(graph);
         boolean directed = directed(input);
-        KernelParameters parameters = KernelSettings.resolve(algorithm, source, iterations, damping, input);
+        KernelParameters parameters;
+        try {
+            parameters = KernelSettings.resolve(algorithm, source, iterations, damping, input);
+        } catch (KernelSettings.ParameterException e) {
+            throw new BadInputException(e.getMessage());
+        }
         AtomicFile.checkWritable(output);
 
         ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);

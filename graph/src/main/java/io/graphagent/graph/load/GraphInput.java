@@ -1,8 +1,5 @@
-package io.graphagent.cli;
+package io.graphagent.graph.load;
 
-import io.graphagent.graph.load.GraphInputException;
-import io.graphagent.graph.load.GraphProperties;
-import io.graphagent.graph.load.GraphSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +11,12 @@ import java.nio.file.Path;
  *
  * @param properties the graph's properties; empty for an edge list or when the file is absent
  */
-record GraphInput(Path prefix, boolean edgeList, GraphProperties properties) {
+public record GraphInput(Path prefix, boolean edgeList, GraphProperties properties) {
 
     /**
-     * @throws BadInputException when neither form exists
-     * @throws GraphInputException when PREFIX.properties cannot be read
+     * @throws GraphInputException when neither form exists or PREFIX.properties cannot be read
      */
-    static GraphInput locate(Path prefix) throws GraphInputException, IOException {
+    public static GraphInput locate(Path prefix) throws GraphInputException, IOException {
         Path edges = prefix.resolveSibling(prefix.getFileName() + ".e");
         if (Files.exists(edges)) {
             return new GraphInput(prefix, false, GraphProperties.forPrefix(prefix));
@@ -33,12 +29,12 @@ record GraphInput(Path prefix, boolean edgeList, GraphProperties properties) {
             throw new GraphInputException(edges, 0, "file not found (" + vertices + " exists)",
                     "a Graphalytics graph PREFIX needs both PREFIX.v and PREFIX.e");
         }
-        throw new BadInputException("graph not found: neither " + edges + " nor an edge-list file " + prefix + " exists",
+        throw new GraphInputException(prefix, 0, "graph not found: neither " + edges + " nor an edge-list file " + prefix + " exists",
                 "pass --graph PREFIX for PREFIX.v + PREFIX.e (Graphalytics), or the path of an edge-list file");
     }
 
     /** Where a missing parameter could have come from, for error messages. */
-    String propertiesHint() {
+    public String propertiesHint() {
         if (edgeList) {
             return "an edge list has no properties file";
         }
@@ -46,17 +42,17 @@ record GraphInput(Path prefix, boolean edgeList, GraphProperties properties) {
         return Files.exists(file) ? file + " does not set it" : "there is no " + file;
     }
 
-    GraphSource source(boolean directed, boolean weighted) {
+    public GraphSource source(boolean directed, boolean weighted) {
         return edgeList ? GraphSource.edgeList(prefix, directed, weighted) : GraphSource.graphalytics(prefix, directed, weighted);
     }
 
     /** The file that lists the graph's vertices, for messages about ids: PREFIX.v, or the edge list itself. */
-    String vertexSet() {
+    public String vertexSet() {
         return edgeList ? prefix.toString() : prefix.resolveSibling(prefix.getFileName() + ".v").toString();
     }
 
     /** Short name for tables and file names: the prefix's (or edge list's) file name. */
-    String name() {
+    public String name() {
         return prefix.getFileName().toString();
     }
 }

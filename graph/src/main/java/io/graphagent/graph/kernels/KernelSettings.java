@@ -1,7 +1,7 @@
-package io.graphagent.cli;
+package io.graphagent.graph.kernels;
 
-import io.graphagent.graph.kernels.Algorithm;
-import io.graphagent.graph.kernels.KernelParameters;
+import io.graphagent.graph.load.GraphInput;
+
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -10,13 +10,13 @@ import java.util.OptionalLong;
  * Resolves a kernel's parameters: a command-line value wins, then the graph's properties
  * file, then the documented default. Defaults follow common Graphalytics settings.
  */
-final class KernelSettings {
+public final class KernelSettings {
     /** PageRank damping factor when neither --damping nor pr.damping-factor is given. */
-    static final double DEFAULT_DAMPING = 0.85;
+    public static final double DEFAULT_DAMPING = 0.85;
     /** PageRank iterations when neither --iterations nor pr.num-iterations is given. */
-    static final int DEFAULT_PR_ITERATIONS = 20;
+    public static final int DEFAULT_PR_ITERATIONS = 20;
     /** CDLP iterations when neither --iterations nor cdlp.max-iterations is given. */
-    static final int DEFAULT_CDLP_ITERATIONS = 10;
+    public static final int DEFAULT_CDLP_ITERATIONS = 10;
     /** Placeholder source for kernels that take none. */
     private static final long NO_SOURCE = -1;
 
@@ -27,25 +27,25 @@ final class KernelSettings {
      * @param source --source, or null
      * @param iterations --iterations, or null
      * @param damping --damping, or null
-     * @throws BadInputException when a needed value is missing or an option does not apply
+     * @throws ParameterException when a needed value is missing or an option does not apply
      */
-    static KernelParameters resolve(Algorithm algorithm, Long source, Integer iterations, Double damping, GraphInput graph) {
+    public static KernelParameters resolve(Algorithm algorithm, Long source, Integer iterations, Double damping, GraphInput graph) {
         var props = graph.properties();
         String name = algorithm.cliName();
         if (source != null && !algorithm.needsSource()) {
-            throw new BadInputException("--source does not apply to " + name, "drop it (only bfs and sssp take a source)");
+            throw new ParameterException("--source does not apply to " + name, "drop it (only bfs and sssp take a source)");
         }
         if (iterations != null && algorithm != Algorithm.PAGERANK && algorithm != Algorithm.CDLP) {
-            throw new BadInputException("--iterations does not apply to " + name, "drop it (only pagerank and cdlp iterate a fixed number of times)");
+            throw new ParameterException("--iterations does not apply to " + name, "drop it (only pagerank and cdlp iterate a fixed number of times)");
         }
         if (damping != null && algorithm != Algorithm.PAGERANK) {
-            throw new BadInputException("--damping does not apply to " + name, "drop it (only pagerank has a damping factor)");
+            throw new ParameterException("--damping does not apply to " + name, "drop it (only pagerank has a damping factor)");
         }
         if (iterations != null && iterations < 0) {
-            throw new BadInputException("--iterations must be 0 or more, got " + iterations, "pass e.g. --iterations 20");
+            throw new ParameterException("--iterations must be 0 or more, got " + iterations, "pass e.g. --iterations 20");
         }
         if (damping != null && !(damping >= 0 && damping <= 1)) {
-            throw new BadInputException("--damping must be in [0, 1], got " + damping, "pass e.g. --damping 0.85");
+            throw new ParameterException("--damping must be in [0, 1], got " + damping, "pass e.g. --damping 0.85");
         }
         return switch (algorithm) {
             case BFS -> new KernelParameters(source(source, props.bfsSource(), "bfs.source-vertex", graph), 0, 0);
@@ -65,7 +65,7 @@ final class KernelSettings {
         if (property.isPresent()) {
             return property.getAsLong();
         }
-        throw new BadInputException("no source vertex: --source is not given and " + graph.propertiesHint() + " (" + key + ")",
+        throw new ParameterException("no source vertex: --source is not given and " + graph.propertiesHint() + " (" + key + ")",
                 "pass --source ID with a vertex id of the graph");
     }
 
@@ -75,5 +75,14 @@ final class KernelSettings {
 
     private static double orDefault(OptionalDouble property, double fallback) {
         return property.orElse(fallback);
+    }
+
+    /** A kernel parameter is missing or does not apply; says what and how to fix it. */
+    public static final class ParameterException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public ParameterException(String problem, String fix) {
+            super(problem + ". Fix: " + fix);
+        }
     }
 }
