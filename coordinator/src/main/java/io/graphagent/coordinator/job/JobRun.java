@@ -1,0 +1,409 @@
+package io.graphagent.coordinator.job;
+
+import io.grpc.stub.StreamObserver;
+import io.graphagent.coordinator.membership.AgentDirectory;
+import io.graphagent.coordinator.membership.AgentView;
+import io.graphagent.graph.kernels.Kernels;
+import io.graphagent.graph.pregel.Aggregators;
+import io.graphagent.graph.pregel.Delivery;
+import io.graphagent.graph.pregel.SuperstepStats;
+import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.Exchange;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.JobStatus;
+import io.graphagent.protocol.v1.JobSummary;
+import io.graphagent.protocol.v1.KernelParameters;
+import io.graphagent.protocol.v1.LoadDone;
+import io.graphagent.protocol.v1.LoadPartitions;
+import io.graphagent.protocol.v1.PartitionAggregates;
+import io.graphagent.protocol.v1.Release;
+import io.graphagent.protocol.v1.Report;
+import io.graphagent.protocol.v1.StartSuperstep;
+import io.graphagent.protocol.v1.SuperstepDone;
+import io.graphagent.protocol.v1.WriteOutput;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one job on the cluster: placement, load, the superstep loop with its two barriers
+ * (compute, then exchange), master compute and aggregators in partition order, and the
+ * output gathered to the user's file. The same decisions as the single-process engine
+ * ({@link Delivery}, {@link Aggregators}), so the result is the same.
+ *
+ * <p>Runs on the scheduler's driver thread; reports and membership news arrive on its inbox
+ * from gRPC threads. Every wait has a deadline.
+ */
+final class JobRun implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(JobRun.class);
+
+    /** How long a job waits for a first ALIVE agent before it fails. */
+    static final Duration AGENT_WAIT = Duration.ofSeconds(30);
+    /** Bound on any one phase (load, a superstep's compute or exchange, output). */
+    static final Duration PHASE_TIMEOUT = Duration.ofMinutes(30);
+
+    private final String id;
+    private final ResolvedJob job;
+    private final AgentDirectory directory;
+    private final int partitionsPerAgent;
+    private final Clock clock;
+    private final AtomicLong commandIds;
+    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final List<StreamObserver<JobProgress>> watchers = new CopyOnWriteArrayList<>();
+    private final long submittedMs;
+
+    private volatile JobState state = JobState.QUEUED;
+    private volatile int superstep;
+    private volatile String message = "queued";
+    private volatile JobSummary summary;
+    private volatile boolean cancelled;
+    private volatile long startedNanos;
+    private List<String> participants = List.of();
+
+    JobRun(String id, ResolvedJob job, AgentDirectory directory, int partitionsPerAgent, Clock clock, AtomicLong commandIds) {
+        this.id = id;
+        this.job = job;
+        this.directory = directory;
+        this.partitionsPerAgent = partitionsPerAgent;
+        this.clock = clock;
+        this.commandIds = commandIds;
+        this.submittedMs = clock.millis();
+    }
+
+    String id() {
+        return id;
+    }
+
+    boolean finished() {
+        return state == JobState.SUCCEEDED || state == JobState.FAILED || state == JobState.CANCELLED;
+    }
+
+    void report(String agentId, Report report) {
+        inbox.add(new Incoming(agentId, report));
+    }
+
+    void agentChanged(String agentId, AgentState to, String cause) {
+        inbox.add(new AgentChange(agentId, to, cause));
+    }
+
+    void cancel() {
+        cancelled = true;
+        inbox.add(new AgentChange("", AgentState.AGENT_STATE_UNSPECIFIED, "cancel"));
+    }
+
+    /** Adds a watcher; it gets the current progress now and every change until the job ends. */
+    void watch(StreamObserver<JobProgress> watcher) {
+        watchers.add(watcher);
+        watcher.onNext(progress(0, 0, 0, 0));
+        if (finished()) {
+            watchers.remove(watcher);
+            watcher.onCompleted();
+        }
+    }
+
+    JobStatus status() {
+        return JobStatus.newBuilder().setJobId(id).setSpec(job.spec()).setState(state).setSuperstep(superstep)
+                .setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(1).setMessage(message).build();
+    }
+
+    @Override
+    public void run() {
+        startedNanos = System.nanoTime();
+        try {
+            execute();
+        } catch (JobFailedException e) {
+            log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
+            abort(e.getMessage());
+            finish(cancelled ? JobState.CANCELLED : JobState.FAILED, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("event=job_failed job={} cause=internal_error detail=\"{}\"", id, e.toString(), e);
+            abort(e.toString());
+            finish(JobState.FAILED, "internal error in the coordinator: " + e);
+        }
+    }
+
+    private void execute() throws JobFailedException {
+        List<AgentView> agents = awaitAgents();
+        int partitions = job.partitions() > 0 ? job.partitions() : agents.size() * partitionsPerAgent;
+        Placement placement = Placement.roundRobin(agents, partitions);
+        participants = placement.agents().stream().map(AgentView::agentId).toList();
+        setState(JobState.LOADING, "loading " + job.describe() + " on " + agents.size() + " agents, " + partitions + " partitions");
+
+        long loadStart = System.nanoTime();
+        KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
+                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
+        Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+        for (String agent : participants) {
+            send(agent, Command.newBuilder().setLoadPartitions(LoadPartitions.newBuilder()
+                    .setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(job.algorithm().name()))
+                    .setInput(job.input()).setParameters(params).setPartitions(partitions)
+                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
+        }
+        Map<String, Report> loads = collect(Report.KindCase.LOAD_DONE, -1);
+        LoadDone anyLoad = loads.values().iterator().next().getLoadDone();
+        long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
+
+        VertexProgram shape = Kernels.programShape(job.algorithm(), job.parameters());
+        int aggregatorCount = shape.aggregators().length;
+        Aggregators aggregators = new Aggregators(shape.aggregators(), partitions);
+        setState(JobState.RUNNING, "running " + job.describe());
+        long computeStart = System.nanoTime();
+        long totalMessages = 0;
+        long totalBytes = 0;
+        int step = 0;
+        while (step < shape.maxSupersteps()) {
+            long stepStart = System.nanoTime();
+            StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(step);
+            for (double v : aggregators.values()) {
+                start.addAggregateValues(v);
+            }
+            broadcast(Command.newBuilder().setStartSuperstep(start));
+            Map<String, Report> computed = collect(Report.KindCase.SUPERSTEP_DONE, step);
+            SuperstepStats stats = SuperstepStats.ZERO;
+            double[][] partials = new double[partitions][aggregatorCount];
+            for (Report r : computed.values()) {
+                SuperstepDone d = r.getSuperstepDone();
+                stats = stats.plus(new SuperstepStats(d.getComputedVertices(), d.getActiveVertices(), d.getMessagesSent(),
+                        d.getBroadcastEdges(), d.getBroadcastersWithOutEdges()));
+                for (PartitionAggregates pa : d.getPartialsList()) {
+                    for (int i = 0; i < aggregatorCount; i++) {
+                        partials[pa.getPartitionId()][i] = pa.getValues(i);
+                    }
+                }
+            }
+            aggregators.reduce((p, i) -> partials[p][i]);
+            Delivery delivery = Delivery.decide(stats, anyLoad.getEdgeSlots(), anyLoad.getVerticesWithOutEdges());
+            broadcast(Command.newBuilder().setExchange(Exchange.newBuilder().setSuperstep(step)
+                    .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
+                    .setPullFromAll(delivery.pullFromAll())));
+            Map<String, Report> exchanged = collect(Report.KindCase.EXCHANGE_DONE, step);
+            long bytes = exchanged.values().stream().mapToLong(r -> r.getExchangeDone().getBytesSent()).sum();
+            totalMessages += stats.sent();
+            totalBytes += bytes;
+            superstep = step;
+            publish(progress(stats.stillActive(), stats.sent(), bytes, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stepStart)));
+            log.info("event=superstep_done job={} superstep={} computed={} active={} messages={} bytes={} pull={}",
+                    id, step, stats.computed(), stats.stillActive(), stats.sent(), bytes, delivery.pull());
+            step++;
+            if (delivery.quiescent(stats) || aggregators.runMaster(shape.master(), step, stats.stillActive())) {
+                break;
+            }
+        }
+        long computeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - computeStart);
+
+        setState(JobState.WRITING_OUTPUT, "writing " + job.output());
+        OutputAssembler output = new OutputAssembler(partitions);
+        broadcast(Command.newBuilder().setWriteOutput(WriteOutput.newBuilder().setPartDirectory("")));
+        long vertices = collectOutput(output);
+        try {
+            output.writeTo(job.output());
+        } catch (IOException e) {
+            throw new JobFailedException("output_failed", "cannot write " + job.output() + ": " + e.getMessage());
+        }
+        broadcast(Command.newBuilder().setRelease(Release.getDefaultInstance()));
+        summary = JobSummary.newBuilder().setOutputPath(job.output().toString()).setVertices(vertices)
+                .setEdges(anyLoad.getEdges()).setSupersteps(step).setTotalTimeMs(elapsedMs()).setLoadTimeMs(loadMs)
+                .setComputeTimeMs(computeMs).setRecoveries(0).setBytesExchanged(totalBytes).setMessages(totalMessages)
+                .setAgents(participants.size()).setPartitions(partitions).build();
+        finish(JobState.SUCCEEDED, "done: " + vertices + " vertices written to " + job.output());
+    }
+
+    private List<AgentView> awaitAgents() throws JobFailedException {
+        long deadline = System.nanoTime() + AGENT_WAIT.toNanos();
+        while (true) {
+            List<AgentView> alive = directory.alive();
+            if (!alive.isEmpty()) {
+                return alive;
+            }
+            if (cancelled) {
+                throw new JobFailedException("cancelled", "cancelled before it started");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new JobFailedException("no_agents", "no agent is ALIVE after " + AGENT_WAIT.toSeconds()
+                        + " s: start agents with `graphagent agent --coordinator HOST:PORT` (or `graphagent local`)");
+            }
+            poll(Duration.ofMillis(200));
+        }
+    }
+
+    /** Waits for one report of {@code kind} (for superstep {@code step} when >= 0) from every participant. */
+    private Map<String, Report> collect(Report.KindCase kind, int step) throws JobFailedException {
+        Map<String, Report> got = new HashMap<>();
+        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+        while (got.size() < participants.size()) {
+            Object event = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (event == null) {
+                if (System.nanoTime() >= deadline) {
+                    throw new JobFailedException("phase_timeout", kind + " not reported by " + missing(got.keySet())
+                            + " within " + PHASE_TIMEOUT.toMinutes() + " min");
+                }
+                continue;
+            }
+            if (event instanceof Incoming in && participants.contains(in.agentId())) {
+                Report r = in.report();
+                if (r.getKindCase() == Report.KindCase.FAILURE) {
+                    throw new JobFailedException(r.getFailure().getKind().name().toLowerCase(),
+                            "agent " + in.agentId() + ": " + r.getFailure().getMessage());
+                }
+                if (r.getKindCase() == kind && (step < 0 || stepOf(r) == step)) {
+                    got.put(in.agentId(), r);
+                }
+            }
+        }
+        return got;
+    }
+
+    private long collectOutput(OutputAssembler output) throws JobFailedException {
+        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+        long vertices = 0;
+        int done = 0;
+        while (done < participants.size() || !output.complete()) {
+            Object event = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (event == null) {
+                if (System.nanoTime() >= deadline) {
+                    throw new JobFailedException("phase_timeout", "output not complete within " + PHASE_TIMEOUT.toMinutes() + " min");
+                }
+                continue;
+            }
+            if (event instanceof Incoming in && participants.contains(in.agentId())) {
+                Report r = in.report();
+                switch (r.getKindCase()) {
+                    case OUTPUT_CHUNK -> output.add(r.getOutputChunk());
+                    case OUTPUT_DONE -> {
+                        vertices += r.getOutputDone().getVertices();
+                        done++;
+                    }
+                    case FAILURE -> throw new JobFailedException(r.getFailure().getKind().name().toLowerCase(),
+                            "agent " + in.agentId() + ": " + r.getFailure().getMessage());
+                    default -> { }
+                }
+            }
+        }
+        return vertices;
+    }
+
+    /** Next inbox event, or null after {@code wait}; fails the job on cancel or on losing a participant. */
+    private Object poll(Duration wait) throws JobFailedException {
+        Object event;
+        try {
+            event = inbox.poll(Math.min(wait.toMillis(), 1000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException("interrupted", "the coordinator is shutting down");
+        }
+        if (cancelled) {
+            throw new JobFailedException("cancelled", "cancelled by the user");
+        }
+        if (event instanceof AgentChange change && participants.contains(change.agentId())
+                && (change.to() == AgentState.DEAD || change.to() == AgentState.LEFT)) {
+            throw new JobFailedException(change.cause(), "agent " + change.agentId() + " became " + change.to()
+                    + " (cause " + change.cause() + ") during the job; the job is failed (recovery from checkpoints is"
+                    + " not built yet): resubmit it");
+        }
+        return event;
+    }
+
+    private static int stepOf(Report r) {
+        return switch (r.getKindCase()) {
+            case SUPERSTEP_DONE -> r.getSuperstepDone().getSuperstep();
+            case EXCHANGE_DONE -> r.getExchangeDone().getSuperstep();
+            default -> -1;
+        };
+    }
+
+    private String missing(java.util.Set<String> got) {
+        return participants.stream().filter(a -> !got.contains(a)).toList().toString();
+    }
+
+    private void broadcast(Command.Builder command) throws JobFailedException {
+        for (String agent : participants) {
+            send(agent, command);
+        }
+    }
+
+    private void send(String agent, Command.Builder command) throws JobFailedException {
+        Command c = command.setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(1).build();
+        if (!directory.send(agent, c)) {
+            throw new JobFailedException("stream_broken", "agent " + agent + " has no open session for " + c.getKindCase());
+        }
+    }
+
+    private void abort(String reason) {
+        for (String agent : participants) {
+            directory.send(agent, Command.newBuilder().setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(1)
+                    .setAbort(io.graphagent.protocol.v1.Abort.newBuilder().setReason(reason)).build());
+        }
+    }
+
+    private void setState(JobState next, String text) {
+        state = next;
+        message = text;
+        log.info("event=job_state job={} state={} detail=\"{}\"", id, next, text);
+        publish(progress(0, 0, 0, 0));
+    }
+
+    private void finish(JobState end, String text) {
+        setState(end, text);
+        for (StreamObserver<JobProgress> w : watchers) {
+            try {
+                w.onCompleted();
+            } catch (RuntimeException ignored) {
+                // the watcher went away
+            }
+        }
+        watchers.clear();
+    }
+
+    private void publish(JobProgress progress) {
+        for (StreamObserver<JobProgress> w : watchers) {
+            try {
+                w.onNext(progress);
+            } catch (RuntimeException e) {
+                watchers.remove(w);
+            }
+        }
+    }
+
+    private JobProgress progress(long active, long messages, long bytes, long stepMs) {
+        JobProgress.Builder p = JobProgress.newBuilder().setJobId(id).setState(state).setSuperstep(superstep)
+                .setActiveVertices(active).setMessages(messages).setBytesExchanged(bytes).setSuperstepTimeMs(stepMs)
+                .setElapsedMs(elapsedMs()).setMessage(message);
+        if (summary != null) {
+            p.setSummary(summary);
+        }
+        return p.build();
+    }
+
+    private long elapsedMs() {
+        return startedNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+
+    private record Incoming(String agentId, Report report) {
+    }
+
+    private record AgentChange(String agentId, AgentState to, String cause) {
+    }
+
+    /** Ends the job; {@code cause} is a DisconnectCause label or a job word. */
+    static final class JobFailedException extends Exception {
+        final String cause;
+
+        JobFailedException(String cause, String message) {
+            super(message);
+            this.cause = cause;
+        }
+    }
+}

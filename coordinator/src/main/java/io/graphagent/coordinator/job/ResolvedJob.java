@@ -1,0 +1,110 @@
+package io.graphagent.coordinator.job;
+
+import io.graphagent.graph.kernels.Algorithm;
+import io.graphagent.graph.kernels.KernelParameters;
+import io.graphagent.graph.kernels.KernelSettings;
+import io.graphagent.graph.load.GraphInput;
+import io.graphagent.graph.load.GraphInputException;
+import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.OutputException;
+import io.graphagent.protocol.v1.FieldError;
+import io.graphagent.protocol.v1.GraphFiles;
+import io.graphagent.protocol.v1.JobSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A submitted job with every parameter resolved the way {@code graphagent run} resolves
+ * them (option, then PREFIX.properties, then the documented default), or the list of
+ * problems that refuse it, each naming the field and the fix.
+ *
+ * @param partitions requested partitions; 0 = agents x job.partitions-per-agent at placement
+ * @param checkpointEvery supersteps between checkpoints (carried for the recovery work)
+ */
+record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelParameters parameters, Path output,
+                   int partitions, int checkpointEvery) {
+
+    /** Resolves {@code spec}, adding one FieldError per problem to {@code errors}; null when refused. */
+    static ResolvedJob resolve(JobSpec spec, int defaultCheckpointEvery, List<FieldError> errors) {
+        Algorithm algorithm = null;
+        try {
+            algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
+        } catch (IllegalArgumentException e) {
+            errors.add(error("algorithm", "no algorithm given: choose one of bfs, pagerank, wcc, cdlp, lcc, sssp"));
+        }
+        GraphInput graph = null;
+        if (spec.getGraph().isEmpty()) {
+            errors.add(error("graph", "no graph given: pass --graph PREFIX (PREFIX.v + PREFIX.e) or an edge-list file"));
+        } else {
+            try {
+                graph = GraphInput.locate(Path.of(spec.getGraph()));
+            } catch (GraphInputException e) {
+                errors.add(error("graph", e.getMessage()));
+            } catch (IOException e) {
+                errors.add(error("graph", "cannot read " + spec.getGraph() + ": " + e.getMessage()));
+            }
+        }
+        Path output = null;
+        if (spec.getOutputPath().isEmpty()) {
+            errors.add(error("output_path", "no output file given: pass --output FILE"));
+        } else {
+            output = Path.of(spec.getOutputPath()).toAbsolutePath();
+            try {
+                AtomicFile.checkWritable(output);
+            } catch (OutputException e) {
+                errors.add(error("output_path", e.getMessage()));
+            }
+        }
+        if (algorithm == null || graph == null) {
+            return null;
+        }
+        Boolean directed = spec.hasDirected() ? Boolean.valueOf(spec.getDirected()) : graph.properties().directed().orElse(null);
+        if (directed == null) {
+            errors.add(error("directed", "directedness unknown: " + graph.propertiesHint()
+                    + " (directed). Fix: pass --directed or --undirected"));
+        }
+        KernelParameters parameters = null;
+        try {
+            parameters = KernelSettings.resolve(algorithm,
+                    spec.hasSourceVertex() ? spec.getSourceVertex() : null,
+                    spec.hasIterations() ? spec.getIterations() : null,
+                    spec.hasDamping() ? spec.getDamping() : null, graph);
+        } catch (KernelSettings.ParameterException e) {
+            errors.add(error(fieldOf(e.getMessage()), e.getMessage()));
+        }
+        if (directed == null || parameters == null || output == null || !errors.isEmpty()) {
+            return null;
+        }
+        Path prefix = graph.prefix().toAbsolutePath();
+        GraphFiles.Builder files = GraphFiles.newBuilder().setDirected(directed).setWeighted(algorithm.needsWeights());
+        if (graph.edgeList()) {
+            files.setEdgeFile(prefix.toString());
+        } else {
+            files.setVertexFile(prefix.resolveSibling(prefix.getFileName() + ".v").toString())
+                    .setEdgeFile(prefix.resolveSibling(prefix.getFileName() + ".e").toString());
+        }
+        int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
+        return new ResolvedJob(spec, algorithm, files.build(), parameters, output, spec.getPartitions(), checkpointEvery);
+    }
+
+    private static String fieldOf(String message) {
+        if (message.contains("source")) {
+            return "source_vertex";
+        }
+        if (message.contains("iterations")) {
+            return "iterations";
+        }
+        return message.contains("damping") ? "damping" : "";
+    }
+
+    private static FieldError error(String field, String message) {
+        return FieldError.newBuilder().setField(field).setMessage(message).build();
+    }
+
+    /** Short description for logs and status: "pagerank on example-directed". */
+    String describe() {
+        return algorithm.cliName() + " on " + Path.of(spec.getGraph()).getFileName();
+    }
+}
