@@ -75,7 +75,7 @@ public final class AgentJobs implements CommandHandler {
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
 
-    private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException {
+    private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
         this.security = security;
         this.network = NetworkThreads.start("agent-data", 2);
@@ -94,8 +94,13 @@ public final class AgentJobs implements CommandHandler {
         log.info("event=data_plane_listening address={} tls={}", dataAddress, security.isTls());
     }
 
-    /** Binds the data plane (config agent.data-listen) and returns the handler to give the session client. */
-    public static AgentJobs start(GraphagentConfig config, TransportSecurity security) {
+    /**
+     * Binds the data plane (config agent.data-listen) and returns the handler to give the session client.
+     *
+     * @throws TlsFilesException when the TLS files are unusable
+     * @throws UncheckedIOException when the data address cannot be bound
+     */
+    public static AgentJobs start(GraphagentConfig config, TransportSecurity security) throws TlsFilesException {
         try {
             return new AgentJobs(config, security);
         } catch (IOException e) {
