@@ -70,14 +70,23 @@ best() {
 }
 
 declare -A B G
+# need LINE PREFIX: stop the benchmark when a peer failed (its error is above on stderr)
+need() {
+  [[ $1 == "$2"* ]] || { say "a run failed (no '$2...' summary line); stopping"; exit 1; }
+}
+
 for ((run = 1; run <= RUNS; run++)); do
   [ "$RUNS" -gt 1 ] && say "round $run of $RUNS"
-  B[pagerank]=$(best "${B[pagerank]:-}" "$(baseline pagerank "$prefix" 20 0.85)")
-  G[pagerank]=$(best "${G[pagerank]:-}" "$(graphagent pagerank --directed --iterations 20 --damping 0.85)")
-  B[wcc]=$(best "${B[wcc]:-}" "$(baseline wcc "$prefix")")
-  G[wcc]=$(best "${G[wcc]:-}" "$(graphagent wcc --undirected)")
-  B[bfs]=$(best "${B[bfs]:-}" "$(baseline bfs "$prefix" "$source")")
-  G[bfs]=$(best "${G[bfs]:-}" "$(graphagent bfs --directed --source "$source")")
+  for k in pagerank wcc bfs; do
+    case $k in
+      pagerank) b=$(baseline pagerank "$prefix" 20 0.85); g=$(graphagent pagerank --directed --iterations 20 --damping 0.85) ;;
+      wcc) b=$(baseline wcc "$prefix"); g=$(graphagent wcc --undirected) ;;
+      bfs) b=$(baseline bfs "$prefix" "$source"); g=$(graphagent bfs --directed --source "$source") ;;
+    esac
+    need "$b" peer=; need "$g" algo=
+    B[$k]=$(best "${B[$k]:-}" "$b")
+    G[$k]=$(best "${G[$k]:-}" "$g")
+  done
 done
 
 rate() { awk -v e="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1fM", e / s / 1e6; else print "-" }'; }

@@ -1,12 +1,11 @@
 package io.graphagent.cli;
 
-import io.graphagent.graph.kernels.KernelSettings;
-import io.graphagent.graph.load.GraphInput;
-
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.generate.RmatGenerator;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
+import io.graphagent.graph.kernels.KernelSettings;
+import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.load.GraphSource;
 import io.graphagent.graph.load.LoadProgress;

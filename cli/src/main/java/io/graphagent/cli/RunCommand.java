@@ -1,11 +1,10 @@
 package io.graphagent.cli;
 
-import io.graphagent.graph.kernels.KernelSettings;
-import io.graphagent.graph.load.GraphInput;
-
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
+import io.graphagent.graph.kernels.KernelSettings;
+import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.output.AtomicFile;
 import io.graphagent.graph.pregel.EngineOptions;
