@@ -2,6 +2,7 @@ package io.graphagent.coordinator.membership;
 
 import io.graphagent.protocol.v1.Command;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The membership as the job layer sees it: which agents are ALIVE, a way to send them
@@ -24,6 +25,14 @@ public interface AgentDirectory {
     void setReportSink(ReportSink sink);
 
     void addListener(MembershipListener listener);
+
+    /**
+     * The partitions an agent said it still holds, per job, in the Hello of its current
+     * session (what a resumed agent kept in memory); empty for an unknown agent.
+     */
+    default Map<String, List<Integer>> heldPartitions(String agentId) {
+        return Map.of();
+    }
 
     /** Receives reports from agents whose epoch matched their current session; stale ones never arrive here. */
     @FunctionalInterface

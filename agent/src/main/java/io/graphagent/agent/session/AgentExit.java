@@ -1,0 +1,47 @@
+package io.graphagent.agent.session;
+
+import io.graphagent.net.cause.DisconnectCause;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an agent's session client ended, as the process should exit: a code and one line
+ * that names the cause and the fix.
+ *
+ * <p>Exit codes (the same as the CLI's): {@value #STOPPED} stopped on request (SIGTERM, after a
+ * Goodbye); {@value #GAVE_UP} failed while running (reconnect attempts used up); {@value #REFUSED}
+ * refused, and retrying cannot help (protocol version, identity, cluster, certificate).
+ *
+ * @param code      the process exit code
+ * @param cause     the cause, empty for a requested stop
+ * @param diagnosis one line for the operator: what happened and what to change
+ */
+public record AgentExit(int code, Optional<DisconnectCause> cause, String diagnosis) {
+
+    /** Stopped on request. */
+    public static final int STOPPED = 0;
+    /** Gave up reconnecting after session.reconnect.max-attempts. */
+    public static final int GAVE_UP = 1;
+    /** Refused by the coordinator or its TLS; not retried. */
+    public static final int REFUSED = 3;
+
+    public AgentExit {
+        Objects.requireNonNull(cause, "cause");
+        Objects.requireNonNull(diagnosis, "diagnosis");
+        if (diagnosis.contains("\n")) {
+            throw new IllegalArgumentException("a diagnosis is one line: " + diagnosis);
+        }
+    }
+
+    static AgentExit stopped(String why) {
+        return new AgentExit(STOPPED, Optional.empty(), "stopped: " + why);
+    }
+
+    static AgentExit refused(DisconnectCause cause, String diagnosis) {
+        return new AgentExit(REFUSED, Optional.of(cause), diagnosis);
+    }
+
+    static AgentExit gaveUp(DisconnectCause cause, String diagnosis) {
+        return new AgentExit(GAVE_UP, Optional.of(cause), diagnosis);
+    }
+}

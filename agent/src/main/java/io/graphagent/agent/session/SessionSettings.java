@@ -1,0 +1,95 @@
+package io.graphagent.agent.session;
+
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.TimingPolicy;
+import io.graphagent.net.backoff.Backoff;
+import io.graphagent.net.tls.Channels;
+import io.graphagent.net.tls.HostAndPort;
+import io.graphagent.protocol.ProtocolVersion;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@link SessionClient} needs to know, taken from the agent's configuration by
+ * {@link #from}. Immutable.
+ *
+ * @param coordinator     agent.coordinator
+ * @param agentId         the agent's id (its certificate CN, or agent.id); see {@link AgentIdentity}
+ * @param clusterId       cluster.id, sent in Hello
+ * @param protocolMin     lowest protocol version offered in Hello (this build's unless a test says otherwise)
+ * @param protocolMax     highest protocol version offered in Hello
+ * @param buildVersion    this build, for the coordinator's status and logs
+ * @param localTiming     the agent's own timing settings: compared with the coordinator's in
+ *                        Welcome; the heartbeat interval applies until a Welcome says otherwise
+ * @param reconnect       session.reconnect.* as a full-jitter backoff
+ * @param timeouts        TCP connect and TLS handshake limits (both tls.handshake-timeout)
+ * @param keepaliveTime   grpc.keepalive-time of the session channel
+ * @param keepaliveTimeout grpc.keepalive-timeout of the session channel
+ * @param maxMessageSize  grpc.max-message-size, the largest inbound message
+ * @param resumeSessionId a session to resume on the first Hello (from a previous run), or empty
+ */
+public record SessionSettings(HostAndPort coordinator, String agentId, String clusterId, int protocolMin,
+                              int protocolMax, String buildVersion, TimingPolicy localTiming, Backoff reconnect,
+                              Channels.ClientTimeouts timeouts, Duration keepaliveTime, Duration keepaliveTimeout,
+                              long maxMessageSize, String resumeSessionId) {
+
+    /** Unary calls on the session channel (none today) get this deadline. */
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+
+    /** This build's version, from the jar manifest; {@code dev} when run from classes. */
+    public static final String BUILD_VERSION = Optional.ofNullable(
+            SessionSettings.class.getPackage().getImplementationVersion()).orElse("dev");
+
+    public SessionSettings {
+        Objects.requireNonNull(coordinator, "coordinator");
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(buildVersion, "buildVersion");
+        Objects.requireNonNull(localTiming, "localTiming");
+        Objects.requireNonNull(reconnect, "reconnect");
+        Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(keepaliveTime, "keepaliveTime");
+        Objects.requireNonNull(keepaliveTimeout, "keepaliveTimeout");
+        Objects.requireNonNull(resumeSessionId, "resumeSessionId");
+        if (agentId.isBlank()) {
+            throw new IllegalArgumentException("agent id must not be empty");
+        }
+    }
+
+    /** The settings of agent {@code agentId} with configuration {@code config}. */
+    public static SessionSettings from(GraphagentConfig config, String agentId) {
+        Duration handshake = config.tls().handshakeTimeout();
+        return new SessionSettings(
+                new HostAndPort(config.agent().coordinator().host(), config.agent().coordinator().port()),
+                agentId, config.cluster().id(), ProtocolVersion.MIN, ProtocolVersion.MAX, BUILD_VERSION,
+                config.timingPolicy(),
+                new Backoff(config.session().reconnect().initial(), config.session().reconnect().multiplier(),
+                        config.session().reconnect().max(), config.session().reconnect().maxAttempts()),
+                new Channels.ClientTimeouts(handshake, handshake, CALL_DEADLINE),
+                config.grpc().keepaliveTime(), config.grpc().keepaliveTimeout(), config.grpc().maxMessageSize(), "");
+    }
+
+    /** A copy offering protocol versions [min, max] in Hello (tests of version negotiation). */
+    public SessionSettings withProtocolRange(int min, int max) {
+        return new SessionSettings(coordinator, agentId, clusterId, min, max, buildVersion, localTiming, reconnect,
+                timeouts, keepaliveTime, keepaliveTimeout, maxMessageSize, resumeSessionId);
+    }
+
+    /** A copy that asks to resume {@code sessionId} on its first Hello. */
+    public SessionSettings withResumeSessionId(String sessionId) {
+        return new SessionSettings(coordinator, agentId, clusterId, protocolMin, protocolMax, buildVersion, localTiming,
+                reconnect, timeouts, keepaliveTime, keepaliveTimeout, maxMessageSize, sessionId);
+    }
+
+    /** A copy dialling {@code target}. */
+    public SessionSettings withCoordinator(HostAndPort target) {
+        return new SessionSettings(target, agentId, clusterId, protocolMin, protocolMax, buildVersion, localTiming,
+                reconnect, timeouts, keepaliveTime, keepaliveTimeout, maxMessageSize, resumeSessionId);
+    }
+
+    /** How long after opening the stream a Welcome (or Reject) must have come: connect, handshake, Hello. */
+    Duration welcomeTimeout() {
+        return timeouts.connect().plus(timeouts.handshake()).plus(timeouts.handshake());
+    }
+}

@@ -1,0 +1,110 @@
+package io.graphagent.agent.session;
+
+import io.graphagent.net.tls.NetworkThreads;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The threads of one session client: {@code agent-session}, a platform thread of its own at
+ * the highest priority that runs heartbeats, reconnects and every change of session state (so
+ * compute on the common pools cannot starve it); {@code agent-commands}, which calls the job
+ * layer one command at a time in arrival order; and the session's network I/O thread. Daemons,
+ * so a forgotten close cannot hold the JVM; {@link #shutdown()} and {@link #await()} stop them.
+ * Thread-safe.
+ */
+final class SessionThreads {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionThreads.class);
+
+    final NetworkThreads network = NetworkThreads.start("agent-session", 1);
+    private final ScheduledThreadPoolExecutor session =
+            new ScheduledThreadPoolExecutor(1, named("agent-session", Thread.MAX_PRIORITY));
+    private final ExecutorService commands = Executors.newSingleThreadExecutor(named("agent-commands", Thread.NORM_PRIORITY));
+
+    SessionThreads() {
+        session.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Runs {@code task} on the session thread; false once stopped. */
+    boolean post(Runnable task) {
+        try {
+            session.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Runs {@code task} on the session thread after {@code delay}; null once stopped. */
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return session.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Runs {@code task} on the session thread now and every {@code period} after each run; null once stopped. */
+    ScheduledFuture<?> every(Runnable task, Duration period) {
+        try {
+            return session.scheduleWithFixedDelay(task, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Runs a call into the job layer on the command thread, logging what it throws. */
+    void command(String what, String agentId, Runnable task) {
+        try {
+            commands.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("event=handler_failed agent={} call={} detail=\"{}\"", agentId, what, e.toString(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("event=handler_call_dropped agent={} call={} detail=\"client stopped\"", agentId, what);
+        }
+    }
+
+    /** Stops taking tasks (queued ones still run) and stops the network threads; call on the session thread last. */
+    void shutdown() {
+        commands.shutdown();
+        session.shutdown();
+        network.close();
+    }
+
+    /** Waits for the threads to end, interrupting a command still running after a second. */
+    void await() {
+        try {
+            if (!session.awaitTermination(NetworkThreads.CLOSE_GRACE.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
+                session.shutdownNow();
+            }
+            if (!commands.awaitTermination(1, TimeUnit.SECONDS)) {
+                log.warn("event=command_thread_busy detail=\"the job layer did not return within 1 s of close\"");
+                commands.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        network.close();
+    }
+
+    private static ThreadFactory named(String name, int priority) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            thread.setPriority(priority);
+            return thread;
+        };
+    }
+}

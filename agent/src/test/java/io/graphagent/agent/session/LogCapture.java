@@ -1,0 +1,36 @@
+package io.graphagent.agent.session;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** Collects the events of one logger while open; safe to read while network threads log. */
+final class LogCapture implements AutoCloseable {
+
+    private final Logger logger;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    LogCapture(Class<?> source) {
+        logger = (Logger) LoggerFactory.getLogger(source);
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    /** Events so far whose message contains {@code text}. */
+    List<ILoggingEvent> containing(String text) {
+        List<ILoggingEvent> copy;
+        synchronized (appender) {
+            copy = new ArrayList<>(appender.list);
+        }
+        return copy.stream().filter(e -> e.getFormattedMessage().contains(text)).toList();
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+        appender.stop();
+    }
+}

@@ -1,0 +1,42 @@
+package io.graphagent.agent.session;
+
+import io.graphagent.agent.job.CommandHandler;
+import io.graphagent.protocol.v1.Command;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A job layer that only records what the session client tells it. */
+final class RecordingHandler implements CommandHandler {
+
+    final List<Command> commands = new CopyOnWriteArrayList<>();
+    final List<String> fenced = new CopyOnWriteArrayList<>();
+    final List<String> threads = new CopyOnWriteArrayList<>();
+    volatile boolean closed;
+
+    @Override
+    public String dataAddress() {
+        return "127.0.0.1:17501";
+    }
+
+    @Override
+    public Map<String, List<Integer>> heldPartitions() {
+        return Map.of();
+    }
+
+    @Override
+    public void onCommand(Command command, CoordinatorLink link) {
+        threads.add(Thread.currentThread().getName());
+        commands.add(command);
+    }
+
+    @Override
+    public void onFenced(String reason) {
+        fenced.add(reason);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

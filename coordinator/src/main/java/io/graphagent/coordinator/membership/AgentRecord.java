@@ -1,0 +1,88 @@
+package io.graphagent.coordinator.membership;
+
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.AgentStatus;
+import io.graphagent.protocol.v1.Heartbeat;
+import io.graphagent.protocol.v1.Hello;
+import java.time.Instant;
+
+/**
+ * What the coordinator knows of one agent id: its state, its current session (id, epoch,
+ * lease, stream) and what it last reported about itself. Kept after DEAD and LEFT for status.
+ * Not thread-safe: guarded by {@link Membership}'s lock.
+ */
+final class AgentRecord {
+
+    final String agentId;
+    final PartitionLedger ledger = new PartitionLedger();
+
+    AgentState state = AgentState.AGENT_STATE_UNSPECIFIED;
+    String stateCause = "";
+    Instant stateSince;
+
+    String sessionId = "";
+    long epoch;
+    Lease lease;
+    /** The open stream of the session, or null while the agent is disconnected. */
+    AgentConnection connection;
+    String remoteAddress = "";
+    boolean tls;
+
+    Hello hello = Hello.getDefaultInstance();
+    int protocolVersion;
+    long rttMicros;
+    long clockOffsetMs;
+    long heapUsedBytes;
+
+    AgentRecord(String agentId) {
+        this.agentId = agentId;
+    }
+
+    /** JOINING, ALIVE or SUSPECT: a session whose lease still counts. */
+    boolean live() {
+        return state == AgentState.JOINING || state == AgentState.ALIVE || state == AgentState.SUSPECT;
+    }
+
+    /** Whether {@code session} is this record's current session on its current stream. */
+    boolean isCurrent(MemberSession session) {
+        return live() && connection == session.connection() && epoch == session.epoch()
+                && sessionId.equals(session.sessionId());
+    }
+
+    void attach(AgentConnection stream, Hello from, int version) {
+        connection = stream;
+        remoteAddress = stream.remoteAddress();
+        tls = stream.tls();
+        hello = from;
+        protocolVersion = version;
+    }
+
+    void heard(Heartbeat heartbeat) {
+        rttMicros = heartbeat.getLastRttMicros();
+        clockOffsetMs = heartbeat.getClockOffsetMs();
+        heapUsedBytes = heartbeat.getHeapUsedBytes();
+    }
+
+    AgentStatus status(Instant now) {
+        return AgentStatus.newBuilder()
+                .setAgentId(agentId)
+                .setState(state)
+                .setStateCause(stateCause)
+                .setStateSinceMs(stateSince.toEpochMilli())
+                .setLastHeartbeatAgeMs(lease == null ? 0 : lease.sinceRenewal(now).toMillis())
+                .setRttMicros(rttMicros)
+                .setClockSkewMs(clockOffsetMs)
+                .setPartitions(ledger.count())
+                .setTls(tls)
+                .setDataAddress(hello.getDataAddress())
+                .setBuildVersion(hello.getBuildVersion())
+                .setProtocolVersion(protocolVersion)
+                .setSessionId(sessionId)
+                .setEpoch(epoch)
+                .setCores(hello.getResources().getCores())
+                .setMaxHeapBytes(hello.getResources().getMaxHeapBytes())
+                .setHeapUsedBytes(heapUsedBytes)
+                .setRemoteAddress(remoteAddress)
+                .build();
+    }
+}

@@ -1,0 +1,236 @@
+package io.graphagent.coordinator.session;
+
+import com.google.protobuf.ByteString;
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.coordinator.job.JobApi;
+import io.graphagent.coordinator.membership.Membership;
+import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.protocol.ProtocolVersion;
+import io.graphagent.protocol.v1.AgentMessage;
+import io.graphagent.protocol.v1.CancelJobReply;
+import io.graphagent.protocol.v1.CancelJobRequest;
+import io.graphagent.protocol.v1.CoordinatorGrpc;
+import io.graphagent.protocol.v1.CoordinatorInfo;
+import io.graphagent.protocol.v1.CoordinatorMessage;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobStatus;
+import io.graphagent.protocol.v1.ProbeReply;
+import io.graphagent.protocol.v1.ProbeRequest;
+import io.graphagent.protocol.v1.StatusReply;
+import io.graphagent.protocol.v1.StatusRequest;
+import io.graphagent.protocol.v1.SubmitReply;
+import io.graphagent.protocol.v1.SubmitRequest;
+import io.graphagent.protocol.v1.TimingPolicy;
+import io.graphagent.protocol.v1.WatchJobRequest;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC Coordinator service: one {@link SessionStream} per agent Session stream, the
+ * fleet's Status, the doctor's Probe, and the job calls, which go to the {@link JobApi}.
+ * Thread-safe.
+ */
+public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorService.class);
+
+    /** This build's version, from the jar manifest; {@code dev} when run from classes. */
+    public static final String BUILD_VERSION = Optional.ofNullable(
+            CoordinatorService.class.getPackage().getImplementationVersion()).orElse("dev");
+
+    private final Membership membership;
+    private final JobApi jobs;
+    private final ScheduledExecutorService scheduler;
+    private final CauseCounter causes;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final String clusterId;
+    private final boolean tls;
+    private final int maxMessageSize;
+    private final Duration helloTimeout;
+    private final TimingPolicy timing;
+    private final HelloCheck helloCheck;
+    private final SessionStats stats = new SessionStats();
+
+    /**
+     * @param config     cluster id, timing policy, handshake timeout (also the Hello deadline), max message size
+     * @param tls        whether the server this service runs on speaks TLS (shown in status and probes)
+     * @param membership the agents
+     * @param jobs       where Submit, WatchJob, CancelJob and the jobs of Status go
+     * @param scheduler  runs the Hello deadlines; owned by the caller
+     * @param causes     counts refused Hellos by cause, alongside the server's TLS failures
+     * @param clock      the coordinator's time
+     */
+    public CoordinatorService(GraphagentConfig config, boolean tls, Membership membership, JobApi jobs,
+            ScheduledExecutorService scheduler, CauseCounter causes, Clock clock) {
+        this.membership = Objects.requireNonNull(membership, "membership");
+        this.jobs = Objects.requireNonNull(jobs, "jobs");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.causes = Objects.requireNonNull(causes, "causes");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.startedAt = clock.instant();
+        this.clusterId = config.cluster().id();
+        this.tls = tls;
+        this.maxMessageSize = (int) Math.min(config.grpc().maxMessageSize(), Integer.MAX_VALUE);
+        this.helloTimeout = config.tls().handshakeTimeout();
+        this.timing = timingPolicy(config.timingPolicy());
+        this.helloCheck = new HelloCheck(clusterId, ProtocolVersion.MIN, ProtocolVersion.MAX);
+    }
+
+    /** The timing a coordinator advertises in Welcome, in the wire's milliseconds. */
+    public static TimingPolicy timingPolicy(io.graphagent.config.TimingPolicy policy) {
+        return TimingPolicy.newBuilder()
+                .setHeartbeatIntervalMs(policy.heartbeatInterval().toMillis())
+                .setLeaseTtlMs(policy.leaseTtl().toMillis())
+                .setSuspectAfterMs(policy.suspectAfter().toMillis())
+                .setKeepaliveTimeMs(policy.keepaliveTime().toMillis())
+                .setKeepaliveTimeoutMs(policy.keepaliveTimeout().toMillis())
+                .setPermitKeepaliveTimeMs(policy.permitKeepaliveTime().toMillis())
+                .setHandshakeTimeoutMs(policy.handshakeTimeout().toMillis())
+                .build();
+    }
+
+    /**
+     * This service with the interceptor that reads each call's TLS peer (needed for the
+     * identity check): add this to a server, not the bare service.
+     */
+    public ServerServiceDefinition definition() {
+        return ServerInterceptors.intercept(this, TransportPeer.interceptor());
+    }
+
+    @Override
+    public StreamObserver<AgentMessage> session(StreamObserver<CoordinatorMessage> responses) {
+        return new SessionStream(this, (ServerCallStreamObserver<CoordinatorMessage>) responses, TransportPeer.current(),
+                helloTimeout);
+    }
+
+    @Override
+    public void submit(SubmitRequest request, StreamObserver<SubmitReply> reply) {
+        unary("submit", reply, () -> jobs.submit(request));
+    }
+
+    @Override
+    public void watchJob(WatchJobRequest request, StreamObserver<JobProgress> progress) {
+        try {
+            jobs.watch(request, progress);
+        } catch (RuntimeException e) {
+            fail("watch_job", progress, e);
+        }
+    }
+
+    @Override
+    public void cancelJob(CancelJobRequest request, StreamObserver<CancelJobReply> reply) {
+        unary("cancel_job", reply, () -> jobs.cancel(request));
+    }
+
+    @Override
+    public void status(StatusRequest request, StreamObserver<StatusReply> reply) {
+        unary("status", reply, () -> {
+            StatusReply.Builder status = StatusReply.newBuilder().setCoordinator(info())
+                    .addAllAgents(membership.statuses());
+            try {
+                List<JobStatus> list = jobs.jobs(request.getIncludeFinishedJobs());
+                status.addAllJobs(list);
+            } catch (RuntimeException e) {
+                log.warn("event=status_jobs_failed detail=\"{}\"", FailureClassifier.oneLine(e), e);
+            }
+            return status.build();
+        });
+    }
+
+    @Override
+    public void probe(ProbeRequest request, StreamObserver<ProbeReply> reply) {
+        if (request.getReplySizeBytes() > maxMessageSize) {
+            reply.onError(Status.INVALID_ARGUMENT.withDescription("reply size " + request.getReplySizeBytes()
+                    + " bytes exceeds the coordinator's grpc.max-message-size of " + maxMessageSize + " bytes: ask for less")
+                    .asRuntimeException());
+            return;
+        }
+        unary("probe", reply, () -> ProbeReply.newBuilder()
+                .setPayload(ByteString.copyFrom(new byte[request.getReplySizeBytes()]))
+                .setReceivedSizeBytes(request.getPayload().size())
+                .setServerTimeMs(clock.millis())
+                .setCoordinator(info())
+                .setMaxMessageSizeBytes(maxMessageSize)
+                .build());
+    }
+
+    private CoordinatorInfo info() {
+        Instant now = clock.instant();
+        return CoordinatorInfo.newBuilder()
+                .setClusterId(clusterId)
+                .setBuildVersion(BUILD_VERSION)
+                .setProtocolMin(ProtocolVersion.MIN)
+                .setProtocolMax(ProtocolVersion.MAX)
+                .setTls(tls)
+                .setServerTimeMs(now.toEpochMilli())
+                .setUptimeMs(Math.max(0, Duration.between(startedAt, now).toMillis()))
+                .setTiming(timing)
+                .build();
+    }
+
+    private static <T> void unary(String call, StreamObserver<T> reply, Supplier<T> answer) {
+        T value;
+        try {
+            value = answer.get();
+        } catch (RuntimeException e) {
+            fail(call, reply, e);
+            return;
+        }
+        reply.onNext(value);
+        reply.onCompleted();
+    }
+
+    private static void fail(String call, StreamObserver<?> reply, RuntimeException e) {
+        log.error("event=call_failed call={} detail=\"{}\"", call, FailureClassifier.oneLine(e), e);
+        reply.onError(Status.INTERNAL.withDescription(call + " failed on the coordinator: " + FailureClassifier.oneLine(e)
+                + " (see the coordinator's log)").asRuntimeException());
+    }
+
+    /** Counts of Hellos, sessions and refusals since start. */
+    public SessionStats stats() {
+        return stats;
+    }
+
+    Membership membership() {
+        return membership;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    CauseCounter causes() {
+        return causes;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    String clusterId() {
+        return clusterId;
+    }
+
+    TimingPolicy timing() {
+        return timing;
+    }
+
+    HelloCheck helloCheck() {
+        return helloCheck;
+    }
+}

@@ -1,0 +1,280 @@
+package io.graphagent.coordinator.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.graphagent.config.Profile;
+import io.graphagent.config.SessionConfig;
+import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.CoordinatorMessage;
+import io.graphagent.protocol.v1.Goodbye;
+import io.graphagent.protocol.v1.GoodbyeReason;
+import io.graphagent.protocol.v1.Heartbeat;
+import io.graphagent.protocol.v1.HeldPartitions;
+import io.graphagent.protocol.v1.Hello;
+import io.graphagent.protocol.v1.LoadPartitions;
+import io.graphagent.protocol.v1.RejectReason;
+import io.graphagent.protocol.v1.Release;
+import io.graphagent.protocol.v1.Report;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Membership's state machine on a fake clock, without a network: every timing decision is exact. */
+class MembershipTest {
+
+    /** heartbeat 250ms, suspect-after 750ms, lease-ttl 2s. */
+    private static final SessionConfig TIMING = Profile.TEST.defaults().session();
+
+    private final FakeClock clock = new FakeClock();
+    private final CauseCounter causes = new CauseCounter();
+    private final List<String> transitions = new CopyOnWriteArrayList<>();
+    private final List<Report> sunk = new CopyOnWriteArrayList<>();
+    private Membership membership;
+
+    @BeforeEach
+    void setUp() {
+        membership = new Membership(TIMING, clock, causes);
+        membership.addListener((agent, from, to, cause) -> transitions.add(agent + " " + from + "->" + to + " " + cause));
+        membership.setReportSink((agent, report) -> sunk.add(report));
+    }
+
+    private static Hello hello(String agent) {
+        return Hello.newBuilder().setAgentId(agent).setDataAddress("127.0.0.1:17500").build();
+    }
+
+    private MemberSession join(String agent, FakeConnection connection) {
+        Admission admission = membership.admit(hello(agent), agent, 1, connection);
+        assertThat(admission).isInstanceOf(Admission.Admitted.class);
+        return ((Admission.Admitted) admission).session();
+    }
+
+    private void beat(MemberSession session, long seq) {
+        membership.heartbeat(session, Heartbeat.newBuilder().setSeq(seq).setEpoch(session.epoch()).build());
+    }
+
+    @Test
+    void helloJoinsAndTheFirstHeartbeatMakesTheAgentAlive() {
+        FakeConnection stream = new FakeConnection("127.0.0.1:50001");
+        MemberSession session = join("agent-1", stream);
+
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.JOINING);
+        assertThat(membership.alive()).isEmpty();
+
+        beat(session, 1);
+
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.ALIVE);
+        assertThat(membership.alive()).extracting(AgentView::agentId, AgentView::epoch, AgentView::dataAddress)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("agent-1", session.epoch(), "127.0.0.1:17500"));
+        assertThat(stream.kinds()).containsExactly(CoordinatorMessage.BodyCase.HEARTBEAT_ACK);
+        assertThat(stream.last().getHeartbeatAck().getLeaseRemainingMs()).isEqualTo(TIMING.leaseTtl().toMillis());
+        assertThat(transitions).containsExactly(
+                "agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello", "agent-1 JOINING->ALIVE first_heartbeat");
+    }
+
+    @Test
+    void leaseExpiryMarksAgentSuspectThenDeadAndFencesItsOpenStream() {
+        FakeConnection stream = new FakeConnection("127.0.0.1:50001");
+        MemberSession session = join("agent-1", stream);
+        beat(session, 1);
+
+        clock.advance(TIMING.suspectAfter());
+        membership.tick();
+        assertThat(membership.state("agent-1")).as("at suspect-after exactly").isEqualTo(AgentState.ALIVE);
+
+        clock.advance(Duration.ofMillis(1));
+        membership.tick();
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.SUSPECT);
+
+        clock.advance(TIMING.leaseTtl().minus(TIMING.suspectAfter()).minusMillis(2));
+        membership.tick();
+        assertThat(membership.state("agent-1")).as("1 ms before the lease ends").isEqualTo(AgentState.SUSPECT);
+
+        clock.advance(Duration.ofMillis(1));
+        membership.tick();
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.DEAD);
+        assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
+                "agent-1 JOINING->ALIVE first_heartbeat", "agent-1 ALIVE->SUSPECT heartbeat_late",
+                "agent-1 SUSPECT->DEAD lease_expired");
+        assertThat(causes.count(DisconnectCause.LEASE_EXPIRED)).isEqualTo(1);
+        assertThat(stream.last().getFenced().getStaleEpoch()).isEqualTo(session.epoch());
+        assertThat(stream.isOpen()).isFalse();
+        assertThat(membership.statuses().get(0).getStateCause()).startsWith("lease_expired: no heartbeat for 2000 ms");
+    }
+
+    @Test
+    void aHeartbeatAfterTheLeaseRanOutIsFencedEvenBeforeTheDetectorTicks() {
+        FakeConnection stream = new FakeConnection("127.0.0.1:50001");
+        MemberSession session = join("agent-1", stream);
+        beat(session, 1);
+
+        clock.advance(TIMING.leaseTtl());
+        beat(session, 2);
+
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.DEAD);
+        assertThat(stream.kinds()).containsExactly(CoordinatorMessage.BodyCase.HEARTBEAT_ACK,
+                CoordinatorMessage.BodyCase.FENCED);
+    }
+
+    @Test
+    void brokenStreamMakesTheAgentSuspectAndAResumeWithinTheLeaseKeepsItsEpochWithoutDead() {
+        FakeConnection first = new FakeConnection("127.0.0.1:50001");
+        MemberSession session = join("agent-1", first);
+        beat(session, 1);
+        membership.send("agent-1", load("job-1", 3, 7));
+
+        membership.streamEnded(session, DisconnectCause.CONNECTION_RESET, "connection reset by peer");
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.SUSPECT);
+        assertThat(membership.send("agent-1", load("job-2", 1))).as("no open stream").isFalse();
+
+        clock.advance(TIMING.leaseTtl().minusMillis(1));
+        membership.tick();
+        FakeConnection second = new FakeConnection("127.0.0.1:50002");
+        Hello resume = hello("agent-1").toBuilder().setResumeSessionId(session.sessionId())
+                .addHeld(HeldPartitions.newBuilder().setJobId("job-1").addPartitionIds(3).addPartitionIds(7)).build();
+        MemberSession resumed = ((Admission.Admitted) membership.admit(resume, "agent-1", 1, second)).session();
+
+        assertThat(resumed.resumed()).isTrue();
+        assertThat(resumed.epoch()).isEqualTo(session.epoch());
+        assertThat(resumed.sessionId()).isEqualTo(session.sessionId());
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.ALIVE);
+        assertThat(membership.statuses().get(0).getPartitions()).as("partitions kept").isEqualTo(2);
+        assertThat(membership.heldPartitions("agent-1")).containsEntry("job-1", List.of(3, 7));
+        assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
+                "agent-1 JOINING->ALIVE first_heartbeat", "agent-1 ALIVE->SUSPECT connection_reset",
+                "agent-1 SUSPECT->ALIVE resumed");
+        assertThat(membership.leaseRemaining("agent-1")).as("renewed by the resume").isEqualTo(TIMING.leaseTtl());
+    }
+
+    @Test
+    void aResumeAfterTheLeaseExpiredStartsANewSessionWithAHigherEpoch() {
+        MemberSession session = join("agent-1", new FakeConnection("127.0.0.1:50001"));
+        membership.streamEnded(session, DisconnectCause.STREAM_BROKEN, "gone");
+
+        clock.advance(TIMING.leaseTtl());
+        Hello resume = hello("agent-1").toBuilder().setResumeSessionId(session.sessionId()).build();
+        MemberSession fresh = ((Admission.Admitted) membership.admit(resume, "agent-1", 1,
+                new FakeConnection("127.0.0.1:50002"))).session();
+
+        assertThat(fresh.resumed()).isFalse();
+        assertThat(fresh.epoch()).isGreaterThan(session.epoch());
+        assertThat(fresh.sessionId()).isNotEqualTo(session.sessionId());
+        assertThat(transitions).containsSubsequence("agent-1 SUSPECT->DEAD lease_expired",
+                "agent-1 DEAD->JOINING hello");
+    }
+
+    @Test
+    void aSecondAgentWithTheSameIdIsRefusedWhileTheFirstStreamIsOpen() {
+        MemberSession first = join("agent-1", new FakeConnection("127.0.0.1:50001"));
+
+        Admission second = membership.admit(hello("agent-1"), "agent-1", 1, new FakeConnection("10.0.0.9:40000"));
+
+        assertThat(second).isInstanceOf(Admission.Refused.class);
+        Admission.Refused refused = (Admission.Refused) second;
+        assertThat(refused.reject().getReason()).isEqualTo(RejectReason.DUPLICATE_AGENT);
+        assertThat(refused.reject().getRetryable()).isTrue();
+        assertThat(refused.reject().getMessage()).contains("127.0.0.1:50001", "give each agent its own");
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.JOINING);
+        assertThat(first.epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void anAgentThatRestartedWithoutItsSessionIdEndsTheOldSessionAsDead() {
+        MemberSession old = join("agent-1", new FakeConnection("127.0.0.1:50001"));
+        membership.streamEnded(old, DisconnectCause.STREAM_BROKEN, "killed");
+
+        MemberSession fresh = join("agent-1", new FakeConnection("127.0.0.1:50002"));
+
+        assertThat(fresh.epoch()).isGreaterThan(old.epoch());
+        assertThat(transitions).containsSubsequence("agent-1 SUSPECT->DEAD agent_restarted",
+                "agent-1 DEAD->JOINING hello");
+    }
+
+    @Test
+    void epochsGrowAcrossAgentsAndSessions() {
+        List<Long> epochs = new ArrayList<>();
+        for (String agent : List.of("agent-1", "agent-2", "agent-3")) {
+            epochs.add(join(agent, new FakeConnection("127.0.0.1:1")).epoch());
+        }
+        MemberSession two = join("agent-4", new FakeConnection("127.0.0.1:2"));
+        membership.goodbye(two, Goodbye.getDefaultInstance());
+        epochs.add(join("agent-4", new FakeConnection("127.0.0.1:3")).epoch());
+
+        assertThat(epochs).containsExactly(1L, 2L, 3L, 5L);
+    }
+
+    @Test
+    void staleEpochReportIsRefusedCountedAndFencedNeverReachingTheSink() {
+        FakeConnection stream = new FakeConnection("127.0.0.1:50001");
+        MemberSession session = join("agent-1", stream);
+        beat(session, 1);
+
+        membership.report(session, Report.newBuilder().setCommandId(7).setEpoch(session.epoch()).build());
+        membership.report(session, Report.newBuilder().setCommandId(8).setEpoch(session.epoch() - 1).build());
+
+        assertThat(sunk).extracting(Report::getCommandId).containsExactly(7L);
+        assertThat(membership.refusedReports()).isEqualTo(1);
+        assertThat(causes.count(DisconnectCause.FENCED)).isEqualTo(1);
+        assertThat(stream.last().getFenced().getStaleEpoch()).isEqualTo(session.epoch() - 1);
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.DEAD);
+
+        membership.report(session, Report.newBuilder().setCommandId(9).setEpoch(session.epoch()).build());
+        assertThat(sunk).as("the fenced session's reports are refused too").hasSize(1);
+        assertThat(membership.refusedReports()).isEqualTo(2);
+    }
+
+    @Test
+    void goodbyeMarksTheAgentLeftAndRevokesItsLease() {
+        MemberSession session = join("agent-1", new FakeConnection("127.0.0.1:50001"));
+        beat(session, 1);
+
+        membership.goodbye(session, Goodbye.newBuilder().setReason(GoodbyeReason.AGENT_STOPPING).setMessage("SIGTERM").build());
+        clock.advance(TIMING.leaseTtl().multipliedBy(2));
+        membership.tick();
+
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.LEFT);
+        assertThat(transitions).last().isEqualTo("agent-1 ALIVE->LEFT goodbye");
+        assertThat(membership.statuses().get(0).getStateCause()).isEqualTo("goodbye: AGENT_STOPPING: SIGTERM");
+        assertThat(causes.snapshot()).isEmpty();
+    }
+
+    @Test
+    void commandsAreStampedWithTheSessionEpochAndTheirPartitionsCounted() {
+        FakeConnection stream = new FakeConnection("127.0.0.1:50001");
+        MemberSession session = join("agent-1", stream);
+
+        assertThat(membership.send("agent-1", load("job-1", 0, 4, 8))).isTrue();
+        assertThat(stream.last().getCommand().getEpoch()).isEqualTo(session.epoch());
+        assertThat(membership.statuses().get(0).getPartitions()).isEqualTo(3);
+
+        membership.send("agent-1", Command.newBuilder().setJobId("job-1").setRelease(Release.getDefaultInstance()).build());
+        assertThat(membership.statuses().get(0).getPartitions()).isZero();
+        assertThat(membership.send("agent-9", load("job-1", 1))).isFalse();
+    }
+
+    @Test
+    void listenersMayCallBackIntoMembership() {
+        List<Integer> aliveSeen = new CopyOnWriteArrayList<>();
+        membership.addListener((agent, from, to, cause) -> {
+            aliveSeen.add(membership.alive().size());
+            membership.send(agent, load("job-1", 1));
+        });
+        MemberSession session = join("agent-1", new FakeConnection("127.0.0.1:50001"));
+        beat(session, 1);
+
+        assertThat(aliveSeen).containsExactly(0, 1);
+    }
+
+    private static Command load(String job, int... partitions) {
+        LoadPartitions.Builder load = LoadPartitions.newBuilder();
+        for (int p : partitions) {
+            load.addPartitionIds(p);
+        }
+        return Command.newBuilder().setJobId(job).setLoadPartitions(load).build();
+    }
+}
