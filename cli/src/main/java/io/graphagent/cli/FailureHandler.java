@@ -2,6 +2,7 @@ package io.graphagent.cli;
 
 import io.graphagent.graph.load.GraphInputException;
 import io.graphagent.graph.output.OutputException;
+import io.graphagent.net.tls.TlsFilesException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -14,12 +15,15 @@ import picocli.CommandLine.ParseResult;
 /**
  * Turns any failure into one line on stderr, {@code graphagent: <message>}, and an exit
  * code: 2 when the user can fix the command or the input (bad option, bad graph file,
- * unwritable output), 1 for a failure while running. Stack traces only with
- * {@code --debug} or {@value Main#DEBUG_ENV}.
+ * unwritable output, unusable certificate files), 3 when the cluster refused us for good
+ * (see {@link CoordinatorCallException}), 1 for any other failure while running. Stack traces
+ * only with {@code --debug} or {@value Main#DEBUG_ENV}.
  */
 final class FailureHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_BAD_INPUT = 2;
+    /** Refused by the cluster: a fatal reject, or a certificate or TLS setup the other side refuses. */
+    static final int EXIT_REFUSED = 3;
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
@@ -37,7 +41,8 @@ final class FailureHandler implements IExecutionExceptionHandler, IParameterExce
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
-        int code = badInput(ex) ? EXIT_BAD_INPUT : EXIT_FAILURE;
+        int code = ex instanceof CoordinatorCallException call ? call.exitCode()
+                : badInput(ex) ? EXIT_BAD_INPUT : EXIT_FAILURE;
         err.println("graphagent: " + oneLine(describe(ex)));
         if (debug(parseResult)) {
             ex.printStackTrace(err);
@@ -47,7 +52,8 @@ final class FailureHandler implements IExecutionExceptionHandler, IParameterExce
     }
 
     private static boolean badInput(Exception ex) {
-        return ex instanceof BadInputException || ex instanceof GraphInputException || ex instanceof OutputException;
+        return ex instanceof BadInputException || ex instanceof GraphInputException || ex instanceof OutputException
+                || ex instanceof TlsFilesException;
     }
 
     /** The message of a failure, with the cause's message when the failure has none of its own. */

@@ -12,15 +12,17 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The {@code graphagent} command: parses the command line and dispatches to one class per
  * subcommand. Every failure reaches the user as one line, {@code graphagent: <message>},
- * with exit code 1 (failure while running) or 2 (bad usage or bad input); see
- * {@link FailureHandler}.
+ * with exit code 1 (failure while running), 2 (bad usage or bad input) or, for the commands
+ * that talk to a cluster, 3 (refused by the cluster); see {@link FailureHandler}.
  */
 @Command(name = "graphagent",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Graph processing: load a graph, run the LDBC Graphalytics kernels (BFS, PageRank, WCC, "
-                + "CDLP, LCC, SSSP) on it, generate Graph500 graphs.",
-        subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                + "CDLP, LCC, SSSP) on it in one process or on a cluster of graph agents, generate Graph500 graphs.",
+        subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class,
+            LocalCommand.class, SubmitCommand.class, StatusCommand.class, CoordinatorCommand.class, AgentCommand.class,
+            CertsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Environment variable that, when set to a non-empty value, adds stack traces to failures. */
     static final String DEBUG_ENV = "GRAPHAGENT_DEBUG";
@@ -60,6 +62,10 @@ public final class Main implements Runnable {
         codes.put("0", "ok");
         codes.put("1", "failure while running");
         codes.put("2", "bad usage or bad input (the message names the option, file or line, and the fix)");
+        if (cmd.getCommandSpec().userObject() instanceof ClusterCommand) {
+            codes.put("3", "refused by the cluster: a fatal reject (protocol version, identity, cluster id) or a "
+                    + "certificate or TLS setup the other side refuses; retrying cannot help");
+        }
         cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         cmd.getSubcommands().values().forEach(Main::documentExitCodes);
     }

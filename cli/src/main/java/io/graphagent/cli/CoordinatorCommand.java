@@ -1,0 +1,103 @@
+package io.graphagent.cli;
+
+import io.graphagent.config.CoordinatorConfig;
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.HostPort;
+import io.graphagent.coordinator.job.JobScheduler;
+import io.graphagent.coordinator.CoordinatorServer;
+import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.tls.TransportSecurity;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code graphagent coordinator}: runs the coordinator (membership, leases, job scheduler)
+ * until SIGTERM or Ctrl-C. Prints one line on stdout once it listens, which
+ * {@code graphagent local} and scripts wait for.
+ */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = {
+            "Run the coordinator: accepts agent sessions over mutual TLS, keeps their leases, schedules jobs, and serves "
+                    + "submit and status. Runs until SIGTERM or Ctrl-C.",
+            "",
+            "Settings come from --config (with GRAPHAGENT_* environment overrides); flags win over it. With --certs DIR "
+                    + "it presents DIR/coordinator.pem (coordinator-key.pem) and trusts DIR/ca.pem.",
+            "",
+            "Prints one line on stdout when ready: 'coordinator listening on HOST:PORT (tls)'. Log lines go to stderr.",
+            ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  graphagent coordinator --certs certs",
+            "  graphagent coordinator --listen 0.0.0.0:7400 --config /etc/graphagent/graphagent.yaml"})
+final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = AddressConverter.class,
+            description = "Where agents and clients dial (coordinator.listen). Default: 127.0.0.1:7400.")
+    HostPort listen;
+
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = AddressConverter.class,
+            description = "Admin HTTP: metrics, health, JSON API (coordinator.admin-listen). Default: 127.0.0.1:7480.")
+    HostPort adminListen;
+
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    TlsOptions tls;
+
+    @Mixin
+    ServerProcessOptions process;
+
+    @Override
+    public Integer call() throws Exception {
+        process.apply();
+        GraphagentConfig loaded = tls.applyTo(config.load());
+        CoordinatorConfig c = loaded.coordinator();
+        GraphagentConfig settings = ConfigEdits.with(loaded, new CoordinatorConfig(
+                listen != null ? listen : c.listen(), adminListen != null ? adminListen : c.adminListen(), c.stateDir()));
+        TransportSecurity security = TlsIdentity.security(settings.tls(), ClusterCertificates.COORDINATOR, "coordinator");
+        if (!security.isTls()) {
+            log.warn("event=insecure_mode role=coordinator risk=\"plaintext: any process that reaches the port can join as an"
+                    + " agent or submit jobs, and the traffic can be read\" fix=\"drop --insecure and pass --certs DIR\"");
+        }
+
+        Clock clock = Clock.systemUTC();
+        HostPort address = settings.coordinator().listen();
+        CoordinatorServer server;
+        try {
+            server = CoordinatorServer.start(settings, security, directory -> new JobScheduler(directory, settings, clock), clock);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage()
+                    + ". Fix: stop the process that holds the port, or pass --listen HOST:PORT", e);
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread stop = new Thread(() -> {
+            log.info("event=coordinator_stopping reason=signal");
+            server.close();
+            stopped.countDown();
+        }, "coordinator-shutdown");
+        Runtime.getRuntime().addShutdownHook(stop);
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("coordinator listening on " + new HostPort(address.host(), server.port())
+                + (security.isTls() ? " (tls)" : " (plaintext, --insecure)"));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,391 @@
+package io.graphagent.cli;
+
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.HostPort;
+import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.tls.HostAndPort;
+import io.graphagent.net.tls.TlsFilesException;
+import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.AgentStatus;
+import io.graphagent.protocol.v1.StatusReply;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A coordinator and N agents on 127.0.0.1, each a separate JVM of this program, set up in a
+ * {@link LocalState} directory: fresh certificates, a configuration file, one log per process.
+ * The steps run in order ({@link #prepare}, {@link #startCoordinator}, {@link #startAgents},
+ * {@link #awaitAlive}, then {@link #supervise}); {@link #close} stops every process and may be
+ * called from a shutdown hook while another thread supervises.
+ */
+final class LocalCluster implements AutoCloseable {
+    /** How long stopped processes get to leave the cluster before they are killed. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** Log lines shown when a process fails. */
+    static final int TAIL_LINES = 12;
+    /** Validity of the local certificates; they are made afresh at every start anyway. */
+    static final Duration CERT_VALIDITY = Duration.ofDays(30);
+    /** The admin HTTP port is the gRPC port plus this (7400 -> 7480), as the defaults are. */
+    static final int ADMIN_PORT_OFFSET = 80;
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Pattern LISTENING = Pattern.compile("coordinator listening on (\\S+) \\(");
+
+    private final LocalState state;
+    private final int agents;
+    private final boolean insecure;
+    private final PrintWriter out;
+    private final List<String> jvmOptions;
+    private final List<ChildProcess> children = new ArrayList<>();
+    private final Map<String, AgentState> lastStates = new HashMap<>();
+    private final Map<String, String> dataAddresses = new LinkedHashMap<>();
+    private StateDirLock lock;
+    private HostPort address;
+    private HostPort admin;
+    private volatile boolean stopping;
+
+    private LocalCluster(LocalState state, int agents, boolean insecure, PrintWriter out, List<String> jvmOptions) {
+        this.state = state;
+        this.agents = agents;
+        this.insecure = insecure;
+        this.out = out;
+        this.jvmOptions = jvmOptions;
+    }
+
+    /**
+     * Takes the state directory (refusing one that a running {@code local} holds), checks that
+     * the ports are free, and writes fresh certificates and the configuration.
+     */
+    static LocalCluster prepare(LocalState state, int agents, int port, boolean insecure, PrintWriter out,
+            List<String> jvmOptions) throws IOException {
+        LocalCluster cluster = new LocalCluster(state, agents, insecure, out, jvmOptions);
+        // Before anything is touched: the files may belong to a running cluster.
+        cluster.lock = StateDirLock.acquire(state);
+        try {
+            int adminPort = port == 0 || port + ADMIN_PORT_OFFSET > 65535 ? 0 : port + ADMIN_PORT_OFFSET;
+            requireFree(port, "--port");
+            requireFree(adminPort, "--port (the admin HTTP port is --port + " + ADMIN_PORT_OFFSET + ")");
+            Files.deleteIfExists(state.addressFile());
+            deleteRecursively(state.certs());
+            Files.createDirectories(state.logs());
+            if (!insecure) {
+                Clock clock = Clock.systemUTC();
+                ClusterCertificates.Issued issued = ClusterCertificates.init(state.certs(), agents, List.of(), CERT_VALIDITY, clock);
+                ClientIdentity.issue(state.certs(), List.of(), issued.notAfter(), clock.instant());
+            }
+            cluster.address = new HostPort("127.0.0.1", port);
+            cluster.admin = new HostPort("127.0.0.1", adminPort);
+            LocalConfigFile.write(state, cluster.address, cluster.admin, !insecure);
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Starts the coordinator and waits until it prints the address it listens on. */
+    void startCoordinator(Duration timeout) throws IOException {
+        ChildProcess coordinator = ChildProcess.start("coordinator", jvmOptions,
+                List.of("coordinator", "--config", state.config().toString(), "--exit-with-parent", pid()),
+                Map.of(), state.log("coordinator"));
+        children.add(coordinator);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<HostPort> listening = listeningAddress(coordinator.log());
+            if (listening.isPresent()) {
+                address = listening.get();
+                break;
+            }
+            if (!coordinator.alive()) {
+                throw failed(coordinator, "exited with code " + coordinator.exitCode() + " while starting");
+            }
+            if (System.nanoTime() > deadline) {
+                throw failed(coordinator, "did not listen within " + Durations.millis(timeout.toMillis()));
+            }
+            sleep(POLL);
+        }
+        Files.writeString(state.addressFile(), address + "\n", StandardCharsets.UTF_8);
+        // Clients and agents read the real port even when --port 0 chose it.
+        LocalConfigFile.write(state, address, admin, !insecure);
+    }
+
+    /** Starts agent-1 .. agent-N, each with its own work directory. */
+    void startAgents() throws IOException {
+        for (int n = 1; n <= agents; n++) {
+            String name = ClusterCertificates.agentName(n);
+            Files.createDirectories(state.agentDir(name));
+            List<String> args = new ArrayList<>(List.of("agent", "--config", state.config().toString(),
+                    "--coordinator", address.toString(), "--id", name, "--exit-with-parent", pid()));
+            if (!insecure) {
+                args.addAll(List.of("--name", name));
+            }
+            children.add(ChildProcess.start(name, jvmOptions, args,
+                    Map.of("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString()), state.log(name)));
+        }
+    }
+
+    /** Polls the coordinator's Status until every agent is ALIVE; fails naming the missing ones. */
+    void awaitAlive(Duration timeout) throws TlsFilesException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastProblem = "no answer yet";
+        try (CoordinatorClient client = client()) {
+            while (true) {
+                for (ChildProcess child : children) {
+                    if (!child.alive()) {
+                        throw failed(child, "exited with code " + child.exitCode() + " while the cluster started");
+                    }
+                }
+                try {
+                    StatusReply reply = client.status(false);
+                    List<String> missing = new ArrayList<>();
+                    for (int n = 1; n <= agents; n++) {
+                        String name = ClusterCertificates.agentName(n);
+                        Optional<AgentStatus> agent = reply.getAgentsList().stream()
+                                .filter(a -> a.getAgentId().equals(name)).findFirst();
+                        if (agent.isPresent() && agent.get().getState() == AgentState.ALIVE) {
+                            dataAddresses.put(name, agent.get().getDataAddress());
+                            lastStates.put(name, AgentState.ALIVE);
+                        } else {
+                            missing.add(name + agent.map(a -> " " + a.getState().name()).orElse(" not joined"));
+                        }
+                    }
+                    if (missing.isEmpty()) {
+                        return;
+                    }
+                    lastProblem = String.join(", ", missing);
+                } catch (CoordinatorCallException e) {
+                    lastProblem = e.getMessage();
+                }
+                if (System.nanoTime() > deadline) {
+                    StringBuilder message = new StringBuilder("the agents did not all become ALIVE within "
+                            + Durations.millis(timeout.toMillis()) + " (" + lastProblem + ")");
+                    for (ChildProcess child : children) {
+                        message.append(logExcerpt(child));
+                    }
+                    throw new LocalClusterException(message.toString());
+                }
+                sleep(POLL);
+            }
+        }
+    }
+
+    /** What a newcomer needs: addresses, files, and the commands to try. */
+    void printSummary(Duration took) {
+        out.println("graphagent local: coordinator and " + agents + " agent" + (agents == 1 ? "" : "s") + " up in "
+                + Durations.millis(took.toMillis()) + " on 127.0.0.1, " + (insecure ? "PLAINTEXT (--insecure)" : "mutual TLS"));
+        out.println();
+        TextTable table = new TextTable("PROCESS", "ADDRESS", "PID", "LOG");
+        for (ChildProcess child : children) {
+            String addr = child.name().equals("coordinator") ? address.toString() : dataAddresses.getOrDefault(child.name(), "");
+            table.add(child.name(), addr, Long.toString(child.pid()), child.log().toString());
+        }
+        out.print(table.render().indent(2));
+        out.println();
+        out.println("  state dir     " + state.dir());
+        out.println("  config        " + state.config());
+        out.println("  certificates  " + (insecure ? "none (--insecure)" : state.certs() + " (client identity for submit/status: client.pem)"));
+        out.println("  address file  " + state.addressFile());
+        out.println();
+        String self = Files.isRegularFile(Path.of("graphagent")) ? "./graphagent" : "graphagent";
+        String stateFlag = state.dir().equals(Path.of(LocalState.DEFAULT_DIR)) ? "" : " --state-dir " + state.dir();
+        Path example = Path.of("..", "shared", "datasets", "graphalytics", "example-directed");
+        String graph = Files.exists(example.resolveSibling("example-directed.e")) ? example.toString() : "PREFIX";
+        out.println("try it" + (stateFlag.isEmpty() ? " (no flags needed in this directory)" : "") + ":");
+        out.println("  " + self + " status" + stateFlag);
+        out.println("  " + self + " submit" + stateFlag + " --algorithm pagerank --graph " + graph + " --output pr.txt");
+        out.println();
+        out.println("Ctrl-C stops the cluster.");
+        out.flush();
+    }
+
+    /**
+     * Watches the processes until the coordinator ends or {@link #close} is called: says when
+     * an agent exits (with its last log lines) or changes state. Returns the exit code of the
+     * command: 0 when stopped, 1 when the coordinator died.
+     */
+    int supervise() throws TlsFilesException {
+        List<ChildProcess> reported = new ArrayList<>();
+        try (CoordinatorClient client = client()) {
+            while (!stopping) {
+                for (ChildProcess child : children) {
+                    if (!child.alive() && !reported.contains(child) && !stopping) {
+                        reported.add(child);
+                        out.println("graphagent local: " + child.name() + " (pid " + child.pid() + ") exited with code "
+                                + child.exitCode() + logExcerpt(child));
+                        out.flush();
+                        if (child.name().equals("coordinator")) {
+                            out.println("graphagent local: the coordinator is gone; stopping the agents");
+                            out.flush();
+                            return FailureHandler.EXIT_FAILURE;
+                        }
+                    }
+                }
+                reportTransitions(client);
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+        return 0;
+    }
+
+    private void reportTransitions(CoordinatorClient client) {
+        StatusReply reply;
+        try {
+            reply = client.status(false);
+        } catch (CoordinatorCallException e) {
+            return;
+        }
+        for (AgentStatus a : reply.getAgentsList()) {
+            AgentState before = lastStates.put(a.getAgentId(), a.getState());
+            if (before != a.getState() && !stopping) {
+                out.println("graphagent local: " + a.getAgentId() + " " + (before == null ? "joined" : before.name()) + " -> "
+                        + a.getState().name() + (a.getStateCause().isEmpty() ? "" : " (" + a.getStateCause() + ")"));
+                out.flush();
+            }
+        }
+    }
+
+    /** Stops every process (agents first, so they leave while the coordinator still listens), then frees the state directory. */
+    @Override
+    public synchronized void close() {
+        stopping = true;
+        if (lock == null) {
+            return;
+        }
+        List<ChildProcess> agentsFirst = new ArrayList<>(children);
+        java.util.Collections.reverse(agentsFirst);
+        List<ChildProcess> running = agentsFirst.stream().filter(ChildProcess::alive).toList();
+        running.stream().filter(c -> !c.name().equals("coordinator")).forEach(ChildProcess::requestStop);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        List<String> killed = new ArrayList<>();
+        for (ChildProcess child : running) {
+            if (child.name().equals("coordinator")) {
+                child.requestStop();
+                deadline = System.nanoTime() + STOP_GRACE.toNanos();
+            }
+            if (!child.awaitOrKill(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                killed.add(child.name());
+            }
+        }
+        try {
+            Files.deleteIfExists(state.addressFile());
+        } catch (IOException e) {
+            // Clients then get connection refused with the hint to start a cluster: harmless.
+        }
+        if (!running.isEmpty()) {
+            out.println("graphagent local: stopped " + running.size() + " process" + (running.size() == 1 ? "" : "es")
+                    + (killed.isEmpty() ? "" : " (killed after " + Durations.millis(STOP_GRACE.toMillis()) + ": "
+                            + String.join(", ", killed) + ")"));
+            out.flush();
+        }
+        lock.close();
+        lock = null;
+    }
+
+    private CoordinatorClient client() throws TlsFilesException {
+        GraphagentConfig config = ConfigOption.load(state.config(), System.getenv());
+        TransportSecurity security = TlsIdentity.security(config.tls(), ClientIdentity.NAME, "client");
+        return CoordinatorClient.connect(new HostAndPort(address.host(), address.port()), config, security, "");
+    }
+
+    private static void requireFree(int port, String option) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            socket.setReuseAddress(true);
+        } catch (BindException e) {
+            throw new BadInputException("port " + port + " on 127.0.0.1 is in use (another coordinator, or a 'graphagent local' "
+                    + "with another state directory?)", "stop that process, or pass " + option.split(" ")[0]
+                    + " N with another port (0 picks free ones)");
+        }
+    }
+
+    private static Optional<HostPort> listeningAddress(Path log) {
+        try {
+            if (!Files.exists(log)) {
+                return Optional.empty();
+            }
+            Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            return m.find() ? Optional.of(HostPort.parse(m.group(1))) : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private LocalClusterException failed(ChildProcess child, String what) {
+        return new LocalClusterException(child.name() + " (pid " + child.pid() + ") " + what + logExcerpt(child));
+    }
+
+    /** The last log lines of a process, indented, after a line naming the log. */
+    private static String logExcerpt(ChildProcess child) {
+        List<String> lines = child.lastLines(TAIL_LINES);
+        if (lines.isEmpty()) {
+            return "; its log " + child.log() + " is empty";
+        }
+        StringBuilder text = new StringBuilder("; last lines of " + child.log() + ":");
+        for (String line : lines) {
+            text.append("\n    ").append(line);
+        }
+        return text.toString();
+    }
+
+    private static String pid() {
+        return Long.toString(ProcessHandle.current().pid());
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalClusterException("interrupted");
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** The local cluster failed to start or lost its coordinator; the message may span lines (log excerpts). */
+    static final class LocalClusterException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LocalClusterException(String message) {
+            super(message);
+        }
+    }
+}

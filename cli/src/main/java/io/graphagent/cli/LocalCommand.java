@@ -1,0 +1,112 @@
+package io.graphagent.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code graphagent local}: a whole cluster on this machine for trying graphagent out and for
+ * fault experiments: a coordinator and N agents as separate processes, kept up until Ctrl-C.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {
+            "Start a cluster on 127.0.0.1: a coordinator and N agents, each a separate JVM, over mutual TLS with fresh "
+                    + "certificates. Waits until every agent is ALIVE, prints the addresses, logs and the commands to "
+                    + "try, and keeps the cluster up until Ctrl-C (then stops every process).",
+            "",
+            "Everything goes into the state directory: certs/ (new CA and certificates, including client.pem for the "
+                    + "client commands), config.yaml, coordinator.address, logs/coordinator.log and logs/agent-N.log, "
+                    + "agents/agent-N/. 'graphagent submit' and 'graphagent status' run in the same directory use it "
+                    + "with no flags.",
+            "",
+            "While up, it reports agents that change state or exit (with their last log lines). Kill an agent "
+                    + "(kill -9 PID) to watch the cluster notice. The processes get GRAPHAGENT_JAVA_OPTS as JVM options.",
+            ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  graphagent local",
+            "  graphagent local --agents 2 --state-dir /tmp/ga --port 0"})
+final class LocalCommand implements Callable<Integer>, ClusterCommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--agents", paramLabel = "N", defaultValue = "3", description = "Agents to start. Default: ${DEFAULT-VALUE}.")
+    int agents;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = LocalState.DEFAULT_DIR,
+            description = "Where certificates, configuration, address and logs go. Default: ${DEFAULT-VALUE}.")
+    Path stateDir;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "7400",
+            description = "The coordinator's port on 127.0.0.1; its admin HTTP port is PORT + 80. 0 picks free ports. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--insecure", description = "Plaintext instead of mutual TLS (no certificates are made). Shown in 'graphagent status'.")
+    boolean insecure;
+
+    @Option(names = "--start-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long the coordinator and the agents get to come up. Default: ${DEFAULT-VALUE}.")
+    Duration startTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        if (agents < 1) {
+            throw new BadInputException("--agents must be at least 1, got " + agents, "pass e.g. --agents 3");
+        }
+        if (port < 0 || port > 65535) {
+            throw new BadInputException("--port must be in 0..65535, got " + port, "pass e.g. --port 7400");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        LocalCluster cluster = LocalCluster.prepare(new LocalState(stateDir), agents, port, insecure, out, jvmOptions());
+        Thread stop = new Thread(cluster::close, "local-cluster-shutdown");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            cluster.startCoordinator(startTimeout);
+            cluster.startAgents();
+            cluster.awaitAlive(startTimeout);
+            cluster.printSummary(Duration.ofNanos(System.nanoTime() - start));
+            return cluster.supervise();
+        } catch (LocalCluster.LocalClusterException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("graphagent: local cluster: " + e.getMessage());
+            err.flush();
+            return FailureHandler.EXIT_FAILURE;
+        } finally {
+            cluster.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running or ran: it closed the cluster.
+            }
+        }
+    }
+
+    /**
+     * JVM options for the processes: native access for BoringSSL (what the jar's manifest grants
+     * under {@code java -jar}, which they are not started with); on JDK 23+, protobuf's use of
+     * sun.misc.Unsafe allowed without a warning in every log; then GRAPHAGENT_JAVA_OPTS, as the
+     * launcher gives this one.
+     */
+    private static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 23) {
+            options.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        String opts = System.getenv("GRAPHAGENT_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) {
+            options.addAll(Arrays.asList(opts.trim().split("\\s+")));
+        }
+        return options;
+    }
+}

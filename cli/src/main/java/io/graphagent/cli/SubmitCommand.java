@@ -1,0 +1,227 @@
+package io.graphagent.cli;
+
+import io.graphagent.graph.kernels.Algorithm;
+import io.graphagent.protocol.v1.FieldError;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobSpec;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.JobSummary;
+import io.graphagent.protocol.v1.SubmitReply;
+import io.graphagent.protocol.v1.SubmitRequest;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code graphagent submit}: runs one kernel on the cluster with the flags of {@code run}, waits
+ * for it while showing its supersteps on stderr, and prints a {@code key=value} summary on
+ * stdout. Ctrl-C cancels the job.
+ */
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = {
+            "Run one Graphalytics kernel on the cluster and wait for it. Takes the job flags of 'graphagent run'; "
+                    + "paths are made absolute and must name the same files on the coordinator's and the agents' "
+                    + "machines (one machine, a shared file system, or copies at the same path).",
+            "",
+            "The coordinator checks the job first and reports every problem at once (exit 2). While the job runs, "
+                    + "state changes, lost agents, rollbacks and supersteps are shown on stderr. On success, one line on "
+                    + "stdout: algo= job= vertices= edges= supersteps= total_s= load_s= compute_s= messages= bytes= "
+                    + "agents= partitions= recoveries= output=. A FAILED or CANCELLED job exits 1 with the "
+                    + "coordinator's message. Ctrl-C cancels the job.",
+            "",
+            "With no --coordinator and no certificate flags it submits to the cluster started by 'graphagent local' "
+                    + "in this directory.",
+            ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  graphagent submit --algorithm pagerank --output pr.txt \\",
+            "      --graph ../shared/datasets/graphalytics/example-directed",
+            "  graphagent submit --coordinator coord:7400 --certs certs -a bfs -g /data/g --source 1 -o /data/bfs.txt"})
+final class SubmitCommand implements Callable<Integer>, ClusterCommand {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = {"-a", "--algorithm"}, required = true, paramLabel = "ALGO", converter = RunCommand.AlgorithmConverter.class,
+            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp.")
+    Algorithm algorithm;
+
+    @Option(names = {"-g", "--graph"}, required = true, paramLabel = "PREFIX",
+            description = "Graphalytics prefix (PREFIX.v, PREFIX.e, optional PREFIX.properties) or an edge-list file.")
+    Path graph;
+
+    @ArgGroup(exclusive = true)
+    RunCommand.Directedness directedness;
+
+    @Option(names = "--source", paramLabel = "ID",
+            description = "Source vertex (original id) of bfs and sssp. Default: bfs.source-vertex / sssp.source-vertex from the properties.")
+    Long source;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "Iterations of pagerank or cdlp. Default: from the properties, else as 'graphagent run'.")
+    Integer iterations;
+
+    @Option(names = "--damping", paramLabel = "D", description = "PageRank damping factor in [0, 1]. Default: from the properties, else 0.85.")
+    Double damping;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+            description = "Output file, written atomically by the coordinator. Its directory must exist on the coordinator's machine.")
+    Path output;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of the graph. Default: agents x job.partitions-per-agent. Results do not depend on it.")
+    Integer partitions;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K",
+            description = "Checkpoint every K supersteps; 0 never (a lost agent restarts the job). Default: job.checkpoint-every of the coordinator.")
+    Integer checkpointEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        JobSpec job = jobSpec();
+        PrintWriter err = spec.commandLine().getErr();
+        try (CoordinatorClient coordinator = client.connect()) {
+            SubmitReply reply = coordinator.submit(SubmitRequest.newBuilder().setJob(job).setClientName(clientName()).build());
+            if (reply.getErrorsCount() > 0) {
+                for (FieldError e : reply.getErrorsList()) {
+                    err.println("graphagent: job refused: " + (e.getField().isEmpty() ? "" : e.getField() + ": ") + e.getMessage());
+                }
+                err.flush();
+                return FailureHandler.EXIT_BAD_INPUT;
+            }
+            String jobId = reply.getJobId();
+            err.println("graphagent: job " + jobId + " submitted to " + coordinator.target());
+            err.flush();
+            return watch(coordinator, jobId);
+        }
+    }
+
+    private int watch(CoordinatorClient coordinator, String jobId) {
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread cancelOnInterrupt = new Thread(() -> {
+            if (!finished.get()) {
+                try {
+                    coordinator.cancel(jobId, "graphagent submit interrupted (Ctrl-C)");
+                    System.err.println("graphagent: cancelled job " + jobId + " (interrupted)");
+                } catch (RuntimeException e) {
+                    System.err.println("graphagent: could not cancel job " + jobId + ": " + e.getMessage());
+                }
+            }
+        }, "submit-cancel-on-exit");
+        Runtime.getRuntime().addShutdownHook(cancelOnInterrupt);
+        try {
+            JobProgressPrinter printer = new JobProgressPrinter(spec.commandLine().getErr(), System::nanoTime);
+            JobProgress last = null;
+            for (Iterator<JobProgress> progress = coordinator.watch(jobId); progress.hasNext(); ) {
+                last = progress.next();
+                printer.print(last);
+                if (terminal(last.getState())) {
+                    break;
+                }
+            }
+            finished.set(true);
+            if (last == null || !terminal(last.getState())) {
+                throw new JobFailedException("coordinator " + coordinator.target() + " ended the progress of job " + jobId
+                        + " before it finished (last state " + (last == null ? "none" : last.getState().name())
+                        + "). Fix: look at 'graphagent status' and the coordinator's log");
+            }
+            if (last.getState() != JobState.SUCCEEDED) {
+                throw new JobFailedException("job " + jobId + " " + last.getState().name()
+                        + (last.getMessage().isEmpty() ? "" : ": " + last.getMessage()));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(summary(jobId, last.getSummary()));
+            out.flush();
+            return 0;
+        } finally {
+            finished.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cancelOnInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is exiting: the hook runs and sees the job finished.
+            }
+        }
+    }
+
+    private String summary(String jobId, JobSummary s) {
+        return String.format(Locale.ROOT,
+                "algo=%s job=%s vertices=%d edges=%d supersteps=%d total_s=%s load_s=%s compute_s=%s messages=%d bytes=%d"
+                        + " agents=%d partitions=%d recoveries=%d output=%s",
+                algorithm.cliName(), jobId, s.getVertices(), s.getEdges(), s.getSupersteps(),
+                Durations.seconds(s.getTotalTimeMs()), Durations.seconds(s.getLoadTimeMs()),
+                Durations.seconds(s.getComputeTimeMs()), s.getMessages(), s.getBytesExchanged(), s.getAgents(),
+                s.getPartitions(), s.getRecoveries(), s.getOutputPath().isEmpty() ? output.toAbsolutePath() : s.getOutputPath());
+    }
+
+    private static boolean terminal(JobState state) {
+        return state == JobState.SUCCEEDED || state == JobState.FAILED || state == JobState.CANCELLED;
+    }
+
+    /** The job as the coordinator receives it; only what cannot be encoded is checked here, the rest there. */
+    JobSpec jobSpec() {
+        if (iterations != null && iterations < 0) {
+            throw new BadInputException("--iterations must be 0 or more, got " + iterations, "pass e.g. --iterations 20");
+        }
+        if (damping != null && !(damping >= 0 && damping <= 1)) {
+            throw new BadInputException("--damping must be in [0, 1], got " + damping, "pass e.g. --damping 0.85");
+        }
+        if (partitions != null && partitions < 1) {
+            throw new BadInputException("--partitions must be at least 1, got " + partitions, "pass e.g. --partitions 8");
+        }
+        if (checkpointEvery != null && checkpointEvery < 0) {
+            throw new BadInputException("--checkpoint-every must be 0 or more, got " + checkpointEvery,
+                    "pass e.g. --checkpoint-every 10, or 0 for no checkpoints");
+        }
+        JobSpec.Builder job = JobSpec.newBuilder()
+                .setAlgorithm(protocolAlgorithm(algorithm))
+                .setGraph(graph.toAbsolutePath().normalize().toString())
+                .setOutputPath(output.toAbsolutePath().normalize().toString());
+        if (directedness != null) {
+            job.setDirected(directedness.directed);
+        }
+        if (source != null) {
+            job.setSourceVertex(source);
+        }
+        if (iterations != null) {
+            job.setIterations(iterations);
+        }
+        if (damping != null) {
+            job.setDamping(damping);
+        }
+        if (partitions != null) {
+            job.setPartitions(partitions);
+        }
+        if (checkpointEvery != null) {
+            job.setCheckpointEvery(checkpointEvery);
+        }
+        return job.build();
+    }
+
+    static io.graphagent.protocol.v1.Algorithm protocolAlgorithm(Algorithm algorithm) {
+        return switch (algorithm) {
+            case BFS -> io.graphagent.protocol.v1.Algorithm.BFS;
+            case PAGERANK -> io.graphagent.protocol.v1.Algorithm.PAGERANK;
+            case WCC -> io.graphagent.protocol.v1.Algorithm.WCC;
+            case CDLP -> io.graphagent.protocol.v1.Algorithm.CDLP;
+            case LCC -> io.graphagent.protocol.v1.Algorithm.LCC;
+            case SSSP -> io.graphagent.protocol.v1.Algorithm.SSSP;
+        };
+    }
+
+    private static String clientName() {
+        String host = System.getenv("HOSTNAME");
+        return System.getProperty("user.name", "unknown") + (host == null || host.isEmpty() ? "" : "@" + host);
+    }
+}

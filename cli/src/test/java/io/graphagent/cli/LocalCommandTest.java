@@ -1,0 +1,93 @@
+package io.graphagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.graphagent.graph.output.ResultComparator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code graphagent local} as a user runs it: a real process that starts a coordinator and
+ * agents as processes of their own, over TLS on 127.0.0.1; the client commands find it through
+ * the state directory alone, and stopping it (SIGTERM, as Ctrl-C does) stops every process.
+ */
+class LocalCommandTest {
+    private static final Duration START = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private Process local;
+
+    @AfterEach
+    void killLeftovers() {
+        if (local != null) {
+            local.descendants().forEach(ProcessHandle::destroyForcibly);
+            local.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void localClusterRunsSubmittedJobsAndStopsEveryProcess() throws Exception {
+        Path state = dir.resolve("local");
+        Path console = dir.resolve("local.out");
+        local = new ProcessBuilder(ChildProcess.javaExecutable(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "local", "--agents", "2", "--state-dir", state.toString(), "--port", "0")
+                .redirectErrorStream(true).redirectOutput(console.toFile()).start();
+        awaitLine(console, "Ctrl-C stops the cluster.");
+
+        Cli.Result second = Cli.run("local", "--state-dir", state.toString(), "--port", "0");
+        assertThat(second.exitCode()).as(second.toString()).isEqualTo(2);
+        assertThat(second.err()).contains("another 'graphagent local' runs with state directory");
+
+        Cli.Result status = Cli.run("status", "--state-dir", state.toString());
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("tls=yes", "agents: 2 (2 alive)");
+        assertThat(status.out().lines()).anySatisfy(l -> assertThat(l).startsWith("agent-1").contains("ALIVE"));
+
+        Path output = dir.resolve("pr.txt");
+        Cli.Result submit = Cli.run("submit", "--state-dir", state.toString(), "--algorithm", "pagerank",
+                "--graph", Cli.graphalytics().resolve("example-directed").toString(), "--output", output.toString());
+        assertThat(submit.exitCode()).as(submit + "\n--- local\n" + Files.readString(console)).isZero();
+        assertThat(submit.out()).startsWith("algo=pagerank ").contains(" vertices=10 ", " agents=2 ", " output=" + output);
+        assertThat(ResultComparator.compare(Cli.graphalytics().resolve("example-directed-PR"), output,
+                ResultComparator.Rule.forKernel("PR"))).isEmpty();
+
+        List<ProcessHandle> children = local.descendants().toList();
+        assertThat(children).hasSizeGreaterThanOrEqualTo(3);
+        local.destroy();
+        assertThat(local.waitFor(30, TimeUnit.SECONDS)).as("local stops on SIGTERM").isTrue();
+        for (ProcessHandle child : children) {
+            child.onExit().get(15, TimeUnit.SECONDS);
+        }
+        assertThat(new LocalState(state).addressFile()).doesNotExist();
+        assertThat(Files.readString(console)).contains("graphagent local: stopped 3 processes");
+    }
+
+    private void awaitLine(Path console, String line) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.exists(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
+            if (text.contains(line)) {
+                return;
+            }
+            if (!local.isAlive()) {
+                fail("graphagent local exited with " + local.exitValue() + ":\n" + text);
+            }
+            Thread.sleep(100);
+        }
+        fail("graphagent local did not come up within " + START + ":\n" + Files.readString(console));
+    }
+}

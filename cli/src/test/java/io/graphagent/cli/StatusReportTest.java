@@ -1,0 +1,51 @@
+package io.graphagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.AgentStatus;
+import io.graphagent.protocol.v1.Algorithm;
+import io.graphagent.protocol.v1.CoordinatorInfo;
+import io.graphagent.protocol.v1.JobSpec;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.JobStatus;
+import io.graphagent.protocol.v1.StatusReply;
+import org.junit.jupiter.api.Test;
+
+class StatusReportTest {
+    private final StatusReply reply = StatusReply.newBuilder()
+            .setCoordinator(CoordinatorInfo.newBuilder().setClusterId("graphagent").setBuildVersion("0.1.0")
+                    .setProtocolMin(1).setProtocolMax(1).setTls(false).setServerTimeMs(100_000).setUptimeMs(125_000))
+            .addAgents(AgentStatus.newBuilder().setAgentId("agent-1").setState(AgentState.ALIVE).setStateSinceMs(40_000)
+                    .setLastHeartbeatAgeMs(300).setRttMicros(420).setClockSkewMs(-3).setPartitions(4).setTls(false)
+                    .setBuildVersion("0.1.0").setDataAddress("127.0.0.1:40211"))
+            .addAgents(AgentStatus.newBuilder().setAgentId("agent-2").setState(AgentState.SUSPECT).setStateSinceMs(99_000)
+                    .setStateCause("stream_broken").setLastHeartbeatAgeMs(2_500).setRttMicros(12_000).setPartitions(4))
+            .addJobs(JobStatus.newBuilder().setJobId("j-1").setState(JobState.RUNNING).setSuperstep(7).setElapsedMs(3_400)
+                    .setSpec(JobSpec.newBuilder().setAlgorithm(Algorithm.PAGERANK).setGraph("/data/g")))
+            .build();
+
+    @Test
+    void textShowsAgentsJobsAndPlaintextLoudly() {
+        String text = new StatusReport("127.0.0.1:7400", reply).text();
+
+        assertThat(text).contains("coordinator 127.0.0.1:7400", "tls=NO (--insecure", "agents: 2 (1 alive)", "jobs: 1");
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("agent-1").contains("ALIVE", "1m00s", "300ms ago",
+                "420us", "-3ms", "127.0.0.1:40211"));
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("agent-2").contains("SUSPECT", "2.5s ago", "12ms",
+                "stream_broken"));
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("j-1").contains("RUNNING", "pagerank", "7", "/data/g"));
+    }
+
+    @Test
+    void jsonCarriesUnitsInKeys() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(new StatusReport("127.0.0.1:7400", reply).json());
+
+        assertThat(json.get("coordinator").get("tls").asBoolean()).isFalse();
+        assertThat(json.get("agents").get(1).get("state").asText()).isEqualTo("SUSPECT");
+        assertThat(json.get("agents").get(0).get("rtt_micros").asLong()).isEqualTo(420);
+        assertThat(json.get("jobs").get(0).get("algorithm").asText()).isEqualTo("pagerank");
+    }
+}
