@@ -54,8 +54,18 @@ class SessionClientTest {
     private CoordinatorServer coordinator;
 
     @BeforeAll
-    static void cluster() throws Exception {
+    static void cluster(@TempDir Path warmupWork) throws Exception {
         ClusterCertificates.init(certs, 4, List.of(), Duration.ofDays(1), Clock.systemUTC());
+        // One session end to end first, so timing assertions measure handshakes, not class loading.
+        try (CoordinatorServer warm = CoordinatorServer.start(Configs.coordinator(),
+                TransportSecurity.tls(TlsFiles.fromDir(certs, "coordinator")), directory -> new FixedJobs(),
+                Clock.systemUTC());
+             SessionClient client = new SessionClient(SessionSettings.from(
+                     Configs.agent(Profile.TEST, warm.port(), "agent-1", warmupWork), "agent-1"),
+                     TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-1")), new RecordingHandler(), Clock.systemUTC())) {
+            client.start();
+            await().atMost(WAIT).until(client::connected);
+        }
     }
 
     @AfterEach
