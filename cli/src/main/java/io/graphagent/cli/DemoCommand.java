@@ -14,6 +14,13 @@ import io.graphagent.graph.output.ResultComparator;
 import io.graphagent.graph.output.ResultComparator.Mismatch;
 import io.graphagent.graph.pregel.EngineOptions;
 import io.graphagent.graph.pregel.ProgressListener;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobSpec;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.SubmitReply;
+import io.graphagent.protocol.v1.SubmitRequest;
+import java.time.Duration;
+import java.util.Iterator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -31,37 +38,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code graphagent demo}: the six kernels on a bundled LDBC Graphalytics graph, each
- * checked against the benchmark's expected output, then on a generated Graph500 graph of
- * scale {@value #RMAT_SCALE}. Shows a fresh clone working end to end in seconds.
+ * {@code graphagent demo}: starts a local cluster (a coordinator and {@value #AGENTS} agents
+ * as separate processes on 127.0.0.1, over mutual TLS), runs the six kernels on it on a
+ * bundled LDBC Graphalytics graph, each checked against the benchmark's expected output,
+ * then on a generated Graph500 graph of scale {@value #RMAT_SCALE}, each checked against the
+ * single-process engine. Shows a fresh clone working end to end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Run the six kernels (BFS, PR, WCC, CDLP, LCC, SSSP) on a bundled LDBC Graphalytics graph "
-                    + "(example-directed) and check each result against the expected output Graphalytics publishes; "
+            "Start a local cluster (a coordinator and " + DemoCommand.AGENTS + " agents as separate processes on 127.0.0.1, "
+                    + "mutual TLS), run the six kernels (BFS, PR, WCC, CDLP, LCC, SSSP) on it on a bundled LDBC Graphalytics "
+                    + "graph (example-directed) and check each result against the expected output Graphalytics publishes; "
                     + "then generate a weighted Graph500 graph of scale " + DemoCommand.RMAT_SCALE
-                    + " and run the six kernels on it.",
+                    + ", run the six kernels on the cluster and check each against the single-process engine.",
             "",
-            "Prints a summary table and where the graphs and outputs are. Exits 1 if any result does not match.",
+            "Prints a summary table and where the graphs, outputs and cluster logs are; stops the cluster at the end. "
+                    + "Exits 1 if any result does not match or a job fails.",
             ""})
 final class DemoCommand implements Callable<Integer> {
     static final String GRAPH = "example-directed";
-    static final int RMAT_SCALE = 14;
+    static final int AGENTS = 3;
+    /** Small enough that LCC (messages: the sum over vertices of degree x out-degree) stays quick. */
+    static final int RMAT_SCALE = 11;
     static final long RMAT_SEED = 1;
+    /** Partitions of every demo job, on the cluster and in the engine it is checked against. */
+    static final int PARTITIONS = 12;
     private static final String[] KERNELS = {"BFS", "PR", "WCC", "CDLP", "LCC", "SSSP"};
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--output-dir", paramLabel = "DIR", defaultValue = "demo-output",
-            description = "Where the graphs, reference outputs and results go (created if missing). Default: ${DEFAULT-VALUE}.")
+            description = "Where the graphs, reference outputs, results and the cluster's state and logs go "
+                    + "(created if missing). Default: ${DEFAULT-VALUE}.")
     Path outputDir;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads. Default: the number of cores.")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads of the single-process reference runs. Default: the number of cores.")
     Integer threads;
 
-    /** One row of the summary table; {@code matches} is null when there is no reference. */
-    private record Row(String graph, Algorithm algorithm, int supersteps, double seconds, Boolean matches, Path output) {
+    @Option(names = "--start-timeout", paramLabel = "DURATION", defaultValue = "120s", converter = DurationConverter.class,
+            description = "How long the cluster gets to come up. Default: ${DEFAULT-VALUE}.")
+    Duration startTimeout;
+
+    /** One row of the summary table. */
+    private record Row(String graph, Algorithm algorithm, int supersteps, double seconds, String check, boolean ok, Path output) {
     }
 
     @Override
@@ -72,77 +92,130 @@ final class DemoCommand implements Callable<Integer> {
         if (threadCount < 1) {
             throw new BadInputException("--threads must be at least 1, got " + threadCount, "pass e.g. --threads 2");
         }
-        EngineOptions engine = EngineOptions.defaults(threadCount);
-        Path results = outputDir.resolve("results");
-        Path reference = outputDir.resolve("reference");
+        Path dir = outputDir.toAbsolutePath();
+        Path results = dir.resolve("results");
+        Path reference = dir.resolve("reference");
         createDirectories(results);
         createDirectories(reference);
 
-        List<Row> rows = new ArrayList<>();
-        boolean allMatch = true;
-
-        Path prefix = outputDir.resolve(GRAPH);
+        Path prefix = dir.resolve(GRAPH);
         for (String suffix : new String[] {".v", ".e", ".properties"}) {
-            extract(GRAPH + suffix, outputDir.resolve(GRAPH + suffix));
+            extract(GRAPH + suffix, dir.resolve(GRAPH + suffix));
         }
         for (String kernel : KERNELS) {
             extract(GRAPH + "-" + kernel, reference.resolve(GRAPH + "-" + kernel));
         }
-        GraphInput example = GraphInput.locate(prefix);
-        boolean directed = example.properties().directed().orElse(true);
-        Graph exampleGraph = GraphLoader.load(GraphSource.graphalytics(prefix, directed, true), threadCount, LoadProgress.NONE);
-        for (Algorithm a : Algorithm.values()) {
-            KernelParameters p = KernelSettings.resolve(a, null, null, null, example);
-            Path output = results.resolve(GRAPH + "-" + a.graphalyticsName());
-            KernelJob job = KernelJob.run(exampleGraph, example.vertexSet(), a, p, engine, ProgressListener.NONE, output);
-            Path expected = reference.resolve(GRAPH + "-" + a.graphalyticsName());
-            List<Mismatch> mismatches = ResultComparator.compare(expected, output,
-                    ResultComparator.Rule.forKernel(a.graphalyticsName()));
-            for (Mismatch m : mismatches.subList(0, Math.min(5, mismatches.size()))) {
-                err.println("graphagent: " + a.graphalyticsName() + " on " + GRAPH + " differs from " + expected + ": " + m);
-            }
-            allMatch &= mismatches.isEmpty();
-            rows.add(new Row(GRAPH, a, job.result().supersteps(), job.computeSeconds(), mismatches.isEmpty(), output));
-        }
-
         String rmat = "rmat-" + RMAT_SCALE;
-        Path rmatPrefix = outputDir.resolve(rmat);
+        Path rmatPrefix = dir.resolve(rmat);
         RmatGenerator.generate(new RmatGenerator.Parameters(RMAT_SCALE, 16, RMAT_SEED, true), rmatPrefix, threadCount,
                 RmatGenerator.Progress.NONE);
         Graph rmatGraph = GraphLoader.load(GraphSource.graphalytics(rmatPrefix, true, true), threadCount, LoadProgress.NONE);
         long source = smallestVertexWithOutEdges(rmatGraph);
-        for (Algorithm a : Algorithm.values()) {
-            KernelParameters p = switch (a) {
-                case BFS, SSSP -> new KernelParameters(source, 0, 0);
-                case PAGERANK -> new KernelParameters(-1, KernelSettings.DEFAULT_PR_ITERATIONS, KernelSettings.DEFAULT_DAMPING);
-                case CDLP -> new KernelParameters(-1, KernelSettings.DEFAULT_CDLP_ITERATIONS, 0);
-                case WCC, LCC -> new KernelParameters(-1, 0, 0);
-            };
-            Path output = results.resolve(rmat + "-" + a.graphalyticsName());
-            KernelJob job = KernelJob.run(rmatGraph, rmatPrefix + ".v", a, p, engine, ProgressListener.NONE, output);
-            rows.add(new Row(rmat, a, job.result().supersteps(), job.computeSeconds(), null, output));
+
+        List<Row> rows = new ArrayList<>();
+        LocalState state = new LocalState(dir.resolve("cluster"));
+        out.println("graphagent demo: starting a local cluster of " + AGENTS + " agents (state and logs in " + state.dir() + ")");
+        out.flush();
+        long started = System.nanoTime();
+        try (LocalCluster cluster = LocalCluster.prepare(state, AGENTS, 0, false, out, LocalCommand.jvmOptions())) {
+            cluster.startCoordinator(startTimeout);
+            cluster.startAgents();
+            cluster.awaitAlive(startTimeout);
+            out.printf(Locale.ROOT, "graphagent demo: cluster up in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            out.flush();
+            try (CoordinatorClient client = cluster.client()) {
+                for (Algorithm a : Algorithm.values()) {
+                    Path output = results.resolve(GRAPH + "-" + a.graphalyticsName());
+                    JobProgress done = runJob(client, JobSpec.newBuilder(), a, prefix, output);
+                    Path expected = reference.resolve(GRAPH + "-" + a.graphalyticsName());
+                    List<Mismatch> mismatches = done.getState() == JobState.SUCCEEDED
+                            ? ResultComparator.compare(expected, output, ResultComparator.Rule.forKernel(a.graphalyticsName()))
+                            : List.of();
+                    for (Mismatch m : mismatches.subList(0, Math.min(5, mismatches.size()))) {
+                        err.println("graphagent: " + a.graphalyticsName() + " on " + GRAPH + " differs from " + expected + ": " + m);
+                    }
+                    rows.add(row(GRAPH, a, done, "reference", mismatches.isEmpty(), output, err));
+                }
+                EngineOptions engine = new EngineOptions(threadCount, PARTITIONS);
+                for (Algorithm a : Algorithm.values()) {
+                    KernelParameters p = switch (a) {
+                        case BFS, SSSP -> new KernelParameters(source, 0, 0);
+                        case PAGERANK -> new KernelParameters(-1, KernelSettings.DEFAULT_PR_ITERATIONS, KernelSettings.DEFAULT_DAMPING);
+                        case CDLP -> new KernelParameters(-1, KernelSettings.DEFAULT_CDLP_ITERATIONS, 0);
+                        case WCC, LCC -> new KernelParameters(-1, 0, 0);
+                    };
+                    Path output = results.resolve(rmat + "-" + a.graphalyticsName());
+                    JobSpec.Builder spec = JobSpec.newBuilder().setDirected(true);
+                    if (a.needsSource()) {
+                        spec.setSourceVertex(source);
+                    }
+                    JobProgress done = runJob(client, spec, a, rmatPrefix, output);
+                    boolean equal = false;
+                    if (done.getState() == JobState.SUCCEEDED) {
+                        Path single = results.resolve(rmat + "-" + a.graphalyticsName() + ".engine");
+                        KernelJob.run(rmatGraph, rmatPrefix + ".v", a, p, engine, ProgressListener.NONE, single);
+                        equal = ResultComparator.read(single).equals(ResultComparator.read(output));
+                        if (!equal) {
+                            err.println("graphagent: " + a.graphalyticsName() + " on " + rmat + ": the cluster's " + output
+                                    + " differs from the single-process engine's " + single);
+                        }
+                    }
+                    rows.add(row(rmat, a, done, "engine", equal, output, err));
+                }
+            }
         }
 
+        boolean allOk = rows.stream().allMatch(Row::ok);
         printTable(out, rows);
         out.println();
+        out.println("cluster:   " + AGENTS + " agents and a coordinator on 127.0.0.1 over mutual TLS (stopped); logs in " + state.logs());
         out.println("graphs:    " + prefix + ".{v,e,properties} (LDBC Graphalytics example), " + rmatPrefix + ".{v,e} ("
                 + rmatGraph.numVertices() + " vertices, " + rmatGraph.numEdges() + " edges, seed " + RMAT_SEED
                 + ", BFS/SSSP source " + source + ")");
         out.println("reference: " + reference + " (expected outputs published by LDBC Graphalytics)");
         out.println("results:   " + results);
-        out.println(allMatch ? "all six kernels match the Graphalytics reference outputs"
-                : "MISMATCH: some kernels differ from the Graphalytics reference outputs (details on stderr)");
+        out.println(allOk ? "all six kernels match the Graphalytics reference outputs on the cluster, and equal the single-process engine"
+                : "MISMATCH or FAILURE: see the table and the details on stderr");
         out.flush();
-        return allMatch ? 0 : FailureHandler.EXIT_FAILURE;
+        return allOk ? 0 : FailureHandler.EXIT_FAILURE;
+    }
+
+    /** Submits one job and follows it to its end; returns the last progress message. */
+    private static JobProgress runJob(CoordinatorClient client, JobSpec.Builder spec, Algorithm a, Path graph, Path output) {
+        spec.setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(a.name())).setGraph(graph.toString())
+                .setOutputPath(output.toString()).setPartitions(PARTITIONS);
+        SubmitReply reply = client.submit(SubmitRequest.newBuilder().setJob(spec).setClientName("demo").build());
+        if (!reply.getErrorsList().isEmpty()) {
+            throw new JobFailedException("the coordinator refused the demo's " + a.cliName() + " job: "
+                    + reply.getErrors(0).getMessage());
+        }
+        JobProgress last = null;
+        Iterator<JobProgress> progress = client.watch(reply.getJobId());
+        while (progress.hasNext()) {
+            last = progress.next();
+        }
+        if (last == null) {
+            throw new JobFailedException("the coordinator sent no progress for job " + reply.getJobId());
+        }
+        return last;
+    }
+
+    private static Row row(String graph, Algorithm a, JobProgress done, String against, boolean equal, Path output, PrintWriter err) {
+        boolean succeeded = done.getState() == JobState.SUCCEEDED;
+        if (!succeeded) {
+            err.println("graphagent: " + a.graphalyticsName() + " on " + graph + " " + done.getState() + ": " + done.getMessage());
+        }
+        String check = !succeeded ? done.getState().name() : (equal ? "yes" : "NO") + " (" + against + ")";
+        return new Row(graph, a, done.getSummary().getSupersteps(), done.getSummary().getTotalTimeMs() / 1000.0, check,
+                succeeded && equal, output);
     }
 
     private static void printTable(PrintWriter out, List<Row> rows) {
-        String format = "%-18s %-6s %10s %9s %-9s %s%n";
+        String format = "%-18s %-6s %10s %9s %-16s %s%n";
         out.printf(Locale.ROOT, format, "graph", "kernel", "supersteps", "time_s", "matches", "output");
         for (Row r : rows) {
-            String matches = r.matches() == null ? "n/a" : r.matches() ? "yes" : "NO";
             out.printf(Locale.ROOT, format, r.graph(), r.algorithm().graphalyticsName(), r.supersteps(),
-                    String.format(Locale.ROOT, "%.3f", r.seconds()), matches, r.output());
+                    String.format(Locale.ROOT, "%.3f", r.seconds()), r.check(), r.output());
         }
     }
 

@@ -300,7 +300,8 @@ final class LocalCluster implements AutoCloseable {
         lock = null;
     }
 
-    private CoordinatorClient client() throws TlsFilesException {
+    /** A client of the cluster's coordinator, with the local client identity. */
+    CoordinatorClient client() throws TlsFilesException {
         GraphagentConfig config = ConfigOption.load(state.config(), System.getenv());
         TransportSecurity security = TlsIdentity.security(config.tls(), ClientIdentity.NAME, "client");
         return CoordinatorClient.connect(new HostAndPort(address.host(), address.port()), config, security, "");

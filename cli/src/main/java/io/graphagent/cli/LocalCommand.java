@@ -98,7 +98,7 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
      * sun.misc.Unsafe allowed without a warning in every log; then GRAPHAGENT_JAVA_OPTS, as the
      * launcher gives this one.
      */
-    private static List<String> jvmOptions() {
+    static List<String> jvmOptions() {
         List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
         if (Runtime.version().feature() >= 23) {
             options.add("--sun-misc-unsafe-memory-access=allow");

@@ -260,12 +260,31 @@ public final class AgentJobs implements CommandHandler {
         return job;
     }
 
-    private static void reply(CoordinatorLink link, Command command, Report.Builder report) {
-        link.report(report.setCommandId(command.getCommandId()).setJobId(command.getJobId())
-                .setJobEpoch(command.getJobEpoch()).build());
+    private void reply(CoordinatorLink link, Command command, Report.Builder report) {
+        Report r = report.setCommandId(command.getCommandId()).setJobId(command.getJobId())
+                .setJobEpoch(command.getJobEpoch()).build();
+        // A session that broke resumes within the lease with the same epoch: keep the report
+        // until then rather than drop it (the coordinator would wait for it in vain).
+        long deadline = System.nanoTime() + config.session().leaseTtl().toNanos();
+        while (!link.report(r)) {
+            if (System.nanoTime() > deadline) {
+                log.warn("event=report_dropped cause=stream_broken job={} report={} detail=\"no session for {} ms\"",
+                        command.getJobId(), r.getKindCase(), config.session().leaseTtl().toMillis());
+                return;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(REPORT_RETRY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
-    private static void fail(CoordinatorLink link, Command command, FailureKind kind, String message) {
+    /** How often a report waits for its session to come back. */
+    static final Duration REPORT_RETRY = Duration.ofMillis(50);
+
+    private void fail(CoordinatorLink link, Command command, FailureKind kind, String message) {
         reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(kind).setMessage(message)));
     }
 

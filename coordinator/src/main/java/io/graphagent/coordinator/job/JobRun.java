@@ -30,9 +30,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -61,9 +60,10 @@ final class JobRun implements Runnable {
     private final int partitionsPerAgent;
     private final Clock clock;
     private final AtomicLong commandIds;
-    private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
-    private final List<StreamObserver<JobProgress>> watchers = new CopyOnWriteArrayList<>();
+    private final BlockingDeque<Object> inbox = new LinkedBlockingDeque<>();
+    private final List<StreamObserver<JobProgress>> watchers = new java.util.ArrayList<>();
     private final long submittedMs;
+    private final Duration resumeWindow;
 
     private volatile JobState state = JobState.QUEUED;
     private volatile int superstep;
@@ -73,7 +73,10 @@ final class JobRun implements Runnable {
     private volatile long startedNanos;
     private List<String> participants = List.of();
 
-    JobRun(String id, ResolvedJob job, AgentDirectory directory, int partitionsPerAgent, Clock clock, AtomicLong commandIds) {
+    /** @param resumeWindow how long a broken session may take to resume before the job fails (the lease ttl) */
+    JobRun(String id, ResolvedJob job, AgentDirectory directory, int partitionsPerAgent, Duration resumeWindow, Clock clock,
+           AtomicLong commandIds) {
+        this.resumeWindow = resumeWindow;
         this.id = id;
         this.job = job;
         this.directory = directory;
@@ -104,13 +107,19 @@ final class JobRun implements Runnable {
         inbox.add(new AgentChange("", AgentState.AGENT_STATE_UNSPECIFIED, "cancel"));
     }
 
-    /** Adds a watcher; it gets the current progress now and every change until the job ends. */
+    /**
+     * Adds a watcher; it gets the current progress now and every change until the job ends.
+     * All calls on watchers hold {@link #watchers}' lock: a gRPC stream takes one call at a
+     * time, and the driver thread and the watching client's thread both reach it.
+     */
     void watch(StreamObserver<JobProgress> watcher) {
-        watchers.add(watcher);
-        watcher.onNext(progress(0, 0, 0, 0));
-        if (finished()) {
-            watchers.remove(watcher);
-            watcher.onCompleted();
+        synchronized (watchers) {
+            watcher.onNext(progress(0, 0, 0, 0));
+            if (finished()) {
+                watcher.onCompleted();
+            } else {
+                watchers.add(watcher);
+            }
         }
     }
 
@@ -334,10 +343,30 @@ final class JobRun implements Runnable {
         }
     }
 
+    /**
+     * Sends a command; when the agent's stream is broken, keeps trying for one lease (an agent
+     * that resumes within it keeps its session) and fails the job after that.
+     */
     private void send(String agent, Command.Builder command) throws JobFailedException {
         Command c = command.setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(1).build();
-        if (!directory.send(agent, c)) {
-            throw new JobFailedException("stream_broken", "agent " + agent + " has no open session for " + c.getKindCase());
+        long deadline = System.nanoTime() + resumeWindow.toNanos();
+        List<Object> seen = new java.util.ArrayList<>();
+        try {
+            while (!directory.send(agent, c)) {
+                if (System.nanoTime() > deadline) {
+                    throw new JobFailedException("stream_broken", "agent " + agent + " has had no open session for "
+                            + resumeWindow.toMillis() + " ms (" + c.getKindCase() + " not delivered)");
+                }
+                Object event = poll(Duration.ofMillis(50));
+                if (event != null) {
+                    seen.add(event);
+                }
+            }
+        } finally {
+            // Back at the head, in their order: output chunks must stay in sequence.
+            for (int i = seen.size() - 1; i >= 0; i--) {
+                inbox.addFirst(seen.get(i));
+            }
         }
     }
 
@@ -356,23 +385,29 @@ final class JobRun implements Runnable {
     }
 
     private void finish(JobState end, String text) {
-        setState(end, text);
-        for (StreamObserver<JobProgress> w : watchers) {
-            try {
-                w.onCompleted();
-            } catch (RuntimeException ignored) {
-                // the watcher went away
+        synchronized (watchers) {
+            setState(end, text);
+            for (StreamObserver<JobProgress> w : watchers) {
+                try {
+                    w.onCompleted();
+                } catch (RuntimeException e) {
+                    log.debug("event=watcher_gone job={} detail=\"{}\"", id, e.toString());
+                }
             }
+            watchers.clear();
         }
-        watchers.clear();
     }
 
     private void publish(JobProgress progress) {
-        for (StreamObserver<JobProgress> w : watchers) {
-            try {
-                w.onNext(progress);
-            } catch (RuntimeException e) {
-                watchers.remove(w);
+        synchronized (watchers) {
+            for (java.util.Iterator<StreamObserver<JobProgress>> it = watchers.iterator(); it.hasNext(); ) {
+                StreamObserver<JobProgress> w = it.next();
+                try {
+                    w.onNext(progress);
+                } catch (RuntimeException e) {
+                    log.debug("event=watcher_gone job={} detail=\"{}\"", id, e.toString());
+                    it.remove();
+                }
             }
         }
     }

@@ -58,7 +58,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }
         String id = "job-" + jobIds.incrementAndGet();
-        JobRun run = new JobRun(id, job, directory, config.job().partitionsPerAgent(), clock, commandIds);
+        JobRun run = new JobRun(id, job, directory, config.job().partitionsPerAgent(), config.session().leaseTtl(), clock, commandIds);
         synchronized (jobs) {
             jobs.put(id, run);
         }
