@@ -12,19 +12,20 @@ class DemoCommandTest {
     Path dir;
 
     @Test
-    void demoRunsAllSixKernelsAndMatchesTheReference() {
+    void demoRunsAllSixKernelsOnALocalClusterAndMatchesTheReferenceAndTheEngine() {
         Path out = dir.resolve("demo");
 
         Cli.Result r = Cli.run("demo", "--output-dir", out.toString(), "--threads", "2");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         for (String kernel : new String[] {"BFS", "PR", "WCC", "CDLP", "LCC", "SSSP"}) {
-            assertThat(r.out()).containsPattern("example-directed +" + kernel + " +\\d+ +[0-9.]+ +yes ");
-            assertThat(r.out()).containsPattern("rmat-14 +" + kernel + " +\\d+ +[0-9.]+ +n/a ");
+            assertThat(r.out()).containsPattern("example-directed +" + kernel + " +\\d+ +[0-9.]+ +yes \\(reference\\)");
+            assertThat(r.out()).containsPattern("rmat-11 +" + kernel + " +\\d+ +[0-9.]+ +yes \\(engine\\)");
             assertThat(out.resolve("results/example-directed-" + kernel)).exists();
-            assertThat(out.resolve("results/rmat-14-" + kernel)).exists();
+            assertThat(out.resolve("results/rmat-11-" + kernel)).exists();
         }
         assertThat(r.out()).contains("all six kernels match");
-        assertThat(Files.exists(out.resolve("rmat-14.e"))).isTrue();
+        assertThat(Files.exists(out.resolve("rmat-11.e"))).isTrue();
+        assertThat(r.out()).contains("cluster up").contains("stopped 4 processes");
     }
 }
