@@ -178,6 +178,41 @@ public final class PartitionRunner {
         state.pullFromAll = delivery.pullFromAll();
     }
 
+    /**
+     * Writes partition {@code partition}'s state after the superstep just ended (call after
+     * {@link #advance}): what the partition needs to resume, and its broadcasts that the next
+     * superstep pulls. The format is this class's own; read it with {@link #restore}.
+     */
+    public void writeCheckpoint(int partition, java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(CHECKPOINT_MAGIC);
+        out.writeInt(partition);
+        workers[partition].writeCheckpoint(out);
+    }
+
+    /**
+     * Loads a checkpointed partition into this (fresh) runner, to resume at the next superstep:
+     * the whole state of an owned partition, only the broadcasts of one owned elsewhere. Call
+     * for every partition of the graph, then {@link #advance} with the checkpoint's delivery.
+     */
+    public void restore(int partition, java.io.DataInput in) throws java.io.IOException {
+        if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != partition) {
+            throw new java.io.IOException("not a checkpoint of partition " + partition);
+        }
+        if (java.util.Arrays.binarySearch(owned, partition) >= 0) {
+            workers[partition].readCheckpoint(in);
+        } else {
+            workers[partition].readBroadcastsOnly(in);
+        }
+    }
+
+    /** Restores the delivery of the superstep that follows a restored checkpoint. */
+    public void resume(Delivery delivery) {
+        state.pull = delivery.pull();
+        state.pullFromAll = delivery.pullFromAll();
+    }
+
+    private static final int CHECKPOINT_MAGIC = 0x47414331; // "GAC1"
+
     /** Final (or current) value per dense vertex id; meaningful for owned partitions' vertices. */
     public double[] values() {
         return state.value;

@@ -340,6 +340,111 @@ final class PartitionWorker implements Vertex, Messages {
         return hasNext();
     }
 
+    // ---- Checkpoints ----
+
+    /**
+     * Writes what this partition needs to resume at the next superstep: values, halted flags,
+     * the messages already delivered to it (combined or not), and its own broadcasts that the
+     * next superstep pulls. Call between {@code advance} and the next compute.
+     */
+    void writeCheckpoint(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(members.length);
+        for (int v : members) {
+            out.writeDouble(s.value[v]);
+            out.writeBoolean(s.halted[v]);
+        }
+        if (s.combiner != null) {
+            for (int v : members) {
+                out.writeBoolean(s.inboxHas[v]);
+                out.writeDouble(s.inboxValue[v]);
+            }
+        } else {
+            int total = inboxOffsets[members.length];
+            out.writeInt(total);
+            for (int i = 0; i <= members.length; i++) {
+                out.writeInt(inboxOffsets[i]);
+            }
+            for (int i = 0; i < total; i++) {
+                out.writeDouble(inboxValues[i]);
+            }
+        }
+        writeBroadcasts(out);
+    }
+
+    /** Reads what {@link #writeCheckpoint} wrote into this (owning) partition. */
+    void readCheckpoint(java.io.DataInput in) throws java.io.IOException {
+        checkMembers(in.readInt());
+        for (int v : members) {
+            s.value[v] = in.readDouble();
+            s.halted[v] = in.readBoolean();
+        }
+        if (s.combiner != null) {
+            for (int v : members) {
+                s.inboxHas[v] = in.readBoolean();
+                s.inboxValue[v] = in.readDouble();
+            }
+        } else {
+            int total = in.readInt();
+            for (int i = 0; i <= members.length; i++) {
+                inboxOffsets[i] = in.readInt();
+            }
+            inboxValues = new double[Math.max(total, 1)];
+            for (int i = 0; i < total; i++) {
+                inboxValues[i] = in.readDouble();
+            }
+        }
+        readBroadcasts(in);
+    }
+
+    /** Skips a checkpoint's own-state sections and reads only its broadcasts (for a partition owned elsewhere). */
+    void readBroadcastsOnly(java.io.DataInput in) throws java.io.IOException {
+        checkMembers(in.readInt());
+        skip(in, members.length * 9L);
+        if (s.combiner != null) {
+            skip(in, members.length * 9L);
+        } else {
+            int total = in.readInt();
+            skip(in, (members.length + 1) * 4L + total * 8L);
+        }
+        readBroadcasts(in);
+    }
+
+    private void writeBroadcasts(java.io.DataOutput out) throws java.io.IOException {
+        boolean[] flags = s.broadcastFlag[s.cur];
+        double[] values = s.broadcastValue[s.cur];
+        for (int v : members) {
+            out.writeBoolean(flags[v]);
+            out.writeDouble(values[v]);
+        }
+    }
+
+    private void readBroadcasts(java.io.DataInput in) throws java.io.IOException {
+        boolean[] flags = s.broadcastFlag[s.cur];
+        double[] values = s.broadcastValue[s.cur];
+        for (int v : members) {
+            flags[v] = in.readBoolean();
+            values[v] = in.readDouble();
+        }
+    }
+
+    private void checkMembers(int count) throws java.io.IOException {
+        if (count != members.length) {
+            throw new java.io.IOException("checkpoint of partition " + partition + " holds " + count
+                    + " vertices, the graph has " + members.length + " in it: a checkpoint of another graph or partition count");
+        }
+    }
+
+    private static void skip(java.io.DataInput in, long bytes) throws java.io.IOException {
+        while (bytes > 0) {
+            int step = (int) Math.min(bytes, Integer.MAX_VALUE);
+            int skipped = in.skipBytes(step);
+            if (skipped <= 0) {
+                throw new java.io.EOFException("checkpoint ends early");
+            }
+            bytes -= skipped;
+        }
+    }
+
     // ---- Messages ----
 
     @Override
