@@ -1,0 +1,217 @@
+package io.graphagent.ops.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.graphagent.config.AgentConfig;
+import io.graphagent.config.CoordinatorConfig;
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.HostPort;
+import io.graphagent.config.JobConfig;
+import io.graphagent.config.Profile;
+import io.graphagent.coordinator.CoordinatorServer;
+import io.graphagent.coordinator.job.JobScheduler;
+import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.net.certs.BadCertificates;
+import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.tls.HostAndPort;
+import io.graphagent.net.tls.TlsContexts;
+import io.graphagent.net.tls.TlsFiles;
+import io.graphagent.net.tls.TransportSecurity;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every FAIL class of doctor reproduced for real: a coordinator on 127.0.0.1 serving the bad
+ * material (made by BadCertificates), a closed port, plaintext on either side, another
+ * protocol version, a skewed clock. Each test asserts the exact verdict and cause.
+ */
+class DoctorTest {
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @TempDir
+    static Path dir;
+    static Path certs;
+    static BadCertificates bad;
+    static GraphagentConfig base;
+    static Path proc;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        certs = dir.resolve("certs");
+        ClusterCertificates.init(certs, 2, List.of(), Duration.ofDays(365), CLOCK);
+        bad = BadCertificates.in(certs, CLOCK);
+        Profile profile = Profile.TEST;
+        GraphagentConfig d = profile.defaults();
+        base = new GraphagentConfig(d.profile(), d.cluster(),
+                new CoordinatorConfig(new HostPort("127.0.0.1", 0), d.coordinator().adminListen(), dir.resolve("state")),
+                new AgentConfig(d.agent().coordinator(), d.agent().dataListen(), Optional.empty(), "", dir.resolve("work")),
+                d.session(), d.grpc(), d.tls(), d.network(),
+                new JobConfig(d.job().checkpointEvery(), dir.resolve("checkpoints"), d.job().partitionsPerAgent()), d.admin());
+        proc = dir.resolve("proc");
+        Files.createDirectories(proc.resolve("self"));
+        Files.writeString(proc.resolve("loadavg"), "0.10 0.20 0.30 1/100 4242\n");
+        Files.writeString(proc.resolve("meminfo"), "MemTotal: 16000000 kB\nMemAvailable: 8000000 kB\n");
+        Files.writeString(proc.resolve("self/limits"), "Limit Soft Limit Hard Limit Units\n"
+                + "Max open files            65536                65536                files\n");
+    }
+
+    private static TlsFiles agent1() {
+        return TlsFiles.fromDir(certs, ClusterCertificates.agentName(1));
+    }
+
+    private static CoordinatorServer coordinator(TransportSecurity security) throws Exception {
+        return CoordinatorServer.start(base, security, directory -> new JobScheduler(directory, base, CLOCK), CLOCK);
+    }
+
+    private static TransportSecurity serving(TlsFiles files) {
+        return new TransportSecurity.Tls(files, TlsContexts.Engine.DEFAULT, TlsContexts.FileCheck.LOAD_ONLY);
+    }
+
+    private static DoctorOptions options(int port, Optional<TlsFiles> tls) {
+        return DoctorOptions.of(new HostAndPort("127.0.0.1", port), tls, base, true).withProcDir(proc);
+    }
+
+    private static DoctorReport doctorAgainst(TransportSecurity server, Optional<TlsFiles> ours) throws Exception {
+        try (CoordinatorServer coordinator = coordinator(server)) {
+            return Doctor.run(options(coordinator.port(), ours));
+        }
+    }
+
+    private static void assertFail(DoctorReport report, String check, DisconnectCause cause) {
+        CheckResult result = report.result(check).orElseThrow();
+        assertThat(result.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
+        assertThat(result.cause()).as(report.text()).contains(cause);
+        assertThat(report.exitCode()).isEqualTo(DoctorReport.EXIT_FAIL);
+    }
+
+    @Test
+    void fullPassAgainstARealCoordinator() throws Exception {
+        DoctorReport report = doctorAgainst(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)),
+                Optional.of(agent1()));
+        assertThat(report.results()).as(report.text()).allMatch(r -> r.verdict() == Verdict.PASS);
+        assertThat(report.exitCode()).isZero();
+        assertThat(report.results()).extracting(CheckResult::check).containsSubsequence("resolve", "tcp-connect",
+                "tls-handshake", "cert-expiry", "protocol", "clock-skew", "timing", "rtt", "large-message", "agent-ports",
+                "cpu-load", "memory", "disk", "open-files");
+        System.out.println(report.text());
+    }
+
+    @Test
+    void closedPortIsRefusedAndLaterChecksAreSkipped() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        DoctorReport report = Doctor.run(options(port, Optional.of(agent1())));
+        assertFail(report, "tcp-connect", DisconnectCause.CONNECTION_REFUSED);
+        assertThat(report.result("tls-handshake").orElseThrow().verdict()).isEqualTo(Verdict.SKIPPED);
+        assertThat(report.result("agent-ports").orElseThrow().measured()).isEqualTo("tcp-connect failed");
+    }
+
+    @Test
+    void tlsToAPlaintextCoordinator() throws Exception {
+        assertFail(doctorAgainst(new TransportSecurity.Insecure(), Optional.of(agent1())), "tls-handshake",
+                DisconnectCause.TLS_TO_PLAINTEXT_PORT);
+    }
+
+    @Test
+    void insecureDoctorToATlsCoordinator() throws Exception {
+        assertFail(doctorAgainst(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)), Optional.empty()),
+                "tls-handshake", DisconnectCause.PLAINTEXT_TO_TLS_PORT);
+    }
+
+    @Test
+    void serverCertificateFromAnotherCa() throws Exception {
+        BadCertificates.Paths p = bad.fromAnotherCa("other-ca-server");
+        assertFail(doctorAgainst(serving(new TlsFiles(p.ca(), p.cert(), p.key())), Optional.of(agent1())),
+                "tls-handshake", DisconnectCause.TLS_UNKNOWN_CA);
+    }
+
+    @Test
+    void serverChainMissingItsIntermediate() throws Exception {
+        BadCertificates.Paths p = bad.intermediateChain("incomplete", BadCertificates.ChainLayout.MISSING_INTERMEDIATE);
+        DoctorReport report = againstIntermediateChain(p);
+        assertFail(report, "tls-handshake", DisconnectCause.TLS_CHAIN_INCOMPLETE);
+        assertThat(report.result("tls-handshake").orElseThrow().measured()).contains("chain incomplete");
+    }
+
+    @Test
+    void serverChainOutOfOrder() throws Exception {
+        BadCertificates.Paths p = bad.intermediateChain("unordered", BadCertificates.ChainLayout.OUT_OF_ORDER);
+        DoctorReport report = againstIntermediateChain(p);
+        assertFail(report, "tls-handshake", DisconnectCause.TLS_CHAIN_INCOMPLETE);
+        assertThat(report.result("tls-handshake").orElseThrow().measured()).contains("out of order");
+    }
+
+    /** Both sides trust the cluster CA and the chain's own root, so only the chain's layout matters. */
+    private static DoctorReport againstIntermediateChain(BadCertificates.Paths p) throws Exception {
+        Path bothCas = dir.resolve(p.cert().getFileName() + "-trust.pem");
+        Files.writeString(bothCas, Files.readString(certs.resolve(ClusterCertificates.CA_CERT)) + Files.readString(p.ca()));
+        Path trustNearCerts = certs.resolve(bothCas.getFileName());
+        Files.copy(bothCas, trustNearCerts);
+        // The JDK engine serves the chain as written; BoringSSL refuses to serve a misordered one at all.
+        TransportSecurity server = new TransportSecurity.Tls(new TlsFiles(trustNearCerts, p.cert(), p.key()),
+                TlsContexts.Engine.JDK, TlsContexts.FileCheck.LOAD_ONLY);
+        return doctorAgainst(server, Optional.of(new TlsFiles(trustNearCerts, agent1().cert(), agent1().key())));
+    }
+
+    @Test
+    void expiredServerCertificate() throws Exception {
+        BadCertificates.Paths p = bad.expired("expired-server");
+        assertFail(doctorAgainst(serving(new TlsFiles(p.ca(), p.cert(), p.key())), Optional.of(agent1())),
+                "tls-handshake", DisconnectCause.TLS_CERT_EXPIRED);
+    }
+
+    @Test
+    void notYetValidServerCertificateGivesTheClockSkewHint() throws Exception {
+        BadCertificates.Paths p = bad.notYetValid("future-server");
+        DoctorReport report = doctorAgainst(serving(new TlsFiles(p.ca(), p.cert(), p.key())), Optional.of(agent1()));
+        assertFail(report, "tls-handshake", DisconnectCause.TLS_CERT_NOT_YET_VALID);
+        assertThat(report.result("tls-handshake").orElseThrow().measured()).contains("clock-skew hint");
+    }
+
+    @Test
+    void serverCertificateForAnotherHostname() throws Exception {
+        BadCertificates.Paths p = bad.wrongHostname("elsewhere-server", "elsewhere.example");
+        assertFail(doctorAgainst(serving(new TlsFiles(p.ca(), p.cert(), p.key())), Optional.of(agent1())),
+                "tls-handshake", DisconnectCause.TLS_HOSTNAME_MISMATCH);
+    }
+
+    @Test
+    void clientCertificateTheServerRefuses() throws Exception {
+        BadCertificates.Paths p = bad.fromAnotherCa("stranger-client");
+        assertFail(doctorAgainst(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)),
+                Optional.of(new TlsFiles(p.ca(), p.cert(), p.key()))), "tls-handshake", DisconnectCause.TLS_CLIENT_CERT_REFUSED);
+    }
+
+    @Test
+    void coordinatorOfAnotherProtocolVersion() throws Exception {
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)))) {
+            DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1())).withProtocolRange(90, 91));
+            assertFail(report, "protocol", DisconnectCause.PROTOCOL_VERSION_UNSUPPORTED);
+            assertThat(report.result("clock-skew").orElseThrow().verdict()).isEqualTo(Verdict.SKIPPED);
+        }
+    }
+
+    @Test
+    void skewedClockFails() throws Exception {
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)))) {
+            DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1()))
+                    .withClock(Clock.offset(CLOCK, Duration.ofSeconds(5))));
+            CheckResult skew = report.result("clock-skew").orElseThrow();
+            assertThat(skew.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
+            assertThat(skew.measured()).containsPattern("behind ours by (49\\d\\d|50\\d\\d) ms");
+            DoctorReport slight = Doctor.run(options(coordinator.port(), Optional.of(agent1()))
+                    .withClock(Clock.offset(CLOCK, Duration.ofMillis(-700))));
+            assertThat(slight.result("clock-skew").orElseThrow().verdict()).as(slight.text()).isEqualTo(Verdict.WARN);
+        }
+    }
+}
