@@ -50,14 +50,27 @@ final class AgentJob implements BatchTarget {
     private final Map<String, int[]> peerPartitions;
     private final Map<String, PeerSender> peers;
     private final Duration exchangeTimeout;
+    private final long epoch;
+    private final Kernel kernelRef;
 
     /** Senders done per superstep; guarded by itself. */
     private final Map<Integer, Set<String>> sendersDone = new HashMap<>();
     private long received;
     private long bytesReceived;
 
+    /** How often a wait for a peer's ack looks whether a rollback superseded it. */
+    private static final Duration ACK_POLL = Duration.ofMillis(100);
+
+    /** Set when a newer command supersedes a running exchange (a rollback); guarded by sendersDone. */
+    private boolean superseded;
+
+    /**
+     * @param epoch the job epoch: raised by every rollback; batches of another epoch are refused
+     */
     AgentJob(String jobId, String agentId, Graph graph, Kernel kernel, PartitionRunner runner, int[] owned,
-             Map<String, int[]> peerPartitions, Map<String, PeerSender> peers, Duration exchangeTimeout) {
+             Map<String, int[]> peerPartitions, Map<String, PeerSender> peers, Duration exchangeTimeout, long epoch) {
+        this.epoch = epoch;
+        this.kernelRef = kernel;
         this.jobId = jobId;
         this.agentId = agentId;
         this.graph = graph;
@@ -71,6 +84,26 @@ final class AgentJob implements BatchTarget {
 
     int[] owned() {
         return owned;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    Kernel kernel() {
+        return kernelRef;
+    }
+
+    PartitionRunner runner() {
+        return runner;
+    }
+
+    /** Ends a running exchange at once: a rollback replaces this job's state. */
+    void supersede() {
+        synchronized (sendersDone) {
+            superseded = true;
+            sendersDone.notifyAll();
+        }
     }
 
     Graph graph() {
@@ -125,7 +158,7 @@ final class AgentJob implements BatchTarget {
         if (exchange.getPushBroadcasts()) {
             runner.pushBroadcasts();
         }
-        MessageBatch header = MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(1)
+        MessageBatch header = MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
                 .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
         List<CompletableFuture<BatchAck>> acks = new ArrayList<>();
         List<BatchStream> streams = new ArrayList<>();
@@ -138,15 +171,25 @@ final class AgentJob implements BatchTarget {
         }
         long deadline = System.nanoTime() + exchangeTimeout.toNanos();
         for (int i = 0; i < acks.size(); i++) {
-            try {
-                acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                throw new ExchangeFailedException(names.get(i), e.getCause());
-            } catch (TimeoutException e) {
-                throw new ExchangeFailedException(names.get(i), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ExchangeFailedException(names.get(i), e);
+            while (true) {
+                try {
+                    acks.get(i).get(ACK_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    throw new ExchangeFailedException(names.get(i), e.getCause());
+                } catch (TimeoutException e) {
+                    synchronized (sendersDone) {
+                        if (superseded) {
+                            throw new ExchangeFailedException(names.get(i), new IllegalStateException("superseded by a rollback"));
+                        }
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new ExchangeFailedException(names.get(i), e);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ExchangeFailedException(names.get(i), e);
+                }
             }
         }
         awaitSenders(superstep, deadline);
@@ -173,6 +216,9 @@ final class AgentJob implements BatchTarget {
     private void awaitSenders(int superstep, long deadline) throws ExchangeFailedException {
         synchronized (sendersDone) {
             while (sendersDone.getOrDefault(superstep, Set.of()).size() < peers.size()) {
+                if (superseded) {
+                    throw new ExchangeFailedException("(none)", new IllegalStateException("superseded by a rollback"));
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     Set<String> missing = new HashSet<>(peers.keySet());
@@ -193,6 +239,9 @@ final class AgentJob implements BatchTarget {
 
     @Override
     public BatchRefusal accept(MessageBatch batch) {
+        if (batch.getEpoch() != epoch) {
+            return batch.getEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
+        }
         int count = batch.getCount();
         if (batch.getTargets().size() != 4L * count || batch.getValues().size() != 8L * count) {
             return BatchRefusal.MALFORMED_BATCH;

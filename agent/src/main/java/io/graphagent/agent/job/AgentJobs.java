@@ -123,6 +123,13 @@ public final class AgentJobs implements CommandHandler {
 
     @Override
     public void onCommand(Command command, CoordinatorLink link) {
+        if (command.getKindCase() == Command.KindCase.RESTORE || command.getKindCase() == Command.KindCase.ABORT) {
+            AgentJob running = jobs.get(command.getJobId());
+            if (running != null && running.epoch() < command.getJobEpoch() || running != null
+                    && command.getKindCase() == Command.KindCase.ABORT) {
+                running.supersede();
+            }
+        }
         commands.execute(() -> {
             try {
                 run(command, link);
@@ -165,6 +172,13 @@ public final class AgentJobs implements CommandHandler {
                     reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(vertices[0])));
                 }
             }
+            case CHECKPOINT -> {
+                AgentJob job = job(command, link);
+                if (job != null) {
+                    checkpoint(job, command, link);
+                }
+            }
+            case RESTORE -> restore(command, link);
             case ABORT, RELEASE -> {
                 if (jobs.remove(jobId) != null) {
                     log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
@@ -202,28 +216,14 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
-        Map<String, List<Integer>> byPeer = new TreeMap<>();
-        Map<String, String> addresses = new TreeMap<>();
-        for (PartitionOwner owner : load.getPartitionMap().getOwnersList()) {
-            if (!owner.getAgentId().equals(link.agentId())) {
-                byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
-                addresses.put(owner.getAgentId(), owner.getDataAddress());
-            }
-        }
-        Map<String, int[]> peerPartitions = new TreeMap<>();
-        Map<String, PeerSender> peers = new TreeMap<>();
+        AgentJob job;
         try {
-            for (Map.Entry<String, List<Integer>> e : byPeer.entrySet()) {
-                peerPartitions.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray());
-                peers.put(e.getKey(), new PeerSender(e.getKey(), channel(addresses.get(e.getKey())), EXCHANGE_TIMEOUT));
-            }
+            job = buildJob(command.getJobId(), link.agentId(), graph, kernel, (int) load.getPartitions(), owned,
+                    load.getPartitionMap(), command.getJobEpoch());
         } catch (TlsFilesException e) {
             fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
             return;
         }
-        PartitionRunner runner = new PartitionRunner(graph, kernel.program(), (int) load.getPartitions(), owned, compute);
-        AgentJob job = new AgentJob(command.getJobId(), link.agentId(), graph, kernel, runner, owned, peerPartitions, peers,
-                EXCHANGE_TIMEOUT);
         jobs.put(command.getJobId(), job);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=job_loaded job={} partitions={} vertices={} edges={} load_ms={}", command.getJobId(),
@@ -235,6 +235,85 @@ public final class AgentJobs implements CommandHandler {
                 .setLoadTimeMs(ms)
                 .setEdgeSlots(job.edgeSlots())
                 .setVerticesWithOutEdges(job.verticesWithOutEdges())));
+    }
+
+    /** A job's state on this agent for one partition map and job epoch, over a graph already loaded. */
+    private AgentJob buildJob(String jobId, String agentId, Graph graph, Kernel kernel, int partitions, int[] owned,
+                              io.graphagent.protocol.v1.PartitionMap map, long epoch) throws TlsFilesException {
+        Map<String, List<Integer>> byPeer = new TreeMap<>();
+        Map<String, String> addresses = new TreeMap<>();
+        for (PartitionOwner owner : map.getOwnersList()) {
+            if (!owner.getAgentId().equals(agentId)) {
+                byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
+                addresses.put(owner.getAgentId(), owner.getDataAddress());
+            }
+        }
+        Map<String, int[]> peerPartitions = new TreeMap<>();
+        Map<String, PeerSender> peers = new TreeMap<>();
+        for (Map.Entry<String, List<Integer>> e : byPeer.entrySet()) {
+            peerPartitions.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray());
+            peers.put(e.getKey(), new PeerSender(e.getKey(), channel(addresses.get(e.getKey())), EXCHANGE_TIMEOUT));
+        }
+        PartitionRunner runner = new PartitionRunner(graph, kernel.program(), partitions, owned, compute);
+        return new AgentJob(jobId, agentId, graph, kernel, runner, owned, peerPartitions, peers, EXCHANGE_TIMEOUT, epoch);
+    }
+
+    /** Writes each owned partition's checkpoint file atomically (temporary file, fsync, rename). */
+    private void checkpoint(AgentJob job, Command command, CoordinatorLink link) {
+        long t0 = System.nanoTime();
+        io.graphagent.protocol.v1.Checkpoint c = command.getCheckpoint();
+        Path dir = Path.of(c.getDirectory());
+        long bytes = 0;
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            for (int p : job.owned()) {
+                bytes += CheckpointFiles.write(dir, p, link.agentId(), out -> job.runner().writeCheckpoint(p, out));
+            }
+        } catch (IOException e) {
+            fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
+                    + " to " + dir + ": " + e + ". Fix: make job.checkpoint-dir writable with free space");
+            return;
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.info("event=checkpoint_written job={} superstep={} partitions={} bytes={} ms={}", command.getJobId(),
+                c.getSuperstep(), job.owned().length, bytes, ms);
+        reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
+                .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setWriteTimeMs(ms)));
+    }
+
+    /** Rolls the job back: new partitions and epoch, state from the checkpoint (or from scratch). */
+    private void restore(Command command, CoordinatorLink link) {
+        AgentJob old = jobs.get(command.getJobId());
+        if (old == null) {
+            fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds no job " + command.getJobId()
+                    + " to restore: send LoadPartitions first");
+            return;
+        }
+        io.graphagent.protocol.v1.Restore r = command.getRestore();
+        int[] owned = r.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
+        int partitions = old.runner().partitioning().count();
+        AgentJob job;
+        try {
+            job = buildJob(command.getJobId(), link.agentId(), old.graph(), old.kernel(), partitions, owned,
+                    r.getPartitionMap(), command.getJobEpoch());
+            if (!r.getFromScratch()) {
+                Path dir = Path.of(r.getDirectory());
+                for (int p = 0; p < partitions; p++) {
+                    int partition = p;
+                    CheckpointFiles.read(dir, p, in -> job.runner().restore(partition, in));
+                }
+                job.runner().resume(new io.graphagent.graph.pregel.Delivery(r.getPull(), r.getPullFromAll()));
+            }
+        } catch (IOException | TlsFilesException e) {
+            fail(link, command, FailureKind.RESTORE_FAILED, "cannot restore superstep " + r.getSuperstep() + " from "
+                    + r.getDirectory() + ": " + e.getMessage());
+            return;
+        }
+        jobs.put(command.getJobId(), job);
+        log.info("event=job_restored job={} epoch={} superstep={} partitions={} from_scratch={}", command.getJobId(),
+                command.getJobEpoch(), r.getSuperstep(), owned.length, r.getFromScratch());
+        reply(link, command, Report.newBuilder().setRestoreDone(io.graphagent.protocol.v1.RestoreDone.newBuilder()
+                .setSuperstep(r.getSuperstep()).addAllPartitionIds(r.getPartitionIdsList())));
     }
 
     private ManagedChannel channel(String address) throws TlsFilesException {

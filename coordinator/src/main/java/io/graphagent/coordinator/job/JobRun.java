@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,8 @@ final class JobRun implements Runnable {
     static final Duration AGENT_WAIT = Duration.ofSeconds(30);
     /** Bound on any one phase (load, a superstep's compute or exchange, output). */
     static final Duration PHASE_TIMEOUT = Duration.ofMinutes(30);
+    /** Recoveries after which a job gives up: an agent that keeps dying is a problem to look at, not to retry. */
+    static final int MAX_RECOVERIES = 10;
 
     private final String id;
     private final ResolvedJob job;
@@ -72,11 +75,20 @@ final class JobRun implements Runnable {
     private volatile boolean cancelled;
     private volatile long startedNanos;
     private List<String> participants = List.of();
+    private volatile long jobEpoch = 1;
+    private volatile int recoveries;
+    private final java.nio.file.Path checkpointRoot;
+    private final List<JobListener> listeners;
 
-    /** @param resumeWindow how long a broken session may take to resume before the job fails (the lease ttl) */
-    JobRun(String id, ResolvedJob job, AgentDirectory directory, int partitionsPerAgent, Duration resumeWindow, Clock clock,
-           AtomicLong commandIds) {
+    /**
+     * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
+     * @param checkpointRoot directory under which each job's checkpoints go (shared by the agents)
+     */
+    JobRun(String id, ResolvedJob job, AgentDirectory directory, int partitionsPerAgent, Duration resumeWindow,
+           java.nio.file.Path checkpointRoot, Clock clock, AtomicLong commandIds, List<JobListener> listeners) {
+        this.listeners = listeners;
         this.resumeWindow = resumeWindow;
+        this.checkpointRoot = checkpointRoot;
         this.id = id;
         this.job = job;
         this.directory = directory;
@@ -125,7 +137,8 @@ final class JobRun implements Runnable {
 
     JobStatus status() {
         return JobStatus.newBuilder().setJobId(id).setSpec(job.spec()).setState(state).setSuperstep(superstep)
-                .setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(1).setMessage(message).build();
+                .setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(jobEpoch).setRecoveries(recoveries)
+                .setMessage(message).build();
     }
 
     @Override
@@ -136,6 +149,7 @@ final class JobRun implements Runnable {
         } catch (JobFailedException e) {
             log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
             abort(e.getMessage());
+            deleteCheckpoints();
             finish(cancelled ? JobState.CANCELLED : JobState.FAILED, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("event=job_failed job={} cause=internal_error detail=\"{}\"", id, e.toString(), e);
@@ -147,22 +161,17 @@ final class JobRun implements Runnable {
     private void execute() throws JobFailedException {
         List<AgentView> agents = awaitAgents();
         int partitions = job.partitions() > 0 ? job.partitions() : agents.size() * partitionsPerAgent;
-        Placement placement = Placement.roundRobin(agents, partitions);
-        participants = placement.agents().stream().map(AgentView::agentId).toList();
         setState(JobState.LOADING, "loading " + job.describe() + " on " + agents.size() + " agents, " + partitions + " partitions");
-
         long loadStart = System.nanoTime();
-        KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
-                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
-        Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
-        for (String agent : participants) {
-            send(agent, Command.newBuilder().setLoadPartitions(LoadPartitions.newBuilder()
-                    .setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(job.algorithm().name()))
-                    .setInput(job.input()).setParameters(params).setPartitions(partitions)
-                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
+        LoadDone anyLoad = null;
+        while (anyLoad == null) {
+            try {
+                anyLoad = load(Placement.roundRobin(agents, partitions), Set.of());
+            } catch (AgentLostException lost) {
+                countRecovery(lost);
+                agents = awaitAgents();
+            }
         }
-        Map<String, Report> loads = collect(Report.KindCase.LOAD_DONE, -1);
-        LoadDone anyLoad = loads.values().iterator().next().getLoadDone();
         long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
 
         VertexProgram shape = Kernels.programShape(job.algorithm(), job.parameters());
@@ -172,62 +181,216 @@ final class JobRun implements Runnable {
         long computeStart = System.nanoTime();
         long totalMessages = 0;
         long totalBytes = 0;
+        CheckpointState last = null;
         int step = 0;
-        while (step < shape.maxSupersteps()) {
-            long stepStart = System.nanoTime();
-            StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(step);
-            for (double v : aggregators.values()) {
-                start.addAggregateValues(v);
-            }
-            broadcast(Command.newBuilder().setStartSuperstep(start));
-            Map<String, Report> computed = collect(Report.KindCase.SUPERSTEP_DONE, step);
-            SuperstepStats stats = SuperstepStats.ZERO;
-            double[][] partials = new double[partitions][aggregatorCount];
-            for (Report r : computed.values()) {
-                SuperstepDone d = r.getSuperstepDone();
-                stats = stats.plus(new SuperstepStats(d.getComputedVertices(), d.getActiveVertices(), d.getMessagesSent(),
-                        d.getBroadcastEdges(), d.getBroadcastersWithOutEdges()));
-                for (PartitionAggregates pa : d.getPartialsList()) {
-                    for (int i = 0; i < aggregatorCount; i++) {
-                        partials[pa.getPartitionId()][i] = pa.getValues(i);
+        long vertices;
+        while (true) {
+            try {
+                boolean halted = false;
+                while (step < shape.maxSupersteps() && !halted) {
+                    long stepStart = System.nanoTime();
+                    StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(step);
+                    for (double v : aggregators.values()) {
+                        start.addAggregateValues(v);
+                    }
+                    broadcast(Command.newBuilder().setStartSuperstep(start));
+                    Map<String, Report> computed = collect(Report.KindCase.SUPERSTEP_DONE, step);
+                    SuperstepStats stats = SuperstepStats.ZERO;
+                    double[][] partials = new double[partitions][aggregatorCount];
+                    for (Report r : computed.values()) {
+                        SuperstepDone d = r.getSuperstepDone();
+                        stats = stats.plus(new SuperstepStats(d.getComputedVertices(), d.getActiveVertices(), d.getMessagesSent(),
+                                d.getBroadcastEdges(), d.getBroadcastersWithOutEdges()));
+                        for (PartitionAggregates pa : d.getPartialsList()) {
+                            for (int i = 0; i < aggregatorCount; i++) {
+                                partials[pa.getPartitionId()][i] = pa.getValues(i);
+                            }
+                        }
+                    }
+                    aggregators.reduce((p, i) -> partials[p][i]);
+                    Delivery delivery = Delivery.decide(stats, anyLoad.getEdgeSlots(), anyLoad.getVerticesWithOutEdges());
+                    broadcast(Command.newBuilder().setExchange(Exchange.newBuilder().setSuperstep(step)
+                            .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
+                            .setPullFromAll(delivery.pullFromAll())));
+                    Map<String, Report> exchanged = collect(Report.KindCase.EXCHANGE_DONE, step);
+                    long bytes = exchanged.values().stream().mapToLong(r -> r.getExchangeDone().getBytesSent()).sum();
+                    totalMessages += stats.sent();
+                    totalBytes += bytes;
+                    superstep = step;
+                    publish(progress(stats.stillActive(), stats.sent(), bytes, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stepStart)));
+                    log.info("event=superstep_done job={} superstep={} computed={} active={} messages={} bytes={} pull={}",
+                            id, step, stats.computed(), stats.stillActive(), stats.sent(), bytes, delivery.pull());
+                    step++;
+                    halted = delivery.quiescent(stats) || aggregators.runMaster(shape.master(), step, stats.stillActive());
+                    if (!halted && step < shape.maxSupersteps() && job.checkpointEvery() > 0 && step % job.checkpointEvery() == 0) {
+                        last = checkpoint(step - 1, aggregators, delivery, last);
                     }
                 }
-            }
-            aggregators.reduce((p, i) -> partials[p][i]);
-            Delivery delivery = Delivery.decide(stats, anyLoad.getEdgeSlots(), anyLoad.getVerticesWithOutEdges());
-            broadcast(Command.newBuilder().setExchange(Exchange.newBuilder().setSuperstep(step)
-                    .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
-                    .setPullFromAll(delivery.pullFromAll())));
-            Map<String, Report> exchanged = collect(Report.KindCase.EXCHANGE_DONE, step);
-            long bytes = exchanged.values().stream().mapToLong(r -> r.getExchangeDone().getBytesSent()).sum();
-            totalMessages += stats.sent();
-            totalBytes += bytes;
-            superstep = step;
-            publish(progress(stats.stillActive(), stats.sent(), bytes, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stepStart)));
-            log.info("event=superstep_done job={} superstep={} computed={} active={} messages={} bytes={} pull={}",
-                    id, step, stats.computed(), stats.stillActive(), stats.sent(), bytes, delivery.pull());
-            step++;
-            if (delivery.quiescent(stats) || aggregators.runMaster(shape.master(), step, stats.stillActive())) {
+                setState(JobState.WRITING_OUTPUT, "writing " + job.output());
+                OutputAssembler output = new OutputAssembler(partitions);
+                broadcast(Command.newBuilder().setWriteOutput(WriteOutput.newBuilder().setPartDirectory("")));
+                vertices = collectOutput(output);
+                try {
+                    output.writeTo(job.output());
+                } catch (IOException e) {
+                    throw new JobFailedException("output_failed", "cannot write " + job.output() + ": " + e.getMessage());
+                }
                 break;
+            } catch (AgentLostException lost) {
+                step = recover(lost, last, partitions, aggregators, shape);
             }
         }
         long computeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - computeStart);
-
-        setState(JobState.WRITING_OUTPUT, "writing " + job.output());
-        OutputAssembler output = new OutputAssembler(partitions);
-        broadcast(Command.newBuilder().setWriteOutput(WriteOutput.newBuilder().setPartDirectory("")));
-        long vertices = collectOutput(output);
-        try {
-            output.writeTo(job.output());
-        } catch (IOException e) {
-            throw new JobFailedException("output_failed", "cannot write " + job.output() + ": " + e.getMessage());
-        }
         broadcast(Command.newBuilder().setRelease(Release.getDefaultInstance()));
+        deleteCheckpoints();
         summary = JobSummary.newBuilder().setOutputPath(job.output().toString()).setVertices(vertices)
-                .setEdges(anyLoad.getEdges()).setSupersteps(step).setTotalTimeMs(elapsedMs()).setLoadTimeMs(loadMs)
-                .setComputeTimeMs(computeMs).setRecoveries(0).setBytesExchanged(totalBytes).setMessages(totalMessages)
+                .setEdges(anyLoad.getEdges()).setSupersteps(superstep + 1).setTotalTimeMs(elapsedMs()).setLoadTimeMs(loadMs)
+                .setComputeTimeMs(computeMs).setRecoveries(recoveries).setBytesExchanged(totalBytes).setMessages(totalMessages)
                 .setAgents(participants.size()).setPartitions(partitions).build();
-        finish(JobState.SUCCEEDED, "done: " + vertices + " vertices written to " + job.output());
+        finish(JobState.SUCCEEDED, "done: " + vertices + " vertices written to " + job.output()
+                + (recoveries > 0 ? " after " + recoveries + " recover" + (recoveries == 1 ? "y" : "ies") : ""));
+    }
+
+    /**
+     * Places the partitions and has every agent of the placement that does not hold the job
+     * yet load it ({@code loaded}: those that do). Returns one of the LoadDone reports.
+     */
+    private LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
+        participants = placement.agents().stream().map(AgentView::agentId).toList();
+        KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
+                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
+        Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+        List<String> loading = participants.stream().filter(a -> !loaded.contains(a)).toList();
+        for (String agent : loading) {
+            send(agent, Command.newBuilder().setLoadPartitions(LoadPartitions.newBuilder()
+                    .setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(job.algorithm().name()))
+                    .setInput(job.input()).setParameters(params).setPartitions(placement.partitions())
+                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
+        }
+        Map<String, Report> loads = collect(Report.KindCase.LOAD_DONE, -1, loading);
+        return loads.isEmpty() ? null : loads.values().iterator().next().getLoadDone();
+    }
+
+    /** What a complete checkpoint holds on the coordinator's side. */
+    private record CheckpointState(int superstep, java.nio.file.Path directory, double[] aggregates, Delivery delivery) {
+    }
+
+    /**
+     * Has every agent write its partitions after superstep {@code step}; the checkpoint counts
+     * only once every agent reported it written. A failed write keeps the previous checkpoint
+     * and the job carries on (logged): a lost agent then costs more supersteps, never a result.
+     */
+    private CheckpointState checkpoint(int step, Aggregators aggregators, Delivery delivery, CheckpointState previous)
+            throws JobFailedException {
+        long t0 = System.nanoTime();
+        java.nio.file.Path dir = checkpointRoot.resolve(id).resolve("step-" + step);
+        broadcast(Command.newBuilder().setCheckpoint(io.graphagent.protocol.v1.Checkpoint.newBuilder()
+                .setSuperstep(step).setDirectory(dir.toString())));
+        Map<String, Report> done;
+        try {
+            done = collect(Report.KindCase.CHECKPOINT_DONE, step);
+        } catch (AgentLostException lost) {
+            throw lost;
+        } catch (JobFailedException e) {
+            if (!"checkpoint_failed".equals(e.cause)) {
+                throw e;
+            }
+            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} detail=\"{}\" policy=carry_on", id, step,
+                    e.getMessage());
+            drainCheckpointReports(step);
+            return previous;
+        }
+        long bytes = done.values().stream().mapToLong(r -> r.getCheckpointDone().getBytes()).sum();
+        log.info("event=checkpoint_complete job={} superstep={} bytes={} ms={}", id, step, bytes,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        if (previous != null) {
+            deleteTree(previous.directory());
+        }
+        return new CheckpointState(step, dir, aggregators.values().clone(), delivery);
+    }
+
+    /** Waits briefly for the other agents' answers to a failed checkpoint so they do not linger in the inbox. */
+    private void drainCheckpointReports(int step) {
+        inbox.removeIf(e -> e instanceof Incoming in && in.report().getKindCase() == Report.KindCase.CHECKPOINT_DONE);
+    }
+
+    /**
+     * Rolls the job back after losing an agent: a new job epoch (reports and batches of the old
+     * one are refused), the partitions dealt again over the ALIVE agents, each agent restoring
+     * the last complete checkpoint (or starting again from superstep 0 without one). Returns
+     * the superstep to go on with.
+     */
+    private int recover(AgentLostException lost, CheckpointState last, int partitions, Aggregators aggregators,
+                        VertexProgram shape) throws JobFailedException {
+        while (true) {
+            countRecovery(lost);
+            long t0 = System.nanoTime();
+            int resumeAt = last == null ? 0 : last.superstep() + 1;
+            setState(JobState.RECOVERING, "lost agent " + lost.agent + " (" + lost.cause + "): rolling back to "
+                    + (last == null ? "the start" : "the checkpoint of superstep " + last.superstep()) + ", epoch " + (jobEpoch + 1));
+            jobEpoch++;
+            Set<String> loaded = new java.util.HashSet<>(participants);
+            loaded.remove(lost.agent);
+            try {
+                List<AgentView> agents = awaitAgents();
+                Placement placement = Placement.roundRobin(agents, partitions);
+                load(placement, loaded);
+                Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+                for (String agent : participants) {
+                    io.graphagent.protocol.v1.Restore.Builder restore = io.graphagent.protocol.v1.Restore.newBuilder()
+                            .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto());
+                    if (last == null) {
+                        restore.setFromScratch(true);
+                    } else {
+                        restore.setSuperstep(last.superstep()).setDirectory(last.directory().toString())
+                                .setPull(last.delivery().pull()).setPullFromAll(last.delivery().pullFromAll());
+                    }
+                    send(agent, Command.newBuilder().setRestore(restore));
+                }
+                collect(Report.KindCase.RESTORE_DONE, -1);
+            } catch (AgentLostException again) {
+                lost = again;
+                continue;
+            }
+            double[] values = aggregators.values();
+            if (last == null) {
+                Aggregators fresh = new Aggregators(shape.aggregators(), partitions);
+                System.arraycopy(fresh.values(), 0, values, 0, values.length);
+            } else {
+                System.arraycopy(last.aggregates(), 0, values, 0, values.length);
+            }
+            log.info("event=job_recovered job={} epoch={} resume_superstep={} agents={} recovery_ms={}", id, jobEpoch, resumeAt,
+                    participants.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            setState(JobState.RUNNING, "running " + job.describe() + " (resumed at superstep " + resumeAt + " after losing "
+                    + lost.agent + ")");
+            return resumeAt;
+        }
+    }
+
+    private void countRecovery(AgentLostException lost) throws JobFailedException {
+        recoveries++;
+        log.warn("event=agent_lost job={} agent={} cause={} recoveries={} detail=\"{}\"", id, lost.agent, lost.cause, recoveries,
+                lost.getMessage());
+        if (recoveries > MAX_RECOVERIES) {
+            throw new JobFailedException(lost.cause, "gave up after " + MAX_RECOVERIES + " recoveries; last: " + lost.getMessage());
+        }
+    }
+
+    private void deleteCheckpoints() {
+        deleteTree(checkpointRoot.resolve(id));
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("event=checkpoint_cleanup_failed dir={} detail=\"{}\"", dir, e.getMessage());
+        }
     }
 
     private List<AgentView> awaitAgents() throws JobFailedException {
@@ -250,22 +413,30 @@ final class JobRun implements Runnable {
 
     /** Waits for one report of {@code kind} (for superstep {@code step} when >= 0) from every participant. */
     private Map<String, Report> collect(Report.KindCase kind, int step) throws JobFailedException {
+        return collect(kind, step, participants);
+    }
+
+    /**
+     * Waits for one report of {@code kind} from each of {@code from}. Reports of an older job
+     * epoch are dropped. A peer that cannot be reached is a lost agent (recovery); any other
+     * failure ends the job.
+     */
+    private Map<String, Report> collect(Report.KindCase kind, int step, List<String> from) throws JobFailedException {
         Map<String, Report> got = new HashMap<>();
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
-        while (got.size() < participants.size()) {
+        while (got.size() < from.size()) {
             Object event = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (event == null) {
                 if (System.nanoTime() >= deadline) {
-                    throw new JobFailedException("phase_timeout", kind + " not reported by " + missing(got.keySet())
+                    throw new JobFailedException("phase_timeout", kind + " not reported by " + missing(from, got.keySet())
                             + " within " + PHASE_TIMEOUT.toMinutes() + " min");
                 }
                 continue;
             }
-            if (event instanceof Incoming in && participants.contains(in.agentId())) {
+            if (event instanceof Incoming in && from.contains(in.agentId()) && in.report().getJobEpoch() == jobEpoch) {
                 Report r = in.report();
                 if (r.getKindCase() == Report.KindCase.FAILURE) {
-                    throw new JobFailedException(r.getFailure().getKind().name().toLowerCase(),
-                            "agent " + in.agentId() + ": " + r.getFailure().getMessage());
+                    failure(in.agentId(), r);
                 }
                 if (r.getKindCase() == kind && (step < 0 || stepOf(r) == step)) {
                     got.put(in.agentId(), r);
@@ -273,6 +444,17 @@ final class JobRun implements Runnable {
             }
         }
         return got;
+    }
+
+    private void failure(String agent, Report r) throws JobFailedException {
+        io.graphagent.protocol.v1.Failure f = r.getFailure();
+        String cause = f.getKind().name().toLowerCase(java.util.Locale.ROOT);
+        if (f.getKind() == io.graphagent.protocol.v1.FailureKind.PEER_UNREACHABLE) {
+            String peer = f.getMessage().replaceFirst("^exchange with peer (\\S+) failed:.*$", "$1");
+            throw new AgentLostException(participants.contains(peer) ? peer : agent, "peer_unreachable",
+                    "agent " + agent + ": " + f.getMessage());
+        }
+        throw new JobFailedException(cause, "agent " + agent + ": " + f.getMessage());
     }
 
     private long collectOutput(OutputAssembler output) throws JobFailedException {
@@ -287,7 +469,7 @@ final class JobRun implements Runnable {
                 }
                 continue;
             }
-            if (event instanceof Incoming in && participants.contains(in.agentId())) {
+            if (event instanceof Incoming in && participants.contains(in.agentId()) && in.report().getJobEpoch() == jobEpoch) {
                 Report r = in.report();
                 switch (r.getKindCase()) {
                     case OUTPUT_CHUNK -> output.add(r.getOutputChunk());
@@ -295,8 +477,7 @@ final class JobRun implements Runnable {
                         vertices += r.getOutputDone().getVertices();
                         done++;
                     }
-                    case FAILURE -> throw new JobFailedException(r.getFailure().getKind().name().toLowerCase(),
-                            "agent " + in.agentId() + ": " + r.getFailure().getMessage());
+                    case FAILURE -> failure(in.agentId(), r);
                     default -> { }
                 }
             }
@@ -318,9 +499,8 @@ final class JobRun implements Runnable {
         }
         if (event instanceof AgentChange change && participants.contains(change.agentId())
                 && (change.to() == AgentState.DEAD || change.to() == AgentState.LEFT)) {
-            throw new JobFailedException(change.cause(), "agent " + change.agentId() + " became " + change.to()
-                    + " (cause " + change.cause() + ") during the job; the job is failed (recovery from checkpoints is"
-                    + " not built yet): resubmit it");
+            throw new AgentLostException(change.agentId(), change.cause(), "agent " + change.agentId() + " became "
+                    + change.to() + " (cause " + change.cause() + ") during the job");
         }
         return event;
     }
@@ -329,12 +509,13 @@ final class JobRun implements Runnable {
         return switch (r.getKindCase()) {
             case SUPERSTEP_DONE -> r.getSuperstepDone().getSuperstep();
             case EXCHANGE_DONE -> r.getExchangeDone().getSuperstep();
+            case CHECKPOINT_DONE -> r.getCheckpointDone().getSuperstep();
             default -> -1;
         };
     }
 
-    private String missing(java.util.Set<String> got) {
-        return participants.stream().filter(a -> !got.contains(a)).toList().toString();
+    private static String missing(List<String> from, java.util.Set<String> got) {
+        return from.stream().filter(a -> !got.contains(a)).toList().toString();
     }
 
     private void broadcast(Command.Builder command) throws JobFailedException {
@@ -348,13 +529,13 @@ final class JobRun implements Runnable {
      * that resumes within it keeps its session) and fails the job after that.
      */
     private void send(String agent, Command.Builder command) throws JobFailedException {
-        Command c = command.setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(1).build();
+        Command c = command.setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(jobEpoch).build();
         long deadline = System.nanoTime() + resumeWindow.toNanos();
         List<Object> seen = new java.util.ArrayList<>();
         try {
             while (!directory.send(agent, c)) {
                 if (System.nanoTime() > deadline) {
-                    throw new JobFailedException("stream_broken", "agent " + agent + " has had no open session for "
+                    throw new AgentLostException(agent, "stream_broken", "agent " + agent + " has had no open session for "
                             + resumeWindow.toMillis() + " ms (" + c.getKindCase() + " not delivered)");
                 }
                 Object event = poll(Duration.ofMillis(50));
@@ -372,7 +553,7 @@ final class JobRun implements Runnable {
 
     private void abort(String reason) {
         for (String agent : participants) {
-            directory.send(agent, Command.newBuilder().setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(1)
+            directory.send(agent, Command.newBuilder().setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(jobEpoch)
                     .setAbort(io.graphagent.protocol.v1.Abort.newBuilder().setReason(reason)).build());
         }
     }
@@ -381,6 +562,9 @@ final class JobRun implements Runnable {
         state = next;
         message = text;
         log.info("event=job_state job={} state={} detail=\"{}\"", id, next, text);
+        for (JobListener listener : listeners) {
+            listener.stateChanged(id, next, text);
+        }
         publish(progress(0, 0, 0, 0));
     }
 
@@ -432,8 +616,18 @@ final class JobRun implements Runnable {
     private record AgentChange(String agentId, AgentState to, String cause) {
     }
 
+    /** A participant was lost (DEAD, LEFT, unreachable): the job rolls back rather than fails. */
+    static final class AgentLostException extends JobFailedException {
+        final String agent;
+
+        AgentLostException(String agent, String cause, String message) {
+            super(cause, message);
+            this.agent = agent;
+        }
+    }
+
     /** Ends the job; {@code cause} is a DisconnectCause label or a job word. */
-    static final class JobFailedException extends Exception {
+    static class JobFailedException extends Exception {
         final String cause;
 
         JobFailedException(String cause, String message) {

@@ -41,6 +41,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final Map<String, JobRun> jobs = new LinkedHashMap<>();
     private final AtomicLong jobIds = new AtomicLong();
     private final AtomicLong commandIds = new AtomicLong();
+    private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock) {
         this.directory = directory;
@@ -58,7 +59,9 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }
         String id = "job-" + jobIds.incrementAndGet();
-        JobRun run = new JobRun(id, job, directory, config.job().partitionsPerAgent(), config.session().leaseTtl(), clock, commandIds);
+        JobRun run = new JobRun(id, job, directory, config.job().partitionsPerAgent(), config.session().leaseTtl(),
+                config.job().checkpointDir().toAbsolutePath().normalize(), clock, commandIds,
+                listeners);
         synchronized (jobs) {
             jobs.put(id, run);
         }
@@ -115,6 +118,11 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         for (JobRun run : running) {
             run.agentChanged(agentId, to, cause);
         }
+    }
+
+    /** Registers an observer of job state changes and supersteps, for jobs submitted from now on. */
+    public void addListener(JobListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     private JobRun find(String id) {

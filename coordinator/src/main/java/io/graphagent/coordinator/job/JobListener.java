@@ -1,0 +1,25 @@
+package io.graphagent.coordinator.job;
+
+import io.graphagent.protocol.v1.JobState;
+
+/**
+ * Observer of the job layer, for metrics and the event log (the ops module): told of every
+ * job state change and of every completed superstep. Called on the {@code job-driver} thread;
+ * implementations must be quick and must not block or throw.
+ */
+public interface JobListener {
+
+    /** Job {@code job} entered {@code state}; {@code detail} is the human-readable status line. */
+    default void stateChanged(String job, JobState state, String detail) {
+    }
+
+    /**
+     * Superstep {@code step} of {@code job} passed both barriers.
+     *
+     * @param millis   wall time from StartSuperstep to the last ExchangeDone, ms
+     * @param messages vertex messages sent by all agents in the step (after combining)
+     * @param bytes    data-plane bytes the agents shipped to peers in the step
+     */
+    default void superstepDone(String job, int step, long millis, long messages, long bytes) {
+    }
+}
