@@ -49,6 +49,7 @@ final class LocalCluster implements AutoCloseable {
     static final int ADMIN_PORT_OFFSET = 80;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Pattern LISTENING = Pattern.compile("coordinator listening on (\\S+) \\(");
+    private static final Pattern ADMIN = Pattern.compile("admin http://(\\S+) \\(");
 
     private final LocalState state;
     private final int agents;
@@ -85,6 +86,7 @@ final class LocalCluster implements AutoCloseable {
             requireFree(port, "--port");
             requireFree(adminPort, "--port (the admin HTTP port is --port + " + ADMIN_PORT_OFFSET + ")");
             Files.deleteIfExists(state.addressFile());
+            Files.deleteIfExists(state.adminAddressFile());
             deleteRecursively(state.certs());
             Files.createDirectories(state.logs());
             if (!insecure) {
@@ -124,6 +126,15 @@ final class LocalCluster implements AutoCloseable {
             sleep(POLL);
         }
         Files.writeString(state.addressFile(), address + "\n", StandardCharsets.UTF_8);
+        try {
+            Matcher m = ADMIN.matcher(Files.readString(coordinator.log(), StandardCharsets.UTF_8));
+            if (m.find()) {
+                admin = HostPort.parse(m.group(1));
+                Files.writeString(state.adminAddressFile(), admin + "\n", StandardCharsets.UTF_8);
+            }
+        } catch (IllegalArgumentException e) {
+            // The coordinator printed no admin address: keep the configured one.
+        }
         // Clients and agents read the real port even when --port 0 chose it.
         LocalConfigFile.write(state, address, admin, !insecure);
     }
@@ -204,6 +215,8 @@ final class LocalCluster implements AutoCloseable {
         out.println("  config        " + state.config());
         out.println("  certificates  " + (insecure ? "none (--insecure)" : state.certs() + " (client identity for submit/status: client.pem)"));
         out.println("  address file  " + state.addressFile());
+        out.println("  admin         http://" + admin + "/metrics  (also /readyz, /api/agents, /api/events; "
+                + "'graphagent events', 'graphagent log-level')");
         out.println();
         String self = Files.isRegularFile(Path.of("graphagent")) ? "./graphagent" : "graphagent";
         String stateFlag = state.dir().equals(Path.of(LocalState.DEFAULT_DIR)) ? "" : " --state-dir " + state.dir();
@@ -287,6 +300,7 @@ final class LocalCluster implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(state.addressFile());
+            Files.deleteIfExists(state.adminAddressFile());
         } catch (IOException e) {
             // Clients then get connection refused with the hint to start a cluster: harmless.
         }
@@ -298,6 +312,11 @@ final class LocalCluster implements AutoCloseable {
         }
         lock.close();
         lock = null;
+    }
+
+    /** The started process named {@code name} (coordinator, agent-N), if any. */
+    Optional<ChildProcess> child(String name) {
+        return children.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     /** A client of the cluster's coordinator, with the local client identity. */
