@@ -145,6 +145,8 @@ class ClusterKernelsTest {
         assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
         assertThat(last.getSummary().getAgents()).isEqualTo(3);
         Map<Long, String> cluster = ResultComparator.read(output);
+        List<Long> ids = Files.readAllLines(output).stream().map(l -> Long.parseLong(l.substring(0, l.indexOf(' ')))).toList();
+        assertThat(ids).as("output in ascending vertex id, as the single-process engine writes it").isSorted();
         assertThat(cluster).isEqualTo(singleProcess(prefix, algorithm));
         assertThat(ResultComparator.compare(graphalytics().resolve(caseName), cluster,
                 ResultComparator.Rule.forKernel(algorithm.graphalyticsName()))).isEmpty();

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Gathers the formatted output chunks agents send for each partition and writes them to the
- * user's file in partition order, atomically (temporary file, fsync, rename): a job that
+ * user's file in ascending vertex id, atomically (temporary file, fsync, rename): a job that
  * fails leaves no half-written output. Used by one job's driver thread.
  */
 final class OutputAssembler {
@@ -42,18 +42,96 @@ final class OutputAssembler {
         return completeCount == complete.length;
     }
 
-    /** Writes every partition's lines in partition order; returns bytes written. */
+    /**
+     * Writes every vertex's line in ascending vertex id, as the single-process engine does:
+     * each partition's lines are already ascending, so a k-way merge over the partitions by
+     * the id that starts each line. Returns the bytes written.
+     */
     long writeTo(Path output) throws IOException {
+        java.util.PriorityQueue<LineCursor> heads = new java.util.PriorityQueue<>(
+                Math.max(1, chunks.size()), java.util.Comparator.comparingLong(LineCursor::id));
+        for (List<ByteString> partition : chunks) {
+            LineCursor cursor = new LineCursor(partition);
+            if (cursor.advance()) {
+                heads.add(cursor);
+            }
+        }
         long bytes = 0;
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
         try (AtomicFile file = AtomicFile.create(output)) {
-            for (List<ByteString> partition : chunks) {
-                for (ByteString text : partition) {
-                    file.write(text.asReadOnlyByteBuffer());
-                    bytes += text.size();
+            while (!heads.isEmpty()) {
+                LineCursor c = heads.poll();
+                if (buffer.remaining() < c.length()) {
+                    buffer.flip();
+                    file.write(buffer);
+                    buffer.clear();
+                }
+                if (c.length() > buffer.capacity()) {
+                    file.write(c.line());
+                } else {
+                    buffer.put(c.line());
+                }
+                bytes += c.length();
+                if (c.advance()) {
+                    heads.add(c);
                 }
             }
+            buffer.flip();
+            file.write(buffer);
             file.commit();
         }
         return bytes;
+    }
+
+    /** Walks one partition's chunks line by line; each line starts with its vertex id. */
+    private static final class LineCursor {
+        private final java.util.Iterator<ByteString> chunks;
+        private ByteString chunk = ByteString.EMPTY;
+        private int pos;
+        private int start;
+        private int end;
+        private long id;
+
+        LineCursor(List<ByteString> chunks) {
+            this.chunks = chunks.iterator();
+        }
+
+        /** Moves to the next line; false at the end of the partition. */
+        boolean advance() {
+            while (pos >= chunk.size()) {
+                if (!chunks.hasNext()) {
+                    return false;
+                }
+                chunk = chunks.next();
+                pos = 0;
+            }
+            start = pos;
+            long value = 0;
+            int i = pos;
+            byte b;
+            while ((b = chunk.byteAt(i)) >= '0' && b <= '9') {
+                value = value * 10 + (b - '0');
+                i++;
+            }
+            id = value;
+            while (chunk.byteAt(i) != '\n') {
+                i++;
+            }
+            end = i + 1;
+            pos = end;
+            return true;
+        }
+
+        long id() {
+            return id;
+        }
+
+        int length() {
+            return end - start;
+        }
+
+        java.nio.ByteBuffer line() {
+            return chunk.substring(start, end).asReadOnlyByteBuffer();
+        }
     }
 }
