@@ -13,9 +13,9 @@ import java.time.Duration;
 final class MemoryUse {
     private static final Path STATUS = Path.of("/proc/self/status");
     /** G1 returns freed heap to the OS on a background thread after a full GC; wait this long at most for it. */
-    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(2);
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(5);
     /** Consecutive reads without a fall that count as settled: uncommit may start late and pause. */
-    private static final int SETTLE_READS = 3;
+    private static final int SETTLE_READS = 10;
     private static final Duration SETTLE_STEP = Duration.ofMillis(50);
     /** RSS counts as settled once it falls by less than this between two reads. */
     private static final long SETTLE_BYTES = 1 << 20;
