@@ -31,13 +31,16 @@ final class CertificateExpiry {
             Duration left = Duration.between(now, ServerChain.notAfter(first));
             String text = side[0] + " " + ServerChain.subject(first) + (left.isNegative() ? " expired " + ServerChain.human(left)
                     + " ago" : " expires in " + ServerChain.human(left));
-            lines.add(text);
             if (left.isNegative()) {
                 worst = CheckResult.fail(NAME, io.graphagent.net.cause.DisconnectCause.TLS_CERT_EXPIRED, text);
-            } else if (left.compareTo(WARN_BEFORE) < 0 && (worst == null || worst.verdict() == Verdict.PASS)) {
-                worst = CheckResult.warn(NAME, text + " (under " + WARN_BEFORE.toDays() + " days)",
-                        "reissue the certificates before then (`graphagent certs init --overwrite`, or your CA)");
+            } else if (left.compareTo(WARN_BEFORE) < 0) {
+                text += " (under " + WARN_BEFORE.toDays() + " days)";
+                if (worst == null) {
+                    worst = CheckResult.warn(NAME, text,
+                            "reissue the certificates before then (`graphagent certs init --overwrite`, or your CA)");
+                }
             }
+            lines.add(text);
         }
         String measured = String.join("; ", lines);
         if (worst == null) {

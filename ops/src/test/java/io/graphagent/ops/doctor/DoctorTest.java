@@ -214,4 +214,31 @@ class DoctorTest {
             assertThat(slight.result("clock-skew").orElseThrow().verdict()).as(slight.text()).isEqualTo(Verdict.WARN);
         }
     }
+
+    @Test
+    void unresolvableHostFailsNameResolution() {
+        DoctorReport report = Doctor.run(DoctorOptions.of(new HostAndPort("doctor-test.invalid", 7400),
+                Optional.of(agent1()), base, true).withProcDir(proc));
+        assertFail(report, "resolve", DisconnectCause.NAME_RESOLUTION_FAILED);
+        assertThat(report.result("tcp-connect").orElseThrow().verdict()).isEqualTo(Verdict.SKIPPED);
+    }
+
+    @Test
+    void localTimingThatDisagreesWithTheCoordinatorWarnsNamingBothValues() throws Exception {
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)))) {
+            io.graphagent.config.SessionConfig s = base.session();
+            GraphagentConfig local = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(), base.agent(),
+                    new io.graphagent.config.SessionConfig(s.heartbeatInterval().multipliedBy(2), s.leaseTtl(),
+                            s.suspectAfter(), s.reconnect()),
+                    base.grpc(), base.tls(), base.network(), base.job(), base.admin());
+            DoctorOptions options = new DoctorOptions(new HostAndPort("127.0.0.1", coordinator.port()), Optional.of(agent1()),
+                    local, true, CLOCK, DoctorOptions.CONNECT_TIMEOUT, base.tls().handshakeTimeout(),
+                    DoctorOptions.CALL_DEADLINE, 1, 1, proc);
+            DoctorReport report = Doctor.run(options);
+            CheckResult timing = report.result("timing").orElseThrow();
+            assertThat(timing.verdict()).as(report.text()).isEqualTo(Verdict.WARN);
+            assertThat(timing.measured()).contains("session.heartbeat-interval").contains("250ms").contains("500ms");
+            assertThat(report.exitCode()).isEqualTo(DoctorReport.EXIT_WARN);
+        }
+    }
 }
