@@ -16,6 +16,7 @@ import java.util.Optional;
  * certs/                 ca.pem, coordinator.pem, agent-N.pem, client.pem and keys (fresh at every start)
  * config.yaml            the configuration every process of the local cluster reads
  * coordinator.address    HOST:PORT the coordinator listens on, present while the cluster runs
+ * admin.address          HOST:PORT of the coordinator's admin HTTP server, likewise
  * logs/                  coordinator.log, agent-N.log
  * agents/agent-N/        each agent's work directory
  * local.lock             held by the running {@code graphagent local}
@@ -35,6 +36,20 @@ record LocalState(Path dir) {
 
     Path addressFile() {
         return dir.resolve("coordinator.address");
+    }
+
+    /** HOST:PORT of the coordinator's admin HTTP server, present while the cluster runs. */
+    Path adminAddressFile() {
+        return dir.resolve("admin.address");
+    }
+
+    /** The admin HTTP address while a local cluster runs; empty when the file is absent or unreadable. */
+    Optional<HostPort> adminAddress() {
+        try {
+            return Optional.of(HostPort.parse(Files.readString(adminAddressFile(), StandardCharsets.UTF_8).strip()));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     Path logs() {
