@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,16 @@ public final class AgentMain {
      * @return the exit code
      */
     public static int run(GraphagentConfig config, TransportSecurity security, CommandHandler handler, Clock clock) {
+        return run(config, security, handler, clock, client -> { });
+    }
+
+    /**
+     * Like {@link #run(GraphagentConfig, TransportSecurity, CommandHandler, Clock)}, first handing
+     * the session client to {@code observe} (before it dials), so that the admin HTTP server and
+     * metrics can watch it.
+     */
+    public static int run(GraphagentConfig config, TransportSecurity security, CommandHandler handler, Clock clock,
+            Consumer<SessionClient> observe) {
         CompletableFuture<String> stop = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -55,7 +66,7 @@ public final class AgentMain {
         }, "agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return run(config, security, handler, clock, stop);
+            return run(config, security, handler, clock, stop, observe);
         } finally {
             stopped.countDown();
             try {
@@ -72,6 +83,12 @@ public final class AgentMain {
      */
     public static int run(GraphagentConfig config, TransportSecurity security, CommandHandler handler, Clock clock,
             CompletionStage<String> stop) {
+        return run(config, security, handler, clock, stop, client -> { });
+    }
+
+    /** Like {@link #run(GraphagentConfig, TransportSecurity, CommandHandler, Clock, CompletionStage)}, handing the session client to {@code observe} before it dials. */
+    public static int run(GraphagentConfig config, TransportSecurity security, CommandHandler handler, Clock clock,
+            CompletionStage<String> stop, Consumer<SessionClient> observe) {
         Objects.requireNonNull(handler, "handler");
         try (handler) {
             String agentId;
@@ -88,6 +105,7 @@ public final class AgentMain {
             SessionClient client = new SessionClient(settings, security, handler, clock);
             client.onWelcome(welcome -> saved.write(welcome.getSessionId()));
             stop.thenAccept(client::close);
+            observe.accept(client);
             client.start();
             AgentExit result = client.exit().join();
             client.close();

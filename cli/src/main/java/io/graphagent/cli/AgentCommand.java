@@ -6,6 +6,7 @@ import io.graphagent.config.AgentConfig;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.ops.http.AgentAdmin;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -65,6 +67,11 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
                     + "Default: --id, else agent.id.")
     String name;
 
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT", converter = AddressConverter.class,
+            description = "Serve the agent's admin HTTP (metrics, /readyz, events, loggers) here; port 0 picks a free one "
+                    + "(logged). Protected by admin.token. Default: off.")
+    HostPort adminListen;
+
     @Mixin
     ConfigOption config;
 
@@ -91,7 +98,24 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
                     + " traffic can be read\" fix=\"drop --insecure and pass --certs DIR --name agent-N\"");
         }
         // AgentMain owns the job layer from here: it closes it when the session ends.
-        return AgentMain.run(settings, security, AgentJobs.start(settings, security), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        AtomicReference<AgentAdmin> admin = new AtomicReference<>();
+        try {
+            return AgentMain.run(settings, security, AgentJobs.start(settings, security), clock, client -> {
+                if (adminListen != null) {
+                    try {
+                        admin.set(AgentAdmin.start(adminListen, settings.admin().token(), client, security, clock));
+                    } catch (IOException e) {
+                        throw new BadInputException("cannot serve admin HTTP on " + adminListen + ": " + e.getMessage(),
+                                "stop the process that holds the port, or pass another --admin-listen HOST:PORT");
+                    }
+                }
+            });
+        } finally {
+            if (admin.get() != null) {
+                admin.get().close();
+            }
+        }
     }
 
     /** The certificate name to take from the certificate directory. */

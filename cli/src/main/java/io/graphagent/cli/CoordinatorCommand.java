@@ -6,6 +6,7 @@ import io.graphagent.config.HostPort;
 import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.coordinator.CoordinatorServer;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.ops.http.CoordinatorAdmin;
 import io.graphagent.net.tls.TransportSecurity;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -85,9 +86,19 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
                     + ". Fix: stop the process that holds the port, or pass --listen HOST:PORT", e);
         }
 
+        CoordinatorAdmin admin;
+        try {
+            admin = CoordinatorAdmin.start(settings, server, security, clock);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot serve admin HTTP on " + settings.coordinator().adminListen() + ": " + e.getMessage()
+                    + ". Fix: stop the process that holds the port, or pass --admin-listen HOST:PORT", e);
+        }
+
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stop = new Thread(() -> {
             log.info("event=coordinator_stopping reason=signal");
+            admin.close();
             server.close();
             stopped.countDown();
         }, "coordinator-shutdown");
@@ -96,6 +107,8 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
         PrintWriter out = spec.commandLine().getOut();
         out.println("coordinator listening on " + new HostPort(address.host(), server.port())
                 + (security.isTls() ? " (tls)" : " (plaintext, --insecure)"));
+        out.println("admin http://" + new HostPort(settings.coordinator().adminListen().host(), admin.port())
+                + " (metrics, health, events, loggers" + (settings.admin().token().isEmpty() ? ")" : "; token required)"));
         out.flush();
         stopped.await();
         return 0;

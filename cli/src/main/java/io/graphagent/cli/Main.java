@@ -22,8 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "CDLP, LCC, SSSP) on it in one process or on a cluster of graph agents, generate Graph500 graphs.",
         subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class,
             LocalCommand.class, SubmitCommand.class, StatusCommand.class, CoordinatorCommand.class, AgentCommand.class,
-            CertsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class,
-            DoctorCommand.class, HealthCommand.class})
+            CertsCommand.class, ConfigCommand.class, EventsCommand.class, LogLevelCommand.class,
+            DoctorCommand.class, HealthCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Environment variable that, when set to a non-empty value, adds stack traces to failures. */
     static final String DEBUG_ENV = "GRAPHAGENT_DEBUG";

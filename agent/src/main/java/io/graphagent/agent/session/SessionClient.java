@@ -75,6 +75,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Consumer<Welcome>> welcomeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Duration>> roundTripListeners = new CopyOnWriteArrayList<>();
     private final SessionCall.Events events = new SessionCall.Events() {
         @Override
         public void received(SessionCall call, CoordinatorMessage message, long receivedNanos) {
@@ -121,6 +122,14 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     /** Registers a callback told of every Welcome (on the session thread); call before {@link #start()}. */
     public void onWelcome(Consumer<Welcome> listener) {
         welcomeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Registers a callback told of every heartbeat round trip measured (on the session thread; it
+     * must not block), for the RTT histogram of the ops module.
+     */
+    public void onRoundTrip(Consumer<Duration> listener) {
+        roundTripListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Starts dialling the coordinator; returns at once. */
@@ -302,7 +311,12 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (call != open || (ack.getEpoch() != 0 && ack.getEpoch() != call.epoch)) {
             return;
         }
-        meter.acked(ack, receivedNanos);
+        if (meter.acked(ack, receivedNanos)) {
+            Duration rtt = lastRtt();
+            for (Consumer<Duration> listener : roundTripListeners) {
+                listener.accept(rtt);
+            }
+        }
         acks.incrementAndGet();
         ticket = ticket.acked(clock.instant());
     }

@@ -4,7 +4,7 @@ import io.graphagent.protocol.v1.JobState;
 
 /**
  * Observer of the job layer, for metrics and the event log (the ops module): told of every
- * job state change and of every completed superstep. Called on the {@code job-driver} thread;
+ * job state change, completed superstep, checkpoint and recovery. Called on the {@code job-driver} thread;
  * implementations must be quick and must not block or throw.
  */
 public interface JobListener {
@@ -21,5 +21,13 @@ public interface JobListener {
      * @param bytes    data-plane bytes the agents shipped to peers in the step
      */
     default void superstepDone(String job, int step, long millis, long messages, long bytes) {
+    }
+
+    /** Every agent of {@code job} wrote its checkpoint after superstep {@code step}, in {@code millis} ms. */
+    default void checkpointDone(String job, int step, long millis) {
+    }
+
+    /** {@code job} recovered from a lost agent and resumes at {@code resumeStep}; recovery took {@code millis} ms. */
+    default void recovered(String job, int resumeStep, long millis) {
     }
 }

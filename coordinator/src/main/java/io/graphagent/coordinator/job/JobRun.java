@@ -217,7 +217,11 @@ final class JobRun implements Runnable {
                     totalMessages += stats.sent();
                     totalBytes += bytes;
                     superstep = step;
-                    publish(progress(stats.stillActive(), stats.sent(), bytes, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stepStart)));
+                    long stepMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stepStart);
+                    publish(progress(stats.stillActive(), stats.sent(), bytes, stepMs));
+                    for (JobListener listener : listeners) {
+                        listener.superstepDone(id, step, stepMs, stats.sent(), bytes);
+                    }
                     log.info("event=superstep_done job={} superstep={} computed={} active={} messages={} bytes={} pull={}",
                             id, step, stats.computed(), stats.stillActive(), stats.sent(), bytes, delivery.pull());
                     step++;
@@ -301,8 +305,11 @@ final class JobRun implements Runnable {
             return previous;
         }
         long bytes = done.values().stream().mapToLong(r -> r.getCheckpointDone().getBytes()).sum();
-        log.info("event=checkpoint_complete job={} superstep={} bytes={} ms={}", id, step, bytes,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        long checkpointMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.info("event=checkpoint_complete job={} superstep={} bytes={} ms={}", id, step, bytes, checkpointMs);
+        for (JobListener listener : listeners) {
+            listener.checkpointDone(id, step, checkpointMs);
+        }
         if (previous != null) {
             deleteTree(previous.directory());
         }
@@ -359,8 +366,12 @@ final class JobRun implements Runnable {
             } else {
                 System.arraycopy(last.aggregates(), 0, values, 0, values.length);
             }
+            long recoveryMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             log.info("event=job_recovered job={} epoch={} resume_superstep={} agents={} recovery_ms={}", id, jobEpoch, resumeAt,
-                    participants.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    participants.size(), recoveryMs);
+            for (JobListener listener : listeners) {
+                listener.recovered(id, resumeAt, recoveryMs);
+            }
             setState(JobState.RUNNING, "running " + job.describe() + " (resumed at superstep " + resumeAt + " after losing "
                     + lost.agent + ")");
             return resumeAt;

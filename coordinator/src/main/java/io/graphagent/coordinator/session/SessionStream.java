@@ -69,6 +69,9 @@ final class SessionStream implements StreamObserver<AgentMessage>, AgentConnecti
 
     @Override
     public void onNext(AgentMessage message) {
+        if (WireTrace.on()) {
+            WireTrace.message("in", agentId(), message.getBodyCase().name(), message);
+        }
         switch (message.getBodyCase()) {
             case HELLO -> onHello(message.getHello());
             case HEARTBEAT -> {
@@ -212,6 +215,9 @@ final class SessionStream implements StreamObserver<AgentMessage>, AgentConnecti
     /** Writes one message; called with sendLock held. */
     private boolean write(CoordinatorMessage message) {
         try {
+            if (WireTrace.on()) {
+                WireTrace.message("out", agentId(), message.getBodyCase().name(), message);
+            }
             out.onNext(message);
             return true;
         } catch (RuntimeException e) {

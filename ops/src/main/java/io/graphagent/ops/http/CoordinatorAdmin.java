@@ -1,0 +1,141 @@
+package io.graphagent.ops.http;
+
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.coordinator.CoordinatorServer;
+import io.graphagent.coordinator.job.JobScheduler;
+import io.graphagent.net.certs.PemFiles;
+import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.ops.events.EventLog;
+import io.graphagent.ops.metrics.ClusterMetrics;
+import io.graphagent.protocol.v1.AgentStatus;
+import io.graphagent.protocol.v1.JobStatus;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's operability: metrics, the event log ({@code coordinator.state-dir/events.jsonl})
+ * and the admin HTTP server on {@code coordinator.admin-listen}, all fed by the coordinator's
+ * listener hooks. Owns the {@code coordinator-rtt-sampler} thread. Start it right after the
+ * coordinator, before jobs are submitted; close it before the coordinator.
+ */
+public final class CoordinatorAdmin implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorAdmin.class);
+
+    private final AdminServer server;
+    private final EventLog events;
+    private final ClusterMetrics metrics;
+    private final ScheduledExecutorService sampler;
+
+    private CoordinatorAdmin(AdminServer server, EventLog events, ClusterMetrics metrics, ScheduledExecutorService sampler) {
+        this.server = server;
+        this.events = events;
+        this.metrics = metrics;
+        this.sampler = sampler;
+    }
+
+    /** Hooks metrics and events onto {@code coordinator} and starts the admin HTTP server. */
+    public static CoordinatorAdmin start(GraphagentConfig config, CoordinatorServer coordinator, TransportSecurity security,
+            Clock clock) throws IOException {
+        ClusterMetrics metrics = new ClusterMetrics(clock);
+        metrics.observeCoordinator(coordinator.directory(), coordinator.causes());
+        certificate(security).ifPresent(notAfter -> metrics.certificateExpires("coordinator", notAfter));
+        EventLog events = EventLog.open(config.coordinator().stateDir(), clock);
+        events.observe(coordinator.directory(), coordinator.causes());
+        if (coordinator.jobs() instanceof JobScheduler scheduler) {
+            scheduler.addListener(metrics);
+            scheduler.addListener(events);
+        }
+        ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("coordinator-rtt-sampler").daemon(true).factory());
+        Duration period = ClusterMetrics.samplePeriod(config.session().heartbeatInterval());
+        sampler.scheduleAtFixedRate(metrics::sampleRoundTrips, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            AdminServer server = AdminServer.start("coordinator", config.coordinator().adminListen(), config.admin().token(),
+                    metrics, events, new AdminServer.Views(
+                            () -> Optional.empty(),
+                            () -> coordinator.directory().statuses().stream().map(CoordinatorAdmin::agent).toList(),
+                            () -> coordinator.jobs().jobs(true).stream().map(CoordinatorAdmin::job).toList()));
+            return new CoordinatorAdmin(server, events, metrics, sampler);
+        } catch (IOException | RuntimeException e) {
+            sampler.shutdownNow();
+            events.close();
+            throw e;
+        }
+    }
+
+    /** The admin HTTP port (the bound one when configured as 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public EventLog events() {
+        return events;
+    }
+
+    public ClusterMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        sampler.shutdownNow();
+        events.close();
+    }
+
+    /** When this process's own certificate expires, for TLS from files; empty otherwise or unreadable. */
+    static Optional<java.time.Instant> certificate(TransportSecurity security) {
+        if (security instanceof TransportSecurity.Tls tls) {
+            try {
+                return PemFiles.readCertificates(tls.files().cert()).stream().findFirst()
+                        .map(c -> c.getNotAfter().toInstant());
+            } catch (IOException | RuntimeException e) {
+                log.warn("event=certificate_unreadable file={} detail=\"{}\"", tls.files().cert(), e.toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Map<String, Object> agent(AgentStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("agent", s.getAgentId());
+        m.put("state", s.getState().name());
+        m.put("cause", s.getStateCause());
+        m.put("state_since_ms", s.getStateSinceMs());
+        m.put("heartbeat_age_ms", s.getLastHeartbeatAgeMs());
+        m.put("rtt_micros", s.getRttMicros());
+        m.put("clock_skew_ms", s.getClockSkewMs());
+        m.put("partitions", s.getPartitions());
+        m.put("tls", s.getTls());
+        m.put("data_address", s.getDataAddress());
+        m.put("remote_address", s.getRemoteAddress());
+        m.put("build", s.getBuildVersion());
+        m.put("protocol", s.getProtocolVersion());
+        m.put("epoch", s.getEpoch());
+        return m;
+    }
+
+    static Map<String, Object> job(JobStatus j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", j.getJobId());
+        m.put("state", j.getState().name());
+        m.put("algorithm", j.getSpec().getAlgorithm().name());
+        m.put("graph", j.getSpec().getGraph());
+        m.put("superstep", j.getSuperstep());
+        m.put("elapsed_ms", j.getElapsedMs());
+        m.put("recoveries", j.getRecoveries());
+        m.put("message", j.getMessage());
+        return m;
+    }
+
+}

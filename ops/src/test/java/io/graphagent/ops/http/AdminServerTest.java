@@ -1,0 +1,193 @@
+package io.graphagent.ops.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.graphagent.agent.AgentMain;
+import io.graphagent.agent.job.AgentJobs;
+import io.graphagent.config.AdminConfig;
+import io.graphagent.config.AgentConfig;
+import io.graphagent.config.CoordinatorConfig;
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.HostPort;
+import io.graphagent.config.Profile;
+import io.graphagent.coordinator.CoordinatorServer;
+import io.graphagent.coordinator.job.JobScheduler;
+import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.ops.events.EventLog;
+import io.graphagent.protocol.v1.Algorithm;
+import io.graphagent.protocol.v1.JobSpec;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.SubmitRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A coordinator with its admin server and one real agent, in this JVM on real sockets
+ * (plaintext: TLS is covered elsewhere; here the subject is the admin HTTP API).
+ */
+class AdminServerTest {
+    private static final Clock CLOCK = Clock.systemUTC();
+    private static final String TOKEN = "test-token-0123456789abcdef";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+
+    private static CoordinatorServer coordinator;
+    private static CoordinatorAdmin admin;
+    private static CompletableFuture<Integer> agent;
+    private static final CompletableFuture<String> stop = new CompletableFuture<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        GraphagentConfig base = Profile.TEST.defaults();
+        GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(),
+                new CoordinatorConfig(new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), dir.resolve("state")),
+                base.agent(), base.session(), base.grpc(), base.tls(), base.network(), base.job(), new AdminConfig(TOKEN));
+        coordinator = CoordinatorServer.start(config, TransportSecurity.insecure(),
+                directory -> new JobScheduler(directory, config, CLOCK), CLOCK);
+        admin = CoordinatorAdmin.start(config, coordinator, TransportSecurity.insecure(), CLOCK);
+        GraphagentConfig agentConfig = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
+                new AgentConfig(new HostPort("127.0.0.1", coordinator.port()), new HostPort("127.0.0.1", 0),
+                        Optional.empty(), "agent-1", dir.resolve("agent-1")),
+                base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
+        AgentJobs jobs = AgentJobs.start(agentConfig, TransportSecurity.insecure());
+        agent = CompletableFuture.supplyAsync(() -> AgentMain.run(agentConfig, TransportSecurity.insecure(), jobs, CLOCK, stop));
+        await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.directory().alive().size() == 1);
+
+        Path graph = Path.of(System.getProperty("graphagent.shared", "/work/shared"), "datasets", "graphalytics",
+                "example-directed");
+        String id = coordinator.jobs().submit(SubmitRequest.newBuilder().setJob(JobSpec.newBuilder()
+                .setAlgorithm(Algorithm.WCC).setGraph(graph.toString()).setOutputPath(dir.resolve("wcc.txt").toString())
+                .build()).build()).getJobId();
+        await().atMost(Duration.ofSeconds(60)).until(() -> coordinator.jobs().jobs(true).stream()
+                .anyMatch(j -> j.getJobId().equals(id) && j.getState() == JobState.SUCCEEDED));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        stop.complete("test over");
+        if (agent != null) {
+            agent.get(30, TimeUnit.SECONDS);
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void metricsCarryEveryGraphagentName() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/metrics", TOKEN).body()
+                .contains("graphagent_heartbeat_rtt_seconds_count"));
+        String body = get("/metrics", TOKEN).body();
+        // Labelled counters and gauges appear in the text once they have a value: check those are registered.
+        List<String> registered = admin.metrics().registry().scrape().stream().map(m -> m.getMetadata().getName()).toList();
+        assertThat(registered).contains("graphagent_lease_expiries", "graphagent_reconnects",
+                "graphagent_tls_handshake_failures", "graphagent_certificate_expiry_timestamp_seconds");
+        for (String name : List.of("graphagent_agents{state=\"ALIVE\"} 1", "graphagent_agent_state_transitions_total",
+                "graphagent_heartbeat_rtt_seconds_bucket", "graphagent_clock_skew_seconds{agent=\"agent-1\"}",
+                "graphagent_superstep_duration_seconds_bucket", "graphagent_messages_sent_total",
+                "graphagent_bytes_sent_total", "graphagent_messages_received_total", "graphagent_bytes_received_total",
+                "graphagent_checkpoint_duration_seconds", "graphagent_recovery_duration_seconds",
+                "graphagent_job_superstep{job=", "graphagent_job_last_progress_timestamp_seconds{job=",
+                "graphagent_job_running", "jvm_gc_collection_seconds", "jvm_memory_used_bytes", "jvm_threads_current")) {
+            assertThat(body).as(name).contains(name);
+        }
+    }
+
+    @Test
+    void apiNeedsTheTokenButHealthDoesNot() throws Exception {
+        assertThat(get("/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/agents", "wrong").statusCode()).isEqualTo(401);
+        assertThat(get("/api/agents", TOKEN).statusCode()).isEqualTo(200);
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void agentsListTheAgentAlive() throws Exception {
+        assertThat(get("/api/agents", TOKEN).body()).contains("\"agent\":\"agent-1\"").contains("\"state\":\"ALIVE\"");
+        assertThat(get("/api/jobs", TOKEN).body()).contains("\"state\":\"SUCCEEDED\"");
+    }
+
+    @Test
+    void jobEventsAreInTheApiAndTheFile() throws Exception {
+        assertThat(get("/api/events?since=0", TOKEN).body()).contains("\"kind\":\"job_state\"").contains("SUCCEEDED")
+                .contains("\"kind\":\"agent_state\"");
+        assertThat(Files.readString(dir.resolve("state").resolve(EventLog.FILE_NAME))).contains("\"cause\":\"SUCCEEDED\"");
+    }
+
+    @Test
+    void logLevelSetThroughTheApiTakesEffect() throws Exception {
+        HttpResponse<String> set = HTTP.send(HttpRequest.newBuilder(uri("/api/loggers/graphagent.wire"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"level\":\"DEBUG\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(set.statusCode()).isEqualTo(200);
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        assertThat(context.getLogger("graphagent.wire").getLevel()).isEqualTo(Level.DEBUG);
+        assertThat(get("/api/loggers/graphagent.wire", TOKEN).body()).contains("\"effective\":\"DEBUG\"");
+        HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(uri("/api/loggers/graphagent.wire?level=LOUD"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        context.getLogger("graphagent.wire").setLevel(null);
+    }
+
+    @Test
+    void aStoppedAgentsLeftEventIsInTheApiAndTheFile() throws Exception {
+        GraphagentConfig base = Profile.TEST.defaults();
+        GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
+                new AgentConfig(new HostPort("127.0.0.1", coordinator.port()), new HostPort("127.0.0.1", 0),
+                        Optional.empty(), "agent-leaving", dir.resolve("agent-leaving")),
+                base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
+        CompletableFuture<String> leave = new CompletableFuture<>();
+        AgentJobs jobs = AgentJobs.start(config, TransportSecurity.insecure());
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> AgentMain.run(config, TransportSecurity.insecure(), jobs, CLOCK, leave));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/agents", TOKEN).body()
+                .contains("{\"agent\":\"agent-leaving\",\"state\":\"ALIVE\""));
+        leave.complete("test: leaving");
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+
+        String left = "\"kind\":\"agent_state\",\"agent\":\"agent-leaving\"";
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/events?since=0", TOKEN).body().lines()
+                .anyMatch(l -> l.contains(left) && l.contains("-> LEFT")));
+        assertThat(Files.readAllLines(dir.resolve("state").resolve(EventLog.FILE_NAME)))
+                .anyMatch(l -> l.contains(left) && l.contains("-> LEFT"));
+        long last = admin.events().last().orElseThrow().seq();
+        assertThat(get("/api/events?since=" + last, TOKEN).body()).isEqualTo("[]");
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + admin.port() + path);
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri(path)).GET();
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
