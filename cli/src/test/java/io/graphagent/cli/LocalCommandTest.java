@@ -76,18 +76,9 @@ class LocalCommandTest {
         assertThat(Files.readString(console)).contains("graphagent local: stopped 3 processes");
     }
 
-    private void awaitLine(Path console, String line) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START.toNanos();
-        while (System.nanoTime() < deadline) {
-            String text = Files.exists(console) ? Files.readString(console, StandardCharsets.UTF_8) : "";
-            if (text.contains(line)) {
-                return;
-            }
-            if (!local.isAlive()) {
-                fail("graphagent local exited with " + local.exitValue() + ":\n" + text);
-            }
-            Thread.sleep(100);
-        }
-        fail("graphagent local did not come up within " + START + ":\n" + Files.readString(console));
+    private void awaitLine(Path console, String line) {
+        org.awaitility.Awaitility.await().atMost(START).pollInterval(java.time.Duration.ofMillis(100))
+                .failFast("graphagent local exited", () -> !local.isAlive())
+                .until(() -> Files.exists(console) && Files.readString(console, StandardCharsets.UTF_8).contains(line));
     }
 }
