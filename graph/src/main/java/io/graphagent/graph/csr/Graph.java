@@ -19,6 +19,8 @@ import java.util.Arrays;
  */
 public final class Graph {
     private final boolean directed;
+    private final int numVertices;
+    /** Original ids by dense id; null when they are exactly 0..n-1 (the common case, 8 bytes per vertex saved). */
     private final long[] ids;
     private final int[] outOffsets;
     private final int[] outTargets;
@@ -36,7 +38,8 @@ public final class Graph {
                  int[] outOffsets, int[] outTargets, double[] outWeights,
                  int[] inOffsets, int[] inSources, double[] inWeights, long inputEdges) {
         this.directed = directed;
-        this.ids = ids;
+        this.numVertices = ids.length;
+        this.ids = isIdentity(ids) ? null : ids;
         this.outOffsets = outOffsets;
         this.outTargets = outTargets;
         this.outWeights = outWeights;
@@ -50,17 +53,31 @@ public final class Graph {
 
     public boolean weighted() { return outWeights != null; }
 
-    public int numVertices() { return ids.length; }
+    public int numVertices() { return numVertices; }
 
     /** Edges as listed in the input file; an undirected edge counts once. */
     public long numEdges() { return inputEdges; }
 
-    public long originalId(int v) { return ids[v]; }
+    public long originalId(int v) {
+        if (ids == null) {
+            java.util.Objects.checkIndex(v, numVertices);
+            return v;
+        }
+        return ids[v];
+    }
 
     /** The dense id of an original id, or -1 when the graph has no such vertex. */
     public int denseId(long originalId) {
+        if (ids == null) {
+            return originalId >= 0 && originalId < numVertices ? (int) originalId : -1;
+        }
         int i = Arrays.binarySearch(ids, originalId);
         return i >= 0 ? i : -1;
+    }
+
+    /** Whether strictly ascending {@code ids} are exactly 0..n-1: then the last one is n-1. */
+    private static boolean isIdentity(long[] ids) {
+        return ids.length == 0 || (ids[0] == 0 && ids[ids.length - 1] == ids.length - 1);
     }
 
     public int outDegree(int v) { return outOffsets[v + 1] - outOffsets[v]; }
@@ -84,7 +101,7 @@ public final class Graph {
 
     /** Bytes held by this graph's arrays, for memory reports. */
     public long sizeInBytes() {
-        long bytes = 8L * ids.length + 4L * outOffsets.length + 4L * outTargets.length
+        long bytes = (ids == null ? 0 : 8L * ids.length) + 4L * outOffsets.length + 4L * outTargets.length
                 + (outWeights == null ? 0 : 8L * outWeights.length);
         if (directed) {
             bytes += 4L * inOffsets.length + 4L * inSources.length + (inWeights == null ? 0 : 8L * inWeights.length);
