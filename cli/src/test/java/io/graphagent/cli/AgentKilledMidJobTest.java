@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The promise: a coordinator and three agents as real processes; one agent is SIGKILLed in
- * the middle of a PageRank job; the job recovers from its last checkpoint on the two
- * survivors and writes exactly the fault-free result.
+ * The promise: a coordinator and three agents as real processes; one agent is SIGKILLed (or
+ * SIGSTOPped until its lease runs out) in the middle of a PageRank job; the job recovers from
+ * its last checkpoint on the two survivors and writes exactly the fault-free result.
  */
 class AgentKilledMidJobTest {
     private static final Duration START = Duration.ofSeconds(120);
@@ -43,11 +43,61 @@ class AgentKilledMidJobTest {
     @Test
     @Timeout(300)
     void sigkilledAgentCostsOnlyTimeAndTheResultEqualsTheFaultFreeOne() throws Exception {
+        long[] victim = {-1};
+        JobProgress last = runPageRankWith((cluster, progress) -> {
+            if (victim[0] < 0 && progress.getSuperstep() >= 12) {
+                victim[0] = cluster.child("agent-2").orElseThrow().pid();
+                ProcessHandle.of(victim[0]).orElseThrow().destroyForcibly();
+            }
+        }, cluster -> { });
+        assertThat(victim[0]).as("the agent was killed mid-job").isPositive();
+        assertThat(last.getSummary().getAgents()).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(300)
+    void pausedAgentIsDeclaredDeadAndTheJobGoesOnWithoutItsStaleState() throws Exception {
+        long[] paused = {-1};
+        JobProgress last = runPageRankWith((cluster, progress) -> {
+            if (paused[0] < 0 && progress.getSuperstep() >= 12) {
+                paused[0] = cluster.child("agent-3").orElseThrow().pid();
+                signal("STOP", paused[0]);
+            }
+        }, cluster -> {
+            // Woken after its lease ran out, the agent learns it is fenced and joins again as new.
+            signal("CONT", paused[0]);
+            try (CoordinatorClient client = cluster.client()) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.status(false)
+                        .getAgentsList().stream().anyMatch(a -> a.getAgentId().equals("agent-3")
+                                && a.getState() == io.graphagent.protocol.v1.AgentState.ALIVE));
+            }
+        });
+        assertThat(paused[0]).as("the agent was paused mid-job").isPositive();
+        assertThat(last.getSummary().getAgents()).isEqualTo(2);
+    }
+
+    /** What the test does to the cluster each time the job reports progress. */
+    @FunctionalInterface
+    private interface Fault {
+        void onProgress(LocalCluster cluster, JobProgress progress) throws Exception;
+    }
+
+    /** What the test does once the job has ended, before the cluster stops. */
+    @FunctionalInterface
+    private interface After {
+        void afterJob(LocalCluster cluster) throws Exception;
+    }
+
+    /**
+     * Runs PageRank on a local cluster of 3 agent processes (checkpoint every 5 supersteps),
+     * applying {@code fault} while it runs; asserts the job succeeded after at least one
+     * recovery and that its output equals the single-process engine's. Returns the last progress.
+     */
+    private JobProgress runPageRankWith(Fault fault, After after) throws Exception {
         Path prefix = dir.resolve("rmat-12");
         RmatGenerator.generate(new RmatGenerator.Parameters(12, 16, 7, false), prefix, 2, RmatGenerator.Progress.NONE);
         Path output = dir.resolve("pr.txt");
         StringWriter log = new StringWriter();
-        long killedPid = -1;
         JobProgress last = null;
         try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state")), 3, 0, false,
                 new PrintWriter(log, true), LocalCommand.jvmOptions())) {
@@ -63,24 +113,30 @@ class AgentKilledMidJobTest {
                 Iterator<JobProgress> progress = client.watch(reply.getJobId());
                 while (progress.hasNext()) {
                     last = progress.next();
-                    if (killedPid < 0 && last.getState() == JobState.RUNNING && last.getSuperstep() >= 12) {
-                        ChildProcess victim = cluster.child("agent-2").orElseThrow();
-                        killedPid = victim.pid();
-                        ProcessHandle.of(killedPid).orElseThrow().destroyForcibly();
+                    if (last.getState() == JobState.RUNNING) {
+                        fault.onProgress(cluster, last);
                     }
                 }
             }
+            after.afterJob(cluster);
         }
-        assertThat(killedPid).as("the agent was killed mid-job").isPositive();
         assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
         assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
-        assertThat(last.getSummary().getAgents()).isEqualTo(2);
 
         Graph graph = GraphLoader.load(GraphSource.graphalytics(prefix, true, false), 2, LoadProgress.NONE);
         Path single = dir.resolve("pr-engine.txt");
         KernelJob.run(graph, prefix + ".v", Algorithm.PAGERANK, new KernelParameters(-1, ITERATIONS, 0.85),
                 new EngineOptions(2, PARTITIONS), ProgressListener.NONE, single);
         assertThat(ResultComparator.read(output)).isEqualTo(ResultComparator.read(single));
-        assertThat(Files.list(dir.resolve("state").resolve("checkpoints"))).as("checkpoints removed after the job").isEmpty();
+        try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
+            assertThat(left).as("checkpoints removed after the job").isEmpty();
+        }
+        return last;
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).as("kill -%s %d", name, pid).isZero();
     }
 }
