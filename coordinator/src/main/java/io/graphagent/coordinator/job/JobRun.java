@@ -290,18 +290,34 @@ final class JobRun implements Runnable {
         java.nio.file.Path dir = checkpointRoot.resolve(id).resolve("step-" + step);
         broadcast(Command.newBuilder().setCheckpoint(io.graphagent.protocol.v1.Checkpoint.newBuilder()
                 .setSuperstep(step).setDirectory(dir.toString())));
-        Map<String, Report> done;
-        try {
-            done = collect(Report.KindCase.CHECKPOINT_DONE, step);
-        } catch (AgentLostException lost) {
-            throw lost;
-        } catch (JobFailedException e) {
-            if (!"checkpoint_failed".equals(e.cause)) {
-                throw e;
+        Map<String, Report> done = new HashMap<>();
+        List<String> failed = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
+        while (done.size() + failed.size() < participants.size()) {
+            Object event = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (event == null) {
+                if (System.nanoTime() >= deadline) {
+                    throw new JobFailedException("phase_timeout", "checkpoint of superstep " + step + " not reported within "
+                            + PHASE_TIMEOUT.toMinutes() + " min");
+                }
+                continue;
             }
-            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} detail=\"{}\" policy=carry_on", id, step,
-                    e.getMessage());
-            drainCheckpointReports(step);
+            if (event instanceof Incoming in && participants.contains(in.agentId()) && in.report().getJobEpoch() == jobEpoch) {
+                Report r = in.report();
+                if (r.getKindCase() == Report.KindCase.CHECKPOINT_DONE && r.getCheckpointDone().getSuperstep() == step) {
+                    done.put(in.agentId(), r);
+                } else if (r.getKindCase() == Report.KindCase.FAILURE
+                        && r.getFailure().getKind() == io.graphagent.protocol.v1.FailureKind.CHECKPOINT_FAILED) {
+                    failed.add(in.agentId() + ": " + r.getFailure().getMessage());
+                } else if (r.getKindCase() == Report.KindCase.FAILURE) {
+                    failure(in.agentId(), r);
+                }
+            }
+        }
+        if (!failed.isEmpty()) {
+            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} policy=carry_on detail=\"{}\"", id,
+                    step, String.join("; ", failed));
+            deleteTree(dir);
             return previous;
         }
         long bytes = done.values().stream().mapToLong(r -> r.getCheckpointDone().getBytes()).sum();
@@ -314,11 +330,6 @@ final class JobRun implements Runnable {
             deleteTree(previous.directory());
         }
         return new CheckpointState(step, dir, aggregators.values().clone(), delivery);
-    }
-
-    /** Waits briefly for the other agents' answers to a failed checkpoint so they do not linger in the inbox. */
-    private void drainCheckpointReports(int step) {
-        inbox.removeIf(e -> e instanceof Incoming in && in.report().getKindCase() == Report.KindCase.CHECKPOINT_DONE);
     }
 
     /**
