@@ -10,7 +10,6 @@ import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.graph.load.GraphProperties;
 import io.graphagent.graph.testing.Datasets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,63 +53,14 @@ class PartitionRunnerTest {
     }
 
     private double[] runSplit(Graph graph, VertexProgram program, int[][] ownedBy) {
-        int[] owner = new int[PARTITIONS];
-        List<PartitionRunner> runners = new ArrayList<>();
-        for (int a = 0; a < ownedBy.length; a++) {
-            runners.add(new PartitionRunner(graph, program, PARTITIONS, ownedBy[a], pool));
-            for (int p : ownedBy[a]) {
-                owner[p] = a;
-            }
-        }
-        PartitionRunner first = runners.get(0);
+        SplitRun split = new SplitRun(graph, program, PARTITIONS, ownedBy, pool);
         long runnersWithVertices = java.util.Arrays.stream(ownedBy)
-                .filter(ps -> java.util.Arrays.stream(ps).anyMatch(p -> first.partitioning().members(p).length > 0))
+                .filter(ps -> java.util.Arrays.stream(ps).anyMatch(p -> split.owner(p).partitioning().members(p).length > 0))
                 .count();
         assertThat(runnersWithVertices).as("every runner holds vertices").isEqualTo(ownedBy.length);
-        Aggregators aggregators = new Aggregators(program.aggregators(), PARTITIONS);
-        for (int superstep = 0; superstep < program.maxSupersteps(); superstep++) {
-            SuperstepStats total = SuperstepStats.ZERO;
-            for (PartitionRunner r : runners) {
-                total = total.plus(r.compute(superstep, aggregators.values()));
-            }
-            aggregators.reduce((p, i) -> runners.get(owner[p]).aggregatePartial(p, i));
-            Delivery delivery = Delivery.decide(total, first.edgeSlots(), first.verticesWithOutEdges());
-            for (int a = 0; a < runners.size(); a++) {
-                PartitionRunner from = runners.get(a);
-                if (delivery.pushBroadcasts(total)) {
-                    from.pushBroadcasts();
-                }
-                for (int s : ownedBy[a]) {
-                    for (int t = 0; t < PARTITIONS; t++) {
-                        if (owner[t] != a) {
-                            runners.get(owner[t]).acceptMessages(s, t, from.outboxTargets(s, t),
-                                    from.outboxValues(s, t), from.outboxSize(s, t));
-                            from.clearOutbox(s, t);
-                        }
-                    }
-                    if (delivery.pull()) {
-                        PartitionRunner.Broadcasts b = from.exportBroadcasts(s);
-                        for (int other = 0; other < runners.size(); other++) {
-                            if (other != a) {
-                                runners.get(other).importBroadcasts(s, b.vertices(), b.values(), b.vertices().length, true);
-                            }
-                        }
-                    }
-                }
-            }
-            for (PartitionRunner r : runners) {
-                r.deliver();
-                r.advance(delivery);
-            }
-            if (delivery.quiescent(total)
-                    || aggregators.runMaster(program.master(), superstep + 1, total.stillActive())) {
-                break;
-            }
+        while (!split.superstep()) {
+            // runs to the end
         }
-        double[] values = new double[graph.numVertices()];
-        for (int v = 0; v < values.length; v++) {
-            values[v] = runners.get(owner[first.partitioning().partitionOf(v)]).values()[v];
-        }
-        return values;
+        return split.values();
     }
 }

@@ -1,0 +1,104 @@
+package io.graphagent.graph.pregel;
+
+import io.graphagent.graph.csr.Graph;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Runners that split a graph's partitions between them, exchanging outboxes and broadcasts
+ * by hand the way agents do over the network (and deciding as the coordinator does), for
+ * tests that compare such a run with the single-process engine.
+ */
+final class SplitRun {
+    final VertexProgram program;
+    final int[][] ownedBy;
+    final int partitions;
+    final int[] owner;
+    final List<PartitionRunner> runners = new ArrayList<>();
+    final Aggregators aggregators;
+    int superstep;
+    Delivery delivery = Delivery.NONE;
+
+    SplitRun(Graph graph, VertexProgram program, int partitions, int[][] ownedBy, ExecutorService pool) {
+        this.partitions = partitions;
+        this.owner = new int[partitions];
+        this.program = program;
+        this.ownedBy = ownedBy;
+        for (int a = 0; a < ownedBy.length; a++) {
+            runners.add(new PartitionRunner(graph, program, partitions, ownedBy[a], pool));
+            for (int p : ownedBy[a]) {
+                owner[p] = a;
+            }
+        }
+        aggregators = new Aggregators(program.aggregators(), partitions);
+    }
+
+    PartitionRunner owner(int partition) {
+        return runners.get(owner[partition]);
+    }
+
+    void restoreFrom(SplitRun crashed, byte[][] checkpoints) throws Exception {
+        for (PartitionRunner r : runners) {
+            for (int p = 0; p < partitions; p++) {
+                r.restore(p, new DataInputStream(new ByteArrayInputStream(checkpoints[p])));
+            }
+            r.resume(crashed.delivery);
+        }
+        System.arraycopy(crashed.aggregators.values(), 0, aggregators.values(), 0, aggregators.values().length);
+        superstep = crashed.superstep;
+        delivery = crashed.delivery;
+    }
+
+    /** Runs one superstep; true when the run is over. */
+    boolean superstep() {
+        if (superstep >= program.maxSupersteps()) {
+            return true;
+        }
+        SuperstepStats total = SuperstepStats.ZERO;
+        for (PartitionRunner r : runners) {
+            total = total.plus(r.compute(superstep, aggregators.values()));
+        }
+        aggregators.reduce((p, i) -> owner(p).aggregatePartial(p, i));
+        PartitionRunner first = runners.get(0);
+        delivery = Delivery.decide(total, first.edgeSlots(), first.verticesWithOutEdges());
+        for (int a = 0; a < runners.size(); a++) {
+            PartitionRunner from = runners.get(a);
+            if (delivery.pushBroadcasts(total)) {
+                from.pushBroadcasts();
+            }
+            for (int s : ownedBy[a]) {
+                for (int t = 0; t < partitions; t++) {
+                    if (owner[t] != a) {
+                        owner(t).acceptMessages(s, t, from.outboxTargets(s, t), from.outboxValues(s, t), from.outboxSize(s, t));
+                        from.clearOutbox(s, t);
+                    }
+                }
+                if (delivery.pull()) {
+                    PartitionRunner.Broadcasts b = from.exportBroadcasts(s);
+                    for (int other = 0; other < runners.size(); other++) {
+                        if (other != a) {
+                            runners.get(other).importBroadcasts(s, b.vertices(), b.values(), b.vertices().length, true);
+                        }
+                    }
+                }
+            }
+        }
+        for (PartitionRunner r : runners) {
+            r.deliver();
+            r.advance(delivery);
+        }
+        superstep++;
+        return delivery.quiescent(total) || aggregators.runMaster(program.master(), superstep, total.stillActive());
+    }
+
+    double[] values() {
+        double[] values = new double[runners.get(0).values().length];
+        for (int v = 0; v < values.length; v++) {
+            values[v] = owner(runners.get(0).partitioning().partitionOf(v)).values()[v];
+        }
+        return values;
+    }
+}
