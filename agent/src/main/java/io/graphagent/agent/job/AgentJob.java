@@ -51,7 +51,6 @@ final class AgentJob implements BatchTarget {
     private final Map<String, PeerSender> peers;
     private final Duration exchangeTimeout;
     private final long epoch;
-    private final Kernel kernelRef;
 
     /** Senders done per superstep; guarded by itself. */
     private final Map<Integer, Set<String>> sendersDone = new HashMap<>();
@@ -70,7 +69,6 @@ final class AgentJob implements BatchTarget {
     AgentJob(String jobId, String agentId, Graph graph, Kernel kernel, PartitionRunner runner, int[] owned,
              Map<String, int[]> peerPartitions, Map<String, PeerSender> peers, Duration exchangeTimeout, long epoch) {
         this.epoch = epoch;
-        this.kernelRef = kernel;
         this.jobId = jobId;
         this.agentId = agentId;
         this.graph = graph;
@@ -91,7 +89,7 @@ final class AgentJob implements BatchTarget {
     }
 
     Kernel kernel() {
-        return kernelRef;
+        return kernel;
     }
 
     PartitionRunner runner() {

@@ -125,8 +125,8 @@ public final class AgentJobs implements CommandHandler {
     public void onCommand(Command command, CoordinatorLink link) {
         if (command.getKindCase() == Command.KindCase.RESTORE || command.getKindCase() == Command.KindCase.ABORT) {
             AgentJob running = jobs.get(command.getJobId());
-            if (running != null && running.epoch() < command.getJobEpoch() || running != null
-                    && command.getKindCase() == Command.KindCase.ABORT) {
+            if (running != null && (command.getKindCase() == Command.KindCase.ABORT
+                    || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
             }
         }
@@ -166,10 +166,8 @@ public final class AgentJobs implements CommandHandler {
             case WRITE_OUTPUT -> {
                 AgentJob job = job(command, link);
                 if (job != null) {
-                    long[] vertices = {0};
                     job.output(OUTPUT_CHUNK_BYTES, chunk -> reply(link, command, Report.newBuilder().setOutputChunk(chunk)));
-                    vertices[0] = job.ownedVertices();
-                    reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(vertices[0])));
+                    reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(job.ownedVertices())));
                 }
             }
             case CHECKPOINT -> {
