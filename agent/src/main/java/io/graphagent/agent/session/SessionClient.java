@@ -4,6 +4,7 @@ import io.graphagent.agent.job.CommandHandler;
 import io.graphagent.config.Problem;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.net.cause.RejectCauses;
 import io.graphagent.net.cause.FailureClassifier;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.TlsFilesException;

@@ -5,6 +5,7 @@ import io.graphagent.coordinator.membership.AgentConnection;
 import io.graphagent.coordinator.membership.MemberSession;
 import io.graphagent.coordinator.membership.Membership;
 import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.net.cause.RejectCauses;
 import io.graphagent.net.cause.FailureClassifier;
 import io.graphagent.protocol.Rejections;
 import io.graphagent.protocol.v1.AgentMessage;

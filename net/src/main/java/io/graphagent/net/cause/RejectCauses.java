@@ -1,18 +1,17 @@
-package io.graphagent.agent.session;
+package io.graphagent.net.cause;
 
-import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.protocol.v1.RejectReason;
 
 /**
- * The {@link DisconnectCause} a Reject stands for, so an agent's exit message, log line and
- * counters use the same vocabulary as the coordinator's (which maps the same way).
+ * The {@link DisconnectCause} a session Reject stands for, one mapping for both ends: the
+ * agent's exit message, log line and counters use the same words as the coordinator's.
  */
-final class RejectCauses {
+public final class RejectCauses {
 
     private RejectCauses() {
     }
 
-    static DisconnectCause of(RejectReason reason) {
+    public static DisconnectCause of(RejectReason reason) {
         return switch (reason) {
             case VERSION_UNSUPPORTED -> DisconnectCause.PROTOCOL_VERSION_UNSUPPORTED;
             case IDENTITY_REFUSED -> DisconnectCause.IDENTITY_REFUSED;
