@@ -1,5 +1,7 @@
 package io.graphagent.agent.session;
 
+import io.graphagent.net.testing.FakeClock;
+import io.graphagent.net.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.membership;
 
+import io.graphagent.net.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;

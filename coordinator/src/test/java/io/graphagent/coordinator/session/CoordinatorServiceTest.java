@@ -1,12 +1,13 @@
 package io.graphagent.coordinator.session;
 
+import io.graphagent.net.testing.FakeClock;
+import io.graphagent.net.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.CoordinatorServer;
-import io.graphagent.coordinator.membership.FakeClock;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.ClusterCertificates;
 import io.graphagent.net.tls.Channels;

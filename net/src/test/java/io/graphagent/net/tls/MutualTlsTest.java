@@ -1,5 +1,6 @@
 package io.graphagent.net.tls;
 
+import io.graphagent.net.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;

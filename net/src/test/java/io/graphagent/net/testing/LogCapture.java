@@ -1,4 +1,4 @@
-package io.graphagent.agent.session;
+package io.graphagent.net.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -8,19 +8,19 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Collects the events of one logger while open; safe to read while network threads log. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture(Class<?> source) {
+    public LogCapture(Class<?> source) {
         logger = (Logger) LoggerFactory.getLogger(source);
         appender.start();
         logger.addAppender(appender);
     }
 
     /** Events so far whose message contains {@code text}. */
-    List<ILoggingEvent> containing(String text) {
+    public List<ILoggingEvent> containing(String text) {
         List<ILoggingEvent> copy;
         synchronized (appender) {
             copy = new ArrayList<>(appender.list);

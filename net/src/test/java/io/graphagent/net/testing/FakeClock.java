@@ -1,4 +1,4 @@
-package io.graphagent.agent.session;
+package io.graphagent.net.testing;
 
 import java.time.Clock;
 import java.time.Duration;
