@@ -201,10 +201,11 @@ class SessionClientTest {
 
         SessionClient second = client("agent-1", new RecordingHandler());
 
-        await().atMost(WAIT).until(() -> coordinator.sessionStats().rejected(RejectReason.DUPLICATE_AGENT) >= 2);
+        // The coordinator counts a Reject before the client reads it: wait for both sides.
+        await().atMost(WAIT).until(() -> coordinator.sessionStats().rejected(RejectReason.DUPLICATE_AGENT) >= 2
+                && second.causes().count(DisconnectCause.DUPLICATE_AGENT) >= 2);
         assertThat(second.exit()).as("retryable: the duplicate keeps trying").isNotDone();
         assertThat(second.connected()).isFalse();
-        assertThat(second.causes().count(DisconnectCause.DUPLICATE_AGENT)).isGreaterThanOrEqualTo(2);
         assertThat(state("agent-1")).isEqualTo(AgentState.ALIVE);
         assertThat(first.epoch()).isEqualTo(epoch);
         assertThat(first.connected()).isTrue();
