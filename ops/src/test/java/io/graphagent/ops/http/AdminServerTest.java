@@ -179,15 +179,84 @@ class AdminServerTest {
         assertThat(get("/api/events?since=" + last, TOKEN).body()).isEqualTo("[]");
     }
 
+    @Test
+    void anAgentsReadyzIs200WhileItsSessionIsAliveAnd503WhileItCannotReachTheCoordinator() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (AgentWithAdmin lost = AgentWithAdmin.start("agent-lost", closed);
+             AgentWithAdmin alive = AgentWithAdmin.start("agent-ready", coordinator.port())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(alive.admin(), "/readyz", null).statusCode() == 200);
+            assertThat(get(alive.admin(), "/readyz", null).body()).isEqualTo("ready\n");
+            assertThat(get(alive.admin(), "/api/agents", TOKEN).body())
+                    .contains("\"agent\":\"agent-ready\"", "\"state\":\"ALIVE\"");
+            assertThat(get(alive.admin(), "/api/agents", null).statusCode()).isEqualTo(401);
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(alive.admin(), "/metrics", TOKEN).body()
+                    .contains("graphagent_heartbeat_rtt_seconds_count"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(lost.admin(), "/api/events?since=0", TOKEN).body()
+                    .contains("connection_refused"));
+            HttpResponse<String> notReady = get(lost.admin(), "/readyz", null);
+            assertThat(notReady.statusCode()).isEqualTo(503);
+            assertThat(notReady.body()).isEqualTo("not ready: session not ALIVE (dialling or reconnecting)\n");
+            assertThat(get(lost.admin(), "/healthz", null).statusCode()).isEqualTo(200);
+            assertThat(get(lost.admin(), "/metrics", TOKEN).body())
+                    .contains("graphagent_reconnects_total{cause=\"connection_refused\"}");
+        }
+    }
+
+    /** An agent in this JVM with its admin server on a free port, dialling {@code coordinatorPort}. */
+    private record AgentWithAdmin(CompletableFuture<String> stop, CompletableFuture<Integer> exit,
+                                  CompletableFuture<AgentAdmin> adminServer) implements AutoCloseable {
+
+        static AgentWithAdmin start(String id, int coordinatorPort) throws Exception {
+            GraphagentConfig base = Profile.TEST.defaults();
+            GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
+                    new AgentConfig(new HostPort("127.0.0.1", coordinatorPort), new HostPort("127.0.0.1", 0),
+                            Optional.empty(), id, dir.resolve(id)),
+                    base.session(), base.grpc(), base.tls(), base.network(), base.job(), new AdminConfig(TOKEN));
+            CompletableFuture<String> stop = new CompletableFuture<>();
+            CompletableFuture<AgentAdmin> admin = new CompletableFuture<>();
+            AgentJobs jobs = AgentJobs.start(config, TransportSecurity.insecure());
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> AgentMain.run(config,
+                    TransportSecurity.insecure(), jobs, CLOCK, stop, client -> {
+                        try {
+                            admin.complete(AgentAdmin.start(new HostPort("127.0.0.1", 0), TOKEN, client,
+                                    TransportSecurity.insecure(), CLOCK));
+                        } catch (java.io.IOException e) {
+                            admin.completeExceptionally(e);
+                        }
+                    }));
+            admin.get(30, TimeUnit.SECONDS);
+            return new AgentWithAdmin(stop, exit, admin);
+        }
+
+        int admin() {
+            return adminServer.join().port();
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop.complete("test over");
+            exit.get(30, TimeUnit.SECONDS);
+            adminServer.join().close();
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static URI uri(String path) {
         return URI.create("http://127.0.0.1:" + admin.port() + path);
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(uri(path)).GET();
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return get(admin.port(), path, token);
     }
 }
