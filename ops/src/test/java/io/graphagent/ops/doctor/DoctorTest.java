@@ -97,6 +97,7 @@ class DoctorTest {
     }
 
     private static void assertFail(DoctorReport report, String check, DisconnectCause cause) {
+        System.out.println("doctor report for " + cause.label() + ":\n" + report.text());
         CheckResult result = report.result(check).orElseThrow();
         assertThat(result.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
         assertThat(result.cause()).as(report.text()).contains(cause);
@@ -217,6 +218,7 @@ class DoctorTest {
         try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)))) {
             DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1()))
                     .withClock(Clock.offset(CLOCK, Duration.ofSeconds(5))));
+            System.out.println(report.text());
             CheckResult skew = report.result("clock-skew").orElseThrow();
             assertThat(skew.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
             assertThat(skew.measured()).containsPattern("behind ours by (49\\d\\d|50\\d\\d) ms");
@@ -246,6 +248,7 @@ class DoctorTest {
                     local, true, CLOCK, DoctorOptions.CONNECT_TIMEOUT, base.tls().handshakeTimeout(),
                     DoctorOptions.CALL_DEADLINE, 1, 1, proc);
             DoctorReport report = Doctor.run(options);
+            System.out.println(report.text());
             CheckResult timing = report.result("timing").orElseThrow();
             assertThat(timing.verdict()).as(report.text()).isEqualTo(Verdict.WARN);
             assertThat(timing.measured()).contains("session.heartbeat-interval").contains("250ms").contains("500ms");
@@ -373,6 +376,7 @@ class DoctorTest {
                 serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)),
                 directory -> new JobScheduler(directory, smaller, CLOCK), CLOCK)) {
             DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1())));
+            System.out.println(report.text());
             CheckResult large = report.result("large-message").orElseThrow();
             assertThat(large.verdict()).as(report.text()).isEqualTo(Verdict.WARN);
             assertThat(large.measured()).contains("the coordinator accepts only 256KiB");
