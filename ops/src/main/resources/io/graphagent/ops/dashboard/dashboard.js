@@ -137,7 +137,7 @@
         el("td", { class: "num rtt" }, gone || !a.rtt_micros ? "–" : (a.rtt_micros / 1000).toFixed(2) + " ms"),
         el("td", { class: "spark-cell" }, sparkline(a.history, d.timing.lease_ttl_ms)),
         el("td", { class: "num skew" }, gone ? "–" : a.clock_skew_ms + " ms"),
-        el("td", { class: "num partitions" }, a.partitions),
+        el("td", { class: "num partitions" }, gone ? "–" : a.partitions),
         el("td", { class: "num load" }, gone ? "–" : bytes(a.heap_used_bytes) + " / " + bytes(a.max_heap_bytes)
           + ", " + a.cores + " cores"),
         el("td", { class: "tls" }, a.tls ? "TLS" : "plaintext"),
@@ -199,16 +199,16 @@
       box.append(el("p", { class: "muted empty" }, "no jobs yet"));
     }
     for (const j of jobs.slice().reverse()) {
-      const n = j.max_supersteps;
+      // Supersteps are numbered 0 .. max_supersteps - 1; 0 = no cap (runs until it converges).
+      const last = j.max_supersteps - 1;
       const done = j.state === "SUCCEEDED";
-      const reached = j.state === "QUEUED" || j.state === "LOADING" ? 0 : j.superstep + 1;
-      const bar = el("progress", { class: "progress", max: n > 0 ? n : 1 });
-      if (n > 0 || done) {
-        bar.value = done ? bar.max : Math.min(reached, n);
+      const started = !(j.state === "QUEUED" || j.state === "LOADING");
+      const bar = el("progress", { class: "progress", max: last > 0 ? last : 1 });
+      if (last > 0 || done) {
+        bar.value = done ? bar.max : (started ? Math.min(j.superstep, last) : 0);
       }
       const facts = el("div", { class: "job-facts" },
-        el("span", { class: "superstep" }, "superstep " + (j.state === "QUEUED" || j.state === "LOADING" ? "–" : j.superstep)
-          + (n > 0 ? " of " + n : "")),
+        el("span", { class: "superstep" }, "superstep " + (started ? j.superstep : "–") + (last > 0 ? " of " + last : "")),
         el("span", { class: "elapsed" }, "elapsed " + duration(j.elapsed_ms)),
         el("span", { class: "recoveries" }, j.recoveries + " recover" + (j.recoveries === 1 ? "y" : "ies")),
         el("span", { class: "checkpoint" }, "last checkpoint " + (j.last_checkpoint == null ? "none" : "superstep " + j.last_checkpoint)));
@@ -260,7 +260,7 @@
         el("td", {}, new Date(e.time).toLocaleTimeString()),
         el("td", {}, e.kind),
         el("td", { class: "agent" }, e.agent),
-        el("td", { class: "cause" }, e.cause),
+        el("td", { class: "event-cause" }, e.cause),
         el("td", { class: "detail" }, e.detail)));
     }
     $("#events tbody").replaceWith(body);
@@ -321,6 +321,10 @@
         }
       });
     }
+    // A URL with another #token= pasted into this tab is a fragment change, not a reload.
+    window.addEventListener("hashchange", () => {
+      state.token = takeToken();
+    });
     for (const id of ["#event-agent", "#event-cause"]) {
       $(id).addEventListener("change", renderEvents);
     }
