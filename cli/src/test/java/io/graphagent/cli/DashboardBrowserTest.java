@@ -83,7 +83,10 @@ class DashboardBrowserTest {
 
             ProcessHandle.of(cluster.child("agent-2").orElseThrow().pid()).orElseThrow().destroyForcibly();
             String victim = "tr[data-agent='agent-2']";
-            browser.waitUpTo(SEEN).until(d -> List.of("SUSPECT", "DEAD").contains(browser.attribute(victim, "data-state")));
+            // The broken stream makes it SUSPECT at once; its lease (5 s) runs out a few polls later.
+            browser.waitUpTo(SEEN).until(d -> browser.attribute(victim, "data-state").equals("SUSPECT"));
+            assertThat(browser.attribute(victim, "class")).contains("late");
+            assertThat(browser.text(victim + " .late-word")).isEqualTo("late");
             browser.waitUpTo(SEEN).until(d -> browser.attribute(victim, "data-state").equals("DEAD"));
             String deadEvent = "#events tr[data-kind='agent_state'][data-agent='agent-2']";
             browser.waitUpTo(SEEN).until(d -> d.findElements(By.cssSelector(deadEvent)).stream()
@@ -91,7 +94,7 @@ class DashboardBrowserTest {
             List<String> causes = browser.driver().findElements(By.cssSelector(deadEvent)).stream()
                     .map(e -> e.getAttribute("data-cause")).toList();
             assertThat(causes).as("agent-2's events name their causes").isNotEmpty().allMatch(c -> !c.isBlank())
-                    .contains("lease_expired");
+                    .contains("stream_broken", "lease_expired");
             assertThat(browser.text(victim + " .cause")).isNotBlank();
             browser.screenshot("dashboard-agent-down");
 
