@@ -77,6 +77,10 @@ final class JobRun implements Runnable {
     private List<String> participants = List.of();
     private volatile long jobEpoch = 1;
     private volatile int recoveries;
+    private volatile int maxSupersteps;
+    /** Superstep of the last complete checkpoint, -1 for none. */
+    private volatile int lastCheckpoint = -1;
+    private final PartitionTable partitionTable = new PartitionTable();
     private final java.nio.file.Path checkpointRoot;
     private final List<JobListener> listeners;
 
@@ -136,9 +140,17 @@ final class JobRun implements Runnable {
     }
 
     JobStatus status() {
-        return JobStatus.newBuilder().setJobId(id).setSpec(job.spec()).setState(state).setSuperstep(superstep)
-                .setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(jobEpoch).setRecoveries(recoveries)
-                .setMessage(message).build();
+        JobStatus.Builder status = JobStatus.newBuilder().setJobId(id).setSpec(job.spec()).setState(state)
+                .setSuperstep(superstep).setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(jobEpoch)
+                .setRecoveries(recoveries).setMessage(message).setMaxSupersteps(maxSupersteps)
+                .addAllPartitions(partitionTable.toProto());
+        if (lastCheckpoint >= 0) {
+            status.setLastCheckpointSuperstep(lastCheckpoint);
+        }
+        if (summary != null) {
+            status.setSummary(summary);
+        }
+        return status.build();
     }
 
     @Override
@@ -175,6 +187,7 @@ final class JobRun implements Runnable {
         long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
 
         VertexProgram shape = Kernels.programShape(job.algorithm(), job.parameters());
+        maxSupersteps = shape.maxSupersteps() == Integer.MAX_VALUE ? 0 : shape.maxSupersteps();
         int aggregatorCount = shape.aggregators().length;
         Aggregators aggregators = new Aggregators(shape.aggregators(), partitions);
         setState(JobState.RUNNING, "running " + job.describe());
@@ -261,6 +274,7 @@ final class JobRun implements Runnable {
      */
     private LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
         participants = placement.agents().stream().map(AgentView::agentId).toList();
+        partitionTable.place(placement);
         KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
                 .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
         Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
@@ -272,6 +286,7 @@ final class JobRun implements Runnable {
                     .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
         }
         Map<String, Report> loads = collect(Report.KindCase.LOAD_DONE, -1, loading);
+        loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
         return loads.isEmpty() ? null : loads.values().iterator().next().getLoadDone();
     }
 
@@ -329,6 +344,7 @@ final class JobRun implements Runnable {
         if (previous != null) {
             deleteTree(previous.directory());
         }
+        lastCheckpoint = step;
         return new CheckpointState(step, dir, aggregators.values().clone(), delivery);
     }
 

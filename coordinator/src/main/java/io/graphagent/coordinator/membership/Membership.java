@@ -167,6 +167,7 @@ public final class Membership implements AgentDirectory {
         record.sessionId = newSessionId();
         record.epoch = ++lastEpoch;
         record.lease = Lease.grant(now, timing.leaseTtl());
+        record.sessionOpened = now;
         record.attach(connection, hello, version);
         record.ledger.clear();
         record.rttMicros = 0;

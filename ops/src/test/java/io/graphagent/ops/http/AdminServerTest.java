@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import ch.qos.logback.classic.LoggerContext;
 import io.graphagent.agent.AgentMain;
 import io.graphagent.agent.job.AgentJobs;
@@ -47,6 +49,7 @@ class AdminServerTest {
     private static final Clock CLOCK = Clock.systemUTC();
     private static final String TOKEN = "test-token-0123456789abcdef";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -204,6 +207,47 @@ class AdminServerTest {
             assertThat(get(lost.admin(), "/metrics", TOKEN).body())
                     .contains("graphagent_reconnects_total{cause=\"connection_refused\"}");
         }
+    }
+
+    @Test
+    void dashboardPagesAreServedWithoutTheTokenAndTheirTypesAndPolicy() throws Exception {
+        for (String path : List.of("/", "/dashboard", "/dashboard/")) {
+            HttpResponse<String> page = get(path, null);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).as(path).hasValue("text/html; charset=utf-8");
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("default-src 'self'");
+            assertThat(page.body()).contains("<script src=\"/dashboard/dashboard.js\"").doesNotContainPattern("(src|href)=\"(https?:)?//");
+        }
+        assertThat(get("/dashboard/dashboard.js", null).headers().firstValue("Content-Type"))
+                .hasValue("text/javascript; charset=utf-8");
+        assertThat(get("/dashboard/dashboard.css", null).headers().firstValue("Content-Type"))
+                .hasValue("text/css; charset=utf-8");
+        assertThat(get("/dashboard/secret.txt", null).statusCode()).isEqualTo(404);
+        assertThat(get("/api/dashboard", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void dashboardApiHasTheAgentsHistoryAndTheFinishedJobsPartitionsAndSummary() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get("/api/dashboard", TOKEN).body())
+                .path("agents").path(0).path("history").path("t").size() >= 2);
+        JsonNode d = JSON.readTree(get("/api/dashboard", TOKEN).body());
+        assertThat(d.path("timing").path("lease_ttl_ms").asLong()).isPositive();
+        JsonNode agent = d.path("agents").path(0);
+        assertThat(agent.path("agent").asText()).isEqualTo("agent-1");
+        assertThat(agent.path("late").asBoolean()).isFalse();
+        assertThat(agent.path("lease_margin_ms").asLong()).isPositive();
+        assertThat(agent.path("session_age_ms").asLong()).isPositive();
+        assertThat(agent.path("reconnects").asInt()).isZero();
+        JsonNode job = d.path("jobs").path(0);
+        assertThat(job.path("summary").path("output_path").asText()).isEqualTo(dir.resolve("wcc.txt").toString());
+        assertThat(job.path("partitions").size()).isPositive();
+        long vertices = 0;
+        for (JsonNode p : job.path("partitions")) {
+            assertThat(p.path("agent").asText()).isEqualTo("agent-1");
+            assertThat(p.path("moves").asInt()).isZero();
+            vertices += p.path("vertices").asLong();
+        }
+        assertThat(vertices).as("partition sizes add up to the graph").isEqualTo(job.path("summary").path("vertices").asLong());
     }
 
     /** An agent in this JVM with its admin server on a free port, dialling {@code coordinatorPort}. */
