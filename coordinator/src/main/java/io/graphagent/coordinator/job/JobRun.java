@@ -75,6 +75,8 @@ final class JobRun implements Runnable {
     private volatile boolean cancelled;
     private volatile long startedNanos;
     private List<String> participants = List.of();
+    /** Where the partitions are now; a recovery keeps the survivors' ones in place. */
+    private Placement placement;
     private volatile long jobEpoch = 1;
     private volatile int recoveries;
     private volatile int maxSupersteps;
@@ -273,6 +275,7 @@ final class JobRun implements Runnable {
      * yet load it ({@code loaded}: those that do). Returns one of the LoadDone reports.
      */
     private LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
+        this.placement = placement;
         participants = placement.agents().stream().map(AgentView::agentId).toList();
         partitionTable.place(placement);
         KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
@@ -367,7 +370,7 @@ final class JobRun implements Runnable {
             loaded.remove(lost.agent);
             try {
                 List<AgentView> agents = awaitAgents();
-                Placement placement = Placement.roundRobin(agents, partitions);
+                Placement placement = Placement.keepingSurvivors(this.placement, agents);
                 load(placement, loaded);
                 Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
                 for (String agent : participants) {
