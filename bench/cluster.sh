@@ -144,7 +144,7 @@ else
     ga_build="$GRAPHAGENT_JAR (built $(date -r "$jar" '+%F %T'))"
   else
     dirty=$(git status --porcelain -- . | grep -vc '^?? bench/' || true)
-    ga_build="jar of $(git rev-parse --short HEAD)$([ "$dirty" -gt 0 ] && echo " + $dirty uncommitted paths of the working tree")"
+    ga_build="jar of $(git rev-parse --short HEAD)$([ "$dirty" -eq 0 ] || echo " + $dirty uncommitted paths of the working tree")"
   fi
 fi
 
