@@ -63,6 +63,8 @@ final class AgentJob implements BatchTarget {
     /** Set when a newer command supersedes a running exchange (a rollback); guarded by sendersDone. */
     private boolean superseded;
 
+    private final SuperstepTimings timings = new SuperstepTimings();
+
     /**
      * @param epoch the job epoch: raised by every rollback; batches of another epoch are refused
      */
@@ -131,7 +133,9 @@ final class AgentJob implements BatchTarget {
         for (int i = 0; i < aggregatorCount && i < start.getAggregateValuesCount(); i++) {
             aggregated[i] = start.getAggregateValues(i);
         }
+        timings.computeStarted(t0);
         SuperstepStats stats = runner.compute(start.getSuperstep(), aggregated);
+        timings.computeEnded(System.nanoTime());
         SuperstepDone.Builder done = SuperstepDone.newBuilder()
                 .setSuperstep(start.getSuperstep())
                 .setActiveVertices(stats.stillActive())
@@ -153,8 +157,10 @@ final class AgentJob implements BatchTarget {
     ExchangeDone exchange(Exchange exchange) throws ExchangeFailedException {
         long t0 = System.nanoTime();
         int superstep = exchange.getSuperstep();
+        timings.exchangeStarted(t0);
         if (exchange.getPushBroadcasts()) {
             runner.pushBroadcasts();
+            timings.pushed(System.nanoTime() - t0);
         }
         MessageBatch header = MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
                 .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
@@ -162,7 +168,8 @@ final class AgentJob implements BatchTarget {
         List<BatchStream> streams = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, PeerSender> peer : peers.entrySet()) {
-            BatchStream stream = new BatchStream(header, runner, owned, peerPartitions.get(peer.getKey()), exchange.getPull());
+            BatchStream stream = new BatchStream(header, runner, owned, peerPartitions.get(peer.getKey()), exchange.getPull(),
+                    timings::exported);
             streams.add(stream);
             names.add(peer.getKey());
             acks.add(peer.getValue().send(stream));
@@ -190,9 +197,14 @@ final class AgentJob implements BatchTarget {
                 }
             }
         }
+        long acked = System.nanoTime();
+        timings.sent(acked - t0);
         awaitSenders(superstep, deadline);
+        long in = System.nanoTime();
+        timings.peersIn(in - acked);
         runner.deliver();
         runner.advance(new Delivery(exchange.getPull(), exchange.getPullFromAll()));
+        timings.delivered(System.nanoTime() - in);
         long bytesSent = 0;
         for (BatchStream s : streams) {
             bytesSent += s.bytes();
@@ -206,9 +218,11 @@ final class AgentJob implements BatchTarget {
             bytesReceived = 0;
             sendersDone.remove(superstep);
         }
+        long end = System.nanoTime();
+        timings.exchangeEnded(jobId, superstep, end, bytesSent, bytesNow);
         return ExchangeDone.newBuilder().setSuperstep(superstep).setMessagesReceived(receivedNow)
                 .setBytesSent(bytesSent).setBytesReceived(bytesNow)
-                .setExchangeTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).build();
+                .setExchangeTimeMs(TimeUnit.NANOSECONDS.toMillis(end - t0)).build();
     }
 
     private void awaitSenders(int superstep, long deadline) throws ExchangeFailedException {
@@ -237,6 +251,7 @@ final class AgentJob implements BatchTarget {
 
     @Override
     public BatchRefusal accept(MessageBatch batch) {
+        long t0 = System.nanoTime();
         if (batch.getEpoch() != epoch) {
             return batch.getEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
@@ -267,6 +282,7 @@ final class AgentJob implements BatchTarget {
             received += count;
             bytesReceived += batch.getTargets().size() + batch.getValues().size();
         }
+        timings.imported(t0, System.nanoTime() - t0);
         return BatchRefusal.BATCH_REFUSAL_NONE;
     }
 

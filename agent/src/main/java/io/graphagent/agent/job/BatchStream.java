@@ -8,6 +8,7 @@ import io.graphagent.protocol.v1.MessageBatch;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.LongConsumer;
 
 /**
  * The batches one agent sends one peer in one superstep, produced lazily (only when the
@@ -25,12 +26,16 @@ final class BatchStream implements Iterator<MessageBatch> {
     private final PartitionRunner runner;
     private final ArrayDeque<Runnable> plan = new ArrayDeque<>();
     private final ArrayDeque<MessageBatch> ready = new ArrayDeque<>();
+    private final LongConsumer producing;
     private boolean sentAny;
     private long bytes;
 
-    BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean pull) {
+    /** @param producing told the nanoseconds spent producing each batch */
+    BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean pull,
+                LongConsumer producing) {
         this.header = header;
         this.runner = runner;
+        this.producing = producing;
         for (int s : owned) {
             for (int t : peerPartitions) {
                 plan.add(() -> messages(s, t));
@@ -50,8 +55,12 @@ final class BatchStream implements Iterator<MessageBatch> {
 
     @Override
     public boolean hasNext() {
-        while (ready.isEmpty() && !plan.isEmpty()) {
-            plan.poll().run();
+        if (ready.isEmpty() && !plan.isEmpty()) {
+            long t0 = System.nanoTime();
+            while (ready.isEmpty() && !plan.isEmpty()) {
+                plan.poll().run();
+            }
+            producing.accept(System.nanoTime() - t0);
         }
         if (ready.isEmpty() && !sentAny) {
             ready.add(header.toBuilder().setCount(0).build());

@@ -1,0 +1,110 @@
+package io.graphagent.agent.job;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where one superstep's wall time went on this agent, for finding the cost of the cluster
+ * over the single-process engine. Logged at DEBUG on {@value #LOGGER} as one
+ * {@code event=superstep_timing} line per superstep, in milliseconds:
+ * <ul>
+ *   <li>{@code wait_start_ms}: from the end of the previous exchange to the start of this
+ *       compute (the report's trip, the coordinator's barrier, the next command's trip);
+ *   <li>{@code compute_ms}; {@code wait_exchange_ms}: end of compute to start of exchange
+ *       (the second barrier);
+ *   <li>{@code push_ms}: turning broadcasts into messages; {@code export_ms}: building and
+ *       packing this agent's batches (on network threads, summed over peers);
+ *       {@code send_ms}: start of the exchange to every peer's ack;
+ *       {@code wait_peers_ms}: from there until every peer's batches are in;
+ *       {@code first_batch_ms}: start of the exchange to the first peer batch (negative when
+ *       a peer's came first); {@code import_ms}: filing peers' batches (network threads);
+ *       {@code deliver_ms}.
+ * </ul>
+ * The agent-job thread writes the phase times; network threads add to export and import.
+ */
+final class SuperstepTimings {
+    /** The logger of timing lines: {@code -Dgraphagent.timing=DEBUG} or {@code graphagent log-level graphagent.timing DEBUG}. */
+    static final String LOGGER = "graphagent.timing";
+
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
+    private static final long NONE = Long.MIN_VALUE;
+
+    private long exchangeEnd = NONE;
+    private long computeStart;
+    private long computeEnd;
+    private long exchangeStart;
+    private long pushNanos;
+    private long sendNanos;
+    private long waitPeersNanos;
+    private long deliverNanos;
+    private final AtomicLong exportNanos = new AtomicLong();
+    private final AtomicLong importNanos = new AtomicLong();
+    private final AtomicLong firstBatch = new AtomicLong(NONE);
+
+    static boolean enabled() {
+        return log.isDebugEnabled();
+    }
+
+    void computeStarted(long now) {
+        computeStart = now;
+    }
+
+    void computeEnded(long now) {
+        computeEnd = now;
+    }
+
+    void exchangeStarted(long now) {
+        exchangeStart = now;
+    }
+
+    void pushed(long nanos) {
+        pushNanos = nanos;
+    }
+
+    void sent(long nanos) {
+        sendNanos = nanos;
+    }
+
+    void peersIn(long nanos) {
+        waitPeersNanos = nanos;
+    }
+
+    void delivered(long nanos) {
+        deliverNanos = nanos;
+    }
+
+    /** From any thread: time spent producing outgoing batches. */
+    void exported(long nanos) {
+        exportNanos.addAndGet(nanos);
+    }
+
+    /** From any thread: a peer's batch was filed, taking {@code nanos}, at {@code arrival}. */
+    void imported(long arrival, long nanos) {
+        importNanos.addAndGet(nanos);
+        firstBatch.compareAndSet(NONE, arrival);
+    }
+
+    /** Logs the superstep that just ended at {@code now} and starts the next one's figures. */
+    void exchangeEnded(String job, int superstep, long now, long bytesSent, long bytesReceived) {
+        if (log.isDebugEnabled()) {
+            long first = firstBatch.get();
+            log.debug("event=superstep_timing job={} superstep={} wait_start_ms={} compute_ms={} wait_exchange_ms={}"
+                            + " push_ms={} export_ms={} send_ms={} wait_peers_ms={} first_batch_ms={} import_ms={}"
+                            + " deliver_ms={} exchange_ms={} bytes_sent={} bytes_received={}",
+                    job, superstep, exchangeEnd == NONE ? "-" : ms(computeStart - exchangeEnd), ms(computeEnd - computeStart),
+                    ms(exchangeStart - computeEnd), ms(pushNanos), ms(exportNanos.get()), ms(sendNanos),
+                    ms(waitPeersNanos), first == NONE ? "-" : ms(first - exchangeStart), ms(importNanos.get()),
+                    ms(deliverNanos), ms(now - exchangeStart), bytesSent, bytesReceived);
+        }
+        exchangeEnd = now;
+        pushNanos = 0;
+        exportNanos.set(0);
+        importNanos.set(0);
+        firstBatch.set(NONE);
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+}
