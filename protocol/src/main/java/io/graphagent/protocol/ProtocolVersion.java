@@ -17,8 +17,14 @@ public final class ProtocolVersion {
     /** Lowest version this build speaks: 1, the first versioned protocol. */
     public static final int MIN = 1;
 
-    /** Highest version this build speaks: 1. Raise it with any change an older peer misreads. */
-    public static final int MAX = 1;
+    /**
+     * Highest version this build speaks: 2 (agents start the next superstep from
+     * {@code Exchange.then_start}). Raise it with any change an older peer misreads.
+     */
+    public static final int MAX = 2;
+
+    /** First version whose agents act on {@code Exchange.then_start}. */
+    public static final int EXCHANGE_THEN_START = 2;
 
     private ProtocolVersion() {
     }

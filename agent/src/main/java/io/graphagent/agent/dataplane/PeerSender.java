@@ -13,11 +13,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends one superstep's batches to one peer over a client stream, producing each batch
- * only when the transport is ready for it (gRPC's onReady), so neither side buffers more
- * than the HTTP/2 window. Completes with the peer's acknowledgement.
+ * Sends one superstep's batches to one peer over a client stream, producing batches only
+ * while the transport is ready for them (gRPC's onReady), so the sender buffers at most
+ * {@link #READY_THRESHOLD_BYTES} beyond the HTTP/2 window. Completes with the peer's
+ * acknowledgement.
  */
 public final class PeerSender {
+    /**
+     * Bytes queued on a stream below which it counts as ready. gRPC's default (32 KiB) is
+     * less than one batch, so every batch waited for the previous one to be flushed and a
+     * callback; 4 MiB lets a superstep's batches be produced back to back.
+     */
+    static final int READY_THRESHOLD_BYTES = 4 << 20;
+
     private final String peer;
     private final ManagedChannel channel;
     private final Duration deadline;
@@ -40,6 +48,7 @@ public final class PeerSender {
     public CompletableFuture<BatchAck> send(Iterator<MessageBatch> batches) {
         CompletableFuture<BatchAck> done = new CompletableFuture<>();
         DataPlaneGrpc.newStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withOnReadyThreshold(READY_THRESHOLD_BYTES)
                 .send(new ClientResponseObserver<MessageBatch, BatchAck>() {
                     private ClientCallStreamObserver<MessageBatch> requests;
                     private boolean finished;

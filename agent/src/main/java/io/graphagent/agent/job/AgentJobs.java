@@ -61,6 +61,14 @@ public final class AgentJobs implements CommandHandler {
     /** Output chunk size: far below any message-size limit, big enough to amortise framing. */
     static final int OUTPUT_CHUNK_BYTES = 512 * 1024;
 
+    /**
+     * HTTP/2 flow-control window of the data plane, per stream and connection, bytes. gRPC's
+     * 1 MiB default holds a sender to about one batch in flight, so a superstep's few MiB
+     * wait on a window update (a thread hop on each side) every batch; 16 MiB lets a
+     * superstep's batches stream back to back. It bounds what a receiver buffers per sender.
+     */
+    static final int DATA_WINDOW_BYTES = 16 << 20;
+
     /** Bound on one superstep's exchange with one peer; a peer slower than this fails the job. */
     static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -84,6 +92,10 @@ public final class AgentJobs implements CommandHandler {
                         config.tls().handshakeTimeout(), handshakeFailures, network)
                 .addService(new DataPlaneService(jobs::get))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
+                .flowControlWindow(DATA_WINDOW_BYTES)
+                // Filing a batch is a copy into arrays (a few ms per superstep at most): done on
+                // the network thread that read it, rather than after a hop to another pool.
+                .directExecutor()
                 .build()
                 .start();
         HostPort advertised = config.agent().dataAdvertise().orElse(listen);
@@ -156,6 +168,10 @@ public final class AgentJobs implements CommandHandler {
                 if (job != null) {
                     try {
                         reply(link, command, Report.newBuilder().setExchangeDone(job.exchange(command.getExchange())));
+                        if (command.getExchange().hasThenStart()) {
+                            // The exchange was the barrier: go on without waiting for a StartSuperstep.
+                            reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getExchange().getThenStart())));
+                        }
                     } catch (AgentJob.ExchangeFailedException e) {
                         log.warn("event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", jobId, e.peer,
                                 command.getExchange().getSuperstep(), e.getMessage());
@@ -327,6 +343,9 @@ public final class AgentJobs implements CommandHandler {
                         new Channels.ClientTimeouts(Duration.ofSeconds(5), config.tls().handshakeTimeout(), EXCHANGE_TIMEOUT),
                         network)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
+                .flowControlWindow(DATA_WINDOW_BYTES)
+                // Producing the next batch when the stream is ready runs on the network thread.
+                .directExecutor()
                 .build();
         channels.put(address, created);
         return created;

@@ -8,6 +8,7 @@ import io.graphagent.graph.pregel.Aggregators;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.SuperstepStats;
 import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.protocol.ProtocolVersion;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Exchange;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRun implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(JobRun.class);
+    /** Per-superstep barrier timings, at DEBUG (as the agents' superstep_timing lines). */
+    private static final Logger timing = LoggerFactory.getLogger("graphagent.timing");
 
     /** How long a job waits for a first ALIVE agent before it fails. */
     static final Duration AGENT_WAIT = Duration.ofSeconds(30);
@@ -202,14 +205,15 @@ final class JobRun implements Runnable {
         while (true) {
             try {
                 boolean halted = false;
+                // True when the previous Exchange carried this step's start (then_start).
+                boolean started = false;
                 while (step < shape.maxSupersteps() && !halted) {
                     long stepStart = System.nanoTime();
-                    StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(step);
-                    for (double v : aggregators.values()) {
-                        start.addAggregateValues(v);
+                    if (!started) {
+                        broadcast(Command.newBuilder().setStartSuperstep(start(step, aggregators)));
                     }
-                    broadcast(Command.newBuilder().setStartSuperstep(start));
                     Map<String, Report> computed = collect(Report.KindCase.SUPERSTEP_DONE, step);
+                    long computedAt = System.nanoTime();
                     SuperstepStats stats = SuperstepStats.ZERO;
                     double[][] partials = new double[partitions][aggregatorCount];
                     for (Report r : computed.values()) {
@@ -224,10 +228,25 @@ final class JobRun implements Runnable {
                     }
                     aggregators.reduce((p, i) -> partials[p][i]);
                     Delivery delivery = Delivery.decide(stats, anyLoad.getEdgeSlots(), anyLoad.getVerticesWithOutEdges());
-                    broadcast(Command.newBuilder().setExchange(Exchange.newBuilder().setSuperstep(step)
+                    // What follows the exchange is known now: halt, checkpoint, or the next step.
+                    int next = step + 1;
+                    boolean haltNext = delivery.quiescent(stats) || aggregators.runMaster(shape.master(), next, stats.stillActive());
+                    boolean checkpointNext = !haltNext && next < shape.maxSupersteps() && job.checkpointEvery() > 0
+                            && next % job.checkpointEvery() == 0;
+                    started = !haltNext && !checkpointNext && next < shape.maxSupersteps() && participantsSpeak(
+                            ProtocolVersion.EXCHANGE_THEN_START);
+                    Exchange.Builder exchange = Exchange.newBuilder().setSuperstep(step)
                             .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
-                            .setPullFromAll(delivery.pullFromAll())));
+                            .setPullFromAll(delivery.pullFromAll());
+                    if (started) {
+                        exchange.setThenStart(start(next, aggregators));
+                    }
+                    broadcast(Command.newBuilder().setExchange(exchange));
+                    long exchangeSent = System.nanoTime();
                     Map<String, Report> exchanged = collect(Report.KindCase.EXCHANGE_DONE, step);
+                    if (timing.isDebugEnabled()) {
+                        logBarriers(step, stepStart, computedAt, exchangeSent, computed, exchanged);
+                    }
                     long bytes = exchanged.values().stream().mapToLong(r -> r.getExchangeDone().getBytesSent()).sum();
                     totalMessages += stats.sent();
                     totalBytes += bytes;
@@ -239,9 +258,9 @@ final class JobRun implements Runnable {
                     }
                     log.info("event=superstep_done job={} superstep={} computed={} active={} messages={} bytes={} pull={}",
                             id, step, stats.computed(), stats.stillActive(), stats.sent(), bytes, delivery.pull());
-                    step++;
-                    halted = delivery.quiescent(stats) || aggregators.runMaster(shape.master(), step, stats.stillActive());
-                    if (!halted && step < shape.maxSupersteps() && job.checkpointEvery() > 0 && step % job.checkpointEvery() == 0) {
+                    step = next;
+                    halted = haltNext;
+                    if (checkpointNext) {
                         last = checkpoint(step - 1, aggregators, delivery, last);
                     }
                 }
@@ -453,6 +472,39 @@ final class JobRun implements Runnable {
     }
 
     /** Waits for one report of {@code kind} (for superstep {@code step} when >= 0) from every participant. */
+    private static StartSuperstep.Builder start(int step, Aggregators aggregators) {
+        StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(step);
+        for (double v : aggregators.values()) {
+            start.addAggregateValues(v);
+        }
+        return start;
+    }
+
+    /** Whether every agent of the placement speaks at least {@code version}. */
+    private boolean participantsSpeak(int version) {
+        return placement.agents().stream().allMatch(a -> a.protocolVersion() >= version);
+    }
+
+    /**
+     * One line per superstep on {@code graphagent.timing} at DEBUG: each barrier's wall time
+     * (command sent to the last report in) beside the slowest agent's own time for the phase;
+     * the difference is what the round trip and the barrier cost.
+     */
+    private void logBarriers(int step, long stepStart, long computedAt, long exchangeSent, Map<String, Report> computed,
+                             Map<String, Report> exchanged) {
+        long now = System.nanoTime();
+        long computeMax = computed.values().stream().mapToLong(r -> r.getSuperstepDone().getComputeTimeMs()).max().orElse(0);
+        long exchangeMax = exchanged.values().stream().mapToLong(r -> r.getExchangeDone().getExchangeTimeMs()).max().orElse(0);
+        timing.debug("event=superstep_barrier job={} superstep={} compute_phase_ms={} agent_compute_max_ms={} decide_ms={}"
+                        + " exchange_phase_ms={} agent_exchange_max_ms={} step_ms={}", id, step,
+                ms(computedAt - stepStart), computeMax, ms(exchangeSent - computedAt), ms(now - exchangeSent), exchangeMax,
+                ms(now - stepStart));
+    }
+
+    private static String ms(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
     private Map<String, Report> collect(Report.KindCase kind, int step) throws JobFailedException {
         return collect(kind, step, participants);
     }
@@ -460,10 +512,24 @@ final class JobRun implements Runnable {
     /**
      * Waits for one report of {@code kind} from each of {@code from}. Reports of an older job
      * epoch are dropped. A peer that cannot be reached is a lost agent (recovery); any other
-     * failure ends the job.
+     * failure ends the job. SuperstepDone reports of a later step (an agent that started it
+     * from {@code Exchange.then_start} while others still exchange) stay in the inbox.
      */
     private Map<String, Report> collect(Report.KindCase kind, int step, List<String> from) throws JobFailedException {
         Map<String, Report> got = new HashMap<>();
+        List<Object> early = new java.util.ArrayList<>();
+        try {
+            collect(kind, step, from, got, early);
+        } finally {
+            for (int i = early.size() - 1; i >= 0; i--) {
+                inbox.addFirst(early.get(i));
+            }
+        }
+        return got;
+    }
+
+    private void collect(Report.KindCase kind, int step, List<String> from, Map<String, Report> got, List<Object> early)
+            throws JobFailedException {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
         while (got.size() < from.size()) {
             Object event = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
@@ -481,10 +547,11 @@ final class JobRun implements Runnable {
                 }
                 if (r.getKindCase() == kind && (step < 0 || stepOf(r) == step)) {
                     got.put(in.agentId(), r);
+                } else if (r.getKindCase() == Report.KindCase.SUPERSTEP_DONE && step >= 0 && stepOf(r) > step) {
+                    early.add(event);
                 }
             }
         }
-        return got;
     }
 
     private void failure(String agent, Report r) throws JobFailedException {

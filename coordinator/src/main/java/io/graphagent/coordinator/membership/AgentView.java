@@ -7,6 +7,7 @@ package io.graphagent.coordinator.membership;
  * @param epoch the session epoch; commands carry it and reports from other epochs are refused
  * @param dataAddress host:port of the agent's data-plane server, where peers send message batches
  * @param cores processors the agent reported in Hello
+ * @param protocolVersion the protocol version negotiated for the session
  */
-public record AgentView(String agentId, long epoch, String dataAddress, int cores) {
+public record AgentView(String agentId, long epoch, String dataAddress, int cores, int protocolVersion) {
 }

@@ -407,7 +407,7 @@ public final class Membership implements AgentDirectory {
             for (AgentRecord record : agents.values()) {
                 if (record.state == AgentState.ALIVE) {
                     views.add(new AgentView(record.agentId, record.epoch, record.hello.getDataAddress(),
-                            record.hello.getResources().getCores()));
+                            record.hello.getResources().getCores(), record.protocolVersion));
                 }
             }
             return views;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class PartitionTableTest {
     private static AgentView agent(String id) {
-        return new AgentView(id, 1, "127.0.0.1:1", 1);
+        return new AgentView(id, 1, "127.0.0.1:1", 1, 1);
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PlacementTest {
 
     private static AgentView agent(String id) {
-        return new AgentView(id, 1, "127.0.0.1:7" + id.charAt(id.length() - 1), 2);
+        return new AgentView(id, 1, "127.0.0.1:7" + id.charAt(id.length() - 1), 2, 1);
     }
 
     @Test
