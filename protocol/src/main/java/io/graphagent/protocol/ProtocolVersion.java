@@ -19,12 +19,16 @@ public final class ProtocolVersion {
 
     /**
      * Highest version this build speaks: 2 (agents start the next superstep from
-     * {@code Exchange.then_start}). Raise it with any change an older peer misreads.
+     * {@code Exchange.then_start} and read compact broadcasts, {@code MessageBatch.member_bits}).
+     * Raise it with any change an older peer misreads.
      */
     public static final int MAX = 2;
 
     /** First version whose agents act on {@code Exchange.then_start}. */
     public static final int EXCHANGE_THEN_START = 2;
+
+    /** First version whose agents send and read compact broadcasts ({@code Exchange.compact_broadcasts}). */
+    public static final int COMPACT_BROADCASTS = 2;
 
     private ProtocolVersion() {
     }

@@ -67,7 +67,7 @@ public final class DataPlaneService extends DataPlaneGrpc.DataPlaneImplBase {
                 }
                 batches++;
                 items += batch.getCount();
-                bytes += batch.getTargets().size() + batch.getValues().size();
+                bytes += batch.getTargets().size() + batch.getValues().size() + batch.getMemberBits().size();
             }
 
             @Override

@@ -133,9 +133,8 @@ final class AgentJob implements BatchTarget {
         for (int i = 0; i < aggregatorCount && i < start.getAggregateValuesCount(); i++) {
             aggregated[i] = start.getAggregateValues(i);
         }
-        timings.computeStarted(t0);
         SuperstepStats stats = runner.compute(start.getSuperstep(), aggregated);
-        timings.computeEnded(System.nanoTime());
+        timings.computed(t0, System.nanoTime());
         SuperstepDone.Builder done = SuperstepDone.newBuilder()
                 .setSuperstep(start.getSuperstep())
                 .setActiveVertices(stats.stillActive())
@@ -160,7 +159,7 @@ final class AgentJob implements BatchTarget {
         timings.exchangeStarted(t0);
         if (exchange.getPushBroadcasts()) {
             runner.pushBroadcasts();
-            timings.pushed(System.nanoTime() - t0);
+            timings.took(SuperstepTimings.Phase.PUSH, System.nanoTime() - t0);
         }
         MessageBatch header = MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
                 .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
@@ -169,7 +168,7 @@ final class AgentJob implements BatchTarget {
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, PeerSender> peer : peers.entrySet()) {
             BatchStream stream = new BatchStream(header, runner, owned, peerPartitions.get(peer.getKey()), exchange.getPull(),
-                    timings::exported);
+                    exchange.getCompactBroadcasts(), timings::exported);
             streams.add(stream);
             names.add(peer.getKey());
             acks.add(peer.getValue().send(stream));
@@ -198,13 +197,13 @@ final class AgentJob implements BatchTarget {
             }
         }
         long acked = System.nanoTime();
-        timings.sent(acked - t0);
+        timings.took(SuperstepTimings.Phase.SEND, acked - t0);
         awaitSenders(superstep, deadline);
         long in = System.nanoTime();
-        timings.peersIn(in - acked);
+        timings.took(SuperstepTimings.Phase.WAIT_PEERS, in - acked);
         runner.deliver();
         runner.advance(new Delivery(exchange.getPull(), exchange.getPullFromAll()));
-        timings.delivered(System.nanoTime() - in);
+        timings.took(SuperstepTimings.Phase.DELIVER, System.nanoTime() - in);
         long bytesSent = 0;
         for (BatchStream s : streams) {
             bytesSent += s.bytes();
@@ -256,7 +255,8 @@ final class AgentJob implements BatchTarget {
             return batch.getEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
         int count = batch.getCount();
-        if (batch.getTargets().size() != 4L * count || batch.getValues().size() != 8L * count) {
+        boolean compact = batch.getMemberCount() > 0;
+        if (batch.getTargets().size() != (compact ? 0 : 4L * count) || batch.getValues().size() != 8L * count) {
             return BatchRefusal.MALFORMED_BATCH;
         }
         if (count == 0 && batch.getKind() == BatchKind.MESSAGES) {
@@ -266,13 +266,18 @@ final class AgentJob implements BatchTarget {
         if (batch.getSourcePartition() >= partitions || batch.getTargetPartition() >= partitions) {
             return BatchRefusal.MALFORMED_BATCH;
         }
-        int[] targets = new int[count];
         double[] values = new double[count];
-        PackedArrays.unpackInts(batch.getTargets(), count, targets);
         PackedArrays.unpackDoubles(batch.getValues(), count, values);
-        if (batch.getKind() == BatchKind.BROADCASTS) {
+        if (compact) {
+            BatchRefusal refusal = importCompact(batch, values);
+            if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
+                return refusal;
+            }
+        } else if (batch.getKind() == BatchKind.BROADCASTS) {
+            int[] targets = unpackTargets(batch);
             runner.importBroadcasts(batch.getSourcePartition(), targets, values, count, batch.getBatchSeq() == 0);
         } else {
+            int[] targets = unpackTargets(batch);
             if (java.util.Arrays.binarySearch(owned, batch.getTargetPartition()) < 0) {
                 return BatchRefusal.NOT_OWNER;
             }
@@ -280,9 +285,36 @@ final class AgentJob implements BatchTarget {
         }
         synchronized (sendersDone) {
             received += count;
-            bytesReceived += batch.getTargets().size() + batch.getValues().size();
+            bytesReceived += batch.getTargets().size() + batch.getValues().size() + batch.getMemberBits().size();
         }
         timings.imported(t0, System.nanoTime() - t0);
+        return BatchRefusal.BATCH_REFUSAL_NONE;
+    }
+
+    private static int[] unpackTargets(MessageBatch batch) {
+        int[] targets = new int[batch.getCount()];
+        PackedArrays.unpackInts(batch.getTargets(), batch.getCount(), targets);
+        return targets;
+    }
+
+    /** Files broadcasts in the compact form (member bitmap and values), after checking the bitmap against count. */
+    private BatchRefusal importCompact(MessageBatch batch, double[] values) {
+        int from = batch.getFirstMember();
+        int n = batch.getMemberCount();
+        int members = runner.partitioning().members(batch.getSourcePartition()).length;
+        if (batch.getKind() != BatchKind.BROADCASTS || from < 0 || (long) from + n > members
+                || batch.getMemberBits().size() != (n + 7) / 8) {
+            return BatchRefusal.MALFORMED_BATCH;
+        }
+        byte[] bits = batch.getMemberBits().toByteArray();
+        int marked = 0;
+        for (byte b : bits) {
+            marked += Integer.bitCount(b & 0xff);
+        }
+        if (marked != batch.getCount()) {
+            return BatchRefusal.MALFORMED_BATCH;
+        }
+        runner.importBroadcastBits(batch.getSourcePartition(), from, n, bits, values);
         return BatchRefusal.BATCH_REFUSAL_NONE;
     }
 

@@ -1,6 +1,7 @@
 package io.graphagent.agent.job;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
@@ -27,14 +28,19 @@ final class BatchStream implements Iterator<MessageBatch> {
     private final ArrayDeque<Runnable> plan = new ArrayDeque<>();
     private final ArrayDeque<MessageBatch> ready = new ArrayDeque<>();
     private final LongConsumer producing;
+    private final boolean compact;
     private boolean sentAny;
     private long bytes;
 
-    /** @param producing told the nanoseconds spent producing each batch */
+    /**
+     * @param compact broadcasts as member bitmaps and values, without vertex ids (MessageBatch.member_bits)
+     * @param producing told the nanoseconds spent producing each batch
+     */
     BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean pull,
-                LongConsumer producing) {
+                boolean compact, LongConsumer producing) {
         this.header = header;
         this.runner = runner;
+        this.compact = compact;
         this.producing = producing;
         for (int s : owned) {
             for (int t : peerPartitions) {
@@ -75,7 +81,7 @@ final class BatchStream implements Iterator<MessageBatch> {
         }
         sentAny = true;
         MessageBatch batch = ready.poll();
-        bytes += batch.getTargets().size() + batch.getValues().size();
+        bytes += batch.getTargets().size() + batch.getValues().size() + batch.getMemberBits().size();
         return batch;
     }
 
@@ -93,6 +99,10 @@ final class BatchStream implements Iterator<MessageBatch> {
     }
 
     private void broadcasts(int source) {
+        if (compact) {
+            compactBroadcasts(source);
+            return;
+        }
         PartitionRunner.Broadcasts b = runner.exportBroadcasts(source);
         int size = b.vertices().length;
         int seq = 0;
@@ -103,6 +113,21 @@ final class BatchStream implements Iterator<MessageBatch> {
                     PackedArrays.packDoubles(b.values(), from, count), count));
             from += count;
         } while (from < size);
+    }
+
+    /** Every member of {@code source} is covered by one batch; an empty partition sends one empty batch. */
+    private void compactBroadcasts(int source) {
+        int members = runner.partitioning().members(source).length;
+        int seq = 0;
+        int from = 0;
+        do {
+            int n = Math.min(MAX_BATCH, members - from);
+            PartitionRunner.BroadcastBits b = runner.exportBroadcastBits(source, from, n);
+            ready.add(header.toBuilder().setKind(BatchKind.BROADCASTS).setSourcePartition(source).setBatchSeq(seq++)
+                    .setCount(b.count()).setValues(PackedArrays.packDoubles(b.values(), 0, b.count()))
+                    .setMemberBits(UnsafeByteOperations.unsafeWrap(b.bits())).setFirstMember(from).setMemberCount(n).build());
+            from += n;
+        } while (from < members);
     }
 
     private MessageBatch batch(BatchKind kind, int source, int target, int seq, ByteString targets, ByteString values,

@@ -30,48 +30,31 @@ final class SuperstepTimings {
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
     private static final long NONE = Long.MIN_VALUE;
 
+    /** Phases of the exchange timed on the agent-job thread, in the order of the log line. */
+    enum Phase { PUSH, SEND, WAIT_PEERS, DELIVER }
+
     private long exchangeEnd = NONE;
     private long computeStart;
     private long computeEnd;
     private long exchangeStart;
-    private long pushNanos;
-    private long sendNanos;
-    private long waitPeersNanos;
-    private long deliverNanos;
+    private final long[] phaseNanos = new long[Phase.values().length];
     private final AtomicLong exportNanos = new AtomicLong();
     private final AtomicLong importNanos = new AtomicLong();
     private final AtomicLong firstBatch = new AtomicLong(NONE);
 
-    static boolean enabled() {
-        return log.isDebugEnabled();
-    }
-
-    void computeStarted(long now) {
-        computeStart = now;
-    }
-
-    void computeEnded(long now) {
-        computeEnd = now;
+    /** Compute ran from {@code start} to {@code end} (System.nanoTime). */
+    void computed(long start, long end) {
+        computeStart = start;
+        computeEnd = end;
     }
 
     void exchangeStarted(long now) {
         exchangeStart = now;
     }
 
-    void pushed(long nanos) {
-        pushNanos = nanos;
-    }
-
-    void sent(long nanos) {
-        sendNanos = nanos;
-    }
-
-    void peersIn(long nanos) {
-        waitPeersNanos = nanos;
-    }
-
-    void delivered(long nanos) {
-        deliverNanos = nanos;
+    /** Phase {@code phase} of the running exchange took {@code nanos}. */
+    void took(Phase phase, long nanos) {
+        phaseNanos[phase.ordinal()] = nanos;
     }
 
     /** From any thread: time spent producing outgoing batches. */
@@ -93,12 +76,13 @@ final class SuperstepTimings {
                             + " push_ms={} export_ms={} send_ms={} wait_peers_ms={} first_batch_ms={} import_ms={}"
                             + " deliver_ms={} exchange_ms={} bytes_sent={} bytes_received={}",
                     job, superstep, exchangeEnd == NONE ? "-" : ms(computeStart - exchangeEnd), ms(computeEnd - computeStart),
-                    ms(exchangeStart - computeEnd), ms(pushNanos), ms(exportNanos.get()), ms(sendNanos),
-                    ms(waitPeersNanos), first == NONE ? "-" : ms(first - exchangeStart), ms(importNanos.get()),
-                    ms(deliverNanos), ms(now - exchangeStart), bytesSent, bytesReceived);
+                    ms(exchangeStart - computeEnd), ms(phaseNanos[Phase.PUSH.ordinal()]), ms(exportNanos.get()),
+                    ms(phaseNanos[Phase.SEND.ordinal()]), ms(phaseNanos[Phase.WAIT_PEERS.ordinal()]),
+                    first == NONE ? "-" : ms(first - exchangeStart), ms(importNanos.get()),
+                    ms(phaseNanos[Phase.DELIVER.ordinal()]), ms(now - exchangeStart), bytesSent, bytesReceived);
         }
         exchangeEnd = now;
-        pushNanos = 0;
+        java.util.Arrays.fill(phaseNanos, 0);
         exportNanos.set(0);
         importNanos.set(0);
         firstBatch.set(NONE);

@@ -237,7 +237,8 @@ final class JobRun implements Runnable {
                             ProtocolVersion.EXCHANGE_THEN_START);
                     Exchange.Builder exchange = Exchange.newBuilder().setSuperstep(step)
                             .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
-                            .setPullFromAll(delivery.pullFromAll());
+                            .setPullFromAll(delivery.pullFromAll())
+                            .setCompactBroadcasts(participantsSpeak(ProtocolVersion.COMPACT_BROADCASTS));
                     if (started) {
                         exchange.setThenStart(start(next, aggregators));
                     }

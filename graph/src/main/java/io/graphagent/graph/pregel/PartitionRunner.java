@@ -18,7 +18,8 @@ import java.util.function.IntConsumer;
  *
  * <p>Messages for partitions owned elsewhere wait in outboxes ({@link #outboxSize} and
  * friends) until the driver ships them; messages from elsewhere arrive through
- * {@link #acceptMessages} and broadcasts through {@link #importBroadcasts}. Those two may be
+ * {@link #acceptMessages} and broadcasts through {@link #importBroadcasts} (or
+ * {@link #importBroadcastBits}). Those may be
  * called from network threads, each (source, target) pair from one thread at a time, and
  * must happen-before {@link #deliver()}.
  *
@@ -147,6 +148,50 @@ public final class PartitionRunner {
     }
 
     /**
+     * The broadcasts of members {@code [from, from + n)} of an owned partition in the last
+     * compute phase, in member order, without vertex ids: bit {@code i} of {@code bits} (least
+     * significant first in each byte) says whether member {@code from + i} broadcast, and
+     * {@code values[0 .. count)} are the marked members' values. A peer holding the same graph
+     * reads it back with {@link #importBroadcastBits}.
+     */
+    public BroadcastBits exportBroadcastBits(int partition, int from, int n) {
+        boolean[] flags = state.broadcastFlag[state.next()];
+        double[] values = state.broadcastValue[state.next()];
+        int[] members = state.partitioning.members(partition);
+        byte[] bits = new byte[(n + 7) >>> 3];
+        double[] sent = new double[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            int v = members[from + i];
+            if (flags[v]) {
+                bits[i >>> 3] |= (byte) (1 << (i & 7));
+                sent[count++] = values[v];
+            }
+        }
+        return new BroadcastBits(bits, sent, count);
+    }
+
+    /**
+     * Takes a range of a remote partition's broadcasts in the form of
+     * {@link #exportBroadcastBits}: members {@code [from, from + n)} are marked as broadcasting
+     * or not; {@code values} holds one value per marked member, in member order.
+     */
+    public void importBroadcastBits(int partition, int from, int n, byte[] bits, double[] values) {
+        boolean[] flags = state.broadcastFlag[state.next()];
+        double[] into = state.broadcastValue[state.next()];
+        int[] members = state.partitioning.members(partition);
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            int v = members[from + i];
+            boolean set = (bits[i >>> 3] & (1 << (i & 7))) != 0;
+            flags[v] = set;
+            if (set) {
+                into[v] = values[k++];
+            }
+        }
+    }
+
+    /**
      * Takes (a chunk of) a remote partition's broadcasts of the last compute phase.
      *
      * @param first true for the partition's first chunk of the superstep: every other vertex
@@ -220,6 +265,10 @@ public final class PartitionRunner {
 
     /** A partition's broadcasts: parallel arrays of dense vertex ids and values. */
     public record Broadcasts(int[] vertices, double[] values) {
+    }
+
+    /** A range of a partition's broadcasts in member order: who broadcast (bits) and {@code values[0 .. count)}. */
+    public record BroadcastBits(byte[] bits, double[] values, int count) {
     }
 
     /** Runs {@code task} for every owned partition on the pool and waits for all of them. */

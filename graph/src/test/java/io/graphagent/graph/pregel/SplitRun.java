@@ -36,6 +36,37 @@ final class SplitRun {
         aggregators = new Aggregators(program.aggregators(), partitions);
     }
 
+    /**
+     * Every other runner takes owned partition {@code s}'s broadcasts: with vertex ids on even
+     * supersteps, in the compact form (member bitmaps in ranges of {@link #COMPACT_RANGE}
+     * members, which agents use) on odd ones.
+     */
+    private void shipBroadcasts(int a, int s) {
+        PartitionRunner from = runners.get(a);
+        if (superstep % 2 == 0) {
+            PartitionRunner.Broadcasts b = from.exportBroadcasts(s);
+            for (int other = 0; other < runners.size(); other++) {
+                if (other != a) {
+                    runners.get(other).importBroadcasts(s, b.vertices(), b.values(), b.vertices().length, true);
+                }
+            }
+            return;
+        }
+        int members = from.partitioning().members(s).length;
+        for (int first = 0; first < members; first += COMPACT_RANGE) {
+            int n = Math.min(COMPACT_RANGE, members - first);
+            PartitionRunner.BroadcastBits b = from.exportBroadcastBits(s, first, n);
+            for (int other = 0; other < runners.size(); other++) {
+                if (other != a) {
+                    runners.get(other).importBroadcastBits(s, first, n, b.bits(), b.values());
+                }
+            }
+        }
+    }
+
+    /** Members per compact broadcast range: odd, so ranges end mid-byte. */
+    private static final int COMPACT_RANGE = 13;
+
     PartitionRunner owner(int partition) {
         return runners.get(owner[partition]);
     }
@@ -77,12 +108,7 @@ final class SplitRun {
                     }
                 }
                 if (delivery.pull()) {
-                    PartitionRunner.Broadcasts b = from.exportBroadcasts(s);
-                    for (int other = 0; other < runners.size(); other++) {
-                        if (other != a) {
-                            runners.get(other).importBroadcasts(s, b.vertices(), b.values(), b.vertices().length, true);
-                        }
-                    }
+                    shipBroadcasts(a, s);
                 }
             }
         }
