@@ -54,6 +54,8 @@ final class JobRun implements Runnable {
     static final Duration AGENT_WAIT = Duration.ofSeconds(30);
     /** Bound on any one phase (load, a superstep's compute or exchange, output). */
     static final Duration PHASE_TIMEOUT = Duration.ofMinutes(30);
+    /** The membership cause of a session that resumed (the agent kept its partitions). */
+    static final String RESUMED = "resumed";
     /** Recoveries after which a job gives up: an agent that keeps dying is a problem to look at, not to retry. */
     static final int MAX_RECOVERIES = 10;
 
@@ -75,6 +77,8 @@ final class JobRun implements Runnable {
     private volatile boolean cancelled;
     private volatile long startedNanos;
     private List<String> participants = List.of();
+    /** The last command sent to each agent, re-sent when its session resumes; driver thread only. */
+    private final Map<String, Command> lastSent = new HashMap<>();
     private volatile long jobEpoch = 1;
     private volatile int recoveries;
     private final java.nio.file.Path checkpointRoot;
@@ -482,8 +486,8 @@ final class JobRun implements Runnable {
     private long collectOutput(OutputAssembler output) throws JobFailedException {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
         long vertices = 0;
-        int done = 0;
-        while (done < participants.size() || !output.complete()) {
+        Set<String> done = new java.util.HashSet<>();
+        while (done.size() < participants.size() || !output.complete()) {
             Object event = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (event == null) {
                 if (System.nanoTime() >= deadline) {
@@ -496,8 +500,9 @@ final class JobRun implements Runnable {
                 switch (r.getKindCase()) {
                     case OUTPUT_CHUNK -> output.add(r.getOutputChunk());
                     case OUTPUT_DONE -> {
-                        vertices += r.getOutputDone().getVertices();
-                        done++;
+                        if (done.add(in.agentId())) {
+                            vertices += r.getOutputDone().getVertices();
+                        }
                     }
                     case FAILURE -> failure(in.agentId(), r);
                     default -> { }
@@ -524,7 +529,24 @@ final class JobRun implements Runnable {
             throw new AgentLostException(change.agentId(), change.cause(), "agent " + change.agentId() + " became "
                     + change.to() + " (cause " + change.cause() + ") during the job");
         }
+        if (event instanceof AgentChange change && change.to() == AgentState.ALIVE && change.cause().equals(RESUMED)) {
+            resend(change.agentId());
+        }
         return event;
+    }
+
+    /**
+     * The agent's session resumed: the command or its reports may have been lost with the old
+     * stream, so the last command goes again with its own id. An agent that has it already
+     * answers by sending its reports again; the collectors keep one report per agent and phase.
+     */
+    private void resend(String agent) {
+        Command c = lastSent.get(agent);
+        if (c != null && c.getJobEpoch() == jobEpoch && participants.contains(agent)) {
+            log.info("event=command_resent job={} agent={} command={} kind={} detail=\"session resumed\"", id, agent,
+                    c.getCommandId(), c.getKindCase());
+            directory.send(agent, c);
+        }
     }
 
     private static int stepOf(Report r) {
@@ -552,6 +574,7 @@ final class JobRun implements Runnable {
      */
     private void send(String agent, Command.Builder command) throws JobFailedException {
         Command c = command.setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(jobEpoch).build();
+        lastSent.put(agent, c);
         long deadline = System.nanoTime() + resumeWindow.toNanos();
         List<Object> seen = new java.util.ArrayList<>();
         try {

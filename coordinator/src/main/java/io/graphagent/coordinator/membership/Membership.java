@@ -148,13 +148,10 @@ public final class Membership implements AgentDirectory {
         record.lease = record.lease.renew(now);
         record.attach(connection, hello, version);
         String missing = record.ledger.missingFrom(hello.getHeldList());
-        if (record.state != AgentState.ALIVE) {
-            transition(record, AgentState.ALIVE, "resumed", now, "session resumed from " + connection.remoteAddress()
-                    + " after " + silentMs + " ms without heartbeat");
-        } else {
-            log.info("event=session_resumed agent={} epoch={} remote={}", record.agentId, record.epoch,
-                    connection.remoteAddress());
-        }
+        // A transition even from ALIVE (the old stream's end not yet seen): the job layer re-sends
+        // its outstanding command, whose reports may have been lost with the old stream.
+        transition(record, AgentState.ALIVE, "resumed", now, "session resumed from " + connection.remoteAddress()
+                + " after " + silentMs + " ms without heartbeat");
         if (!missing.isEmpty()) {
             log.warn("event=resumed_without_partitions agent={} epoch={} missing=\"{}\" detail=\"the agent resumed its"
                     + " session but no longer holds these partitions; the job layer must reload or move them\"",
