@@ -131,10 +131,12 @@ public final class AgentJobs implements CommandHandler {
             commands.execute(() -> replies.reports(command.getCommandId()).forEach(r -> send(link, r)));
             return;
         }
-        if (command.getKindCase() == Command.KindCase.RESTORE || command.getKindCase() == Command.KindCase.ABORT) {
+        // A rollback (Restore, or a LoadPartitions of a newer job epoch: this agent was dealt
+        // partitions afresh) ends a running exchange at once rather than after EXCHANGE_TIMEOUT.
+        Command.KindCase kind = command.getKindCase();
+        if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS) {
             AgentJob running = jobs.get(command.getJobId());
-            if (running != null && (command.getKindCase() == Command.KindCase.ABORT
-                    || running.epoch() < command.getJobEpoch())) {
+            if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
             }
         }
