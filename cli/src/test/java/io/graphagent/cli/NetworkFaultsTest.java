@@ -273,17 +273,13 @@ class NetworkFaultsTest {
         void onProgress(Cluster cluster, JobProgress progress) throws Exception;
     }
 
+    /** What a scenario does before the job (to the proxies) or after it (to the cluster). */
     @FunctionalInterface
-    private interface After {
-        void afterJob(Cluster cluster) throws Exception;
+    private interface Step<T> {
+        void apply(T target) throws Exception;
     }
 
-    @FunctionalInterface
-    private interface BeforeJob {
-        void beforeJob(Map<String, FaultProxy> proxies) throws Exception;
-    }
-
-    private Run run(Setup setup, Fault fault, After after) throws Exception {
+    private Run run(Setup setup, Fault fault, Step<Cluster> after) throws Exception {
         return run(setup, fault, after, proxies -> { });
     }
 
@@ -293,7 +289,7 @@ class NetworkFaultsTest {
      * {@code fault} at each progress while it runs, then {@code after}; asserts the job
      * succeeded with exactly the engine's result.
      */
-    private Run run(Setup setup, Fault fault, After after, BeforeJob before) throws Exception {
+    private Run run(Setup setup, Fault fault, Step<Cluster> after, Step<Map<String, FaultProxy>> before) throws Exception {
         PageRankReference reference = PageRankReference.rmat(dir, setup.scale(), setup.iterations(), setup.partitions());
         Path output = dir.resolve("pr.txt");
         LocalState state = new LocalState(dir.resolve("state"));
@@ -315,7 +311,7 @@ class NetworkFaultsTest {
             }
             local.startAgents(name -> setup.proxied() ? new HostPort("127.0.0.1", proxies.get(name).port()) : coordinator);
             local.awaitAlive(START);
-            before.beforeJob(proxies);
+            before.apply(proxies);
             try (CoordinatorClient client = local.client()) {
                 Cluster cluster = new Cluster(local, client, proxies);
                 SubmitReply reply = client.submit(reference.request(output, 5));
@@ -331,7 +327,7 @@ class NetworkFaultsTest {
                         fault.onProgress(cluster, last);
                     }
                 }
-                after.afterJob(cluster);
+                after.apply(cluster);
             }
         } finally {
             proxies.values().forEach(FaultProxy::close);
