@@ -122,6 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             cluster.startAgents();
             cluster.awaitAlive(startTimeout);
             out.printf(Locale.ROOT, "graphagent demo: cluster up in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            out.println("dashboard: " + cluster.dashboardUrl() + "  (while the demo runs)");
             out.flush();
             try (CoordinatorClient client = cluster.client()) {
                 for (Algorithm a : Algorithm.values()) {

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -240,6 +241,7 @@ final class LocalCluster implements AutoCloseable {
         out.println("  address file  " + state.addressFile());
         out.println("  admin         http://" + admin + "/metrics  (also /readyz, /api/agents, /api/events; "
                 + "'graphagent events', 'graphagent log-level')");
+        out.println("  dashboard     " + dashboardUrl());
         out.println();
         String self = Files.isRegularFile(Path.of("graphagent")) ? "./graphagent" : "graphagent";
         String stateFlag = state.dir().equals(Path.of(LocalState.DEFAULT_DIR)) ? "" : " --state-dir " + state.dir();
@@ -335,6 +337,15 @@ final class LocalCluster implements AutoCloseable {
         }
         lock.close();
         lock = null;
+    }
+
+    /**
+     * The coordinator's dashboard, with the admin token (when one is set) in the URL fragment:
+     * browsers keep the fragment to themselves, and the page moves it to session storage.
+     */
+    String dashboardUrl() {
+        String token = ConfigOption.load(state.config(), System.getenv()).admin().token();
+        return "http://" + admin + "/" + (token.isEmpty() ? "" : "#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
     }
 
     /** The started process named {@code name} (coordinator, agent-N), if any. */

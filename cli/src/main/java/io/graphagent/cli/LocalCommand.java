@@ -102,7 +102,7 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
         // The launcher's heap policy too (see ./graphagent): each agent holds a graph, and G1
         // then returns the loader's freed heap instead of keeping it resident.
         List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC",
-                "-XX:MinHeapFreeRatio=1", "-XX:MaxHeapFreeRatio=10"));
+                "-XX:MinHeapFreeRatio=1", "-XX:MaxHeapFreeRatio=2", "-XX:G1HeapRegionSize=1m"));
         if (Runtime.version().feature() >= 23) {
             options.add("--sun-misc-unsafe-memory-access=allow");
         }

@@ -32,14 +32,22 @@ class AgentKilledMidJobTest {
     @Timeout(300)
     void sigkilledAgentCostsOnlyTimeAndTheResultEqualsTheFaultFreeOne() throws Exception {
         long[] victim = {-1};
+        java.time.Instant[] killedAt = {null};
         JobProgress last = runPageRankWith((cluster, progress) -> {
             if (victim[0] < 0 && progress.getSuperstep() >= 12) {
                 victim[0] = cluster.child("agent-2").orElseThrow().pid();
+                killedAt[0] = java.time.Instant.now();
                 ProcessHandle.of(victim[0]).orElseThrow().destroyForcibly();
             }
         }, cluster -> { });
         assertThat(victim[0]).as("the agent was killed mid-job").isPositive();
         assertThat(last.getSummary().getAgents()).isEqualTo(2);
+        // A dead process is DEAD within a second (its data port refuses the exit probe), not at lease end.
+        CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
+        CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-2", "DEAD"), killedAt[0])
+                .orElseThrow(() -> new AssertionError("agent-2 never DEAD:" + events.describe()));
+        assertThat(dead.cause()).as(events.describe()).isEqualTo("process_exited");
+        assertThat(Duration.between(killedAt[0], dead.time())).as("detection latency").isLessThan(Duration.ofSeconds(1));
     }
 
     @Test

@@ -26,6 +26,7 @@ class DemoCommandTest {
         }
         assertThat(r.out()).contains("all six kernels match");
         assertThat(Files.exists(out.resolve("rmat-11.e"))).isTrue();
-        assertThat(r.out()).contains("cluster up").contains("stopped 4 processes");
+        assertThat(r.out()).contains("cluster up").contains("stopped 4 processes")
+                .containsPattern("\ndashboard: http://127\\.0\\.0\\.1:\\d+/ ");
     }
 }

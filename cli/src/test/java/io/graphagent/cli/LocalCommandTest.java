@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.graphagent.graph.output.ResultComparator;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,6 +53,13 @@ class LocalCommandTest {
                 "local", "--agents", "2", "--state-dir", state.toString(), "--port", "0")
                 .redirectErrorStream(true).redirectOutput(console.toFile()).start();
         awaitLine(console, "Ctrl-C stops the cluster.");
+        Matcher dashboard = Pattern.compile("dashboard +(http://127\\.0\\.0\\.1:\\d+/)\\n")
+                .matcher(Files.readString(console, StandardCharsets.UTF_8));
+        assertThat(dashboard.find()).as("the dashboard URL is printed").isTrue();
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(dashboard.group(1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>graphagent dashboard</title>");
 
         Cli.Result second = Cli.run("local", "--state-dir", state.toString(), "--port", "0");
         assertThat(second.exitCode()).as(second.toString()).isEqualTo(2);

@@ -236,7 +236,11 @@ public final class AgentJobs implements CommandHandler {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=job_loaded job={} partitions={} vertices={} edges={} load_ms={}", command.getJobId(),
                 owned.length, job.ownedVertices(), graph.numEdges(), ms);
-        reply(link, command, Report.newBuilder().setLoadDone(LoadDone.newBuilder()
+        LoadDone.Builder done = LoadDone.newBuilder();
+        for (int p : owned) {
+            done.putPartitionVertices(p, job.runner().partitioning().members(p).length);
+        }
+        reply(link, command, Report.newBuilder().setLoadDone(done
                 .addAllPartitionIds(load.getPartitionIdsList())
                 .setVertices(job.ownedVertices())
                 .setEdges(graph.numEdges())

@@ -79,8 +79,14 @@ final class JobRun implements Runnable {
     private List<String> participants = List.of();
     /** The last command sent to each agent, re-sent when its session resumes; driver thread only. */
     private final Map<String, Command> lastSent = new HashMap<>();
+    /** Where the partitions are now; a recovery keeps the survivors' ones in place. */
+    private Placement placement;
     private volatile long jobEpoch = 1;
     private volatile int recoveries;
+    private volatile int maxSupersteps;
+    /** Superstep of the last complete checkpoint, -1 for none. */
+    private volatile int lastCheckpoint = -1;
+    private final PartitionTable partitionTable = new PartitionTable();
     private final java.nio.file.Path checkpointRoot;
     private final List<JobListener> listeners;
 
@@ -140,9 +146,17 @@ final class JobRun implements Runnable {
     }
 
     JobStatus status() {
-        return JobStatus.newBuilder().setJobId(id).setSpec(job.spec()).setState(state).setSuperstep(superstep)
-                .setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(jobEpoch).setRecoveries(recoveries)
-                .setMessage(message).build();
+        JobStatus.Builder status = JobStatus.newBuilder().setJobId(id).setSpec(job.spec()).setState(state)
+                .setSuperstep(superstep).setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(jobEpoch)
+                .setRecoveries(recoveries).setMessage(message).setMaxSupersteps(maxSupersteps)
+                .addAllPartitions(partitionTable.toProto());
+        if (lastCheckpoint >= 0) {
+            status.setLastCheckpointSuperstep(lastCheckpoint);
+        }
+        if (summary != null) {
+            status.setSummary(summary);
+        }
+        return status.build();
     }
 
     @Override
@@ -179,6 +193,7 @@ final class JobRun implements Runnable {
         long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
 
         VertexProgram shape = Kernels.programShape(job.algorithm(), job.parameters());
+        maxSupersteps = shape.maxSupersteps() == Integer.MAX_VALUE ? 0 : shape.maxSupersteps();
         int aggregatorCount = shape.aggregators().length;
         Aggregators aggregators = new Aggregators(shape.aggregators(), partitions);
         setState(JobState.RUNNING, "running " + job.describe());
@@ -264,7 +279,9 @@ final class JobRun implements Runnable {
      * yet load it ({@code loaded}: those that do). Returns one of the LoadDone reports.
      */
     private LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
+        this.placement = placement;
         participants = placement.agents().stream().map(AgentView::agentId).toList();
+        partitionTable.place(placement);
         KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
                 .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
         Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
@@ -276,6 +293,7 @@ final class JobRun implements Runnable {
                     .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
         }
         Map<String, Report> loads = collect(Report.KindCase.LOAD_DONE, -1, loading);
+        loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
         return loads.isEmpty() ? null : loads.values().iterator().next().getLoadDone();
     }
 
@@ -333,6 +351,7 @@ final class JobRun implements Runnable {
         if (previous != null) {
             deleteTree(previous.directory());
         }
+        lastCheckpoint = step;
         return new CheckpointState(step, dir, aggregators.values().clone(), delivery);
     }
 
@@ -355,7 +374,7 @@ final class JobRun implements Runnable {
             loaded.remove(lost.agent);
             try {
                 List<AgentView> agents = awaitAgents();
-                Placement placement = Placement.roundRobin(agents, partitions);
+                Placement placement = Placement.keepingSurvivors(this.placement, agents);
                 load(placement, loaded);
                 Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
                 for (String agent : participants) {

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Where a job's partitions live: P partitions dealt round-robin over the agents in id
  * order, so every agent holds P/agents or one more. More partitions than agents let a lost
- * agent's share be spread over all survivors. Immutable.
+ * agent's share be spread over all survivors, who keep their own ({@link #keepingSurvivors}).
+ * Immutable.
  */
 final class Placement {
     private final List<AgentView> agents;
@@ -31,6 +32,75 @@ final class Placement {
             owner[p] = p % sorted.size();
         }
         return new Placement(List.copyOf(sorted), owner);
+    }
+
+    /**
+     * The placement after a recovery: every partition whose owner is still among {@code agents}
+     * stays where it is; the lost agents' partitions go, in partition order, to the agent
+     * holding fewest (ties: lowest id); then, while one agent holds two more than another (an
+     * agent joined), the fuller one's highest partition moves to the emptier one. So survivors
+     * keep their partitions and only what must move moves.
+     */
+    static Placement keepingSurvivors(Placement previous, List<AgentView> agents) {
+        List<AgentView> sorted = new ArrayList<>(agents);
+        sorted.sort((a, b) -> a.agentId().compareTo(b.agentId()));
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            index.put(sorted.get(i).agentId(), i);
+        }
+        int partitions = previous.partitions();
+        int[] owner = new int[partitions];
+        int[] counts = new int[sorted.size()];
+        for (int p = 0; p < partitions; p++) {
+            Integer kept = index.get(previous.ownerOf(p));
+            owner[p] = kept == null ? -1 : kept;
+            if (kept != null) {
+                counts[kept]++;
+            }
+        }
+        for (int p = 0; p < partitions; p++) {
+            if (owner[p] < 0) {
+                int least = least(counts);
+                owner[p] = least;
+                counts[least]++;
+            }
+        }
+        while (true) {
+            int least = least(counts);
+            int most = most(counts);
+            if (counts[most] - counts[least] <= 1) {
+                break;
+            }
+            for (int p = partitions - 1; p >= 0; p--) {
+                if (owner[p] == most) {
+                    owner[p] = least;
+                    counts[most]--;
+                    counts[least]++;
+                    break;
+                }
+            }
+        }
+        return new Placement(List.copyOf(sorted), owner);
+    }
+
+    private static int least(int[] counts) {
+        int best = 0;
+        for (int i = 1; i < counts.length; i++) {
+            if (counts[i] < counts[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int most(int[] counts) {
+        int best = 0;
+        for (int i = 1; i < counts.length; i++) {
+            if (counts[i] > counts[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     List<AgentView> agents() {

@@ -4,6 +4,7 @@ import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.Heartbeat;
 import io.graphagent.protocol.v1.Hello;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -33,6 +34,10 @@ final class AgentRecord {
     long rttMicros;
     long clockOffsetMs;
     long heapUsedBytes;
+    /** When the current session opened (kept across resumes); null before the first Hello. */
+    Instant sessionOpened;
+    /** Hellos admitted for this id (new or resumed sessions); all but the first are reconnects. */
+    int connections;
 
     AgentRecord(String agentId) {
         this.agentId = agentId;
@@ -50,6 +55,7 @@ final class AgentRecord {
     }
 
     void attach(AgentConnection stream, Hello from, int version) {
+        connections++;
         connection = stream;
         remoteAddress = stream.remoteAddress();
         tls = stream.tls();
@@ -83,6 +89,8 @@ final class AgentRecord {
                 .setMaxHeapBytes(hello.getResources().getMaxHeapBytes())
                 .setHeapUsedBytes(heapUsedBytes)
                 .setRemoteAddress(remoteAddress)
+                .setSessionAgeMs(sessionOpened == null || !live() ? 0 : Duration.between(sessionOpened, now).toMillis())
+                .setReconnects(Math.max(0, connections - 1))
                 .build();
     }
 }

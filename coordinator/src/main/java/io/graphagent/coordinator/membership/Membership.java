@@ -73,6 +73,8 @@ public final class Membership implements AgentDirectory {
     /** The epoch of the newest session; guarded by lock. */
     private long lastEpoch;
     private volatile ReportSink reportSink;
+    /** Dials the data port of an agent whose stream broke; null: only leases declare DEAD. */
+    private volatile ExitProbe exitProbe;
 
     /**
      * @param timing heartbeat interval, lease ttl and suspect-after (session section of the config)
@@ -164,6 +166,7 @@ public final class Membership implements AgentDirectory {
         record.sessionId = newSessionId();
         record.epoch = ++lastEpoch;
         record.lease = Lease.grant(now, timing.leaseTtl());
+        record.sessionOpened = now;
         record.attach(connection, hello, version);
         record.ledger.clear();
         record.rttMicros = 0;
@@ -294,9 +297,45 @@ public final class Membership implements AgentDirectory {
                     log.warn("cause={} event=stream_ended agent={} epoch={} state=SUSPECT detail=\"{}\"", cause.label(),
                             record.agentId, record.epoch, detail);
                 }
+                ExitProbe probe = exitProbe;
+                if (probe != null) {
+                    String agentId = record.agentId;
+                    long epoch = record.epoch;
+                    String sessionId = record.sessionId;
+                    probe.schedule(agentId, record.hello.getDataAddress(), gone -> processExited(agentId, epoch, sessionId, gone));
+                }
             }
         } finally {
             finish(List.of());
+        }
+    }
+
+    /**
+     * Checks the data port of every agent whose stream breaks from now on, and declares it DEAD
+     * ({@code process_exited}) when the port refuses: a killed agent is then DEAD within about
+     * {@link ExitProbe#DELAY} instead of at the end of its lease.
+     */
+    public void useExitProbe(ExitProbe probe) {
+        this.exitProbe = Objects.requireNonNull(probe, "probe");
+    }
+
+    /** The exit probe found the data port of a disconnected session closed: DEAD, unless it resumed meanwhile. */
+    void processExited(String agentId, long epoch, String sessionId, String detail) {
+        List<Runnable> after = new ArrayList<>();
+        try {
+            synchronized (lock) {
+                AgentRecord record = agents.get(agentId);
+                if (record == null || !record.live() || record.epoch != epoch || !record.sessionId.equals(sessionId)
+                        || record.connection != null) {
+                    return;
+                }
+                Instant now = clock.instant();
+                causes.record(DisconnectCause.PROCESS_EXITED);
+                transition(record, AgentState.DEAD, DisconnectCause.PROCESS_EXITED.label(), now, detail);
+                endWithFenced(record, record.epoch, "declared dead: " + detail + "; say Hello again as a new session", after);
+            }
+        } finally {
+            finish(after);
         }
     }
 

@@ -53,6 +53,12 @@ final class PageRank implements Kernel, VertexProgram {
 
     @Override public VertexProgram program() { return this; }
 
+    /** Superstep 0 and the iterations 1..k; a cap the job never exceeds, so status can show "n of N". */
+    @Override
+    public int maxSupersteps() {
+        return iterations == Integer.MAX_VALUE ? iterations : iterations + 1;
+    }
+
     @Override
     public String format(double value) {
         return Double.toString(value);

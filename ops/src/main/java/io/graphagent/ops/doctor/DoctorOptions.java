@@ -63,6 +63,12 @@ public record DoctorOptions(HostAndPort coordinator, Optional<TlsFiles> tls, Gra
                 callDeadline, min, max, procDir);
     }
 
+    /** The same options with another TCP connect deadline (past it, the packets count as dropped). */
+    public DoctorOptions withConnectTimeout(Duration timeout) {
+        return new DoctorOptions(coordinator, tls, config, configGiven, clock, timeout, handshakeTimeout,
+                callDeadline, protocolMin, protocolMax, procDir);
+    }
+
     public DoctorOptions withProcDir(Path dir) {
         return new DoctorOptions(coordinator, tls, config, configGiven, clock, connectTimeout, handshakeTimeout,
                 callDeadline, protocolMin, protocolMax, dir);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.graphagent.config.HostPort;
+import io.graphagent.ops.dashboard.DashboardAssets;
 import io.graphagent.ops.events.EventLog;
 import io.graphagent.ops.loglevel.LogLevels;
 import io.graphagent.ops.metrics.ClusterMetrics;
@@ -36,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       {@code /api/events[?since=SEQ]}, {@code /api/loggers[/NAME]} (GET; PUT or POST
  *       {@code {"level":"DEBUG"}} or {@code ?level=DEBUG} to set): JSON. These need
  *       {@code Authorization: Bearer TOKEN} when {@code admin.token} is set (401 without).</li>
+ *   <li>With a dashboard view: {@code /api/dashboard} (JSON, token as above) and the dashboard page
+ *       at {@code /} and {@code /dashboard} (static files holding no data, served without the
+ *       token, with a same-origin Content-Security-Policy); any other path is 404.</li>
  * </ul>
  *
  * Every handler reads in-memory state only and answers at once. Thread-safe.
@@ -45,12 +49,23 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the JSON API shows; each supplier is called per request. */
-    public record Views(Supplier<Optional<String>> notReady, Supplier<Object> agents, Supplier<Object> jobs) {
+    /**
+     * What the JSON API shows; each supplier is called per request.
+     *
+     * @param dashboard what {@code /api/dashboard} answers, or null for no dashboard (agents):
+     *                  then neither it nor the page is served
+     */
+    public record Views(Supplier<Optional<String>> notReady, Supplier<Object> agents, Supplier<Object> jobs,
+            Supplier<Object> dashboard) {
         public Views {
             Objects.requireNonNull(notReady, "notReady");
             Objects.requireNonNull(agents, "agents");
             Objects.requireNonNull(jobs, "jobs");
+        }
+
+        /** Views without a dashboard. */
+        public Views(Supplier<Optional<String>> notReady, Supplier<Object> agents, Supplier<Object> jobs) {
+            this(notReady, agents, jobs, null);
         }
     }
 
@@ -95,6 +110,11 @@ public final class AdminServer implements AutoCloseable {
             json(ex, 200, events.since(since));
         }));
         server.createContext("/api/loggers", ex -> handle(ex, token, () -> loggers(ex)));
+        if (views.dashboard() != null) {
+            DashboardAssets assets = DashboardAssets.load();
+            server.createContext("/api/dashboard", ex -> handle(ex, token, () -> json(ex, 200, views.dashboard().get())));
+            server.createContext("/", ex -> handle(ex, null, () -> page(ex, assets)));
+        }
         server.start();
         log.info("event=admin_started role={} listen={}:{} token={}", role, listen.host(),
                 server.getAddress().getPort(), token.isEmpty() ? "none" : "required");
@@ -111,6 +131,23 @@ public final class AdminServer implements AutoCloseable {
         server.stop(0);
         threads.shutdownNow();
         log.info("event=admin_stopped role={}", role);
+    }
+
+    private static void page(HttpExchange ex, DashboardAssets assets) throws IOException {
+        Optional<DashboardAssets.Asset> asset = assets.find(ex.getRequestURI().getPath());
+        if (asset.isEmpty()) {
+            reply(ex, 404, "text/plain", "not found: the dashboard is at /\n");
+            return;
+        }
+        if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+            reply(ex, 405, "text/plain", "use GET\n");
+            return;
+        }
+        ex.getResponseHeaders().set("Content-Security-Policy", DashboardAssets.CONTENT_SECURITY_POLICY);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        reply(ex, 200, asset.get().contentType(), asset.get().body());
     }
 
     private static void loggers(HttpExchange ex) throws IOException {

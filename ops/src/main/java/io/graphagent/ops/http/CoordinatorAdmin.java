@@ -5,16 +5,12 @@ import io.graphagent.coordinator.CoordinatorServer;
 import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.net.certs.PemFiles;
 import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.ops.dashboard.RttHistory;
 import io.graphagent.ops.events.EventLog;
 import io.graphagent.ops.metrics.ClusterMetrics;
-import io.graphagent.protocol.v1.AgentStatus;
-import io.graphagent.protocol.v1.JobStatus;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's operability: metrics, the event log ({@code coordinator.state-dir/events.jsonl})
  * and the admin HTTP server on {@code coordinator.admin-listen}, all fed by the coordinator's
- * listener hooks. Owns the {@code coordinator-rtt-sampler} thread. Start it right after the
+ * listener hooks, and the dashboard. Owns the {@code coordinator-rtt-sampler} thread (RTT metrics
+ * and the dashboard's RTT history). Start it right after the
  * coordinator, before jobs are submitted; close it before the coordinator.
  */
 public final class CoordinatorAdmin implements AutoCloseable {
@@ -59,12 +56,16 @@ public final class CoordinatorAdmin implements AutoCloseable {
                 Thread.ofPlatform().name("coordinator-rtt-sampler").daemon(true).factory());
         Duration period = ClusterMetrics.samplePeriod(config.session().heartbeatInterval());
         sampler.scheduleAtFixedRate(metrics::sampleRoundTrips, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        DashboardView dashboard = new DashboardView(() -> coordinator.directory().statuses(),
+                () -> coordinator.jobs().jobs(true), config.session(), new RttHistory(config.session().leaseTtl()), clock);
+        sampler.scheduleAtFixedRate(dashboard::sample, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         try {
             AdminServer server = AdminServer.start("coordinator", config.coordinator().adminListen(), config.admin().token(),
                     metrics, events, new AdminServer.Views(
                             () -> Optional.empty(),
-                            () -> coordinator.directory().statuses().stream().map(CoordinatorAdmin::agent).toList(),
-                            () -> coordinator.jobs().jobs(true).stream().map(CoordinatorAdmin::job).toList()));
+                            () -> coordinator.directory().statuses().stream().map(StatusJson::agent).toList(),
+                            () -> coordinator.jobs().jobs(true).stream().map(StatusJson::job).toList(),
+                            dashboard::snapshot));
             return new CoordinatorAdmin(server, events, metrics, sampler);
         } catch (IOException | RuntimeException e) {
             sampler.shutdownNow();
@@ -105,37 +106,4 @@ public final class CoordinatorAdmin implements AutoCloseable {
         }
         return Optional.empty();
     }
-
-    static Map<String, Object> agent(AgentStatus s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("agent", s.getAgentId());
-        m.put("state", s.getState().name());
-        m.put("cause", s.getStateCause());
-        m.put("state_since_ms", s.getStateSinceMs());
-        m.put("heartbeat_age_ms", s.getLastHeartbeatAgeMs());
-        m.put("rtt_micros", s.getRttMicros());
-        m.put("clock_skew_ms", s.getClockSkewMs());
-        m.put("partitions", s.getPartitions());
-        m.put("tls", s.getTls());
-        m.put("data_address", s.getDataAddress());
-        m.put("remote_address", s.getRemoteAddress());
-        m.put("build", s.getBuildVersion());
-        m.put("protocol", s.getProtocolVersion());
-        m.put("epoch", s.getEpoch());
-        return m;
-    }
-
-    static Map<String, Object> job(JobStatus j) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("job", j.getJobId());
-        m.put("state", j.getState().name());
-        m.put("algorithm", j.getSpec().getAlgorithm().name());
-        m.put("graph", j.getSpec().getGraph());
-        m.put("superstep", j.getSuperstep());
-        m.put("elapsed_ms", j.getElapsedMs());
-        m.put("recoveries", j.getRecoveries());
-        m.put("message", j.getMessage());
-        return m;
-    }
-
 }

@@ -17,7 +17,18 @@ import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.TlsContexts;
 import io.graphagent.net.tls.TlsFiles;
 import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.protocol.v1.Command;
+import io.graphagent.agent.job.CommandHandler;
+import io.graphagent.agent.session.CoordinatorLink;
+import io.graphagent.agent.session.SessionClient;
+import io.graphagent.agent.session.SessionSettings;
+import io.graphagent.protocol.v1.AgentState;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import org.awaitility.Awaitility;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,6 +97,7 @@ class DoctorTest {
     }
 
     private static void assertFail(DoctorReport report, String check, DisconnectCause cause) {
+        System.out.println("doctor report for " + cause.label() + ":\n" + report.text());
         CheckResult result = report.result(check).orElseThrow();
         assertThat(result.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
         assertThat(result.cause()).as(report.text()).contains(cause);
@@ -206,6 +218,7 @@ class DoctorTest {
         try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)))) {
             DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1()))
                     .withClock(Clock.offset(CLOCK, Duration.ofSeconds(5))));
+            System.out.println(report.text());
             CheckResult skew = report.result("clock-skew").orElseThrow();
             assertThat(skew.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
             assertThat(skew.measured()).containsPattern("behind ours by (49\\d\\d|50\\d\\d) ms");
@@ -235,10 +248,139 @@ class DoctorTest {
                     local, true, CLOCK, DoctorOptions.CONNECT_TIMEOUT, base.tls().handshakeTimeout(),
                     DoctorOptions.CALL_DEADLINE, 1, 1, proc);
             DoctorReport report = Doctor.run(options);
+            System.out.println(report.text());
             CheckResult timing = report.result("timing").orElseThrow();
             assertThat(timing.verdict()).as(report.text()).isEqualTo(Verdict.WARN);
             assertThat(timing.measured()).contains("session.heartbeat-interval").contains("250ms").contains("500ms");
             assertThat(report.exitCode()).isEqualTo(DoctorReport.EXIT_WARN);
+        }
+    }
+
+    @Test
+    void aListenerThatDropsConnectionAttemptsIsAConnectTimeoutNotARefusal() throws Exception {
+        // A full accept queue makes Linux drop further SYNs without an answer: on 127.0.0.1,
+        // exactly what a firewall dropping packets looks like to the dialling side.
+        Duration timeout = Duration.ofMillis(300);
+        try (ServerSocket deaf = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                boolean full = false;
+                for (int i = 0; i < 16 && !full; i++) {
+                    Socket socket = new Socket();
+                    queued.add(socket);
+                    try {
+                        socket.connect(deaf.getLocalSocketAddress(), (int) timeout.toMillis());
+                    } catch (SocketTimeoutException e) {
+                        full = true;
+                    }
+                }
+                assertThat(full).as("the accept queue filled up").isTrue();
+                DoctorReport report = Doctor.run(options(deaf.getLocalPort(), Optional.of(agent1())).withConnectTimeout(timeout));
+                assertFail(report, "tcp-connect", DisconnectCause.CONNECT_TIMEOUT);
+                assertThat(report.result("tcp-connect").orElseThrow().measured()).contains("no answer within 300 ms");
+                assertThat(report.result("tls-handshake").orElseThrow().verdict()).isEqualTo(Verdict.SKIPPED);
+            } finally {
+                for (Socket socket : queued) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aServerThatAcceptsButNeverAnswersTheHandshakeTimesOut() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            try {
+                long start = System.nanoTime();
+                DoctorReport report = Doctor.run(options(silent.getLocalPort(), Optional.of(agent1())));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                assertThat(report.result("tcp-connect").orElseThrow().verdict()).as(report.text()).isEqualTo(Verdict.PASS);
+                assertFail(report, "tls-handshake", DisconnectCause.TLS_HANDSHAKE_TIMEOUT);
+                assertThat(took).as("bounded by the handshake deadline, not hanging")
+                        .isLessThan(base.tls().handshakeTimeout().plusSeconds(5));
+            } finally {
+                silent.close();
+                acceptor.join();
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anAgentWhoseDataPortIsClosedFailsTheAgentPortsCheckNamingIt() throws Exception {
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)))) {
+            GraphagentConfig agentConfig = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
+                    new AgentConfig(new HostPort("127.0.0.1", coordinator.port()), base.agent().dataListen(),
+                            Optional.empty(), "", dir.resolve("work")),
+                    base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
+            String agent = ClusterCertificates.agentName(1);
+            try (SessionClient client = new SessionClient(SessionSettings.from(agentConfig, agent), serving(agent1()),
+                    new ClosedDataPort("127.0.0.1:" + closed), CLOCK)) {
+                client.start();
+                Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> coordinator.directory().state(agent) == AgentState.ALIVE);
+                DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1())));
+                assertFail(report, "agent-ports", DisconnectCause.CONNECTION_REFUSED);
+                assertThat(report.result("agent-ports").orElseThrow().measured())
+                        .contains(agent + "@127.0.0.1:" + closed + " connection_refused");
+            }
+        }
+    }
+
+    /** An agent's job layer that advertises a data port nothing listens on and runs no command. */
+    private record ClosedDataPort(String dataAddress) implements CommandHandler {
+        @Override
+        public java.util.Map<String, List<Integer>> heldPartitions() {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public void onCommand(Command command, CoordinatorLink link) {
+            throw new AssertionError("no job runs in this test: " + command);
+        }
+
+        @Override
+        public void onFenced(String reason) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aCoordinatorAcceptingSmallerMessagesThanOurConfigWarnsNamingBothLimits() throws Exception {
+        io.graphagent.config.GrpcConfig g = base.grpc();
+        long small = 256 * 1024;
+        GraphagentConfig smaller = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(), base.agent(),
+                base.session(), new io.graphagent.config.GrpcConfig(g.keepaliveTime(), g.keepaliveTimeout(),
+                        g.permitKeepaliveTime(), small), base.tls(), base.network(), base.job(), base.admin());
+        assertThat(g.maxMessageSize()).isGreaterThan(small);
+        try (CoordinatorServer coordinator = CoordinatorServer.start(smaller,
+                serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)),
+                directory -> new JobScheduler(directory, smaller, CLOCK), CLOCK)) {
+            DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1())));
+            System.out.println(report.text());
+            CheckResult large = report.result("large-message").orElseThrow();
+            assertThat(large.verdict()).as(report.text()).isEqualTo(Verdict.WARN);
+            assertThat(large.measured()).contains("the coordinator accepts only 256KiB");
+            assertThat(large.fix()).contains("grpc.max-message-size");
         }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import ch.qos.logback.classic.LoggerContext;
 import io.graphagent.agent.AgentMain;
 import io.graphagent.agent.job.AgentJobs;
@@ -47,6 +49,7 @@ class AdminServerTest {
     private static final Clock CLOCK = Clock.systemUTC();
     private static final String TOKEN = "test-token-0123456789abcdef";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -179,15 +182,125 @@ class AdminServerTest {
         assertThat(get("/api/events?since=" + last, TOKEN).body()).isEqualTo("[]");
     }
 
+    @Test
+    void anAgentsReadyzIs200WhileItsSessionIsAliveAnd503WhileItCannotReachTheCoordinator() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        try (AgentWithAdmin lost = AgentWithAdmin.start("agent-lost", closed);
+             AgentWithAdmin alive = AgentWithAdmin.start("agent-ready", coordinator.port())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(alive.admin(), "/readyz", null).statusCode() == 200);
+            assertThat(get(alive.admin(), "/readyz", null).body()).isEqualTo("ready\n");
+            assertThat(get(alive.admin(), "/api/agents", TOKEN).body())
+                    .contains("\"agent\":\"agent-ready\"", "\"state\":\"ALIVE\"");
+            assertThat(get(alive.admin(), "/api/agents", null).statusCode()).isEqualTo(401);
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(alive.admin(), "/metrics", TOKEN).body()
+                    .contains("graphagent_heartbeat_rtt_seconds_count"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(lost.admin(), "/api/events?since=0", TOKEN).body()
+                    .contains("connection_refused"));
+            HttpResponse<String> notReady = get(lost.admin(), "/readyz", null);
+            assertThat(notReady.statusCode()).isEqualTo(503);
+            assertThat(notReady.body()).isEqualTo("not ready: session not ALIVE (dialling or reconnecting)\n");
+            assertThat(get(lost.admin(), "/healthz", null).statusCode()).isEqualTo(200);
+            assertThat(get(lost.admin(), "/metrics", TOKEN).body())
+                    .contains("graphagent_reconnects_total{cause=\"connection_refused\"}");
+        }
+    }
+
+    @Test
+    void dashboardPagesAreServedWithoutTheTokenAndTheirTypesAndPolicy() throws Exception {
+        for (String path : List.of("/", "/dashboard", "/dashboard/")) {
+            HttpResponse<String> page = get(path, null);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).as(path).hasValue("text/html; charset=utf-8");
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("default-src 'self'");
+            assertThat(page.body()).contains("<script src=\"/dashboard/dashboard.js\"").doesNotContainPattern("(src|href)=\"(https?:)?//");
+        }
+        assertThat(get("/dashboard/dashboard.js", null).headers().firstValue("Content-Type"))
+                .hasValue("text/javascript; charset=utf-8");
+        assertThat(get("/dashboard/dashboard.css", null).headers().firstValue("Content-Type"))
+                .hasValue("text/css; charset=utf-8");
+        assertThat(get("/dashboard/secret.txt", null).statusCode()).isEqualTo(404);
+        assertThat(get("/api/dashboard", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void dashboardApiHasTheAgentsHistoryAndTheFinishedJobsPartitionsAndSummary() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get("/api/dashboard", TOKEN).body())
+                .path("agents").path(0).path("history").path("t").size() >= 2);
+        JsonNode d = JSON.readTree(get("/api/dashboard", TOKEN).body());
+        assertThat(d.path("timing").path("lease_ttl_ms").asLong()).isPositive();
+        JsonNode agent = d.path("agents").path(0);
+        assertThat(agent.path("agent").asText()).isEqualTo("agent-1");
+        assertThat(agent.path("late").asBoolean()).isFalse();
+        assertThat(agent.path("lease_margin_ms").asLong()).isPositive();
+        assertThat(agent.path("session_age_ms").asLong()).isPositive();
+        assertThat(agent.path("reconnects").asInt()).isZero();
+        JsonNode job = d.path("jobs").path(0);
+        assertThat(job.path("summary").path("output_path").asText()).isEqualTo(dir.resolve("wcc.txt").toString());
+        assertThat(job.path("partitions").size()).isPositive();
+        long vertices = 0;
+        for (JsonNode p : job.path("partitions")) {
+            assertThat(p.path("agent").asText()).isEqualTo("agent-1");
+            assertThat(p.path("moves").asInt()).isZero();
+            vertices += p.path("vertices").asLong();
+        }
+        assertThat(vertices).as("partition sizes add up to the graph").isEqualTo(job.path("summary").path("vertices").asLong());
+    }
+
+    /** An agent in this JVM with its admin server on a free port, dialling {@code coordinatorPort}. */
+    private record AgentWithAdmin(CompletableFuture<String> stop, CompletableFuture<Integer> exit,
+                                  CompletableFuture<AgentAdmin> adminServer) implements AutoCloseable {
+
+        static AgentWithAdmin start(String id, int coordinatorPort) throws Exception {
+            GraphagentConfig base = Profile.TEST.defaults();
+            GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
+                    new AgentConfig(new HostPort("127.0.0.1", coordinatorPort), new HostPort("127.0.0.1", 0),
+                            Optional.empty(), id, dir.resolve(id)),
+                    base.session(), base.grpc(), base.tls(), base.network(), base.job(), new AdminConfig(TOKEN));
+            CompletableFuture<String> stop = new CompletableFuture<>();
+            CompletableFuture<AgentAdmin> admin = new CompletableFuture<>();
+            AgentJobs jobs = AgentJobs.start(config, TransportSecurity.insecure());
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> AgentMain.run(config,
+                    TransportSecurity.insecure(), jobs, CLOCK, stop, client -> {
+                        try {
+                            admin.complete(AgentAdmin.start(new HostPort("127.0.0.1", 0), TOKEN, client,
+                                    TransportSecurity.insecure(), CLOCK));
+                        } catch (java.io.IOException e) {
+                            admin.completeExceptionally(e);
+                        }
+                    }));
+            admin.get(30, TimeUnit.SECONDS);
+            return new AgentWithAdmin(stop, exit, admin);
+        }
+
+        int admin() {
+            return adminServer.join().port();
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop.complete("test over");
+            exit.get(30, TimeUnit.SECONDS);
+            adminServer.join().close();
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static URI uri(String path) {
         return URI.create("http://127.0.0.1:" + admin.port() + path);
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(uri(path)).GET();
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return get(admin.port(), path, token);
     }
 }

@@ -1,0 +1,84 @@
+package io.graphagent.ops.http;
+
+import io.graphagent.protocol.v1.AgentStatus;
+import io.graphagent.protocol.v1.JobStatus;
+import io.graphagent.protocol.v1.JobSummary;
+import io.graphagent.protocol.v1.PartitionPlacement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The JSON shape of the coordinator's {@code AgentStatus} and {@code JobStatus} in the admin
+ * API ({@code /api/agents}, {@code /api/jobs}, {@code /api/dashboard}): snake_case keys, units
+ * in the names. Stateless.
+ */
+public final class StatusJson {
+    private StatusJson() {
+    }
+
+    public static Map<String, Object> agent(AgentStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("agent", s.getAgentId());
+        m.put("state", s.getState().name());
+        m.put("cause", s.getStateCause());
+        m.put("state_since_ms", s.getStateSinceMs());
+        m.put("heartbeat_age_ms", s.getLastHeartbeatAgeMs());
+        m.put("rtt_micros", s.getRttMicros());
+        m.put("clock_skew_ms", s.getClockSkewMs());
+        m.put("partitions", s.getPartitions());
+        m.put("tls", s.getTls());
+        m.put("data_address", s.getDataAddress());
+        m.put("remote_address", s.getRemoteAddress());
+        m.put("build", s.getBuildVersion());
+        m.put("protocol", s.getProtocolVersion());
+        m.put("epoch", s.getEpoch());
+        m.put("session_age_ms", s.getSessionAgeMs());
+        m.put("reconnects", s.getReconnects());
+        m.put("cores", s.getCores());
+        m.put("heap_used_bytes", s.getHeapUsedBytes());
+        m.put("max_heap_bytes", s.getMaxHeapBytes());
+        return m;
+    }
+
+    public static Map<String, Object> job(JobStatus j) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", j.getJobId());
+        m.put("state", j.getState().name());
+        m.put("algorithm", j.getSpec().getAlgorithm().name());
+        m.put("graph", j.getSpec().getGraph());
+        m.put("superstep", j.getSuperstep());
+        m.put("max_supersteps", j.getMaxSupersteps());
+        m.put("elapsed_ms", j.getElapsedMs());
+        m.put("recoveries", j.getRecoveries());
+        m.put("last_checkpoint", j.hasLastCheckpointSuperstep() ? j.getLastCheckpointSuperstep() : null);
+        m.put("output", j.getSpec().getOutputPath());
+        m.put("message", j.getMessage());
+        m.put("summary", j.hasSummary() ? summary(j.getSummary()) : null);
+        m.put("partitions", j.getPartitionsList().stream().map(StatusJson::partition).toList());
+        return m;
+    }
+
+    private static Map<String, Object> summary(JobSummary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("output_path", s.getOutputPath());
+        m.put("vertices", s.getVertices());
+        m.put("edges", s.getEdges());
+        m.put("supersteps", s.getSupersteps());
+        m.put("total_time_ms", s.getTotalTimeMs());
+        m.put("recoveries", s.getRecoveries());
+        m.put("messages", s.getMessages());
+        m.put("bytes_exchanged", s.getBytesExchanged());
+        m.put("agents", s.getAgents());
+        m.put("partitions", s.getPartitions());
+        return m;
+    }
+
+    private static Map<String, Object> partition(PartitionPlacement p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("partition", p.getPartitionId());
+        m.put("agent", p.getAgentId());
+        m.put("vertices", p.getVertices());
+        m.put("moves", p.getMoves());
+        return m;
+    }
+}
