@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class FaultProxy implements AutoCloseable {
 
     /** What the proxy does to the bytes. */
-    public sealed interface Mode permits Pass, BlackHole, Latency, ResetEvery {
+    public sealed interface Mode permits Pass, BlackHole, Latency, ResetEvery, CutAfter {
     }
 
     /** Forward as read. */
@@ -68,6 +68,19 @@ public final class FaultProxy implements AutoCloseable {
         public ResetEvery {
             if (period.isNegative() || period.isZero()) {
                 throw new IllegalArgumentException("reset period must be positive");
+            }
+        }
+    }
+
+    /**
+     * Forward as read until a connection has carried more than {@code bytes} from the client to
+     * the target, then abort it with RST: a middlebox with a per-connection budget (a proxy's body
+     * limit), which breaks the first large message and lets small ones through.
+     */
+    public record CutAfter(long bytes) implements Mode {
+        public CutAfter {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("the byte budget must be positive");
             }
         }
     }
@@ -309,6 +322,8 @@ public final class FaultProxy implements AutoCloseable {
         private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
         private final SplittableRandom random = new SplittableRandom();
         private long lastDue;
+        /** Bytes read from {@code from} so far. */
+        private long forwarded;
 
         Pump(Link link, Socket from, Socket to, String direction) {
             this.link = link;
@@ -334,6 +349,13 @@ public final class FaultProxy implements AutoCloseable {
                     int n = in.read(buffer);
                     if (n < 0) {
                         queue.add(new Chunk(new byte[0], -1, due()));
+                        return;
+                    }
+                    forwarded += n;
+                    if (mode instanceof CutAfter cut && direction.equals("up") && forwarded > cut.bytes()) {
+                        if (link.abort()) {
+                            resets.incrementAndGet();
+                        }
                         return;
                     }
                     queue.add(new Chunk(buffer, n, due()));

@@ -125,6 +125,20 @@ class FaultProxyTest {
         assertThat(proxy.resets()).as("no resets once back to PASS").isEqualTo(resets);
     }
 
+    @Test
+    void cutAfterPassesSmallTrafficAndResetsTheConnectionThatExceedsItsBudget() throws IOException {
+        proxy.mode(new FaultProxy.CutAfter(100_000));
+        try (Socket socket = dial()) {
+            assertThat(roundTrip(socket, pattern(60_000))).isEqualTo(pattern(60_000));
+            assertThatThrownBy(() -> roundTrip(socket, pattern(60_000)))
+                    .isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(proxy.resets()).isEqualTo(1);
+        try (Socket fresh = dial()) {
+            assertThat(roundTrip(fresh, pattern(60_000))).as("the budget is per connection").isEqualTo(pattern(60_000));
+        }
+    }
+
     private Socket dial() throws IOException {
         Socket socket = new Socket(proxy.address().getAddress(), proxy.port());
         socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
