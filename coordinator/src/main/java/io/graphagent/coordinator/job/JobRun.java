@@ -260,7 +260,7 @@ final class JobRun implements Runnable {
                 }
                 break;
             } catch (AgentLostException lost) {
-                step = recover(lost, last, partitions, aggregators, shape);
+                step = recover(lost, last, partitions, aggregators, shape, step);
             }
         }
         long computeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - computeStart);
@@ -346,7 +346,7 @@ final class JobRun implements Runnable {
         long checkpointMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=checkpoint_complete job={} superstep={} bytes={} ms={}", id, step, bytes, checkpointMs);
         for (JobListener listener : listeners) {
-            listener.checkpointDone(id, step, checkpointMs);
+            listener.checkpointDone(id, step, checkpointMs, bytes);
         }
         if (previous != null) {
             deleteTree(previous.directory());
@@ -362,7 +362,7 @@ final class JobRun implements Runnable {
      * the superstep to go on with.
      */
     private int recover(AgentLostException lost, CheckpointState last, int partitions, Aggregators aggregators,
-                        VertexProgram shape) throws JobFailedException {
+                        VertexProgram shape, int reached) throws JobFailedException {
         while (true) {
             countRecovery(lost);
             long t0 = System.nanoTime();
@@ -404,7 +404,7 @@ final class JobRun implements Runnable {
             log.info("event=job_recovered job={} epoch={} resume_superstep={} agents={} recovery_ms={}", id, jobEpoch, resumeAt,
                     participants.size(), recoveryMs);
             for (JobListener listener : listeners) {
-                listener.recovered(id, resumeAt, recoveryMs);
+                listener.recovered(id, resumeAt, Math.max(0, reached - resumeAt), recoveryMs);
             }
             setState(JobState.RUNNING, "running " + job.describe() + " (resumed at superstep " + resumeAt + " after losing "
                     + lost.agent + ")");
