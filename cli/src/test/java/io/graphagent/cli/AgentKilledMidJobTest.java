@@ -57,11 +57,11 @@ class AgentKilledMidJobTest {
         JobProgress last = runPageRankWith((cluster, progress) -> {
             if (paused[0] < 0 && progress.getSuperstep() >= 12) {
                 paused[0] = cluster.child("agent-3").orElseThrow().pid();
-                signal("STOP", paused[0]);
+                Signals.send("STOP", paused[0]);
             }
         }, cluster -> {
             // Woken after its lease ran out, the agent learns it is fenced and joins again as new.
-            signal("CONT", paused[0]);
+            Signals.send("CONT", paused[0]);
             try (CoordinatorClient client = cluster.client()) {
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.status(false)
                         .getAgentsList().stream().anyMatch(a -> a.getAgentId().equals("agent-3")
@@ -119,11 +119,5 @@ class AgentKilledMidJobTest {
             assertThat(left).as("checkpoints removed after the job").isEmpty();
         }
         return last;
-    }
-
-    private static void signal(String name, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
-        assertThat(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).as("kill -%s %d", name, pid).isZero();
     }
 }
