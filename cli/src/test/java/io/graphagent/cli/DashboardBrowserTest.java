@@ -96,8 +96,10 @@ class DashboardBrowserTest {
             String deadEvent = "#events tr[data-kind='agent_state'][data-agent='agent-2']";
             browser.waitUpTo(SEEN).until(d -> d.findElements(By.cssSelector(deadEvent)).stream()
                     .anyMatch(e -> e.getText().contains("-> DEAD")));
-            List<String> causes = browser.driver().findElements(By.cssSelector(deadEvent)).stream()
-                    .map(e -> e.getAttribute("data-cause")).toList();
+            // Read in one script: the page re-renders every second, so elements found earlier go stale.
+            @SuppressWarnings("unchecked")
+            List<String> causes = (List<String>) browser.script("return Array.from(document.querySelectorAll(\""
+                    + deadEvent + "\")).map(e => e.getAttribute('data-cause'))");
             // Newest first: the DEAD verdict names the dead process (or, on a machine too slow to
             // kill within the 5 s lease, the expired lease), after the late heartbeat.
             assertThat(causes).as("agent-2's events name their causes").isNotEmpty().allMatch(c -> !c.isBlank())
@@ -109,9 +111,10 @@ class DashboardBrowserTest {
             browser.waitUpTo(Duration.ofSeconds(180)).until(d -> browser.attribute(card, "data-state").equals("SUCCEEDED"));
             assertThat(browser.text(card + " .recoveries")).matches("[1-9]\\d* recover(y|ies)");
             assertThat(browser.text(card + " .output")).isEqualTo(dir.resolve("pr.txt").toString());
-            assertThat(browser.driver().findElements(By.cssSelector("#partitions tr[data-partition]"))).hasSize(12);
-            assertThat(browser.driver().findElements(By.cssSelector("#partitions td.agent")))
-                    .noneMatch(e -> e.getText().equals("agent-2"));
+            assertThat(browser.script("return document.querySelectorAll('#partitions tr[data-partition]').length"))
+                    .isEqualTo(12L);
+            assertThat(browser.script("return Array.from(document.querySelectorAll('#partitions td.agent'))"
+                    + ".map(e => e.textContent.trim())")).asList().isNotEmpty().doesNotContain("agent-2");
             assertThat(browser.script("return window.graphagentDashboard.loadedAt")).as("no reload").isEqualTo(loadedAt);
             browser.screenshot("dashboard-job-done");
         }

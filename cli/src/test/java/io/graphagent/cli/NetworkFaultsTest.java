@@ -124,7 +124,7 @@ class NetworkFaultsTest {
                     }
                 }, cluster -> { },
                 proxies -> proxies.values().forEach(p -> p.mode(new FaultProxy.Latency(base, Duration.ofMillis(100)))));
-        assertThat(run.events().all(e -> e.anyAgentBecame("DEAD"))).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
         assertThat(run.last().getSummary().getRecoveries()).isZero();
         assertThat(Duration.ofNanos(worstRttMicros[0] * 1000)).as("heartbeat round trips went through the latency")
                 .isGreaterThanOrEqualTo(base.multipliedBy(2));
@@ -154,7 +154,7 @@ class NetworkFaultsTest {
         });
         assertThat(flapFrom[0]).isNotNull();
         assertThat(resets[0]).as("connections reset during the job").isGreaterThanOrEqualTo(2);
-        assertThat(run.events().all(e -> e.anyAgentBecame("DEAD"))).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
         assertThat(run.last().getSummary().getRecoveries()).as("partitions moved").isZero();
         assertThat(run.last().getSummary().getAgents()).isEqualTo(3);
         List<CoordinatorEvents.Event> resumed = run.events().all(e -> e.agentBecame(victim, "ALIVE") && e.cause().equals("resumed"));
@@ -185,7 +185,7 @@ class NetworkFaultsTest {
                 worstHeartbeatAgeMs[0] = Math.max(worstHeartbeatAgeMs[0], a.getLastHeartbeatAgeMs());
             }
         }, cluster -> { });
-        assertThat(run.events().all(e -> e.anyAgentBecame("DEAD"))).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
         assertThat(run.events().all(e -> e.kind().equals("connection_failure") && e.cause().equals("lease_expired")))
                 .isEmpty();
         record(new Figures("8 agents on " + Runtime.getRuntime().availableProcessors() + " cores, PageRank RMAT-15, lan profile",
@@ -355,5 +355,14 @@ class NetworkFaultsTest {
     private static void record(Figures figures) {
         FIGURES.add(figures);
         System.out.println("figures: " + figures);
+    }
+
+    /**
+     * A lease that ran out. Other DEAD verdicts are bookkeeping that costs no lease: an agent whose
+     * stream broke before its first Welcome (a TLS handshake starved while 9 JVMs start on 2
+     * cores) says Hello again as new, which ends its half-open session as {@code agent_restarted}.
+     */
+    private static boolean leaseExpiry(CoordinatorEvents.Event e) {
+        return e.anyAgentBecame("DEAD") && e.cause().equals("lease_expired");
     }
 }
