@@ -60,6 +60,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<ChildProcess> children = new ArrayList<>();
     private final Map<String, AgentState> lastStates = new HashMap<>();
     private final Map<String, String> dataAddresses = new LinkedHashMap<>();
+    private Map<String, String> environment = Map.of();
     private StateDirLock lock;
     private HostPort address;
     private HostPort admin;
@@ -105,11 +106,24 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Variables added to the environment of every process started from now on, over the
+     * configuration file (e.g. {@code GRAPHAGENT_PROFILE=wan}); fault tests set their timing so.
+     */
+    void environment(Map<String, String> variables) {
+        environment = Map.copyOf(variables);
+    }
+
+    /** Where the coordinator listens (its real port once {@link #startCoordinator} returned). */
+    HostPort coordinatorAddress() {
+        return address;
+    }
+
     /** Starts the coordinator and waits until it prints the address it listens on. */
     void startCoordinator(Duration timeout) throws IOException {
         ChildProcess coordinator = ChildProcess.start("coordinator", jvmOptions,
                 List.of("coordinator", "--config", state.config().toString(), "--exit-with-parent", pid()),
-                Map.of(), state.log("coordinator"));
+                environment, state.log("coordinator"));
         children.add(coordinator);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -140,18 +154,27 @@ final class LocalCluster implements AutoCloseable {
         LocalConfigFile.write(state, address, admin, !insecure);
     }
 
-    /** Starts agent-1 .. agent-N, each with its own work directory. */
+    /** Starts agent-1 .. agent-N, each with its own work directory, dialling the coordinator. */
     void startAgents() throws IOException {
+        startAgents(name -> address);
+    }
+
+    /**
+     * Starts agent-1 .. agent-N, each with its own work directory; agent {@code name} dials
+     * {@code route.apply(name)} (a fault test's proxy in front of the coordinator, say).
+     */
+    void startAgents(java.util.function.Function<String, HostPort> route) throws IOException {
         for (int n = 1; n <= agents; n++) {
             String name = ClusterCertificates.agentName(n);
             Files.createDirectories(state.agentDir(name));
             List<String> args = new ArrayList<>(List.of("agent", "--config", state.config().toString(),
-                    "--coordinator", address.toString(), "--id", name, "--exit-with-parent", pid()));
+                    "--coordinator", route.apply(name).toString(), "--id", name, "--exit-with-parent", pid()));
             if (!insecure) {
                 args.addAll(List.of("--name", name));
             }
-            children.add(ChildProcess.start(name, jvmOptions, args,
-                    Map.of("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString()), state.log(name)));
+            Map<String, String> env = new HashMap<>(environment);
+            env.put("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString());
+            children.add(ChildProcess.start(name, jvmOptions, args, env, state.log(name)));
         }
     }
 

@@ -106,6 +106,9 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
         if (Runtime.version().feature() >= 23) {
             options.add("--sun-misc-unsafe-memory-access=allow");
         }
+        if (Runtime.version().feature() >= 22) {
+            options.add("-XX:TrimNativeHeapInterval=1000");
+        }
         String opts = System.getenv("GRAPHAGENT_JAVA_OPTS");
         if (opts != null && !opts.isBlank()) {
             options.addAll(Arrays.asList(opts.trim().split("\\s+")));

@@ -2,21 +2,9 @@ package io.graphagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.graphagent.graph.csr.Graph;
-import io.graphagent.graph.generate.RmatGenerator;
-import io.graphagent.graph.kernels.Algorithm;
-import io.graphagent.graph.kernels.KernelParameters;
-import io.graphagent.graph.load.GraphLoader;
-import io.graphagent.graph.load.GraphSource;
-import io.graphagent.graph.load.LoadProgress;
-import io.graphagent.graph.output.ResultComparator;
-import io.graphagent.graph.pregel.EngineOptions;
-import io.graphagent.graph.pregel.ProgressListener;
 import io.graphagent.protocol.v1.JobProgress;
-import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.SubmitReply;
-import io.graphagent.protocol.v1.SubmitRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -44,14 +32,22 @@ class AgentKilledMidJobTest {
     @Timeout(300)
     void sigkilledAgentCostsOnlyTimeAndTheResultEqualsTheFaultFreeOne() throws Exception {
         long[] victim = {-1};
+        java.time.Instant[] killedAt = {null};
         JobProgress last = runPageRankWith((cluster, progress) -> {
             if (victim[0] < 0 && progress.getSuperstep() >= 12) {
                 victim[0] = cluster.child("agent-2").orElseThrow().pid();
+                killedAt[0] = java.time.Instant.now();
                 ProcessHandle.of(victim[0]).orElseThrow().destroyForcibly();
             }
         }, cluster -> { });
         assertThat(victim[0]).as("the agent was killed mid-job").isPositive();
         assertThat(last.getSummary().getAgents()).isEqualTo(2);
+        // A dead process is DEAD within a second (its data port refuses the exit probe), not at lease end.
+        CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
+        CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-2", "DEAD"), killedAt[0])
+                .orElseThrow(() -> new AssertionError("agent-2 never DEAD:" + events.describe()));
+        assertThat(dead.cause()).as(events.describe()).isEqualTo("process_exited");
+        assertThat(Duration.between(killedAt[0], dead.time())).as("detection latency").isLessThan(Duration.ofSeconds(1));
     }
 
     @Test
@@ -61,11 +57,11 @@ class AgentKilledMidJobTest {
         JobProgress last = runPageRankWith((cluster, progress) -> {
             if (paused[0] < 0 && progress.getSuperstep() >= 12) {
                 paused[0] = cluster.child("agent-3").orElseThrow().pid();
-                signal("STOP", paused[0]);
+                Signals.send("STOP", paused[0]);
             }
         }, cluster -> {
             // Woken after its lease ran out, the agent learns it is fenced and joins again as new.
-            signal("CONT", paused[0]);
+            Signals.send("CONT", paused[0]);
             try (CoordinatorClient client = cluster.client()) {
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.status(false)
                         .getAgentsList().stream().anyMatch(a -> a.getAgentId().equals("agent-3")
@@ -94,8 +90,7 @@ class AgentKilledMidJobTest {
      * recovery and that its output equals the single-process engine's. Returns the last progress.
      */
     private JobProgress runPageRankWith(Fault fault, After after) throws Exception {
-        Path prefix = dir.resolve("rmat-12");
-        RmatGenerator.generate(new RmatGenerator.Parameters(12, 16, 7, false), prefix, 2, RmatGenerator.Progress.NONE);
+        PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
         Path output = dir.resolve("pr.txt");
         StringWriter log = new StringWriter();
         JobProgress last = null;
@@ -105,10 +100,7 @@ class AgentKilledMidJobTest {
             cluster.startAgents();
             cluster.awaitAlive(START);
             try (CoordinatorClient client = cluster.client()) {
-                SubmitReply reply = client.submit(SubmitRequest.newBuilder().setJob(JobSpec.newBuilder()
-                        .setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK).setGraph(prefix.toString())
-                        .setDirected(true).setIterations(ITERATIONS).setDamping(0.85).setPartitions(PARTITIONS)
-                        .setCheckpointEvery(5).setOutputPath(output.toString())).build());
+                SubmitReply reply = client.submit(reference.request(output, 5));
                 assertThat(reply.getErrorsList()).isEmpty();
                 Iterator<JobProgress> progress = client.watch(reply.getJobId());
                 while (progress.hasNext()) {
@@ -122,21 +114,10 @@ class AgentKilledMidJobTest {
         }
         assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
         assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
-
-        Graph graph = GraphLoader.load(GraphSource.graphalytics(prefix, true, false), 2, LoadProgress.NONE);
-        Path single = dir.resolve("pr-engine.txt");
-        KernelJob.run(graph, prefix + ".v", Algorithm.PAGERANK, new KernelParameters(-1, ITERATIONS, 0.85),
-                new EngineOptions(2, PARTITIONS), ProgressListener.NONE, single);
-        assertThat(ResultComparator.read(output)).isEqualTo(ResultComparator.read(single));
+        reference.assertEngineWrites(output);
         try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
             assertThat(left).as("checkpoints removed after the job").isEmpty();
         }
         return last;
-    }
-
-    private static void signal(String name, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
-        assertThat(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).as("kill -%s %d", name, pid).isZero();
     }
 }

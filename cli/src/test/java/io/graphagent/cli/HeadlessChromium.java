@@ -69,13 +69,26 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The text of the first element matching {@code css}, or "" when there is none. */
     String text(String css) {
-        return driver.findElements(By.cssSelector(css)).stream().findFirst().map(WebElement::getText).orElse("");
+        return fresh(() -> driver.findElements(By.cssSelector(css)).stream().findFirst().map(WebElement::getText).orElse(""));
     }
 
     /** The attribute of the first element matching {@code css}, or "" when there is none. */
     String attribute(String css, String name) {
-        return driver.findElements(By.cssSelector(css)).stream().findFirst().map(e -> e.getAttribute(name))
-                .map(v -> v == null ? "" : v).orElse("");
+        return fresh(() -> driver.findElements(By.cssSelector(css)).stream().findFirst().map(e -> e.getAttribute(name))
+                .map(v -> v == null ? "" : v).orElse(""));
+    }
+
+    /** The page re-renders every second: an element found may be replaced before it is read; find it again. */
+    private static <T> T fresh(java.util.function.Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** What the page shows now, for failure messages. */

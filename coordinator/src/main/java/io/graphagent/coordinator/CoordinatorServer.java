@@ -4,6 +4,7 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.coordinator.job.JobApi;
 import io.graphagent.coordinator.membership.AgentDirectory;
+import io.graphagent.coordinator.membership.ExitProbe;
 import io.graphagent.coordinator.membership.FailureDetector;
 import io.graphagent.coordinator.membership.Membership;
 import io.graphagent.coordinator.session.CoordinatorService;
@@ -101,6 +102,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
             Membership membership = new Membership(config.session(), clock, causes);
             started.add(membership::close);
+            membership.useExitProbe(ExitProbe.tcp(sessionThread));
             FailureDetector detector = FailureDetector.start(membership, sessionThread,
                     FailureDetector.period(config.session()));
             JobApi jobApi = Objects.requireNonNull(jobs.apply(membership), "the job layer factory returned null");

@@ -333,23 +333,24 @@ final class AgentJob implements BatchTarget {
         ByteArrayOutputStream text = new ByteArrayOutputStream(chunkBytes + 256);
         for (int p : owned) {
             int[] members = partitioning.members(p);
+            int seq = 0;
             for (int i = 0; i < members.length; i++) {
                 int v = members[i];
                 byte[] line = (graph.originalId(v) + " " + kernel.format(values[v]) + "\n").getBytes(StandardCharsets.US_ASCII);
                 text.writeBytes(line);
                 if (text.size() >= chunkBytes) {
-                    sink.accept(chunk(p, text, i == members.length - 1));
+                    sink.accept(chunk(p, seq++, text, i == members.length - 1));
                 }
             }
             if (text.size() > 0 || members.length == 0) {
-                sink.accept(chunk(p, text, true));
+                sink.accept(chunk(p, seq, text, true));
             }
         }
     }
 
-    private static OutputChunk chunk(int partition, ByteArrayOutputStream text, boolean last) {
-        OutputChunk chunk = OutputChunk.newBuilder().setPartitionId(partition).setText(ByteString.copyFrom(text.toByteArray()))
-                .setLast(last).build();
+    private static OutputChunk chunk(int partition, int seq, ByteArrayOutputStream text, boolean last) {
+        OutputChunk chunk = OutputChunk.newBuilder().setPartitionId(partition).setSeq(seq)
+                .setText(ByteString.copyFrom(text.toByteArray())).setLast(last).build();
         text.reset();
         return chunk;
     }

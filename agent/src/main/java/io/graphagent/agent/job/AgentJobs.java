@@ -82,6 +82,7 @@ public final class AgentJobs implements CommandHandler {
     private final Map<String, AgentJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
+    private final ReplyLog replies = new ReplyLog();
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
@@ -135,10 +136,19 @@ public final class AgentJobs implements CommandHandler {
 
     @Override
     public void onCommand(Command command, CoordinatorLink link) {
-        if (command.getKindCase() == Command.KindCase.RESTORE || command.getKindCase() == Command.KindCase.ABORT) {
+        if (!replies.first(command.getCommandId())) {
+            // Sent again after the session resumed: answer again, behind the command itself if it still runs.
+            log.info("event=command_repeated job={} command={} kind={}", command.getJobId(), command.getCommandId(),
+                    command.getKindCase());
+            commands.execute(() -> replies.reports(command.getCommandId()).forEach(r -> send(link, r)));
+            return;
+        }
+        // A rollback (Restore, or a LoadPartitions of a newer job epoch: this agent was dealt
+        // partitions afresh) ends a running exchange at once rather than after EXCHANGE_TIMEOUT.
+        Command.KindCase kind = command.getKindCase();
+        if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS) {
             AgentJob running = jobs.get(command.getJobId());
-            if (running != null && (command.getKindCase() == Command.KindCase.ABORT
-                    || running.epoch() < command.getJobEpoch())) {
+            if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
             }
         }
@@ -363,13 +373,18 @@ public final class AgentJobs implements CommandHandler {
     private void reply(CoordinatorLink link, Command command, Report.Builder report) {
         Report r = report.setCommandId(command.getCommandId()).setJobId(command.getJobId())
                 .setJobEpoch(command.getJobEpoch()).build();
+        replies.sent(command.getCommandId(), r);
+        send(link, r);
+    }
+
+    private void send(CoordinatorLink link, Report r) {
         // A session that broke resumes within the lease with the same epoch: keep the report
         // until then rather than drop it (the coordinator would wait for it in vain).
         long deadline = System.nanoTime() + config.session().leaseTtl().toNanos();
         while (!link.report(r)) {
             if (System.nanoTime() > deadline) {
                 log.warn("event=report_dropped cause=stream_broken job={} report={} detail=\"no session for {} ms\"",
-                        command.getJobId(), r.getKindCase(), config.session().leaseTtl().toMillis());
+                        r.getJobId(), r.getKindCase(), config.session().leaseTtl().toMillis());
                 return;
             }
             try {
@@ -392,6 +407,8 @@ public final class AgentJobs implements CommandHandler {
     public void onFenced(String reason) {
         log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
         jobs.clear();
+        // Command ids are the coordinator's: a new session (perhaps a restarted coordinator) starts them afresh.
+        replies.clear();
     }
 
     @Override

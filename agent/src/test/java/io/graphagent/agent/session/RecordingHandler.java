@@ -16,7 +16,7 @@ final class RecordingHandler implements CommandHandler {
 
     @Override
     public String dataAddress() {
-        return "127.0.0.1:17501";
+        return io.graphagent.net.testing.LiveDataPort.address();
     }
 
     @Override

@@ -23,11 +23,14 @@ public interface JobListener {
     default void superstepDone(String job, int step, long millis, long messages, long bytes) {
     }
 
-    /** Every agent of {@code job} wrote its checkpoint after superstep {@code step}, in {@code millis} ms. */
-    default void checkpointDone(String job, int step, long millis) {
+    /** Every agent of {@code job} wrote its checkpoint after superstep {@code step}: {@code bytes} in all, in {@code millis} ms. */
+    default void checkpointDone(String job, int step, long millis, long bytes) {
     }
 
-    /** {@code job} recovered from a lost agent and resumes at {@code resumeStep}; recovery took {@code millis} ms. */
-    default void recovered(String job, int resumeStep, long millis) {
+    /**
+     * {@code job} recovered from a lost agent and resumes at {@code resumeStep}, so the
+     * {@code redone} supersteps it had begun since then run again; recovery took {@code millis} ms.
+     */
+    default void recovered(String job, int resumeStep, int redone, long millis) {
     }
 }

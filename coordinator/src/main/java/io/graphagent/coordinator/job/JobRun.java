@@ -57,6 +57,8 @@ final class JobRun implements Runnable {
     static final Duration AGENT_WAIT = Duration.ofSeconds(30);
     /** Bound on any one phase (load, a superstep's compute or exchange, output). */
     static final Duration PHASE_TIMEOUT = Duration.ofMinutes(30);
+    /** The membership cause of a session that resumed (the agent kept its partitions). */
+    static final String RESUMED = "resumed";
     /** Recoveries after which a job gives up: an agent that keeps dying is a problem to look at, not to retry. */
     static final int MAX_RECOVERIES = 10;
 
@@ -78,6 +80,8 @@ final class JobRun implements Runnable {
     private volatile boolean cancelled;
     private volatile long startedNanos;
     private List<String> participants = List.of();
+    /** The last command sent to each agent, re-sent when its session resumes; driver thread only. */
+    private final Map<String, Command> lastSent = new HashMap<>();
     /** Where the partitions are now; a recovery keeps the survivors' ones in place. */
     private Placement placement;
     private volatile long jobEpoch = 1;
@@ -276,7 +280,7 @@ final class JobRun implements Runnable {
                 }
                 break;
             } catch (AgentLostException lost) {
-                step = recover(lost, last, partitions, aggregators, shape);
+                step = recover(lost, last, partitions, aggregators, shape, step);
             }
         }
         long computeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - computeStart);
@@ -362,7 +366,7 @@ final class JobRun implements Runnable {
         long checkpointMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=checkpoint_complete job={} superstep={} bytes={} ms={}", id, step, bytes, checkpointMs);
         for (JobListener listener : listeners) {
-            listener.checkpointDone(id, step, checkpointMs);
+            listener.checkpointDone(id, step, checkpointMs, bytes);
         }
         if (previous != null) {
             deleteTree(previous.directory());
@@ -378,7 +382,7 @@ final class JobRun implements Runnable {
      * the superstep to go on with.
      */
     private int recover(AgentLostException lost, CheckpointState last, int partitions, Aggregators aggregators,
-                        VertexProgram shape) throws JobFailedException {
+                        VertexProgram shape, int reached) throws JobFailedException {
         while (true) {
             countRecovery(lost);
             long t0 = System.nanoTime();
@@ -420,7 +424,7 @@ final class JobRun implements Runnable {
             log.info("event=job_recovered job={} epoch={} resume_superstep={} agents={} recovery_ms={}", id, jobEpoch, resumeAt,
                     participants.size(), recoveryMs);
             for (JobListener listener : listeners) {
-                listener.recovered(id, resumeAt, recoveryMs);
+                listener.recovered(id, resumeAt, Math.max(0, reached - resumeAt), recoveryMs);
             }
             setState(JobState.RUNNING, "running " + job.describe() + " (resumed at superstep " + resumeAt + " after losing "
                     + lost.agent + ")");
@@ -569,8 +573,8 @@ final class JobRun implements Runnable {
     private long collectOutput(OutputAssembler output) throws JobFailedException {
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
         long vertices = 0;
-        int done = 0;
-        while (done < participants.size() || !output.complete()) {
+        Set<String> done = new java.util.HashSet<>();
+        while (done.size() < participants.size() || !output.complete()) {
             Object event = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             if (event == null) {
                 if (System.nanoTime() >= deadline) {
@@ -583,8 +587,9 @@ final class JobRun implements Runnable {
                 switch (r.getKindCase()) {
                     case OUTPUT_CHUNK -> output.add(r.getOutputChunk());
                     case OUTPUT_DONE -> {
-                        vertices += r.getOutputDone().getVertices();
-                        done++;
+                        if (done.add(in.agentId())) {
+                            vertices += r.getOutputDone().getVertices();
+                        }
                     }
                     case FAILURE -> failure(in.agentId(), r);
                     default -> { }
@@ -611,7 +616,24 @@ final class JobRun implements Runnable {
             throw new AgentLostException(change.agentId(), change.cause(), "agent " + change.agentId() + " became "
                     + change.to() + " (cause " + change.cause() + ") during the job");
         }
+        if (event instanceof AgentChange change && change.to() == AgentState.ALIVE && change.cause().equals(RESUMED)) {
+            resend(change.agentId());
+        }
         return event;
+    }
+
+    /**
+     * The agent's session resumed: the command or its reports may have been lost with the old
+     * stream, so the last command goes again with its own id. An agent that has it already
+     * answers by sending its reports again; the collectors keep one report per agent and phase.
+     */
+    private void resend(String agent) {
+        Command c = lastSent.get(agent);
+        if (c != null && c.getJobEpoch() == jobEpoch && participants.contains(agent)) {
+            log.info("event=command_resent job={} agent={} command={} kind={} detail=\"session resumed\"", id, agent,
+                    c.getCommandId(), c.getKindCase());
+            directory.send(agent, c);
+        }
     }
 
     private static int stepOf(Report r) {
@@ -639,6 +661,7 @@ final class JobRun implements Runnable {
      */
     private void send(String agent, Command.Builder command) throws JobFailedException {
         Command c = command.setCommandId(commandIds.incrementAndGet()).setJobId(id).setJobEpoch(jobEpoch).build();
+        lastSent.put(agent, c);
         long deadline = System.nanoTime() + resumeWindow.toNanos();
         List<Object> seen = new java.util.ArrayList<>();
         try {

@@ -26,16 +26,25 @@ final class OutputAssembler {
         complete = new boolean[partitions];
     }
 
-    void add(OutputChunk chunk) {
+    /**
+     * Keeps the chunk if it is the next one its partition lacks; a chunk seen before (sent again
+     * after a session resumed) or one past a gap (its predecessor lost with a broken stream; it
+     * comes again with the rest) is dropped. Returns whether it was kept.
+     */
+    boolean add(OutputChunk chunk) {
         int p = chunk.getPartitionId();
-        if (p >= complete.length || complete[p]) {
-            throw new IllegalStateException("unexpected output chunk for partition " + p);
+        if (p >= complete.length) {
+            throw new IllegalStateException("output chunk for partition " + p + " of " + complete.length);
+        }
+        if (complete[p] || chunk.getSeq() != chunks.get(p).size()) {
+            return false;
         }
         chunks.get(p).add(chunk.getText());
         if (chunk.getLast()) {
             complete[p] = true;
             completeCount++;
         }
+        return true;
     }
 
     boolean complete() {

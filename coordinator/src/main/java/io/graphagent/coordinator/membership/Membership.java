@@ -73,6 +73,8 @@ public final class Membership implements AgentDirectory {
     /** The epoch of the newest session; guarded by lock. */
     private long lastEpoch;
     private volatile ReportSink reportSink;
+    /** Dials the data port of an agent whose stream broke; null: only leases declare DEAD. */
+    private volatile ExitProbe exitProbe;
 
     /**
      * @param timing heartbeat interval, lease ttl and suspect-after (session section of the config)
@@ -148,13 +150,10 @@ public final class Membership implements AgentDirectory {
         record.lease = record.lease.renew(now);
         record.attach(connection, hello, version);
         String missing = record.ledger.missingFrom(hello.getHeldList());
-        if (record.state != AgentState.ALIVE) {
-            transition(record, AgentState.ALIVE, "resumed", now, "session resumed from " + connection.remoteAddress()
-                    + " after " + silentMs + " ms without heartbeat");
-        } else {
-            log.info("event=session_resumed agent={} epoch={} remote={}", record.agentId, record.epoch,
-                    connection.remoteAddress());
-        }
+        // A transition even from ALIVE (the old stream's end not yet seen): the job layer re-sends
+        // its outstanding command, whose reports may have been lost with the old stream.
+        transition(record, AgentState.ALIVE, "resumed", now, "session resumed from " + connection.remoteAddress()
+                + " after " + silentMs + " ms without heartbeat");
         if (!missing.isEmpty()) {
             log.warn("event=resumed_without_partitions agent={} epoch={} missing=\"{}\" detail=\"the agent resumed its"
                     + " session but no longer holds these partitions; the job layer must reload or move them\"",
@@ -298,9 +297,45 @@ public final class Membership implements AgentDirectory {
                     log.warn("cause={} event=stream_ended agent={} epoch={} state=SUSPECT detail=\"{}\"", cause.label(),
                             record.agentId, record.epoch, detail);
                 }
+                ExitProbe probe = exitProbe;
+                if (probe != null) {
+                    String agentId = record.agentId;
+                    long epoch = record.epoch;
+                    String sessionId = record.sessionId;
+                    probe.schedule(agentId, record.hello.getDataAddress(), gone -> processExited(agentId, epoch, sessionId, gone));
+                }
             }
         } finally {
             finish(List.of());
+        }
+    }
+
+    /**
+     * Checks the data port of every agent whose stream breaks from now on, and declares it DEAD
+     * ({@code process_exited}) when the port refuses: a killed agent is then DEAD within about
+     * {@link ExitProbe#DELAY} instead of at the end of its lease.
+     */
+    public void useExitProbe(ExitProbe probe) {
+        this.exitProbe = Objects.requireNonNull(probe, "probe");
+    }
+
+    /** The exit probe found the data port of a disconnected session closed: DEAD, unless it resumed meanwhile. */
+    void processExited(String agentId, long epoch, String sessionId, String detail) {
+        List<Runnable> after = new ArrayList<>();
+        try {
+            synchronized (lock) {
+                AgentRecord record = agents.get(agentId);
+                if (record == null || !record.live() || record.epoch != epoch || !record.sessionId.equals(sessionId)
+                        || record.connection != null) {
+                    return;
+                }
+                Instant now = clock.instant();
+                causes.record(DisconnectCause.PROCESS_EXITED);
+                transition(record, AgentState.DEAD, DisconnectCause.PROCESS_EXITED.label(), now, detail);
+                endWithFenced(record, record.epoch, "declared dead: " + detail + "; say Hello again as a new session", after);
+            }
+        } finally {
+            finish(after);
         }
     }
 

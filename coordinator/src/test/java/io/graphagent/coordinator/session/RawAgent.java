@@ -59,7 +59,7 @@ final class RawAgent implements AutoCloseable {
 
     static Hello.Builder hello(String agentId) {
         return Hello.newBuilder().setAgentId(agentId).setProtocolMin(ProtocolVersion.MIN)
-                .setProtocolMax(ProtocolVersion.MAX).setClusterId("graphagent").setDataAddress("127.0.0.1:17500");
+                .setProtocolMax(ProtocolVersion.MAX).setClusterId("graphagent").setDataAddress(io.graphagent.net.testing.LiveDataPort.address());
     }
 
     synchronized void send(AgentMessage message) {

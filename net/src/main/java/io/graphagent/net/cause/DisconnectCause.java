@@ -85,6 +85,9 @@ public enum DisconnectCause {
     /** An established stream broke without a more specific reason. */
     STREAM_BROKEN(true,
             "the stream broke: the network dropped or the peer stopped; the reconnect with backoff follows"),
+    /** An agent's stream broke and its data port refuses connections: its process is gone. */
+    PROCESS_EXITED(true,
+            "the agent's stream broke and nothing listens on its data port any more: its process exited or was killed; restart it (its supervisor, `graphagent local`, or by hand)"),
     /** The peer closed the connection or stream in an orderly way. */
     PEER_CLOSED(true,
             "the peer closed the connection: it shut down or restarted"),

@@ -71,8 +71,9 @@ public final class EventLog implements JobListener, AutoCloseable {
     }
 
     @Override
-    public void recovered(String job, int resumeStep, long millis) {
-        append("job_recovered", "", "recovered", job + ": resumed at superstep " + resumeStep + " after " + millis + " ms");
+    public void recovered(String job, int resumeStep, int redone, long millis) {
+        append("job_recovered", "", "recovered", job + ": resumed at superstep " + resumeStep + " after " + millis + " ms ("
+                + redone + " superstep" + (redone == 1 ? "" : "s") + " to redo)");
     }
 
     /** Appends one event; returns it. A failed file write is logged and the event still kept in memory. */

@@ -8,6 +8,7 @@ import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.JobState;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -52,6 +53,9 @@ public final class ClusterMetrics implements JobListener {
     final Counter bytesReceived;
     final Histogram checkpointDuration;
     final Histogram recoveryDuration;
+    final Counter checkpointBytes;
+    final Counter superstepsRedone;
+    final Histogram detection;
     final Gauge jobSuperstep;
     final Gauge jobLastProgress;
     final Gauge certificateExpiry;
@@ -119,6 +123,15 @@ public final class ClusterMetrics implements JobListener {
         recoveryDuration = Histogram.builder().name("graphagent_recovery_duration_seconds")
                 .help("Recovery from a lost agent (re-placement and restore from the last checkpoint), seconds; coordinator.")
                 .classicOnly().classicUpperBounds(PHASE_BUCKETS).register(registry);
+        checkpointBytes = Counter.builder().name("graphagent_checkpoint_bytes_total")
+                .help("Bytes of complete checkpoints, summed over the agents; coordinator.").register(registry);
+        superstepsRedone = Counter.builder().name("graphagent_supersteps_redone_total")
+                .help("Supersteps run again after recoveries (begun since the checkpoint rolled back to); coordinator.")
+                .register(registry);
+        detection = Histogram.builder().name("graphagent_detection_seconds")
+                .help("Time from an agent's last heartbeat to its DEAD verdict, seconds, by cause (lease_expired,"
+                        + " process_exited, fenced); coordinator.")
+                .labelNames("cause").classicOnly().classicUpperBounds(PHASE_BUCKETS).register(registry);
         jobSuperstep = Gauge.builder().name("graphagent_job_superstep")
                 .help("The last superstep a job completed, by job.").labelNames("job").register(registry);
         jobLastProgress = Gauge.builder().name("graphagent_job_last_progress_timestamp_seconds")
@@ -146,8 +159,16 @@ public final class ClusterMetrics implements JobListener {
             transitions.labelValues(to.name(), cause).inc();
             if (to == AgentState.DEAD) {
                 leaseExpiries.labelValues(cause).inc();
+                for (AgentStatus status : membership.statuses()) {
+                    if (status.getAgentId().equals(agent)) {
+                        detection.labelValues(cause).observe(status.getLastHeartbeatAgeMs() / 1000.0);
+                    }
+                }
             }
         });
+        CounterWithCallback.builder().name("graphagent_fenced_reports_total")
+                .help("Reports and messages of an older session or job epoch, refused; coordinator.")
+                .callback(cb -> cb.call(membership.refusedReports())).register(registry);
         causes.addListener((cause, total) -> {
             if (cause.isTls()) {
                 tlsFailures.labelValues(cause.label()).inc();
@@ -201,13 +222,15 @@ public final class ClusterMetrics implements JobListener {
     }
 
     @Override
-    public void checkpointDone(String job, int step, long millis) {
+    public void checkpointDone(String job, int step, long millis, long bytes) {
         checkpointDuration.observe(millis / 1000.0);
+        checkpointBytes.inc(bytes);
     }
 
     @Override
-    public void recovered(String job, int resumeStep, long millis) {
+    public void recovered(String job, int resumeStep, int redone, long millis) {
         recoveryDuration.observe(millis / 1000.0);
+        superstepsRedone.inc(redone);
         jobLastProgress.labelValues(job).set(clock.millis() / 1000.0);
     }
 

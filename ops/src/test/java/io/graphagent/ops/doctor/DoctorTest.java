@@ -13,6 +13,7 @@ import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.BadCertificates;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.testing.FaultProxy;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.TlsContexts;
 import io.graphagent.net.tls.TlsFiles;
@@ -381,6 +382,22 @@ class DoctorTest {
             assertThat(large.verdict()).as(report.text()).isEqualTo(Verdict.WARN);
             assertThat(large.measured()).contains("the coordinator accepts only 256KiB");
             assertThat(large.fix()).contains("grpc.max-message-size");
+        }
+    }
+
+    @Test
+    void aMiddleboxThatBreaksLargeMessagesFailsTheLargeMessageCheckNamingTheSize() throws Exception {
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)));
+             FaultProxy middlebox = FaultProxy.start("middlebox",
+                     new java.net.InetSocketAddress("127.0.0.1", coordinator.port()))) {
+            middlebox.mode(new FaultProxy.CutAfter(768 * 1024));
+            DoctorReport report = Doctor.run(options(middlebox.port(), Optional.of(agent1())));
+            System.out.println(report.text());
+            CheckResult large = report.result("large-message").orElseThrow();
+            assertThat(large.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
+            assertThat(large.measured()).contains("a probe of 1048576 bytes both ways broke after [64KiB, 256KiB] passed");
+            assertThat(large.fix()).contains("lower grpc.max-message-size below 1048576 bytes");
+            assertThat(report.result("protocol").orElseThrow().verdict()).as("small messages pass").isEqualTo(Verdict.PASS);
         }
     }
 }

@@ -107,14 +107,15 @@ class AdminServerTest {
         // Labelled counters and gauges appear in the text once they have a value: check those are registered.
         List<String> registered = admin.metrics().registry().scrape().stream().map(m -> m.getMetadata().getName()).toList();
         assertThat(registered).contains("graphagent_lease_expiries", "graphagent_reconnects",
-                "graphagent_tls_handshake_failures", "graphagent_certificate_expiry_timestamp_seconds");
+                "graphagent_tls_handshake_failures", "graphagent_certificate_expiry_timestamp_seconds",
+                "graphagent_checkpoint_bytes", "graphagent_supersteps_redone", "graphagent_detection_seconds");
         for (String name : List.of("graphagent_agents{state=\"ALIVE\"} 1", "graphagent_agent_state_transitions_total",
                 "graphagent_heartbeat_rtt_seconds_bucket", "graphagent_clock_skew_seconds{agent=\"agent-1\"}",
                 "graphagent_superstep_duration_seconds_bucket", "graphagent_messages_sent_total",
                 "graphagent_bytes_sent_total", "graphagent_messages_received_total", "graphagent_bytes_received_total",
                 "graphagent_checkpoint_duration_seconds", "graphagent_recovery_duration_seconds",
                 "graphagent_job_superstep{job=", "graphagent_job_last_progress_timestamp_seconds{job=",
-                "graphagent_job_running", "jvm_gc_collection_seconds", "jvm_memory_used_bytes", "jvm_threads_current")) {
+                "graphagent_job_running", "graphagent_fenced_reports_total 0", "jvm_gc_collection_seconds", "jvm_memory_used_bytes", "jvm_threads_current")) {
             assertThat(body).as(name).contains(name);
         }
     }

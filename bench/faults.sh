@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Network fault scenarios: runs NetworkFaultsTest (a coordinator and agents as real JVMs on
+# 127.0.0.1, each agent's session link through a fault-injecting TCP proxy; see
+# cli/src/test/java/io/graphagent/cli/NetworkFaultsTest.java) and prints one line per scenario:
+# detection latency (fault to DEAD), recovery time (DEAD to RUNNING; for a flapping link the
+# longest SUSPECT to resumed), supersteps redone, and whether the result equalled the
+# single-process engine's (the test fails otherwise).
+#
+#   bench/faults.sh
+#
+# Checkpoint overhead (k = 1, 5, 10) is measured by bench/checkpoints.sh.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+report=$(mktemp "${TMPDIR:-/tmp}/graphagent-faults.XXXXXX")
+trap 'rm -f "$report"' EXIT
+log="$root/cli/target/faults-bench.log"
+mkdir -p "$root/cli/target"
+echo "faults.sh: running NetworkFaultsTest (about 3-4 min; log: $log)" >&2
+if ! "$root/bin/mvn" -o -q -pl cli -am verify -Dtest=NetworkFaultsTest -Dsurefire.failIfNoSpecifiedTests=false \
+    "-Dgraphagent.faults.report=$report" >"$log" 2>&1; then
+  tail -30 "$log" >&2
+  echo "faults.sh: the scenarios failed (see $log and cli/target/surefire-reports)" >&2
+  exit 1
+fi
+echo
+echo "$(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $(git rev-parse --short HEAD)"
+printf "%-88s %12s %12s %7s %7s  %s\n" scenario "detection ms" "recovery ms" redone equal note
+while IFS=$'\t' read -r scenario detection recovery redone equal note; do
+  printf "%-88s %12s %12s %7s %7s  %s\n" "$scenario" "$detection" "$recovery" "$redone" "$equal" "$note"
+done <"$report"

@@ -1,0 +1,368 @@
+package io.graphagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.graphagent.config.HostPort;
+import io.graphagent.net.testing.FaultProxy;
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.AgentStatus;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.SubmitReply;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Network faults on the session links, with real processes: a coordinator and agents, each a JVM
+ * of {@code graphagent local}, every agent dialling the coordinator through a {@link FaultProxy}
+ * of its own on 127.0.0.1 (the data-plane links between agents stay direct). Each scenario runs
+ * PageRank, asserts the output equals the single-process engine's, and records how long the
+ * coordinator took to notice and to recover, from its event log. The figures are printed at the
+ * end and, when the system property {@value #REPORT_PROPERTY} names a file, appended to it as
+ * tab-separated lines (bench/faults.sh reads them).
+ */
+class NetworkFaultsTest {
+    /** System property naming a file the scenario figures are appended to. */
+    static final String REPORT_PROPERTY = "graphagent.faults.report";
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final List<Figures> FIGURES = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A partition of one agent's session link for twice the lease: the coordinator hears
+     * nothing, declares the agent DEAD one lease after its last heartbeat, and the job recovers
+     * on the others. Healed, the agent asks to resume, is told its session is over, drops its
+     * job state and joins again as a new session.
+     */
+    @Test
+    @Timeout(180)
+    void blackHoledSessionLinkIsDeclaredDeadWithinTheLeaseAndTheAgentRejoinsAsNew() throws Exception {
+        Duration heartbeat = Duration.ofMillis(500);
+        Duration lease = Duration.ofSeconds(4);
+        Map<String, String> timing = timing(heartbeat, lease, Duration.ofMillis(1500));
+        timing.put("GRAPHAGENT_SESSION_RECONNECT_MAX", "1s");
+        String victim = "agent-2";
+        Instant[] cutAt = {null};
+        long[] epochBefore = {0};
+        ScheduledExecutorService healer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            Run run = run(new Setup(3, timing, true, 12, 40, 12), (cluster, progress) -> {
+                if (cutAt[0] == null && progress.getSuperstep() >= 4) {
+                    epochBefore[0] = cluster.status(victim).getEpoch();
+                    FaultProxy link = cluster.proxy(victim);
+                    link.mode(FaultProxy.BLACK_HOLE);
+                    cutAt[0] = Instant.now();
+                    healer.schedule(() -> link.mode(FaultProxy.PASS), lease.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }, cluster -> await().atMost(Duration.ofSeconds(60)).until(() -> {
+                AgentStatus again = cluster.status(victim);
+                return again.getState() == AgentState.ALIVE && again.getEpoch() > epochBefore[0];
+            }));
+            assertThat(cutAt[0]).as("the link was cut mid-job").isNotNull();
+            CoordinatorEvents.Event dead = run.events().first(e -> e.agentBecame(victim, "DEAD"), cutAt[0])
+                    .orElseThrow(() -> new AssertionError("no DEAD event for " + victim + run.events().describe()));
+            assertThat(dead.cause()).isEqualTo("lease_expired");
+            Duration detection = Duration.between(cutAt[0], dead.time());
+            // Its last heartbeat came at most one interval before the cut; the lease runs from there.
+            assertThat(detection).as("detection latency").isBetween(lease.minus(heartbeat).minusMillis(250),
+                    lease.plus(heartbeat).plusSeconds(1));
+            assertThat(run.last().getSummary().getRecoveries()).isEqualTo(1);
+            assertThat(run.last().getSummary().getAgents()).isEqualTo(2);
+            // Healed, it joined as new: a fresh session after the DEAD, not a resumed one.
+            assertThat(run.events().first(e -> e.agentBecame(victim, "JOINING") && e.cause().equals("hello"), dead.time()))
+                    .as("a new session for " + victim + run.events().describe()).isPresent();
+            assertThat(Files.readString(run.state().log(victim), StandardCharsets.UTF_8))
+                    .as("the agent learnt that its session was over").contains("event=session_dropped");
+            record(new Figures("black hole one session link for 2 x lease (lease " + Durations.millis(lease.toMillis())
+                    + ", heartbeat " + Durations.millis(heartbeat.toMillis()) + ")", Optional.of(detection),
+                    recovery(run, dead.time()), run.redone(), "agent DEAD once, rejoined as new"));
+        } finally {
+            healer.shutdownNow();
+        }
+    }
+
+    /**
+     * 200 ms (+ up to 100 ms) each way on every session link for the whole job, under the wan
+     * profile (made for round trips of 100 ms and more): heartbeats arrive late but well within
+     * the lease, so no agent is suspected dead and the job needs no recovery.
+     */
+    @Test
+    @Timeout(180)
+    void latencyOnEveryLinkUnderTheWanProfileExpiresNoLease() throws Exception {
+        Duration base = Duration.ofMillis(200);
+        long[] worstRttMicros = {0};
+        Run run = run(new Setup(3, new LinkedHashMap<>(Map.of("GRAPHAGENT_PROFILE", "wan")), true, 12, 8, 12),
+                (cluster, progress) -> {
+                    for (AgentStatus a : cluster.statuses()) {
+                        worstRttMicros[0] = Math.max(worstRttMicros[0], a.getRttMicros());
+                    }
+                }, cluster -> { },
+                proxies -> proxies.values().forEach(p -> p.mode(new FaultProxy.Latency(base, Duration.ofMillis(100)))));
+        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.last().getSummary().getRecoveries()).isZero();
+        assertThat(Duration.ofNanos(worstRttMicros[0] * 1000)).as("heartbeat round trips went through the latency")
+                .isGreaterThanOrEqualTo(base.multipliedBy(2));
+        record(new Figures("200 ms + jitter 100 ms each way on every session link, wan profile", Optional.empty(),
+                Optional.empty(), 0, "0 lease expiries, worst heartbeat RTT " + worstRttMicros[0] / 1000 + " ms"));
+    }
+
+    /**
+     * One agent's session link reset every 2 s for the whole job: each time the agent dials
+     * again within the lease and resumes its session, so it never becomes DEAD, keeps its
+     * partitions, and the job needs no recovery.
+     */
+    @Test
+    @Timeout(180)
+    void flappingSessionLinkResumesTheSessionAndMovesNoPartition() throws Exception {
+        String victim = "agent-2";
+        Instant[] flapFrom = {null};
+        int[] resets = {0};
+        Run run = run(new Setup(3, new LinkedHashMap<>(), true, 12, 60, 12), (cluster, progress) -> {
+            if (flapFrom[0] == null && progress.getSuperstep() >= 1) {
+                flapFrom[0] = Instant.now();
+                cluster.proxy(victim).mode(new FaultProxy.ResetEvery(Duration.ofSeconds(2)));
+            }
+        }, cluster -> {
+            resets[0] = cluster.proxy(victim).resets();
+            cluster.proxy(victim).mode(FaultProxy.PASS);
+        });
+        assertThat(flapFrom[0]).isNotNull();
+        assertThat(resets[0]).as("connections reset during the job").isGreaterThanOrEqualTo(2);
+        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.last().getSummary().getRecoveries()).as("partitions moved").isZero();
+        assertThat(run.last().getSummary().getAgents()).isEqualTo(3);
+        List<CoordinatorEvents.Event> resumed = run.events().all(e -> e.agentBecame(victim, "ALIVE") && e.cause().equals("resumed"));
+        assertThat(resumed).as("sessions resumed" + run.events().describe()).isNotEmpty();
+        Duration worstOut = Duration.ZERO;
+        for (CoordinatorEvents.Event back : resumed) {
+            CoordinatorEvents.Event lost = run.events().all(e -> e.agentBecame(victim, "SUSPECT") && e.seq() < back.seq())
+                    .getLast();
+            Duration out = Duration.between(lost.time(), back.time());
+            worstOut = out.compareTo(worstOut) > 0 ? out : worstOut;
+        }
+        record(new Figures("session link of one agent reset (RST) every 2 s, lan profile", Optional.empty(),
+                Optional.of(worstOut), 0, resets[0] + " resets, " + resumed.size() + " sessions resumed, 0 partitions moved"));
+    }
+
+    /**
+     * Eight agents and the coordinator on two cores, every agent computing flat out: heartbeats
+     * run on a thread compute cannot starve, so no lease expires under the lan profile. (A data
+     * plane TLS handshake starved past tls.handshake-timeout may still cost a recovery; that is
+     * counted in the figures, not a lease expiry.)
+     */
+    @Test
+    @Timeout(180)
+    void eightAgentsSaturatingTwoCoresExpireNoLease() throws Exception {
+        long[] worstHeartbeatAgeMs = {0};
+        Run run = run(new Setup(8, new LinkedHashMap<>(), false, 15, 20, 32), (cluster, progress) -> {
+            for (AgentStatus a : cluster.statuses()) {
+                worstHeartbeatAgeMs[0] = Math.max(worstHeartbeatAgeMs[0], a.getLastHeartbeatAgeMs());
+            }
+        }, cluster -> { });
+        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.events().all(e -> e.kind().equals("connection_failure") && e.cause().equals("lease_expired")))
+                .isEmpty();
+        record(new Figures("8 agents on " + Runtime.getRuntime().availableProcessors() + " cores, PageRank RMAT-15, lan profile",
+                Optional.empty(), Optional.empty(), run.redone(), "0 lease expiries, worst heartbeat age seen "
+                        + worstHeartbeatAgeMs[0] + " ms (lease 5 s), " + run.last().getSummary().getRecoveries()
+                        + " recoveries (data plane)"));
+    }
+
+    @AfterAll
+    static void printFigures() throws IOException {
+        StringBuilder table = new StringBuilder("\nnetwork fault scenarios (detection: fault to DEAD; recovery: DEAD to RUNNING"
+                + " again, or for a flapping link the longest SUSPECT to resumed):\n");
+        for (Figures f : FIGURES) {
+            table.append(String.format("  %-90s detection %-8s recovery %-8s redone %d, result equal: yes; %s%n", f.scenario(),
+                    f.detection().map(d -> d.toMillis() + " ms").orElse("-"), f.recovery().map(d -> d.toMillis() + " ms")
+                            .orElse("-"), f.redone(), f.note()));
+        }
+        System.out.println(table);
+        String report = System.getProperty(REPORT_PROPERTY, "");
+        if (!report.isBlank()) {
+            StringBuilder lines = new StringBuilder();
+            for (Figures f : FIGURES) {
+                lines.append(String.join("\t", f.scenario(), f.detection().map(d -> Long.toString(d.toMillis())).orElse("-"),
+                        f.recovery().map(d -> Long.toString(d.toMillis())).orElse("-"), Integer.toString(f.redone()), "yes",
+                        f.note())).append('\n');
+            }
+            Files.writeString(Path.of(report), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    // ---- the fixture ----------------------------------------------------------------------------
+
+    /**
+     * @param agents     agent processes
+     * @param env        variables for every process (timing)
+     * @param proxied    whether each agent dials the coordinator through a FaultProxy of its own
+     * @param scale      RMAT scale of the graph
+     * @param iterations PageRank iterations
+     * @param partitions partitions of the job
+     */
+    private record Setup(int agents, Map<String, String> env, boolean proxied, int scale, int iterations, int partitions) {
+    }
+
+    /**
+     * What a scenario ended with.
+     *
+     * @param lastBeforeRecovery the last superstep completed before the job first started recovering, or -1
+     */
+    private record Run(JobProgress last, CoordinatorEvents events, LocalState state, int lastBeforeRecovery) {
+        private static final Pattern RESUMED_AT = Pattern.compile("resumed at superstep (\\d+)");
+
+        /** Supersteps computed twice: those completed before the fault and after the checkpoint rolled back to. */
+        int redone() {
+            for (CoordinatorEvents.Event e : events.events()) {
+                Matcher m = RESUMED_AT.matcher(e.detail());
+                if (e.kind().equals("job_recovered") && m.find()) {
+                    return lastBeforeRecovery + 1 - Integer.parseInt(m.group(1));
+                }
+            }
+            return 0;
+        }
+    }
+
+    private record Figures(String scenario, Optional<Duration> detection, Optional<Duration> recovery, int redone,
+                           String note) {
+    }
+
+    /** A cluster under test: its processes, and the proxy in front of each agent's session link. */
+    private record Cluster(LocalCluster local, CoordinatorClient client, Map<String, FaultProxy> proxies) {
+        FaultProxy proxy(String agent) {
+            return proxies.get(agent);
+        }
+
+        List<AgentStatus> statuses() throws CoordinatorCallException {
+            return client.status(false).getAgentsList();
+        }
+
+        AgentStatus status(String agent) throws CoordinatorCallException {
+            return statuses().stream().filter(a -> a.getAgentId().equals(agent)).findFirst().orElseThrow();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Fault {
+        void onProgress(Cluster cluster, JobProgress progress) throws Exception;
+    }
+
+    /** What a scenario does before the job (to the proxies) or after it (to the cluster). */
+    @FunctionalInterface
+    private interface Step<T> {
+        void apply(T target) throws Exception;
+    }
+
+    private Run run(Setup setup, Fault fault, Step<Cluster> after) throws Exception {
+        return run(setup, fault, after, proxies -> { });
+    }
+
+    /**
+     * Starts the cluster (agents behind their proxies when {@code setup.proxied()}), lets
+     * {@code before} set the proxies once every agent is ALIVE, runs the job calling
+     * {@code fault} at each progress while it runs, then {@code after}; asserts the job
+     * succeeded with exactly the engine's result.
+     */
+    private Run run(Setup setup, Fault fault, Step<Cluster> after, Step<Map<String, FaultProxy>> before) throws Exception {
+        PageRankReference reference = PageRankReference.rmat(dir, setup.scale(), setup.iterations(), setup.partitions());
+        Path output = dir.resolve("pr.txt");
+        LocalState state = new LocalState(dir.resolve("state"));
+        StringWriter log = new StringWriter();
+        Map<String, FaultProxy> proxies = new LinkedHashMap<>();
+        JobProgress last = null;
+        int lastBeforeRecovery = -1;
+        boolean recovering = false;
+        try (LocalCluster local = LocalCluster.prepare(state, setup.agents(), 0, false, new PrintWriter(log, true),
+                LocalCommand.jvmOptions())) {
+            local.environment(setup.env());
+            local.startCoordinator(START);
+            HostPort coordinator = local.coordinatorAddress();
+            if (setup.proxied()) {
+                for (int n = 1; n <= setup.agents(); n++) {
+                    String name = "agent-" + n;
+                    proxies.put(name, FaultProxy.start(name, new InetSocketAddress(coordinator.host(), coordinator.port())));
+                }
+            }
+            local.startAgents(name -> setup.proxied() ? new HostPort("127.0.0.1", proxies.get(name).port()) : coordinator);
+            local.awaitAlive(START);
+            before.apply(proxies);
+            try (CoordinatorClient client = local.client()) {
+                Cluster cluster = new Cluster(local, client, proxies);
+                SubmitReply reply = client.submit(reference.request(output, 5));
+                assertThat(reply.getErrorsList()).isEmpty();
+                Iterator<JobProgress> progress = client.watch(reply.getJobId());
+                while (progress.hasNext()) {
+                    last = progress.next();
+                    recovering |= last.getState() == JobState.RECOVERING;
+                    if (last.getState() == JobState.RUNNING) {
+                        if (!recovering) {
+                            lastBeforeRecovery = last.getSuperstep();
+                        }
+                        fault.onProgress(cluster, last);
+                    }
+                }
+                after.apply(cluster);
+            }
+        } finally {
+            proxies.values().forEach(FaultProxy::close);
+        }
+        assertThat(last).isNotNull();
+        assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
+        reference.assertEngineWrites(output);
+        return new Run(last, CoordinatorEvents.read(state), state, lastBeforeRecovery);
+    }
+
+    /** Session timing for every process; the rest of the lan profile stays. */
+    private static Map<String, String> timing(Duration heartbeat, Duration lease, Duration suspectAfter) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("GRAPHAGENT_SESSION_HEARTBEAT_INTERVAL", heartbeat.toMillis() + "ms");
+        env.put("GRAPHAGENT_SESSION_LEASE_TTL", lease.toMillis() + "ms");
+        env.put("GRAPHAGENT_SESSION_SUSPECT_AFTER", suspectAfter.toMillis() + "ms");
+        return env;
+    }
+
+    /** From the DEAD to the job running again. */
+    private static Optional<Duration> recovery(Run run, Instant dead) {
+        return run.events().first(e -> e.jobBecame("RUNNING"), dead).map(e -> Duration.between(dead, e.time()));
+    }
+
+    private static void record(Figures figures) {
+        FIGURES.add(figures);
+        System.out.println("figures: " + figures);
+    }
+
+    /**
+     * A lease that ran out. Other DEAD verdicts are bookkeeping that costs no lease: an agent whose
+     * stream broke before its first Welcome (a TLS handshake starved while 9 JVMs start on 2
+     * cores) says Hello again as new, which ends its half-open session as {@code agent_restarted}.
+     */
+    private static boolean leaseExpiry(CoordinatorEvents.Event e) {
+        return e.anyAgentBecame("DEAD") && e.cause().equals("lease_expired");
+    }
+}
