@@ -143,7 +143,8 @@ class NetworkFaultsTest {
         String victim = "agent-2";
         Instant[] flapFrom = {null};
         int[] resets = {0};
-        Run run = run(new Setup(3, new LinkedHashMap<>(), true, 12, 60, 12), (cluster, progress) -> {
+        // 400 supersteps: long enough for several resets even where a superstep takes 20 ms.
+        Run run = run(new Setup(3, new LinkedHashMap<>(), true, 12, 400, 12), (cluster, progress) -> {
             if (flapFrom[0] == null && progress.getSuperstep() >= 1) {
                 flapFrom[0] = Instant.now();
                 cluster.proxy(victim).mode(new FaultProxy.ResetEvery(Duration.ofSeconds(2)));
