@@ -4,14 +4,14 @@ import io.graphagent.protocol.v1.CoordinatorMessage;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** An agent stream that records what membership sends on it. */
-final class FakeConnection implements AgentConnection {
+/** An agent stream that records what membership sends on it; for tests here and in ops. */
+public final class FakeConnection implements AgentConnection {
 
     final List<CoordinatorMessage> sent = new CopyOnWriteArrayList<>();
     private final String address;
     private volatile boolean open = true;
 
-    FakeConnection(String address) {
+    public FakeConnection(String address) {
         this.address = address;
     }
 

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.config.Profile;
 import io.graphagent.coordinator.membership.Admission;
-import io.graphagent.coordinator.membership.AgentConnection;
+import io.graphagent.coordinator.membership.FakeConnection;
 import io.graphagent.coordinator.membership.MemberSession;
 import io.graphagent.coordinator.membership.Membership;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.testing.FakeClock;
-import io.graphagent.protocol.v1.CoordinatorMessage;
 import io.graphagent.protocol.v1.Heartbeat;
 import io.graphagent.protocol.v1.Hello;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -52,7 +51,7 @@ class ClusterMetricsTest {
         Membership membership = new Membership(timing, clock, new CauseCounter());
         metrics.observeCoordinator(membership, new CauseCounter());
         MemberSession session = ((Admission.Admitted) membership.admit(Hello.newBuilder().setAgentId("agent-1")
-                .setDataAddress("127.0.0.1:1").build(), "agent-1", 1, new Silent())).session();
+                .setDataAddress("127.0.0.1:1").build(), "agent-1", 1, new FakeConnection("127.0.0.1:50001"))).session();
         membership.heartbeat(session, Heartbeat.newBuilder().setSeq(1).setEpoch(session.epoch()).build());
 
         clock.advance(timing.leaseTtl().plus(Duration.ofMillis(40)));
@@ -64,35 +63,5 @@ class ClusterMetricsTest {
         assertThat(point.getCount()).isEqualTo(1);
         assertThat(point.getSum()).isEqualTo(timing.leaseTtl().plusMillis(40).toMillis() / 1000.0);
         assertThat(counter("graphagent_fenced_reports")).isZero();
-    }
-
-    /** A stream that takes every message and never ends by itself. */
-    private static final class Silent implements AgentConnection {
-        private volatile boolean open = true;
-
-        @Override
-        public boolean send(CoordinatorMessage message) {
-            return open;
-        }
-
-        @Override
-        public void end(String reason) {
-            open = false;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:50001";
-        }
-
-        @Override
-        public boolean tls() {
-            return false;
-        }
     }
 }
