@@ -4,8 +4,6 @@ import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.FailureClassifier;
 import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSslCertificateException;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.PKIXReason;
@@ -15,8 +13,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -46,7 +42,7 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
     ClassifyingTrustManager(List<X509Certificate> anchors, Clock clock) {
         this.anchors = List.copyOf(anchors);
         this.clock = clock;
-        this.delegate = pkix(this.anchors);
+        this.delegate = CertificateChains.pkix(this.anchors);
     }
 
     @Override
@@ -161,25 +157,5 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
             DisconnectCause cause, int openSslCode, CertificateException original) {
         CertPathValidatorException why = new RefusedCertificateException(message, original, reason, cause);
         return new OpenSslCertificateException(message, why, openSslCode);
-    }
-
-    private static X509ExtendedTrustManager pkix(List<X509Certificate> anchors) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int i = 0; i < anchors.size(); i++) {
-                store.setCertificateEntry("ca-" + i, anchors.get(i));
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager extended) {
-                    return extended;
-                }
-            }
-            throw new IllegalStateException("the JDK's PKIX TrustManagerFactory offers no X509ExtendedTrustManager");
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot build a trust manager for the cluster CA: " + e.getMessage(), e);
-        }
     }
 }

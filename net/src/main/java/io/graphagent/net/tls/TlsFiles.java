@@ -148,7 +148,7 @@ public record TlsFiles(Path ca, Path cert, Path key) {
                             + CertificateChains.subject(chain.get(0)) + "): put the leaf "
                             + CertificateChains.subject(leaf) + " first, then each issuer up to the root"));
         }
-        List<X509Certificate> path = CertificateChains.pathToAnchor(withLeafFirst(chain, leaf), trust);
+        List<X509Certificate> path = CertificateChains.pathToAnchor(CertificateChains.withLeafFirst(chain, leaf), trust);
         if (path.isEmpty()) {
             problems.add(untrusted(chain, leaf, trust));
         }
@@ -228,17 +228,6 @@ public record TlsFiles(Path ca, Path cert, Path key) {
         }
         files.sort(null);
         return files;
-    }
-
-    private static List<X509Certificate> withLeafFirst(List<X509Certificate> chain, X509Certificate leaf) {
-        List<X509Certificate> ordered = new ArrayList<>();
-        ordered.add(leaf);
-        for (X509Certificate c : chain) {
-            if (c != leaf) {
-                ordered.add(c);
-            }
-        }
-        return ordered;
     }
 
     private static boolean keyMatches(X509Certificate certificate, PrivateKey privateKey) {

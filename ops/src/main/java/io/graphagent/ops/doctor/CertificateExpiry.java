@@ -1,5 +1,6 @@
 package io.graphagent.ops.doctor;
 
+import io.graphagent.net.tls.CertificateChains;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,7 @@ final class CertificateExpiry {
             }
             X509Certificate first = chain.stream().min(Comparator.comparing(ServerChain::notAfter)).orElseThrow();
             Duration left = Duration.between(now, ServerChain.notAfter(first));
-            String text = side[0] + " " + ServerChain.subject(first) + (left.isNegative() ? " expired " + ServerChain.human(left)
+            String text = side[0] + " " + CertificateChains.subject(first) + (left.isNegative() ? " expired " + ServerChain.human(left)
                     + " ago" : " expires in " + ServerChain.human(left));
             if (left.isNegative()) {
                 worst = CheckResult.fail(NAME, io.graphagent.net.cause.DisconnectCause.TLS_CERT_EXPIRED, text);

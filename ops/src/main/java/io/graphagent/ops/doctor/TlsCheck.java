@@ -2,6 +2,7 @@ package io.graphagent.ops.doctor;
 
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.net.tls.CertificateChains;
 import io.graphagent.net.tls.TlsFiles;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
@@ -39,7 +40,7 @@ final class TlsCheck {
                 options.connectTimeout(), options.handshakeTimeout());
         if (!outcome.serverChain().isEmpty()) {
             return CheckResult.fail(NAME, DisconnectCause.PLAINTEXT_TO_TLS_PORT, "--insecure, but the server answered a TLS"
-                    + " ClientHello with certificate " + ServerChain.subject(outcome.serverChain().get(0)));
+                    + " ClientHello with certificate " + CertificateChains.subject(outcome.serverChain().get(0)));
         }
         return CheckResult.warn(NAME, "plaintext (--insecure): the server does not speak TLS; traffic can be read and forged",
                 "run the coordinator with TLS and pass --certs DIR");
@@ -49,12 +50,12 @@ final class TlsCheck {
         List<X509Certificate> chain = outcome.serverChain();
         Instant now = options.clock().instant();
         if (outcome.failure().isEmpty()) {
-            if (!ServerChain.inOrder(chain)) {
+            if (!CertificateChains.inOrder(chain)) {
                 return outOfOrder(chain);
             }
             X509Certificate leaf = chain.get(0);
             return CheckResult.pass(NAME, outcome.protocol() + " in " + Reachability.millis(outcome.took()) + ", server "
-                    + ServerChain.subject(leaf) + " issued by " + ServerChain.issuer(leaf) + ", chain of " + chain.size()
+                    + CertificateChains.subject(leaf) + " issued by " + CertificateChains.issuer(leaf) + ", chain of " + chain.size()
                     + " in order, client certificate accepted");
         }
         Exception failure = outcome.failure().get();
@@ -66,8 +67,8 @@ final class TlsCheck {
         if (outcome.serverTrusted()) {
             // We accepted the server; an alert now is the server refusing our certificate.
             return CheckResult.fail(NAME, DisconnectCause.TLS_CLIENT_CERT_REFUSED, "the server refused our client certificate "
-                    + ServerChain.subject(loaded.identity().certificate()) + " (issued by "
-                    + ServerChain.issuer(loaded.identity().certificate()) + ", file " + files.cert() + "): "
+                    + CertificateChains.subject(loaded.identity().certificate()) + " (issued by "
+                    + CertificateChains.issuer(loaded.identity().certificate()) + ", file " + files.cert() + "): "
                     + classified.detail());
         }
         if (chain.isEmpty()) {
@@ -75,13 +76,13 @@ final class TlsCheck {
         }
         for (X509Certificate c : chain) {
             if (now.isAfter(ServerChain.notAfter(c))) {
-                return CheckResult.fail(NAME, DisconnectCause.TLS_CERT_EXPIRED, "server certificate " + ServerChain.subject(c)
+                return CheckResult.fail(NAME, DisconnectCause.TLS_CERT_EXPIRED, "server certificate " + CertificateChains.subject(c)
                         + " expired " + ServerChain.notAfter(c) + ", " + ServerChain.human(Duration.between(ServerChain.notAfter(c), now))
                         + " ago by our clock " + now + skewHint(options));
             }
             if (now.isBefore(ServerChain.notBefore(c))) {
                 return CheckResult.fail(NAME, DisconnectCause.TLS_CERT_NOT_YET_VALID, "server certificate "
-                        + ServerChain.subject(c) + " is valid only from " + ServerChain.notBefore(c) + ", "
+                        + CertificateChains.subject(c) + " is valid only from " + ServerChain.notBefore(c) + ", "
                         + ServerChain.human(Duration.between(now, ServerChain.notBefore(c))) + " after our clock " + now
                         + "; clock-skew hint: if it was issued just now, this machine's clock is behind by at least that much"
                         + " (compare `date -u` on both machines, fix NTP)");
@@ -92,14 +93,14 @@ final class TlsCheck {
             Optional<java.nio.file.Path> intermediate = ServerChain.missingIntermediateNear(files.ca(), top, loaded.trust());
             if (intermediate.isPresent()) {
                 return CheckResult.fail(NAME, DisconnectCause.TLS_CHAIN_INCOMPLETE, "server chain incomplete: it sent "
-                        + chain.size() + " certificate(s) ending at " + ServerChain.subject(top) + ", without its issuer "
-                        + ServerChain.issuer(top) + " (found in " + intermediate.get() + "), so it does not reach our CA");
+                        + chain.size() + " certificate(s) ending at " + CertificateChains.subject(top) + ", without its issuer "
+                        + CertificateChains.issuer(top) + " (found in " + intermediate.get() + "), so it does not reach our CA");
             }
-            return CheckResult.fail(NAME, DisconnectCause.TLS_UNKNOWN_CA, "server certificate " + ServerChain.subject(chain.get(0))
-                    + " chains up to " + ServerChain.issuer(top) + ", not to our CA "
-                    + loaded.trust().stream().map(ServerChain::subject).toList() + " (" + files.ca() + ")");
+            return CheckResult.fail(NAME, DisconnectCause.TLS_UNKNOWN_CA, "server certificate " + CertificateChains.subject(chain.get(0))
+                    + " chains up to " + CertificateChains.issuer(top) + ", not to our CA "
+                    + loaded.trust().stream().map(CertificateChains::subject).toList() + " (" + files.ca() + ")");
         }
-        if (!ServerChain.inOrder(chain)) {
+        if (!CertificateChains.inOrder(chain)) {
             return outOfOrder(chain);
         }
         return CheckResult.fail(NAME, classified.cause(), classified.detail());
@@ -107,8 +108,8 @@ final class TlsCheck {
 
     private static CheckResult outOfOrder(List<X509Certificate> chain) {
         return CheckResult.fail(NAME, DisconnectCause.TLS_CHAIN_INCOMPLETE, "server chain out of order: it sent "
-                + chain.stream().map(ServerChain::subject).toList() + " but each certificate must be followed by its"
-                + " issuer, the leaf " + ServerChain.subject(ServerChain.leaf(chain)) + " first");
+                + chain.stream().map(CertificateChains::subject).toList() + " but each certificate must be followed by its"
+                + " issuer, the leaf " + CertificateChains.subject(CertificateChains.leafOf(chain)) + " first");
     }
 
     private static String skewHint(DoctorOptions options) {

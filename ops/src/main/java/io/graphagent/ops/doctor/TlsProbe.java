@@ -1,6 +1,7 @@
 package io.graphagent.ops.doctor;
 
 import io.graphagent.net.certs.KeyMaterial;
+import io.graphagent.net.tls.CertificateChains;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -65,7 +65,7 @@ final class TlsProbe {
         Recorder recorder;
         SSLContext context;
         try {
-            recorder = new Recorder(anchors == null ? null : pkix(anchors));
+            recorder = new Recorder(anchors == null ? null : CertificateChains.pkix(anchors));
             context = SSLContext.getInstance("TLS");
             context.init(keyManagers(identity), new TrustManager[] {recorder}, null);
         } catch (GeneralSecurityException | IOException e) {
@@ -124,22 +124,6 @@ final class TlsProbe {
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, NO_PASSWORD);
         return factory.getKeyManagers();
-    }
-
-    private static X509ExtendedTrustManager pkix(List<X509Certificate> anchors) throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        for (int i = 0; i < anchors.size(); i++) {
-            store.setCertificateEntry("ca-" + i, anchors.get(i));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-        factory.init(store);
-        for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509ExtendedTrustManager extended) {
-                return extended;
-            }
-        }
-        throw new GeneralSecurityException("no X509ExtendedTrustManager in the PKIX provider");
     }
 
     /** Records the server chain, then delegates (or, with no delegate, trusts anything). */
