@@ -166,16 +166,32 @@ final class LocalCluster implements AutoCloseable {
     void startAgents(java.util.function.Function<String, HostPort> route) throws IOException {
         for (int n = 1; n <= agents; n++) {
             String name = ClusterCertificates.agentName(n);
-            Files.createDirectories(state.agentDir(name));
-            List<String> args = new ArrayList<>(List.of("agent", "--config", state.config().toString(),
-                    "--coordinator", route.apply(name).toString(), "--id", name, "--exit-with-parent", pid()));
-            if (!insecure) {
-                args.addAll(List.of("--name", name));
-            }
-            Map<String, String> env = new HashMap<>(environment);
-            env.put("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString());
-            children.add(ChildProcess.start(name, jvmOptions, args, env, state.log(name)));
+            startAgent(name, route.apply(name));
         }
+    }
+
+    /**
+     * Starts agent {@code name} (one of agent-1 .. agent-N) with its own work directory,
+     * dialling {@code coordinator}; an earlier process of that name must have exited, and is
+     * forgotten (a fault test restarts an agent it killed so).
+     */
+    void startAgent(String name, HostPort coordinator) throws IOException {
+        Optional<ChildProcess> earlier = child(name);
+        if (earlier.isPresent()) {
+            if (earlier.get().alive()) {
+                throw new IllegalStateException(name + " (pid " + earlier.get().pid() + ") is still running");
+            }
+            children.remove(earlier.get());
+        }
+        Files.createDirectories(state.agentDir(name));
+        List<String> args = new ArrayList<>(List.of("agent", "--config", state.config().toString(),
+                "--coordinator", coordinator.toString(), "--id", name, "--exit-with-parent", pid()));
+        if (!insecure) {
+            args.addAll(List.of("--name", name));
+        }
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString());
+        children.add(ChildProcess.start(name, jvmOptions, args, env, state.log(name)));
     }
 
     /** Polls the coordinator's Status until every agent is ALIVE; fails naming the missing ones. */

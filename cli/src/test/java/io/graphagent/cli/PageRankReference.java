@@ -1,18 +1,8 @@
 package io.graphagent.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.generate.RmatGenerator;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
-import io.graphagent.graph.load.GraphLoader;
-import io.graphagent.graph.load.GraphSource;
-import io.graphagent.graph.load.LoadProgress;
-import io.graphagent.graph.output.ResultComparator;
-import io.graphagent.graph.pregel.EngineOptions;
-import io.graphagent.graph.pregel.ProgressListener;
-import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.SubmitRequest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,19 +28,15 @@ record PageRankReference(Path prefix, int iterations, int partitions) {
 
     /** The cluster job: PageRank writing to {@code output}, a checkpoint every {@code checkpointEvery} supersteps. */
     SubmitRequest request(Path output, int checkpointEvery) {
-        return SubmitRequest.newBuilder().setJob(JobSpec.newBuilder()
-                .setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK).setGraph(prefix.toString())
-                .setDirected(true).setIterations(iterations).setDamping(DAMPING).setPartitions(partitions)
-                .setCheckpointEvery(checkpointEvery).setOutputPath(output.toString())).build();
+        return kernel().request(output, checkpointEvery);
     }
 
     /** Asserts that {@code clusterOutput} equals, line for line, the engine's output (written beside it). */
     void assertEngineWrites(Path clusterOutput) throws Exception {
-        Graph graph = GraphLoader.load(GraphSource.graphalytics(prefix, true, false), 2, LoadProgress.NONE);
-        Path single = clusterOutput.resolveSibling(clusterOutput.getFileName() + ".engine");
-        KernelJob.run(graph, prefix + ".v", Algorithm.PAGERANK, new KernelParameters(-1, iterations, DAMPING),
-                new EngineOptions(2, partitions), ProgressListener.NONE, single);
-        assertThat(ResultComparator.read(clusterOutput)).as("cluster output vs the single-process engine's")
-                .isEqualTo(ResultComparator.read(single));
+        kernel().assertEngineWrites(clusterOutput);
+    }
+
+    private KernelReference kernel() {
+        return new KernelReference(prefix, true, Algorithm.PAGERANK, new KernelParameters(-1, iterations, DAMPING), partitions);
     }
 }
