@@ -164,9 +164,19 @@ final class LocalCluster implements AutoCloseable {
      * {@code route.apply(name)} (a fault test's proxy in front of the coordinator, say).
      */
     void startAgents(java.util.function.Function<String, HostPort> route) throws IOException {
+        startAgents(route, name -> Map.of());
+    }
+
+    /**
+     * Starts agent-1 .. agent-N as {@link #startAgents(java.util.function.Function)} does, each
+     * with {@code env.apply(name)} added to its environment (a fault test's data-plane proxy:
+     * {@code GRAPHAGENT_AGENT_DATA_LISTEN} and {@code GRAPHAGENT_AGENT_DATA_ADVERTISE}, say).
+     */
+    void startAgents(java.util.function.Function<String, HostPort> route,
+            java.util.function.Function<String, Map<String, String>> env) throws IOException {
         for (int n = 1; n <= agents; n++) {
             String name = ClusterCertificates.agentName(n);
-            startAgent(name, route.apply(name));
+            startAgent(name, route.apply(name), env.apply(name));
         }
     }
 
@@ -176,6 +186,10 @@ final class LocalCluster implements AutoCloseable {
      * forgotten (a fault test restarts an agent it killed so).
      */
     void startAgent(String name, HostPort coordinator) throws IOException {
+        startAgent(name, coordinator, Map.of());
+    }
+
+    private void startAgent(String name, HostPort coordinator, Map<String, String> extraEnv) throws IOException {
         Optional<ChildProcess> earlier = child(name);
         if (earlier.isPresent()) {
             if (earlier.get().alive()) {
@@ -191,6 +205,7 @@ final class LocalCluster implements AutoCloseable {
         }
         Map<String, String> env = new HashMap<>(environment);
         env.put("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString());
+        env.putAll(extraEnv);
         children.add(ChildProcess.start(name, jvmOptions, args, env, state.log(name)));
     }
 

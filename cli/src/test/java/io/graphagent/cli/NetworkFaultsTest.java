@@ -37,9 +37,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Network faults on the session links, with real processes: a coordinator and agents, each a JVM
- * of {@code graphagent local}, every agent dialling the coordinator through a {@link FaultProxy}
- * of its own on 127.0.0.1 (the data-plane links between agents stay direct). Each scenario runs
+ * Network faults on the links, with real processes: a coordinator and agents, each a JVM of
+ * {@code graphagent local}, every agent dialling the coordinator through a {@link FaultProxy} of
+ * its own on 127.0.0.1, and reached by its peers' data-plane links through another (the agent
+ * advertises the proxy as its data address). Each scenario runs
  * PageRank, asserts the output equals the single-process engine's, and records how long the
  * coordinator took to notice and to recover, from its event log. The figures are printed at the
  * end and, when the system property {@value #REPORT_PROPERTY} names a file, appended to it as
@@ -108,7 +109,7 @@ class NetworkFaultsTest {
     }
 
     /**
-     * 200 ms (+ up to 100 ms) each way on every session link for the whole job, under the wan
+     * 200 ms (+ up to 100 ms) each way on every link, session and data plane, for the whole job, under the wan
      * profile (made for round trips of 100 ms and more): heartbeats arrive late but well within
      * the lease, so no agent is suspected dead and the job needs no recovery.
      */
@@ -124,11 +125,12 @@ class NetworkFaultsTest {
                     }
                 }, cluster -> { },
                 proxies -> proxies.values().forEach(p -> p.mode(new FaultProxy.Latency(base, Duration.ofMillis(100)))));
+        assertThat(run.last().getSummary().getBytesExchanged()).as("data went through the delayed data links").isPositive();
         assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
         assertThat(run.last().getSummary().getRecoveries()).isZero();
         assertThat(Duration.ofNanos(worstRttMicros[0] * 1000)).as("heartbeat round trips went through the latency")
                 .isGreaterThanOrEqualTo(base.multipliedBy(2));
-        record(new Figures("200 ms + jitter 100 ms each way on every session link, wan profile", Optional.empty(),
+        record(new Figures("200 ms + jitter 100 ms each way on every link (session and data), wan profile", Optional.empty(),
                 Optional.empty(), 0, "0 lease expiries, worst heartbeat RTT " + worstRttMicros[0] / 1000 + " ms"));
     }
 
@@ -169,6 +171,34 @@ class NetworkFaultsTest {
         }
         record(new Figures("session link of one agent reset (RST) every 2 s, lan profile", Optional.empty(),
                 Optional.of(worstOut), 0, resets[0] + " resets, " + resumed.size() + " sessions resumed, 0 partitions moved"));
+    }
+
+    /**
+     * The link into one agent's data port reset every 2 s for the whole job: the message batches
+     * its peers were sending when a reset hit are sent again, the job finishes with exactly the
+     * fault-free result, and no lease expires (the session links are untouched).
+     */
+    @Test
+    @Timeout(180)
+    void flappingDataLinkCostsNoLeaseAndNoWrongResult() throws Exception {
+        String victim = "agent-2";
+        Instant[] flapFrom = {null};
+        int[] resets = {0};
+        Run run = run(new Setup(3, new LinkedHashMap<>(), true, 12, 400, 12), (cluster, progress) -> {
+            if (flapFrom[0] == null && progress.getSuperstep() >= 1) {
+                flapFrom[0] = Instant.now();
+                cluster.dataProxy(victim).mode(new FaultProxy.ResetEvery(Duration.ofSeconds(2)));
+            }
+        }, cluster -> {
+            resets[0] = cluster.dataProxy(victim).resets();
+            cluster.dataProxy(victim).mode(FaultProxy.PASS);
+        });
+        assertThat(flapFrom[0]).isNotNull();
+        assertThat(resets[0]).as("data connections reset during the job").isGreaterThanOrEqualTo(2);
+        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.events().all(e -> e.anyAgentBecame("DEAD"))).as("agents declared DEAD" + run.events().describe()).isEmpty();
+        record(new Figures("data link into one agent reset (RST) every 2 s, lan profile", Optional.empty(), Optional.empty(),
+                run.redone(), resets[0] + " resets, " + run.last().getSummary().getRecoveries() + " recoveries, 0 agents DEAD"));
     }
 
     /**
@@ -222,7 +252,8 @@ class NetworkFaultsTest {
     /**
      * @param agents     agent processes
      * @param env        variables for every process (timing)
-     * @param proxied    whether each agent dials the coordinator through a FaultProxy of its own
+     * @param proxied    whether each agent dials the coordinator through a FaultProxy of its own, and its
+     *                   peers reach its data port through another
      * @param scale      RMAT scale of the graph
      * @param iterations PageRank iterations
      * @param partitions partitions of the job
@@ -254,10 +285,16 @@ class NetworkFaultsTest {
                            String note) {
     }
 
-    /** A cluster under test: its processes, and the proxy in front of each agent's session link. */
+    /** A cluster under test: its processes, and the proxies in front of each agent's session link and data port. */
     private record Cluster(LocalCluster local, CoordinatorClient client, Map<String, FaultProxy> proxies) {
+        /** The proxy between the agent and the coordinator. */
         FaultProxy proxy(String agent) {
             return proxies.get(agent);
+        }
+
+        /** The proxy every peer dials to reach the agent's data port. */
+        FaultProxy dataProxy(String agent) {
+            return proxies.get(dataProxyName(agent));
         }
 
         List<AgentStatus> statuses() throws CoordinatorCallException {
@@ -304,13 +341,21 @@ class NetworkFaultsTest {
             local.environment(setup.env());
             local.startCoordinator(START);
             HostPort coordinator = local.coordinatorAddress();
+            Map<String, Map<String, String>> agentEnv = new LinkedHashMap<>();
             if (setup.proxied()) {
                 for (int n = 1; n <= setup.agents(); n++) {
                     String name = "agent-" + n;
                     proxies.put(name, FaultProxy.start(name, new InetSocketAddress(coordinator.host(), coordinator.port())));
+                    // The agent listens for its peers on a port of its own and advertises its proxy instead.
+                    int dataPort = freePort();
+                    FaultProxy data = FaultProxy.start(name + " data", new InetSocketAddress("127.0.0.1", dataPort));
+                    proxies.put(dataProxyName(name), data);
+                    agentEnv.put(name, Map.of("GRAPHAGENT_AGENT_DATA_LISTEN", "127.0.0.1:" + dataPort,
+                            "GRAPHAGENT_AGENT_DATA_ADVERTISE", "127.0.0.1:" + data.port()));
                 }
             }
-            local.startAgents(name -> setup.proxied() ? new HostPort("127.0.0.1", proxies.get(name).port()) : coordinator);
+            local.startAgents(name -> setup.proxied() ? new HostPort("127.0.0.1", proxies.get(name).port()) : coordinator,
+                    name -> agentEnv.getOrDefault(name, Map.of()));
             local.awaitAlive(START);
             before.apply(proxies);
             try (CoordinatorClient client = local.client()) {
@@ -337,6 +382,16 @@ class NetworkFaultsTest {
         assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
         reference.assertEngineWrites(output);
         return new Run(last, CoordinatorEvents.read(state), state, lastBeforeRecovery);
+    }
+
+    private static String dataProxyName(String agent) {
+        return agent + " data";
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Session timing for every process; the rest of the lan profile stays. */
