@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Network fault scenarios: runs NetworkFaultsTest (a coordinator and agents as real JVMs on
-# 127.0.0.1, each agent's session link through a fault-injecting TCP proxy; see
-# cli/src/test/java/io/graphagent/cli/NetworkFaultsTest.java) and prints one line per scenario:
+# Fault scenarios: runs the fault suite (a coordinator and agents as real JVMs on 127.0.0.1:
+# NetworkFaultsTest with every link through a fault-injecting TCP proxy, AgentKilledMidJobTest
+# (SIGKILL, SIGSTOP), EveryKernelSurvivesSigkillTest (SIGKILL mid-superstep for each kernel);
+# see cli/src/test/java/io/graphagent/cli/) and prints one line per scenario:
 # detection latency (fault to DEAD), recovery time (DEAD to RUNNING; for a flapping link the
 # longest SUSPECT to resumed), supersteps redone, and whether the result equalled the
 # single-process engine's (the test fails otherwise).
@@ -16,8 +17,9 @@ report=$(mktemp "${TMPDIR:-/tmp}/graphagent-faults.XXXXXX")
 trap 'rm -f "$report"' EXIT
 log="$root/cli/target/faults-bench.log"
 mkdir -p "$root/cli/target"
-echo "faults.sh: running NetworkFaultsTest (about 3-4 min; log: $log)" >&2
-if ! "$root/bin/mvn" -o -q -pl cli -am verify -Dtest=NetworkFaultsTest -Dsurefire.failIfNoSpecifiedTests=false \
+tests=NetworkFaultsTest,AgentKilledMidJobTest,EveryKernelSurvivesSigkillTest
+echo "faults.sh: running $tests (about 6-8 min; log: $log)" >&2
+if ! "$root/bin/mvn" -o -q -pl cli -am verify "-Dtest=$tests" -Dsurefire.failIfNoSpecifiedTests=false \
     "-Dgraphagent.faults.report=$report" >"$log" 2>&1; then
   tail -30 "$log" >&2
   echo "faults.sh: the scenarios failed (see $log and cli/target/surefire-reports)" >&2

@@ -33,7 +33,7 @@ class AgentKilledMidJobTest {
     void sigkilledAgentCostsOnlyTimeAndTheResultEqualsTheFaultFreeOne() throws Exception {
         long[] victim = {-1};
         java.time.Instant[] killedAt = {null};
-        JobProgress last = runPageRankWith((cluster, progress) -> {
+        Outcome outcome = runPageRankWith((cluster, progress) -> {
             if (victim[0] < 0 && progress.getSuperstep() >= 12) {
                 victim[0] = cluster.child("agent-2").orElseThrow().pid();
                 killedAt[0] = java.time.Instant.now();
@@ -41,22 +41,27 @@ class AgentKilledMidJobTest {
             }
         }, cluster -> { });
         assertThat(victim[0]).as("the agent was killed mid-job").isPositive();
-        assertThat(last.getSummary().getAgents()).isEqualTo(2);
+        assertThat(outcome.last().getSummary().getAgents()).isEqualTo(2);
         // A dead process is DEAD within a second (its data port refuses the exit probe), not at lease end.
         CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
         CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-2", "DEAD"), killedAt[0])
                 .orElseThrow(() -> new AssertionError("agent-2 never DEAD:" + events.describe()));
         assertThat(dead.cause()).as(events.describe()).isEqualTo("process_exited");
         assertThat(Duration.between(killedAt[0], dead.time())).as("detection latency").isLessThan(Duration.ofSeconds(1));
+        new FaultFigures("SIGKILL an agent mid-superstep, PageRank RMAT-12 (checkpoint every 5)",
+                java.util.Optional.of(Duration.between(killedAt[0], dead.time())), FaultFigures.recovery(events, dead.time()),
+                FaultFigures.redone(events, java.time.Instant.EPOCH, outcome.lastBeforeRecovery()), "DEAD by process_exited").record();
     }
 
     @Test
     @Timeout(300)
     void pausedAgentIsDeclaredDeadAndTheJobGoesOnWithoutItsStaleState() throws Exception {
         long[] paused = {-1};
-        JobProgress last = runPageRankWith((cluster, progress) -> {
+        java.time.Instant[] pausedAt = {null};
+        Outcome outcome = runPageRankWith((cluster, progress) -> {
             if (paused[0] < 0 && progress.getSuperstep() >= 12) {
                 paused[0] = cluster.child("agent-3").orElseThrow().pid();
+                pausedAt[0] = java.time.Instant.now();
                 Signals.send("STOP", paused[0]);
             }
         }, cluster -> {
@@ -69,7 +74,18 @@ class AgentKilledMidJobTest {
             }
         });
         assertThat(paused[0]).as("the agent was paused mid-job").isPositive();
-        assertThat(last.getSummary().getAgents()).isEqualTo(2);
+        assertThat(outcome.last().getSummary().getAgents()).isEqualTo(2);
+        CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
+        CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-3", "DEAD"), pausedAt[0])
+                .orElseThrow(() -> new AssertionError("agent-3 never DEAD:" + events.describe()));
+        assertThat(dead.cause()).as(events.describe()).isEqualTo("lease_expired");
+        new FaultFigures("SIGSTOP an agent for 2 x lease, then SIGCONT, PageRank RMAT-12 (lease 5 s)",
+                java.util.Optional.of(Duration.between(pausedAt[0], dead.time())), FaultFigures.recovery(events, dead.time()),
+                FaultFigures.redone(events, java.time.Instant.EPOCH, outcome.lastBeforeRecovery()), "fenced on waking, rejoined as new").record();
+    }
+
+    /** The job's last progress, and the last superstep completed before it first recovered (-1 for none). */
+    private record Outcome(JobProgress last, int lastBeforeRecovery) {
     }
 
     /** What the test does to the cluster each time the job reports progress. */
@@ -87,13 +103,15 @@ class AgentKilledMidJobTest {
     /**
      * Runs PageRank on a local cluster of 3 agent processes (checkpoint every 5 supersteps),
      * applying {@code fault} while it runs; asserts the job succeeded after at least one
-     * recovery and that its output equals the single-process engine's. Returns the last progress.
+     * recovery and that its output equals the single-process engine's.
      */
-    private JobProgress runPageRankWith(Fault fault, After after) throws Exception {
+    private Outcome runPageRankWith(Fault fault, After after) throws Exception {
         PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
         Path output = dir.resolve("pr.txt");
         StringWriter log = new StringWriter();
         JobProgress last = null;
+        int lastBeforeRecovery = -1;
+        boolean recovering = false;
         try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state")), 3, 0, false,
                 new PrintWriter(log, true), LocalCommand.jvmOptions())) {
             cluster.startCoordinator(START);
@@ -105,7 +123,11 @@ class AgentKilledMidJobTest {
                 Iterator<JobProgress> progress = client.watch(reply.getJobId());
                 while (progress.hasNext()) {
                     last = progress.next();
+                    recovering |= last.getState() == JobState.RECOVERING;
                     if (last.getState() == JobState.RUNNING) {
+                        if (!recovering) {
+                            lastBeforeRecovery = last.getSuperstep();
+                        }
                         fault.onProgress(cluster, last);
                     }
                 }
@@ -118,6 +140,6 @@ class AgentKilledMidJobTest {
         try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
             assertThat(left).as("checkpoints removed after the job").isEmpty();
         }
-        return last;
+        return new Outcome(last, lastBeforeRecovery);
     }
 }

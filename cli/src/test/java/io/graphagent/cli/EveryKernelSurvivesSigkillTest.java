@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,14 +66,20 @@ class EveryKernelSurvivesSigkillTest {
                 Path output = dir.resolve(c.algorithm().cliName() + ".txt");
                 Instant killedAt = null;
                 JobProgress last = null;
+                int lastBeforeRecovery = -1;
+                boolean recovering = false;
                 try (CoordinatorClient client = cluster.client()) {
                     SubmitReply reply = client.submit(reference.request(output, 5));
                     assertThat(reply.getErrorsList()).as(c.algorithm().name()).isEmpty();
                     Iterator<JobProgress> progress = client.watch(reply.getJobId());
                     while (progress.hasNext()) {
                         last = progress.next();
+                        recovering |= last.getState() == JobState.RECOVERING;
                         if (last.getState() == JobState.RECOVERING && !last.getMessage().isEmpty()) {
                             System.out.println("kernel=" + c.algorithm().cliName() + " recovering: " + last.getMessage());
+                        }
+                        if (last.getState() == JobState.RUNNING && !recovering) {
+                            lastBeforeRecovery = last.getSuperstep();
                         }
                         if (killedAt == null && last.getState() == JobState.RUNNING && last.getSuperstep() >= c.killAfter()
                                 && last.getMessages() > 0) {
@@ -92,9 +99,11 @@ class EveryKernelSurvivesSigkillTest {
                 assertThat(Duration.between(killedAt, dead.time())).as(c.algorithm() + " detection latency")
                         .isLessThan(Duration.ofSeconds(1));
                 reference.assertEngineWrites(output);
-                System.out.printf("kernel=%s victim=%s killed_after_superstep=%d detection_ms=%d job_ms=%d supersteps=%d recoveries=%d%n",
-                        c.algorithm().cliName(), victim, c.killAfter(), Duration.between(killedAt, dead.time()).toMillis(),
-                        last.getElapsedMs(), last.getSuperstep(), last.getSummary().getRecoveries());
+                new FaultFigures("SIGKILL an agent mid-superstep, " + c.algorithm().name() + " on a " + LAYERS
+                        + "-layer graph (checkpoint every 5)", Optional.of(Duration.between(killedAt, dead.time())),
+                        FaultFigures.recovery(events, dead.time()), FaultFigures.redone(events, killedAt, lastBeforeRecovery),
+                        "DEAD by process_exited, " + last.getSummary().getRecoveries() + " recoveries, "
+                                + last.getSuperstep() + " supersteps").record();
                 try (var left = Files.list(state.dir().resolve("checkpoints"))) {
                     assertThat(left).as(c.algorithm() + ": checkpoints removed after the job").isEmpty();
                 }

@@ -17,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -25,13 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,15 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * its own on 127.0.0.1, and reached by its peers' data-plane links through another (the agent
  * advertises the proxy as its data address). Each scenario runs
  * PageRank, asserts the output equals the single-process engine's, and records how long the
- * coordinator took to notice and to recover, from its event log. The figures are printed at the
- * end and, when the system property {@value #REPORT_PROPERTY} names a file, appended to it as
- * tab-separated lines (bench/faults.sh reads them).
+ * coordinator took to notice and to recover, from its event log, as {@link FaultFigures}.
  */
 class NetworkFaultsTest {
-    /** System property naming a file the scenario figures are appended to. */
-    static final String REPORT_PROPERTY = "graphagent.faults.report";
     private static final Duration START = Duration.ofSeconds(120);
-    private static final List<Figures> FIGURES = new CopyOnWriteArrayList<>();
 
     @TempDir
     Path dir;
@@ -100,9 +90,9 @@ class NetworkFaultsTest {
                     .as("a new session for " + victim + run.events().describe()).isPresent();
             assertThat(Files.readString(run.state().log(victim), StandardCharsets.UTF_8))
                     .as("the agent learnt that its session was over").contains("event=session_dropped");
-            record(new Figures("black hole one session link for 2 x lease (lease " + Durations.millis(lease.toMillis())
+            new FaultFigures("black hole one session link for 2 x lease (lease " + Durations.millis(lease.toMillis())
                     + ", heartbeat " + Durations.millis(heartbeat.toMillis()) + ")", Optional.of(detection),
-                    recovery(run, dead.time()), run.redone(), "agent DEAD once, rejoined as new"));
+                    recovery(run, dead.time()), run.redone(), "agent DEAD once, rejoined as new").record();
         } finally {
             healer.shutdownNow();
         }
@@ -130,8 +120,8 @@ class NetworkFaultsTest {
         assertThat(run.last().getSummary().getRecoveries()).isZero();
         assertThat(Duration.ofNanos(worstRttMicros[0] * 1000)).as("heartbeat round trips went through the latency")
                 .isGreaterThanOrEqualTo(base.multipliedBy(2));
-        record(new Figures("200 ms + jitter 100 ms each way on every link (session and data), wan profile", Optional.empty(),
-                Optional.empty(), 0, "0 lease expiries, worst heartbeat RTT " + worstRttMicros[0] / 1000 + " ms"));
+        new FaultFigures("200 ms + jitter 100 ms each way on every link (session and data), wan profile", Optional.empty(),
+                Optional.empty(), 0, "0 lease expiries, worst heartbeat RTT " + worstRttMicros[0] / 1000 + " ms").record();
     }
 
     /**
@@ -169,8 +159,8 @@ class NetworkFaultsTest {
             Duration out = Duration.between(lost.time(), back.time());
             worstOut = out.compareTo(worstOut) > 0 ? out : worstOut;
         }
-        record(new Figures("session link of one agent reset (RST) every 2 s, lan profile", Optional.empty(),
-                Optional.of(worstOut), 0, resets[0] + " resets, " + resumed.size() + " sessions resumed, 0 partitions moved"));
+        new FaultFigures("session link of one agent reset (RST) every 2 s, lan profile", Optional.empty(),
+                Optional.of(worstOut), 0, resets[0] + " resets, " + resumed.size() + " sessions resumed, 0 partitions moved").record();
     }
 
     /**
@@ -197,8 +187,8 @@ class NetworkFaultsTest {
         assertThat(resets[0]).as("data connections reset during the job").isGreaterThanOrEqualTo(2);
         assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
         assertThat(run.events().all(e -> e.anyAgentBecame("DEAD"))).as("agents declared DEAD" + run.events().describe()).isEmpty();
-        record(new Figures("data link into one agent reset (RST) every 2 s, lan profile", Optional.empty(), Optional.empty(),
-                run.redone(), resets[0] + " resets, " + run.last().getSummary().getRecoveries() + " recoveries, 0 agents DEAD"));
+        new FaultFigures("data link into one agent reset (RST) every 2 s, lan profile", Optional.empty(), Optional.empty(),
+                run.redone(), resets[0] + " resets, " + run.last().getSummary().getRecoveries() + " recoveries, 0 agents DEAD").record();
     }
 
     /**
@@ -219,32 +209,10 @@ class NetworkFaultsTest {
         assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
         assertThat(run.events().all(e -> e.kind().equals("connection_failure") && e.cause().equals("lease_expired")))
                 .isEmpty();
-        record(new Figures("8 agents on " + Runtime.getRuntime().availableProcessors() + " cores, PageRank RMAT-15, lan profile",
+        new FaultFigures("8 agents on " + Runtime.getRuntime().availableProcessors() + " cores, PageRank RMAT-15, lan profile",
                 Optional.empty(), Optional.empty(), run.redone(), "0 lease expiries, worst heartbeat age seen "
                         + worstHeartbeatAgeMs[0] + " ms (lease 5 s), " + run.last().getSummary().getRecoveries()
-                        + " recoveries (data plane)"));
-    }
-
-    @AfterAll
-    static void printFigures() throws IOException {
-        StringBuilder table = new StringBuilder("\nnetwork fault scenarios (detection: fault to DEAD; recovery: DEAD to RUNNING"
-                + " again, or for a flapping link the longest SUSPECT to resumed):\n");
-        for (Figures f : FIGURES) {
-            table.append(String.format("  %-90s detection %-8s recovery %-8s redone %d, result equal: yes; %s%n", f.scenario(),
-                    f.detection().map(d -> d.toMillis() + " ms").orElse("-"), f.recovery().map(d -> d.toMillis() + " ms")
-                            .orElse("-"), f.redone(), f.note()));
-        }
-        System.out.println(table);
-        String report = System.getProperty(REPORT_PROPERTY, "");
-        if (!report.isBlank()) {
-            StringBuilder lines = new StringBuilder();
-            for (Figures f : FIGURES) {
-                lines.append(String.join("\t", f.scenario(), f.detection().map(d -> Long.toString(d.toMillis())).orElse("-"),
-                        f.recovery().map(d -> Long.toString(d.toMillis())).orElse("-"), Integer.toString(f.redone()), "yes",
-                        f.note())).append('\n');
-            }
-            Files.writeString(Path.of(report), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        }
+                        + " recoveries (data plane)").record();
     }
 
     // ---- the fixture ----------------------------------------------------------------------------
@@ -267,22 +235,10 @@ class NetworkFaultsTest {
      * @param lastBeforeRecovery the last superstep completed before the job first started recovering, or -1
      */
     private record Run(JobProgress last, CoordinatorEvents events, LocalState state, int lastBeforeRecovery) {
-        private static final Pattern RESUMED_AT = Pattern.compile("resumed at superstep (\\d+)");
-
         /** Supersteps computed twice: those completed before the fault and after the checkpoint rolled back to. */
         int redone() {
-            for (CoordinatorEvents.Event e : events.events()) {
-                Matcher m = RESUMED_AT.matcher(e.detail());
-                if (e.kind().equals("job_recovered") && m.find()) {
-                    return lastBeforeRecovery + 1 - Integer.parseInt(m.group(1));
-                }
-            }
-            return 0;
+            return FaultFigures.redone(events, java.time.Instant.EPOCH, lastBeforeRecovery);
         }
-    }
-
-    private record Figures(String scenario, Optional<Duration> detection, Optional<Duration> recovery, int redone,
-                           String note) {
     }
 
     /** A cluster under test: its processes, and the proxies in front of each agent's session link and data port. */
@@ -405,12 +361,7 @@ class NetworkFaultsTest {
 
     /** From the DEAD to the job running again. */
     private static Optional<Duration> recovery(Run run, Instant dead) {
-        return run.events().first(e -> e.jobBecame("RUNNING"), dead).map(e -> Duration.between(dead, e.time()));
-    }
-
-    private static void record(Figures figures) {
-        FIGURES.add(figures);
-        System.out.println("figures: " + figures);
+        return FaultFigures.recovery(run.events(), dead);
     }
 
     /**
