@@ -339,6 +339,10 @@ public final class ConfigCheck {
             out.add(Problem.error("job.partitions-per-agent", c.job().partitionsPerAgent() + " is less than 1",
                     "set at least 1, e.g. " + Profile.DEFAULT_PARTITIONS_PER_AGENT));
         }
+        if (c.job().minAgents() < 1) {
+            out.add(Problem.error("job.min-agents", c.job().minAgents() + " is less than 1",
+                    "set at least 1 (the default), or the number of agents a job must not run without"));
+        }
     }
 
     private static void admin(GraphagentConfig c, List<Problem> out) {

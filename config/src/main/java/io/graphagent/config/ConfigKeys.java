@@ -78,6 +78,10 @@ public final class ConfigKeys {
             key("job.checkpoint-dir", ValueType.PATH, c -> c.job().checkpointDir());
     public static final ConfigKey<Integer> JOB_PARTITIONS_PER_AGENT =
             key("job.partitions-per-agent", ValueType.INTEGER, c -> c.job().partitionsPerAgent());
+    public static final ConfigKey<Integer> JOB_MIN_AGENTS =
+            key("job.min-agents", ValueType.INTEGER, c -> c.job().minAgents());
+    public static final ConfigKey<Duration> JOB_AGENT_WAIT =
+            key("job.agent-wait", ValueType.DURATION, c -> c.job().agentWait());
 
     public static final ConfigKey<String> ADMIN_TOKEN = key("admin.token", ValueType.STRING, c -> c.admin().token());
 
@@ -91,7 +95,7 @@ public final class ConfigKeys {
             GRPC_KEEPALIVE_TIME, GRPC_KEEPALIVE_TIMEOUT, GRPC_PERMIT_KEEPALIVE_TIME, GRPC_MAX_MESSAGE_SIZE,
             TLS_ENABLED, TLS_CA, TLS_CERT, TLS_KEY, TLS_CERTS_DIR, TLS_HANDSHAKE_TIMEOUT,
             NETWORK_PROXY_IDLE_TIMEOUT,
-            JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_PARTITIONS_PER_AGENT,
+            JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS, JOB_AGENT_WAIT,
             ADMIN_TOKEN);
 
     private ConfigKeys() {
@@ -143,7 +147,8 @@ public final class ConfigKeys {
                 new TlsConfig(get(v, TLS_ENABLED), opt(v, TLS_CA), opt(v, TLS_CERT), opt(v, TLS_KEY), opt(v, TLS_CERTS_DIR),
                         get(v, TLS_HANDSHAKE_TIMEOUT)),
                 new NetworkConfig(opt(v, NETWORK_PROXY_IDLE_TIMEOUT)),
-                new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_PARTITIONS_PER_AGENT)),
+                new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_PARTITIONS_PER_AGENT),
+                        get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT)),
                 new AdminConfig(get(v, ADMIN_TOKEN)));
     }
 

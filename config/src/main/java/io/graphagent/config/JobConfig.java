@@ -1,6 +1,7 @@
 package io.graphagent.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -15,10 +16,29 @@ import java.util.Objects;
  * @param partitionsPerAgent partitions per live agent when a job does not say. More
  *     spreads a lost agent's work over more survivors and balances load, at the cost of
  *     more, smaller message batches.
+ * @param minAgents the fewest ALIVE agents a job runs on; with fewer (at the start, or after
+ *     losing agents) it waits for more to join, up to {@code agentWait}, then fails.
+ * @param agentWait how long a job waits for {@code minAgents} agents before it fails.
  */
-public record JobConfig(int checkpointEvery, Path checkpointDir, int partitionsPerAgent) {
+public record JobConfig(int checkpointEvery, Path checkpointDir, int partitionsPerAgent, int minAgents, Duration agentWait) {
 
     public JobConfig {
         Objects.requireNonNull(checkpointDir, "checkpointDir");
+        Objects.requireNonNull(agentWait, "agentWait");
+    }
+
+    /** These settings with {@code checkpointDir} as the checkpoint directory. */
+    public JobConfig withCheckpointDir(Path dir) {
+        return new JobConfig(checkpointEvery, dir, partitionsPerAgent, minAgents, agentWait);
+    }
+
+    /** These settings with {@code every} as the checkpoint interval. */
+    public JobConfig withCheckpointEvery(int every) {
+        return new JobConfig(every, checkpointDir, partitionsPerAgent, minAgents, agentWait);
+    }
+
+    /** These settings with the given agent needs. */
+    public JobConfig withAgents(int min, Duration wait) {
+        return new JobConfig(checkpointEvery, checkpointDir, partitionsPerAgent, min, wait);
     }
 }

@@ -51,6 +51,10 @@ public enum Profile {
     public static final int DEFAULT_CHECKPOINT_EVERY = 10;
     /** Default partitions per agent: a lost agent's work spreads over up to 4 survivors. */
     public static final int DEFAULT_PARTITIONS_PER_AGENT = 4;
+    /** Default fewest agents a job runs on. */
+    public static final int DEFAULT_MIN_AGENTS = 1;
+    /** Default wait for enough agents before a job fails. */
+    public static final Duration DEFAULT_AGENT_WAIT = Duration.ofSeconds(30);
 
     private final Duration heartbeatInterval;
     private final Duration leaseTtl;
@@ -109,7 +113,8 @@ public enum Profile {
                 new GrpcConfig(keepaliveTime, keepaliveTimeout, permitKeepaliveTime, DEFAULT_MAX_MESSAGE_SIZE),
                 new TlsConfig(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), handshakeTimeout),
                 new NetworkConfig(Optional.empty()),
-                new JobConfig(DEFAULT_CHECKPOINT_EVERY, Path.of(".graphagent", "checkpoints"), DEFAULT_PARTITIONS_PER_AGENT),
+                new JobConfig(DEFAULT_CHECKPOINT_EVERY, Path.of(".graphagent", "checkpoints"), DEFAULT_PARTITIONS_PER_AGENT,
+                        DEFAULT_MIN_AGENTS, DEFAULT_AGENT_WAIT),
                 new AdminConfig(""));
     }
 }

@@ -329,7 +329,10 @@ class ConfigCheckTest {
                 job:
                   checkpoint-every: -1
                   partitions-per-agent: 0
-                """)).extracting(Problem::key).containsExactly("job.checkpoint-every", "job.partitions-per-agent");
+                  min-agents: 0
+                  agent-wait: 0s
+                """)).extracting(Problem::key).containsExactly("job.agent-wait", "job.checkpoint-every",
+                "job.partitions-per-agent", "job.min-agents");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.graphagent.agent.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.config.GraphagentConfig;
-import io.graphagent.config.JobConfig;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;
@@ -45,7 +44,7 @@ class UnwritableCheckpointTest {
         Path output = dir.resolve("pr.txt");
         try (InProcessCluster cluster = InProcessCluster.start(dir, 2, c -> new GraphagentConfig(c.profile(), c.cluster(),
                 c.coordinator(), c.agent(), c.session(), c.grpc(), c.tls(), c.network(),
-                new JobConfig(2, notADirectory.resolve("checkpoints"), c.job().partitionsPerAgent()), c.admin()))) {
+                c.job().withCheckpointEvery(2).withCheckpointDir(notADirectory.resolve("checkpoints")), c.admin()))) {
             JobProgress last = cluster.submitAndWait(JobSpec.newBuilder()
                     .setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK).setGraph(graph.toString())
                     .setPartitions(PARTITIONS).setOutputPath(output.toString()).build());

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.config.JobConfig;
 import io.grpc.stub.StreamObserver;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.AgentView;
@@ -54,7 +55,6 @@ final class JobRun implements Runnable {
     private static final Logger timing = LoggerFactory.getLogger("graphagent.timing");
 
     /** How long a job waits for a first ALIVE agent before it fails. */
-    static final Duration AGENT_WAIT = Duration.ofSeconds(30);
     /** Bound on any one phase (load, a superstep's compute or exchange, output). */
     static final Duration PHASE_TIMEOUT = Duration.ofMinutes(30);
     /** The membership cause of a session that resumed (the agent kept its partitions). */
@@ -66,6 +66,8 @@ final class JobRun implements Runnable {
     private final ResolvedJob job;
     private final AgentDirectory directory;
     private final int partitionsPerAgent;
+    private final int minAgents;
+    private final Duration agentWait;
     private final Clock clock;
     private final AtomicLong commandIds;
     private final BlockingDeque<Object> inbox = new LinkedBlockingDeque<>();
@@ -97,7 +99,7 @@ final class JobRun implements Runnable {
      * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
      * @param checkpointRoot directory under which each job's checkpoints go (shared by the agents)
      */
-    JobRun(String id, ResolvedJob job, AgentDirectory directory, int partitionsPerAgent, Duration resumeWindow,
+    JobRun(String id, ResolvedJob job, AgentDirectory directory, JobConfig config, Duration resumeWindow,
            java.nio.file.Path checkpointRoot, Clock clock, AtomicLong commandIds, List<JobListener> listeners) {
         this.listeners = listeners;
         this.resumeWindow = resumeWindow;
@@ -105,7 +107,9 @@ final class JobRun implements Runnable {
         this.id = id;
         this.job = job;
         this.directory = directory;
-        this.partitionsPerAgent = partitionsPerAgent;
+        this.partitionsPerAgent = config.partitionsPerAgent();
+        this.minAgents = config.minAgents();
+        this.agentWait = config.agentWait();
         this.clock = clock;
         this.commandIds = commandIds;
         this.submittedMs = clock.millis();
@@ -458,19 +462,29 @@ final class JobRun implements Runnable {
         }
     }
 
+    /**
+     * The ALIVE agents, once there are at least {@code job.min-agents}; waits up to
+     * {@code job.agent-wait} for more to join, then fails the job (nothing is written then).
+     */
     private List<AgentView> awaitAgents() throws JobFailedException {
-        long deadline = System.nanoTime() + AGENT_WAIT.toNanos();
+        long deadline = System.nanoTime() + agentWait.toNanos();
         while (true) {
             List<AgentView> alive = directory.alive();
-            if (!alive.isEmpty()) {
+            if (alive.size() >= minAgents) {
                 return alive;
             }
             if (cancelled) {
-                throw new JobFailedException("cancelled", "cancelled before it started");
+                throw new JobFailedException("cancelled", "cancelled while waiting for agents");
             }
             if (System.nanoTime() > deadline) {
-                throw new JobFailedException("no_agents", "no agent is ALIVE after " + AGENT_WAIT.toSeconds()
-                        + " s: start agents with `graphagent agent --coordinator HOST:PORT` (or `graphagent local`)");
+                String waited = io.graphagent.config.DurationFormat.format(agentWait);
+                if (alive.isEmpty() && minAgents == 1) {
+                    throw new JobFailedException("no_agents", "no agent is ALIVE after " + waited
+                            + " (job.agent-wait): start agents with `graphagent agent --coordinator HOST:PORT` (or `graphagent local`)");
+                }
+                throw new JobFailedException("too_few_agents", alive.size() + " agent" + (alive.size() == 1 ? " is" : "s are")
+                        + " ALIVE but the job needs at least " + minAgents + " (job.min-agents), and no more joined within "
+                        + waited + " (job.agent-wait): start more agents, or lower job.min-agents");
             }
             poll(Duration.ofMillis(200));
         }

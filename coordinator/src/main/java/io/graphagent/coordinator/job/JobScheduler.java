@@ -59,7 +59,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }
         String id = "job-" + jobIds.incrementAndGet();
-        JobRun run = new JobRun(id, job, directory, config.job().partitionsPerAgent(), config.session().leaseTtl(),
+        JobRun run = new JobRun(id, job, directory, config.job(), config.session().leaseTtl(),
                 config.job().checkpointDir().toAbsolutePath().normalize(), clock, commandIds,
                 listeners);
         synchronized (jobs) {
