@@ -84,6 +84,47 @@ class AgentKilledMidJobTest {
                 FaultFigures.redone(events, java.time.Instant.EPOCH, outcome.lastBeforeRecovery()), "fenced on waking, rejoined as new").record();
     }
 
+    /**
+     * A job that needs two agents ({@code job.min-agents: 2}) loses one of its two: no agent
+     * joins within {@code job.agent-wait}, so the job fails with a message naming the keys,
+     * leaves no output file and removes its checkpoints.
+     */
+    @Test
+    @Timeout(300)
+    void jobLeftWithFewerAgentsThanItNeedsFailsCleanlyAfterTheWait() throws Exception {
+        PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
+        Path output = dir.resolve("pr.txt");
+        StringWriter log = new StringWriter();
+        JobProgress last = null;
+        boolean killed = false;
+        try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state")), 2, 0, false,
+                new PrintWriter(log, true), LocalCommand.jvmOptions())) {
+            cluster.environment(java.util.Map.of("GRAPHAGENT_JOB_MIN_AGENTS", "2", "GRAPHAGENT_JOB_AGENT_WAIT", "2s"));
+            cluster.startCoordinator(START);
+            cluster.startAgents();
+            cluster.awaitAlive(START);
+            try (CoordinatorClient client = cluster.client()) {
+                SubmitReply reply = client.submit(reference.request(output, 5));
+                assertThat(reply.getErrorsList()).isEmpty();
+                Iterator<JobProgress> progress = client.watch(reply.getJobId());
+                while (progress.hasNext()) {
+                    last = progress.next();
+                    if (!killed && last.getState() == JobState.RUNNING && last.getSuperstep() >= 6) {
+                        killed = true;
+                        ProcessHandle.of(cluster.child("agent-2").orElseThrow().pid()).orElseThrow().destroyForcibly();
+                    }
+                }
+            }
+        }
+        assertThat(killed).as("an agent was killed mid-job").isTrue();
+        assertThat(last.getState()).as(log.toString()).isEqualTo(JobState.FAILED);
+        assertThat(last.getMessage()).contains("needs at least 2 (job.min-agents)").contains("(job.agent-wait)");
+        assertThat(Files.exists(output)).as("no output file").isFalse();
+        try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
+            assertThat(left).as("checkpoints removed after the job").isEmpty();
+        }
+    }
+
     /** The job's last progress, and the last superstep completed before it first recovered (-1 for none). */
     private record Outcome(JobProgress last, int lastBeforeRecovery) {
     }
