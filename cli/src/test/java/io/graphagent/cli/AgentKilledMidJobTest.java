@@ -49,7 +49,7 @@ class AgentKilledMidJobTest {
         assertThat(dead.cause()).as(events.describe()).isEqualTo("process_exited");
         assertThat(Duration.between(killedAt[0], dead.time())).as("detection latency").isLessThan(Duration.ofSeconds(1));
         new FaultFigures("SIGKILL an agent mid-superstep, PageRank RMAT-12 (checkpoint every 5)",
-                java.util.Optional.of(Duration.between(killedAt[0], dead.time())), FaultFigures.recovery(events, dead.time()),
+                java.util.Optional.of(Duration.between(killedAt[0], dead.time())), FaultFigures.recovery(events, killedAt[0]),
                 FaultFigures.redone(events, java.time.Instant.EPOCH, outcome.lastBeforeRecovery()), "DEAD by process_exited").record();
     }
 
@@ -80,7 +80,7 @@ class AgentKilledMidJobTest {
                 .orElseThrow(() -> new AssertionError("agent-3 never DEAD:" + events.describe()));
         assertThat(dead.cause()).as(events.describe()).isEqualTo("lease_expired");
         new FaultFigures("SIGSTOP an agent for 2 x lease, then SIGCONT, PageRank RMAT-12 (lease 5 s)",
-                java.util.Optional.of(Duration.between(pausedAt[0], dead.time())), FaultFigures.recovery(events, dead.time()),
+                java.util.Optional.of(Duration.between(pausedAt[0], dead.time())), FaultFigures.recovery(events, pausedAt[0]),
                 FaultFigures.redone(events, java.time.Instant.EPOCH, outcome.lastBeforeRecovery()), "fenced on waking, rejoined as new").record();
     }
 

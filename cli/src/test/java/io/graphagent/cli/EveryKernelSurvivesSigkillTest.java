@@ -101,7 +101,7 @@ class EveryKernelSurvivesSigkillTest {
                 reference.assertEngineWrites(output);
                 new FaultFigures("SIGKILL an agent mid-superstep, " + c.algorithm().name() + " on a " + LAYERS
                         + "-layer graph (checkpoint every 5)", Optional.of(Duration.between(killedAt, dead.time())),
-                        FaultFigures.recovery(events, dead.time()), FaultFigures.redone(events, killedAt, lastBeforeRecovery),
+                        FaultFigures.recovery(events, killedAt), FaultFigures.redone(events, killedAt, lastBeforeRecovery),
                         "DEAD by process_exited, " + last.getSummary().getRecoveries() + " recoveries, "
                                 + last.getSuperstep() + " supersteps").record();
                 try (var left = Files.list(state.dir().resolve("checkpoints"))) {

@@ -10,14 +10,14 @@ import java.util.Optional;
 
 /**
  * What a fault scenario measured: how long the coordinator took to notice (fault to DEAD), to
- * recover (DEAD to RUNNING again), and how many supersteps were computed twice. Every fault test
+ * recover (the job RECOVERING to RUNNING again), and how many supersteps were computed twice. Every fault test
  * prints its line; when the system property {@value #REPORT_PROPERTY} names a file, the line is
  * also appended to it, tab-separated (bench/faults.sh reads them). A scenario is recorded only
  * after its result was found equal to the single-process engine's.
  *
  * @param scenario  what was done to the cluster
  * @param detection fault to DEAD, when an agent was declared DEAD
- * @param recovery  DEAD to RUNNING again (or a scenario's own measure, named in its note)
+ * @param recovery  RECOVERING to RUNNING again (or a scenario's own measure, named in its note)
  * @param redone    supersteps computed twice
  * @param note      anything else the scenario observed
  */
@@ -27,9 +27,15 @@ record FaultFigures(String scenario, Optional<Duration> detection, Optional<Dura
 
     private static final java.util.regex.Pattern RESUMED_AT = java.util.regex.Pattern.compile("resumed at superstep (\\d+)");
 
-    /** From the DEAD at {@code dead} to the job running again. */
-    static Optional<Duration> recovery(CoordinatorEvents events, java.time.Instant dead) {
-        return events.first(e -> e.jobBecame("RUNNING"), dead).map(e -> Duration.between(dead, e.time()));
+    /**
+     * The first recovery after the fault at {@code faultAt}: from the job going RECOVERING (when
+     * the coordinator learnt of the loss, from a peer's failed exchange or the agent's DEAD,
+     * whichever came first) to the job RUNNING again.
+     */
+    static Optional<Duration> recovery(CoordinatorEvents events, java.time.Instant faultAt) {
+        return events.first(e -> e.jobBecame("RECOVERING"), faultAt)
+                .flatMap(r -> events.first(e -> e.jobBecame("RUNNING") && e.seq() > r.seq(), r.time())
+                        .map(e -> Duration.between(r.time(), e.time())));
     }
 
     /**

@@ -92,7 +92,7 @@ class NetworkFaultsTest {
                     .as("the agent learnt that its session was over").contains("event=session_dropped");
             new FaultFigures("black hole one session link for 2 x lease (lease " + Durations.millis(lease.toMillis())
                     + ", heartbeat " + Durations.millis(heartbeat.toMillis()) + ")", Optional.of(detection),
-                    recovery(run, dead.time()), run.redone(), "agent DEAD once, rejoined as new").record();
+                    recovery(run, cutAt[0]), run.redone(), "agent DEAD once, rejoined as new").record();
         } finally {
             healer.shutdownNow();
         }
@@ -359,9 +359,9 @@ class NetworkFaultsTest {
         return env;
     }
 
-    /** From the DEAD to the job running again. */
-    private static Optional<Duration> recovery(Run run, Instant dead) {
-        return FaultFigures.recovery(run.events(), dead);
+    /** The job's first recovery after the fault at {@code faultAt}: RECOVERING to RUNNING again. */
+    private static Optional<Duration> recovery(Run run, Instant faultAt) {
+        return FaultFigures.recovery(run.events(), faultAt);
     }
 
     /**
