@@ -45,7 +45,8 @@ class UnwritableCheckpointTest {
         Path output = dir.resolve("pr.txt");
         try (InProcessCluster cluster = InProcessCluster.start(dir, 2, c -> new GraphagentConfig(c.profile(), c.cluster(),
                 c.coordinator(), c.agent(), c.session(), c.grpc(), c.tls(), c.network(),
-                new JobConfig(2, notADirectory.resolve("checkpoints"), c.job().partitionsPerAgent()), c.admin()))) {
+                new JobConfig(2, notADirectory.resolve("checkpoints"), c.job().checkpointStorage(),
+                        c.job().partitionsPerAgent()), c.admin()))) {
             JobProgress last = cluster.submitAndWait(JobSpec.newBuilder()
                     .setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK).setGraph(graph.toString())
                     .setPartitions(PARTITIONS).setOutputPath(output.toString()).build());

@@ -66,7 +66,8 @@ class DoctorTest {
                 new CoordinatorConfig(new HostPort("127.0.0.1", 0), d.coordinator().adminListen(), dir.resolve("state")),
                 new AgentConfig(d.agent().coordinator(), d.agent().dataListen(), Optional.empty(), "", dir.resolve("work")),
                 d.session(), d.grpc(), d.tls(), d.network(),
-                new JobConfig(d.job().checkpointEvery(), dir.resolve("checkpoints"), d.job().partitionsPerAgent()), d.admin());
+                new JobConfig(d.job().checkpointEvery(), dir.resolve("checkpoints"), d.job().checkpointStorage(),
+                        d.job().partitionsPerAgent()), d.admin());
         proc = dir.resolve("proc");
         Files.createDirectories(proc.resolve("self"));
         Files.writeString(proc.resolve("loadavg"), "0.10 0.20 0.30 1/100 4242\n");
