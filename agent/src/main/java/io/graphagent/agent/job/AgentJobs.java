@@ -2,8 +2,13 @@ package io.graphagent.agent.job;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.graphagent.agent.checkpoint.CheckpointReplicas;
+import io.graphagent.agent.checkpoint.LocalCheckpoints;
+import io.graphagent.agent.checkpoint.ReplicaClient;
+import io.graphagent.agent.checkpoint.ReplicaCounters;
 import io.graphagent.agent.dataplane.DataPlaneService;
 import io.graphagent.agent.dataplane.PeerSender;
+import io.graphagent.agent.session.AgentIdentity;
 import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
@@ -83,15 +88,24 @@ public final class AgentJobs implements CommandHandler {
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
+    /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
+    private final LocalCheckpoints local;
+    private final ReplicaCounters replicaCounters = new ReplicaCounters();
+    private final CheckpointReplicas replicas;
+    private final ReplicaClient replicaClient = new ReplicaClient(replicaCounters);
+    /** Agent id by data address, from the partition maps: names peers in messages. */
+    private final Map<String, String> peerIds = new ConcurrentHashMap<>();
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
         this.security = security;
+        this.local = LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security));
+        this.replicas = new CheckpointReplicas(local, replicaCounters);
         this.network = NetworkThreads.start("agent-data", 2);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
-                .addService(new DataPlaneService(jobs::get))
+                .addService(new DataPlaneService(jobs::get, replicas))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
                 // Filing a batch is a copy into arrays (a few ms per superstep at most): done on
@@ -125,6 +139,11 @@ public final class AgentJobs implements CommandHandler {
     @Override
     public String dataAddress() {
         return dataAddress;
+    }
+
+    /** What this agent did with checkpoint copies, for its metrics. */
+    public ReplicaCounters replicaCounters() {
+        return replicaCounters;
     }
 
     @Override
@@ -207,6 +226,7 @@ public final class AgentJobs implements CommandHandler {
                 if (jobs.remove(jobId) != null) {
                     log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
                 }
+                dropLocalCheckpoints(jobId);
             }
             default -> fail(link, command, FailureKind.COMPUTE_FAILED,
                     "this agent does not support command " + command.getKindCase() + " yet");
@@ -240,6 +260,10 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
+        if (!jobs.containsKey(command.getJobId())) {
+            // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
+            dropLocalCheckpoints(command.getJobId());
+        }
         AgentJob job;
         try {
             job = buildJob(command.getJobId(), link.agentId(), graph, kernel, (int) load.getPartitions(), owned,
@@ -274,6 +298,7 @@ public final class AgentJobs implements CommandHandler {
             if (!owner.getAgentId().equals(agentId)) {
                 byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
                 addresses.put(owner.getAgentId(), owner.getDataAddress());
+                peerIds.put(owner.getDataAddress(), owner.getAgentId());
             }
         }
         Map<String, int[]> peerPartitions = new TreeMap<>();
@@ -286,11 +311,25 @@ public final class AgentJobs implements CommandHandler {
         return new AgentJob(jobId, agentId, graph, kernel, runner, owned, peerPartitions, peers, EXCHANGE_TIMEOUT, epoch);
     }
 
-    /** Writes each owned partition's checkpoint file atomically (temporary file, fsync, rename). */
+    /**
+     * Writes each owned partition's checkpoint file atomically (temporary file, fsync, rename)
+     * and, when the command names a replica, streams a copy of each to that peer; reports
+     * CheckpointDone only once both are done. A relative directory is under this agent's work
+     * directory (peer-copy mode), where older checkpoints of the job are deleted first.
+     */
     private void checkpoint(AgentJob job, Command command, CoordinatorLink link) {
         long t0 = System.nanoTime();
         io.graphagent.protocol.v1.Checkpoint c = command.getCheckpoint();
-        Path dir = Path.of(c.getDirectory());
+        Path dir;
+        try {
+            dir = checkpointDir(command.getJobId(), c.getDirectory());
+        } catch (IllegalArgumentException e) {
+            fail(link, command, FailureKind.CHECKPOINT_FAILED, e.getMessage());
+            return;
+        }
+        if (!Path.of(c.getDirectory()).isAbsolute()) {
+            local.deleteOlder(command.getJobId(), c.getSuperstep(), c.hasRetainedSuperstep() ? c.getRetainedSuperstep() : -1);
+        }
         long bytes = 0;
         try {
             java.nio.file.Files.createDirectories(dir);
@@ -305,8 +344,78 @@ public final class AgentJobs implements CommandHandler {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=checkpoint_written job={} superstep={} partitions={} bytes={} ms={}", command.getJobId(),
                 c.getSuperstep(), job.owned().length, bytes, ms);
+        boolean replicated = false;
+        if (!c.getReplicaAddress().isEmpty()) {
+            String peer = peerName(c.getReplicaAddress());
+            try {
+                replicaClient.copy(channel(c.getReplicaAddress()), peer, io.graphagent.protocol.v1.CheckpointChunk.newBuilder()
+                        .setJobId(command.getJobId()).setEpoch(command.getJobEpoch()).setSuperstep(c.getSuperstep()).build(),
+                        dir, job.owned());
+                replicated = true;
+            } catch (ReplicaClient.ReplicaException e) {
+                log.warn("event=checkpoint_copy_failed cause={} job={} superstep={} peer=\"{}\" partition={} detail=\"{}\"",
+                        e.causeLabel, command.getJobId(), c.getSuperstep(), e.peer, e.partition, e.getMessage());
+                fail(link, command, FailureKind.CHECKPOINT_FAILED, "wrote the checkpoint of superstep " + c.getSuperstep()
+                        + " but could not copy it: " + e.getMessage() + ". The previous checkpoint stays in use. Fix: see that"
+                        + " peer's log (disk full? process gone?) and its agent.work-dir");
+                return;
+            } catch (TlsFilesException e) {
+                fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot dial peer " + peer + " to copy the checkpoint: "
+                        + e.getMessage());
+                return;
+            }
+        }
         reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
-                .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setWriteTimeMs(ms)));
+                .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setReplicated(replicated)
+                .setWriteTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))));
+    }
+
+    /** An absolute directory as it is (shared); a relative one under this agent's work directory. */
+    private Path checkpointDir(String jobId, String directory) {
+        Path dir = Path.of(directory);
+        return dir.isAbsolute() ? dir : local.resolve(directory);
+    }
+
+    /**
+     * Fetches the partitions of {@code r.replica_addresses} from the peers named there into
+     * {@code dir}, one call per peer. Returns a failure message naming the peer and partition, or null.
+     */
+    private Failure fetchReplicas(String jobId, io.graphagent.protocol.v1.Restore r, Path dir) {
+        Map<String, List<Integer>> byPeer = new TreeMap<>();
+        r.getReplicaAddressesMap().forEach((p, address) -> byPeer.computeIfAbsent(address, a -> new ArrayList<>()).add(p));
+        for (Map.Entry<String, List<Integer>> e : byPeer.entrySet()) {
+            List<Integer> partitions = e.getValue().stream().sorted().toList();
+            String peer = peerName(e.getKey());
+            try {
+                replicaClient.fetch(channel(e.getKey()), peer, jobId, r.getSuperstep(), partitions, dir);
+            } catch (ReplicaClient.ReplicaException x) {
+                log.warn("event=checkpoint_fetch_failed cause={} job={} superstep={} peer=\"{}\" partition={} detail=\"{}\"",
+                        x.causeLabel, jobId, r.getSuperstep(), x.peer, x.partition, x.getMessage());
+                return Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED).setPeerAddress(e.getKey())
+                        .setMessage("cannot fetch the checkpoint of superstep " + r.getSuperstep() + ", " + x.getMessage()
+                                + ". Fix: see that peer's log and agent.work-dir; the job cannot roll back without the file")
+                        .build();
+            } catch (TlsFilesException x) {
+                return Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED).setPeerAddress(e.getKey())
+                        .setMessage("cannot dial peer " + peer + " to fetch partitions " + partitions + ": " + x.getMessage())
+                        .build();
+            }
+        }
+        return null;
+    }
+
+    private String peerName(String address) {
+        String id = peerIds.get(address);
+        return id == null ? address : id + " (" + address + ")";
+    }
+
+    /** Deletes this agent's local checkpoint files of {@code jobId} (peer-copy mode), own and copies. */
+    private void dropLocalCheckpoints(String jobId) {
+        try {
+            local.deleteJob(jobId);
+        } catch (IllegalArgumentException e) {
+            // No such directory can exist for an id that cannot name one.
+        }
     }
 
     /** Rolls the job back: new partitions and epoch, state from the checkpoint (or from scratch). */
@@ -324,15 +433,28 @@ public final class AgentJobs implements CommandHandler {
         try {
             job = buildJob(command.getJobId(), link.agentId(), old.graph(), old.kernel(), partitions, owned,
                     r.getPartitionMap(), command.getJobEpoch());
-            if (!r.getFromScratch()) {
-                Path dir = Path.of(r.getDirectory());
+            if (r.getFromScratch()) {
+                dropLocalCheckpoints(command.getJobId());
+            } else {
+                Path dir = checkpointDir(command.getJobId(), r.getDirectory());
+                if (!Path.of(r.getDirectory()).isAbsolute()) {
+                    local.deleteAllBut(command.getJobId(), r.getSuperstep());
+                }
+                Failure fetched = fetchReplicas(command.getJobId(), r, dir);
+                if (fetched != null) {
+                    reply(link, command, Report.newBuilder().setFailure(fetched));
+                    return;
+                }
+                // Owned partitions whole; the others only for their broadcasts, which only a pulling superstep reads.
                 for (int p = 0; p < partitions; p++) {
-                    int partition = p;
-                    CheckpointFiles.read(dir, p, in -> job.runner().restore(partition, in));
+                    if (r.getPull() || java.util.Arrays.binarySearch(owned, p) >= 0) {
+                        int partition = p;
+                        CheckpointFiles.read(dir, p, in -> job.runner().restore(partition, in));
+                    }
                 }
                 job.runner().resume(new io.graphagent.graph.pregel.Delivery(r.getPull(), r.getPullFromAll()));
             }
-        } catch (IOException | TlsFilesException e) {
+        } catch (IOException | TlsFilesException | IllegalArgumentException e) {
             fail(link, command, FailureKind.RESTORE_FAILED, "cannot restore superstep " + r.getSuperstep() + " from "
                     + r.getDirectory() + ": " + e.getMessage());
             return;
@@ -416,6 +538,7 @@ public final class AgentJobs implements CommandHandler {
         commands.shutdownNow();
         compute.shutdownNow();
         dataServer.shutdownNow();
+        replicas.close();
         channels.values().forEach(ManagedChannel::shutdownNow);
         try {
             dataServer.awaitTermination(2, TimeUnit.SECONDS);
