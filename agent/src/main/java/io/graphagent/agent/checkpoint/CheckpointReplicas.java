@@ -132,20 +132,9 @@ public final class CheckpointReplicas implements AutoCloseable {
             return;
         }
         Deque<Integer> partitions = new ArrayDeque<>(request.getPartitionIdsList());
-        for (int p : partitions) {
-            if (!Files.isRegularFile(CheckpointFile.of(dir, p))) {
-                counters.failed();
-                String message = "no checkpoint file of partition " + p + " of " + request.getJobId() + " superstep "
-                        + request.getSuperstep() + " here (" + CheckpointFile.of(dir, p) + ")";
-                log.warn("event=checkpoint_fetch_refused cause=not_found job={} superstep={} partition={} detail=\"{}\"",
-                        request.getJobId(), request.getSuperstep(), p, message);
-                call.onError(Status.NOT_FOUND.withDescription(message).asRuntimeException());
-                return;
-            }
-        }
         CheckpointChunk header = CheckpointChunk.newBuilder().setJobId(request.getJobId())
                 .setSuperstep(request.getSuperstep()).build();
-        Pump pump = new Pump(call, dir, partitions, header);
+        Pump pump = new Pump(call, dir, partitions, header, counters);
         call.setOnReadyHandler(() -> io.execute(pump::run));
         call.setOnCancelHandler(() -> io.execute(pump::close));
         io.execute(pump::run);
@@ -157,14 +146,17 @@ public final class CheckpointReplicas implements AutoCloseable {
         private final Path dir;
         private final Deque<Integer> partitions;
         private final CheckpointChunk header;
+        private final ReplicaCounters counters;
         private ChunkReader reader;
         private boolean finished;
 
-        Pump(ServerCallStreamObserver<CheckpointChunk> call, Path dir, Deque<Integer> partitions, CheckpointChunk header) {
+        Pump(ServerCallStreamObserver<CheckpointChunk> call, Path dir, Deque<Integer> partitions, CheckpointChunk header,
+             ReplicaCounters counters) {
             this.call = call;
             this.dir = dir;
             this.partitions = partitions;
             this.header = header;
+            this.counters = counters;
         }
 
         void run() {
@@ -178,7 +170,19 @@ public final class CheckpointReplicas implements AutoCloseable {
                             call.onCompleted();
                             return;
                         }
-                        reader = new ChunkReader(CheckpointFile.of(dir, next), header.toBuilder().setPartitionId(next).build());
+                        Path file = CheckpointFile.of(dir, next);
+                        if (!Files.isRegularFile(file)) {
+                            // The files before it went whole: the fetcher knows exactly which one is missing.
+                            finished = true;
+                            counters.failed();
+                            String message = "no checkpoint file of partition " + next + " of " + header.getJobId()
+                                    + " superstep " + header.getSuperstep() + " here (" + file + ")";
+                            log.warn("event=checkpoint_fetch_refused cause=not_found job={} superstep={} partition={}"
+                                    + " detail=\"{}\"", header.getJobId(), header.getSuperstep(), next, message);
+                            call.onError(Status.NOT_FOUND.withDescription(message).asRuntimeException());
+                            return;
+                        }
+                        reader = new ChunkReader(file, header.toBuilder().setPartitionId(next).build());
                     }
                     call.onNext(reader.next());
                 }
