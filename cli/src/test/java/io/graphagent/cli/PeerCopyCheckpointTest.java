@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerCopyCheckpointTest {
     private static final java.time.Duration START = java.time.Duration.ofSeconds(120);
     private static final int PARTITIONS = 12;
-    private static final int ITERATIONS = 30;
+    private static final int ITERATIONS = 20;
     private static final int CHECKPOINT_EVERY = 5;
 
     @TempDir
@@ -60,7 +60,7 @@ class PeerCopyCheckpointTest {
                 Iterator<JobProgress> progress = client.watch(jobId);
                 while (progress.hasNext()) {
                     last = progress.next();
-                    if (!killed && last.getState() == JobState.RUNNING && last.getSuperstep() >= 12) {
+                    if (!killed && last.getState() == JobState.RUNNING && last.getSuperstep() >= 10) {
                         killed = true;
                         ProcessHandle victim = ProcessHandle.of(cluster.child("agent-2").orElseThrow().pid()).orElseThrow();
                         victim.destroyForcibly();
