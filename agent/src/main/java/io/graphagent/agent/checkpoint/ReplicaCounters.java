@@ -15,22 +15,26 @@ public final class ReplicaCounters {
     private final AtomicLong fetchedBytes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
-    void copied(int files, long bytes) {
+    /** {@code files} files of {@code bytes} bytes copied to a peer and confirmed stored. */
+    public void copied(int files, long bytes) {
         copiedFiles.addAndGet(files);
         copiedBytes.addAndGet(bytes);
     }
 
-    void stored(int files, long bytes) {
+    /** {@code files} peer files of {@code bytes} bytes stored as copies. */
+    public void stored(int files, long bytes) {
         storedFiles.addAndGet(files);
         storedBytes.addAndGet(bytes);
     }
 
-    void fetched(int files, long bytes) {
+    /** {@code files} files of {@code bytes} bytes fetched from a peer. */
+    public void fetched(int files, long bytes) {
         fetchedFiles.addAndGet(files);
         fetchedBytes.addAndGet(bytes);
     }
 
-    void failed() {
+    /** A copy or fetch failed. */
+    public void failed() {
         failures.incrementAndGet();
     }
 
