@@ -44,6 +44,8 @@ public final class ReplicaClient {
     private final ReplicaCounters counters;
     private final Duration deadline;
     private final int chunkBytes;
+    /** Calls in flight, by job id, so that a rollback can end them at once ({@link #cancel}). */
+    private final java.util.Map<String, java.util.Set<Runnable>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param deadline bound on each call ({@link #CALL_TIMEOUT} in production)
@@ -101,6 +103,8 @@ public final class ReplicaClient {
                     }
                 });
         ClientCallStreamObserver<CheckpointChunk> requests = stream.get(0);
+        Runnable cancel = () -> requests.cancel("superseded by a rollback of job " + header.getJobId(), null);
+        track(header.getJobId(), cancel, true);
         int current = -1;
         long bytes = 0;
         try {
@@ -146,6 +150,31 @@ public final class ReplicaClient {
             Thread.currentThread().interrupt();
             requests.cancel("interrupted", e);
             throw failed(peer, current, "interrupted", e);
+        } finally {
+            track(header.getJobId(), cancel, false);
+        }
+    }
+
+    /**
+     * Ends every copy and fetch of {@code job} in flight now (they fail with CANCELLED): a
+     * rollback or abort supersedes them, and must not wait for a peer that may hang until the
+     * deadline. Safe from any thread.
+     */
+    public void cancel(String job) {
+        java.util.Set<Runnable> calls = inFlight.get(job);
+        if (calls != null) {
+            calls.forEach(Runnable::run);
+        }
+    }
+
+    private void track(String job, Runnable cancel, boolean add) {
+        if (add) {
+            inFlight.computeIfAbsent(job, j -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(cancel);
+        } else {
+            inFlight.computeIfPresent(job, (j, calls) -> {
+                calls.remove(cancel);
+                return calls.isEmpty() ? null : calls;
+            });
         }
     }
 
@@ -163,7 +192,10 @@ public final class ReplicaClient {
                 .addAllPartitionIds(partitions).build();
         ChunkWriter writer = new ChunkWriter(c -> dir, "fetch");
         // Closing the context cancels the call, so a refused chunk does not leave the peer streaming until the deadline.
-        try (Context.CancellableContext call = Context.current().withCancellation()) {
+        Context.CancellableContext call = Context.current().withCancellation();
+        Runnable cancel = () -> call.cancel(new IllegalStateException("superseded by a rollback of job " + job));
+        track(job, cancel, true);
+        try (call) {
             call.call(() -> {
                 Iterator<CheckpointChunk> chunks = DataPlaneGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).fetchCheckpoint(request);
@@ -190,6 +222,7 @@ public final class ReplicaClient {
                     : firstMissing(partitions.stream().mapToInt(Integer::intValue).toArray(), writer.stored());
             throw failed(peer, partition, e instanceof StatusRuntimeException ? "call failed" : "copy rejected", e);
         } finally {
+            track(job, cancel, false);
             writer.close();
         }
         counters.fetched(writer.stored().size(), writer.bytes());

@@ -169,6 +169,8 @@ public final class AgentJobs implements CommandHandler {
             AgentJob running = jobs.get(command.getJobId());
             if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
+                // A checkpoint copy or fetch to a peer that hangs would hold the job thread until its deadline.
+                replicaClient.cancel(command.getJobId());
             }
         }
         commands.execute(() -> {

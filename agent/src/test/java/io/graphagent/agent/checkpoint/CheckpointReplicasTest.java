@@ -2,6 +2,7 @@ package io.graphagent.agent.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
@@ -220,6 +221,55 @@ class CheckpointReplicasTest {
             assertThat(counters.failures()).isEqualTo(1);
         } finally {
             gone.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRollbackEndsACopyToAPeerThatHangsAtOnce() throws Exception {
+        // A peer that takes the stream and never answers, as a SIGSTOPped agent does.
+        Server silent = Servers.forAddress(new InetSocketAddress("127.0.0.1", 0),
+                        TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-2")), Duration.ofSeconds(5), new CauseCounter(), threads)
+                .addService(new DataPlaneGrpc.DataPlaneImplBase() {
+                    @Override
+                    public StreamObserver<CheckpointChunk> storeCheckpoint(StreamObserver<CheckpointStored> answer) {
+                        return new StreamObserver<>() {
+                            @Override
+                            public void onNext(CheckpointChunk value) {
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        };
+                    }
+                })
+                .directExecutor().build().start();
+        ManagedChannel hanging = Channels.client(new HostAndPort("127.0.0.1", silent.getPort()),
+                TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-1")), TIMEOUTS, threads);
+        Path written = dir.resolve("own");
+        file(written, 0, 1000, 10);
+        try {
+            CompletableFuture<CheckpointStored> copy = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.copy(hanging, "agent-2", header(), written, new int[] {0});
+                } catch (ReplicaClient.ReplicaException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            // The copy waits for the answer (its deadline is 20 s) until the rollback cancels it.
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !copy.isDone());
+
+            client.cancel(JOB);
+
+            assertThatThrownBy(() -> copy.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ReplicaClient.ReplicaException.class)
+                    .hasMessageContaining("superseded by a rollback");
+        } finally {
+            hanging.shutdownNow();
+            silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
