@@ -2,9 +2,7 @@ package io.graphagent.agent.job;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.graphagent.agent.checkpoint.CheckpointReplicas;
 import io.graphagent.agent.checkpoint.LocalCheckpoints;
-import io.graphagent.agent.checkpoint.ReplicaClient;
 import io.graphagent.agent.checkpoint.ReplicaCounters;
 import io.graphagent.agent.dataplane.DataPlaneService;
 import io.graphagent.agent.dataplane.PeerSender;
@@ -89,23 +87,18 @@ public final class AgentJobs implements CommandHandler {
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
-    private final LocalCheckpoints local;
-    private final ReplicaCounters replicaCounters = new ReplicaCounters();
-    private final CheckpointReplicas replicas;
-    private final ReplicaClient replicaClient = new ReplicaClient(replicaCounters);
-    /** Agent id by data address, from the partition maps: names peers in messages. */
-    private final Map<String, String> peerIds = new ConcurrentHashMap<>();
+    private final PeerCheckpoints peerCheckpoints;
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
         this.security = security;
-        this.local = LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security));
-        this.replicas = new CheckpointReplicas(local, replicaCounters);
+        this.peerCheckpoints = new PeerCheckpoints(
+                LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security)), this::channel);
         this.network = NetworkThreads.start("agent-data", 2);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
-                .addService(new DataPlaneService(jobs::get, replicas))
+                .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas()))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
                 // Filing a batch is a copy into arrays (a few ms per superstep at most): done on
@@ -143,7 +136,7 @@ public final class AgentJobs implements CommandHandler {
 
     /** What this agent did with checkpoint copies, for its metrics. */
     public ReplicaCounters replicaCounters() {
-        return replicaCounters;
+        return peerCheckpoints.counters();
     }
 
     @Override
@@ -170,7 +163,7 @@ public final class AgentJobs implements CommandHandler {
             if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
                 // A checkpoint copy or fetch to a peer that hangs would hold the job thread until its deadline.
-                replicaClient.cancel(command.getJobId());
+                peerCheckpoints.cancel(command.getJobId());
             }
         }
         commands.execute(() -> {
@@ -228,7 +221,7 @@ public final class AgentJobs implements CommandHandler {
                 if (jobs.remove(jobId) != null) {
                     log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
                 }
-                dropLocalCheckpoints(jobId);
+                peerCheckpoints.dropJob(jobId);
             }
             default -> fail(link, command, FailureKind.COMPUTE_FAILED,
                     "this agent does not support command " + command.getKindCase() + " yet");
@@ -264,7 +257,7 @@ public final class AgentJobs implements CommandHandler {
         int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
         if (!jobs.containsKey(command.getJobId())) {
             // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
-            dropLocalCheckpoints(command.getJobId());
+            peerCheckpoints.dropJob(command.getJobId());
         }
         AgentJob job;
         try {
@@ -300,7 +293,7 @@ public final class AgentJobs implements CommandHandler {
             if (!owner.getAgentId().equals(agentId)) {
                 byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
                 addresses.put(owner.getAgentId(), owner.getDataAddress());
-                peerIds.put(owner.getDataAddress(), owner.getAgentId());
+                peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
             }
         }
         Map<String, int[]> peerPartitions = new TreeMap<>();
@@ -324,14 +317,12 @@ public final class AgentJobs implements CommandHandler {
         io.graphagent.protocol.v1.Checkpoint c = command.getCheckpoint();
         Path dir;
         try {
-            dir = checkpointDir(command.getJobId(), c.getDirectory());
+            dir = peerCheckpoints.directory(c.getDirectory());
         } catch (IllegalArgumentException e) {
             fail(link, command, FailureKind.CHECKPOINT_FAILED, e.getMessage());
             return;
         }
-        if (!Path.of(c.getDirectory()).isAbsolute()) {
-            local.deleteOlder(command.getJobId(), c.getSuperstep(), c.hasRetainedSuperstep() ? c.getRetainedSuperstep() : -1);
-        }
+        peerCheckpoints.beforeWrite(command.getJobId(), c);
         long bytes = 0;
         try {
             java.nio.file.Files.createDirectories(dir);
@@ -340,84 +331,24 @@ public final class AgentJobs implements CommandHandler {
             }
         } catch (IOException e) {
             fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
-                    + " to " + dir + ": " + e + ". Fix: make job.checkpoint-dir writable with free space");
+                    + " to " + dir + ": " + e + ". Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir"
+                    : "agent.work-dir") + " writable with free space");
             return;
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=checkpoint_written job={} superstep={} partitions={} bytes={} ms={}", command.getJobId(),
                 c.getSuperstep(), job.owned().length, bytes, ms);
-        boolean replicated = false;
-        if (!c.getReplicaAddress().isEmpty()) {
-            String peer = peerName(c.getReplicaAddress());
-            try {
-                replicaClient.copy(channel(c.getReplicaAddress()), peer, io.graphagent.protocol.v1.CheckpointChunk.newBuilder()
-                        .setJobId(command.getJobId()).setEpoch(command.getJobEpoch()).setSuperstep(c.getSuperstep()).build(),
-                        dir, job.owned());
-                replicated = true;
-            } catch (ReplicaClient.ReplicaException e) {
-                log.warn("event=checkpoint_copy_failed cause={} job={} superstep={} peer=\"{}\" partition={} detail=\"{}\"",
-                        e.causeLabel, command.getJobId(), c.getSuperstep(), e.peer, e.partition, e.getMessage());
-                fail(link, command, FailureKind.CHECKPOINT_FAILED, "wrote the checkpoint of superstep " + c.getSuperstep()
-                        + " but could not copy it: " + e.getMessage() + ". The previous checkpoint stays in use. Fix: see that"
-                        + " peer's log (disk full? process gone?) and its agent.work-dir");
-                return;
-            } catch (TlsFilesException e) {
-                fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot dial peer " + peer + " to copy the checkpoint: "
-                        + e.getMessage());
+        boolean replicated = !c.getReplicaAddress().isEmpty();
+        if (replicated) {
+            String failed = peerCheckpoints.copy(command.getJobId(), command.getJobEpoch(), c, dir, job.owned());
+            if (failed != null) {
+                fail(link, command, FailureKind.CHECKPOINT_FAILED, failed);
                 return;
             }
         }
         reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
                 .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setReplicated(replicated)
                 .setWriteTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))));
-    }
-
-    /** An absolute directory as it is (shared); a relative one under this agent's work directory. */
-    private Path checkpointDir(String jobId, String directory) {
-        Path dir = Path.of(directory);
-        return dir.isAbsolute() ? dir : local.resolve(directory);
-    }
-
-    /**
-     * Fetches the partitions of {@code r.replica_addresses} from the peers named there into
-     * {@code dir}, one call per peer. Returns a failure message naming the peer and partition, or null.
-     */
-    private Failure fetchReplicas(String jobId, io.graphagent.protocol.v1.Restore r, Path dir) {
-        Map<String, List<Integer>> byPeer = new TreeMap<>();
-        r.getReplicaAddressesMap().forEach((p, address) -> byPeer.computeIfAbsent(address, a -> new ArrayList<>()).add(p));
-        for (Map.Entry<String, List<Integer>> e : byPeer.entrySet()) {
-            List<Integer> partitions = e.getValue().stream().sorted().toList();
-            String peer = peerName(e.getKey());
-            try {
-                replicaClient.fetch(channel(e.getKey()), peer, jobId, r.getSuperstep(), partitions, dir);
-            } catch (ReplicaClient.ReplicaException x) {
-                log.warn("event=checkpoint_fetch_failed cause={} job={} superstep={} peer=\"{}\" partition={} detail=\"{}\"",
-                        x.causeLabel, jobId, r.getSuperstep(), x.peer, x.partition, x.getMessage());
-                return Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED).setPeerAddress(e.getKey())
-                        .setMessage("cannot fetch the checkpoint of superstep " + r.getSuperstep() + ", " + x.getMessage()
-                                + ". Fix: see that peer's log and agent.work-dir; the job cannot roll back without the file")
-                        .build();
-            } catch (TlsFilesException x) {
-                return Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED).setPeerAddress(e.getKey())
-                        .setMessage("cannot dial peer " + peer + " to fetch partitions " + partitions + ": " + x.getMessage())
-                        .build();
-            }
-        }
-        return null;
-    }
-
-    private String peerName(String address) {
-        String id = peerIds.get(address);
-        return id == null ? address : id + " (" + address + ")";
-    }
-
-    /** Deletes this agent's local checkpoint files of {@code jobId} (peer-copy mode), own and copies. */
-    private void dropLocalCheckpoints(String jobId) {
-        try {
-            local.deleteJob(jobId);
-        } catch (IllegalArgumentException e) {
-            // No such directory can exist for an id that cannot name one.
-        }
     }
 
     /** Rolls the job back: new partitions and epoch, state from the checkpoint (or from scratch). */
@@ -435,14 +366,10 @@ public final class AgentJobs implements CommandHandler {
         try {
             job = buildJob(command.getJobId(), link.agentId(), old.graph(), old.kernel(), partitions, owned,
                     r.getPartitionMap(), command.getJobEpoch());
-            if (r.getFromScratch()) {
-                dropLocalCheckpoints(command.getJobId());
-            } else {
-                Path dir = checkpointDir(command.getJobId(), r.getDirectory());
-                if (!Path.of(r.getDirectory()).isAbsolute()) {
-                    local.deleteAllBut(command.getJobId(), r.getSuperstep());
-                }
-                Failure fetched = fetchReplicas(command.getJobId(), r, dir);
+            peerCheckpoints.beforeRestore(command.getJobId(), r);
+            if (!r.getFromScratch()) {
+                Path dir = peerCheckpoints.directory(r.getDirectory());
+                Failure fetched = peerCheckpoints.fetch(command.getJobId(), r, dir);
                 if (fetched != null) {
                     reply(link, command, Report.newBuilder().setFailure(fetched));
                     return;
@@ -540,7 +467,7 @@ public final class AgentJobs implements CommandHandler {
         commands.shutdownNow();
         compute.shutdownNow();
         dataServer.shutdownNow();
-        replicas.close();
+        peerCheckpoints.close();
         channels.values().forEach(ManagedChannel::shutdownNow);
         try {
             dataServer.awaitTermination(2, TimeUnit.SECONDS);
