@@ -100,11 +100,13 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
         // AgentMain owns the job layer from here: it closes it when the session ends.
         Clock clock = Clock.systemUTC();
         AtomicReference<AgentAdmin> admin = new AtomicReference<>();
+        AgentJobs jobs = AgentJobs.start(settings, security);
         try {
-            return AgentMain.run(settings, security, AgentJobs.start(settings, security), clock, client -> {
+            return AgentMain.run(settings, security, jobs, clock, client -> {
                 if (adminListen != null) {
                     try {
-                        admin.set(AgentAdmin.start(adminListen, settings.admin().token(), client, security, clock));
+                        admin.set(AgentAdmin.start(adminListen, settings.admin().token(), client, jobs.replicaCounters(),
+                                security, clock));
                     } catch (IOException e) {
                         throw new BadInputException("cannot serve admin HTTP on " + adminListen + ": " + e.getMessage(),
                                 "stop the process that holds the port, or pass another --admin-listen HOST:PORT");

@@ -76,6 +76,8 @@ public final class ConfigKeys {
             key("job.checkpoint-every", ValueType.INTEGER, c -> c.job().checkpointEvery());
     public static final ConfigKey<Path> JOB_CHECKPOINT_DIR =
             key("job.checkpoint-dir", ValueType.PATH, c -> c.job().checkpointDir());
+    public static final ConfigKey<CheckpointStorage> JOB_CHECKPOINT_STORAGE =
+            key("job.checkpoint-storage", ValueType.CHECKPOINT_STORAGE, c -> c.job().checkpointStorage());
     public static final ConfigKey<Integer> JOB_PARTITIONS_PER_AGENT =
             key("job.partitions-per-agent", ValueType.INTEGER, c -> c.job().partitionsPerAgent());
     public static final ConfigKey<Integer> JOB_MIN_AGENTS =
@@ -95,7 +97,8 @@ public final class ConfigKeys {
             GRPC_KEEPALIVE_TIME, GRPC_KEEPALIVE_TIMEOUT, GRPC_PERMIT_KEEPALIVE_TIME, GRPC_MAX_MESSAGE_SIZE,
             TLS_ENABLED, TLS_CA, TLS_CERT, TLS_KEY, TLS_CERTS_DIR, TLS_HANDSHAKE_TIMEOUT,
             NETWORK_PROXY_IDLE_TIMEOUT,
-            JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS, JOB_AGENT_WAIT,
+            JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_CHECKPOINT_STORAGE, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS,
+            JOB_AGENT_WAIT,
             ADMIN_TOKEN);
 
     private ConfigKeys() {
@@ -147,8 +150,8 @@ public final class ConfigKeys {
                 new TlsConfig(get(v, TLS_ENABLED), opt(v, TLS_CA), opt(v, TLS_CERT), opt(v, TLS_KEY), opt(v, TLS_CERTS_DIR),
                         get(v, TLS_HANDSHAKE_TIMEOUT)),
                 new NetworkConfig(opt(v, NETWORK_PROXY_IDLE_TIMEOUT)),
-                new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_PARTITIONS_PER_AGENT),
-                        get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT)),
+                new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_CHECKPOINT_STORAGE),
+                        get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT)),
                 new AdminConfig(get(v, ADMIN_TOKEN)));
     }
 

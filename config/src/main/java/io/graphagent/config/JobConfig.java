@@ -12,7 +12,12 @@ import java.util.Objects;
  *     more often.
  * @param checkpointDir where checkpoints are written. A directory shared by all agents
  *     lets a survivor read a lost agent's checkpoint; otherwise checkpoints are copied to a
- *     peer. Relative paths are resolved against the working directory.
+ *     peer. Relative paths are resolved against the working directory. Used with
+ *     {@link CheckpointStorage#SHARED}.
+ * @param checkpointStorage where checkpoints live: the shared {@code checkpointDir}, or each
+ *     agent's own work directory plus a copy on the next agent ({@link CheckpointStorage}).
+ *     Peer copies survive the loss of an agent without a shared disk, for a second network
+ *     transfer of every checkpoint.
  * @param partitionsPerAgent partitions per live agent when a job does not say. More
  *     spreads a lost agent's work over more survivors and balances load, at the cost of
  *     more, smaller message batches.
@@ -20,25 +25,32 @@ import java.util.Objects;
  *     losing agents) it waits for more to join, up to {@code agentWait}, then fails.
  * @param agentWait how long a job waits for {@code minAgents} agents before it fails.
  */
-public record JobConfig(int checkpointEvery, Path checkpointDir, int partitionsPerAgent, int minAgents, Duration agentWait) {
+public record JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStorage checkpointStorage,
+                        int partitionsPerAgent, int minAgents, Duration agentWait) {
 
     public JobConfig {
         Objects.requireNonNull(checkpointDir, "checkpointDir");
+        Objects.requireNonNull(checkpointStorage, "checkpointStorage");
         Objects.requireNonNull(agentWait, "agentWait");
     }
 
     /** These settings with {@code checkpointDir} as the checkpoint directory. */
     public JobConfig withCheckpointDir(Path dir) {
-        return new JobConfig(checkpointEvery, dir, partitionsPerAgent, minAgents, agentWait);
+        return new JobConfig(checkpointEvery, dir, checkpointStorage, partitionsPerAgent, minAgents, agentWait);
     }
 
     /** These settings with {@code every} as the checkpoint interval. */
     public JobConfig withCheckpointEvery(int every) {
-        return new JobConfig(every, checkpointDir, partitionsPerAgent, minAgents, agentWait);
+        return new JobConfig(every, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait);
+    }
+
+    /** These settings with {@code storage} as where checkpoints live. */
+    public JobConfig withCheckpointStorage(CheckpointStorage storage) {
+        return new JobConfig(checkpointEvery, checkpointDir, storage, partitionsPerAgent, minAgents, agentWait);
     }
 
     /** These settings with the given agent needs. */
     public JobConfig withAgents(int min, Duration wait) {
-        return new JobConfig(checkpointEvery, checkpointDir, partitionsPerAgent, min, wait);
+        return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, min, wait);
     }
 }

@@ -113,8 +113,8 @@ public enum Profile {
                 new GrpcConfig(keepaliveTime, keepaliveTimeout, permitKeepaliveTime, DEFAULT_MAX_MESSAGE_SIZE),
                 new TlsConfig(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), handshakeTimeout),
                 new NetworkConfig(Optional.empty()),
-                new JobConfig(DEFAULT_CHECKPOINT_EVERY, Path.of(".graphagent", "checkpoints"), DEFAULT_PARTITIONS_PER_AGENT,
-                        DEFAULT_MIN_AGENTS, DEFAULT_AGENT_WAIT),
+                new JobConfig(DEFAULT_CHECKPOINT_EVERY, Path.of(".graphagent", "checkpoints"), CheckpointStorage.SHARED,
+                        DEFAULT_PARTITIONS_PER_AGENT, DEFAULT_MIN_AGENTS, DEFAULT_AGENT_WAIT),
                 new AdminConfig(""));
     }
 }

@@ -44,6 +44,11 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     public static final ValueType<HostPort> ADDRESS =
             new ValueType<>("host:port", HostPort.EXPECTED, HostPort::parse, HostPort::toString);
 
+    /** {@link CheckpointStorage} by its configuration name. */
+    public static final ValueType<CheckpointStorage> CHECKPOINT_STORAGE =
+            new ValueType<>("shared | peer-copy", CheckpointStorage.EXPECTED, CheckpointStorage::parse,
+                    CheckpointStorage::configName);
+
     /** File system paths (relative ones against the working directory). */
     public static final ValueType<Path> PATH =
             new ValueType<>("path", "a file system path", ValueType::parsePath, Path::toString);

@@ -295,6 +295,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void checkpointStorageIsSharedByDefaultAndPeerCopyWhenAsked() throws Exception {
+        assertThat(ConfigLoader.load(write(""), Map.of()).job().checkpointStorage()).isEqualTo(CheckpointStorage.SHARED);
+        assertThat(ConfigLoader.load(write("job:\n  checkpoint-storage: peer-copy\n"), Map.of()).job().checkpointStorage())
+                .isEqualTo(CheckpointStorage.PEER_COPY);
+        assertThat(ConfigLoader.load(write(""), Map.of("GRAPHAGENT_JOB_CHECKPOINT_STORAGE", "Peer-Copy")).job()
+                .checkpointStorage()).isEqualTo(CheckpointStorage.PEER_COPY);
+        assertThat(ConfigKeys.JOB_CHECKPOINT_STORAGE.formatted(Profile.LAN.defaults())).isEqualTo("shared");
+    }
+
+    @Test
+    void anUnknownCheckpointStorageNamesTheChoices() throws IOException {
+        var result = read("job:\n  checkpoint-storage: s3\n");
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("job.checkpoint-storage");
+            assertThat(p.message()).contains("'s3' is not shared or peer-copy").contains("line 2");
+        });
+    }
+
+    @Test
     void badEnvironmentValueNamesTheVariable() throws IOException {
         var result = read("", Map.of("GRAPHAGENT_SESSION_LEASE_TTL", "5 s"));
 

@@ -1,10 +1,14 @@
 package io.graphagent.agent.dataplane;
 
 import io.grpc.stub.StreamObserver;
+import io.graphagent.agent.checkpoint.CheckpointReplicas;
 import io.graphagent.net.cause.FailureClassifier;
 import io.graphagent.protocol.v1.BatchAck;
 import io.graphagent.protocol.v1.BatchRefusal;
+import io.graphagent.protocol.v1.CheckpointChunk;
+import io.graphagent.protocol.v1.CheckpointStored;
 import io.graphagent.protocol.v1.DataPlaneGrpc;
+import io.graphagent.protocol.v1.FetchCheckpointRequest;
 import io.graphagent.protocol.v1.MessageBatch;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -23,10 +27,34 @@ public final class DataPlaneService extends DataPlaneGrpc.DataPlaneImplBase {
     private static final Logger log = LoggerFactory.getLogger(DataPlaneService.class);
 
     private final Function<String, BatchTarget> jobs;
+    private final CheckpointReplicas replicas;
 
     /** @param jobs finds the target of a job id, or null when this agent holds no such job */
     public DataPlaneService(Function<String, BatchTarget> jobs) {
+        this(jobs, null);
+    }
+
+    /**
+     * @param jobs finds the target of a job id, or null when this agent holds no such job
+     * @param replicas serves checkpoint copies; null: StoreCheckpoint and FetchCheckpoint are UNIMPLEMENTED
+     */
+    public DataPlaneService(Function<String, BatchTarget> jobs, CheckpointReplicas replicas) {
         this.jobs = jobs;
+        this.replicas = replicas;
+    }
+
+    @Override
+    public StreamObserver<CheckpointChunk> storeCheckpoint(StreamObserver<CheckpointStored> stored) {
+        return replicas == null ? super.storeCheckpoint(stored) : replicas.store(stored);
+    }
+
+    @Override
+    public void fetchCheckpoint(FetchCheckpointRequest request, StreamObserver<CheckpointChunk> chunks) {
+        if (replicas == null) {
+            super.fetchCheckpoint(request, chunks);
+        } else {
+            replicas.fetch(request, chunks);
+        }
     }
 
     @Override

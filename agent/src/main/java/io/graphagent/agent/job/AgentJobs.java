@@ -2,8 +2,11 @@ package io.graphagent.agent.job;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.graphagent.agent.checkpoint.LocalCheckpoints;
+import io.graphagent.agent.checkpoint.ReplicaCounters;
 import io.graphagent.agent.dataplane.DataPlaneService;
 import io.graphagent.agent.dataplane.PeerSender;
+import io.graphagent.agent.session.AgentIdentity;
 import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
@@ -83,15 +86,19 @@ public final class AgentJobs implements CommandHandler {
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
+    /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
+    private final PeerCheckpoints peerCheckpoints;
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
         this.security = security;
+        this.peerCheckpoints = new PeerCheckpoints(
+                LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security)), this::channel);
         this.network = NetworkThreads.start("agent-data", 2);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
-                .addService(new DataPlaneService(jobs::get))
+                .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas()))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
                 // Filing a batch is a copy into arrays (a few ms per superstep at most): done on
@@ -127,6 +134,11 @@ public final class AgentJobs implements CommandHandler {
         return dataAddress;
     }
 
+    /** What this agent did with checkpoint copies, for its metrics. */
+    public ReplicaCounters replicaCounters() {
+        return peerCheckpoints.counters();
+    }
+
     @Override
     public Map<String, List<Integer>> heldPartitions() {
         Map<String, List<Integer>> held = new TreeMap<>();
@@ -150,6 +162,8 @@ public final class AgentJobs implements CommandHandler {
             AgentJob running = jobs.get(command.getJobId());
             if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
+                // A checkpoint copy or fetch to a peer that hangs would hold the job thread until its deadline.
+                peerCheckpoints.cancel(command.getJobId());
             }
         }
         commands.execute(() -> {
@@ -207,6 +221,7 @@ public final class AgentJobs implements CommandHandler {
                 if (jobs.remove(jobId) != null) {
                     log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
                 }
+                peerCheckpoints.dropJob(jobId);
             }
             default -> fail(link, command, FailureKind.COMPUTE_FAILED,
                     "this agent does not support command " + command.getKindCase() + " yet");
@@ -240,6 +255,10 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
+        if (!jobs.containsKey(command.getJobId())) {
+            // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
+            peerCheckpoints.dropJob(command.getJobId());
+        }
         AgentJob job;
         try {
             job = buildJob(command.getJobId(), link.agentId(), graph, kernel, (int) load.getPartitions(), owned,
@@ -274,6 +293,7 @@ public final class AgentJobs implements CommandHandler {
             if (!owner.getAgentId().equals(agentId)) {
                 byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
                 addresses.put(owner.getAgentId(), owner.getDataAddress());
+                peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
             }
         }
         Map<String, int[]> peerPartitions = new TreeMap<>();
@@ -286,11 +306,23 @@ public final class AgentJobs implements CommandHandler {
         return new AgentJob(jobId, agentId, graph, kernel, runner, owned, peerPartitions, peers, EXCHANGE_TIMEOUT, epoch);
     }
 
-    /** Writes each owned partition's checkpoint file atomically (temporary file, fsync, rename). */
+    /**
+     * Writes each owned partition's checkpoint file atomically (temporary file, fsync, rename)
+     * and, when the command names a replica, streams a copy of each to that peer; reports
+     * CheckpointDone only once both are done. A relative directory is under this agent's work
+     * directory (peer-copy mode), where older checkpoints of the job are deleted first.
+     */
     private void checkpoint(AgentJob job, Command command, CoordinatorLink link) {
         long t0 = System.nanoTime();
         io.graphagent.protocol.v1.Checkpoint c = command.getCheckpoint();
-        Path dir = Path.of(c.getDirectory());
+        Path dir;
+        try {
+            dir = peerCheckpoints.directory(c.getDirectory());
+        } catch (IllegalArgumentException e) {
+            fail(link, command, FailureKind.CHECKPOINT_FAILED, e.getMessage());
+            return;
+        }
+        peerCheckpoints.beforeWrite(command.getJobId(), c);
         long bytes = 0;
         try {
             java.nio.file.Files.createDirectories(dir);
@@ -299,14 +331,24 @@ public final class AgentJobs implements CommandHandler {
             }
         } catch (IOException e) {
             fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
-                    + " to " + dir + ": " + e + ". Fix: make job.checkpoint-dir writable with free space");
+                    + " to " + dir + ": " + e + ". Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir"
+                    : "agent.work-dir") + " writable with free space");
             return;
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=checkpoint_written job={} superstep={} partitions={} bytes={} ms={}", command.getJobId(),
                 c.getSuperstep(), job.owned().length, bytes, ms);
+        boolean replicated = !c.getReplicaAddress().isEmpty();
+        if (replicated) {
+            String failed = peerCheckpoints.copy(command.getJobId(), command.getJobEpoch(), c, dir, job.owned());
+            if (failed != null) {
+                fail(link, command, FailureKind.CHECKPOINT_FAILED, failed);
+                return;
+            }
+        }
         reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
-                .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setWriteTimeMs(ms)));
+                .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setReplicated(replicated)
+                .setWriteTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))));
     }
 
     /** Rolls the job back: new partitions and epoch, state from the checkpoint (or from scratch). */
@@ -324,15 +366,24 @@ public final class AgentJobs implements CommandHandler {
         try {
             job = buildJob(command.getJobId(), link.agentId(), old.graph(), old.kernel(), partitions, owned,
                     r.getPartitionMap(), command.getJobEpoch());
+            peerCheckpoints.beforeRestore(command.getJobId(), r);
             if (!r.getFromScratch()) {
-                Path dir = Path.of(r.getDirectory());
+                Path dir = peerCheckpoints.directory(r.getDirectory());
+                Failure fetched = peerCheckpoints.fetch(command.getJobId(), r, dir);
+                if (fetched != null) {
+                    reply(link, command, Report.newBuilder().setFailure(fetched));
+                    return;
+                }
+                // Owned partitions whole; the others only for their broadcasts, which only a pulling superstep reads.
                 for (int p = 0; p < partitions; p++) {
-                    int partition = p;
-                    CheckpointFiles.read(dir, p, in -> job.runner().restore(partition, in));
+                    if (r.getPull() || java.util.Arrays.binarySearch(owned, p) >= 0) {
+                        int partition = p;
+                        CheckpointFiles.read(dir, p, in -> job.runner().restore(partition, in));
+                    }
                 }
                 job.runner().resume(new io.graphagent.graph.pregel.Delivery(r.getPull(), r.getPullFromAll()));
             }
-        } catch (IOException | TlsFilesException e) {
+        } catch (IOException | TlsFilesException | IllegalArgumentException e) {
             fail(link, command, FailureKind.RESTORE_FAILED, "cannot restore superstep " + r.getSuperstep() + " from "
                     + r.getDirectory() + ": " + e.getMessage());
             return;
@@ -416,6 +467,7 @@ public final class AgentJobs implements CommandHandler {
         commands.shutdownNow();
         compute.shutdownNow();
         dataServer.shutdownNow();
+        peerCheckpoints.close();
         channels.values().forEach(ManagedChannel::shutdownNow);
         try {
             dataServer.awaitTermination(2, TimeUnit.SECONDS);

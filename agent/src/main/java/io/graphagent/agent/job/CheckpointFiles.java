@@ -36,7 +36,7 @@ final class CheckpointFiles {
     }
 
     static Path file(Path dir, int partition) {
-        return dir.resolve("part-" + partition + ".ckpt");
+        return io.graphagent.agent.checkpoint.CheckpointFile.of(dir, partition);
     }
 
     /** Writes partition {@code partition}'s file atomically; returns its size in bytes. */

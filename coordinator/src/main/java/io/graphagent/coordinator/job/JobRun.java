@@ -2,6 +2,7 @@ package io.graphagent.coordinator.job;
 
 import io.graphagent.config.JobConfig;
 import io.grpc.stub.StreamObserver;
+import io.graphagent.config.CheckpointStorage;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.AgentView;
 import io.graphagent.graph.kernels.Kernels;
@@ -93,17 +94,23 @@ final class JobRun implements Runnable {
     private volatile int lastCheckpoint = -1;
     private final PartitionTable partitionTable = new PartitionTable();
     private final java.nio.file.Path checkpointRoot;
+    private final CheckpointStorage storage;
     private final List<JobListener> listeners;
+    /** The last complete checkpoint, null for none; driver thread only. */
+    private CheckpointState checkpointed;
 
     /**
      * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
-     * @param checkpointRoot directory under which each job's checkpoints go (shared by the agents)
+     * @param checkpointRoot directory under which each job's checkpoints go (shared by the agents; SHARED storage)
+     * @param storage where checkpoints live: the shared directory, or each agent's disk plus a copy on a peer
      */
     JobRun(String id, ResolvedJob job, AgentDirectory directory, JobConfig config, Duration resumeWindow,
-           java.nio.file.Path checkpointRoot, Clock clock, AtomicLong commandIds, List<JobListener> listeners) {
+           java.nio.file.Path checkpointRoot, CheckpointStorage storage, Clock clock, AtomicLong commandIds,
+           List<JobListener> listeners) {
         this.listeners = listeners;
         this.resumeWindow = resumeWindow;
         this.checkpointRoot = checkpointRoot;
+        this.storage = storage;
         this.id = id;
         this.job = job;
         this.directory = directory;
@@ -207,7 +214,6 @@ final class JobRun implements Runnable {
         long computeStart = System.nanoTime();
         long totalMessages = 0;
         long totalBytes = 0;
-        CheckpointState last = null;
         int step = 0;
         long vertices;
         while (true) {
@@ -270,7 +276,7 @@ final class JobRun implements Runnable {
                     step = next;
                     halted = haltNext;
                     if (checkpointNext) {
-                        last = checkpoint(step - 1, aggregators, delivery, last);
+                        checkpointed = checkpoint(step - 1, aggregators, delivery, checkpointed);
                     }
                 }
                 setState(JobState.WRITING_OUTPUT, "writing " + job.output());
@@ -284,7 +290,7 @@ final class JobRun implements Runnable {
                 }
                 break;
             } catch (AgentLostException lost) {
-                step = recover(lost, last, partitions, aggregators, shape, step);
+                step = recover(lost, partitions, aggregators, shape, step);
             }
         }
         long computeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - computeStart);
@@ -321,21 +327,63 @@ final class JobRun implements Runnable {
         return loads.isEmpty() ? null : loads.values().iterator().next().getLoadDone();
     }
 
-    /** What a complete checkpoint holds on the coordinator's side. */
-    private record CheckpointState(int superstep, java.nio.file.Path directory, double[] aggregates, Delivery delivery) {
+    /**
+     * What a complete checkpoint holds on the coordinator's side.
+     *
+     * @param directory the Checkpoint.directory sent: absolute (shared) or job-relative (peer copy)
+     * @param holders who holds each partition's file (peer copy); null with a shared directory
+     */
+    private record CheckpointState(int superstep, String directory, double[] aggregates, Delivery delivery,
+                                   CheckpointHolders holders) {
+        CheckpointState withHolders(CheckpointHolders h) {
+            return new CheckpointState(superstep, directory, aggregates, delivery, h);
+        }
+    }
+
+    private boolean peerCopy() {
+        return storage == CheckpointStorage.PEER_COPY;
+    }
+
+    /** Data address of each agent of the placement, by id. */
+    private Map<String, String> dataAddresses() {
+        Map<String, String> addresses = new java.util.TreeMap<>();
+        for (AgentView a : placement.agents()) {
+            addresses.put(a.agentId(), a.dataAddress());
+        }
+        return addresses;
     }
 
     /**
      * Has every agent write its partitions after superstep {@code step}; the checkpoint counts
-     * only once every agent reported it written. A failed write keeps the previous checkpoint
-     * and the job carries on (logged): a lost agent then costs more supersteps, never a result.
+     * only once every agent reported it written (and, with peer copies, copied to the next agent
+     * in the ring). A failed write or copy keeps the previous checkpoint and the job carries on
+     * (logged): a lost agent then costs more supersteps, never a result.
      */
     private CheckpointState checkpoint(int step, Aggregators aggregators, Delivery delivery, CheckpointState previous)
             throws JobFailedException {
         long t0 = System.nanoTime();
         java.nio.file.Path dir = checkpointRoot.resolve(id).resolve("step-" + step);
-        broadcast(Command.newBuilder().setCheckpoint(io.graphagent.protocol.v1.Checkpoint.newBuilder()
-                .setSuperstep(step).setDirectory(dir.toString())));
+        String directory = peerCopy() ? id + "/step-" + step : dir.toString();
+        Map<String, String> copyHolders = new HashMap<>();
+        if (peerCopy()) {
+            Map<String, String> addresses = dataAddresses();
+            for (String agent : participants) {
+                io.graphagent.protocol.v1.Checkpoint.Builder c = io.graphagent.protocol.v1.Checkpoint.newBuilder()
+                        .setSuperstep(step).setDirectory(directory);
+                if (previous != null) {
+                    c.setRetainedSuperstep(previous.superstep());
+                }
+                String holder = CheckpointHolders.copyHolder(agent, participants);
+                if (holder != null) {
+                    c.setReplicaAddress(addresses.get(holder));
+                    copyHolders.put(agent, holder);
+                }
+                send(agent, Command.newBuilder().setCheckpoint(c));
+            }
+        } else {
+            broadcast(Command.newBuilder().setCheckpoint(io.graphagent.protocol.v1.Checkpoint.newBuilder()
+                    .setSuperstep(step).setDirectory(directory)));
+        }
         Map<String, Report> done = new HashMap<>();
         List<String> failed = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + PHASE_TIMEOUT.toNanos();
@@ -350,7 +398,11 @@ final class JobRun implements Runnable {
             }
             if (event instanceof Incoming in && participants.contains(in.agentId()) && in.report().getJobEpoch() == jobEpoch) {
                 Report r = in.report();
-                if (r.getKindCase() == Report.KindCase.CHECKPOINT_DONE && r.getCheckpointDone().getSuperstep() == step) {
+                if (r.getKindCase() == Report.KindCase.CHECKPOINT_DONE && r.getCheckpointDone().getSuperstep() == step
+                        && copyHolders.containsKey(in.agentId()) && !r.getCheckpointDone().getReplicated()) {
+                    failed.add(in.agentId() + ": wrote its partitions but reported no copy on " + copyHolders.get(in.agentId())
+                            + " (an agent without peer-copy support? upgrade it)");
+                } else if (r.getKindCase() == Report.KindCase.CHECKPOINT_DONE && r.getCheckpointDone().getSuperstep() == step) {
                     done.put(in.agentId(), r);
                 } else if (r.getKindCase() == Report.KindCase.FAILURE
                         && r.getFailure().getKind() == io.graphagent.protocol.v1.FailureKind.CHECKPOINT_FAILED) {
@@ -361,22 +413,27 @@ final class JobRun implements Runnable {
             }
         }
         if (!failed.isEmpty()) {
-            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} policy=carry_on detail=\"{}\"", id,
-                    step, String.join("; ", failed));
-            deleteTree(dir);
+            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} storage={} policy=carry_on"
+                    + " detail=\"{}\"", id, step, storage.configName(), String.join("; ", failed));
+            if (!peerCopy()) {
+                // Peer copies: each agent deletes its partial files before its next checkpoint, or at the job's end.
+                deleteTree(dir);
+            }
             return previous;
         }
         long bytes = done.values().stream().mapToLong(r -> r.getCheckpointDone().getBytes()).sum();
         long checkpointMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        log.info("event=checkpoint_complete job={} superstep={} bytes={} ms={}", id, step, bytes, checkpointMs);
+        log.info("event=checkpoint_complete job={} superstep={} storage={} bytes={} copies={} ms={}", id, step,
+                storage.configName(), bytes, copyHolders.size(), checkpointMs);
         for (JobListener listener : listeners) {
             listener.checkpointDone(id, step, checkpointMs, bytes);
         }
-        if (previous != null) {
-            deleteTree(previous.directory());
+        if (previous != null && !peerCopy()) {
+            deleteTree(java.nio.file.Path.of(previous.directory()));
         }
         lastCheckpoint = step;
-        return new CheckpointState(step, dir, aggregators.values().clone(), delivery);
+        return new CheckpointState(step, directory, aggregators.values().clone(), delivery,
+                peerCopy() ? CheckpointHolders.written(placement, copyHolders) : null);
     }
 
     /**
@@ -385,11 +442,15 @@ final class JobRun implements Runnable {
      * the last complete checkpoint (or starting again from superstep 0 without one). Returns
      * the superstep to go on with.
      */
-    private int recover(AgentLostException lost, CheckpointState last, int partitions, Aggregators aggregators,
-                        VertexProgram shape, int reached) throws JobFailedException {
+    private int recover(AgentLostException lost, int partitions, Aggregators aggregators, VertexProgram shape, int reached)
+            throws JobFailedException {
         while (true) {
             countRecovery(lost);
             long t0 = System.nanoTime();
+            if (checkpointed != null && checkpointed.holders() != null) {
+                checkpointed = checkpointed.withHolders(checkpointed.holders().without(lost.agent));
+            }
+            CheckpointState last = checkpointed;
             int resumeAt = last == null ? 0 : last.superstep() + 1;
             setState(JobState.RECOVERING, "lost agent " + lost.agent + " (" + lost.cause + "): rolling back to "
                     + (last == null ? "the start" : "the checkpoint of superstep " + last.superstep()) + ", epoch " + (jobEpoch + 1));
@@ -401,18 +462,37 @@ final class JobRun implements Runnable {
                 Placement placement = Placement.keepingSurvivors(this.placement, agents);
                 load(placement, loaded);
                 Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+                Map<String, Map<Integer, String>> fetches = last == null || last.holders() == null ? Map.of()
+                        : fetchPlan(last, byAgent);
+                if (last != null && last.holders() != null && fetches == null) {
+                    // Every holder of some file is lost: that checkpoint is gone; start again from superstep 0.
+                    checkpointed = null;
+                    lastCheckpoint = -1;
+                    last = null;
+                    fetches = Map.of();
+                    resumeAt = 0;
+                }
                 for (String agent : participants) {
                     io.graphagent.protocol.v1.Restore.Builder restore = io.graphagent.protocol.v1.Restore.newBuilder()
                             .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto());
                     if (last == null) {
                         restore.setFromScratch(true);
                     } else {
-                        restore.setSuperstep(last.superstep()).setDirectory(last.directory().toString())
-                                .setPull(last.delivery().pull()).setPullFromAll(last.delivery().pullFromAll());
+                        restore.setSuperstep(last.superstep()).setDirectory(last.directory())
+                                .setPull(last.delivery().pull()).setPullFromAll(last.delivery().pullFromAll())
+                                .putAllReplicaAddresses(fetches.getOrDefault(agent, Map.of()));
                     }
                     send(agent, Command.newBuilder().setRestore(restore));
                 }
                 collect(Report.KindCase.RESTORE_DONE, -1);
+                if (last != null && last.holders() != null) {
+                    // Restored agents hold what they fetched: the checkpoint survives more losses before the next one.
+                    CheckpointHolders holders = last.holders();
+                    for (Map.Entry<String, Map<Integer, String>> f : fetches.entrySet()) {
+                        holders = holders.with(f.getKey(), f.getValue().keySet());
+                    }
+                    checkpointed = last.withHolders(holders);
+                }
             } catch (AgentLostException again) {
                 lost = again;
                 continue;
@@ -434,6 +514,33 @@ final class JobRun implements Runnable {
                     + lost.agent + ")");
             return resumeAt;
         }
+    }
+
+    /**
+     * Which files each participant fetches from whom to restore {@code last} (peer copies):
+     * its own partitions, and every partition when the next superstep pulls broadcasts, minus
+     * what it holds. Null when no live agent holds some file (logged).
+     */
+    private Map<String, Map<Integer, String>> fetchPlan(CheckpointState last, Map<String, List<Integer>> byAgent) {
+        Map<String, String> live = dataAddresses();
+        List<Integer> all = java.util.stream.IntStream.range(0, placement.partitions()).boxed().toList();
+        Map<String, Map<Integer, String>> plan = new java.util.TreeMap<>();
+        for (String agent : participants) {
+            try {
+                Map<Integer, String> sources = last.holders().sources(agent,
+                        last.delivery().pull() ? all : byAgent.get(agent), live);
+                plan.put(agent, sources);
+                if (!sources.isEmpty()) {
+                    log.info("event=checkpoint_fetch_planned job={} superstep={} agent={} partitions={}", id,
+                            last.superstep(), agent, sources.keySet());
+                }
+            } catch (CheckpointHolders.LostCheckpointException e) {
+                log.warn("event=checkpoint_lost cause=holders_lost job={} superstep={} partition={} policy=restart_from_scratch"
+                        + " detail=\"{}\"", id, last.superstep(), e.partition, e.getMessage());
+                return null;
+            }
+        }
+        return plan;
     }
 
     private void countRecovery(AgentLostException lost) throws JobFailedException {

@@ -60,7 +60,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         }
         String id = "job-" + jobIds.incrementAndGet();
         JobRun run = new JobRun(id, job, directory, config.job(), config.session().leaseTtl(),
-                config.job().checkpointDir().toAbsolutePath().normalize(), clock, commandIds,
+                config.job().checkpointDir().toAbsolutePath().normalize(), config.job().checkpointStorage(), clock, commandIds,
                 listeners);
         synchronized (jobs) {
             jobs.put(id, run);

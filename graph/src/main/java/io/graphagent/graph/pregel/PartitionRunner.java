@@ -237,7 +237,9 @@ public final class PartitionRunner {
     /**
      * Loads a checkpointed partition into this (fresh) runner, to resume at the next superstep:
      * the whole state of an owned partition, only the broadcasts of one owned elsewhere. Call
-     * for every partition of the graph, then {@link #advance} with the checkpoint's delivery.
+     * for every owned partition and, when the next superstep pulls ({@code Delivery.pull} of
+     * the checkpoint), for every other partition too (only a pulling superstep reads other
+     * partitions' broadcasts); then {@link #resume} with the checkpoint's delivery.
      */
     public void restore(int partition, java.io.DataInput in) throws java.io.IOException {
         if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != partition) {

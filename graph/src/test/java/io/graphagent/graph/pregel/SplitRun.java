@@ -72,9 +72,23 @@ final class SplitRun {
     }
 
     void restoreFrom(SplitRun crashed, byte[][] checkpoints) throws Exception {
-        for (PartitionRunner r : runners) {
+        restoreFrom(crashed, checkpoints, false);
+    }
+
+    /**
+     * Like {@link #restoreFrom(SplitRun, byte[][])}; with {@code onlyNeeded}, each runner reads
+     * only what it needs: its owned partitions, and the others' files (their broadcasts) only
+     * when the next superstep pulls. That is what an agent without a shared disk fetches.
+     */
+    void restoreFrom(SplitRun crashed, byte[][] checkpoints, boolean onlyNeeded) throws Exception {
+        for (int a = 0; a < runners.size(); a++) {
+            PartitionRunner r = runners.get(a);
+            int[] owned = ownedBy[a].clone();
+            java.util.Arrays.sort(owned);
             for (int p = 0; p < partitions; p++) {
-                r.restore(p, new DataInputStream(new ByteArrayInputStream(checkpoints[p])));
+                if (!onlyNeeded || crashed.delivery.pull() || java.util.Arrays.binarySearch(owned, p) >= 0) {
+                    r.restore(p, new DataInputStream(new ByteArrayInputStream(checkpoints[p])));
+                }
             }
             r.resume(crashed.delivery);
         }

@@ -1,5 +1,6 @@
 package io.graphagent.ops.http;
 
+import io.graphagent.agent.checkpoint.ReplicaCounters;
 import io.graphagent.agent.session.SessionClient;
 import io.graphagent.config.HostPort;
 import io.graphagent.net.tls.TransportSecurity;
@@ -28,8 +29,20 @@ public final class AgentAdmin implements AutoCloseable {
     /** Hooks onto {@code client} (call before it starts) and serves on {@code listen}. */
     public static AgentAdmin start(HostPort listen, String token, SessionClient client, TransportSecurity security,
             Clock clock) throws IOException {
+        return start(listen, token, client, null, security, clock);
+    }
+
+    /**
+     * Like {@link #start(HostPort, String, SessionClient, TransportSecurity, Clock)}, with the
+     * metrics of the agent's checkpoint copies ({@code copies} null: none).
+     */
+    public static AgentAdmin start(HostPort listen, String token, SessionClient client, ReplicaCounters copies,
+            TransportSecurity security, Clock clock) throws IOException {
         ClusterMetrics metrics = new ClusterMetrics(clock);
         metrics.observeAgent(client);
+        if (copies != null) {
+            metrics.observeCheckpointCopies(copies);
+        }
         CoordinatorAdmin.certificate(security).ifPresent(notAfter -> metrics.certificateExpires("agent", notAfter));
         EventLog events = EventLog.inMemory(clock);
         client.causes().addListener((cause, total) ->

@@ -1,5 +1,6 @@
 package io.graphagent.ops.metrics;
 
+import io.graphagent.agent.checkpoint.ReplicaCounters;
 import io.graphagent.agent.session.SessionClient;
 import io.graphagent.coordinator.job.JobListener;
 import io.graphagent.coordinator.membership.Membership;
@@ -197,6 +198,29 @@ public final class ClusterMetrics implements JobListener {
                 tlsFailures.labelValues(cause.label()).inc();
             }
         });
+    }
+
+    /**
+     * Feeds an agent's checkpoint-copy metrics ({@code job.checkpoint-storage: peer-copy}) from
+     * its counters: bytes copied to and stored for peers, files fetched at restores, failures.
+     */
+    public void observeCheckpointCopies(ReplicaCounters counters) {
+        CounterWithCallback.builder().name("graphagent_checkpoint_copy_bytes_total")
+                .help("Agent: checkpoint bytes copied to the peer that keeps the copy (sent, confirmed stored) and"
+                        + " stored as copies of peers' checkpoints (received, CRC checked).")
+                .labelNames("direction").callback(cb -> {
+                    cb.call(counters.copiedBytes(), "sent");
+                    cb.call(counters.storedBytes(), "received");
+                }).register(registry);
+        CounterWithCallback.builder().name("graphagent_checkpoint_fetches_total")
+                .help("Agent: checkpoint files fetched from a peer to restore a checkpoint after a lost agent.")
+                .callback(cb -> cb.call(counters.fetchedFiles())).register(registry);
+        CounterWithCallback.builder().name("graphagent_checkpoint_fetch_bytes_total")
+                .help("Agent: bytes of the checkpoint files fetched from peers.")
+                .callback(cb -> cb.call(counters.fetchedBytes())).register(registry);
+        CounterWithCallback.builder().name("graphagent_checkpoint_copy_failures_total")
+                .help("Agent: checkpoint copies and fetches that failed, on either end (peer gone, disk full, checksum).")
+                .callback(cb -> cb.call(counters.failures())).register(registry);
     }
 
     /** Records when this process's certificate for {@code role} expires. */

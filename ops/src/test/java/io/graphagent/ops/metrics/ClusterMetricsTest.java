@@ -46,6 +46,24 @@ class ClusterMetricsTest {
     }
 
     @Test
+    void anAgentsCheckpointCopiesAndFetchesAreCounted() {
+        io.graphagent.agent.checkpoint.ReplicaCounters copies = new io.graphagent.agent.checkpoint.ReplicaCounters();
+        metrics.observeCheckpointCopies(copies);
+        copies.copied(4, 37_000);
+        copies.stored(4, 33_000);
+        copies.fetched(2, 20_000);
+        copies.fetched(1, 9_000);
+        copies.failed();
+
+        CounterSnapshot bytes = (CounterSnapshot) snapshot("graphagent_checkpoint_copy_bytes");
+        assertThat(bytes.getDataPoints()).extracting(d -> d.getLabels().get("direction") + "=" + (long) d.getValue())
+                .containsExactlyInAnyOrder("sent=37000", "received=33000");
+        assertThat(counter("graphagent_checkpoint_fetches")).isEqualTo(3);
+        assertThat(counter("graphagent_checkpoint_fetch_bytes")).isEqualTo(29_000);
+        assertThat(counter("graphagent_checkpoint_copy_failures")).isEqualTo(1);
+    }
+
+    @Test
     void aLeaseExpiryIsObservedAsDetectionLatencyFromTheLastHeartbeat() {
         var timing = Profile.TEST.defaults().session();
         Membership membership = new Membership(timing, clock, new CauseCounter());
