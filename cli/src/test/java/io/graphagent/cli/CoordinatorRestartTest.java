@@ -7,7 +7,6 @@ import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.JobStatus;
 import io.graphagent.protocol.v1.StatusReply;
-import io.graphagent.protocol.v1.SubmitReply;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,6 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * agents as real processes; the coordinator is SIGKILLed after a checkpoint of a PageRank job and
  * started again on the same state directory and ports. The agents reconnect as new sessions (with
  * epochs above every old one), the job resumes from its last checkpoint, and its output equals the
- * single-process engine's line by line.
+ * single-process engine's line by line; `graphagent submit`, started before the kill, follows the job
+ * through the restart to its summary.
  */
 class CoordinatorRestartTest {
     private static final Duration START = Duration.ofSeconds(60);
@@ -56,22 +59,24 @@ class CoordinatorRestartTest {
             cluster.startAgents();
             cluster.awaitAlive(START);
 
-            String jobId;
+            // `graphagent submit` as a user runs it: it must follow the job through the restart.
+            String jobId = "job-1";
+            ExecutorService submitter = Executors.newSingleThreadExecutor();
+            Future<Cli.Result> submit = submitter.submit(() -> Cli.run("submit", "--state-dir", state.dir().toString(),
+                    "--algorithm", "pagerank", "--graph", reference.prefix().toString(), "--directed",
+                    "--iterations", Integer.toString(ITERATIONS), "--damping", Double.toString(PageRankReference.DAMPING),
+                    "--partitions", Integer.toString(PARTITIONS), "--checkpoint-every", Integer.toString(CHECKPOINT_EVERY),
+                    "--output", output.toString()));
+            submitter.shutdown();
             Map<String, Long> epochsBefore;
             int checkpointBefore;
             try (CoordinatorClient client = cluster.client()) {
-                SubmitReply reply = client.submit(reference.request(output, CHECKPOINT_EVERY));
-                assertThat(reply.getErrorsList()).isEmpty();
-                jobId = reply.getJobId();
-                Iterator<JobProgress> progress = client.watch(jobId);
                 // Superstep 12 done: the checkpoint after superstep 9 is complete and recorded.
-                while (progress.hasNext()) {
-                    JobProgress p = progress.next();
-                    assertThat(p.getState()).as(p.getMessage()).isNotIn(JobState.FAILED, JobState.SUCCEEDED);
-                    if (p.getState() == JobState.RUNNING && p.getSuperstep() >= 12) {
-                        break;
-                    }
-                }
+                Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    assertThat(submit).as("submit ended early").isNotDone();
+                    return client.status(false).getJobsList().stream().anyMatch(j -> j.getJobId().equals(jobId)
+                            && j.getState() == JobState.RUNNING && j.getSuperstep() >= 12);
+                });
                 StatusReply before = client.status(true);
                 epochsBefore = before.getAgentsList().stream()
                         .collect(Collectors.toMap(AgentStatus::getAgentId, AgentStatus::getEpoch));
@@ -103,6 +108,11 @@ class CoordinatorRestartTest {
                     last = progress.next();
                 }
             }
+            Cli.Result submitted = submit.get(START.toSeconds(), TimeUnit.SECONDS);
+            assertThat(submitted.exitCode()).as(submitted.toString()).isZero();
+            assertThat(submitted.err()).as(submitted.toString())
+                    .contains("graphagent: lost the coordinator while watching job " + jobId);
+            assertThat(submitted.out()).as(submitted.toString()).contains("job=" + jobId, "recoveries=1");
         }
         assertThat(last).isNotNull();
         assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);

@@ -48,7 +48,7 @@ final class Rejoin {
     /**
      * The longest a live agent takes to come back: one capped reconnect delay
      * ({@code session.reconnect.max}) plus a lease ({@code session.lease-ttl}) for the dial,
-     * the handshake and the first heartbeat. 11 s with the lan profile, 3 s with test.
+     * the handshake and the first heartbeat: 15 s with the lan profile, 3 s with test.
      */
     static Duration window(SessionConfig session) {
         return session.reconnect().max().plus(session.leaseTtl());
