@@ -77,18 +77,18 @@ final class StoreFile {
         if (magic != MAGIC) {
             throw new StateDirException(file, "is not a graphagent state file (it does not start with GAST)", setAside);
         }
-        if (version > FORMAT_VERSION || version < 1) {
-            throw new StateDirException(file, "has format version " + version + "; this coordinator reads up to "
-                    + FORMAT_VERSION, version > FORMAT_VERSION
-                    ? "run the graphagent version that wrote it (or a newer one)" : setAside);
-        }
         if (length < 0 || length > MAX_PAYLOAD || HEADER_BYTES + length > bytes.length) {
-            throw new StateDirException(file, "is torn: its header announces " + length + " bytes of record but "
+            throw new StateDirException(file, "is torn or corrupt: its header announces " + length + " bytes of record but "
                     + (bytes.length - HEADER_BYTES) + " follow", setAside);
         }
         if (HEADER_BYTES + length < bytes.length) {
             throw new StateDirException(file, "is corrupt: " + (bytes.length - HEADER_BYTES - length)
                     + " bytes follow the record its header announces", setAside);
+        }
+        if (version > FORMAT_VERSION || version < 1) {
+            throw new StateDirException(file, "has format version " + version + "; this coordinator reads up to "
+                    + FORMAT_VERSION, version > FORMAT_VERSION
+                    ? "run the graphagent version that wrote it (or a newer one)" : setAside);
         }
         byte[] payload = java.util.Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length);
         if (crc(payload) != crc) {
