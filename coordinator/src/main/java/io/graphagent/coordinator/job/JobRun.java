@@ -161,7 +161,9 @@ final class JobRun implements Runnable {
         }
         state = record.getState();
         message = record.getMessage();
-        if (!finished()) {
+        if (state == JobState.QUEUED) {
+            message = "queued (the coordinator restarted before the job started)";
+        } else if (!finished()) {
             state = JobState.RECOVERING;
             message = "the coordinator restarted: waiting for agents to rejoin, then resuming from "
                     + (lastComplete == null ? "the start" : "the checkpoint of superstep " + lastComplete.superstep());
