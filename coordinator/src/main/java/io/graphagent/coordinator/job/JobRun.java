@@ -394,11 +394,14 @@ final class JobRun implements Runnable {
         }
         long computeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - computeStart);
         broadcast(Command.newBuilder().setRelease(Release.getDefaultInstance()));
-        deleteCheckpoints();
         summary = JobSummary.newBuilder().setOutputPath(job.output().toString()).setVertices(vertices)
                 .setEdges(anyLoad.getEdges()).setSupersteps(superstep + 1).setTotalTimeMs(elapsedMs()).setLoadTimeMs(loadMs)
                 .setComputeTimeMs(computeMs).setRecoveries(recoveries).setBytesExchanged(totalBytes).setMessages(totalMessages)
                 .setAgents(participants.size()).setPartitions(partitions).build();
+        // Recorded as done before its checkpoints go: a restart in between shows the job SUCCEEDED
+        // rather than resuming it from a checkpoint that no longer exists.
+        journal.save(snapshot().toBuilder().setState(JobState.SUCCEEDED).build());
+        deleteCheckpoints();
         finish(JobState.SUCCEEDED, "done: " + vertices + " vertices written to " + job.output()
                 + (recoveries > 0 ? " after " + recoveries + " recover" + (recoveries == 1 ? "y" : "ies") : ""));
     }
