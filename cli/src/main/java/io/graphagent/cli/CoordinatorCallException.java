@@ -31,6 +31,16 @@ final class CoordinatorCallException extends RuntimeException {
         return new CoordinatorCallException(message, c.cause(), failure);
     }
 
+    /**
+     * Whether the coordinator could not be reached or its stream broke (gRPC UNAVAILABLE): it may
+     * be restarting, and the same call may work again soon. False for an answer it gave (e.g.
+     * NOT_FOUND) and for causes that do not go away by themselves.
+     */
+    boolean coordinatorUnreachable() {
+        return cause.retryable() && getCause() instanceof io.grpc.StatusRuntimeException e
+                && e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE;
+    }
+
     int exitCode() {
         return cause.retryable() ? FailureHandler.EXIT_FAILURE : FailureHandler.EXIT_REFUSED;
     }

@@ -115,6 +115,14 @@ final class CoordinatorClient implements AutoCloseable {
         };
     }
 
+    /**
+     * Dials again at once instead of at the end of the channel's own reconnect backoff (which
+     * grows to minutes): for a caller that knows the coordinator may be back.
+     */
+    void reconnectNow() {
+        channel.resetConnectBackoff();
+    }
+
     private <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();

@@ -5,6 +5,10 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.coordinator.CoordinatorServer;
+import io.graphagent.coordinator.store.JobStore;
+import io.graphagent.coordinator.store.MembershipStore;
+import io.graphagent.coordinator.store.StateDir;
+import io.graphagent.coordinator.store.StateDirException;
 import io.graphagent.net.certs.ClusterCertificates;
 import io.graphagent.ops.http.CoordinatorAdmin;
 import io.graphagent.net.tls.TransportSecurity;
@@ -35,6 +39,11 @@ import picocli.CommandLine.Spec;
                     + "it presents DIR/coordinator.pem (coordinator-key.pem) and trusts DIR/ca.pem.",
             "",
             "Prints one line on stdout when ready: 'coordinator listening on HOST:PORT (tls)'. Log lines go to stderr.",
+            "",
+            "Keeps its jobs and session epochs in coordinator.state-dir. Started again on the same directory (after a "
+                    + "crash, a kill or a stop) it shows the jobs that finished and resumes the others from their last "
+                    + "checkpoint once their agents have reconnected. Exit 2 when the directory is held by another "
+                    + "coordinator or a file in it is torn or corrupt: the message names the file and the fix.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -78,10 +87,25 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
 
         Clock clock = Clock.systemUTC();
         HostPort address = settings.coordinator().listen();
+        StateDir state;
+        try {
+            state = StateDir.open(settings.coordinator().stateDir());
+        } catch (StateDirException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        MembershipStore membership = state.membership();
+        if (membership.restarted()) {
+            log.info("event=coordinator_restarted state_dir={} incarnation={} first_epoch={} known_agents={} jobs={}"
+                            + " unfinished={}", state.directory(), membership.incarnation(), membership.firstEpoch(),
+                    membership.knownAgentsAtStart(), state.storedJobs().size(),
+                    state.storedJobs().stream().filter(j -> !JobStore.terminal(j.getState())).map(j -> j.getJobId()).toList());
+        }
         CoordinatorServer server;
         try {
-            server = CoordinatorServer.start(settings, security, directory -> new JobScheduler(directory, settings, clock), clock);
+            server = CoordinatorServer.start(settings, security, directory -> new JobScheduler(directory, settings, clock,
+                    state.jobs(), state.storedJobs(), membership.knownAgentsAtStart()), clock, membership);
         } catch (IOException e) {
+            state.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage()
                     + ". Fix: stop the process that holds the port, or pass --listen HOST:PORT", e);
         }
@@ -91,6 +115,7 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
             admin = CoordinatorAdmin.start(settings, server, security, clock);
         } catch (IOException e) {
             server.close();
+            state.close();
             throw new IOException("cannot serve admin HTTP on " + settings.coordinator().adminListen() + ": " + e.getMessage()
                     + ". Fix: stop the process that holds the port, or pass --admin-listen HOST:PORT", e);
         }
@@ -100,9 +125,20 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
             log.info("event=coordinator_stopping reason=signal");
             admin.close();
             server.close();
+            state.close();
             stopped.countDown();
         }, "coordinator-shutdown");
         Runtime.getRuntime().addShutdownHook(stop);
+
+        if (server.jobs() instanceof JobScheduler scheduler) {
+            // After the admin's listeners are on: the event log and metrics see the resumption.
+            java.util.List<String> resuming = scheduler.resumeStoredJobs();
+            if (membership.restarted()) {
+                admin.events().append("coordinator_restarted", "", "coordinator_restarted", "incarnation "
+                        + membership.incarnation() + " on " + state.directory() + "; session epochs from "
+                        + membership.firstEpoch() + "; resuming " + (resuming.isEmpty() ? "no job" : String.join(", ", resuming)));
+            }
+        }
 
         PrintWriter out = spec.commandLine().getOut();
         out.println("coordinator listening on " + new HostPort(address.host(), server.port())

@@ -124,7 +124,8 @@ final class LocalCluster implements AutoCloseable {
         ChildProcess coordinator = ChildProcess.start("coordinator", jvmOptions,
                 List.of("coordinator", "--config", state.config().toString(), "--exit-with-parent", pid()),
                 environment, state.log("coordinator"));
-        children.add(coordinator);
+        // First: close() stops the agents (the end of the list) before the coordinator.
+        children.add(0, coordinator);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<HostPort> listening = listeningAddress(coordinator.log());
@@ -152,6 +153,29 @@ final class LocalCluster implements AutoCloseable {
         }
         // Clients and agents read the real port even when --port 0 chose it.
         LocalConfigFile.write(state, address, admin, !insecure);
+    }
+
+    /**
+     * Starts the coordinator again after it ended (a fault test killed it): same configuration,
+     * hence the same ports and state directory, so the agents that keep dialling the old address
+     * reconnect to it. The ended process's log is kept as {@code coordinator.N.log} (N = 1, 2, ...).
+     *
+     * @throws IllegalStateException when no coordinator was started or it still runs
+     */
+    void restartCoordinator(Duration timeout) throws IOException {
+        ChildProcess old = child("coordinator").orElseThrow(() -> new IllegalStateException("no coordinator was started"));
+        if (old.alive()) {
+            throw new IllegalStateException("the coordinator (pid " + old.pid() + ") still runs: kill it before restarting it");
+        }
+        children.remove(old);
+        Path previous = old.log();
+        for (int n = 1; Files.exists(previous); n++) {
+            Path kept = previous.resolveSibling("coordinator." + n + ".log");
+            if (!Files.exists(kept)) {
+                Files.move(previous, kept);
+            }
+        }
+        startCoordinator(timeout);
     }
 
     /** Starts agent-1 .. agent-N, each with its own work directory, dialling the coordinator. */

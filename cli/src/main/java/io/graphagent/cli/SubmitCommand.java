@@ -9,7 +9,9 @@ import io.graphagent.protocol.v1.JobSummary;
 import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
 import java.io.PrintWriter;
+import io.graphagent.net.backoff.Backoff;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -38,6 +40,10 @@ import picocli.CommandLine.Spec;
                     + "agents= partitions= recoveries= output=. A FAILED or CANCELLED job exits 1 with the "
                     + "coordinator's message. Ctrl-C cancels the job.",
             "",
+            "When the coordinator goes away while the job runs (a crash, a restart), submit watches the job again with "
+                    + "backoff for up to 5 minutes: a coordinator restarted on its state directory resumes the job and "
+                    + "submit follows it to the end.",
+            "",
             "With no --coordinator and no certificate flags it submits to the cluster started by 'graphagent local' "
                     + "in this directory.",
             ""},
@@ -47,6 +53,14 @@ import picocli.CommandLine.Spec;
             "      --graph ../shared/datasets/graphalytics/example-directed",
             "  graphagent submit --coordinator coord:7400 --certs certs -a bfs -g /data/g --source 1 -o /data/bfs.txt"})
 final class SubmitCommand implements Callable<Integer>, ClusterCommand {
+    /**
+     * How long submit keeps trying to watch its job again after the coordinator went away: long
+     * enough for a supervisor to restart a crashed coordinator, short enough that a coordinator
+     * gone for good ends the command.
+     */
+    static final Duration REATTACH_WINDOW = Duration.ofMinutes(5);
+    /** Delays between attempts: full jitter from 200 ms, doubling, at most 5 s. */
+    static final Backoff REATTACH_BACKOFF = new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0);
 
     @Spec
     CommandSpec spec;
@@ -124,11 +138,42 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
         try {
             JobProgressPrinter printer = new JobProgressPrinter(spec.commandLine().getErr(), System::nanoTime);
             JobProgress last = null;
-            for (Iterator<JobProgress> progress = coordinator.watch(jobId); progress.hasNext(); ) {
-                last = progress.next();
-                printer.print(last);
-                if (terminal(last.getState())) {
+            long reattachDeadline = 0;
+            int failures = 0;
+            while (last == null || !terminal(last.getState())) {
+                try {
+                    for (Iterator<JobProgress> progress = coordinator.watch(jobId); progress.hasNext(); ) {
+                        last = progress.next();
+                        failures = 0;
+                        printer.print(last);
+                        if (terminal(last.getState())) {
+                            break;
+                        }
+                    }
                     break;
+                } catch (CoordinatorCallException e) {
+                    if (!e.coordinatorUnreachable()) {
+                        throw e;
+                    }
+                    long now = System.nanoTime();
+                    if (failures == 0) {
+                        reattachDeadline = now + REATTACH_WINDOW.toNanos();
+                    } else if (now > reattachDeadline) {
+                        throw new JobFailedException("lost job " + jobId + ": the coordinator " + coordinator.target()
+                                + " did not come back within " + REATTACH_WINDOW.toMinutes() + " min (" + e.getMessage()
+                                + "). Fix: start the coordinator again on its state directory, then 'graphagent status'"
+                                + " shows the job");
+                    }
+                    Duration delay = REATTACH_BACKOFF.delay(++failures, java.util.concurrent.ThreadLocalRandom.current());
+                    if (failures == 1) {
+                        PrintWriter err = spec.commandLine().getErr();
+                        err.println("graphagent: lost the coordinator while watching job " + jobId + " ("
+                                + e.getMessage().replaceFirst("^.*?cause=", "cause=").replaceFirst("\\. Fix:.*$", "")
+                                + "); watching it again for up to " + REATTACH_WINDOW.toMinutes() + " min");
+                        err.flush();
+                    }
+                    pause(delay);
+                    coordinator.reconnectNow();
                 }
             }
             finished.set(true);
@@ -152,6 +197,16 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
             } catch (IllegalStateException shuttingDown) {
                 // The JVM is exiting: the hook runs and sees the job finished.
             }
+        }
+    }
+
+    /** Pause between attempts to watch the job again; interrupted (Ctrl-C) ends the command. */
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailedException("interrupted while waiting for the coordinator to come back");
         }
     }
 

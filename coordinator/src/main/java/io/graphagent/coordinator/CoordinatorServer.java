@@ -7,6 +7,7 @@ import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.ExitProbe;
 import io.graphagent.coordinator.membership.FailureDetector;
 import io.graphagent.coordinator.membership.Membership;
+import io.graphagent.coordinator.membership.SessionEpochs;
 import io.graphagent.coordinator.session.CoordinatorService;
 import io.graphagent.coordinator.session.SessionStats;
 import io.graphagent.net.cause.CauseCounter;
@@ -85,6 +86,18 @@ public final class CoordinatorServer implements AutoCloseable {
      */
     public static CoordinatorServer start(GraphagentConfig config, TransportSecurity security,
             Function<AgentDirectory, JobApi> jobs, Clock clock) throws IOException, TlsFilesException {
+        return start(config, security, jobs, clock, SessionEpochs.inMemory());
+    }
+
+    /**
+     * Starts a coordinator whose session epochs come from {@code epochs}: the state directory's
+     * membership store, so that a restarted coordinator hands out only epochs above every one of
+     * its earlier incarnations.
+     *
+     * @see #start(GraphagentConfig, TransportSecurity, Function, Clock)
+     */
+    public static CoordinatorServer start(GraphagentConfig config, TransportSecurity security,
+            Function<AgentDirectory, JobApi> jobs, Clock clock, SessionEpochs epochs) throws IOException, TlsFilesException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(jobs, "jobs");
         List<AutoCloseable> started = new ArrayList<>();
@@ -100,7 +113,7 @@ public final class CoordinatorServer implements AutoCloseable {
             ExecutorService grpcThreads = Executors.newCachedThreadPool(named("coordinator-grpc", true, Thread.NORM_PRIORITY));
             started.add(grpcThreads::shutdownNow);
 
-            Membership membership = new Membership(config.session(), clock, causes);
+            Membership membership = new Membership(config.session(), clock, causes, epochs);
             started.add(membership::close);
             membership.useExitProbe(ExitProbe.tcp(sessionThread));
             FailureDetector detector = FailureDetector.start(membership, sessionThread,

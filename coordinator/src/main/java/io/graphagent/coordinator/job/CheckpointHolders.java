@@ -52,6 +52,18 @@ final class CheckpointHolders {
         return new CheckpointHolders(h);
     }
 
+    /** Holders by partition as recorded (the coordinator's job record), the writer first. */
+    static CheckpointHolders of(Map<Integer, List<String>> recorded) {
+        Map<Integer, List<String>> h = new TreeMap<>();
+        recorded.forEach((p, list) -> h.put(p, List.copyOf(list)));
+        return new CheckpointHolders(h);
+    }
+
+    /** Holders by partition, for the job record. */
+    Map<Integer, List<String>> asMap() {
+        return java.util.Collections.unmodifiableMap(holders);
+    }
+
     /** The holders of {@code partition}'s file, the writer first while it holds it. */
     List<String> of(int partition) {
         return holders.getOrDefault(partition, List.of());

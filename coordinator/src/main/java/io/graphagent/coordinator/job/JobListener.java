@@ -33,4 +33,11 @@ public interface JobListener {
      */
     default void recovered(String job, int resumeStep, int redone, long millis) {
     }
+
+    /**
+     * A restarted coordinator reloaded {@code job} and resumed it at {@code resumeStep} (after its
+     * last checkpoint, or 0 without one); {@link #recovered} was told of the recovery just before.
+     */
+    default void resumedAfterRestart(String job, int resumeStep) {
+    }
 }

@@ -25,6 +25,9 @@ import io.graphagent.protocol.v1.PartitionAggregates;
 import io.graphagent.protocol.v1.Release;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.StartSuperstep;
+import io.graphagent.protocol.v1.StoredCheckpoint;
+import io.graphagent.protocol.v1.StoredHolders;
+import io.graphagent.protocol.v1.StoredJob;
 import io.graphagent.protocol.v1.SuperstepDone;
 import io.graphagent.protocol.v1.WriteOutput;
 import java.io.IOException;
@@ -62,6 +65,10 @@ final class JobRun implements Runnable {
     static final String RESUMED = "resumed";
     /** Recoveries after which a job gives up: an agent that keeps dying is a problem to look at, not to retry. */
     static final int MAX_RECOVERIES = 10;
+    /** The cause of a job's end when the driver thread is interrupted: the coordinator stops. */
+    static final String SHUTTING_DOWN = "interrupted";
+    /** The cause of the recovery a restarted coordinator runs for each job it reloads. */
+    static final String RESTARTED = "coordinator_restarted";
 
     private final String id;
     private final ResolvedJob job;
@@ -73,8 +80,14 @@ final class JobRun implements Runnable {
     private final AtomicLong commandIds;
     private final BlockingDeque<Object> inbox = new LinkedBlockingDeque<>();
     private final List<StreamObserver<JobProgress>> watchers = new java.util.ArrayList<>();
-    private final long submittedMs;
+    private long submittedMs;
     private final Duration resumeWindow;
+    /** Where the job's durable record goes at every state change and complete checkpoint. */
+    private final JobJournal journal;
+    /** The record a restarted coordinator reloaded, or null for a job submitted to this process. */
+    private StoredJob restored;
+    /** When the job may place its partitions again after a coordinator restart; null unless restored. */
+    private Rejoin rejoin;
 
     private volatile JobState state = JobState.QUEUED;
     private volatile int superstep;
@@ -92,6 +105,10 @@ final class JobRun implements Runnable {
     private volatile int maxSupersteps;
     /** Superstep of the last complete checkpoint, -1 for none. */
     private volatile int lastCheckpoint = -1;
+    /** Partitions of the job once placed, 0 before. */
+    private volatile int partitionCount;
+    /** A LoadDone of the last load: the graph's edge slots and vertices with out-edges; driver thread only. */
+    private LoadDone loadFacts;
     private final PartitionTable partitionTable = new PartitionTable();
     private final java.nio.file.Path checkpointRoot;
     private final CheckpointStorage storage;
@@ -103,11 +120,13 @@ final class JobRun implements Runnable {
      * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
      * @param checkpointRoot directory under which each job's checkpoints go (shared by the agents; SHARED storage)
      * @param storage where checkpoints live: the shared directory, or each agent's disk plus a copy on a peer
+     * @param journal receives the job's record at every state change and complete checkpoint
      */
     JobRun(String id, ResolvedJob job, AgentDirectory directory, JobConfig config, Duration resumeWindow,
            java.nio.file.Path checkpointRoot, CheckpointStorage storage, Clock clock, AtomicLong commandIds,
-           List<JobListener> listeners) {
+           List<JobListener> listeners, JobJournal journal) {
         this.listeners = listeners;
+        this.journal = journal;
         this.resumeWindow = resumeWindow;
         this.checkpointRoot = checkpointRoot;
         this.storage = storage;
@@ -124,6 +143,62 @@ final class JobRun implements Runnable {
 
     String id() {
         return id;
+    }
+
+    /**
+     * Takes over the record of a job that an earlier coordinator process ran (before {@link #run}).
+     * A finished job is only shown. Any other one runs again when started: it waits for the
+     * agents to rejoin ({@code rejoin}), then goes through the recovery path from the record's
+     * checkpoint (or from scratch without one). The job epoch continues above the record's plus
+     * one: a recovery may have begun that epoch before its state change reached the disk.
+     */
+    void restore(StoredJob record, Rejoin rejoin) {
+        this.restored = record;
+        this.rejoin = rejoin;
+        this.submittedMs = record.getSubmittedTimeMs();
+        this.jobEpoch = record.getJobEpoch() + 1;
+        this.recoveries = record.getRecoveries();
+        this.partitionCount = record.getPartitions();
+        this.superstep = record.getSuperstep();
+        this.maxSupersteps = record.getMaxSupersteps();
+        if (record.hasCheckpoint()) {
+            checkpointed = CheckpointState.fromProto(record.getCheckpoint());
+            lastCheckpoint = checkpointed.superstep();
+        }
+        if (record.hasSummary()) {
+            summary = record.getSummary();
+        }
+        state = record.getState();
+        message = record.getMessage();
+        if (state == JobState.QUEUED) {
+            message = "queued (the coordinator restarted before the job started)";
+        } else if (!finished()) {
+            state = JobState.RECOVERING;
+            message = "the coordinator restarted: waiting for agents to rejoin, then resuming from "
+                    + (checkpointed == null ? "the start" : "the checkpoint of superstep " + checkpointed.superstep());
+        }
+    }
+
+    /** Ends a reloaded job that cannot run again (e.g. its graph is gone), recording why. */
+    void failRestored(String reason) {
+        deleteCheckpoints();
+        finish(JobState.FAILED, reason);
+    }
+
+    /** The job's durable record as of now. */
+    StoredJob snapshot() {
+        StoredJob.Builder record = StoredJob.newBuilder().setJobId(id).setSpec(job.spec()).setState(state).setMessage(message)
+                .setJobEpoch(jobEpoch).setRecoveries(recoveries).setPartitions(partitionCount)
+                .addAllParticipants(participants).setSubmittedTimeMs(submittedMs).setSuperstep(superstep)
+                .setMaxSupersteps(maxSupersteps);
+        CheckpointState checkpoint = checkpointed;
+        if (checkpoint != null) {
+            record.setCheckpoint(checkpoint.toProto());
+        }
+        if (summary != null) {
+            record.setSummary(summary);
+        }
+        return record.build();
     }
 
     boolean finished() {
@@ -179,6 +254,12 @@ final class JobRun implements Runnable {
         try {
             execute();
         } catch (JobFailedException e) {
+            if (e.cause.equals(SHUTTING_DOWN)) {
+                // Neither failed nor finished: its record and checkpoints stay, and a coordinator started
+                // on the same state directory resumes it (an in-memory coordinator forgets it anyway).
+                log.info("event=job_suspended job={} state={} detail=\"the coordinator is shutting down\"", id, state);
+                return;
+            }
             log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
             abort(e.getMessage());
             deleteCheckpoints();
@@ -191,30 +272,56 @@ final class JobRun implements Runnable {
     }
 
     private void execute() throws JobFailedException {
-        List<AgentView> agents = awaitAgents();
-        int partitions = job.partitions() > 0 ? job.partitions() : agents.size() * partitionsPerAgent;
-        setState(JobState.LOADING, "loading " + job.describe() + " on " + agents.size() + " agents, " + partitions + " partitions");
-        long loadStart = System.nanoTime();
-        LoadDone anyLoad = null;
-        while (anyLoad == null) {
-            try {
-                anyLoad = load(Placement.roundRobin(agents, partitions), Set.of());
-            } catch (AgentLostException lost) {
-                countRecovery(lost);
-                agents = awaitAgents();
-            }
+        if (restored != null) {
+            awaitRejoin();
         }
-        long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
+        // Placed before the restart: every agent loads again and restores the checkpoint.
+        boolean resuming = restored != null && partitionCount > 0;
+        int partitions;
+        LoadDone anyLoad = null;
+        long loadMs = 0;
+        if (resuming) {
+            partitions = partitionCount;
+        } else {
+            List<AgentView> agents = awaitAgents();
+            partitions = job.partitions() > 0 ? job.partitions() : agents.size() * partitionsPerAgent;
+            partitionCount = partitions;
+            setState(JobState.LOADING, "loading " + job.describe() + " on " + agents.size() + " agents, " + partitions
+                    + " partitions");
+            long loadStart = System.nanoTime();
+            while (anyLoad == null) {
+                try {
+                    anyLoad = load(Placement.roundRobin(agents, partitions), Set.of());
+                } catch (AgentLostException lost) {
+                    countRecovery(lost);
+                    agents = awaitAgents();
+                }
+            }
+            loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
+        }
 
         VertexProgram shape = Kernels.programShape(job.algorithm(), job.parameters());
         maxSupersteps = shape.maxSupersteps() == Integer.MAX_VALUE ? 0 : shape.maxSupersteps();
         int aggregatorCount = shape.aggregators().length;
         Aggregators aggregators = new Aggregators(shape.aggregators(), partitions);
-        setState(JobState.RUNNING, "running " + job.describe());
         long computeStart = System.nanoTime();
         long totalMessages = 0;
         long totalBytes = 0;
         int step = 0;
+        if (resuming) {
+            CheckpointState last = checkpointed;
+            step = recover(new AgentLostException("coordinator", RESTARTED, "the coordinator restarted"), partitions,
+                    aggregators, shape, superstep + 1);
+            anyLoad = loadFacts;
+            log.info("event=job_resumed cause={} job={} resume_superstep={} checkpoint_superstep={} epoch={} agents={}"
+                    + " recoveries={}", RESTARTED, id, step, last == null ? -1 : last.superstep(), jobEpoch,
+                    participants.size(), recoveries);
+            for (JobListener listener : listeners) {
+                listener.resumedAfterRestart(id, step);
+            }
+        } else {
+            setState(JobState.RUNNING, "running " + job.describe());
+        }
         long vertices;
         while (true) {
             try {
@@ -295,11 +402,14 @@ final class JobRun implements Runnable {
         }
         long computeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - computeStart);
         broadcast(Command.newBuilder().setRelease(Release.getDefaultInstance()));
-        deleteCheckpoints();
         summary = JobSummary.newBuilder().setOutputPath(job.output().toString()).setVertices(vertices)
                 .setEdges(anyLoad.getEdges()).setSupersteps(superstep + 1).setTotalTimeMs(elapsedMs()).setLoadTimeMs(loadMs)
                 .setComputeTimeMs(computeMs).setRecoveries(recoveries).setBytesExchanged(totalBytes).setMessages(totalMessages)
                 .setAgents(participants.size()).setPartitions(partitions).build();
+        // Recorded as done before its checkpoints go: a restart in between shows the job SUCCEEDED
+        // rather than resuming it from a checkpoint that no longer exists.
+        journal.save(snapshot().toBuilder().setState(JobState.SUCCEEDED).build());
+        deleteCheckpoints();
         finish(JobState.SUCCEEDED, "done: " + vertices + " vertices written to " + job.output()
                 + (recoveries > 0 ? " after " + recoveries + " recover" + (recoveries == 1 ? "y" : "ies") : ""));
     }
@@ -324,6 +434,9 @@ final class JobRun implements Runnable {
         }
         Map<String, Report> loads = collect(Report.KindCase.LOAD_DONE, -1, loading);
         loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
+        if (!loads.isEmpty()) {
+            loadFacts = loads.values().iterator().next().getLoadDone();
+        }
         return loads.isEmpty() ? null : loads.values().iterator().next().getLoadDone();
     }
 
@@ -337,6 +450,34 @@ final class JobRun implements Runnable {
                                    CheckpointHolders holders) {
         CheckpointState withHolders(CheckpointHolders h) {
             return new CheckpointState(superstep, directory, aggregates, delivery, h);
+        }
+
+        /** For the job's record ({@link #snapshot}), holders included, so a restarted coordinator can restore peer copies. */
+        StoredCheckpoint toProto() {
+            StoredCheckpoint.Builder p = StoredCheckpoint.newBuilder().setSuperstep(superstep).setDirectory(directory)
+                    .setPull(delivery.pull()).setPullFromAll(delivery.pullFromAll()).setPeerCopy(holders != null);
+            for (double v : aggregates) {
+                p.addAggregates(v);
+            }
+            if (holders != null) {
+                holders.asMap().forEach((partition, agents) -> p.addHolders(
+                        StoredHolders.newBuilder().setPartitionId(partition).addAllAgentIds(agents)));
+            }
+            return p.build();
+        }
+
+        static CheckpointState fromProto(StoredCheckpoint p) {
+            CheckpointHolders holders = null;
+            if (p.getPeerCopy()) {
+                Map<Integer, List<String>> recorded = new java.util.TreeMap<>();
+                for (StoredHolders h : p.getHoldersList()) {
+                    recorded.put(h.getPartitionId(), h.getAgentIdsList());
+                }
+                holders = CheckpointHolders.of(recorded);
+            }
+            return new CheckpointState(p.getSuperstep(), p.getDirectory(),
+                    p.getAggregatesList().stream().mapToDouble(Double::doubleValue).toArray(),
+                    new Delivery(p.getPull(), p.getPullFromAll()), holders);
         }
     }
 
@@ -428,12 +569,16 @@ final class JobRun implements Runnable {
         for (JobListener listener : listeners) {
             listener.checkpointDone(id, step, checkpointMs, bytes);
         }
+        lastCheckpoint = step;
+        CheckpointState complete = new CheckpointState(step, directory, aggregators.values().clone(), delivery,
+                peerCopy() ? CheckpointHolders.written(placement, copyHolders) : null);
+        // On disk before the previous checkpoint goes: a restarted coordinator always finds the one its record names.
+        checkpointed = complete;
+        journal.save(snapshot());
         if (previous != null && !peerCopy()) {
             deleteTree(java.nio.file.Path.of(previous.directory()));
         }
-        lastCheckpoint = step;
-        return new CheckpointState(step, directory, aggregators.values().clone(), delivery,
-                peerCopy() ? CheckpointHolders.written(placement, copyHolders) : null);
+        return complete;
     }
 
     /**
@@ -459,7 +604,8 @@ final class JobRun implements Runnable {
             loaded.remove(lost.agent);
             try {
                 List<AgentView> agents = awaitAgents();
-                Placement placement = Placement.keepingSurvivors(this.placement, agents);
+                Placement placement = this.placement == null ? Placement.roundRobin(agents, partitions)
+                        : Placement.keepingSurvivors(this.placement, agents);
                 load(placement, loaded);
                 Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
                 Map<String, Map<Integer, String>> fetches = last == null || last.holders() == null ? Map.of()
@@ -597,6 +743,29 @@ final class JobRun implements Runnable {
         }
     }
 
+    /**
+     * After a coordinator restart: waits until the agents the job ran on are ALIVE again, or the
+     * rejoin window passed and at least one is; fails the job (no_agents) when none came back.
+     */
+    private void awaitRejoin() throws JobFailedException {
+        java.util.Set<String> expected = new java.util.TreeSet<>(restored.getParticipantsList());
+        while (true) {
+            java.util.Set<String> alive = new java.util.TreeSet<>();
+            directory.alive().forEach(a -> alive.add(a.agentId()));
+            switch (rejoin.verdict(expected, alive, clock.instant())) {
+                case PLACE -> {
+                    log.info("event=agents_rejoined job={} alive={} expected={}", id, alive, expected);
+                    return;
+                }
+                case GIVE_UP -> throw new JobFailedException("no_agents", "no agent rejoined within "
+                        + rejoin.giveUpAfter().toSeconds() + " s of the coordinator restart (expected "
+                        + (expected.isEmpty() ? "any" : String.join(", ", expected)) + "): start the agents with"
+                        + " `graphagent agent --coordinator HOST:PORT`, then submit the job again");
+                case WAIT -> poll(Duration.ofMillis(200));
+            }
+        }
+    }
+
     /** Waits for one report of {@code kind} (for superstep {@code step} when >= 0) from every participant. */
     private static StartSuperstep.Builder start(int step, Aggregators aggregators) {
         StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(step);
@@ -727,7 +896,7 @@ final class JobRun implements Runnable {
             event = inbox.poll(Math.min(wait.toMillis(), 1000), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JobFailedException("interrupted", "the coordinator is shutting down");
+            throw new JobFailedException(SHUTTING_DOWN, "the coordinator is shutting down");
         }
         if (cancelled) {
             throw new JobFailedException("cancelled", "cancelled by the user");
@@ -814,6 +983,7 @@ final class JobRun implements Runnable {
     private void setState(JobState next, String text) {
         state = next;
         message = text;
+        journal.save(snapshot());
         log.info("event=job_state job={} state={} detail=\"{}\"", id, next, text);
         for (JobListener listener : listeners) {
             listener.stateChanged(id, next, text);

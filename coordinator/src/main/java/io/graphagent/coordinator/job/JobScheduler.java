@@ -11,6 +11,9 @@ import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.JobStatus;
 import io.graphagent.protocol.v1.Report;
+import io.graphagent.protocol.v1.StoredJob;
+import io.graphagent.coordinator.store.JobStore;
+import io.graphagent.coordinator.store.StateDirException;
 import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
 import io.graphagent.protocol.v1.WatchJobRequest;
@@ -28,7 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's job scheduler: validates submitted jobs, queues them, and runs them
  * one at a time on the {@code job-driver} thread ({@link JobRun}); routes agents' reports
- * and membership changes to the running job. Thread-safe.
+ * and membership changes to the running job. With a {@link JobStore} it records every job there
+ * and, after a restart, shows the finished jobs it reloaded and resumes the others
+ * ({@link #resumeStoredJobs()}). Thread-safe.
  */
 public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, AgentDirectory.MembershipListener,
         AutoCloseable {
@@ -42,13 +47,80 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final AtomicLong jobIds = new AtomicLong();
     private final AtomicLong commandIds = new AtomicLong();
     private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Null: jobs live in memory only. */
+    private final JobStore store;
+    /** Reloaded jobs not yet finished, in id order, until {@link #resumeStoredJobs()} starts them. */
+    private final List<JobRun> reloaded = new ArrayList<>();
 
+    /** A scheduler that keeps its jobs in memory only (tests, embedded clusters). */
     public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock) {
+        this(directory, config, clock, null, List.of(), java.util.Set.of());
+    }
+
+    /**
+     * A scheduler that records every job in {@code store} and takes over the jobs an earlier
+     * coordinator left there: finished ones are shown as they ended; the others are ready to
+     * resume ({@link #resumeStoredJobs()}) once the agents rejoin.
+     *
+     * @param stored      what {@link JobStore#load()} returned at this start
+     * @param knownAgents agent ids of the earlier incarnation, awaited by a reloaded job that recorded none
+     */
+    public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock, JobStore store,
+                        List<StoredJob> stored, java.util.Set<String> knownAgents) {
         this.directory = directory;
         this.config = config;
         this.clock = clock;
+        this.store = store;
+        Rejoin rejoin = new Rejoin(clock.instant(), Rejoin.window(config.session()),
+                Rejoin.window(config.session()).plus(config.job().agentWait()), knownAgents);
+        for (StoredJob record : stored) {
+            reload(record, rejoin);
+        }
         directory.setReportSink(this);
         directory.addListener(this);
+    }
+
+    private void reload(StoredJob record, Rejoin rejoin) {
+        List<FieldError> errors = new ArrayList<>();
+        ResolvedJob job = JobStore.terminal(record.getState()) ? ResolvedJob.asRecorded(record.getSpec())
+                : ResolvedJob.resolve(record.getSpec(), config.job().checkpointEvery(), errors);
+        if (job == null) {
+            job = ResolvedJob.asRecorded(record.getSpec());
+        }
+        JobRun run = newRun(record.getJobId(), job);
+        run.restore(record, rejoin);
+        jobIds.accumulateAndGet(JobStore.number(record.getJobId()), Math::max);
+        synchronized (jobs) {
+            jobs.put(record.getJobId(), run);
+        }
+        if (!errors.isEmpty()) {
+            String why = errors.stream().map(e -> (e.getField().isEmpty() ? "" : e.getField() + ": ") + e.getMessage())
+                    .collect(java.util.stream.Collectors.joining("; "));
+            log.warn("event=job_not_resumed job={} detail=\"{}\"", record.getJobId(), why);
+            run.failRestored("cannot resume after the coordinator restarted: " + why);
+        } else if (!run.finished()) {
+            reloaded.add(run);
+        }
+    }
+
+    /**
+     * Starts the reloaded jobs that had not finished, in id order, ahead of jobs submitted from
+     * now on; each waits for its agents to rejoin. Call once the listeners are registered (so
+     * that metrics and the event log see the resumption). Returns their ids.
+     */
+    public List<String> resumeStoredJobs() {
+        List<String> ids = new ArrayList<>();
+        synchronized (jobs) {
+            for (JobRun run : reloaded) {
+                ids.add(run.id());
+                driver.execute(run);
+            }
+            reloaded.clear();
+        }
+        if (!ids.isEmpty()) {
+            log.info("event=jobs_resuming cause=coordinator_restarted jobs={}", ids);
+        }
+        return ids;
     }
 
     @Override
@@ -58,13 +130,22 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         if (job == null) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }
-        String id = "job-" + jobIds.incrementAndGet();
-        JobRun run = new JobRun(id, job, directory, config.job(), config.session().leaseTtl(),
-                config.job().checkpointDir().toAbsolutePath().normalize(), config.job().checkpointStorage(), clock, commandIds,
-                listeners);
+        JobRun run;
         synchronized (jobs) {
+            String id = "job-" + jobIds.incrementAndGet();
+            run = newRun(id, job);
+            if (store != null) {
+                try {
+                    store.save(run.snapshot());
+                } catch (StateDirException e) {
+                    log.warn("event=job_refused job={} detail=\"{}\"", id, e.getMessage());
+                    return SubmitReply.newBuilder().addErrors(FieldError.newBuilder()
+                            .setMessage("the coordinator cannot record the job: " + e.getMessage())).build();
+                }
+            }
             jobs.put(id, run);
         }
+        String id = run.id();
         log.info("event=job_submitted job={} what=\"{}\" client={}", id, job.describe(), request.getClientName());
         driver.execute(run);
         return SubmitReply.newBuilder().setJobId(id).build();
@@ -120,7 +201,26 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         }
     }
 
-    /** Registers an observer of job state changes and supersteps, for jobs submitted from now on. */
+    private JobRun newRun(String id, ResolvedJob job) {
+        return new JobRun(id, job, directory, config.job(), config.session().leaseTtl(),
+                config.job().checkpointDir().toAbsolutePath().normalize(), config.job().checkpointStorage(), clock, commandIds,
+                listeners, this::record);
+    }
+
+    /** The journal of every job: its record in the store; a failed write is logged and the job carries on. */
+    private void record(StoredJob job) {
+        if (store == null) {
+            return;
+        }
+        try {
+            store.save(job);
+        } catch (StateDirException e) {
+            log.warn("event=job_record_not_saved job={} state={} detail=\"{}\"", job.getJobId(), job.getState(),
+                    e.getMessage());
+        }
+    }
+
+    /** Registers an observer of job state changes, supersteps, checkpoints and recoveries of every job. */
     public void addListener(JobListener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }

@@ -89,6 +89,21 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         return new ResolvedJob(spec, algorithm, files.build(), parameters, output, spec.getPartitions(), checkpointEvery);
     }
 
+    /**
+     * A job as its record holds it, without checking its files again: for a finished job that
+     * is only shown, or one that no longer resolves and is failed. Only {@link #spec()} and
+     * {@link #describe()} are meaningful.
+     */
+    static ResolvedJob asRecorded(JobSpec spec) {
+        Algorithm algorithm = null;
+        try {
+            algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
+        } catch (IllegalArgumentException e) {
+            // Shown as recorded; never run.
+        }
+        return new ResolvedJob(spec, algorithm, GraphFiles.getDefaultInstance(), null, null, spec.getPartitions(), 0);
+    }
+
     private static String fieldOf(String message) {
         if (message.contains("source")) {
             return "source_vertex";
@@ -105,6 +120,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
 
     /** Short description for logs and status: "pagerank on example-directed". */
     String describe() {
-        return algorithm.cliName() + " on " + Path.of(spec.getGraph()).getFileName();
+        return (algorithm == null ? spec.getAlgorithm().name().toLowerCase(java.util.Locale.ROOT) : algorithm.cliName())
+                + " on " + Path.of(spec.getGraph()).getFileName();
     }
 }

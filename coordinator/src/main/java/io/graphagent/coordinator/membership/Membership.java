@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * {@code heartbeat_late}, {@code heartbeat_resumed}, {@code resumed}, {@code agent_restarted},
  * {@code goodbye}) and told to the {@link MembershipListener}s in order.
  *
- * <p>Epochs: every new session takes the next number of one counter, so epochs grow over the
- * coordinator's life across all agents. A Hello naming the session id of a session whose
+ * <p>Epochs: every new session takes the next number of one counter ({@link SessionEpochs}), so
+ * epochs grow over the coordinator's life across all agents, and across its restarts when the
+ * counter is durable. A Hello naming the session id of a session whose
  * lease still runs resumes it: same epoch, same partitions, no DEAD. Fencing: a session whose
  * lease expired is DEAD and its stream, if still open, gets {@code Fenced} and is ended;
  * heartbeats and reports of another epoch than the session's are refused the same way (the
@@ -70,8 +71,7 @@ public final class Membership implements AgentDirectory {
 
     /** Guarded by lock. */
     private final Map<String, AgentRecord> agents = new TreeMap<>();
-    /** The epoch of the newest session; guarded by lock. */
-    private long lastEpoch;
+    private final SessionEpochs epochs;
     private volatile ReportSink reportSink;
     /** Dials the data port of an agent whose stream broke; null: only leases declare DEAD. */
     private volatile ExitProbe exitProbe;
@@ -82,9 +82,18 @@ public final class Membership implements AgentDirectory {
      * @param causes counts the causes of sessions that end badly (lease expiry, fencing, broken streams)
      */
     public Membership(SessionConfig timing, Clock clock, CauseCounter causes) {
+        this(timing, clock, causes, SessionEpochs.inMemory());
+    }
+
+    /**
+     * @param epochs where session epochs come from: durable (the state directory) so that a
+     *               restarted coordinator never hands out an epoch of an earlier incarnation
+     */
+    public Membership(SessionConfig timing, Clock clock, CauseCounter causes, SessionEpochs epochs) {
         this.timing = Objects.requireNonNull(timing, "timing");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.causes = Objects.requireNonNull(causes, "causes");
+        this.epochs = Objects.requireNonNull(epochs, "epochs");
     }
 
     /** The session timing this membership enforces. */
@@ -134,11 +143,19 @@ public final class Membership implements AgentDirectory {
                             + connection.remoteAddress() + " without the id of the live session of epoch " + record.epoch);
                     record.connection = null;
                 }
+                long epoch;
+                try {
+                    epoch = epochs.next();
+                } catch (IllegalStateException e) {
+                    return new Admission.Refused(Rejections.reject(RejectReason.SHUTTING_DOWN,
+                            "the coordinator cannot record a new session epoch (" + e.getMessage() + "); retry later"));
+                }
                 if (record == null) {
                     record = new AgentRecord(agentId);
                     agents.put(agentId, record);
+                    epochs.agentSeen(agentId);
                 }
-                return new Admission.Admitted(open(record, hello, protocolVersion, connection, now));
+                return new Admission.Admitted(open(record, hello, protocolVersion, connection, now, epoch));
             }
         } finally {
             finish(after);
@@ -162,9 +179,10 @@ public final class Membership implements AgentDirectory {
         return new MemberSession(record.agentId, record.sessionId, record.epoch, true, connection);
     }
 
-    private MemberSession open(AgentRecord record, Hello hello, int version, AgentConnection connection, Instant now) {
+    private MemberSession open(AgentRecord record, Hello hello, int version, AgentConnection connection, Instant now,
+            long epoch) {
         record.sessionId = newSessionId();
-        record.epoch = ++lastEpoch;
+        record.epoch = epoch;
         record.lease = Lease.grant(now, timing.leaseTtl());
         record.sessionOpened = now;
         record.attach(connection, hello, version);

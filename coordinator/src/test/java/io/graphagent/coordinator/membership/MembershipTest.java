@@ -45,6 +45,33 @@ class MembershipTest {
         membership.setReportSink((agent, report) -> sunk.add(report));
     }
 
+    @Test
+    void newSessionsTakeTheirEpochsFromTheEpochSource() {
+        long[] last = {1000};
+        membership = new Membership(TIMING, clock, causes, () -> ++last[0]);
+
+        MemberSession first = join("agent-1", new FakeConnection("127.0.0.1:50001"));
+        MemberSession second = join("agent-2", new FakeConnection("127.0.0.1:50002"));
+
+        assertThat(first.epoch()).isEqualTo(1001);
+        assertThat(second.epoch()).isEqualTo(1002);
+    }
+
+    @Test
+    void aHelloIsRefusedForNowWhenItsEpochCannotBeRecorded() {
+        membership = new Membership(TIMING, clock, causes, () -> {
+            throw new IllegalStateException("coordinator state file /s/membership.state cannot be written (disk full)");
+        });
+
+        Admission admission = membership.admit(hello("agent-1"), "agent-1", 1, new FakeConnection("127.0.0.1:50001"));
+
+        assertThat(admission).isInstanceOfSatisfying(Admission.Refused.class, refused -> {
+            assertThat(refused.reject().getRetryable()).isTrue();
+            assertThat(refused.reject().getMessage()).contains("membership.state cannot be written (disk full)");
+        });
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.AGENT_STATE_UNSPECIFIED);
+    }
+
     private static Hello hello(String agent) {
         return Hello.newBuilder().setAgentId(agent).setDataAddress("127.0.0.1:17500").build();
     }

@@ -76,6 +76,12 @@ public final class EventLog implements JobListener, AutoCloseable {
                 + redone + " superstep" + (redone == 1 ? "" : "s") + " to redo)");
     }
 
+    @Override
+    public void resumedAfterRestart(String job, int resumeStep) {
+        append("job_resumed", "", "coordinator_restarted", job + ": resumed at superstep " + resumeStep
+                + " after the coordinator restarted");
+    }
+
     /** Appends one event; returns it. A failed file write is logged and the event still kept in memory. */
     public Event append(String kind, String agent, String cause, String detail) {
         synchronized (ring) {

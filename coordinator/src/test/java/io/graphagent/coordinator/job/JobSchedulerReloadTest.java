@@ -1,0 +1,164 @@
+package io.graphagent.coordinator.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.CheckpointStorage;
+import io.graphagent.config.JobConfig;
+import io.graphagent.config.Profile;
+import io.graphagent.coordinator.membership.AgentDirectory;
+import io.graphagent.coordinator.membership.AgentView;
+import io.graphagent.coordinator.store.JobStore;
+import io.graphagent.net.testing.FakeClock;
+import io.graphagent.protocol.v1.Algorithm;
+import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobSpec;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.JobStatus;
+import io.graphagent.protocol.v1.JobSummary;
+import io.graphagent.protocol.v1.StoredCheckpoint;
+import io.graphagent.protocol.v1.StoredJob;
+import io.graphagent.protocol.v1.SubmitReply;
+import io.graphagent.protocol.v1.SubmitRequest;
+import io.graphagent.protocol.v1.WatchJobRequest;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a restarted coordinator's scheduler makes of the job records it finds, before any agent
+ * is back: finished jobs shown as they ended, unfinished ones waiting to resume, job ids going on
+ * above the highest recorded, and a job that can no longer run failed with the reason recorded.
+ */
+class JobSchedulerReloadTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void finishedJobsAreShownWithTheirSummaryAndUnfinishedOnesWaitToResume() throws Exception {
+        JobStore store = JobStore.open(dir.resolve("state"));
+        StoredJob done = record("job-1", JobState.SUCCEEDED, graph()).setMessage("done: 4 vertices")
+                .setSummary(JobSummary.newBuilder().setVertices(4).setRecoveries(1)).build();
+        StoredJob running = record("job-2", JobState.RUNNING, graph()).setJobEpoch(3).setRecoveries(1).setPartitions(4)
+                .setSuperstep(12).setCheckpoint(StoredCheckpoint.newBuilder().setSuperstep(9).setDirectory(
+                        dir.resolve("cp/job-2/step-9").toString())).addParticipants("agent-1").build();
+
+        try (JobScheduler scheduler = scheduler(store, List.of(done, running))) {
+            List<JobStatus> jobs = scheduler.jobs(true);
+
+            assertThat(jobs).extracting(JobStatus::getJobId).containsExactly("job-1", "job-2");
+            assertThat(jobs.get(0).getState()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(jobs.get(0).getSummary().getVertices()).isEqualTo(4);
+            assertThat(jobs.get(1).getState()).isEqualTo(JobState.RECOVERING);
+            assertThat(jobs.get(1).getMessage()).contains("coordinator restarted", "checkpoint of superstep 9");
+            assertThat(jobs.get(1).getLastCheckpointSuperstep()).isEqualTo(9);
+            assertThat(jobs.get(1).getRecoveries()).isEqualTo(1);
+            assertThat(jobs.get(1).getJobEpoch()).as("above a recovery that may have begun unrecorded").isEqualTo(4);
+
+            List<JobProgress> seen = new ArrayList<>();
+            boolean[] completed = {false};
+            scheduler.watch(WatchJobRequest.newBuilder().setJobId("job-1").build(), new StreamObserver<>() {
+                @Override
+                public void onNext(JobProgress value) {
+                    seen.add(value);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    throw new AssertionError(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    completed[0] = true;
+                }
+            });
+            assertThat(seen).singleElement().satisfies(p -> assertThat(p.getSummary().getVertices()).isEqualTo(4));
+            assertThat(completed[0]).as("a finished job's watch ends at once").isTrue();
+        }
+    }
+
+    @Test
+    void newJobsTakeIdsAboveTheHighestRecorded() throws Exception {
+        JobStore store = JobStore.open(dir.resolve("state"));
+        StoredJob old = record("job-41", JobState.FAILED, graph()).build();
+
+        try (JobScheduler scheduler = scheduler(store, List.of(old))) {
+            SubmitReply reply = scheduler.submit(SubmitRequest.newBuilder().setJob(spec(graph())).build());
+
+            assertThat(reply.getErrorsList()).isEmpty();
+            assertThat(reply.getJobId()).isEqualTo("job-42");
+            assertThat(store.file("job-42")).as("recorded at submit").exists();
+        }
+    }
+
+    @Test
+    void anUnfinishedJobWhoseGraphIsGoneFailsWithTheReasonRecorded() throws Exception {
+        JobStore store = JobStore.open(dir.resolve("state"));
+        StoredJob running = record("job-5", JobState.RUNNING, dir.resolve("gone.e")).setPartitions(4).build();
+
+        try (JobScheduler scheduler = scheduler(store, List.of(running))) {
+            assertThat(scheduler.resumeStoredJobs()).isEmpty();
+            JobStatus status = scheduler.jobs(true).getFirst();
+            assertThat(status.getState()).isEqualTo(JobState.FAILED);
+            assertThat(status.getMessage()).startsWith("cannot resume after the coordinator restarted: graph: ");
+        }
+        StoredJob recorded = store.load().getFirst();
+        assertThat(recorded.getState()).isEqualTo(JobState.FAILED);
+        assertThat(recorded.getMessage()).contains("cannot resume");
+    }
+
+    private JobScheduler scheduler(JobStore store, List<StoredJob> stored) {
+        GraphagentConfig base = Profile.TEST.defaults();
+        GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(), base.agent(),
+                base.session(), base.grpc(), base.tls(), base.network(),
+                new JobConfig(5, dir.resolve("cp"), CheckpointStorage.SHARED, 2, 1, java.time.Duration.ofSeconds(30)), base.admin());
+        return new JobScheduler(new NoAgents(), config, new FakeClock(), store, stored, Set.of("agent-1"));
+    }
+
+    private Path graph() throws Exception {
+        Path edges = dir.resolve("tiny.e");
+        if (!Files.exists(edges)) {
+            Files.writeString(edges, "1 2\n2 3\n3 1\n3 4\n");
+        }
+        return edges;
+    }
+
+    private JobSpec spec(Path graph) {
+        return JobSpec.newBuilder().setAlgorithm(Algorithm.PAGERANK).setGraph(graph.toString()).setDirected(true)
+                .setIterations(3).setOutputPath(dir.resolve("out.txt").toString()).build();
+    }
+
+    private StoredJob.Builder record(String id, JobState state, Path graph) {
+        return StoredJob.newBuilder().setJobId(id).setState(state).setSpec(spec(graph)).setSubmittedTimeMs(1_700_000_000_000L)
+                .setJobEpoch(1);
+    }
+
+    /** A membership with nobody in it: reloaded jobs wait, submitted ones queue. */
+    private static final class NoAgents implements AgentDirectory {
+        @Override
+        public List<AgentView> alive() {
+            return List.of();
+        }
+
+        @Override
+        public boolean send(String agentId, Command command) {
+            return false;
+        }
+
+        @Override
+        public void setReportSink(ReportSink sink) {
+        }
+
+        @Override
+        public void addListener(MembershipListener listener) {
+        }
+    }
+}
