@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,8 @@ class CoordinatorRestartTest {
         StringWriter log = new StringWriter();
         JobProgress last = null;
         int checkpointReloaded;
+        int superstepBefore;
+        java.time.Instant killedAt;
         try (LocalCluster cluster = LocalCluster.prepare(state, 3, 0, false, new PrintWriter(log, true),
                 LocalCommand.jvmOptions())) {
             // Agents retry at least every second while the coordinator is away (lan: up to 10 s), so they
@@ -84,10 +87,12 @@ class CoordinatorRestartTest {
                 epochsBefore = before.getAgentsList().stream()
                         .collect(Collectors.toMap(AgentStatus::getAgentId, AgentStatus::getEpoch));
                 checkpointBefore = job(before, jobId).getLastCheckpointSuperstep();
+                superstepBefore = job(before, jobId).getSuperstep();
             }
             assertThat(checkpointBefore).as("a checkpoint was complete before the kill").isGreaterThanOrEqualTo(9);
 
             Process coordinator = cluster.child("coordinator").orElseThrow().process();
+            killedAt = java.time.Instant.now();
             coordinator.destroyForcibly();
             assertThat(coordinator.waitFor(10, TimeUnit.SECONDS)).as("coordinator killed").isTrue();
             cluster.restartCoordinator(START);
@@ -133,6 +138,9 @@ class CoordinatorRestartTest {
         try (var left = Files.list(state.checkpoints())) {
             assertThat(left).as("checkpoints removed after the job").isEmpty();
         }
+        new FaultFigures("SIGKILL the coordinator mid-job, restart it on its state dir, PageRank RMAT-12", Optional.empty(),
+                Optional.of(Duration.between(killedAt, resumed.time())), Math.max(0, superstepBefore - checkpointReloaded),
+                "recovery = kill to job_resumed, incl. the new coordinator's JVM start and the agents' reconnect").record();
     }
 
     private static JobStatus job(StatusReply status, String jobId) {

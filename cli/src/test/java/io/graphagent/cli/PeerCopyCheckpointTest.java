@@ -46,6 +46,8 @@ class PeerCopyCheckpointTest {
         JobProgress last = null;
         String jobId;
         boolean killed = false;
+        java.time.Instant killedAt = null;
+        int killedAfter = -1;
         boolean hadLocalCheckpoints = false;
         try (LocalCluster cluster = LocalCluster.prepare(state, 3, 0, false, new PrintWriter(log, true),
                 LocalCommand.jvmOptions())) {
@@ -62,6 +64,8 @@ class PeerCopyCheckpointTest {
                     last = progress.next();
                     if (!killed && last.getState() == JobState.RUNNING && last.getSuperstep() >= 10) {
                         killed = true;
+                        killedAt = java.time.Instant.now();
+                        killedAfter = last.getSuperstep();
                         ProcessHandle victim = ProcessHandle.of(cluster.child("agent-2").orElseThrow().pid()).orElseThrow();
                         victim.destroyForcibly();
                         victim.onExit().get(30, TimeUnit.SECONDS);
@@ -92,6 +96,13 @@ class PeerCopyCheckpointTest {
             assertThat(state.agentDir(agent).resolve("checkpoints").resolve(agent).resolve(jobId))
                     .as(agent + "'s checkpoints and copies removed at the end of the job").doesNotExist();
         }
+        CoordinatorEvents events = CoordinatorEvents.read(state);
+        java.time.Instant from = killedAt;
+        CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-2", "DEAD"), from)
+                .orElseThrow(() -> new AssertionError("agent-2 never DEAD:" + events.describe()));
+        new FaultFigures("SIGKILL an agent and delete its disk, peer-copy checkpoints, PageRank RMAT-12",
+                java.util.Optional.of(java.time.Duration.between(from, dead.time())), FaultFigures.recovery(events, from),
+                FaultFigures.redone(events, from, killedAfter), "restored from the copies on its peers").record();
     }
 
     private static String read(Path file) throws IOException {
