@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EveryKernelSurvivesSigkillTest {
     private static final Duration START = Duration.ofSeconds(120);
     private static final int PARTITIONS = 12;
-    private static final int LAYERS = 80;
+    private static final int LAYERS = 60;
 
     @TempDir
     Path dir;
@@ -47,9 +47,9 @@ class EveryKernelSurvivesSigkillTest {
         // BFS, SSSP and WCC run about LAYERS supersteps on this graph; CDLP its 30 iterations;
         // LCC two supersteps, the second (counting triangles over ~1.4M messages) the long one.
         List<Case> cases = List.of(
-                new Case(Algorithm.BFS, new KernelParameters(1, 0, 0), 15),
-                new Case(Algorithm.WCC, new KernelParameters(-1, 0, 0), 15),
-                new Case(Algorithm.SSSP, new KernelParameters(1, 0, 0), 15),
+                new Case(Algorithm.BFS, new KernelParameters(1, 0, 0), 10),
+                new Case(Algorithm.WCC, new KernelParameters(-1, 0, 0), 10),
+                new Case(Algorithm.SSSP, new KernelParameters(1, 0, 0), 10),
                 new Case(Algorithm.CDLP, new KernelParameters(-1, 30, 0), 6),
                 new Case(Algorithm.LCC, new KernelParameters(-1, 0, 0), 0));
         StringWriter log = new StringWriter();
