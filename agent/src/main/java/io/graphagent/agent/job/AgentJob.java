@@ -1,6 +1,7 @@
 package io.graphagent.agent.job;
 
 import com.google.protobuf.ByteString;
+import io.graphagent.agent.dataplane.BatchFeed;
 import io.graphagent.agent.dataplane.BatchTarget;
 import io.graphagent.agent.dataplane.PeerSender;
 import io.graphagent.graph.csr.Graph;
@@ -10,7 +11,6 @@ import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.graph.pregel.SuperstepStats;
 import io.graphagent.protocol.PackedArrays;
-import io.graphagent.protocol.v1.BatchAck;
 import io.graphagent.protocol.v1.BatchKind;
 import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.Exchange;
@@ -29,8 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -56,9 +54,6 @@ final class AgentJob implements BatchTarget {
     private final Map<Integer, Set<String>> sendersDone = new HashMap<>();
     private long received;
     private long bytesReceived;
-
-    /** How often a wait for a peer's ack looks whether a rollback superseded it. */
-    private static final Duration ACK_POLL = Duration.ofMillis(100);
 
     /** Set when a newer command supersedes a running exchange (a rollback); guarded by sendersDone. */
     private boolean superseded;
@@ -163,38 +158,18 @@ final class AgentJob implements BatchTarget {
         }
         MessageBatch header = MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
                 .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
-        List<CompletableFuture<BatchAck>> acks = new ArrayList<>();
+        List<PeerSender> senders = new ArrayList<>();
         List<BatchStream> streams = new ArrayList<>();
-        List<String> names = new ArrayList<>();
         for (Map.Entry<String, PeerSender> peer : peers.entrySet()) {
-            BatchStream stream = new BatchStream(header, runner, owned, peerPartitions.get(peer.getKey()), exchange.getPull(),
-                    exchange.getCompactBroadcasts(), timings::exported);
-            streams.add(stream);
-            names.add(peer.getKey());
-            acks.add(peer.getValue().send(stream));
+            streams.add(new BatchStream(header, runner, owned, peerPartitions.get(peer.getKey()), exchange.getPull(),
+                    exchange.getCompactBroadcasts(), timings::exported));
+            senders.add(peer.getValue());
         }
         long deadline = System.nanoTime() + exchangeTimeout.toNanos();
-        for (int i = 0; i < acks.size(); i++) {
-            while (true) {
-                try {
-                    acks.get(i).get(ACK_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    break;
-                } catch (ExecutionException e) {
-                    throw new ExchangeFailedException(names.get(i), e.getCause());
-                } catch (TimeoutException e) {
-                    synchronized (sendersDone) {
-                        if (superseded) {
-                            throw new ExchangeFailedException(names.get(i), new IllegalStateException("superseded by a rollback"));
-                        }
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new ExchangeFailedException(names.get(i), e);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ExchangeFailedException(names.get(i), e);
-                }
-            }
+        try {
+            new BatchFeed().feed(senders, streams, deadline, this::isSuperseded);
+        } catch (BatchFeed.FeedFailedException e) {
+            throw new ExchangeFailedException(e.peer(), e.getCause());
         }
         long acked = System.nanoTime();
         timings.took(SuperstepTimings.Phase.SEND, acked - t0);
@@ -222,6 +197,12 @@ final class AgentJob implements BatchTarget {
         return ExchangeDone.newBuilder().setSuperstep(superstep).setMessagesReceived(receivedNow)
                 .setBytesSent(bytesSent).setBytesReceived(bytesNow)
                 .setExchangeTimeMs(TimeUnit.NANOSECONDS.toMillis(end - t0)).build();
+    }
+
+    private boolean isSuperseded() {
+        synchronized (sendersDone) {
+            return superseded;
+        }
     }
 
     private void awaitSenders(int superstep, long deadline) throws ExchangeFailedException {

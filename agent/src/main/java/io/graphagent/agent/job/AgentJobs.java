@@ -354,7 +354,7 @@ public final class AgentJobs implements CommandHandler {
                         network)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
-                // Producing the next batch when the stream is ready runs on the network thread.
+                // Acks and readiness callbacks (which only wake the feeding thread) run on the network thread.
                 .directExecutor()
                 .build();
         channels.put(address, created);
