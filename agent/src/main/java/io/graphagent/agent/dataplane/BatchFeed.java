@@ -12,15 +12,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Sends one superstep's batches to every peer from the calling thread and waits for the
- * peers' acks. Batches are produced and serialised here, one at a time, round robin over the
+ * One superstep's streams of batches to every peer, fed from the calling thread: {@link #send}
+ * (any number of times), then {@link #finish}, which waits for the peers' acks. Batches are produced and serialised here, one at a time, round robin over the
  * peers whose stream is ready, while the network threads flush, encrypt and send what is
  * already written: a peer starts filing the first batch while later ones are still being
  * produced. (Produced on a network thread instead, every batch of a superstep was written
  * before the first flush.) A peer whose stream is not ready (HTTP/2 flow control) gets no
  * batch until it is, so a slow peer holds its sender back instead of filling its memory.
  *
- * <p>Not thread-safe: one feed per exchange, on one thread.
+ * <p>Not thread-safe: one feed per superstep, used from one thread.
  */
 public final class BatchFeed {
     /** How often a wait for the transport or an ack looks whether it should stop. */
@@ -44,20 +44,26 @@ public final class BatchFeed {
         }
     }
 
+    private final List<PeerSender.Call> calls;
+
+    /** Opens one stream to each of {@code peers}. */
+    public BatchFeed(List<PeerSender> peers) {
+        calls = new ArrayList<>(peers.size());
+        for (PeerSender peer : peers) {
+            calls.add(peer.open(this::wake));
+        }
+    }
+
     /**
-     * Streams {@code streams.get(i)} (at least one batch each) to {@code peers.get(i)} and
-     * returns the acks in the same order.
+     * Writes every batch of {@code streams.get(i)} to peer {@code i}, waiting while a stream is
+     * not ready; the streams stay open for more. On failure every stream is cancelled.
      *
      * @param deadlineNanos {@link System#nanoTime} by which every peer must have acknowledged
      * @param stop checked while waiting: true ends the feed at once (a rollback superseded it)
      */
-    public List<BatchAck> feed(List<PeerSender> peers, List<? extends Iterator<MessageBatch>> streams, long deadlineNanos,
-                               BooleanSupplier stop) throws FeedFailedException {
-        int n = peers.size();
-        List<PeerSender.Call> calls = new ArrayList<>(n);
-        for (PeerSender peer : peers) {
-            calls.add(peer.open(this::wake));
-        }
+    public void send(List<? extends Iterator<MessageBatch>> streams, long deadlineNanos, BooleanSupplier stop)
+            throws FeedFailedException {
+        int n = calls.size();
         try {
             boolean[] finished = new boolean[n];
             int open = n;
@@ -75,36 +81,53 @@ public final class BatchFeed {
                         throw new FeedFailedException(call.peer(),
                                 new IllegalStateException("peer " + call.peer() + " acknowledged before the last batch"));
                     }
-                    if (call.isReady()) {
-                        Iterator<MessageBatch> stream = streams.get(i);
-                        if (stream.hasNext()) {
-                            call.send(stream.next());
-                        } else {
-                            call.finish();
-                            finished[i] = true;
-                            open--;
-                        }
+                    Iterator<MessageBatch> stream = streams.get(i);
+                    if (!stream.hasNext()) {
+                        finished[i] = true;
+                        open--;
+                    } else if (call.isReady()) {
+                        call.send(stream.next());
                         progressed = true;
                     } else if (waitingFor == null) {
                         waitingFor = call.peer();
                     }
                 }
-                if (!progressed) {
+                if (!progressed && open > 0) {
                     awaitWake(seen, waitingFor, deadlineNanos, stop);
                 }
             }
-            List<BatchAck> acks = new ArrayList<>(n);
+        } catch (FeedFailedException | RuntimeException | Error e) {
+            cancel("exchange failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /**
+     * Half-closes every stream (each must have carried at least one batch) and returns the
+     * peers' acks in the order of the peers. On failure every stream is cancelled.
+     */
+    public List<BatchAck> finish(long deadlineNanos, BooleanSupplier stop) throws FeedFailedException {
+        try {
+            for (PeerSender.Call call : calls) {
+                call.finish();
+            }
+            List<BatchAck> acks = new ArrayList<>(calls.size());
             for (PeerSender.Call call : calls) {
                 acks.add(awaitAck(call, deadlineNanos, stop));
             }
             return acks;
         } catch (FeedFailedException | RuntimeException | Error e) {
-            for (PeerSender.Call call : calls) {
-                if (!call.ack().isDone()) {
-                    call.cancel("exchange failed: " + e.getMessage());
-                }
-            }
+            cancel("exchange failed: " + e.getMessage());
             throw e;
+        }
+    }
+
+    /** Cancels every stream not yet acknowledged (the peer drops what it got of it). */
+    public void cancel(String why) {
+        for (PeerSender.Call call : calls) {
+            if (!call.ack().isDone()) {
+                call.cancel(why);
+            }
         }
     }
 

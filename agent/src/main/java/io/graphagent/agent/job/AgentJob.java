@@ -58,6 +58,28 @@ final class AgentJob implements BatchTarget {
     /** Set when a newer command supersedes a running exchange (a rollback); guarded by sendersDone. */
     private boolean superseded;
 
+    /**
+     * Between the start of an exchange and the end of its advance, batches of a later
+     * superstep (a peer's early broadcasts) wait in {@link #parked}: filed at once they would
+     * land in the broadcasts this agent is still delivering. Holds at most one superstep of
+     * each peer's broadcasts (a peer cannot compute further before this agent's next report).
+     * Guarded by sendersDone.
+     */
+    private boolean exchanging;
+    private int exchangeStep;
+    private final List<MessageBatch> parked = new ArrayList<>();
+
+    // Sending side of early broadcasts; the agent-job thread only.
+    /** The last exchange allowed early broadcasts for the superstep after it (Exchange.early_broadcasts). */
+    private boolean earlyAllowed;
+    private SuperstepStats lastStats;
+    private int lastComputed = -1;
+    /** Streams already carrying superstep {@link #earlySuperstep}'s broadcasts; null when none. */
+    private BatchFeed early;
+    private int earlySuperstep = -1;
+    private List<BatchStream> earlyStreams = List.of();
+    private BatchFeed.FeedFailedException earlyFailure;
+
     private final SuperstepTimings timings = new SuperstepTimings();
 
     /**
@@ -130,6 +152,8 @@ final class AgentJob implements BatchTarget {
         }
         SuperstepStats stats = runner.compute(start.getSuperstep(), aggregated);
         timings.computed(t0, System.nanoTime());
+        lastStats = stats;
+        lastComputed = start.getSuperstep();
         SuperstepDone.Builder done = SuperstepDone.newBuilder()
                 .setSuperstep(start.getSuperstep())
                 .setActiveVertices(stats.stillActive())
@@ -147,6 +171,55 @@ final class AgentJob implements BatchTarget {
         return done.setComputeTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).build();
     }
 
+    /**
+     * Right after compute (and its report): when the last exchange allowed it and this
+     * agent's own broadcasts already make the next exchange pull ({@link Delivery#pullCertain}),
+     * starts sending every owned partition's broadcasts to the peers, so that they travel and
+     * are filed during the coordinator's barrier and the peers' compute; the exchange then
+     * sends the rest (outbox messages) and closes the streams. A failure is kept for the
+     * exchange to report.
+     */
+    void sendBroadcastsEarly() {
+        if (!earlyAllowed || peers.isEmpty() || lastStats == null
+                || !Delivery.pullCertain(lastStats.broadcastEdges(), runner.edgeSlots())) {
+            return;
+        }
+        closeEarly("replaced by superstep " + lastComputed);
+        earlySuperstep = lastComputed;
+        earlyStreams = streams(header(earlySuperstep), false, true, true, true);
+        early = new BatchFeed(new ArrayList<>(peers.values()));
+        try {
+            early.send(earlyStreams, System.nanoTime() + exchangeTimeout.toNanos(), this::isSuperseded);
+        } catch (BatchFeed.FeedFailedException e) {
+            earlyFailure = e;
+        }
+    }
+
+    /** Cancels early broadcasts that no exchange will close (the job is released or rolled back). */
+    void closeEarly(String why) {
+        if (early != null) {
+            early.cancel(why);
+            early = null;
+        }
+        earlyFailure = null;
+        earlyStreams = List.of();
+    }
+
+    private MessageBatch header(int superstep) {
+        return MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
+                .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
+    }
+
+    private List<BatchStream> streams(MessageBatch header, boolean messages, boolean broadcasts, boolean compact,
+                                      boolean opensStream) {
+        List<BatchStream> streams = new ArrayList<>(peers.size());
+        for (String peer : peers.keySet()) {
+            streams.add(new BatchStream(header, runner, owned, peerPartitions.get(peer), messages, broadcasts, compact,
+                    opensStream, timings::exported));
+        }
+        return streams;
+    }
+
     /** Ships this superstep's messages, waits for every peer's, delivers; throws when a peer fails. */
     ExchangeDone exchange(Exchange exchange) throws ExchangeFailedException {
         long t0 = System.nanoTime();
@@ -156,18 +229,35 @@ final class AgentJob implements BatchTarget {
             runner.pushBroadcasts();
             timings.took(SuperstepTimings.Phase.PUSH, System.nanoTime() - t0);
         }
-        MessageBatch header = MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
-                .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
-        List<PeerSender> senders = new ArrayList<>();
-        List<BatchStream> streams = new ArrayList<>();
-        for (Map.Entry<String, PeerSender> peer : peers.entrySet()) {
-            streams.add(new BatchStream(header, runner, owned, peerPartitions.get(peer.getKey()), exchange.getPull(),
-                    exchange.getCompactBroadcasts(), timings::exported));
-            senders.add(peer.getValue());
+        synchronized (sendersDone) {
+            exchanging = true;
+            exchangeStep = superstep;
         }
+        boolean earlyHere = early != null && earlySuperstep == superstep;
+        BatchFeed feed;
+        List<BatchStream> sentEarly = List.of();
+        if (earlyHere) {
+            feed = early;
+            sentEarly = earlyStreams;
+            BatchFeed.FeedFailedException failure = earlyFailure;
+            early = null;
+            earlyStreams = List.of();
+            earlyFailure = null;
+            if (failure != null) {
+                throw new ExchangeFailedException(failure.peer(), failure.getCause());
+            }
+        } else {
+            closeEarly("no exchange of superstep " + earlySuperstep);
+            feed = new BatchFeed(new ArrayList<>(peers.values()));
+        }
+        earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();
+        // Broadcasts sent early need not go again: Delivery.pullCertain held, so this exchange pulls.
+        List<BatchStream> streams = streams(header(superstep), true, exchange.getPull() && !earlyHere,
+                exchange.getCompactBroadcasts(), !earlyHere);
         long deadline = System.nanoTime() + exchangeTimeout.toNanos();
         try {
-            new BatchFeed().feed(senders, streams, deadline, this::isSuperseded);
+            feed.send(streams, deadline, this::isSuperseded);
+            feed.finish(deadline, this::isSuperseded);
         } catch (BatchFeed.FeedFailedException e) {
             throw new ExchangeFailedException(e.peer(), e.getCause());
         }
@@ -183,6 +273,9 @@ final class AgentJob implements BatchTarget {
         for (BatchStream s : streams) {
             bytesSent += s.bytes();
         }
+        for (BatchStream s : sentEarly) {
+            bytesSent += s.bytes();
+        }
         long receivedNow;
         long bytesNow;
         synchronized (sendersDone) {
@@ -192,6 +285,7 @@ final class AgentJob implements BatchTarget {
             bytesReceived = 0;
             sendersDone.remove(superstep);
         }
+        fileParked();
         long end = System.nanoTime();
         timings.exchangeEnded(jobId, superstep, end, bytesSent, bytesNow);
         return ExchangeDone.newBuilder().setSuperstep(superstep).setMessagesReceived(receivedNow)
@@ -232,6 +326,40 @@ final class AgentJob implements BatchTarget {
     @Override
     public BatchRefusal accept(MessageBatch batch) {
         long t0 = System.nanoTime();
+        BatchRefusal refusal = check(batch);
+        if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
+            return refusal;
+        }
+        synchronized (sendersDone) {
+            if (exchanging && batch.getSuperstep() > exchangeStep) {
+                parked.add(batch);
+                return BatchRefusal.BATCH_REFUSAL_NONE;
+            }
+        }
+        file(batch, t0);
+        return BatchRefusal.BATCH_REFUSAL_NONE;
+    }
+
+    /** Files the batches parked during the exchange, then lets later ones be filed as they come. */
+    private void fileParked() {
+        while (true) {
+            List<MessageBatch> batches;
+            synchronized (sendersDone) {
+                if (parked.isEmpty()) {
+                    exchanging = false;
+                    return;
+                }
+                batches = new ArrayList<>(parked);
+                parked.clear();
+            }
+            for (MessageBatch batch : batches) {
+                file(batch, System.nanoTime());
+            }
+        }
+    }
+
+    /** Why a batch cannot be filed, or BATCH_REFUSAL_NONE; reads nothing of the runner's state. */
+    private BatchRefusal check(MessageBatch batch) {
         if (batch.getEpoch() != epoch) {
             return batch.getEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
@@ -247,21 +375,49 @@ final class AgentJob implements BatchTarget {
         if (batch.getSourcePartition() >= partitions || batch.getTargetPartition() >= partitions) {
             return BatchRefusal.MALFORMED_BATCH;
         }
+        if (compact) {
+            int from = batch.getFirstMember();
+            int n = batch.getMemberCount();
+            int members = runner.partitioning().members(batch.getSourcePartition()).length;
+            if (batch.getKind() != BatchKind.BROADCASTS || from < 0 || (long) from + n > members
+                    || batch.getMemberBits().size() != (n + 7) / 8 || markedBits(batch.getMemberBits()) != count) {
+                return BatchRefusal.MALFORMED_BATCH;
+            }
+        } else if (batch.getKind() != BatchKind.BROADCASTS
+                && java.util.Arrays.binarySearch(owned, batch.getTargetPartition()) < 0) {
+            return BatchRefusal.NOT_OWNER;
+        }
+        return BatchRefusal.BATCH_REFUSAL_NONE;
+    }
+
+    private static int markedBits(ByteString bits) {
+        java.nio.ByteBuffer buffer = bits.asReadOnlyByteBuffer();
+        int marked = 0;
+        while (buffer.remaining() >= Long.BYTES) {
+            marked += Long.bitCount(buffer.getLong());
+        }
+        while (buffer.hasRemaining()) {
+            marked += Integer.bitCount(buffer.get() & 0xff);
+        }
+        return marked;
+    }
+
+    /** Files a batch that passed {@link #check}: into the runner, and the counts. */
+    private void file(MessageBatch batch, long t0) {
+        int count = batch.getCount();
+        if (count == 0 && batch.getKind() == BatchKind.MESSAGES) {
+            return;
+        }
         double[] values = new double[count];
         PackedArrays.unpackDoubles(batch.getValues(), count, values);
-        if (compact) {
-            BatchRefusal refusal = importCompact(batch, values);
-            if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
-                return refusal;
-            }
+        if (batch.getMemberCount() > 0) {
+            runner.importBroadcastBits(batch.getSourcePartition(), batch.getFirstMember(), batch.getMemberCount(),
+                    batch.getMemberBits().toByteArray(), values);
         } else if (batch.getKind() == BatchKind.BROADCASTS) {
             int[] targets = unpackTargets(batch);
             runner.importBroadcasts(batch.getSourcePartition(), targets, values, count, batch.getBatchSeq() == 0);
         } else {
             int[] targets = unpackTargets(batch);
-            if (java.util.Arrays.binarySearch(owned, batch.getTargetPartition()) < 0) {
-                return BatchRefusal.NOT_OWNER;
-            }
             runner.acceptMessages(batch.getSourcePartition(), batch.getTargetPartition(), targets, values, count);
         }
         synchronized (sendersDone) {
@@ -269,34 +425,12 @@ final class AgentJob implements BatchTarget {
             bytesReceived += batch.getTargets().size() + batch.getValues().size() + batch.getMemberBits().size();
         }
         timings.imported(t0, System.nanoTime() - t0);
-        return BatchRefusal.BATCH_REFUSAL_NONE;
     }
 
     private static int[] unpackTargets(MessageBatch batch) {
         int[] targets = new int[batch.getCount()];
         PackedArrays.unpackInts(batch.getTargets(), batch.getCount(), targets);
         return targets;
-    }
-
-    /** Files broadcasts in the compact form (member bitmap and values), after checking the bitmap against count. */
-    private BatchRefusal importCompact(MessageBatch batch, double[] values) {
-        int from = batch.getFirstMember();
-        int n = batch.getMemberCount();
-        int members = runner.partitioning().members(batch.getSourcePartition()).length;
-        if (batch.getKind() != BatchKind.BROADCASTS || from < 0 || (long) from + n > members
-                || batch.getMemberBits().size() != (n + 7) / 8) {
-            return BatchRefusal.MALFORMED_BATCH;
-        }
-        byte[] bits = batch.getMemberBits().toByteArray();
-        int marked = 0;
-        for (byte b : bits) {
-            marked += Integer.bitCount(b & 0xff);
-        }
-        if (marked != batch.getCount()) {
-            return BatchRefusal.MALFORMED_BATCH;
-        }
-        runner.importBroadcastBits(batch.getSourcePartition(), from, n, bits, values);
-        return BatchRefusal.BATCH_REFUSAL_NONE;
     }
 
     @Override

@@ -14,10 +14,11 @@ import java.util.function.LongConsumer;
 /**
  * The batches one agent sends one peer in one superstep, produced lazily (only when the
  * transport is ready) from the runner's outboxes and broadcasts: messages from each owned
- * partition to each partition the peer owns, then, when the next superstep pulls, every
- * owned partition's broadcasts. Chunks of at most {@link #MAX_BATCH} entries keep each
- * gRPC message far below the size limit. Always yields at least one batch, so the peer
- * learns the sender is done even when there is nothing to send.
+ * partition to each partition the peer owns, and, when the next superstep pulls, every
+ * owned partition's broadcasts (either part alone when the broadcasts go early). Chunks of
+ * at most {@link #MAX_BATCH} entries keep each gRPC message far below the size limit. The
+ * first part of a stream yields at least one batch, so the peer learns the sender is done
+ * even when there is nothing to send.
  */
 final class BatchStream implements Iterator<MessageBatch> {
     /** Entries per batch: 12 bytes each, 768 KiB per batch. */
@@ -33,21 +34,26 @@ final class BatchStream implements Iterator<MessageBatch> {
     private long bytes;
 
     /**
+     * @param broadcasts also every owned partition's broadcasts (the next superstep pulls)
      * @param compact broadcasts as member bitmaps and values, without vertex ids (MessageBatch.member_bits)
+     * @param opensStream the first batches of a peer's stream: yields at least one batch
      * @param producing told the nanoseconds spent producing each batch
      */
-    BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean pull,
-                boolean compact, LongConsumer producing) {
+    BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean messages,
+                boolean broadcasts, boolean compact, boolean opensStream, LongConsumer producing) {
         this.header = header;
         this.runner = runner;
         this.compact = compact;
         this.producing = producing;
-        for (int s : owned) {
-            for (int t : peerPartitions) {
-                plan.add(() -> messages(s, t));
+        this.sentAny = !opensStream;
+        if (messages) {
+            for (int s : owned) {
+                for (int t : peerPartitions) {
+                    plan.add(() -> messages(s, t));
+                }
             }
         }
-        if (pull) {
+        if (broadcasts) {
             for (int s : owned) {
                 plan.add(() -> broadcasts(s));
             }

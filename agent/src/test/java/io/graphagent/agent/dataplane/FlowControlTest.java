@@ -96,8 +96,10 @@ class FlowControlTest {
         PeerSender sender = new PeerSender("agent-2", channel, Duration.ofSeconds(60));
         CompletableFuture<BatchAck> ack = CompletableFuture.supplyAsync(() -> {
             try {
-                return new BatchFeed().feed(List.of(sender), List.of(batches), System.nanoTime() + TimeUnit.SECONDS.toNanos(60),
-                        () -> false).get(0);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                BatchFeed feed = new BatchFeed(List.of(sender));
+                feed.send(List.of(batches), deadline, () -> false);
+                return feed.finish(deadline, () -> false).get(0);
             } catch (BatchFeed.FeedFailedException e) {
                 throw new IllegalStateException(e);
             }
