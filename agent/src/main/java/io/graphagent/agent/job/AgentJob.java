@@ -80,6 +80,17 @@ final class AgentJob implements BatchTarget {
     private List<BatchStream> earlyStreams = List.of();
     private BatchFeed.FeedFailedException earlyFailure;
 
+    /**
+     * Each owned partition's broadcasts of superstep {@link #preparedSuperstep} in compact
+     * batches, packed by the compute thread right after computing the partition (when the last
+     * exchange pulled compact broadcasts, so this one likely does too); null when not packed.
+     * Shared by every peer's stream. Written by compute threads, read after compute returns.
+     */
+    private final List<MessageBatch>[] prepared;
+    private int preparedSuperstep = -1;
+    /** The last exchange pulled broadcasts in the compact form; agent-job thread only. */
+    private boolean lastPullCompact;
+
     private final SuperstepTimings timings = new SuperstepTimings();
 
     /**
@@ -97,6 +108,9 @@ final class AgentJob implements BatchTarget {
         this.peerPartitions = peerPartitions;
         this.peers = peers;
         this.exchangeTimeout = exchangeTimeout;
+        @SuppressWarnings("unchecked")
+        List<MessageBatch>[] perPartition = new List[runner.partitioning().count()];
+        this.prepared = perPartition;
     }
 
     int[] owned() {
@@ -150,7 +164,18 @@ final class AgentJob implements BatchTarget {
         for (int i = 0; i < aggregatorCount && i < start.getAggregateValuesCount(); i++) {
             aggregated[i] = start.getAggregateValues(i);
         }
-        SuperstepStats stats = runner.compute(start.getSuperstep(), aggregated);
+        int superstep = start.getSuperstep();
+        java.util.Arrays.fill(prepared, null);
+        preparedSuperstep = -1;
+        SuperstepStats stats;
+        if (lastPullCompact && !peers.isEmpty()) {
+            MessageBatch header = header(superstep);
+            stats = runner.compute(superstep, aggregated,
+                    p -> prepared[p] = BatchStream.compactBroadcasts(header, runner, p));
+            preparedSuperstep = superstep;
+        } else {
+            stats = runner.compute(superstep, aggregated);
+        }
         timings.computed(t0, System.nanoTime());
         lastStats = stats;
         lastComputed = start.getSuperstep();
@@ -212,10 +237,12 @@ final class AgentJob implements BatchTarget {
 
     private List<BatchStream> streams(MessageBatch header, boolean messages, boolean broadcasts, boolean compact,
                                       boolean opensStream) {
+        int superstep = header.getSuperstep();
+        java.util.function.IntFunction<List<MessageBatch>> packed = p -> preparedSuperstep == superstep ? prepared[p] : null;
         List<BatchStream> streams = new ArrayList<>(peers.size());
         for (String peer : peers.keySet()) {
             streams.add(new BatchStream(header, runner, owned, peerPartitions.get(peer), messages, broadcasts, compact,
-                    opensStream, timings::exported));
+                    opensStream, packed, timings::exported));
         }
         return streams;
     }
@@ -251,6 +278,7 @@ final class AgentJob implements BatchTarget {
             feed = new BatchFeed(new ArrayList<>(peers.values()));
         }
         earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();
+        lastPullCompact = exchange.getPull() && exchange.getCompactBroadcasts();
         // Broadcasts sent early need not go again: Delivery.pullCertain held, so this exchange pulls.
         List<BatchStream> streams = streams(header(superstep), true, exchange.getPull() && !earlyHere,
                 exchange.getCompactBroadcasts(), !earlyHere);
@@ -286,6 +314,8 @@ final class AgentJob implements BatchTarget {
             sendersDone.remove(superstep);
         }
         fileParked();
+        java.util.Arrays.fill(prepared, null);
+        preparedSuperstep = -1;
         long end = System.nanoTime();
         timings.exchangeEnded(jobId, superstep, end, bytesSent, bytesNow);
         return ExchangeDone.newBuilder().setSuperstep(superstep).setMessagesReceived(receivedNow)
