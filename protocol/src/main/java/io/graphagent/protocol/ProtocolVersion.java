@@ -18,17 +18,24 @@ public final class ProtocolVersion {
     public static final int MIN = 1;
 
     /**
-     * Highest version this build speaks: 2 (agents start the next superstep from
-     * {@code Exchange.then_start} and read compact broadcasts, {@code MessageBatch.member_bits}).
+     * Highest version this build speaks: 3 (2: agents start the next superstep from
+     * {@code Exchange.then_start} and read compact broadcasts, {@code MessageBatch.member_bits};
+     * 3: agents send broadcasts early and hold a peer's early batches, {@code Exchange.early_broadcasts}).
      * Raise it with any change an older peer misreads.
      */
-    public static final int MAX = 2;
+    public static final int MAX = 3;
 
     /** First version whose agents act on {@code Exchange.then_start}. */
     public static final int EXCHANGE_THEN_START = 2;
 
     /** First version whose agents send and read compact broadcasts ({@code Exchange.compact_broadcasts}). */
     public static final int COMPACT_BROADCASTS = 2;
+
+    /**
+     * First version whose agents hold batches of a superstep they have not reached yet
+     * (until they have advanced), so that peers may send broadcasts early ({@code Exchange.early_broadcasts}).
+     */
+    public static final int EARLY_BROADCASTS = 3;
 
     private ProtocolVersion() {
     }

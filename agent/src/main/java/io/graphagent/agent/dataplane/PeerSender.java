@@ -8,15 +8,13 @@ import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.DataPlaneGrpc;
 import io.graphagent.protocol.v1.MessageBatch;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends one superstep's batches to one peer over a client stream, producing batches only
- * while the transport is ready for them (gRPC's onReady), so the sender buffers at most
- * {@link #READY_THRESHOLD_BYTES} beyond the HTTP/2 window. Completes with the peer's
- * acknowledgement.
+ * Opens one superstep's client stream of batches to one peer ({@link Call}); a
+ * {@link BatchFeed} writes the batches from its own thread while the transport is ready,
+ * so the sender buffers at most {@link #READY_THRESHOLD_BYTES} beyond the HTTP/2 window.
  */
 public final class PeerSender {
     /**
@@ -44,56 +42,87 @@ public final class PeerSender {
         return peer;
     }
 
-    /** Streams {@code batches} (at least one) and completes with the ack, or exceptionally with why it failed. */
-    public CompletableFuture<BatchAck> send(Iterator<MessageBatch> batches) {
-        CompletableFuture<BatchAck> done = new CompletableFuture<>();
+    /**
+     * Starts a stream; {@code onReady} runs on a network thread whenever the stream becomes
+     * ready for more (it must only wake the feeding thread).
+     */
+    Call open(Runnable onReady) {
+        Call call = new Call(onReady);
         DataPlaneGrpc.newStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .withOnReadyThreshold(READY_THRESHOLD_BYTES)
-                .send(new ClientResponseObserver<MessageBatch, BatchAck>() {
-                    private ClientCallStreamObserver<MessageBatch> requests;
-                    private boolean finished;
-                    private BatchAck ack;
+                .send(call);
+        return call;
+    }
 
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<MessageBatch> stream) {
-                        requests = stream;
-                        stream.setOnReadyHandler(this::pump);
-                    }
+    /**
+     * One stream of batches to the peer. {@link #isReady}, {@link #send}, {@link #finish} and
+     * {@link #cancel} are called from one feeding thread; the ack completes on a network thread.
+     */
+    final class Call implements ClientResponseObserver<MessageBatch, BatchAck> {
+        private final Runnable onReady;
+        private final CompletableFuture<BatchAck> done = new CompletableFuture<>();
+        private volatile ClientCallStreamObserver<MessageBatch> requests;
+        private BatchAck ack;
 
-                    /** Runs on a gRPC thread whenever the transport can take more. */
-                    private void pump() {
-                        while (!finished && requests.isReady()) {
-                            if (batches.hasNext()) {
-                                requests.onNext(batches.next());
-                            } else {
-                                finished = true;
-                                requests.onCompleted();
-                            }
-                        }
-                    }
+        private Call(Runnable onReady) {
+            this.onReady = onReady;
+        }
 
-                    @Override
-                    public void onNext(BatchAck value) {
-                        ack = value;
-                    }
+        String peer() {
+            return peer;
+        }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
+        /** The peer's acknowledgement, or why the stream failed. */
+        CompletableFuture<BatchAck> ack() {
+            return done;
+        }
 
-                    @Override
-                    public void onCompleted() {
-                        if (ack == null) {
-                            done.completeExceptionally(new IllegalStateException("peer " + peer + " closed the batch stream without an ack"));
-                        } else if (ack.getRefusal() != BatchRefusal.BATCH_REFUSAL_NONE) {
-                            done.completeExceptionally(new IllegalStateException("peer " + peer + " refused batches: "
-                                    + ack.getRefusal() + " (" + ack.getMessage() + ")"));
-                        } else {
-                            done.complete(ack);
-                        }
-                    }
-                });
-        return done;
+        boolean isReady() {
+            return requests.isReady();
+        }
+
+        /** Writes one batch; serialised on the calling thread, flushed by the network thread. */
+        void send(MessageBatch batch) {
+            requests.onNext(batch);
+        }
+
+        /** Half-closes the stream: the peer then acknowledges. */
+        void finish() {
+            requests.onCompleted();
+        }
+
+        void cancel(String why) {
+            requests.cancel(why, null);
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<MessageBatch> stream) {
+            requests = stream;
+            stream.setOnReadyHandler(onReady);
+        }
+
+        @Override
+        public void onNext(BatchAck value) {
+            ack = value;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+            onReady.run();
+        }
+
+        @Override
+        public void onCompleted() {
+            if (ack == null) {
+                done.completeExceptionally(new IllegalStateException("peer " + peer + " closed the batch stream without an ack"));
+            } else if (ack.getRefusal() != BatchRefusal.BATCH_REFUSAL_NONE) {
+                done.completeExceptionally(new IllegalStateException("peer " + peer + " refused batches: "
+                        + ack.getRefusal() + " (" + ack.getMessage() + ")"));
+            } else {
+                done.complete(ack);
+            }
+            onReady.run();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.graphagent.agent.job;
 
 import com.google.protobuf.ByteString;
+import io.graphagent.agent.dataplane.BatchFeed;
 import io.graphagent.agent.dataplane.BatchTarget;
 import io.graphagent.agent.dataplane.PeerSender;
 import io.graphagent.graph.csr.Graph;
@@ -10,7 +11,6 @@ import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.graph.pregel.SuperstepStats;
 import io.graphagent.protocol.PackedArrays;
-import io.graphagent.protocol.v1.BatchAck;
 import io.graphagent.protocol.v1.BatchKind;
 import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.Exchange;
@@ -29,8 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -57,11 +55,41 @@ final class AgentJob implements BatchTarget {
     private long received;
     private long bytesReceived;
 
-    /** How often a wait for a peer's ack looks whether a rollback superseded it. */
-    private static final Duration ACK_POLL = Duration.ofMillis(100);
-
     /** Set when a newer command supersedes a running exchange (a rollback); guarded by sendersDone. */
     private boolean superseded;
+
+    /**
+     * Between the start of an exchange and the end of its advance, batches of a later
+     * superstep (a peer's early broadcasts) wait in {@link #parked}: filed at once they would
+     * land in the broadcasts this agent is still delivering. Holds at most one superstep of
+     * each peer's broadcasts (a peer cannot compute further before this agent's next report).
+     * Guarded by sendersDone.
+     */
+    private boolean exchanging;
+    private int exchangeStep;
+    private final List<MessageBatch> parked = new ArrayList<>();
+
+    // Sending side of early broadcasts; the agent-job thread only.
+    /** The last exchange allowed early broadcasts for the superstep after it (Exchange.early_broadcasts). */
+    private boolean earlyAllowed;
+    private SuperstepStats lastStats;
+    private int lastComputed = -1;
+    /** Streams already carrying superstep {@link #earlySuperstep}'s broadcasts; null when none. */
+    private BatchFeed early;
+    private int earlySuperstep = -1;
+    private List<BatchStream> earlyStreams = List.of();
+    private BatchFeed.FeedFailedException earlyFailure;
+
+    /**
+     * Each owned partition's broadcasts of superstep {@link #preparedSuperstep} in compact
+     * batches, packed by the compute thread right after computing the partition (when the last
+     * exchange pulled compact broadcasts, so this one likely does too); null when not packed.
+     * Shared by every peer's stream. Written by compute threads, read after compute returns.
+     */
+    private final List<MessageBatch>[] prepared;
+    private int preparedSuperstep = -1;
+    /** The last exchange pulled broadcasts in the compact form; agent-job thread only. */
+    private boolean lastPullCompact;
 
     private final SuperstepTimings timings = new SuperstepTimings();
 
@@ -80,6 +108,9 @@ final class AgentJob implements BatchTarget {
         this.peerPartitions = peerPartitions;
         this.peers = peers;
         this.exchangeTimeout = exchangeTimeout;
+        @SuppressWarnings("unchecked")
+        List<MessageBatch>[] perPartition = new List[runner.partitioning().count()];
+        this.prepared = perPartition;
     }
 
     int[] owned() {
@@ -133,8 +164,21 @@ final class AgentJob implements BatchTarget {
         for (int i = 0; i < aggregatorCount && i < start.getAggregateValuesCount(); i++) {
             aggregated[i] = start.getAggregateValues(i);
         }
-        SuperstepStats stats = runner.compute(start.getSuperstep(), aggregated);
+        int superstep = start.getSuperstep();
+        java.util.Arrays.fill(prepared, null);
+        preparedSuperstep = -1;
+        SuperstepStats stats;
+        if (lastPullCompact && !peers.isEmpty()) {
+            MessageBatch header = header(superstep);
+            stats = runner.compute(superstep, aggregated,
+                    p -> prepared[p] = BatchStream.compactBroadcasts(header, runner, p));
+            preparedSuperstep = superstep;
+        } else {
+            stats = runner.compute(superstep, aggregated);
+        }
         timings.computed(t0, System.nanoTime());
+        lastStats = stats;
+        lastComputed = start.getSuperstep();
         SuperstepDone.Builder done = SuperstepDone.newBuilder()
                 .setSuperstep(start.getSuperstep())
                 .setActiveVertices(stats.stillActive())
@@ -152,6 +196,57 @@ final class AgentJob implements BatchTarget {
         return done.setComputeTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).build();
     }
 
+    /**
+     * Right after compute (and its report): when the last exchange allowed it and this
+     * agent's own broadcasts already make the next exchange pull ({@link Delivery#pullCertain}),
+     * starts sending every owned partition's broadcasts to the peers, so that they travel and
+     * are filed during the coordinator's barrier and the peers' compute; the exchange then
+     * sends the rest (outbox messages) and closes the streams. A failure is kept for the
+     * exchange to report.
+     */
+    void sendBroadcastsEarly() {
+        if (!earlyAllowed || peers.isEmpty() || lastStats == null
+                || !Delivery.pullCertain(lastStats.broadcastEdges(), runner.edgeSlots())) {
+            return;
+        }
+        closeEarly("replaced by superstep " + lastComputed);
+        earlySuperstep = lastComputed;
+        earlyStreams = streams(header(earlySuperstep), false, true, true, true);
+        early = new BatchFeed(new ArrayList<>(peers.values()));
+        try {
+            early.send(earlyStreams, System.nanoTime() + exchangeTimeout.toNanos(), this::isSuperseded);
+        } catch (BatchFeed.FeedFailedException e) {
+            earlyFailure = e;
+        }
+    }
+
+    /** Cancels early broadcasts that no exchange will close (the job is released or rolled back). */
+    void closeEarly(String why) {
+        if (early != null) {
+            early.cancel(why);
+            early = null;
+        }
+        earlyFailure = null;
+        earlyStreams = List.of();
+    }
+
+    private MessageBatch header(int superstep) {
+        return MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
+                .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
+    }
+
+    private List<BatchStream> streams(MessageBatch header, boolean messages, boolean broadcasts, boolean compact,
+                                      boolean opensStream) {
+        int superstep = header.getSuperstep();
+        java.util.function.IntFunction<List<MessageBatch>> packed = p -> preparedSuperstep == superstep ? prepared[p] : null;
+        List<BatchStream> streams = new ArrayList<>(peers.size());
+        for (String peer : peers.keySet()) {
+            streams.add(new BatchStream(header, runner, owned, peerPartitions.get(peer), messages, broadcasts, compact,
+                    opensStream, packed, timings::exported));
+        }
+        return streams;
+    }
+
     /** Ships this superstep's messages, waits for every peer's, delivers; throws when a peer fails. */
     ExchangeDone exchange(Exchange exchange) throws ExchangeFailedException {
         long t0 = System.nanoTime();
@@ -161,40 +256,38 @@ final class AgentJob implements BatchTarget {
             runner.pushBroadcasts();
             timings.took(SuperstepTimings.Phase.PUSH, System.nanoTime() - t0);
         }
-        MessageBatch header = MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
-                .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
-        List<CompletableFuture<BatchAck>> acks = new ArrayList<>();
-        List<BatchStream> streams = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Map.Entry<String, PeerSender> peer : peers.entrySet()) {
-            BatchStream stream = new BatchStream(header, runner, owned, peerPartitions.get(peer.getKey()), exchange.getPull(),
-                    exchange.getCompactBroadcasts(), timings::exported);
-            streams.add(stream);
-            names.add(peer.getKey());
-            acks.add(peer.getValue().send(stream));
+        synchronized (sendersDone) {
+            exchanging = true;
+            exchangeStep = superstep;
         }
-        long deadline = System.nanoTime() + exchangeTimeout.toNanos();
-        for (int i = 0; i < acks.size(); i++) {
-            while (true) {
-                try {
-                    acks.get(i).get(ACK_POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    break;
-                } catch (ExecutionException e) {
-                    throw new ExchangeFailedException(names.get(i), e.getCause());
-                } catch (TimeoutException e) {
-                    synchronized (sendersDone) {
-                        if (superseded) {
-                            throw new ExchangeFailedException(names.get(i), new IllegalStateException("superseded by a rollback"));
-                        }
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new ExchangeFailedException(names.get(i), e);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ExchangeFailedException(names.get(i), e);
-                }
+        boolean earlyHere = early != null && earlySuperstep == superstep;
+        BatchFeed feed;
+        List<BatchStream> sentEarly = List.of();
+        if (earlyHere) {
+            feed = early;
+            sentEarly = earlyStreams;
+            BatchFeed.FeedFailedException failure = earlyFailure;
+            early = null;
+            earlyStreams = List.of();
+            earlyFailure = null;
+            if (failure != null) {
+                throw new ExchangeFailedException(failure.peer(), failure.getCause());
             }
+        } else {
+            closeEarly("no exchange of superstep " + earlySuperstep);
+            feed = new BatchFeed(new ArrayList<>(peers.values()));
+        }
+        earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();
+        lastPullCompact = exchange.getPull() && exchange.getCompactBroadcasts();
+        // Broadcasts sent early need not go again: Delivery.pullCertain held, so this exchange pulls.
+        List<BatchStream> streams = streams(header(superstep), true, exchange.getPull() && !earlyHere,
+                exchange.getCompactBroadcasts(), !earlyHere);
+        long deadline = System.nanoTime() + exchangeTimeout.toNanos();
+        try {
+            feed.send(streams, deadline, this::isSuperseded);
+            feed.finish(deadline, this::isSuperseded);
+        } catch (BatchFeed.FeedFailedException e) {
+            throw new ExchangeFailedException(e.peer(), e.getCause());
         }
         long acked = System.nanoTime();
         timings.took(SuperstepTimings.Phase.SEND, acked - t0);
@@ -208,6 +301,9 @@ final class AgentJob implements BatchTarget {
         for (BatchStream s : streams) {
             bytesSent += s.bytes();
         }
+        for (BatchStream s : sentEarly) {
+            bytesSent += s.bytes();
+        }
         long receivedNow;
         long bytesNow;
         synchronized (sendersDone) {
@@ -217,11 +313,20 @@ final class AgentJob implements BatchTarget {
             bytesReceived = 0;
             sendersDone.remove(superstep);
         }
+        fileParked();
+        java.util.Arrays.fill(prepared, null);
+        preparedSuperstep = -1;
         long end = System.nanoTime();
         timings.exchangeEnded(jobId, superstep, end, bytesSent, bytesNow);
         return ExchangeDone.newBuilder().setSuperstep(superstep).setMessagesReceived(receivedNow)
                 .setBytesSent(bytesSent).setBytesReceived(bytesNow)
                 .setExchangeTimeMs(TimeUnit.NANOSECONDS.toMillis(end - t0)).build();
+    }
+
+    private boolean isSuperseded() {
+        synchronized (sendersDone) {
+            return superseded;
+        }
     }
 
     private void awaitSenders(int superstep, long deadline) throws ExchangeFailedException {
@@ -251,6 +356,40 @@ final class AgentJob implements BatchTarget {
     @Override
     public BatchRefusal accept(MessageBatch batch) {
         long t0 = System.nanoTime();
+        BatchRefusal refusal = check(batch);
+        if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
+            return refusal;
+        }
+        synchronized (sendersDone) {
+            if (exchanging && batch.getSuperstep() > exchangeStep) {
+                parked.add(batch);
+                return BatchRefusal.BATCH_REFUSAL_NONE;
+            }
+        }
+        file(batch, t0);
+        return BatchRefusal.BATCH_REFUSAL_NONE;
+    }
+
+    /** Files the batches parked during the exchange, then lets later ones be filed as they come. */
+    private void fileParked() {
+        while (true) {
+            List<MessageBatch> batches;
+            synchronized (sendersDone) {
+                if (parked.isEmpty()) {
+                    exchanging = false;
+                    return;
+                }
+                batches = new ArrayList<>(parked);
+                parked.clear();
+            }
+            for (MessageBatch batch : batches) {
+                file(batch, System.nanoTime());
+            }
+        }
+    }
+
+    /** Why a batch cannot be filed, or BATCH_REFUSAL_NONE; reads nothing of the runner's state. */
+    private BatchRefusal check(MessageBatch batch) {
         if (batch.getEpoch() != epoch) {
             return batch.getEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
@@ -266,21 +405,49 @@ final class AgentJob implements BatchTarget {
         if (batch.getSourcePartition() >= partitions || batch.getTargetPartition() >= partitions) {
             return BatchRefusal.MALFORMED_BATCH;
         }
+        if (compact) {
+            int from = batch.getFirstMember();
+            int n = batch.getMemberCount();
+            int members = runner.partitioning().members(batch.getSourcePartition()).length;
+            if (batch.getKind() != BatchKind.BROADCASTS || from < 0 || (long) from + n > members
+                    || batch.getMemberBits().size() != (n + 7) / 8 || markedBits(batch.getMemberBits()) != count) {
+                return BatchRefusal.MALFORMED_BATCH;
+            }
+        } else if (batch.getKind() != BatchKind.BROADCASTS
+                && java.util.Arrays.binarySearch(owned, batch.getTargetPartition()) < 0) {
+            return BatchRefusal.NOT_OWNER;
+        }
+        return BatchRefusal.BATCH_REFUSAL_NONE;
+    }
+
+    private static int markedBits(ByteString bits) {
+        java.nio.ByteBuffer buffer = bits.asReadOnlyByteBuffer();
+        int marked = 0;
+        while (buffer.remaining() >= Long.BYTES) {
+            marked += Long.bitCount(buffer.getLong());
+        }
+        while (buffer.hasRemaining()) {
+            marked += Integer.bitCount(buffer.get() & 0xff);
+        }
+        return marked;
+    }
+
+    /** Files a batch that passed {@link #check}: into the runner, and the counts. */
+    private void file(MessageBatch batch, long t0) {
+        int count = batch.getCount();
+        if (count == 0 && batch.getKind() == BatchKind.MESSAGES) {
+            return;
+        }
         double[] values = new double[count];
         PackedArrays.unpackDoubles(batch.getValues(), count, values);
-        if (compact) {
-            BatchRefusal refusal = importCompact(batch, values);
-            if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
-                return refusal;
-            }
+        if (batch.getMemberCount() > 0) {
+            runner.importBroadcastBits(batch.getSourcePartition(), batch.getFirstMember(), batch.getMemberCount(),
+                    batch.getMemberBits().toByteArray(), values);
         } else if (batch.getKind() == BatchKind.BROADCASTS) {
             int[] targets = unpackTargets(batch);
             runner.importBroadcasts(batch.getSourcePartition(), targets, values, count, batch.getBatchSeq() == 0);
         } else {
             int[] targets = unpackTargets(batch);
-            if (java.util.Arrays.binarySearch(owned, batch.getTargetPartition()) < 0) {
-                return BatchRefusal.NOT_OWNER;
-            }
             runner.acceptMessages(batch.getSourcePartition(), batch.getTargetPartition(), targets, values, count);
         }
         synchronized (sendersDone) {
@@ -288,34 +455,12 @@ final class AgentJob implements BatchTarget {
             bytesReceived += batch.getTargets().size() + batch.getValues().size() + batch.getMemberBits().size();
         }
         timings.imported(t0, System.nanoTime() - t0);
-        return BatchRefusal.BATCH_REFUSAL_NONE;
     }
 
     private static int[] unpackTargets(MessageBatch batch) {
         int[] targets = new int[batch.getCount()];
         PackedArrays.unpackInts(batch.getTargets(), batch.getCount(), targets);
         return targets;
-    }
-
-    /** Files broadcasts in the compact form (member bitmap and values), after checking the bitmap against count. */
-    private BatchRefusal importCompact(MessageBatch batch, double[] values) {
-        int from = batch.getFirstMember();
-        int n = batch.getMemberCount();
-        int members = runner.partitioning().members(batch.getSourcePartition()).length;
-        if (batch.getKind() != BatchKind.BROADCASTS || from < 0 || (long) from + n > members
-                || batch.getMemberBits().size() != (n + 7) / 8) {
-            return BatchRefusal.MALFORMED_BATCH;
-        }
-        byte[] bits = batch.getMemberBits().toByteArray();
-        int marked = 0;
-        for (byte b : bits) {
-            marked += Integer.bitCount(b & 0xff);
-        }
-        if (marked != batch.getCount()) {
-            return BatchRefusal.MALFORMED_BATCH;
-        }
-        runner.importBroadcastBits(batch.getSourcePartition(), from, n, bits, values);
-        return BatchRefusal.BATCH_REFUSAL_NONE;
     }
 
     @Override

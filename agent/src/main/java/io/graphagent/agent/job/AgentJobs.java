@@ -185,6 +185,7 @@ public final class AgentJobs implements CommandHandler {
                 AgentJob job = job(command, link);
                 if (job != null) {
                     reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getStartSuperstep())));
+                    job.sendBroadcastsEarly();
                 }
             }
             case EXCHANGE -> {
@@ -195,6 +196,7 @@ public final class AgentJobs implements CommandHandler {
                         if (command.getExchange().hasThenStart()) {
                             // The exchange was the barrier: go on without waiting for a StartSuperstep.
                             reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getExchange().getThenStart())));
+                            job.sendBroadcastsEarly();
                         }
                     } catch (AgentJob.ExchangeFailedException e) {
                         log.warn("event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", jobId, e.peer,
@@ -206,6 +208,7 @@ public final class AgentJobs implements CommandHandler {
             case WRITE_OUTPUT -> {
                 AgentJob job = job(command, link);
                 if (job != null) {
+                    job.closeEarly("job writes its output");
                     job.output(OUTPUT_CHUNK_BYTES, chunk -> reply(link, command, Report.newBuilder().setOutputChunk(chunk)));
                     reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(job.ownedVertices())));
                 }
@@ -218,7 +221,9 @@ public final class AgentJobs implements CommandHandler {
             }
             case RESTORE -> restore(command, link);
             case ABORT, RELEASE -> {
-                if (jobs.remove(jobId) != null) {
+                AgentJob released = jobs.remove(jobId);
+                if (released != null) {
+                    released.closeEarly("job released");
                     log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
                 }
                 peerCheckpoints.dropJob(jobId);
@@ -267,7 +272,10 @@ public final class AgentJobs implements CommandHandler {
             fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
             return;
         }
-        jobs.put(command.getJobId(), job);
+        AgentJob replaced = jobs.put(command.getJobId(), job);
+        if (replaced != null) {
+            replaced.closeEarly("job loaded again");
+        }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=job_loaded job={} partitions={} vertices={} edges={} load_ms={}", command.getJobId(),
                 owned.length, job.ownedVertices(), graph.numEdges(), ms);
@@ -389,6 +397,7 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         jobs.put(command.getJobId(), job);
+        old.closeEarly("job restored");
         log.info("event=job_restored job={} epoch={} superstep={} partitions={} from_scratch={}", command.getJobId(),
                 command.getJobEpoch(), r.getSuperstep(), owned.length, r.getFromScratch());
         reply(link, command, Report.newBuilder().setRestoreDone(io.graphagent.protocol.v1.RestoreDone.newBuilder()
@@ -405,7 +414,7 @@ public final class AgentJobs implements CommandHandler {
                         network)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
-                // Producing the next batch when the stream is ready runs on the network thread.
+                // Acks and readiness callbacks (which only wake the feeding thread) run on the network thread.
                 .directExecutor()
                 .build();
         channels.put(address, created);

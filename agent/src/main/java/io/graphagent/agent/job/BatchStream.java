@@ -7,17 +7,21 @@ import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
 import io.graphagent.protocol.v1.MessageBatch;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 
 /**
  * The batches one agent sends one peer in one superstep, produced lazily (only when the
  * transport is ready) from the runner's outboxes and broadcasts: messages from each owned
- * partition to each partition the peer owns, then, when the next superstep pulls, every
- * owned partition's broadcasts. Chunks of at most {@link #MAX_BATCH} entries keep each
- * gRPC message far below the size limit. Always yields at least one batch, so the peer
- * learns the sender is done even when there is nothing to send.
+ * partition to each partition the peer owns, and, when the next superstep pulls, every
+ * owned partition's broadcasts (either part alone when the broadcasts go early). Chunks of
+ * at most {@link #MAX_BATCH} entries keep each gRPC message far below the size limit. The
+ * first part of a stream yields at least one batch, so the peer learns the sender is done
+ * even when there is nothing to send.
  */
 final class BatchStream implements Iterator<MessageBatch> {
     /** Entries per batch: 12 bytes each, 768 KiB per batch. */
@@ -29,25 +33,34 @@ final class BatchStream implements Iterator<MessageBatch> {
     private final ArrayDeque<MessageBatch> ready = new ArrayDeque<>();
     private final LongConsumer producing;
     private final boolean compact;
+    private final IntFunction<List<MessageBatch>> prepared;
     private boolean sentAny;
     private long bytes;
 
     /**
+     * @param broadcasts also every owned partition's broadcasts (the next superstep pulls)
      * @param compact broadcasts as member bitmaps and values, without vertex ids (MessageBatch.member_bits)
+     * @param opensStream the first batches of a peer's stream: yields at least one batch
+     * @param prepared a partition's compact broadcast batches already packed for this superstep, or null (pack them here)
      * @param producing told the nanoseconds spent producing each batch
      */
-    BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean pull,
-                boolean compact, LongConsumer producing) {
+    BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean messages,
+                boolean broadcasts, boolean compact, boolean opensStream, IntFunction<List<MessageBatch>> prepared,
+                LongConsumer producing) {
         this.header = header;
+        this.prepared = prepared;
         this.runner = runner;
         this.compact = compact;
         this.producing = producing;
-        for (int s : owned) {
-            for (int t : peerPartitions) {
-                plan.add(() -> messages(s, t));
+        this.sentAny = !opensStream;
+        if (messages) {
+            for (int s : owned) {
+                for (int t : peerPartitions) {
+                    plan.add(() -> messages(s, t));
+                }
             }
         }
-        if (pull) {
+        if (broadcasts) {
             for (int s : owned) {
                 plan.add(() -> broadcasts(s));
             }
@@ -115,19 +128,29 @@ final class BatchStream implements Iterator<MessageBatch> {
         } while (from < size);
     }
 
-    /** Every member of {@code source} is covered by one batch; an empty partition sends one empty batch. */
     private void compactBroadcasts(int source) {
+        List<MessageBatch> batches = prepared == null ? null : prepared.apply(source);
+        ready.addAll(batches != null ? batches : compactBroadcasts(header, runner, source));
+    }
+
+    /**
+     * Partition {@code source}'s broadcasts of the last compute phase in the compact form:
+     * every member is covered by one batch; an empty partition gives one empty batch.
+     */
+    static List<MessageBatch> compactBroadcasts(MessageBatch header, PartitionRunner runner, int source) {
         int members = runner.partitioning().members(source).length;
+        List<MessageBatch> batches = new ArrayList<>(members / MAX_BATCH + 1);
         int seq = 0;
         int from = 0;
         do {
             int n = Math.min(MAX_BATCH, members - from);
             PartitionRunner.BroadcastBits b = runner.exportBroadcastBits(source, from, n);
-            ready.add(header.toBuilder().setKind(BatchKind.BROADCASTS).setSourcePartition(source).setBatchSeq(seq++)
+            batches.add(header.toBuilder().setKind(BatchKind.BROADCASTS).setSourcePartition(source).setBatchSeq(seq++)
                     .setCount(b.count()).setValues(PackedArrays.packDoubles(b.values(), 0, b.count()))
                     .setMemberBits(UnsafeByteOperations.unsafeWrap(b.bits())).setFirstMember(from).setMemberCount(n).build());
             from += n;
         } while (from < members);
+        return batches;
     }
 
     private MessageBatch batch(BatchKind kind, int source, int target, int seq, ByteString targets, ByteString values,

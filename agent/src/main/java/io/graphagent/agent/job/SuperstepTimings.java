@@ -11,17 +11,18 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code wait_start_ms}: from the end of the previous exchange to the start of this
  *       compute (the report's trip, the coordinator's barrier, the next command's trip);
- *   <li>{@code compute_ms}; {@code wait_exchange_ms}: end of compute to start of exchange
- *       (the second barrier);
+ *   <li>{@code compute_ms} (with packing the broadcasts when the last exchange pulled);
+ *       {@code wait_exchange_ms}: end of compute to start of exchange (the barrier, and
+ *       sending the broadcasts early when they go early);
  *   <li>{@code push_ms}: turning broadcasts into messages; {@code export_ms}: building and
- *       packing this agent's batches (on network threads, summed over peers);
+ *       packing this agent's batches outside compute (on the agent-job thread, summed over peers);
  *       {@code send_ms}: start of the exchange to every peer's ack;
  *       {@code wait_peers_ms}: from there until every peer's batches are in;
  *       {@code first_batch_ms}: start of the exchange to the first peer batch (negative when
  *       a peer's came first); {@code import_ms}: filing peers' batches (network threads);
  *       {@code deliver_ms}.
  * </ul>
- * The agent-job thread writes the phase times; network threads add to export and import.
+ * The agent-job thread writes the phase times and adds to export; network threads add to import.
  */
 final class SuperstepTimings {
     /** The logger of timing lines: {@code -Dgraphagent.timing=DEBUG} or {@code graphagent log-level graphagent.timing DEBUG}. */

@@ -18,6 +18,7 @@ import io.graphagent.protocol.v1.MessageBatch;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A receiver that files batches slowly holds its sender back: the sender produces batches
+ * A receiver that files batches slowly holds its sender back: the feed produces batches
  * only as the transport takes them, so neither side buffers a superstep's worth of data.
  */
 class FlowControlTest {
@@ -92,7 +93,17 @@ class FlowControlTest {
                         .setTargets(targets).setValues(values).setCount(0).build();
             }
         };
-        CompletableFuture<BatchAck> ack = new PeerSender("agent-2", channel, Duration.ofSeconds(60)).send(batches);
+        PeerSender sender = new PeerSender("agent-2", channel, Duration.ofSeconds(60));
+        CompletableFuture<BatchAck> ack = CompletableFuture.supplyAsync(() -> {
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                BatchFeed feed = new BatchFeed(List.of(sender));
+                feed.send(List.of(batches), deadline, () -> false);
+                return feed.finish(deadline, () -> false).get(0);
+            } catch (BatchFeed.FeedFailedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
 
         permits.release(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> filed.get() == 2);

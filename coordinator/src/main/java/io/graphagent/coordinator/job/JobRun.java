@@ -359,7 +359,8 @@ final class JobRun implements Runnable {
                     Exchange.Builder exchange = Exchange.newBuilder().setSuperstep(step)
                             .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
                             .setPullFromAll(delivery.pullFromAll())
-                            .setCompactBroadcasts(participantsSpeak(ProtocolVersion.COMPACT_BROADCASTS));
+                            .setCompactBroadcasts(participantsSpeak(ProtocolVersion.COMPACT_BROADCASTS))
+                            .setEarlyBroadcasts(participantsSpeak(ProtocolVersion.EARLY_BROADCASTS));
                     if (started) {
                         exchange.setThenStart(start(next, aggregators));
                     }

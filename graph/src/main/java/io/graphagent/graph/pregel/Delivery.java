@@ -23,8 +23,17 @@ public record Delivery(boolean pull, boolean pullFromAll) {
      * @param verticesWithOutEdges vertices of the whole graph with at least one out-edge
      */
     public static Delivery decide(SuperstepStats total, long edgeSlots, long verticesWithOutEdges) {
-        boolean pull = total.broadcastEdges() > 0 && total.broadcastEdges() * PUSH_RATIO >= edgeSlots;
+        boolean pull = pullCertain(total.broadcastEdges(), edgeSlots);
         return new Delivery(pull, pull && total.broadcastersWithOutEdges() == verticesWithOutEdges);
+    }
+
+    /**
+     * Whether broadcasts over {@code broadcastEdges} edges make the superstep pull. Sums only
+     * grow, so an agent whose own broadcasts pass knows the whole graph's decision before the
+     * totals are in.
+     */
+    public static boolean pullCertain(long broadcastEdges, long edgeSlots) {
+        return broadcastEdges > 0 && broadcastEdges * PUSH_RATIO >= edgeSlots;
     }
 
     /** Whether broadcasts were made that must be turned into pushed messages. */

@@ -75,9 +75,26 @@ public final class PartitionRunner {
      * @param aggregated the aggregator values the vertices see (after the previous superstep and master)
      */
     public SuperstepStats compute(int superstep, double[] aggregated) {
+        return compute(superstep, aggregated, null);
+    }
+
+    /**
+     * {@link #compute(int, double[])}, then {@code afterPartition} for each owned partition on
+     * the thread that computed it, right after it (while its fresh broadcasts are in that
+     * core's cache): for work on one partition's results, such as packing its broadcasts for
+     * peers. Null for none.
+     */
+    public SuperstepStats compute(int superstep, double[] aggregated, IntConsumer afterPartition) {
         state.superstep = superstep;
         System.arraycopy(aggregated, 0, state.aggregated, 0, state.aggregated.length);
-        parallel(p -> workers[p].compute());
+        if (afterPartition == null) {
+            parallel(p -> workers[p].compute());
+        } else {
+            parallel(p -> {
+                workers[p].compute();
+                afterPartition.accept(p);
+            });
+        }
         SuperstepStats total = SuperstepStats.ZERO;
         for (int p : owned) {
             PartitionWorker w = workers[p];
