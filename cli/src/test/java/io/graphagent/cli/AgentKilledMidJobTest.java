@@ -44,13 +44,11 @@ class AgentKilledMidJobTest {
         assertThat(outcome.last().getSummary().getAgents()).isEqualTo(2);
         // A dead process is DEAD within a second (its data port refuses the exit probe), not at lease end.
         CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
-        CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-2", "DEAD"), killedAt[0])
-                .orElseThrow(() -> new AssertionError("agent-2 never DEAD:" + events.describe()));
+        CoordinatorEvents.Event dead = events.deadAfter("agent-2", killedAt[0]);
         assertThat(dead.cause()).as(events.describe()).isEqualTo("process_exited");
         assertThat(Duration.between(killedAt[0], dead.time())).as("detection latency").isLessThan(Duration.ofSeconds(1));
-        new FaultFigures("SIGKILL an agent mid-superstep, PageRank RMAT-12 (checkpoint every 5)",
-                java.util.Optional.of(Duration.between(killedAt[0], dead.time())), FaultFigures.recovery(events, killedAt[0]),
-                FaultFigures.redone(events, java.time.Instant.EPOCH, outcome.lastBeforeRecovery()), "DEAD by process_exited").record();
+        FaultFigures.ofLoss("SIGKILL an agent mid-superstep, PageRank RMAT-12 (checkpoint every 5)", events, dead,
+                killedAt[0], outcome.lastBeforeRecovery(), "DEAD by process_exited").record();
     }
 
     @Test
@@ -76,12 +74,10 @@ class AgentKilledMidJobTest {
         assertThat(paused[0]).as("the agent was paused mid-job").isPositive();
         assertThat(outcome.last().getSummary().getAgents()).isEqualTo(2);
         CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
-        CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-3", "DEAD"), pausedAt[0])
-                .orElseThrow(() -> new AssertionError("agent-3 never DEAD:" + events.describe()));
+        CoordinatorEvents.Event dead = events.deadAfter("agent-3", pausedAt[0]);
         assertThat(dead.cause()).as(events.describe()).isEqualTo("lease_expired");
-        new FaultFigures("SIGSTOP an agent for 2 x lease, then SIGCONT, PageRank RMAT-12 (lease 5 s)",
-                java.util.Optional.of(Duration.between(pausedAt[0], dead.time())), FaultFigures.recovery(events, pausedAt[0]),
-                FaultFigures.redone(events, java.time.Instant.EPOCH, outcome.lastBeforeRecovery()), "fenced on waking, rejoined as new").record();
+        FaultFigures.ofLoss("SIGSTOP an agent for 2 x lease, then SIGCONT, PageRank RMAT-12 (lease 5 s)", events, dead,
+                pausedAt[0], outcome.lastBeforeRecovery(), "fenced on waking, rejoined as new").record();
     }
 
     /**

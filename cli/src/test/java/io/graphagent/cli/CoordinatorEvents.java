@@ -61,6 +61,12 @@ record CoordinatorEvents(List<Event> events) {
         return events.stream().filter(e -> !e.time().isBefore(from)).filter(test).findFirst();
     }
 
+    /** The first DEAD of {@code agent} at or after {@code from}; fails the test, listing the log, when there is none. */
+    Event deadAfter(String agent, Instant from) {
+        return first(e -> e.agentBecame(agent, "DEAD"), from)
+                .orElseThrow(() -> new AssertionError(agent + " never DEAD:" + describe()));
+    }
+
     /** Events matching {@code test}. */
     List<Event> all(Predicate<Event> test) {
         return events.stream().filter(test).toList();

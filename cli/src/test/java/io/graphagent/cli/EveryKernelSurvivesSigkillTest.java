@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,15 +92,13 @@ class EveryKernelSurvivesSigkillTest {
                 assertThat(last.getSummary().getRecoveries()).as(c.algorithm() + " recoveries").isGreaterThanOrEqualTo(1);
                 assertThat(last.getSummary().getAgents()).as(c.algorithm() + " agents at the end").isEqualTo(2);
                 CoordinatorEvents events = CoordinatorEvents.read(state);
-                CoordinatorEvents.Event dead = events.first(e -> e.agentBecame(victim, "DEAD"), killedAt)
-                        .orElseThrow(() -> new AssertionError(victim + " never DEAD:" + events.describe()));
+                CoordinatorEvents.Event dead = events.deadAfter(victim, killedAt);
                 assertThat(dead.cause()).as(c.algorithm() + events.describe()).isEqualTo("process_exited");
                 assertThat(Duration.between(killedAt, dead.time())).as(c.algorithm() + " detection latency")
                         .isLessThan(Duration.ofSeconds(1));
                 reference.assertEngineWrites(output);
-                new FaultFigures("SIGKILL an agent mid-superstep, " + c.algorithm().name() + " on a " + LAYERS
-                        + "-layer graph (checkpoint every 5)", Optional.of(Duration.between(killedAt, dead.time())),
-                        FaultFigures.recovery(events, killedAt), FaultFigures.redone(events, killedAt, lastBeforeRecovery),
+                FaultFigures.ofLoss("SIGKILL an agent mid-superstep, " + c.algorithm().name() + " on a " + LAYERS
+                        + "-layer graph (checkpoint every 5)", events, dead, killedAt, lastBeforeRecovery,
                         "DEAD by process_exited, " + last.getSummary().getRecoveries() + " recoveries, "
                                 + last.getSuperstep() + " supersteps").record();
                 try (var left = Files.list(state.dir().resolve("checkpoints"))) {

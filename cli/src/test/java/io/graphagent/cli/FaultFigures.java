@@ -51,6 +51,17 @@ record FaultFigures(String scenario, Optional<Duration> detection, Optional<Dura
                 }).orElse(0);
     }
 
+    /**
+     * The figures of an agent lost to a fault injected at {@code faultAt}: detection up to its
+     * {@code dead} event, the job's first recovery after the fault, and the supersteps redone
+     * ({@code lastBeforeRecovery}: the last superstep completed before the recovery).
+     */
+    static FaultFigures ofLoss(String scenario, CoordinatorEvents events, CoordinatorEvents.Event dead,
+            java.time.Instant faultAt, int lastBeforeRecovery, String note) {
+        return new FaultFigures(scenario, Optional.of(Duration.between(faultAt, dead.time())), recovery(events, faultAt),
+                redone(events, faultAt, lastBeforeRecovery), note);
+    }
+
     /** Prints the line and appends it to the report file, if any. */
     void record() throws IOException {
         System.out.printf("fault scenario: %-90s detection %-8s recovery %-8s redone %d, result equal: yes; %s%n", scenario,

@@ -98,11 +98,8 @@ class PeerCopyCheckpointTest {
         }
         CoordinatorEvents events = CoordinatorEvents.read(state);
         java.time.Instant from = killedAt;
-        CoordinatorEvents.Event dead = events.first(e -> e.agentBecame("agent-2", "DEAD"), from)
-                .orElseThrow(() -> new AssertionError("agent-2 never DEAD:" + events.describe()));
-        new FaultFigures("SIGKILL an agent and delete its disk, peer-copy checkpoints, PageRank RMAT-12",
-                java.util.Optional.of(java.time.Duration.between(from, dead.time())), FaultFigures.recovery(events, from),
-                FaultFigures.redone(events, from, killedAfter), "restored from the copies on its peers").record();
+        FaultFigures.ofLoss("SIGKILL an agent and delete its disk, peer-copy checkpoints, PageRank RMAT-12", events,
+                events.deadAfter("agent-2", from), from, killedAfter, "restored from the copies on its peers").record();
     }
 
     private static String read(Path file) throws IOException {
