@@ -88,32 +88,18 @@ class AgentKilledMidJobTest {
     @Test
     @Timeout(300)
     void jobLeftWithFewerAgentsThanItNeedsFailsCleanlyAfterTheWait() throws Exception {
-        PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
-        Path output = dir.resolve("pr.txt");
-        StringWriter log = new StringWriter();
-        JobProgress last = null;
-        boolean killed = false;
-        try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state")), 2, 0, false,
-                new PrintWriter(log, true), LocalCommand.jvmOptions())) {
-            cluster.environment(java.util.Map.of("GRAPHAGENT_JOB_MIN_AGENTS", "2", "GRAPHAGENT_JOB_AGENT_WAIT", "2s"));
-            cluster.startCoordinator(START);
-            cluster.startAgents();
-            cluster.awaitAlive(START);
-            try (CoordinatorClient client = cluster.client()) {
-                SubmitReply reply = client.submit(reference.request(output, 5));
-                assertThat(reply.getErrorsList()).isEmpty();
-                Iterator<JobProgress> progress = client.watch(reply.getJobId());
-                while (progress.hasNext()) {
-                    last = progress.next();
-                    if (!killed && last.getState() == JobState.RUNNING && last.getSuperstep() >= 6) {
-                        killed = true;
+        boolean[] killed = {false};
+        Run run = runPageRank(2, java.util.Map.of("GRAPHAGENT_JOB_MIN_AGENTS", "2", "GRAPHAGENT_JOB_AGENT_WAIT", "2s"),
+                (cluster, progress) -> {
+                    if (!killed[0] && progress.getSuperstep() >= 6) {
+                        killed[0] = true;
                         ProcessHandle.of(cluster.child("agent-2").orElseThrow().pid()).orElseThrow().destroyForcibly();
                     }
-                }
-            }
-        }
-        assertThat(killed).as("an agent was killed mid-job").isTrue();
-        assertThat(last.getState()).as(log.toString()).isEqualTo(JobState.FAILED);
+                }, cluster -> { });
+        JobProgress last = run.outcome().last();
+        Path output = run.output();
+        assertThat(killed[0]).as("an agent was killed mid-job").isTrue();
+        assertThat(last.getState()).as(run.log()).isEqualTo(JobState.FAILED);
         assertThat(last.getMessage()).contains("needs at least 2 (job.min-agents)").contains("(job.agent-wait)");
         assertThat(Files.exists(output)).as("no output file").isFalse();
         try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
@@ -143,14 +129,36 @@ class AgentKilledMidJobTest {
      * recovery and that its output equals the single-process engine's.
      */
     private Outcome runPageRankWith(Fault fault, After after) throws Exception {
+        Run run = runPageRank(3, java.util.Map.of(), fault, after);
+        JobProgress last = run.outcome().last();
+        assertThat(last.getState()).as(last.getMessage() + "\n" + run.log()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
+        run.reference().assertEngineWrites(run.output());
+        try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
+            assertThat(left).as("checkpoints removed after the job").isEmpty();
+        }
+        return run.outcome();
+    }
+
+    /** What {@link #runPageRank} ran and saw: the job's reference and output file, its outcome, and the cluster's log. */
+    private record Run(PageRankReference reference, Path output, Outcome outcome, String log) {
+    }
+
+    /**
+     * Runs PageRank (checkpoint every 5 supersteps) on a local cluster of {@code agents} agent
+     * processes with {@code env} for every process, applying {@code fault} at each RUNNING
+     * progress, then {@code after}; asserts nothing of the job's end.
+     */
+    private Run runPageRank(int agents, java.util.Map<String, String> env, Fault fault, After after) throws Exception {
         PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
         Path output = dir.resolve("pr.txt");
         StringWriter log = new StringWriter();
         JobProgress last = null;
         int lastBeforeRecovery = -1;
         boolean recovering = false;
-        try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state")), 3, 0, false,
+        try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state")), agents, 0, false,
                 new PrintWriter(log, true), LocalCommand.jvmOptions())) {
+            cluster.environment(env);
             cluster.startCoordinator(START);
             cluster.startAgents();
             cluster.awaitAlive(START);
@@ -171,12 +179,6 @@ class AgentKilledMidJobTest {
             }
             after.afterJob(cluster);
         }
-        assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
-        assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
-        reference.assertEngineWrites(output);
-        try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
-            assertThat(left).as("checkpoints removed after the job").isEmpty();
-        }
-        return new Outcome(last, lastBeforeRecovery);
+        return new Run(reference, output, new Outcome(last, lastBeforeRecovery), log.toString());
     }
 }
