@@ -117,19 +117,19 @@ final class JobRun implements Runnable {
     private CheckpointState checkpointed;
 
     /**
+     * @param config the cluster's job settings: partitions per agent, agents needed and their wait,
+     *     where checkpoints live (job.checkpoint-storage; job.checkpoint-dir, under which each job's
+     *     checkpoints go when shared)
      * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
-     * @param checkpointRoot directory under which each job's checkpoints go (shared by the agents; SHARED storage)
-     * @param storage where checkpoints live: the shared directory, or each agent's disk plus a copy on a peer
      * @param journal receives the job's record at every state change and complete checkpoint
      */
-    JobRun(String id, ResolvedJob job, AgentDirectory directory, JobConfig config, Duration resumeWindow,
-           java.nio.file.Path checkpointRoot, CheckpointStorage storage, Clock clock, AtomicLong commandIds,
-           List<JobListener> listeners, JobJournal journal) {
+    JobRun(String id, ResolvedJob job, AgentDirectory directory, JobConfig config, Duration resumeWindow, Clock clock,
+           AtomicLong commandIds, List<JobListener> listeners, JobJournal journal) {
         this.listeners = listeners;
         this.journal = journal;
         this.resumeWindow = resumeWindow;
-        this.checkpointRoot = checkpointRoot;
-        this.storage = storage;
+        this.checkpointRoot = config.checkpointDir().toAbsolutePath().normalize();
+        this.storage = config.checkpointStorage();
         this.id = id;
         this.job = job;
         this.directory = directory;

@@ -202,9 +202,8 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     }
 
     private JobRun newRun(String id, ResolvedJob job) {
-        return new JobRun(id, job, directory, config.job(), config.session().leaseTtl(),
-                config.job().checkpointDir().toAbsolutePath().normalize(), config.job().checkpointStorage(), clock, commandIds,
-                listeners, this::record);
+        return new JobRun(id, job, directory, config.job(), config.session().leaseTtl(), clock, commandIds, listeners,
+                this::record);
     }
 
     /** The journal of every job: its record in the store; a failed write is logged and the job carries on. */
