@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
             "",
             "The coordinator checks the job first and reports every problem at once (exit 2). While the job runs, "
                     + "state changes, lost agents, rollbacks and supersteps are shown on stderr. On success, one line on "
-                    + "stdout: algo= job= vertices= edges= supersteps= total_s= load_s= compute_s= messages= bytes= "
+                    + "stdout: algo= job= vertices= edges= supersteps= total_s= load_s= compute_s= output_s= messages= bytes= "
                     + "agents= partitions= recoveries= output=. A FAILED or CANCELLED job exits 1 with the "
                     + "coordinator's message. Ctrl-C cancels the job.",
             "",
@@ -212,11 +212,11 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
 
     private String summary(String jobId, JobSummary s) {
         return String.format(Locale.ROOT,
-                "algo=%s job=%s vertices=%d edges=%d supersteps=%d total_s=%s load_s=%s compute_s=%s messages=%d bytes=%d"
+                "algo=%s job=%s vertices=%d edges=%d supersteps=%d total_s=%s load_s=%s compute_s=%s output_s=%s messages=%d bytes=%d"
                         + " agents=%d partitions=%d recoveries=%d output=%s",
                 algorithm.cliName(), jobId, s.getVertices(), s.getEdges(), s.getSupersteps(),
                 Durations.seconds(s.getTotalTimeMs()), Durations.seconds(s.getLoadTimeMs()),
-                Durations.seconds(s.getComputeTimeMs()), s.getMessages(), s.getBytesExchanged(), s.getAgents(),
+                Durations.seconds(s.getComputeTimeMs()), Durations.seconds(s.getOutputTimeMs()), s.getMessages(), s.getBytesExchanged(), s.getAgents(),
                 s.getPartitions(), s.getRecoveries(), s.getOutputPath().isEmpty() ? output.toAbsolutePath() : s.getOutputPath());
     }
 

@@ -74,7 +74,8 @@ class LocalCommandTest {
         Cli.Result submit = Cli.run("submit", "--state-dir", state.toString(), "--algorithm", "pagerank",
                 "--graph", Cli.graphalytics().resolve("example-directed").toString(), "--output", output.toString());
         assertThat(submit.exitCode()).as(submit + "\n--- local\n" + Files.readString(console)).isZero();
-        assertThat(submit.out()).startsWith("algo=pagerank ").contains(" vertices=10 ", " agents=2 ", " output=" + output);
+        assertThat(submit.out()).startsWith("algo=pagerank ").contains(" vertices=10 ", " agents=2 ", " output=" + output)
+                .containsPattern(" load_s=\\d+\\.\\d{3} compute_s=\\d+\\.\\d{3} output_s=\\d+\\.\\d{3} ");
         assertThat(ResultComparator.compare(Cli.graphalytics().resolve("example-directed-PR"), output,
                 ResultComparator.Rule.forKernel("PR"))).isEmpty();
 

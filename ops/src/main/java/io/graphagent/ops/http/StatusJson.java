@@ -65,6 +65,9 @@ public final class StatusJson {
         m.put("edges", s.getEdges());
         m.put("supersteps", s.getSupersteps());
         m.put("total_time_ms", s.getTotalTimeMs());
+        m.put("load_time_ms", s.getLoadTimeMs());
+        m.put("compute_time_ms", s.getComputeTimeMs());
+        m.put("output_time_ms", s.getOutputTimeMs());
         m.put("recoveries", s.getRecoveries());
         m.put("messages", s.getMessages());
         m.put("bytes_exchanged", s.getBytesExchanged());
