@@ -334,12 +334,23 @@ public final class AgentJobs implements CommandHandler {
         long bytes = 0;
         try {
             java.nio.file.Files.createDirectories(dir);
+            // One file per partition, written side by side on the compute threads (idle in a checkpoint).
+            List<java.util.concurrent.Callable<Long>> writes = new ArrayList<>();
             for (int p : job.owned()) {
-                bytes += CheckpointFiles.write(dir, p, link.agentId(), out -> job.runner().writeCheckpoint(p, out));
+                writes.add(() -> CheckpointFiles.write(dir, p, link.agentId(), out -> job.runner().writeCheckpoint(p, out)));
             }
-        } catch (IOException e) {
+            for (java.util.concurrent.Future<Long> written : compute.invokeAll(writes)) {
+                bytes += written.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(link, command, FailureKind.CHECKPOINT_FAILED, "interrupted while writing the checkpoint of superstep "
+                    + c.getSuperstep());
+            return;
+        } catch (java.util.concurrent.ExecutionException | IOException e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
-                    + " to " + dir + ": " + e + ". Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir"
+                    + " to " + dir + ": " + cause + ". Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir"
                     : "agent.work-dir") + " writable with free space");
             return;
         }

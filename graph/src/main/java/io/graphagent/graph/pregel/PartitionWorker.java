@@ -348,49 +348,62 @@ final class PartitionWorker implements Vertex, Messages {
      * next superstep pulls. Call between {@code advance} and the next compute.
      */
     void writeCheckpoint(java.io.DataOutput out) throws java.io.IOException {
-        out.writeInt(members.length);
+        CheckpointCodec.Writer w = new CheckpointCodec.Writer(out);
+        w.putInt(members.length);
         for (int v : members) {
-            out.writeDouble(s.value[v]);
-            out.writeBoolean(s.halted[v]);
+            w.putDouble(s.value[v]);
+            w.putBoolean(s.halted[v]);
         }
         if (s.combiner != null) {
             for (int v : members) {
-                out.writeBoolean(s.inboxHas[v]);
-                out.writeDouble(s.inboxValue[v]);
+                w.putBoolean(s.inboxHas[v]);
+                w.putDouble(s.inboxValue[v]);
             }
         } else {
             int total = inboxOffsets[members.length];
-            out.writeInt(total);
+            w.putInt(total);
             for (int i = 0; i <= members.length; i++) {
-                out.writeInt(inboxOffsets[i]);
+                w.putInt(inboxOffsets[i]);
             }
             for (int i = 0; i < total; i++) {
-                out.writeDouble(inboxValues[i]);
+                w.putDouble(inboxValues[i]);
             }
         }
-        writeBroadcasts(out);
+        boolean[] flags = s.broadcastFlag[s.cur];
+        double[] values = s.broadcastValue[s.cur];
+        for (int v : members) {
+            w.putBoolean(flags[v]);
+            w.putDouble(values[v]);
+        }
+        w.flush();
     }
 
     /** Reads what {@link #writeCheckpoint} wrote into this (owning) partition. */
     void readCheckpoint(java.io.DataInput in) throws java.io.IOException {
         checkMembers(in.readInt());
+        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members.length * 9L);
         for (int v : members) {
-            s.value[v] = in.readDouble();
-            s.halted[v] = in.readBoolean();
+            s.value[v] = r.getDouble();
+            s.halted[v] = r.getBoolean();
         }
         if (s.combiner != null) {
+            r = new CheckpointCodec.Reader(in, members.length * 9L);
             for (int v : members) {
-                s.inboxHas[v] = in.readBoolean();
-                s.inboxValue[v] = in.readDouble();
+                s.inboxHas[v] = r.getBoolean();
+                s.inboxValue[v] = r.getDouble();
             }
         } else {
             int total = in.readInt();
+            if (total < 0) {
+                throw new java.io.IOException("checkpoint of partition " + partition + " is damaged: " + total + " messages");
+            }
+            r = new CheckpointCodec.Reader(in, (members.length + 1) * 4L + total * 8L);
             for (int i = 0; i <= members.length; i++) {
-                inboxOffsets[i] = in.readInt();
+                inboxOffsets[i] = r.getInt();
             }
             inboxValues = new double[Math.max(total, 1)];
             for (int i = 0; i < total; i++) {
-                inboxValues[i] = in.readDouble();
+                inboxValues[i] = r.getDouble();
             }
         }
         readBroadcasts(in);
@@ -409,21 +422,13 @@ final class PartitionWorker implements Vertex, Messages {
         readBroadcasts(in);
     }
 
-    private void writeBroadcasts(java.io.DataOutput out) throws java.io.IOException {
-        boolean[] flags = s.broadcastFlag[s.cur];
-        double[] values = s.broadcastValue[s.cur];
-        for (int v : members) {
-            out.writeBoolean(flags[v]);
-            out.writeDouble(values[v]);
-        }
-    }
-
     private void readBroadcasts(java.io.DataInput in) throws java.io.IOException {
         boolean[] flags = s.broadcastFlag[s.cur];
         double[] values = s.broadcastValue[s.cur];
+        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members.length * 9L);
         for (int v : members) {
-            flags[v] = in.readBoolean();
-            values[v] = in.readDouble();
+            flags[v] = r.getBoolean();
+            values[v] = r.getDouble();
         }
     }
 
