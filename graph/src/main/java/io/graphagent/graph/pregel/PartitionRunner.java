@@ -178,12 +178,23 @@ public final class PartitionRunner {
         byte[] bits = new byte[(n + 7) >>> 3];
         double[] sent = new double[n];
         int count = 0;
+        // Branch-free: whether a member broadcast is as good as random (PageRank: whether it has
+        // out-edges), so a branch on it would be mispredicted half the time. Every value is
+        // stored; the count only moves past the marked ones (sent has room for all n).
+        int word = 0;
         for (int i = 0; i < n; i++) {
             int v = members[from + i];
-            if (flags[v]) {
-                bits[i >>> 3] |= (byte) (1 << (i & 7));
-                sent[count++] = values[v];
+            int marked = flags[v] ? 1 : 0;
+            word |= marked << (i & 7);
+            sent[count] = values[v];
+            count += marked;
+            if ((i & 7) == 7) {
+                bits[i >>> 3] = (byte) word;
+                word = 0;
             }
+        }
+        if ((n & 7) != 0) {
+            bits[n >>> 3] = (byte) word;
         }
         return new BroadcastBits(bits, sent, count);
     }
@@ -197,14 +208,23 @@ public final class PartitionRunner {
         boolean[] flags = state.broadcastFlag[state.next()];
         double[] into = state.broadcastValue[state.next()];
         int[] members = state.partitioning.members(partition);
+        // Read (never stored) for unmarked members too, so never empty.
+        double[] source = values.length > 0 ? values : new double[1];
+        int last = source.length - 1;
         int k = 0;
         for (int i = 0; i < n; i++) {
             int v = members[from + i];
-            boolean set = (bits[i >>> 3] & (1 << (i & 7))) != 0;
+            int marked = (bits[i >>> 3] >>> (i & 7)) & 1;
+            boolean set = marked != 0;
             flags[v] = set;
-            if (set) {
-                into[v] = values[k++];
-            }
+            // Branch-free as in exportBroadcastBits: an unmarked member keeps its value.
+            double value = source[Math.min(k, last)];
+            into[v] = set ? value : into[v];
+            k += marked;
+        }
+        if (k > values.length) {
+            throw new IllegalArgumentException(k + " members of partition " + partition + " marked, only "
+                    + values.length + " values given");
         }
     }
 
