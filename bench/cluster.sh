@@ -8,8 +8,10 @@
 #
 # Env: SCALE, EDGE_FACTOR (16), SEED (1), THREADS (threads of the single-process engine, 2),
 #      AGENTS (2), PARTITIONS (cluster partitions; default: the cluster's, agents x 4),
-#      CHECKPOINT_EVERY (default: the cluster's), RUNS (1; with more, each peer runs that many
-#      times and the run with the lowest compute time is reported), WORK (bench/work),
+#      CHECKPOINT_EVERY (default: the cluster's), RUNS (1; with more, graphagent's engine and
+#      cluster run that many times, alternating, and the run with the lowest compute time is
+#      reported), PEER_RUNS (runs of each peer of ../shared/bench, best reported; default RUNS),
+#      WORK (bench/work),
 #      PEERS ("csr1 csr graphx"), TIMEOUT (seconds per run, 1800), START_TIMEOUT (seconds for
 #      the cluster to come up, 180), PORT (the coordinator's port, 0 = free ports),
 #      BASELINE_HEAP (16g, for ../shared/bench/Baseline.java), HEAP (16g, for the peers, read by
@@ -34,6 +36,7 @@ AGENTS=${AGENTS:-2}
 PARTITIONS=${PARTITIONS:-}
 CHECKPOINT_EVERY=${CHECKPOINT_EVERY:-}
 RUNS=${RUNS:-1}
+PEER_RUNS=${PEER_RUNS:-$RUNS}
 WORK=${WORK:-$root/bench/work}
 PEERS=${PEERS:-"csr1 csr graphx"}
 TIMEOUT=${TIMEOUT:-1800}
@@ -290,8 +293,8 @@ done
 stop_cluster
 
 # ---- the peers on the same files
-for ((run = 1; run <= RUNS; run++)); do
-  [ "$RUNS" -gt 1 ] && say "peer round $run of $RUNS"
+for ((run = 1; run <= PEER_RUNS; run++)); do
+  [ "$PEER_RUNS" -gt 1 ] && say "peer round $run of $PEER_RUNS"
   if want csr1; then baseline pagerank 20 0.85; baseline wcc; fi
   if want csr; then peer csr pagerank; peer csr wcc; fi
   if want graphx; then peer graphx pagerank; peer graphx pagerank-exact; peer graphx wcc; fi
@@ -316,7 +319,7 @@ row_times() {
 g=${R[graphagent-engine/pagerank]}
 echo
 echo "RMAT scale $SCALE, edge factor $EDGE_FACTOR, seed $SEED: $(value vertices "$g") vertices, $(value edges "$g") edges ($prefix)"
-echo "best of $RUNS run(s) per peer (lowest compute s); $(nproc) cores; load average at start $load_start, at end $load_end"
+echo "best of $RUNS run(s) of graphagent's engine and cluster, $PEER_RUNS of each other peer (lowest compute s); $(nproc) cores; load average at start $load_start, at end $load_end"
 echo "graphagent: $ga_build; JDK: $("$java" -version 2>&1 | head -1); engine --threads $THREADS;" \
      "cluster: $AGENTS agents + coordinator, separate JVMs on 127.0.0.1, mutual TLS, $(value partitions "${R[$cl/pagerank]}") partitions"
 [ -n "${pjava:-}" ] && echo "peers: JDK $("$pjava" -version 2>&1 | head -1), -Xmx$HEAP; csr1 = ../shared/bench/Baseline.java (JDK above, -Xmx$BASELINE_HEAP); graphx local[2], $GRAPHX_PARTITIONS partitions, $GRAPHX_STRATEGY"
@@ -344,6 +347,11 @@ echo "total s = load s + compute s for every peer. The cluster's load s is the j
 echo "(every agent parses the files), its compute s the supersteps; bytes/superstep = bytes sent"
 echo "between agents / supersteps, messages/s = messages / compute s. graphx's load s is textFile to"
 echo "a cached, partitioned graph; its SparkContext start-up is not in it."
+for p in $cl graphagent-engine; do
+  for k in $kernels; do
+    echo "  $p $k compute_s run by run: $(grep "^bench=$p/$k " "$log" | tr ' ' '\n' | sed -n 's/^compute_s=//p' | tr '\n' ' ')"
+  done
+done
 for k in $kernels; do
   line=${R[$cl/$k]}
   echo "  $cl $k: job total_s=$(value total_s "$line") (submit to output written; $(value supersteps "$line") supersteps," \
