@@ -61,8 +61,11 @@ import org.slf4j.LoggerFactory;
 public final class AgentJobs implements CommandHandler {
     private static final Logger log = LoggerFactory.getLogger(AgentJobs.class);
 
-    /** Output chunk size: far below any message-size limit, big enough to amortise framing. */
-    static final int OUTPUT_CHUNK_BYTES = 512 * 1024;
+    /**
+     * Output chunk size: far below any message-size limit, big enough to amortise framing, and
+     * (with its copies) under half a 1 MiB G1 region, so not a humongous object (see BatchStream.MAX_BATCH).
+     */
+    static final int OUTPUT_CHUNK_BYTES = 256 * 1024;
 
     /**
      * HTTP/2 flow-control window of the data plane, per stream and connection, bytes. gRPC's

@@ -24,8 +24,15 @@ import java.util.function.LongConsumer;
  * even when there is nothing to send.
  */
 final class BatchStream implements Iterator<MessageBatch> {
-    /** Entries per batch: 12 bytes each, 768 KiB per batch. */
-    static final int MAX_BATCH = 1 << 16;
+    /**
+     * Entries per batch: 12 bytes each, 384 KiB per batch. Every array a batch allocates on
+     * either side (ids 128 KiB, values 256 KiB, packed or unpacked) stays under half of G1's
+     * 1 MiB region (the launcher's -XX:G1HeapRegionSize=1m): a larger one is a humongous
+     * object, a region of its own that starts a concurrent marking cycle. At 2^16 entries every
+     * superstep's values were humongous, and the agents spent about a tenth of their CPU in
+     * G1's concurrent cycles during PageRank (perf, docs/performance.md).
+     */
+    static final int MAX_BATCH = 1 << 15;
 
     private final MessageBatch header;
     private final PartitionRunner runner;
