@@ -43,9 +43,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -338,11 +341,11 @@ public final class AgentJobs implements CommandHandler {
         try {
             java.nio.file.Files.createDirectories(dir);
             // One file per partition, written side by side on the compute threads (idle in a checkpoint).
-            List<java.util.concurrent.Callable<Long>> writes = new ArrayList<>();
+            List<Callable<Long>> writes = new ArrayList<>();
             for (int p : job.owned()) {
                 writes.add(() -> CheckpointFiles.write(dir, p, link.agentId(), out -> job.runner().writeCheckpoint(p, out)));
             }
-            for (java.util.concurrent.Future<Long> written : compute.invokeAll(writes)) {
+            for (Future<Long> written : compute.invokeAll(writes)) {
                 bytes += written.get();
             }
         } catch (InterruptedException e) {
@@ -350,8 +353,8 @@ public final class AgentJobs implements CommandHandler {
             fail(link, command, FailureKind.CHECKPOINT_FAILED, "interrupted while writing the checkpoint of superstep "
                     + c.getSuperstep());
             return;
-        } catch (java.util.concurrent.ExecutionException | IOException e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        } catch (ExecutionException | IOException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
                     + " to " + dir + ": " + cause + ". Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir"
                     : "agent.work-dir") + " writable with free space");

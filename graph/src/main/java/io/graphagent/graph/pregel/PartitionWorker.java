@@ -369,13 +369,17 @@ final class PartitionWorker implements Vertex, Messages {
                 w.putDouble(inboxValues[i]);
             }
         }
+        writeBroadcasts(w);
+        w.flush();
+    }
+
+    private void writeBroadcasts(CheckpointCodec.Writer w) throws java.io.IOException {
         boolean[] flags = s.broadcastFlag[s.cur];
         double[] values = s.broadcastValue[s.cur];
         for (int v : members) {
             w.putBoolean(flags[v]);
             w.putDouble(values[v]);
         }
-        w.flush();
     }
 
     /** Reads what {@link #writeCheckpoint} wrote into this (owning) partition. */
