@@ -75,6 +75,9 @@ public final class Graph {
         return i >= 0 ? i : -1;
     }
 
+    /** Original ids by dense id, or null when they are exactly 0..n-1. Do not modify. */
+    public long[] originalIds() { return ids; }
+
     /** Whether strictly ascending {@code ids} are exactly 0..n-1: then the last one is n-1. */
     private static boolean isIdentity(long[] ids) {
         return ids.length == 0 || (ids[0] == 0 && ids[ids.length - 1] == ids.length - 1);

@@ -1,101 +1,157 @@
 package io.graphagent.graph.partition;
 
 import io.graphagent.graph.csr.Graph;
+import java.util.Arrays;
 
 /**
- * The split of a graph's vertices into partitions by a hash of their original id (in
- * blocks of consecutive ids, see {@link #MAX_BLOCK_BITS}). The same
- * function places vertices in the single-process engine and on the cluster, so a vertex's
- * partition never depends on where it runs.
+ * The split of a graph's vertices into partitions: contiguous ranges of dense ids (so of
+ * original ids), each made of whole {@link IdBlocks}. A vertex's partition is a binary search
+ * over the partitions' first vertices; a partition's members are {@code first(p) .. end(p)-1}.
+ * Immutable; the same object describes a run in the single-process engine and on every agent.
  *
- * <p>Holds, per vertex, its partition and its index inside it, and per partition its
- * members in ascending dense order. Immutable after construction.
+ * <p>Contiguous ranges rather than a hash: a dense id, a range and an owner are all an agent
+ * needs to address any vertex without a table of the whole graph, and (with per-block
+ * aggregation) results do not depend on where the boundaries fall.
  */
 public final class Partitioning {
-    private final int[] partitionOf;
-    private final int[] localIndex;
-    private final int[][] members;
+    /**
+     * Most partitions of one job: each has a message buffer towards every other (P^2 in all),
+     * and a partition holds at least one id block.
+     */
+    public static final int MAX_PARTITIONS = IdBlocks.MAX_BLOCKS;
 
-    private Partitioning(int[] partitionOf, int[] localIndex, int[][] members) {
-        this.partitionOf = partitionOf;
-        this.localIndex = localIndex;
-        this.members = members;
+    private final IdBlocks blocks;
+    private final int[] firstBlock;
+    private final int[] firstVertex;
+
+    /**
+     * @param firstBlock  first block of each partition, ascending, and the block count last
+     * @param firstVertex first dense id of each partition, ascending, and the vertex count last
+     */
+    public Partitioning(IdBlocks blocks, int[] firstBlock, int[] firstVertex) {
+        if (firstBlock.length != firstVertex.length || firstBlock.length < 2 || firstBlock.length - 1 > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partition bounds of " + (firstBlock.length - 1) + " and "
+                    + (firstVertex.length - 1) + " partitions");
+        }
+        if (firstBlock[0] != 0 || firstVertex[0] != 0 || firstBlock[firstBlock.length - 1] != blocks.count()) {
+            throw new IllegalArgumentException("partitions must cover blocks 0.." + blocks.count() + " from vertex 0");
+        }
+        for (int p = 1; p < firstBlock.length; p++) {
+            if (firstBlock[p] < firstBlock[p - 1] || firstVertex[p] < firstVertex[p - 1]) {
+                throw new IllegalArgumentException("partition bounds must not decrease: partition " + p);
+            }
+        }
+        this.blocks = blocks;
+        this.firstBlock = firstBlock.clone();
+        this.firstVertex = firstVertex.clone();
     }
 
     /**
-     * Ids are hashed in blocks of up to 2^MAX_BLOCK_BITS consecutive ids: a block lands whole
-     * in one partition, so a partition's vertices sit in runs along the per-vertex arrays and
-     * each cache line a worker loads is mostly its own (hashing single ids made every worker
-     * touch every line). Small graphs use smaller blocks so that every partition still gets
-     * at least {@link #MIN_BLOCKS_PER_PARTITION} of them and stays even.
+     * Partitions of a loaded graph, balanced by {@link BlockWeights} (a vertex weighs
+     * {@link BlockWeights#VERTEX_WEIGHT}, each stored edge end one).
      */
-    static final int MAX_BLOCK_BITS = 6;
-
-    static final int MIN_BLOCKS_PER_PARTITION = 64;
-
-    /** Block size (as a power of two) for a graph of {@code vertices} over {@code partitions}. */
-    public static int blockBits(int vertices, int partitions) {
-        long blocksWanted = (long) partitions * MIN_BLOCKS_PER_PARTITION;
-        int bits = 0;
-        while (bits < MAX_BLOCK_BITS && ((long) vertices >> (bits + 1)) >= blocksWanted) {
-            bits++;
-        }
-        return bits;
-    }
-
-    /** The partition of a vertex with this original id among {@code partitions}, hashed in blocks of 2^blockBits ids. */
-    public static int partitionOf(long originalId, int partitions, int blockBits) {
-        return (int) Long.remainderUnsigned(mix(originalId >>> blockBits), partitions);
-    }
-
-    /** Splits every vertex of {@code graph} over {@code partitions} partitions by id hash. */
-    public static Partitioning hash(Graph graph, int partitions) {
-        if (partitions < 1) {
-            throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+    public static Partitioning balanced(Graph graph, int partitions) {
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be 1.." + MAX_PARTITIONS + ", got " + partitions);
         }
         int n = graph.numVertices();
-        int blockBits = blockBits(n, partitions);
-        int[] partitionOf = new int[n];
-        int[] sizes = new int[partitions];
+        IdBlocks blocks = n == 0 ? IdBlocks.covering(0, 0) : IdBlocks.covering(graph.originalId(0), graph.originalId(n - 1));
+        BlockWeights weights = BlockWeights.of(blocks);
+        int[] out = graph.outOffsets();
+        int[] in = graph.inOffsets();
         for (int v = 0; v < n; v++) {
-            int p = partitionOf(graph.originalId(v), partitions, blockBits);
-            partitionOf[v] = p;
-            sizes[p]++;
+            long ends = (out[v + 1] - out[v]) + (graph.directed() ? in[v + 1] - in[v] : 0);
+            weights.add(graph.originalId(v), BlockWeights.VERTEX_WEIGHT + ends);
         }
-        int[][] members = new int[partitions][];
-        for (int p = 0; p < partitions; p++) {
-            members[p] = new int[sizes[p]];
-        }
-        int[] localIndex = new int[n];
-        int[] fill = new int[partitions];
-        for (int v = 0; v < n; v++) {
-            int p = partitionOf[v];
-            localIndex[v] = fill[p];
-            members[p][fill[p]++] = v;
-        }
-        return new Partitioning(partitionOf, localIndex, members);
+        return ofBlocks(graph, blocks, weights.split(partitions));
     }
 
-    public int count() { return members.length; }
+    /** Partitions of a loaded graph made of the given block runs; each partition's first vertex found by search. */
+    public static Partitioning ofBlocks(Graph graph, IdBlocks blocks, int[] firstBlock) {
+        int[] firstVertex = new int[firstBlock.length];
+        int n = graph.numVertices();
+        int v = 0;
+        for (int p = 0; p < firstBlock.length - 1; p++) {
+            long firstId = blocks.firstId(firstBlock[p]);
+            while (v < n && graph.originalId(v) < firstId) {
+                v++;
+            }
+            firstVertex[p] = v;
+        }
+        firstVertex[firstBlock.length - 1] = n;
+        firstVertex[0] = 0;
+        return new Partitioning(blocks, firstBlock, firstVertex);
+    }
 
-    public int partitionOf(int vertex) { return partitionOf[vertex]; }
+    public int count() { return firstBlock.length - 1; }
 
-    /** Position of a vertex within its partition's {@link #members(int)}. */
-    public int localIndex(int vertex) { return localIndex[vertex]; }
+    public IdBlocks blocks() { return blocks; }
 
-    /** Dense ids of the partition's vertices, ascending. Do not modify. */
-    public int[] members(int partition) { return members[partition]; }
+    /** Vertices of the whole graph. */
+    public int numVertices() { return firstVertex[firstVertex.length - 1]; }
 
-    /** Raw per-vertex partition array for hot loops. Do not modify. */
-    public int[] partitionArray() { return partitionOf; }
+    /** First dense id of partition {@code p}. */
+    public int first(int p) { return firstVertex[p]; }
 
-    /** Raw per-vertex local index array for hot loops. Do not modify. */
-    public int[] localIndexArray() { return localIndex; }
+    /** One past the last dense id of partition {@code p}. */
+    public int end(int p) { return firstVertex[p + 1]; }
 
-    /** Stafford's mix13 finaliser (as in SplittableRandom): spreads sequential ids evenly. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+    public int size(int p) { return firstVertex[p + 1] - firstVertex[p]; }
+
+    public int firstBlock(int p) { return firstBlock[p]; }
+
+    public int endBlock(int p) { return firstBlock[p + 1]; }
+
+    /** The partition holding dense id {@code vertex}: the last partition starting at or before it. */
+    public int partitionOf(int vertex) {
+        int lo = 0;
+        int hi = firstVertex.length - 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (firstVertex[mid] <= vertex) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        // Empty partitions share a first vertex with the next: take the last, which holds it.
+        return lo;
+    }
+
+    /** The partition whose blocks hold original id {@code originalId}. */
+    public int partitionOfId(long originalId) {
+        return partitionOfBlock(blocks.blockOf(originalId));
+    }
+
+    /** The partition made of id block {@code block}. */
+    public int partitionOfBlock(int block) {
+        int lo = 0;
+        int hi = firstBlock.length - 2;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (firstBlock[mid] <= block) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    /** First blocks of every partition and the block count; a copy. */
+    public int[] firstBlocks() { return firstBlock.clone(); }
+
+    /** First dense ids of every partition and the vertex count; a copy. */
+    public int[] firstVertices() { return firstVertex.clone(); }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Partitioning other && blocks.equals(other.blocks)
+                && Arrays.equals(firstBlock, other.firstBlock) && Arrays.equals(firstVertex, other.firstVertex);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(firstBlock) + Arrays.hashCode(firstVertex);
     }
 }

@@ -1,37 +1,39 @@
 package io.graphagent.graph.pregel;
 
 /**
- * The global side of a program's aggregators: folds per-partition partials in partition
- * order (so sums do not depend on which thread or agent computed what) and runs the master
- * compute hook on the result. Used by the driver of a run, on one thread.
+ * The global side of a program's aggregators: folds per-block partials in block order (see
+ * {@link io.graphagent.graph.partition.IdBlocks}: so sums depend neither on which thread or
+ * agent computed what nor on the partition count) and runs the master compute hook on the
+ * result. Used by the driver of a run, on one thread.
  */
 public final class Aggregators {
     private final Aggregator[] aggregators;
-    private final int partitions;
+    private final int blocks;
     private final double[] values;
 
-    public Aggregators(Aggregator[] aggregators, int partitions) {
+    /** @param blocks id blocks of the graph ({@code IdBlocks.count()}) */
+    public Aggregators(Aggregator[] aggregators, int blocks) {
         this.aggregators = aggregators.clone();
-        this.partitions = partitions;
+        this.blocks = blocks;
         this.values = new double[aggregators.length];
         for (int i = 0; i < aggregators.length; i++) {
             values[i] = aggregators[i].op().identity();
         }
     }
 
-    /** The partial value of aggregator {@code index} from partition {@code partition}. */
+    /** The partial value of aggregator {@code index} over id block {@code block}. */
     @FunctionalInterface
     public interface Partials {
-        double partial(int partition, int index);
+        double partial(int block, int index);
     }
 
-    /** Replaces the values with the fold, in partition order, of every partition's partials. */
+    /** Replaces the values with the fold, in block order, of every block's partials. */
     public void reduce(Partials partials) {
         for (int i = 0; i < aggregators.length; i++) {
             Combiner op = aggregators[i].op();
             double acc = op.identity();
-            for (int p = 0; p < partitions; p++) {
-                acc = op.combine(acc, partials.partial(p, i));
+            for (int b = 0; b < blocks; b++) {
+                acc = op.combine(acc, partials.partial(b, i));
             }
             values[i] = acc;
         }

@@ -4,7 +4,8 @@ package io.graphagent.graph.pregel;
  * How the single-process engine runs a program.
  *
  * @param threads compute threads; more than the cores only adds switching
- * @param partitions hash partitions of the vertices; more than threads balances load
+ * @param partitions partitions of the vertices (contiguous id ranges balanced by vertices and
+ *     edges, at most {@code Partitioning.MAX_PARTITIONS}); more than threads balances load
  *     (a partition is the unit of work a thread takes) at the cost of more message buffers
  */
 public record EngineOptions(int threads, int partitions) {
@@ -16,8 +17,9 @@ public record EngineOptions(int threads, int partitions) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        if (partitions < 1) {
-            throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+        if (partitions < 1 || partitions > io.graphagent.graph.partition.Partitioning.MAX_PARTITIONS) {
+            throw new IllegalArgumentException("partitions must be 1.." + io.graphagent.graph.partition.Partitioning.MAX_PARTITIONS
+                    + ", got " + partitions);
         }
     }
 

@@ -1,22 +1,22 @@
 package io.graphagent.graph.pregel;
 
-import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 
 /**
- * The arrays a run shares between its partition workers, indexed by dense vertex id.
+ * The arrays a run shares between its partition workers, indexed by slot of the
+ * {@link GraphShare}: job state for owned slots, broadcasts for owned slots and mirrors.
  *
  * <p>Ownership rule: in any phase a vertex's slots are written only by the worker of its
- * partition; slots of other vertices are only read, and only those written in an earlier
+ * partition (a mirror's only by the import of its partition's broadcasts, between compute
+ * phases); slots of other vertices are only read, and only those written in an earlier
  * phase (the executor's barrier orders them). Broadcast arrays are double-buffered:
  * superstep s writes {@code [next]} while it reads what superstep s-1 wrote in {@code [cur]}.
  */
 final class EngineState {
-    final Graph graph;
+    final GraphShare share;
     final VertexProgram program;
     final Partitioning partitioning;
-    final int[] partitionOf;
-    final int[] localIndex;
     final Combiner combiner;
     final boolean broadcastBoth;
     final boolean addWeight;
@@ -40,25 +40,24 @@ final class EngineState {
     /** Whether every vertex with out-edges broadcast, so pulling needs no flag checks. */
     boolean pullFromAll;
 
-    EngineState(Graph graph, VertexProgram program, Partitioning partitioning) {
-        this.graph = graph;
+    EngineState(GraphShare share, VertexProgram program) {
+        this.share = share;
         this.program = program;
-        this.partitioning = partitioning;
-        this.partitionOf = partitioning.partitionArray();
-        this.localIndex = partitioning.localIndexArray();
+        this.partitioning = share.partitioning();
         this.combiner = program.combiner();
-        this.broadcastBoth = program.broadcastDirection() == Direction.BOTH && graph.directed();
+        this.broadcastBoth = program.broadcastDirection() == Direction.BOTH && share.directed();
         this.addWeight = program.edgeTransform() == EdgeTransform.ADD_WEIGHT;
         this.aggregators = program.aggregators().clone();
-        int n = graph.numVertices();
-        value = new double[n];
-        halted = new boolean[n];
-        broadcastValue[0] = new double[n];
-        broadcastValue[1] = new double[n];
-        broadcastFlag[0] = new boolean[n];
-        broadcastFlag[1] = new boolean[n];
-        inboxValue = combiner == null ? null : new double[n];
-        inboxHas = combiner == null ? null : new boolean[n];
+        int owned = share.ownedVertices();
+        int slots = share.slots();
+        value = new double[owned];
+        halted = new boolean[owned];
+        broadcastValue[0] = new double[slots];
+        broadcastValue[1] = new double[slots];
+        broadcastFlag[0] = new boolean[slots];
+        broadcastFlag[1] = new boolean[slots];
+        inboxValue = combiner == null ? null : new double[owned];
+        inboxHas = combiner == null ? null : new boolean[owned];
         aggregated = new double[aggregators.length];
         for (int i = 0; i < aggregators.length; i++) {
             aggregated[i] = aggregators[i].op().identity();
@@ -67,5 +66,10 @@ final class EngineState {
 
     int next() {
         return 1 - cur;
+    }
+
+    /** Bytes of job state a share of {@code owned} vertices and {@code slots} slots needs, for memory estimates. */
+    static long bytesFor(long owned, long slots, boolean combined) {
+        return owned * (8 + 1 + (combined ? 9 : 0)) + slots * 2 * (8 + 1);
     }
 }

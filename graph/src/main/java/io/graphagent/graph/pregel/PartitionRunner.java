@@ -1,6 +1,6 @@
 package io.graphagent.graph.pregel;
 
-import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,16 +12,16 @@ import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
- * Runs the phases of a vertex program's supersteps on a set of <em>owned</em> partitions of
- * a graph; the driver (the single-process {@link PregelEngine}, or an agent told by the
- * coordinator) decides what happens between phases.
+ * Runs the phases of a vertex program's supersteps on the <em>owned</em> partitions of a
+ * {@link GraphShare}; the driver (the single-process {@link PregelEngine}, or an agent told by
+ * the coordinator) decides what happens between phases.
  *
  * <p>Messages for partitions owned elsewhere wait in outboxes ({@link #outboxSize} and
- * friends) until the driver ships them; messages from elsewhere arrive through
- * {@link #acceptMessages} and broadcasts through {@link #importBroadcasts} (or
- * {@link #importBroadcastBits}). Those may be
- * called from network threads, each (source, target) pair from one thread at a time, and
- * must happen-before {@link #deliver()}.
+ * friends, addressed by global dense id) until the driver ships them; messages from elsewhere
+ * arrive through {@link #acceptMessages} and broadcasts of other partitions, into the mirrors,
+ * through {@link #importBroadcasts} (or {@link #importBroadcastBits}). Those may be called from
+ * network threads, each (source, target) pair from one thread at a time, and must
+ * happen-before {@link #deliver()}.
  *
  * <p>A superstep, for every runner of the job: {@link #compute} → (sum stats everywhere,
  * {@link Delivery#decide}) → {@link #pushBroadcasts()} when the delivery says so → ship
@@ -29,45 +29,58 @@ import java.util.function.IntConsumer;
  */
 public final class PartitionRunner {
     private final EngineState state;
+    private final GraphShare share;
+    private final Partitioning partitioning;
+    /** Workers of the owned partitions, by partition id (null elsewhere). */
     private final PartitionWorker[] workers;
+    /** Message buffers by source partition, then target partition; rows and buffers made on first use. */
+    private final MessageBuffer[][] buffers;
     private final int[] owned;
     private final ExecutorService pool;
     private final long edgeSlots;
     private final long verticesWithOutEdges;
 
     /**
-     * @param owned the partitions this runner computes, ascending
      * @param pool compute threads; owned by the caller
      */
-    public PartitionRunner(Graph graph, VertexProgram program, int partitions, int[] owned, ExecutorService pool) {
-        this.state = new EngineState(graph, program, Partitioning.hash(graph, partitions));
+    public PartitionRunner(GraphShare share, VertexProgram program, ExecutorService pool) {
+        this.share = share;
+        this.partitioning = share.partitioning();
+        this.state = new EngineState(share, program);
+        int partitions = partitioning.count();
+        this.owned = share.owned().clone();
         this.workers = new PartitionWorker[partitions];
-        for (int p = 0; p < partitions; p++) {
-            workers[p] = new PartitionWorker(state, p);
+        this.buffers = new MessageBuffer[partitions][];
+        for (int p : owned) {
+            buffers[p] = new MessageBuffer[partitions];
+            workers[p] = new PartitionWorker(state, p, buffers[p]);
         }
-        this.owned = owned.clone();
-        Arrays.sort(this.owned);
         this.pool = pool;
-        long slots = graph.outTargets().length;
-        this.edgeSlots = state.broadcastBoth ? 2 * slots : slots;
+        long entries = share.outOffsets()[share.ownedVertices()];
+        this.edgeSlots = state.broadcastBoth ? 2 * entries : entries;
         long withOut = 0;
-        for (int v = 0; v < graph.numVertices(); v++) {
-            if (graph.outDegree(v) > 0) {
+        for (int v = 0; v < share.ownedVertices(); v++) {
+            if (share.outDegree(v) > 0) {
                 withOut++;
             }
         }
         this.verticesWithOutEdges = withOut;
     }
 
-    /** Edges a broadcast can follow in the whole graph; input to {@link Delivery#decide}. */
+    /** Edges a broadcast from the owned vertices can follow; summed over runners, input to {@link Delivery#decide}. */
     public long edgeSlots() { return edgeSlots; }
 
-    /** Vertices with out-edges in the whole graph; input to {@link Delivery#decide}. */
+    /** Owned vertices with out-edges; summed over runners, input to {@link Delivery#decide}. */
     public long verticesWithOutEdges() { return verticesWithOutEdges; }
 
-    public Partitioning partitioning() { return state.partitioning; }
+    public Partitioning partitioning() { return partitioning; }
+
+    public GraphShare share() { return share; }
 
     public VertexProgram program() { return state.program; }
+
+    /** Owned partitions, ascending; do not modify. */
+    public int[] owned() { return owned; }
 
     /**
      * Compute phase of superstep {@code superstep} on the owned partitions.
@@ -104,9 +117,16 @@ public final class PartitionRunner {
         return total;
     }
 
-    /** Aggregator {@code index}'s partial value from owned partition {@code partition} in the last compute phase. */
-    public double aggregatePartial(int partition, int index) {
-        return workers[partition].aggregatePartial(index);
+    /**
+     * Aggregator {@code index}'s partial value over id block {@code block} in the last compute
+     * phase; the block must belong to an owned partition.
+     */
+    public double aggregatePartial(int block, int index) {
+        PartitionWorker worker = workers[partitioning.partitionOfBlock(block)];
+        if (worker == null) {
+            throw new IllegalArgumentException("id block " + block + " is not in an owned partition");
+        }
+        return worker.aggregatePartial(block, index);
     }
 
     /** Turns the owned partitions' broadcasts into pushed messages (a sparse superstep). */
@@ -114,50 +134,79 @@ public final class PartitionRunner {
         parallel(p -> workers[p].pushBroadcasts());
     }
 
-    public int outboxSize(int sourcePartition, int targetPartition) {
-        return workers[sourcePartition].outbox(targetPartition).size;
+    private MessageBuffer buffer(int sourcePartition, int targetPartition) {
+        MessageBuffer[] row = buffers[sourcePartition];
+        if (row == null) {
+            row = new MessageBuffer[partitioning.count()];
+            buffers[sourcePartition] = row;
+        }
+        MessageBuffer buffer = row[targetPartition];
+        if (buffer == null) {
+            buffer = new MessageBuffer();
+            row[targetPartition] = buffer;
+        }
+        return buffer;
     }
 
-    /** Target dense ids of the outbox; valid up to {@link #outboxSize}. */
+    public int outboxSize(int sourcePartition, int targetPartition) {
+        MessageBuffer[] row = buffers[sourcePartition];
+        MessageBuffer buffer = row == null ? null : row[targetPartition];
+        return buffer == null ? 0 : buffer.size;
+    }
+
+    /** Target global dense ids of the outbox; valid up to {@link #outboxSize}. */
     public int[] outboxTargets(int sourcePartition, int targetPartition) {
-        return workers[sourcePartition].outbox(targetPartition).targets;
+        return buffer(sourcePartition, targetPartition).targets;
     }
 
     /** Message values of the outbox; valid up to {@link #outboxSize}. */
     public double[] outboxValues(int sourcePartition, int targetPartition) {
-        return workers[sourcePartition].outbox(targetPartition).values;
+        return buffer(sourcePartition, targetPartition).values;
     }
 
     /** Empties an outbox once shipped. */
     public void clearOutbox(int sourcePartition, int targetPartition) {
-        workers[sourcePartition].outbox(targetPartition).clear();
-    }
-
-    /** Files messages that a remote partition sent to an owned one, for {@link #deliver()}. */
-    public void acceptMessages(int sourcePartition, int targetPartition, int[] targets, double[] values, int count) {
-        MessageBuffer buffer = workers[sourcePartition].outbox(targetPartition);
-        for (int i = 0; i < count; i++) {
-            buffer.add(targets[i], values[i]);
+        if (outboxSize(sourcePartition, targetPartition) > 0) {
+            buffer(sourcePartition, targetPartition).clear();
         }
     }
 
-    /** The broadcasts an owned partition made in the last compute phase, for peers that pull. */
+    /** Files messages (targets as global dense ids) that a remote partition sent to an owned one, for {@link #deliver()}. */
+    public void acceptMessages(int sourcePartition, int targetPartition, int[] targets, double[] values, int count) {
+        if (!share.owns(targetPartition)) {
+            throw new IllegalArgumentException("messages for partition " + targetPartition + ", which this runner does not own");
+        }
+        int first = partitioning.first(targetPartition);
+        int end = partitioning.end(targetPartition);
+        MessageBuffer buffer = buffer(sourcePartition, targetPartition);
+        for (int i = 0; i < count; i++) {
+            int t = targets[i];
+            if (t < first || t >= end) {
+                throw new IllegalArgumentException("message for vertex " + t + " filed under partition " + targetPartition);
+            }
+            buffer.add(t, values[i]);
+        }
+    }
+
+    /** The broadcasts an owned partition made in the last compute phase (global dense ids), for peers that pull. */
     public Broadcasts exportBroadcasts(int partition) {
         boolean[] flags = state.broadcastFlag[state.next()];
         double[] values = state.broadcastValue[state.next()];
-        int[] members = state.partitioning.members(partition);
+        int first = share.firstSlot(partition);
+        int end = first + partitioning.size(partition);
         int count = 0;
-        for (int v : members) {
+        for (int v = first; v < end; v++) {
             if (flags[v]) {
                 count++;
             }
         }
         int[] vertices = new int[count];
         double[] sent = new double[count];
+        int shift = partitioning.first(partition) - first;
         int i = 0;
-        for (int v : members) {
+        for (int v = first; v < end; v++) {
             if (flags[v]) {
-                vertices[i] = v;
+                vertices[i] = v + shift;
                 sent[i++] = values[v];
             }
         }
@@ -168,13 +217,13 @@ public final class PartitionRunner {
      * The broadcasts of members {@code [from, from + n)} of an owned partition in the last
      * compute phase, in member order, without vertex ids: bit {@code i} of {@code bits} (least
      * significant first in each byte) says whether member {@code from + i} broadcast, and
-     * {@code values[0 .. count)} are the marked members' values. A peer holding the same graph
-     * reads it back with {@link #importBroadcastBits}.
+     * {@code values[0 .. count)} are the marked members' values. A peer reads it back into its
+     * mirrors with {@link #importBroadcastBits}.
      */
     public BroadcastBits exportBroadcastBits(int partition, int from, int n) {
         boolean[] flags = state.broadcastFlag[state.next()];
         double[] values = state.broadcastValue[state.next()];
-        int[] members = state.partitioning.members(partition);
+        int first = share.firstSlot(partition) + from;
         byte[] bits = new byte[(n + 7) >>> 3];
         double[] sent = new double[n];
         int count = 0;
@@ -183,7 +232,7 @@ public final class PartitionRunner {
         // stored; the count only moves past the marked ones (sent has room for all n).
         int word = 0;
         for (int i = 0; i < n; i++) {
-            int v = members[from + i];
+            int v = first + i;
             int marked = flags[v] ? 1 : 0;
             word |= marked << (i & 7);
             sent[count] = values[v];
@@ -202,34 +251,51 @@ public final class PartitionRunner {
     /**
      * Takes a range of a remote partition's broadcasts in the form of
      * {@link #exportBroadcastBits}: members {@code [from, from + n)} are marked as broadcasting
-     * or not; {@code values} holds one value per marked member, in member order.
+     * or not; {@code values} holds one value per marked member, in member order. Only the
+     * members this runner mirrors are kept.
      */
     public void importBroadcastBits(int partition, int from, int n, byte[] bits, double[] values) {
         boolean[] flags = state.broadcastFlag[state.next()];
         double[] into = state.broadcastValue[state.next()];
-        int[] members = state.partitioning.members(partition);
-        // Read (never stored) for unmarked members too, so never empty.
-        double[] source = values.length > 0 ? values : new double[1];
-        int last = source.length - 1;
+        int base = partitioning.first(partition) + from;
+        int mirror = firstMirrorAtOrAfter(partition, base);
+        int endMirror = share.endMirror(partition);
         int k = 0;
-        for (int i = 0; i < n; i++) {
-            int v = members[from + i];
+        for (int i = 0; i < n && mirror < endMirror; i++) {
             int marked = (bits[i >>> 3] >>> (i & 7)) & 1;
-            boolean set = marked != 0;
-            flags[v] = set;
-            // Branch-free as in exportBroadcastBits: an unmarked member keeps its value.
-            double value = source[Math.min(k, last)];
-            into[v] = set ? value : into[v];
+            if (share.globalOf(mirror) == base + i) {
+                flags[mirror] = marked != 0;
+                if (marked != 0) {
+                    if (k >= values.length) {
+                        throw new IllegalArgumentException("more members of partition " + partition + " marked than the "
+                                + values.length + " values given");
+                    }
+                    into[mirror] = values[k];
+                }
+                mirror++;
+            }
             k += marked;
-        }
-        if (k > values.length) {
-            throw new IllegalArgumentException(k + " members of partition " + partition + " marked, only "
-                    + values.length + " values given");
         }
     }
 
+    /** The first mirror slot of {@code partition} whose dense id is at least {@code global}. */
+    private int firstMirrorAtOrAfter(int partition, int global) {
+        int lo = share.firstMirror(partition);
+        int hi = share.endMirror(partition);
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (share.globalOf(mid) < global) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /**
-     * Takes (a chunk of) a remote partition's broadcasts of the last compute phase.
+     * Takes (a chunk of) a remote partition's broadcasts of the last compute phase, vertices as
+     * global dense ids; only the members this runner mirrors are kept.
      *
      * @param first true for the partition's first chunk of the superstep: every other vertex
      *     of the partition is then marked as not broadcasting
@@ -238,19 +304,20 @@ public final class PartitionRunner {
         boolean[] flags = state.broadcastFlag[state.next()];
         double[] into = state.broadcastValue[state.next()];
         if (first) {
-            for (int v : state.partitioning.members(partition)) {
-                flags[v] = false;
-            }
+            Arrays.fill(flags, share.firstMirror(partition), share.endMirror(partition), false);
         }
         for (int i = 0; i < count; i++) {
-            flags[vertices[i]] = true;
-            into[vertices[i]] = values[i];
+            int slot = share.mirrorSlotOf(vertices[i]);
+            if (slot >= 0) {
+                flags[slot] = true;
+                into[slot] = values[i];
+            }
         }
     }
 
     /** Delivery phase: every owned partition folds or files the messages bound for it. */
     public void deliver() {
-        parallel(p -> workers[p].deliver(workers));
+        parallel(p -> workers[p].deliver(buffers));
     }
 
     /** Ends the superstep: the broadcasts just made become the ones the next superstep reads. */
@@ -273,20 +340,27 @@ public final class PartitionRunner {
 
     /**
      * Loads a checkpointed partition into this (fresh) runner, to resume at the next superstep:
-     * the whole state of an owned partition, only the broadcasts of one owned elsewhere. Call
-     * for every owned partition and, when the next superstep pulls ({@code Delivery.pull} of
-     * the checkpoint), for every other partition too (only a pulling superstep reads other
-     * partitions' broadcasts); then {@link #resume} with the checkpoint's delivery.
+     * the whole state of an owned partition, only the broadcasts (into the mirrors) of one owned
+     * elsewhere. Call for every owned partition and, when the next superstep pulls
+     * ({@code Delivery.pull} of the checkpoint), for every other partition this runner mirrors
+     * (only a pulling superstep reads other partitions' broadcasts); then {@link #resume} with
+     * the checkpoint's delivery.
      */
     public void restore(int partition, java.io.DataInput in) throws java.io.IOException {
         if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != partition) {
             throw new java.io.IOException("not a checkpoint of partition " + partition);
         }
-        if (java.util.Arrays.binarySearch(owned, partition) >= 0) {
+        if (share.owns(partition)) {
             workers[partition].readCheckpoint(in);
         } else {
-            workers[partition].readBroadcastsOnly(in);
+            CheckpointSections.readMirrorBroadcasts(in, partition, share, state.combiner != null,
+                    state.broadcastFlag[state.cur], state.broadcastValue[state.cur]);
         }
+    }
+
+    /** Whether this runner mirrors any vertex of {@code partition} (so a pulling restore reads its broadcasts). */
+    public boolean mirrors(int partition) {
+        return share.endMirror(partition) > share.firstMirror(partition);
     }
 
     /** Restores the delivery of the superstep that follows a restored checkpoint. */
@@ -297,7 +371,7 @@ public final class PartitionRunner {
 
     private static final int CHECKPOINT_MAGIC = 0x47414331; // "GAC1"
 
-    /** Final (or current) value per dense vertex id; meaningful for owned partitions' vertices. */
+    /** Final (or current) value per owned slot of the {@link #share()}. */
     public double[] values() {
         return state.value;
     }

@@ -1,21 +1,41 @@
 package io.graphagent.graph.pregel;
 
-import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.partition.GraphShare;
+import io.graphagent.graph.partition.Partitioning;
 import java.util.Arrays;
 
 /**
- * Runs one partition's share of each phase: compute, turning sparse broadcasts into pushed
- * messages, and delivering the messages bound for its vertices. It is also the {@link Vertex}
- * and {@link Messages} flyweight its program sees, repositioned for each vertex.
+ * Runs one owned partition's share of each phase: compute, turning sparse broadcasts into
+ * pushed messages, and delivering the messages bound for its vertices. It is also the
+ * {@link Vertex} and {@link Messages} flyweight its program sees, repositioned for each vertex.
  *
- * <p>Used by one thread at a time (the executor hands a partition to one thread per phase).
+ * <p>The partition's members are the slots {@code first .. end-1} of the {@link GraphShare},
+ * global dense ids {@code first + globalShift ..}. Aggregates are folded per id block
+ * (see {@link io.graphagent.graph.partition.IdBlocks}), so their bits do not depend on how
+ * blocks are dealt into partitions. Used by one thread at a time (the executor hands a
+ * partition to one thread per phase).
  */
 final class PartitionWorker implements Vertex, Messages {
     private final EngineState s;
+    private final GraphShare share;
+    private final Partitioning partitioning;
     private final int partition;
-    private final int[] members;
+    /** Slots of the members: first .. end-1. */
+    private final int first;
+    private final int end;
+    /** Global dense id of a member = slot + globalShift. */
+    private final int globalShift;
+    /** Slot of a remote-or-local global id; null when slots are global ids. */
+    private final int[] slotGlobal;
+    /** Messages from this partition, by target partition; created on first use. */
     private final MessageBuffer[] outboxes;
+    /** Aggregator partials per block of this partition: [block - firstBlock][aggregator]. */
     private final double[] aggregatePartial;
+    private final int firstBlock;
+    /** Slot where each block of this partition ends. */
+    private final int[] blockEnd;
+    /** Block (index from firstBlock) of the vertex being computed, advanced lazily by aggregate. */
+    private int block;
     private final int[] outOffsets;
     private final int[] outTargets;
     private final double[] outWeights;
@@ -50,35 +70,63 @@ final class PartitionWorker implements Vertex, Messages {
     private int outEdgePos;
     private int outEdgeEnd;
 
-    PartitionWorker(EngineState state, int partition) {
+    PartitionWorker(EngineState state, int partition, MessageBuffer[] outboxes) {
         this.s = state;
+        this.share = state.share;
+        this.partitioning = state.partitioning;
         this.partition = partition;
-        this.members = state.partitioning.members(partition);
-        int partitions = state.partitioning.count();
-        this.outboxes = new MessageBuffer[partitions];
-        for (int q = 0; q < partitions; q++) {
-            outboxes[q] = new MessageBuffer();
-        }
-        this.aggregatePartial = new double[state.aggregators.length];
-        Graph g = state.graph;
-        outOffsets = g.outOffsets();
-        outTargets = g.outTargets();
-        outWeights = g.outWeights();
-        inOffsets = g.inOffsets();
-        inSources = g.inSources();
-        inWeights = g.inWeights();
+        this.first = share.firstSlot(partition);
+        this.end = first + partitioning.size(partition);
+        this.globalShift = partitioning.first(partition) - first;
+        this.slotGlobal = share.slotGlobals();
+        this.outboxes = outboxes;
+        this.firstBlock = partitioning.firstBlock(partition);
+        int blocks = partitioning.endBlock(partition) - firstBlock;
+        this.aggregatePartial = new double[Math.max(1, blocks) * state.aggregators.length];
+        this.blockEnd = blockEnds(blocks);
+        outOffsets = share.outOffsets();
+        outTargets = share.outTargets();
+        outWeights = share.outWeights();
+        inOffsets = share.inOffsets();
+        inSources = share.inSources();
+        inWeights = share.inWeights();
         if (state.combiner == null) {
-            inboxOffsets = new int[members.length + 1];
+            inboxOffsets = new int[end - first + 1];
         }
+    }
+
+    /** The slot where each of this partition's blocks ends: members are in id order, so blocks are runs. */
+    private int[] blockEnds(int blocks) {
+        int[] ends = new int[Math.max(1, blocks)];
+        var ids = partitioning.blocks();
+        int b = 0;
+        for (int slot = first; slot < end; slot++) {
+            int of = ids.blockOf(share.originalId(slot)) - firstBlock;
+            while (b < of) {
+                ends[b++] = slot;
+            }
+        }
+        while (b < ends.length) {
+            ends[b++] = end;
+        }
+        return ends;
     }
 
     MessageBuffer outbox(int targetPartition) {
-        return outboxes[targetPartition];
+        MessageBuffer buffer = outboxes[targetPartition];
+        if (buffer == null) {
+            buffer = new MessageBuffer();
+            outboxes[targetPartition] = buffer;
+        }
+        return buffer;
     }
 
-    double aggregatePartial(int index) {
-        return aggregatePartial[index];
+    /** The partial of aggregator {@code index} over block {@code block} (a block of this partition). */
+    double aggregatePartial(int block, int index) {
+        return aggregatePartial[(block - firstBlock) * s.aggregators.length + index];
     }
+
+    int partition() { return partition; }
 
     /** Compute phase: every member that is active or messaged runs the program once. */
     void compute() {
@@ -87,9 +135,11 @@ final class PartitionWorker implements Vertex, Messages {
         messagesSent = 0;
         broadcastEdges = 0;
         broadcastersWithOutEdges = 0;
+        int aggregators = s.aggregators.length;
         for (int i = 0; i < aggregatePartial.length; i++) {
-            aggregatePartial[i] = s.aggregators[i].op().identity();
+            aggregatePartial[i] = s.aggregators[i % aggregators].op().identity();
         }
+        block = 0;
         readValue = s.broadcastValue[s.cur];
         readFlag = s.broadcastFlag[s.cur];
         writeValue = s.broadcastValue[s.next()];
@@ -118,11 +168,9 @@ final class PartitionWorker implements Vertex, Messages {
         double identity = s.combiner.identity();
         boolean pull = s.pull;
         boolean sumFromAll = pull && s.pullFromAll && s.combiner == Combiner.SUM && !s.addWeight && !s.broadcastBoth;
-        int[] mem = members;
         long computedHere = 0;
         long activeHere = 0;
-        for (int li = 0; li < mem.length; li++) {
-            int vertex = mem[li];
+        for (int vertex = first, last = end; vertex < last; vertex++) {
             clearFlag[vertex] = false;
             boolean has = inboxHas[vertex];
             double acc = has ? inboxValue[vertex] : identity;
@@ -171,11 +219,10 @@ final class PartitionWorker implements Vertex, Messages {
     private void computeUncombined() {
         VertexProgram program = s.program;
         boolean[] halted = s.halted;
-        for (int li = 0; li < members.length; li++) {
-            int vertex = members[li];
+        for (int vertex = first; vertex < end; vertex++) {
             writeFlag[vertex] = false;
             v = vertex;
-            boolean messaged = positionUncombined(vertex, li);
+            boolean messaged = positionUncombined(vertex, vertex - first);
             if (halted[vertex] && !messaged) {
                 continue;
             }
@@ -192,48 +239,56 @@ final class PartitionWorker implements Vertex, Messages {
     void pushBroadcasts() {
         boolean[] flags = s.broadcastFlag[s.next()];
         double[] values = s.broadcastValue[s.next()];
-        int[] partitionOf = s.partitionOf;
         boolean addWeight = s.addWeight;
-        for (int vertex : members) {
+        for (int vertex = first; vertex < end; vertex++) {
             if (!flags[vertex]) {
                 continue;
             }
             double m = values[vertex];
             for (int e = outOffsets[vertex], end = outOffsets[vertex + 1]; e < end; e++) {
-                int t = outTargets[e];
-                outboxes[partitionOf[t]].add(t, addWeight ? m + outWeights[e] : m);
+                int t = globalOf(outTargets[e]);
+                outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + outWeights[e] : m);
             }
             if (s.broadcastBoth) {
                 for (int e = inOffsets[vertex], end = inOffsets[vertex + 1]; e < end; e++) {
-                    int t = inSources[e];
-                    outboxes[partitionOf[t]].add(t, addWeight ? m + inWeights[e] : m);
+                    int t = globalOf(inSources[e]);
+                    outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + inWeights[e] : m);
                 }
             }
         }
     }
 
     /** Delivery phase: folds or files every message bound for this partition's vertices. */
-    void deliver(PartitionWorker[] senders) {
+    void deliver(MessageBuffer[][] bySource) {
         if (s.combiner != null) {
-            deliverCombined(senders);
+            deliverCombined(bySource);
         } else {
-            deliverUncombined(senders);
+            deliverUncombined(bySource);
         }
     }
 
-    private void deliverCombined(PartitionWorker[] senders) {
+    /** The buffer of messages from partition {@code source} to this one, or null when none was made. */
+    private MessageBuffer from(MessageBuffer[][] bySource, int source) {
+        MessageBuffer[] row = bySource[source];
+        return row == null ? null : row[partition];
+    }
+
+    /** Folds messages in source-partition order, each buffer in send order: the order of the senders' ids. */
+    private void deliverCombined(MessageBuffer[][] bySource) {
         double[] inboxValue = s.inboxValue;
         boolean[] inboxHas = s.inboxHas;
-        for (int vertex : members) {
-            inboxHas[vertex] = false;
-        }
+        Arrays.fill(inboxHas, first, end, false);
         Combiner op = s.combiner;
-        for (PartitionWorker sender : senders) {
-            MessageBuffer buffer = sender.outboxes[partition];
+        int shift = globalShift;
+        for (int source = 0; source < bySource.length; source++) {
+            MessageBuffer buffer = from(bySource, source);
+            if (buffer == null) {
+                continue;
+            }
             int[] targets = buffer.targets;
             double[] values = buffer.values;
             for (int i = 0, size = buffer.size; i < size; i++) {
-                int t = targets[i];
+                int t = targets[i] - shift;
                 if (inboxHas[t]) {
                     inboxValue[t] = switch (op) {
                         case SUM -> inboxValue[t] + values[i];
@@ -249,29 +304,36 @@ final class PartitionWorker implements Vertex, Messages {
         }
     }
 
-    private void deliverUncombined(PartitionWorker[] senders) {
+    private void deliverUncombined(MessageBuffer[][] bySource) {
         int[] offsets = inboxOffsets;
         Arrays.fill(offsets, 0);
-        int[] localIndex = s.localIndex;
+        int base = partitioning.first(partition);
+        int members = end - first;
         int total = 0;
-        for (PartitionWorker sender : senders) {
-            MessageBuffer buffer = sender.outboxes[partition];
+        for (int source = 0; source < bySource.length; source++) {
+            MessageBuffer buffer = from(bySource, source);
+            if (buffer == null) {
+                continue;
+            }
             for (int i = 0; i < buffer.size; i++) {
-                offsets[localIndex[buffer.targets[i]] + 1]++;
+                offsets[buffer.targets[i] - base + 1]++;
             }
             total += buffer.size;
         }
-        for (int i = 0; i < members.length; i++) {
+        for (int i = 0; i < members; i++) {
             offsets[i + 1] += offsets[i];
         }
         if (inboxValues.length < total) {
             inboxValues = new double[Math.max(total, inboxValues.length * 2)];
         }
-        int[] fill = Arrays.copyOf(offsets, members.length);
-        for (PartitionWorker sender : senders) {
-            MessageBuffer buffer = sender.outboxes[partition];
+        int[] fill = Arrays.copyOf(offsets, members);
+        for (int source = 0; source < bySource.length; source++) {
+            MessageBuffer buffer = from(bySource, source);
+            if (buffer == null) {
+                continue;
+            }
             for (int i = 0; i < buffer.size; i++) {
-                inboxValues[fill[localIndex[buffer.targets[i]]]++] = buffer.values[i];
+                inboxValues[fill[buffer.targets[i] - base]++] = buffer.values[i];
             }
             buffer.clear();
         }
@@ -348,51 +410,49 @@ final class PartitionWorker implements Vertex, Messages {
      * next superstep pulls. Call between {@code advance} and the next compute.
      */
     void writeCheckpoint(java.io.DataOutput out) throws java.io.IOException {
+        int members = end - first;
         CheckpointCodec.Writer w = new CheckpointCodec.Writer(out);
-        w.putInt(members.length);
-        for (int v : members) {
+        w.putInt(members);
+        for (int v = first; v < end; v++) {
             w.putDouble(s.value[v]);
             w.putBoolean(s.halted[v]);
         }
         if (s.combiner != null) {
-            for (int v : members) {
+            for (int v = first; v < end; v++) {
                 w.putBoolean(s.inboxHas[v]);
                 w.putDouble(s.inboxValue[v]);
             }
         } else {
-            int total = inboxOffsets[members.length];
+            int total = inboxOffsets[members];
             w.putInt(total);
-            for (int i = 0; i <= members.length; i++) {
+            for (int i = 0; i <= members; i++) {
                 w.putInt(inboxOffsets[i]);
             }
             for (int i = 0; i < total; i++) {
                 w.putDouble(inboxValues[i]);
             }
         }
-        writeBroadcasts(w);
-        w.flush();
-    }
-
-    private void writeBroadcasts(CheckpointCodec.Writer w) throws java.io.IOException {
         boolean[] flags = s.broadcastFlag[s.cur];
         double[] values = s.broadcastValue[s.cur];
-        for (int v : members) {
+        for (int v = first; v < end; v++) {
             w.putBoolean(flags[v]);
             w.putDouble(values[v]);
         }
+        w.flush();
     }
 
     /** Reads what {@link #writeCheckpoint} wrote into this (owning) partition. */
     void readCheckpoint(java.io.DataInput in) throws java.io.IOException {
-        checkMembers(in.readInt());
-        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members.length * 9L);
-        for (int v : members) {
+        int members = end - first;
+        CheckpointSections.checkMembers(in.readInt(), members, partition);
+        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members * 9L);
+        for (int v = first; v < end; v++) {
             s.value[v] = r.getDouble();
             s.halted[v] = r.getBoolean();
         }
         if (s.combiner != null) {
-            r = new CheckpointCodec.Reader(in, members.length * 9L);
-            for (int v : members) {
+            r = new CheckpointCodec.Reader(in, members * 9L);
+            for (int v = first; v < end; v++) {
                 s.inboxHas[v] = r.getBoolean();
                 s.inboxValue[v] = r.getDouble();
             }
@@ -401,8 +461,8 @@ final class PartitionWorker implements Vertex, Messages {
             if (total < 0) {
                 throw new java.io.IOException("checkpoint of partition " + partition + " is damaged: " + total + " messages");
             }
-            r = new CheckpointCodec.Reader(in, (members.length + 1) * 4L + total * 8L);
-            for (int i = 0; i <= members.length; i++) {
+            r = new CheckpointCodec.Reader(in, (members + 1) * 4L + total * 8L);
+            for (int i = 0; i <= members; i++) {
                 inboxOffsets[i] = r.getInt();
             }
             inboxValues = new double[Math.max(total, 1)];
@@ -410,47 +470,12 @@ final class PartitionWorker implements Vertex, Messages {
                 inboxValues[i] = r.getDouble();
             }
         }
-        readBroadcasts(in);
-    }
-
-    /** Skips a checkpoint's own-state sections and reads only its broadcasts (for a partition owned elsewhere). */
-    void readBroadcastsOnly(java.io.DataInput in) throws java.io.IOException {
-        checkMembers(in.readInt());
-        skip(in, members.length * 9L);
-        if (s.combiner != null) {
-            skip(in, members.length * 9L);
-        } else {
-            int total = in.readInt();
-            skip(in, (members.length + 1) * 4L + total * 8L);
-        }
-        readBroadcasts(in);
-    }
-
-    private void readBroadcasts(java.io.DataInput in) throws java.io.IOException {
         boolean[] flags = s.broadcastFlag[s.cur];
         double[] values = s.broadcastValue[s.cur];
-        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members.length * 9L);
-        for (int v : members) {
+        r = new CheckpointCodec.Reader(in, members * 9L);
+        for (int v = first; v < end; v++) {
             flags[v] = r.getBoolean();
             values[v] = r.getDouble();
-        }
-    }
-
-    private void checkMembers(int count) throws java.io.IOException {
-        if (count != members.length) {
-            throw new java.io.IOException("checkpoint of partition " + partition + " holds " + count
-                    + " vertices, the graph has " + members.length + " in it: a checkpoint of another graph or partition count");
-        }
-    }
-
-    private static void skip(java.io.DataInput in, long bytes) throws java.io.IOException {
-        while (bytes > 0) {
-            int step = (int) Math.min(bytes, Integer.MAX_VALUE);
-            int skipped = in.skipBytes(step);
-            if (skipped <= 0) {
-                throw new java.io.EOFException("checkpoint ends early");
-            }
-            bytes -= skipped;
         }
     }
 
@@ -479,7 +504,7 @@ final class PartitionWorker implements Vertex, Messages {
     @Override
     public double next() {
         if (!hasNext()) {
-            throw new java.util.NoSuchElementException("no more messages for vertex " + v);
+            throw new java.util.NoSuchElementException("no more messages for vertex " + originalId());
         }
         if (s.combiner != null) {
             combinedHas = false;
@@ -500,13 +525,13 @@ final class PartitionWorker implements Vertex, Messages {
 
     // ---- Vertex ----
 
-    @Override public int id() { return v; }
+    @Override public int id() { return v + globalShift; }
 
-    @Override public long originalId() { return s.graph.originalId(v); }
+    @Override public long originalId() { return share.originalId(v); }
 
     @Override public int superstep() { return s.superstep; }
 
-    @Override public int numVertices() { return s.graph.numVertices(); }
+    @Override public int numVertices() { return partitioning.numVertices(); }
 
     @Override public double value() { return s.value[v]; }
 
@@ -514,19 +539,27 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override public int outDegree() { return outOffsets[v + 1] - outOffsets[v]; }
 
-    @Override public int outNeighbor(int i) { return outTargets[outOffsets[v] + i]; }
+    @Override public int outNeighbor(int i) { return globalOf(outTargets[outOffsets[v] + i]); }
 
     @Override public double outWeight(int i) { return outWeights == null ? 1.0 : outWeights[outOffsets[v] + i]; }
 
     @Override public int inDegree() { return inOffsets[v + 1] - inOffsets[v]; }
 
-    @Override public int inNeighbor(int i) { return inSources[inOffsets[v] + i]; }
+    @Override public int inNeighbor(int i) { return globalOf(inSources[inOffsets[v] + i]); }
 
-    @Override public boolean directed() { return s.graph.directed(); }
+    @Override public boolean directed() { return share.directed(); }
+
+    private int globalOf(int slot) {
+        return slotGlobal == null ? slot : slotGlobal[slot];
+    }
 
     @Override
     public void sendMessage(int target, double message) {
-        outboxes[s.partitionOf[target]].add(target, message);
+        if (target < 0 || target >= partitioning.numVertices()) {
+            throw new IllegalArgumentException("vertex " + originalId() + " sent a message to dense id " + target
+                    + ", which is not a vertex (0.." + (partitioning.numVertices() - 1) + ")");
+        }
+        outbox(partitioning.partitionOf(target)).add(target, message);
         messagesSent++;
     }
 
@@ -551,7 +584,11 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override
     public void aggregate(int index, double value) {
-        aggregatePartial[index] = s.aggregators[index].op().combine(aggregatePartial[index], value);
+        while (v >= blockEnd[block]) {
+            block++;
+        }
+        int at = block * s.aggregators.length + index;
+        aggregatePartial[at] = s.aggregators[index].op().combine(aggregatePartial[at], value);
     }
 
     @Override public double aggregated(int index) { return s.aggregated[index]; }

@@ -1,10 +1,13 @@
 package io.graphagent.graph.pregel;
 
+import io.graphagent.graph.partition.GraphShare;
+import io.graphagent.graph.partition.Partitioning;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The single-process Pregel engine: one {@link PartitionRunner} owning every hash partition,
+ * The single-process Pregel engine: one {@link PartitionRunner} owning every partition
+ * ({@link Partitioning#balanced}),
  * run on a fixed pool of named compute threads, superstep by superstep, with a barrier
  * between phases.
  *
@@ -12,8 +15,9 @@ import java.util.concurrent.Executors;
  * cheaper for the superstep ({@link Delivery}): when broadcasts cover a large share of the
  * edges, each vertex pulls them over its in-edges (no message buffers at all, the PageRank
  * case); when they are sparse (a BFS frontier), they are pushed like ordinary messages.
- * Either way a vertex sees the same messages, so results do not depend on the choice, the
- * thread count or (up to floating-point summation order) the partition count.
+ * Either way a vertex sees the same messages, and folds run in vertex-id order (aggregates per
+ * id block), so results do not depend on the choice, the thread count or the partition count:
+ * not even in the last bit.
  */
 public final class PregelEngine {
     private PregelEngine() {
@@ -25,11 +29,8 @@ public final class PregelEngine {
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(),
                 Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
         try {
-            int[] all = new int[options.partitions()];
-            for (int p = 0; p < all.length; p++) {
-                all[p] = p;
-            }
-            return loop(new PartitionRunner(graph, program, options.partitions(), all, pool), listener);
+            Partitioning partitioning = Partitioning.balanced(graph, options.partitions());
+            return loop(new PartitionRunner(GraphShare.whole(graph, partitioning), program, pool), listener);
         } finally {
             pool.shutdownNow();
         }
@@ -38,7 +39,7 @@ public final class PregelEngine {
     private static PregelResult loop(PartitionRunner runner, ProgressListener listener) {
         long start = System.nanoTime();
         VertexProgram program = runner.program();
-        Aggregators aggregators = new Aggregators(program.aggregators(), runner.partitioning().count());
+        Aggregators aggregators = new Aggregators(program.aggregators(), runner.partitioning().blocks().count());
         int cap = program.maxSupersteps();
         long totalMessages = 0;
         int superstep = 0;

@@ -55,7 +55,7 @@ class PartitionRunnerTest {
     private double[] runSplit(Graph graph, VertexProgram program, int[][] ownedBy) {
         SplitRun split = new SplitRun(graph, program, PARTITIONS, ownedBy, pool);
         long runnersWithVertices = java.util.Arrays.stream(ownedBy)
-                .filter(ps -> java.util.Arrays.stream(ps).anyMatch(p -> split.owner(p).partitioning().members(p).length > 0))
+                .filter(ps -> java.util.Arrays.stream(ps).anyMatch(p -> split.partitioning.size(p) > 0))
                 .count();
         assertThat(runnersWithVertices).as("every runner holds vertices").isEqualTo(ownedBy.length);
         while (!split.superstep()) {

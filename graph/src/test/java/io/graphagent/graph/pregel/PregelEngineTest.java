@@ -2,7 +2,6 @@ package io.graphagent.graph.pregel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
@@ -23,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class PregelEngineTest {
     private static final List<EngineOptions> LAYOUTS =
-            List.of(new EngineOptions(1, 1), new EngineOptions(2, 7), new EngineOptions(4, 32));
+            List.of(new EngineOptions(1, 1), new EngineOptions(2, 7), new EngineOptions(4, 32), new EngineOptions(3, 500));
 
     @TempDir
     Path dir;
@@ -51,7 +50,7 @@ class PregelEngineTest {
 
     @ParameterizedTest
     @EnumSource(Algorithm.class)
-    void resultsDoNotDependOnThreadOrPartitionCount(Algorithm algorithm) throws Exception {
+    void resultsDoNotDependOnThreadOrPartitionCountToTheLastBit(Algorithm algorithm) throws Exception {
         for (boolean directed : new boolean[] {true, false}) {
             Graph graph = randomGraph(directed, 42);
             KernelParameters params = new KernelParameters(1_000_000_000_000L, 10, 0.85);
@@ -61,10 +60,6 @@ class PregelEngineTest {
                 double[] values = PregelEngine.run(graph, kernel.program(), options, ProgressListener.NONE).values();
                 if (first == null) {
                     first = values;
-                } else if (algorithm == Algorithm.PAGERANK) {
-                    for (int v = 0; v < values.length; v++) {
-                        assertThat(values[v]).isCloseTo(first[v], within(1e-12 * first[v]));
-                    }
                 } else {
                     assertThat(values).as("%s directed=%s %s", algorithm, directed, options).containsExactly(first);
                 }

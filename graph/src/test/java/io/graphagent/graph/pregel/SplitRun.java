@@ -1,6 +1,8 @@
 package io.graphagent.graph.pregel;
 
 import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.partition.ShareBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.util.ArrayList;
@@ -19,6 +21,9 @@ final class SplitRun {
     final int[] owner;
     final List<PartitionRunner> runners = new ArrayList<>();
     final Aggregators aggregators;
+    final Partitioning partitioning;
+    private final long edgeSlots;
+    private final long verticesWithOutEdges;
     int superstep;
     Delivery delivery = Delivery.NONE;
 
@@ -27,13 +32,21 @@ final class SplitRun {
         this.owner = new int[partitions];
         this.program = program;
         this.ownedBy = ownedBy;
+        this.partitioning = Partitioning.balanced(graph, partitions);
+        long slots = 0;
+        long withOut = 0;
         for (int a = 0; a < ownedBy.length; a++) {
-            runners.add(new PartitionRunner(graph, program, partitions, ownedBy[a], pool));
+            PartitionRunner runner = new PartitionRunner(ShareBuilder.of(graph, partitioning, ownedBy[a]), program, pool);
+            runners.add(runner);
+            slots += runner.edgeSlots();
+            withOut += runner.verticesWithOutEdges();
             for (int p : ownedBy[a]) {
                 owner[p] = a;
             }
         }
-        aggregators = new Aggregators(program.aggregators(), partitions);
+        this.edgeSlots = slots;
+        this.verticesWithOutEdges = withOut;
+        aggregators = new Aggregators(program.aggregators(), partitioning.blocks().count());
     }
 
     /**
@@ -52,7 +65,7 @@ final class SplitRun {
             }
             return;
         }
-        int members = from.partitioning().members(s).length;
+        int members = from.partitioning().size(s);
         for (int first = 0; first < members; first += COMPACT_RANGE) {
             int n = Math.min(COMPACT_RANGE, members - first);
             PartitionRunner.BroadcastBits b = from.exportBroadcastBits(s, first, n);
@@ -86,7 +99,9 @@ final class SplitRun {
             int[] owned = ownedBy[a].clone();
             java.util.Arrays.sort(owned);
             for (int p = 0; p < partitions; p++) {
-                if (!onlyNeeded || crashed.delivery.pull() || java.util.Arrays.binarySearch(owned, p) >= 0) {
+                boolean mine = java.util.Arrays.binarySearch(owned, p) >= 0;
+                boolean neededBroadcasts = crashed.delivery.pull() && r.mirrors(p);
+                if (mine || !onlyNeeded || neededBroadcasts) {
                     r.restore(p, new DataInputStream(new ByteArrayInputStream(checkpoints[p])));
                 }
             }
@@ -106,9 +121,8 @@ final class SplitRun {
         for (PartitionRunner r : runners) {
             total = total.plus(r.compute(superstep, aggregators.values()));
         }
-        aggregators.reduce((p, i) -> owner(p).aggregatePartial(p, i));
-        PartitionRunner first = runners.get(0);
-        delivery = Delivery.decide(total, first.edgeSlots(), first.verticesWithOutEdges());
+        aggregators.reduce((b, i) -> owner(partitioning.partitionOfBlock(b)).aggregatePartial(b, i));
+        delivery = Delivery.decide(total, edgeSlots, verticesWithOutEdges);
         for (int a = 0; a < runners.size(); a++) {
             PartitionRunner from = runners.get(a);
             if (delivery.pushBroadcasts(total)) {
@@ -135,9 +149,10 @@ final class SplitRun {
     }
 
     double[] values() {
-        double[] values = new double[runners.get(0).values().length];
+        double[] values = new double[partitioning.numVertices()];
         for (int v = 0; v < values.length; v++) {
-            values[v] = owner(runners.get(0).partitioning().partitionOf(v)).values()[v];
+            PartitionRunner r = owner(partitioning.partitionOf(v));
+            values[v] = r.values()[r.share().ownedSlotOf(v)];
         }
         return values;
     }

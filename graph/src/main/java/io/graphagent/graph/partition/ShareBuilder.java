@@ -1,0 +1,271 @@
+package io.graphagent.graph.partition;
+
+import io.graphagent.graph.csr.CsrBuilder;
+import io.graphagent.graph.csr.Graph;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds a {@link GraphShare} from the edge entries of its owned vertices, named by global
+ * dense ids: finds the mirrors (the remote vertices the entries reach), numbers the slots and
+ * lays out CSR arrays whose adjacencies are sorted by neighbour id, ties by weight (so every
+ * builder of the same entries gets the same arrays, whatever order they arrived in).
+ *
+ * <p>Memory: the entries given (kept by reference until {@link #build}) plus, while building,
+ * one int per vertex of the whole graph and two entry arrays. Not thread-safe.
+ */
+public final class ShareBuilder {
+    private final Partitioning partitioning;
+    private final int[] owned;
+    private final boolean directed;
+    private final boolean weighted;
+    private final long numEdges;
+    private final List<Block> out = new ArrayList<>();
+    private final List<Block> in = new ArrayList<>();
+    private long[] ownedIds;
+
+    private record Block(int[] owners, int[] neighbours, double[] weights, int count) { }
+
+    /**
+     * @param owned    owned partitions
+     * @param numEdges edges of the whole graph as listed in the input
+     */
+    public ShareBuilder(Partitioning partitioning, int[] owned, boolean directed, boolean weighted, long numEdges) {
+        this.partitioning = partitioning;
+        this.owned = owned.clone();
+        Arrays.sort(this.owned);
+        this.directed = directed;
+        this.weighted = weighted;
+        this.numEdges = numEdges;
+    }
+
+    /** The share of {@code owned} partitions of a loaded graph (for tests and for splitting a graph in one process). */
+    public static GraphShare of(Graph graph, Partitioning partitioning, int[] owned) {
+        ShareBuilder builder = new ShareBuilder(partitioning, owned, graph.directed(), graph.weighted(), graph.numEdges());
+        long[] ids = graph.originalIds();
+        int ownedVertices = 0;
+        for (int p : builder.owned) {
+            ownedVertices += partitioning.size(p);
+        }
+        long[] ownedIds = ids == null ? null : new long[ownedVertices];
+        int slot = 0;
+        for (int p : builder.owned) {
+            if (ownedIds != null) {
+                System.arraycopy(ids, partitioning.first(p), ownedIds, slot, partitioning.size(p));
+            }
+            slot += partitioning.size(p);
+            builder.addAdjacency(graph.outOffsets(), graph.outTargets(), graph.outWeights(), p, true);
+            if (graph.directed()) {
+                builder.addAdjacency(graph.inOffsets(), graph.inSources(), graph.inWeights(), p, false);
+            }
+        }
+        builder.ownedIds(ownedIds);
+        return builder.build();
+    }
+
+    private void addAdjacency(int[] offsets, int[] ends, double[] weights, int p, boolean outgoing) {
+        int from = offsets[partitioning.first(p)];
+        int to = offsets[partitioning.end(p)];
+        int[] owners = new int[to - from];
+        for (int v = partitioning.first(p); v < partitioning.end(p); v++) {
+            Arrays.fill(owners, offsets[v] - from, offsets[v + 1] - from, v);
+        }
+        int[] neighbours = Arrays.copyOfRange(ends, from, to);
+        double[] w = weights == null ? null : Arrays.copyOfRange(weights, from, to);
+        if (outgoing) {
+            addOut(owners, neighbours, w, owners.length);
+        } else {
+            addIn(owners, neighbours, w, owners.length);
+        }
+    }
+
+    /** Original ids of the owned vertices in slot order, or null when they equal the dense ids. */
+    public ShareBuilder ownedIds(long[] ids) {
+        this.ownedIds = ids;
+        return this;
+    }
+
+    /**
+     * Adds out-edge entries {@code owners[i] -> neighbours[i]} (an undirected graph: every
+     * adjacency entry); owners must be owned vertices. The arrays are kept by reference.
+     */
+    public void addOut(int[] owners, int[] neighbours, double[] weights, int count) {
+        out.add(block(owners, neighbours, weights, count));
+    }
+
+    /** Adds in-edge entries {@code neighbours[i] -> owners[i]} of a directed graph; owners must be owned. */
+    public void addIn(int[] owners, int[] neighbours, double[] weights, int count) {
+        if (!directed) {
+            throw new IllegalStateException("an undirected share has one adjacency: add every entry with addOut");
+        }
+        in.add(block(owners, neighbours, weights, count));
+    }
+
+    private Block block(int[] owners, int[] neighbours, double[] weights, int count) {
+        if (weighted && weights == null) {
+            throw new IllegalArgumentException("a weighted share needs weights");
+        }
+        if (count > owners.length || count > neighbours.length) {
+            throw new IllegalArgumentException("count " + count + " exceeds the arrays");
+        }
+        return new Block(owners, neighbours, weighted ? weights : null, count);
+    }
+
+    /** Builds the share and releases the entries. */
+    public GraphShare build() {
+        int n = partitioning.numVertices();
+        int[] ownedIndex = new int[partitioning.count()];
+        Arrays.fill(ownedIndex, -1);
+        int[] firstSlot = new int[owned.length];
+        int ownedVertices = 0;
+        for (int k = 0; k < owned.length; k++) {
+            ownedIndex[owned[k]] = k;
+            firstSlot[k] = ownedVertices;
+            ownedVertices += partitioning.size(owned[k]);
+        }
+        if (ownedIds != null && ownedIds.length != ownedVertices) {
+            throw new IllegalArgumentException(ownedIds.length + " original ids for " + ownedVertices + " owned vertices");
+        }
+        // Slot of every vertex the entries name: owned ones by partition, mirrors after them.
+        int[] slotOf = new int[n];
+        Arrays.fill(slotOf, -1);
+        for (int k = 0; k < owned.length; k++) {
+            int p = owned[k];
+            for (int g = partitioning.first(p), s = firstSlot[k]; g < partitioning.end(p); g++, s++) {
+                slotOf[g] = s;
+            }
+        }
+        markMirrors(out, slotOf, n);
+        markMirrors(in, slotOf, n);
+        int slots = ownedVertices;
+        int[] mirrorSlot = new int[partitioning.count() + 1];
+        for (int q = 0; q < partitioning.count(); q++) {
+            mirrorSlot[q] = slots;
+            if (ownedIndex[q] >= 0) {
+                continue;
+            }
+            for (int g = partitioning.first(q); g < partitioning.end(q); g++) {
+                if (slotOf[g] == MIRROR) {
+                    slotOf[g] = slots++;
+                }
+            }
+        }
+        mirrorSlot[partitioning.count()] = slots;
+        int[] slotGlobal = new int[slots];
+        for (int g = 0; g < n; g++) {
+            if (slotOf[g] >= 0) {
+                slotGlobal[slotOf[g]] = g;
+            }
+        }
+        Adjacency outgoing = lay(out, slotOf, ownedVertices, n);
+        out.clear();
+        Adjacency incoming = directed ? lay(in, slotOf, ownedVertices, n) : outgoing;
+        in.clear();
+        return new GraphShare(directed, weighted, numEdges, partitioning, owned, mirrorSlot, slotGlobal, ownedIds,
+                outgoing.offsets, outgoing.ends, outgoing.weights, incoming.offsets, incoming.ends, incoming.weights);
+    }
+
+    private static final int MIRROR = -2;
+
+    private void markMirrors(List<Block> blocks, int[] slotOf, int n) {
+        for (Block b : blocks) {
+            for (int i = 0; i < b.count; i++) {
+                int owner = b.owners[i];
+                int g = b.neighbours[i];
+                if (owner < 0 || owner >= n || slotOf[owner] < 0) {
+                    throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
+                }
+                if (g < 0 || g >= n) {
+                    throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
+                }
+                if (slotOf[g] == -1) {
+                    slotOf[g] = MIRROR;
+                }
+            }
+        }
+    }
+
+    private record Adjacency(int[] offsets, int[] ends, double[] weights) { }
+
+    /**
+     * CSR of owned slots by counting sort: entries grouped by neighbour id ascending, then
+     * regrouped by owner, so each adjacency comes out sorted by neighbour; equal neighbours
+     * (parallel edges) sorted by weight afterwards.
+     */
+    private Adjacency lay(List<Block> blocks, int[] slotOf, int ownedVertices, int n) {
+        long entries = 0;
+        for (Block b : blocks) {
+            entries += b.count;
+        }
+        if (entries > CsrBuilder.MAX_ENTRIES) {
+            throw new IllegalStateException(entries + " edge entries exceed the " + CsrBuilder.MAX_ENTRIES + " one share holds");
+        }
+        int m = (int) entries;
+        int[] byNeighbour = new int[n + 1];
+        int[] offsets = new int[ownedVertices + 1];
+        for (Block b : blocks) {
+            for (int i = 0; i < b.count; i++) {
+                byNeighbour[b.neighbours[i] + 1]++;
+                offsets[slotOf[b.owners[i]] + 1]++;
+            }
+        }
+        for (int g = 0; g < n; g++) {
+            byNeighbour[g + 1] += byNeighbour[g];
+        }
+        for (int v = 0; v < ownedVertices; v++) {
+            offsets[v + 1] += offsets[v];
+        }
+        // Group by neighbour, holding the owner's slot.
+        int[] grouped = new int[m];
+        double[] groupedWeights = weighted ? new double[m] : null;
+        for (Block b : blocks) {
+            for (int i = 0; i < b.count; i++) {
+                int at = byNeighbour[b.neighbours[i]]++;
+                grouped[at] = slotOf[b.owners[i]];
+                if (groupedWeights != null) {
+                    groupedWeights[at] = b.weights[i];
+                }
+            }
+        }
+        blocks.clear();
+        // byNeighbour[g] is now the end of g's group; walk the groups in id order.
+        int[] cursor = Arrays.copyOf(offsets, ownedVertices);
+        int[] ends = new int[m];
+        double[] weights = weighted ? new double[m] : null;
+        int start = 0;
+        for (int g = 0; g < n; g++) {
+            int stop = byNeighbour[g];
+            for (int k = start; k < stop; k++) {
+                int at = cursor[grouped[k]]++;
+                ends[at] = slotOf[g];
+                if (weights != null) {
+                    weights[at] = groupedWeights[k];
+                }
+            }
+            start = stop;
+        }
+        if (weights != null) {
+            sortParallelEdgesByWeight(offsets, ends, weights);
+        }
+        return new Adjacency(offsets, ends, weights);
+    }
+
+    /** Within each adjacency, runs of one neighbour (parallel edges) sorted by weight: their arrival order is not fixed. */
+    private static void sortParallelEdgesByWeight(int[] offsets, int[] ends, double[] weights) {
+        for (int v = 0; v + 1 < offsets.length; v++) {
+            int e = offsets[v];
+            int stop = offsets[v + 1];
+            while (e < stop) {
+                int run = e + 1;
+                while (run < stop && ends[run] == ends[e]) {
+                    run++;
+                }
+                if (run - e > 1) {
+                    Arrays.sort(weights, e, run);
+                }
+                e = run;
+            }
+        }
+    }
+}
