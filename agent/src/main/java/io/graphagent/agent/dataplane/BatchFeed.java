@@ -1,6 +1,7 @@
 package io.graphagent.agent.dataplane;
 
 import io.graphagent.protocol.v1.BatchAck;
+import io.graphagent.protocol.v1.EdgeBatch;
 import io.graphagent.protocol.v1.MessageBatch;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,7 +23,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Not thread-safe: one feed per superstep, used from one thread.
  */
-public final class BatchFeed {
+public final class BatchFeed<T> {
     /** How often a wait for the transport or an ack looks whether it should stop. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -44,14 +45,23 @@ public final class BatchFeed {
         }
     }
 
-    private final List<PeerSender.Call> calls;
+    private final List<PeerSender.Call<T>> calls;
 
-    /** Opens one stream to each of {@code peers}. */
-    public BatchFeed(List<PeerSender> peers) {
+    private BatchFeed(List<PeerSender> peers, java.util.function.BiFunction<PeerSender, Runnable, PeerSender.Call<T>> open) {
         calls = new ArrayList<>(peers.size());
         for (PeerSender peer : peers) {
-            calls.add(peer.open(this::wake));
+            calls.add(open.apply(peer, this::wake));
         }
+    }
+
+    /** Opens one stream of message batches to each of {@code peers} (a superstep's exchange). */
+    public static BatchFeed<MessageBatch> messages(List<PeerSender> peers) {
+        return new BatchFeed<>(peers, PeerSender::open);
+    }
+
+    /** Opens one stream of edges to each of {@code peers} (a load's shuffle). */
+    public static BatchFeed<EdgeBatch> edges(List<PeerSender> peers) {
+        return new BatchFeed<>(peers, PeerSender::openEdges);
     }
 
     /**
@@ -61,7 +71,7 @@ public final class BatchFeed {
      * @param deadlineNanos {@link System#nanoTime} by which every peer must have acknowledged
      * @param stop checked while waiting: true ends the feed at once (a rollback superseded it)
      */
-    public void send(List<? extends Iterator<MessageBatch>> streams, long deadlineNanos, BooleanSupplier stop)
+    public void send(List<? extends Iterator<T>> streams, long deadlineNanos, BooleanSupplier stop)
             throws FeedFailedException {
         int n = calls.size();
         try {
@@ -75,13 +85,13 @@ public final class BatchFeed {
                     if (finished[i]) {
                         continue;
                     }
-                    PeerSender.Call call = calls.get(i);
+                    PeerSender.Call<T> call = calls.get(i);
                     if (call.ack().isDone()) {
                         ackOf(call); // throws the stream's failure
                         throw new FeedFailedException(call.peer(),
                                 new IllegalStateException("peer " + call.peer() + " acknowledged before the last batch"));
                     }
-                    Iterator<MessageBatch> stream = streams.get(i);
+                    Iterator<T> stream = streams.get(i);
                     if (!stream.hasNext()) {
                         finished[i] = true;
                         open--;
@@ -108,11 +118,11 @@ public final class BatchFeed {
      */
     public List<BatchAck> finish(long deadlineNanos, BooleanSupplier stop) throws FeedFailedException {
         try {
-            for (PeerSender.Call call : calls) {
+            for (PeerSender.Call<T> call : calls) {
                 call.finish();
             }
             List<BatchAck> acks = new ArrayList<>(calls.size());
-            for (PeerSender.Call call : calls) {
+            for (PeerSender.Call<T> call : calls) {
                 acks.add(awaitAck(call, deadlineNanos, stop));
             }
             return acks;
@@ -124,14 +134,14 @@ public final class BatchFeed {
 
     /** Cancels every stream not yet acknowledged (the peer drops what it got of it). */
     public void cancel(String why) {
-        for (PeerSender.Call call : calls) {
+        for (PeerSender.Call<T> call : calls) {
             if (!call.ack().isDone()) {
                 call.cancel(why);
             }
         }
     }
 
-    private BatchAck awaitAck(PeerSender.Call call, long deadlineNanos, BooleanSupplier stop) throws FeedFailedException {
+    private BatchAck awaitAck(PeerSender.Call<T> call, long deadlineNanos, BooleanSupplier stop) throws FeedFailedException {
         while (true) {
             long seen = wakeups();
             if (call.ack().isDone()) {
@@ -142,7 +152,7 @@ public final class BatchFeed {
     }
 
     /** The ack of a completed call, or throws its failure. */
-    private static BatchAck ackOf(PeerSender.Call call) throws FeedFailedException {
+    private static BatchAck ackOf(PeerSender.Call<?> call) throws FeedFailedException {
         CompletableFuture<BatchAck> ack = call.ack();
         try {
             return ack.get();

@@ -1,5 +1,6 @@
 package io.graphagent.agent.dataplane;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.graphagent.agent.checkpoint.CheckpointReplicas;
 import io.graphagent.net.cause.FailureClassifier;
@@ -8,8 +9,11 @@ import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.CheckpointChunk;
 import io.graphagent.protocol.v1.CheckpointStored;
 import io.graphagent.protocol.v1.DataPlaneGrpc;
+import io.graphagent.protocol.v1.EdgeBatch;
 import io.graphagent.protocol.v1.FetchCheckpointRequest;
 import io.graphagent.protocol.v1.MessageBatch;
+import io.graphagent.protocol.v1.ResolveRequest;
+import io.graphagent.protocol.v1.ResolveResponse;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,19 +32,101 @@ public final class DataPlaneService extends DataPlaneGrpc.DataPlaneImplBase {
 
     private final Function<String, BatchTarget> jobs;
     private final CheckpointReplicas replicas;
+    private final Function<String, EdgeTarget> loads;
+    private final Function<String, IdService> ids;
 
     /** @param jobs finds the target of a job id, or null when this agent holds no such job */
     public DataPlaneService(Function<String, BatchTarget> jobs) {
-        this(jobs, null);
+        this(jobs, null, id -> null, id -> null);
     }
 
     /**
      * @param jobs finds the target of a job id, or null when this agent holds no such job
      * @param replicas serves checkpoint copies; null: StoreCheckpoint and FetchCheckpoint are UNIMPLEMENTED
+     * @param loads finds the load in progress of a job id, or null
+     * @param ids finds who answers id questions of a job id, or null
      */
-    public DataPlaneService(Function<String, BatchTarget> jobs, CheckpointReplicas replicas) {
+    public DataPlaneService(Function<String, BatchTarget> jobs, CheckpointReplicas replicas,
+                            Function<String, EdgeTarget> loads, Function<String, IdService> ids) {
         this.jobs = jobs;
         this.replicas = replicas;
+        this.loads = loads;
+        this.ids = ids;
+    }
+
+    @Override
+    public void resolve(ResolveRequest request, StreamObserver<ResolveResponse> answer) {
+        IdService service = ids.apply(request.getJobId());
+        if (service == null) {
+            answer.onError(Status.NOT_FOUND.withDescription("this agent holds no job " + request.getJobId())
+                    .asRuntimeException());
+            return;
+        }
+        ResolveResponse response;
+        try {
+            response = service.resolve(request);
+        } catch (IllegalArgumentException e) {
+            answer.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        answer.onNext(response);
+        answer.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<EdgeBatch> sendEdges(StreamObserver<BatchAck> ack) {
+        return new StreamObserver<>() {
+            private EdgeTarget target;
+            private String sender = "";
+            private int batches;
+            private long items;
+            private long bytes;
+            private BatchRefusal refusal = BatchRefusal.BATCH_REFUSAL_NONE;
+            private String refusalMessage = "";
+
+            @Override
+            public void onNext(EdgeBatch batch) {
+                if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
+                    return;
+                }
+                if (target == null) {
+                    target = loads.apply(batch.getJobId());
+                    sender = batch.getSenderAgent();
+                    if (target == null) {
+                        refusal = BatchRefusal.UNKNOWN_JOB;
+                        refusalMessage = "this agent loads no job " + batch.getJobId();
+                        return;
+                    }
+                }
+                BatchRefusal result = target.accept(batch);
+                if (result != BatchRefusal.BATCH_REFUSAL_NONE) {
+                    refusal = result;
+                    refusalMessage = result + " for edge batch " + batch.getBatchSeq() + " from " + sender;
+                    log.warn("event=batch_refused cause={} job={} sender={} detail=\"{}\"", result, batch.getJobId(),
+                            sender, refusalMessage);
+                    return;
+                }
+                batches++;
+                items += batch.getCount();
+                bytes += batch.getSources().size() + batch.getTargets().size() + batch.getWeights().size()
+                        + batch.getVertices().size();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                log.warn("event=edge_stream_broken cause={} sender={}", FailureClassifier.classify(t).label(), sender);
+            }
+
+            @Override
+            public void onCompleted() {
+                if (target != null && refusal == BatchRefusal.BATCH_REFUSAL_NONE) {
+                    target.senderDone(sender);
+                }
+                ack.onNext(BatchAck.newBuilder().setBatches(batches).setItems(items).setBytes(bytes)
+                        .setRefusal(refusal).setMessage(refusalMessage).build());
+                ack.onCompleted();
+            }
+        };
     }
 
     @Override

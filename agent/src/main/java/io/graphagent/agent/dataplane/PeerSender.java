@@ -5,6 +5,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.graphagent.protocol.v1.BatchAck;
 import io.graphagent.protocol.v1.BatchRefusal;
+import io.graphagent.protocol.v1.EdgeBatch;
 import io.graphagent.protocol.v1.DataPlaneGrpc;
 import io.graphagent.protocol.v1.MessageBatch;
 import java.time.Duration;
@@ -46,22 +47,37 @@ public final class PeerSender {
      * Starts a stream; {@code onReady} runs on a network thread whenever the stream becomes
      * ready for more (it must only wake the feeding thread).
      */
-    Call open(Runnable onReady) {
-        Call call = new Call(onReady);
-        DataPlaneGrpc.newStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .withOnReadyThreshold(READY_THRESHOLD_BYTES)
-                .send(call);
+    Call<MessageBatch> open(Runnable onReady) {
+        Call<MessageBatch> call = new Call<>(onReady);
+        stub().send(call);
         return call;
+    }
+
+    /** Starts a stream of edges (a load's shuffle); as {@link #open}. */
+    Call<EdgeBatch> openEdges(Runnable onReady) {
+        Call<EdgeBatch> call = new Call<>(onReady);
+        stub().sendEdges(call);
+        return call;
+    }
+
+    private DataPlaneGrpc.DataPlaneStub stub() {
+        return DataPlaneGrpc.newStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .withOnReadyThreshold(READY_THRESHOLD_BYTES);
+    }
+
+    /** The channel to the peer, for unary calls. */
+    public ManagedChannel channel() {
+        return channel;
     }
 
     /**
      * One stream of batches to the peer. {@link #isReady}, {@link #send}, {@link #finish} and
      * {@link #cancel} are called from one feeding thread; the ack completes on a network thread.
      */
-    final class Call implements ClientResponseObserver<MessageBatch, BatchAck> {
+    final class Call<T> implements ClientResponseObserver<T, BatchAck> {
         private final Runnable onReady;
         private final CompletableFuture<BatchAck> done = new CompletableFuture<>();
-        private volatile ClientCallStreamObserver<MessageBatch> requests;
+        private volatile ClientCallStreamObserver<T> requests;
         private BatchAck ack;
 
         private Call(Runnable onReady) {
@@ -82,7 +98,7 @@ public final class PeerSender {
         }
 
         /** Writes one batch; serialised on the calling thread, flushed by the network thread. */
-        void send(MessageBatch batch) {
+        void send(T batch) {
             requests.onNext(batch);
         }
 
@@ -96,7 +112,7 @@ public final class PeerSender {
         }
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<MessageBatch> stream) {
+        public void beforeStart(ClientCallStreamObserver<T> stream) {
             requests = stream;
             stream.setOnReadyHandler(onReady);
         }

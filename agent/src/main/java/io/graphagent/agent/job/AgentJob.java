@@ -3,9 +3,11 @@ package io.graphagent.agent.job;
 import com.google.protobuf.ByteString;
 import io.graphagent.agent.dataplane.BatchFeed;
 import io.graphagent.agent.dataplane.BatchTarget;
+import io.graphagent.agent.dataplane.IdService;
+import io.graphagent.agent.load.IdAnswers;
 import io.graphagent.agent.dataplane.PeerSender;
-import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Kernel;
+import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.PartitionRunner;
@@ -18,6 +20,8 @@ import io.graphagent.protocol.v1.ExchangeDone;
 import io.graphagent.protocol.v1.MessageBatch;
 import io.graphagent.protocol.v1.OutputChunk;
 import io.graphagent.protocol.v1.PartitionAggregates;
+import io.graphagent.protocol.v1.ResolveRequest;
+import io.graphagent.protocol.v1.ResolveResponse;
 import io.graphagent.protocol.v1.StartSuperstep;
 import io.graphagent.protocol.v1.SuperstepDone;
 import java.io.ByteArrayOutputStream;
@@ -34,14 +38,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * One job on one agent: its graph, its kernel, the runner of its owned partitions and the
+ * One job on one agent: its share of the graph, its kernel, the runner of its owned partitions and the
  * peers it exchanges with. Driven by the agent's job thread, one command at a time; the
  * data-plane threads file peers' batches into it concurrently ({@link BatchTarget}).
  */
-final class AgentJob implements BatchTarget {
+final class AgentJob implements BatchTarget, IdService {
     private final String jobId;
     private final String agentId;
-    private final Graph graph;
+    private final GraphShare share;
+    private final OutputLabels labels;
+    /** The agent owning each partition. */
+    private final String[] ownerOf;
     private final Kernel kernel;
     private final PartitionRunner runner;
     private final int[] owned;
@@ -75,7 +82,7 @@ final class AgentJob implements BatchTarget {
     private SuperstepStats lastStats;
     private int lastComputed = -1;
     /** Streams already carrying superstep {@link #earlySuperstep}'s broadcasts; null when none. */
-    private BatchFeed early;
+    private BatchFeed<MessageBatch> early;
     private int earlySuperstep = -1;
     private List<BatchStream> earlyStreams = List.of();
     private BatchFeed.FeedFailedException earlyFailure;
@@ -96,12 +103,15 @@ final class AgentJob implements BatchTarget {
     /**
      * @param epoch the job epoch: raised by every rollback; batches of another epoch are refused
      */
-    AgentJob(String jobId, String agentId, Graph graph, Kernel kernel, PartitionRunner runner, int[] owned,
-             Map<String, int[]> peerPartitions, Map<String, PeerSender> peers, Duration exchangeTimeout, long epoch) {
+    AgentJob(String jobId, String agentId, GraphShare share, Kernel kernel, OutputLabels labels, PartitionRunner runner,
+             int[] owned, Map<String, int[]> peerPartitions, Map<String, PeerSender> peers, String[] ownerOf,
+             Duration exchangeTimeout, long epoch) {
+        this.labels = labels;
+        this.ownerOf = ownerOf;
         this.epoch = epoch;
         this.jobId = jobId;
         this.agentId = agentId;
-        this.graph = graph;
+        this.share = share;
         this.kernel = kernel;
         this.runner = runner;
         this.owned = owned;
@@ -121,6 +131,25 @@ final class AgentJob implements BatchTarget {
         return epoch;
     }
 
+    String jobId() {
+        return jobId;
+    }
+
+    OutputLabels labels() {
+        return labels;
+    }
+
+    String[] ownerOf() {
+        return ownerOf;
+    }
+
+    /** Before output: learns the original ids of the remote vertices the values name (labels). */
+    void learnLabels(io.graphagent.agent.load.IdLookup lookup) throws io.graphagent.agent.load.LoadException {
+        if (kernel.valuesNameVertices()) {
+            labels.learn(runner.values(), ownerOf, peers, lookup);
+        }
+    }
+
     Kernel kernel() {
         return kernel;
     }
@@ -137,16 +166,12 @@ final class AgentJob implements BatchTarget {
         }
     }
 
-    Graph graph() {
-        return graph;
+    GraphShare share() {
+        return share;
     }
 
     long ownedVertices() {
-        long n = 0;
-        for (int p : owned) {
-            n += runner.partitioning().members(p).length;
-        }
-        return n;
+        return share.ownedVertices();
     }
 
     long edgeSlots() {
@@ -187,9 +212,16 @@ final class AgentJob implements BatchTarget {
                 .setBroadcastEdges(stats.broadcastEdges())
                 .setBroadcastersWithOutEdges(stats.broadcastersWithOutEdges());
         for (int p : owned) {
-            PartitionAggregates.Builder partial = PartitionAggregates.newBuilder().setPartitionId(p);
-            for (int i = 0; i < aggregatorCount; i++) {
-                partial.addValues(runner.aggregatePartial(p, i));
+            if (aggregatorCount == 0) {
+                continue;
+            }
+            Partitioning partitioning = runner.partitioning();
+            PartitionAggregates.Builder partial = PartitionAggregates.newBuilder().setPartitionId(p)
+                    .setFirstBlock(partitioning.firstBlock(p));
+            for (int b = partitioning.firstBlock(p); b < partitioning.endBlock(p); b++) {
+                for (int i = 0; i < aggregatorCount; i++) {
+                    partial.addValues(runner.aggregatePartial(b, i));
+                }
             }
             done.addPartials(partial);
         }
@@ -212,7 +244,7 @@ final class AgentJob implements BatchTarget {
         closeEarly("replaced by superstep " + lastComputed);
         earlySuperstep = lastComputed;
         earlyStreams = streams(header(earlySuperstep), false, true, true, true);
-        early = new BatchFeed(new ArrayList<>(peers.values()));
+        early = BatchFeed.messages(new ArrayList<>(peers.values()));
         try {
             early.send(earlyStreams, System.nanoTime() + exchangeTimeout.toNanos(), this::isSuperseded);
         } catch (BatchFeed.FeedFailedException e) {
@@ -261,7 +293,7 @@ final class AgentJob implements BatchTarget {
             exchangeStep = superstep;
         }
         boolean earlyHere = early != null && earlySuperstep == superstep;
-        BatchFeed feed;
+        BatchFeed<MessageBatch> feed;
         List<BatchStream> sentEarly = List.of();
         if (earlyHere) {
             feed = early;
@@ -275,7 +307,7 @@ final class AgentJob implements BatchTarget {
             }
         } else {
             closeEarly("no exchange of superstep " + earlySuperstep);
-            feed = new BatchFeed(new ArrayList<>(peers.values()));
+            feed = BatchFeed.messages(new ArrayList<>(peers.values()));
         }
         earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();
         lastPullCompact = exchange.getPull() && exchange.getCompactBroadcasts();
@@ -408,7 +440,7 @@ final class AgentJob implements BatchTarget {
         if (compact) {
             int from = batch.getFirstMember();
             int n = batch.getMemberCount();
-            int members = runner.partitioning().members(batch.getSourcePartition()).length;
+            int members = runner.partitioning().size(batch.getSourcePartition());
             if (batch.getKind() != BatchKind.BROADCASTS || from < 0 || (long) from + n > members
                     || batch.getMemberBits().size() != (n + 7) / 8 || markedBits(batch.getMemberBits()) != count) {
                 return BatchRefusal.MALFORMED_BATCH;
@@ -477,20 +509,33 @@ final class AgentJob implements BatchTarget {
         Partitioning partitioning = runner.partitioning();
         ByteArrayOutputStream text = new ByteArrayOutputStream(chunkBytes + 256);
         for (int p : owned) {
-            int[] members = partitioning.members(p);
+            int first = share.firstSlot(p);
+            int members = partitioning.size(p);
             int seq = 0;
-            for (int i = 0; i < members.length; i++) {
-                int v = members[i];
-                byte[] line = (graph.originalId(v) + " " + kernel.format(values[v]) + "\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < members; i++) {
+                int v = first + i;
+                byte[] line = (share.originalId(v) + " " + kernel.format(values[v]) + "\n").getBytes(StandardCharsets.US_ASCII);
                 text.writeBytes(line);
                 if (text.size() >= chunkBytes) {
-                    sink.accept(chunk(p, seq++, text, i == members.length - 1));
+                    sink.accept(chunk(p, seq++, text, i == members - 1));
                 }
             }
-            if (text.size() > 0 || members.length == 0) {
+            if (text.size() > 0 || members == 0) {
                 sink.accept(chunk(p, seq, text, true));
             }
         }
+    }
+
+    @Override
+    public ResolveResponse resolve(ResolveRequest request) {
+        Partitioning partitioning = runner.partitioning();
+        return IdAnswers.answer(request, partitioning.count(), jobId, epoch, p -> {
+            if (!share.owns(p) || share.ownedIds() == null) {
+                return null;
+            }
+            int first = share.firstSlot(p);
+            return new IdAnswers.Slice(share.ownedIds(), first, first + partitioning.size(p));
+        });
     }
 
     private static OutputChunk chunk(int partition, int seq, ByteArrayOutputStream text, boolean last) {

@@ -10,15 +10,17 @@ import io.graphagent.agent.session.AgentIdentity;
 import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
-import io.graphagent.graph.csr.Graph;
+import io.graphagent.agent.load.BuiltShare;
+import io.graphagent.agent.load.IdLookup;
+import io.graphagent.agent.load.LoadException;
+import io.graphagent.agent.load.PartitionedLoad;
+import io.graphagent.agent.load.ShareMemory;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;
 import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.graph.load.GraphInputException;
-import io.graphagent.graph.load.GraphLoader;
-import io.graphagent.graph.load.GraphSource;
-import io.graphagent.graph.load.LoadProgress;
+import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.tls.Channels;
@@ -32,6 +34,8 @@ import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.LoadPartitions;
+import io.graphagent.protocol.v1.LoadScanned;
+import io.graphagent.protocol.v1.ShuffleDone;
 import io.graphagent.protocol.v1.OutputDone;
 import io.graphagent.protocol.v1.PartitionOwner;
 import io.graphagent.protocol.v1.Report;
@@ -89,6 +93,8 @@ public final class AgentJobs implements CommandHandler {
     private final ExecutorService commands;
     private final ExecutorService compute;
     private final Map<String, AgentJob> jobs = new ConcurrentHashMap<>();
+    /** Loads in progress, between LoadPartitions and BuildPartitions. */
+    private final Map<String, Loading> loads = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
@@ -104,7 +110,7 @@ public final class AgentJobs implements CommandHandler {
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
-                .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas()))
+                .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), this::edgeTarget, this::idService))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
                 // Filing a batch is a copy into arrays (a few ms per superstep at most): done on
@@ -133,6 +139,23 @@ public final class AgentJobs implements CommandHandler {
             throw new UncheckedIOException("cannot listen for peers on " + config.agent().dataListen()
                     + ": " + e.getMessage() + " (choose another agent.data-listen or --data-listen)", e);
         }
+    }
+
+    private io.graphagent.agent.dataplane.EdgeTarget edgeTarget(String jobId) {
+        Loading loading = loads.get(jobId);
+        return loading == null ? null : loading.load().received();
+    }
+
+    private io.graphagent.agent.dataplane.IdService idService(String jobId) {
+        Loading loading = loads.get(jobId);
+        if (loading != null) {
+            return loading.load().received();
+        }
+        return jobs.get(jobId);
+    }
+
+    /** A job whose load is in progress: its order and the load. */
+    private record Loading(LoadPartitions spec, PartitionedLoad load, Map<String, PeerSender> peers, String[] ownerOf) {
     }
 
     @Override
@@ -175,6 +198,21 @@ public final class AgentJobs implements CommandHandler {
         commands.execute(() -> {
             try {
                 run(command, link);
+            } catch (OutOfMemoryError e) {
+                // Drop the job's state so this agent lives on for the next job.
+                loads.remove(command.getJobId());
+                AgentJob dropped = jobs.remove(command.getJobId());
+                if (dropped != null) {
+                    dropped.closeEarly("out of memory");
+                }
+                Runtime runtime = Runtime.getRuntime();
+                String message = "agent " + link.agentId() + " ran out of heap (" + (runtime.maxMemory() >> 20)
+                        + " MB maximum) during " + command.getKindCase() + " of job " + command.getJobId()
+                        + ". Fix: give the agents more heap (-Xmx in GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds"
+                        + " a smaller share";
+                log.warn("event=command_failed cause=out_of_memory job={} command={} detail=\"{}\"", command.getJobId(),
+                        command.getKindCase(), message);
+                fail(link, command, FailureKind.OUT_OF_MEMORY, message);
             } catch (RuntimeException | Error e) {
                 log.warn("event=command_failed cause={} job={} command={} detail=\"{}\"", e.getClass().getSimpleName(),
                         command.getJobId(), command.getKindCase(), e.getMessage(), e);
@@ -187,6 +225,8 @@ public final class AgentJobs implements CommandHandler {
         String jobId = command.getJobId();
         switch (command.getKindCase()) {
             case LOAD_PARTITIONS -> load(command, link);
+            case SHUFFLE_PARTITIONS -> shuffle(command, link);
+            case BUILD_PARTITIONS -> build(command, link);
             case START_SUPERSTEP -> {
                 AgentJob job = job(command, link);
                 if (job != null) {
@@ -215,6 +255,12 @@ public final class AgentJobs implements CommandHandler {
                 AgentJob job = job(command, link);
                 if (job != null) {
                     job.closeEarly("job writes its output");
+                    try {
+                        job.learnLabels(new IdLookup(job.jobId(), job.epoch(), EXCHANGE_TIMEOUT));
+                    } catch (LoadException e) {
+                        fail(link, command, FailureKind.OUTPUT_FAILED, e.getMessage());
+                        return;
+                    }
                     job.output(OUTPUT_CHUNK_BYTES, chunk -> reply(link, command, Report.newBuilder().setOutputChunk(chunk)));
                     reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(job.ownedVertices())));
                 }
@@ -227,6 +273,7 @@ public final class AgentJobs implements CommandHandler {
             }
             case RESTORE -> restore(command, link);
             case ABORT, RELEASE -> {
+                loads.remove(jobId);
                 AgentJob released = jobs.remove(jobId);
                 if (released != null) {
                     released.closeEarly("job released");
@@ -239,68 +286,168 @@ public final class AgentJobs implements CommandHandler {
         }
     }
 
+    /**
+     * First step of a partitioned load: parses this agent's splits of the input (and keeps the
+     * records for the shuffle), reporting LoadScanned with their weight per id block.
+     */
     private void load(Command command, CoordinatorLink link) {
-        long t0 = System.nanoTime();
         LoadPartitions load = command.getLoadPartitions();
-        Algorithm algorithm = Algorithm.valueOf(load.getAlgorithm().name());
-        GraphSource source = load.getInput().getVertexFile().isEmpty()
-                ? GraphSource.edgeList(Path.of(load.getInput().getEdgeFile()), load.getInput().getDirected(), load.getInput().getWeighted())
-                : new GraphSource(Path.of(load.getInput().getVertexFile()), Path.of(load.getInput().getEdgeFile()),
-                        load.getInput().getDirected(), load.getInput().getWeighted());
-        Graph graph;
-        try {
-            graph = GraphLoader.load(source, Runtime.getRuntime().availableProcessors(), LoadProgress.NONE);
-        } catch (GraphInputException e) {
-            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
-            return;
-        } catch (IOException e) {
-            fail(link, command, FailureKind.IO_ERROR, "cannot read the graph: " + e.getMessage());
-            return;
-        }
-        Kernel kernel;
-        try {
-            var p = load.getParameters();
-            kernel = Kernels.create(algorithm, graph, new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping()));
-        } catch (IllegalArgumentException e) {
-            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
-            return;
-        }
         int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
         if (!jobs.containsKey(command.getJobId())) {
             // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
             peerCheckpoints.dropJob(command.getJobId());
         }
-        AgentJob job;
+        String[] ownerOf = new String[(int) load.getPartitions()];
+        Map<String, PeerSender> peers = new TreeMap<>();
         try {
-            job = buildJob(command.getJobId(), link.agentId(), graph, kernel, (int) load.getPartitions(), owned,
-                    load.getPartitionMap(), command.getJobEpoch());
+            for (PartitionOwner owner : load.getPartitionMap().getOwnersList()) {
+                ownerOf[owner.getPartitionId()] = owner.getAgentId();
+                if (!owner.getAgentId().equals(link.agentId()) && !peers.containsKey(owner.getAgentId())) {
+                    peers.put(owner.getAgentId(), new PeerSender(owner.getAgentId(), channel(owner.getDataAddress()),
+                            EXCHANGE_TIMEOUT));
+                    peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
+                }
+            }
         } catch (TlsFilesException e) {
             fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
             return;
         }
+        PartitionedLoad partitioned = new PartitionedLoad(command.getJobId(), link.agentId(), command.getJobEpoch(),
+                load.getInput(), owned, ownerOf, peers, Runtime.getRuntime().availableProcessors(), EXCHANGE_TIMEOUT);
+        Loading replaced = loads.put(command.getJobId(), new Loading(load, partitioned, peers, ownerOf));
+        if (replaced != null) {
+            log.info("event=load_restarted job={} epoch={}", command.getJobId(), command.getJobEpoch());
+        }
+        LoadScanned scanned;
+        try {
+            scanned = partitioned.scan(load.getSplitsList());
+        } catch (GraphInputException e) {
+            loads.remove(command.getJobId());
+            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            return;
+        } catch (IOException e) {
+            loads.remove(command.getJobId());
+            fail(link, command, FailureKind.IO_ERROR, "cannot read the graph: " + e.getMessage());
+            return;
+        }
+        log.info("event=load_scanned job={} vertex_records={} edge_records={} bytes_read={}", command.getJobId(),
+                scanned.getVertexRecords(), scanned.getEdgeRecords(), scanned.getBytesRead());
+        reply(link, command, Report.newBuilder().setLoadScanned(scanned));
+    }
+
+    /** Second step: ships the parsed records to their owners and takes the peers'. */
+    private void shuffle(Command command, CoordinatorLink link) {
+        Loading loading = loading(command, link);
+        if (loading == null) {
+            return;
+        }
+        try {
+            ShuffleDone done = loading.load().shuffle(command.getShufflePartitions(),
+                    () -> loads.get(command.getJobId()) != loading);
+            log.info("event=load_shuffled job={} edges_shipped={} entries_received={}", command.getJobId(),
+                    done.getEdgesShipped(), done.getEntriesReceived());
+            reply(link, command, Report.newBuilder().setShuffleDone(done));
+        } catch (LoadException e) {
+            loads.remove(command.getJobId(), loading);
+            fail(link, command, e.badInput() ? FailureKind.LOAD_FAILED : FailureKind.PEER_UNREACHABLE, e.getMessage());
+        } catch (InterruptedException e) {
+            loads.remove(command.getJobId(), loading);
+            fail(link, command, FailureKind.LOAD_FAILED, "load superseded: " + e.getMessage());
+        }
+    }
+
+    /** Last step: numbers the vertices, learns the mirrors' ids and builds the share; reports LoadDone. */
+    private void build(Command command, CoordinatorLink link) {
+        long t0 = System.nanoTime();
+        Loading loading = loading(command, link);
+        if (loading == null) {
+            return;
+        }
+        LoadPartitions spec = loading.spec();
+        Algorithm algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
+        var p = spec.getParameters();
+        KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
+        boolean sourced = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP;
+        BuiltShare built;
+        try {
+            ShareMemory.check(link.agentId(), loading.load().received(), command.getBuildPartitions());
+            built = loading.load().build(command.getBuildPartitions(), sourced ? p.getSourceVertex() : null);
+        } catch (LoadException e) {
+            loads.remove(command.getJobId(), loading);
+            fail(link, command, e.badInput() ? FailureKind.LOAD_FAILED
+                    : e.outOfMemory() ? FailureKind.OUT_OF_MEMORY : FailureKind.PEER_UNREACHABLE, e.getMessage());
+            return;
+        }
+        GraphShare share = built.share();
+        OutputLabels labels = new OutputLabels(share);
+        Kernel kernel;
+        try {
+            kernel = Kernels.create(algorithm, parameters, share.weighted(), built.sourceDense(), labels);
+        } catch (IllegalArgumentException e) {
+            loads.remove(command.getJobId(), loading);
+            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            return;
+        }
+        int[] owned = share.owned();
+        AgentJob job;
+        try {
+            job = buildJob(command.getJobId(), link.agentId(), share, kernel, labels, spec.getPartitionMap(),
+                    command.getJobEpoch(), loading.ownerOf());
+        } catch (TlsFilesException e) {
+            loads.remove(command.getJobId(), loading);
+            fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
+            return;
+        }
+        loads.remove(command.getJobId(), loading);
         AgentJob replaced = jobs.put(command.getJobId(), job);
         if (replaced != null) {
             replaced.closeEarly("job loaded again");
         }
+        Runtime runtime = Runtime.getRuntime();
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        log.info("event=job_loaded job={} partitions={} vertices={} edges={} load_ms={}", command.getJobId(),
-                owned.length, job.ownedVertices(), graph.numEdges(), ms);
+        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={} build_ms={}",
+                command.getJobId(), owned.length, share.ownedVertices(), share.mirrors(), share.edgeEntries(),
+                share.sizeInBytes(), ms);
         LoadDone.Builder done = LoadDone.newBuilder();
-        for (int p : owned) {
-            done.putPartitionVertices(p, job.runner().partitioning().members(p).length);
+        for (int q : owned) {
+            done.putPartitionVertices(q, share.partitioning().size(q));
+            int first = share.firstSlot(q);
+            int end = first + share.partitioning().size(q);
+            long entries = share.outOffsets()[end] - share.outOffsets()[first];
+            if (share.directed()) {
+                entries += share.inOffsets()[end] - share.inOffsets()[first];
+            }
+            done.putPartitionEdges(q, entries);
         }
         reply(link, command, Report.newBuilder().setLoadDone(done
-                .addAllPartitionIds(load.getPartitionIdsList())
-                .setVertices(job.ownedVertices())
-                .setEdges(graph.numEdges())
+                .addAllPartitionIds(spec.getPartitionIdsList())
+                .setVertices(share.ownedVertices())
+                .setEdges(share.edgeEntries())
                 .setLoadTimeMs(ms)
+                .setEdgesShipped(loading.load().edgesShipped())
                 .setEdgeSlots(job.edgeSlots())
-                .setVerticesWithOutEdges(job.verticesWithOutEdges())));
+                .setVerticesWithOutEdges(job.verticesWithOutEdges())
+                .setIdBlocks(share.partitioning().blocks().count())
+                .setMirrors(share.mirrors())
+                .setShareBytes(share.sizeInBytes())
+                .setHeapMaxBytes(runtime.maxMemory())
+                .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory())));
     }
 
-    /** A job's state on this agent for one partition map and job epoch, over a graph already loaded. */
-    private AgentJob buildJob(String jobId, String agentId, Graph graph, Kernel kernel, int partitions, int[] owned,
-                              io.graphagent.protocol.v1.PartitionMap map, long epoch) throws TlsFilesException {
+    private Loading loading(Command command, CoordinatorLink link) {
+        Loading loading = loads.get(command.getJobId());
+        if (loading == null || loading.load().jobEpoch() != command.getJobEpoch()) {
+            fail(link, command, FailureKind.LOAD_FAILED, "this agent has no load of job " + command.getJobId()
+                    + " at job epoch " + command.getJobEpoch() + ": send LoadPartitions first");
+            return null;
+        }
+        return loading;
+    }
+
+    /** A job's state on this agent for one partition map and job epoch, over a share already built. */
+    private AgentJob buildJob(String jobId, String agentId, GraphShare share, Kernel kernel, OutputLabels labels,
+                              io.graphagent.protocol.v1.PartitionMap map, long epoch, String[] ownerOf)
+            throws TlsFilesException {
         Map<String, List<Integer>> byPeer = new TreeMap<>();
         Map<String, String> addresses = new TreeMap<>();
         for (PartitionOwner owner : map.getOwnersList()) {
@@ -316,8 +463,9 @@ public final class AgentJobs implements CommandHandler {
             peerPartitions.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray());
             peers.put(e.getKey(), new PeerSender(e.getKey(), channel(addresses.get(e.getKey())), EXCHANGE_TIMEOUT));
         }
-        PartitionRunner runner = new PartitionRunner(graph, kernel.program(), partitions, owned, compute);
-        return new AgentJob(jobId, agentId, graph, kernel, runner, owned, peerPartitions, peers, EXCHANGE_TIMEOUT, epoch);
+        PartitionRunner runner = new PartitionRunner(share, kernel.program(), compute);
+        return new AgentJob(jobId, agentId, share, kernel, labels, runner, share.owned(), peerPartitions, peers, ownerOf,
+                EXCHANGE_TIMEOUT, epoch);
     }
 
     /**
@@ -387,10 +535,16 @@ public final class AgentJobs implements CommandHandler {
         io.graphagent.protocol.v1.Restore r = command.getRestore();
         int[] owned = r.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
         int partitions = old.runner().partitioning().count();
+        if (!java.util.Arrays.equals(owned, old.share().owned())) {
+            fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds partitions "
+                    + java.util.Arrays.toString(old.share().owned()) + " of job " + command.getJobId() + ", the restore gives it "
+                    + java.util.Arrays.toString(owned) + ": load the new partitions first");
+            return;
+        }
         AgentJob job;
         try {
-            job = buildJob(command.getJobId(), link.agentId(), old.graph(), old.kernel(), partitions, owned,
-                    r.getPartitionMap(), command.getJobEpoch());
+            job = buildJob(command.getJobId(), link.agentId(), old.share(), old.kernel(), old.labels(), r.getPartitionMap(),
+                    command.getJobEpoch(), old.ownerOf());
             peerCheckpoints.beforeRestore(command.getJobId(), r);
             if (!r.getFromScratch()) {
                 Path dir = peerCheckpoints.directory(r.getDirectory());
@@ -401,7 +555,7 @@ public final class AgentJobs implements CommandHandler {
                 }
                 // Owned partitions whole; the others only for their broadcasts, which only a pulling superstep reads.
                 for (int p = 0; p < partitions; p++) {
-                    if (r.getPull() || java.util.Arrays.binarySearch(owned, p) >= 0) {
+                    if (java.util.Arrays.binarySearch(owned, p) >= 0 || (r.getPull() && job.runner().mirrors(p))) {
                         int partition = p;
                         CheckpointFiles.read(dir, p, in -> job.runner().restore(partition, in));
                     }

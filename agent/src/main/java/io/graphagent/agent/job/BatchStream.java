@@ -145,7 +145,7 @@ final class BatchStream implements Iterator<MessageBatch> {
      * every member is covered by one batch; an empty partition gives one empty batch.
      */
     static List<MessageBatch> compactBroadcasts(MessageBatch header, PartitionRunner runner, int source) {
-        int members = runner.partitioning().members(source).length;
+        int members = runner.partitioning().size(source);
         List<MessageBatch> batches = new ArrayList<>(members / MAX_BATCH + 1);
         int seq = 0;
         int from = 0;

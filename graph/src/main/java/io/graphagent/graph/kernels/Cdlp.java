@@ -1,10 +1,10 @@
 package io.graphagent.graph.kernels;
 
-import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.pregel.Direction;
 import io.graphagent.graph.pregel.Messages;
 import io.graphagent.graph.pregel.Vertex;
 import io.graphagent.graph.pregel.VertexProgram;
+import java.util.function.IntToLongFunction;
 import java.util.Arrays;
 
 /**
@@ -15,11 +15,12 @@ import java.util.Arrays;
  * per-thread scratch buffer and takes the longest run.
  */
 final class Cdlp implements Kernel, VertexProgram {
-    private final Graph graph;
+    private final IntToLongFunction originalIds;
     private final int iterations;
 
-    Cdlp(Graph graph, int iterations) {
-        this.graph = graph;
+    /** @param originalIds the original id of a dense id, for printing labels; null for a program shape */
+    Cdlp(IntToLongFunction originalIds, int iterations) {
+        this.originalIds = originalIds;
         this.iterations = iterations;
     }
 
@@ -72,6 +73,8 @@ final class Cdlp implements Kernel, VertexProgram {
 
     @Override public VertexProgram program() { return this; }
 
+    @Override public boolean valuesNameVertices() { return true; }
+
     /** Superstep 0 and the iterations 1..k; a cap the job never exceeds, so status can show "n of N". */
     @Override
     public int maxSupersteps() {
@@ -80,6 +83,6 @@ final class Cdlp implements Kernel, VertexProgram {
 
     @Override
     public String format(double value) {
-        return Long.toString(graph.originalId((int) value));
+        return Long.toString(originalIds.applyAsLong((int) value));
     }
 }

@@ -9,4 +9,12 @@ public interface Kernel {
 
     /** The Graphalytics output text of one final vertex value. */
     String format(double value);
+
+    /**
+     * Whether final values are dense vertex ids (labels) that {@link #format} prints as
+     * original ids: a runner holding part of the graph must learn those of other partitions.
+     */
+    default boolean valuesNameVertices() {
+        return false;
+    }
 }

@@ -27,10 +27,48 @@ public final class Kernels {
                 }
                 yield new PageRank(iterations(p), p.damping());
             }
-            case WCC -> new Wcc(graph);
-            case CDLP -> new Cdlp(graph, iterations(p));
+            case WCC -> new Wcc(graph::originalId);
+            case CDLP -> new Cdlp(graph::originalId, iterations(p));
             case LCC -> new Lcc();
         };
+    }
+
+    /**
+     * Builds the kernel for a runner that holds only part of the graph.
+     *
+     * @param sourceDense dense id of the BFS / SSSP source (-1 when none of the graph's ids is it)
+     * @param originalIds the original id of any dense id whose value may be printed (labels)
+     */
+    public static Kernel create(Algorithm algorithm, KernelParameters p, boolean weighted, int sourceDense,
+                                java.util.function.IntToLongFunction originalIds) {
+        return switch (algorithm) {
+            case BFS -> new Bfs(checkSource(sourceDense, p));
+            case SSSP -> {
+                if (!weighted) {
+                    throw new IllegalArgumentException("sssp needs edge weights: load the graph with weights (a third column in the edge file)");
+                }
+                yield new Sssp(checkSource(sourceDense, p));
+            }
+            case PAGERANK -> programOf(algorithm, p);
+            case WCC -> new Wcc(originalIds);
+            case CDLP -> new Cdlp(originalIds, iterations(p));
+            case LCC -> new Lcc();
+        };
+    }
+
+    private static Kernel programOf(Algorithm algorithm, KernelParameters p) {
+        if (!(p.damping() >= 0 && p.damping() <= 1)) {
+            throw new IllegalArgumentException("damping factor " + p.damping() + " is outside [0, 1]: use e.g. --damping 0.85");
+        }
+        return new PageRank(iterations(p), p.damping());
+    }
+
+    private static int checkSource(int dense, KernelParameters p) {
+        if (dense < 0) {
+            throw new IllegalArgumentException("source vertex " + p.sourceVertex()
+                    + " is not in the graph: give --source with an id from the vertex file");
+        }
+        return dense;
     }
 
     /**

@@ -1,11 +1,11 @@
 package io.graphagent.graph.kernels;
 
-import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.pregel.Combiner;
 import io.graphagent.graph.pregel.Direction;
 import io.graphagent.graph.pregel.Messages;
 import io.graphagent.graph.pregel.Vertex;
 import io.graphagent.graph.pregel.VertexProgram;
+import java.util.function.IntToLongFunction;
 
 /**
  * Weakly connected components (Graphalytics WCC): edge direction ignored, each vertex
@@ -14,10 +14,11 @@ import io.graphagent.graph.pregel.VertexProgram;
  * bounded by the component diameter plus one.
  */
 final class Wcc implements Kernel, VertexProgram {
-    private final Graph graph;
+    private final IntToLongFunction originalIds;
 
-    Wcc(Graph graph) {
-        this.graph = graph;
+    /** @param originalIds the original id of a dense id, for printing labels; null for a program shape */
+    Wcc(IntToLongFunction originalIds) {
+        this.originalIds = originalIds;
     }
 
     @Override
@@ -41,9 +42,11 @@ final class Wcc implements Kernel, VertexProgram {
 
     @Override public VertexProgram program() { return this; }
 
+    @Override public boolean valuesNameVertices() { return true; }
+
     /** Labels are dense ids; dense order is original-id order, so the least dense id names the least original id. */
     @Override
     public String format(double value) {
-        return Long.toString(graph.originalId((int) value));
+        return Long.toString(originalIds.applyAsLong((int) value));
     }
 }

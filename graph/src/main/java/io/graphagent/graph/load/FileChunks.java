@@ -32,6 +32,8 @@ final class FileChunks implements Closeable {
     /** starts[i]..starts[i+1] is chunk i; length count + 1. */
     private final long[] starts;
     private final long[] newlines;
+    /** Lines before the first chunk (a range that does not start the file), counted when an error needs them; -1 until then. */
+    private long linesBefore;
 
     private FileChunks(Path file, FileChannel channel, long size, long[] starts) {
         this.file = file;
@@ -39,6 +41,7 @@ final class FileChunks implements Closeable {
         this.size = size;
         this.starts = starts;
         this.newlines = new long[starts.length - 1];
+        this.linesBefore = starts[0] == 0 ? 0 : -1;
     }
 
     /**
@@ -48,7 +51,16 @@ final class FileChunks implements Closeable {
      * @throws GraphInputException when the file is missing, not a regular file, or unreadable
      */
     static FileChunks open(Path file, int chunkBytes, String missingFix) throws GraphInputException, IOException {
-        if (chunkBytes < 1) {
+        return open(file, chunkBytes, missingFix, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Opens the lines of a file that start in bytes {@code [from, to)} (a split: the ranges
+     * of a file's splits hold each line once) and finds their chunk boundaries.
+     */
+    static FileChunks open(Path file, int chunkBytes, String missingFix, long from, long to)
+            throws GraphInputException, IOException {
+        if (chunkBytes < 1 || from < 0 || to < from) {
             throw new IllegalArgumentException("chunkBytes < 1: " + chunkBytes);
         }
         if (Files.isDirectory(file)) {
@@ -64,22 +76,31 @@ final class FileChunks implements Closeable {
         }
         try {
             long size = channel.size();
-            return new FileChunks(file, channel, size, boundaries(channel, size, chunkBytes, file));
+            ByteBuffer scan = ByteBuffer.allocate(SCAN_BYTES);
+            long first = lineStart(channel, size, Math.min(from, size), scan);
+            long last = lineStart(channel, size, Math.min(to, size), scan);
+            return new FileChunks(file, channel, size, boundaries(channel, first, Math.max(first, last), chunkBytes, file));
         } catch (IOException | GraphInputException | RuntimeException e) {
             channel.close();
             throw e;
         }
     }
 
-    private static long[] boundaries(FileChannel channel, long size, int chunkBytes, Path file)
+    /** The start of the first line starting at or after {@code position}. */
+    private static long lineStart(FileChannel channel, long size, long position, ByteBuffer scan) throws IOException {
+        return position == 0 ? 0 : afterNewline(channel, size, position - 1, scan);
+    }
+
+    /** Chunk boundaries of bytes {@code [from, size)}, each chunk ending after a newline. */
+    private static long[] boundaries(FileChannel channel, long from, long size, int chunkBytes, Path file)
             throws IOException, GraphInputException {
-        long[] starts = new long[(int) Math.min(size / chunkBytes + 2, Integer.MAX_VALUE - 8)];
+        long[] starts = new long[(int) Math.min((size - from) / chunkBytes + 2, Integer.MAX_VALUE - 8)];
         int count = 0;
-        starts[count++] = 0;
+        starts[count++] = from;
         ByteBuffer scan = ByteBuffer.allocate(SCAN_BYTES);
-        long previous = 0;
+        long previous = from;
         while (previous < size) {
-            long next = afterNewline(channel, size, previous + chunkBytes - 1, scan);
+            long next = Math.min(size, afterNewline(channel, size, previous + chunkBytes - 1, scan));
             if (next - previous > MAX_CHUNK_BYTES) {
                 throw new GraphInputException(file, 0, "a line near byte " + previous + " is longer than "
                         + MAX_CHUNK_BYTES + " bytes", "is this a text graph file? put one record per line");
@@ -115,7 +136,8 @@ final class FileChunks implements Closeable {
 
     Path file() { return file; }
 
-    long size() { return size; }
+    /** Bytes of the opened range. */
+    long size() { return starts[starts.length - 1] - starts[0]; }
 
     int count() { return starts.length - 1; }
 
@@ -138,7 +160,7 @@ final class FileChunks implements Closeable {
 
     /** Where the text of a chunk read into {@code buffer} starts: after a UTF-8 byte order mark, if any. */
     int textStart(int chunk, byte[] buffer) {
-        boolean byteOrderMark = chunk == 0 && length(chunk) >= 3
+        boolean byteOrderMark = starts[chunk] == 0 && length(chunk) >= 3
                 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB && buffer[2] == (byte) 0xBF;
         return byteOrderMark ? 3 : 0;
     }
@@ -186,16 +208,41 @@ final class FileChunks implements Closeable {
     }
 
     /** The file line of a 1-based line within a chunk; needs the newline counts of earlier chunks. */
-    long fileLine(int chunk, long lineInChunk) {
-        long line = lineInChunk;
+    long fileLine(int chunk, long lineInChunk) throws IOException {
+        long line = lineInChunk + linesBefore();
         for (int i = 0; i < chunk; i++) {
             line += newlines[i];
         }
         return line;
     }
 
+    /** Newlines in the file before the opened range; read from the file the first time. */
+    private long linesBefore() throws IOException {
+        if (linesBefore < 0) {
+            long count = 0;
+            ByteBuffer scan = ByteBuffer.allocate(SCAN_BYTES);
+            long position = 0;
+            while (position < starts[0]) {
+                scan.clear().limit((int) Math.min(SCAN_BYTES, starts[0] - position));
+                int read = channel.read(scan, position);
+                if (read <= 0) {
+                    break;
+                }
+                byte[] bytes = scan.array();
+                for (int i = 0; i < read; i++) {
+                    if (bytes[i] == '\n') {
+                        count++;
+                    }
+                }
+                position += read;
+            }
+            linesBefore = count;
+        }
+        return linesBefore;
+    }
+
     /** The same error, at its file line instead of its chunk line. */
-    private GraphInputException atFileLine(int chunk, GraphInputException inChunk) {
+    private GraphInputException atFileLine(int chunk, GraphInputException inChunk) throws IOException {
         return new GraphInputException(file, fileLine(chunk, inChunk.line()), inChunk.problem(), inChunk.fix());
     }
 

@@ -20,30 +20,30 @@ public final class Partitioning {
      */
     public static final int MAX_PARTITIONS = IdBlocks.MAX_BLOCKS;
 
-    private final IdBlocks blocks;
-    private final int[] firstBlock;
+    private final BlockRanges ranges;
     private final int[] firstVertex;
+
+    /** @param firstVertex first dense id of each partition, ascending, and the vertex count last */
+    public Partitioning(BlockRanges ranges, int[] firstVertex) {
+        if (firstVertex.length != ranges.count() + 1 || firstVertex[0] != 0) {
+            throw new IllegalArgumentException((firstVertex.length - 1) + " first vertices for " + ranges.count()
+                    + " partitions, from vertex 0");
+        }
+        for (int p = 1; p < firstVertex.length; p++) {
+            if (firstVertex[p] < firstVertex[p - 1]) {
+                throw new IllegalArgumentException("first vertices must not decrease: partition " + p);
+            }
+        }
+        this.ranges = ranges;
+        this.firstVertex = firstVertex.clone();
+    }
 
     /**
      * @param firstBlock  first block of each partition, ascending, and the block count last
      * @param firstVertex first dense id of each partition, ascending, and the vertex count last
      */
     public Partitioning(IdBlocks blocks, int[] firstBlock, int[] firstVertex) {
-        if (firstBlock.length != firstVertex.length || firstBlock.length < 2 || firstBlock.length - 1 > MAX_PARTITIONS) {
-            throw new IllegalArgumentException("partition bounds of " + (firstBlock.length - 1) + " and "
-                    + (firstVertex.length - 1) + " partitions");
-        }
-        if (firstBlock[0] != 0 || firstVertex[0] != 0 || firstBlock[firstBlock.length - 1] != blocks.count()) {
-            throw new IllegalArgumentException("partitions must cover blocks 0.." + blocks.count() + " from vertex 0");
-        }
-        for (int p = 1; p < firstBlock.length; p++) {
-            if (firstBlock[p] < firstBlock[p - 1] || firstVertex[p] < firstVertex[p - 1]) {
-                throw new IllegalArgumentException("partition bounds must not decrease: partition " + p);
-            }
-        }
-        this.blocks = blocks;
-        this.firstBlock = firstBlock.clone();
-        this.firstVertex = firstVertex.clone();
+        this(new BlockRanges(blocks, firstBlock), firstVertex);
     }
 
     /**
@@ -83,9 +83,12 @@ public final class Partitioning {
         return new Partitioning(blocks, firstBlock, firstVertex);
     }
 
-    public int count() { return firstBlock.length - 1; }
+    public int count() { return ranges.count(); }
 
-    public IdBlocks blocks() { return blocks; }
+    public IdBlocks blocks() { return ranges.blocks(); }
+
+    /** The partitions as runs of id blocks. */
+    public BlockRanges ranges() { return ranges; }
 
     /** Vertices of the whole graph. */
     public int numVertices() { return firstVertex[firstVertex.length - 1]; }
@@ -98,9 +101,9 @@ public final class Partitioning {
 
     public int size(int p) { return firstVertex[p + 1] - firstVertex[p]; }
 
-    public int firstBlock(int p) { return firstBlock[p]; }
+    public int firstBlock(int p) { return ranges.firstBlock(p); }
 
-    public int endBlock(int p) { return firstBlock[p + 1]; }
+    public int endBlock(int p) { return ranges.endBlock(p); }
 
     /** The partition holding dense id {@code vertex}: the last partition starting at or before it. */
     public int partitionOf(int vertex) {
@@ -120,38 +123,27 @@ public final class Partitioning {
 
     /** The partition whose blocks hold original id {@code originalId}. */
     public int partitionOfId(long originalId) {
-        return partitionOfBlock(blocks.blockOf(originalId));
+        return ranges.partitionOfId(originalId);
     }
 
     /** The partition made of id block {@code block}. */
     public int partitionOfBlock(int block) {
-        int lo = 0;
-        int hi = firstBlock.length - 2;
-        while (lo < hi) {
-            int mid = (lo + hi + 1) >>> 1;
-            if (firstBlock[mid] <= block) {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return lo;
+        return ranges.partitionOfBlock(block);
     }
 
     /** First blocks of every partition and the block count; a copy. */
-    public int[] firstBlocks() { return firstBlock.clone(); }
+    public int[] firstBlocks() { return ranges.firstBlocks(); }
 
     /** First dense ids of every partition and the vertex count; a copy. */
     public int[] firstVertices() { return firstVertex.clone(); }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Partitioning other && blocks.equals(other.blocks)
-                && Arrays.equals(firstBlock, other.firstBlock) && Arrays.equals(firstVertex, other.firstVertex);
+        return o instanceof Partitioning other && ranges.equals(other.ranges) && Arrays.equals(firstVertex, other.firstVertex);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(firstBlock) + Arrays.hashCode(firstVertex);
+        return 31 * ranges.hashCode() + Arrays.hashCode(firstVertex);
     }
 }

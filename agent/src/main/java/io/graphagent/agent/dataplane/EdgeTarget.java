@@ -1,0 +1,17 @@
+package io.graphagent.agent.dataplane;
+
+import io.graphagent.protocol.v1.BatchRefusal;
+import io.graphagent.protocol.v1.EdgeBatch;
+
+/**
+ * Where a load's shuffle files the edges and vertices peers ship to this agent's partitions.
+ * Called from data-plane network threads, one thread per sender at a time.
+ */
+public interface EdgeTarget {
+
+    /** Files one batch; returns why it was refused, or BATCH_REFUSAL_NONE. */
+    BatchRefusal accept(EdgeBatch batch);
+
+    /** The peer {@code sender} has shipped everything. */
+    void senderDone(String sender);
+}

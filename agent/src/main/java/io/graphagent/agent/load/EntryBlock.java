@@ -1,0 +1,65 @@
+package io.graphagent.agent.load;
+
+/**
+ * Edges received for this agent's partitions, by original id: ints when every id of the graph
+ * fits (ShufflePartitions.narrow_ids), else longs. Rewritten in place into dense ids when the
+ * share is built ({@link #toDense}), so the build needs no second copy.
+ */
+final class EntryBlock {
+    final int count;
+    int[] narrowSources;
+    int[] narrowTargets;
+    long[] wideSources;
+    long[] wideTargets;
+    final double[] weights;
+
+    private EntryBlock(int count, int[] ns, int[] nt, long[] ws, long[] wt, double[] weights) {
+        this.count = count;
+        this.narrowSources = ns;
+        this.narrowTargets = nt;
+        this.wideSources = ws;
+        this.wideTargets = wt;
+        this.weights = weights;
+    }
+
+    static EntryBlock narrow(int[] sources, int[] targets, double[] weights, int count) {
+        return new EntryBlock(count, sources, targets, null, null, weights);
+    }
+
+    static EntryBlock wide(long[] sources, long[] targets, double[] weights, int count) {
+        return new EntryBlock(count, null, null, sources, targets, weights);
+    }
+
+    /** A copy of {@code entries[0 .. size)}, narrowed when {@code narrow}. */
+    static EntryBlock of(LocalEntries entries, boolean narrow) {
+        int n = entries.size();
+        double[] w = entries.weights() == null ? null : java.util.Arrays.copyOf(entries.weights(), n);
+        if (!narrow) {
+            return wide(java.util.Arrays.copyOf(entries.sources(), n), java.util.Arrays.copyOf(entries.targets(), n), w, n);
+        }
+        int[] s = new int[n];
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = (int) entries.sources()[i];
+            t[i] = (int) entries.targets()[i];
+        }
+        return narrow(s, t, w, n);
+    }
+
+    long source(int i) { return narrowSources != null ? narrowSources[i] : wideSources[i]; }
+
+    long target(int i) { return narrowTargets != null ? narrowTargets[i] : wideTargets[i]; }
+
+    /** Replaces the ids by dense ids given by the arrays, dropping wide ones. */
+    void toDense(int[] denseSources, int[] denseTargets) {
+        narrowSources = denseSources;
+        narrowTargets = denseTargets;
+        wideSources = null;
+        wideTargets = null;
+    }
+
+    long sizeInBytes() {
+        long ids = narrowSources != null ? 8L * count : 16L * count;
+        return ids + (weights == null ? 0 : 8L * count);
+    }
+}
