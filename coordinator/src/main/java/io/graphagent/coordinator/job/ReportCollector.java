@@ -1,0 +1,126 @@
+package io.graphagent.coordinator.job;
+
+import io.graphagent.protocol.v1.Failure;
+import io.graphagent.protocol.v1.FailureKind;
+import io.graphagent.protocol.v1.Report;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Waits for the reports of one phase of a job (the barrier of the superstep loop, a load, a
+ * checkpoint, the output): one per agent, of the current job epoch (reports of an older epoch
+ * are dropped). A failure report ends the wait: a peer that cannot be reached is a lost agent
+ * (the job recovers), any other failure ends the job, unless the {@link Expectation} tolerates
+ * it. SuperstepDone reports of a later step than awaited (an agent that started it from
+ * {@code Exchange.then_start} while others still exchange) stay in the inbox. Every wait has a
+ * deadline. Driver thread only.
+ */
+final class ReportCollector {
+    /** Bound on any one phase (load, a superstep's compute or exchange, a checkpoint, output). */
+    static final Duration PHASE_TIMEOUT = Duration.ofMinutes(30);
+
+    private final JobEvents events;
+    private final Roster roster;
+    private final Clock clock;
+
+    ReportCollector(JobEvents events, Roster roster, Clock clock) {
+        this.events = events;
+        this.roster = roster;
+        this.clock = clock;
+    }
+
+    /** The deadline of a phase that starts now. */
+    Instant phaseDeadline() {
+        return clock.instant().plus(PHASE_TIMEOUT);
+    }
+
+    /** One report of {@code kind} (of superstep {@code step} when >= 0) from every participant, within a phase. */
+    Map<String, Report> await(Report.KindCase kind, int step) throws JobFailedException {
+        return await(Expectation.of(kind, step, roster.participants()), phaseDeadline());
+    }
+
+    /** One report of {@code kind} (of superstep {@code step} when >= 0) from each of {@code from}. */
+    Map<String, Report> await(Report.KindCase kind, int step, Collection<String> from, Instant deadline)
+            throws JobFailedException {
+        return await(Expectation.of(kind, step, from), deadline);
+    }
+
+    /**
+     * The reports {@code expected}, by agent.
+     *
+     * @throws AgentLostException when a participant is lost or reports an unreachable peer
+     * @throws JobFailedException on any other failure report, a cancel, or the deadline
+     */
+    Map<String, Report> await(Expectation expected, Instant deadline) throws JobFailedException {
+        Map<String, Report> got = new HashMap<>();
+        List<JobEvent> early = new ArrayList<>();
+        try {
+            while (got.size() < expected.from().size() || !expected.complete().getAsBoolean()) {
+                JobEvent event = events.next(deadline);
+                if (event == null) {
+                    if (!clock.instant().isBefore(deadline)) {
+                        throw timedOut(expected, got);
+                    }
+                    continue;
+                }
+                if (event instanceof JobEvent.Reported in && expected.from().contains(in.agentId())
+                        && in.report().getJobEpoch() == roster.epoch()) {
+                    take(expected, in, got, early);
+                }
+            }
+        } finally {
+            events.putBack(early);
+        }
+        return got;
+    }
+
+    private void take(Expectation expected, JobEvent.Reported in, Map<String, Report> got, List<JobEvent> early)
+            throws JobFailedException {
+        Report r = in.report();
+        Report.KindCase kind = r.getKindCase();
+        if (kind == Report.KindCase.FAILURE) {
+            if (r.getFailure().getKind() != expected.tolerated()) {
+                throw failure(in.agentId(), r.getFailure());
+            }
+            got.put(in.agentId(), r);
+        } else if (kind == expected.kind() && (expected.step() < 0 || stepOf(r) == expected.step())) {
+            got.put(in.agentId(), r);
+        } else if (kind == expected.streamed()) {
+            expected.onStreamed().accept(r);
+        } else if (kind == Report.KindCase.SUPERSTEP_DONE && expected.step() >= 0 && stepOf(r) > expected.step()) {
+            early.add(in);
+        }
+    }
+
+    /** What a failure report means for the job: a lost peer (recover) or the job's end. */
+    private JobFailedException failure(String agent, Failure f) {
+        if (f.getKind() == FailureKind.PEER_UNREACHABLE) {
+            String peer = f.getMessage().replaceFirst("^exchange with peer (\\S+) failed:.*$", "$1");
+            return new AgentLostException(roster.includes(peer) ? peer : agent, "peer_unreachable",
+                    "agent " + agent + ": " + f.getMessage());
+        }
+        return new JobFailedException(f.getKind().name().toLowerCase(Locale.ROOT), "agent " + agent + ": " + f.getMessage());
+    }
+
+    private static JobFailedException timedOut(Expectation expected, Map<String, Report> got) {
+        List<String> missing = expected.from().stream().filter(a -> !got.containsKey(a)).toList();
+        return new JobFailedException("phase_timeout", expected.describe() + (missing.isEmpty() ? " not complete"
+                : " not reported by " + missing) + " within " + PHASE_TIMEOUT.toMinutes() + " min");
+    }
+
+    static int stepOf(Report r) {
+        return switch (r.getKindCase()) {
+            case SUPERSTEP_DONE -> r.getSuperstepDone().getSuperstep();
+            case EXCHANGE_DONE -> r.getExchangeDone().getSuperstep();
+            case CHECKPOINT_DONE -> r.getCheckpointDone().getSuperstep();
+            default -> -1;
+        };
+    }
+}
