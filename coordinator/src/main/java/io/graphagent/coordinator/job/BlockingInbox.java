@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The coordinator's {@link Inbox}: a blocking deque. A wait is measured on the injected clock
- * and slept in slices of at most {@link #SLICE}, so a clock that jumps (or a test's fake clock)
- * is read again soon. Thread-safe.
+ * and lasts one slice of at most {@link #SLICE}, after which the caller reads its clock again,
+ * so a clock that jumps (or a test's fake clock, which may never reach the deadline) cannot
+ * hold the driver. Thread-safe.
  */
 final class BlockingInbox implements Inbox {
     /** Longest single sleep before the clock is read again. */
@@ -29,18 +30,14 @@ final class BlockingInbox implements Inbox {
         events.add(event);
     }
 
+    /** Returns null after one slice at most, possibly before the deadline; callers look at their clock again. */
     @Override
     public JobEvent poll(Instant deadline) throws InterruptedException {
-        while (true) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (!left.isPositive()) {
-                return events.poll();
-            }
-            JobEvent event = events.poll(Math.max(1, Math.min(left.toMillis(), SLICE.toMillis())), TimeUnit.MILLISECONDS);
-            if (event != null) {
-                return event;
-            }
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (!left.isPositive()) {
+            return events.poll();
         }
+        return events.poll(Math.max(1, Math.min(left.toMillis(), SLICE.toMillis())), TimeUnit.MILLISECONDS);
     }
 
     @Override

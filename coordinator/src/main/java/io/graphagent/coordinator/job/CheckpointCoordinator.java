@@ -1,13 +1,20 @@
 package io.graphagent.coordinator.job;
 
 import io.graphagent.config.CheckpointStorage;
+import io.graphagent.config.DurationFormat;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.protocol.v1.Checkpoint;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.Report;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +24,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +39,14 @@ import org.slf4j.LoggerFactory;
  */
 final class CheckpointCoordinator {
     private static final Logger log = LoggerFactory.getLogger(CheckpointCoordinator.class);
+    /**
+     * How long a job that failed or was cancelled during a checkpoint waits for the agents still
+     * writing it before it deletes the job's checkpoints: files written after the delete would
+     * stay behind.
+     */
+    static final Duration WRITES_WAIT = Duration.ofSeconds(30);
+    /** Passes over a directory tree before its deletion counts as failed (agents may still add or rename files). */
+    private static final int DELETE_PASSES = 3;
 
     private final String jobId;
     private final Path root;
@@ -43,6 +60,10 @@ final class CheckpointCoordinator {
     private final Runnable record;
     /** The last complete checkpoint, null for none. */
     private CheckpointState last;
+    /** The superstep of the checkpoint being written, -1 when none is. */
+    private int writing = -1;
+    /** The agents told to write it so far. */
+    private final List<String> ordered = new ArrayList<>();
 
     /**
      * @param root    job.checkpoint-dir, under which each job's checkpoints go when shared
@@ -90,9 +111,12 @@ final class CheckpointCoordinator {
         Instant t0 = clock.instant();
         Path dir = root.resolve(jobId).resolve("step-" + step);
         String directory = peerCopy() ? jobId + "/step-" + step : dir.toString();
+        writing = step;
+        ordered.clear();
         Map<String, String> copyHolders = order(step, directory);
         Map<String, Report> answers = collector.await(Expectation.of(Report.KindCase.CHECKPOINT_DONE, step,
                 roster.participants()).tolerating(FailureKind.CHECKPOINT_FAILED), collector.phaseDeadline());
+        writing = -1;
         List<String> failed = new ArrayList<>();
         long bytes = 0;
         for (Map.Entry<String, Report> a : answers.entrySet()) {
@@ -136,23 +160,21 @@ final class CheckpointCoordinator {
     /** Sends the Checkpoint commands; returns the copy holder of each writer (peer copies). */
     private Map<String, String> order(int step, String directory) throws JobFailedException {
         Map<String, String> copyHolders = new HashMap<>();
-        if (!peerCopy()) {
-            sender.broadcast(Command.newBuilder().setCheckpoint(Checkpoint.newBuilder().setSuperstep(step)
-                    .setDirectory(directory)));
-            return copyHolders;
-        }
         Map<String, String> addresses = roster.dataAddresses();
         for (String agent : roster.participants()) {
             Checkpoint.Builder c = Checkpoint.newBuilder().setSuperstep(step).setDirectory(directory);
-            if (last != null) {
-                c.setRetainedSuperstep(last.superstep());
-            }
-            String holder = CheckpointHolders.copyHolder(agent, roster.participants());
-            if (holder != null) {
-                c.setReplicaAddress(addresses.get(holder));
-                copyHolders.put(agent, holder);
+            if (peerCopy()) {
+                if (last != null) {
+                    c.setRetainedSuperstep(last.superstep());
+                }
+                String holder = CheckpointHolders.copyHolder(agent, roster.participants());
+                if (holder != null) {
+                    c.setReplicaAddress(addresses.get(holder));
+                    copyHolders.put(agent, holder);
+                }
             }
             sender.send(agent, Command.newBuilder().setCheckpoint(c));
+            ordered.add(agent);
         }
         return copyHolders;
     }
@@ -187,16 +209,67 @@ final class CheckpointCoordinator {
         deleteTree(root.resolve(jobId));
     }
 
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /**
+     * The job failed or was cancelled: when a checkpoint was being written, first waits (up to
+     * {@link #WRITES_WAIT}) until every agent told to write it answered, so that no file lands
+     * after the delete; then deletes every checkpoint of the job.
+     */
+    void deleteAllAfterWrites() {
+        if (writing >= 0 && !peerCopy()) {
+            Set<String> pending = new TreeSet<>(ordered);
+            pending.removeAll(collector.answered());
+            Set<String> silent = collector.drain(Report.KindCase.CHECKPOINT_DONE, writing, pending,
+                    clock.instant().plus(WRITES_WAIT));
+            if (!silent.isEmpty()) {
+                log.warn("event=checkpoint_cleanup_incomplete cause=writer_silent job={} superstep={} agents={}"
+                        + " detail=\"no answer to the checkpoint command within {}; files they write later stay under {}\"",
+                        jobId, writing, silent, DurationFormat.format(WRITES_WAIT), root.resolve(jobId));
             }
-        } catch (IOException e) {
-            log.warn("event=checkpoint_cleanup_failed dir={} detail=\"{}\"", dir, e.getMessage());
+            writing = -1;
         }
+        deleteAll();
+    }
+
+    private static void deleteTree(Path dir) {
+        String failure = delete(dir);
+        if (failure != null) {
+            log.warn("event=checkpoint_cleanup_failed dir={} detail=\"{}\"", dir, failure);
+        }
+    }
+
+    /**
+     * Deletes {@code dir} and everything under it. Files that appear or vanish meanwhile (an
+     * agent still writing) get up to {@value #DELETE_PASSES} passes. Returns null when the tree
+     * is gone, else why not: the exception's kind, the path and a hint.
+     */
+    static String delete(Path dir) {
+        IOException failure = null;
+        for (int pass = 0; pass < DELETE_PASSES && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); pass++) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                failure = null;
+            } catch (IOException | UncheckedIOException e) {
+                failure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            }
+        }
+        return failure == null && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? null : describe(failure, dir);
+    }
+
+    /** Why a delete failed, in words: "DirectoryNotEmptyException on /cp/job-3/step-4: files were added while deleting". */
+    static String describe(IOException e, Path dir) {
+        if (e == null) {
+            return "files were still being added to " + dir + " after " + DELETE_PASSES + " passes";
+        }
+        String kind = e.getClass().getSimpleName();
+        String hint = switch (e) {
+            case DirectoryNotEmptyException x -> "files were added while deleting (an agent still writing?)";
+            case AccessDeniedException x -> "permission denied: the coordinator must be able to delete under job.checkpoint-dir";
+            case NoSuchFileException x -> "a file vanished while deleting";
+            default -> e.getMessage() == null ? "" : e.getMessage();
+        };
+        String path = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : dir.toString();
+        return kind + " on " + path + (hint.isEmpty() || hint.equals(path) ? "" : ": " + hint);
     }
 }

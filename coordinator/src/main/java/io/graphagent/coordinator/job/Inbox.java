@@ -16,8 +16,9 @@ interface Inbox {
     void add(JobEvent event);
 
     /**
-     * The next event, waiting until {@code deadline} at most; null when none came by then.
-     * An event already queued is returned even when the deadline has passed. Driver thread only.
+     * The next event, waiting until {@code deadline} at most; null when none came by then (or,
+     * allowed, earlier: a caller looks at its clock again and decides). An event already queued
+     * is returned even when the deadline has passed. Driver thread only.
      */
     JobEvent poll(Instant deadline) throws InterruptedException;
 

@@ -61,6 +61,19 @@ final class JobEvents {
         return event;
     }
 
+    /**
+     * The next event or null after {@code deadline}, with nothing raised (for the cleanup after
+     * the job ended); null at once when the driver thread is interrupted.
+     */
+    JobEvent nextIgnoringCancel(Instant deadline) {
+        try {
+            return inbox.poll(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** Throws when the job was cancelled, with {@code message}. */
     void checkCancelled(String message) throws JobFailedException {
         if (cancelled.getAsBoolean()) {

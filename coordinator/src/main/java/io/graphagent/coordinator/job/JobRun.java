@@ -57,6 +57,10 @@ final class JobRun implements Runnable {
     private final Recovery recovery;
     private final OutputPhase output;
     private volatile boolean cancelled;
+    /** Guards the hand-over between a cancel and the driver starting the job. */
+    private final Object startLock = new Object();
+    /** Whether a driver thread took the job up; guarded by startLock. */
+    private boolean driving;
     /** The record a restarted coordinator reloaded, or null for a job submitted to this process. */
     private StoredJob restored;
     /** When the job may place its partitions again after a coordinator restart; null unless restored. */
@@ -151,8 +155,20 @@ final class JobRun implements Runnable {
         inbox.add(new JobEvent.AgentChanged(agentId, to, cause));
     }
 
+    /**
+     * Ends the job as soon as its driver sees it: at once when no driver runs it yet (queued, or
+     * reloaded and not yet resumed), else at its next wait. A finished job stays as it ended.
+     */
     void cancel() {
-        cancelled = true;
+        synchronized (startLock) {
+            cancelled = true;
+            if (!driving && !board.finished()) {
+                log.info("event=job_cancelled job={} state={} detail=\"before a driver ran it\"", id, board.state());
+                checkpoints.deleteAll();
+                board.finish(JobState.CANCELLED, "cancelled by the user before it ran");
+                return;
+            }
+        }
         inbox.add(new JobEvent.CancelRequested());
     }
 
@@ -165,8 +181,20 @@ final class JobRun implements Runnable {
         return board.status();
     }
 
+    /**
+     * Runs the job to its end on the calling (driver) thread. Whatever happens here ends the job
+     * with its cause and returns, {@code Error}s such as {@code OutOfMemoryError} included, so
+     * the driver goes on with the next job; only a coordinator shutting down leaves it unfinished
+     * (suspended, for a restart to resume).
+     */
     @Override
     public void run() {
+        synchronized (startLock) {
+            if (board.finished()) {
+                return; // cancelled while queued
+            }
+            driving = true;
+        }
         board.started();
         try {
             execute();
@@ -179,13 +207,26 @@ final class JobRun implements Runnable {
                 return;
             }
             log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
-            sender.abort(e.getMessage());
-            checkpoints.deleteAll();
-            board.finish(cancelled ? JobState.CANCELLED : JobState.FAILED, e.getMessage());
-        } catch (RuntimeException e) {
-            log.warn("event=job_failed job={} cause=internal_error detail=\"{}\"", id, e.toString(), e);
-            sender.abort(e.toString());
-            board.finish(JobState.FAILED, "internal error in the coordinator: " + e);
+            end(cancelled ? JobState.CANCELLED : JobState.FAILED, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            log.error("event=job_failed job={} cause=coordinator_out_of_memory detail=\"{}\"", id, e.toString(), e);
+            end(JobState.FAILED, "the coordinator ran out of memory driving this job (" + e + "): give it fewer"
+                    + " partitions, or give the coordinator more heap (GRAPHAGENT_JAVA_OPTS=-Xmx...)");
+        } catch (RuntimeException | Error e) {
+            log.error("event=job_failed job={} cause=internal_error detail=\"{}\"", id, e.toString(), e);
+            end(JobState.FAILED, "internal error in the coordinator: " + e);
+        }
+    }
+
+    /** The job failed or was cancelled: agents drop it, its checkpoints go, it ends as {@code state}. */
+    private void end(JobState state, String reason) {
+        try {
+            sender.abort(reason);
+            checkpoints.deleteAllAfterWrites();
+        } catch (RuntimeException | Error e) {
+            log.error("event=job_cleanup_failed job={} detail=\"{}\"", id, e.toString(), e);
+        } finally {
+            board.finish(state, reason);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.Report;
@@ -12,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Waits for the reports of one phase of a job (the barrier of the superstep loop, a load, a
@@ -29,6 +32,8 @@ final class ReportCollector {
     private final JobEvents events;
     private final Roster roster;
     private final Clock clock;
+    /** The answers of the wait in progress, or of the last one (also when it ended by an exception). */
+    private Map<String, Report> answers = Map.of();
 
     ReportCollector(JobEvents events, Roster roster, Clock clock) {
         this.events = events;
@@ -60,6 +65,7 @@ final class ReportCollector {
      */
     Map<String, Report> await(Expectation expected, Instant deadline) throws JobFailedException {
         Map<String, Report> got = new HashMap<>();
+        answers = got;
         List<JobEvent> early = new ArrayList<>();
         try {
             while (got.size() < expected.from().size() || !expected.complete().getAsBoolean()) {
@@ -79,6 +85,37 @@ final class ReportCollector {
             events.putBack(early);
         }
         return got;
+    }
+
+    /** The agents that answered the wait in progress or the last one, also when it ended by an exception. */
+    Set<String> answered() {
+        return Set.copyOf(answers.keySet());
+    }
+
+    /**
+     * After the job ended: waits for a report of {@code kind} of superstep {@code step} (or a
+     * failure) from each of {@code from}, ignoring the cancel and everything else, until
+     * {@code deadline}; an agent that becomes DEAD or LEFT is not waited for. Returns the agents
+     * that did not answer.
+     */
+    Set<String> drain(Report.KindCase kind, int step, Set<String> from, Instant deadline) {
+        Set<String> silent = new TreeSet<>(from);
+        while (!silent.isEmpty()) {
+            JobEvent event = events.nextIgnoringCancel(deadline);
+            if (event == null) {
+                if (!clock.instant().isBefore(deadline)) {
+                    break;
+                }
+            } else if (event instanceof JobEvent.Reported in && in.report().getJobEpoch() == roster.epoch()
+                    && (in.report().getKindCase() == Report.KindCase.FAILURE
+                    || in.report().getKindCase() == kind && stepOf(in.report()) == step)) {
+                silent.remove(in.agentId());
+            } else if (event instanceof JobEvent.AgentChanged change && (change.to() == AgentState.DEAD
+                    || change.to() == AgentState.LEFT)) {
+                silent.remove(change.agentId());
+            }
+        }
+        return silent;
     }
 
     private void take(Expectation expected, JobEvent.Reported in, Map<String, Report> got, List<JobEvent> early)

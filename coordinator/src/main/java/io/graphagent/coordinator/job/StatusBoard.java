@@ -48,6 +48,8 @@ final class StatusBoard {
     private volatile int partitions;
     private volatile long submittedMs;
     private volatile Instant startedAt;
+    /** When the job ended; null while it runs. Elapsed time stops here. */
+    private volatile Instant endedAt;
 
     /**
      * @param record called at every state change, to write the job's durable record
@@ -75,6 +77,12 @@ final class StatusBoard {
         if (stored.hasSummary()) {
             summary = stored.getSummary();
         }
+        if (stored.getStartedTimeMs() > 0) {
+            startedAt = Instant.ofEpochMilli(stored.getStartedTimeMs());
+        }
+        if (stored.getEndedTimeMs() > 0) {
+            endedAt = Instant.ofEpochMilli(stored.getEndedTimeMs());
+        }
         state = stored.getState();
         message = stored.getMessage();
     }
@@ -85,6 +93,14 @@ final class StatusBoard {
                 .setJobEpoch(roster.epoch()).setRecoveries(recoveries).setPartitions(partitions)
                 .addAllParticipants(roster.participants()).setSubmittedTimeMs(submittedMs).setSuperstep(superstep)
                 .setMaxSupersteps(maxSupersteps);
+        Instant started = startedAt;
+        Instant ended = endedAt;
+        if (started != null) {
+            r.setStartedTimeMs(started.toEpochMilli());
+        }
+        if (ended != null) {
+            r.setEndedTimeMs(ended.toEpochMilli());
+        }
         if (summary != null) {
             r.setSummary(summary);
         }
@@ -105,9 +121,14 @@ final class StatusBoard {
         message = text;
     }
 
-    /** The job's driver started it: elapsed time counts from now. */
+    /**
+     * The job's driver started it: elapsed time counts from now, or from the first start when a
+     * restarted coordinator resumes it.
+     */
     void started() {
-        startedAt = clock.instant();
+        if (startedAt == null) {
+            startedAt = clock.instant();
+        }
     }
 
     void superstep(int step) {
@@ -152,10 +173,11 @@ final class StatusBoard {
         summary = done;
     }
 
-    /** Wall time since the driver started the job, ms; 0 before. */
+    /** Wall time since the driver started the job, ms, until it ended; 0 if it never started. */
     long elapsedMs() {
         Instant started = startedAt;
-        return started == null ? 0 : Duration.between(started, clock.instant()).toMillis();
+        Instant ended = endedAt;
+        return started == null ? 0 : Math.max(0, Duration.between(started, ended != null ? ended : clock.instant()).toMillis());
     }
 
     /** Enters {@code next}: recorded, logged, told to the listeners and the watchers. */
@@ -173,6 +195,7 @@ final class StatusBoard {
     /** Enters the final state {@code end} and ends every watch. */
     void finish(JobState end, String text) {
         synchronized (watchers) {
+            endedAt = clock.instant();
             setState(end, text);
             for (StreamObserver<JobProgress> w : watchers) {
                 try {

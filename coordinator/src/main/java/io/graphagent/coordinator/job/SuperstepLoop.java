@@ -32,7 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 final class SuperstepLoop {
     private static final Logger log = LoggerFactory.getLogger(SuperstepLoop.class);
-    /** Per-superstep barrier timings, at DEBUG (as the agents' superstep_timing lines). */
+    /**
+     * Least time between two INFO progress lines of a job: one line per superstep at INFO made
+     * 16.8k lines for one CDLP job, so each superstep is logged at DEBUG on {@code graphagent.timing}
+     * and a progress line at INFO comes after the first superstep and then at most this often.
+     */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+    /** One line per superstep and its barrier timings, at DEBUG (as the agents' superstep_timing lines). */
     private static final Logger timing = LoggerFactory.getLogger("graphagent.timing");
 
     private final String jobId;
@@ -52,6 +58,8 @@ final class SuperstepLoop {
     private int step;
     private long messages;
     private long bytes;
+    /** When the last INFO progress line was written; null before the first. */
+    private Instant progressLogged;
 
     /**
      * @param shape      the kernel's program: aggregators, master compute, superstep cap
@@ -178,8 +186,16 @@ final class SuperstepLoop {
         for (JobListener listener : listeners) {
             listener.superstepDone(jobId, step, stepMs, stats.sent(), stepBytes);
         }
-        log.info("event=superstep_done job={} superstep={} computed={} active={} messages={} bytes={} pull={}",
-                jobId, step, stats.computed(), stats.stillActive(), stats.sent(), stepBytes, delivery.pull());
+        timing.debug("event=superstep_done job={} superstep={} computed={} active={} messages={} bytes={} pull={} step_ms={}",
+                jobId, step, stats.computed(), stats.stillActive(), stats.sent(), stepBytes, delivery.pull(), stepMs);
+        Instant now = clock.instant();
+        if (progressLogged == null || !now.isBefore(progressLogged.plus(PROGRESS_EVERY))) {
+            progressLogged = now;
+            log.info("event=job_progress job={} superstep={} max_supersteps={} active={} messages={} bytes={}"
+                    + " recoveries={} elapsed_ms={}", jobId, step, shape.maxSupersteps() == Integer.MAX_VALUE ? 0
+                    : shape.maxSupersteps(), stats.stillActive(), stats.sent(), stepBytes, board.recoveries(),
+                    board.elapsedMs());
+        }
     }
 
     private StartSuperstep.Builder start(int superstep) {
