@@ -98,6 +98,16 @@ final class JobRun implements Runnable {
         return id;
     }
 
+    /** Shows {@code tap} every report the job takes as an answer (before {@link #run}; the job simulation). */
+    void observeReports(ReportCollector.Tap tap) {
+        collector.tap(tap);
+    }
+
+    /** The job epoch now. */
+    long epoch() {
+        return roster.epoch();
+    }
+
     /**
      * Takes over the record of a job that an earlier coordinator process ran (before {@link #run}).
      * A finished job is only shown. Any other one runs again when started: it waits for the

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -34,6 +35,13 @@ final class ReportCollector {
     private final Clock clock;
     /** The answers of the wait in progress, or of the last one (also when it ended by an exception). */
     private Map<String, Report> answers = Map.of();
+    private Tap tap = (agent, report, jobEpoch) -> { };
+
+    /** Sees every report a wait takes as an answer, with the job epoch it was taken in (the job simulation checks them). */
+    @FunctionalInterface
+    interface Tap {
+        void accepted(String agent, Report report, long jobEpoch);
+    }
 
     ReportCollector(JobEvents events, Roster roster, Clock clock) {
         this.events = events;
@@ -87,6 +95,10 @@ final class ReportCollector {
         return got;
     }
 
+    void tap(Tap observer) {
+        tap = Objects.requireNonNull(observer, "observer");
+    }
+
     /** The agents that answered the wait in progress or the last one, also when it ended by an exception. */
     Set<String> answered() {
         return Set.copyOf(answers.keySet());
@@ -126,24 +138,35 @@ final class ReportCollector {
             if (r.getFailure().getKind() != expected.tolerated()) {
                 throw failure(in.agentId(), r.getFailure());
             }
+            tap.accepted(in.agentId(), r, roster.epoch());
             got.put(in.agentId(), r);
         } else if (kind == expected.kind() && (expected.step() < 0 || stepOf(r) == expected.step())) {
+            tap.accepted(in.agentId(), r, roster.epoch());
             got.put(in.agentId(), r);
         } else if (kind == expected.streamed()) {
+            tap.accepted(in.agentId(), r, roster.epoch());
             expected.onStreamed().accept(r);
         } else if (kind == Report.KindCase.SUPERSTEP_DONE && expected.step() >= 0 && stepOf(r) > expected.step()) {
             early.add(in);
         }
     }
 
-    /** What a failure report means for the job: a lost peer (recover) or the job's end. */
+    /**
+     * What a failure report means for the job: a peer that cannot be reached is lost (the job
+     * recovers); a failure the agent calls retryable (it lost the job's state, e.g. it restarted
+     * and resumed its session) loses that agent, which loads the job again in the recovery; any
+     * other failure ends the job.
+     */
     private JobFailedException failure(String agent, Failure f) {
+        String cause = f.getKind().name().toLowerCase(Locale.ROOT);
         if (f.getKind() == FailureKind.PEER_UNREACHABLE) {
             String peer = f.getMessage().replaceFirst("^exchange with peer (\\S+) failed:.*$", "$1");
-            return new AgentLostException(roster.includes(peer) ? peer : agent, "peer_unreachable",
-                    "agent " + agent + ": " + f.getMessage());
+            return new AgentLostException(roster.includes(peer) ? peer : agent, cause, "agent " + agent + ": " + f.getMessage());
         }
-        return new JobFailedException(f.getKind().name().toLowerCase(Locale.ROOT), "agent " + agent + ": " + f.getMessage());
+        if (f.getRetryable()) {
+            return new AgentLostException(agent, cause, "agent " + agent + ": " + f.getMessage());
+        }
+        return new JobFailedException(cause, "agent " + agent + ": " + f.getMessage());
     }
 
     private static JobFailedException timedOut(Expectation expected, Map<String, Report> got) {
