@@ -92,7 +92,7 @@ final class CommandSender {
      */
     void resend(String agent) {
         Command c = lastSent.get(agent);
-        if (c != null && c.getJobEpoch() == roster.epoch() && roster.includes(agent)) {
+        if (c != null && roster.epoch().matches(c.getJobEpoch()) && roster.includes(agent)) {
             log.info("event=command_resent job={} agent={} command={} kind={} detail=\"session resumed\"", jobId, agent,
                     c.getCommandId(), c.getKindCase());
             directory.send(agent, c);
@@ -112,6 +112,6 @@ final class CommandSender {
     }
 
     private Command stamp(Command.Builder command) {
-        return command.setCommandId(commandIds.incrementAndGet()).setJobId(jobId).setJobEpoch(roster.epoch()).build();
+        return command.setCommandId(commandIds.incrementAndGet()).setJobId(jobId).setJobEpoch(roster.epoch().value()).build();
     }
 }

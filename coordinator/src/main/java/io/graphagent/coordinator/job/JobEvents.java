@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.coordinator.membership.LifecycleCause;
 import io.graphagent.protocol.v1.AgentState;
 import java.time.Instant;
 import java.util.List;
@@ -15,9 +16,6 @@ import java.util.function.Consumer;
  * (its last command may have been lost with the old stream). Driver thread only.
  */
 final class JobEvents {
-    /** The membership cause of a session that resumed (the agent kept its partitions). */
-    static final String RESUMED = "resumed";
-
     private final Inbox inbox;
     private final Roster roster;
     private final BooleanSupplier cancelled;
@@ -55,7 +53,7 @@ final class JobEvents {
                     + change.to() + " (cause " + change.cause() + ") during the job");
         }
         if (event instanceof JobEvent.AgentChanged change && change.to() == AgentState.ALIVE
-                && change.cause().equals(RESUMED)) {
+                && LifecycleCause.RESUMED.is(change.cause())) {
             resumed.accept(change.agentId());
         }
         return event;

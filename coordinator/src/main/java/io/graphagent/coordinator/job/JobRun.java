@@ -7,6 +7,7 @@ import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.graph.pregel.Aggregators;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.protocol.JobEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobState;
@@ -47,7 +48,7 @@ final class JobRun implements Runnable {
     private final List<JobListener> listeners;
     private final JobJournal journal;
     private final Inbox inbox;
-    private final Roster roster = new Roster(1);
+    private final Roster roster = new Roster(JobEpoch.FIRST);
     private final StatusBoard board;
     private final CommandSender sender;
     private final ReportCollector collector;
@@ -104,7 +105,7 @@ final class JobRun implements Runnable {
     }
 
     /** The job epoch now. */
-    long epoch() {
+    JobEpoch epoch() {
         return roster.epoch();
     }
 
@@ -118,7 +119,7 @@ final class JobRun implements Runnable {
     void restore(StoredJob record, Rejoin rejoin) {
         this.restored = record;
         this.rejoin = rejoin;
-        roster.continueAbove(record.getJobEpoch() + 1);
+        roster.continueAbove(JobEpoch.of(record.getJobEpoch()).next());
         roster.recorded(record.getParticipantsList());
         board.restore(record);
         if (record.hasCheckpoint()) {

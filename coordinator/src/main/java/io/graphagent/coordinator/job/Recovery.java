@@ -109,7 +109,7 @@ final class Recovery {
             CheckpointState last = checkpoints.last();
             String why = lostAgent == null ? "the coordinator restarted" : "lost agent " + lostAgent + " (" + cause + ")";
             board.setState(JobState.RECOVERING, why + ": rolling back to " + (last == null ? "the start"
-                    : "the checkpoint of superstep " + last.superstep()) + ", epoch " + (roster.epoch() + 1));
+                    : "the checkpoint of superstep " + last.superstep()) + ", epoch " + roster.epoch().next());
             roster.advance();
             // After a restart nobody holds the job: every agent loads it again.
             Set<String> loaded = new HashSet<>(lostAgent == null ? List.of() : roster.participants());

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.protocol.JobEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
@@ -40,7 +41,7 @@ final class ReportCollector {
     /** Sees every report a wait takes as an answer, with the job epoch it was taken in (the job simulation checks them). */
     @FunctionalInterface
     interface Tap {
-        void accepted(String agent, Report report, long jobEpoch);
+        void accepted(String agent, Report report, JobEpoch jobEpoch);
     }
 
     ReportCollector(JobEvents events, Roster roster, Clock clock) {
@@ -85,7 +86,7 @@ final class ReportCollector {
                     continue;
                 }
                 if (event instanceof JobEvent.Reported in && expected.from().contains(in.agentId())
-                        && in.report().getJobEpoch() == roster.epoch()) {
+                        && roster.epoch().matches(in.report().getJobEpoch())) {
                     take(expected, in, got, early);
                 }
             }
@@ -118,7 +119,7 @@ final class ReportCollector {
                 if (!clock.instant().isBefore(deadline)) {
                     break;
                 }
-            } else if (event instanceof JobEvent.Reported in && in.report().getJobEpoch() == roster.epoch()
+            } else if (event instanceof JobEvent.Reported in && roster.epoch().matches(in.report().getJobEpoch())
                     && (in.report().getKindCase() == Report.KindCase.FAILURE
                     || in.report().getKindCase() == kind && stepOf(in.report()) == step)) {
                 silent.remove(in.agentId());
@@ -153,15 +154,17 @@ final class ReportCollector {
 
     /**
      * What a failure report means for the job: a peer that cannot be reached is lost (the job
-     * recovers); a failure the agent calls retryable (it lost the job's state, e.g. it restarted
-     * and resumed its session) loses that agent, which loads the job again in the recovery; any
-     * other failure ends the job.
+     * recovers; the peer is the participant at {@code Failure.peer_address}, or the reporting
+     * agent when the address names none); a failure the agent calls retryable (it lost the job's
+     * state, e.g. it restarted and resumed its session) loses that agent, which loads the job
+     * again in the recovery; any other failure ends the job.
      */
     private JobFailedException failure(String agent, Failure f) {
         String cause = f.getKind().name().toLowerCase(Locale.ROOT);
         if (f.getKind() == FailureKind.PEER_UNREACHABLE) {
-            String peer = f.getMessage().replaceFirst("^exchange with peer (\\S+) failed:.*$", "$1");
-            return new AgentLostException(roster.includes(peer) ? peer : agent, cause, "agent " + agent + ": " + f.getMessage());
+            String peer = roster.dataAddresses().entrySet().stream().filter(a -> a.getValue().equals(f.getPeerAddress()))
+                    .map(Map.Entry::getKey).findFirst().orElse(agent);
+            return new AgentLostException(peer, cause, "agent " + agent + ": " + f.getMessage());
         }
         if (f.getRetryable()) {
             return new AgentLostException(agent, cause, "agent " + agent + ": " + f.getMessage());

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.protocol.JobEpoch;
 import io.graphagent.coordinator.membership.AgentView;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,9 @@ import java.util.TreeMap;
 final class Roster {
     private Placement placement;
     private volatile List<String> participants = List.of();
-    private volatile long epoch;
+    private volatile JobEpoch epoch;
 
-    Roster(long epoch) {
+    Roster(JobEpoch epoch) {
         this.epoch = epoch;
     }
 
@@ -45,18 +46,19 @@ final class Roster {
         participants = List.copyOf(agents);
     }
 
-    long epoch() {
+    JobEpoch epoch() {
         return epoch;
     }
 
     /** A reloaded job goes on at {@code epoch}, above any its earlier coordinator may have used. */
-    void continueAbove(long epoch) {
+    void continueAbove(JobEpoch epoch) {
         this.epoch = epoch;
     }
 
     /** Starts the next job epoch (a rollback); returns it. */
-    long advance() {
-        return ++epoch;
+    JobEpoch advance() {
+        epoch = epoch.next();
+        return epoch;
     }
 
     /** Whether every agent of the placement speaks at least protocol {@code version}. */

@@ -90,7 +90,7 @@ final class StatusBoard {
     /** The fields of the job's durable record that status holds (the checkpoint is not among them). */
     StoredJob.Builder record() {
         StoredJob.Builder r = StoredJob.newBuilder().setJobId(id).setSpec(spec).setState(state).setMessage(message)
-                .setJobEpoch(roster.epoch()).setRecoveries(recoveries).setPartitions(partitions)
+                .setJobEpoch(roster.epoch().value()).setRecoveries(recoveries).setPartitions(partitions)
                 .addAllParticipants(roster.participants()).setSubmittedTimeMs(submittedMs).setSuperstep(superstep)
                 .setMaxSupersteps(maxSupersteps);
         Instant started = startedAt;
@@ -253,7 +253,7 @@ final class StatusBoard {
     JobStatus status() {
         JobStatus.Builder status = JobStatus.newBuilder().setJobId(id).setSpec(spec).setState(state)
                 .setSuperstep(superstep).setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs())
-                .setJobEpoch(roster.epoch()).setRecoveries(recoveries).setMessage(message).setMaxSupersteps(maxSupersteps)
+                .setJobEpoch(roster.epoch().value()).setRecoveries(recoveries).setMessage(message).setMaxSupersteps(maxSupersteps)
                 .addAllPartitions(partitionTable.toProto());
         int checkpoint = lastCheckpoint;
         if (checkpoint >= 0) {

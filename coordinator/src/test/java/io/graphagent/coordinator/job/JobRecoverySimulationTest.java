@@ -11,6 +11,7 @@ import io.graphagent.config.SessionConfig;
 import io.graphagent.coordinator.membership.AgentView;
 import io.graphagent.coordinator.membership.Membership;
 import io.graphagent.graph.kernels.Algorithm;
+import io.graphagent.protocol.JobEpoch;
 import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.protocol.v1.AgentState;
@@ -240,13 +241,13 @@ class JobRecoverySimulationTest {
         }
 
         /** A report the job took: it must be of the job's epoch and of the agent's current session. */
-        void accepted(String agent, Report report, long jobEpoch) {
-            check(report.getJobEpoch() == jobEpoch, agent + "'s " + report.getKindCase() + " of job epoch "
+        void accepted(String agent, Report report, JobEpoch jobEpoch) {
+            check(jobEpoch.matches(report.getJobEpoch()), agent + "'s " + report.getKindCase() + " of job epoch "
                     + report.getJobEpoch() + " taken in job epoch " + jobEpoch);
             long session = membership.statuses().stream().filter(s -> s.getAgentId().equals(agent))
                     .mapToLong(AgentStatus::getEpoch).findFirst().orElse(-1);
-            check(report.getEpoch() == session, agent + "'s " + report.getKindCase() + " of session epoch "
-                    + report.getEpoch() + " taken while its session is of epoch " + session);
+            check(report.getSessionEpoch() == session, agent + "'s " + report.getKindCase() + " of session epoch "
+                    + report.getSessionEpoch() + " taken while its session is of epoch " + session);
         }
 
         void invariants() {

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.protocol.SessionEpoch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.coordinator.membership.AgentDirectory;
@@ -44,7 +45,7 @@ final class ScriptedAgents implements AgentDirectory {
     static ScriptedAgents alive(int n) {
         ScriptedAgents agents = new ScriptedAgents();
         for (int i = 1; i <= n; i++) {
-            agents.alive.add(new AgentView("agent-" + i, 1, "127.0.0.1:750" + i, 2, 1));
+            agents.alive.add(new AgentView("agent-" + i, SessionEpoch.of(1), "127.0.0.1:750" + i, 2, 1));
         }
         return agents;
     }

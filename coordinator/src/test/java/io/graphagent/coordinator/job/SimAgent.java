@@ -204,7 +204,7 @@ final class SimAgent {
                     old.agentEnded(DisconnectCause.DEADLINE_EXCEEDED);
                     redial();
                 } else {
-                    stream.fromAgent("Heartbeat", Heartbeat.newBuilder().setSeq(++seq).setEpoch(sessionEpoch).build(), null);
+                    stream.fromAgent("Heartbeat", Heartbeat.newBuilder().setSeq(++seq).setSessionEpoch(sessionEpoch).build(), null);
                 }
             }
             heartbeatTimer(life);
@@ -256,7 +256,7 @@ final class SimAgent {
         connected = true;
         attempts = 0;
         lastAck = world.now();
-        stream.fromAgent("Heartbeat", Heartbeat.newBuilder().setSeq(++seq).setEpoch(sessionEpoch).build(), null);
+        stream.fromAgent("Heartbeat", Heartbeat.newBuilder().setSeq(++seq).setSessionEpoch(sessionEpoch).build(), null);
         List<Report> waiting = new ArrayList<>(outbox);
         outbox.clear();
         waiting.forEach(this::send);
@@ -297,7 +297,7 @@ final class SimAgent {
     // ---- job commands ---------------------------------------------------------------------
 
     private void command(Command c) {
-        if (c.getEpoch() != sessionEpoch) {
+        if (c.getSessionEpoch() != sessionEpoch) {
             return;
         }
         List<Report> sent = replies.get(c.getCommandId());
@@ -520,7 +520,7 @@ final class SimAgent {
     /** On the session stream, stamped with the session epoch; kept until the session resumes while there is none. */
     private void send(Report r) {
         if (connected) {
-            Report stamped = r.toBuilder().setEpoch(sessionEpoch).build();
+            Report stamped = r.toBuilder().setSessionEpoch(sessionEpoch).build();
             stream.fromAgent(r.getKindCase() + " #" + r.getCommandId() + " job_epoch=" + r.getJobEpoch(), null, stamped);
         } else {
             outbox.add(r);

@@ -130,7 +130,7 @@ final class SimNetwork {
                     world.at(lastToAgent, "Welcome epoch=" + welcome.epoch() + " resumed=" + welcome.resumed() + " -> "
                             + address, () -> {
                         if (agentAlive()) {
-                            agent.welcomed(this, welcome.sessionId(), welcome.epoch(), welcome.resumed());
+                            agent.welcomed(this, welcome.sessionId(), welcome.epoch().value(), welcome.resumed());
                         }
                     });
                 } else {
