@@ -3,8 +3,6 @@ package io.graphagent.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.graphagent.config.GraphagentConfig;
-import io.graphagent.config.Profile;
 import io.graphagent.net.testing.FakeClock;
 import io.graphagent.protocol.v1.Algorithm;
 import io.graphagent.protocol.v1.CancelJobRequest;
@@ -41,10 +39,8 @@ class FailureReportsTest {
     @BeforeEach
     void submit() throws Exception {
         Files.writeString(dir.resolve("g.e"), "1 2\n2 3\n3 1\n");
-        GraphagentConfig d = Profile.TEST.defaults();
-        GraphagentConfig config = new GraphagentConfig(d.profile(), d.cluster(), d.coordinator(), d.agent(), d.session(),
-                d.grpc(), d.tls(), d.network(), d.job().withCheckpointEvery(0).withCheckpointDir(dir.resolve("cp")), d.admin());
-        scheduler = new JobScheduler(agents, config, new FakeClock());
+        scheduler = new JobScheduler(agents, TestConfigs.withJob(job -> job.withCheckpointEvery(0)
+                .withCheckpointDir(dir.resolve("cp"))), new FakeClock());
         jobId = scheduler.submit(SubmitRequest.newBuilder().setJob(JobSpec.newBuilder().setAlgorithm(Algorithm.PAGERANK)
                 .setGraph(dir.resolve("g.e").toString()).setDirected(true).setIterations(5).setPartitions(6)
                 .setOutputPath(dir.resolve("out.txt").toString())).build()).getJobId();

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.graphagent.config.CheckpointStorage;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.JobConfig;
-import io.graphagent.config.Profile;
 import io.graphagent.coordinator.store.JobStore;
 import io.graphagent.net.testing.FakeClock;
 import io.graphagent.protocol.v1.Algorithm;
@@ -191,10 +190,8 @@ class JobEndingTest {
 
     /** The test profile with checkpoints every {@code every} supersteps under dir/cp, and a job waiting 30 s for agents. */
     private GraphagentConfig config(int every) {
-        GraphagentConfig d = Profile.TEST.defaults();
-        return new GraphagentConfig(d.profile(), d.cluster(), d.coordinator(), d.agent(), d.session(), d.grpc(), d.tls(),
-                d.network(), new JobConfig(every, dir.resolve("cp"), CheckpointStorage.SHARED, 2, 1, Duration.ofSeconds(30)),
-                d.admin());
+        return TestConfigs.withJob(job -> new JobConfig(every, dir.resolve("cp"), CheckpointStorage.SHARED, 2, 1,
+                Duration.ofSeconds(30)));
     }
 
     private static JobStatus status(JobScheduler scheduler, String id) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.config.CheckpointStorage;
 import io.graphagent.config.GraphagentConfig;
-import io.graphagent.config.Profile;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.CancelJobRequest;
 import io.graphagent.protocol.v1.Checkpoint;
@@ -55,10 +54,8 @@ class PeerCopyRecoveryTest {
     @BeforeEach
     void submit() throws Exception {
         Files.writeString(dir.resolve("g.txt"), "1 2\n2 3\n3 1\n4 5\n5 6\n6 4\n");
-        GraphagentConfig d = Profile.TEST.defaults();
-        GraphagentConfig config = new GraphagentConfig(d.profile(), d.cluster(), d.coordinator(), d.agent(), d.session(),
-                d.grpc(), d.tls(), d.network(), d.job().withCheckpointEvery(2).withCheckpointDir(dir.resolve("shared-unused"))
-                        .withCheckpointStorage(CheckpointStorage.PEER_COPY), d.admin());
+        GraphagentConfig config = TestConfigs.withJob(job -> job.withCheckpointEvery(2)
+                .withCheckpointDir(dir.resolve("shared-unused")).withCheckpointStorage(CheckpointStorage.PEER_COPY));
         scheduler = new JobScheduler(agents, config, Clock.systemUTC());
         io.graphagent.protocol.v1.SubmitReply reply = scheduler.submit(SubmitRequest.newBuilder().setJob(JobSpec.newBuilder()
                 .setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK).setGraph(dir.resolve("g.txt").toString())

@@ -8,7 +8,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.graphagent.config.GraphagentConfig;
-import io.graphagent.config.Profile;
 import io.graphagent.net.testing.FakeClock;
 import io.graphagent.net.testing.LogCapture;
 import io.graphagent.protocol.v1.Algorithm;
@@ -40,10 +39,7 @@ class SuperstepLoggingTest {
         Files.writeString(dir.resolve("g.e"), "1 2\n2 3\n3 1\n");
         FakeClock clock = new FakeClock();
         ScriptedAgents agents = ScriptedAgents.alive(1);
-        GraphagentConfig config = Profile.TEST.defaults();
-        config = new GraphagentConfig(config.profile(), config.cluster(), config.coordinator(), config.agent(),
-                config.session(), config.grpc(), config.tls(), config.network(),
-                config.job().withCheckpointEvery(0).withCheckpointDir(dir.resolve("cp")), config.admin());
+        GraphagentConfig config = TestConfigs.withJob(job -> job.withCheckpointEvery(0).withCheckpointDir(dir.resolve("cp")));
         Logger timing = (Logger) LoggerFactory.getLogger("graphagent.timing");
         ListAppender<ILoggingEvent> timingLines = new ListAppender<>();
         timingLines.start();
