@@ -179,6 +179,14 @@ final class CheckpointCoordinator {
         return copyHolders;
     }
 
+    /**
+     * A rollback began: a checkpoint being written is abandoned. Its writers finish it before they
+     * restore (one command at a time), so no cleanup waits for them afterwards.
+     */
+    void rolledBack() {
+        writing = -1;
+    }
+
     /** {@code agent} was lost, and its disk may be: it holds no file of the checkpoint any more. */
     void lost(String agent) {
         if (last != null && last.holders() != null) {

@@ -101,6 +101,7 @@ final class Recovery {
      * @return the superstep to go on with; the checkpoint restored is {@link CheckpointCoordinator#last()}
      */
     private int rollBack(String lostAgent, String cause, int reached) throws JobFailedException {
+        checkpoints.rolledBack();
         while (true) {
             Instant t0 = clock.instant();
             if (lostAgent != null) {
