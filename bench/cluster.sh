@@ -230,7 +230,8 @@ cluster() {
 start_cluster() {
   local out="$rundir/local.out" i bound=$((START_TIMEOUT + 30))
   say "starting a local cluster: coordinator + $AGENTS agents (state: $state)"
-  setsid "${ga[@]}" local --agents "$AGENTS" --state-dir "$state" --port "$PORT" --start-timeout "${START_TIMEOUT}s" \
+  # -Dgraphagent.timing=DEBUG: the coordinator's per-superstep lines (event=superstep_done), read below
+  GRAPHAGENT_JAVA_OPTS="${GRAPHAGENT_JAVA_OPTS:-} -Dgraphagent.timing=DEBUG" setsid "${ga[@]}" local --agents "$AGENTS" --state-dir "$state" --port "$PORT" --start-timeout "${START_TIMEOUT}s" \
     >"$out" 2>&1 </dev/null &
   cluster_pid=$!
   for ((i = 0; i < bound * 2; i++)); do

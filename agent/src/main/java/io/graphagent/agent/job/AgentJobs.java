@@ -90,6 +90,8 @@ public final class AgentJobs implements CommandHandler {
     private final ExecutorService compute;
     private final Map<String, AgentJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** Data address of every peer of the jobs held, by agent id (for Failure.peer_address). */
+    private final Map<String, String> dataAddresses = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
@@ -207,7 +209,10 @@ public final class AgentJobs implements CommandHandler {
                     } catch (AgentJob.ExchangeFailedException e) {
                         log.warn("event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", jobId, e.peer,
                                 command.getExchange().getSuperstep(), e.getMessage());
-                        fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
+                        // The peer at its data address, for the coordinator to count it lost; retryable by a rollback.
+                        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder()
+                                .setKind(FailureKind.PEER_UNREACHABLE).setMessage(e.getMessage())
+                                .setPeerAddress(dataAddresses.getOrDefault(e.peer, "")).setRetryable(true)));
                     }
                 }
             }
@@ -308,6 +313,7 @@ public final class AgentJobs implements CommandHandler {
                 byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
                 addresses.put(owner.getAgentId(), owner.getDataAddress());
                 peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
+                dataAddresses.put(owner.getAgentId(), owner.getDataAddress());
             }
         }
         Map<String, int[]> peerPartitions = new TreeMap<>();
@@ -380,8 +386,10 @@ public final class AgentJobs implements CommandHandler {
     private void restore(Command command, CoordinatorLink link) {
         AgentJob old = jobs.get(command.getJobId());
         if (old == null) {
-            fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds no job " + command.getJobId()
-                    + " to restore: send LoadPartitions first");
+            // Retryable: this agent lost the job (it restarted); the coordinator recovers and has it load again.
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED)
+                    .setMessage("this agent holds no job " + command.getJobId() + " to restore: send LoadPartitions first")
+                    .setRetryable(true)));
             return;
         }
         io.graphagent.protocol.v1.Restore r = command.getRestore();
@@ -441,8 +449,8 @@ public final class AgentJobs implements CommandHandler {
     private AgentJob job(Command command, CoordinatorLink link) {
         AgentJob job = jobs.get(command.getJobId());
         if (job == null) {
-            fail(link, command, FailureKind.COMPUTE_FAILED, "this agent holds no job " + command.getJobId()
-                    + " (was it restarted?)");
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.COMPUTE_FAILED)
+                    .setMessage("this agent holds no job " + command.getJobId() + " (was it restarted?)").setRetryable(true)));
         }
         return job;
     }

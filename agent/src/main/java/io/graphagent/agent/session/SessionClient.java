@@ -170,7 +170,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     public boolean report(Report report) {
         SessionCall call = open;
         return call != null
-                && call.send(AgentMessage.newBuilder().setReport(report.toBuilder().setEpoch(call.epoch)).build());
+                && call.send(AgentMessage.newBuilder().setReport(report.toBuilder().setSessionEpoch(call.epoch)).build());
     }
 
     /** Connection attempts so far (each sends one Hello). */
@@ -259,8 +259,8 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         Duration lease = AdvertisedTiming.orElse(timing.getLeaseTtlMs(), settings.localTiming().leaseTtl());
         Duration interval = AdvertisedTiming.orElse(timing.getHeartbeatIntervalMs(),
                 settings.localTiming().heartbeatInterval());
-        ticket = new ResumeTicket(welcome.getSessionId(), welcome.getEpoch(), lease, clock.instant());
-        call.epoch = welcome.getEpoch();
+        ticket = new ResumeTicket(welcome.getSessionId(), welcome.getSessionEpoch(), lease, clock.instant());
+        call.epoch = welcome.getSessionEpoch();
         sessionId = welcome.getSessionId();
         open = call;
         reconnects.reset();
@@ -273,7 +273,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         }
         heartbeats = threads.every(() -> heartbeat(call), interval);
         log.info("event=session_open agent={} epoch={} resumed={} coordinator={} protocol={} coordinator_build={}"
-                        + " heartbeat_interval_ms={} lease_ttl_ms={} attempt={}", agentId(), welcome.getEpoch(),
+                        + " heartbeat_interval_ms={} lease_ttl_ms={} attempt={}", agentId(), welcome.getSessionEpoch(),
                 welcome.getResumed(), settings.coordinator(), welcome.getChosenVersion(), welcome.getCoordinatorBuild(),
                 interval.toMillis(), lease.toMillis(), call.attempt);
         for (Consumer<Welcome> listener : welcomeListeners) {
@@ -302,14 +302,14 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         call.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                 .setSeq(seq)
                 .setAgentSendTimeMs(now.toEpochMilli())
-                .setEpoch(call.epoch)
+                .setSessionEpoch(call.epoch)
                 .setLastRttMicros(meter.lastRttMicros())
                 .setClockOffsetMs(meter.clockOffsetMs())
                 .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory())).build());
     }
 
     private void acked(SessionCall call, HeartbeatAck ack, long receivedNanos) {
-        if (call != open || (ack.getEpoch() != 0 && ack.getEpoch() != call.epoch)) {
+        if (call != open || (ack.getSessionEpoch() != 0 && ack.getSessionEpoch() != call.epoch)) {
             return;
         }
         if (meter.acked(ack, receivedNanos)) {
@@ -326,9 +326,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (call != open) {
             return;
         }
-        if (command.getEpoch() != call.epoch) {
+        if (command.getSessionEpoch() != call.epoch) {
             log.warn("cause=fenced event=command_ignored agent={} command={} job={} command_epoch={} session_epoch={}",
-                    agentId(), command.getCommandId(), command.getJobId(), command.getEpoch(), call.epoch);
+                    agentId(), command.getCommandId(), command.getJobId(), command.getSessionEpoch(), call.epoch);
             return;
         }
         threads.command("command", agentId(), () -> handler.onCommand(command, this));

@@ -203,7 +203,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     private JobRun newRun(String id, ResolvedJob job) {
         return new JobRun(id, job, directory, config.job(), config.session().leaseTtl(), clock, commandIds, listeners,
-                this::record);
+                this::record, new BlockingInbox(clock));
     }
 
     /** The journal of every job: its record in the store; a failed write is logged and the job carries on. */

@@ -5,6 +5,7 @@ import io.graphagent.config.SessionConfig;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.protocol.Rejections;
+import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.Command;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * stream or heartbeats later than {@code suspect-after} make it SUSPECT; the lease running out
  * ({@code lease-ttl} after the last heartbeat) makes it DEAD; a Goodbye makes it LEFT. Every
  * transition is logged as one {@code event=agent_state} line with its cause (a
- * {@link DisconnectCause} label or a lifecycle word: {@code hello}, {@code first_heartbeat},
+ * {@link DisconnectCause} label or a lifecycle word: {@link LifecycleCause}: {@code hello}, {@code first_heartbeat},
  * {@code heartbeat_late}, {@code heartbeat_resumed}, {@code resumed}, {@code agent_restarted},
  * {@code goodbye}) and told to the {@link MembershipListener}s in order.
  *
@@ -139,13 +140,13 @@ public final class Membership implements AgentDirectory {
                     }
                     // A live session, but its agent says Hello without it: it restarted and lost
                     // the session, so its partitions are gone too.
-                    transition(record, AgentState.DEAD, "agent_restarted", now, "new Hello from "
+                    transition(record, AgentState.DEAD, LifecycleCause.AGENT_RESTARTED.label(), now, "new Hello from "
                             + connection.remoteAddress() + " without the id of the live session of epoch " + record.epoch);
                     record.connection = null;
                 }
-                long epoch;
+                SessionEpoch epoch;
                 try {
-                    epoch = epochs.next();
+                    epoch = SessionEpoch.of(epochs.next());
                 } catch (IllegalStateException e) {
                     return new Admission.Refused(Rejections.reject(RejectReason.SHUTTING_DOWN,
                             "the coordinator cannot record a new session epoch (" + e.getMessage() + "); retry later"));
@@ -169,7 +170,7 @@ public final class Membership implements AgentDirectory {
         String missing = record.ledger.missingFrom(hello.getHeldList());
         // A transition even from ALIVE (the old stream's end not yet seen): the job layer re-sends
         // its outstanding command, whose reports may have been lost with the old stream.
-        transition(record, AgentState.ALIVE, "resumed", now, "session resumed from " + connection.remoteAddress()
+        transition(record, AgentState.ALIVE, LifecycleCause.RESUMED.label(), now, "session resumed from " + connection.remoteAddress()
                 + " after " + silentMs + " ms without heartbeat");
         if (!missing.isEmpty()) {
             log.warn("event=resumed_without_partitions agent={} epoch={} missing=\"{}\" detail=\"the agent resumed its"
@@ -180,7 +181,7 @@ public final class Membership implements AgentDirectory {
     }
 
     private MemberSession open(AgentRecord record, Hello hello, int version, AgentConnection connection, Instant now,
-            long epoch) {
+            SessionEpoch epoch) {
         record.sessionId = newSessionId();
         record.epoch = epoch;
         record.lease = Lease.grant(now, timing.leaseTtl());
@@ -191,7 +192,7 @@ public final class Membership implements AgentDirectory {
         record.clockOffsetMs = 0;
         String asked = hello.getResumeSessionId().isEmpty() ? ""
                 : " (the session it asked to resume is unknown or over)";
-        transition(record, AgentState.JOINING, "hello", now, "new session from " + connection.remoteAddress()
+        transition(record, AgentState.JOINING, LifecycleCause.HELLO.label(), now, "new session from " + connection.remoteAddress()
                 + ", protocol " + version + asked);
         return new MemberSession(record.agentId, record.sessionId, record.epoch, false, connection);
     }
@@ -207,12 +208,12 @@ public final class Membership implements AgentDirectory {
                 Instant now = clock.instant();
                 AgentRecord record = agents.get(session.agentId());
                 if (record == null || !record.isCurrent(session)) {
-                    fenceStream(session, heartbeat.getEpoch(), record, "heartbeat on a session that is over", after);
+                    fenceStream(session, heartbeat.getSessionEpoch(), record, "heartbeat on a session that is over", after);
                     return;
                 }
-                if (heartbeat.getEpoch() != record.epoch) {
-                    fence(record, now, "heartbeat of epoch " + heartbeat.getEpoch() + " on the session of epoch "
-                            + record.epoch, heartbeat.getEpoch(), after);
+                if (!record.epoch.matches(heartbeat.getSessionEpoch())) {
+                    fence(record, now, "heartbeat of epoch " + heartbeat.getSessionEpoch() + " on the session of epoch "
+                            + record.epoch, heartbeat.getSessionEpoch(), after);
                     return;
                 }
                 if (record.lease.expired(now)) {
@@ -222,16 +223,16 @@ public final class Membership implements AgentDirectory {
                 record.lease = record.lease.renew(now);
                 record.heard(heartbeat);
                 if (record.state == AgentState.JOINING) {
-                    transition(record, AgentState.ALIVE, "first_heartbeat", now, "heartbeat " + heartbeat.getSeq());
+                    transition(record, AgentState.ALIVE, LifecycleCause.FIRST_HEARTBEAT.label(), now, "heartbeat " + heartbeat.getSeq());
                 } else if (record.state == AgentState.SUSPECT) {
-                    transition(record, AgentState.ALIVE, "heartbeat_resumed", now, "heartbeat " + heartbeat.getSeq());
+                    transition(record, AgentState.ALIVE, LifecycleCause.HEARTBEAT_RESUMED.label(), now, "heartbeat " + heartbeat.getSeq());
                 }
                 CoordinatorMessage ack = CoordinatorMessage.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
                         .setSeq(heartbeat.getSeq())
                         .setServerTimeMs(now.toEpochMilli())
                         .setAgentSendTimeMs(heartbeat.getAgentSendTimeMs())
                         .setLeaseRemainingMs(record.lease.remaining(now).toMillis())
-                        .setEpoch(record.epoch)).build();
+                        .setSessionEpoch(record.epoch.value())).build();
                 AgentConnection connection = record.connection;
                 after.add(() -> connection.send(ack));
             }
@@ -251,7 +252,7 @@ public final class Membership implements AgentDirectory {
                 Instant now = clock.instant();
                 AgentRecord record = agents.get(session.agentId());
                 boolean current = record != null && record.isCurrent(session);
-                if (current && report.getEpoch() == record.epoch) {
+                if (current && record.epoch.matches(report.getSessionEpoch())) {
                     ReportSink sink = reportSink;
                     if (sink == null) {
                         log.warn("event=report_dropped agent={} command={} detail=\"no report sink registered\"",
@@ -264,12 +265,12 @@ public final class Membership implements AgentDirectory {
                 long total = refusedReports.incrementAndGet();
                 log.warn("cause=fenced event=report_refused agent={} command={} job={} report_epoch={} session_epoch={}"
                                 + " refused_total={}", session.agentId(), report.getCommandId(), report.getJobId(),
-                        report.getEpoch(), current ? record.epoch : session.epoch(), total);
+                        report.getSessionEpoch(), current ? record.epoch : session.epoch(), total);
                 if (current) {
-                    fence(record, now, "report of epoch " + report.getEpoch() + " on the session of epoch " + record.epoch,
-                            report.getEpoch(), after);
+                    fence(record, now, "report of epoch " + report.getSessionEpoch() + " on the session of epoch " + record.epoch,
+                            report.getSessionEpoch(), after);
                 } else {
-                    fenceStream(session, report.getEpoch(), record, "report on a session that is over", after);
+                    fenceStream(session, report.getSessionEpoch(), record, "report on a session that is over", after);
                 }
             }
         } finally {
@@ -285,7 +286,7 @@ public final class Membership implements AgentDirectory {
                 if (record == null || !record.isCurrent(session)) {
                     return;
                 }
-                transition(record, AgentState.LEFT, "goodbye", clock.instant(),
+                transition(record, AgentState.LEFT, LifecycleCause.GOODBYE.label(), clock.instant(),
                         goodbye.getReason() + (goodbye.getMessage().isEmpty() ? "" : ": " + goodbye.getMessage()));
                 record.connection = null;
             }
@@ -318,7 +319,7 @@ public final class Membership implements AgentDirectory {
                 ExitProbe probe = exitProbe;
                 if (probe != null) {
                     String agentId = record.agentId;
-                    long epoch = record.epoch;
+                    SessionEpoch epoch = record.epoch;
                     String sessionId = record.sessionId;
                     probe.schedule(agentId, record.hello.getDataAddress(), gone -> processExited(agentId, epoch, sessionId, gone));
                 }
@@ -338,19 +339,19 @@ public final class Membership implements AgentDirectory {
     }
 
     /** The exit probe found the data port of a disconnected session closed: DEAD, unless it resumed meanwhile. */
-    void processExited(String agentId, long epoch, String sessionId, String detail) {
+    void processExited(String agentId, SessionEpoch epoch, String sessionId, String detail) {
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
                 AgentRecord record = agents.get(agentId);
-                if (record == null || !record.live() || record.epoch != epoch || !record.sessionId.equals(sessionId)
+                if (record == null || !record.live() || !record.epoch.equals(epoch) || !record.sessionId.equals(sessionId)
                         || record.connection != null) {
                     return;
                 }
                 Instant now = clock.instant();
                 causes.record(DisconnectCause.PROCESS_EXITED);
                 transition(record, AgentState.DEAD, DisconnectCause.PROCESS_EXITED.label(), now, detail);
-                endWithFenced(record, record.epoch, "declared dead: " + detail + "; say Hello again as a new session", after);
+                endWithFenced(record, record.epoch.value(), "declared dead: " + detail + "; say Hello again as a new session", after);
             }
         } finally {
             finish(after);
@@ -374,7 +375,7 @@ public final class Membership implements AgentDirectory {
                         expire(record, now, after);
                     } else if (record.state != AgentState.SUSPECT
                             && record.lease.sinceRenewal(now).compareTo(timing.suspectAfter()) > 0) {
-                        transition(record, AgentState.SUSPECT, "heartbeat_late", now, "no heartbeat for "
+                        transition(record, AgentState.SUSPECT, LifecycleCause.HEARTBEAT_LATE.label(), now, "no heartbeat for "
                                 + record.lease.sinceRenewal(now).toMillis() + " ms (suspect-after "
                                 + DurationFormat.format(timing.suspectAfter()) + ")");
                     }
@@ -391,7 +392,7 @@ public final class Membership implements AgentDirectory {
                 + " expired at " + record.lease.expiresAt();
         causes.record(DisconnectCause.LEASE_EXPIRED);
         transition(record, AgentState.DEAD, DisconnectCause.LEASE_EXPIRED.label(), now, detail);
-        endWithFenced(record, record.epoch, "lease expired: " + detail + "; say Hello again as a new session", after);
+        endWithFenced(record, record.epoch.value(), "lease expired: " + detail + "; say Hello again as a new session", after);
     }
 
     private void fence(AgentRecord record, Instant now, String why, long staleEpoch, List<Runnable> after) {
@@ -416,7 +417,7 @@ public final class Membership implements AgentDirectory {
     /** A stream whose session is over (superseded, expired or fenced) spoke: fence it too. */
     private static void fenceStream(MemberSession session, long staleEpoch, AgentRecord record, String why,
             List<Runnable> after) {
-        long current = record != null && record.live() ? record.epoch : 0;
+        long current = record != null && record.live() ? record.epoch.value() : 0;
         String message = why + " (epoch " + session.epoch() + ", current " + current
                 + "): drop job state and say Hello again as a new session";
         CoordinatorMessage fenced = CoordinatorMessage.newBuilder().setFenced(Fenced.newBuilder()
@@ -478,7 +479,7 @@ public final class Membership implements AgentDirectory {
             }
             record.ledger.observe(command);
             connection = record.connection;
-            message = CoordinatorMessage.newBuilder().setCommand(command.toBuilder().setEpoch(record.epoch)).build();
+            message = CoordinatorMessage.newBuilder().setCommand(command.toBuilder().setSessionEpoch(record.epoch.value())).build();
         }
         return connection.send(message);
     }

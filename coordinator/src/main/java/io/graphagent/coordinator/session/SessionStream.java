@@ -134,7 +134,7 @@ final class SessionStream implements StreamObserver<AgentMessage>, AgentConnecti
         service.stats().opened(opened.resumed());
         send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder()
                 .setSessionId(opened.sessionId())
-                .setEpoch(opened.epoch())
+                .setSessionEpoch(opened.epoch().value())
                 .setChosenVersion(accepted.version())
                 .setTiming(service.timing())
                 .setServerTimeMs(service.clock().millis())

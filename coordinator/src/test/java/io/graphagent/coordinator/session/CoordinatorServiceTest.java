@@ -170,12 +170,12 @@ class CoordinatorServiceTest {
         start(TestConfigs.coordinator());
         RawAgent agent = agent("agent-1");
         Welcome welcome = agent.join("agent-1");
-        assertThat(welcome.getEpoch()).isEqualTo(1);
+        assertThat(welcome.getSessionEpoch()).isEqualTo(1);
         assertThat(welcome.getTiming().getLeaseTtlMs()).isEqualTo(2_000);
         assertThat(welcome.getServerTimeMs()).isEqualTo(clock.millis());
         assertThat(welcome.getAgentId()).isEqualTo("agent-1");
 
-        agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSeq(1).setEpoch(1)
+        agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSeq(1).setSessionEpoch(1)
                 .setAgentSendTimeMs(123).setLastRttMicros(450).setClockOffsetMs(-7)).build());
         HeartbeatAck ack = agent.next().getHeartbeatAck();
 
@@ -238,7 +238,7 @@ class CoordinatorServiceTest {
         });
         RawAgent first = agent("agent-1");
         Welcome welcome = first.join("agent-1");
-        first.heartbeat(1, welcome.getEpoch());
+        first.heartbeat(1, welcome.getSessionEpoch());
         first.next();
         first.cancel();
         await().atMost(WAIT).until(() -> server.directory().state("agent-1") == AgentState.SUSPECT);
@@ -248,10 +248,10 @@ class CoordinatorServiceTest {
 
         CoordinatorMessage answer = again.next();
         assertThat(answer.getWelcome().getResumed()).isTrue();
-        assertThat(answer.getWelcome().getEpoch()).isEqualTo(welcome.getEpoch());
+        assertThat(answer.getWelcome().getSessionEpoch()).isEqualTo(welcome.getSessionEpoch());
         CoordinatorMessage command = again.next();
         assertThat(command.getCommand().getCommandId()).isEqualTo(9);
-        assertThat(command.getCommand().getEpoch()).isEqualTo(welcome.getEpoch());
+        assertThat(command.getCommand().getSessionEpoch()).isEqualTo(welcome.getSessionEpoch());
     }
 
     @Test
@@ -261,10 +261,10 @@ class CoordinatorServiceTest {
         first.join("agent-2");
         RawAgent agent = agent("agent-1");
         Welcome welcome = agent.join("agent-1");
-        assertThat(welcome.getEpoch()).isEqualTo(2);
+        assertThat(welcome.getSessionEpoch()).isEqualTo(2);
 
-        agent.report(Report.newBuilder().setCommandId(1).setJobId("job-1").setEpoch(2).build());
-        agent.report(Report.newBuilder().setCommandId(2).setJobId("job-1").setEpoch(1).build());
+        agent.report(Report.newBuilder().setCommandId(1).setJobId("job-1").setSessionEpoch(2).build());
+        agent.report(Report.newBuilder().setCommandId(2).setJobId("job-1").setSessionEpoch(1).build());
 
         CoordinatorMessage fenced = agent.next();
         assertThat(fenced.getFenced().getStaleEpoch()).isEqualTo(1);
