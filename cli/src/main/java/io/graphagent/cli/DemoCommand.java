@@ -9,6 +9,7 @@ import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.load.GraphSource;
 import io.graphagent.graph.load.LoadProgress;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.OutputException;
 import io.graphagent.graph.output.ResultComparator;
 import io.graphagent.graph.output.ResultComparator.Mismatch;
@@ -154,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
                     boolean equal = false;
                     if (done.getState() == JobState.SUCCEEDED) {
                         Path single = results.resolve(rmat + "-" + a.graphalyticsName() + ".engine");
-                        KernelJob.run(rmatGraph, rmatPrefix + ".v", a, p, engine, ProgressListener.NONE, single);
+                        KernelJob.run(rmatGraph, rmatPrefix + ".v", a, p, engine, ProgressListener.NONE, single, Existing.REPLACE);
                         equal = ResultComparator.read(single).equals(ResultComparator.read(output));
                         if (!equal) {
                             err.println("graphagent: " + a.graphalyticsName() + " on " + rmat + ": the cluster's " + output
@@ -184,7 +185,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Submits one job and follows it to its end; returns the last progress message. */
     private static JobProgress runJob(CoordinatorClient client, JobSpec.Builder spec, Algorithm a, Path graph, Path output) {
         spec.setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(a.name())).setGraph(graph.toString())
-                .setOutputPath(output.toString()).setPartitions(PARTITIONS);
+                .setOutputPath(output.toString()).setPartitions(PARTITIONS).setOverwrite(true);
         SubmitReply reply = client.submit(SubmitRequest.newBuilder().setJob(spec).setClientName("demo").build());
         if (!reply.getErrorsList().isEmpty()) {
             throw new JobFailedException("the coordinator refused the demo's " + a.cliName() + " job: "

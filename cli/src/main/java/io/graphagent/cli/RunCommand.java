@@ -7,6 +7,7 @@ import io.graphagent.graph.kernels.KernelSettings;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.pregel.EngineOptions;
 import io.graphagent.graph.pregel.ProgressListener;
 import java.nio.file.Path;
@@ -84,8 +85,13 @@ final class RunCommand implements Callable<Integer> {
     Integer partitions;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "Output file, written atomically (no partial file on failure). Its directory must exist.")
+            description = "Output file, written atomically (no partial file on failure). Its directory must exist; "
+                    + "an existing file is refused without --overwrite, and anything but a regular file always.")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace an existing output file (a regular file only, never an input "
+            + "of the job; its permission bits are kept).")
+    boolean overwrite;
 
     /** --directed or --undirected; at most one. */
     static final class Directedness {
@@ -115,7 +121,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (KernelSettings.ParameterException e) {
             throw new BadInputException(e.getMessage());
         }
-        AtomicFile.checkWritable(output);
+        Existing existing = overwrite ? Existing.REPLACE : Existing.REFUSE;
+        AtomicFile.checkWritable(output, existing);
+        input.checkNotOverwrittenBy(output);
 
         ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);
         long loadStart = System.nanoTime();
@@ -129,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
         String name = algorithm.cliName();
         ProgressListener listener = (step, active, messages) ->
                 progress.report(() -> name + ": superstep " + step + " done (active vertices " + active + ", messages " + messages + ")");
-        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output);
+        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output, existing);
 
         long edges = Math.max(1, g.numEdges());
         spec.commandLine().getOut().println(String.format(Locale.ROOT,

@@ -91,8 +91,13 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     Double damping;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "Output file, written atomically by the coordinator. Its directory must exist on the coordinator's machine.")
+            description = "Output file, written atomically by the coordinator. Its directory must exist on the coordinator's "
+                    + "machine, under the coordinator's job.output-roots; an existing file is refused without --overwrite.")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace an existing output file (a regular file only, never an input "
+            + "of the job; its permission bits are kept).")
+    boolean overwrite;
 
     @Option(names = "--partitions", paramLabel = "N",
             description = "Partitions of the graph. Default: agents x job.partitions-per-agent. Results do not depend on it.")
@@ -242,7 +247,8 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
         JobSpec.Builder job = JobSpec.newBuilder()
                 .setAlgorithm(protocolAlgorithm(algorithm))
                 .setGraph(graph.toAbsolutePath().normalize().toString())
-                .setOutputPath(output.toAbsolutePath().normalize().toString());
+                .setOutputPath(output.toAbsolutePath().normalize().toString())
+                .setOverwrite(overwrite);
         if (directedness != null) {
             job.setDirected(directedness.directed);
         }

@@ -221,6 +221,44 @@ class RunCommandTest {
     }
 
     @Test
+    void anExistingOutputIsKeptWithoutOverwriteAndReplacedWithIt() throws IOException {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+        Path out = Files.writeString(dir.resolve("out"), "earlier result\n");
+
+        String message = badInput("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", out.toString());
+
+        assertThat(message).isEqualTo("graphagent: " + out + ": already exists. Fix: pass --overwrite to replace it,"
+                + " or choose another output path");
+        assertThat(Files.readString(out)).isEqualTo("earlier result\n");
+        Cli.Result r = Cli.run("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", out.toString(), "--overwrite");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("1 1", "2 1");
+    }
+
+    @Test
+    void theGraphsOwnFileIsNeverAnOutputEvenWithOverwrite() throws IOException {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+
+        String message = badInput("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", dir.resolve("g.e").toString(),
+                "--overwrite");
+
+        assertThat(message).contains("g.e: is an input of the same job", "Fix:");
+        assertThat(Files.readString(dir.resolve("g.e"))).isEqualTo("1 2\n");
+    }
+
+    @Test
+    void aFifoAsOutputIsRefusedAndStaysAFifo() throws Exception {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+        Path fifo = dir.resolve("pipe");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+        String message = badInput("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", fifo.toString(), "--overwrite");
+
+        assertThat(message).contains("pipe: is a FIFO (named pipe), not a regular file", "Fix:");
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+    }
+
+    @Test
     void optionThatDoesNotApplyIsRefused() throws IOException {
         assertThat(badRun(graph("g", "1\n2\n", "1 2\n"), "wcc", "--directed", "--source", "1")).contains("--source", "wcc");
     }

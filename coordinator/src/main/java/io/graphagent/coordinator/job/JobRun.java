@@ -394,7 +394,7 @@ final class JobRun implements Runnable {
                 broadcast(Command.newBuilder().setWriteOutput(WriteOutput.newBuilder().setPartDirectory("")));
                 vertices = collectOutput(output);
                 try {
-                    output.writeTo(job.output());
+                    output.writeTo(job.output(), job.outputMode());
                 } catch (IOException e) {
                     throw new JobFailedException("output_failed", "cannot write " + job.output() + ": " + e.getMessage());
                 }

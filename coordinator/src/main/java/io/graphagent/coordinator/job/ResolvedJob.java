@@ -6,6 +6,7 @@ import io.graphagent.graph.kernels.KernelSettings;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphInputException;
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.OutputException;
 import io.graphagent.protocol.v1.FieldError;
 import io.graphagent.protocol.v1.GraphFiles;
@@ -52,13 +53,20 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         } else {
             output = Path.of(spec.getOutputPath()).toAbsolutePath();
             try {
-                AtomicFile.checkWritable(output);
+                AtomicFile.checkWritable(output, existing(spec));
             } catch (OutputException e) {
                 errors.add(error("output_path", e.getMessage()));
             }
         }
         if (algorithm == null || graph == null) {
             return null;
+        }
+        if (output != null) {
+            try {
+                graph.checkNotOverwrittenBy(output);
+            } catch (OutputException e) {
+                errors.add(error("output_path", e.getMessage()));
+            }
         }
         Boolean directed = spec.hasDirected() ? Boolean.valueOf(spec.getDirected()) : graph.properties().directed().orElse(null);
         if (directed == null) {
@@ -102,6 +110,15 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             // Shown as recorded; never run.
         }
         return new ResolvedJob(spec, algorithm, GraphFiles.getDefaultInstance(), null, null, spec.getPartitions(), 0);
+    }
+
+    /** Whether the output may replace an existing regular file (--overwrite). */
+    Existing outputMode() {
+        return existing(spec);
+    }
+
+    private static Existing existing(JobSpec spec) {
+        return spec.getOverwrite() ? Existing.REPLACE : Existing.REFUSE;
     }
 
     private static String fieldOf(String message) {
