@@ -9,6 +9,7 @@ import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.load.GraphSource;
 import io.graphagent.graph.load.LoadProgress;
+import io.graphagent.config.ConfigKeys;
 import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.OutputException;
 import io.graphagent.graph.output.ResultComparator;
@@ -32,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -119,6 +121,8 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         long started = System.nanoTime();
         try (LocalCluster cluster = LocalCluster.prepare(state, AGENTS, 0, false, out, LocalCommand.jvmOptions())) {
+            // The results go under --output-dir, wherever it is: the coordinator may write there (job.output-roots).
+            cluster.environment(Map.of(ConfigKeys.JOB_OUTPUT_ROOTS.envName(), results.toString()));
             cluster.startCoordinator(startTimeout);
             cluster.startAgents();
             cluster.awaitAlive(startTimeout);

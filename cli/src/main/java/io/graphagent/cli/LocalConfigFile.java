@@ -33,6 +33,9 @@ final class LocalConfigFile {
                 .append("agent:\n")
                 .append("  coordinator: ").append(coordinator).append('\n')
                 .append("  data-listen: 127.0.0.1:0\n")
+                .append("  # each agent's own directory below it comes with GRAPHAGENT_AGENT_WORK_DIR; the coordinator\n")
+                .append("  # keeps jobs out of all of them\n")
+                .append("  work-dir: ").append(quoted(dir.resolve("agents"))).append('\n')
                 .append("tls:\n")
                 .append("  enabled: ").append(tls).append('\n');
         if (tls) {

@@ -47,6 +47,16 @@ public record GraphInput(Path prefix, boolean edgeList, GraphProperties properti
                 "pass --graph PREFIX for PREFIX.v + PREFIX.e (Graphalytics), or the path of an edge-list file");
     }
 
+    /**
+     * Every file {@code --graph PREFIX} may lead to: PREFIX itself (an edge list), PREFIX.v,
+     * PREFIX.e and PREFIX.properties, whether they exist or not; for checking where a job may
+     * read before anything is read.
+     */
+    public static List<Path> candidateFiles(Path prefix) {
+        return List.of(prefix, prefix.resolveSibling(prefix.getFileName() + ".v"),
+                prefix.resolveSibling(prefix.getFileName() + ".e"), prefix.resolveSibling(prefix.getFileName() + ".properties"));
+    }
+
     /** The files of the graph that exist: PREFIX.v, PREFIX.e and PREFIX.properties, or the edge list. */
     public List<Path> files() {
         if (edgeList) {

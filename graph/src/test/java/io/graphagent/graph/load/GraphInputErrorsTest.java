@@ -93,6 +93,16 @@ class GraphInputErrorsTest {
     }
 
     @Test
+    void anyFileGivenAsAGraphIsQuotedOnlyAsAShortEscapedToken() throws IOException {
+        write("shadow", "root:$6$saltsalt$hashhashhashhashhashhash:20228:0:99999:7:::\n");
+        String message = edgeListFails("shadow").getMessage();
+        assertThat(message).isEqualTo(dir.resolve("shadow") + ":1: source id 'root:$6$saltsalt$has...' is not a number."
+                + " Fix: " + ChunkParser.ID_FIX);
+        write("binary", "\u0001\u0002'\\x 2\n");
+        assertThat(edgeListFails("binary").getMessage()).contains("source id '\\x01\\x02\\'\\\\x' is not a number");
+    }
+
+    @Test
     void idOverflowingSixtyFourBitsIsRejected() throws IOException {
         write("g.v", "1\n9223372036854775808\n");
         write("g.e", "1 2\n");
@@ -237,6 +247,13 @@ class GraphInputErrorsTest {
     private GraphInputException loadFails(String prefix, boolean directed, boolean weighted) {
         GraphInputException e = catchThrowableOfType(GraphInputException.class, () -> GraphLoader.load(
                 GraphSource.graphalytics(dir.resolve(prefix), directed, weighted), 2, LoadProgress.NONE));
+        assertThat(e).as("expected a GraphInputException").isNotNull();
+        return e;
+    }
+
+    private GraphInputException edgeListFails(String name) {
+        GraphInputException e = catchThrowableOfType(GraphInputException.class, () -> GraphLoader.load(
+                GraphSource.edgeList(dir.resolve(name), true, false), 1, LoadProgress.NONE));
         assertThat(e).as("expected a GraphInputException").isNotNull();
         return e;
     }
