@@ -7,6 +7,7 @@ import io.graphagent.graph.kernels.KernelSettings;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.pregel.EngineOptions;
 import io.graphagent.graph.pregel.ProgressListener;
@@ -108,8 +109,16 @@ final class RunCommand implements Callable<Integer> {
         if (threadCount < 1) {
             throw new BadInputException("--threads must be at least 1, got " + threadCount, "pass e.g. --threads 2");
         }
+        if (threadCount > Partitioning.MAX_PARTITIONS) {
+            throw new BadInputException("--threads " + threadCount + " is more than " + Partitioning.MAX_PARTITIONS,
+                    "pass at most the number of cores, e.g. --threads " + Runtime.getRuntime().availableProcessors());
+        }
         if (partitions != null && partitions < 1) {
             throw new BadInputException("--partitions must be at least 1, got " + partitions, "pass e.g. --partitions 8");
+        }
+        if (partitions != null && partitions > Partitioning.MAX_PARTITIONS) {
+            throw new BadInputException("--partitions " + partitions + " is more than the " + Partitioning.MAX_PARTITIONS
+                    + " a graph is cut into", "pass --partitions " + Partitioning.MAX_PARTITIONS + " or fewer");
         }
         EngineOptions engine = partitions != null ? new EngineOptions(threadCount, partitions) : EngineOptions.defaults(threadCount);
 

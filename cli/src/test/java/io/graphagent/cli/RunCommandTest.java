@@ -259,6 +259,16 @@ class RunCommandTest {
     }
 
     @Test
+    void partitionsAndIterationsPastTheirBoundsAreRefusedBeforeLoading() throws IOException {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+        assertThat(badInput("run", "-a", "pr", "-g", g.toString(), "--directed", "--partitions", "2000000000", "-o",
+                dir.resolve("out").toString())).isEqualTo("graphagent: --partitions 2000000000 is more than the 1024 a graph"
+                        + " is cut into. Fix: pass --partitions 1024 or fewer");
+        assertThat(badInput("run", "-a", "pr", "-g", g.toString(), "--directed", "--iterations", "2000000000", "-o",
+                dir.resolve("out").toString())).contains("--iterations 2000000000 is more than the 100000 iterations");
+    }
+
+    @Test
     void optionThatDoesNotApplyIsRefused() throws IOException {
         assertThat(badRun(graph("g", "1\n2\n", "1 2\n"), "wcc", "--directed", "--source", "1")).contains("--source", "wcc");
     }

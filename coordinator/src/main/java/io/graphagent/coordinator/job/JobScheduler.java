@@ -130,7 +130,10 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     @Override
     public SubmitReply submit(SubmitRequest request) {
-        List<FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>(JobBounds.check(request));
+        if (!errors.isEmpty()) {
+            return SubmitReply.newBuilder().addAllErrors(errors).build();
+        }
         ResolvedJob job = ResolvedJob.resolve(request.getJob(), config.job().checkpointEvery(), paths, errors);
         if (job == null) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();

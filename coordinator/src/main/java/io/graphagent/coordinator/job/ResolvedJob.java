@@ -86,7 +86,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         try {
             parameters = KernelSettings.resolve(algorithm,
                     spec.hasSourceVertex() ? spec.getSourceVertex() : null,
-                    spec.hasIterations() ? spec.getIterations() : null,
+                    spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
                     spec.hasDamping() ? spec.getDamping() : null, graph);
         } catch (KernelSettings.ParameterException e) {
             errors.add(error(fieldOf(e.getMessage()), e.getMessage()));

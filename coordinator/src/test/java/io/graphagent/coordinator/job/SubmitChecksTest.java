@@ -113,6 +113,41 @@ class SubmitChecksTest {
         }
     }
 
+    @Test
+    void twoBillionPartitionsAreRefusedWithTheBoundBeforeAnyRecordExists() {
+        List<FieldError> errors = refused(spec(graphs.resolve("g.e")).setPartitions(2_000_000_000));
+
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.getField()).isEqualTo("partitions");
+            assertThat(e.getMessage()).isEqualTo("2000000000 partitions is more than the 1024 a job may have. Fix: pass"
+                    + " --partitions 1024 or fewer (default: agents x job.partitions-per-agent)");
+        });
+    }
+
+    @Test
+    void everyParameterPastItsBoundIsNamedAtOnce() {
+        List<FieldError> errors = refused(SubmitRequest.newBuilder().setClientName("mallory\nevent=forged").setJob(
+                spec(graphs.resolve("g.e")).setAlgorithm(Algorithm.PAGERANK).setIterations(-1).setCheckpointEvery(-1)
+                        .setOutputPath("/" + "x".repeat(5000))));
+
+        assertThat(errors).extracting(FieldError::getField)
+                .containsExactly("output_path", "iterations", "checkpoint_every", "client_name");
+        assertThat(errors.get(1).getMessage()).startsWith("4294967295 iterations is more than the 100000 a job may run"
+                + " (100001 supersteps)");
+    }
+
+    @Test
+    void iterationsFromThePropertiesAreBoundedToo() throws Exception {
+        Files.writeString(graphs.resolve("p.v"), "1\n2\n");
+        Files.writeString(graphs.resolve("p.e"), "1 2\n");
+        Files.writeString(graphs.resolve("p.properties"), "graph.p.pr.num-iterations = 2000000000\n");
+
+        List<FieldError> errors = refused(spec(graphs.resolve("p")).setAlgorithm(Algorithm.PAGERANK));
+
+        assertThat(errors).singleElement().extracting(FieldError::getMessage).asString()
+                .startsWith("pr.num-iterations = 2000000000 in " + graphs.resolve("p") + ".properties is more than the 100000");
+    }
+
     private JobSpec.Builder spec(Path graph) {
         return JobSpec.newBuilder().setAlgorithm(Algorithm.WCC).setGraph(graph.toString()).setDirected(true)
                 .setOutputPath(results.resolve("out.txt").toString());
@@ -122,9 +157,17 @@ class SubmitChecksTest {
         return refused(scheduler(List.of(graphs), List.of(results)), spec);
     }
 
+    private List<FieldError> refused(SubmitRequest.Builder request) {
+        return refused(scheduler(List.of(graphs), List.of(results)), request.build());
+    }
+
     private static List<FieldError> refused(JobScheduler scheduler, JobSpec.Builder spec) {
+        return refused(scheduler, request(spec));
+    }
+
+    private static List<FieldError> refused(JobScheduler scheduler, SubmitRequest request) {
         try (scheduler) {
-            SubmitReply reply = scheduler.submit(request(spec));
+            SubmitReply reply = scheduler.submit(request);
             assertThat(reply.getJobId()).as("refused, so no job record exists").isEmpty();
             assertThat(scheduler.jobs(true)).isEmpty();
             return reply.getErrorsList();
