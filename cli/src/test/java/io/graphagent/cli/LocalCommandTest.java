@@ -79,6 +79,8 @@ class LocalCommandTest {
         assertThat(ResultComparator.compare(Cli.graphalytics().resolve("example-directed-PR"), output,
                 ResultComparator.Rule.forKernel("PR"))).isEmpty();
 
+        assertRefusals(state, output);
+
         List<ProcessHandle> children = local.descendants().toList();
         assertThat(children).hasSizeGreaterThanOrEqualTo(3);
         local.destroy();
@@ -88,6 +90,33 @@ class LocalCommandTest {
         }
         assertThat(new LocalState(state).addressFile()).doesNotExist();
         assertThat(Files.readString(console)).contains("graphagent local: stopped 3 processes");
+    }
+
+    /**
+     * What a cluster refuses, each with exit 2 as {@code run} would: an output that exists (no
+     * --overwrite), one outside job.output-roots, and a graph that does not parse (found by the
+     * agents after submit: the job FAILED with kind BAD_INPUT; this used to exit 1).
+     */
+    private void assertRefusals(Path state, Path existing) throws IOException {
+        String graph = Cli.graphalytics().resolve("example-directed").toString();
+        Cli.Result again = Cli.run("submit", "--state-dir", state.toString(), "-a", "pagerank", "-g", graph,
+                "-o", existing.toString());
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(2);
+        assertThat(again.err()).contains("job refused: output_path: " + existing + ": already exists. Fix: pass --overwrite");
+
+        Path outside = Path.of("/var/graphagent-test-no-such-dir/pr.txt");
+        Cli.Result refused = Cli.run("submit", "--state-dir", state.toString(), "-a", "pagerank", "-g", graph,
+                "-o", outside.toString());
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+        assertThat(refused.err()).contains("job refused: output_path: " + outside + " is outside job.output-roots (");
+        assertThat(outside.getParent()).doesNotExist();
+
+        Path bad = Files.writeString(dir.resolve("bad.txt"), "1 2\nx 3\n");
+        Cli.Result failed = Cli.run("submit", "--state-dir", state.toString(), "-a", "wcc", "-g", bad.toString(),
+                "--directed", "-o", dir.resolve("bad.out").toString());
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.err()).contains("FAILED: agent agent-", "bad.txt:2: source id 'x' is not a number");
+        assertThat(dir.resolve("bad.out")).doesNotExist();
     }
 
     private void awaitLine(Path console, String line) {

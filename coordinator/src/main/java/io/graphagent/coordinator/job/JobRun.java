@@ -93,6 +93,7 @@ final class JobRun implements Runnable {
     private volatile int superstep;
     private volatile String message = "queued";
     private volatile JobSummary summary;
+    private volatile io.graphagent.protocol.v1.JobFailureKind failureKind = io.graphagent.protocol.v1.JobFailureKind.JOB_FAILURE_KIND_UNSPECIFIED;
     private volatile boolean cancelled;
     private volatile long startedNanos;
     private List<String> participants = List.of();
@@ -170,6 +171,7 @@ final class JobRun implements Runnable {
         }
         state = record.getState();
         message = record.getMessage();
+        failureKind = record.getFailureKind();
         if (state == JobState.QUEUED) {
             message = "queued (the coordinator restarted before the job started)";
         } else if (!finished()) {
@@ -190,7 +192,7 @@ final class JobRun implements Runnable {
         StoredJob.Builder record = StoredJob.newBuilder().setJobId(id).setSpec(job.spec()).setState(state).setMessage(message)
                 .setJobEpoch(jobEpoch).setRecoveries(recoveries).setPartitions(partitionCount)
                 .addAllParticipants(participants).setSubmittedTimeMs(submittedMs).setSuperstep(superstep)
-                .setMaxSupersteps(maxSupersteps);
+                .setMaxSupersteps(maxSupersteps).setFailureKind(failureKind);
         CheckpointState checkpoint = checkpointed;
         if (checkpoint != null) {
             record.setCheckpoint(checkpoint.toProto());
@@ -237,7 +239,7 @@ final class JobRun implements Runnable {
     JobStatus status() {
         JobStatus.Builder status = JobStatus.newBuilder().setJobId(id).setSpec(job.spec()).setState(state)
                 .setSuperstep(superstep).setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs()).setJobEpoch(jobEpoch)
-                .setRecoveries(recoveries).setMessage(message).setMaxSupersteps(maxSupersteps)
+                .setRecoveries(recoveries).setMessage(message).setMaxSupersteps(maxSupersteps).setFailureKind(failureKind)
                 .addAllPartitions(partitionTable.toProto());
         if (lastCheckpoint >= 0) {
             status.setLastCheckpointSuperstep(lastCheckpoint);
@@ -261,6 +263,7 @@ final class JobRun implements Runnable {
                 return;
             }
             log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
+            failureKind = FailureKinds.of(e.cause);
             abort(e.getMessage());
             deleteCheckpoints();
             finish(cancelled ? JobState.CANCELLED : JobState.FAILED, e.getMessage());
@@ -1028,7 +1031,7 @@ final class JobRun implements Runnable {
     private JobProgress progress(long active, long messages, long bytes, long stepMs) {
         JobProgress.Builder p = JobProgress.newBuilder().setJobId(id).setState(state).setSuperstep(superstep)
                 .setActiveVertices(active).setMessages(messages).setBytesExchanged(bytes).setSuperstepTimeMs(stepMs)
-                .setElapsedMs(elapsedMs()).setMessage(message);
+                .setElapsedMs(elapsedMs()).setMessage(message).setFailureKind(failureKind);
         if (summary != null) {
             p.setSummary(summary);
         }
