@@ -1,6 +1,7 @@
 package io.graphagent.cli;
 
 import io.graphagent.net.certs.CertificateAuthority;
+import io.graphagent.net.certs.CertificateRole;
 import io.graphagent.net.certs.ClusterCertificates;
 import io.graphagent.net.certs.KeyMaterial;
 import io.graphagent.net.certs.PemFiles;
@@ -28,7 +29,7 @@ final class ClientIdentity {
      */
     static void issue(Path certsDir, List<String> hosts, Instant notAfter, Instant now) throws IOException {
         CertificateAuthority ca = ClusterCertificates.readCa(certsDir);
-        KeyMaterial leaf = ca.issueLeaf(NAME, ClusterCertificates.subjectAltNames(hosts),
+        KeyMaterial leaf = ca.issueLeaf(CertificateRole.CLIENT, NAME, ClusterCertificates.subjectAltNames(hosts),
                 List.of(CertificateAuthority.Usage.CLIENT), now.minus(ClusterCertificates.BACKDATE), notAfter);
         PemFiles.write(leaf, certsDir.resolve(ClusterCertificates.certFile(NAME)),
                 certsDir.resolve(ClusterCertificates.keyFile(NAME)));

@@ -45,7 +45,7 @@ final class LocalCluster implements AutoCloseable {
     /** Log lines shown when a process fails. */
     static final int TAIL_LINES = 12;
     /** Validity of the local certificates; they are made afresh at every start anyway. */
-    static final Duration CERT_VALIDITY = Duration.ofDays(30);
+    static final Duration CERT_VALIDITY = Duration.ofDays(90);
     /** The admin HTTP port is the gRPC port plus this (7400 -> 7480), as the defaults are. */
     static final int ADMIN_PORT_OFFSET = 80;
     private static final Duration POLL = Duration.ofMillis(200);

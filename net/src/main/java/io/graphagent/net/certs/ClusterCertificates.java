@@ -22,9 +22,11 @@ import java.util.stream.Stream;
  *
  * <pre>
  * ca.pem, ca-key.pem                     the cluster CA (keep ca-key.pem off the agents)
- * coordinator.pem, coordinator-key.pem   CN=coordinator, serverAuth + clientAuth
- * agent-N.pem, agent-N-key.pem           CN=agent-N, clientAuth + serverAuth (agents serve the peer data plane)
+ * coordinator.pem, coordinator-key.pem   CN=coordinator,OU=coordinator, serverAuth + clientAuth
+ * agent-N.pem, agent-N-key.pem           CN=agent-N,OU=agent, clientAuth + serverAuth (agents serve the peer data plane)
  * </pre>
+ *
+ * The OU of each subject is its {@link CertificateRole}.
  *
  * Every leaf names {@code localhost}, {@code 127.0.0.1} and the given hosts as subject
  * alternative names. Keys are PKCS#8 PEM with mode 0600; files are replaced atomically.
@@ -147,7 +149,8 @@ public final class ClusterCertificates {
         }
         // Leaves first, CA last: a crash midway leaves no ca.pem that matches no certificate.
         for (String name : names) {
-            KeyMaterial leaf = ca.issueLeaf(name, sans, both, notBefore, notAfter);
+            CertificateRole role = name.equals(COORDINATOR) ? CertificateRole.COORDINATOR : CertificateRole.AGENT;
+            KeyMaterial leaf = ca.issueLeaf(role, name, sans, both, notBefore, notAfter);
             PemFiles.write(leaf, dir.resolve(certFile(name)), dir.resolve(keyFile(name)));
         }
         PemFiles.writePrivateKey(dir.resolve(CA_KEY), ca.material().key());
