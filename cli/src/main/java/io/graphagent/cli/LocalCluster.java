@@ -64,6 +64,8 @@ final class LocalCluster implements AutoCloseable {
     private StateDirLock lock;
     private HostPort address;
     private HostPort admin;
+    /** The admin API's token of this start, in config.yaml. */
+    private final String adminToken = LocalConfigFile.newToken();
     private volatile boolean stopping;
 
     private LocalCluster(LocalState state, int agents, boolean insecure, PrintWriter out, List<String> jvmOptions) {
@@ -98,7 +100,7 @@ final class LocalCluster implements AutoCloseable {
             }
             cluster.address = new HostPort("127.0.0.1", port);
             cluster.admin = new HostPort("127.0.0.1", adminPort);
-            LocalConfigFile.write(state, cluster.address, cluster.admin, !insecure);
+            LocalConfigFile.write(state, cluster.address, cluster.admin, !insecure, cluster.adminToken);
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();
@@ -152,7 +154,7 @@ final class LocalCluster implements AutoCloseable {
             // The coordinator printed no admin address: keep the configured one.
         }
         // Clients and agents read the real port even when --port 0 chose it.
-        LocalConfigFile.write(state, address, admin, !insecure);
+        LocalConfigFile.write(state, address, admin, !insecure, adminToken);
     }
 
     /**

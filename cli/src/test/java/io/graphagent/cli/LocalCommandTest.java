@@ -53,7 +53,7 @@ class LocalCommandTest {
                 "local", "--agents", "2", "--state-dir", state.toString(), "--port", "0")
                 .redirectErrorStream(true).redirectOutput(console.toFile()).start();
         awaitLine(console, "Ctrl-C stops the cluster.");
-        Matcher dashboard = Pattern.compile("dashboard +(http://127\\.0\\.0\\.1:\\d+/)\\n")
+        Matcher dashboard = Pattern.compile("dashboard +(http://127\\.0\\.0\\.1:\\d+/)#token=[0-9a-f]{32}\\n")
                 .matcher(Files.readString(console, StandardCharsets.UTF_8));
         assertThat(dashboard.find()).as("the dashboard URL is printed").isTrue();
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(dashboard.group(1))).build(),
@@ -80,6 +80,10 @@ class LocalCommandTest {
                 ResultComparator.Rule.forKernel("PR"))).isEmpty();
 
         assertRefusals(state, output);
+        Cli.Result level = Cli.run("log-level", "--state-dir", state.toString(), "graphagent.wire", "INFO");
+        assertThat(level.exitCode()).as("the admin token comes from the local config: " + level).isZero();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                new LocalState(state).config()))).as("config.yaml holds the admin token").isEqualTo("rw-------");
 
         List<ProcessHandle> children = local.descendants().toList();
         assertThat(children).hasSizeGreaterThanOrEqualTo(3);
