@@ -10,7 +10,6 @@ import com.google.protobuf.ByteString;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.CoordinatorServer;
 import io.graphagent.net.cause.DisconnectCause;
-import io.graphagent.net.certs.CertificateRole;
 import io.graphagent.net.certs.ClusterCertificates;
 import io.graphagent.protocol.v1.CancelJobRequest;
 import io.graphagent.protocol.v1.SubmitRequest;
@@ -72,12 +71,8 @@ class CoordinatorServiceTest {
 
     @BeforeAll
     static void cluster() throws Exception {
-        ClusterCertificates.init(certs, 3, List.of(), Duration.ofDays(1), Clock.systemUTC());
-        java.time.Instant now = Clock.systemUTC().instant();
-        io.graphagent.net.certs.PemFiles.write(ClusterCertificates.readCa(certs).issueLeaf(CertificateRole.CLIENT, "client",
-                        ClusterCertificates.LOCAL_NAMES, List.of(io.graphagent.net.certs.CertificateAuthority.Usage.CLIENT),
-                        now.minusSeconds(60), now.plus(Duration.ofDays(1))),
-                certs.resolve("client.pem"), certs.resolve("client-key.pem"));
+        ClusterCertificates.Issued issued = ClusterCertificates.init(certs, 3, List.of(), Duration.ofDays(1), Clock.systemUTC());
+        ClusterCertificates.issueClient(certs, List.of(), issued.notAfter(), Clock.systemUTC().instant());
         threads = NetworkThreads.start("test-agent", 2);
     }
 

@@ -40,6 +40,8 @@ public final class ClusterCertificates {
     public static final String CA_KEY = "ca-key.pem";
     /** Name of the coordinator's certificate and subject CN. */
     public static final String COORDINATOR = "coordinator";
+    /** Name of the client commands' certificate and subject CN ({@link #issueClient}). */
+    public static final String CLIENT = "client";
 
     /**
      * How far notBefore is set before "now": tolerates that much clock skew between the machine
@@ -156,6 +158,16 @@ public final class ClusterCertificates {
         PemFiles.writePrivateKey(dir.resolve(CA_KEY), ca.material().key());
         PemFiles.writeCertificates(dir.resolve(CA_CERT), List.of(ca.certificate()));
         return new Issued(dir, ca.certificate().getSubjectX500Principal().getName(), names, notAfter);
+    }
+
+    /**
+     * Issues {@code client.pem} / {@code client-key.pem} (CN=client, OU=client: the identity of
+     * the client commands) in a directory made by {@link #init}, signed by its ca-key.pem.
+     */
+    public static void issueClient(Path dir, List<String> hosts, Instant notAfter, Instant now) throws IOException {
+        KeyMaterial leaf = readCa(dir).issueLeaf(CertificateRole.CLIENT, CLIENT, subjectAltNames(hosts),
+                List.of(CertificateAuthority.Usage.CLIENT), now.minus(BACKDATE), notAfter);
+        PemFiles.write(leaf, dir.resolve(certFile(CLIENT)), dir.resolve(keyFile(CLIENT)));
     }
 
     /** Reads back the cluster CA (certificate and key) from a directory made by {@link #init}. */
