@@ -80,6 +80,7 @@ class LocalCommandTest {
                 ResultComparator.Rule.forKernel("PR"))).isEmpty();
 
         assertRefusals(state, output);
+        assertSecondAgentInTheSameWorkDirectoryIsRefused(state);
         Cli.Result level = Cli.run("log-level", "--state-dir", state.toString(), "graphagent.wire", "INFO");
         assertThat(level.exitCode()).as("the admin token comes from the local config: " + level).isZero();
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
@@ -121,6 +122,28 @@ class LocalCommandTest {
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(2);
         assertThat(failed.err()).contains("FAILED: agent agent-", "bad.txt:2: source id 'x' is not a number");
         assertThat(dir.resolve("bad.out")).doesNotExist();
+    }
+
+    /**
+     * A second agent-1 started from agent-1's work directory used to resume the first one's
+     * session ticket, and the two took the session from each other every ~200 ms. The work
+     * directory is locked per agent id now: the second exits 2 at once, naming the first.
+     */
+    private void assertSecondAgentInTheSameWorkDirectoryIsRefused(Path state) throws Exception {
+        LocalState local = new LocalState(state);
+        ProcessBuilder second = new ProcessBuilder(ChildProcess.javaExecutable(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent", "--config",
+                local.config().toString(), "--coordinator", local.address().orElseThrow().toString(), "--id", "agent-1",
+                "--name", "agent-1").redirectErrorStream(true);
+        second.environment().put("GRAPHAGENT_AGENT_WORK_DIR", local.agentDir("agent-1").toString());
+        Process p = second.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out).contains("cause=duplicate_agent event=agent_exit agent=agent-1 code=2",
+                "another agent agent-1 (pid ", "runs with work directory " + local.agentDir("agent-1"));
+        Cli.Result status = Cli.run("status", "--state-dir", state.toString());
+        assertThat(status.out().lines().filter(l -> l.startsWith("agent-1"))).singleElement().asString().contains("ALIVE");
     }
 
     private void awaitLine(Path console, String line) {
