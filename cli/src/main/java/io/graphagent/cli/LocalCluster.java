@@ -92,6 +92,7 @@ final class LocalCluster implements AutoCloseable {
             Files.deleteIfExists(state.addressFile());
             Files.deleteIfExists(state.adminAddressFile());
             deleteRecursively(state.certs());
+            KeptLogs.keepAll(state.logs());
             Files.createDirectories(state.logs());
             if (!insecure) {
                 Clock clock = Clock.systemUTC();
@@ -160,7 +161,7 @@ final class LocalCluster implements AutoCloseable {
     /**
      * Starts the coordinator again after it ended (a fault test killed it): same configuration,
      * hence the same ports and state directory, so the agents that keep dialling the old address
-     * reconnect to it. The ended process's log is kept as {@code coordinator.N.log} (N = 1, 2, ...).
+     * reconnect to it. The ended process's log is kept as {@code coordinator.1.log} ({@link KeptLogs}).
      *
      * @throws IllegalStateException when no coordinator was started or it still runs
      */
@@ -170,13 +171,7 @@ final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("the coordinator (pid " + old.pid() + ") still runs: kill it before restarting it");
         }
         children.remove(old);
-        Path previous = old.log();
-        for (int n = 1; Files.exists(previous); n++) {
-            Path kept = previous.resolveSibling("coordinator." + n + ".log");
-            if (!Files.exists(kept)) {
-                Files.move(previous, kept);
-            }
-        }
+        KeptLogs.keep(old.log());
         startCoordinator(timeout);
     }
 

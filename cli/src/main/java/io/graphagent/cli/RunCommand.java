@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", paramLabel = "N",
             description = "Hash partitions of the vertices (the unit of work of a thread). Default: "
-                    + EngineOptions.PARTITIONS_PER_THREAD + " per thread. Results do not depend on it.")
+                    + EngineOptions.PARTITIONS_PER_THREAD + " per thread. Results depend on it only in the last bits of real numbers (summation order).")
     Integer partitions;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",

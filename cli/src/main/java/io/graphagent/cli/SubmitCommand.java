@@ -102,7 +102,8 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     boolean overwrite;
 
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Partitions of the graph. Default: agents x job.partitions-per-agent. Results do not depend on it.")
+            description = "Partitions of the graph. Default: agents x job.partitions-per-agent, at most 1024. Results depend on it only in the last bits of real "
+                    + "numbers (summation order).")
     Integer partitions;
 
     @Option(names = "--checkpoint-every", paramLabel = "K",

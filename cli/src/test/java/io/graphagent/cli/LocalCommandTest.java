@@ -81,6 +81,10 @@ class LocalCommandTest {
 
         assertRefusals(state, output);
         assertSecondAgentInTheSameWorkDirectoryIsRefused(state);
+        Cli.Result health = Cli.run("health", "--state-dir", state.toString());
+        String port = Integer.toString(new LocalState(state).address().orElseThrow().port());
+        assertThat(health.out().lines().filter(l -> l.contains("coordinator-port"))).as(health.toString())
+                .singleElement().asString().startsWith("PASS").contains(":" + port);
         Cli.Result level = Cli.run("log-level", "--state-dir", state.toString(), "graphagent.wire", "INFO");
         assertThat(level.exitCode()).as("the admin token comes from the local config: " + level).isZero();
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(

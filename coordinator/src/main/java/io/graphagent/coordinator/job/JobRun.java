@@ -606,7 +606,7 @@ final class JobRun implements Runnable {
             }
             CheckpointState last = checkpointed;
             int resumeAt = last == null ? 0 : last.superstep() + 1;
-            setState(JobState.RECOVERING, "lost agent " + lost.agent + " (" + lost.cause + "): rolling back to "
+            setState(JobState.RECOVERING, (lost.cause.equals(RESTARTED) ? "the coordinator restarted" : "lost agent " + lost.agent + " (" + lost.cause + ")") + ": rolling back to "
                     + (last == null ? "the start" : "the checkpoint of superstep " + last.superstep()) + ", epoch " + (jobEpoch + 1));
             jobEpoch++;
             Set<String> loaded = new java.util.HashSet<>(participants);

@@ -53,6 +53,12 @@ public final class KernelSettings {
         if (damping != null && !(damping >= 0 && damping <= 1)) {
             throw new ParameterException("--damping must be in [0, 1], got " + damping, "pass e.g. --damping 0.85");
         }
+        if (algorithm.needsWeights() && graph.hasPropertiesFile() && !props.weighted()) {
+            throw new ParameterException(name + " needs edge weights, but " + graph.prefix() + ".properties declares none"
+                    + " (graph." + graph.name() + ".edge-properties.names), so a weight column would be read that the graph"
+                    + " does not have", "declare the weight in edge-properties.names (and sssp.weight-property), or run"
+                    + " another kernel");
+        }
         return switch (algorithm) {
             case BFS -> new KernelParameters(source(source, props.bfsSource(), "bfs.source-vertex", graph), 0, 0);
             case SSSP -> new KernelParameters(source(source, props.ssspSource(), "sssp.source-vertex", graph), 0, 0);

@@ -90,6 +90,11 @@ final class ChunkParser {
         return p < end && b[p] != '\n';
     }
 
+    /** Skips the token at the current position (which must be at a token), unread. */
+    void skipToken() {
+        pos = tokenEnd(pos);
+    }
+
     /** Skips the rest of the current line and its newline. */
     void skipLine() {
         byte[] b = buf;

@@ -105,6 +105,11 @@ public record GraphInput(Path prefix, boolean edgeList, GraphProperties properti
         }
     }
 
+    /** Whether the graph has a PREFIX.properties file (an edge list never has one). */
+    public boolean hasPropertiesFile() {
+        return !edgeList && Files.exists(prefix.resolveSibling(prefix.getFileName() + ".properties"));
+    }
+
     /** Where a missing parameter could have come from, for error messages. */
     public String propertiesHint() {
         if (edgeList) {
