@@ -208,7 +208,7 @@ engine() {
   say "graphagent-engine: run --algorithm $kernel $*"
   l=$(load1)
   bounded "$rundir/stdout" - "${ga[@]}" run --algorithm "$kernel" --graph "$prefix" --threads "$THREADS" \
-    --output "$rundir/engine-$kernel.out" "$@" || die "graphagent run $kernel failed (exit $?)"
+    --output "$rundir/engine-$kernel.out" --overwrite "$@" || die "graphagent run $kernel failed (exit $?)"
   line=$(tail -1 "$rundir/stdout")
   record "graphagent-engine/$kernel" algo= "$line load1=$l"
 }
@@ -221,7 +221,7 @@ cluster() {
   say "graphagent-cluster-$AGENTS: submit --algorithm $kernel $*"
   l=$(load1)
   bounded "$rundir/stdout" - "${ga[@]}" submit --state-dir "$state" --algorithm "$kernel" --graph "$prefix" \
-    --output "$rundir/cluster-$kernel.out" "${cluster_opts[@]}" "$@" \
+    --output "$rundir/cluster-$kernel.out" --overwrite "${cluster_opts[@]}" "$@" \
     || die "graphagent submit $kernel failed (exit $?); logs: $state/logs"
   line=$(tail -1 "$rundir/stdout")
   record "graphagent-cluster-$AGENTS/$kernel" algo= "$line load1=$l"

@@ -2,6 +2,7 @@ package io.graphagent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.graphagent.config.ConfigKeys;
 import io.graphagent.config.HostPort;
 import java.io.IOException;
 import java.net.URI;
@@ -10,12 +11,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
  * How {@code events} and {@code log-level} reach an admin HTTP server: {@code --admin HOST:PORT}
  * (also spelled {@code --coordinator-admin}), else the running {@code graphagent local}'s
- * {@code admin.address}; the token from {@code --token}, else {@code GRAPHAGENT_ADMIN_TOKEN}.
+ * {@code admin.address}; the token from {@code --token}, else {@code GRAPHAGENT_ADMIN_TOKEN}, else that
+ * local cluster's {@code config.yaml}.
  */
 final class AdminClient {
     /** Bound on one request; the admin handlers answer from memory, so this is generous. */
@@ -28,7 +31,8 @@ final class AdminClient {
     HostPort admin;
 
     @Option(names = "--token", paramLabel = "TOKEN",
-            description = "admin.token of the server. Default: the environment variable GRAPHAGENT_ADMIN_TOKEN.")
+            description = "admin.token of the server. Default: the environment variable GRAPHAGENT_ADMIN_TOKEN, else the"
+                    + " running 'graphagent local''s config.yaml.")
     String token;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = LocalState.DEFAULT_DIR,
@@ -46,13 +50,30 @@ final class AdminClient {
                 "pass --admin HOST:PORT (coordinator.admin-listen, default 127.0.0.1:7480)"));
     }
 
+    /** --token, else GRAPHAGENT_ADMIN_TOKEN, else (no --admin) the running local cluster's admin.token. */
+    private String token() {
+        if (token != null) {
+            return token;
+        }
+        String env = System.getenv().getOrDefault(ConfigKeys.ADMIN_TOKEN.envName(), "");
+        LocalState state = new LocalState(stateDir);
+        if (!env.isEmpty() || admin != null || !state.exists()) {
+            return env;
+        }
+        try {
+            return ConfigOption.load(state.config(), Map.of()).admin().token();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
     /** Sends {@code method path} with an optional JSON body; returns the parsed JSON answer or throws with the server's error. */
     JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
         HostPort a = address();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + a + path)).timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
-        String t = token != null ? token : System.getenv().getOrDefault("GRAPHAGENT_ADMIN_TOKEN", "");
+        String t = token();
         if (!t.isEmpty()) {
             request.header("Authorization", "Bearer " + t);
         }

@@ -6,6 +6,7 @@ import io.graphagent.config.AgentConfig;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.ops.http.AdminServer;
 import io.graphagent.ops.http.AgentAdmin;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -96,6 +97,13 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
         if (!security.isTls()) {
             log.warn("event=insecure_mode role=agent risk=\"plaintext: the coordinator and peers are not authenticated and the"
                     + " traffic can be read\" fix=\"drop --insecure and pass --certs DIR --name agent-N\"");
+        }
+        if (adminListen != null) {
+            try {
+                AdminServer.checkAccess("agent", adminListen, settings.admin().token());
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
         }
         // AgentMain owns the job layer from here: it closes it when the session ends.
         Clock clock = Clock.systemUTC();

@@ -10,6 +10,7 @@ import io.graphagent.coordinator.store.MembershipStore;
 import io.graphagent.coordinator.store.StateDir;
 import io.graphagent.coordinator.store.StateDirException;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.ops.http.AdminServer;
 import io.graphagent.ops.http.CoordinatorAdmin;
 import io.graphagent.net.tls.TransportSecurity;
 import java.io.IOException;
@@ -85,6 +86,11 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
                     + " agent or submit jobs, and the traffic can be read\" fix=\"drop --insecure and pass --certs DIR\"");
         }
 
+        try {
+            AdminServer.checkAccess("coordinator", settings.coordinator().adminListen(), settings.admin().token());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
         Clock clock = Clock.systemUTC();
         HostPort address = settings.coordinator().listen();
         StateDir state;

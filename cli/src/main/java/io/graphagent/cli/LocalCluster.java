@@ -45,7 +45,7 @@ final class LocalCluster implements AutoCloseable {
     /** Log lines shown when a process fails. */
     static final int TAIL_LINES = 12;
     /** Validity of the local certificates; they are made afresh at every start anyway. */
-    static final Duration CERT_VALIDITY = Duration.ofDays(30);
+    static final Duration CERT_VALIDITY = Duration.ofDays(90);
     /** The admin HTTP port is the gRPC port plus this (7400 -> 7480), as the defaults are. */
     static final int ADMIN_PORT_OFFSET = 80;
     private static final Duration POLL = Duration.ofMillis(200);
@@ -64,6 +64,8 @@ final class LocalCluster implements AutoCloseable {
     private StateDirLock lock;
     private HostPort address;
     private HostPort admin;
+    /** The admin API's token of this start, in config.yaml. */
+    private final String adminToken = LocalConfigFile.newToken();
     private volatile boolean stopping;
 
     private LocalCluster(LocalState state, int agents, boolean insecure, PrintWriter out, List<String> jvmOptions) {
@@ -90,6 +92,7 @@ final class LocalCluster implements AutoCloseable {
             Files.deleteIfExists(state.addressFile());
             Files.deleteIfExists(state.adminAddressFile());
             deleteRecursively(state.certs());
+            KeptLogs.keepAll(state.logs());
             Files.createDirectories(state.logs());
             if (!insecure) {
                 Clock clock = Clock.systemUTC();
@@ -98,7 +101,7 @@ final class LocalCluster implements AutoCloseable {
             }
             cluster.address = new HostPort("127.0.0.1", port);
             cluster.admin = new HostPort("127.0.0.1", adminPort);
-            LocalConfigFile.write(state, cluster.address, cluster.admin, !insecure);
+            LocalConfigFile.write(state, cluster.address, cluster.admin, !insecure, cluster.adminToken);
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();
@@ -152,13 +155,13 @@ final class LocalCluster implements AutoCloseable {
             // The coordinator printed no admin address: keep the configured one.
         }
         // Clients and agents read the real port even when --port 0 chose it.
-        LocalConfigFile.write(state, address, admin, !insecure);
+        LocalConfigFile.write(state, address, admin, !insecure, adminToken);
     }
 
     /**
      * Starts the coordinator again after it ended (a fault test killed it): same configuration,
      * hence the same ports and state directory, so the agents that keep dialling the old address
-     * reconnect to it. The ended process's log is kept as {@code coordinator.N.log} (N = 1, 2, ...).
+     * reconnect to it. The ended process's log is kept as {@code coordinator.1.log} ({@link KeptLogs}).
      *
      * @throws IllegalStateException when no coordinator was started or it still runs
      */
@@ -168,13 +171,7 @@ final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("the coordinator (pid " + old.pid() + ") still runs: kill it before restarting it");
         }
         children.remove(old);
-        Path previous = old.log();
-        for (int n = 1; Files.exists(previous); n++) {
-            Path kept = previous.resolveSibling("coordinator." + n + ".log");
-            if (!Files.exists(kept)) {
-                Files.move(previous, kept);
-            }
-        }
+        KeptLogs.keep(old.log());
         startCoordinator(timeout);
     }
 

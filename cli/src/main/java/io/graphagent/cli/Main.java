@@ -2,6 +2,7 @@ package io.graphagent.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
             CertsCommand.class, ConfigCommand.class, EventsCommand.class, LogLevelCommand.class,
             DoctorCommand.class, HealthCommand.class,
             CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
     /** Environment variable that, when set to a non-empty value, adds stack traces to failures. */
     static final String DEBUG_ENV = "GRAPHAGENT_DEBUG";
 
@@ -55,7 +56,14 @@ public final class Main implements Runnable {
         cmd.setExecutionExceptionHandler(handler);
         cmd.setParameterExceptionHandler(handler);
         documentExitCodes(cmd);
+        giveVersion(cmd);
         return cmd;
+    }
+
+    /** {@code --version} on every command prints the same version ({@code run --version} printed nothing). */
+    private static void giveVersion(CommandLine cmd) {
+        cmd.getCommandSpec().versionProvider(new Version());
+        cmd.getSubcommands().values().forEach(Main::giveVersion);
     }
 
     /** Puts the exit codes in the --help of every command, from one place. */
@@ -67,14 +75,22 @@ public final class Main implements Runnable {
         if (cmd.getCommandSpec().userObject() instanceof ClusterCommand) {
             codes.put("3", "refused by the cluster: a fatal reject (protocol version, identity, cluster id) or a "
                     + "certificate or TLS setup the other side refuses; retrying cannot help");
+        } else if (cmd.getCommandSpec().userObject() instanceof Main) {
+            codes.put("3", "cluster commands only: refused by the cluster for good (protocol version, identity, cluster "
+                    + "id, certificate or TLS setup); retrying cannot help");
         }
         cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         cmd.getSubcommands().values().forEach(Main::documentExitCodes);
     }
 
+    /** No command given: the usage on stderr and exit 2, as for any other bad usage (it used to exit 0). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        spec.commandLine().getErr().println("graphagent: no command given. Fix: name one of the commands above,"
+                + " e.g. graphagent demo");
+        spec.commandLine().getErr().flush();
+        return FailureHandler.EXIT_BAD_INPUT;
     }
 
     /** The version from the jar's manifest, or "development" when run from classes. */

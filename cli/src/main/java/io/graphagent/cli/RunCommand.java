@@ -7,6 +7,8 @@ import io.graphagent.graph.kernels.KernelSettings;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.pregel.EngineOptions;
 import io.graphagent.graph.pregel.ProgressListener;
 import java.nio.file.Path;
@@ -80,12 +82,17 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", paramLabel = "N",
             description = "Hash partitions of the vertices (the unit of work of a thread). Default: "
-                    + EngineOptions.PARTITIONS_PER_THREAD + " per thread. Results do not depend on it.")
+                    + EngineOptions.PARTITIONS_PER_THREAD + " per thread. Results depend on it only in the last bits of real numbers (summation order).")
     Integer partitions;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "Output file, written atomically (no partial file on failure). Its directory must exist.")
+            description = "Output file, written atomically (no partial file on failure). Its directory must exist; "
+                    + "an existing file is refused without --overwrite, and anything but a regular file always.")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace an existing output file (a regular file only, never an input "
+            + "of the job; its permission bits are kept).")
+    boolean overwrite;
 
     /** --directed or --undirected; at most one. */
     static final class Directedness {
@@ -102,8 +109,16 @@ final class RunCommand implements Callable<Integer> {
         if (threadCount < 1) {
             throw new BadInputException("--threads must be at least 1, got " + threadCount, "pass e.g. --threads 2");
         }
+        if (threadCount > Partitioning.MAX_PARTITIONS) {
+            throw new BadInputException("--threads " + threadCount + " is more than " + Partitioning.MAX_PARTITIONS,
+                    "pass at most the number of cores, e.g. --threads " + Runtime.getRuntime().availableProcessors());
+        }
         if (partitions != null && partitions < 1) {
             throw new BadInputException("--partitions must be at least 1, got " + partitions, "pass e.g. --partitions 8");
+        }
+        if (partitions != null && partitions > Partitioning.MAX_PARTITIONS) {
+            throw new BadInputException("--partitions " + partitions + " is more than the " + Partitioning.MAX_PARTITIONS
+                    + " a graph is cut into", "pass --partitions " + Partitioning.MAX_PARTITIONS + " or fewer");
         }
         EngineOptions engine = partitions != null ? new EngineOptions(threadCount, partitions) : EngineOptions.defaults(threadCount);
 
@@ -115,7 +130,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (KernelSettings.ParameterException e) {
             throw new BadInputException(e.getMessage());
         }
-        AtomicFile.checkWritable(output);
+        Existing existing = overwrite ? Existing.REPLACE : Existing.REFUSE;
+        AtomicFile.checkWritable(output, existing);
+        input.checkNotOverwrittenBy(output);
 
         ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);
         long loadStart = System.nanoTime();
@@ -129,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
         String name = algorithm.cliName();
         ProgressListener listener = (step, active, messages) ->
                 progress.report(() -> name + ": superstep " + step + " done (active vertices " + active + ", messages " + messages + ")");
-        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output);
+        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output, existing);
 
         long edges = Math.max(1, g.numEdges());
         spec.commandLine().getOut().println(String.format(Locale.ROOT,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.graphagent.protocol.ProtocolVersion;
+import io.graphagent.ops.http.StatusJson;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.CoordinatorInfo;
 import io.graphagent.protocol.v1.JobStatus;
@@ -80,46 +81,9 @@ final class StatusReport {
         coordinator.put("server_time_ms", c.getServerTimeMs());
         coordinator.put("uptime_ms", c.getUptimeMs());
 
-        List<Map<String, Object>> agents = new ArrayList<>();
-        for (AgentStatus a : reply.getAgentsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("agent_id", a.getAgentId());
-            m.put("state", a.getState().name());
-            m.put("state_cause", a.getStateCause());
-            m.put("state_since_ms", a.getStateSinceMs());
-            m.put("last_heartbeat_age_ms", a.getLastHeartbeatAgeMs());
-            m.put("rtt_micros", a.getRttMicros());
-            m.put("clock_skew_ms", a.getClockSkewMs());
-            m.put("partitions", a.getPartitions());
-            m.put("tls", a.getTls());
-            m.put("build_version", a.getBuildVersion());
-            m.put("protocol_version", a.getProtocolVersion());
-            m.put("data_address", a.getDataAddress());
-            m.put("remote_address", a.getRemoteAddress());
-            m.put("session_id", a.getSessionId());
-            m.put("epoch", a.getEpoch());
-            m.put("cores", a.getCores());
-            m.put("max_heap_bytes", a.getMaxHeapBytes());
-            m.put("heap_used_bytes", a.getHeapUsedBytes());
-            agents.add(m);
-        }
-
-        List<Map<String, Object>> jobs = new ArrayList<>();
-        for (JobStatus j : reply.getJobsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("job_id", j.getJobId());
-            m.put("state", j.getState().name());
-            m.put("algorithm", algorithm(j));
-            m.put("graph", j.getSpec().getGraph());
-            m.put("output", j.getSpec().getOutputPath());
-            m.put("superstep", j.getSuperstep());
-            m.put("submitted_time_ms", j.getSubmittedTimeMs());
-            m.put("elapsed_ms", j.getElapsedMs());
-            m.put("recoveries", j.getRecoveries());
-            m.put("job_epoch", j.getJobEpoch());
-            m.put("message", j.getMessage());
-            jobs.add(m);
-        }
+        // The same shape as the admin API's /api/agents and /api/jobs.
+        List<Map<String, Object>> agents = reply.getAgentsList().stream().map(StatusJson::agent).toList();
+        List<Map<String, Object>> jobs = reply.getJobsList().stream().map(StatusJson::job).toList();
 
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("coordinator", coordinator);

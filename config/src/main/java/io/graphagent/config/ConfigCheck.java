@@ -343,6 +343,20 @@ public final class ConfigCheck {
             out.add(Problem.error("job.min-agents", c.job().minAgents() + " is less than 1",
                     "set at least 1 (the default), or the number of agents a job must not run without"));
         }
+        if (!c.coordinator().listen().isLoopback()) {
+            openRoot(c.job().inputRoots(), ConfigKeys.JOB_INPUT_ROOTS, "read", out);
+            openRoot(c.job().outputRoots(), ConfigKeys.JOB_OUTPUT_ROOTS, "write", out);
+        }
+    }
+
+    /** A root of the whole file system on a coordinator other machines reach. */
+    private static void openRoot(List<Path> roots, ConfigKey<List<Path>> key, String verb, List<Problem> out) {
+        if (roots.stream().anyMatch(r -> r.toAbsolutePath().normalize().getParent() == null)) {
+            out.add(Problem.warning(key.path(), "is / while the coordinator listens off loopback: any client with a client"
+                    + " certificate can have the cluster " + verb + " any file its processes can " + verb
+                    + " (except the cluster's own directories)", "set " + key.path() + " to the directories that hold"
+                    + (verb.equals("read") ? " graphs, e.g. /data/graphs" : " results, e.g. /data/results")));
+        }
     }
 
     private static void admin(GraphagentConfig c, List<Problem> out) {

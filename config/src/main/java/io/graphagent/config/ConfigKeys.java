@@ -84,6 +84,10 @@ public final class ConfigKeys {
             key("job.min-agents", ValueType.INTEGER, c -> c.job().minAgents());
     public static final ConfigKey<Duration> JOB_AGENT_WAIT =
             key("job.agent-wait", ValueType.DURATION, c -> c.job().agentWait());
+    public static final ConfigKey<List<Path>> JOB_INPUT_ROOTS =
+            key("job.input-roots", ValueType.PATHS, c -> c.job().inputRoots());
+    public static final ConfigKey<List<Path>> JOB_OUTPUT_ROOTS =
+            key("job.output-roots", ValueType.PATHS, c -> c.job().outputRoots());
 
     public static final ConfigKey<String> ADMIN_TOKEN = key("admin.token", ValueType.STRING, c -> c.admin().token());
 
@@ -98,7 +102,7 @@ public final class ConfigKeys {
             TLS_ENABLED, TLS_CA, TLS_CERT, TLS_KEY, TLS_CERTS_DIR, TLS_HANDSHAKE_TIMEOUT,
             NETWORK_PROXY_IDLE_TIMEOUT,
             JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_CHECKPOINT_STORAGE, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS,
-            JOB_AGENT_WAIT,
+            JOB_AGENT_WAIT, JOB_INPUT_ROOTS, JOB_OUTPUT_ROOTS,
             ADMIN_TOKEN);
 
     private ConfigKeys() {
@@ -151,7 +155,8 @@ public final class ConfigKeys {
                         get(v, TLS_HANDSHAKE_TIMEOUT)),
                 new NetworkConfig(opt(v, NETWORK_PROXY_IDLE_TIMEOUT)),
                 new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_CHECKPOINT_STORAGE),
-                        get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT)),
+                        get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT),
+                        get(v, JOB_INPUT_ROOTS), get(v, JOB_OUTPUT_ROOTS)),
                 new AdminConfig(get(v, ADMIN_TOKEN)));
     }
 

@@ -3,6 +3,8 @@ package io.graphagent.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -53,6 +55,11 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     public static final ValueType<Path> PATH =
             new ValueType<>("path", "a file system path", ValueType::parsePath, Path::toString);
 
+    /** Lists of file system paths, separated by commas: {@code /data/graphs, /srv/shared}. */
+    public static final ValueType<List<Path>> PATHS =
+            new ValueType<>("paths", "file system paths separated by commas, e.g. /data/graphs, /tmp", ValueType::parsePaths,
+                    ValueType::formatPaths);
+
     /**
      * Parses text into a value.
      *
@@ -97,6 +104,21 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
             case "false" -> false;
             default -> throw new IllegalArgumentException("'" + text.trim() + "' is not true or false");
         };
+    }
+
+    private static List<Path> parsePaths(String text) {
+        List<Path> paths = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("'" + text.trim() + "' has an empty path between commas");
+            }
+            paths.add(parsePath(part));
+        }
+        return List.copyOf(paths);
+    }
+
+    private static String formatPaths(List<Path> paths) {
+        return String.join(", ", paths.stream().map(Path::toString).toList());
     }
 
     private static Path parsePath(String text) {

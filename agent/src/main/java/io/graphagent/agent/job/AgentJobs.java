@@ -9,6 +9,7 @@ import io.graphagent.agent.dataplane.PeerSender;
 import io.graphagent.agent.session.AgentIdentity;
 import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.JobPaths;
 import io.graphagent.config.HostPort;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
@@ -82,6 +83,8 @@ public final class AgentJobs implements CommandHandler {
     static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(5);
 
     private final GraphagentConfig config;
+    /** Where this agent may read a job's graph (its job.input-roots, less its own directories). */
+    private final JobPaths paths;
     private final TransportSecurity security;
     private final NetworkThreads network;
     private final Server dataServer;
@@ -99,6 +102,7 @@ public final class AgentJobs implements CommandHandler {
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
+        this.paths = JobPaths.of(config);
         this.security = security;
         this.peerCheckpoints = new PeerCheckpoints(
                 LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security)), this::channel);
@@ -252,6 +256,13 @@ public final class AgentJobs implements CommandHandler {
                 ? GraphSource.edgeList(Path.of(load.getInput().getEdgeFile()), load.getInput().getDirected(), load.getInput().getWeighted())
                 : new GraphSource(Path.of(load.getInput().getVertexFile()), Path.of(load.getInput().getEdgeFile()),
                         load.getInput().getDirected(), load.getInput().getWeighted());
+        for (Path file : source.files()) {
+            java.util.Optional<String> refused = paths.inputProblem(file);
+            if (refused.isPresent()) {
+                fail(link, command, FailureKind.LOAD_FAILED, "this agent may not read the graph: " + refused.get());
+                return;
+            }
+        }
         Graph graph;
         try {
             graph = GraphLoader.load(source, Runtime.getRuntime().availableProcessors(), LoadProgress.NONE);

@@ -9,6 +9,7 @@ import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.VertexProgram;
 import io.graphagent.protocol.JobEpoch;
 import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.JobFailureKind;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.JobStatus;
@@ -134,10 +135,13 @@ final class JobRun implements Runnable {
         }
     }
 
-    /** Ends a reloaded job that cannot run again (e.g. its graph is gone), recording why. */
+    /**
+     * Ends a reloaded job that cannot run again, recording why: its spec no longer resolves (e.g.
+     * its graph is gone, or outside the roots now), so the input is at fault.
+     */
     void failRestored(String reason) {
         checkpoints.deleteAll();
-        board.finish(JobState.FAILED, reason);
+        board.fail(JobFailureKind.BAD_INPUT, reason);
     }
 
     /** The job's durable record as of now. */
@@ -218,26 +222,33 @@ final class JobRun implements Runnable {
                 return;
             }
             log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
-            end(cancelled ? JobState.CANCELLED : JobState.FAILED, e.getMessage());
+            end(cancelled ? null : FailureKinds.of(e.cause), e.getMessage());
         } catch (OutOfMemoryError e) {
             log.error("event=job_failed job={} cause=coordinator_out_of_memory detail=\"{}\"", id, e.toString(), e);
-            end(JobState.FAILED, "the coordinator ran out of memory driving this job (" + e + "): give it fewer"
+            end(JobFailureKind.CLUSTER_FAILURE, "the coordinator ran out of memory driving this job (" + e + "): give it fewer"
                     + " partitions, or give the coordinator more heap (GRAPHAGENT_JAVA_OPTS=-Xmx...)");
         } catch (RuntimeException | Error e) {
             log.error("event=job_failed job={} cause=internal_error detail=\"{}\"", id, e.toString(), e);
-            end(JobState.FAILED, "internal error in the coordinator: " + e);
+            end(JobFailureKind.CLUSTER_FAILURE, "internal error in the coordinator: " + e);
         }
     }
 
-    /** The job failed or was cancelled: agents drop it, its checkpoints go, it ends as {@code state}. */
-    private void end(JobState state, String reason) {
+    /**
+     * The job failed (the fault of {@code kind}) or was cancelled ({@code kind} null): agents drop
+     * it, its checkpoints go, it ends FAILED or CANCELLED.
+     */
+    private void end(JobFailureKind kind, String reason) {
         try {
             sender.abort(reason);
             checkpoints.deleteAllAfterWrites();
         } catch (RuntimeException | Error e) {
             log.error("event=job_cleanup_failed job={} detail=\"{}\"", id, e.toString(), e);
         } finally {
-            board.finish(state, reason);
+            if (kind == null) {
+                board.finish(JobState.CANCELLED, reason);
+            } else {
+                board.fail(kind, reason);
+            }
         }
     }
 
@@ -280,7 +291,7 @@ final class JobRun implements Runnable {
             try {
                 loop.run(graph);
                 outputStart = clock.instant();
-                vertices = output.write(job.output(), partitions);
+                vertices = output.write(job.output(), job.outputMode(), partitions);
                 break;
             } catch (AgentLostException lost) {
                 int resumeAt = recovery.afterLoss(lost, loop.step());

@@ -2,6 +2,7 @@ package io.graphagent.coordinator.job;
 
 import io.grpc.stub.StreamObserver;
 import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.JobPaths;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.CancelJobReply;
@@ -41,6 +42,8 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     private final AgentDirectory directory;
     private final GraphagentConfig config;
+    /** Where jobs may read and write (job.input-roots, job.output-roots, less the cluster's own directories). */
+    private final JobPaths paths;
     private final Clock clock;
     private final ExecutorService driver = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("job-driver").daemon(true).factory());
     private final Map<String, JobRun> jobs = new LinkedHashMap<>();
@@ -69,6 +72,8 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
                         List<StoredJob> stored, java.util.Set<String> knownAgents) {
         this.directory = directory;
         this.config = config;
+        this.paths = JobPaths.of(config);
+        log.info("event=job_roots inputs={} outputs={}", paths.inputRoots(), paths.outputRoots());
         this.clock = clock;
         this.store = store;
         Rejoin rejoin = new Rejoin(clock.instant(), Rejoin.window(config.session()),
@@ -83,7 +88,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private void reload(StoredJob record, Rejoin rejoin) {
         List<FieldError> errors = new ArrayList<>();
         ResolvedJob job = JobStore.terminal(record.getState()) ? ResolvedJob.asRecorded(record.getSpec())
-                : ResolvedJob.resolve(record.getSpec(), config.job().checkpointEvery(), errors);
+                : ResolvedJob.resolve(record.getSpec(), config.job().checkpointEvery(), paths, errors);
         if (job == null) {
             job = ResolvedJob.asRecorded(record.getSpec());
         }
@@ -125,8 +130,11 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     @Override
     public SubmitReply submit(SubmitRequest request) {
-        List<FieldError> errors = new ArrayList<>();
-        ResolvedJob job = ResolvedJob.resolve(request.getJob(), config.job().checkpointEvery(), errors);
+        List<FieldError> errors = new ArrayList<>(JobBounds.check(request));
+        if (!errors.isEmpty()) {
+            return SubmitReply.newBuilder().addAllErrors(errors).build();
+        }
+        ResolvedJob job = ResolvedJob.resolve(request.getJob(), config.job().checkpointEvery(), paths, errors);
         if (job == null) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.graph.output.Existing;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.Report;
@@ -26,8 +27,11 @@ final class OutputPhase {
         this.board = board;
     }
 
-    /** Gathers the output of {@code partitions} partitions into {@code output}; returns the vertices written. */
-    long write(Path output, int partitions) throws JobFailedException {
+    /**
+     * Gathers the output of {@code partitions} partitions into {@code output}, replacing a file
+     * there only as {@code existing} allows; returns the vertices written.
+     */
+    long write(Path output, Existing existing, int partitions) throws JobFailedException {
         board.setState(JobState.WRITING_OUTPUT, "writing " + output);
         OutputAssembler assembler = new OutputAssembler(partitions);
         sender.broadcast(Command.newBuilder().setWriteOutput(WriteOutput.newBuilder().setPartDirectory("")));
@@ -35,7 +39,7 @@ final class OutputPhase {
                 .streaming(Report.KindCase.OUTPUT_CHUNK, r -> assembler.add(r.getOutputChunk()), assembler::complete),
                 collector.phaseDeadline());
         try {
-            assembler.writeTo(output);
+            assembler.writeTo(output, existing);
         } catch (IOException e) {
             throw new JobFailedException("output_failed", "cannot write " + output + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.protocol.v1.JobFailureKind;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
@@ -40,6 +41,8 @@ final class StatusBoard {
     private volatile String message = "queued";
     private volatile int superstep;
     private volatile JobSummary summary;
+    /** With state FAILED: whether the input or the cluster was at fault; unspecified otherwise. */
+    private volatile JobFailureKind failureKind = JobFailureKind.JOB_FAILURE_KIND_UNSPECIFIED;
     private volatile int maxSupersteps;
     private volatile int recoveries;
     /** Superstep of the last complete checkpoint, -1 for none. */
@@ -85,6 +88,7 @@ final class StatusBoard {
         }
         state = stored.getState();
         message = stored.getMessage();
+        failureKind = stored.getFailureKind();
     }
 
     /** The fields of the job's durable record that status holds (the checkpoint is not among them). */
@@ -92,7 +96,7 @@ final class StatusBoard {
         StoredJob.Builder r = StoredJob.newBuilder().setJobId(id).setSpec(spec).setState(state).setMessage(message)
                 .setJobEpoch(roster.epoch().value()).setRecoveries(recoveries).setPartitions(partitions)
                 .addAllParticipants(roster.participants()).setSubmittedTimeMs(submittedMs).setSuperstep(superstep)
-                .setMaxSupersteps(maxSupersteps);
+                .setMaxSupersteps(maxSupersteps).setFailureKind(failureKind);
         Instant started = startedAt;
         Instant ended = endedAt;
         if (started != null) {
@@ -192,6 +196,12 @@ final class StatusBoard {
         publish(progress(0, 0, 0, 0));
     }
 
+    /** Enters FAILED, the fault of {@code kind}, and ends every watch. */
+    void fail(JobFailureKind kind, String text) {
+        failureKind = kind;
+        finish(JobState.FAILED, text);
+    }
+
     /** Enters the final state {@code end} and ends every watch. */
     void finish(JobState end, String text) {
         synchronized (watchers) {
@@ -242,7 +252,7 @@ final class StatusBoard {
     private JobProgress progress(long active, long messages, long bytes, long stepMs) {
         JobProgress.Builder p = JobProgress.newBuilder().setJobId(id).setState(state).setSuperstep(superstep)
                 .setActiveVertices(active).setMessages(messages).setBytesExchanged(bytes).setSuperstepTimeMs(stepMs)
-                .setElapsedMs(elapsedMs()).setMessage(message);
+                .setElapsedMs(elapsedMs()).setMessage(message).setFailureKind(failureKind);
         JobSummary s = summary;
         if (s != null) {
             p.setSummary(s);
@@ -254,7 +264,7 @@ final class StatusBoard {
         JobStatus.Builder status = JobStatus.newBuilder().setJobId(id).setSpec(spec).setState(state)
                 .setSuperstep(superstep).setSubmittedTimeMs(submittedMs).setElapsedMs(elapsedMs())
                 .setJobEpoch(roster.epoch().value()).setRecoveries(recoveries).setMessage(message).setMaxSupersteps(maxSupersteps)
-                .addAllPartitions(partitionTable.toProto());
+                .setFailureKind(failureKind).addAllPartitions(partitionTable.toProto());
         int checkpoint = lastCheckpoint;
         if (checkpoint >= 0) {
             status.setLastCheckpointSuperstep(checkpoint);

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.graphagent.config.CheckpointStorage;
 import io.graphagent.config.JobConfig;
+import io.graphagent.config.JobPaths;
 import io.graphagent.config.Profile;
 import io.graphagent.config.SessionConfig;
 import io.graphagent.coordinator.membership.AgentView;
@@ -151,14 +152,14 @@ class JobRecoverySimulationTest {
                 agents.add(new SimAgent("agent-" + i, world, network, disk, TIMING.leaseTtl(), TIMING.heartbeatInterval()));
             }
             output = dir.resolve("out-" + seed + ".txt");
+            JobConfig config = new JobConfig(checkpointEvery, dir.resolve("cp-" + seed), CheckpointStorage.SHARED, 2, 1,
+                    Duration.ofSeconds(10));
             List<FieldError> errors = new ArrayList<>();
             ResolvedJob job = ResolvedJob.resolve(JobSpec.newBuilder().setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK)
                     .setGraph(dir.resolve("g.e").toString()).setDirected(true).setIterations(iterations)
                     .setPartitions(partitions).setCheckpointEvery(checkpointEvery).setOutputPath(output.toString()).build(),
-                    checkpointEvery, errors);
+                    checkpointEvery, JobPaths.of(TestConfigs.withJob(j -> config)), errors);
             assertThat(errors).isEmpty();
-            JobConfig config = new JobConfig(checkpointEvery, dir.resolve("cp-" + seed), CheckpointStorage.SHARED, 2, 1,
-                    Duration.ofSeconds(10));
             JobListener states = new JobListener() {
                 @Override
                 public void stateChanged(String id, JobState next, String detail) {

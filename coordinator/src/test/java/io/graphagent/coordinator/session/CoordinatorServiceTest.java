@@ -3,6 +3,7 @@ package io.graphagent.coordinator.session;
 import io.graphagent.net.testing.FakeClock;
 import io.graphagent.net.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
@@ -10,6 +11,10 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.CoordinatorServer;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.protocol.v1.CancelJobRequest;
+import io.graphagent.protocol.v1.SubmitRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.NetworkThreads;
@@ -66,7 +71,8 @@ class CoordinatorServiceTest {
 
     @BeforeAll
     static void cluster() throws Exception {
-        ClusterCertificates.init(certs, 3, List.of(), Duration.ofDays(1), Clock.systemUTC());
+        ClusterCertificates.Issued issued = ClusterCertificates.init(certs, 3, List.of(), Duration.ofDays(1), Clock.systemUTC());
+        ClusterCertificates.issueClient(certs, List.of(), issued.notAfter(), Clock.systemUTC().instant());
         threads = NetworkThreads.start("test-agent", 2);
     }
 
@@ -121,6 +127,48 @@ class CoordinatorServiceTest {
             assertThat(log.containing("cause=identity_refused event=session_rejected agent=agent-2")).hasSize(1);
             assertThat(server.directory().statuses()).isEmpty();
         }
+    }
+
+    @Test
+    void aClientCertificateCannotOpenAnAgentSession() throws Exception {
+        start(TestConfigs.coordinator());
+        RawAgent agent = agent("client");
+        agent.hello(RawAgent.hello("client"));
+
+        Reject reject = rejected(agent);
+
+        assertThat(reject.getReason()).isEqualTo(RejectReason.IDENTITY_REFUSED);
+        assertThat(reject.getRetryable()).isFalse();
+        assertThat(reject.getMessage()).startsWith("agent client refused: the certificate CN=client,OU=client,O=graphagent"
+                + " is a client certificate (OU=client), but only an agent certificate (OU=agent) may open an agent session:");
+        assertThat(server.directory().statuses()).as("it never shows in status").isEmpty();
+    }
+
+    @Test
+    void jobsAreTakenOnlyFromClientCertificatesWhileStatusIsOpenToAll() throws Exception {
+        start(TestConfigs.coordinator());
+        CoordinatorGrpc.CoordinatorBlockingStub agent2 = stub("agent-2");
+        CoordinatorGrpc.CoordinatorBlockingStub client = stub("client");
+
+        assertThatThrownBy(() -> agent2.submit(SubmitRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).startsWith("the certificate CN=agent-2,OU=agent,O=graphagent is"
+                            + " an agent certificate (OU=agent), but only a client certificate (OU=client) may submit jobs:");
+                });
+        assertThatThrownBy(() -> agent2.cancelJob(CancelJobRequest.newBuilder().setJobId("job-1").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThat(server.causes().count(DisconnectCause.IDENTITY_REFUSED)).isEqualTo(2);
+        assertThat(agent2.status(StatusRequest.getDefaultInstance()).getCoordinator().getTls()).isTrue();
+        assertThat(client.submit(SubmitRequest.getDefaultInstance()).getJobId()).isEqualTo("job-1");
+    }
+
+    private CoordinatorGrpc.CoordinatorBlockingStub stub(String certificate) throws Exception {
+        ManagedChannel channel = Channels.client(new HostAndPort("127.0.0.1", server.port()),
+                TransportSecurity.tls(TlsFiles.fromDir(certs, certificate)), Channels.ClientTimeouts.TEST, threads);
+        agents.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
     }
 
     @Test
@@ -280,11 +328,7 @@ class CoordinatorServiceTest {
     void statusShowsTheFleetAndTheJobsAndProbeEchoesTheRequestedSize() throws Exception {
         start(TestConfigs.coordinator());
         agent("agent-1").join("agent-1");
-        ManagedChannel channel = Channels.client(new HostAndPort("127.0.0.1", server.port()),
-                TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-3")), Channels.ClientTimeouts.TEST, threads);
-        agents.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        CoordinatorGrpc.CoordinatorBlockingStub stub = CoordinatorGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(5, TimeUnit.SECONDS);
+        CoordinatorGrpc.CoordinatorBlockingStub stub = stub("agent-3");
 
         StatusReply status = stub.status(StatusRequest.getDefaultInstance());
         ProbeReply probe = stub.probe(ProbeRequest.newBuilder().setPayload(ByteString.copyFrom(new byte[1000]))
