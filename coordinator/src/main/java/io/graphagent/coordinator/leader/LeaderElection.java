@@ -226,6 +226,28 @@ public final class LeaderElection implements AutoCloseable {
         listener.deposed(was, why);
     }
 
+    /**
+     * Gives up the leadership now (the leader could not start): deposes it, revokes the lease so
+     * another coordinator is elected at once, and campaigns again with a fresh lease.
+     */
+    public void resign(String why) {
+        thread.execute(() -> {
+            deposeNow(why);
+            if (lease != null) {
+                lease.revoke();
+                lease = null;
+            }
+        });
+    }
+
+    /** Stops the election thread as a killed process would: no resignation, the lease just stops being renewed. Tests only. */
+    void halt() {
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
+        thread.shutdownNow();
+    }
+
     private static String emptyAs(String text, String otherwise) {
         return text.isEmpty() ? otherwise : text;
     }
