@@ -46,6 +46,11 @@ public final class Leadership {
         return electedAt;
     }
 
+    /** The revision at which this process created the leader key (what {@link #fence()} compares). */
+    long createRevision() {
+        return createRevision;
+    }
+
     /** The etcd lease id the leader key (and the agent registry) is bound to. */
     public long leaseId() {
         return lease.id();
