@@ -182,7 +182,7 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     /** {@code count} distinct free TCP ports on 127.0.0.1 (held open together so none repeats). */
-    static List<Integer> freePorts(int count) throws IOException {
+    public static List<Integer> freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
