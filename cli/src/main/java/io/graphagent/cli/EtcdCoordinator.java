@@ -58,10 +58,10 @@ final class EtcdCoordinator {
         }
         ControlPlaneNode[] node = new ControlPlaneNode[1];
         AtomicReference<CoordinatorAdmin> admin = new AtomicReference<>();
-        LeadingCoordinator role = new LeadingCoordinator(settings, security, clock, node, started -> {
+        LeadingCoordinator role = new LeadingCoordinator(settings, security, clock, node, (started, leadership) -> {
             admin.set(started);
             out.println("coordinator leading on " + node[0].listenAddress() + ", term "
-                    + node[0].election().leadership().map(l -> l.term().value()).orElse(0L) + " (admin http://"
+                    + leadership.term().value() + " (admin http://"
                     + new HostPort(settings.coordinator().adminListen().host(), started.port()) + ")");
             out.flush();
         });

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +33,14 @@ final class LeadingCoordinator implements ControlPlaneNode.Role {
     private final TransportSecurity security;
     private final Clock clock;
     private final ControlPlaneNode[] node;
-    private final Consumer<CoordinatorAdmin> onAdmin;
+    private final java.util.function.BiConsumer<CoordinatorAdmin, Leadership> onAdmin;
 
     /**
      * @param node    filled in once the node exists (the role needs its listen port)
      * @param onAdmin told of each admin server started (the etcd health events go there)
      */
     LeadingCoordinator(GraphagentConfig settings, TransportSecurity security, Clock clock, ControlPlaneNode[] node,
-                       Consumer<CoordinatorAdmin> onAdmin) {
+                       java.util.function.BiConsumer<CoordinatorAdmin, Leadership> onAdmin) {
         this.settings = settings;
         this.security = security;
         this.clock = clock;
@@ -83,7 +82,7 @@ final class LeadingCoordinator implements ControlPlaneNode.Role {
             throw new IOException("cannot serve admin HTTP on " + settings.coordinator().adminListen() + ": " + e.getMessage()
                     + ". Fix: stop the process that holds the port, or pass --admin-listen HOST:PORT", e);
         }
-        onAdmin.accept(admin);
+        onAdmin.accept(admin, leadership);
         List<String> resuming = server.jobs() instanceof JobScheduler scheduler ? scheduler.resumeStoredJobs() : List.of();
         admin.events().append("leader_elected", "", store.takenOver() ? "leader_changed" : "leader_elected",
                 "this coordinator leads, " + leadership.term() + "; sessions carried over: " + store.sessions().size()

@@ -36,6 +36,9 @@ public final class EtcdConnection implements AutoCloseable {
      */
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(2);
 
+    /** The plaintext warning is logged once per process, not per connection. */
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final Client client;
     private final EtcdKeys keys;
     private final Duration callTimeout;
@@ -74,7 +77,7 @@ public final class EtcdConnection implements AutoCloseable {
                         "use https:// endpoints with coordinator.etcd.ca, .cert and .key, or allow plaintext on one trusted"
                                 + " machine with --etcd-insecure (coordinator.etcd.insecure: true)");
             }
-            log.warn("event=etcd_insecure endpoints={} risk=\"plaintext to etcd: anyone who reaches it can read the control"
+            if (WARNED.compareAndSet(false, true)) log.warn("event=etcd_insecure endpoints={} risk=\"plaintext to etcd: anyone who reaches it can read the control"
                     + " plane and take the leadership\" fix=\"use https:// endpoints with coordinator.etcd.ca, .cert, .key\"",
                     config.endpoints());
         } else {

@@ -141,6 +141,10 @@ public final class LeaderElection implements AutoCloseable {
                 etcd.await(etcd.kv().put(EtcdConnection.bytes(keys.coordinator(self.getCoordinatorId())),
                         EtcdConnection.bytes(ProtoText.print(self)), PutOption.builder().withLeaseId(lease.id()).build()),
                         "register this coordinator");
+                // The first calls of a new client can take seconds (connecting, warming up): renew at once so the
+                // lease counts from now, not from when the grant was asked for.
+                lastRenewalAsked = clock.instant();
+                lease.renew();
                 log.info("event=coordinator_registered coordinator={} lease={} ttl_s={}", self.getCoordinatorId(),
                         Long.toHexString(lease.id()), ttl.toSeconds());
             } else if (!now.isBefore(lastRenewalAsked.plus(ttl.dividedBy(3)))) {
@@ -149,6 +153,11 @@ public final class LeaderElection implements AutoCloseable {
             }
             readLeader();
             if (leadership == null && leader.isEmpty()) {
+                if (!lease.validAt(clock.instant().plus(ttl.dividedBy(2)))) {
+                    // Never win with a lease about to run out.
+                    lastRenewalAsked = clock.instant();
+                    lease.renew();
+                }
                 campaign();
             } else if (leadership != null && leader.map(l -> l.getTerm() != leadership.term().value()).orElse(true)) {
                 deposeNow("the leader key no longer names this coordinator's " + leadership.term());
