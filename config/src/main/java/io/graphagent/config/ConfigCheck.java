@@ -334,6 +334,9 @@ public final class ConfigCheck {
      */
     private static void etcd(GraphagentConfig c, String source, List<Problem> out) {
         EtcdConfig e = c.coordinator().etcd();
+        if (c.coordinator().store() != StoreKind.ETCD && e.endpoints().isEmpty()) {
+            return;
+        }
         Duration ttl = e.electionTtl();
         if (ttl.isPositive() && (ttl.toNanos() % 1_000_000_000L != 0 || ttl.toSeconds() < EtcdConfig.MIN_ELECTION_TTL_SECONDS)) {
             out.add(Problem.error("coordinator.etcd.election-ttl", format(ttl) + " is not a whole number of seconds of at least "
@@ -346,9 +349,6 @@ public final class ConfigCheck {
                             + " for a lease) before etcd lets a standby take over",
                     "set coordinator.etcd.election-ttl to at most " + format(c.session().leaseTtl())
                             + ", or raise session.lease-ttl"));
-        }
-        if (c.coordinator().store() != StoreKind.ETCD && e.endpoints().isEmpty()) {
-            return;
         }
         if (e.endpoints().isEmpty()) {
             out.add(Problem.error("coordinator.etcd.endpoints", "coordinator.store is etcd but no etcd endpoint is set",
