@@ -119,10 +119,30 @@ public final class EtcdClusterStore implements ClusterStore {
         return epochs;
     }
 
+    /**
+     * Job records: a quorum read first, so that while etcd has no quorum a record (a submit) is
+     * refused without being sent; a write that etcd took but did not answer in time is
+     * indeterminate (etcd may still apply it when its quorum returns), and the refusal says so.
+     */
     @Override
     public JobRecords jobs() {
-        return job -> writes.commit("record " + job.getJobId(), Op.put(EtcdConnection.bytes(keys.job(job.getJobId())),
-                EtcdConnection.bytes(ProtoText.print(job)), PutOption.DEFAULT));
+        return job -> {
+            try {
+                etcd.await(etcd.kv().get(EtcdConnection.bytes(keys.leader())), "answer a quorum read");
+            } catch (EtcdException e) {
+                throw new StoreException("could not record " + job.getJobId() + ": " + e.getMessage(), e);
+            }
+            try {
+                writes.commit("record " + job.getJobId(), Op.put(EtcdConnection.bytes(keys.job(job.getJobId())),
+                        EtcdConnection.bytes(ProtoText.print(job)), PutOption.DEFAULT));
+            } catch (FencedWrites.RefusedException e) {
+                if (e.deposed()) {
+                    throw e;
+                }
+                throw new StoreException(e.getMessage() + " (the write may still take effect when etcd's quorum returns:"
+                        + " look at `graphagent status` before submitting again)", e);
+            }
+        };
     }
 
     @Override
