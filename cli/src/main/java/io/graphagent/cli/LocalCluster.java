@@ -304,14 +304,7 @@ final class LocalCluster implements AutoCloseable {
                 Optional.empty(), true, config.coordinator().etcd().electionTtl());
         try (io.graphagent.coordinator.etcd.EtcdConnection c = io.graphagent.coordinator.etcd.EtcdConnection.open(e,
                 config.cluster().id(), Duration.ofSeconds(1))) {
-            var got = c.await(c.kv().get(io.graphagent.coordinator.etcd.EtcdConnection.bytes(c.keys().leader())), "read the leader");
-            if (got.getKvs().isEmpty()) {
-                return Optional.empty();
-            }
-            String text = io.graphagent.coordinator.etcd.EtcdConnection.text(got.getKvs().getFirst().getValue());
-            var leader = io.graphagent.coordinator.etcd.ProtoText.parse(c.keys().leader(), text,
-                    io.graphagent.protocol.v1.StoredLeader.newBuilder());
-            return Optional.of(HostPort.parse(leader.getAddress()));
+            return io.graphagent.coordinator.leader.CoordinatorDirectory.leader(c).map(l -> HostPort.parse(l.getAddress()));
         } catch (io.graphagent.coordinator.etcd.EtcdException ex) {
             return Optional.empty();
         }

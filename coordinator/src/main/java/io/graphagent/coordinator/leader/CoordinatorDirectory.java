@@ -28,17 +28,27 @@ public final class CoordinatorDirectory {
      */
     public static List<String> addresses(EtcdConnection etcd) throws EtcdException {
         Set<String> addresses = new LinkedHashSet<>();
-        List<KeyValue> leader = etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), "read the leader key")
-                .getKvs();
-        if (!leader.isEmpty()) {
-            addresses.add(ProtoText.parse(etcd.keys().leader(), EtcdConnection.text(leader.getFirst().getValue()),
-                    StoredLeader.newBuilder()).getAddress());
-        }
+        leader(etcd).ifPresent(l -> addresses.add(l.getAddress()));
         for (KeyValue kv : etcd.getPrefix(etcd.keys().coordinators(), "list the coordinators").getKvs()) {
             addresses.add(ProtoText.parse(EtcdConnection.text(kv.getKey()), EtcdConnection.text(kv.getValue()),
                     StoredCoordinator.newBuilder()).getAddress());
         }
         addresses.remove("");
         return new ArrayList<>(addresses);
+    }
+
+    /**
+     * The leader key, if a coordinator leads.
+     *
+     * @throws EtcdException when etcd does not answer or the value is not a leader record
+     */
+    public static java.util.Optional<StoredLeader> leader(EtcdConnection etcd) throws EtcdException {
+        List<KeyValue> leader = etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), "read the leader key")
+                .getKvs();
+        if (leader.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(ProtoText.parse(etcd.keys().leader(), EtcdConnection.text(leader.getFirst().getValue()),
+                StoredLeader.newBuilder()).build());
     }
 }

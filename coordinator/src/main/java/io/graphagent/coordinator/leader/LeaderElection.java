@@ -177,13 +177,7 @@ public final class LeaderElection implements AutoCloseable {
     }
 
     private void readLeader() throws EtcdException {
-        GetResponse got = etcd.await(etcd.kv().get(EtcdConnection.bytes(keys.leader())), "read the leader key");
-        if (got.getKvs().isEmpty()) {
-            leader = Optional.empty();
-            return;
-        }
-        KeyValue kv = got.getKvs().getFirst();
-        leader = Optional.of(ProtoText.parse(keys.leader(), EtcdConnection.text(kv.getValue()), StoredLeader.newBuilder()).build());
+        leader = CoordinatorDirectory.leader(etcd);
     }
 
     private void campaign() throws EtcdException {

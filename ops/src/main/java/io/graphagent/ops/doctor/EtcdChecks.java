@@ -1,11 +1,9 @@
 package io.graphagent.ops.doctor;
 
-import io.etcd.jetcd.KeyValue;
 import io.graphagent.config.EtcdConfig;
 import io.graphagent.coordinator.etcd.EtcdConnection;
 import io.graphagent.coordinator.etcd.EtcdException;
 import io.graphagent.coordinator.etcd.EtcdProbe;
-import io.graphagent.coordinator.etcd.ProtoText;
 import io.graphagent.protocol.v1.StoredLeader;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,14 +49,12 @@ public final class EtcdChecks {
             results.add(CheckResult.pass("etcd-quorum", (health.endpoints().size() - health.down().size()) + " of "
                     + health.endpoints().size() + " members answer"));
             try {
-                List<KeyValue> leader = etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())),
-                        "read the leader key").getKvs();
+                java.util.Optional<StoredLeader> leader = io.graphagent.coordinator.leader.CoordinatorDirectory.leader(etcd);
                 if (leader.isEmpty()) {
                     results.add(CheckResult.warn("etcd-leader", "no coordinator of cluster " + clusterId + " leads",
                             "start a coordinator with --etcd and the same cluster.id (an election takes one TTL after a leader dies)"));
                 } else {
-                    StoredLeader l = ProtoText.parse(etcd.keys().leader(), EtcdConnection.text(leader.getFirst().getValue()),
-                            StoredLeader.newBuilder()).build();
+                    StoredLeader l = leader.get();
                     results.add(CheckResult.pass("etcd-leader", l.getCoordinatorId() + " at " + l.getAddress() + ", term "
                             + l.getTerm()));
                 }
