@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  graphagent agent --certs certs --name agent-1 --coordinator 127.0.0.1:7400",
+            "  graphagent agent --certs certs --name agent-1 --coordinator 10.0.0.1:7400,10.0.0.2:7400",
             "  graphagent agent --config /etc/graphagent/graphagent.yaml --data-listen 0.0.0.0:7500"})
 final class AgentCommand implements Callable<Integer>, ClusterCommand {
     private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
@@ -51,9 +52,13 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--coordinator", paramLabel = "HOST:PORT", converter = AddressConverter.class,
-            description = "The coordinator to join (agent.coordinator). Default: 127.0.0.1:7400.")
-    HostPort coordinator;
+    @Option(names = "--coordinator", paramLabel = "HOST:PORT[,HOST:PORT...]", converter = AddressListConverter.class,
+            description = "The coordinators to join (agent.coordinator), tried in turn; a standby redirects to the leader. "
+                    + "Default: 127.0.0.1:7400.")
+    List<HostPort> coordinator;
+
+    @Mixin
+    EtcdOptions etcd;
 
     @Option(names = "--id", paramLabel = "NAME",
             description = "The agent's id (agent.id). Default: the subject (CN) of its certificate; with --insecure the host name.")
@@ -85,10 +90,10 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
     @Override
     public Integer call() throws Exception {
         process.apply();
-        GraphagentConfig loaded = tls.applyTo(config.load());
+        GraphagentConfig loaded = etcd.applyTo(tls.applyTo(config.load()), false);
         AgentConfig a = loaded.agent();
         GraphagentConfig settings = ConfigEdits.with(loaded, new AgentConfig(
-                coordinator != null ? coordinator : a.coordinator(),
+                CoordinatorsFromEtcd.resolve(loaded, coordinator != null ? coordinator : a.coordinators(), coordinator != null),
                 dataListen != null ? dataListen : a.dataListen(),
                 a.dataAdvertise(),
                 id != null ? id : a.id(),

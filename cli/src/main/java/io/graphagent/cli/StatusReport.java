@@ -40,6 +40,9 @@ final class StatusReport {
                 .append("  uptime=").append(Durations.millis(c.getUptimeMs()))
                 .append("  tls=").append(c.getTls() ? "yes" : "NO (--insecure: plaintext, readable and forgeable on the network)")
                 .append('\n');
+        if (c.getStore().equals("etcd")) {
+            controlPlane(out, c.getControlPlane());
+        }
 
         long alive = reply.getAgentsList().stream().filter(a -> a.getState() == io.graphagent.protocol.v1.AgentState.ALIVE).count();
         out.append('\n').append("agents: ").append(reply.getAgentsCount()).append(" (").append(alive).append(" alive)\n");
@@ -80,6 +83,20 @@ final class StatusReport {
         coordinator.put("tls", c.getTls());
         coordinator.put("server_time_ms", c.getServerTimeMs());
         coordinator.put("uptime_ms", c.getUptimeMs());
+        coordinator.put("store", c.getStore().isEmpty() ? "local" : c.getStore());
+        if (c.getStore().equals("etcd")) {
+            io.graphagent.protocol.v1.ControlPlane p = c.getControlPlane();
+            Map<String, Object> plane = new LinkedHashMap<>();
+            plane.put("leading", p.getLeading());
+            plane.put("leader_term", p.getLeaderTerm());
+            plane.put("leader_id", p.getLeaderId());
+            plane.put("leader_address", p.getLeaderAddress());
+            plane.put("etcd_healthy", p.getEtcdHealthy());
+            plane.put("etcd_problem", p.getEtcdProblem());
+            plane.put("coordinators", p.getMembersList().stream().map(m -> Map.of("id", m.getCoordinatorId(),
+                    "address", m.getAddress(), "admin_address", m.getAdminAddress(), "role", m.getRole())).toList());
+            coordinator.put("control_plane", plane);
+        }
 
         // The same shape as the admin API's /api/agents and /api/jobs.
         List<Map<String, Object>> agents = reply.getAgentsList().stream().map(StatusJson::agent).toList();
@@ -93,6 +110,24 @@ final class StatusReport {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render status as JSON", e);
+        }
+    }
+
+    /** The etcd store's coordinators: leader and standbys, and etcd's health. */
+    private static void controlPlane(StringBuilder out, io.graphagent.protocol.v1.ControlPlane p) {
+        out.append("control plane: etcd ").append(String.join(",", p.getEtcdEndpointsList()))
+                .append("  term=").append(p.getLeaderTerm())
+                .append("  this coordinator ").append(p.getLeading() ? "LEADS" : "stands by")
+                .append("  etcd=").append(p.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + p.getEtcdProblem()).append('\n');
+        TextTable members = new TextTable("COORDINATOR", "ROLE", "ADDRESS", "ADMIN");
+        for (io.graphagent.protocol.v1.ControlPlaneMember m : p.getMembersList()) {
+            members.add(m.getCoordinatorId(), m.getRole(), m.getAddress(), m.getAdminAddress());
+        }
+        out.append(members.render());
+        if (!p.getLeading()) {
+            out.append(p.getLeaderAddress().isEmpty() ? "no leader is elected: agents and jobs are shown by the leader once"
+                    + " there is one\n" : "agents and jobs: ask the leader, graphagent status --coordinator "
+                    + p.getLeaderAddress() + "\n");
         }
     }
 

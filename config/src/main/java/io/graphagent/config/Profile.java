@@ -116,12 +116,26 @@ public enum Profile {
         throw new IllegalArgumentException("'" + name + "' is not a profile; expected one of lan, wan, test");
     }
 
+    /**
+     * The leader's etcd lease ({@code coordinator.etcd.election-ttl}): a failover takes about
+     * this long plus a second. lan 3 s, wan 10 s, test 2 s (etcd's shortest); each is at most the
+     * profile's {@code session.lease-ttl}, so a standby leads before agents give up on a silent
+     * leader.
+     */
+    public Duration electionTtl() {
+        return switch (this) {
+            case LAN -> Duration.ofSeconds(3);
+            case WAN -> Duration.ofSeconds(10);
+            case TEST -> Duration.ofSeconds(EtcdConfig.MIN_ELECTION_TTL_SECONDS);
+        };
+    }
+
     /** Every setting at this profile's default. */
     public GraphagentConfig defaults() {
         return new GraphagentConfig(this,
                 new ClusterConfig(DEFAULT_CLUSTER_ID),
                 new CoordinatorConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", ADMIN_PORT),
-                        Path.of(".graphagent", "coordinator")),
+                        Path.of(".graphagent", "coordinator"), StoreKind.LOCAL, EtcdConfig.none(electionTtl())),
                 new AgentConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", 0),
                         Optional.empty(), "", Path.of(".graphagent", "agent")),
                 new SessionConfig(heartbeatInterval, leaseTtl, suspectAfter,

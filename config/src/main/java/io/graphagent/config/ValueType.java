@@ -46,6 +46,19 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     public static final ValueType<HostPort> ADDRESS =
             new ValueType<>("host:port", HostPort.EXPECTED, HostPort::parse, HostPort::toString);
 
+    /** Comma-separated {@code host:port} addresses (at least one). */
+    public static final ValueType<java.util.List<HostPort>> ADDRESS_LIST =
+            new ValueType<>("host:port[,host:port...]", HostPort.EXPECTED + ", several separated by commas",
+                    ValueType::parseAddresses, list -> String.join(",", list.stream().map(HostPort::toString).toList()));
+
+    /** Comma-separated etcd client URLs (possibly none). */
+    public static final ValueType<java.util.List<String>> URL_LIST =
+            new ValueType<>("URL[,URL...]", EtcdConfig.EXPECTED, EtcdConfig::parseEndpoints, list -> String.join(",", list));
+
+    /** {@link StoreKind} by its configuration name. */
+    public static final ValueType<StoreKind> STORE_KIND =
+            new ValueType<>("local | etcd", StoreKind.EXPECTED, StoreKind::parse, StoreKind::configName);
+
     /** {@link CheckpointStorage} by its configuration name. */
     public static final ValueType<CheckpointStorage> CHECKPOINT_STORAGE =
             new ValueType<>("shared | peer-copy", CheckpointStorage.EXPECTED, CheckpointStorage::parse,
@@ -72,6 +85,19 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     /** The value in the syntax {@link #parse} accepts. */
     public String format(T value) {
         return formatter.apply(value);
+    }
+
+    private static java.util.List<HostPort> parseAddresses(String text) {
+        java.util.List<HostPort> list = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                list.add(HostPort.parse(part));
+            }
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("no address; expected " + HostPort.EXPECTED);
+        }
+        return java.util.List.copyOf(list);
     }
 
     private static int parseInt(String text) {

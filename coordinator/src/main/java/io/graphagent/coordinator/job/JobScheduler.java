@@ -13,8 +13,9 @@ import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.JobStatus;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.StoredJob;
+import io.graphagent.coordinator.store.JobRecords;
 import io.graphagent.coordinator.store.JobStore;
-import io.graphagent.coordinator.store.StateDirException;
+import io.graphagent.coordinator.store.StoreException;
 import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
 import io.graphagent.protocol.v1.WatchJobRequest;
@@ -51,7 +52,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final AtomicLong commandIds = new AtomicLong();
     private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Null: jobs live in memory only. */
-    private final JobStore store;
+    private final JobRecords store;
     /** Reloaded jobs not yet finished, in id order, until {@link #resumeStoredJobs()} starts them. */
     private final List<JobRun> reloaded = new ArrayList<>();
 
@@ -68,7 +69,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
      * @param stored      what {@link JobStore#load()} returned at this start
      * @param knownAgents agent ids of the earlier incarnation, awaited by a reloaded job that recorded none
      */
-    public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock, JobStore store,
+    public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock, JobRecords store,
                         List<StoredJob> stored, java.util.Set<String> knownAgents) {
         this.directory = directory;
         this.config = config;
@@ -145,7 +146,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
             if (store != null) {
                 try {
                     store.save(run.snapshot());
-                } catch (StateDirException e) {
+                } catch (StoreException e) {
                     log.warn("event=job_refused job={} detail=\"{}\"", id, e.getMessage());
                     return SubmitReply.newBuilder().addErrors(FieldError.newBuilder()
                             .setMessage("the coordinator cannot record the job: " + e.getMessage())).build();
@@ -221,7 +222,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         }
         try {
             store.save(job);
-        } catch (StateDirException e) {
+        } catch (StoreException e) {
             log.warn("event=job_record_not_saved job={} state={} detail=\"{}\"", job.getJobId(), job.getState(),
                     e.getMessage());
         }

@@ -76,6 +76,8 @@ public final class Membership implements AgentDirectory {
     private volatile ReportSink reportSink;
     /** Dials the data port of an agent whose stream broke; null: only leases declare DEAD. */
     private volatile ExitProbe exitProbe;
+    /** Whether this coordinator may still command agents (etcd store: it still leads); always true with the local store. */
+    private volatile java.util.function.BooleanSupplier leading = () -> true;
 
     /**
      * @param timing heartbeat interval, lease ttl and suspect-after (session section of the config)
@@ -112,6 +114,10 @@ public final class Membership implements AgentDirectory {
      * @return the session, or a DUPLICATE_AGENT refusal when another open stream holds the id
      */
     public Admission admit(Hello hello, String agentId, int protocolVersion, AgentConnection connection) {
+        if (!leading.getAsBoolean()) {
+            return new Admission.Refused(Rejections.reject(RejectReason.NOT_LEADER,
+                    "this coordinator no longer leads (its etcd lease ran out): dial the current leader"));
+        }
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
@@ -470,6 +476,11 @@ public final class Membership implements AgentDirectory {
 
     @Override
     public boolean send(String agentId, Command command) {
+        if (!leading.getAsBoolean()) {
+            log.warn("cause=stale_leader event=command_withheld agent={} command={} job={} detail=\"this coordinator no"
+                    + " longer leads: its command is not sent\"", agentId, command.getCommandId(), command.getJobId());
+            return false;
+        }
         AgentConnection connection;
         CoordinatorMessage message;
         synchronized (lock) {
@@ -505,6 +516,57 @@ public final class Membership implements AgentDirectory {
                 }
             }
             return held;
+        }
+    }
+
+    /**
+     * Guards every command and admission with {@code stillLeading} (etcd store: the leadership is
+     * valid): a leader that wakes from a pause past its election lease sends nothing and admits
+     * nobody, before it even notices that it was deposed.
+     */
+    public void useLeadership(java.util.function.BooleanSupplier stillLeading) {
+        this.leading = Objects.requireNonNull(stillLeading, "stillLeading");
+    }
+
+    /**
+     * Takes over the sessions a previous leader held (etcd store): each becomes SUSPECT
+     * ({@code leader_changed}) with its session id and epoch, and its lease counts as renewed
+     * {@code grace} from now, so its agent resumes it on the new leader like a reconnect: same
+     * epoch, no DEAD. A session already known here is left alone.
+     *
+     * @param grace how long the agents get to find the new leader before their leases run (the
+     *              reconnect backoff's cap)
+     */
+    public void carryOver(List<io.graphagent.protocol.v1.StoredSession> sessions, Duration grace) {
+        try {
+            synchronized (lock) {
+                Instant now = clock.instant();
+                for (io.graphagent.protocol.v1.StoredSession stored : sessions) {
+                    if (agents.containsKey(stored.getAgentId())) {
+                        continue;
+                    }
+                    AgentRecord record = new AgentRecord(stored.getAgentId());
+                    record.sessionId = stored.getSessionId();
+                    record.epoch = SessionEpoch.of(stored.getEpoch());
+                    record.lease = new Lease(timing.leaseTtl(), now.plus(grace));
+                    record.sessionOpened = now;
+                    record.hello = Hello.newBuilder().setAgentId(stored.getAgentId())
+                            .setDataAddress(stored.getDataAddress()).build();
+                    agents.put(stored.getAgentId(), record);
+                    transition(record, AgentState.SUSPECT, "leader_changed", now, "session carried over from the previous"
+                            + " leader; lease runs until " + record.lease.expiresAt() + " unless the agent resumes");
+                }
+            }
+        } finally {
+            finish(List.of());
+        }
+    }
+
+    /** The status of one agent, if known. */
+    public java.util.Optional<AgentStatus> status(String agentId) {
+        synchronized (lock) {
+            AgentRecord record = agents.get(agentId);
+            return record == null ? java.util.Optional.empty() : java.util.Optional.of(record.status(clock.instant()));
         }
     }
 

@@ -67,6 +67,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private final TimingPolicy timing;
     private final HelloCheck helloCheck;
     private final SessionStats stats = new SessionStats();
+    private volatile ControlPlaneView controlPlane = ControlPlaneView.LOCAL;
 
     /**
      * @param config     cluster id, timing policy, handshake timeout (also the Hello deadline), max message size
@@ -194,9 +195,21 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
                 .build());
     }
 
+    /** Shows {@code view} in Status and stamps its term on every Welcome (etcd store). */
+    public void useControlPlane(ControlPlaneView view) {
+        this.controlPlane = Objects.requireNonNull(view, "view");
+    }
+
+    ControlPlaneView controlPlane() {
+        return controlPlane;
+    }
+
     private CoordinatorInfo info() {
         Instant now = clock.instant();
+        ControlPlaneView view = controlPlane;
         return CoordinatorInfo.newBuilder()
+                .setStore(view.store())
+                .setControlPlane(view.controlPlane())
                 .setClusterId(clusterId)
                 .setBuildVersion(BUILD_VERSION)
                 .setProtocolMin(ProtocolVersion.MIN)

@@ -141,7 +141,8 @@ final class SessionStream implements StreamObserver<AgentMessage>, AgentConnecti
                 .setResumed(opened.resumed())
                 .setClusterId(service.clusterId())
                 .setCoordinatorBuild(CoordinatorService.BUILD_VERSION)
-                .setAgentId(opened.agentId())).build());
+                .setAgentId(opened.agentId())
+                .setLeaderTerm(service.controlPlane().term().value())).build());
         log.info("event=session_opened agent={} epoch={} resumed={} remote={} tls={} protocol={} build={}",
                 opened.agentId(), opened.epoch(), opened.resumed(), peer.remoteAddress(), peer.tls(), accepted.version(),
                 hello.getBuildVersion());
