@@ -109,6 +109,7 @@ class JobRecoverySimulationTest {
         try (Quiet quiet = new Quiet()) {
             Simulation first = new Simulation(46);
             JobStatus end = first.run();
+            Files.deleteIfExists(first.output); // an output is never replaced without --overwrite
             Simulation again = new Simulation(46);
             again.run();
 
