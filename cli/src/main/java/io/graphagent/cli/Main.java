@@ -50,6 +50,9 @@ public final class Main implements Runnable {
 
     /** A configured command line; tests call {@code execute} on it with their own out/err writers. */
     public static CommandLine commandLine() {
+        // Picocli otherwise looks for Groovy's Closure class on every start: a failed class lookup in
+        // the whole jar, for a feature graphagent never uses.
+        System.setProperty("picocli.disable.closures", "true");
         CommandLine cmd = new CommandLine(new Main());
         FailureHandler handler = new FailureHandler();
         cmd.setExecutionExceptionHandler(handler);
