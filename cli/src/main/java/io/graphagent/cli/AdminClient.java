@@ -23,7 +23,6 @@ import picocli.CommandLine.Option;
 final class AdminClient {
     /** Bound on one request; the admin handlers answer from memory, so this is generous. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = {"--admin", "--coordinator-admin"}, paramLabel = "HOST:PORT", converter = AddressConverter.class,
             description = "The admin HTTP server (coordinator.admin-listen, or an agent's --admin-listen). "
@@ -39,7 +38,12 @@ final class AdminClient {
             description = "State directory of 'graphagent local' to take the admin address from. Default: ${DEFAULT-VALUE}.")
     Path stateDir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    /**
+     * Made on the first call, not with the object: picocli makes every command's options to build
+     * {@code --help}, and an HTTP client (TLS defaults) and a JSON mapper cost ~0.3 s of class loading.
+     */
+    private HttpClient http;
+    private ObjectMapper json;
 
     HostPort address() {
         if (admin != null) {
@@ -77,6 +81,10 @@ final class AdminClient {
         if (!t.isEmpty()) {
             request.header("Authorization", "Bearer " + t);
         }
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+            json = new ObjectMapper();
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -88,10 +96,10 @@ final class AdminClient {
             throw new BadInputException("the admin server at " + a + " refused the token",
                     "pass --token TOKEN or set GRAPHAGENT_ADMIN_TOKEN to the server's admin.token");
         }
-        JsonNode json = JSON.readTree(response.body());
+        JsonNode answer = json.readTree(response.body());
         if (response.statusCode() != 200) {
-            throw new BadInputException(a + path + " answered " + response.statusCode() + ": " + json.path("error").asText());
+            throw new BadInputException(a + path + " answered " + response.statusCode() + ": " + answer.path("error").asText());
         }
-        return json;
+        return answer;
     }
 }

@@ -47,7 +47,13 @@ import picocli.CommandLine.Spec;
             "  graphagent agent --certs certs --name agent-1 --coordinator 10.0.0.1:7400,10.0.0.2:7400",
             "  graphagent agent --config /etc/graphagent/graphagent.yaml --data-listen 0.0.0.0:7500"})
 final class AgentCommand implements Callable<Integer>, ClusterCommand {
-    private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
+    /**
+     * Looked up when used, not held in a static field: picocli makes every command object to build
+     * {@code --help}, and a static logger would start Logback (~600 classes) on every command.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(AgentCommand.class);
+    }
 
     @Spec
     CommandSpec spec;
@@ -100,7 +106,7 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
                 a.workDir()));
         TransportSecurity security = TlsIdentity.security(settings.tls(), identity(settings), "agent");
         if (!security.isTls()) {
-            log.warn("event=insecure_mode role=agent risk=\"plaintext: the coordinator and peers are not authenticated and the"
+            log().warn("event=insecure_mode role=agent risk=\"plaintext: the coordinator and peers are not authenticated and the"
                     + " traffic can be read\" fix=\"drop --insecure and pass --certs DIR --name agent-N\"");
         }
         if (adminListen != null) {

@@ -60,7 +60,13 @@ import picocli.CommandLine.Spec;
             "      --etcd-ca etcd/ca.pem --etcd-cert etcd/client.pem --etcd-key etcd/client-key.pem",
             "  graphagent coordinator --listen 0.0.0.0:7400 --config /etc/graphagent/graphagent.yaml"})
 final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
-    private static final Logger log = LoggerFactory.getLogger(CoordinatorCommand.class);
+    /**
+     * Looked up when used, not held in a static field: picocli makes every command object to build
+     * {@code --help}, and a static logger would start Logback (~600 classes) on every command.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(CoordinatorCommand.class);
+    }
 
     @Spec
     CommandSpec spec;
@@ -99,7 +105,7 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
                 listen != null ? listen : c.listen(), adminListen != null ? adminListen : c.adminListen()));
         TransportSecurity security = TlsIdentity.security(settings.tls(), ClusterCertificates.COORDINATOR, "coordinator");
         if (!security.isTls()) {
-            log.warn("event=insecure_mode role=coordinator risk=\"plaintext: any process that reaches the port can join as an"
+            log().warn("event=insecure_mode role=coordinator risk=\"plaintext: any process that reaches the port can join as an"
                     + " agent or submit jobs, and the traffic can be read\" fix=\"drop --insecure and pass --certs DIR\"");
         }
 
@@ -121,7 +127,7 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
         }
         MembershipStore membership = state.membership();
         if (membership.restarted()) {
-            log.info("event=coordinator_restarted state_dir={} incarnation={} first_epoch={} known_agents={} jobs={}"
+            log().info("event=coordinator_restarted state_dir={} incarnation={} first_epoch={} known_agents={} jobs={}"
                             + " unfinished={}", state.directory(), membership.incarnation(), membership.firstEpoch(),
                     membership.knownAgentsAtStart(), state.storedJobs().size(),
                     state.storedJobs().stream().filter(j -> !JobStore.terminal(j.getState())).map(j -> j.getJobId()).toList());
@@ -148,7 +154,7 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stop = new Thread(() -> {
-            log.info("event=coordinator_stopping reason=signal");
+            log().info("event=coordinator_stopping reason=signal");
             admin.close();
             server.close();
             state.close();

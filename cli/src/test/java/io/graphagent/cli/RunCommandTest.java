@@ -46,8 +46,28 @@ class RunCommandTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(ResultComparator.compare(Cli.graphalytics().resolve(name), out, ResultComparator.Rule.forKernel(kernel))).isEmpty();
         assertThat(r.out()).startsWith("algo=").contains(" vertices=", " edges=", " threads=2 ", " load_s=", " compute_s=",
-                " supersteps=", " load_edges_per_s=", " heap_bytes_per_edge=", " rss_bytes_per_edge=", " output=" + out);
+                " supersteps=", " load_edges_per_s=", " output=" + out);
         assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void memoryFiguresAreLeftOutUnlessAskedFor() {
+        Cli.Result r = Cli.run("run", "-a", "wcc", "-g", Cli.graphalytics().resolve("example-directed").toString(),
+                "-o", dir.resolve("wcc").toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains(" load_edges_per_s=", " output=").doesNotContain("bytes_per_edge");
+    }
+
+    @Test
+    void memoryFiguresFlagAddsHeapAndResidentBytesPerEdge() {
+        Cli.Result r = Cli.run("run", "--memory-figures", "-a", "wcc", "-g",
+                Cli.graphalytics().resolve("example-directed").toString(), "-o", dir.resolve("wcc").toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        // On Linux the resident set comes from /proc/self/status: a number, never n/a.
+        assertThat(r.out()).containsPattern(" load_edges_per_s=\\d+ heap_bytes_per_edge=\\d+\\.\\d\\d "
+                + "rss_bytes_per_edge=\\d+\\.\\d\\d output=");
     }
 
     @Test
