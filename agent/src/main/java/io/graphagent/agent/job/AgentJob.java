@@ -263,7 +263,7 @@ final class AgentJob implements BatchTarget, IdService {
     }
 
     private MessageBatch header(int superstep) {
-        return MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
+        return MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setJobEpoch(epoch)
                 .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
     }
 
@@ -422,8 +422,8 @@ final class AgentJob implements BatchTarget, IdService {
 
     /** Why a batch cannot be filed, or BATCH_REFUSAL_NONE; reads nothing of the runner's state. */
     private BatchRefusal check(MessageBatch batch) {
-        if (batch.getEpoch() != epoch) {
-            return batch.getEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
+        if (batch.getJobEpoch() != epoch) {
+            return batch.getJobEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
         int count = batch.getCount();
         boolean compact = batch.getMemberCount() > 0;

@@ -9,6 +9,7 @@ import io.graphagent.agent.dataplane.PeerSender;
 import io.graphagent.agent.session.AgentIdentity;
 import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.JobPaths;
 import io.graphagent.config.HostPort;
 import io.graphagent.agent.load.BuiltShare;
 import io.graphagent.agent.load.IdLookup;
@@ -86,6 +87,8 @@ public final class AgentJobs implements CommandHandler {
     static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(5);
 
     private final GraphagentConfig config;
+    /** Where this agent may read a job's graph (its job.input-roots, less its own directories). */
+    private final JobPaths paths;
     private final TransportSecurity security;
     private final NetworkThreads network;
     private final Server dataServer;
@@ -96,6 +99,8 @@ public final class AgentJobs implements CommandHandler {
     /** Loads in progress, between LoadPartitions and BuildPartitions. */
     private final Map<String, Loading> loads = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** Data address of every peer of the jobs held, by agent id (for Failure.peer_address). */
+    private final Map<String, String> dataAddresses = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
@@ -103,6 +108,7 @@ public final class AgentJobs implements CommandHandler {
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
+        this.paths = JobPaths.of(config);
         this.security = security;
         this.peerCheckpoints = new PeerCheckpoints(
                 LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security)), this::channel);
@@ -247,7 +253,10 @@ public final class AgentJobs implements CommandHandler {
                     } catch (AgentJob.ExchangeFailedException e) {
                         log.warn("event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", jobId, e.peer,
                                 command.getExchange().getSuperstep(), e.getMessage());
-                        fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
+                        // The peer at its data address, for the coordinator to count it lost; retryable by a rollback.
+                        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder()
+                                .setKind(FailureKind.PEER_UNREACHABLE).setMessage(e.getMessage())
+                                .setPeerAddress(dataAddresses.getOrDefault(e.peer, "")).setRetryable(true)));
                     }
                 }
             }
@@ -292,6 +301,18 @@ public final class AgentJobs implements CommandHandler {
      */
     private void load(Command command, CoordinatorLink link) {
         LoadPartitions load = command.getLoadPartitions();
+        List<Path> files = new ArrayList<>();
+        if (!load.getInput().getVertexFile().isEmpty()) {
+            files.add(Path.of(load.getInput().getVertexFile()));
+        }
+        files.add(Path.of(load.getInput().getEdgeFile()));
+        for (Path file : files) {
+            java.util.Optional<String> refused = paths.inputProblem(file);
+            if (refused.isPresent()) {
+                fail(link, command, FailureKind.LOAD_FAILED, "this agent may not read the graph: " + refused.get());
+                return;
+            }
+        }
         int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
         if (!jobs.containsKey(command.getJobId())) {
             // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
@@ -455,6 +476,7 @@ public final class AgentJobs implements CommandHandler {
                 byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
                 addresses.put(owner.getAgentId(), owner.getDataAddress());
                 peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
+                dataAddresses.put(owner.getAgentId(), owner.getDataAddress());
             }
         }
         Map<String, int[]> peerPartitions = new TreeMap<>();
@@ -528,8 +550,10 @@ public final class AgentJobs implements CommandHandler {
     private void restore(Command command, CoordinatorLink link) {
         AgentJob old = jobs.get(command.getJobId());
         if (old == null) {
-            fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds no job " + command.getJobId()
-                    + " to restore: send LoadPartitions first");
+            // Retryable: this agent lost the job (it restarted); the coordinator recovers and has it load again.
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED)
+                    .setMessage("this agent holds no job " + command.getJobId() + " to restore: send LoadPartitions first")
+                    .setRetryable(true)));
             return;
         }
         io.graphagent.protocol.v1.Restore r = command.getRestore();
@@ -595,8 +619,8 @@ public final class AgentJobs implements CommandHandler {
     private AgentJob job(Command command, CoordinatorLink link) {
         AgentJob job = jobs.get(command.getJobId());
         if (job == null) {
-            fail(link, command, FailureKind.COMPUTE_FAILED, "this agent holds no job " + command.getJobId()
-                    + " (was it restarted?)");
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.COMPUTE_FAILED)
+                    .setMessage("this agent holds no job " + command.getJobId() + " (was it restarted?)").setRetryable(true)));
         }
         return job;
     }

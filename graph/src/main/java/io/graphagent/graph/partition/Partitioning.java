@@ -15,10 +15,13 @@ import java.util.Arrays;
  */
 public final class Partitioning {
     /**
-     * Most partitions of one job: each has a message buffer towards every other (P^2 in all),
-     * and a partition holds at least one id block.
+     * The most partitions a graph is cut into, in the engine and on the cluster. Message
+     * buffers and batches go per pair of partitions (P^2 of them each superstep), and a
+     * partition holds at least one id block; a thousand already far outnumbers the threads of
+     * any cluster this runs on. Checked at submit and by {@code run}, so that
+     * {@code --partitions 2000000000} is refused rather than exhausting memory.
      */
-    public static final int MAX_PARTITIONS = IdBlocks.MAX_BLOCKS;
+    public static final int MAX_PARTITIONS = 1024;
 
     private final BlockRanges ranges;
     private final int[] firstVertex;

@@ -40,7 +40,8 @@ public final class Doctor {
         return new DoctorReport(doctor.results);
     }
 
-    private static final List<String> REMOTE = List.of("tcp-connect", TlsCheck.NAME, CertificateExpiry.NAME, "protocol",
+    private static final List<String> REMOTE = List.of("tcp-connect", TlsCheck.NAME, CertificateExpiry.NAME,
+            CertificateRoles.NAME, "protocol",
             "clock-skew", "timing", "rtt", "large-message", "agent-ports");
 
     private void network() {
@@ -74,6 +75,7 @@ public final class Doctor {
                 return;
             }
             results.add(CheckResult.skipped(CertificateExpiry.NAME, "--insecure: no certificates"));
+            results.add(CheckResult.skipped(CertificateRoles.NAME, "--insecure: no certificates"));
             security = new TransportSecurity.Insecure();
         } else {
             TlsFiles files = options.tls().get();
@@ -96,6 +98,7 @@ public final class Doctor {
                 skipFrom(3, TlsCheck.NAME + " failed");
                 return;
             }
+            results.add(CertificateRoles.check(loaded.identity().certificate(), tls.serverChain()));
             security = new TransportSecurity.Tls(files, TlsContexts.Engine.DEFAULT, TlsContexts.FileCheck.LOAD_ONLY);
         }
         grpc(security);
@@ -113,7 +116,7 @@ public final class Doctor {
                 CheckResult protocol = checks.protocol();
                 results.add(protocol);
                 if (protocol.verdict() == Verdict.FAIL) {
-                    skipFrom(4, "protocol failed");
+                    skipFrom(5, "protocol failed");
                     return;
                 }
                 results.add(checks.clockSkew());
@@ -122,7 +125,7 @@ public final class Doctor {
                     status = checks.status();
                 } catch (RuntimeException e) {
                     results.add(CoordinatorChecks.failed("timing", e, "Status"));
-                    skipFrom(6, "Status failed");
+                    skipFrom(7, "Status failed");
                     return;
                 }
                 results.addAll(checks.timing(status));
@@ -139,7 +142,7 @@ public final class Doctor {
             }
         } catch (TlsFilesException e) {
             results.add(CheckResult.fail("protocol", DisconnectCause.TLS_FILES_UNUSABLE, e.getMessage()));
-            skipFrom(4, "protocol failed");
+            skipFrom(5, "protocol failed");
         }
     }
 
