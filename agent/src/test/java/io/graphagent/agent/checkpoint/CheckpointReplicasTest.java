@@ -82,7 +82,7 @@ class CheckpointReplicasTest {
         replicas = new CheckpointReplicas(peerDisk, peerCounters);
         server = Servers.forAddress(new InetSocketAddress("127.0.0.1", 0), TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-2")),
                         Duration.ofSeconds(5), new CauseCounter(), threads)
-                .addService(new DataPlaneService(job -> null, replicas))
+                .addService(new DataPlaneService(job -> null, replicas, job -> null, job -> null))
                 .directExecutor()
                 .build().start();
         channel = Channels.client(new HostAndPort("127.0.0.1", server.getPort()),

@@ -97,7 +97,7 @@ class FlowControlTest {
         CompletableFuture<BatchAck> ack = CompletableFuture.supplyAsync(() -> {
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                BatchFeed feed = new BatchFeed(List.of(sender));
+                BatchFeed<MessageBatch> feed = BatchFeed.messages(List.of(sender));
                 feed.send(List.of(batches), deadline, () -> false);
                 return feed.finish(deadline, () -> false).get(0);
             } catch (BatchFeed.FeedFailedException e) {

@@ -9,6 +9,9 @@ import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.load.GraphSource;
 import io.graphagent.graph.load.LoadProgress;
+import io.graphagent.graph.partition.IdBlocks;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.partition.ShareBuilder;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.graph.pregel.VertexProgram;
 import io.graphagent.protocol.PackedArrays;
@@ -28,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchStreamTest {
     /** Two full batches and a part: the last batch ends mid-byte of its member bitmap. */
     private static final int VERTICES = 2 * BatchStream.MAX_BATCH + 1001;
+    /** A vertex far above the ring, in an id block of its own. */
+    private static final long HUB = 1L << 20;
 
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
 
@@ -40,8 +45,12 @@ class BatchStreamTest {
     void aLargePartitionGoesInSeveralBatchesThatAPeerReadsBackExactly(@TempDir Path dir) throws Exception {
         Graph graph = ringWithSinks(dir);
         VertexProgram pageRank = Kernels.create(Algorithm.PAGERANK, graph, new KernelParameters(0, 5, 0.85)).program();
-        PartitionRunner sender = new PartitionRunner(graph, pageRank, 1, new int[] {0}, pool);
-        PartitionRunner peer = new PartitionRunner(graph, pageRank, 1, new int[0], pool);
+        // Partition 0: the ring; partition 1: the hub alone, whose out-edges make the peer mirror every ring vertex.
+        IdBlocks blocks = IdBlocks.covering(0, HUB);
+        Partitioning partitioning = Partitioning.ofBlocks(graph, blocks, new int[] {0, blocks.blockOf(HUB), blocks.count()});
+        PartitionRunner sender = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {0}), pageRank, pool);
+        PartitionRunner peer = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {1}), pageRank, pool);
+        assertThat(peer.share().mirrors()).isEqualTo(VERTICES);
         sender.compute(0, new double[pageRank.aggregators().length]);
 
         MessageBatch header = MessageBatch.newBuilder().setJobId("j").setSuperstep(0).setSenderAgent("a").build();
@@ -65,10 +74,17 @@ class BatchStreamTest {
         assertThat(next).isEqualTo(VERTICES);
 
         PartitionRunner.Broadcasts sent = sender.exportBroadcasts(0);
-        PartitionRunner.Broadcasts received = peer.exportBroadcasts(0);
         assertThat(sent.vertices().length).as("every vertex but the sinks broadcast").isEqualTo(VERTICES - VERTICES / 3);
-        assertThat(received.vertices()).isEqualTo(sent.vertices());
-        assertThat(received.values()).isEqualTo(sent.values());
+        int k = 0;
+        for (int mirror = peer.share().firstMirror(0); mirror < peer.share().endMirror(0); mirror++) {
+            int vertex = peer.share().globalOf(mirror);
+            boolean broadcast = k < sent.vertices().length && sent.vertices()[k] == vertex;
+            assertThat(peer.broadcastMade(mirror)).as("vertex %d broadcast", vertex).isEqualTo(broadcast);
+            if (broadcast) {
+                assertThat(peer.broadcastValue(mirror)).isEqualTo(sent.values()[k++]);
+            }
+        }
+        assertThat(k).isEqualTo(sent.vertices().length);
     }
 
     /** Vertex v points to v + 1 (a ring), except every third vertex, which has no out-edge. */
@@ -81,7 +97,9 @@ class BatchStreamTest {
                 if (i % 3 != 2) {
                     edges.write(i + " " + (i + 1) % VERTICES + "\n");
                 }
+                edges.write(HUB + " " + i + "\n");
             }
+            vertices.write(HUB + "\n");
         }
         return GraphLoader.load(new GraphSource(v, e, true, false), 2, LoadProgress.NONE);
     }

@@ -4,6 +4,7 @@ import io.graphagent.config.JobConfig;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.AgentView;
 import io.graphagent.graph.kernels.Kernels;
+import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.pregel.Aggregators;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.VertexProgram;
@@ -91,7 +92,7 @@ final class JobRun implements Runnable {
         this.checkpoints = new CheckpointCoordinator(id, config.checkpointDir(), config.checkpointStorage(), roster, sender,
                 collector, board, clock, listeners, this::record);
         this.agents = new AgentWait(id, directory, events, clock, config.minAgents(), config.agentWait());
-        this.loader = new LoadPhase(job, roster, sender, collector, board.partitionTable());
+        this.loader = new LoadPhase(id, job, roster, sender, collector, board.partitionTable());
         this.recovery = new Recovery(id, job, roster, board, agents, loader, checkpoints, sender, collector, clock, listeners);
         this.output = new OutputPhase(roster, sender, collector, board);
     }
@@ -305,7 +306,8 @@ final class JobRun implements Runnable {
     /** Places the partitions over the ALIVE agents and loads them, again on other agents while one is lost. */
     private LoadDone loadFromScratch() throws JobFailedException {
         List<AgentView> alive = agents.enough();
-        int partitions = job.partitions() > 0 ? job.partitions() : alive.size() * config.partitionsPerAgent();
+        int partitions = job.partitions() > 0 ? job.partitions()
+                : Math.min(Partitioning.MAX_PARTITIONS, alive.size() * config.partitionsPerAgent());
         board.partitions(partitions);
         board.setState(JobState.LOADING, "loading " + job.describe() + " on " + alive.size() + " agents, " + partitions
                 + " partitions");

@@ -1,31 +1,58 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.graph.load.GraphLoader;
+import io.graphagent.graph.partition.BlockWeights;
+import io.graphagent.graph.partition.IdBlocks;
+import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.Algorithm;
+import io.graphagent.protocol.v1.BuildPartitions;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.KernelParameters;
 import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.LoadPartitions;
+import io.graphagent.protocol.v1.LoadScanned;
 import io.graphagent.protocol.v1.Report;
+import io.graphagent.protocol.v1.ShuffleDone;
+import io.graphagent.protocol.v1.ShufflePartitions;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Loads a job's graph onto a placement: every agent of the placement that does not hold the
- * job yet gets {@code LoadPartitions} (the resolved input, the kernel parameters, its
- * partitions and the partition map) and reports {@code LoadDone}. Used at the start and by
- * every recovery, for the agents new to the job. Driver thread only.
+ * Loads a job's graph onto a placement, partitioned: each agent parses only its splits of the
+ * input and keeps only its partitions. Three steps, each a command to every participant and a
+ * barrier on their reports:
+ * <ol>
+ *   <li>{@code LoadPartitions} (its splits, its partitions, the partition map) → {@code
+ *       LoadScanned}: the agents' weights per id block, summed here and cut into partitions of
+ *       about equal weight ({@link BlockWeights#split}), and the graph's smallest and largest id;</li>
+ *   <li>{@code ShufflePartitions} (the partitions' id blocks) → {@code ShuffleDone}: every record
+ *       is at its owner, which counts its partitions' vertices;</li>
+ *   <li>{@code BuildPartitions} (the first dense id of each partition: the counts summed in
+ *       partition order) → {@code LoadDone}.</li>
+ * </ol>
+ * Every participant loads, also in a recovery (the lost agent's records are in every survivor's
+ * splits). Driver thread only.
  */
 final class LoadPhase {
+    private static final Logger log = LoggerFactory.getLogger(LoadPhase.class);
+
+    private final String jobId;
     private final ResolvedJob job;
     private final Roster roster;
     private final CommandSender sender;
     private final ReportCollector collector;
     private final PartitionTable partitionTable;
-    /** A LoadDone of the last load: the graph's edge slots and vertices with out-edges; null before. */
+    /** The whole graph's totals from the last load (sums over the agents); null before. */
     private LoadDone facts;
 
-    LoadPhase(ResolvedJob job, Roster roster, CommandSender sender, ReportCollector collector, PartitionTable partitionTable) {
+    LoadPhase(String jobId, ResolvedJob job, Roster roster, CommandSender sender, ReportCollector collector,
+              PartitionTable partitionTable) {
+        this.jobId = jobId;
         this.job = job;
         this.roster = roster;
         this.sender = sender;
@@ -34,33 +61,146 @@ final class LoadPhase {
     }
 
     /**
-     * Places the partitions as {@code placement} says and has every agent of it that is not in
-     * {@code loaded} load them. Returns one of the LoadDone reports, or null when every agent
-     * held the job already.
+     * Places the partitions as {@code placement} says and has every participant load its share.
+     * Returns the whole graph's totals.
+     *
+     * @param loaded unused: every participant loads again (kept for the recovery's call)
      */
     LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
         roster.place(placement);
         partitionTable.place(placement);
-        KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
-                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
-        Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
-        List<String> loading = roster.participants().stream().filter(a -> !loaded.contains(a)).toList();
-        for (String agent : loading) {
-            sender.send(agent, Command.newBuilder().setLoadPartitions(LoadPartitions.newBuilder()
-                    .setAlgorithm(Algorithm.valueOf(job.algorithm().name()))
-                    .setInput(job.input()).setParameters(params).setPartitions(placement.partitions())
-                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
+        List<String> agents = roster.participants();
+        Map<String, Report> scans = scan(placement, agents);
+        ShufflePartitions shuffle = cut(placement.partitions(), scans);
+        for (String agent : agents) {
+            sender.send(agent, Command.newBuilder().setShufflePartitions(shuffle));
         }
-        Map<String, Report> loads = collector.await(Report.KindCase.LOAD_DONE, -1, loading, collector.phaseDeadline());
+        Map<String, Report> shuffled = collector.await(Report.KindCase.SHUFFLE_DONE, -1, agents, collector.phaseDeadline());
+        BuildPartitions build = number(placement.partitions(), shuffle, scans, shuffled);
+        for (String agent : agents) {
+            sender.send(agent, Command.newBuilder().setBuildPartitions(build));
+        }
+        Map<String, Report> loads = collector.await(Report.KindCase.LOAD_DONE, -1, agents, collector.phaseDeadline());
         loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
-        if (loads.isEmpty()) {
-            return null;
-        }
-        facts = loads.values().iterator().next().getLoadDone();
+        facts = totals(loads, scans);
+        log.info("event=graph_loaded job={} agents={} partitions={} vertices={} edges={} bytes_read={} edges_shipped={}"
+                + " dense_ids={}", jobId, agents.size(), placement.partitions(), facts.getVertices(), build.getEdges(),
+                facts.getBytesRead(), facts.getEdgesShipped(), build.getDenseIds());
         return facts;
     }
 
-    /** A LoadDone of the last load that had one (the graph's totals); null before any. */
+    private Map<String, Report> scan(Placement placement, List<String> agents) throws JobFailedException {
+        KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
+                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
+        Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+        for (int i = 0; i < agents.size(); i++) {
+            String agent = agents.get(i);
+            LoadPartitions.Builder load = LoadPartitions.newBuilder()
+                    .setAlgorithm(Algorithm.valueOf(job.algorithm().name()))
+                    .setInput(job.input()).setParameters(params).setPartitions(placement.partitions())
+                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto());
+            try {
+                load.addAllSplits(InputSplits.of(job.input(), i, agents.size()));
+            } catch (IOException e) {
+                throw new JobFailedException("input_unreadable", "cannot read the size of the input "
+                        + job.input().getEdgeFile() + ": " + e.getMessage());
+            }
+            sender.send(agent, Command.newBuilder().setLoadPartitions(load));
+        }
+        return collector.await(Report.KindCase.LOAD_SCANNED, -1, agents, collector.phaseDeadline());
+    }
+
+    /** Sums the agents' block weights and cuts the blocks into partitions. */
+    private static ShufflePartitions cut(int partitions, Map<String, Report> scans) {
+        long min = Long.MAX_VALUE;
+        long max = -1;
+        for (Report r : scans.values()) {
+            LoadScanned s = r.getLoadScanned();
+            if (s.getVertexRecords() + s.getEdgeRecords() > 0) {
+                min = Math.min(min, s.getMinId());
+                max = Math.max(max, s.getMaxId());
+            }
+        }
+        IdBlocks blocks = max < 0 ? IdBlocks.covering(0, 0) : IdBlocks.covering(min, max);
+        List<BlockWeights> parts = new ArrayList<>();
+        for (Report r : scans.values()) {
+            LoadScanned s = r.getLoadScanned();
+            int count = s.getBlockWeights().size() / Long.BYTES;
+            if (count > 0) {
+                long[] weights = new long[count];
+                PackedArrays.unpackLongs(s.getBlockWeights(), count, weights);
+                parts.add(BlockWeights.of(new IdBlocks(s.getBlockShift(), s.getBlockOffset(), count), weights));
+            }
+        }
+        int[] firstBlock = BlockWeights.merge(blocks, parts).split(partitions);
+        ShufflePartitions.Builder shuffle = ShufflePartitions.newBuilder().setBlockShift(blocks.shift())
+                .setBlockOffset(blocks.offset()).setBlockCount(blocks.count()).setNarrowIds(max <= Integer.MAX_VALUE);
+        for (int b : firstBlock) {
+            shuffle.addFirstBlock(b);
+        }
+        return shuffle.build();
+    }
+
+    /** The first dense id of every partition: the vertices the owners counted, summed in partition order. */
+    private BuildPartitions number(int partitions, ShufflePartitions shuffle, Map<String, Report> scans,
+                                   Map<String, Report> shuffled) throws JobFailedException {
+        long[] counts = new long[partitions];
+        for (Report r : shuffled.values()) {
+            for (Map.Entry<Integer, Long> e : r.getShuffleDone().getPartitionVerticesMap().entrySet()) {
+                counts[e.getKey()] = e.getValue();
+            }
+        }
+        BuildPartitions.Builder build = BuildPartitions.newBuilder();
+        long n = 0;
+        for (int p = 0; p < partitions; p++) {
+            build.addFirstVertex((int) Math.min(n, Integer.MAX_VALUE));
+            n += counts[p];
+        }
+        if (n > GraphLoader.MAX_VERTICES) {
+            throw new JobFailedException("too_many_vertices", "the graph " + job.input().getEdgeFile() + " has " + n
+                    + " vertices, more than the " + GraphLoader.MAX_VERTICES + " one graph can hold (dense ids are ints)."
+                    + " Fix: split the graph");
+        }
+        build.addFirstVertex((int) n);
+        long min = Long.MAX_VALUE;
+        long max = -1;
+        long edges = 0;
+        for (Report r : scans.values()) {
+            LoadScanned s = r.getLoadScanned();
+            edges += s.getEdgeRecords();
+            if (s.getVertexRecords() + s.getEdgeRecords() > 0) {
+                min = Math.min(min, s.getMinId());
+                max = Math.max(max, s.getMaxId());
+            }
+        }
+        return build.setDenseIds(n == 0 || (min == 0 && max == n - 1)).setEdges(edges).build();
+    }
+
+    /** The whole graph's totals: the agents' LoadDone reports and scans summed. */
+    private static LoadDone totals(Map<String, Report> loads, Map<String, Report> scans) {
+        LoadDone.Builder total = LoadDone.newBuilder();
+        for (Report r : loads.values()) {
+            LoadDone d = r.getLoadDone();
+            total.addAllPartitionIds(d.getPartitionIdsList())
+                    .setVertices(total.getVertices() + d.getVertices())
+                    .setEdges(total.getEdges() + d.getEdges())
+                    .setLoadTimeMs(Math.max(total.getLoadTimeMs(), d.getLoadTimeMs()))
+                    .setEdgesShipped(total.getEdgesShipped() + d.getEdgesShipped())
+                    .setEdgeSlots(total.getEdgeSlots() + d.getEdgeSlots())
+                    .setVerticesWithOutEdges(total.getVerticesWithOutEdges() + d.getVerticesWithOutEdges())
+                    .putAllPartitionVertices(d.getPartitionVerticesMap())
+                    .putAllPartitionEdges(d.getPartitionEdgesMap())
+                    .setIdBlocks(d.getIdBlocks())
+                    .setMirrors(total.getMirrors() + d.getMirrors())
+                    .setShareBytes(total.getShareBytes() + d.getShareBytes());
+        }
+        for (Report r : scans.values()) {
+            total.setBytesRead(total.getBytesRead() + r.getLoadScanned().getBytesRead());
+        }
+        return total.build();
+    }
+
+    /** The whole graph's totals from the last load; null before any. */
     LoadDone facts() {
         return facts;
     }

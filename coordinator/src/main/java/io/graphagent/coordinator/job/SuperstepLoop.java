@@ -54,6 +54,8 @@ final class SuperstepLoop {
     private final Aggregators aggregators;
     private final double[] initialAggregates;
     private final int partitions;
+    /** Id blocks of the graph: aggregator partials come per block. */
+    private int blocks;
     /** The superstep begun last. */
     private int step;
     private long messages;
@@ -79,7 +81,7 @@ final class SuperstepLoop {
         this.board = board;
         this.clock = clock;
         this.listeners = listeners;
-        this.aggregators = new Aggregators(shape.aggregators(), partitions);
+        this.aggregators = new Aggregators(shape.aggregators());
         this.initialAggregates = aggregators.values().clone();
     }
 
@@ -115,6 +117,7 @@ final class SuperstepLoop {
      * @param graph a LoadDone of the job: the graph's edge slots and vertices with out-edges
      */
     void run(LoadDone graph) throws JobFailedException {
+        this.blocks = graph.getIdBlocks();
         boolean halted = false;
         // True when the previous Exchange carried this step's start (then_start).
         boolean started = false;
@@ -157,22 +160,35 @@ final class SuperstepLoop {
         }
     }
 
-    /** Sums the agents' statistics and folds their aggregator partials in partition order. */
-    private SuperstepStats fold(Map<String, Report> computed) {
+    /**
+     * Sums the agents' statistics and folds their aggregator partials in id-block order (as the
+     * single-process engine does, so the bits do not depend on the partitions).
+     */
+    private SuperstepStats fold(Map<String, Report> computed) throws JobFailedException {
         int aggregatorCount = shape.aggregators().length;
         SuperstepStats stats = SuperstepStats.ZERO;
-        double[][] partials = new double[partitions][aggregatorCount];
+        double[] partials = new double[Math.max(1, blocks) * aggregatorCount];
+        for (int b = 0; b < blocks; b++) {
+            for (int i = 0; i < aggregatorCount; i++) {
+                partials[b * aggregatorCount + i] = shape.aggregators()[i].op().identity();
+            }
+        }
         for (Report r : computed.values()) {
             SuperstepDone d = r.getSuperstepDone();
             stats = stats.plus(new SuperstepStats(d.getComputedVertices(), d.getActiveVertices(), d.getMessagesSent(),
                     d.getBroadcastEdges(), d.getBroadcastersWithOutEdges()));
             for (PartitionAggregates pa : d.getPartialsList()) {
-                for (int i = 0; i < aggregatorCount; i++) {
-                    partials[pa.getPartitionId()][i] = pa.getValues(i);
+                int at = pa.getFirstBlock() * aggregatorCount;
+                if (at + pa.getValuesCount() > partials.length) {
+                    throw new JobFailedException("bad_report", "aggregator partials of partition " + pa.getPartitionId()
+                            + " reach past the graph's " + blocks + " id blocks");
+                }
+                for (int k = 0; k < pa.getValuesCount(); k++) {
+                    partials[at + k] = pa.getValues(k);
                 }
             }
         }
-        aggregators.reduce((p, i) -> partials[p][i]);
+        aggregators.reduce(blocks, (b, i) -> partials[b * aggregatorCount + i]);
         return stats;
     }
 

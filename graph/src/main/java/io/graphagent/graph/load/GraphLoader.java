@@ -22,7 +22,7 @@ public final class GraphLoader {
     /** Bytes per parsed chunk: big enough to amortise a read, small enough to balance threads. */
     static final int DEFAULT_CHUNK_BYTES = 8 << 20;
     /** Most vertices a graph holds: dense ids are ints, and offsets need n + 1 entries. */
-    static final int MAX_VERTICES = Integer.MAX_VALUE - 9;
+    public static final int MAX_VERTICES = Integer.MAX_VALUE - 9;
 
     private GraphLoader() { }
 

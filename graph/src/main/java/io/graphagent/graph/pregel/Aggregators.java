@@ -8,13 +8,11 @@ package io.graphagent.graph.pregel;
  */
 public final class Aggregators {
     private final Aggregator[] aggregators;
-    private final int blocks;
+
     private final double[] values;
 
-    /** @param blocks id blocks of the graph ({@code IdBlocks.count()}) */
-    public Aggregators(Aggregator[] aggregators, int blocks) {
+    public Aggregators(Aggregator[] aggregators) {
         this.aggregators = aggregators.clone();
-        this.blocks = blocks;
         this.values = new double[aggregators.length];
         for (int i = 0; i < aggregators.length; i++) {
             values[i] = aggregators[i].op().identity();
@@ -27,8 +25,8 @@ public final class Aggregators {
         double partial(int block, int index);
     }
 
-    /** Replaces the values with the fold, in block order, of every block's partials. */
-    public void reduce(Partials partials) {
+    /** Replaces the values with the fold, in block order, of the partials of blocks {@code 0 .. blocks-1}. */
+    public void reduce(int blocks, Partials partials) {
         for (int i = 0; i < aggregators.length; i++) {
             Combiner op = aggregators[i].op();
             double acc = op.identity();

@@ -358,6 +358,16 @@ public final class PartitionRunner {
         }
     }
 
+    /** Whether the vertex in {@code slot} broadcast (an owned one) or was imported as broadcasting (a mirror) this superstep. */
+    public boolean broadcastMade(int slot) {
+        return state.broadcastFlag[state.next()][slot];
+    }
+
+    /** The value {@link #broadcastMade} saw; meaningful only when it is true. */
+    public double broadcastValue(int slot) {
+        return state.broadcastValue[state.next()][slot];
+    }
+
     /** Whether this runner mirrors any vertex of {@code partition} (so a pulling restore reads its broadcasts). */
     public boolean mirrors(int partition) {
         return share.endMirror(partition) > share.firstMirror(partition);

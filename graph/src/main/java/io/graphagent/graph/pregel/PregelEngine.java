@@ -39,14 +39,15 @@ public final class PregelEngine {
     private static PregelResult loop(PartitionRunner runner, ProgressListener listener) {
         long start = System.nanoTime();
         VertexProgram program = runner.program();
-        Aggregators aggregators = new Aggregators(program.aggregators(), runner.partitioning().blocks().count());
+        Aggregators aggregators = new Aggregators(program.aggregators());
+        int blocks = runner.partitioning().blocks().count();
         int cap = program.maxSupersteps();
         long totalMessages = 0;
         int superstep = 0;
         while (superstep < cap) {
             SuperstepStats stats = runner.compute(superstep, aggregators.values());
             totalMessages += stats.sent();
-            aggregators.reduce(runner::aggregatePartial);
+            aggregators.reduce(blocks, runner::aggregatePartial);
 
             Delivery delivery = Delivery.decide(stats, runner.edgeSlots(), runner.verticesWithOutEdges());
             if (delivery.pushBroadcasts(stats)) {

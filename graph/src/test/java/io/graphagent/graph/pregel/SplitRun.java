@@ -46,7 +46,7 @@ final class SplitRun {
         }
         this.edgeSlots = slots;
         this.verticesWithOutEdges = withOut;
-        aggregators = new Aggregators(program.aggregators(), partitioning.blocks().count());
+        aggregators = new Aggregators(program.aggregators());
     }
 
     /**
@@ -121,7 +121,7 @@ final class SplitRun {
         for (PartitionRunner r : runners) {
             total = total.plus(r.compute(superstep, aggregators.values()));
         }
-        aggregators.reduce((b, i) -> owner(partitioning.partitionOfBlock(b)).aggregatePartial(b, i));
+        aggregators.reduce(partitioning.blocks().count(), (b, i) -> owner(partitioning.partitionOfBlock(b)).aggregatePartial(b, i));
         delivery = Delivery.decide(total, edgeSlots, verticesWithOutEdges);
         for (int a = 0; a < runners.size(); a++) {
             PartitionRunner from = runners.get(a);
