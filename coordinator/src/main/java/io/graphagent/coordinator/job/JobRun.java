@@ -317,6 +317,8 @@ final class JobRun implements Runnable {
             } catch (AgentLostException lost) {
                 recovery.count(lost);
                 alive = agents.enough();
+                // A new placement is a new job epoch: records and reports of the abandoned load are refused.
+                roster.advance();
             }
         }
     }

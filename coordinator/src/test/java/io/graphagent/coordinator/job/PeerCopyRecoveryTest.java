@@ -14,7 +14,6 @@ import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
-import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.Restore;
 import io.graphagent.protocol.v1.RestoreDone;
@@ -170,9 +169,7 @@ class PeerCopyRecoveryTest {
             Command c = sent.command();
             String agent = sent.agent();
             Report.Builder r = switch (c.getKindCase()) {
-                case LOAD_PARTITIONS -> Report.newBuilder().setLoadDone(LoadDone.newBuilder()
-                        .addAllPartitionIds(c.getLoadPartitions().getPartitionIdsList()).setEdgeSlots(60)
-                        .setVerticesWithOutEdges(6));
+                case LOAD_PARTITIONS, SHUFFLE_PARTITIONS, BUILD_PARTITIONS -> ScriptedAgents.ok(c);
                 case START_SUPERSTEP -> {
                     int step = c.getStartSuperstep().getSuperstep();
                     if (step == 4 && !lost) {

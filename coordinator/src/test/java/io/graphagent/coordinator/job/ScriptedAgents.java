@@ -8,7 +8,6 @@ import io.graphagent.coordinator.membership.AgentView;
 import io.graphagent.protocol.v1.CheckpointDone;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.ExchangeDone;
-import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.RestoreDone;
 import io.graphagent.protocol.v1.SuperstepDone;
@@ -105,9 +104,8 @@ final class ScriptedAgents implements AgentDirectory {
     /** The answer of an agent for which all goes well; null for commands without a report. */
     static Report.Builder ok(Command c) {
         return switch (c.getKindCase()) {
-            case LOAD_PARTITIONS -> Report.newBuilder().setLoadDone(LoadDone.newBuilder()
-                    .addAllPartitionIds(c.getLoadPartitions().getPartitionIdsList()).setEdgeSlots(60).setVertices(6)
-                    .setVerticesWithOutEdges(6));
+            case LOAD_PARTITIONS, SHUFFLE_PARTITIONS, BUILD_PARTITIONS -> ScriptedLoads.answer(c,
+                    c.hasLoadPartitions() ? c.getLoadPartitions().getPartitionIdsList() : java.util.List.of(), 60, 6);
             case START_SUPERSTEP -> Report.newBuilder().setSuperstepDone(SuperstepDone.newBuilder()
                     .setSuperstep(c.getStartSuperstep().getSuperstep()).setActiveVertices(2).setComputedVertices(2)
                     .setMessagesSent(4));

@@ -11,7 +11,6 @@ import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.Heartbeat;
 import io.graphagent.protocol.v1.HeldPartitions;
 import io.graphagent.protocol.v1.Hello;
-import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.OutputChunk;
 import io.graphagent.protocol.v1.OutputDone;
 import io.graphagent.protocol.v1.PartitionAggregates;
@@ -328,11 +327,18 @@ final class SimAgent {
                 job = new Job(c.getJobId());
                 job.place(c.getJobEpoch(), c.getLoadPartitions().getPartitions(), c.getLoadPartitions().getPartitionIdsList(),
                         c.getLoadPartitions().getPartitionMap());
-                fromScratch();
-                LoadDone.Builder done = LoadDone.newBuilder().addAllPartitionIds(job.owned).setVertices(job.owned.size())
-                        .setEdges(job.partitions).setEdgeSlots(job.partitions).setVerticesWithOutEdges(job.partitions);
-                job.owned.forEach(p -> done.putPartitionVertices(p, 1));
-                reply(c, Report.newBuilder().setLoadDone(done));
+                reply(c, ScriptedLoads.answer(c, List.copyOf(job.owned), job.owned.size(), job.owned.size()));
+            }
+            case SHUFFLE_PARTITIONS -> {
+                if (loading(c)) {
+                    reply(c, ScriptedLoads.answer(c, List.copyOf(job.owned), job.owned.size(), job.owned.size()));
+                }
+            }
+            case BUILD_PARTITIONS -> {
+                if (loading(c)) {
+                    fromScratch();
+                    reply(c, ScriptedLoads.answer(c, List.copyOf(job.owned), job.owned.size(), job.owned.size()));
+                }
             }
             case START_SUPERSTEP -> {
                 if (holds(c)) {
@@ -375,6 +381,17 @@ final class SimAgent {
     }
 
     /** Whether this agent holds the command's job; answers a failure when not (it restarted or was fenced). */
+    /** Whether a load step is for the load this agent has begun (a LoadPartitions of the same job epoch). */
+    private boolean loading(Command c) {
+        if (job != null && job.id.equals(c.getJobId()) && job.epoch == c.getJobEpoch()) {
+            return true;
+        }
+        reply(c, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
+                .setMessage("this agent has no load of job " + c.getJobId() + " at job epoch " + c.getJobEpoch())
+                .setRetryable(true)));
+        return false;
+    }
+
     private boolean holds(Command c) {
         if (job != null && job.id.equals(c.getJobId())) {
             return true;
@@ -402,7 +419,7 @@ final class SimAgent {
             long value = SimFold.compute(job.values.get(p), job.delivered.getOrDefault(p, 0L), aggregate, step);
             job.values.put(p, value);
             job.outbox.merge(SimFold.target(p, step, job.partitions), SimFold.message(value, step), Long::sum);
-            done.addPartials(PartitionAggregates.newBuilder().setPartitionId(p).addValues(SimFold.partial(value)));
+            done.addPartials(PartitionAggregates.newBuilder().setPartitionId(p).setFirstBlock(p).addValues(SimFold.partial(value)));
         }
         job.delivered = new TreeMap<>();
         return Report.newBuilder().setSuperstepDone(done);
