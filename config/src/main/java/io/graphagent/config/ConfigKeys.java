@@ -104,6 +104,11 @@ public final class ConfigKeys {
     public static final ConfigKey<List<Path>> JOB_OUTPUT_ROOTS =
             key("job.output-roots", ValueType.PATHS, c -> c.job().outputRoots());
 
+    public static final ConfigKey<InputTransfer> JOB_INPUT_TRANSFER =
+            key("job.input-transfer", ValueType.INPUT_TRANSFER, c -> c.job().inputTransfer());
+    public static final ConfigKey<Rebalance> JOB_REBALANCE =
+            key("job.rebalance", ValueType.REBALANCE, c -> c.job().rebalance());
+
     public static final ConfigKey<String> ADMIN_TOKEN = key("admin.token", ValueType.STRING, c -> c.admin().token());
 
     /** Every key, in the order of the documentation. */
@@ -119,7 +124,7 @@ public final class ConfigKeys {
             TLS_ENABLED, TLS_CA, TLS_CERT, TLS_KEY, TLS_CERTS_DIR, TLS_HANDSHAKE_TIMEOUT,
             NETWORK_PROXY_IDLE_TIMEOUT,
             JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_CHECKPOINT_STORAGE, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS,
-            JOB_AGENT_WAIT, JOB_INPUT_ROOTS, JOB_OUTPUT_ROOTS,
+            JOB_AGENT_WAIT, JOB_INPUT_ROOTS, JOB_OUTPUT_ROOTS, JOB_INPUT_TRANSFER, JOB_REBALANCE,
             ADMIN_TOKEN);
 
     private ConfigKeys() {
@@ -176,7 +181,7 @@ public final class ConfigKeys {
                 new NetworkConfig(opt(v, NETWORK_PROXY_IDLE_TIMEOUT)),
                 new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_CHECKPOINT_STORAGE),
                         get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT),
-                        get(v, JOB_INPUT_ROOTS), get(v, JOB_OUTPUT_ROOTS)),
+                        get(v, JOB_INPUT_ROOTS), get(v, JOB_OUTPUT_ROOTS), get(v, JOB_INPUT_TRANSFER), get(v, JOB_REBALANCE)),
                 new AdminConfig(get(v, ADMIN_TOKEN)));
     }
 

@@ -30,17 +30,31 @@ import java.util.Objects;
  *     graphs live anywhere. Relative paths against the working directory.
  * @param outputRoots the directories under which a job's output must lie; narrower keeps a
  *     client from having the coordinator write where it should not.
+ * @param inputTransfer how agents get their splits of the input: at the path, or streamed by
+ *     the coordinator ({@link InputTransfer}); streaming needs no shared file system, for
+ *     sending the input over the network once.
+ * @param rebalance whether an agent that joins during a job takes a share at the next
+ *     checkpoint ({@link Rebalance}): uses every agent, for one reload of the graph.
  */
 public record JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStorage checkpointStorage,
                         int partitionsPerAgent, int minAgents, Duration agentWait, List<Path> inputRoots,
-                        List<Path> outputRoots) {
+                        List<Path> outputRoots, InputTransfer inputTransfer, Rebalance rebalance) {
 
     public JobConfig {
+        Objects.requireNonNull(inputTransfer, "inputTransfer");
+        Objects.requireNonNull(rebalance, "rebalance");
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         Objects.requireNonNull(checkpointStorage, "checkpointStorage");
         Objects.requireNonNull(agentWait, "agentWait");
         inputRoots = List.copyOf(inputRoots);
         outputRoots = List.copyOf(outputRoots);
+    }
+
+    /** These settings, input read as {@link InputTransfer#AUTO} and jobs rebalanced on join. */
+    public JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStorage checkpointStorage, int partitionsPerAgent,
+                     int minAgents, Duration agentWait, List<Path> inputRoots, List<Path> outputRoots) {
+        this(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
+                outputRoots, InputTransfer.AUTO, Rebalance.ON_JOIN);
     }
 
     /** These settings with other defaults of the cluster's job settings, the roots as given. */
@@ -53,30 +67,42 @@ public record JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStora
     /** These settings with {@code checkpointDir} as the checkpoint directory. */
     public JobConfig withCheckpointDir(Path dir) {
         return new JobConfig(checkpointEvery, dir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots);
+                outputRoots, inputTransfer, rebalance);
     }
 
     /** These settings with {@code every} as the checkpoint interval. */
     public JobConfig withCheckpointEvery(int every) {
         return new JobConfig(every, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots);
+                outputRoots, inputTransfer, rebalance);
     }
 
     /** These settings with {@code storage} as where checkpoints live. */
     public JobConfig withCheckpointStorage(CheckpointStorage storage) {
         return new JobConfig(checkpointEvery, checkpointDir, storage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots);
+                outputRoots, inputTransfer, rebalance);
     }
 
     /** These settings with the given agent needs. */
     public JobConfig withAgents(int min, Duration wait) {
         return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, min, wait, inputRoots,
-                outputRoots);
+                outputRoots, inputTransfer, rebalance);
+    }
+
+    /** These settings with {@code transfer} as how agents read the input. */
+    public JobConfig withInputTransfer(InputTransfer transfer) {
+        return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
+                outputRoots, transfer, rebalance);
+    }
+
+    /** These settings with {@code policy} as whether jobs take in agents that join. */
+    public JobConfig withRebalance(Rebalance policy) {
+        return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
+                outputRoots, inputTransfer, policy);
     }
 
     /** These settings with the given roots for job inputs and outputs. */
     public JobConfig withRoots(List<Path> inputs, List<Path> outputs) {
         return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputs,
-                outputs);
+                outputs, inputTransfer, rebalance);
     }
 }

@@ -64,6 +64,14 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
             new ValueType<>("shared | peer-copy", CheckpointStorage.EXPECTED, CheckpointStorage::parse,
                     CheckpointStorage::configName);
 
+    /** {@link InputTransfer} by its configuration name. */
+    public static final ValueType<InputTransfer> INPUT_TRANSFER =
+            new ValueType<>("auto | shared | stream", InputTransfer.EXPECTED, InputTransfer::parse, InputTransfer::configName);
+
+    /** {@link Rebalance} by its configuration name. */
+    public static final ValueType<Rebalance> REBALANCE =
+            new ValueType<>("on-join | never", Rebalance.EXPECTED, Rebalance::parse, Rebalance::configName);
+
     /** File system paths (relative ones against the working directory). */
     public static final ValueType<Path> PATH =
             new ValueType<>("path", "a file system path", ValueType::parsePath, Path::toString);

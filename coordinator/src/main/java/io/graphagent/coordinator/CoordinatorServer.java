@@ -2,6 +2,7 @@ package io.graphagent.coordinator;
 
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
+import io.graphagent.coordinator.input.SplitServer;
 import io.graphagent.coordinator.job.JobApi;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.ExitProbe;
@@ -134,6 +135,7 @@ public final class CoordinatorServer implements AutoCloseable {
                     .maxInboundMessageSize((int) Math.min(config.grpc().maxMessageSize(), Integer.MAX_VALUE))
                     .executor(grpcThreads)
                     .addService(service.definition())
+                    .addService(new SplitServer(jobApi).definition())
                     .build()
                     .start();
             log.info("event=coordinator_started listen={}:{} tls={} cluster={} profile={} lease_ttl={} heartbeat_interval={}",

@@ -16,6 +16,8 @@ import io.graphagent.agent.load.IdLookup;
 import io.graphagent.agent.load.LoadException;
 import io.graphagent.agent.load.PartitionedLoad;
 import io.graphagent.agent.load.ShareMemory;
+import io.graphagent.agent.load.SplitAccess;
+import io.graphagent.agent.load.SplitFetcher;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;
 import io.graphagent.graph.kernels.KernelParameters;
@@ -35,6 +37,7 @@ import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.LoadPartitions;
+import io.graphagent.protocol.v1.InputTransfer;
 import io.graphagent.protocol.v1.LoadScanned;
 import io.graphagent.protocol.v1.ShuffleDone;
 import io.graphagent.protocol.v1.OutputDone;
@@ -341,12 +344,21 @@ public final class AgentJobs implements CommandHandler {
         }
         LoadScanned scanned;
         try {
-            scanned = partitioned.scan(load.getSplitsList());
+            SplitAccess access = SplitAccess.choose(load.getInput(), load.getTransfer(),
+                    new SplitFetcher(command.getJobId(), channel(link.coordinatorAddress()), EXCHANGE_TIMEOUT,
+                            config.agent().workDir().resolve("input")));
+            if (access.streamed()) {
+                log.info("event=input_streamed job={} transfer={} reason=\"{}\" detail=\"splits come from the coordinator at {}\"",
+                        command.getJobId(), load.getTransfer(), load.getTransfer() == InputTransfer.INPUT_TRANSFER_STREAM
+                                ? "job.input-transfer is stream" : "this agent cannot read " + load.getInput().getEdgeFile(),
+                        link.coordinatorAddress());
+            }
+            scanned = partitioned.scan(load.getSplitsList(), access);
         } catch (GraphInputException e) {
             loads.remove(command.getJobId());
             fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
             return;
-        } catch (IOException e) {
+        } catch (IOException | TlsFilesException e) {
             loads.remove(command.getJobId());
             fail(link, command, FailureKind.IO_ERROR, "cannot read the graph: " + e.getMessage());
             return;

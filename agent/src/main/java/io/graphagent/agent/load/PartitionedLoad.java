@@ -88,17 +88,18 @@ public final class PartitionedLoad {
      *
      * @throws GraphInputException when a line is malformed: names the file and line
      */
-    public LoadScanned scan(List<InputSplit> splits) throws GraphInputException, IOException {
+    public LoadScanned scan(List<InputSplit> splits, SplitAccess access) throws GraphInputException, IOException {
         AtomicLong bytes = new AtomicLong();
         long min = Long.MAX_VALUE;
         long max = -1;
         long vertexRecords = 0;
         long edgeRecords = 0;
         for (InputSplit split : splits) {
+            SplitAccess.Opened opened = access.open(split);
             switch (split.getFile()) {
                 case VERTEX_FILE -> {
-                    long[] ids = SplitParser.vertices(Path.of(input.getVertexFile()), split.getStart(), split.getEnd(), threads,
-                            bytes::addAndGet);
+                    long[] ids = opened.parse(() -> SplitParser.vertices(opened.path(), opened.from(), opened.to(), threads,
+                            bytes::addAndGet));
                     for (long id : ids) {
                         min = Math.min(min, id);
                         max = Math.max(max, id);
@@ -107,8 +108,8 @@ public final class PartitionedLoad {
                     vertices.add(ids);
                 }
                 case EDGE_FILE -> {
-                    List<EdgeRecords> chunks = SplitParser.edges(Path.of(input.getEdgeFile()), split.getStart(), split.getEnd(),
-                            input.getWeighted(), threads, bytes::addAndGet);
+                    List<EdgeRecords> chunks = opened.parse(() -> SplitParser.edges(opened.path(), opened.from(),
+                            opened.to(), input.getWeighted(), threads, bytes::addAndGet));
                     for (EdgeRecords chunk : chunks) {
                         if (chunk.count() > 0) {
                             min = Math.min(min, chunk.minId());
@@ -123,7 +124,7 @@ public final class PartitionedLoad {
         }
         LoadScanned.Builder scanned = LoadScanned.newBuilder().setVertexRecords(vertexRecords).setEdgeRecords(edgeRecords)
                 .setMinId(min == Long.MAX_VALUE ? 1 : min).setMaxId(max < 0 ? 0 : max).setBytesRead(bytes.get())
-                .setTransfer(InputTransfer.INPUT_TRANSFER_SHARED);
+                .setTransfer(access.streamed() ? InputTransfer.INPUT_TRANSFER_STREAM : InputTransfer.INPUT_TRANSFER_SHARED);
         if (max >= 0) {
             BlockWeights weights = weigh(IdBlocks.covering(min, max));
             scanned.setBlockShift(weights.blocks().shift()).setBlockOffset(weights.blocks().offset())

@@ -19,4 +19,7 @@ public interface CoordinatorLink {
      * @return false when there is no open session (the report is dropped; the coordinator will re-ask)
      */
     boolean report(Report report);
+
+    /** host:port of the coordinator this session is with (or was last), for calls beside the session. */
+    String coordinatorAddress();
 }

@@ -172,6 +172,12 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     }
 
     @Override
+    public String coordinatorAddress() {
+        HostAndPort at = targets.current();
+        return at.host() + ":" + at.port();
+    }
+
+    @Override
     public boolean report(Report report) {
         SessionCall call = open;
         return call != null

@@ -25,4 +25,9 @@ public interface JobApi {
     CancelJobReply cancel(CancelJobRequest request);
 
     List<JobStatus> jobs(boolean includeFinished);
+
+    /** The input files of a job that is running (its agents may ask for splits of them), or empty. */
+    default java.util.Optional<io.graphagent.protocol.v1.GraphFiles> inputOf(String jobId) {
+        return java.util.Optional.empty();
+    }
 }

@@ -92,7 +92,7 @@ final class JobRun implements Runnable {
         this.checkpoints = new CheckpointCoordinator(id, config.checkpointDir(), config.checkpointStorage(), roster, sender,
                 collector, board, clock, listeners, this::record);
         this.agents = new AgentWait(id, directory, events, clock, config.minAgents(), config.agentWait());
-        this.loader = new LoadPhase(id, job, roster, sender, collector, board.partitionTable());
+        this.loader = new LoadPhase(id, job, config.inputTransfer(), roster, sender, collector, board.partitionTable());
         this.recovery = new Recovery(id, job, roster, board, agents, loader, checkpoints, sender, collector, clock, listeners);
         this.output = new OutputPhase(roster, sender, collector, board);
     }
@@ -157,6 +157,11 @@ final class JobRun implements Runnable {
 
     private void record() {
         journal.save(snapshot());
+    }
+
+    /** The job's input files. */
+    io.graphagent.protocol.v1.GraphFiles input() {
+        return job.input();
     }
 
     boolean finished() {

@@ -183,6 +183,14 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     }
 
     @Override
+    public java.util.Optional<io.graphagent.protocol.v1.GraphFiles> inputOf(String jobId) {
+        synchronized (jobs) {
+            JobRun run = jobs.get(jobId);
+            return run == null || run.finished() ? java.util.Optional.empty() : java.util.Optional.of(run.input());
+        }
+    }
+
+    @Override
     public List<JobStatus> jobs(boolean includeFinished) {
         synchronized (jobs) {
             return jobs.values().stream().filter(j -> includeFinished || !j.finished()).map(JobRun::status).toList();

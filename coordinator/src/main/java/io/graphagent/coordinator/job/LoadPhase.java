@@ -7,6 +7,7 @@ import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.Algorithm;
 import io.graphagent.protocol.v1.BuildPartitions;
 import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.InputTransfer;
 import io.graphagent.protocol.v1.KernelParameters;
 import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.LoadPartitions;
@@ -43,6 +44,7 @@ final class LoadPhase {
 
     private final String jobId;
     private final ResolvedJob job;
+    private final InputTransfer transfer;
     private final Roster roster;
     private final CommandSender sender;
     private final ReportCollector collector;
@@ -50,10 +52,16 @@ final class LoadPhase {
     /** The whole graph's totals from the last load (sums over the agents); null before. */
     private LoadDone facts;
 
-    LoadPhase(String jobId, ResolvedJob job, Roster roster, CommandSender sender, ReportCollector collector,
-              PartitionTable partitionTable) {
+    /** @param transfer how the agents read the input (job.input-transfer) */
+    LoadPhase(String jobId, ResolvedJob job, io.graphagent.config.InputTransfer transfer, Roster roster, CommandSender sender,
+              ReportCollector collector, PartitionTable partitionTable) {
         this.jobId = jobId;
         this.job = job;
+        this.transfer = switch (transfer) {
+            case AUTO -> InputTransfer.INPUT_TRANSFER_AUTO;
+            case SHARED -> InputTransfer.INPUT_TRANSFER_SHARED;
+            case STREAM -> InputTransfer.INPUT_TRANSFER_STREAM;
+        };
         this.roster = roster;
         this.sender = sender;
         this.collector = collector;
@@ -97,7 +105,7 @@ final class LoadPhase {
             String agent = agents.get(i);
             LoadPartitions.Builder load = LoadPartitions.newBuilder()
                     .setAlgorithm(Algorithm.valueOf(job.algorithm().name()))
-                    .setInput(job.input()).setParameters(params).setPartitions(placement.partitions())
+                    .setInput(job.input()).setParameters(params).setPartitions(placement.partitions()).setTransfer(transfer)
                     .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto());
             try {
                 load.addAllSplits(InputSplits.of(job.input(), i, agents.size()));

@@ -10,7 +10,7 @@ import java.util.Optional;
  * cluster, so that {@code doctor} runs with an agent's own files. Without TLS ({@code --insecure})
  * there is no certificate and nothing to check. Stateless.
  */
-final class RoleCheck {
+public final class RoleCheck {
     private RoleCheck() {
     }
 
@@ -19,7 +19,7 @@ final class RoleCheck {
      * when {@code required} is the role that may; empty when it may. Names the certificate,
      * both roles and the fix.
      */
-    static Optional<String> refusal(TransportPeer peer, CertificateRole required, String what, String fix) {
+    public static Optional<String> refusal(TransportPeer peer, CertificateRole required, String what, String fix) {
         if (!peer.tls()) {
             return Optional.empty();
         }

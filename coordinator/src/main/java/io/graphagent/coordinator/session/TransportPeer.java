@@ -27,12 +27,12 @@ import javax.net.ssl.SSLSession;
  * @param remoteAddress host:port of the peer
  * @param ssl           the TLS session, or null on a plaintext (--insecure) connection
  */
-record TransportPeer(String remoteAddress, SSLSession ssl) {
+public record TransportPeer(String remoteAddress, SSLSession ssl) {
 
     private static final Context.Key<TransportPeer> KEY = Context.key("graphagent-transport-peer");
 
     /** Reads the peer from each call's transport attributes into its context. */
-    static ServerInterceptor interceptor() {
+    public static ServerInterceptor interceptor() {
         return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -45,7 +45,7 @@ record TransportPeer(String remoteAddress, SSLSession ssl) {
     }
 
     /** The peer of the current call; an unknown plaintext peer outside an intercepted call. */
-    static TransportPeer current() {
+    public static TransportPeer current() {
         TransportPeer peer = KEY.get();
         return peer == null ? new TransportPeer("unknown", null) : peer;
     }
