@@ -47,14 +47,14 @@ final class StatusReport {
         long alive = reply.getAgentsList().stream().filter(a -> a.getState() == io.graphagent.protocol.v1.AgentState.ALIVE).count();
         out.append('\n').append("agents: ").append(reply.getAgentsCount()).append(" (").append(alive).append(" alive)\n");
         if (reply.getAgentsCount() > 0) {
-            TextTable agents = new TextTable("AGENT", "STATE", "SINCE", "HEARTBEAT", "RTT", "SKEW", "PARTITIONS", "TLS",
-                    "VERSION", "ADDRESS", "CAUSE");
+            TextTable agents = new TextTable("AGENT", "STATE", "SINCE", "HEARTBEAT", "RTT", "SKEW", "PARTITIONS", "HEAP",
+                    "TLS", "VERSION", "ADDRESS", "CAUSE");
             for (AgentStatus a : reply.getAgentsList()) {
                 long since = Math.max(0, c.getServerTimeMs() - a.getStateSinceMs());
                 agents.add(a.getAgentId(), a.getState().name(), a.getStateSinceMs() == 0 ? "-" : Durations.millis(since),
                         Durations.millis(a.getLastHeartbeatAgeMs()) + " ago", Durations.micros(a.getRttMicros()),
                         Durations.signedMillis(a.getClockSkewMs()), Integer.toString(a.getPartitions()),
-                        a.getTls() ? "yes" : "NO", a.getBuildVersion(), a.getDataAddress(), a.getStateCause());
+                        heap(a), a.getTls() ? "yes" : "NO", a.getBuildVersion(), a.getDataAddress(), a.getStateCause());
             }
             out.append(agents.render());
         }
@@ -68,8 +68,37 @@ final class StatusReport {
                         j.getMessage());
             }
             out.append(jobs.render());
+            partitions(out);
         }
         return out.toString();
+    }
+
+    /** Heap in use of the agent's maximum, in MiB, e.g. {@code 212/300M}. */
+    private static String heap(AgentStatus a) {
+        return a.getMaxHeapBytes() == 0 ? "-" : (a.getHeapUsedBytes() >> 20) + "/" + (a.getMaxHeapBytes() >> 20) + "M";
+    }
+
+    /** Where each partition of the jobs still running is: owner, vertices, edge entries, moves. */
+    private void partitions(StringBuilder out) {
+        for (JobStatus j : reply.getJobsList()) {
+            if (j.getPartitionsCount() == 0 || isFinished(j)) {
+                continue;
+            }
+            out.append('\n').append("partitions of ").append(j.getJobId()).append(": ").append(j.getPartitionsCount()).append('\n');
+            TextTable table = new TextTable("PARTITION", "AGENT", "VERTICES", "EDGES", "MOVES");
+            for (io.graphagent.protocol.v1.PartitionPlacement p : j.getPartitionsList()) {
+                table.add(Integer.toString(p.getPartitionId()), p.getAgentId(), Long.toString(p.getVertices()),
+                        Long.toString(p.getEdges()), Integer.toString(p.getMoves()));
+            }
+            out.append(table.render());
+        }
+    }
+
+    private static boolean isFinished(JobStatus j) {
+        return switch (j.getState()) {
+            case SUCCEEDED, FAILED, CANCELLED -> true;
+            default -> false;
+        };
     }
 
     String json() {

@@ -225,11 +225,13 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     private String summary(String jobId, JobSummary s) {
         return String.format(Locale.ROOT,
                 "algo=%s job=%s vertices=%d edges=%d supersteps=%d total_s=%s load_s=%s compute_s=%s output_s=%s messages=%d bytes=%d"
-                        + " agents=%d partitions=%d recoveries=%d output=%s",
+                        + " agents=%d partitions=%d recoveries=%d input_bytes_read=%d edges_shipped=%d share_bytes=%d mirrors=%d"
+                        + " output=%s",
                 algorithm.cliName(), jobId, s.getVertices(), s.getEdges(), s.getSupersteps(),
                 Durations.seconds(s.getTotalTimeMs()), Durations.seconds(s.getLoadTimeMs()),
                 Durations.seconds(s.getComputeTimeMs()), Durations.seconds(s.getOutputTimeMs()), s.getMessages(), s.getBytesExchanged(), s.getAgents(),
-                s.getPartitions(), s.getRecoveries(), s.getOutputPath().isEmpty() ? output.toAbsolutePath() : s.getOutputPath());
+                s.getPartitions(), s.getRecoveries(), s.getInputBytesRead(), s.getEdgesShipped(), s.getShareBytes(),
+                s.getMirrors(), s.getOutputPath().isEmpty() ? output.toAbsolutePath() : s.getOutputPath());
     }
 
     private static boolean terminal(JobState state) {

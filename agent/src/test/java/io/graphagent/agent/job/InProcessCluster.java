@@ -99,6 +99,12 @@ final class InProcessCluster implements AutoCloseable {
         return last;
     }
 
+    /** The coordinator's status: agents and jobs (finished ones included). */
+    io.graphagent.protocol.v1.StatusReply status() {
+        return CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .status(io.graphagent.protocol.v1.StatusRequest.newBuilder().setIncludeFinishedJobs(true).build());
+    }
+
     @Override
     public void close() throws Exception {
         stop.complete("test over");

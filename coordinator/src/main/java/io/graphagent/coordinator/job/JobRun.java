@@ -4,6 +4,7 @@ import io.graphagent.config.JobConfig;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.AgentView;
 import io.graphagent.graph.kernels.Kernels;
+import io.graphagent.config.Rebalance;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.pregel.Aggregators;
 import io.graphagent.graph.pregel.Delivery;
@@ -46,6 +47,7 @@ final class JobRun implements Runnable {
     private final String id;
     private final ResolvedJob job;
     private final JobConfig config;
+    private final AgentDirectory directory;
     private final Clock clock;
     private final List<JobListener> listeners;
     private final JobJournal journal;
@@ -87,6 +89,7 @@ final class JobRun implements Runnable {
         this.inbox = inbox;
         this.board = new StatusBoard(id, job.spec(), roster, clock, listeners, this::record);
         JobEvents events = new JobEvents(inbox, roster, () -> cancelled);
+        this.directory = directory;
         this.sender = new CommandSender(id, directory, roster, events, clock, resumeWindow, commandIds);
         this.collector = new ReportCollector(events, roster, clock);
         this.checkpoints = new CheckpointCoordinator(id, config.checkpointDir(), config.checkpointStorage(), roster, sender,
@@ -276,6 +279,9 @@ final class JobRun implements Runnable {
         board.maxSupersteps(shape.maxSupersteps() == Integer.MAX_VALUE ? 0 : shape.maxSupersteps());
         SuperstepLoop loop = new SuperstepLoop(id, job.checkpointEvery(), shape, partitions, roster, sender, collector,
                 checkpoints, board, clock, listeners);
+        if (config.rebalance() == Rebalance.ON_JOIN) {
+            loop.rebalanceWhen(this::agentsWaiting);
+        }
         Instant computeStart = clock.instant();
         if (resuming) {
             CheckpointState recorded = checkpoints.last();
@@ -302,10 +308,19 @@ final class JobRun implements Runnable {
             } catch (AgentLostException lost) {
                 int resumeAt = recovery.afterLoss(lost, loop.step());
                 loop.rewind(resumeAt, checkpoints.last());
+            } catch (RebalanceDue due) {
+                int resumeAt = recovery.rebalance(loop.step());
+                loop.rewind(resumeAt, checkpoints.last());
             }
         }
         succeed(graph, vertices, loadMs, Duration.between(computeStart, outputStart).toMillis(),
                 Duration.between(outputStart, clock.instant()).toMillis(), loop);
+    }
+
+    /** Whether an ALIVE agent is outside the job (it joined after the job was placed). */
+    private boolean agentsWaiting() {
+        java.util.Set<String> participants = new java.util.HashSet<>(roster.participants());
+        return directory.alive().stream().anyMatch(a -> !participants.contains(a.agentId()));
     }
 
     /** Places the partitions over the ALIVE agents and loads them, again on other agents while one is lost. */
@@ -343,7 +358,9 @@ final class JobRun implements Runnable {
                 .setEdges(graph.getEdges()).setSupersteps(board.superstep() + 1).setTotalTimeMs(board.elapsedMs())
                 .setLoadTimeMs(loadMs).setComputeTimeMs(computeMs).setOutputTimeMs(outputMs).setRecoveries(recoveries)
                 .setBytesExchanged(loop.bytes()).setMessages(loop.messages()).setAgents(roster.participants().size())
-                .setPartitions(board.partitions()).build());
+                .setPartitions(board.partitions()).setInputBytesRead(graph.getBytesRead())
+                .setEdgesShipped(graph.getEdgesShipped()).setShareBytes(graph.getShareBytes()).setMirrors(graph.getMirrors())
+                .build());
         journal.save(snapshot().toBuilder().setState(JobState.SUCCEEDED).build());
         checkpoints.deleteAll();
         board.finish(JobState.SUCCEEDED, "done: " + vertices + " vertices written to " + job.output()

@@ -191,7 +191,6 @@ final class LoadPhase {
             LoadDone d = r.getLoadDone();
             total.addAllPartitionIds(d.getPartitionIdsList())
                     .setVertices(total.getVertices() + d.getVertices())
-                    .setEdges(total.getEdges() + d.getEdges())
                     .setLoadTimeMs(Math.max(total.getLoadTimeMs(), d.getLoadTimeMs()))
                     .setEdgesShipped(total.getEdgesShipped() + d.getEdgesShipped())
                     .setEdgeSlots(total.getEdgeSlots() + d.getEdgeSlots())
@@ -202,9 +201,13 @@ final class LoadPhase {
                     .setMirrors(total.getMirrors() + d.getMirrors())
                     .setShareBytes(total.getShareBytes() + d.getShareBytes());
         }
+        long edges = 0;
         for (Report r : scans.values()) {
             total.setBytesRead(total.getBytesRead() + r.getLoadScanned().getBytesRead());
+            edges += r.getLoadScanned().getEdgeRecords();
         }
+        // Edges of the input (an undirected edge once), not the entries the agents hold.
+        total.setEdges(edges);
         return total.build();
     }
 

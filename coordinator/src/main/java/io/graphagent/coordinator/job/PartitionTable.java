@@ -8,13 +8,14 @@ import java.util.Map;
 
 /**
  * What status shows of one job's partitions: the agent holding each, its size in vertices
- * (from the agents' LoadDone reports) and how often recoveries moved it. Written by the
+ * and edge entries (from the agents' LoadDone reports) and how often recoveries moved it. Written by the
  * job-driver thread, read by status calls: thread-safe.
  */
 final class PartitionTable {
 
     private String[] owners = new String[0];
     private long[] vertices = new long[0];
+    private long[] edges = new long[0];
     private int[] moves = new int[0];
 
     /** Records a new placement; a partition whose owner changed counts one move. */
@@ -23,6 +24,7 @@ final class PartitionTable {
         if (owners.length != count) {
             owners = new String[count];
             vertices = new long[count];
+            edges = new long[count];
             moves = new int[count];
         }
         for (int p = 0; p < count; p++) {
@@ -41,13 +43,18 @@ final class PartitionTable {
                 vertices[e.getKey()] = e.getValue();
             }
         }
+        for (Map.Entry<Integer, Long> e : done.getPartitionEdgesMap().entrySet()) {
+            if (e.getKey() >= 0 && e.getKey() < edges.length) {
+                edges[e.getKey()] = e.getValue();
+            }
+        }
     }
 
     /** The partitions by id; empty before the first placement. */
     synchronized List<PartitionPlacement> toProto() {
         List<PartitionPlacement> out = new ArrayList<>(owners.length);
         for (int p = 0; p < owners.length; p++) {
-            out.add(PartitionPlacement.newBuilder().setPartitionId(p).setAgentId(owners[p]).setVertices(vertices[p])
+            out.add(PartitionPlacement.newBuilder().setPartitionId(p).setAgentId(owners[p]).setVertices(vertices[p]).setEdges(edges[p])
                     .setMoves(moves[p]).build());
         }
         return out;

@@ -95,6 +95,19 @@ final class Recovery {
         return rollBack(lost.agent, lost.cause, reached);
     }
 
+    /** The cause of a rollback that deals the partitions over agents that joined (job.rebalance: on-join). */
+    static final String AGENT_JOINED = "agent_joined";
+
+    /**
+     * After a complete checkpoint, agents joined: deals the partitions again over every ALIVE
+     * agent, each loads its share, and the job goes on from that checkpoint. Not counted as a
+     * recovery. Returns the superstep to go on with.
+     */
+    int rebalance(int reached) throws JobFailedException {
+        log.info("event=job_rebalance job={} cause={} agents_before={}", jobId, AGENT_JOINED, roster.participants().size());
+        return rollBack(null, AGENT_JOINED, reached);
+    }
+
     /**
      * @param lostAgent the agent lost, or null after a coordinator restart
      * @param reached   the superstep the job had begun (for the count of supersteps done again)
@@ -108,7 +121,9 @@ final class Recovery {
                 checkpoints.lost(lostAgent);
             }
             CheckpointState last = checkpoints.last();
-            String why = lostAgent == null ? "the coordinator restarted" : "lost agent " + lostAgent + " (" + cause + ")";
+            boolean joined = AGENT_JOINED.equals(cause);
+            String why = joined ? "agents joined" : lostAgent == null ? "the coordinator restarted"
+                    : "lost agent " + lostAgent + " (" + cause + ")";
             board.setState(JobState.RECOVERING, why + ": rolling back to " + (last == null ? "the start"
                     : "the checkpoint of superstep " + last.superstep()) + ", epoch " + roster.epoch().next());
             roster.advance();
@@ -116,7 +131,7 @@ final class Recovery {
             Set<String> loaded = new HashSet<>(lostAgent == null ? List.of() : roster.participants());
             loaded.remove(lostAgent);
             try {
-                last = restoreAll(last, loaded);
+                last = restoreAll(last, loaded, joined);
             } catch (AgentLostException again) {
                 count(again);
                 lostAgent = again.agent;
@@ -131,7 +146,8 @@ final class Recovery {
                 listener.recovered(jobId, resumeAt, Math.max(0, reached - resumeAt), recoveryMs);
             }
             board.setState(JobState.RUNNING, "running " + job.describe() + " (resumed at superstep " + resumeAt
-                    + (lostAgent == null ? " after the coordinator restarted)" : " after losing " + lostAgent + ")"));
+                    + (joined ? " on " + roster.participants().size() + " agents, after agents joined)"
+                    : lostAgent == null ? " after the coordinator restarted)" : " after losing " + lostAgent + ")"));
             return resumeAt;
         }
     }
@@ -141,9 +157,9 @@ final class Recovery {
      * job, and every one restore {@code last} (or start from scratch). Returns the checkpoint
      * restored: {@code last}, or null when no live agent held some file of it.
      */
-    private CheckpointState restoreAll(CheckpointState last, Set<String> loaded) throws JobFailedException {
+    private CheckpointState restoreAll(CheckpointState last, Set<String> loaded, boolean redeal) throws JobFailedException {
         List<AgentView> alive = agents.enough();
-        Placement placement = roster.placement() == null ? Placement.roundRobin(alive, board.partitions())
+        Placement placement = roster.placement() == null || redeal ? Placement.roundRobin(alive, board.partitions())
                 : Placement.keepingSurvivors(roster.placement(), alive);
         loader.load(placement, loaded);
         Map<String, List<Integer>> byAgent = placement.partitionsByAgent();

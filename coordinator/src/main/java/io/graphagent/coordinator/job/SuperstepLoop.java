@@ -54,6 +54,8 @@ final class SuperstepLoop {
     private final Aggregators aggregators;
     private final double[] initialAggregates;
     private final int partitions;
+    /** Whether ALIVE agents wait outside the job and the job takes them in (job.rebalance: on-join). */
+    private java.util.function.BooleanSupplier newcomers = () -> false;
     /** Id blocks of the graph: aggregator partials come per block. */
     private int blocks;
     /** The superstep begun last. */
@@ -83,6 +85,11 @@ final class SuperstepLoop {
         this.listeners = listeners;
         this.aggregators = new Aggregators(shape.aggregators());
         this.initialAggregates = aggregators.values().clone();
+    }
+
+    /** Asked after each complete checkpoint: true stops the loop with {@link RebalanceDue}. */
+    void rebalanceWhen(java.util.function.BooleanSupplier newcomers) {
+        this.newcomers = newcomers;
     }
 
     /** The superstep begun last (where a recovery finds the job). */
@@ -156,6 +163,10 @@ final class SuperstepLoop {
             halted = haltNext;
             if (checkpointNext) {
                 checkpoints.take(step - 1, aggregators.values(), delivery);
+                CheckpointState last = checkpoints.last();
+                if (!halted && last != null && last.superstep() == step - 1 && newcomers.getAsBoolean()) {
+                    throw new RebalanceDue(step - 1);
+                }
             }
         }
     }

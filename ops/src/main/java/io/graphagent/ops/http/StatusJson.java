@@ -86,6 +86,7 @@ public final class StatusJson {
         m.put("partition", p.getPartitionId());
         m.put("agent", p.getAgentId());
         m.put("vertices", p.getVertices());
+        m.put("edges", p.getEdges());
         m.put("moves", p.getMoves());
         return m;
     }

@@ -241,6 +241,7 @@
         el("td", { class: "num" }, p.partition),
         el("td", { class: "agent" }, p.agent),
         el("td", { class: "num" }, p.vertices || "–"),
+        el("td", { class: "num" }, p.edges || "–"),
         el("td", { class: "num moves" }, p.moves)));
     }
     $("#partitions tbody").replaceWith(body);

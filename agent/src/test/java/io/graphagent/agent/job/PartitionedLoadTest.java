@@ -1,0 +1,179 @@
+package io.graphagent.agent.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.InputTransfer;
+import io.graphagent.graph.csr.Graph;
+import io.graphagent.graph.kernels.Algorithm;
+import io.graphagent.graph.kernels.Kernel;
+import io.graphagent.graph.kernels.KernelParameters;
+import io.graphagent.graph.kernels.Kernels;
+import io.graphagent.graph.load.GraphLoader;
+import io.graphagent.graph.load.GraphSource;
+import io.graphagent.graph.load.LoadProgress;
+import io.graphagent.graph.output.ResultComparator;
+import io.graphagent.graph.pregel.EngineOptions;
+import io.graphagent.graph.pregel.PregelEngine;
+import io.graphagent.graph.pregel.ProgressListener;
+import io.graphagent.protocol.v1.JobProgress;
+import io.graphagent.protocol.v1.JobSpec;
+import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.PartitionPlacement;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three agents over mutual TLS load a graph partitioned: each parses only its splits, ships
+ * records to their owners and holds only its partitions; results equal the single-process
+ * engine's to the last bit, with ids that are not 0..n-1 (so agents ask each other for dense
+ * ids, and for the original ids of the labels they print). Errors in the input name the file
+ * and line as the single-process loader does.
+ */
+class PartitionedLoadTest {
+    private static final int VERTICES = 3000;
+    private static final int EDGES = 24_000;
+
+    @TempDir
+    static Path dir;
+
+    private static InProcessCluster cluster;
+    private static Path graph;
+
+    @BeforeAll
+    static void start() throws Exception {
+        graph = randomGraph(dir.resolve("g"), 11);
+        cluster = InProcessCluster.start(dir.resolve("shared"), 3);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** Ids 5, 12, 19, ...: far from 0..n-1, with a hub at the smallest and a tail at the largest. */
+    private static Path randomGraph(Path prefix, long seed) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        StringBuilder v = new StringBuilder();
+        for (int i = 0; i < VERTICES; i++) {
+            v.append(id(i)).append('\n');
+        }
+        StringBuilder e = new StringBuilder();
+        for (int i = 0; i < EDGES; i++) {
+            int a = random.nextInt(VERTICES);
+            int b = random.nextInt(8) == 0 ? 0 : random.nextInt(VERTICES);
+            e.append(id(a)).append(' ').append(id(b)).append('\n');
+        }
+        Files.writeString(Path.of(prefix + ".v"), v);
+        Files.writeString(Path.of(prefix + ".e"), e);
+        return prefix;
+    }
+
+    private static long id(int i) {
+        return 7L * i + 5;
+    }
+
+    @Test
+    void eachAgentHoldsOnlyItsShareTheAgentsReadTheInputOnceAndResultsAreExact() throws Exception {
+        for (Algorithm algorithm : new Algorithm[] {Algorithm.PAGERANK, Algorithm.WCC, Algorithm.CDLP, Algorithm.BFS}) {
+            Path output = dir.resolve("out-" + algorithm);
+            JobProgress last = run(cluster, algorithm, output);
+            assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(ResultComparator.read(output)).as("%s equals the engine", algorithm)
+                    .isEqualTo(engine(algorithm));
+            long inputBytes = Files.size(Path.of(graph + ".v")) + Files.size(Path.of(graph + ".e"));
+            assertThat(last.getSummary().getInputBytesRead()).as("the agents together read the input once")
+                    .isEqualTo(inputBytes);
+            assertThat(last.getSummary().getEdgesShipped()).as("records reach their owners over the data plane").isPositive();
+        }
+        JobProgress last = run(cluster, Algorithm.PAGERANK, dir.resolve("out-shares"));
+        Map<String, Long> verticesByAgent = new TreeMap<>();
+        long vertices = 0;
+        for (PartitionPlacement p : cluster.status().getJobsList().stream()
+                .filter(j -> j.getJobId().equals(last.getJobId())).findFirst().orElseThrow().getPartitionsList()) {
+            verticesByAgent.merge(p.getAgentId(), p.getVertices(), Long::sum);
+            vertices += p.getVertices();
+            assertThat(p.getEdges()).as("partition %d holds edges", p.getPartitionId()).isPositive();
+        }
+        assertThat(vertices).isEqualTo(VERTICES);
+        assertThat(verticesByAgent).hasSize(3);
+        assertThat(verticesByAgent.values()).allSatisfy(n -> assertThat(n).isBetween(VERTICES / 6L, VERTICES / 2L));
+    }
+
+    @Test
+    void agentsThatCannotReadTheInputGetTheirSplitsStreamedByTheCoordinator() throws Exception {
+        try (InProcessCluster streaming = InProcessCluster.start(dir.resolve("stream"), 2,
+                config -> withTransfer(config, InputTransfer.STREAM))) {
+            Path output = dir.resolve("out-streamed");
+            JobProgress last = run(streaming, Algorithm.WCC, output);
+            assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(ResultComparator.read(output)).isEqualTo(engine(Algorithm.WCC));
+            assertThat(last.getSummary().getInputBytesRead())
+                    .isEqualTo(Files.size(Path.of(graph + ".v")) + Files.size(Path.of(graph + ".e")));
+        }
+    }
+
+    @Test
+    void aMalformedLineFailsTheJobNamingTheFileAndLine() throws Exception {
+        Path bad = dir.resolve("bad");
+        Files.copy(Path.of(graph + ".v"), Path.of(bad + ".v"));
+        StringBuilder e = new StringBuilder(Files.readString(Path.of(graph + ".e")));
+        e.append("12 x7\n");
+        Files.writeString(Path.of(bad + ".e"), e);
+        JobProgress last = cluster.submitAndWait(spec(Algorithm.PAGERANK, bad, dir.resolve("out-bad")));
+        assertThat(last.getState()).isEqualTo(JobState.FAILED);
+        assertThat(last.getMessage()).contains(bad + ".e:" + (EDGES + 1)).contains("target id").contains("Fix:");
+    }
+
+    @Test
+    void anEdgeToAVertexTheVertexFileLacksFailsTheJobNamingTheVertex() throws Exception {
+        Path bad = dir.resolve("missing");
+        Files.copy(Path.of(graph + ".v"), Path.of(bad + ".v"));
+        Files.writeString(Path.of(bad + ".e"), Files.readString(Path.of(graph + ".e")) + id(3) + " 6\n");
+        JobProgress last = cluster.submitAndWait(spec(Algorithm.PAGERANK, bad, dir.resolve("out-missing")));
+        assertThat(last.getState()).isEqualTo(JobState.FAILED);
+        assertThat(last.getMessage()).contains("vertex 6, which is not in " + bad + ".v").contains("Fix:");
+    }
+
+    private static GraphagentConfig withTransfer(GraphagentConfig c, InputTransfer transfer) {
+        return new GraphagentConfig(c.profile(), c.cluster(), c.coordinator(), c.agent(), c.session(), c.grpc(), c.tls(),
+                c.network(), c.job().withInputTransfer(transfer), c.admin());
+    }
+
+    private static JobProgress run(InProcessCluster on, Algorithm algorithm, Path output) {
+        return on.submitAndWait(spec(algorithm, graph, output));
+    }
+
+    private static JobSpec spec(Algorithm algorithm, Path prefix, Path output) {
+        JobSpec.Builder spec = JobSpec.newBuilder().setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(algorithm.name()))
+                .setGraph(prefix.toString()).setDirected(true).setOutputPath(output.toString()).setPartitions(6);
+        if (algorithm == Algorithm.BFS) {
+            spec.setSourceVertex(id(0));
+        } else if (algorithm != Algorithm.WCC) {
+            spec.setIterations(10);
+        }
+        return spec.build();
+    }
+
+    private static Map<Long, String> engine(Algorithm algorithm) throws Exception {
+        Graph g = GraphLoader.load(new GraphSource(Path.of(graph + ".v"), Path.of(graph + ".e"), true, false), 2,
+                LoadProgress.NONE);
+        Kernel kernel = Kernels.create(algorithm, g, new KernelParameters(id(0), 10, 0.85));
+        double[] values = PregelEngine.run(g, kernel.program(), new EngineOptions(2, 4), ProgressListener.NONE).values();
+        Map<Long, String> expected = new HashMap<>();
+        for (int v = 0; v < g.numVertices(); v++) {
+            expected.put(g.originalId(v), kernel.format(values[v]));
+        }
+        return expected;
+    }
+}
