@@ -50,9 +50,15 @@ final class InProcessCluster implements AutoCloseable {
     private final ManagedChannel channel;
 
     /** @param coordinatorConfig edits the coordinator's configuration (test profile, any free port) */
-    private InProcessCluster(Path dir, int agentCount, UnaryOperator<GraphagentConfig> coordinatorConfig) throws Exception {
-        Path certs = dir.resolve("certs");
-        ClusterCertificates.Issued issued = ClusterCertificates.init(certs, agentCount, List.of(), Duration.ofDays(1), CLOCK);
+    private final Path dir;
+    private final Path certs;
+
+    private InProcessCluster(Path dir, int agentCount, int spareAgents, UnaryOperator<GraphagentConfig> coordinatorConfig)
+            throws Exception {
+        this.dir = dir;
+        this.certs = dir.resolve("certs");
+        ClusterCertificates.Issued issued = ClusterCertificates.init(certs, agentCount + spareAgents, List.of(),
+                Duration.ofDays(1), CLOCK);
         ClusterCertificates.issueClient(certs, List.of(), issued.notAfter(), CLOCK.instant());
         GraphagentConfig base = Profile.TEST.defaults();
         GraphagentConfig config = coordinatorConfig.apply(new GraphagentConfig(base.profile(), base.cluster(),
@@ -61,14 +67,7 @@ final class InProcessCluster implements AutoCloseable {
         coordinator = CoordinatorServer.start(config, TransportSecurity.tls(TlsFiles.fromDir(certs, "coordinator")),
                 directory -> new JobScheduler(directory, config, CLOCK), CLOCK);
         for (int i = 1; i <= agentCount; i++) {
-            String name = ClusterCertificates.agentName(i);
-            GraphagentConfig agentConfig = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
-                    new AgentConfig(new HostPort("127.0.0.1", coordinator.port()), new HostPort("127.0.0.1", 0),
-                            Optional.empty(), "", dir.resolve(name)),
-                    base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
-            TransportSecurity security = TransportSecurity.tls(TlsFiles.fromDir(certs, name));
-            AgentJobs jobs = AgentJobs.start(agentConfig, security);
-            agents.add(CompletableFuture.supplyAsync(() -> AgentMain.run(agentConfig, security, jobs, CLOCK, stop)));
+            startAgent(i);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.directory().alive().size() == agentCount);
         clientThreads = NetworkThreads.start("test-client", 1);
@@ -77,12 +76,36 @@ final class InProcessCluster implements AutoCloseable {
                 Channels.ClientTimeouts.TEST, clientThreads);
     }
 
+    /** Starts agent {@code i} (agent-i, whose certificate the cluster issued) in this JVM. */
+    void startAgent(int i) throws Exception {
+        GraphagentConfig base = Profile.TEST.defaults();
+        String name = ClusterCertificates.agentName(i);
+        GraphagentConfig agentConfig = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
+                new AgentConfig(new HostPort("127.0.0.1", coordinator.port()), new HostPort("127.0.0.1", 0),
+                        Optional.empty(), "", dir.resolve(name)),
+                base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
+        TransportSecurity security = TransportSecurity.tls(TlsFiles.fromDir(certs, name));
+        AgentJobs jobs = AgentJobs.start(agentConfig, security);
+        agents.add(CompletableFuture.supplyAsync(() -> AgentMain.run(agentConfig, security, jobs, CLOCK, stop)));
+    }
+
     static InProcessCluster start(Path dir, int agents) throws Exception {
-        return new InProcessCluster(dir, agents, UnaryOperator.identity());
+        return new InProcessCluster(dir, agents, 0, UnaryOperator.identity());
     }
 
     static InProcessCluster start(Path dir, int agents, UnaryOperator<GraphagentConfig> coordinatorConfig) throws Exception {
-        return new InProcessCluster(dir, agents, coordinatorConfig);
+        return new InProcessCluster(dir, agents, 0, coordinatorConfig);
+    }
+
+    /** A cluster of {@code agents} running agents and certificates for {@code spare} more ({@link #startAgent}). */
+    static InProcessCluster withSpares(Path dir, int agents, int spare, UnaryOperator<GraphagentConfig> coordinatorConfig)
+            throws Exception {
+        return new InProcessCluster(dir, agents, spare, coordinatorConfig);
+    }
+
+    /** Whether the coordinator sees {@code n} ALIVE agents. */
+    boolean alive(int n) {
+        return coordinator.directory().alive().size() == n;
     }
 
     /** Submits a job (no field errors expected) and follows it to its end; returns the last progress. */

@@ -1,9 +1,11 @@
 package io.graphagent.agent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.InputTransfer;
+import io.graphagent.config.Rebalance;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;
@@ -22,10 +24,13 @@ import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.PartitionPlacement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,6 +150,32 @@ class PartitionedLoadTest {
         assertThat(last.getMessage()).contains("vertex 6, which is not in " + bad + ".v").contains("Fix:");
     }
 
+    @Test
+    void anAgentThatJoinsARunningJobTakesItsShareAtTheNextCheckpointAndTheResultIsExact() throws Exception {
+        try (InProcessCluster growing = InProcessCluster.withSpares(dir.resolve("grow"), 2, 1,
+                config -> withJob(config, config.job().withCheckpointEvery(2).withRebalance(Rebalance.ON_JOIN)))) {
+            Path output = dir.resolve("out-grown");
+            JobSpec spec = spec(Algorithm.PAGERANK, graph, output).toBuilder().setIterations(ITERATIONS_WHILE_JOINING).build();
+            CompletableFuture<JobProgress> job = CompletableFuture.supplyAsync(() -> growing.submitAndWait(spec));
+            await().atMost(Duration.ofSeconds(30)).until(() -> growing.status().getJobsList().stream()
+                    .anyMatch(j -> j.getState() == JobState.RUNNING && j.getSuperstep() > 0));
+            growing.startAgent(3);
+            JobProgress last = job.get(120, TimeUnit.SECONDS);
+            assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(last.getSummary().getAgents()).as("the job ended on all three agents").isEqualTo(3);
+            assertThat(last.getSummary().getRecoveries()).as("a rebalance is not a recovery").isZero();
+            assertThat(ResultComparator.read(output)).isEqualTo(engine(Algorithm.PAGERANK, ITERATIONS_WHILE_JOINING));
+        }
+    }
+
+    /** Enough supersteps that an agent joins before the end, few enough for a short test. */
+    private static final int ITERATIONS_WHILE_JOINING = 400;
+
+    private static GraphagentConfig withJob(GraphagentConfig c, io.graphagent.config.JobConfig job) {
+        return new GraphagentConfig(c.profile(), c.cluster(), c.coordinator(), c.agent(), c.session(), c.grpc(), c.tls(),
+                c.network(), job, c.admin());
+    }
+
     private static GraphagentConfig withTransfer(GraphagentConfig c, InputTransfer transfer) {
         return new GraphagentConfig(c.profile(), c.cluster(), c.coordinator(), c.agent(), c.session(), c.grpc(), c.tls(),
                 c.network(), c.job().withInputTransfer(transfer), c.admin());
@@ -166,9 +197,13 @@ class PartitionedLoadTest {
     }
 
     private static Map<Long, String> engine(Algorithm algorithm) throws Exception {
+        return engine(algorithm, 10);
+    }
+
+    private static Map<Long, String> engine(Algorithm algorithm, int iterations) throws Exception {
         Graph g = GraphLoader.load(new GraphSource(Path.of(graph + ".v"), Path.of(graph + ".e"), true, false), 2,
                 LoadProgress.NONE);
-        Kernel kernel = Kernels.create(algorithm, g, new KernelParameters(id(0), 10, 0.85));
+        Kernel kernel = Kernels.create(algorithm, g, new KernelParameters(id(0), iterations, 0.85));
         double[] values = PregelEngine.run(g, kernel.program(), new EngineOptions(2, 4), ProgressListener.NONE).values();
         Map<Long, String> expected = new HashMap<>();
         for (int v = 0; v < g.numVertices(); v++) {
