@@ -1,0 +1,326 @@
+package io.graphagent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.graphagent.cli.netlab.LabNetwork;
+import io.graphagent.cli.netlab.Namespace;
+import io.graphagent.net.certs.ClusterCertificates;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/**
+ * A graphagent cluster in a {@link LabNetwork}: the coordinator on node {@code coordinator}
+ * ({@code 10.213.1.2:7400}), agent-N on node {@code agent-N} ({@code 10.213.(10+N).2}, data
+ * port 7500), each a real JVM of this program started with {@code ip netns exec}, each with its
+ * admin HTTP on 127.0.0.1:7480 of its own namespace. Files (certificates, the config, logs,
+ * state, checkpoints, graphs) are in one directory, which every namespace sees. The test reads
+ * what graphagent reports where an operator would: the coordinator's event log and logs, the
+ * admin JSON and metrics (curl inside the namespace), and {@code doctor} and {@code status}
+ * run inside a node's namespace. Not thread-safe.
+ */
+final class LabCluster implements AutoCloseable {
+    static final int PORT = 7400;
+    static final int ADMIN_PORT = 7480;
+    static final int DATA_PORT = 7500;
+    /** The coordinator's node is on 10.213.1.0/24; agent-N on 10.213.(10+N).0/24. */
+    static final int COORDINATOR_SUBNET = 1;
+    private static final Pattern LISTENING = Pattern.compile("coordinator listening on \\S+ \\(");
+    private static final Pattern SUPERSTEP = Pattern.compile("event=superstep_done job=(\\S+) superstep=(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The lab's session timing: the test profile's heartbeat (250ms), suspicion (750ms), lease
+     * (2s) and handshake (1500ms), a reconnect backoff capped at 1s, so a lost lease or a
+     * rejoin takes seconds.
+     */
+    static final String TIMING = """
+            profile: test
+            session:
+              reconnect:
+                initial: 100ms
+                max: 1s
+            """;
+
+    private final LabNetwork net;
+    private final Path dir;
+    private final List<String> jvm;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+
+    private LabCluster(LabNetwork net, Path dir) {
+        this.net = net;
+        this.dir = dir;
+        List<String> options = new ArrayList<>(LocalCommand.jvmOptions());
+        options.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"));
+        this.jvm = List.copyOf(options);
+    }
+
+    /**
+     * Adds the coordinator's and {@code agents} agents' nodes to {@code net}, makes
+     * certificates naming the coordinator's address and {@code extraHosts} (a load balancer's),
+     * writes the config and starts the coordinator; the agents are started by {@link #startAgent}.
+     */
+    static LabCluster prepare(LabNetwork net, Path dir, int agents, List<String> extraHosts) throws IOException {
+        LabCluster cluster = new LabCluster(net, dir);
+        net.add("coordinator", COORDINATOR_SUBNET);
+        for (int n = 1; n <= agents; n++) {
+            net.add(ClusterCertificates.agentName(n), 10 + n);
+        }
+        List<String> hosts = new ArrayList<>(List.of(cluster.coordinatorNode().address()));
+        hosts.addAll(extraHosts);
+        Clock clock = Clock.systemUTC();
+        ClusterCertificates.Issued issued = ClusterCertificates.init(cluster.certs(), agents, hosts, Duration.ofDays(30), clock);
+        ClientIdentity.issue(cluster.certs(), hosts, issued.notAfter(), clock.instant());
+        Files.createDirectories(cluster.logs());
+        Files.writeString(cluster.config(), TIMING + """
+                cluster:
+                  id: netlab
+                coordinator:
+                  listen: 0.0.0.0:%d
+                  admin-listen: 127.0.0.1:%d
+                  state-dir: '%s'
+                tls:
+                  certs-dir: '%s'
+                job:
+                  checkpoint-dir: '%s'
+                """.formatted(PORT, ADMIN_PORT, dir.resolve("coordinator"), cluster.certs(), dir.resolve("checkpoints")),
+                StandardCharsets.UTF_8);
+        return cluster;
+    }
+
+    Path certs() {
+        return dir.resolve("certs");
+    }
+
+    Path config() {
+        return dir.resolve("lab.yaml");
+    }
+
+    Path logs() {
+        return dir.resolve("logs");
+    }
+
+    Path log(String process) {
+        return logs().resolve(process + ".log");
+    }
+
+    LabNetwork network() {
+        return net;
+    }
+
+    LabNetwork.Node coordinatorNode() {
+        return net.node("coordinator");
+    }
+
+    LabNetwork.Node node(String name) {
+        return net.node(name);
+    }
+
+    /** The coordinator's address as agents dial it. */
+    String coordinatorAddress() {
+        return coordinatorNode().address() + ":" + PORT;
+    }
+
+    /** The coordinator's event log as it is now. */
+    CoordinatorEvents events() {
+        return CoordinatorEvents.read(new LocalState(dir));
+    }
+
+    /** Starts the coordinator in its namespace and waits for its "listening" line. */
+    void startCoordinator(Duration timeout) throws IOException {
+        Process p = start("coordinator", coordinatorNode().ns(), List.of("coordinator", "--config", config().toString()),
+                Map.of());
+        awaitLog("coordinator", p, LISTENING, timeout);
+    }
+
+    /** Starts (or starts again) agent {@code name} in its namespace, dialling {@code coordinator} (host:port). */
+    void startAgent(String name, String coordinator) throws IOException {
+        Process earlier = processes.get(name);
+        if (earlier != null && earlier.isAlive()) {
+            throw new IllegalStateException(name + " still runs");
+        }
+        LabNetwork.Node node = node(name);
+        Path work = dir.resolve("agents").resolve(name);
+        Files.createDirectories(work);
+        start(name, node.ns(), List.of("agent", "--config", config().toString(), "--coordinator", coordinator,
+                "--id", name, "--name", name, "--data-listen", node.address() + ":" + DATA_PORT,
+                "--admin-listen", "127.0.0.1:" + ADMIN_PORT), Map.of("GRAPHAGENT_AGENT_WORK_DIR", work.toString()));
+    }
+
+    void startAgent(String name) throws IOException {
+        startAgent(name, coordinatorAddress());
+    }
+
+    /** Kills {@code process} (SIGKILL) and waits for it to end. */
+    void kill(String process) throws InterruptedException {
+        Process p = processes.get(process);
+        if (p != null) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Process start(String name, Namespace ns, List<String> args, Map<String, String> env) throws IOException {
+        Path log = log(name);
+        if (Files.exists(log)) {
+            // Keep the earlier life's log beside the new one.
+            Files.move(log, log.resolveSibling(name + "." + Instant.now().toEpochMilli() + ".log"));
+        }
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(args);
+        command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+        Process p = ns.start(command, env, log);
+        processes.put(name, p);
+        return p;
+    }
+
+    /** Waits until every named agent is ALIVE in the coordinator's view (admin /api/agents). */
+    void awaitAlive(Duration timeout, String... agents) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .failFast("a lab process exited", () -> processes.values().stream().anyMatch(p -> !p.isAlive()))
+                .until(() -> {
+                    for (String agent : agents) {
+                        if (!agentState(agent).map(s -> s.path("state").asText()).orElse("").equals("ALIVE")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+    }
+
+    /** The coordinator's view of {@code agent} (state, cause, heartbeat age, ...), if it knows it. */
+    Optional<JsonNode> agentState(String agent) {
+        JsonNode agents = adminJson(coordinatorNode().ns(), "/api/agents");
+        for (JsonNode a : agents) {
+            if (a.path("agent").asText().equals(agent)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** GET {@code path} of the admin HTTP inside {@code ns}, as JSON. */
+    JsonNode adminJson(Namespace ns, String path) {
+        try {
+            return JSON.readTree(admin(ns, path));
+        } catch (IOException e) {
+            throw new IllegalStateException("admin " + path + " in " + ns.name() + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** GET {@code path} of the admin HTTP inside {@code ns}, as text (curl in the namespace). */
+    String admin(Namespace ns, String path) {
+        return ns.exec("curl", "-sS", "--max-time", "5", "http://127.0.0.1:" + ADMIN_PORT + path);
+    }
+
+    /** The value of metric {@code name} with labels {@code labels} (e.g. {@code cause="connect_timeout"}), or 0. */
+    double metric(Namespace ns, String name, String labels) {
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        Matcher m = line.matcher(admin(ns, "/metrics"));
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(labels)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
+    /** What a command run inside a namespace printed and how it exited. */
+    record Run(int exitCode, String out, Duration took) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + " after " + took.toMillis() + " ms\n" + out;
+        }
+    }
+
+    /**
+     * Runs {@code graphagent ARGS} inside {@code node}'s namespace to its end (at most
+     * {@code timeout}), stdout and stderr together.
+     */
+    Run graphagent(LabNetwork.Node node, Duration timeout, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(logs(), "run-", ".out");
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        long start = System.nanoTime();
+        Process p = node.ns().start(command, Map.of(), out);
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+            throw new AssertionError("graphagent " + String.join(" ", args) + " in " + node.ns().name() + " did not end within "
+                    + timeout.toSeconds() + " s:\n" + Files.readString(out));
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * {@code graphagent doctor} inside agent {@code agent}'s namespace with that agent's
+     * certificates and the lab config, against {@code coordinator} (host:port).
+     */
+    Run doctor(String agent, String coordinator, String... more) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("doctor", "--coordinator", coordinator, "--config", config().toString(),
+                "--ca", certs().resolve("ca.pem").toString(), "--cert", certs().resolve(agent + ".pem").toString(),
+                "--key", certs().resolve(agent + "-key.pem").toString()));
+        args.addAll(List.of(more));
+        Run run = graphagent(node(agent), Duration.ofSeconds(90), args.toArray(new String[0]));
+        System.out.println("doctor in " + agent + "'s namespace against " + coordinator + " (" + run.took().toMillis()
+                + " ms, exit " + run.exitCode() + "):\n" + run.out());
+        return run;
+    }
+
+    /** The last superstep the coordinator logged as done for any job, or -1. */
+    int lastSuperstep() throws IOException {
+        int last = -1;
+        Matcher m = SUPERSTEP.matcher(Files.readString(log("coordinator"), StandardCharsets.UTF_8));
+        while (m.find()) {
+            last = Integer.parseInt(m.group(2));
+        }
+        return last;
+    }
+
+    /** Lines of {@code process}'s log containing {@code text}. */
+    List<String> logLines(String process, String text) throws IOException {
+        return Files.readAllLines(log(process), StandardCharsets.UTF_8).stream().filter(l -> l.contains(text)).toList();
+    }
+
+    private void awaitLog(String name, Process p, Pattern pattern, Duration timeout) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .failFast(name + " exited", () -> !p.isAlive())
+                .until(() -> Files.exists(log(name)) && pattern.matcher(Files.readString(log(name))).find());
+    }
+
+    /** Stops every process (SIGTERM, then SIGKILL after 5 s). */
+    @Override
+    public void close() {
+        processes.values().forEach(Process::destroy);
+        for (Process p : processes.values()) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+}
