@@ -79,7 +79,11 @@ final class LabCluster implements AutoCloseable {
         for (int n = 1; n <= agents; n++) {
             net.add(ClusterCertificates.agentName(n), 10 + n);
         }
+        // Every certificate names every node: agents dial each other's data ports by address too.
         List<String> hosts = new ArrayList<>(List.of(cluster.coordinatorNode().address()));
+        for (int n = 1; n <= agents; n++) {
+            hosts.add(net.node(ClusterCertificates.agentName(n)).address());
+        }
         hosts.addAll(extraHosts);
         Clock clock = Clock.systemUTC();
         ClusterCertificates.Issued issued = ClusterCertificates.init(cluster.certs(), agents, hosts, Duration.ofDays(30), clock);

@@ -6,6 +6,7 @@ import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.RejectCauses;
 import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.net.path.PathDiagnosis;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.net.tls.TransportSecurity;
@@ -23,6 +24,7 @@ import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.TimingPolicy;
 import io.graphagent.protocol.v1.Welcome;
 import io.grpc.ManagedChannel;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class SessionClient implements CoordinatorLink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
+
+    /** Where the kernel's routing and neighbour tables are read for a path diagnosis. */
+    private static final java.nio.file.Path PROC = java.nio.file.Path.of("/proc");
 
     /** How long {@link #close()} waits for the coordinator to end the stream after Goodbye. */
     public static final Duration GOODBYE_GRACE = Duration.ofSeconds(2);
@@ -367,6 +372,32 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         boolean wasOpen = call == open;
         end(call);
         if (stopping) {
+            return;
+        }
+        if (!wasOpen && PathDiagnosis.examines(cause)) {
+            // The dial failed quietly (no answer, a stalled handshake): look at the path before
+            // naming the cause. The probe blocks for up to a handshake timeout, off the session thread.
+            Thread.ofVirtual().name("agent-path-diagnosis").start(() -> {
+                FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
+                FailureClassifier.Classification why = seen;
+                try {
+                    why = PathDiagnosis.refine(seen, new InetSocketAddress(settings.coordinator().host(),
+                            settings.coordinator().port()), settings.timeouts().connect(), settings.timeouts().handshake(),
+                            PROC);
+                } catch (RuntimeException e) {
+                    log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", agentId(), FailureClassifier.oneLine(e));
+                }
+                FailureClassifier.Classification result = why;
+                threads.post(() -> lost(call, false, result.cause(), result.detail()));
+            });
+            return;
+        }
+        lost(call, wasOpen, cause, detail);
+    }
+
+    /** Counts and logs a failed attempt or a lost session, then retries (or ends the client). */
+    private void lost(SessionCall call, boolean wasOpen, DisconnectCause cause, String detail) {
+        if (stopping || exit.isDone()) {
             return;
         }
         causes.record(cause);

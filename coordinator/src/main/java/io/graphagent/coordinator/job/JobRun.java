@@ -860,7 +860,10 @@ final class JobRun implements Runnable {
         String cause = f.getKind().name().toLowerCase(java.util.Locale.ROOT);
         if (f.getKind() == io.graphagent.protocol.v1.FailureKind.PEER_UNREACHABLE) {
             String peer = f.getMessage().replaceFirst("^exchange with peer (\\S+) failed:.*$", "$1");
-            throw new AgentLostException(participants.contains(peer) ? peer : agent, "peer_unreachable",
+            // The agent names the connection's DisconnectCause at the end: "... [cause=path_mtu_blackhole]".
+            String why = f.getMessage().replaceFirst("(?s)^.*\\[cause=([a-z0-9_]+)\\]$", "$1");
+            throw new AgentLostException(participants.contains(peer) ? peer : agent,
+                    why.equals(f.getMessage()) ? "peer_unreachable" : why,
                     "agent " + agent + ": " + f.getMessage());
         }
         throw new JobFailedException(cause, "agent " + agent + ": " + f.getMessage());

@@ -149,11 +149,11 @@ public final class PathProbe {
                         "the port answered with something other than a probe reply: " + hex(reply, got));
             }
             if (got < replyBytes) {
-                boolean closed = got < 0 || socket.isInputShutdown();
+                boolean closed = got < 0;
                 boolean foreign = got > 0 && !startsProbe(reply, got);
                 return new Exchange(header, foreign ? Outcome.NOT_UNDERSTOOD : Outcome.SILENT, since(start), Optional.empty(),
                         "received " + Math.max(0, got) + " of " + replyBytes + " bytes in " + wait.toMillis() + " ms"
-                        + (closed ? " (closed)" : "") + (foreign ? ": " + hex(reply, got) : ""));
+                        + (closed ? " (closed by the server)" : "") + (foreign ? ": " + hex(reply, got) : ""));
             }
             return new Exchange(header, Outcome.ANSWERED, since(start), Optional.empty(), "");
         } catch (IOException e) {
