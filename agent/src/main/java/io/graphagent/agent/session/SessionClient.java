@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,6 +75,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final SessionThreads threads = new SessionThreads();
     private final ReconnectPolicy reconnects;
     private final RoundTripMeter meter = new RoundTripMeter();
+    private final IdleCuts idleCuts = new IdleCuts();
     private final CauseCounter causes = new CauseCounter();
     private final CompletableFuture<AgentExit> exit = new CompletableFuture<>();
     private final AtomicInteger attempts = new AtomicInteger();
@@ -399,6 +401,14 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private void lost(SessionCall call, boolean wasOpen, DisconnectCause cause, String detail) {
         if (stopping || exit.isDone()) {
             return;
+        }
+        if (wasOpen) {
+            Duration quiet = Duration.ofNanos(System.nanoTime() - call.lastTrafficNanos);
+            Optional<String> idle = idleCuts.sessionLost(cause, quiet);
+            detail = detail + "; quiet for " + quiet.toMillis() + " ms before" + idle.map(i -> "; " + i).orElse("");
+            if (idle.isPresent()) {
+                cause = DisconnectCause.PATH_IDLE_TIMEOUT;
+            }
         }
         causes.record(cause);
         if (!cause.retryable()) {
