@@ -5,6 +5,7 @@ import io.graphagent.net.cause.FailureClassifier.Classification;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,7 +18,9 @@ import java.util.Set;
  *   <li>a stall ({@code tls_handshake_timeout}, a call's deadline, a keepalive that failed, a
  *       connection closed before the session opened): a {@link PacketSizes} test of the same port;
  *       small probes answered and a large one lost is {@code path_mtu_blackhole}; a probe that
- *       cannot even connect gives that connect's cause.</li>
+ *       cannot even connect gives that connect's cause; a connection closed quietly while a
+ *       connection that sends nothing is cut well before a server's handshake timeout is
+ *       {@code path_idle_timeout};</li>
  * </ul>
  * Anything else, and a test that finds nothing, leaves the classification as it was. Blocks
  * for up to about {@code connectTimeout + wait}: call it off network event loops. Stateless.
@@ -28,6 +31,10 @@ public final class PathDiagnosis {
     private static final Set<DisconnectCause> STALLS = Set.of(DisconnectCause.TLS_HANDSHAKE_TIMEOUT,
             DisconnectCause.DEADLINE_EXCEEDED, DisconnectCause.STREAM_BROKEN, DisconnectCause.PEER_CLOSED,
             DisconnectCause.UNKNOWN);
+
+    /** Closed without a word: a crash, or a middlebox cutting a quiet connection. */
+    private static final Set<DisconnectCause> QUIET_CLOSES = Set.of(DisconnectCause.PEER_CLOSED,
+            DisconnectCause.STREAM_BROKEN);
 
     private PathDiagnosis() {
     }
@@ -56,6 +63,14 @@ public final class PathDiagnosis {
         PacketSizes sizes = PacketSizes.test(address, connectTimeout, wait);
         if (sizes.blackHole()) {
             return new Classification(DisconnectCause.PATH_MTU_BLACKHOLE, seen.detail() + "; then " + sizes.describe());
+        }
+        if (sizes.small().answered() && QUIET_CLOSES.contains(seen.cause())) {
+            Optional<Duration> cut = PathProbe.silence(address, connectTimeout, wait.multipliedBy(4).dividedBy(5));
+            if (cut.isPresent()) {
+                return new Classification(DisconnectCause.PATH_IDLE_TIMEOUT, seen.detail() + "; then a connection that sent"
+                        + " nothing was closed after " + cut.get().toMillis() + " ms, well before a graphagent server's"
+                        + " handshake timeout (" + wait.toMillis() + " ms here): something on the path cuts quiet connections");
+            }
         }
         if (sizes.connectFailure().isPresent()) {
             Classification connect = new Classification(sizes.connectFailure().get(), seen.detail() + "; then "

@@ -161,6 +161,32 @@ public final class PathProbe {
         }
     }
 
+    /**
+     * Connects and sends nothing: how long until the other end (or something on the path)
+     * closes the connection, if it does within {@code wait}. A graphagent server closes a silent
+     * connection at its handshake timeout, so keep {@code wait} below it: closed by us first, the
+     * connection is a port check to the server (not counted as a failed handshake); a proxy or
+     * load balancer whose idle timeout is shorter closes it sooner. Empty when the connect fails
+     * or the connection outlives the wait.
+     */
+    public static Optional<Duration> silence(InetSocketAddress address, Duration connectTimeout, Duration wait) {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, (int) Math.max(1, connectTimeout.toMillis()));
+            long start = System.nanoTime();
+            socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+            try {
+                socket.getInputStream().read();
+            } catch (SocketTimeoutException e) {
+                return Optional.empty();
+            } catch (IOException e) {
+                // Reset rather than closed: cut all the same.
+            }
+            return Optional.of(since(start));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** An HTTP/2 frame header: length (3), type (1), flags (1), stream (4). */
     private static final int HTTP2_FRAME_HEADER = 9;
 

@@ -96,11 +96,12 @@ public final class Doctor {
                 return;
             }
             TlsCheck.Result tls = TlsCheck.run(options, address, files, loaded);
-            results.add(pathMtu.explain(tls.verdict()));
+            CheckResult handshake = IdleConnectionCheck.explainCut(options, address, pathMtu.explain(tls.verdict()));
+            results.add(handshake);
             List<X509Certificate> local = new ArrayList<>(loaded.identity().chain());
             local.addAll(loaded.trust());
             results.add(CertificateExpiry.check(local, tls.serverChain(), options.clock().instant()));
-            if (tls.verdict().verdict() == Verdict.FAIL) {
+            if (handshake.verdict() == Verdict.FAIL) {
                 skipFrom("protocol", TlsCheck.NAME + " failed");
                 return;
             }

@@ -11,8 +11,11 @@ import io.graphagent.protocol.v1.ProbeRequest;
 import io.graphagent.protocol.v1.TimingPolicy;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.graphagent.net.path.PathProbe;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +120,29 @@ final class IdleConnectionCheck implements AutoCloseable {
         }
         return CheckResult.pass(NAME, measured + ", after the keepalive time " + DurationFormat.format(keepalive));
     }
+
+    /**
+     * {@code failed} again, named {@code path_idle_timeout} when it is a handshake the other end
+     * ended without a reason and a connection that sends nothing is closed well before a
+     * graphagent server would close it (its handshake timeout): something on the path cuts quiet
+     * connections, even the few hundred milliseconds a handshake's computation leaves quiet.
+     */
+    static CheckResult explainCut(DoctorOptions options, InetSocketAddress address, CheckResult failed) {
+        if (failed.verdict() != Verdict.FAIL || failed.cause().isEmpty() || !QUIET_ENDS.contains(failed.cause().get())) {
+            return failed;
+        }
+        Optional<Duration> cut = PathProbe.silence(address, options.connectTimeout(),
+                options.handshakeTimeout().multipliedBy(4).dividedBy(5));
+        if (cut.isEmpty()) {
+            return failed;
+        }
+        return CheckResult.fail(failed.check(), DisconnectCause.PATH_IDLE_TIMEOUT, failed.measured() + " (seen as "
+                + failed.cause().get().label() + "); a connection that sent nothing was closed after " + cut.get().toMillis()
+                + " ms, before the coordinator's handshake timeout: something on the path cuts quiet connections that soon");
+    }
+
+    private static final Set<DisconnectCause> QUIET_ENDS = Set.of(DisconnectCause.TLS_HANDSHAKE_FAILED,
+            DisconnectCause.PEER_CLOSED, DisconnectCause.STREAM_BROKEN);
 
     private static String seconds(Duration d) {
         return String.format("%.1f s", d.toMillis() / 1000.0);
