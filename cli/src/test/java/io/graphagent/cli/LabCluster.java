@@ -43,13 +43,20 @@ final class LabCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * The lab's session timing: the test profile's heartbeat (250ms), suspicion (750ms), lease
-     * (2s) and handshake (1500ms), a reconnect backoff capped at 1s, so a lost lease or a
-     * rejoin takes seconds.
+     * The lab's session timing: the test profile (lease 2s, handshake 1500ms, keepalive 10s as
+     * grpc-java applies it) with heartbeats every 500ms, suspicion after 1s and a reconnect
+     * backoff capped at 1s, so a lost lease or a rejoin takes seconds. Heartbeats at 500ms leave
+     * a session quiet long enough for a proxy's 400ms idle timeout to cut it, while a TLS
+     * handshake's own pauses stay shorter.
      */
+    static final Duration HEARTBEAT = Duration.ofMillis(500);
+    static final Duration LEASE = Duration.ofSeconds(2);
     static final String TIMING = """
             profile: test
             session:
+              heartbeat-interval: 500ms
+              suspect-after: 1s
+              lease-ttl: 2s
               reconnect:
                 initial: 100ms
                 max: 1s
@@ -291,14 +298,114 @@ final class LabCluster implements AutoCloseable {
         return run;
     }
 
-    /** The last superstep the coordinator logged as done for any job, or -1. */
-    int lastSuperstep() throws IOException {
+    /** A {@code graphagent submit} running in the coordinator's namespace until its job ends. */
+    record Submitted(Process process, Path out) {
+        private static final Pattern JOB = Pattern.compile("graphagent: job (\\S+) ");
+
+        /** The job's id, once submit has printed it. */
+        Optional<String> jobId() throws IOException {
+            Matcher m = JOB.matcher(Files.readString(out, StandardCharsets.UTF_8));
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        }
+
+        /** Waits for the job to end; returns submit's exit code and output. */
+        Run await(Duration timeout) throws IOException, InterruptedException {
+            long start = System.nanoTime();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the job did not end within " + timeout.toSeconds() + " s:\n" + Files.readString(out));
+            }
+            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** Submits {@code reference}'s PageRank job (output to {@code output}) from the coordinator's namespace. */
+    Submitted submit(PageRankReference reference, Path output, int checkpointEvery) throws IOException {
+        Path out = Files.createTempFile(logs(), "submit-", ".out");
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaExecutable());
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "submit",
+                "--coordinator", "127.0.0.1:" + PORT, "--certs", certs().toString(), "--config", config().toString(),
+                "--algorithm", "pagerank", "--graph", reference.prefix().toString(), "--directed",
+                "--iterations", Integer.toString(reference.iterations()), "--damping", Double.toString(PageRankReference.DAMPING),
+                "--partitions", Integer.toString(reference.partitions()), "--checkpoint-every", Integer.toString(checkpointEvery),
+                "--output", output.toString()));
+        return new Submitted(coordinatorNode().ns().start(command, Map.of(), out), out);
+    }
+
+    /** Waits until the coordinator has logged superstep {@code superstep} of the job {@code submitted} runs. */
+    void awaitSuperstep(Submitted submitted, int superstep, Duration timeout) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .failFast("submit ended", () -> !submitted.process().isAlive())
+                .until(() -> {
+                    Optional<String> job = submitted.jobId();
+                    return job.isPresent() && lastSuperstep(job.get()) >= superstep;
+                });
+    }
+
+    /** The last superstep the coordinator logged as done for {@code job}, or -1. */
+    int lastSuperstep(String job) throws IOException {
         int last = -1;
         Matcher m = SUPERSTEP.matcher(Files.readString(log("coordinator"), StandardCharsets.UTF_8));
         while (m.find()) {
-            last = Integer.parseInt(m.group(2));
+            if (m.group(1).equals(job)) {
+                last = Integer.parseInt(m.group(2));
+            }
         }
         return last;
+    }
+
+    /** A log line and the time at its start. */
+    record LogLine(Instant time, String text) {
+    }
+
+    /** The first line of {@code process}'s log at or after {@code from} containing {@code text}. */
+    Optional<LogLine> firstLogLine(String process, String text, Instant from) throws IOException {
+        for (String line : Files.readAllLines(log(process), StandardCharsets.UTF_8)) {
+            if (line.contains(text)) {
+                Optional<Instant> time = timeOf(line);
+                if (time.isPresent() && !time.get().isBefore(from)) {
+                    return Optional.of(new LogLine(time.get(), line));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final Pattern ISO_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\S+Z) ");
+    private static final Pattern LOCAL_TIME = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
+
+    /**
+     * When a log line was written: an ISO instant (the production pattern), or a local time of
+     * day (the test classpath's logback-test.xml), taken as today's, or yesterday's just after midnight.
+     */
+    static Optional<Instant> timeOf(String line) {
+        Matcher iso = ISO_TIME.matcher(line);
+        if (iso.find()) {
+            return Optional.of(Instant.parse(iso.group(1)));
+        }
+        Matcher local = LOCAL_TIME.matcher(line);
+        if (!local.find()) {
+            return Optional.empty();
+        }
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now();
+        java.time.ZonedDateTime at = now.with(java.time.LocalTime.parse(local.group(1)));
+        return Optional.of((at.isAfter(now.plusMinutes(1)) ? at.minusDays(1) : at).toInstant());
+    }
+
+    /** Waits up to {@code timeout} for {@link #firstLogLine}. */
+    LogLine awaitLogLine(String process, String text, Instant from, Duration timeout) {
+        return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> firstLogLine(process, text, from), Optional::isPresent).get();
+    }
+
+    /** Waits up to {@code timeout} for the first event matching {@code test} at or after {@code from}. */
+    CoordinatorEvents.Event awaitEvent(java.util.function.Predicate<CoordinatorEvents.Event> test, Instant from,
+            Duration timeout) {
+        return Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> events().first(test, from), Optional::isPresent).get();
     }
 
     /** Lines of {@code process}'s log containing {@code text}. */
@@ -310,6 +417,16 @@ final class LabCluster implements AutoCloseable {
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100))
                 .failFast(name + " exited", () -> !p.isAlive())
                 .until(() -> Files.exists(log(name)) && pattern.matcher(Files.readString(log(name))).find());
+    }
+
+    /** Copies the processes' logs to {@code target} (replacing an earlier run's), for a look after the test. */
+    void keepLogs(Path target) throws IOException {
+        Files.createDirectories(target);
+        try (var logs = Files.list(logs())) {
+            for (Path log : logs.toList()) {
+                Files.copy(log, target.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /** Stops every process (SIGTERM, then SIGKILL after 5 s). */

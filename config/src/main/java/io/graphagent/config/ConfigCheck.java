@@ -317,7 +317,7 @@ public final class ConfigCheck {
         if (proxy.compareTo(heartbeat) <= 0) {
             out.add(Problem.error("network.proxy-idle-timeout", format(proxy) + " is not more than session.heartbeat-interval ("
                             + format(heartbeat) + "): the proxy would cut session streams between heartbeats",
-                    "set session.heartbeat-interval below " + format(proxy) + ", e.g. " + format(proxy.dividedBy(3))
+                    "set session.heartbeat-interval below " + format(proxy) + ", e.g. " + format(millis(proxy.dividedBy(3)))
                             + ", or raise the proxy's idle timeout"));
         }
         Duration margin = heartbeat.multipliedBy(PROXY_HEARTBEAT_MARGIN);
@@ -325,7 +325,7 @@ public final class ConfigCheck {
             out.add(Problem.warning("network.proxy-idle-timeout", format(proxy) + " is less than " + PROXY_HEARTBEAT_MARGIN
                             + " x session.heartbeat-interval (" + format(heartbeat) + "): one heartbeat late by a GC pause or"
                             + " a busy CPU leaves the session quiet long enough for the proxy to cut it",
-                    "set session.heartbeat-interval to at most " + format(proxy.dividedBy(PROXY_HEARTBEAT_MARGIN + 1))
+                    "set session.heartbeat-interval to at most " + format(millis(proxy.dividedBy(PROXY_HEARTBEAT_MARGIN + 1)))
                             + ", or raise the proxy's idle timeout"));
         }
         Duration keepalive = c.grpc().effectiveKeepaliveTime();
@@ -338,6 +338,11 @@ public final class ConfigCheck {
                             + format(keepalive) + "): the proxy would silently cut idle connections (data plane between"
                             + " jobs) before a keepalive ping keeps them open", fix));
         }
+    }
+
+    /** {@code d} cut to whole milliseconds, so a suggested value reads 133ms rather than 133333333ns. */
+    private static Duration millis(Duration d) {
+        return Duration.ofMillis(d.toMillis());
     }
 
     private static Duration half(Duration d) {

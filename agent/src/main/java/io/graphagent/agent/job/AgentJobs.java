@@ -444,12 +444,29 @@ public final class AgentJobs implements CommandHandler {
     private FailureClassifier.Classification exchangeFailure(AgentJob job, AgentJob.ExchangeFailedException e) {
         FailureClassifier.Classification seen = FailureClassifier.explain(e.getCause(), FailureClassifier.Side.CLIENT);
         Optional<HostAndPort> peer = job.peerAddress(e.peer);
-        if (peer.isEmpty() || !PathDiagnosis.examines(seen.cause())) {
+        if (peer.isEmpty()) {
+            return seen;
+        }
+        forgetChannel(peer.get().toString());
+        if (!PathDiagnosis.examines(seen.cause())) {
             return seen;
         }
         Duration wait = config.tls().handshakeTimeout();
         return PathDiagnosis.refine(seen, new InetSocketAddress(peer.get().host(), peer.get().port()), wait, wait,
                 Path.of("/proc"));
+    }
+
+    /**
+     * Drops the cached channel to {@code address} after an exchange with it failed, so the
+     * recovery's exchange dials afresh: a channel that failed to connect fails every call at
+     * once for its growing reconnect backoff (up to 2 minutes), which would use up a job's
+     * recoveries in a second and outlast a network that has healed. Calls still on it finish.
+     */
+    private void forgetChannel(String address) {
+        ManagedChannel stale = channels.remove(address);
+        if (stale != null) {
+            stale.shutdown();
+        }
     }
 
     private ManagedChannel channel(String address) throws TlsFilesException {
