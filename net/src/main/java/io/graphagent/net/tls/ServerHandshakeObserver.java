@@ -167,7 +167,8 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
         }
         report(ctx, DisconnectCause.TLS_HANDSHAKE_TIMEOUT,
                 "no completed TLS handshake within " + handshakeTimeout.toMillis() + " ms"
-                        + (sawBytes ? "" : "; the client sent nothing"));
+                        + (sawBytes ? "" : "; the client sent nothing (or its ClientHello was lost on the way: large"
+                        + " packets lost on the path; `graphagent doctor` on the client's host tells)"));
         ctx.close();
     }
 

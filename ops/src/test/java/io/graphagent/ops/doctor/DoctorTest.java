@@ -429,4 +429,20 @@ class DoctorTest {
         List<PathProbe.Exchange> allPass = packets.stream().map(p -> probe.apply(p - 52, true)).toList();
         assertThat(PathMtuCheck.judge(packets, allPass, allPass, 9000, Duration.ofMillis(1500)).verdict()).isEqualTo(Verdict.PASS);
     }
+
+    @Test
+    void aHandshakeThatTakesSecondsOnAFastConnectIsAWarningNotAPass() throws Exception {
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)));
+             FaultProxy slow = FaultProxy.start("slow", new java.net.InetSocketAddress("127.0.0.1", coordinator.port()))) {
+            // Each way 400 ms: the TCP connect (to the proxy) is instant, the handshake and first read take 1.6 s or more.
+            slow.mode(new FaultProxy.Latency(Duration.ofMillis(400), Duration.ZERO));
+            DoctorOptions options = options(slow.port(), Optional.of(agent1()));
+            TlsCheck.Result tls = TlsCheck.run(options, new java.net.InetSocketAddress("127.0.0.1", slow.port()), agent1(),
+                    agent1().load());
+            System.out.println(tls.verdict().line());
+            assertThat(tls.verdict().verdict()).as(tls.verdict().line()).isEqualTo(Verdict.WARN);
+            assertThat(tls.verdict().measured()).contains("slower than 1000 ms (half the handshake timeout 1500 ms, at least 1 s)");
+            assertThat(tls.verdict().fix()).contains("packets were lost and sent again");
+        }
+    }
 }
