@@ -253,8 +253,8 @@ class NetworkLabTest {
                     DETECT);
             LabCluster.LogLine seen = cluster.awaitLogLine("agent-1", "cause=path_mtu_blackhole event=exchange_failed", cut,
                     DETECT);
-            report(hole.describe() + ", during a job", "coordinator: job RECOVERING (" + lost.detail().replaceAll(":.*", "")
-                    + ") after " + millis(cut, lost.time()), "agent-1: exchange_failed path_mtu_blackhole after "
+            report(hole.describe() + ", during a job", "coordinator: job RECOVERING, " + lostAgent(lost) + ", after "
+                    + millis(cut, lost.time()), "agent-1: exchange_failed path_mtu_blackhole after "
                     + millis(cut, seen.time()), null, null);
         }
         assertThat(cluster.events().all(e -> e.agentBecame(VICTIM, "SUSPECT") || e.agentBecame(VICTIM, "DEAD"))
@@ -274,12 +274,15 @@ class NetworkLabTest {
         try (Firewall.Rule rule = routerRule("ip saddr " + agents + " ip daddr " + agents + " tcp dport " + LabCluster.DATA_PORT
                 + " drop")) {
             CoordinatorEvents.Event lost = cluster.awaitEvent(e -> e.jobBecame("RECOVERING"), cut, DETECT);
+            assertThat(lost.detail()).contains("(connect_timeout)");
+            LabCluster.LogLine seen = cluster.awaitLogLine("agent-1", "event=exchange_failed", cut, DETECT);
             LabCluster.Run doctor = cluster.doctor("agent-1", cluster.coordinatorAddress(), "--idle-wait", "0");
             assertThat(line(doctor, "FAIL", "agent-ports")).get().asString()
                     .contains(VICTIM + "@" + victim().address() + ":" + LabCluster.DATA_PORT + " connect_timeout");
             assertThat(line(doctor, "PASS", "protocol")).as("the session port is open").isPresent();
-            report(rule.describe() + ", during a job", "coordinator: job RECOVERING (" + lost.detail().replaceAll(":.*", "")
-                    + ") after " + millis(cut, lost.time()), "agents: exchange_failed", doctor, "agent-ports");
+            report(rule.describe() + ", during a job", "coordinator: job RECOVERING, " + lostAgent(lost) + ", after "
+                    + millis(cut, lost.time()), "agent-1: exchange_failed " + causeOf(seen.text()) + " after "
+                    + millis(cut, seen.time()), doctor, "agent-ports");
         }
         assertThat(cluster.events().all(e -> e.anyAgentBecame("SUSPECT") || e.anyAgentBecame("DEAD"))
                 .stream().filter(e -> !e.time().isBefore(cut)).toList()).as("sessions were untouched").isEmpty();
@@ -406,6 +409,12 @@ class NetworkLabTest {
 
     private static String firstLine(String text, String containing) {
         return text.lines().filter(l -> l.contains(containing)).findFirst().orElse("");
+    }
+
+    /** {@code lost agent agent-2 (path_mtu_blackhole)} from a RECOVERING event's detail. */
+    private static String lostAgent(CoordinatorEvents.Event recovering) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("lost agent \\S+ \\(\\w+\\)").matcher(recovering.detail());
+        return m.find() ? m.group() : recovering.detail();
     }
 
     private static String causeOf(String logLine) {
