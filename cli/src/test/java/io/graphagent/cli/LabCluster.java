@@ -190,15 +190,21 @@ final class LabCluster implements AutoCloseable {
             // Keep the earlier life's log beside the new one.
             Files.move(log, log.resolveSibling(name + "." + Instant.now().toEpochMilli() + ".log"));
         }
+        List<String> command = command(args);
+        command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
+        Process p = ns.start(command, env, log);
+        processes.put(name, p);
+        return p;
+    }
+
+    /** {@code java ... io.graphagent.cli.Main ARGS} with this JVM's java and class path, as a mutable list. */
+    private List<String> command(List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaExecutable());
         command.addAll(jvm);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
-        command.addAll(List.of("--exit-with-parent", Long.toString(ProcessHandle.current().pid())));
-        Process p = ns.start(command, env, log);
-        processes.put(name, p);
-        return p;
+        return command;
     }
 
     /** Waits until every named agent is ALIVE in the coordinator's view (admin /api/agents). */
@@ -267,13 +273,8 @@ final class LabCluster implements AutoCloseable {
      */
     Run graphagent(LabNetwork.Node node, Duration timeout, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(logs(), "run-", ".out");
-        List<String> command = new ArrayList<>();
-        command.add(ChildProcess.javaExecutable());
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
         long start = System.nanoTime();
-        Process p = node.ns().start(command, Map.of(), out);
+        Process p = node.ns().start(command(List.of(args)), Map.of(), out);
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
@@ -323,10 +324,7 @@ final class LabCluster implements AutoCloseable {
     /** Submits {@code reference}'s PageRank job (output to {@code output}) from the coordinator's namespace. */
     Submitted submit(PageRankReference reference, Path output, int checkpointEvery) throws IOException {
         Path out = Files.createTempFile(logs(), "submit-", ".out");
-        List<String> command = new ArrayList<>();
-        command.add(ChildProcess.javaExecutable());
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "submit",
+        List<String> command = command(List.of("submit",
                 "--coordinator", "127.0.0.1:" + PORT, "--certs", certs().toString(), "--config", config().toString(),
                 "--algorithm", "pagerank", "--graph", reference.prefix().toString(), "--directed",
                 "--iterations", Integer.toString(reference.iterations()), "--damping", Double.toString(PageRankReference.DAMPING),

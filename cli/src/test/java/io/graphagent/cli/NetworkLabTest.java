@@ -63,7 +63,7 @@ class NetworkLabTest {
         cluster.startCoordinator(START);
         cluster.startAgent("agent-1");
         cluster.startAgent(VICTIM);
-        reference = PageRankReference.rmat(dir, 12, 60, 8);
+        reference = PageRankReference.rmat(dir, 12, 200, 8);
         cluster.awaitAlive(START, "agent-1", VICTIM);
     }
 
@@ -379,9 +379,12 @@ class NetworkLabTest {
         static final int HOP_MTU = 1400;
 
         static MtuBlackHole on(LabNetwork.Node node) {
+            // The rule first: one "fragmentation needed" that got out would teach its sender the
+            // smaller MTU (cached for minutes), and no black hole would be left to see.
+            Firewall.Rule icmp = cluster.network().routerFirewall().add(Firewall.Chain.OUTPUT,
+                    "icmp type destination-unreachable icmp code frag-needed drop");
             cluster.network().routerSideMtu(node, HOP_MTU);
-            return new MtuBlackHole(node, cluster.network().routerFirewall().add(Firewall.Chain.OUTPUT,
-                    "icmp type destination-unreachable icmp code frag-needed drop"));
+            return new MtuBlackHole(node, icmp);
         }
 
         String describe() {
@@ -391,8 +394,8 @@ class NetworkLabTest {
 
         @Override
         public void close() {
-            icmp.close();
             cluster.network().routerSideMtu(node, LabNetwork.JUMBO);
+            icmp.close();
         }
     }
 
