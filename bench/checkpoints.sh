@@ -41,14 +41,14 @@ for _ in $(seq 1 360); do
 done
 
 say "warm-up job (not counted): the agents' JIT compiles the kernel and the exchange first"
-./graphagent submit --state-dir "$state" --algorithm pagerank --graph "$prefix" --directed --output "$out/warmup.out" \
+./graphagent submit --state-dir "$state" --algorithm pagerank --graph "$prefix" --directed --output "$out/warmup.out" --overwrite \
   --checkpoint-every 0 >/dev/null 2>>"$out/submit.err"
 declare -A best bytes
 for ((run = 1; run <= RUNS; run++)); do
   for k in $KS; do
     say "round $run/$RUNS: pagerank, checkpoint every $k"
     line=$(./graphagent submit --state-dir "$state" --algorithm pagerank --graph "$prefix" --directed \
-      --output "$out/pr-$k.out" --checkpoint-every "$k" 2>>"$out/submit.err" | tail -1)
+      --output "$out/pr-$k.out" --overwrite --checkpoint-every "$k" 2>>"$out/submit.err" | tail -1)
     echo "k=$k $line" >>"$out/runs.log"
     c=$(value compute_s "$line")
     [ -n "$c" ] || { say "no summary line: $line"; exit 1; }

@@ -208,7 +208,7 @@ engine() {
   say "graphagent-engine: run --algorithm $kernel $*"
   l=$(load1)
   bounded "$rundir/stdout" - "${ga[@]}" run --algorithm "$kernel" --graph "$prefix" --threads "$THREADS" \
-    --output "$rundir/engine-$kernel.out" "$@" || die "graphagent run $kernel failed (exit $?)"
+    --output "$rundir/engine-$kernel.out" --overwrite "$@" || die "graphagent run $kernel failed (exit $?)"
   line=$(tail -1 "$rundir/stdout")
   record "graphagent-engine/$kernel" algo= "$line load1=$l"
 }
@@ -221,7 +221,7 @@ cluster() {
   say "graphagent-cluster-$AGENTS: submit --algorithm $kernel $*"
   l=$(load1)
   bounded "$rundir/stdout" - "${ga[@]}" submit --state-dir "$state" --algorithm "$kernel" --graph "$prefix" \
-    --output "$rundir/cluster-$kernel.out" "${cluster_opts[@]}" "$@" \
+    --output "$rundir/cluster-$kernel.out" --overwrite "${cluster_opts[@]}" "$@" \
     || die "graphagent submit $kernel failed (exit $?); logs: $state/logs"
   line=$(tail -1 "$rundir/stdout")
   record "graphagent-cluster-$AGENTS/$kernel" algo= "$line load1=$l"
@@ -230,7 +230,8 @@ cluster() {
 start_cluster() {
   local out="$rundir/local.out" i bound=$((START_TIMEOUT + 30))
   say "starting a local cluster: coordinator + $AGENTS agents (state: $state)"
-  setsid "${ga[@]}" local --agents "$AGENTS" --state-dir "$state" --port "$PORT" --start-timeout "${START_TIMEOUT}s" \
+  # -Dgraphagent.timing=DEBUG: the coordinator's per-superstep lines (event=superstep_done), read below
+  GRAPHAGENT_JAVA_OPTS="${GRAPHAGENT_JAVA_OPTS:-} -Dgraphagent.timing=DEBUG" setsid "${ga[@]}" local --agents "$AGENTS" --state-dir "$state" --port "$PORT" --start-timeout "${START_TIMEOUT}s" \
     >"$out" 2>&1 </dev/null &
   cluster_pid=$!
   for ((i = 0; i < bound * 2; i++)); do

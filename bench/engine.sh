@@ -55,7 +55,8 @@ baseline() {
 graphagent() {
   local kernel=$1 line; shift
   say "graphagent: run --algorithm $kernel $*"
-  line=$("${ga[@]}" run --algorithm "$kernel" --graph "$prefix" --threads "$THREADS" --output "$WORK/out-$kernel" "$@" | tail -1)
+  line=$("${ga[@]}" run --algorithm "$kernel" --graph "$prefix" --threads "$THREADS" --memory-figures \
+    --output "$WORK/out-$kernel" --overwrite "$@" | tail -1)
   echo "$line" >>"$log"
   echo "$line"
 }

@@ -2,7 +2,7 @@
 # Fault scenarios: runs the fault suite (a coordinator and agents as real JVMs on 127.0.0.1:
 # NetworkFaultsTest with every link through a fault-injecting TCP proxy, AgentKilledMidJobTest
 # (SIGKILL, SIGSTOP), EveryKernelSurvivesSigkillTest (SIGKILL mid-superstep for each kernel),
-# PeerCopyCheckpointTest (an agent and its disk lost), CoordinatorRestartTest (SIGKILL and restart);
+# PeerCopyCheckpointTest (an agent and its disk lost), CoordinatorRestartTest (SIGKILL and restart), LeaderFailoverTest (etcd store: SIGKILL and SIGSTOP of the leader);
 # see cli/src/test/java/io/graphagent/cli/) and prints one line per scenario:
 # detection latency (fault to DEAD), recovery time (DEAD to RUNNING; for a flapping link the
 # longest SUSPECT to resumed), supersteps redone, and whether the result equalled the
@@ -18,7 +18,7 @@ report=$(mktemp "${TMPDIR:-/tmp}/graphagent-faults.XXXXXX")
 trap 'rm -f "$report"' EXIT
 log="$root/cli/target/faults-bench.log"
 mkdir -p "$root/cli/target"
-tests=NetworkFaultsTest,AgentKilledMidJobTest,EveryKernelSurvivesSigkillTest,PeerCopyCheckpointTest,CoordinatorRestartTest
+tests=NetworkFaultsTest,AgentKilledMidJobTest,EveryKernelSurvivesSigkillTest,PeerCopyCheckpointTest,CoordinatorRestartTest,LeaderFailoverTest
 echo "faults.sh: running $tests (about 8-10 min on a quiet machine; log: $log)" >&2
 if ! "$root/bin/mvn" -o -q -pl cli -am verify "-Dtest=$tests" -Dsurefire.failIfNoSpecifiedTests=false \
     "-Dgraphagent.faults.report=$report" >"$log" 2>&1; then

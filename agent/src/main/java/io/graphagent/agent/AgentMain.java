@@ -7,12 +7,16 @@ import io.graphagent.agent.session.SessionClient;
 import io.graphagent.agent.session.SessionIdFile;
 import io.graphagent.agent.session.SessionSettings;
 import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.ProcessLock;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.net.tls.TransportSecurity;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -100,24 +104,38 @@ public final class AgentMain {
                 return exit(new AgentExit(AgentExit.REFUSED, java.util.Optional.of(DisconnectCause.TLS_FILES_UNUSABLE),
                         DisconnectCause.TLS_FILES_UNUSABLE.label() + ": " + e.getMessage()), "unknown");
             }
-            SessionIdFile saved = new SessionIdFile(config.agent().workDir(), agentId);
-            SessionSettings settings = SessionSettings.from(config, agentId).withResumeSessionId(saved.read());
-            SessionClient client = new SessionClient(settings, security, handler, clock);
-            client.onWelcome(welcome -> saved.write(welcome.getSessionId()));
-            stop.thenAccept(client::close);
-            observe.accept(client);
-            client.start();
-            AgentExit result = client.exit().join();
-            client.close();
-            if (result.code() == AgentExit.STOPPED) {
-                saved.delete();
+            Path lockFile = config.agent().workDir().resolve("agent-" + agentId + ".lock");
+            try (ProcessLock claim = ProcessLock.acquire(lockFile)) {
+                SessionIdFile saved = new SessionIdFile(config.agent().workDir(), agentId);
+                SessionSettings settings = SessionSettings.from(config, agentId).withResumeSessionId(saved.read());
+                SessionClient client = new SessionClient(settings, security, handler, clock);
+                client.onWelcome(welcome -> saved.write(welcome.getSessionId()));
+                stop.thenAccept(client::close);
+                observe.accept(client);
+                client.start();
+                AgentExit result = client.exit().join();
+                client.close();
+                if (result.code() == AgentExit.STOPPED) {
+                    saved.delete();
+                }
+                return exit(result, agentId);
+            } catch (ProcessLock.HeldException e) {
+                return exit(new AgentExit(AgentExit.IN_USE, Optional.of(DisconnectCause.DUPLICATE_AGENT),
+                        "another agent " + agentId + e.pidSuffix() + " runs with work directory " + config.agent().workDir()
+                                + " (" + lockFile.getFileName() + "): stop it, or give this agent its own agent.work-dir and"
+                                + " its own certificate and id"), agentId);
+            } catch (IOException e) {
+                return exit(new AgentExit(AgentExit.IN_USE, Optional.empty(), "cannot lock " + lockFile + " ("
+                        + e.getMessage() + "): make agent.work-dir writable, on a file system that supports locks"), agentId);
             }
-            return exit(result, agentId);
         }
     }
 
     private static int exit(AgentExit result, String agentId) {
-        if (result.code() == AgentExit.STOPPED) {
+        if (result.code() == AgentExit.IN_USE) {
+            log.error("cause={} event=agent_exit agent={} code={} detail=\"{}\"",
+                    result.cause().map(DisconnectCause::label).orElse("unknown"), agentId, result.code(), result.diagnosis());
+        } else if (result.code() == AgentExit.STOPPED) {
             log.info("event=agent_stopped agent={} code=0 detail=\"{}\"", agentId, result.diagnosis());
         } else {
             // The session client has logged the diagnosis; this line only closes the story.

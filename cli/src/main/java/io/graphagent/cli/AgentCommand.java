@@ -6,6 +6,7 @@ import io.graphagent.config.AgentConfig;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.net.tls.TransportSecurity;
+import io.graphagent.ops.http.AdminServer;
 import io.graphagent.ops.http.AgentAdmin;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -43,16 +44,27 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  graphagent agent --certs certs --name agent-1 --coordinator 127.0.0.1:7400",
+            "  graphagent agent --certs certs --name agent-1 --coordinator 10.0.0.1:7400,10.0.0.2:7400",
             "  graphagent agent --config /etc/graphagent/graphagent.yaml --data-listen 0.0.0.0:7500"})
 final class AgentCommand implements Callable<Integer>, ClusterCommand {
-    private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
+    /**
+     * Looked up when used, not held in a static field: picocli makes every command object to build
+     * {@code --help}, and a static logger would start Logback (~600 classes) on every command.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(AgentCommand.class);
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--coordinator", paramLabel = "HOST:PORT", converter = AddressConverter.class,
-            description = "The coordinator to join (agent.coordinator). Default: 127.0.0.1:7400.")
-    HostPort coordinator;
+    @Option(names = "--coordinator", paramLabel = "HOST:PORT[,HOST:PORT...]", converter = AddressListConverter.class,
+            description = "The coordinators to join (agent.coordinator), tried in turn; a standby redirects to the leader. "
+                    + "Default: 127.0.0.1:7400.")
+    List<HostPort> coordinator;
+
+    @Mixin
+    EtcdOptions etcd;
 
     @Option(names = "--id", paramLabel = "NAME",
             description = "The agent's id (agent.id). Default: the subject (CN) of its certificate; with --insecure the host name.")
@@ -84,18 +96,25 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
     @Override
     public Integer call() throws Exception {
         process.apply();
-        GraphagentConfig loaded = tls.applyTo(config.load());
+        GraphagentConfig loaded = etcd.applyTo(tls.applyTo(config.load()), false);
         AgentConfig a = loaded.agent();
         GraphagentConfig settings = ConfigEdits.with(loaded, new AgentConfig(
-                coordinator != null ? coordinator : a.coordinator(),
+                CoordinatorsFromEtcd.resolve(loaded, coordinator != null ? coordinator : a.coordinators(), coordinator != null),
                 dataListen != null ? dataListen : a.dataListen(),
                 a.dataAdvertise(),
                 id != null ? id : a.id(),
                 a.workDir()));
         TransportSecurity security = TlsIdentity.security(settings.tls(), identity(settings), "agent");
         if (!security.isTls()) {
-            log.warn("event=insecure_mode role=agent risk=\"plaintext: the coordinator and peers are not authenticated and the"
+            log().warn("event=insecure_mode role=agent risk=\"plaintext: the coordinator and peers are not authenticated and the"
                     + " traffic can be read\" fix=\"drop --insecure and pass --certs DIR --name agent-N\"");
+        }
+        if (adminListen != null) {
+            try {
+                AdminServer.checkAccess("agent", adminListen, settings.admin().token());
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
         }
         // AgentMain owns the job layer from here: it closes it when the session ends.
         Clock clock = Clock.systemUTC();

@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
                     + "coordinator-key.pem, agent-1.pem + agent-1-key.pem ... agent-N, client.pem + client-key.pem. "
                     + "Keys are PKCS#8 with mode 0600. Every certificate names localhost, 127.0.0.1 and each --host.",
             "",
+            "Each certificate carries its role as the OU of its subject (OU=coordinator, OU=agent, OU=client): the "
+                    + "coordinator opens sessions only for agent certificates and takes jobs only from client certificates.",
+            "",
             "Refuses a directory that is not empty: a new CA locks out every node still holding the old files.",
             ""},
         footerHeading = "%nExamples:%n",
@@ -84,13 +87,13 @@ final class CertsInitCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         w.println("wrote the certificates of a new cluster to " + out + " (valid until " + issued.notAfter() + "):");
         w.println("  ca.pem, ca-key.pem                  " + issued.caSubject() + " (keep ca-key.pem off the agents)");
-        w.println("  coordinator.pem, coordinator-key.pem");
+        w.println("  coordinator.pem, coordinator-key.pem  OU=coordinator");
         if (agents > 0) {
             w.println("  " + ClusterCertificates.agentName(1) + ".pem, " + ClusterCertificates.agentName(1) + "-key.pem"
                     + (agents > 1 ? " ... " + ClusterCertificates.agentName(agents) + ".pem, "
-                            + ClusterCertificates.agentName(agents) + "-key.pem" : ""));
+                            + ClusterCertificates.agentName(agents) + "-key.pem" : "") + "  OU=agent");
         }
-        w.println("  " + ClientIdentity.NAME + ".pem, " + ClientIdentity.NAME + "-key.pem            for submit and status");
+        w.println("  " + ClientIdentity.NAME + ".pem, " + ClientIdentity.NAME + "-key.pem            OU=client: for submit, status and doctor");
         w.println("names in every certificate: " + String.join(", ", ClusterCertificates.subjectAltNames(hosts)));
         w.println("next: graphagent coordinator --certs " + out);
         w.println("      graphagent agent --certs " + out + " --name agent-1 --coordinator HOST:7400");

@@ -1,9 +1,6 @@
 package io.graphagent.cli;
 
-import io.graphagent.net.certs.CertificateAuthority;
 import io.graphagent.net.certs.ClusterCertificates;
-import io.graphagent.net.certs.KeyMaterial;
-import io.graphagent.net.certs.PemFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,13 +8,13 @@ import java.util.List;
 
 /**
  * The identity of the client commands ({@code submit}, {@code status}): {@code client.pem} and
- * {@code client-key.pem}, CN=client, issued by the cluster CA beside the coordinator's and
+ * {@code client-key.pem}, CN=client,OU=client, issued by the cluster CA beside the coordinator's and
  * agents' certificates. The coordinator requires a client certificate on every connection, and
  * a separate identity keeps a user's tools from posing as an agent (an agent's id is its CN).
  */
 final class ClientIdentity {
     /** File stem and subject CN of the client certificate. */
-    static final String NAME = "client";
+    static final String NAME = ClusterCertificates.CLIENT;
 
     private ClientIdentity() {
     }
@@ -27,10 +24,6 @@ final class ClientIdentity {
      * signed by its ca-key.pem, valid as long as the others.
      */
     static void issue(Path certsDir, List<String> hosts, Instant notAfter, Instant now) throws IOException {
-        CertificateAuthority ca = ClusterCertificates.readCa(certsDir);
-        KeyMaterial leaf = ca.issueLeaf(NAME, ClusterCertificates.subjectAltNames(hosts),
-                List.of(CertificateAuthority.Usage.CLIENT), now.minus(ClusterCertificates.BACKDATE), notAfter);
-        PemFiles.write(leaf, certsDir.resolve(ClusterCertificates.certFile(NAME)),
-                certsDir.resolve(ClusterCertificates.keyFile(NAME)));
+        ClusterCertificates.issueClient(certsDir, hosts, notAfter, now);
     }
 }

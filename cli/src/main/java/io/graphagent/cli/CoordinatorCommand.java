@@ -3,6 +3,7 @@ package io.graphagent.cli;
 import io.graphagent.config.CoordinatorConfig;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
+import io.graphagent.config.StoreKind;
 import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.coordinator.CoordinatorServer;
 import io.graphagent.coordinator.store.JobStore;
@@ -10,6 +11,7 @@ import io.graphagent.coordinator.store.MembershipStore;
 import io.graphagent.coordinator.store.StateDir;
 import io.graphagent.coordinator.store.StateDirException;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.ops.http.AdminServer;
 import io.graphagent.ops.http.CoordinatorAdmin;
 import io.graphagent.net.tls.TransportSecurity;
 import java.io.IOException;
@@ -40,7 +42,13 @@ import picocli.CommandLine.Spec;
             "",
             "Prints one line on stdout when ready: 'coordinator listening on HOST:PORT (tls)'. Log lines go to stderr.",
             "",
-            "Keeps its jobs and session epochs in coordinator.state-dir. Started again on the same directory (after a "
+            "With --etcd URL[,URL...] (coordinator.store: etcd) any number of coordinators share the state in etcd: one "
+                    + "is elected leader through an etcd lease (coordinator.etcd.election-ttl), the others stand by, redirect "
+                    + "agents and clients to the leader, and take over within the TTL, carrying the agents' sessions and "
+                    + "resuming the jobs from their last checkpoint. Prints 'coordinator standing by on HOST:PORT' and then "
+                    + "'coordinator leading on HOST:PORT, term N' each time it is elected.",
+            "",
+            "Keeps its jobs and session epochs in coordinator.state-dir (local store). Started again on the same directory (after a "
                     + "crash, a kill or a stop) it shows the jobs that finished and resumes the others from their last "
                     + "checkpoint once their agents have reconnected. Exit 2 when the directory is held by another "
                     + "coordinator or a file in it is torn or corrupt: the message names the file and the fix.",
@@ -48,9 +56,17 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  graphagent coordinator --certs certs",
+            "  graphagent coordinator --certs certs --etcd https://etcd1:2379,https://etcd2:2379,https://etcd3:2379 \\",
+            "      --etcd-ca etcd/ca.pem --etcd-cert etcd/client.pem --etcd-key etcd/client-key.pem",
             "  graphagent coordinator --listen 0.0.0.0:7400 --config /etc/graphagent/graphagent.yaml"})
 final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
-    private static final Logger log = LoggerFactory.getLogger(CoordinatorCommand.class);
+    /**
+     * Looked up when used, not held in a static field: picocli makes every command object to build
+     * {@code --help}, and a static logger would start Logback (~600 classes) on every command.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(CoordinatorCommand.class);
+    }
 
     @Spec
     CommandSpec spec;
@@ -72,21 +88,37 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
     @Mixin
     ServerProcessOptions process;
 
+    @Mixin
+    EtcdOptions etcd;
+
+    @Option(names = "--id", paramLabel = "NAME",
+            description = "This coordinator's name among the coordinators of the etcd store (its coordinators/NAME key). "
+                    + "Default: coordinator-PORT of --listen.")
+    String id;
+
     @Override
     public Integer call() throws Exception {
         process.apply();
-        GraphagentConfig loaded = tls.applyTo(config.load());
+        GraphagentConfig loaded = etcd.applyTo(tls.applyTo(config.load()), true);
         CoordinatorConfig c = loaded.coordinator();
-        GraphagentConfig settings = ConfigEdits.with(loaded, new CoordinatorConfig(
-                listen != null ? listen : c.listen(), adminListen != null ? adminListen : c.adminListen(), c.stateDir()));
+        GraphagentConfig settings = ConfigEdits.with(loaded, c.withAddresses(
+                listen != null ? listen : c.listen(), adminListen != null ? adminListen : c.adminListen()));
         TransportSecurity security = TlsIdentity.security(settings.tls(), ClusterCertificates.COORDINATOR, "coordinator");
         if (!security.isTls()) {
-            log.warn("event=insecure_mode role=coordinator risk=\"plaintext: any process that reaches the port can join as an"
+            log().warn("event=insecure_mode role=coordinator risk=\"plaintext: any process that reaches the port can join as an"
                     + " agent or submit jobs, and the traffic can be read\" fix=\"drop --insecure and pass --certs DIR\"");
         }
 
+        try {
+            AdminServer.checkAccess("coordinator", settings.coordinator().adminListen(), settings.admin().token());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
         Clock clock = Clock.systemUTC();
         HostPort address = settings.coordinator().listen();
+        if (settings.coordinator().store() == StoreKind.ETCD) {
+            return new EtcdCoordinator(settings, security, clock, id).run(spec.commandLine().getOut());
+        }
         StateDir state;
         try {
             state = StateDir.open(settings.coordinator().stateDir());
@@ -95,7 +127,7 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
         }
         MembershipStore membership = state.membership();
         if (membership.restarted()) {
-            log.info("event=coordinator_restarted state_dir={} incarnation={} first_epoch={} known_agents={} jobs={}"
+            log().info("event=coordinator_restarted state_dir={} incarnation={} first_epoch={} known_agents={} jobs={}"
                             + " unfinished={}", state.directory(), membership.incarnation(), membership.firstEpoch(),
                     membership.knownAgentsAtStart(), state.storedJobs().size(),
                     state.storedJobs().stream().filter(j -> !JobStore.terminal(j.getState())).map(j -> j.getJobId()).toList());
@@ -122,7 +154,7 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Thread stop = new Thread(() -> {
-            log.info("event=coordinator_stopping reason=signal");
+            log().info("event=coordinator_stopping reason=signal");
             admin.close();
             server.close();
             state.close();

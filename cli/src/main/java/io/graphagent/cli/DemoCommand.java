@@ -9,6 +9,8 @@ import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.load.GraphSource;
 import io.graphagent.graph.load.LoadProgress;
+import io.graphagent.config.ConfigKeys;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.OutputException;
 import io.graphagent.graph.output.ResultComparator;
 import io.graphagent.graph.output.ResultComparator.Mismatch;
@@ -31,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,6 +121,8 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         long started = System.nanoTime();
         try (LocalCluster cluster = LocalCluster.prepare(state, AGENTS, 0, false, out, LocalCommand.jvmOptions())) {
+            // The results go under --output-dir, wherever it is: the coordinator may write there (job.output-roots).
+            cluster.environment(Map.of(ConfigKeys.JOB_OUTPUT_ROOTS.envName(), results.toString()));
             cluster.startCoordinator(startTimeout);
             cluster.startAgents();
             cluster.awaitAlive(startTimeout);
@@ -154,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
                     boolean equal = false;
                     if (done.getState() == JobState.SUCCEEDED) {
                         Path single = results.resolve(rmat + "-" + a.graphalyticsName() + ".engine");
-                        KernelJob.run(rmatGraph, rmatPrefix + ".v", a, p, engine, ProgressListener.NONE, single);
+                        KernelJob.run(rmatGraph, rmatPrefix + ".v", a, p, engine, ProgressListener.NONE, single, Existing.REPLACE);
                         equal = ResultComparator.read(single).equals(ResultComparator.read(output));
                         if (!equal) {
                             err.println("graphagent: " + a.graphalyticsName() + " on " + rmat + ": the cluster's " + output
@@ -184,7 +189,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Submits one job and follows it to its end; returns the last progress message. */
     private static JobProgress runJob(CoordinatorClient client, JobSpec.Builder spec, Algorithm a, Path graph, Path output) {
         spec.setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(a.name())).setGraph(graph.toString())
-                .setOutputPath(output.toString()).setPartitions(PARTITIONS);
+                .setOutputPath(output.toString()).setPartitions(PARTITIONS).setOverwrite(true);
         SubmitReply reply = client.submit(SubmitRequest.newBuilder().setJob(spec).setClientName("demo").build());
         if (!reply.getErrorsList().isEmpty()) {
             throw new JobFailedException("the coordinator refused the demo's " + a.cliName() + " job: "

@@ -28,6 +28,10 @@ import picocli.CommandLine.Spec;
                     + "round trip, large messages, every agent's data port, how long a quiet connection survives on the "
                     + "path, and this machine's CPU load, memory, disk and open-file limit.",
             "",
+            "With --etcd URL[,URL...] (and --etcd-ca/--etcd-cert/--etcd-key, or --etcd-insecure) it checks the etcd store "
+                    + "instead: the client settings and TLS, each member's reachability and version, a quorum read, and "
+                    + "which coordinator leads.",
+            "",
             "Each check prints one line: PASS, WARN, FAIL (with the cause and the fix) or SKIPPED (a check it depends "
                     + "on failed). Verdict exit codes, instead of those below: 0 all passed, 1 some warning, 2 some failure.",
             ""},
@@ -35,7 +39,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "  graphagent doctor",
             "  graphagent doctor --coordinator coord.example.org:7400 --certs /etc/graphagent/certs --config agent.yaml",
-            "  graphagent doctor --coordinator 10.0.0.5:7400 --insecure --json"})
+            "  graphagent doctor --coordinator 10.0.0.5:7400 --insecure --json",
+            "  graphagent doctor --etcd https://etcd1:2379,https://etcd2:2379 --etcd-ca ca.pem --etcd-cert c.pem --etcd-key k.pem"})
 final class DoctorCommand implements Callable<Integer> {
 
     @Spec
@@ -43,6 +48,9 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Mixin
     ClientOptions client;
+
+    @Mixin
+    EtcdOptions etcd;
 
     @Option(names = "--json", description = "Print a JSON array of {check, verdict, measured, fix, cause} instead of lines.")
     boolean json;
@@ -55,6 +63,15 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (etcd.endpoints != null) {
+            GraphagentConfig withEtcd = etcd.applyTo(ConfigOption.load(client.config.file(), System.getenv()), false);
+            DoctorReport report = new DoctorReport(io.graphagent.ops.doctor.EtcdChecks.run(withEtcd.coordinator().etcd(),
+                    withEtcd.cluster().id()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? report.json() : report.text());
+            out.flush();
+            return report.exitCode();
+        }
         LocalState state = new LocalState(client.stateDir);
         boolean fromState = client.config.file() == null && state.exists();
         GraphagentConfig effective = client.tls.applyTo(

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
                     + "one line each: SEQ TIME KIND AGENT CAUSE DETAIL. The full log is the JSON lines file "
                     + "STATE-DIR/events.jsonl on the coordinator's host; this shows the last 1000.",
             "",
-            "Exit codes: 0 done, 2 bad input or unreachable admin server."},
+            "An unreachable admin server or a refused token is bad input (exit 2)."},
         footerHeading = "%nExamples:%n",
         footer = {"  graphagent events", "  graphagent events --coordinator-admin 127.0.0.1:7480 --token $T --follow"})
 final class EventsCommand implements Callable<Integer> {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
             "Check this host: is a graphagent agent or coordinator process running, are its configured ports bound, "
                     + "is there free disk in agent.work-dir, and (with --admin) does the agent hold its lease (/readyz).",
             "",
+            "Without --config, beside a running 'graphagent local' (its --state-dir), checks that cluster's config.yaml.",
+            "",
             "One line per check. Verdict exit codes, instead of those below: 0 healthy, 1 some warning, 2 some failure.",
             ""},
         footerHeading = "%nExamples:%n",
@@ -37,9 +39,18 @@ final class HealthCommand implements Callable<Integer> {
             description = "The agent's admin HTTP address, to read /readyz (session ALIVE = lease held).")
     HostPort admin;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = LocalState.DEFAULT_DIR,
+            description = "Without --config: the state directory of a 'graphagent local' whose config.yaml (with the ports"
+                    + " it really listens on) to check. Default: ${DEFAULT-VALUE}.")
+    Path stateDir;
+
     @Override
     public Integer call() {
-        DoctorReport report = HostHealth.check(config.load(), Optional.ofNullable(admin), Path.of("/proc"));
+        LocalState state = new LocalState(stateDir);
+        // Beside a local cluster its config.yaml names the ports it really uses (--port 0 picks them).
+        var settings = config.file() == null && state.exists()
+                ? ConfigOption.load(state.config(), System.getenv()) : config.load();
+        DoctorReport report = HostHealth.check(settings, Optional.ofNullable(admin), Path.of("/proc"));
         PrintWriter out = spec.commandLine().getOut();
         out.print(report.text());
         out.flush();

@@ -5,6 +5,7 @@ import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;
 import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.Kernels;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.ResultWriter;
 import io.graphagent.graph.pregel.EngineOptions;
 import io.graphagent.graph.pregel.PregelEngine;
@@ -23,13 +24,12 @@ import java.nio.file.Path;
 record KernelJob(Algorithm algorithm, PregelResult result, long computeNanos, Path output) {
 
     /**
+     * @param vertexSet where the graph's vertices come from (a file name), for the message of a bad source
+     * @param existing whether an existing regular file at {@code output} may be replaced
      * @throws BadInputException when the source vertex is not in the graph or a parameter does not fit it
      */
-    /**
-     * @param vertexSet where the graph's vertices come from (a file name), for the message of a bad source
-     */
     static KernelJob run(Graph graph, String vertexSet, Algorithm algorithm, KernelParameters parameters,
-                         EngineOptions engine, ProgressListener listener, Path output) throws IOException {
+                         EngineOptions engine, ProgressListener listener, Path output, Existing existing) throws IOException {
         if (algorithm.needsSource() && graph.denseId(parameters.sourceVertex()) < 0) {
             throw new BadInputException("source vertex " + parameters.sourceVertex() + " is not in the graph (" + vertexSet + ")",
                     "pass --source with a vertex id listed in " + vertexSet);
@@ -43,7 +43,7 @@ record KernelJob(Algorithm algorithm, PregelResult result, long computeNanos, Pa
         long start = System.nanoTime();
         PregelResult result = PregelEngine.run(graph, kernel.program(), engine, listener);
         long nanos = System.nanoTime() - start;
-        ResultWriter.write(output, graph, result.values(), kernel::format);
+        ResultWriter.write(output, graph, result.values(), kernel::format, existing);
         return new KernelJob(algorithm, result, nanos, output);
     }
 

@@ -45,7 +45,7 @@ final class LocalCluster implements AutoCloseable {
     /** Log lines shown when a process fails. */
     static final int TAIL_LINES = 12;
     /** Validity of the local certificates; they are made afresh at every start anyway. */
-    static final Duration CERT_VALIDITY = Duration.ofDays(30);
+    static final Duration CERT_VALIDITY = Duration.ofDays(90);
     /** The admin HTTP port is the gRPC port plus this (7400 -> 7480), as the defaults are. */
     static final int ADMIN_PORT_OFFSET = 80;
     private static final Duration POLL = Duration.ofMillis(200);
@@ -61,9 +61,17 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, AgentState> lastStates = new HashMap<>();
     private final Map<String, String> dataAddresses = new LinkedHashMap<>();
     private Map<String, String> environment = Map.of();
+    /** The etcd store: its endpoints (else null), the coordinators' addresses, and the etcd this cluster started (if any). */
+    private String etcdEndpoints;
+    private final List<HostPort> coordinatorAddresses = new ArrayList<>();
+    private io.graphagent.coordinator.etcd.LocalEtcd localEtcd;
+    private static final Pattern LEADING = Pattern.compile("coordinator leading on (\\S+), term (\\d+)");
+    private static final Pattern STANDING_BY = Pattern.compile("coordinator standing by on (\\S+) ");
     private StateDirLock lock;
     private HostPort address;
     private HostPort admin;
+    /** The admin API's token of this start, in config.yaml. */
+    private final String adminToken = LocalConfigFile.newToken();
     private volatile boolean stopping;
 
     private LocalCluster(LocalState state, int agents, boolean insecure, PrintWriter out, List<String> jvmOptions) {
@@ -90,6 +98,7 @@ final class LocalCluster implements AutoCloseable {
             Files.deleteIfExists(state.addressFile());
             Files.deleteIfExists(state.adminAddressFile());
             deleteRecursively(state.certs());
+            KeptLogs.keepAll(state.logs());
             Files.createDirectories(state.logs());
             if (!insecure) {
                 Clock clock = Clock.systemUTC();
@@ -98,7 +107,7 @@ final class LocalCluster implements AutoCloseable {
             }
             cluster.address = new HostPort("127.0.0.1", port);
             cluster.admin = new HostPort("127.0.0.1", adminPort);
-            LocalConfigFile.write(state, cluster.address, cluster.admin, !insecure);
+            LocalConfigFile.write(state, cluster.address, cluster.admin, !insecure, cluster.adminToken);
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();
@@ -114,6 +123,60 @@ final class LocalCluster implements AutoCloseable {
         environment = Map.copyOf(variables);
     }
 
+    /**
+     * Uses the etcd store with {@code count} coordinators: {@code endpoints} names an etcd cluster,
+     * or "auto" starts one member under the state directory (plaintext on 127.0.0.1, killed with
+     * the cluster). Call after {@link #prepare} and before {@link #startCoordinator}.
+     */
+    void useEtcd(String endpoints, int count) throws IOException {
+        if (count < 1) {
+            throw new BadInputException("--coordinators " + count + " is less than 1", "pass 1 or more, e.g. 2");
+        }
+        if (endpoints.equals("auto")) {
+            Path dir = state.dir().resolve("etcd");
+            deleteRecursively(dir);
+            localEtcd = io.graphagent.coordinator.etcd.LocalEtcd.start(io.graphagent.coordinator.etcd.LocalEtcd.DEFAULT_BINARY,
+                    dir, 1);
+            endpoints = localEtcd.endpoints();
+            awaitEtcd(endpoints);
+        }
+        etcdEndpoints = endpoints;
+        List<Integer> ports = address.port() == 0 ? io.graphagent.coordinator.etcd.LocalEtcd.freePorts(count)
+                : java.util.stream.IntStream.range(0, count).mapToObj(i -> address.port() + i).toList();
+        for (int i = 0; i < count; i++) {
+            coordinatorAddresses.add(new HostPort("127.0.0.1", ports.get(i)));
+        }
+    }
+
+    private void awaitEtcd(String endpoints) {
+        io.graphagent.config.EtcdConfig config = new io.graphagent.config.EtcdConfig(
+                io.graphagent.config.EtcdConfig.parseEndpoints(endpoints), Optional.empty(), Optional.empty(),
+                Optional.empty(), true, Duration.ofSeconds(2));
+        long deadline = System.nanoTime() + io.graphagent.coordinator.etcd.LocalEtcd.startupTime().plusSeconds(10).toNanos();
+        try (io.graphagent.coordinator.etcd.EtcdConnection c = io.graphagent.coordinator.etcd.EtcdConnection.open(config,
+                "local", Duration.ofSeconds(1))) {
+            while (!io.graphagent.coordinator.etcd.EtcdProbe.check(c).quorum()) {
+                if (System.nanoTime() > deadline) {
+                    throw new LocalClusterException("the local etcd (" + endpoints + ") did not answer; see its log in "
+                            + state.dir().resolve("etcd"));
+                }
+                sleep(POLL);
+            }
+        } catch (io.graphagent.coordinator.etcd.EtcdException e) {
+            throw new LocalClusterException(e.getMessage());
+        }
+    }
+
+    /** The coordinators' addresses with the etcd store (empty with the local store). */
+    List<HostPort> coordinatorAddresses() {
+        return List.copyOf(coordinatorAddresses);
+    }
+
+    /** The etcd this cluster started ({@code --etcd auto}), if any. */
+    Optional<io.graphagent.coordinator.etcd.LocalEtcd> localEtcd() {
+        return Optional.ofNullable(localEtcd);
+    }
+
     /** Where the coordinator listens (its real port once {@link #startCoordinator} returned). */
     HostPort coordinatorAddress() {
         return address;
@@ -121,6 +184,13 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts the coordinator and waits until it prints the address it listens on. */
     void startCoordinator(Duration timeout) throws IOException {
+        if (etcdEndpoints != null) {
+            for (int i = 1; i <= coordinatorAddresses.size(); i++) {
+                startEtcdCoordinator(i, timeout);
+            }
+            awaitLeader(timeout);
+            return;
+        }
         ChildProcess coordinator = ChildProcess.start("coordinator", jvmOptions,
                 List.of("coordinator", "--config", state.config().toString(), "--exit-with-parent", pid()),
                 environment, state.log("coordinator"));
@@ -152,13 +222,13 @@ final class LocalCluster implements AutoCloseable {
             // The coordinator printed no admin address: keep the configured one.
         }
         // Clients and agents read the real port even when --port 0 chose it.
-        LocalConfigFile.write(state, address, admin, !insecure);
+        LocalConfigFile.write(state, address, admin, !insecure, adminToken);
     }
 
     /**
      * Starts the coordinator again after it ended (a fault test killed it): same configuration,
      * hence the same ports and state directory, so the agents that keep dialling the old address
-     * reconnect to it. The ended process's log is kept as {@code coordinator.N.log} (N = 1, 2, ...).
+     * reconnect to it. The ended process's log is kept as {@code coordinator.1.log} ({@link KeptLogs}).
      *
      * @throws IllegalStateException when no coordinator was started or it still runs
      */
@@ -168,14 +238,81 @@ final class LocalCluster implements AutoCloseable {
             throw new IllegalStateException("the coordinator (pid " + old.pid() + ") still runs: kill it before restarting it");
         }
         children.remove(old);
-        Path previous = old.log();
-        for (int n = 1; Files.exists(previous); n++) {
-            Path kept = previous.resolveSibling("coordinator." + n + ".log");
-            if (!Files.exists(kept)) {
-                Files.move(previous, kept);
-            }
-        }
+        KeptLogs.keep(old.log());
         startCoordinator(timeout);
+    }
+
+    /**
+     * Starts coordinator-{@code n} of the etcd store (again, after a fault test killed it): its
+     * own port, admin port and state directory; waits until it stands by.
+     */
+    void startEtcdCoordinator(int n, Duration timeout) throws IOException {
+        String name = "coordinator-" + n;
+        Optional<ChildProcess> earlier = child(name);
+        if (earlier.isPresent()) {
+            if (earlier.get().alive()) {
+                throw new IllegalStateException(name + " (pid " + earlier.get().pid() + ") is still running");
+            }
+            children.remove(earlier.get());
+        }
+        HostPort listen = coordinatorAddresses.get(n - 1);
+        int adminPort = admin.port() == 0 ? 0 : admin.port() + n - 1;
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("GRAPHAGENT_COORDINATOR_STATE_DIR", state.dir().resolve(name).toAbsolutePath().toString());
+        ChildProcess coordinator = ChildProcess.start(name, jvmOptions, List.of("coordinator", "--config",
+                state.config().toString(), "--etcd", etcdEndpoints, "--etcd-insecure", "--id", name, "--listen",
+                listen.toString(), "--admin-listen", new HostPort("127.0.0.1", adminPort).toString(), "--exit-with-parent",
+                pid()), env, state.log(name));
+        children.add(0, coordinator);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!matches(coordinator.log(), STANDING_BY)) {
+            if (!coordinator.alive()) {
+                throw failed(coordinator, "exited with code " + coordinator.exitCode() + " while starting");
+            }
+            if (System.nanoTime() > deadline) {
+                throw failed(coordinator, "did not stand by within " + Durations.millis(timeout.toMillis()));
+            }
+            sleep(POLL);
+        }
+    }
+
+    /** Waits until one coordinator of the etcd store leads; it becomes the address clients use. */
+    HostPort awaitLeader(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<HostPort> leader = currentLeader();
+            if (leader.isPresent()) {
+                address = leader.get();
+                Files.writeString(state.addressFile(), address + "\n", StandardCharsets.UTF_8);
+                return address;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LocalClusterException("no coordinator was elected leader within " + Durations.millis(timeout.toMillis()));
+            }
+            sleep(POLL);
+        }
+    }
+
+    /** The leader's address as etcd names it, if one is elected. */
+    Optional<HostPort> currentLeader() {
+        GraphagentConfig config = ConfigOption.load(state.config(), System.getenv());
+        io.graphagent.config.EtcdConfig e = new io.graphagent.config.EtcdConfig(
+                io.graphagent.config.EtcdConfig.parseEndpoints(etcdEndpoints), Optional.empty(), Optional.empty(),
+                Optional.empty(), true, config.coordinator().etcd().electionTtl());
+        try (io.graphagent.coordinator.etcd.EtcdConnection c = io.graphagent.coordinator.etcd.EtcdConnection.open(e,
+                config.cluster().id(), Duration.ofSeconds(1))) {
+            return io.graphagent.coordinator.leader.CoordinatorDirectory.leader(c).map(l -> HostPort.parse(l.getAddress()));
+        } catch (io.graphagent.coordinator.etcd.EtcdException ex) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean matches(Path log, Pattern pattern) {
+        try {
+            return Files.exists(log) && pattern.matcher(Files.readString(log, StandardCharsets.UTF_8)).find();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Starts agent-1 .. agent-N, each with its own work directory, dialling the coordinator. */
@@ -222,8 +359,10 @@ final class LocalCluster implements AutoCloseable {
             children.remove(earlier.get());
         }
         Files.createDirectories(state.agentDir(name));
+        String dial = etcdEndpoints == null || !coordinator.equals(address) ? coordinator.toString()
+                : String.join(",", coordinatorAddresses.stream().map(HostPort::toString).toList());
         List<String> args = new ArrayList<>(List.of("agent", "--config", state.config().toString(),
-                "--coordinator", coordinator.toString(), "--id", name, "--exit-with-parent", pid()));
+                "--coordinator", dial, "--id", name, "--exit-with-parent", pid()));
         if (!insecure) {
             args.addAll(List.of("--name", name));
         }
@@ -325,7 +464,8 @@ final class LocalCluster implements AutoCloseable {
                         out.println("graphagent local: " + child.name() + " (pid " + child.pid() + ") exited with code "
                                 + child.exitCode() + logExcerpt(child));
                         out.flush();
-                        if (child.name().equals("coordinator")) {
+                        if (child.name().startsWith("coordinator")
+                                && children.stream().noneMatch(c -> c.name().startsWith("coordinator") && c.alive())) {
                             out.println("graphagent local: the coordinator is gone; stopping the agents");
                             out.flush();
                             return FailureHandler.EXIT_FAILURE;
@@ -366,11 +506,11 @@ final class LocalCluster implements AutoCloseable {
         List<ChildProcess> agentsFirst = new ArrayList<>(children);
         java.util.Collections.reverse(agentsFirst);
         List<ChildProcess> running = agentsFirst.stream().filter(ChildProcess::alive).toList();
-        running.stream().filter(c -> !c.name().equals("coordinator")).forEach(ChildProcess::requestStop);
+        running.stream().filter(c -> !c.name().startsWith("coordinator")).forEach(ChildProcess::requestStop);
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         List<String> killed = new ArrayList<>();
         for (ChildProcess child : running) {
-            if (child.name().equals("coordinator")) {
+            if (child.name().startsWith("coordinator")) {
                 child.requestStop();
                 deadline = System.nanoTime() + STOP_GRACE.toNanos();
             }
@@ -389,6 +529,9 @@ final class LocalCluster implements AutoCloseable {
                     + (killed.isEmpty() ? "" : " (killed after " + Durations.millis(STOP_GRACE.toMillis()) + ": "
                             + String.join(", ", killed) + ")"));
             out.flush();
+        }
+        if (localEtcd != null) {
+            localEtcd.close();
         }
         lock.close();
         lock = null;
@@ -412,7 +555,8 @@ final class LocalCluster implements AutoCloseable {
     CoordinatorClient client() throws TlsFilesException {
         GraphagentConfig config = ConfigOption.load(state.config(), System.getenv());
         TransportSecurity security = TlsIdentity.security(config.tls(), ClientIdentity.NAME, "client");
-        return CoordinatorClient.connect(new HostAndPort(address.host(), address.port()), config, security, "");
+        HostPort target = etcdEndpoints == null ? address : currentLeader().orElse(address);
+        return CoordinatorClient.connect(new HostAndPort(target.host(), target.port()), config, security, "");
     }
 
     private static void requireFree(int port, String option) throws IOException {

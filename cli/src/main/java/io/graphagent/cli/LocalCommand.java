@@ -29,11 +29,17 @@ import picocli.CommandLine.Spec;
             "",
             "While up, it reports agents that change state or exit (with their last log lines). Kill an agent "
                     + "(kill -9 PID) to watch the cluster notice. The processes get GRAPHAGENT_JAVA_OPTS as JVM options.",
+            "",
+            "With --etcd auto (or --etcd URL[,URL...]) the coordinators keep their state in etcd: --coordinators N start "
+                    + "on PORT, PORT+1, ... (admin PORT+80, ...), one is elected leader, the others stand by. 'auto' starts "
+                    + "one etcd member (Debian's etcd-server) under the state directory. Kill the leader (kill -9 PID) to "
+                    + "watch a standby take over and the agents carry their sessions to it.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
             "  graphagent local",
-            "  graphagent local --agents 2 --state-dir /tmp/ga --port 0"})
+            "  graphagent local --agents 2 --state-dir /tmp/ga --port 0",
+            "  graphagent local --coordinators 2 --etcd auto"})
 final class LocalCommand implements Callable<Integer>, ClusterCommand {
 
     @Spec
@@ -58,8 +64,21 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
             description = "How long the coordinator and the agents get to come up. Default: ${DEFAULT-VALUE}.")
     Duration startTimeout;
 
+    @Option(names = "--coordinators", paramLabel = "N", defaultValue = "1",
+            description = "Coordinators to start; more than one needs --etcd (one leads, the others stand by). Default: ${DEFAULT-VALUE}.")
+    int coordinators;
+
+    @Option(names = "--etcd", paramLabel = "auto|URL[,URL...]",
+            description = "Keep the coordinators' state in etcd: 'auto' starts an etcd member on a free port under the "
+                    + "state directory; URLs use a running etcd (plaintext, on this machine).")
+    String etcd;
+
     @Override
     public Integer call() throws Exception {
+        if (coordinators > 1 && etcd == null) {
+            throw new BadInputException("--coordinators " + coordinators + " needs --etcd: only the etcd store elects a leader"
+                    + " among several coordinators", "add --etcd auto");
+        }
         if (agents < 1) {
             throw new BadInputException("--agents must be at least 1, got " + agents, "pass e.g. --agents 3");
         }
@@ -72,6 +91,9 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
         Thread stop = new Thread(cluster::close, "local-cluster-shutdown");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
+            if (etcd != null) {
+                cluster.useEtcd(etcd, coordinators);
+            }
             cluster.startCoordinator(startTimeout);
             cluster.startAgents();
             cluster.awaitAlive(startTimeout);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                     + "With LOGGER: its level. With LOGGER LEVEL: set it (TRACE, DEBUG, INFO, WARN, ERROR, OFF, or "
                     + "INHERIT to clear). The logger graphagent.wire at DEBUG traces every session message.",
             "",
-            "Exit codes: 0 done, 2 bad input, unknown level or unreachable admin server."},
+            "An unreachable admin server, a refused token or an unknown logger or level is bad input (exit 2)."},
         footerHeading = "%nExamples:%n",
         footer = {"  graphagent log-level", "  graphagent log-level --admin 127.0.0.1:7480 graphagent.wire DEBUG",
             "  graphagent log-level io.graphagent.coordinator INFO"})

@@ -2,6 +2,7 @@ package io.graphagent.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code graphagent} command: parses the command line and dispatches to one class per
- * subcommand. Every failure reaches the user as one line, {@code graphagent: <message>},
+ * subcommand ({@link Subcommands}). Every failure reaches the user as one line, {@code graphagent: <message>},
  * with exit code 1 (failure while running), 2 (bad usage or bad input) or, for the commands
  * that talk to a cluster, 3 (refused by the cluster); see {@link FailureHandler}.
  */
@@ -19,13 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Graph processing: load a graph, run the LDBC Graphalytics kernels (BFS, PageRank, WCC, "
-                + "CDLP, LCC, SSSP) on it in one process or on a cluster of graph agents, generate Graph500 graphs.",
-        subcommands = {RunCommand.class, GenerateCommand.class, DemoCommand.class,
-            LocalCommand.class, SubmitCommand.class, StatusCommand.class, CoordinatorCommand.class, AgentCommand.class,
-            CertsCommand.class, ConfigCommand.class, EventsCommand.class, LogLevelCommand.class,
-            DoctorCommand.class, HealthCommand.class,
-            CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+                + "CDLP, LCC, SSSP) on it in one process or on a cluster of graph agents, generate Graph500 graphs.")
+public final class Main implements Callable<Integer> {
     /** Environment variable that, when set to a non-empty value, adds stack traces to failures. */
     static final String DEBUG_ENV = "GRAPHAGENT_DEBUG";
 
@@ -39,7 +35,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         int code;
         try {
-            code = commandLine().execute(args);
+            code = commandLine(args).execute(args);
         } catch (OutOfMemoryError e) {
             System.err.println("graphagent: out of memory (max heap " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MB). Fix: give the JVM more heap, e.g. GRAPHAGENT_JAVA_OPTS=-Xmx16g ./graphagent ...");
@@ -48,14 +44,29 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
-    /** A configured command line; tests call {@code execute} on it with their own out/err writers. */
-    public static CommandLine commandLine() {
+    /**
+     * A configured command line to execute {@code args} on: the commands {@code args} cannot
+     * reach are stand-ins that only show in the usage (see {@link Subcommands}). Tests call
+     * {@code execute(args)} on it with their own out/err writers.
+     */
+    public static CommandLine commandLine(String... args) {
+        // Picocli otherwise looks for Groovy's Closure class on every start: a failed class lookup in
+        // the whole jar, for a feature graphagent never uses.
+        System.setProperty("picocli.disable.closures", "true");
         CommandLine cmd = new CommandLine(new Main());
+        Subcommands.addTo(cmd, args);
         FailureHandler handler = new FailureHandler();
         cmd.setExecutionExceptionHandler(handler);
         cmd.setParameterExceptionHandler(handler);
         documentExitCodes(cmd);
+        giveVersion(cmd);
         return cmd;
+    }
+
+    /** {@code --version} on every command prints the same version ({@code run --version} printed nothing). */
+    private static void giveVersion(CommandLine cmd) {
+        cmd.getCommandSpec().versionProvider(new Version());
+        cmd.getSubcommands().values().forEach(Main::giveVersion);
     }
 
     /** Puts the exit codes in the --help of every command, from one place. */
@@ -67,14 +78,22 @@ public final class Main implements Runnable {
         if (cmd.getCommandSpec().userObject() instanceof ClusterCommand) {
             codes.put("3", "refused by the cluster: a fatal reject (protocol version, identity, cluster id) or a "
                     + "certificate or TLS setup the other side refuses; retrying cannot help");
+        } else if (cmd.getCommandSpec().userObject() instanceof Main) {
+            codes.put("3", "cluster commands only: refused by the cluster for good (protocol version, identity, cluster "
+                    + "id, certificate or TLS setup); retrying cannot help");
         }
         cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         cmd.getSubcommands().values().forEach(Main::documentExitCodes);
     }
 
+    /** No command given: the usage on stderr and exit 2, as for any other bad usage (it used to exit 0). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        spec.commandLine().getErr().println("graphagent: no command given. Fix: name one of the commands above,"
+                + " e.g. graphagent demo");
+        spec.commandLine().getErr().flush();
+        return FailureHandler.EXIT_BAD_INPUT;
     }
 
     /** The version from the jar's manifest, or "development" when run from classes. */

@@ -7,6 +7,8 @@ import io.graphagent.graph.kernels.KernelSettings;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.pregel.EngineOptions;
 import io.graphagent.graph.pregel.ProgressListener;
 import java.nio.file.Path;
@@ -37,8 +39,8 @@ import picocli.CommandLine.TypeConversionException;
                     + "and num-iterations, cdlp max-iterations. SSSP reads the weight column (third column).",
             "",
             "Prints one summary line on stdout: algo= vertices= edges= threads= load_s= compute_s= supersteps= "
-                    + "load_edges_per_s= heap_bytes_per_edge= rss_bytes_per_edge= output=. Progress goes to stderr "
-                    + "for work longer than two seconds.",
+                    + "load_edges_per_s= output=, with --memory-figures also heap_bytes_per_edge= rss_bytes_per_edge= "
+                    + "before output=. Progress goes to stderr for work longer than two seconds.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -80,12 +82,24 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", paramLabel = "N",
             description = "Hash partitions of the vertices (the unit of work of a thread). Default: "
-                    + EngineOptions.PARTITIONS_PER_THREAD + " per thread. Results do not depend on it.")
+                    + EngineOptions.PARTITIONS_PER_THREAD + " per thread. Results depend on it only in the last bits of real numbers (summation order).")
     Integer partitions;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "Output file, written atomically (no partial file on failure). Its directory must exist.")
+            description = "Output file, written atomically (no partial file on failure). Its directory must exist; "
+                    + "an existing file is refused without --overwrite, and anything but a regular file always.")
     Path output;
+
+    @Option(names = "--overwrite", description = "Replace an existing output file (a regular file only, never an input "
+            + "of the job; its permission bits are kept).")
+    boolean overwrite;
+
+    @Option(names = "--memory-figures",
+            description = "After loading, measure the heap (after a full GC) and the resident set (once the JVM has "
+                    + "returned freed heap to the OS: up to a few seconds) and add heap_bytes_per_edge= and "
+                    + "rss_bytes_per_edge= to the summary line. Off by default: the measurement costs at least half a "
+                    + "second.")
+    boolean memoryFigures;
 
     /** --directed or --undirected; at most one. */
     static final class Directedness {
@@ -102,8 +116,16 @@ final class RunCommand implements Callable<Integer> {
         if (threadCount < 1) {
             throw new BadInputException("--threads must be at least 1, got " + threadCount, "pass e.g. --threads 2");
         }
+        if (threadCount > Partitioning.MAX_PARTITIONS) {
+            throw new BadInputException("--threads " + threadCount + " is more than " + Partitioning.MAX_PARTITIONS,
+                    "pass at most the number of cores, e.g. --threads " + Runtime.getRuntime().availableProcessors());
+        }
         if (partitions != null && partitions < 1) {
             throw new BadInputException("--partitions must be at least 1, got " + partitions, "pass e.g. --partitions 8");
+        }
+        if (partitions != null && partitions > Partitioning.MAX_PARTITIONS) {
+            throw new BadInputException("--partitions " + partitions + " is more than the " + Partitioning.MAX_PARTITIONS
+                    + " a graph is cut into", "pass --partitions " + Partitioning.MAX_PARTITIONS + " or fewer");
         }
         EngineOptions engine = partitions != null ? new EngineOptions(threadCount, partitions) : EngineOptions.defaults(threadCount);
 
@@ -115,7 +137,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (KernelSettings.ParameterException e) {
             throw new BadInputException(e.getMessage());
         }
-        AtomicFile.checkWritable(output);
+        Existing existing = overwrite ? Existing.REPLACE : Existing.REFUSE;
+        AtomicFile.checkWritable(output, existing);
+        input.checkNotOverwrittenBy(output);
 
         ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);
         long loadStart = System.nanoTime();
@@ -123,23 +147,29 @@ final class RunCommand implements Callable<Integer> {
                 (done, total) -> progress.report(() -> "loading " + input.name() + ": " + ThrottledProgress.percent(done, total)
                         + " of " + (total >> 20) + " MB"));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-        long heap = MemoryUse.heapAfterGc();
-        long rss = MemoryUse.residentBytesSettled();
+        String memory = memoryFigures ? memoryFigures(g.numEdges()) : "";
 
         String name = algorithm.cliName();
         ProgressListener listener = (step, active, messages) ->
                 progress.report(() -> name + ": superstep " + step + " done (active vertices " + active + ", messages " + messages + ")");
-        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output);
+        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output, existing);
 
-        long edges = Math.max(1, g.numEdges());
         spec.commandLine().getOut().println(String.format(Locale.ROOT,
                 "algo=%s vertices=%d edges=%d threads=%d load_s=%.3f compute_s=%.3f supersteps=%d load_edges_per_s=%.0f"
-                        + " heap_bytes_per_edge=%.2f rss_bytes_per_edge=%s output=%s",
+                        + "%s output=%s",
                 name, g.numVertices(), g.numEdges(), threadCount, loadSeconds, job.computeSeconds(), job.result().supersteps(),
-                g.numEdges() / Math.max(loadSeconds, 1e-9), (double) heap / edges,
-                rss < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", (double) rss / edges), output));
+                g.numEdges() / Math.max(loadSeconds, 1e-9), memory, output));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The summary's memory fields (with a leading space) for a loaded graph of {@code edges} edges. */
+    private static String memoryFigures(long edges) throws InterruptedException {
+        long heap = MemoryUse.heapAfterGc();
+        long rss = MemoryUse.residentBytesSettled();
+        double perEdge = Math.max(1, edges);
+        return String.format(Locale.ROOT, " heap_bytes_per_edge=%.2f rss_bytes_per_edge=%s", heap / perEdge,
+                rss < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", rss / perEdge));
     }
 
     private boolean directed(GraphInput input) {

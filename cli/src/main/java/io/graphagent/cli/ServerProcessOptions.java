@@ -12,7 +12,13 @@ import picocli.CommandLine.Option;
  * that command is killed with SIGKILL.
  */
 final class ServerProcessOptions {
-    private static final Logger log = LoggerFactory.getLogger(ServerProcessOptions.class);
+    /**
+     * Looked up when used, not held in a static field: picocli makes every command object to build
+     * {@code --help}, and a static logger would start Logback (~600 classes) on every command.
+     */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ServerProcessOptions.class);
+    }
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
             description = "Level of the log lines on stderr: ERROR, WARN, INFO, DEBUG or TRACE. Default: ${DEFAULT-VALUE} "
@@ -35,7 +41,7 @@ final class ServerProcessOptions {
         if (parentPid != null) {
             ProcessHandle.of(parentPid).ifPresentOrElse(
                     parent -> parent.onExit().thenRun(() -> {
-                        log.warn("event=parent_exited pid={} action=stopping", parentPid);
+                        log().warn("event=parent_exited pid={} action=stopping", parentPid);
                         System.exit(0);
                     }),
                     () -> {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.graphagent.protocol.ProtocolVersion;
+import io.graphagent.ops.http.StatusJson;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.CoordinatorInfo;
 import io.graphagent.protocol.v1.JobStatus;
@@ -39,6 +40,9 @@ final class StatusReport {
                 .append("  uptime=").append(Durations.millis(c.getUptimeMs()))
                 .append("  tls=").append(c.getTls() ? "yes" : "NO (--insecure: plaintext, readable and forgeable on the network)")
                 .append('\n');
+        if (c.getStore().equals("etcd")) {
+            controlPlane(out, c.getControlPlane());
+        }
 
         long alive = reply.getAgentsList().stream().filter(a -> a.getState() == io.graphagent.protocol.v1.AgentState.ALIVE).count();
         out.append('\n').append("agents: ").append(reply.getAgentsCount()).append(" (").append(alive).append(" alive)\n");
@@ -79,47 +83,24 @@ final class StatusReport {
         coordinator.put("tls", c.getTls());
         coordinator.put("server_time_ms", c.getServerTimeMs());
         coordinator.put("uptime_ms", c.getUptimeMs());
-
-        List<Map<String, Object>> agents = new ArrayList<>();
-        for (AgentStatus a : reply.getAgentsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("agent_id", a.getAgentId());
-            m.put("state", a.getState().name());
-            m.put("state_cause", a.getStateCause());
-            m.put("state_since_ms", a.getStateSinceMs());
-            m.put("last_heartbeat_age_ms", a.getLastHeartbeatAgeMs());
-            m.put("rtt_micros", a.getRttMicros());
-            m.put("clock_skew_ms", a.getClockSkewMs());
-            m.put("partitions", a.getPartitions());
-            m.put("tls", a.getTls());
-            m.put("build_version", a.getBuildVersion());
-            m.put("protocol_version", a.getProtocolVersion());
-            m.put("data_address", a.getDataAddress());
-            m.put("remote_address", a.getRemoteAddress());
-            m.put("session_id", a.getSessionId());
-            m.put("epoch", a.getEpoch());
-            m.put("cores", a.getCores());
-            m.put("max_heap_bytes", a.getMaxHeapBytes());
-            m.put("heap_used_bytes", a.getHeapUsedBytes());
-            agents.add(m);
+        coordinator.put("store", c.getStore().isEmpty() ? "local" : c.getStore());
+        if (c.getStore().equals("etcd")) {
+            io.graphagent.protocol.v1.ControlPlane p = c.getControlPlane();
+            Map<String, Object> plane = new LinkedHashMap<>();
+            plane.put("leading", p.getLeading());
+            plane.put("leader_term", p.getLeaderTerm());
+            plane.put("leader_id", p.getLeaderId());
+            plane.put("leader_address", p.getLeaderAddress());
+            plane.put("etcd_healthy", p.getEtcdHealthy());
+            plane.put("etcd_problem", p.getEtcdProblem());
+            plane.put("coordinators", p.getMembersList().stream().map(m -> Map.of("id", m.getCoordinatorId(),
+                    "address", m.getAddress(), "admin_address", m.getAdminAddress(), "role", m.getRole())).toList());
+            coordinator.put("control_plane", plane);
         }
 
-        List<Map<String, Object>> jobs = new ArrayList<>();
-        for (JobStatus j : reply.getJobsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("job_id", j.getJobId());
-            m.put("state", j.getState().name());
-            m.put("algorithm", algorithm(j));
-            m.put("graph", j.getSpec().getGraph());
-            m.put("output", j.getSpec().getOutputPath());
-            m.put("superstep", j.getSuperstep());
-            m.put("submitted_time_ms", j.getSubmittedTimeMs());
-            m.put("elapsed_ms", j.getElapsedMs());
-            m.put("recoveries", j.getRecoveries());
-            m.put("job_epoch", j.getJobEpoch());
-            m.put("message", j.getMessage());
-            jobs.add(m);
-        }
+        // The same shape as the admin API's /api/agents and /api/jobs.
+        List<Map<String, Object>> agents = reply.getAgentsList().stream().map(StatusJson::agent).toList();
+        List<Map<String, Object>> jobs = reply.getJobsList().stream().map(StatusJson::job).toList();
 
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("coordinator", coordinator);
@@ -129,6 +110,24 @@ final class StatusReport {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render status as JSON", e);
+        }
+    }
+
+    /** The etcd store's coordinators: leader and standbys, and etcd's health. */
+    private static void controlPlane(StringBuilder out, io.graphagent.protocol.v1.ControlPlane p) {
+        out.append("control plane: etcd ").append(String.join(",", p.getEtcdEndpointsList()))
+                .append("  term=").append(p.getLeaderTerm())
+                .append("  this coordinator ").append(p.getLeading() ? "LEADS" : "stands by")
+                .append("  etcd=").append(p.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + p.getEtcdProblem()).append('\n');
+        TextTable members = new TextTable("COORDINATOR", "ROLE", "ADDRESS", "ADMIN");
+        for (io.graphagent.protocol.v1.ControlPlaneMember m : p.getMembersList()) {
+            members.add(m.getCoordinatorId(), m.getRole(), m.getAddress(), m.getAdminAddress());
+        }
+        out.append(members.render());
+        if (!p.getLeading()) {
+            out.append(p.getLeaderAddress().isEmpty() ? "no leader is elected: agents and jobs are shown by the leader once"
+                    + " there is one\n" : "agents and jobs: ask the leader, graphagent status --coordinator "
+                    + p.getLeaderAddress() + "\n");
         }
     }
 

@@ -2,6 +2,7 @@ package io.graphagent.cli;
 
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.protocol.v1.FieldError;
+import io.graphagent.protocol.v1.JobFailureKind;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
@@ -37,8 +38,9 @@ import picocli.CommandLine.Spec;
             "The coordinator checks the job first and reports every problem at once (exit 2). While the job runs, "
                     + "state changes, lost agents, rollbacks and supersteps are shown on stderr. On success, one line on "
                     + "stdout: algo= job= vertices= edges= supersteps= total_s= load_s= compute_s= output_s= messages= bytes= "
-                    + "agents= partitions= recoveries= output=. A FAILED or CANCELLED job exits 1 with the "
-                    + "coordinator's message. Ctrl-C cancels the job.",
+                    + "agents= partitions= recoveries= output=. A job that FAILED on its input (a graph file that does "
+                    + "not parse, a source vertex not in the graph) exits 2, as 'graphagent run' does; any other FAILED "
+                    + "or CANCELLED job exits 1 with the coordinator's message. Ctrl-C cancels the job.",
             "",
             "When the coordinator goes away while the job runs (a crash, a restart), submit watches the job again with "
                     + "backoff for up to 5 minutes: a coordinator restarted on its state directory resumes the job and "
@@ -91,11 +93,17 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     Double damping;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-            description = "Output file, written atomically by the coordinator. Its directory must exist on the coordinator's machine.")
+            description = "Output file, written atomically by the coordinator. Its directory must exist on the coordinator's "
+                    + "machine, under the coordinator's job.output-roots; an existing file is refused without --overwrite.")
     Path output;
 
+    @Option(names = "--overwrite", description = "Replace an existing output file (a regular file only, never an input "
+            + "of the job; its permission bits are kept).")
+    boolean overwrite;
+
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Partitions of the graph. Default: agents x job.partitions-per-agent. Results do not depend on it.")
+            description = "Partitions of the graph. Default: agents x job.partitions-per-agent, at most 1024. Results depend on it only in the last bits of real "
+                    + "numbers (summation order).")
     Integer partitions;
 
     @Option(names = "--checkpoint-every", paramLabel = "K",
@@ -183,8 +191,12 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
                         + "). Fix: look at 'graphagent status' and the coordinator's log");
             }
             if (last.getState() != JobState.SUCCEEDED) {
-                throw new JobFailedException("job " + jobId + " " + last.getState().name()
-                        + (last.getMessage().isEmpty() ? "" : ": " + last.getMessage()));
+                String message = "job " + jobId + " " + last.getState().name()
+                        + (last.getMessage().isEmpty() ? "" : ": " + last.getMessage());
+                if (last.getFailureKind() == JobFailureKind.BAD_INPUT) {
+                    throw new BadInputException(message);
+                }
+                throw new JobFailedException(message);
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println(summary(jobId, last.getSummary()));
@@ -242,7 +254,8 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
         JobSpec.Builder job = JobSpec.newBuilder()
                 .setAlgorithm(protocolAlgorithm(algorithm))
                 .setGraph(graph.toAbsolutePath().normalize().toString())
-                .setOutputPath(output.toAbsolutePath().normalize().toString());
+                .setOutputPath(output.toAbsolutePath().normalize().toString())
+                .setOverwrite(overwrite);
         if (directedness != null) {
             job.setDirected(directedness.directed);
         }

@@ -23,7 +23,7 @@ final class Cli {
     }
 
     static Result run(String... args) {
-        CommandLine cmd = Main.commandLine();
+        CommandLine cmd = Main.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cmd.setOut(new PrintWriter(out, true));

@@ -54,7 +54,7 @@ class ClientCommandsTest {
         assertThat(Cli.run("certs", "init", "--out", state.certs().toString(), "--agents", "1").exitCode()).isZero();
         int port = freePort();
         LocalConfigFile.write(state, new io.graphagent.config.HostPort("127.0.0.1", port),
-                new io.graphagent.config.HostPort("127.0.0.1", 0), true);
+                new io.graphagent.config.HostPort("127.0.0.1", 0), true, LocalConfigFile.newToken());
 
         Cli.Result r = Cli.run("status", "--state-dir", state.dir().toString());
 

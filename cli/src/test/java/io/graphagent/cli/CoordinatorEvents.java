@@ -39,7 +39,11 @@ record CoordinatorEvents(List<Event> events) {
 
     /** Reads the event log of the local cluster in {@code state}. */
     static CoordinatorEvents read(LocalState state) {
-        Path file = state.dir().resolve("coordinator").resolve("events.jsonl");
+        return read(state.dir().resolve("coordinator").resolve("events.jsonl"));
+    }
+
+    /** Reads the event log {@code file} (a coordinator of the etcd store keeps one in its own state dir). */
+    static CoordinatorEvents read(Path file) {
         List<Event> events = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {

@@ -27,6 +27,6 @@ class DemoCommandTest {
         assertThat(r.out()).contains("all six kernels match");
         assertThat(Files.exists(out.resolve("rmat-11.e"))).isTrue();
         assertThat(r.out()).contains("cluster up").contains("stopped 4 processes")
-                .containsPattern("\ndashboard: http://127\\.0\\.0\\.1:\\d+/ ");
+                .containsPattern("\ndashboard: http://127\\.0\\.0\\.1:\\d+/#token=[0-9a-f]{32} ");
     }
 }

@@ -96,7 +96,8 @@ record KernelReference(Path prefix, boolean directed, Algorithm algorithm, Kerne
     void assertEngineWrites(Path clusterOutput) throws Exception {
         Graph graph = GraphLoader.load(GraphSource.graphalytics(prefix, directed, algorithm.needsWeights()), 2, LoadProgress.NONE);
         Path single = clusterOutput.resolveSibling(clusterOutput.getFileName() + ".engine");
-        KernelJob.run(graph, prefix + ".v", algorithm, parameters, new EngineOptions(2, partitions), ProgressListener.NONE, single);
+        KernelJob.run(graph, prefix + ".v", algorithm, parameters, new EngineOptions(2, partitions), ProgressListener.NONE, single,
+                io.graphagent.graph.output.Existing.REPLACE);
         assertThat(ResultComparator.read(clusterOutput)).as(algorithm + ": cluster output vs the single-process engine's")
                 .isEqualTo(ResultComparator.read(single));
     }

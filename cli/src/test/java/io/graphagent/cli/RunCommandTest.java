@@ -46,8 +46,28 @@ class RunCommandTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(ResultComparator.compare(Cli.graphalytics().resolve(name), out, ResultComparator.Rule.forKernel(kernel))).isEmpty();
         assertThat(r.out()).startsWith("algo=").contains(" vertices=", " edges=", " threads=2 ", " load_s=", " compute_s=",
-                " supersteps=", " load_edges_per_s=", " heap_bytes_per_edge=", " rss_bytes_per_edge=", " output=" + out);
+                " supersteps=", " load_edges_per_s=", " output=" + out);
         assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void memoryFiguresAreLeftOutUnlessAskedFor() {
+        Cli.Result r = Cli.run("run", "-a", "wcc", "-g", Cli.graphalytics().resolve("example-directed").toString(),
+                "-o", dir.resolve("wcc").toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains(" load_edges_per_s=", " output=").doesNotContain("bytes_per_edge");
+    }
+
+    @Test
+    void memoryFiguresFlagAddsHeapAndResidentBytesPerEdge() {
+        Cli.Result r = Cli.run("run", "--memory-figures", "-a", "wcc", "-g",
+                Cli.graphalytics().resolve("example-directed").toString(), "-o", dir.resolve("wcc").toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        // On Linux the resident set comes from /proc/self/status: a number, never n/a.
+        assertThat(r.out()).containsPattern(" load_edges_per_s=\\d+ heap_bytes_per_edge=\\d+\\.\\d\\d "
+                + "rss_bytes_per_edge=\\d+\\.\\d\\d output=");
     }
 
     @Test
@@ -124,9 +144,34 @@ class RunCommandTest {
     }
 
     @Test
-    void emptyFilesAreRefused() throws IOException {
-        assertThat(badRun(graph("empty-e", "1\n2\n", ""), "bfs", "--directed", "--source", "1")).contains("empty-e.e", "Fix:");
+    void anEmptyVertexFileIsRefusedButAGraphOfVerticesOnlyIsValid() throws IOException {
         assertThat(badRun(graph("empty-v", "", "1 2\n"), "bfs", "--directed", "--source", "1")).contains("empty-v.v", "Fix:");
+        Path out = dir.resolve("wcc");
+        Cli.Result r = Cli.run("run", "-a", "wcc", "-g", graph("empty-e", "1\n2\n", "").toString(), "--directed",
+                "-o", out.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("1 1", "2 2");
+        Path edgeList = Files.writeString(dir.resolve("none.txt"), "# no edges\n");
+        assertThat(badInput("run", "-a", "wcc", "-g", edgeList.toString(), "--directed", "-o", out.toString() + "2"))
+                .contains("no edges", "Fix:");
+    }
+
+    @Test
+    void aFourthColumnIsRefusedNotIgnored() throws IOException {
+        assertThat(badRun(graph("g", "1\n2\n3\n", "1 2\n2 3 0.5 7\n"), "bfs", "--directed", "--source", "1"))
+                .contains("g.e:2:", "more than 3 fields", "Fix:");
+        Path out = dir.resolve("bfs");
+        Cli.Result weightsUnused = Cli.run("run", "-a", "bfs", "-g", graph("w", "1\n2\n", "1 2 0.5\n").toString(),
+                "--directed", "--source", "1", "-o", out.toString());
+        assertThat(weightsUnused.exitCode()).as("a weight column is fine for bfs: " + weightsUnused).isZero();
+    }
+
+    @Test
+    void ssspOnAGraphWhosePropertiesDeclareNoWeightsIsRefused() throws IOException {
+        Path g = graph("nw", "1\n2\n", "1 2 0.5\n");
+        Files.writeString(dir.resolve("nw.properties"), "graph.nw.directed = true\n");
+        assertThat(badRun(g, "sssp", "--source", "1")).contains("sssp needs edge weights, but", "nw.properties declares"
+                + " none (graph.nw.edge-properties.names)", "Fix:");
     }
 
     @Test
@@ -221,6 +266,54 @@ class RunCommandTest {
     }
 
     @Test
+    void anExistingOutputIsKeptWithoutOverwriteAndReplacedWithIt() throws IOException {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+        Path out = Files.writeString(dir.resolve("out"), "earlier result\n");
+
+        String message = badInput("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", out.toString());
+
+        assertThat(message).isEqualTo("graphagent: " + out + ": already exists. Fix: pass --overwrite to replace it,"
+                + " or choose another output path");
+        assertThat(Files.readString(out)).isEqualTo("earlier result\n");
+        Cli.Result r = Cli.run("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", out.toString(), "--overwrite");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("1 1", "2 1");
+    }
+
+    @Test
+    void theGraphsOwnFileIsNeverAnOutputEvenWithOverwrite() throws IOException {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+
+        String message = badInput("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", dir.resolve("g.e").toString(),
+                "--overwrite");
+
+        assertThat(message).contains("g.e: is an input of the same job", "Fix:");
+        assertThat(Files.readString(dir.resolve("g.e"))).isEqualTo("1 2\n");
+    }
+
+    @Test
+    void aFifoAsOutputIsRefusedAndStaysAFifo() throws Exception {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+        Path fifo = dir.resolve("pipe");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+        String message = badInput("run", "-a", "wcc", "-g", g.toString(), "--directed", "-o", fifo.toString(), "--overwrite");
+
+        assertThat(message).contains("pipe: is a FIFO (named pipe), not a regular file", "Fix:");
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+    }
+
+    @Test
+    void partitionsAndIterationsPastTheirBoundsAreRefusedBeforeLoading() throws IOException {
+        Path g = graph("g", "1\n2\n", "1 2\n");
+        assertThat(badInput("run", "-a", "pr", "-g", g.toString(), "--directed", "--partitions", "2000000000", "-o",
+                dir.resolve("out").toString())).isEqualTo("graphagent: --partitions 2000000000 is more than the 1024 a graph"
+                        + " is cut into. Fix: pass --partitions 1024 or fewer");
+        assertThat(badInput("run", "-a", "pr", "-g", g.toString(), "--directed", "--iterations", "2000000000", "-o",
+                dir.resolve("out").toString())).contains("--iterations 2000000000 is more than the 100000 iterations");
+    }
+
+    @Test
     void optionThatDoesNotApplyIsRefused() throws IOException {
         assertThat(badRun(graph("g", "1\n2\n", "1 2\n"), "wcc", "--directed", "--source", "1")).contains("--source", "wcc");
     }
@@ -232,6 +325,20 @@ class RunCommandTest {
 
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).startsWith("graphagent: ").contains("GraphInputException", "\tat ");
+    }
+
+    @Test
+    void bareGraphagentIsBadUsageAndVersionAndExitCodesAreEverywhere() {
+        Cli.Result bare = Cli.run();
+        assertThat(bare.exitCode()).isEqualTo(2);
+        assertThat(bare.err()).contains("Usage: graphagent", "graphagent: no command given");
+
+        Cli.Result version = Cli.run("run", "--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("graphagent ");
+
+        assertThat(Cli.run("--help").out()).contains("Exit codes:", "  3   cluster commands only");
+        assertThat(Cli.run("log-level", "--help").out()).containsOnlyOnce("xit codes");
     }
 
     @Test

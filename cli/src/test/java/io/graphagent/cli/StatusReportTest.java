@@ -47,5 +47,15 @@ class StatusReportTest {
         assertThat(json.get("agents").get(1).get("state").asText()).isEqualTo("SUSPECT");
         assertThat(json.get("agents").get(0).get("rtt_micros").asLong()).isEqualTo(420);
         assertThat(json.get("jobs").get(0).get("algorithm").asText()).isEqualTo("pagerank");
+        assertThat(fieldNames(json.get("agents").get(0))).as("the keys of /api/agents")
+                .isEqualTo(io.graphagent.ops.http.StatusJson.agent(reply.getAgents(0)).keySet().stream().toList());
+        assertThat(fieldNames(json.get("jobs").get(0))).as("the keys of /api/jobs")
+                .isEqualTo(io.graphagent.ops.http.StatusJson.job(reply.getJobs(0)).keySet().stream().toList());
+    }
+
+    private static java.util.List<String> fieldNames(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

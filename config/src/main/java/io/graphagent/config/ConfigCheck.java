@@ -79,6 +79,7 @@ public final class ConfigCheck {
         messageSize(config, problems);
         tls(config, source, problems);
         proxy(config, problems);
+        etcd(config, source, problems);
         job(config, problems);
         admin(config, problems);
         return problems;
@@ -345,6 +346,62 @@ public final class ConfigCheck {
         return Duration.ofMillis(d.toMillis());
     }
 
+    /**
+     * The etcd store: endpoints present, TLS unless explicitly insecure, and an election TTL
+     * etcd can grant (whole seconds, at least 2 s) and no longer than the agents' lease: a
+     * leader that stops answering must be replaced before agents give up on its silence
+     * (they drop a session whose heartbeats go unanswered for session.lease-ttl).
+     */
+    private static void etcd(GraphagentConfig c, String source, List<Problem> out) {
+        EtcdConfig e = c.coordinator().etcd();
+        if (c.coordinator().store() != StoreKind.ETCD && e.endpoints().isEmpty()) {
+            return;
+        }
+        Duration ttl = e.electionTtl();
+        if (ttl.isPositive() && (ttl.toNanos() % 1_000_000_000L != 0 || ttl.toSeconds() < EtcdConfig.MIN_ELECTION_TTL_SECONDS)) {
+            out.add(Problem.error("coordinator.etcd.election-ttl", format(ttl) + " is not a whole number of seconds of at least "
+                            + EtcdConfig.MIN_ELECTION_TTL_SECONDS + "s: etcd grants leases in whole seconds and none shorter",
+                    "set coordinator.etcd.election-ttl to e.g. " + format(Profile.LAN.electionTtl())));
+        }
+        if (ttl.compareTo(c.session().leaseTtl()) > 0) {
+            out.add(Problem.error("coordinator.etcd.election-ttl", format(ttl) + " is longer than session.lease-ttl ("
+                            + format(c.session().leaseTtl()) + "): agents would give up on a silent leader (no heartbeat ack"
+                            + " for a lease) before etcd lets a standby take over",
+                    "set coordinator.etcd.election-ttl to at most " + format(c.session().leaseTtl())
+                            + ", or raise session.lease-ttl"));
+        }
+        if (e.endpoints().isEmpty()) {
+            out.add(Problem.error("coordinator.etcd.endpoints", "coordinator.store is etcd but no etcd endpoint is set",
+                    "set coordinator.etcd.endpoints (or pass --etcd URL[,URL...]) to every member's client URL"));
+            return;
+        }
+        if (e.plaintext() && !e.insecure()) {
+            out.add(Problem.error("coordinator.etcd.endpoints", "http:// endpoints carry the control plane in clear and let"
+                            + " anyone who reaches etcd take the leadership",
+                    "use https:// endpoints with coordinator.etcd.ca, .cert and .key; for one trusted machine set"
+                            + " coordinator.etcd.insecure: true (or pass --etcd-insecure)"));
+        } else if (e.plaintext()) {
+            out.add(Problem.warning("coordinator.etcd.insecure", "plaintext to etcd: the control plane's traffic can be read"
+                            + " and forged by anyone on the path",
+                    "use https:// endpoints with coordinator.etcd.ca, .cert and .key unless every process runs on one trusted machine"));
+        }
+        if (!e.plaintext()) {
+            String from = " (set in " + source + ")";
+            for (String key : List.of("coordinator.etcd.ca", "coordinator.etcd.cert", "coordinator.etcd.key")) {
+                Optional<Path> file = switch (key) {
+                    case "coordinator.etcd.ca" -> e.ca();
+                    case "coordinator.etcd.cert" -> e.cert();
+                    default -> e.key();
+                };
+                if (file.isEmpty()) {
+                    out.add(Problem.error(key, "https:// etcd endpoints need " + key + " and it is not set",
+                            "set " + key + " to its PEM file (the etcd cluster's CA, this process's client certificate and key)"));
+                }
+                pemFile(out, key, file, from);
+            }
+        }
+    }
+
     private static Duration half(Duration d) {
         Duration h = d.dividedBy(2);
         return h.compareTo(GrpcConfig.GRPC_JAVA_MIN_KEEPALIVE_TIME) < 0 ? GrpcConfig.GRPC_JAVA_MIN_KEEPALIVE_TIME : h;
@@ -362,6 +419,20 @@ public final class ConfigCheck {
         if (c.job().minAgents() < 1) {
             out.add(Problem.error("job.min-agents", c.job().minAgents() + " is less than 1",
                     "set at least 1 (the default), or the number of agents a job must not run without"));
+        }
+        if (!c.coordinator().listen().isLoopback()) {
+            openRoot(c.job().inputRoots(), ConfigKeys.JOB_INPUT_ROOTS, "read", out);
+            openRoot(c.job().outputRoots(), ConfigKeys.JOB_OUTPUT_ROOTS, "write", out);
+        }
+    }
+
+    /** A root of the whole file system on a coordinator other machines reach. */
+    private static void openRoot(List<Path> roots, ConfigKey<List<Path>> key, String verb, List<Problem> out) {
+        if (roots.stream().anyMatch(r -> r.toAbsolutePath().normalize().getParent() == null)) {
+            out.add(Problem.warning(key.path(), "is / while the coordinator listens off loopback: any client with a client"
+                    + " certificate can have the cluster " + verb + " any file its processes can " + verb
+                    + " (except the cluster's own directories)", "set " + key.path() + " to the directories that hold"
+                    + (verb.equals("read") ? " graphs, e.g. /data/graphs" : " results, e.g. /data/results")));
         }
     }
 

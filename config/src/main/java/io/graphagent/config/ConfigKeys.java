@@ -28,8 +28,23 @@ public final class ConfigKeys {
     public static final ConfigKey<Path> COORDINATOR_STATE_DIR =
             key("coordinator.state-dir", ValueType.PATH, c -> c.coordinator().stateDir());
 
-    public static final ConfigKey<HostPort> AGENT_COORDINATOR =
-            key("agent.coordinator", ValueType.ADDRESS, c -> c.agent().coordinator());
+    public static final ConfigKey<StoreKind> COORDINATOR_STORE =
+            key("coordinator.store", ValueType.STORE_KIND, c -> c.coordinator().store());
+    public static final ConfigKey<List<String>> COORDINATOR_ETCD_ENDPOINTS =
+            key("coordinator.etcd.endpoints", ValueType.URL_LIST, c -> c.coordinator().etcd().endpoints());
+    public static final ConfigKey<Path> COORDINATOR_ETCD_CA =
+            optional("coordinator.etcd.ca", ValueType.PATH, c -> c.coordinator().etcd().ca());
+    public static final ConfigKey<Path> COORDINATOR_ETCD_CERT =
+            optional("coordinator.etcd.cert", ValueType.PATH, c -> c.coordinator().etcd().cert());
+    public static final ConfigKey<Path> COORDINATOR_ETCD_KEY =
+            optional("coordinator.etcd.key", ValueType.PATH, c -> c.coordinator().etcd().key());
+    public static final ConfigKey<Boolean> COORDINATOR_ETCD_INSECURE =
+            key("coordinator.etcd.insecure", ValueType.BOOLEAN, c -> c.coordinator().etcd().insecure());
+    public static final ConfigKey<Duration> COORDINATOR_ETCD_ELECTION_TTL =
+            key("coordinator.etcd.election-ttl", ValueType.DURATION, c -> c.coordinator().etcd().electionTtl());
+
+    public static final ConfigKey<List<HostPort>> AGENT_COORDINATOR =
+            key("agent.coordinator", ValueType.ADDRESS_LIST, c -> c.agent().coordinators());
     public static final ConfigKey<HostPort> AGENT_DATA_LISTEN =
             key("agent.data-listen", ValueType.ADDRESS, c -> c.agent().dataListen());
     public static final ConfigKey<HostPort> AGENT_DATA_ADVERTISE =
@@ -84,6 +99,10 @@ public final class ConfigKeys {
             key("job.min-agents", ValueType.INTEGER, c -> c.job().minAgents());
     public static final ConfigKey<Duration> JOB_AGENT_WAIT =
             key("job.agent-wait", ValueType.DURATION, c -> c.job().agentWait());
+    public static final ConfigKey<List<Path>> JOB_INPUT_ROOTS =
+            key("job.input-roots", ValueType.PATHS, c -> c.job().inputRoots());
+    public static final ConfigKey<List<Path>> JOB_OUTPUT_ROOTS =
+            key("job.output-roots", ValueType.PATHS, c -> c.job().outputRoots());
 
     public static final ConfigKey<String> ADMIN_TOKEN = key("admin.token", ValueType.STRING, c -> c.admin().token());
 
@@ -91,6 +110,8 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(
             CLUSTER_ID,
             COORDINATOR_LISTEN, COORDINATOR_ADMIN_LISTEN, COORDINATOR_STATE_DIR,
+            COORDINATOR_STORE, COORDINATOR_ETCD_ENDPOINTS, COORDINATOR_ETCD_CA, COORDINATOR_ETCD_CERT,
+            COORDINATOR_ETCD_KEY, COORDINATOR_ETCD_INSECURE, COORDINATOR_ETCD_ELECTION_TTL,
             AGENT_COORDINATOR, AGENT_DATA_LISTEN, AGENT_DATA_ADVERTISE, AGENT_ID, AGENT_WORK_DIR,
             SESSION_HEARTBEAT_INTERVAL, SESSION_LEASE_TTL, SESSION_SUSPECT_AFTER,
             SESSION_RECONNECT_INITIAL, SESSION_RECONNECT_MULTIPLIER, SESSION_RECONNECT_MAX, SESSION_RECONNECT_MAX_ATTEMPTS,
@@ -98,7 +119,7 @@ public final class ConfigKeys {
             TLS_ENABLED, TLS_CA, TLS_CERT, TLS_KEY, TLS_CERTS_DIR, TLS_HANDSHAKE_TIMEOUT,
             NETWORK_PROXY_IDLE_TIMEOUT,
             JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_CHECKPOINT_STORAGE, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS,
-            JOB_AGENT_WAIT,
+            JOB_AGENT_WAIT, JOB_INPUT_ROOTS, JOB_OUTPUT_ROOTS,
             ADMIN_TOKEN);
 
     private ConfigKeys() {
@@ -139,7 +160,10 @@ public final class ConfigKeys {
     static GraphagentConfig assemble(Profile profile, Map<ConfigKey<?>, Object> v) {
         return new GraphagentConfig(profile,
                 new ClusterConfig(get(v, CLUSTER_ID)),
-                new CoordinatorConfig(get(v, COORDINATOR_LISTEN), get(v, COORDINATOR_ADMIN_LISTEN), get(v, COORDINATOR_STATE_DIR)),
+                new CoordinatorConfig(get(v, COORDINATOR_LISTEN), get(v, COORDINATOR_ADMIN_LISTEN), get(v, COORDINATOR_STATE_DIR),
+                        get(v, COORDINATOR_STORE), new EtcdConfig(get(v, COORDINATOR_ETCD_ENDPOINTS), opt(v, COORDINATOR_ETCD_CA),
+                        opt(v, COORDINATOR_ETCD_CERT), opt(v, COORDINATOR_ETCD_KEY), get(v, COORDINATOR_ETCD_INSECURE),
+                        get(v, COORDINATOR_ETCD_ELECTION_TTL))),
                 new AgentConfig(get(v, AGENT_COORDINATOR), get(v, AGENT_DATA_LISTEN), opt(v, AGENT_DATA_ADVERTISE),
                         get(v, AGENT_ID), get(v, AGENT_WORK_DIR)),
                 new SessionConfig(get(v, SESSION_HEARTBEAT_INTERVAL), get(v, SESSION_LEASE_TTL), get(v, SESSION_SUSPECT_AFTER),
@@ -151,7 +175,8 @@ public final class ConfigKeys {
                         get(v, TLS_HANDSHAKE_TIMEOUT)),
                 new NetworkConfig(opt(v, NETWORK_PROXY_IDLE_TIMEOUT)),
                 new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_CHECKPOINT_STORAGE),
-                        get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT)),
+                        get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT),
+                        get(v, JOB_INPUT_ROOTS), get(v, JOB_OUTPUT_ROOTS)),
                 new AdminConfig(get(v, ADMIN_TOKEN)));
     }
 

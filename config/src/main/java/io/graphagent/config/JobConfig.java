@@ -2,6 +2,7 @@ package io.graphagent.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,33 +25,58 @@ import java.util.Objects;
  * @param minAgents the fewest ALIVE agents a job runs on; with fewer (at the start, or after
  *     losing agents) it waits for more to join, up to {@code agentWait}, then fails.
  * @param agentWait how long a job waits for {@code minAgents} agents before it fails.
+ * @param inputRoots the directories under which a job's graph files must lie (see {@link JobPaths}).
+ *     Narrower keeps a client from having the cluster read files it should not; wider lets
+ *     graphs live anywhere. Relative paths against the working directory.
+ * @param outputRoots the directories under which a job's output must lie; narrower keeps a
+ *     client from having the coordinator write where it should not.
  */
 public record JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStorage checkpointStorage,
-                        int partitionsPerAgent, int minAgents, Duration agentWait) {
+                        int partitionsPerAgent, int minAgents, Duration agentWait, List<Path> inputRoots,
+                        List<Path> outputRoots) {
 
     public JobConfig {
         Objects.requireNonNull(checkpointDir, "checkpointDir");
         Objects.requireNonNull(checkpointStorage, "checkpointStorage");
         Objects.requireNonNull(agentWait, "agentWait");
+        inputRoots = List.copyOf(inputRoots);
+        outputRoots = List.copyOf(outputRoots);
+    }
+
+    /** These settings with other defaults of the cluster's job settings, the roots as given. */
+    public JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStorage checkpointStorage, int partitionsPerAgent,
+                     int minAgents, Duration agentWait) {
+        this(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait,
+                Profile.DEFAULT_INPUT_ROOTS, Profile.defaultOutputRoots());
     }
 
     /** These settings with {@code checkpointDir} as the checkpoint directory. */
     public JobConfig withCheckpointDir(Path dir) {
-        return new JobConfig(checkpointEvery, dir, checkpointStorage, partitionsPerAgent, minAgents, agentWait);
+        return new JobConfig(checkpointEvery, dir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
+                outputRoots);
     }
 
     /** These settings with {@code every} as the checkpoint interval. */
     public JobConfig withCheckpointEvery(int every) {
-        return new JobConfig(every, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait);
+        return new JobConfig(every, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
+                outputRoots);
     }
 
     /** These settings with {@code storage} as where checkpoints live. */
     public JobConfig withCheckpointStorage(CheckpointStorage storage) {
-        return new JobConfig(checkpointEvery, checkpointDir, storage, partitionsPerAgent, minAgents, agentWait);
+        return new JobConfig(checkpointEvery, checkpointDir, storage, partitionsPerAgent, minAgents, agentWait, inputRoots,
+                outputRoots);
     }
 
     /** These settings with the given agent needs. */
     public JobConfig withAgents(int min, Duration wait) {
-        return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, min, wait);
+        return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, min, wait, inputRoots,
+                outputRoots);
+    }
+
+    /** These settings with the given roots for job inputs and outputs. */
+    public JobConfig withRoots(List<Path> inputs, List<Path> outputs) {
+        return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputs,
+                outputs);
     }
 }

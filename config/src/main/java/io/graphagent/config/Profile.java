@@ -2,6 +2,7 @@ package io.graphagent.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -55,6 +56,21 @@ public enum Profile {
     public static final int DEFAULT_MIN_AGENTS = 1;
     /** Default wait for enough agents before a job fails. */
     public static final Duration DEFAULT_AGENT_WAIT = Duration.ofSeconds(30);
+    /**
+     * Default roots of job inputs: the whole file system, less the cluster's own state,
+     * certificate, checkpoint and work directories ({@link JobPaths}), so that graphs work
+     * wherever they lie; a cluster that clients share narrows it.
+     */
+    public static final List<Path> DEFAULT_INPUT_ROOTS = List.of(Path.of("/"));
+
+    /**
+     * Default roots of job outputs: the working directory and the temporary directory
+     * ({@code java.io.tmpdir}), where {@code graphagent local}, {@code demo} and scripts write,
+     * and not the rest of the file system (a job must not overwrite files elsewhere).
+     */
+    public static List<Path> defaultOutputRoots() {
+        return List.of(Path.of("."), Path.of(System.getProperty("java.io.tmpdir", "/tmp")));
+    }
 
     private final Duration heartbeatInterval;
     private final Duration leaseTtl;
@@ -100,12 +116,26 @@ public enum Profile {
         throw new IllegalArgumentException("'" + name + "' is not a profile; expected one of lan, wan, test");
     }
 
+    /**
+     * The leader's etcd lease ({@code coordinator.etcd.election-ttl}): a failover takes about
+     * this long plus a second. lan 3 s, wan 10 s, test 2 s (etcd's shortest); each is at most the
+     * profile's {@code session.lease-ttl}, so a standby leads before agents give up on a silent
+     * leader.
+     */
+    public Duration electionTtl() {
+        return switch (this) {
+            case LAN -> Duration.ofSeconds(3);
+            case WAN -> Duration.ofSeconds(10);
+            case TEST -> Duration.ofSeconds(EtcdConfig.MIN_ELECTION_TTL_SECONDS);
+        };
+    }
+
     /** Every setting at this profile's default. */
     public GraphagentConfig defaults() {
         return new GraphagentConfig(this,
                 new ClusterConfig(DEFAULT_CLUSTER_ID),
                 new CoordinatorConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", ADMIN_PORT),
-                        Path.of(".graphagent", "coordinator")),
+                        Path.of(".graphagent", "coordinator"), StoreKind.LOCAL, EtcdConfig.none(electionTtl())),
                 new AgentConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", 0),
                         Optional.empty(), "", Path.of(".graphagent", "agent")),
                 new SessionConfig(heartbeatInterval, leaseTtl, suspectAfter,
@@ -114,7 +144,8 @@ public enum Profile {
                 new TlsConfig(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), handshakeTimeout),
                 new NetworkConfig(Optional.empty()),
                 new JobConfig(DEFAULT_CHECKPOINT_EVERY, Path.of(".graphagent", "checkpoints"), CheckpointStorage.SHARED,
-                        DEFAULT_PARTITIONS_PER_AGENT, DEFAULT_MIN_AGENTS, DEFAULT_AGENT_WAIT),
+                        DEFAULT_PARTITIONS_PER_AGENT, DEFAULT_MIN_AGENTS, DEFAULT_AGENT_WAIT, DEFAULT_INPUT_ROOTS,
+                        defaultOutputRoots()),
                 new AdminConfig(""));
     }
 }

@@ -3,6 +3,8 @@ package io.graphagent.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -44,6 +46,19 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     public static final ValueType<HostPort> ADDRESS =
             new ValueType<>("host:port", HostPort.EXPECTED, HostPort::parse, HostPort::toString);
 
+    /** Comma-separated {@code host:port} addresses (at least one). */
+    public static final ValueType<java.util.List<HostPort>> ADDRESS_LIST =
+            new ValueType<>("host:port[,host:port...]", HostPort.EXPECTED + ", several separated by commas",
+                    ValueType::parseAddresses, list -> String.join(",", list.stream().map(HostPort::toString).toList()));
+
+    /** Comma-separated etcd client URLs (possibly none). */
+    public static final ValueType<java.util.List<String>> URL_LIST =
+            new ValueType<>("URL[,URL...]", EtcdConfig.EXPECTED, EtcdConfig::parseEndpoints, list -> String.join(",", list));
+
+    /** {@link StoreKind} by its configuration name. */
+    public static final ValueType<StoreKind> STORE_KIND =
+            new ValueType<>("local | etcd", StoreKind.EXPECTED, StoreKind::parse, StoreKind::configName);
+
     /** {@link CheckpointStorage} by its configuration name. */
     public static final ValueType<CheckpointStorage> CHECKPOINT_STORAGE =
             new ValueType<>("shared | peer-copy", CheckpointStorage.EXPECTED, CheckpointStorage::parse,
@@ -52,6 +67,11 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     /** File system paths (relative ones against the working directory). */
     public static final ValueType<Path> PATH =
             new ValueType<>("path", "a file system path", ValueType::parsePath, Path::toString);
+
+    /** Lists of file system paths, separated by commas: {@code /data/graphs, /srv/shared}. */
+    public static final ValueType<List<Path>> PATHS =
+            new ValueType<>("paths", "file system paths separated by commas, e.g. /data/graphs, /tmp", ValueType::parsePaths,
+                    ValueType::formatPaths);
 
     /**
      * Parses text into a value.
@@ -65,6 +85,19 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     /** The value in the syntax {@link #parse} accepts. */
     public String format(T value) {
         return formatter.apply(value);
+    }
+
+    private static java.util.List<HostPort> parseAddresses(String text) {
+        java.util.List<HostPort> list = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                list.add(HostPort.parse(part));
+            }
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("no address; expected " + HostPort.EXPECTED);
+        }
+        return java.util.List.copyOf(list);
     }
 
     private static int parseInt(String text) {
@@ -97,6 +130,21 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
             case "false" -> false;
             default -> throw new IllegalArgumentException("'" + text.trim() + "' is not true or false");
         };
+    }
+
+    private static List<Path> parsePaths(String text) {
+        List<Path> paths = new ArrayList<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("'" + text.trim() + "' has an empty path between commas");
+            }
+            paths.add(parsePath(part));
+        }
+        return List.copyOf(paths);
+    }
+
+    private static String formatPaths(List<Path> paths) {
+        return String.join(", ", paths.stream().map(Path::toString).toList());
     }
 
     private static Path parsePath(String text) {

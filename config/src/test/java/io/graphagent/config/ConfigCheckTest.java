@@ -57,6 +57,54 @@ class ConfigCheckTest {
         assertThat(check("profile: wan\n")).isEmpty();
     }
 
+    // --- the etcd store ------------------------------------------------------------------
+
+    @Test
+    void anElectionTtlLongerThanTheAgentsLeaseIsAnErrorNamingBoth() throws IOException {
+        List<Problem> problems = about(check("""
+                coordinator:
+                  store: etcd
+                  etcd:
+                    endpoints: http://127.0.0.1:2379
+                    insecure: true
+                    election-ttl: 6s
+                """), "coordinator.etcd.election-ttl");
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.severity()).isEqualTo(Problem.Severity.ERROR);
+            assertThat(p.message()).startsWith("6s is longer than session.lease-ttl (5s)");
+            assertThat(p.fix()).contains("at most 5s");
+        });
+    }
+
+    @Test
+    void theElectionTtlIsWholeSecondsOfAtLeastTwo() throws IOException {
+        List<Problem> problems = about(check("""
+                coordinator:
+                  store: etcd
+                  etcd:
+                    endpoints: http://127.0.0.1:2379
+                    insecure: true
+                    election-ttl: 1500ms
+                """), "coordinator.etcd.election-ttl");
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message())
+                .startsWith("1500ms is not a whole number of seconds of at least 2s"));
+    }
+
+    @Test
+    void plaintextEtcdNeedsTheInsecureFlagAndTlsEtcdNeedsItsFiles() throws IOException {
+        assertThat(about(check("coordinator:\n  store: etcd\n  etcd:\n    endpoints: http://127.0.0.1:2379\n"),
+                "coordinator.etcd.endpoints")).singleElement().satisfies(p -> assertThat(p.fix()).contains("insecure: true"));
+        assertThat(about(check("coordinator:\n  store: etcd\n  etcd:\n    endpoints: http://127.0.0.1:2379\n    insecure: true\n"),
+                "coordinator.etcd.insecure")).singleElement()
+                .satisfies(p -> assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING));
+        List<Problem> tls = check("coordinator:\n  store: etcd\n  etcd:\n    endpoints: https://127.0.0.1:2379\n");
+        assertThat(about(tls, "coordinator.etcd.ca")).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("https:// etcd endpoints need coordinator.etcd.ca"));
+        assertThat(about(tls, "coordinator.etcd.key")).hasSize(1);
+        assertThat(about(check("coordinator:\n  store: etcd\n"), "coordinator.etcd.endpoints")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("no etcd endpoint"));
+    }
+
     // --- lease-ttl >= 3 x heartbeat-interval -------------------------------------------
 
     @Test

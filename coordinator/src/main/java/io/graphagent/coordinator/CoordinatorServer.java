@@ -173,6 +173,11 @@ public final class CoordinatorServer implements AutoCloseable {
         return causes;
     }
 
+    /** The gRPC service, e.g. to show the control plane in its Status. */
+    public CoordinatorService service() {
+        return service;
+    }
+
     /** Counts of Hellos, sessions and refusals. */
     public SessionStats sessionStats() {
         return service.stats();

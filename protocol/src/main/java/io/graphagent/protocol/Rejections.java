@@ -19,12 +19,12 @@ public final class Rejections {
      *
      * <p>Retryable: DUPLICATE_AGENT (the other session may be this agent's stale one, which
      * expires within a lease), FENCED (say Hello again without resuming), SHUTTING_DOWN,
-     * HELLO_TIMEOUT. Not retryable: VERSION_UNSUPPORTED, IDENTITY_REFUSED, CLUSTER_MISMATCH,
+     * HELLO_TIMEOUT, NOT_LEADER (dial the leader named). Not retryable: VERSION_UNSUPPORTED, IDENTITY_REFUSED, CLUSTER_MISMATCH,
      * HELLO_EXPECTED, INVALID_HELLO, and any reason this build does not know.
      */
     public static boolean isRetryable(RejectReason reason) {
         return switch (reason) {
-            case DUPLICATE_AGENT, FENCED, SHUTTING_DOWN, HELLO_TIMEOUT -> true;
+            case DUPLICATE_AGENT, FENCED, SHUTTING_DOWN, HELLO_TIMEOUT, NOT_LEADER -> true;
             case VERSION_UNSUPPORTED, IDENTITY_REFUSED, CLUSTER_MISMATCH, HELLO_EXPECTED, INVALID_HELLO,
                  REJECT_REASON_UNSPECIFIED, UNRECOGNIZED -> false;
         };

@@ -23,7 +23,7 @@ class PackedArraysTest {
         int[] targets = {3, 17, 2_000_000_000, 0};
         double[] values = {0.25, -1.5, Double.POSITIVE_INFINITY, Double.MIN_VALUE};
         MessageBatch batch = MessageBatch.newBuilder()
-                .setJobId("j-1").setSuperstep(4).setEpoch(2)
+                .setJobId("j-1").setSuperstep(4).setJobEpoch(2)
                 .setSourcePartition(1).setTargetPartition(5)
                 .setCount(targets.length)
                 .setTargets(PackedArrays.packInts(targets, 0, targets.length))

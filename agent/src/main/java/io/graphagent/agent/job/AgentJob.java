@@ -233,7 +233,7 @@ final class AgentJob implements BatchTarget {
     }
 
     private MessageBatch header(int superstep) {
-        return MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setEpoch(epoch)
+        return MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setJobEpoch(epoch)
                 .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
     }
 
@@ -392,8 +392,8 @@ final class AgentJob implements BatchTarget {
 
     /** Why a batch cannot be filed, or BATCH_REFUSAL_NONE; reads nothing of the runner's state. */
     private BatchRefusal check(MessageBatch batch) {
-        if (batch.getEpoch() != epoch) {
-            return batch.getEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
+        if (batch.getJobEpoch() != epoch) {
+            return batch.getJobEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
         int count = batch.getCount();
         boolean compact = batch.getMemberCount() > 0;

@@ -9,6 +9,7 @@ import io.graphagent.agent.dataplane.PeerSender;
 import io.graphagent.agent.session.AgentIdentity;
 import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.JobPaths;
 import io.graphagent.config.HostPort;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
@@ -86,6 +87,8 @@ public final class AgentJobs implements CommandHandler {
     static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(5);
 
     private final GraphagentConfig config;
+    /** Where this agent may read a job's graph (its job.input-roots, less its own directories). */
+    private final JobPaths paths;
     private final TransportSecurity security;
     private final NetworkThreads network;
     private final Server dataServer;
@@ -94,6 +97,8 @@ public final class AgentJobs implements CommandHandler {
     private final ExecutorService compute;
     private final Map<String, AgentJob> jobs = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    /** Data address of every peer of the jobs held, by agent id (for Failure.peer_address). */
+    private final Map<String, String> dataAddresses = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
@@ -101,6 +106,7 @@ public final class AgentJobs implements CommandHandler {
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
+        this.paths = JobPaths.of(config);
         this.security = security;
         this.peerCheckpoints = new PeerCheckpoints(
                 LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security)), this::channel);
@@ -215,14 +221,14 @@ public final class AgentJobs implements CommandHandler {
                             // A rollback ended it: the coordinator knows why; the report is of an older epoch.
                             log.info("event=exchange_abandoned job={} superstep={} detail=\"{}\"", jobId,
                                     command.getExchange().getSuperstep(), e.getMessage());
-                            fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
+                            peerUnreachable(link, command, e.peer, e.getMessage(), "");
                             return;
                         }
                         FailureClassifier.Classification why = exchangeFailure(job, e);
                         log.warn("cause={} event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", why.cause().label(),
                                 jobId, e.peer, command.getExchange().getSuperstep(), why.detail());
-                        fail(link, command, FailureKind.PEER_UNREACHABLE, "exchange with peer " + e.peer + " failed: "
-                                + why.detail() + " [cause=" + why.cause().label() + "]");
+                        peerUnreachable(link, command, e.peer, "exchange with peer " + e.peer + " failed: " + why.detail()
+                                + " [cause=" + why.cause().label() + "]", why.cause().label());
                     }
                 }
             }
@@ -262,6 +268,13 @@ public final class AgentJobs implements CommandHandler {
                 ? GraphSource.edgeList(Path.of(load.getInput().getEdgeFile()), load.getInput().getDirected(), load.getInput().getWeighted())
                 : new GraphSource(Path.of(load.getInput().getVertexFile()), Path.of(load.getInput().getEdgeFile()),
                         load.getInput().getDirected(), load.getInput().getWeighted());
+        for (Path file : source.files()) {
+            java.util.Optional<String> refused = paths.inputProblem(file);
+            if (refused.isPresent()) {
+                fail(link, command, FailureKind.LOAD_FAILED, "this agent may not read the graph: " + refused.get());
+                return;
+            }
+        }
         Graph graph;
         try {
             graph = GraphLoader.load(source, Runtime.getRuntime().availableProcessors(), LoadProgress.NONE);
@@ -323,6 +336,7 @@ public final class AgentJobs implements CommandHandler {
                 byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
                 addresses.put(owner.getAgentId(), owner.getDataAddress());
                 peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
+                dataAddresses.put(owner.getAgentId(), owner.getDataAddress());
             }
         }
         Map<String, int[]> peerPartitions = new TreeMap<>();
@@ -395,8 +409,10 @@ public final class AgentJobs implements CommandHandler {
     private void restore(Command command, CoordinatorLink link) {
         AgentJob old = jobs.get(command.getJobId());
         if (old == null) {
-            fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds no job " + command.getJobId()
-                    + " to restore: send LoadPartitions first");
+            // Retryable: this agent lost the job (it restarted); the coordinator recovers and has it load again.
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED)
+                    .setMessage("this agent holds no job " + command.getJobId() + " to restore: send LoadPartitions first")
+                    .setRetryable(true)));
             return;
         }
         io.graphagent.protocol.v1.Restore r = command.getRestore();
@@ -493,8 +509,8 @@ public final class AgentJobs implements CommandHandler {
     private AgentJob job(Command command, CoordinatorLink link) {
         AgentJob job = jobs.get(command.getJobId());
         if (job == null) {
-            fail(link, command, FailureKind.COMPUTE_FAILED, "this agent holds no job " + command.getJobId()
-                    + " (was it restarted?)");
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.COMPUTE_FAILED)
+                    .setMessage("this agent holds no job " + command.getJobId() + " (was it restarted?)").setRetryable(true)));
         }
         return job;
     }
@@ -527,6 +543,15 @@ public final class AgentJobs implements CommandHandler {
 
     /** How often a report waits for its session to come back. */
     static final Duration REPORT_RETRY = Duration.ofMillis(50);
+
+    /**
+     * The peer at its data address, for the coordinator to count it lost, with the connection's
+     * DisconnectCause label when known; retryable by a rollback.
+     */
+    private void peerUnreachable(CoordinatorLink link, Command command, String peer, String message, String cause) {
+        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.PEER_UNREACHABLE)
+                .setMessage(message).setPeerAddress(dataAddresses.getOrDefault(peer, "")).setCause(cause).setRetryable(true)));
+    }
 
     private void fail(CoordinatorLink link, Command command, FailureKind kind, String message) {
         reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(kind).setMessage(message)));

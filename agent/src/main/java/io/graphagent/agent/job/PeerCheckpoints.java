@@ -100,7 +100,7 @@ final class PeerCheckpoints implements AutoCloseable {
     String copy(String job, long epoch, Checkpoint c, Path dir, int[] partitions) {
         String peer = peerName(c.getReplicaAddress());
         try {
-            client.copy(dialer.channel(c.getReplicaAddress()), peer, CheckpointChunk.newBuilder().setJobId(job).setEpoch(epoch)
+            client.copy(dialer.channel(c.getReplicaAddress()), peer, CheckpointChunk.newBuilder().setJobId(job).setJobEpoch(epoch)
                     .setSuperstep(c.getSuperstep()).build(), dir, partitions);
             return null;
         } catch (ReplicaClient.ReplicaException e) {

@@ -9,7 +9,8 @@ import java.util.Optional;
  * that names the cause and the fix.
  *
  * <p>Exit codes (the same as the CLI's): {@value #STOPPED} stopped on request (SIGTERM, after a
- * Goodbye); {@value #GAVE_UP} failed while running (reconnect attempts used up); {@value #REFUSED}
+ * Goodbye); {@value #GAVE_UP} failed while running (reconnect attempts used up); {@value #IN_USE} the work
+ * directory is held by another agent of the same id; {@value #REFUSED}
  * refused, and retrying cannot help (protocol version, identity, cluster, certificate).
  *
  * @param code      the process exit code
@@ -22,6 +23,11 @@ public record AgentExit(int code, Optional<DisconnectCause> cause, String diagno
     public static final int STOPPED = 0;
     /** Gave up reconnecting after session.reconnect.max-attempts. */
     public static final int GAVE_UP = 1;
+    /**
+     * Not started: another agent process of the same id holds this work directory (its session
+     * ticket would be shared and the two would take the session from each other).
+     */
+    public static final int IN_USE = 2;
     /** Refused by the coordinator or its TLS; not retried. */
     public static final int REFUSED = 3;
 

@@ -23,8 +23,11 @@ import io.graphagent.protocol.v1.RejectReason;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.TimingPolicy;
 import io.graphagent.protocol.v1.Welcome;
+import io.graphagent.net.tls.HostAndPort;
+import io.graphagent.protocol.LeaderTerm;
 import io.grpc.ManagedChannel;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,6 +77,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final Clock clock;
     private final SessionThreads threads = new SessionThreads();
     private final ReconnectPolicy reconnects;
+    private final CoordinatorTargets targets;
     private final RoundTripMeter meter = new RoundTripMeter();
     private final IdleCuts idleCuts = new IdleCuts();
     private final CauseCounter causes = new CauseCounter();
@@ -122,6 +126,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reconnects = new ReconnectPolicy(settings.reconnect(), new SplittableRandom());
+        this.targets = new CoordinatorTargets(settings.coordinators());
         if (!settings.resumeSessionId().isEmpty()) {
             ticket = new ResumeTicket(settings.resumeSessionId(), 0, settings.localTiming().leaseTtl(), clock.instant());
         }
@@ -177,7 +182,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     public boolean report(Report report) {
         SessionCall call = open;
         return call != null
-                && call.send(AgentMessage.newBuilder().setReport(report.toBuilder().setEpoch(call.epoch)).build());
+                && call.send(AgentMessage.newBuilder().setReport(report.toBuilder().setSessionEpoch(call.epoch)).build());
     }
 
     /** Connection attempts so far (each sends one Hello). */
@@ -214,7 +219,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         }
         ManagedChannel channel;
         try {
-            channel = Channels.builder(settings.coordinator(), security, settings.timeouts(), threads.network)
+            channel = Channels.builder(targets.next(), security, settings.timeouts(), threads.network)
                     .keepAliveTime(settings.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                     .keepAliveTimeout(settings.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
                     .maxInboundMessageSize((int) Math.min(settings.maxMessageSize(), Integer.MAX_VALUE))
@@ -238,7 +243,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
             }
         }, deadline);
         log.debug("event=session_dialling agent={} coordinator={} attempt={} resume={}", agentId(),
-                settings.coordinator(), call.attempt, !resume.isEmpty());
+                targets.current(), call.attempt, !resume.isEmpty());
     }
 
     private void received(SessionCall call, CoordinatorMessage message, long receivedNanos) {
@@ -258,6 +263,18 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
 
     private void welcomed(SessionCall call, Welcome welcome) {
         cancel(welcomeDeadline);
+        LeaderTerm term = LeaderTerm.of(welcome.getLeaderTerm());
+        if (!targets.welcomed(term)) {
+            end(call);
+            causes.record(DisconnectCause.STALE_LEADER);
+            String detail = "the coordinator at " + targets.current() + " welcomed with " + term + ", older than "
+                    + targets.highestTerm() + " seen before: it was deposed; its session and commands are refused";
+            log.warn("cause={} event=stale_leader_refused agent={} detail=\"{}\"", DisconnectCause.STALE_LEADER.label(),
+                    agentId(), detail);
+            targets.failed();
+            retryLater(DisconnectCause.STALE_LEADER, detail);
+            return;
+        }
         if (call.resuming && !welcome.getResumed()) {
             dropSession("the coordinator did not resume session " + ticket.sessionId() + " (its lease expired, or the"
                     + " coordinator restarted)");
@@ -266,8 +283,8 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         Duration lease = AdvertisedTiming.orElse(timing.getLeaseTtlMs(), settings.localTiming().leaseTtl());
         Duration interval = AdvertisedTiming.orElse(timing.getHeartbeatIntervalMs(),
                 settings.localTiming().heartbeatInterval());
-        ticket = new ResumeTicket(welcome.getSessionId(), welcome.getEpoch(), lease, clock.instant());
-        call.epoch = welcome.getEpoch();
+        ticket = new ResumeTicket(welcome.getSessionId(), welcome.getSessionEpoch(), lease, clock.instant());
+        call.epoch = welcome.getSessionEpoch();
         sessionId = welcome.getSessionId();
         open = call;
         reconnects.reset();
@@ -280,9 +297,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         }
         heartbeats = threads.every(() -> heartbeat(call), interval);
         log.info("event=session_open agent={} epoch={} resumed={} coordinator={} protocol={} coordinator_build={}"
-                        + " heartbeat_interval_ms={} lease_ttl_ms={} attempt={}", agentId(), welcome.getEpoch(),
-                welcome.getResumed(), settings.coordinator(), welcome.getChosenVersion(), welcome.getCoordinatorBuild(),
-                interval.toMillis(), lease.toMillis(), call.attempt);
+                        + " heartbeat_interval_ms={} lease_ttl_ms={} attempt={} leader_term={}", agentId(), welcome.getSessionEpoch(),
+                welcome.getResumed(), targets.current(), welcome.getChosenVersion(), welcome.getCoordinatorBuild(),
+                interval.toMillis(), lease.toMillis(), call.attempt, term.value());
         for (Consumer<Welcome> listener : welcomeListeners) {
             try {
                 listener.accept(welcome);
@@ -309,14 +326,14 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         call.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                 .setSeq(seq)
                 .setAgentSendTimeMs(now.toEpochMilli())
-                .setEpoch(call.epoch)
+                .setSessionEpoch(call.epoch)
                 .setLastRttMicros(meter.lastRttMicros())
                 .setClockOffsetMs(meter.clockOffsetMs())
                 .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory())).build());
     }
 
     private void acked(SessionCall call, HeartbeatAck ack, long receivedNanos) {
-        if (call != open || (ack.getEpoch() != 0 && ack.getEpoch() != call.epoch)) {
+        if (call != open || (ack.getSessionEpoch() != 0 && ack.getSessionEpoch() != call.epoch)) {
             return;
         }
         if (meter.acked(ack, receivedNanos)) {
@@ -333,9 +350,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (call != open) {
             return;
         }
-        if (command.getEpoch() != call.epoch) {
+        if (command.getSessionEpoch() != call.epoch) {
             log.warn("cause=fenced event=command_ignored agent={} command={} job={} command_epoch={} session_epoch={}",
-                    agentId(), command.getCommandId(), command.getJobId(), command.getEpoch(), call.epoch);
+                    agentId(), command.getCommandId(), command.getJobId(), command.getSessionEpoch(), call.epoch);
             return;
         }
         threads.command("command", agentId(), () -> handler.onCommand(command, this));
@@ -346,8 +363,20 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         DisconnectCause cause = RejectCauses.of(reject.getReason());
         causes.record(cause);
         if (!reject.getRetryable()) {
-            fatal(cause, "the coordinator at " + settings.coordinator() + " refused agent " + agentId() + " ("
+            fatal(cause, "the coordinator at " + targets.current() + " refused agent " + agentId() + " ("
                     + reject.getReason() + "): " + reject.getMessage());
+            return;
+        }
+        if (reject.getReason() == RejectReason.NOT_LEADER) {
+            Optional<HostAndPort> leader = CoordinatorTargets.address(reject.getLeaderAddress());
+            boolean follow = targets.redirectTo(leader);
+            log.info("cause={} event=redirected agent={} standby={} leader={} follow_now={}", cause.label(), agentId(),
+                    targets.current(), reject.getLeaderAddress(), follow);
+            if (follow) {
+                nextAttempt = threads.schedule(this::connect, Duration.ZERO);
+                return;
+            }
+            retryLater(cause, reject.getMessage());
             return;
         }
         if (reject.getReason() == RejectReason.FENCED) {
@@ -379,12 +408,12 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (!wasOpen && PathDiagnosis.examines(cause)) {
             // The dial failed quietly (no answer, a stalled handshake): look at the path before
             // naming the cause. The probe blocks for up to a handshake timeout, off the session thread.
+            HostAndPort dialed = targets.current();
             Thread.ofVirtual().name("agent-path-diagnosis").start(() -> {
                 FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
                 FailureClassifier.Classification why = seen;
                 try {
-                    why = PathDiagnosis.refine(seen, new InetSocketAddress(settings.coordinator().host(),
-                            settings.coordinator().port()), settings.timeouts().connect(), settings.timeouts().handshake(),
+                    why = PathDiagnosis.refine(seen, new InetSocketAddress(dialed.host(), dialed.port()), settings.timeouts().connect(), settings.timeouts().handshake(),
                             PROC);
                 } catch (RuntimeException e) {
                     log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", agentId(), FailureClassifier.oneLine(e));
@@ -412,12 +441,13 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         }
         causes.record(cause);
         if (!cause.retryable()) {
-            fatal(cause, "cannot hold a session with the coordinator at " + settings.coordinator() + ": " + detail
+            fatal(cause, "cannot hold a session with the coordinator at " + targets.current() + ": " + detail
                     + ". Fix: " + cause.explanation());
             return;
         }
         log.warn("cause={} event={} agent={} coordinator={} attempt={} detail=\"{}\"", cause.label(),
-                wasOpen ? "session_lost" : "connect_failed", agentId(), settings.coordinator(), call.attempt, detail);
+                wasOpen ? "session_lost" : "connect_failed", agentId(), targets.current(), call.attempt, detail);
+        targets.failed();
         retryLater(cause, detail);
     }
 
@@ -438,7 +468,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         ReconnectPolicy.Decision decision = reconnects.failed();
         if (decision instanceof ReconnectPolicy.GiveUp giveUp) {
             String diagnosis = "gave up after " + giveUp.failures() + " failed attempts to reach the coordinator at "
-                    + settings.coordinator() + " (session.reconnect.max-attempts); last cause " + cause.label() + ": "
+                    + targets.describe() + " (session.reconnect.max-attempts); last cause " + cause.label() + ": "
                     + oneLine(detail) + ". Fix: " + cause.explanation();
             log.error("cause={} event=session_ended code={} agent={} detail=\"{}\"", cause.label(), AgentExit.GAVE_UP,
                     agentId(), diagnosis);

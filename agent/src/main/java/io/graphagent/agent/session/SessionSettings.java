@@ -14,7 +14,7 @@ import java.util.Optional;
  * What a {@link SessionClient} needs to know, taken from the agent's configuration by
  * {@link #from}. Immutable.
  *
- * @param coordinator     agent.coordinator
+ * @param coordinators    agent.coordinator: every coordinator address, tried in turn (a standby redirects to the leader)
  * @param agentId         the agent's id (its certificate CN, or agent.id); see {@link AgentIdentity}
  * @param clusterId       cluster.id, sent in Hello
  * @param protocolMin     lowest protocol version offered in Hello (this build's unless a test says otherwise)
@@ -29,7 +29,7 @@ import java.util.Optional;
  * @param maxMessageSize  grpc.max-message-size, the largest inbound message
  * @param resumeSessionId a session to resume on the first Hello (from a previous run), or empty
  */
-public record SessionSettings(HostAndPort coordinator, String agentId, String clusterId, int protocolMin,
+public record SessionSettings(java.util.List<HostAndPort> coordinators, String agentId, String clusterId, int protocolMin,
                               int protocolMax, String buildVersion, TimingPolicy localTiming, Backoff reconnect,
                               Channels.ClientTimeouts timeouts, Duration keepaliveTime, Duration keepaliveTimeout,
                               long maxMessageSize, String resumeSessionId) {
@@ -42,7 +42,10 @@ public record SessionSettings(HostAndPort coordinator, String agentId, String cl
             SessionSettings.class.getPackage().getImplementationVersion()).orElse("dev");
 
     public SessionSettings {
-        Objects.requireNonNull(coordinator, "coordinator");
+        coordinators = java.util.List.copyOf(coordinators);
+        if (coordinators.isEmpty()) {
+            throw new IllegalArgumentException("at least one coordinator address");
+        }
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(buildVersion, "buildVersion");
@@ -61,7 +64,7 @@ public record SessionSettings(HostAndPort coordinator, String agentId, String cl
     public static SessionSettings from(GraphagentConfig config, String agentId) {
         Duration handshake = config.tls().handshakeTimeout();
         return new SessionSettings(
-                new HostAndPort(config.agent().coordinator().host(), config.agent().coordinator().port()),
+                config.agent().coordinators().stream().map(c -> new HostAndPort(c.host(), c.port())).toList(),
                 agentId, config.cluster().id(), ProtocolVersion.MIN, ProtocolVersion.MAX, BUILD_VERSION,
                 config.timingPolicy(),
                 new Backoff(config.session().reconnect().initial(), config.session().reconnect().multiplier(),
@@ -72,19 +75,30 @@ public record SessionSettings(HostAndPort coordinator, String agentId, String cl
 
     /** A copy offering protocol versions [min, max] in Hello (tests of version negotiation). */
     public SessionSettings withProtocolRange(int min, int max) {
-        return new SessionSettings(coordinator, agentId, clusterId, min, max, buildVersion, localTiming, reconnect,
+        return new SessionSettings(coordinators, agentId, clusterId, min, max, buildVersion, localTiming, reconnect,
                 timeouts, keepaliveTime, keepaliveTimeout, maxMessageSize, resumeSessionId);
     }
 
     /** A copy that asks to resume {@code sessionId} on its first Hello. */
     public SessionSettings withResumeSessionId(String sessionId) {
-        return new SessionSettings(coordinator, agentId, clusterId, protocolMin, protocolMax, buildVersion, localTiming,
+        return new SessionSettings(coordinators, agentId, clusterId, protocolMin, protocolMax, buildVersion, localTiming,
                 reconnect, timeouts, keepaliveTime, keepaliveTimeout, maxMessageSize, sessionId);
+    }
+
+    /** The first coordinator listed. */
+    public HostAndPort coordinator() {
+        return coordinators.getFirst();
+    }
+
+    /** A copy with another reconnect backoff (the storm bench turns its jitter off). */
+    public SessionSettings withReconnect(Backoff backoff) {
+        return new SessionSettings(coordinators, agentId, clusterId, protocolMin, protocolMax, buildVersion, localTiming,
+                backoff, timeouts, keepaliveTime, keepaliveTimeout, maxMessageSize, resumeSessionId);
     }
 
     /** A copy dialling {@code target}. */
     public SessionSettings withCoordinator(HostAndPort target) {
-        return new SessionSettings(target, agentId, clusterId, protocolMin, protocolMax, buildVersion, localTiming,
+        return new SessionSettings(java.util.List.of(target), agentId, clusterId, protocolMin, protocolMax, buildVersion, localTiming,
                 reconnect, timeouts, keepaliveTime, keepaliveTimeout, maxMessageSize, resumeSessionId);
     }
 

@@ -274,7 +274,7 @@ class CheckpointReplicasTest {
     }
 
     private static CheckpointChunk header() {
-        return CheckpointChunk.newBuilder().setJobId(JOB).setEpoch(1).setSuperstep(SUPERSTEP).build();
+        return CheckpointChunk.newBuilder().setJobId(JOB).setJobEpoch(1).setSuperstep(SUPERSTEP).build();
     }
 
     private static CheckpointChunk chunk(int partition, long offset, byte[] data, int from, int length, boolean last, int crc) {

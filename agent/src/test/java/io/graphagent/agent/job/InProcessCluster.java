@@ -52,7 +52,8 @@ final class InProcessCluster implements AutoCloseable {
     /** @param coordinatorConfig edits the coordinator's configuration (test profile, any free port) */
     private InProcessCluster(Path dir, int agentCount, UnaryOperator<GraphagentConfig> coordinatorConfig) throws Exception {
         Path certs = dir.resolve("certs");
-        ClusterCertificates.init(certs, agentCount, List.of(), Duration.ofDays(1), CLOCK);
+        ClusterCertificates.Issued issued = ClusterCertificates.init(certs, agentCount, List.of(), Duration.ofDays(1), CLOCK);
+        ClusterCertificates.issueClient(certs, List.of(), issued.notAfter(), CLOCK.instant());
         GraphagentConfig base = Profile.TEST.defaults();
         GraphagentConfig config = coordinatorConfig.apply(new GraphagentConfig(base.profile(), base.cluster(),
                 new CoordinatorConfig(new HostPort("127.0.0.1", 0), base.coordinator().adminListen(), dir.resolve("state")),
@@ -72,7 +73,7 @@ final class InProcessCluster implements AutoCloseable {
         await().atMost(Duration.ofSeconds(30)).until(() -> coordinator.directory().alive().size() == agentCount);
         clientThreads = NetworkThreads.start("test-client", 1);
         channel = Channels.client(new HostAndPort("127.0.0.1", coordinator.port()),
-                TransportSecurity.tls(TlsFiles.fromDir(certs, ClusterCertificates.agentName(1))),
+                TransportSecurity.tls(TlsFiles.fromDir(certs, ClusterCertificates.CLIENT)),
                 Channels.ClientTimeouts.TEST, clientThreads);
     }
 

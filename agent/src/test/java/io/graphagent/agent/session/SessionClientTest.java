@@ -120,7 +120,7 @@ class SessionClientTest {
         assertThat(alive).extracting(AgentView::agentId).containsExactly("agent-1", "agent-2", "agent-3");
         assertThat(alive).extracting(AgentView::epoch).doesNotHaveDuplicates();
         for (int i = 0; i < 3; i++) {
-            assertThat(clients.get(i).epoch()).isEqualTo(alive.get(i).epoch());
+            assertThat(clients.get(i).epoch()).isEqualTo(alive.get(i).epoch().value());
         }
         await().atMost(WAIT).until(() -> clients.stream().allMatch(c -> c.heartbeatsAcked() >= 2));
         assertThat(clients.get(0).lastRtt()).isPositive();
@@ -131,11 +131,11 @@ class SessionClientTest {
         assertThat(coordinator.directory().send("agent-2", Command.newBuilder().setCommandId(5).setJobId("j")
                 .setLoadPartitions(LoadPartitions.newBuilder().addPartitionIds(1)).build())).isTrue();
         await().atMost(WAIT).until(() -> handlers.get(1).commands.size() == 1);
-        assertThat(handlers.get(1).commands.get(0).getEpoch()).isEqualTo(alive.get(1).epoch());
+        assertThat(handlers.get(1).commands.get(0).getSessionEpoch()).isEqualTo(alive.get(1).epoch().value());
         assertThat(handlers.get(1).threads).containsExactly("agent-commands");
         assertThat(clients.get(1).report(Report.newBuilder().setCommandId(5).setJobId("j").build())).isTrue();
         await().atMost(WAIT).until(() -> reports.size() == 1);
-        assertThat(reports.get(0).getEpoch()).isEqualTo(alive.get(1).epoch());
+        assertThat(reports.get(0).getSessionEpoch()).isEqualTo(alive.get(1).epoch().value());
 
         for (SessionClient client : clients) {
             client.close("test over");

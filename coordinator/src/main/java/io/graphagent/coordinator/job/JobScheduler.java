@@ -2,6 +2,7 @@ package io.graphagent.coordinator.job;
 
 import io.grpc.stub.StreamObserver;
 import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.JobPaths;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.CancelJobReply;
@@ -12,8 +13,9 @@ import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.JobStatus;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.StoredJob;
+import io.graphagent.coordinator.store.JobRecords;
 import io.graphagent.coordinator.store.JobStore;
-import io.graphagent.coordinator.store.StateDirException;
+import io.graphagent.coordinator.store.StoreException;
 import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
 import io.graphagent.protocol.v1.WatchJobRequest;
@@ -41,6 +43,8 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     private final AgentDirectory directory;
     private final GraphagentConfig config;
+    /** Where jobs may read and write (job.input-roots, job.output-roots, less the cluster's own directories). */
+    private final JobPaths paths;
     private final Clock clock;
     private final ExecutorService driver = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("job-driver").daemon(true).factory());
     private final Map<String, JobRun> jobs = new LinkedHashMap<>();
@@ -48,7 +52,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final AtomicLong commandIds = new AtomicLong();
     private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Null: jobs live in memory only. */
-    private final JobStore store;
+    private final JobRecords store;
     /** Reloaded jobs not yet finished, in id order, until {@link #resumeStoredJobs()} starts them. */
     private final List<JobRun> reloaded = new ArrayList<>();
 
@@ -65,10 +69,12 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
      * @param stored      what {@link JobStore#load()} returned at this start
      * @param knownAgents agent ids of the earlier incarnation, awaited by a reloaded job that recorded none
      */
-    public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock, JobStore store,
+    public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock, JobRecords store,
                         List<StoredJob> stored, java.util.Set<String> knownAgents) {
         this.directory = directory;
         this.config = config;
+        this.paths = JobPaths.of(config);
+        log.info("event=job_roots inputs={} outputs={}", paths.inputRoots(), paths.outputRoots());
         this.clock = clock;
         this.store = store;
         Rejoin rejoin = new Rejoin(clock.instant(), Rejoin.window(config.session()),
@@ -83,7 +89,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private void reload(StoredJob record, Rejoin rejoin) {
         List<FieldError> errors = new ArrayList<>();
         ResolvedJob job = JobStore.terminal(record.getState()) ? ResolvedJob.asRecorded(record.getSpec())
-                : ResolvedJob.resolve(record.getSpec(), config.job().checkpointEvery(), errors);
+                : ResolvedJob.resolve(record.getSpec(), config.job().checkpointEvery(), paths, errors);
         if (job == null) {
             job = ResolvedJob.asRecorded(record.getSpec());
         }
@@ -125,8 +131,11 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     @Override
     public SubmitReply submit(SubmitRequest request) {
-        List<FieldError> errors = new ArrayList<>();
-        ResolvedJob job = ResolvedJob.resolve(request.getJob(), config.job().checkpointEvery(), errors);
+        List<FieldError> errors = new ArrayList<>(JobBounds.check(request));
+        if (!errors.isEmpty()) {
+            return SubmitReply.newBuilder().addAllErrors(errors).build();
+        }
+        ResolvedJob job = ResolvedJob.resolve(request.getJob(), config.job().checkpointEvery(), paths, errors);
         if (job == null) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }
@@ -137,7 +146,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
             if (store != null) {
                 try {
                     store.save(run.snapshot());
-                } catch (StateDirException e) {
+                } catch (StoreException e) {
                     log.warn("event=job_refused job={} detail=\"{}\"", id, e.getMessage());
                     return SubmitReply.newBuilder().addErrors(FieldError.newBuilder()
                             .setMessage("the coordinator cannot record the job: " + e.getMessage())).build();
@@ -203,7 +212,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     private JobRun newRun(String id, ResolvedJob job) {
         return new JobRun(id, job, directory, config.job(), config.session().leaseTtl(), clock, commandIds, listeners,
-                this::record);
+                this::record, new BlockingInbox(clock));
     }
 
     /** The journal of every job: its record in the store; a failed write is logged and the job carries on. */
@@ -213,7 +222,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         }
         try {
             store.save(job);
-        } catch (StateDirException e) {
+        } catch (StoreException e) {
             log.warn("event=job_record_not_saved job={} state={} detail=\"{}\"", job.getJobId(), job.getState(),
                     e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.graphagent.coordinator.job;
 
 import com.google.protobuf.ByteString;
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.protocol.v1.OutputChunk;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,8 +56,10 @@ final class OutputAssembler {
      * Writes every vertex's line in ascending vertex id, as the single-process engine does:
      * each partition's lines are already ascending, so a k-way merge over the partitions by
      * the id that starts each line. Returns the bytes written.
+     *
+     * @param existing whether an existing regular file at {@code output} may be replaced (--overwrite)
      */
-    long writeTo(Path output) throws IOException {
+    long writeTo(Path output, Existing existing) throws IOException {
         java.util.PriorityQueue<LineCursor> heads = new java.util.PriorityQueue<>(
                 Math.max(1, chunks.size()), java.util.Comparator.comparingLong(LineCursor::id));
         for (List<ByteString> partition : chunks) {
@@ -67,7 +70,7 @@ final class OutputAssembler {
         }
         long bytes = 0;
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
-        try (AtomicFile file = AtomicFile.create(output)) {
+        try (AtomicFile file = AtomicFile.create(output, existing)) {
             while (!heads.isEmpty()) {
                 LineCursor c = heads.poll();
                 if (buffer.remaining() < c.length()) {

@@ -1,11 +1,13 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.config.JobPaths;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.KernelSettings;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphInputException;
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.OutputException;
 import io.graphagent.protocol.v1.FieldError;
 import io.graphagent.protocol.v1.GraphFiles;
@@ -26,8 +28,11 @@ import java.util.List;
 record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelParameters parameters, Path output,
                    int partitions, int checkpointEvery) {
 
-    /** Resolves {@code spec}, adding one FieldError per problem to {@code errors}; null when refused. */
-    static ResolvedJob resolve(JobSpec spec, int defaultCheckpointEvery, List<FieldError> errors) {
+    /**
+     * Resolves {@code spec}, adding one FieldError per problem to {@code errors}; null when refused.
+     * Where the job may read and write is checked before any of its files is opened.
+     */
+    static ResolvedJob resolve(JobSpec spec, int defaultCheckpointEvery, JobPaths paths, List<FieldError> errors) {
         Algorithm algorithm = null;
         try {
             algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
@@ -37,7 +42,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         GraphInput graph = null;
         if (spec.getGraph().isEmpty()) {
             errors.add(error("graph", "no graph given: pass --graph PREFIX (PREFIX.v + PREFIX.e) or an edge-list file"));
-        } else {
+        } else if (allowed(paths, Path.of(spec.getGraph()).toAbsolutePath(), errors)) {
             try {
                 graph = GraphInput.locate(Path.of(spec.getGraph()));
             } catch (GraphInputException e) {
@@ -51,14 +56,26 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             errors.add(error("output_path", "no output file given: pass --output FILE"));
         } else {
             output = Path.of(spec.getOutputPath()).toAbsolutePath();
-            try {
-                AtomicFile.checkWritable(output);
-            } catch (OutputException e) {
-                errors.add(error("output_path", e.getMessage()));
+            java.util.Optional<String> outside = paths.outputProblem(output);
+            if (outside.isPresent()) {
+                errors.add(error("output_path", outside.get()));
+            } else {
+                try {
+                    AtomicFile.checkWritable(output, existing(spec));
+                } catch (OutputException e) {
+                    errors.add(error("output_path", e.getMessage()));
+                }
             }
         }
         if (algorithm == null || graph == null) {
             return null;
+        }
+        if (output != null) {
+            try {
+                graph.checkNotOverwrittenBy(output);
+            } catch (OutputException e) {
+                errors.add(error("output_path", e.getMessage()));
+            }
         }
         Boolean directed = spec.hasDirected() ? Boolean.valueOf(spec.getDirected()) : graph.properties().directed().orElse(null);
         if (directed == null) {
@@ -69,7 +86,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         try {
             parameters = KernelSettings.resolve(algorithm,
                     spec.hasSourceVertex() ? spec.getSourceVertex() : null,
-                    spec.hasIterations() ? spec.getIterations() : null,
+                    spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
                     spec.hasDamping() ? spec.getDamping() : null, graph);
         } catch (KernelSettings.ParameterException e) {
             errors.add(error(fieldOf(e.getMessage()), e.getMessage()));
@@ -102,6 +119,27 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             // Shown as recorded; never run.
         }
         return new ResolvedJob(spec, algorithm, GraphFiles.getDefaultInstance(), null, null, spec.getPartitions(), 0);
+    }
+
+    /** Adds an error for the first file of the graph the job may not read; true when it may read them all. */
+    private static boolean allowed(JobPaths paths, Path prefix, List<FieldError> errors) {
+        for (Path file : GraphInput.candidateFiles(prefix)) {
+            java.util.Optional<String> problem = paths.inputProblem(file);
+            if (problem.isPresent()) {
+                errors.add(error("graph", problem.get()));
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the output may replace an existing regular file (--overwrite). */
+    Existing outputMode() {
+        return existing(spec);
+    }
+
+    private static Existing existing(JobSpec spec) {
+        return spec.getOverwrite() ? Existing.REPLACE : Existing.REFUSE;
     }
 
     private static String fieldOf(String message) {

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.membership;
 
+import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.Heartbeat;
@@ -22,7 +23,7 @@ final class AgentRecord {
     Instant stateSince;
 
     String sessionId = "";
-    long epoch;
+    SessionEpoch epoch = SessionEpoch.NONE;
     Lease lease;
     /** The open stream of the session, or null while the agent is disconnected. */
     AgentConnection connection;
@@ -50,7 +51,7 @@ final class AgentRecord {
 
     /** Whether {@code session} is this record's current session on its current stream. */
     boolean isCurrent(MemberSession session) {
-        return live() && connection == session.connection() && epoch == session.epoch()
+        return live() && connection == session.connection() && epoch.equals(session.epoch())
                 && sessionId.equals(session.sessionId());
     }
 
@@ -84,7 +85,7 @@ final class AgentRecord {
                 .setBuildVersion(hello.getBuildVersion())
                 .setProtocolVersion(protocolVersion)
                 .setSessionId(sessionId)
-                .setEpoch(epoch)
+                .setEpoch(epoch.value())
                 .setCores(hello.getResources().getCores())
                 .setMaxHeapBytes(hello.getResources().getMaxHeapBytes())
                 .setHeapUsedBytes(heapUsedBytes)

@@ -1,5 +1,7 @@
 package io.graphagent.coordinator.membership;
 
+import io.graphagent.protocol.SessionEpoch;
+
 /**
  * What the job layer needs to know of one live agent.
  *
@@ -9,5 +11,5 @@ package io.graphagent.coordinator.membership;
  * @param cores processors the agent reported in Hello
  * @param protocolVersion the protocol version negotiated for the session
  */
-public record AgentView(String agentId, long epoch, String dataAddress, int cores, int protocolVersion) {
+public record AgentView(String agentId, SessionEpoch epoch, String dataAddress, int cores, int protocolVersion) {
 }

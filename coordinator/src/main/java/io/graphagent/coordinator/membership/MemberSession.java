@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.membership;
 
+import io.graphagent.protocol.SessionEpoch;
 import java.util.Objects;
 
 /**
@@ -13,11 +14,12 @@ import java.util.Objects;
  * @param resumed    whether the Hello resumed an existing session
  * @param connection the stream the session was admitted on
  */
-public record MemberSession(String agentId, String sessionId, long epoch, boolean resumed, AgentConnection connection) {
+public record MemberSession(String agentId, String sessionId, SessionEpoch epoch, boolean resumed, AgentConnection connection) {
 
     public MemberSession {
         Objects.requireNonNull(agentId, "agentId");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(epoch, "epoch");
         Objects.requireNonNull(connection, "connection");
     }
 }

@@ -5,6 +5,7 @@ import io.graphagent.config.SessionConfig;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.protocol.Rejections;
+import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.Command;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * stream or heartbeats later than {@code suspect-after} make it SUSPECT; the lease running out
  * ({@code lease-ttl} after the last heartbeat) makes it DEAD; a Goodbye makes it LEFT. Every
  * transition is logged as one {@code event=agent_state} line with its cause (a
- * {@link DisconnectCause} label or a lifecycle word: {@code hello}, {@code first_heartbeat},
+ * {@link DisconnectCause} label or a lifecycle word: {@link LifecycleCause}: {@code hello}, {@code first_heartbeat},
  * {@code heartbeat_late}, {@code heartbeat_resumed}, {@code resumed}, {@code agent_restarted},
  * {@code goodbye}) and told to the {@link MembershipListener}s in order.
  *
@@ -75,6 +76,8 @@ public final class Membership implements AgentDirectory {
     private volatile ReportSink reportSink;
     /** Dials the data port of an agent whose stream broke; null: only leases declare DEAD. */
     private volatile ExitProbe exitProbe;
+    /** Whether this coordinator may still command agents (etcd store: it still leads); always true with the local store. */
+    private volatile java.util.function.BooleanSupplier leading = () -> true;
 
     /**
      * @param timing heartbeat interval, lease ttl and suspect-after (session section of the config)
@@ -111,6 +114,10 @@ public final class Membership implements AgentDirectory {
      * @return the session, or a DUPLICATE_AGENT refusal when another open stream holds the id
      */
     public Admission admit(Hello hello, String agentId, int protocolVersion, AgentConnection connection) {
+        if (!leading.getAsBoolean()) {
+            return new Admission.Refused(Rejections.reject(RejectReason.NOT_LEADER,
+                    "this coordinator no longer leads (its etcd lease ran out): dial the current leader"));
+        }
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
@@ -139,13 +146,13 @@ public final class Membership implements AgentDirectory {
                     }
                     // A live session, but its agent says Hello without it: it restarted and lost
                     // the session, so its partitions are gone too.
-                    transition(record, AgentState.DEAD, "agent_restarted", now, "new Hello from "
+                    transition(record, AgentState.DEAD, LifecycleCause.AGENT_RESTARTED.label(), now, "new Hello from "
                             + connection.remoteAddress() + " without the id of the live session of epoch " + record.epoch);
                     record.connection = null;
                 }
-                long epoch;
+                SessionEpoch epoch;
                 try {
-                    epoch = epochs.next();
+                    epoch = SessionEpoch.of(epochs.next());
                 } catch (IllegalStateException e) {
                     return new Admission.Refused(Rejections.reject(RejectReason.SHUTTING_DOWN,
                             "the coordinator cannot record a new session epoch (" + e.getMessage() + "); retry later"));
@@ -169,7 +176,7 @@ public final class Membership implements AgentDirectory {
         String missing = record.ledger.missingFrom(hello.getHeldList());
         // A transition even from ALIVE (the old stream's end not yet seen): the job layer re-sends
         // its outstanding command, whose reports may have been lost with the old stream.
-        transition(record, AgentState.ALIVE, "resumed", now, "session resumed from " + connection.remoteAddress()
+        transition(record, AgentState.ALIVE, LifecycleCause.RESUMED.label(), now, "session resumed from " + connection.remoteAddress()
                 + " after " + silentMs + " ms without heartbeat");
         if (!missing.isEmpty()) {
             log.warn("event=resumed_without_partitions agent={} epoch={} missing=\"{}\" detail=\"the agent resumed its"
@@ -180,7 +187,7 @@ public final class Membership implements AgentDirectory {
     }
 
     private MemberSession open(AgentRecord record, Hello hello, int version, AgentConnection connection, Instant now,
-            long epoch) {
+            SessionEpoch epoch) {
         record.sessionId = newSessionId();
         record.epoch = epoch;
         record.lease = Lease.grant(now, timing.leaseTtl());
@@ -191,7 +198,7 @@ public final class Membership implements AgentDirectory {
         record.clockOffsetMs = 0;
         String asked = hello.getResumeSessionId().isEmpty() ? ""
                 : " (the session it asked to resume is unknown or over)";
-        transition(record, AgentState.JOINING, "hello", now, "new session from " + connection.remoteAddress()
+        transition(record, AgentState.JOINING, LifecycleCause.HELLO.label(), now, "new session from " + connection.remoteAddress()
                 + ", protocol " + version + asked);
         return new MemberSession(record.agentId, record.sessionId, record.epoch, false, connection);
     }
@@ -207,12 +214,12 @@ public final class Membership implements AgentDirectory {
                 Instant now = clock.instant();
                 AgentRecord record = agents.get(session.agentId());
                 if (record == null || !record.isCurrent(session)) {
-                    fenceStream(session, heartbeat.getEpoch(), record, "heartbeat on a session that is over", after);
+                    fenceStream(session, heartbeat.getSessionEpoch(), record, "heartbeat on a session that is over", after);
                     return;
                 }
-                if (heartbeat.getEpoch() != record.epoch) {
-                    fence(record, now, "heartbeat of epoch " + heartbeat.getEpoch() + " on the session of epoch "
-                            + record.epoch, heartbeat.getEpoch(), after);
+                if (!record.epoch.matches(heartbeat.getSessionEpoch())) {
+                    fence(record, now, "heartbeat of epoch " + heartbeat.getSessionEpoch() + " on the session of epoch "
+                            + record.epoch, heartbeat.getSessionEpoch(), after);
                     return;
                 }
                 if (record.lease.expired(now)) {
@@ -222,16 +229,16 @@ public final class Membership implements AgentDirectory {
                 record.lease = record.lease.renew(now);
                 record.heard(heartbeat);
                 if (record.state == AgentState.JOINING) {
-                    transition(record, AgentState.ALIVE, "first_heartbeat", now, "heartbeat " + heartbeat.getSeq());
+                    transition(record, AgentState.ALIVE, LifecycleCause.FIRST_HEARTBEAT.label(), now, "heartbeat " + heartbeat.getSeq());
                 } else if (record.state == AgentState.SUSPECT) {
-                    transition(record, AgentState.ALIVE, "heartbeat_resumed", now, "heartbeat " + heartbeat.getSeq());
+                    transition(record, AgentState.ALIVE, LifecycleCause.HEARTBEAT_RESUMED.label(), now, "heartbeat " + heartbeat.getSeq());
                 }
                 CoordinatorMessage ack = CoordinatorMessage.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
                         .setSeq(heartbeat.getSeq())
                         .setServerTimeMs(now.toEpochMilli())
                         .setAgentSendTimeMs(heartbeat.getAgentSendTimeMs())
                         .setLeaseRemainingMs(record.lease.remaining(now).toMillis())
-                        .setEpoch(record.epoch)).build();
+                        .setSessionEpoch(record.epoch.value())).build();
                 AgentConnection connection = record.connection;
                 after.add(() -> connection.send(ack));
             }
@@ -251,7 +258,7 @@ public final class Membership implements AgentDirectory {
                 Instant now = clock.instant();
                 AgentRecord record = agents.get(session.agentId());
                 boolean current = record != null && record.isCurrent(session);
-                if (current && report.getEpoch() == record.epoch) {
+                if (current && record.epoch.matches(report.getSessionEpoch())) {
                     ReportSink sink = reportSink;
                     if (sink == null) {
                         log.warn("event=report_dropped agent={} command={} detail=\"no report sink registered\"",
@@ -264,12 +271,12 @@ public final class Membership implements AgentDirectory {
                 long total = refusedReports.incrementAndGet();
                 log.warn("cause=fenced event=report_refused agent={} command={} job={} report_epoch={} session_epoch={}"
                                 + " refused_total={}", session.agentId(), report.getCommandId(), report.getJobId(),
-                        report.getEpoch(), current ? record.epoch : session.epoch(), total);
+                        report.getSessionEpoch(), current ? record.epoch : session.epoch(), total);
                 if (current) {
-                    fence(record, now, "report of epoch " + report.getEpoch() + " on the session of epoch " + record.epoch,
-                            report.getEpoch(), after);
+                    fence(record, now, "report of epoch " + report.getSessionEpoch() + " on the session of epoch " + record.epoch,
+                            report.getSessionEpoch(), after);
                 } else {
-                    fenceStream(session, report.getEpoch(), record, "report on a session that is over", after);
+                    fenceStream(session, report.getSessionEpoch(), record, "report on a session that is over", after);
                 }
             }
         } finally {
@@ -285,7 +292,7 @@ public final class Membership implements AgentDirectory {
                 if (record == null || !record.isCurrent(session)) {
                     return;
                 }
-                transition(record, AgentState.LEFT, "goodbye", clock.instant(),
+                transition(record, AgentState.LEFT, LifecycleCause.GOODBYE.label(), clock.instant(),
                         goodbye.getReason() + (goodbye.getMessage().isEmpty() ? "" : ": " + goodbye.getMessage()));
                 record.connection = null;
             }
@@ -318,7 +325,7 @@ public final class Membership implements AgentDirectory {
                 ExitProbe probe = exitProbe;
                 if (probe != null) {
                     String agentId = record.agentId;
-                    long epoch = record.epoch;
+                    SessionEpoch epoch = record.epoch;
                     String sessionId = record.sessionId;
                     probe.schedule(agentId, record.hello.getDataAddress(), gone -> processExited(agentId, epoch, sessionId, gone));
                 }
@@ -338,19 +345,19 @@ public final class Membership implements AgentDirectory {
     }
 
     /** The exit probe found the data port of a disconnected session closed: DEAD, unless it resumed meanwhile. */
-    void processExited(String agentId, long epoch, String sessionId, String detail) {
+    void processExited(String agentId, SessionEpoch epoch, String sessionId, String detail) {
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
                 AgentRecord record = agents.get(agentId);
-                if (record == null || !record.live() || record.epoch != epoch || !record.sessionId.equals(sessionId)
+                if (record == null || !record.live() || !record.epoch.equals(epoch) || !record.sessionId.equals(sessionId)
                         || record.connection != null) {
                     return;
                 }
                 Instant now = clock.instant();
                 causes.record(DisconnectCause.PROCESS_EXITED);
                 transition(record, AgentState.DEAD, DisconnectCause.PROCESS_EXITED.label(), now, detail);
-                endWithFenced(record, record.epoch, "declared dead: " + detail + "; say Hello again as a new session", after);
+                endWithFenced(record, record.epoch.value(), "declared dead: " + detail + "; say Hello again as a new session", after);
             }
         } finally {
             finish(after);
@@ -374,7 +381,7 @@ public final class Membership implements AgentDirectory {
                         expire(record, now, after);
                     } else if (record.state != AgentState.SUSPECT
                             && record.lease.sinceRenewal(now).compareTo(timing.suspectAfter()) > 0) {
-                        transition(record, AgentState.SUSPECT, "heartbeat_late", now, "no heartbeat for "
+                        transition(record, AgentState.SUSPECT, LifecycleCause.HEARTBEAT_LATE.label(), now, "no heartbeat for "
                                 + record.lease.sinceRenewal(now).toMillis() + " ms (suspect-after "
                                 + DurationFormat.format(timing.suspectAfter()) + ")");
                     }
@@ -391,7 +398,7 @@ public final class Membership implements AgentDirectory {
                 + " expired at " + record.lease.expiresAt();
         causes.record(DisconnectCause.LEASE_EXPIRED);
         transition(record, AgentState.DEAD, DisconnectCause.LEASE_EXPIRED.label(), now, detail);
-        endWithFenced(record, record.epoch, "lease expired: " + detail + "; say Hello again as a new session", after);
+        endWithFenced(record, record.epoch.value(), "lease expired: " + detail + "; say Hello again as a new session", after);
     }
 
     private void fence(AgentRecord record, Instant now, String why, long staleEpoch, List<Runnable> after) {
@@ -416,7 +423,7 @@ public final class Membership implements AgentDirectory {
     /** A stream whose session is over (superseded, expired or fenced) spoke: fence it too. */
     private static void fenceStream(MemberSession session, long staleEpoch, AgentRecord record, String why,
             List<Runnable> after) {
-        long current = record != null && record.live() ? record.epoch : 0;
+        long current = record != null && record.live() ? record.epoch.value() : 0;
         String message = why + " (epoch " + session.epoch() + ", current " + current
                 + "): drop job state and say Hello again as a new session";
         CoordinatorMessage fenced = CoordinatorMessage.newBuilder().setFenced(Fenced.newBuilder()
@@ -469,6 +476,11 @@ public final class Membership implements AgentDirectory {
 
     @Override
     public boolean send(String agentId, Command command) {
+        if (!leading.getAsBoolean()) {
+            log.warn("cause=stale_leader event=command_withheld agent={} command={} job={} detail=\"this coordinator no"
+                    + " longer leads: its command is not sent\"", agentId, command.getCommandId(), command.getJobId());
+            return false;
+        }
         AgentConnection connection;
         CoordinatorMessage message;
         synchronized (lock) {
@@ -478,7 +490,7 @@ public final class Membership implements AgentDirectory {
             }
             record.ledger.observe(command);
             connection = record.connection;
-            message = CoordinatorMessage.newBuilder().setCommand(command.toBuilder().setEpoch(record.epoch)).build();
+            message = CoordinatorMessage.newBuilder().setCommand(command.toBuilder().setSessionEpoch(record.epoch.value())).build();
         }
         return connection.send(message);
     }
@@ -504,6 +516,57 @@ public final class Membership implements AgentDirectory {
                 }
             }
             return held;
+        }
+    }
+
+    /**
+     * Guards every command and admission with {@code stillLeading} (etcd store: the leadership is
+     * valid): a leader that wakes from a pause past its election lease sends nothing and admits
+     * nobody, before it even notices that it was deposed.
+     */
+    public void useLeadership(java.util.function.BooleanSupplier stillLeading) {
+        this.leading = Objects.requireNonNull(stillLeading, "stillLeading");
+    }
+
+    /**
+     * Takes over the sessions a previous leader held (etcd store): each becomes SUSPECT
+     * ({@code leader_changed}) with its session id and epoch, and its lease counts as renewed
+     * {@code grace} from now, so its agent resumes it on the new leader like a reconnect: same
+     * epoch, no DEAD. A session already known here is left alone.
+     *
+     * @param grace how long the agents get to find the new leader before their leases run (the
+     *              reconnect backoff's cap)
+     */
+    public void carryOver(List<io.graphagent.protocol.v1.StoredSession> sessions, Duration grace) {
+        try {
+            synchronized (lock) {
+                Instant now = clock.instant();
+                for (io.graphagent.protocol.v1.StoredSession stored : sessions) {
+                    if (agents.containsKey(stored.getAgentId())) {
+                        continue;
+                    }
+                    AgentRecord record = new AgentRecord(stored.getAgentId());
+                    record.sessionId = stored.getSessionId();
+                    record.epoch = SessionEpoch.of(stored.getEpoch());
+                    record.lease = new Lease(timing.leaseTtl(), now.plus(grace));
+                    record.sessionOpened = now;
+                    record.hello = Hello.newBuilder().setAgentId(stored.getAgentId())
+                            .setDataAddress(stored.getDataAddress()).build();
+                    agents.put(stored.getAgentId(), record);
+                    transition(record, AgentState.SUSPECT, LifecycleCause.LEADER_CHANGED.label(), now, "session carried over from the previous"
+                            + " leader; lease runs until " + record.lease.expiresAt() + " unless the agent resumes");
+                }
+            }
+        } finally {
+            finish(List.of());
+        }
+    }
+
+    /** The status of one agent, if known. */
+    public java.util.Optional<AgentStatus> status(String agentId) {
+        synchronized (lock) {
+            AgentRecord record = agents.get(agentId);
+            return record == null ? java.util.Optional.empty() : java.util.Optional.of(record.status(clock.instant()));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.graphagent.coordinator.membership;
 
 import io.graphagent.coordinator.membership.AgentDirectory.MembershipListener;
+import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import java.util.List;
 import java.util.Queue;
@@ -23,7 +24,7 @@ final class Transitions {
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
 
     /** One transition; {@code from} is AGENT_STATE_UNSPECIFIED for an agent never seen before. */
-    record Event(String agentId, AgentState from, AgentState to, String cause, long epoch, String detail) {
+    record Event(String agentId, AgentState from, AgentState to, String cause, SessionEpoch epoch, String detail) {
     }
 
     private final Queue<Event> pending = new ConcurrentLinkedQueue<>();

@@ -5,6 +5,8 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.job.JobApi;
 import io.graphagent.coordinator.membership.Membership;
 import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.net.certs.CertificateRole;
 import io.graphagent.net.cause.FailureClassifier;
 import io.graphagent.protocol.ProtocolVersion;
 import io.graphagent.protocol.v1.AgentMessage;
@@ -65,6 +67,7 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private final TimingPolicy timing;
     private final HelloCheck helloCheck;
     private final SessionStats stats = new SessionStats();
+    private volatile ControlPlaneView controlPlane = ControlPlaneView.LOCAL;
 
     /**
      * @param config     cluster id, timing policy, handshake timeout (also the Hello deadline), max message size
@@ -120,7 +123,9 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitReply> reply) {
-        unary("submit", reply, () -> jobs.submit(request));
+        if (clientOnly("submit", "submit jobs", reply)) {
+            unary("submit", reply, () -> jobs.submit(request));
+        }
     }
 
     @Override
@@ -134,7 +139,28 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<CancelJobReply> reply) {
-        unary("cancel_job", reply, () -> jobs.cancel(request));
+        if (clientOnly("cancel_job", "cancel jobs", reply)) {
+            unary("cancel_job", reply, () -> jobs.cancel(request));
+        }
+    }
+
+    /**
+     * Whether the caller's certificate is a client's; otherwise answers PERMISSION_DENIED naming
+     * the certificate, its role and the fix (the client exits 3: retrying cannot help), and
+     * counts the refusal as {@code identity_refused}.
+     */
+    private boolean clientOnly(String call, String what, StreamObserver<?> reply) {
+        TransportPeer peer = TransportPeer.current();
+        Optional<String> refusal = RoleCheck.refusal(peer, CertificateRole.CLIENT, what,
+                "use the client certificate (client.pem of `graphagent certs init`; --certs DIR picks it)");
+        if (refusal.isEmpty()) {
+            return true;
+        }
+        causes.record(DisconnectCause.IDENTITY_REFUSED);
+        log.warn("event=call_refused call={} peer={} cause={} detail=\"{}\"", call, peer.remoteAddress(),
+                DisconnectCause.IDENTITY_REFUSED.label(), refusal.get());
+        reply.onError(Status.PERMISSION_DENIED.withDescription(refusal.get()).asRuntimeException());
+        return false;
     }
 
     @Override
@@ -169,9 +195,21 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
                 .build());
     }
 
+    /** Shows {@code view} in Status and stamps its term on every Welcome (etcd store). */
+    public void useControlPlane(ControlPlaneView view) {
+        this.controlPlane = Objects.requireNonNull(view, "view");
+    }
+
+    ControlPlaneView controlPlane() {
+        return controlPlane;
+    }
+
     private CoordinatorInfo info() {
         Instant now = clock.instant();
+        ControlPlaneView view = controlPlane;
         return CoordinatorInfo.newBuilder()
+                .setStore(view.store())
+                .setControlPlane(view.controlPlane())
                 .setClusterId(clusterId)
                 .setBuildVersion(BUILD_VERSION)
                 .setProtocolMin(ProtocolVersion.MIN)

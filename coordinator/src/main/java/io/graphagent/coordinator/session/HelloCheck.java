@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.session;
 
+import io.graphagent.net.certs.CertificateRole;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.protocol.Rejections;
 import io.graphagent.protocol.VersionNegotiation;
@@ -12,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The checks a Hello passes before membership sees it, in this order: protocol version (a
  * newer protocol may mean the other fields differently), the fields themselves, the cluster id,
- * and the identity (the agent id must equal the CN of the TLS client certificate). Each
+ * and the identity (the certificate must be an agent's, {@link RoleCheck}, and the agent id must
+ * equal the CN of the TLS client certificate). Each
  * refusal's message names what is wrong and the fix. Immutable and thread-safe.
  */
 final class HelloCheck {
@@ -61,6 +63,12 @@ final class HelloCheck {
             return refuse(RejectReason.CLUSTER_MISMATCH, "agent " + agentId + " belongs to cluster '" + hello.getClusterId()
                     + "' but this coordinator runs cluster '" + clusterId + "': point the agent at its own coordinator,"
                     + " or set cluster.id: " + clusterId + " in the agent's config");
+        }
+        Optional<String> wrongRole = RoleCheck.refusal(peer, CertificateRole.AGENT, "open an agent session",
+                "start the agent with its own agent certificate (--certs DIR --name agent-N picks agent-N.pem), reissued"
+                        + " with `graphagent certs init` if it carries no role");
+        if (wrongRole.isPresent()) {
+            return refuse(RejectReason.IDENTITY_REFUSED, "agent " + agentId + " refused: " + wrongRole.get());
         }
         if (peer.tls()) {
             Optional<String> cn = peer.certificateCn();

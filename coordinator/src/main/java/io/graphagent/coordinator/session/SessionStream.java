@@ -134,14 +134,15 @@ final class SessionStream implements StreamObserver<AgentMessage>, AgentConnecti
         service.stats().opened(opened.resumed());
         send(CoordinatorMessage.newBuilder().setWelcome(Welcome.newBuilder()
                 .setSessionId(opened.sessionId())
-                .setEpoch(opened.epoch())
+                .setSessionEpoch(opened.epoch().value())
                 .setChosenVersion(accepted.version())
                 .setTiming(service.timing())
                 .setServerTimeMs(service.clock().millis())
                 .setResumed(opened.resumed())
                 .setClusterId(service.clusterId())
                 .setCoordinatorBuild(CoordinatorService.BUILD_VERSION)
-                .setAgentId(opened.agentId())).build());
+                .setAgentId(opened.agentId())
+                .setLeaderTerm(service.controlPlane().term().value())).build());
         log.info("event=session_opened agent={} epoch={} resumed={} remote={} tls={} protocol={} build={}",
                 opened.agentId(), opened.epoch(), opened.resumed(), peer.remoteAddress(), peer.tls(), accepted.version(),
                 hello.getBuildVersion());

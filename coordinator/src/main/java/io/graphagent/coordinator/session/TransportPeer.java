@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.session;
 
+import io.graphagent.net.certs.CertificateRole;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -55,15 +56,26 @@ record TransportPeer(String remoteAddress, SSLSession ssl) {
 
     /** The CN of the verified client certificate's subject, when there is one. */
     Optional<String> certificateCn() {
+        return leaf().flatMap(leaf -> commonName(leaf.getSubjectX500Principal().getName()));
+    }
+
+    /** The role the verified client certificate names (its OU), when there is a certificate naming one. */
+    Optional<CertificateRole> role() {
+        return leaf().flatMap(CertificateRole::of);
+    }
+
+    /** The verified client certificate's subject, for messages; empty without TLS. */
+    Optional<String> subject() {
+        return leaf().map(leaf -> leaf.getSubjectX500Principal().getName());
+    }
+
+    private Optional<X509Certificate> leaf() {
         if (ssl == null) {
             return Optional.empty();
         }
         try {
             Certificate[] chain = ssl.getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-                return Optional.empty();
-            }
-            return commonName(leaf.getSubjectX500Principal().getName());
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? Optional.of(leaf) : Optional.empty();
         } catch (SSLPeerUnverifiedException e) {
             return Optional.empty();
         }

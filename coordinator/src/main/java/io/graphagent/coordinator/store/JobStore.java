@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * kept; older ones are deleted when the store opens. Thread-safe (each job's file is written by
  * one thread at a time; different files are independent).
  */
-public final class JobStore {
+public final class JobStore implements JobRecords {
     /** Subdirectory of the state directory. */
     public static final String DIRECTORY = "jobs";
     /** File name suffix of a job record. */
@@ -92,6 +92,7 @@ public final class JobStore {
     }
 
     /** Replaces the record of {@code job.job_id}, durably. */
+    @Override
     public void save(StoredJob job) throws StateDirException {
         if (number(job.getJobId()) < 0) {
             throw new IllegalArgumentException("not a job id: " + job.getJobId());

@@ -1,19 +1,14 @@
 package io.graphagent.coordinator.store;
 
+import io.graphagent.config.ProcessLock;
 import io.graphagent.protocol.v1.StoredJob;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
  * The coordinator's state directory ({@code coordinator.state-dir}) opened for one coordinator
- * process: an OS lock on {@value #LOCK_FILE} (two coordinators on one directory would hand out
+ * process: a {@link ProcessLock} on {@value #LOCK_FILE} (two coordinators on one directory would hand out
  * the same epochs and overwrite each other's jobs; the OS drops the lock however the process
  * dies), the {@link MembershipStore} with this start counted, and the {@link JobStore} with
  * the jobs it holds. Every problem is a {@link StateDirException} naming the file and the fix.
@@ -31,16 +26,13 @@ public final class StateDir implements AutoCloseable {
     public static final String LOCK_FILE = "coordinator.lock";
 
     private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final ProcessLock lock;
     private final MembershipStore membership;
     private final JobStore jobs;
     private final List<StoredJob> storedJobs;
 
-    private StateDir(Path dir, FileChannel lockChannel, FileLock lock, MembershipStore membership, JobStore jobs,
-                     List<StoredJob> storedJobs) {
+    private StateDir(Path dir, ProcessLock lock, MembershipStore membership, JobStore jobs, List<StoredJob> storedJobs) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.membership = membership;
         this.jobs = jobs;
@@ -54,38 +46,23 @@ public final class StateDir implements AutoCloseable {
      */
     public static StateDir open(Path dir) throws StateDirException {
         Path lockFile = dir.resolve(LOCK_FILE);
-        FileChannel channel;
+        ProcessLock lock;
         try {
-            Files.createDirectories(dir);
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            lock = ProcessLock.acquire(lockFile);
+        } catch (ProcessLock.HeldException e) {
+            throw new StateDirException(lockFile, "is held by another coordinator" + e.pidSuffix(),
+                    "stop that coordinator, or give this one its own coordinator.state-dir");
         } catch (IOException e) {
-            throw new StateDirException(lockFile, "cannot be created (" + e.getMessage() + ")",
-                    "make coordinator.state-dir writable by the coordinator's user", e);
+            throw new StateDirException(lockFile, "cannot be created or locked (" + e.getMessage() + ")",
+                    "make coordinator.state-dir writable by the coordinator's user, on a local file system that supports"
+                            + " locks", e);
         }
         try {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                String holder = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
-                throw new StateDirException(lockFile, "is held by another coordinator"
-                        + (holder.isEmpty() ? "" : " (pid " + holder + ")"),
-                        "stop that coordinator, or give this one its own coordinator.state-dir");
-            }
-            channel.truncate(0);
-            channel.write(StandardCharsets.UTF_8.encode(ProcessHandle.current().pid() + "\n"), 0);
             MembershipStore membership = MembershipStore.open(dir);
             JobStore jobs = JobStore.open(dir);
-            return new StateDir(dir, channel, lock, membership, jobs, jobs.load());
-        } catch (IOException e) {
-            close(channel);
-            throw new StateDirException(lockFile, "cannot be locked (" + e.getMessage() + ")",
-                    "put coordinator.state-dir on a local file system that supports locks", e);
+            return new StateDir(dir, lock, membership, jobs, jobs.load());
         } catch (StateDirException | RuntimeException e) {
-            close(channel);
+            lock.close();
             throw e;
         }
     }
@@ -110,21 +87,6 @@ public final class StateDir implements AutoCloseable {
     /** Releases the lock; idempotent. */
     @Override
     public void close() {
-        try {
-            if (lock.isValid()) {
-                lock.release();
-            }
-        } catch (IOException e) {
-            // The lock goes with the process anyway.
-        }
-        close(lockChannel);
-    }
-
-    private static void close(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Nothing left to release.
-        }
+        lock.close();
     }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * what is wrong and the fix; the coordinator refuses to start rather than forget a job or hand
  * out a session epoch twice.
  */
-public final class StateDirException extends Exception {
+public final class StateDirException extends StoreException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

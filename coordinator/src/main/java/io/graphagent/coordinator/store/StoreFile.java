@@ -1,6 +1,7 @@
 package io.graphagent.coordinator.store;
 
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.Existing;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,7 +38,7 @@ final class StoreFile {
         ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN)
                 .putInt(MAGIC).putInt(FORMAT_VERSION).putInt(payload.length).putInt(crc(payload));
         header.flip();
-        try (AtomicFile out = AtomicFile.create(file)) {
+        try (AtomicFile out = AtomicFile.create(file, Existing.REPLACE)) {
             out.write(header);
             out.write(ByteBuffer.wrap(payload));
             out.commit();

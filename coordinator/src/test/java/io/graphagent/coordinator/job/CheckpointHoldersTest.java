@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.protocol.SessionEpoch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ class CheckpointHoldersTest {
     private static final Map<String, String> LIVE_1_3 = Map.of("agent-1", "127.0.0.1:7501", "agent-3", "127.0.0.1:7503");
 
     private static AgentView agent(String id) {
-        return new AgentView(id, 1, "127.0.0.1:750" + id.charAt(id.length() - 1), 2, 1);
+        return new AgentView(id, SessionEpoch.of(1), "127.0.0.1:750" + id.charAt(id.length() - 1), 2, 1);
     }
 
     /** 6 partitions over agent-1 (0, 3), agent-2 (1, 4), agent-3 (2, 5), each copied to the next agent by id. */

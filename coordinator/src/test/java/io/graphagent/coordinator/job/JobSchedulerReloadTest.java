@@ -140,25 +140,4 @@ class JobSchedulerReloadTest {
         return StoredJob.newBuilder().setJobId(id).setState(state).setSpec(spec(graph)).setSubmittedTimeMs(1_700_000_000_000L)
                 .setJobEpoch(1);
     }
-
-    /** A membership with nobody in it: reloaded jobs wait, submitted ones queue. */
-    private static final class NoAgents implements AgentDirectory {
-        @Override
-        public List<AgentView> alive() {
-            return List.of();
-        }
-
-        @Override
-        public boolean send(String agentId, Command command) {
-            return false;
-        }
-
-        @Override
-        public void setReportSink(ReportSink sink) {
-        }
-
-        @Override
-        public void addListener(MembershipListener listener) {
-        }
-    }
 }

@@ -3,6 +3,7 @@ package io.graphagent.coordinator.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.protocol.v1.OutputChunk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class OutputAssemblerTest {
         assertThat(output.add(chunk(1, 0, "1 x\n3 y\n", true))).isFalse();
         assertThat(output.complete()).isTrue();
         Path file = dir.resolve("out.txt");
-        output.writeTo(file);
+        output.writeTo(file, Existing.REFUSE);
         assertThat(Files.readString(file)).isEqualTo("0 a\n1 x\n2 b\n3 y\n4 c\n");
     }
 }

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.protocol.SessionEpoch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.coordinator.membership.AgentView;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class PartitionTableTest {
     private static AgentView agent(String id) {
-        return new AgentView(id, 1, "127.0.0.1:1", 1, 1);
+        return new AgentView(id, SessionEpoch.of(1), "127.0.0.1:1", 1, 1);
     }
 
     @Test

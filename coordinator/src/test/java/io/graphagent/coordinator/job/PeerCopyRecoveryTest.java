@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.config.CheckpointStorage;
 import io.graphagent.config.GraphagentConfig;
-import io.graphagent.config.Profile;
-import io.graphagent.coordinator.membership.AgentDirectory;
-import io.graphagent.coordinator.membership.AgentView;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.CancelJobRequest;
 import io.graphagent.protocol.v1.Checkpoint;
@@ -30,10 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,27 +40,22 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions it needs and lacks, with the data address of an agent that still holds them.
  */
 class PeerCopyRecoveryTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = ScriptedAgents.WAIT;
     /** 6 partitions: agent-1 owns 0, 3; agent-2 owns 1, 4; agent-3 owns 2, 5. */
     private static final int PARTITIONS = 6;
 
     @TempDir
     Path dir;
 
-    private final ScriptedAgents agents = new ScriptedAgents();
+    private final ScriptedAgents agents = ScriptedAgents.alive(3);
     private JobScheduler scheduler;
     private String jobId;
 
     @BeforeEach
     void submit() throws Exception {
         Files.writeString(dir.resolve("g.txt"), "1 2\n2 3\n3 1\n4 5\n5 6\n6 4\n");
-        GraphagentConfig d = Profile.TEST.defaults();
-        GraphagentConfig config = new GraphagentConfig(d.profile(), d.cluster(), d.coordinator(), d.agent(), d.session(),
-                d.grpc(), d.tls(), d.network(), d.job().withCheckpointEvery(2).withCheckpointDir(dir.resolve("shared-unused"))
-                        .withCheckpointStorage(CheckpointStorage.PEER_COPY), d.admin());
-        for (int i = 1; i <= 3; i++) {
-            agents.alive.add(new AgentView("agent-" + i, 1, "127.0.0.1:750" + i, 2, 1));
-        }
+        GraphagentConfig config = TestConfigs.withJob(job -> job.withCheckpointEvery(2)
+                .withCheckpointDir(dir.resolve("shared-unused")).withCheckpointStorage(CheckpointStorage.PEER_COPY));
         scheduler = new JobScheduler(agents, config, Clock.systemUTC());
         io.graphagent.protocol.v1.SubmitReply reply = scheduler.submit(SubmitRequest.newBuilder().setJob(JobSpec.newBuilder()
                 .setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK).setGraph(dir.resolve("g.txt").toString())
@@ -214,48 +203,5 @@ class PeerCopyRecoveryTest {
         scheduler.cancel(CancelJobRequest.newBuilder().setJobId(jobId).build());
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> scheduler.jobs(true).get(0).getState() == JobState.CANCELLED);
         return restores;
-    }
-
-    /** Three agents that record the commands sent to them; the test answers for them. */
-    private static final class ScriptedAgents implements AgentDirectory {
-        record Sent(String agent, Command command) {
-        }
-
-        final List<AgentView> alive = new CopyOnWriteArrayList<>();
-        private final BlockingQueue<Sent> sent = new LinkedBlockingQueue<>();
-        private final Map<Long, String> owners = new java.util.concurrent.ConcurrentHashMap<>();
-
-        @Override
-        public List<AgentView> alive() {
-            return List.copyOf(alive);
-        }
-
-        @Override
-        public boolean send(String agentId, Command command) {
-            if (alive.stream().noneMatch(a -> a.agentId().equals(agentId))) {
-                return false;
-            }
-            owners.put(command.getCommandId(), agentId);
-            sent.add(new Sent(agentId, command));
-            return true;
-        }
-
-        String owner(Command c) {
-            return owners.get(c.getCommandId());
-        }
-
-        Sent next() throws InterruptedException {
-            Sent s = sent.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(s).as("a command within " + WAIT).isNotNull();
-            return s;
-        }
-
-        @Override
-        public void setReportSink(ReportSink sink) {
-        }
-
-        @Override
-        public void addListener(MembershipListener listener) {
-        }
     }
 }

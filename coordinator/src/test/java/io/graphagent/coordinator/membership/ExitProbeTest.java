@@ -54,7 +54,7 @@ class ExitProbeTest {
     private MemberSession joinAlive(FakeConnection connection) {
         Hello hello = Hello.newBuilder().setAgentId("agent-1").setDataAddress("127.0.0.1:17500").build();
         MemberSession session = ((Admission.Admitted) membership.admit(hello, "agent-1", 1, connection)).session();
-        membership.heartbeat(session, Heartbeat.newBuilder().setSeq(1).setEpoch(session.epoch()).build());
+        membership.heartbeat(session, Heartbeat.newBuilder().setSeq(1).setSessionEpoch(session.epoch().value()).build());
         return session;
     }
 

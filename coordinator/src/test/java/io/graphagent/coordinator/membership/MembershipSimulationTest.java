@@ -112,9 +112,9 @@ class MembershipSimulationTest {
             });
             membership.setReportSink((agent, report) -> {
                 SimAgent sim = find(agent);
-                check(sim.session != null && report.getEpoch() == sim.session.epoch()
+                check(sim.session != null && sim.session.epoch().matches(report.getSessionEpoch())
                                 && membership.state(agent) != AgentState.DEAD,
-                        "report of epoch " + report.getEpoch() + " from " + agent + " reached the job layer");
+                        "report of epoch " + report.getSessionEpoch() + " from " + agent + " reached the job layer");
             });
         }
 
@@ -176,8 +176,8 @@ class MembershipSimulationTest {
                 if (session.resumed()) {
                     check(session.sessionId().equals(agent.savedSessionId), "resumed a session it did not name");
                 } else {
-                    check(session.epoch() > lastNewEpoch, "new epoch " + session.epoch() + " not above " + lastNewEpoch);
-                    lastNewEpoch = session.epoch();
+                    check(session.epoch().value() > lastNewEpoch, "new epoch " + session.epoch() + " not above " + lastNewEpoch);
+                    lastNewEpoch = session.epoch().value();
                 }
                 agent.stream = stream;
                 agent.session = session;
@@ -191,13 +191,13 @@ class MembershipSimulationTest {
         }
 
         void heartbeat(SimAgent agent, boolean staleEpoch) {
-            long epoch = staleEpoch ? agent.session.epoch() - 1 : agent.session.epoch();
-            membership.heartbeat(agent.session, Heartbeat.newBuilder().setSeq(++agent.seq).setEpoch(epoch).build());
+            long epoch = agent.session.epoch().value() - (staleEpoch ? 1 : 0);
+            membership.heartbeat(agent.session, Heartbeat.newBuilder().setSeq(++agent.seq).setSessionEpoch(epoch).build());
         }
 
         void report(SimAgent agent, boolean staleEpoch) {
-            long epoch = staleEpoch ? agent.session.epoch() - 1 - random.nextInt(3) : agent.session.epoch();
-            membership.report(agent.session, Report.newBuilder().setCommandId(step).setEpoch(epoch).build());
+            long epoch = agent.session.epoch().value() - (staleEpoch ? 1 + random.nextInt(3) : 0);
+            membership.report(agent.session, Report.newBuilder().setCommandId(step).setSessionEpoch(epoch).build());
         }
 
         void breakStream(SimAgent agent) {
@@ -217,7 +217,7 @@ class MembershipSimulationTest {
                 CoordinatorMessage message = stream.sent.get(agent.handled++);
                 if (message.hasHeartbeatAck()) {
                     agent.renewed = clock.instant();
-                    check(message.getHeartbeatAck().getEpoch() == agent.session.epoch(), "ack of another epoch");
+                    check(agent.session.epoch().matches(message.getHeartbeatAck().getSessionEpoch()), "ack of another epoch");
                 } else if (message.hasFenced()) {
                     agent.savedSessionId = "";
                 }

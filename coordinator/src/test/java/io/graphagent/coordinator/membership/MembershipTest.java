@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.membership;
 
+import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.net.testing.FakeClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,8 +54,8 @@ class MembershipTest {
         MemberSession first = join("agent-1", new FakeConnection("127.0.0.1:50001"));
         MemberSession second = join("agent-2", new FakeConnection("127.0.0.1:50002"));
 
-        assertThat(first.epoch()).isEqualTo(1001);
-        assertThat(second.epoch()).isEqualTo(1002);
+        assertThat(first.epoch()).isEqualTo(SessionEpoch.of(1001));
+        assertThat(second.epoch()).isEqualTo(SessionEpoch.of(1002));
     }
 
     @Test
@@ -83,7 +84,7 @@ class MembershipTest {
     }
 
     private void beat(MemberSession session, long seq) {
-        membership.heartbeat(session, Heartbeat.newBuilder().setSeq(seq).setEpoch(session.epoch()).build());
+        membership.heartbeat(session, Heartbeat.newBuilder().setSeq(seq).setSessionEpoch(session.epoch().value()).build());
     }
 
     @Test
@@ -130,7 +131,7 @@ class MembershipTest {
                 "agent-1 JOINING->ALIVE first_heartbeat", "agent-1 ALIVE->SUSPECT heartbeat_late",
                 "agent-1 SUSPECT->DEAD lease_expired");
         assertThat(causes.count(DisconnectCause.LEASE_EXPIRED)).isEqualTo(1);
-        assertThat(stream.last().getFenced().getStaleEpoch()).isEqualTo(session.epoch());
+        assertThat(stream.last().getFenced().getStaleEpoch()).isEqualTo(session.epoch().value());
         assertThat(stream.isOpen()).isFalse();
         assertThat(membership.statuses().get(0).getStateCause()).startsWith("lease_expired: no heartbeat for 2000 ms");
     }
@@ -208,7 +209,7 @@ class MembershipTest {
         assertThat(refused.reject().getRetryable()).isTrue();
         assertThat(refused.reject().getMessage()).contains("127.0.0.1:50001", "give each agent its own");
         assertThat(membership.state("agent-1")).isEqualTo(AgentState.JOINING);
-        assertThat(first.epoch()).isEqualTo(1);
+        assertThat(first.epoch()).isEqualTo(SessionEpoch.of(1));
     }
 
     @Test
@@ -227,11 +228,11 @@ class MembershipTest {
     void epochsGrowAcrossAgentsAndSessions() {
         List<Long> epochs = new ArrayList<>();
         for (String agent : List.of("agent-1", "agent-2", "agent-3")) {
-            epochs.add(join(agent, new FakeConnection("127.0.0.1:1")).epoch());
+            epochs.add(join(agent, new FakeConnection("127.0.0.1:1")).epoch().value());
         }
         MemberSession two = join("agent-4", new FakeConnection("127.0.0.1:2"));
         membership.goodbye(two, Goodbye.getDefaultInstance());
-        epochs.add(join("agent-4", new FakeConnection("127.0.0.1:3")).epoch());
+        epochs.add(join("agent-4", new FakeConnection("127.0.0.1:3")).epoch().value());
 
         assertThat(epochs).containsExactly(1L, 2L, 3L, 5L);
     }
@@ -242,16 +243,16 @@ class MembershipTest {
         MemberSession session = join("agent-1", stream);
         beat(session, 1);
 
-        membership.report(session, Report.newBuilder().setCommandId(7).setEpoch(session.epoch()).build());
-        membership.report(session, Report.newBuilder().setCommandId(8).setEpoch(session.epoch() - 1).build());
+        membership.report(session, Report.newBuilder().setCommandId(7).setSessionEpoch(session.epoch().value()).build());
+        membership.report(session, Report.newBuilder().setCommandId(8).setSessionEpoch(session.epoch().value() - 1).build());
 
         assertThat(sunk).extracting(Report::getCommandId).containsExactly(7L);
         assertThat(membership.refusedReports()).isEqualTo(1);
         assertThat(causes.count(DisconnectCause.FENCED)).isEqualTo(1);
-        assertThat(stream.last().getFenced().getStaleEpoch()).isEqualTo(session.epoch() - 1);
+        assertThat(stream.last().getFenced().getStaleEpoch()).isEqualTo(session.epoch().value() - 1);
         assertThat(membership.state("agent-1")).isEqualTo(AgentState.DEAD);
 
-        membership.report(session, Report.newBuilder().setCommandId(9).setEpoch(session.epoch()).build());
+        membership.report(session, Report.newBuilder().setCommandId(9).setSessionEpoch(session.epoch().value()).build());
         assertThat(sunk).as("the fenced session's reports are refused too").hasSize(1);
         assertThat(membership.refusedReports()).isEqualTo(2);
     }
@@ -277,7 +278,7 @@ class MembershipTest {
         MemberSession session = join("agent-1", stream);
 
         assertThat(membership.send("agent-1", load("job-1", 0, 4, 8))).isTrue();
-        assertThat(stream.last().getCommand().getEpoch()).isEqualTo(session.epoch());
+        assertThat(stream.last().getCommand().getSessionEpoch()).isEqualTo(session.epoch().value());
         assertThat(membership.statuses().get(0).getPartitions()).isEqualTo(3);
 
         membership.send("agent-1", Command.newBuilder().setJobId("job-1").setRelease(Release.getDefaultInstance()).build());

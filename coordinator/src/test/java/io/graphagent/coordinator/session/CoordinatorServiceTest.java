@@ -3,6 +3,7 @@ package io.graphagent.coordinator.session;
 import io.graphagent.net.testing.FakeClock;
 import io.graphagent.net.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
@@ -10,6 +11,10 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.CoordinatorServer;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.protocol.v1.CancelJobRequest;
+import io.graphagent.protocol.v1.SubmitRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.NetworkThreads;
@@ -66,7 +71,8 @@ class CoordinatorServiceTest {
 
     @BeforeAll
     static void cluster() throws Exception {
-        ClusterCertificates.init(certs, 3, List.of(), Duration.ofDays(1), Clock.systemUTC());
+        ClusterCertificates.Issued issued = ClusterCertificates.init(certs, 3, List.of(), Duration.ofDays(1), Clock.systemUTC());
+        ClusterCertificates.issueClient(certs, List.of(), issued.notAfter(), Clock.systemUTC().instant());
         threads = NetworkThreads.start("test-agent", 2);
     }
 
@@ -124,6 +130,48 @@ class CoordinatorServiceTest {
     }
 
     @Test
+    void aClientCertificateCannotOpenAnAgentSession() throws Exception {
+        start(TestConfigs.coordinator());
+        RawAgent agent = agent("client");
+        agent.hello(RawAgent.hello("client"));
+
+        Reject reject = rejected(agent);
+
+        assertThat(reject.getReason()).isEqualTo(RejectReason.IDENTITY_REFUSED);
+        assertThat(reject.getRetryable()).isFalse();
+        assertThat(reject.getMessage()).startsWith("agent client refused: the certificate CN=client,OU=client,O=graphagent"
+                + " is a client certificate (OU=client), but only an agent certificate (OU=agent) may open an agent session:");
+        assertThat(server.directory().statuses()).as("it never shows in status").isEmpty();
+    }
+
+    @Test
+    void jobsAreTakenOnlyFromClientCertificatesWhileStatusIsOpenToAll() throws Exception {
+        start(TestConfigs.coordinator());
+        CoordinatorGrpc.CoordinatorBlockingStub agent2 = stub("agent-2");
+        CoordinatorGrpc.CoordinatorBlockingStub client = stub("client");
+
+        assertThatThrownBy(() -> agent2.submit(SubmitRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).startsWith("the certificate CN=agent-2,OU=agent,O=graphagent is"
+                            + " an agent certificate (OU=agent), but only a client certificate (OU=client) may submit jobs:");
+                });
+        assertThatThrownBy(() -> agent2.cancelJob(CancelJobRequest.newBuilder().setJobId("job-1").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThat(server.causes().count(DisconnectCause.IDENTITY_REFUSED)).isEqualTo(2);
+        assertThat(agent2.status(StatusRequest.getDefaultInstance()).getCoordinator().getTls()).isTrue();
+        assertThat(client.submit(SubmitRequest.getDefaultInstance()).getJobId()).isEqualTo("job-1");
+    }
+
+    private CoordinatorGrpc.CoordinatorBlockingStub stub(String certificate) throws Exception {
+        ManagedChannel channel = Channels.client(new HostAndPort("127.0.0.1", server.port()),
+                TransportSecurity.tls(TlsFiles.fromDir(certs, certificate)), Channels.ClientTimeouts.TEST, threads);
+        agents.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void helloWithAProtocolRangeOutsideOursIsRefusedNamingBothRanges() throws Exception {
         start(TestConfigs.coordinator());
         RawAgent agent = agent("agent-1");
@@ -170,12 +218,12 @@ class CoordinatorServiceTest {
         start(TestConfigs.coordinator());
         RawAgent agent = agent("agent-1");
         Welcome welcome = agent.join("agent-1");
-        assertThat(welcome.getEpoch()).isEqualTo(1);
+        assertThat(welcome.getSessionEpoch()).isEqualTo(1);
         assertThat(welcome.getTiming().getLeaseTtlMs()).isEqualTo(2_000);
         assertThat(welcome.getServerTimeMs()).isEqualTo(clock.millis());
         assertThat(welcome.getAgentId()).isEqualTo("agent-1");
 
-        agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSeq(1).setEpoch(1)
+        agent.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSeq(1).setSessionEpoch(1)
                 .setAgentSendTimeMs(123).setLastRttMicros(450).setClockOffsetMs(-7)).build());
         HeartbeatAck ack = agent.next().getHeartbeatAck();
 
@@ -238,7 +286,7 @@ class CoordinatorServiceTest {
         });
         RawAgent first = agent("agent-1");
         Welcome welcome = first.join("agent-1");
-        first.heartbeat(1, welcome.getEpoch());
+        first.heartbeat(1, welcome.getSessionEpoch());
         first.next();
         first.cancel();
         await().atMost(WAIT).until(() -> server.directory().state("agent-1") == AgentState.SUSPECT);
@@ -248,10 +296,10 @@ class CoordinatorServiceTest {
 
         CoordinatorMessage answer = again.next();
         assertThat(answer.getWelcome().getResumed()).isTrue();
-        assertThat(answer.getWelcome().getEpoch()).isEqualTo(welcome.getEpoch());
+        assertThat(answer.getWelcome().getSessionEpoch()).isEqualTo(welcome.getSessionEpoch());
         CoordinatorMessage command = again.next();
         assertThat(command.getCommand().getCommandId()).isEqualTo(9);
-        assertThat(command.getCommand().getEpoch()).isEqualTo(welcome.getEpoch());
+        assertThat(command.getCommand().getSessionEpoch()).isEqualTo(welcome.getSessionEpoch());
     }
 
     @Test
@@ -261,10 +309,10 @@ class CoordinatorServiceTest {
         first.join("agent-2");
         RawAgent agent = agent("agent-1");
         Welcome welcome = agent.join("agent-1");
-        assertThat(welcome.getEpoch()).isEqualTo(2);
+        assertThat(welcome.getSessionEpoch()).isEqualTo(2);
 
-        agent.report(Report.newBuilder().setCommandId(1).setJobId("job-1").setEpoch(2).build());
-        agent.report(Report.newBuilder().setCommandId(2).setJobId("job-1").setEpoch(1).build());
+        agent.report(Report.newBuilder().setCommandId(1).setJobId("job-1").setSessionEpoch(2).build());
+        agent.report(Report.newBuilder().setCommandId(2).setJobId("job-1").setSessionEpoch(1).build());
 
         CoordinatorMessage fenced = agent.next();
         assertThat(fenced.getFenced().getStaleEpoch()).isEqualTo(1);
@@ -280,11 +328,7 @@ class CoordinatorServiceTest {
     void statusShowsTheFleetAndTheJobsAndProbeEchoesTheRequestedSize() throws Exception {
         start(TestConfigs.coordinator());
         agent("agent-1").join("agent-1");
-        ManagedChannel channel = Channels.client(new HostAndPort("127.0.0.1", server.port()),
-                TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-3")), Channels.ClientTimeouts.TEST, threads);
-        agents.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        CoordinatorGrpc.CoordinatorBlockingStub stub = CoordinatorGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(5, TimeUnit.SECONDS);
+        CoordinatorGrpc.CoordinatorBlockingStub stub = stub("agent-3");
 
         StatusReply status = stub.status(StatusRequest.getDefaultInstance());
         ProbeReply probe = stub.probe(ProbeRequest.newBuilder().setPayload(ByteString.copyFrom(new byte[1000]))

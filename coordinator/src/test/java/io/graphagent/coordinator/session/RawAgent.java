@@ -78,7 +78,7 @@ final class RawAgent implements AutoCloseable {
     }
 
     void heartbeat(long seq, long epoch) {
-        send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSeq(seq).setEpoch(epoch)
+        send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSeq(seq).setSessionEpoch(epoch)
                 .setAgentSendTimeMs(System.currentTimeMillis())).build());
     }
 

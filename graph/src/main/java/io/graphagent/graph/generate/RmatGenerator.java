@@ -1,6 +1,7 @@
 package io.graphagent.graph.generate;
 
 import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.Ascii;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -100,9 +101,10 @@ public final class RmatGenerator {
         }
         Path vertexFile = sibling(prefix, ".v");
         Path edgeFile = sibling(prefix, ".e");
-        AtomicFile.checkWritable(vertexFile);
+        AtomicFile.checkWritable(vertexFile, Existing.REPLACE);
         int[] perm = permutation(p.scale(), p.seed());
-        try (AtomicFile e = AtomicFile.create(edgeFile); AtomicFile v = AtomicFile.create(vertexFile)) {
+        try (AtomicFile e = AtomicFile.create(edgeFile, Existing.REPLACE);
+                AtomicFile v = AtomicFile.create(vertexFile, Existing.REPLACE)) {
             writeEdges(p, perm, e, threads, progress);
             writeVertices(p.vertices(), v);
             e.commit();

@@ -17,6 +17,12 @@ public final class KernelSettings {
     public static final int DEFAULT_PR_ITERATIONS = 20;
     /** CDLP iterations when neither --iterations nor cdlp.max-iterations is given. */
     public static final int DEFAULT_CDLP_ITERATIONS = 10;
+    /**
+     * The most iterations of PageRank or CDLP (from --iterations or the properties), so at
+     * most this + 1 supersteps: far above what converges any graph (Graphalytics uses tens),
+     * low enough that a typo cannot keep a cluster busy for days.
+     */
+    public static final int MAX_ITERATIONS = 100_000;
     /** Placeholder source for kernels that take none. */
     private static final long NO_SOURCE = -1;
 
@@ -47,15 +53,32 @@ public final class KernelSettings {
         if (damping != null && !(damping >= 0 && damping <= 1)) {
             throw new ParameterException("--damping must be in [0, 1], got " + damping, "pass e.g. --damping 0.85");
         }
+        if (algorithm.needsWeights() && graph.hasPropertiesFile() && !props.weighted()) {
+            throw new ParameterException(name + " needs edge weights, but " + graph.prefix() + ".properties declares none"
+                    + " (graph." + graph.name() + ".edge-properties.names), so a weight column would be read that the graph"
+                    + " does not have", "declare the weight in edge-properties.names (and sssp.weight-property), or run"
+                    + " another kernel");
+        }
         return switch (algorithm) {
             case BFS -> new KernelParameters(source(source, props.bfsSource(), "bfs.source-vertex", graph), 0, 0);
             case SSSP -> new KernelParameters(source(source, props.ssspSource(), "sssp.source-vertex", graph), 0, 0);
             case PAGERANK -> new KernelParameters(NO_SOURCE,
-                    or(iterations, props.prIterations(), DEFAULT_PR_ITERATIONS),
+                    bounded(or(iterations, props.prIterations(), DEFAULT_PR_ITERATIONS), iterations, "pr.num-iterations", graph),
                     damping != null ? damping : orDefault(props.damping(), DEFAULT_DAMPING));
-            case CDLP -> new KernelParameters(NO_SOURCE, or(iterations, props.cdlpIterations(), DEFAULT_CDLP_ITERATIONS), 0);
+            case CDLP -> new KernelParameters(NO_SOURCE, bounded(or(iterations, props.cdlpIterations(),
+                    DEFAULT_CDLP_ITERATIONS), iterations, "cdlp.max-iterations", graph), 0);
             case WCC, LCC -> new KernelParameters(NO_SOURCE, 0, 0);
         };
+    }
+
+    /** {@code resolved} iterations, refused above {@link #MAX_ITERATIONS} naming where they came from. */
+    private static int bounded(int resolved, Integer option, String key, GraphInput graph) {
+        if (resolved > MAX_ITERATIONS) {
+            String from = option != null ? "--iterations " + resolved : key + " = " + resolved + " in " + graph.prefix() + ".properties";
+            throw new ParameterException(from + " is more than the " + MAX_ITERATIONS + " iterations a job may run",
+                    "pass --iterations " + MAX_ITERATIONS + " or fewer");
+        }
+        return resolved;
     }
 
     private static long source(Long option, OptionalLong property, String key, GraphInput graph) {

@@ -23,7 +23,6 @@ final class ChunkParser {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     };
-    private static final int QUOTE_LIMIT = 40;
     static final String ID_FIX = "vertex ids must be integers from 0 to " + Long.MAX_VALUE;
 
     private final Path file;
@@ -89,6 +88,11 @@ final class ChunkParser {
         }
         pos = p;
         return p < end && b[p] != '\n';
+    }
+
+    /** Skips the token at the current position (which must be at a token), unread. */
+    void skipToken() {
+        pos = tokenEnd(pos);
     }
 
     /** Skips the rest of the current line and its newline. */
@@ -258,12 +262,9 @@ final class ChunkParser {
         return new GraphInputException(file, line(), what + " " + token + " is not a number", ID_FIX);
     }
 
-    /** The token starting at {@code start}, quoted and cut short when long. */
+    /** The token starting at {@code start}, as {@link Excerpt} quotes it: short and escaped. */
     private String quote(int start) {
-        int p = tokenEnd(start);
-        int length = Math.min(p - start, QUOTE_LIMIT);
-        String text = new String(buf, start, length, StandardCharsets.UTF_8);
-        return "'" + text + (p - start > QUOTE_LIMIT ? "...'" : "'");
+        return Excerpt.quote(buf, start, tokenEnd(start));
     }
 
     private int tokenEnd(int start) {

@@ -61,6 +61,12 @@ final class EdgeChunk {
                             "add a weight column (`source target weight`) to every edge, or load the graph unweighted");
                 }
                 weight = in.readWeight();
+            } else if (in.nextToken()) {
+                in.skipToken(); // a weight column, unused by this kernel
+            }
+            if (in.nextToken()) {
+                throw in.error("the line has more than 3 fields; an edge is `source target [weight]`",
+                        "remove the extra columns (a fourth field is never read, so it is refused rather than ignored)");
             }
             if (n == capacity) {
                 capacity = chunk.grow(capacity);

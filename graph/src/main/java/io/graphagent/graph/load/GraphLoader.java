@@ -63,7 +63,7 @@ public final class GraphLoader {
             } else {
                 edges = parseEdges(edgeChunks, threads, null, source, parsedBytes);
             }
-            checkEdgeCount(edges, source);
+            checkEdgeCount(edges, source, graphalytics);
             if (!graphalytics) {
                 ids = denseEdgeList(edges, threads, maxVertices, edgeChunks);
             }
@@ -77,12 +77,17 @@ public final class GraphLoader {
         }
     }
 
-    private static void checkEdgeCount(EdgeChunk[] edges, GraphSource source) throws GraphInputException {
+    /**
+     * Refuses an edge list without edges (it names no vertex) and a graph over the CSR limit. A
+     * Graphalytics graph may have no edges: its vertices come from PREFIX.v.
+     */
+    private static void checkEdgeCount(EdgeChunk[] edges, GraphSource source, boolean graphalytics)
+            throws GraphInputException {
         long numEdges = 0;
         for (EdgeChunk chunk : edges) {
             numEdges += chunk.count;
         }
-        if (numEdges == 0) {
+        if (numEdges == 0 && !graphalytics) {
             throw new GraphInputException(source.edgeFile(), 0, "no edges in the edge file",
                     "give one edge per line: `source target" + (source.weighted() ? " weight`" : "`"));
         }

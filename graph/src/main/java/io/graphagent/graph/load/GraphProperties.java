@@ -86,8 +86,9 @@ public record GraphProperties(Optional<Boolean> directed, boolean weighted,
             }
         }
         if (weightProperty.isPresent() && !edgeProperties.contains(weightProperty.get())) {
-            throw new GraphInputException(file, weightPropertyLine, keyPrefix + "sssp.weight-property is '"
-                    + weightProperty.get() + "', which is not among " + keyPrefix + "edge-properties.names " + edgeProperties,
+            throw new GraphInputException(file, weightPropertyLine, keyPrefix + "sssp.weight-property is "
+                    + Excerpt.quote(weightProperty.get()) + ", which is not among " + keyPrefix + "edge-properties.names "
+                    + edgeProperties.stream().map(Excerpt::quote).toList(),
                     "name one of the edge properties, or add it to edge-properties.names");
         }
         return new GraphProperties(directed, !edgeProperties.isEmpty(), bfsSource, ssspSource, damping,
@@ -99,7 +100,8 @@ public record GraphProperties(Optional<Boolean> directed, boolean weighted,
         static Entry parse(Path file, long line, String text) throws GraphInputException {
             int separator = indexOfSeparator(text);
             if (separator < 0) {
-                throw new GraphInputException(file, line, "'" + text + "' is not a `key = value` line",
+                throw new GraphInputException(file, line, "a line starting " + Excerpt.quote(text.split("\\s", 2)[0])
+                        + " is not a `key = value` line",
                         "write `key = value`, or start comments with #");
             }
             return new Entry(file, line, text.substring(0, separator).strip(), text.substring(separator + 1).strip());
@@ -166,7 +168,7 @@ public record GraphProperties(Optional<Boolean> directed, boolean weighted,
         }
 
         private GraphInputException bad(String problem, String fix) {
-            return new GraphInputException(file, line, key + " = '" + value + "' " + problem, fix);
+            return new GraphInputException(file, line, key + " = " + Excerpt.quote(value) + " " + problem, fix);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.graphagent.graph.load;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,11 @@ public record GraphSource(Path vertexFile, Path edgeFile, boolean directed, bool
     /** A plain (SNAP-style) edge list, with {@code #} or {@code %} comment lines allowed. */
     public static GraphSource edgeList(Path file, boolean directed, boolean weighted) {
         return new GraphSource(null, file, directed, weighted);
+    }
+
+    /** The files read: the vertex file (when there is one) and the edge file. */
+    public List<Path> files() {
+        return vertexFile == null ? List.of(edgeFile) : List.of(vertexFile, edgeFile);
     }
 
     static Path withSuffix(Path prefix, String suffix) {

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,28 +23,38 @@ import java.util.concurrent.ThreadLocalRandom;
  * failed or interrupted write leaves nothing behind (a killed JVM may leave a
  * {@code .NAME.*.tmp} file, never a truncated {@code NAME}).
  *
+ * <p>Only a regular file is ever written or replaced: a device, FIFO, socket, symbolic link or
+ * directory at the target is refused, when the file is opened and again at the commit. An
+ * existing regular file is replaced only with {@link Existing#REPLACE} (keeping its permission
+ * bits); with {@link Existing#REFUSE} the commit links the new file in place only if nothing is
+ * there yet, so a file that appeared meanwhile is not replaced either.
+ *
  * <p>Not thread-safe: one writer at a time.
  */
 public final class AtomicFile implements AutoCloseable {
     private final Path target;
     private final Path temp;
     private final FileChannel channel;
+    private final Existing existing;
     private boolean committed;
 
-    private AtomicFile(Path target, Path temp, FileChannel channel) {
+    private AtomicFile(Path target, Path temp, FileChannel channel, Existing existing) {
         this.target = target;
         this.temp = temp;
         this.channel = channel;
+        this.existing = existing;
     }
 
     /**
      * Opens a temporary file beside {@code target}.
      *
-     * @throws OutputException when the directory is missing, not a directory, or not writable
+     * @param existing whether an existing regular file at {@code target} may be replaced
+     * @throws OutputException when the directory is missing, not a directory, or not writable, or
+     *     the target is not a regular file, or exists and {@code existing} is {@link Existing#REFUSE}
      */
-    public static AtomicFile create(Path target) throws IOException {
+    public static AtomicFile create(Path target, Existing existing) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
-        checkWritable(absolute);
+        checkWritable(absolute, existing);
         Path dir = absolute.getParent();
         FileChannel channel = null;
         Path temp = null;
@@ -62,7 +74,7 @@ public final class AtomicFile implements AutoCloseable {
                         "choose an output path in a writable directory", e);
             }
         }
-        return new AtomicFile(absolute, temp, channel);
+        return new AtomicFile(absolute, temp, channel, existing);
     }
 
     /** A hidden name beside the target, unique enough that two writers never collide. */
@@ -73,26 +85,28 @@ public final class AtomicFile implements AutoCloseable {
     /**
      * Checks, before any long work, that a file can be created at {@code target}: its
      * directory exists, is a directory, accepts a new file, and the target itself is not a
-     * directory. Probes by creating and deleting an empty temporary file, which also catches
+     * directory, nor anything else than a regular file, and exists only when {@code existing}
+     * allows it. Probes by creating and deleting an empty temporary file, which also catches
      * read-only file systems and ACLs that permission bits do not show.
      *
-     * @throws OutputException naming the directory and the fix
+     * @throws OutputException naming the path, the problem and the fix
      */
-    public static void checkWritable(Path target) throws OutputException {
+    public static void checkWritable(Path target, Existing existing) throws OutputException {
         Path absolute = target.toAbsolutePath().normalize();
         Path dir = absolute.getParent();
         if (dir == null || absolute.getFileName() == null) {
             throw new OutputException(target, "is not a file path", "give a file name such as out/result.txt");
         }
-        if (Files.isDirectory(absolute)) {
+        if (Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
             throw new OutputException(target, "is a directory", "give a file name inside it, e.g. " + absolute.resolve("result.txt"));
         }
-        Path existing = dir;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
+        checkTarget(absolute, existing);
+        Path ancestor = dir;
+        while (ancestor != null && !Files.exists(ancestor)) {
+            ancestor = ancestor.getParent();
         }
-        if (existing != null && !Files.isDirectory(existing)) {
-            throw new OutputException(target, existing + " is a file, not a directory",
+        if (ancestor != null && !Files.isDirectory(ancestor)) {
+            throw new OutputException(target, ancestor + " is a file, not a directory",
                     "choose an output path under an existing directory");
         }
         if (!Files.isDirectory(dir)) {
@@ -119,17 +133,96 @@ public final class AtomicFile implements AutoCloseable {
         write(ByteBuffer.wrap(bytes, 0, length));
     }
 
-    /** Forces the bytes to disk, renames the temporary over the target, then syncs the directory. */
+    /**
+     * Forces the bytes to disk and puts them at the target in one atomic step, then syncs the
+     * directory. With {@link Existing#REFUSE} the temporary is hard-linked to the target, which
+     * fails if anything is there (no window in which a file that appeared is replaced); on a file
+     * system without hard links, the target is checked and the temporary renamed. With
+     * {@link Existing#REPLACE} the target is checked to be a regular file (or absent) again, its
+     * permission bits are copied, and the temporary is renamed over it.
+     *
+     * @throws OutputException when the target became something that must not be replaced
+     */
     public void commit() throws IOException {
         channel.force(true);
         channel.close();
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new OutputException(target, "the file system cannot rename atomically", "write to a local file system", e);
+        if (existing == Existing.REFUSE && link()) {
+            Files.delete(temp);
+        } else {
+            checkTarget(target, existing);
+            if (existing == Existing.REPLACE) {
+                keepPermissions();
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new OutputException(target, "the file system cannot rename atomically", "write to a local file system", e);
+            }
         }
         committed = true;
         syncDirectory(target.getParent());
+    }
+
+    /** Links the temporary at the target; false when the file system has no hard links. */
+    private boolean link() throws IOException {
+        try {
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            throw exists(target, kindAt(target));
+        } catch (UnsupportedOperationException e) {
+            return false;
+        } catch (FileSystemException e) {
+            // EPERM / EXDEV from file systems that refuse links (some FUSE, SMB): fall back to a rename.
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw exists(target, kindAt(target));
+            }
+            return false;
+        }
+    }
+
+    /** The existing target's permission bits on the new file, so --overwrite does not change a file's mode. */
+    private void keepPermissions() {
+        try {
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not POSIX, or the target vanished: the new file keeps the umask's mode.
+        }
+    }
+
+    /** Refuses a target that is not a regular file, or that exists when {@code existing} says so. */
+    private static void checkTarget(Path target, Existing existing) throws OutputException {
+        Optional<FileKind> kind = kindAt(target);
+        if (kind.isEmpty()) {
+            return;
+        }
+        if (kind.get() != FileKind.REGULAR || existing == Existing.REFUSE) {
+            throw exists(target, kind);
+        }
+    }
+
+    private static Optional<FileKind> kindAt(Path target) throws OutputException {
+        try {
+            return FileKind.of(target);
+        } catch (IOException e) {
+            throw new OutputException(target, "cannot be examined (" + reason(e) + ")", "choose another output path", e);
+        }
+    }
+
+    private static OutputException exists(Path target, Optional<FileKind> kind) {
+        FileKind k = kind.orElse(FileKind.REGULAR);
+        return switch (k) {
+            case REGULAR -> new OutputException(target, "already exists",
+                    "pass --overwrite to replace it, or choose another output path");
+            case SYMLINK -> new OutputException(target, "is a symbolic link; outputs are written only as regular files",
+                    "give the path of the file itself, or another output path");
+            case DIRECTORY -> new OutputException(target, "is a directory",
+                    "give a file name inside it, e.g. " + target.resolve("result.txt"));
+            default -> new OutputException(target, "is " + k.words() + ", not a regular file; outputs are written"
+                    + " only as regular files", "choose an output path that names a regular file or nothing yet");
+        };
     }
 
     /** Deletes the temporary unless committed; never throws for a missing temporary. */

@@ -25,13 +25,16 @@ public final class ResultWriter {
     /**
      * @param values one value per dense vertex id, {@code values.length == g.numVertices()}
      * @param format the text of one value (e.g. {@code Kernel::format}); ASCII expected
-     * @throws OutputException when the output's directory is missing or not writable
+     * @param existing whether an existing regular file at {@code output} may be replaced
+     * @throws OutputException when the output's directory is missing or not writable, or the
+     *     output is not a regular file, or exists and may not be replaced
      */
-    public static void write(Path output, Graph g, double[] values, DoubleFunction<String> format) throws IOException {
+    public static void write(Path output, Graph g, double[] values, DoubleFunction<String> format, Existing existing)
+            throws IOException {
         if (values.length != g.numVertices()) {
             throw new IllegalArgumentException("got " + values.length + " values for " + g.numVertices() + " vertices");
         }
-        try (AtomicFile file = AtomicFile.create(output)) {
+        try (AtomicFile file = AtomicFile.create(output, existing)) {
             byte[] buf = new byte[BUFFER_BYTES];
             int pos = 0;
             for (int v = 0; v < values.length; v++) {

@@ -12,6 +12,15 @@ import io.graphagent.graph.csr.Graph;
  * members in ascending dense order. Immutable after construction.
  */
 public final class Partitioning {
+    /**
+     * The most partitions a graph is cut into, in the engine and on the cluster. Message
+     * buffers and batches go per pair of partitions (P^2 of them each superstep), and every
+     * partition has its own arrays and aggregator slots; a thousand already far outnumbers
+     * the threads of any cluster this runs on. Checked at submit and by {@code run}, so that
+     * {@code --partitions 2000000000} is refused rather than exhausting memory.
+     */
+    public static final int MAX_PARTITIONS = 1024;
+
     private final int[] partitionOf;
     private final int[] localIndex;
     private final int[][] members;

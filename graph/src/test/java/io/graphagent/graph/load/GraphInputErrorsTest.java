@@ -3,6 +3,7 @@ package io.graphagent.graph.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.graphagent.graph.csr.Graph;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +48,22 @@ class GraphInputErrorsTest {
     }
 
     @Test
-    void edgeFileWithoutEdgesIsRejected() throws IOException {
+    void aGraphalyticsGraphWithoutEdgesIsAGraphOfVerticesOnly() throws Exception {
         write("g.v", "1\n2\n");
         write("g.e", "# only a comment\n\n");
-        GraphInputException e = loadFails("g", true, false);
-        assertThat(e.getMessage()).startsWith(dir.resolve("g.e") + ": no edges in the edge file. Fix: ");
+        Graph comments = GraphLoader.load(GraphSource.graphalytics(dir.resolve("g"), true, false), 1, LoadProgress.NONE);
+        assertThat(comments.numVertices()).isEqualTo(2);
+        assertThat(comments.numEdges()).isZero();
+        write("g.e", "");
+        assertThat(GraphLoader.load(GraphSource.graphalytics(dir.resolve("g"), true, false), 1, LoadProgress.NONE)
+                .numVertices()).isEqualTo(2);
     }
 
     @Test
-    void emptyEdgeFileIsRejected() throws IOException {
-        write("g.v", "1\n");
-        write("g.e", "");
-        assertThat(loadFails("g", true, false).problem()).isEqualTo("no edges in the edge file");
+    void anEdgeListWithoutEdgesIsRejected() throws IOException {
+        write("none.e.txt", "# only a comment\n");
+        assertThat(edgeListFails("none.e.txt").getMessage()).startsWith(dir.resolve("none.e.txt")
+                + ": no edges in the edge file. Fix: ");
     }
 
     @Test
@@ -90,6 +95,16 @@ class GraphInputErrorsTest {
         write("g.v", "1\n2\n");
         write("g.e", "1 2\n-1 2\n");
         assertThat(loadFails("g", true, false).getMessage()).startsWith(dir.resolve("g.e") + ":2: source id '-1' is negative.");
+    }
+
+    @Test
+    void anyFileGivenAsAGraphIsQuotedOnlyAsAShortEscapedToken() throws IOException {
+        write("shadow", "root:$6$saltsalt$hashhashhashhashhashhash:20228:0:99999:7:::\n");
+        String message = edgeListFails("shadow").getMessage();
+        assertThat(message).isEqualTo(dir.resolve("shadow") + ":1: source id 'root:$6$saltsalt$has...' is not a number."
+                + " Fix: " + ChunkParser.ID_FIX);
+        write("binary", "\u0001\u0002'\\x 2\n");
+        assertThat(edgeListFails("binary").getMessage()).contains("source id '\\x01\\x02\\'\\\\x' is not a number");
     }
 
     @Test
@@ -148,11 +163,15 @@ class GraphInputErrorsTest {
     }
 
     @Test
-    void unweightedLoadIgnoresExtraColumns() throws Exception {
+    void unweightedLoadSkipsTheWeightColumnButRefusesAFourth() throws Exception {
         write("g.v", "1\n2\n");
-        write("g.e", "1 2 NaN whatever\n");
+        write("g.e", "1 2 NaN\n");
         assertThat(GraphLoader.load(GraphSource.graphalytics(dir.resolve("g"), true, false), 1, LoadProgress.NONE)
                 .numEdges()).isEqualTo(1);
+        write("g.e", "1 2\n2 1 0.5 whatever\n");
+        assertThat(loadFails("g", true, false).getMessage()).startsWith(dir.resolve("g.e")
+                + ":2: the line has more than 3 fields; an edge is `source target [weight]`. Fix: ");
+        assertThat(loadFails("g", true, true).getMessage()).startsWith(dir.resolve("g.e") + ":1: missing weight");
     }
 
     @Test
@@ -237,6 +256,13 @@ class GraphInputErrorsTest {
     private GraphInputException loadFails(String prefix, boolean directed, boolean weighted) {
         GraphInputException e = catchThrowableOfType(GraphInputException.class, () -> GraphLoader.load(
                 GraphSource.graphalytics(dir.resolve(prefix), directed, weighted), 2, LoadProgress.NONE));
+        assertThat(e).as("expected a GraphInputException").isNotNull();
+        return e;
+    }
+
+    private GraphInputException edgeListFails(String name) {
+        GraphInputException e = catchThrowableOfType(GraphInputException.class, () -> GraphLoader.load(
+                GraphSource.edgeList(dir.resolve(name), true, false), 1, LoadProgress.NONE));
         assertThat(e).as("expected a GraphInputException").isNotNull();
         return e;
     }

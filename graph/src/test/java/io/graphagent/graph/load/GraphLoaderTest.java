@@ -100,7 +100,7 @@ class GraphLoaderTest {
     @Test
     void snapEdgeListWithCommentsTabsBlankLinesAndCrlfLoads() throws Exception {
         write("snap.txt", "# Directed graph: example\r\n% another comment\r\n# FromNodeId\tToNodeId\r\n"
-                + "10\t20\r\n\r\n  20  \t 30   extra columns ignored\r\n\t\n30 10\n10 30");
+                + "10\t20\r\n\r\n  20  \t 30   0.5\r\n\t\n30 10\n10 30");
 
         Graph graph = GraphLoader.load(GraphSource.edgeList(dir.resolve("snap.txt"), true, false), 1, LoadProgress.NONE);
 

@@ -94,13 +94,19 @@ class GraphPropertiesTest {
         write("graph.g.edge-properties.names = weight\ngraph.g.sssp.weight-property = cost\n");
         GraphInputException e = fails();
         assertThat(e.line()).isEqualTo(2);
-        assertThat(e.problem()).contains("'cost'", "edge-properties.names [weight]");
+        assertThat(e.problem()).contains("'cost'", "edge-properties.names ['weight']");
     }
 
     @Test
     void lineWithoutSeparatorIsRejected() throws IOException {
         write("graph.g.directed true\n");
-        assertThat(fails().problem()).isEqualTo("'graph.g.directed true' is not a `key = value` line");
+        assertThat(fails().problem()).isEqualTo("a line starting 'graph.g.directed' is not a `key = value` line");
+    }
+
+    @Test
+    void aValueIsQuotedShortAndEscapedNeverWhole() throws IOException {
+        write("graph.g.directed = root:$6$Xq9\u00e9\tsecret-hash-that-goes-on-and-on\n");
+        assertThat(fails().problem()).isEqualTo("graph.g.directed = 'root:$6$Xq9\\xe9\\x09secret-...' is not a boolean");
     }
 
     private GraphInputException fails() {

@@ -29,7 +29,7 @@ class ResultWriterTest {
         Graph g = vertices(3, 17, 9_000_000_000L);
         Path out = dir.resolve("result");
 
-        ResultWriter.write(out, g, new double[] {0, 1.5, Double.POSITIVE_INFINITY}, v -> Double.isInfinite(v) ? "infinity" : Double.toString(v));
+        ResultWriter.write(out, g, new double[] {0, 1.5, Double.POSITIVE_INFINITY}, v -> Double.isInfinite(v) ? "infinity" : Double.toString(v), Existing.REFUSE);
 
         assertThat(Files.readAllLines(out)).containsExactly("3 0.0", "17 1.5", "9000000000 infinity");
         assertThat(filesIn(dir)).containsExactly("result");
@@ -46,7 +46,7 @@ class ResultWriterTest {
         }
         Path out = dir.resolve("big");
 
-        ResultWriter.write(out, vertices(ids), values, v -> Long.toString((long) v));
+        ResultWriter.write(out, vertices(ids), values, v -> Long.toString((long) v), Existing.REFUSE);
 
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(n);
@@ -61,7 +61,7 @@ class ResultWriterTest {
         Path out = dir.resolve("result");
         Files.writeString(out, "old content that is longer than the new one\n".repeat(10));
 
-        ResultWriter.write(out, vertices(1), new double[] {2}, v -> "2");
+        ResultWriter.write(out, vertices(1), new double[] {2}, v -> "2", Existing.REPLACE);
 
         assertThat(Files.readString(out)).isEqualTo("1 2\n");
     }
@@ -70,7 +70,7 @@ class ResultWriterTest {
     void missingDirectoryIsNamedWithTheFixAndNothingIsWritten() throws IOException {
         Path out = dir.resolve("no-such-dir").resolve("result");
 
-        assertThatThrownBy(() -> ResultWriter.write(out, vertices(1), new double[] {1}, v -> "1"))
+        assertThatThrownBy(() -> ResultWriter.write(out, vertices(1), new double[] {1}, v -> "1", Existing.REFUSE))
                 .isInstanceOf(OutputException.class)
                 .hasMessageContaining(dir.resolve("no-such-dir").toString())
                 .hasMessageContaining("does not exist")
@@ -83,7 +83,7 @@ class ResultWriterTest {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
         Path out = file.resolve("result");
 
-        assertThatThrownBy(() -> AtomicFile.checkWritable(out))
+        assertThatThrownBy(() -> AtomicFile.checkWritable(out, Existing.REFUSE))
                 .isInstanceOf(OutputException.class)
                 .hasMessageContaining("is a file, not a directory");
         assertThat(filesIn(dir)).containsExactly("plain-file");
@@ -95,7 +95,7 @@ class ResultWriterTest {
         Path locked = Files.createDirectory(dir.resolve("locked"));
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            assertThatThrownBy(() -> ResultWriter.write(locked.resolve("result"), vertices(1), new double[] {1}, v -> "1"))
+            assertThatThrownBy(() -> ResultWriter.write(locked.resolve("result"), vertices(1), new double[] {1}, v -> "1", Existing.REFUSE))
                     .isInstanceOf(OutputException.class)
                     .hasMessageContaining("is not writable")
                     .hasMessageContaining("chmod u+w " + locked);
@@ -107,7 +107,7 @@ class ResultWriterTest {
 
     @Test
     void outputThatIsADirectoryIsRefused() {
-        assertThatThrownBy(() -> ResultWriter.write(dir, vertices(1), new double[] {1}, v -> "1"))
+        assertThatThrownBy(() -> ResultWriter.write(dir, vertices(1), new double[] {1}, v -> "1", Existing.REFUSE))
                 .isInstanceOf(OutputException.class)
                 .hasMessageContaining("is a directory");
     }
@@ -124,7 +124,7 @@ class ResultWriterTest {
 
         assertThatThrownBy(() -> ResultWriter.write(out, vertices(ids), new double[n], v -> {
             throw new IllegalStateException("formatter broke");
-        })).isInstanceOf(IllegalStateException.class);
+        }, Existing.REPLACE)).isInstanceOf(IllegalStateException.class);
 
         assertThat(Files.readString(out)).isEqualTo("previous\n");
         assertThat(filesIn(dir)).containsExactly("result");
@@ -132,7 +132,7 @@ class ResultWriterTest {
 
     @Test
     void valueCountMustMatchVertexCount() {
-        assertThatThrownBy(() -> ResultWriter.write(dir.resolve("r"), vertices(1, 2), new double[1], v -> "x"))
+        assertThatThrownBy(() -> ResultWriter.write(dir.resolve("r"), vertices(1, 2), new double[1], v -> "x", Existing.REFUSE))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

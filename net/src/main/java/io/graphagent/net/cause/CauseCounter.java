@@ -25,6 +25,14 @@ public final class CauseCounter {
          * @param total the count of that cause including this one
          */
         void recorded(DisconnectCause cause, long total);
+
+        /**
+         * Like {@link #recorded(DisconnectCause, long)}, with where the failure came from (the
+         * peer's host, or empty when unknown); by default the source is ignored.
+         */
+        default void recorded(DisconnectCause cause, long total, String source) {
+            recorded(cause, total);
+        }
     }
 
     private static final DisconnectCause[] CAUSES = DisconnectCause.values();
@@ -34,9 +42,18 @@ public final class CauseCounter {
 
     /** Adds one to {@code cause} and notifies the listeners; returns the new count. */
     public long record(DisconnectCause cause) {
+        return record(cause, "");
+    }
+
+    /**
+     * Adds one to {@code cause} from {@code source} (a peer's host; empty when unknown) and
+     * notifies the listeners; returns the new count. Every failure counts, however many come
+     * from one source: only logs and events are aggregated.
+     */
+    public long record(DisconnectCause cause, String source) {
         long total = counts.incrementAndGet(cause.ordinal());
         for (Listener listener : listeners) {
-            listener.recorded(cause, total);
+            listener.recorded(cause, total, source);
         }
         return total;
     }

@@ -123,6 +123,12 @@ public enum DisconnectCause {
     /** A call's deadline passed before an answer came. */
     DEADLINE_EXCEEDED(true,
             "a call's deadline passed: the peer or the network is slow or stuck; check the peer's load and the deadline setting"),
+    /** The coordinator dialled is a standby (etcd store): the agent or client goes on to the leader it names. */
+    NOT_LEADER(true,
+            "the coordinator dialled is a standby: the agent follows it to the leader; list every coordinator in --coordinator (or pass --etcd) so a new leader is found"),
+    /** A coordinator of an older leader term than one already seen spoke: it was deposed (a pause, a partition) and is refused. */
+    STALE_LEADER(true,
+            "a coordinator of an older leader term answered: it lost its etcd lease (paused or cut off) and no longer leads; the agent refuses it and finds the current leader"),
     /** Nothing more specific could be said. */
     UNKNOWN(true,
             "an unclassified failure: run `graphagent doctor` and look at the log line's detail");

@@ -20,6 +20,7 @@ public final class RejectCauses {
             case FENCED -> DisconnectCause.FENCED;
             case SHUTTING_DOWN -> DisconnectCause.PEER_CLOSED;
             case HELLO_TIMEOUT -> DisconnectCause.DEADLINE_EXCEEDED;
+            case NOT_LEADER -> DisconnectCause.NOT_LEADER;
             case HELLO_EXPECTED, INVALID_HELLO, REJECT_REASON_UNSPECIFIED, UNRECOGNIZED -> DisconnectCause.UNKNOWN;
         };
     }

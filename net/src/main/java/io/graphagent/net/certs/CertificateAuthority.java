@@ -104,8 +104,24 @@ public final class CertificateAuthority {
      */
     public KeyMaterial issueLeaf(String commonName, List<String> subjectAltNames, List<Usage> usages,
             Instant notBefore, Instant notAfter) {
+        return issueLeaf(name(commonName), subjectAltNames, usages, notBefore, notAfter);
+    }
+
+    /**
+     * A leaf certificate of a cluster role: {@code CN=commonName, OU=role, O=graphagent} (see
+     * {@link CertificateRole}), otherwise as {@link #issueLeaf(String, List, List, Instant, Instant)}.
+     */
+    public KeyMaterial issueLeaf(CertificateRole role, String commonName, List<String> subjectAltNames, List<Usage> usages,
+            Instant notBefore, Instant notAfter) {
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "graphagent")
+                .addRDN(BCStyle.OU, role.ou()).addRDN(BCStyle.CN, commonName).build();
+        return issueLeaf(subject, subjectAltNames, usages, notBefore, notAfter);
+    }
+
+    private KeyMaterial issueLeaf(X500Name subject, List<String> subjectAltNames, List<Usage> usages, Instant notBefore,
+            Instant notAfter) {
         KeyPair keys = newKeyPair();
-        X509Certificate cert = build(name(commonName), keys.getPublic(), issuerName(), null, material,
+        X509Certificate cert = build(subject, keys.getPublic(), issuerName(), null, material,
                 notBefore, notAfter, Role.LEAF, subjectAltNames, usages);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(cert);

@@ -22,9 +22,11 @@ import java.util.stream.Stream;
  *
  * <pre>
  * ca.pem, ca-key.pem                     the cluster CA (keep ca-key.pem off the agents)
- * coordinator.pem, coordinator-key.pem   CN=coordinator, serverAuth + clientAuth
- * agent-N.pem, agent-N-key.pem           CN=agent-N, clientAuth + serverAuth (agents serve the peer data plane)
+ * coordinator.pem, coordinator-key.pem   CN=coordinator,OU=coordinator, serverAuth + clientAuth
+ * agent-N.pem, agent-N-key.pem           CN=agent-N,OU=agent, clientAuth + serverAuth (agents serve the peer data plane)
  * </pre>
+ *
+ * The OU of each subject is its {@link CertificateRole}.
  *
  * Every leaf names {@code localhost}, {@code 127.0.0.1} and the given hosts as subject
  * alternative names. Keys are PKCS#8 PEM with mode 0600; files are replaced atomically.
@@ -38,6 +40,8 @@ public final class ClusterCertificates {
     public static final String CA_KEY = "ca-key.pem";
     /** Name of the coordinator's certificate and subject CN. */
     public static final String COORDINATOR = "coordinator";
+    /** Name of the client commands' certificate and subject CN ({@link #issueClient}). */
+    public static final String CLIENT = "client";
 
     /**
      * How far notBefore is set before "now": tolerates that much clock skew between the machine
@@ -147,12 +151,23 @@ public final class ClusterCertificates {
         }
         // Leaves first, CA last: a crash midway leaves no ca.pem that matches no certificate.
         for (String name : names) {
-            KeyMaterial leaf = ca.issueLeaf(name, sans, both, notBefore, notAfter);
+            CertificateRole role = name.equals(COORDINATOR) ? CertificateRole.COORDINATOR : CertificateRole.AGENT;
+            KeyMaterial leaf = ca.issueLeaf(role, name, sans, both, notBefore, notAfter);
             PemFiles.write(leaf, dir.resolve(certFile(name)), dir.resolve(keyFile(name)));
         }
         PemFiles.writePrivateKey(dir.resolve(CA_KEY), ca.material().key());
         PemFiles.writeCertificates(dir.resolve(CA_CERT), List.of(ca.certificate()));
         return new Issued(dir, ca.certificate().getSubjectX500Principal().getName(), names, notAfter);
+    }
+
+    /**
+     * Issues {@code client.pem} / {@code client-key.pem} (CN=client, OU=client: the identity of
+     * the client commands) in a directory made by {@link #init}, signed by its ca-key.pem.
+     */
+    public static void issueClient(Path dir, List<String> hosts, Instant notAfter, Instant now) throws IOException {
+        KeyMaterial leaf = readCa(dir).issueLeaf(CertificateRole.CLIENT, CLIENT, subjectAltNames(hosts),
+                List.of(CertificateAuthority.Usage.CLIENT), now.minus(BACKDATE), notAfter);
+        PemFiles.write(leaf, dir.resolve(certFile(CLIENT)), dir.resolve(keyFile(CLIENT)));
     }
 
     /** Reads back the cluster CA (certificate and key) from a directory made by {@link #init}. */

@@ -3,6 +3,7 @@ package io.graphagent.net.tls;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.net.cause.FailureWindows;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.ChannelDuplexHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@link CauseCounter} and logged as one WARN line, cause first:
  *
  * <pre>cause=tls_unknown_ca event=tls_handshake_failed side=server peer=127.0.0.1:50412 local=127.0.0.1:7400 detail="..."</pre>
+ *
+ * A flood from one host is logged once per window and cause ({@link FailureWindows}), the rest
+ * as one {@code event=tls_handshake_failures_repeated ... repeated=N} line; the counter counts
+ * each.
  *
  * Besides what the TLS engine reports (refused certificates via {@link ClassifyingTrustManager},
  * missing client certificate, non-TLS bytes), it tells a handshake that ran out of time
@@ -49,6 +54,8 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
     private final boolean tls;
     private final Duration handshakeTimeout;
     private final CauseCounter counter;
+    /** Shared by every connection of one listener: the log's rate limit per peer host and cause. */
+    private final FailureWindows logWindows;
 
     private long activeNanos;
     private boolean sawBytes;
@@ -59,10 +66,11 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
     /** Set when the connection is a path probe rather than a client. */
     private ProbeResponder probe;
 
-    ServerHandshakeObserver(boolean tls, Duration handshakeTimeout, CauseCounter counter) {
+    ServerHandshakeObserver(boolean tls, Duration handshakeTimeout, CauseCounter counter, FailureWindows logWindows) {
         this.tls = tls;
         this.handshakeTimeout = handshakeTimeout;
         this.counter = counter;
+        this.logWindows = logWindows;
     }
 
     @Override
@@ -226,11 +234,29 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
         }
         finished = true;
         cancelTimer();
-        counter.record(cause);
         SocketAddress peer = ctx.channel().remoteAddress();
         SocketAddress local = ctx.channel().localAddress();
-        log.warn("cause={} event=tls_handshake_failed side=server peer={} local={} detail=\"{}\"",
-                cause.label(), address(peer), address(local), detail);
+        String host = host(peer);
+        counter.record(cause, host);
+        for (FailureWindows.Report r : logWindows.failure(cause, host)) {
+            if (r.repeats() == 0) {
+                log.warn("cause={} event=tls_handshake_failed side=server peer={} local={} detail=\"{}\"",
+                        cause.label(), address(peer), address(local), detail);
+            } else {
+                log.warn("cause={} event=tls_handshake_failures_repeated side=server peer={} local={} repeated={} window_s={}"
+                        + " detail=\"{} more like the line before from this host, logged once per {} s and cause\"",
+                        r.cause().label(), host, address(local), r.repeats(), r.over().toSeconds(), r.repeats(),
+                        r.over().toSeconds());
+            }
+        }
+    }
+
+    /** The host of a peer address, without the port: the source failures are aggregated by. */
+    static String host(SocketAddress address) {
+        if (address instanceof java.net.InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return address(address);
     }
 
     private void stepOut(ChannelHandlerContext ctx) {

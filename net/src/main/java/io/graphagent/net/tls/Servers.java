@@ -1,6 +1,7 @@
 package io.graphagent.net.tls;
 
 import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.cause.FailureWindows;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
@@ -30,6 +31,9 @@ public final class Servers {
         return forAddress(new InetSocketAddress(port), security, handshakeTimeout, counter, threads);
     }
 
+    /** A failed handshake is logged once per this window, peer host and cause; the rest as one count. */
+    public static final Duration LOG_WINDOW = Duration.ofSeconds(10);
+
     /**
      * A server builder on {@code address}, ready for services and {@code build()}. Plaintext
      * when {@code security} is {@link TransportSecurity.Insecure}, logged as a WARN naming the
@@ -50,9 +54,10 @@ public final class Servers {
             case TransportSecurity.Insecure insecure -> null;
         };
         boolean tls = context != null;
+        FailureWindows logWindows = new FailureWindows(LOG_WINDOW, System::nanoTime);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
                 .channelFactory(() -> new ObservedServerChannel(
-                        () -> new ServerHandshakeObserver(tls, handshakeTimeout, counter)))
+                        () -> new ServerHandshakeObserver(tls, handshakeTimeout, counter, logWindows)))
                 .bossEventLoopGroup(threads.acceptor())
                 .workerEventLoopGroup(threads.io())
                 .handshakeTimeout(handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -59,7 +59,9 @@ class ClusterCertificatesTest {
         ClusterCertificates.init(dir, 1, List.of("graph-1.example", "10.1.2.3"), Duration.ofDays(1), CLOCK);
         for (String name : List.of("coordinator", "agent-1")) {
             X509Certificate leaf = PemFiles.readCertificates(dir.resolve(name + ".pem")).get(0);
-            assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=" + name + ",O=graphagent");
+            String role = name.equals("coordinator") ? "coordinator" : "agent";
+            assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=" + name + ",OU=" + role + ",O=graphagent");
+            assertThat(CertificateRole.of(leaf)).contains(CertificateRole.valueOf(role.toUpperCase(java.util.Locale.ROOT)));
             assertThat(leaf.getSubjectAlternativeNames().stream().map(san -> (Object) san.get(1)).toList())
                     .containsExactlyInAnyOrder((Object) "graph-1.example", "10.1.2.3", "localhost", "127.0.0.1");
             assertThat(leaf.getExtendedKeyUsage())

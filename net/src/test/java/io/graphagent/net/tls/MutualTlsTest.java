@@ -163,7 +163,7 @@ class MutualTlsTest {
             byte[] answer = ClientCalls.blockingUnaryCall(channel, Echo.WHO_AM_I,
                     CallOptions.DEFAULT.withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS), new byte[0]);
 
-            assertThat(new String(answer, StandardCharsets.UTF_8)).isEqualTo("CN=agent-1,O=graphagent TLSv1.3");
+            assertThat(new String(answer, StandardCharsets.UTF_8)).isEqualTo("CN=agent-1,OU=agent,O=graphagent TLSv1.3");
             assertThat(server.counter().snapshot()).isEmpty();
         } finally {
             closeResources();

@@ -43,7 +43,8 @@ public final class Doctor {
         return new DoctorReport(doctor.results);
     }
 
-    private static final List<String> REMOTE = List.of("tcp-connect", RouteCheck.NAME, PathMtuCheck.NAME, TlsCheck.NAME, CertificateExpiry.NAME, "protocol",
+    private static final List<String> REMOTE = List.of("tcp-connect", RouteCheck.NAME, PathMtuCheck.NAME, TlsCheck.NAME,
+            CertificateExpiry.NAME, CertificateRoles.NAME, "protocol",
             "clock-skew", "timing", "rtt", "large-message", "agent-ports");
 
     private void network() {
@@ -82,6 +83,7 @@ public final class Doctor {
                 return;
             }
             results.add(CheckResult.skipped(CertificateExpiry.NAME, "--insecure: no certificates"));
+            results.add(CheckResult.skipped(CertificateRoles.NAME, "--insecure: no certificates"));
             security = new TransportSecurity.Insecure();
         } else {
             TlsFiles files = options.tls().get();
@@ -102,9 +104,10 @@ public final class Doctor {
             local.addAll(loaded.trust());
             results.add(CertificateExpiry.check(local, tls.serverChain(), options.clock().instant()));
             if (handshake.verdict() == Verdict.FAIL) {
-                skipFrom("protocol", TlsCheck.NAME + " failed");
+                skipFrom(CertificateRoles.NAME, TlsCheck.NAME + " failed");
                 return;
             }
+            results.add(CertificateRoles.check(loaded.identity().certificate(), tls.serverChain()));
             security = new TransportSecurity.Tls(files, TlsContexts.Engine.DEFAULT, TlsContexts.FileCheck.LOAD_ONLY);
         }
         grpc(security);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.graphagent.coordinator.job.JobListener;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.net.cause.FailureWindows;
 import io.graphagent.protocol.v1.JobState;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * failure, as one JSON object per line ({@code seq, time, kind, agent, cause, detail}) appended
  * to {@value #FILE_NAME} in the state directory, and kept in memory (the last {@value #RING}) for
  * {@code /api/events}. Appends are flushed per line so that {@code tail -f} and a crash lose
- * nothing. Thread-safe: listeners call it from the session, network and job-driver threads.
+ * nothing. Connection failures are aggregated per source and cause ({@link FailureWindows}):
+ * the first of a window is one event, the rest one more event with their count once the window
+ * is over ({@link #flushFailures()}, called on a timer), so a flood of junk connections never
+ * pushes the agent and job events out of the ring. Thread-safe: listeners call it from the
+ * session, network and job-driver threads.
  */
 public final class EventLog implements JobListener, AutoCloseable {
 
@@ -32,6 +39,8 @@ public final class EventLog implements JobListener, AutoCloseable {
     public static final String FILE_NAME = "events.jsonl";
     /** Events kept in memory for the API; older ones are only in the file. */
     public static final int RING = 1000;
+    /** Connection failures of one source and cause within this long make at most two events. */
+    public static final Duration FAILURE_WINDOW = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,11 +48,13 @@ public final class EventLog implements JobListener, AutoCloseable {
     private final Clock clock;
     private final ArrayDeque<Event> ring = new ArrayDeque<>();
     private final BufferedWriter file;
+    private final FailureWindows failures;
     private long seq;
 
     private EventLog(Clock clock, BufferedWriter file) {
         this.clock = clock;
         this.file = file;
+        this.failures = new FailureWindows(FAILURE_WINDOW, () -> clock.millis() * 1_000_000L);
     }
 
     /** A log appending to {@code stateDir/events.jsonl} (created if absent). */
@@ -62,7 +73,39 @@ public final class EventLog implements JobListener, AutoCloseable {
     public void observe(AgentDirectory directory, CauseCounter causes) {
         directory.addListener((agent, from, to, cause) -> append("agent_state", agent, cause,
                 from.name() + " -> " + to.name()));
-        causes.addListener((cause, total) -> append("connection_failure", "", cause.label(), cause.explanation()));
+        observe(causes, "");
+    }
+
+    /**
+     * Records connection failures from {@code causes}, aggregated per source and cause; {@code agent}
+     * names the process they happened in (empty on the coordinator).
+     */
+    public void observe(CauseCounter causes, String agent) {
+        causes.addListener(new CauseCounter.Listener() {
+            @Override
+            public void recorded(DisconnectCause cause, long total) {
+                recorded(cause, total, "");
+            }
+
+            @Override
+            public void recorded(DisconnectCause cause, long total, String source) {
+                for (FailureWindows.Report r : failures.failure(cause, source)) {
+                    appendFailure(agent, r);
+                }
+            }
+        });
+    }
+
+    /** Appends the counts of the failure windows that are over; call it about once per {@link #FAILURE_WINDOW}. */
+    public void flushFailures() {
+        for (FailureWindows.Report r : failures.due()) {
+            appendFailure("", r);
+        }
+    }
+
+    private void appendFailure(String agent, FailureWindows.Report r) {
+        String from = r.source().isEmpty() ? "" : "from " + r.source() + ": ";
+        append("connection_failure", agent, r.cause().label(), from + r.cause().explanation() + r.suffix());
     }
 
     @Override

@@ -45,8 +45,7 @@ public final class AgentAdmin implements AutoCloseable {
         }
         CoordinatorAdmin.certificate(security).ifPresent(notAfter -> metrics.certificateExpires("agent", notAfter));
         EventLog events = EventLog.inMemory(clock);
-        client.causes().addListener((cause, total) ->
-                events.append("connection_failure", client.agentId(), cause.label(), cause.explanation()));
+        events.observe(client.causes(), client.agentId());
         AdminServer server = AdminServer.start("agent", listen, token, metrics, events, new AdminServer.Views(
                 () -> client.connected() ? Optional.empty() : Optional.of("session not ALIVE (dialling or reconnecting)"),
                 () -> List.of(self(client)),

@@ -59,6 +59,8 @@ public final class CoordinatorAdmin implements AutoCloseable {
         DashboardView dashboard = new DashboardView(() -> coordinator.directory().statuses(),
                 () -> coordinator.jobs().jobs(true), config.session(), new RttHistory(config.session().leaseTtl()), clock);
         sampler.scheduleAtFixedRate(dashboard::sample, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(events::flushFailures, EventLog.FAILURE_WINDOW.toMillis(),
+                EventLog.FAILURE_WINDOW.toMillis(), TimeUnit.MILLISECONDS);
         try {
             AdminServer server = AdminServer.start("coordinator", config.coordinator().adminListen(), config.admin().token(),
                     metrics, events, new AdminServer.Views(

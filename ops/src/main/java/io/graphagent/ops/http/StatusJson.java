@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The JSON shape of the coordinator's {@code AgentStatus} and {@code JobStatus} in the admin
- * API ({@code /api/agents}, {@code /api/jobs}, {@code /api/dashboard}): snake_case keys, units
- * in the names. Stateless.
+ * The JSON shape of the coordinator's {@code AgentStatus} and {@code JobStatus}, the one shape
+ * of the admin API ({@code /api/agents}, {@code /api/jobs}, {@code /api/dashboard}) and of
+ * {@code graphagent status --json}: snake_case keys, units in the names. Stateless.
  */
 public final class StatusJson {
     private StatusJson() {
@@ -32,6 +32,7 @@ public final class StatusJson {
         m.put("build", s.getBuildVersion());
         m.put("protocol", s.getProtocolVersion());
         m.put("epoch", s.getEpoch());
+        m.put("session_id", s.getSessionId());
         m.put("session_age_ms", s.getSessionAgeMs());
         m.put("reconnects", s.getReconnects());
         m.put("cores", s.getCores());
@@ -44,15 +45,19 @@ public final class StatusJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", j.getJobId());
         m.put("state", j.getState().name());
-        m.put("algorithm", j.getSpec().getAlgorithm().name());
+        m.put("algorithm", j.getSpec().getAlgorithm().name().toLowerCase(java.util.Locale.ROOT));
         m.put("graph", j.getSpec().getGraph());
         m.put("superstep", j.getSuperstep());
         m.put("max_supersteps", j.getMaxSupersteps());
+        m.put("submitted_time_ms", j.getSubmittedTimeMs());
         m.put("elapsed_ms", j.getElapsedMs());
         m.put("recoveries", j.getRecoveries());
         m.put("last_checkpoint", j.hasLastCheckpointSuperstep() ? j.getLastCheckpointSuperstep() : null);
         m.put("output", j.getSpec().getOutputPath());
+        m.put("job_epoch", j.getJobEpoch());
         m.put("message", j.getMessage());
+        m.put("failure_kind", j.getFailureKind() == io.graphagent.protocol.v1.JobFailureKind.JOB_FAILURE_KIND_UNSPECIFIED
+                ? null : j.getFailureKind().name().toLowerCase(java.util.Locale.ROOT));
         m.put("summary", j.hasSummary() ? summary(j.getSummary()) : null);
         m.put("partitions", j.getPartitionsList().stream().map(StatusJson::partition).toList());
         return m;

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
  * levels are).
  */
 public final class LogLevels {
+    /** The loggers docs/operations.md names, settable before the first line they log (created on first use). */
+    private static final java.util.Set<String> DOCUMENTED = java.util.Set.of("graphagent.wire", "graphagent.timing");
 
     private LogLevels() {
     }
@@ -24,6 +26,14 @@ public final class LogLevels {
             out.put(logger.getName(), describe(logger));
         }
         return out;
+    }
+
+    /**
+     * Whether logback knows {@code name} (a logger some class uses, or a package above one, or
+     * ROOT): so that a typo is named rather than answered with the root's level.
+     */
+    public static boolean exists(String name) {
+        return name.equalsIgnoreCase(Logger.ROOT_LOGGER_NAME) || DOCUMENTED.contains(name) || context().exists(name) != null;
     }
 
     /** One logger (created if logback did not know it yet, as logback does). */

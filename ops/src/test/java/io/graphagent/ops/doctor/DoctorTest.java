@@ -113,9 +113,38 @@ class DoctorTest {
         assertThat(report.results()).as(report.text()).allMatch(r -> r.verdict() == Verdict.PASS);
         assertThat(report.exitCode()).isZero();
         assertThat(report.results()).extracting(CheckResult::check).containsSubsequence("resolve", "tcp-connect",
-                "route", "path-mtu", "tls-handshake", "cert-expiry", "protocol", "clock-skew", "timing", "rtt", "large-message", "agent-ports",
+                "route", "path-mtu", "tls-handshake", "cert-expiry", "cert-role", "protocol", "clock-skew", "timing", "rtt",
+                "large-message", "agent-ports",
                 "cpu-load", "memory", "disk", "open-files");
         System.out.println(report.text());
+    }
+
+    @Test
+    void anAgentCertificateServingAsTheCoordinatorIsNamed() throws Exception {
+        DoctorReport report = doctorAgainst(serving(TlsFiles.fromDir(certs, ClusterCertificates.agentName(2))),
+                Optional.of(agent1()));
+
+        assertFail(report, "cert-role", DisconnectCause.IDENTITY_REFUSED);
+        assertThat(report.result("cert-role").orElseThrow().measured()).startsWith("the server presents"
+                + " CN=agent-2,OU=agent,O=graphagent, an agent certificate (OU=agent), not the coordinator's");
+    }
+
+    @Test
+    void aCertificateWithoutARoleIsNamedWithTheFix() throws Exception {
+        java.time.Instant now = CLOCK.instant();
+        io.graphagent.net.certs.PemFiles.write(ClusterCertificates.readCa(certs).issueLeaf("norole",
+                        ClusterCertificates.LOCAL_NAMES, List.of(io.graphagent.net.certs.CertificateAuthority.Usage.CLIENT),
+                        now.minusSeconds(60), now.plus(Duration.ofDays(100))),
+                certs.resolve("norole.pem"), certs.resolve("norole-key.pem"));
+
+        DoctorReport report = doctorAgainst(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)),
+                Optional.of(TlsFiles.fromDir(certs, "norole")));
+
+        CheckResult role = report.result("cert-role").orElseThrow();
+        assertThat(role.verdict()).as(report.text()).isEqualTo(Verdict.FAIL);
+        assertThat(role.measured()).isEqualTo("local CN=norole,O=graphagent is a certificate with no graphagent role"
+                + " (no OU=agent, OU=coordinator or OU=client): the coordinator refuses it for agent sessions and for jobs");
+        assertThat(role.fix()).contains("graphagent certs init");
     }
 
     @Test

@@ -70,7 +70,7 @@ class ClusterMetricsTest {
         metrics.observeCoordinator(membership, new CauseCounter());
         MemberSession session = ((Admission.Admitted) membership.admit(Hello.newBuilder().setAgentId("agent-1")
                 .setDataAddress("127.0.0.1:1").build(), "agent-1", 1, new FakeConnection("127.0.0.1:50001"))).session();
-        membership.heartbeat(session, Heartbeat.newBuilder().setSeq(1).setEpoch(session.epoch()).build());
+        membership.heartbeat(session, Heartbeat.newBuilder().setSeq(1).setSessionEpoch(session.epoch().value()).build());
 
         clock.advance(timing.leaseTtl().plus(Duration.ofMillis(40)));
         membership.tick();

@@ -1,0 +1,210 @@
+package io.graphagent.coordinator.etcd;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * etcd members run as child processes of this one, on 127.0.0.1 and free ports, each with its
+ * own data directory: what {@code graphagent local --etcd auto} starts so that a user can
+ * watch a failover on one machine, and what the tests of the etcd store run against (a real
+ * etcd, Debian's {@code etcd-server}). Plaintext: the members listen on loopback only.
+ * Members can be killed and started again on their ports and data (quorum tests). Not for
+ * production: there, run etcd as its operators document it. Thread-safe.
+ */
+public final class LocalEtcd implements AutoCloseable {
+
+    /** Where Debian's etcd-server puts the binary. */
+    public static final Path DEFAULT_BINARY = Path.of("/usr/bin/etcd");
+
+    /** etcd's Raft heartbeat in ms: 5x faster than its default, so a member lost on loopback is noticed sooner. */
+    static final int HEARTBEAT_MS = 50;
+    /** etcd's election timeout in ms (10 heartbeats, as etcd advises). */
+    static final int ELECTION_MS = 500;
+
+    private final Path binary;
+    private final Path dir;
+    private final List<Member> members;
+    private final String initialCluster;
+
+    /** One member: its name, ports and data, and its process while it runs. */
+    public static final class Member {
+        final String name;
+        final int clientPort;
+        final int peerPort;
+        final Path dataDir;
+        final Path log;
+        Process process;
+
+        Member(String name, int clientPort, int peerPort, Path dataDir, Path log) {
+            this.name = name;
+            this.clientPort = clientPort;
+            this.peerPort = peerPort;
+            this.dataDir = dataDir;
+            this.log = log;
+        }
+
+        /** {@code http://127.0.0.1:PORT}. */
+        public String clientUrl() {
+            return "http://127.0.0.1:" + clientPort;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** Whether its process runs. */
+        public synchronized boolean running() {
+            return process != null && process.isAlive();
+        }
+
+        /** Its process id, or -1 when stopped. */
+        public synchronized long pid() {
+            return running() ? process.pid() : -1;
+        }
+    }
+
+    private LocalEtcd(Path binary, Path dir, List<Member> members) {
+        this.binary = binary;
+        this.dir = dir;
+        this.members = members;
+        StringJoiner cluster = new StringJoiner(",");
+        for (Member m : members) {
+            cluster.add(m.name + "=http://127.0.0.1:" + m.peerPort);
+        }
+        this.initialCluster = cluster.toString();
+    }
+
+    /**
+     * Starts {@code size} members under {@code dir} (member-N/ data, member-N.log) and returns
+     * once they run (they answer clients a moment later: see {@link EtcdProbe}).
+     *
+     * @throws IOException when the binary is missing (the message names the package) or a process cannot start
+     */
+    public static LocalEtcd start(Path binary, Path dir, int size) throws IOException {
+        if (!Files.isExecutable(binary)) {
+            throw new IOException("no etcd at " + binary + ". Fix: install it (Debian: apt-get install etcd-server)"
+                    + " or run an etcd cluster and pass --etcd URL[,URL...]");
+        }
+        Files.createDirectories(dir);
+        List<Member> members = new ArrayList<>();
+        List<Integer> ports = freePorts(2 * size);
+        for (int i = 0; i < size; i++) {
+            members.add(new Member("member-" + i, ports.get(2 * i), ports.get(2 * i + 1), dir.resolve("member-" + i),
+                    dir.resolve("member-" + i + ".log")));
+        }
+        LocalEtcd etcd = new LocalEtcd(binary, dir, List.copyOf(members));
+        try {
+            for (Member m : members) {
+                etcd.start(m);
+            }
+        } catch (IOException | RuntimeException e) {
+            etcd.close();
+            throw e;
+        }
+        return etcd;
+    }
+
+    /** The members, in order. */
+    public List<Member> members() {
+        return members;
+    }
+
+    /** Every member's client URL, comma-separated, as {@code --etcd} takes it. */
+    public String endpoints() {
+        StringJoiner urls = new StringJoiner(",");
+        members.forEach(m -> urls.add(m.clientUrl()));
+        return urls.toString();
+    }
+
+    /** The client URLs as a list. */
+    public List<String> endpointList() {
+        return members.stream().map(Member::clientUrl).toList();
+    }
+
+    /** Starts {@code member} again on its ports and data (after {@link #kill}). */
+    public synchronized void start(Member member) throws IOException {
+        if (member.running()) {
+            return;
+        }
+        boolean fresh = !Files.isDirectory(member.dataDir.resolve("member"));
+        List<String> command = List.of(binary.toString(),
+                "--name", member.name,
+                "--data-dir", member.dataDir.toString(),
+                "--listen-client-urls", member.clientUrl(),
+                "--advertise-client-urls", member.clientUrl(),
+                "--listen-peer-urls", "http://127.0.0.1:" + member.peerPort,
+                "--initial-advertise-peer-urls", "http://127.0.0.1:" + member.peerPort,
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-state", fresh ? "new" : "existing",
+                "--initial-cluster-token", "graphagent-local-" + dir.getFileName(),
+                "--heartbeat-interval", Integer.toString(HEARTBEAT_MS),
+                "--election-timeout", Integer.toString(ELECTION_MS),
+                "--log-level", "warn");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(member.log.toFile()));
+        synchronized (member) {
+            member.process = builder.start();
+        }
+        // A child never outlives this process, however it ends.
+        Process child = member.process;
+        Runtime.getRuntime().addShutdownHook(new Thread(child::destroyForcibly, "etcd-reaper-" + member.name));
+    }
+
+    /** SIGKILLs {@code member} and waits for it to be gone. */
+    public void kill(Member member) {
+        Process p;
+        synchronized (member) {
+            p = member.process;
+            member.process = null;
+        }
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Kills every member. */
+    @Override
+    public void close() {
+        members.forEach(this::kill);
+    }
+
+    /** {@code count} distinct free TCP ports on 127.0.0.1 (held open together so none repeats). */
+    public static List<Integer> freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                s.setReuseAddress(true);
+                sockets.add(s);
+            }
+            return sockets.stream().map(ServerSocket::getLocalPort).toList();
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    /** Time for a fresh member to elect an etcd leader and answer, with margin: 20 election timeouts. */
+    public static Duration startupTime() {
+        return Duration.ofMillis(20L * ELECTION_MS);
+    }
+
+    @Override
+    public String toString() {
+        return "local etcd " + endpoints() + " (data " + Objects.toString(dir) + ")";
+    }
+}

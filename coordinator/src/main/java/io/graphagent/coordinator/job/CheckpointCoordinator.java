@@ -1,0 +1,283 @@
+package io.graphagent.coordinator.job;
+
+import io.graphagent.config.CheckpointStorage;
+import io.graphagent.config.DurationFormat;
+import io.graphagent.graph.pregel.Delivery;
+import io.graphagent.protocol.v1.Checkpoint;
+import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.FailureKind;
+import io.graphagent.protocol.v1.Report;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job's checkpoints: orders them, counts one complete only when every agent reported it
+ * written (and, with peer copies, copied to the next agent in the ring), records it before the
+ * previous one is deleted, and keeps track of who holds which file as agents are lost or fetch
+ * files in a restore. A checkpoint that fails is logged and the job carries on with the
+ * previous one: a lost agent then costs more supersteps, never a result. Driver thread only.
+ */
+final class CheckpointCoordinator {
+    private static final Logger log = LoggerFactory.getLogger(CheckpointCoordinator.class);
+    /**
+     * How long a job that failed or was cancelled during a checkpoint waits for the agents still
+     * writing it before it deletes the job's checkpoints: files written after the delete would
+     * stay behind.
+     */
+    static final Duration WRITES_WAIT = Duration.ofSeconds(30);
+    /** Passes over a directory tree before its deletion counts as failed (agents may still add or rename files). */
+    private static final int DELETE_PASSES = 3;
+
+    private final String jobId;
+    private final Path root;
+    private final CheckpointStorage storage;
+    private final Roster roster;
+    private final CommandSender sender;
+    private final ReportCollector collector;
+    private final StatusBoard board;
+    private final Clock clock;
+    private final List<JobListener> listeners;
+    private final Runnable record;
+    /** The last complete checkpoint, null for none. */
+    private CheckpointState last;
+    /** The superstep of the checkpoint being written, -1 when none is. */
+    private int writing = -1;
+    /** The agents told to write it so far. */
+    private final List<String> ordered = new ArrayList<>();
+
+    /**
+     * @param root    job.checkpoint-dir, under which each job's checkpoints go when shared
+     * @param storage job.checkpoint-storage
+     * @param record  writes the job's durable record (which names the last complete checkpoint)
+     */
+    CheckpointCoordinator(String jobId, Path root, CheckpointStorage storage, Roster roster, CommandSender sender,
+                          ReportCollector collector, StatusBoard board, Clock clock, List<JobListener> listeners,
+                          Runnable record) {
+        this.jobId = jobId;
+        this.root = root.toAbsolutePath().normalize();
+        this.storage = storage;
+        this.roster = roster;
+        this.sender = sender;
+        this.collector = collector;
+        this.board = board;
+        this.clock = clock;
+        this.listeners = listeners;
+        this.record = record;
+    }
+
+    /** The last complete checkpoint; null for none. */
+    CheckpointState last() {
+        return last;
+    }
+
+    /** The checkpoint a reloaded record names. */
+    void recorded(CheckpointState checkpoint) {
+        last = checkpoint;
+        board.checkpointed(checkpoint.superstep());
+    }
+
+    boolean peerCopy() {
+        return storage == CheckpointStorage.PEER_COPY;
+    }
+
+    /**
+     * Has every participant write its partitions after superstep {@code step}; the checkpoint
+     * counts once every one reported it (and its copy) done.
+     *
+     * @param aggregates the aggregator values after {@code step}, copied
+     * @param delivery   the delivery of {@code step}'s exchange
+     */
+    void take(int step, double[] aggregates, Delivery delivery) throws JobFailedException {
+        Instant t0 = clock.instant();
+        Path dir = root.resolve(jobId).resolve("step-" + step);
+        String directory = peerCopy() ? jobId + "/step-" + step : dir.toString();
+        writing = step;
+        ordered.clear();
+        Map<String, String> copyHolders = order(step, directory);
+        Map<String, Report> answers = collector.await(Expectation.of(Report.KindCase.CHECKPOINT_DONE, step,
+                roster.participants()).tolerating(FailureKind.CHECKPOINT_FAILED), collector.phaseDeadline());
+        writing = -1;
+        List<String> failed = new ArrayList<>();
+        long bytes = 0;
+        for (Map.Entry<String, Report> a : answers.entrySet()) {
+            Report r = a.getValue();
+            if (r.hasFailure()) {
+                failed.add(a.getKey() + ": " + r.getFailure().getMessage());
+            } else if (copyHolders.containsKey(a.getKey()) && !r.getCheckpointDone().getReplicated()) {
+                failed.add(a.getKey() + ": wrote its partitions but reported no copy on " + copyHolders.get(a.getKey())
+                        + " (an agent without peer-copy support? upgrade it)");
+            } else {
+                bytes += r.getCheckpointDone().getBytes();
+            }
+        }
+        if (!failed.isEmpty()) {
+            failed.sort(null);
+            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} storage={} policy=carry_on"
+                    + " detail=\"{}\"", jobId, step, storage.configName(), String.join("; ", failed));
+            if (!peerCopy()) {
+                // Peer copies: each agent deletes its partial files before its next checkpoint, or at the job's end.
+                deleteTree(dir);
+            }
+            return;
+        }
+        long checkpointMs = Duration.between(t0, clock.instant()).toMillis();
+        log.info("event=checkpoint_complete job={} superstep={} storage={} bytes={} copies={} ms={}", jobId, step,
+                storage.configName(), bytes, copyHolders.size(), checkpointMs);
+        for (JobListener listener : listeners) {
+            listener.checkpointDone(jobId, step, checkpointMs, bytes);
+        }
+        CheckpointState previous = last;
+        last = new CheckpointState(step, directory, aggregates.clone(), delivery,
+                peerCopy() ? CheckpointHolders.written(roster.placement(), copyHolders) : null);
+        board.checkpointed(step);
+        // Recorded before the previous checkpoint goes: a restarted coordinator always finds the one its record names.
+        record.run();
+        if (previous != null && !peerCopy()) {
+            deleteTree(Path.of(previous.directory()));
+        }
+    }
+
+    /** Sends the Checkpoint commands; returns the copy holder of each writer (peer copies). */
+    private Map<String, String> order(int step, String directory) throws JobFailedException {
+        Map<String, String> copyHolders = new HashMap<>();
+        Map<String, String> addresses = roster.dataAddresses();
+        for (String agent : roster.participants()) {
+            Checkpoint.Builder c = Checkpoint.newBuilder().setSuperstep(step).setDirectory(directory);
+            if (peerCopy()) {
+                if (last != null) {
+                    c.setRetainedSuperstep(last.superstep());
+                }
+                String holder = CheckpointHolders.copyHolder(agent, roster.participants());
+                if (holder != null) {
+                    c.setReplicaAddress(addresses.get(holder));
+                    copyHolders.put(agent, holder);
+                }
+            }
+            sender.send(agent, Command.newBuilder().setCheckpoint(c));
+            ordered.add(agent);
+        }
+        return copyHolders;
+    }
+
+    /**
+     * A rollback began: a checkpoint being written is abandoned. Its writers finish it before they
+     * restore (one command at a time), so no cleanup waits for them afterwards.
+     */
+    void rolledBack() {
+        writing = -1;
+    }
+
+    /** {@code agent} was lost, and its disk may be: it holds no file of the checkpoint any more. */
+    void lost(String agent) {
+        if (last != null && last.holders() != null) {
+            last = last.withHolders(last.holders().without(agent));
+        }
+    }
+
+    /** Every holder of some file is lost: the job starts again from superstep 0. */
+    void forget() {
+        last = null;
+        board.checkpointed(-1);
+    }
+
+    /** Restored agents hold what they fetched: the checkpoint survives more losses before the next one. */
+    void fetched(Map<String, Map<Integer, String>> fetches) {
+        if (last == null || last.holders() == null) {
+            return;
+        }
+        CheckpointHolders holders = last.holders();
+        for (Map.Entry<String, Map<Integer, String>> f : fetches.entrySet()) {
+            holders = holders.with(f.getKey(), f.getValue().keySet());
+        }
+        last = last.withHolders(holders);
+    }
+
+    /** Deletes every checkpoint of the job in the shared directory (the job ended). */
+    void deleteAll() {
+        deleteTree(root.resolve(jobId));
+    }
+
+    /**
+     * The job failed or was cancelled: when a checkpoint was being written, first waits (up to
+     * {@link #WRITES_WAIT}) until every agent told to write it answered, so that no file lands
+     * after the delete; then deletes every checkpoint of the job.
+     */
+    void deleteAllAfterWrites() {
+        if (writing >= 0 && !peerCopy()) {
+            Set<String> pending = new TreeSet<>(ordered);
+            pending.removeAll(collector.answered());
+            Set<String> silent = collector.drain(Report.KindCase.CHECKPOINT_DONE, writing, pending,
+                    clock.instant().plus(WRITES_WAIT));
+            if (!silent.isEmpty()) {
+                log.warn("event=checkpoint_cleanup_incomplete cause=writer_silent job={} superstep={} agents={}"
+                        + " detail=\"no answer to the checkpoint command within {}; files they write later stay under {}\"",
+                        jobId, writing, silent, DurationFormat.format(WRITES_WAIT), root.resolve(jobId));
+            }
+            writing = -1;
+        }
+        deleteAll();
+    }
+
+    private static void deleteTree(Path dir) {
+        String failure = delete(dir);
+        if (failure != null) {
+            log.warn("event=checkpoint_cleanup_failed dir={} detail=\"{}\"", dir, failure);
+        }
+    }
+
+    /**
+     * Deletes {@code dir} and everything under it. Files that appear or vanish meanwhile (an
+     * agent still writing) get up to {@value #DELETE_PASSES} passes. Returns null when the tree
+     * is gone, else why not: the exception's kind, the path and a hint.
+     */
+    static String delete(Path dir) {
+        IOException failure = null;
+        for (int pass = 0; pass < DELETE_PASSES && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); pass++) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                failure = null;
+            } catch (IOException | UncheckedIOException e) {
+                failure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            }
+        }
+        return failure == null && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? null : describe(failure, dir);
+    }
+
+    /** Why a delete failed, in words: "DirectoryNotEmptyException on /cp/job-3/step-4: files were added while deleting". */
+    static String describe(IOException e, Path dir) {
+        if (e == null) {
+            return "files were still being added to " + dir + " after " + DELETE_PASSES + " passes";
+        }
+        String kind = e.getClass().getSimpleName();
+        String hint = switch (e) {
+            case DirectoryNotEmptyException x -> "files were added while deleting (an agent still writing?)";
+            case AccessDeniedException x -> "permission denied: the coordinator must be able to delete under job.checkpoint-dir";
+            case NoSuchFileException x -> "a file vanished while deleting";
+            default -> e.getMessage() == null ? "" : e.getMessage();
+        };
+        String path = e instanceof FileSystemException fs && fs.getFile() != null ? fs.getFile() : dir.toString();
+        return kind + " on " + path + (hint.isEmpty() || hint.equals(path) ? "" : ": " + hint);
+    }
+}

@@ -1,0 +1,192 @@
+package io.graphagent.coordinator.job;
+
+import io.graphagent.protocol.JobEpoch;
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.Failure;
+import io.graphagent.protocol.v1.FailureKind;
+import io.graphagent.protocol.v1.Report;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Waits for the reports of one phase of a job (the barrier of the superstep loop, a load, a
+ * checkpoint, the output): one per agent, of the current job epoch (reports of an older epoch
+ * are dropped). A failure report ends the wait: a peer that cannot be reached is a lost agent
+ * (the job recovers), any other failure ends the job, unless the {@link Expectation} tolerates
+ * it. SuperstepDone reports of a later step than awaited (an agent that started it from
+ * {@code Exchange.then_start} while others still exchange) stay in the inbox. Every wait has a
+ * deadline. Driver thread only.
+ */
+final class ReportCollector {
+    /** Bound on any one phase (load, a superstep's compute or exchange, a checkpoint, output). */
+    static final Duration PHASE_TIMEOUT = Duration.ofMinutes(30);
+
+    private final JobEvents events;
+    private final Roster roster;
+    private final Clock clock;
+    /** The answers of the wait in progress, or of the last one (also when it ended by an exception). */
+    private Map<String, Report> answers = Map.of();
+    private Tap tap = (agent, report, jobEpoch) -> { };
+
+    /** Sees every report a wait takes as an answer, with the job epoch it was taken in (the job simulation checks them). */
+    @FunctionalInterface
+    interface Tap {
+        void accepted(String agent, Report report, JobEpoch jobEpoch);
+    }
+
+    ReportCollector(JobEvents events, Roster roster, Clock clock) {
+        this.events = events;
+        this.roster = roster;
+        this.clock = clock;
+    }
+
+    /** The deadline of a phase that starts now. */
+    Instant phaseDeadline() {
+        return clock.instant().plus(PHASE_TIMEOUT);
+    }
+
+    /** One report of {@code kind} (of superstep {@code step} when >= 0) from every participant, within a phase. */
+    Map<String, Report> await(Report.KindCase kind, int step) throws JobFailedException {
+        return await(Expectation.of(kind, step, roster.participants()), phaseDeadline());
+    }
+
+    /** One report of {@code kind} (of superstep {@code step} when >= 0) from each of {@code from}. */
+    Map<String, Report> await(Report.KindCase kind, int step, Collection<String> from, Instant deadline)
+            throws JobFailedException {
+        return await(Expectation.of(kind, step, from), deadline);
+    }
+
+    /**
+     * The reports {@code expected}, by agent.
+     *
+     * @throws AgentLostException when a participant is lost or reports an unreachable peer
+     * @throws JobFailedException on any other failure report, a cancel, or the deadline
+     */
+    Map<String, Report> await(Expectation expected, Instant deadline) throws JobFailedException {
+        Map<String, Report> got = new HashMap<>();
+        answers = got;
+        List<JobEvent> early = new ArrayList<>();
+        try {
+            while (got.size() < expected.from().size() || !expected.complete().getAsBoolean()) {
+                JobEvent event = events.next(deadline);
+                if (event == null) {
+                    if (!clock.instant().isBefore(deadline)) {
+                        throw timedOut(expected, got);
+                    }
+                    continue;
+                }
+                if (event instanceof JobEvent.Reported in && expected.from().contains(in.agentId())
+                        && roster.epoch().matches(in.report().getJobEpoch())) {
+                    take(expected, in, got, early);
+                }
+            }
+        } finally {
+            events.putBack(early);
+        }
+        return got;
+    }
+
+    void tap(Tap observer) {
+        tap = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** The agents that answered the wait in progress or the last one, also when it ended by an exception. */
+    Set<String> answered() {
+        return Set.copyOf(answers.keySet());
+    }
+
+    /**
+     * After the job ended: waits for a report of {@code kind} of superstep {@code step} (or a
+     * failure) from each of {@code from}, ignoring the cancel and everything else, until
+     * {@code deadline}; an agent that becomes DEAD or LEFT is not waited for. Returns the agents
+     * that did not answer.
+     */
+    Set<String> drain(Report.KindCase kind, int step, Set<String> from, Instant deadline) {
+        Set<String> silent = new TreeSet<>(from);
+        while (!silent.isEmpty()) {
+            JobEvent event = events.nextIgnoringCancel(deadline);
+            if (event == null) {
+                if (!clock.instant().isBefore(deadline)) {
+                    break;
+                }
+            } else if (event instanceof JobEvent.Reported in && roster.epoch().matches(in.report().getJobEpoch())
+                    && (in.report().getKindCase() == Report.KindCase.FAILURE
+                    || in.report().getKindCase() == kind && stepOf(in.report()) == step)) {
+                silent.remove(in.agentId());
+            } else if (event instanceof JobEvent.AgentChanged change && (change.to() == AgentState.DEAD
+                    || change.to() == AgentState.LEFT)) {
+                silent.remove(change.agentId());
+            }
+        }
+        return silent;
+    }
+
+    private void take(Expectation expected, JobEvent.Reported in, Map<String, Report> got, List<JobEvent> early)
+            throws JobFailedException {
+        Report r = in.report();
+        Report.KindCase kind = r.getKindCase();
+        if (kind == Report.KindCase.FAILURE) {
+            if (r.getFailure().getKind() != expected.tolerated()) {
+                throw failure(in.agentId(), r.getFailure());
+            }
+            tap.accepted(in.agentId(), r, roster.epoch());
+            got.put(in.agentId(), r);
+        } else if (kind == expected.kind() && (expected.step() < 0 || stepOf(r) == expected.step())) {
+            tap.accepted(in.agentId(), r, roster.epoch());
+            got.put(in.agentId(), r);
+        } else if (kind == expected.streamed()) {
+            tap.accepted(in.agentId(), r, roster.epoch());
+            expected.onStreamed().accept(r);
+        } else if (kind == Report.KindCase.SUPERSTEP_DONE && expected.step() >= 0 && stepOf(r) > expected.step()) {
+            early.add(in);
+        }
+    }
+
+    /**
+     * What a failure report means for the job: a peer that cannot be reached is lost (the job
+     * recovers; the peer is the participant at {@code Failure.peer_address}, or the reporting
+     * agent when the address names none), counted under the agent's DisconnectCause for it, else
+     * {@code peer_unreachable}; a failure the agent calls retryable (it lost the job's
+     * state, e.g. it restarted and resumed its session) loses that agent, which loads the job
+     * again in the recovery; any other failure ends the job.
+     */
+    private JobFailedException failure(String agent, Failure f) {
+        String cause = f.getKind().name().toLowerCase(Locale.ROOT);
+        if (f.getKind() == FailureKind.PEER_UNREACHABLE) {
+            String peer = roster.dataAddresses().entrySet().stream().filter(a -> a.getValue().equals(f.getPeerAddress()))
+                    .map(Map.Entry::getKey).findFirst().orElse(agent);
+            // The agent names the connection's DisconnectCause when it knows it (path_mtu_blackhole, ...).
+            return new AgentLostException(peer, f.getCause().isEmpty() ? cause : f.getCause(),
+                    "agent " + agent + ": " + f.getMessage());
+        }
+        if (f.getRetryable()) {
+            return new AgentLostException(agent, cause, "agent " + agent + ": " + f.getMessage());
+        }
+        return new JobFailedException(cause, "agent " + agent + ": " + f.getMessage());
+    }
+
+    private static JobFailedException timedOut(Expectation expected, Map<String, Report> got) {
+        List<String> missing = expected.from().stream().filter(a -> !got.containsKey(a)).toList();
+        return new JobFailedException("phase_timeout", expected.describe() + (missing.isEmpty() ? " not complete"
+                : " not reported by " + missing) + " within " + PHASE_TIMEOUT.toMinutes() + " min");
+    }
+
+    static int stepOf(Report r) {
+        return switch (r.getKindCase()) {
+            case SUPERSTEP_DONE -> r.getSuperstepDone().getSuperstep();
+            case EXCHANGE_DONE -> r.getExchangeDone().getSuperstep();
+            case CHECKPOINT_DONE -> r.getCheckpointDone().getSuperstep();
+            default -> -1;
+        };
+    }
+}

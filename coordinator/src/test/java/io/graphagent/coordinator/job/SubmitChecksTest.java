@@ -1,0 +1,190 @@
+package io.graphagent.coordinator.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.graphagent.config.CoordinatorConfig;
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.Profile;
+import io.graphagent.config.TlsConfig;
+import io.graphagent.net.testing.FakeClock;
+import io.graphagent.protocol.v1.Algorithm;
+import io.graphagent.protocol.v1.FieldError;
+import io.graphagent.protocol.v1.JobSpec;
+import io.graphagent.protocol.v1.SubmitReply;
+import io.graphagent.protocol.v1.SubmitRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a job may touch, checked at submit before any record of the job exists: a graph under
+ * job.input-roots, an output under job.output-roots, neither inside the cluster's own state,
+ * certificate or checkpoint directories. Each used to be accepted (`submit -o /root/x`
+ * overwrote it; a job could overwrite `coordinator/membership.state` or `certs/ca.pem`).
+ */
+class SubmitChecksTest {
+    @TempDir
+    Path dir;
+
+    private Path graphs;
+    private Path results;
+    private Path state;
+    private Path certs;
+
+    @BeforeEach
+    void layout() throws Exception {
+        graphs = Files.createDirectories(dir.resolve("graphs"));
+        results = Files.createDirectories(dir.resolve("results"));
+        state = Files.createDirectories(dir.resolve("state"));
+        certs = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(graphs.resolve("g.e"), "1 2\n2 3\n");
+        Files.writeString(state.resolve("membership.state"), "precious");
+        Files.writeString(certs.resolve("ca-key.pem"), "-----BEGIN PRIVATE KEY-----\nsecret\n");
+    }
+
+    @Test
+    void anOutputOutsideTheRootsIsRefusedNamingTheRootsAndNothingIsCreated() throws Exception {
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+
+        List<FieldError> errors = refused(spec(graphs.resolve("g.e")).setOutputPath(elsewhere.resolve("x").toString()));
+
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.getField()).isEqualTo("output_path");
+            assertThat(e.getMessage()).isEqualTo(elsewhere.resolve("x") + " is outside job.output-roots (" + results
+                    + "), where jobs may write. Fix: use a path under one of them, or add its directory to job.output-roots"
+                    + " in the configuration (GRAPHAGENT_JOB_OUTPUT_ROOTS)");
+        });
+        try (Stream<Path> left = Files.list(elsewhere)) {
+            assertThat(left).as("not even the probe of the directory").isEmpty();
+        }
+    }
+
+    @Test
+    void theCoordinatorsOwnStateIsNeverAnOutputWhateverTheRoots() throws Exception {
+        JobScheduler scheduler = scheduler(List.of(dir), List.of(dir));
+
+        List<FieldError> errors = refused(scheduler, spec(graphs.resolve("g.e"))
+                .setOutputPath(state.resolve("membership.state").toString()).setOverwrite(true));
+
+        assertThat(errors).singleElement().extracting(FieldError::getMessage).asString()
+                .startsWith(state.resolve("membership.state") + " is inside the coordinator's state directory"
+                        + " (coordinator.state-dir) " + state + ": jobs never read or write there. Fix:");
+        assertThat(Files.readString(state.resolve("membership.state"))).isEqualTo("precious");
+    }
+
+    @Test
+    void aCertificateFileIsNeverReadAsAGraphAndNothingOfItIsQuoted() {
+        JobScheduler scheduler = scheduler(List.of(dir), List.of(results));
+
+        List<FieldError> errors = refused(scheduler, spec(certs.resolve("ca-key.pem")));
+
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.getField()).isEqualTo("graph");
+            assertThat(e.getMessage()).contains("is inside the certificate directory (tls.certs-dir) " + certs)
+                    .doesNotContain("BEGIN", "secret");
+        });
+    }
+
+    @Test
+    void aLinkUnderAnInputRootThatLeadsOutsideIsRefused() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("private"));
+        Files.writeString(outside.resolve("data.e"), "1 2\n");
+        Files.createSymbolicLink(graphs.resolve("link.e"), outside.resolve("data.e"));
+
+        List<FieldError> errors = refused(spec(graphs.resolve("link")));
+
+        assertThat(errors).singleElement().extracting(FieldError::getMessage).asString()
+                .startsWith(graphs.resolve("link.e") + " (" + outside.resolve("data.e") + ") is outside job.input-roots ("
+                        + graphs + "), where jobs may read.");
+    }
+
+    @Test
+    void aGraphAndAnOutputUnderTheirRootsAreAccepted() {
+        try (JobScheduler scheduler = scheduler(List.of(graphs), List.of(results))) {
+            SubmitReply reply = scheduler.submit(request(spec(graphs.resolve("g.e"))));
+
+            assertThat(reply.getErrorsList()).isEmpty();
+            assertThat(reply.getJobId()).isEqualTo("job-1");
+        }
+    }
+
+    @Test
+    void twoBillionPartitionsAreRefusedWithTheBoundBeforeAnyRecordExists() {
+        List<FieldError> errors = refused(spec(graphs.resolve("g.e")).setPartitions(2_000_000_000));
+
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.getField()).isEqualTo("partitions");
+            assertThat(e.getMessage()).isEqualTo("2000000000 partitions is more than the 1024 a job may have. Fix: pass"
+                    + " --partitions 1024 or fewer (default: agents x job.partitions-per-agent)");
+        });
+    }
+
+    @Test
+    void everyParameterPastItsBoundIsNamedAtOnce() {
+        List<FieldError> errors = refused(SubmitRequest.newBuilder().setClientName("mallory\nevent=forged").setJob(
+                spec(graphs.resolve("g.e")).setAlgorithm(Algorithm.PAGERANK).setIterations(-1).setCheckpointEvery(-1)
+                        .setOutputPath("/" + "x".repeat(5000))));
+
+        assertThat(errors).extracting(FieldError::getField)
+                .containsExactly("output_path", "iterations", "checkpoint_every", "client_name");
+        assertThat(errors.get(1).getMessage()).startsWith("4294967295 iterations is more than the 100000 a job may run"
+                + " (100001 supersteps)");
+    }
+
+    @Test
+    void iterationsFromThePropertiesAreBoundedToo() throws Exception {
+        Files.writeString(graphs.resolve("p.v"), "1\n2\n");
+        Files.writeString(graphs.resolve("p.e"), "1 2\n");
+        Files.writeString(graphs.resolve("p.properties"), "graph.p.pr.num-iterations = 2000000000\n");
+
+        List<FieldError> errors = refused(spec(graphs.resolve("p")).setAlgorithm(Algorithm.PAGERANK));
+
+        assertThat(errors).singleElement().extracting(FieldError::getMessage).asString()
+                .startsWith("pr.num-iterations = 2000000000 in " + graphs.resolve("p") + ".properties is more than the 100000");
+    }
+
+    private JobSpec.Builder spec(Path graph) {
+        return JobSpec.newBuilder().setAlgorithm(Algorithm.WCC).setGraph(graph.toString()).setDirected(true)
+                .setOutputPath(results.resolve("out.txt").toString());
+    }
+
+    private List<FieldError> refused(JobSpec.Builder spec) {
+        return refused(scheduler(List.of(graphs), List.of(results)), spec);
+    }
+
+    private List<FieldError> refused(SubmitRequest.Builder request) {
+        return refused(scheduler(List.of(graphs), List.of(results)), request.build());
+    }
+
+    private static List<FieldError> refused(JobScheduler scheduler, JobSpec.Builder spec) {
+        return refused(scheduler, request(spec));
+    }
+
+    private static List<FieldError> refused(JobScheduler scheduler, SubmitRequest request) {
+        try (scheduler) {
+            SubmitReply reply = scheduler.submit(request);
+            assertThat(reply.getJobId()).as("refused, so no job record exists").isEmpty();
+            assertThat(scheduler.jobs(true)).isEmpty();
+            return reply.getErrorsList();
+        }
+    }
+
+    private static SubmitRequest request(JobSpec.Builder spec) {
+        return SubmitRequest.newBuilder().setJob(spec).build();
+    }
+
+    private JobScheduler scheduler(List<Path> inputRoots, List<Path> outputRoots) {
+        GraphagentConfig base = Profile.TEST.defaults();
+        GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(),
+                new CoordinatorConfig(base.coordinator().listen(), base.coordinator().adminListen(), state), base.agent(),
+                base.session(), base.grpc(), new TlsConfig(true, Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(certs), base.tls().handshakeTimeout()), base.network(),
+                base.job().withCheckpointDir(dir.resolve("checkpoints")).withRoots(inputRoots, outputRoots), base.admin());
+        return new JobScheduler(new NoAgents(), config, new FakeClock());
+    }
+}
