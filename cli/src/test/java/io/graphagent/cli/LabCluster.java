@@ -39,7 +39,6 @@ final class LabCluster implements AutoCloseable {
     /** The coordinator's node is on 10.213.1.0/24; agent-N on 10.213.(10+N).0/24. */
     static final int COORDINATOR_SUBNET = 1;
     private static final Pattern LISTENING = Pattern.compile("coordinator listening on \\S+ \\(");
-    private static final Pattern SUPERSTEP = Pattern.compile("event=superstep_done job=(\\S+) superstep=(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -299,14 +298,31 @@ final class LabCluster implements AutoCloseable {
         return run;
     }
 
+    /** {@code graphagent status} in the coordinator's namespace, with the client certificate. */
+    Run status() throws IOException, InterruptedException {
+        return graphagent(coordinatorNode(), Duration.ofSeconds(60), "status", "--coordinator", "127.0.0.1:" + PORT,
+                "--certs", certs().toString(), "--config", config().toString());
+    }
+
     /** A {@code graphagent submit} running in the coordinator's namespace until its job ends. */
     record Submitted(Process process, Path out) {
         private static final Pattern JOB = Pattern.compile("graphagent: job (\\S+) ");
+        private static final Pattern SUPERSTEP = Pattern.compile("graphagent: job \\S+ superstep (\\d+) done");
 
         /** The job's id, once submit has printed it. */
         Optional<String> jobId() throws IOException {
             Matcher m = JOB.matcher(Files.readString(out, StandardCharsets.UTF_8));
             return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+        }
+
+        /** The last superstep submit printed as done (its progress is throttled), or -1. */
+        int lastSuperstep() throws IOException {
+            int last = -1;
+            Matcher m = SUPERSTEP.matcher(Files.readString(out, StandardCharsets.UTF_8));
+            while (m.find()) {
+                last = Integer.parseInt(m.group(1));
+            }
+            return last;
         }
 
         /** Waits for the job to end; returns submit's exit code and output. */
@@ -333,26 +349,11 @@ final class LabCluster implements AutoCloseable {
         return new Submitted(coordinatorNode().ns().start(command, Map.of(), out), out);
     }
 
-    /** Waits until the coordinator has logged superstep {@code superstep} of the job {@code submitted} runs. */
+    /** Waits until {@code submitted}'s progress (what submit prints) has reached superstep {@code superstep}. */
     void awaitSuperstep(Submitted submitted, int superstep, Duration timeout) {
         Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
                 .failFast("submit ended", () -> !submitted.process().isAlive())
-                .until(() -> {
-                    Optional<String> job = submitted.jobId();
-                    return job.isPresent() && lastSuperstep(job.get()) >= superstep;
-                });
-    }
-
-    /** The last superstep the coordinator logged as done for {@code job}, or -1. */
-    int lastSuperstep(String job) throws IOException {
-        int last = -1;
-        Matcher m = SUPERSTEP.matcher(Files.readString(log("coordinator"), StandardCharsets.UTF_8));
-        while (m.find()) {
-            if (m.group(1).equals(job)) {
-                last = Integer.parseInt(m.group(2));
-            }
-        }
-        return last;
+                .until(() -> submitted.lastSuperstep() >= superstep);
     }
 
     /** A log line and the time at its start. */

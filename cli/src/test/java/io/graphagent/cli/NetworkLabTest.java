@@ -117,11 +117,17 @@ class NetworkLabTest {
         try (Firewall.Rule rule = routerRule("ip saddr " + victim().address() + " tcp dport " + LabCluster.PORT + " drop")) {
             CoordinatorEvents.Event dead = cluster.awaitEvent(e -> e.agentBecame(VICTIM, "DEAD"), cut, DETECT);
             assertThat(dead.cause()).isEqualTo("lease_expired");
+            LabCluster.Run status = cluster.status();
+            String statusLine = status.out().lines().filter(l -> l.startsWith(VICTIM + " ")).findFirst().orElse("");
+            assertThat(statusLine).as(status.out()).contains("DEAD", "lease_expired");
+            assertThat(cluster.metric(cluster.coordinatorNode().ns(), "graphagent_lease_expiries_total",
+                    "cause=\"lease_expired\"")).isPositive();
             LabCluster.LogLine seen = cluster.awaitLogLine(VICTIM, "cause=connect_timeout event=connect_failed", cut, DETECT);
             assertThat(cluster.metric(victim().ns(), "graphagent_reconnects_total", "cause=\"connect_timeout\"")).isPositive();
             LabCluster.Run doctor = cluster.doctor(VICTIM, cluster.coordinatorAddress(), "--idle-wait", "0");
             assertThat(line(doctor, "FAIL", "tcp-connect")).get().asString().contains("[cause=connect_timeout]");
-            report(rule.describe(), "coordinator: DEAD lease_expired after " + millis(cut, dead.time()),
+            report(rule.describe(), "coordinator: DEAD lease_expired after " + millis(cut, dead.time()) + "; status: "
+                            + statusLine.replaceAll(" +", " "),
                     "agent: connect_timeout, first after " + millis(cut, seen.time()), doctor, "tcp-connect");
         }
     }

@@ -14,6 +14,8 @@ import java.util.Map;
 public final class LabNetwork {
     /** MTU of every link at start: jumbo frames, as on the data-centre networks the MTU faults mimic. */
     public static final int JUMBO = 9000;
+    /** The router side's interface names start with this ({@code r-NODE}). */
+    public static final String ROUTER_SIDE = "r-";
     /** The node side's interface name. */
     public static final String NODE_INTERFACE = "eth0";
 
@@ -70,7 +72,7 @@ public final class LabNetwork {
             throw new IllegalArgumentException("subnet " + subnet + " is taken or out of 1..254");
         }
         Namespace ns = lab.namespace(name);
-        String routerSide = "r-" + name;
+        String routerSide = ROUTER_SIDE + name;
         if (routerSide.length() > 15) {
             throw new IllegalArgumentException("node name " + name + " too long for an interface name");
         }

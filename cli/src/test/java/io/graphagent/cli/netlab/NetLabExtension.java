@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * the class is skipped with the reason, unless the environment variable {@value #REQUIRED}
  * is set (as {@code .ci/run} does): then the class fails, so CI cannot skip the lab silently.
  * Namespaces left by crashed runs are swept first. After the class, and once more when the
- * whole test run ends, it asserts that no lab namespace, and no lab table in the host's
- * nftables, is left behind.
+ * whole test run ends, it asserts that no lab namespace, no lab table in the host's
+ * nftables, and no lab interface, address or route on the host is left behind.
  */
 public final class NetLabExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
     /** Set (to anything non-empty) where the lab must run: a missing precondition fails instead of skipping. */
@@ -70,11 +70,16 @@ public final class NetLabExtension implements BeforeAllCallback, AfterAllCallbac
         return lab;
     }
 
-    /** No lab namespace of ours, and no lab table in the host's own ruleset. */
+    /** No lab namespace of ours, no lab table in the host's own ruleset, no lab link, address or route on the host. */
     static void assertNothingLeft(List<String> namespaces) {
         assertThat(namespaces).as("lab namespaces left behind").isEmpty();
         assertThat(Shell.run("nft", "list", "tables")).as("the host's nftables (the lab's rules live in its namespaces)")
                 .doesNotContain(" " + Firewall.TABLE);
+        assertThat(Shell.run("ip", "-4", "-o", "addr", "show", "to", NetLab.BLOCK) + Shell.run("ip", "-4", "route", "show",
+                "root", NetLab.BLOCK)).as("the host's addresses and routes in the lab's block " + NetLab.BLOCK).isBlank();
+        assertThat(Shell.run("ip", "-o", "link", "show", "type", "veth").lines()
+                .filter(l -> l.matches("\\d+: " + LabNetwork.ROUTER_SIDE + ".*")).toList())
+                .as("the host's interfaces (the lab's veth pairs live in its namespaces)").isEmpty();
     }
 
     /** Closed by JUnit when the whole run ends: every lab namespace of this process must be gone. */
