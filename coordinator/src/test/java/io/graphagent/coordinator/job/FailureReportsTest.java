@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the coordinator makes of an agent's failure report, from its typed fields alone: an
- * unreachable peer named by {@code peer_address} is the agent lost; a {@code retryable} failure
+ * unreachable peer named by {@code peer_address} is the agent lost (under the connection's
+ * {@code cause} when the agent named one); a {@code retryable} failure
  * loses the reporting agent (it lost the job, e.g. restarted), which loads the job again in the
  * recovery; any other failure ends the job with the agent's message, and with the kind of fault
  * that tells {@code submit}'s exit code: the input's for a graph that does not load, else the
@@ -63,6 +64,17 @@ class FailureReportsTest {
         ScriptedAgents.Sent reload = agents.nextOfKind(Command.KindCase.LOAD_PARTITIONS, scheduler);
         assertThat(reload.agent()).as("agent-2 (lost) loads again; the reporter keeps its partitions").isEqualTo("agent-2");
         assertThat(status().getMessage()).contains("lost agent agent-2 (peer_unreachable)");
+    }
+
+    @Test
+    void anUnreachablePeerIsCountedUnderTheConnectionsCauseTheAgentNamed() throws Exception {
+        ScriptedAgents.Sent exchange = agents.nextOfKind(Command.KindCase.EXCHANGE, scheduler);
+        ScriptedAgents.answer(scheduler, exchange, Report.newBuilder().setFailure(Failure.newBuilder()
+                .setKind(FailureKind.PEER_UNREACHABLE).setMessage("exchange with peer agent-2 failed: stalled")
+                .setPeerAddress("127.0.0.1:7502").setRetryable(true).setCause("path_mtu_blackhole")));
+
+        agents.nextOfKind(Command.KindCase.LOAD_PARTITIONS, scheduler);
+        assertThat(status().getMessage()).contains("lost agent agent-2 (path_mtu_blackhole)");
     }
 
     @Test
