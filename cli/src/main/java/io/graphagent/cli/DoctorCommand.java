@@ -8,6 +8,7 @@ import io.graphagent.ops.doctor.Doctor;
 import io.graphagent.ops.doctor.DoctorOptions;
 import io.graphagent.ops.doctor.DoctorReport;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,11 +21,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {
             "Diagnose the path from this host to a coordinator, in order: name resolution, TCP connect (refused vs. "
-                    + "dropped), TLS handshake (chain incomplete or out of order, unknown CA, expired or not yet valid "
+                    + "dropped), the route (no route, a subnet mask too wide), packet sizes both ways (an MTU black hole), "
+                    + "TLS handshake (chain incomplete or out of order, unknown CA, expired or not yet valid "
                     + "with a clock-skew hint, host name, client certificate refused, TLS/plaintext mix-ups), certificate "
                     + "expiry, protocol version (a real Hello), clock skew, timing policy against --config, heartbeat "
-                    + "round trip, large messages, every agent's data port, and this machine's CPU load, memory, disk "
-                    + "and open-file limit.",
+                    + "round trip, large messages, every agent's data port, how long a quiet connection survives on the "
+                    + "path, and this machine's CPU load, memory, disk and open-file limit.",
             "",
             "With --etcd URL[,URL...] (and --etcd-ca/--etcd-cert/--etcd-key, or --etcd-insecure) it checks the etcd store "
                     + "instead: the client settings and TLS, each member's reachability and version, a quorum read, and "
@@ -52,6 +54,12 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print a JSON array of {check, verdict, measured, fix, cause} instead of lines.")
     boolean json;
+
+    @Option(names = "--idle-wait", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the idle-connection check holds a quiet connection to the coordinator, to see whether a "
+                    + "proxy, load balancer or NAT on the path cuts it. Default: the gRPC keepalive time as applied (at least "
+                    + "10s), the longest any graphagent connection stays quiet; doctor then takes that long. 0 skips the check.")
+    Duration idleWait;
 
     @Override
     public Integer call() {
@@ -81,7 +89,8 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
         DoctorReport report = Doctor.run(DoctorOptions.of(new HostAndPort(address.host(), address.port()), files, effective,
-                fromState || client.config.file() != null));
+                fromState || client.config.file() != null)
+                .withIdleWait(idleWait != null ? idleWait : effective.grpc().effectiveKeepaliveTime()));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() : report.text());
         out.flush();

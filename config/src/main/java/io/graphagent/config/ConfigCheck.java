@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *   <li>{@code tls.handshake-timeout} &lt; {@code session.lease-ttl}: a reconnect must be
  *       able to finish within the lease.</li>
  *   <li>a declared {@code network.proxy-idle-timeout} &gt; the heartbeat interval and &gt;
- *       the keepalive time, else the proxy cuts connections that look idle to it.</li>
+ *       the keepalive time, else the proxy cuts connections that look idle to it; under twice
+ *       the heartbeat interval it is a warning (one late heartbeat and the session is cut).</li>
  * </ul>
  */
 public final class ConfigCheck {
@@ -38,6 +39,12 @@ public final class ConfigCheck {
 
     /** Lease ttl over heartbeat interval: the lease survives two lost heartbeats. */
     public static final int MIN_HEARTBEATS_PER_LEASE = 3;
+
+    /**
+     * A declared proxy idle timeout should leave room for this many heartbeat intervals: a
+     * heartbeat that is late once must not let the proxy cut the session.
+     */
+    public static final int PROXY_HEARTBEAT_MARGIN = 2;
 
     /** Shortest admin token that is not guessable in practice (characters). */
     public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -311,7 +318,15 @@ public final class ConfigCheck {
         if (proxy.compareTo(heartbeat) <= 0) {
             out.add(Problem.error("network.proxy-idle-timeout", format(proxy) + " is not more than session.heartbeat-interval ("
                             + format(heartbeat) + "): the proxy would cut session streams between heartbeats",
-                    "set session.heartbeat-interval below " + format(proxy) + ", e.g. " + format(proxy.dividedBy(3))
+                    "set session.heartbeat-interval below " + format(proxy) + ", e.g. " + format(millis(proxy.dividedBy(3)))
+                            + ", or raise the proxy's idle timeout"));
+        }
+        Duration margin = heartbeat.multipliedBy(PROXY_HEARTBEAT_MARGIN);
+        if (proxy.compareTo(heartbeat) > 0 && proxy.compareTo(margin) < 0) {
+            out.add(Problem.warning("network.proxy-idle-timeout", format(proxy) + " is less than " + PROXY_HEARTBEAT_MARGIN
+                            + " x session.heartbeat-interval (" + format(heartbeat) + "): one heartbeat late by a GC pause or"
+                            + " a busy CPU leaves the session quiet long enough for the proxy to cut it",
+                    "set session.heartbeat-interval to at most " + format(millis(proxy.dividedBy(PROXY_HEARTBEAT_MARGIN + 1)))
                             + ", or raise the proxy's idle timeout"));
         }
         Duration keepalive = c.grpc().effectiveKeepaliveTime();
@@ -324,6 +339,11 @@ public final class ConfigCheck {
                             + format(keepalive) + "): the proxy would silently cut idle connections (data plane between"
                             + " jobs) before a keepalive ping keeps them open", fix));
         }
+    }
+
+    /** {@code d} cut to whole milliseconds, so a suggested value reads 133ms rather than 133333333ns. */
+    private static Duration millis(Duration d) {
+        return Duration.ofMillis(d.toMillis());
     }
 
     /**

@@ -267,6 +267,26 @@ class ConfigCheckTest {
     }
 
     @Test
+    void proxyIdleTimeoutUnderTwoHeartbeatsWarnsThatOneLateHeartbeatLetsTheProxyCut() throws IOException {
+        assertThat(about(check("""
+                session:
+                  heartbeat-interval: 10s
+                  lease-ttl: 30s
+                  suspect-after: 20s
+                grpc:
+                  keepalive-time: 10s
+                  permit-keepalive-time: 10s
+                network:
+                  proxy-idle-timeout: 15s
+                """), "network.proxy-idle-timeout")).singleElement().satisfies(p -> {
+                    assertThat(p.severity()).isEqualTo(Problem.Severity.WARNING);
+                    assertThat(p.message()).isEqualTo("15s is less than 2 x session.heartbeat-interval (10s): one heartbeat late"
+                            + " by a GC pause or a busy CPU leaves the session quiet long enough for the proxy to cut it");
+                    assertThat(p.fix()).isEqualTo("set session.heartbeat-interval to at most 5s, or raise the proxy's idle timeout");
+                });
+    }
+
+    @Test
     void proxyIdleTimeoutAboveHeartbeatAndKeepalivePasses() throws IOException {
         assertThat(about(check("""
                 network:

@@ -1,5 +1,6 @@
 package io.graphagent.agent.dataplane;
 
+import io.graphagent.net.tls.HostAndPort;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -41,6 +42,11 @@ public final class PeerSender {
 
     public String peer() {
         return peer;
+    }
+
+    /** The peer's data address, as the channel dials it. */
+    public HostAndPort address() {
+        return HostAndPort.parse(channel.authority());
     }
 
     /**

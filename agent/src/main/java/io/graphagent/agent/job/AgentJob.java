@@ -12,6 +12,7 @@ import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.graph.pregel.SuperstepStats;
+import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
 import io.graphagent.protocol.v1.BatchRefusal;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -355,7 +357,7 @@ final class AgentJob implements BatchTarget, IdService {
                 .setExchangeTimeMs(TimeUnit.NANOSECONDS.toMillis(end - t0)).build();
     }
 
-    private boolean isSuperseded() {
+    boolean isSuperseded() {
         synchronized (sendersDone) {
             return superseded;
         }
@@ -546,6 +548,12 @@ final class AgentJob implements BatchTarget, IdService {
     }
 
     /** A peer did not take or send this superstep's batches. */
+    /** The data address of peer {@code peer} (an agent id), if this job exchanges with it. */
+    Optional<HostAndPort> peerAddress(String peer) {
+        PeerSender sender = peers.get(peer);
+        return sender == null ? Optional.empty() : Optional.of(sender.address());
+    }
+
     static final class ExchangeFailedException extends Exception {
         final String peer;
 

@@ -26,6 +26,8 @@ import io.graphagent.graph.load.GraphInputException;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.net.path.PathDiagnosis;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.NetworkThreads;
@@ -45,11 +47,13 @@ import io.graphagent.protocol.v1.PartitionOwner;
 import io.graphagent.protocol.v1.Report;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,6 +126,8 @@ public final class AgentJobs implements CommandHandler {
                 .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), this::edgeTarget, this::idService))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
+                // Peers ping a stalled exchange (grpc.keepalive-time): permit what config check allows.
+                .permitKeepAliveTime(config.grpc().permitKeepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                 // Filing a batch is a copy into arrays (a few ms per superstep at most): done on
                 // the network thread that read it, rather than after a hop to another pool.
                 .directExecutor()
@@ -254,12 +260,18 @@ public final class AgentJobs implements CommandHandler {
                             job.sendBroadcastsEarly();
                         }
                     } catch (AgentJob.ExchangeFailedException e) {
-                        log.warn("event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", jobId, e.peer,
-                                command.getExchange().getSuperstep(), e.getMessage());
-                        // The peer at its data address, for the coordinator to count it lost; retryable by a rollback.
-                        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder()
-                                .setKind(FailureKind.PEER_UNREACHABLE).setMessage(e.getMessage())
-                                .setPeerAddress(dataAddresses.getOrDefault(e.peer, "")).setRetryable(true)));
+                        if (job.isSuperseded()) {
+                            // A rollback ended it: the coordinator knows why; the report is of an older epoch.
+                            log.info("event=exchange_abandoned job={} superstep={} detail=\"{}\"", jobId,
+                                    command.getExchange().getSuperstep(), e.getMessage());
+                            peerUnreachable(link, command, e.peer, e.getMessage(), "");
+                            return;
+                        }
+                        FailureClassifier.Classification why = exchangeFailure(job, e);
+                        log.warn("cause={} event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", why.cause().label(),
+                                jobId, e.peer, command.getExchange().getSuperstep(), why.detail());
+                        peerUnreachable(link, command, e.peer, "exchange with peer " + e.peer + " failed: " + why.detail()
+                                + " [cause=" + why.cause().label() + "]", why.cause().label());
                     }
                 }
             }
@@ -611,6 +623,39 @@ public final class AgentJobs implements CommandHandler {
                 .setSuperstep(r.getSuperstep()).addAllPartitionIds(r.getPartitionIdsList())));
     }
 
+    /**
+     * Why an exchange with a peer failed: the failure's own cause, refined by a look at the path
+     * to the peer's data port when it was a stall (a keepalive that went unanswered, a handshake
+     * that timed out): large packets lost on the way give {@code path_mtu_blackhole}.
+     */
+    private FailureClassifier.Classification exchangeFailure(AgentJob job, AgentJob.ExchangeFailedException e) {
+        FailureClassifier.Classification seen = FailureClassifier.explain(e.getCause(), FailureClassifier.Side.CLIENT);
+        Optional<HostAndPort> peer = job.peerAddress(e.peer);
+        if (peer.isEmpty()) {
+            return seen;
+        }
+        forgetChannel(peer.get().toString());
+        if (!PathDiagnosis.examines(seen.cause())) {
+            return seen;
+        }
+        Duration wait = config.tls().handshakeTimeout();
+        return PathDiagnosis.refine(seen, new InetSocketAddress(peer.get().host(), peer.get().port()), wait, wait,
+                Path.of("/proc"));
+    }
+
+    /**
+     * Drops the cached channel to {@code address} after an exchange with it failed, so the
+     * recovery's exchange dials afresh: a channel that failed to connect fails every call at
+     * once for its growing reconnect backoff (up to 2 minutes), which would use up a job's
+     * recoveries in a second and outlast a network that has healed. Calls still on it finish.
+     */
+    private void forgetChannel(String address) {
+        ManagedChannel stale = channels.remove(address);
+        if (stale != null) {
+            stale.shutdown();
+        }
+    }
+
     private ManagedChannel channel(String address) throws TlsFilesException {
         ManagedChannel existing = channels.get(address);
         if (existing != null) {
@@ -621,6 +666,10 @@ public final class AgentJobs implements CommandHandler {
                         network)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
+                // An exchange that stalls (a peer gone silent, large packets lost on the path) ends
+                // after keepalive time + timeout instead of at EXCHANGE_TIMEOUT.
+                .keepAliveTime(config.grpc().keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(config.grpc().keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
                 // Acks and readiness callbacks (which only wake the feeding thread) run on the network thread.
                 .directExecutor()
                 .build();
@@ -665,6 +714,15 @@ public final class AgentJobs implements CommandHandler {
 
     /** How often a report waits for its session to come back. */
     static final Duration REPORT_RETRY = Duration.ofMillis(50);
+
+    /**
+     * The peer at its data address, for the coordinator to count it lost, with the connection's
+     * DisconnectCause label when known; retryable by a rollback.
+     */
+    private void peerUnreachable(CoordinatorLink link, Command command, String peer, String message, String cause) {
+        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.PEER_UNREACHABLE)
+                .setMessage(message).setPeerAddress(dataAddresses.getOrDefault(peer, "")).setCause(cause).setRetryable(true)));
+    }
 
     private void fail(CoordinatorLink link, Command command, FailureKind kind, String message) {
         reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(kind).setMessage(message)));

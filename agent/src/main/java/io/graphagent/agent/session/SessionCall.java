@@ -35,6 +35,8 @@ final class SessionCall implements ClientResponseObserver<AgentMessage, Coordina
     long seq;
     /** The session epoch, set on Welcome before the call is published as open. */
     volatile long epoch;
+    /** {@link System#nanoTime} of the last message sent or received on this stream. */
+    volatile long lastTrafficNanos = System.nanoTime();
 
     private final ManagedChannel channel;
     private final Events events;
@@ -68,6 +70,7 @@ final class SessionCall implements ClientResponseObserver<AgentMessage, Coordina
         }
         try {
             requests.onNext(message);
+            lastTrafficNanos = System.nanoTime();
             return true;
         } catch (RuntimeException e) {
             return false;
@@ -99,7 +102,9 @@ final class SessionCall implements ClientResponseObserver<AgentMessage, Coordina
 
     @Override
     public void onNext(CoordinatorMessage message) {
-        events.received(this, message, System.nanoTime());
+        long now = System.nanoTime();
+        lastTrafficNanos = now;
+        events.received(this, message, now);
     }
 
     @Override

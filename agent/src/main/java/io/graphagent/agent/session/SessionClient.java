@@ -6,6 +6,7 @@ import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.RejectCauses;
 import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.net.path.PathDiagnosis;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.net.tls.TransportSecurity;
@@ -25,12 +26,14 @@ import io.graphagent.protocol.v1.Welcome;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.protocol.LeaderTerm;
 import io.grpc.ManagedChannel;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,6 +65,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
 
+    /** Where the kernel's routing and neighbour tables are read for a path diagnosis. */
+    private static final java.nio.file.Path PROC = java.nio.file.Path.of("/proc");
+
     /** How long {@link #close()} waits for the coordinator to end the stream after Goodbye. */
     public static final Duration GOODBYE_GRACE = Duration.ofSeconds(2);
 
@@ -73,6 +79,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final ReconnectPolicy reconnects;
     private final CoordinatorTargets targets;
     private final RoundTripMeter meter = new RoundTripMeter();
+    private final IdleCuts idleCuts = new IdleCuts();
     private final CauseCounter causes = new CauseCounter();
     private final CompletableFuture<AgentExit> exit = new CompletableFuture<>();
     private final AtomicInteger attempts = new AtomicInteger();
@@ -403,6 +410,40 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         end(call);
         if (stopping) {
             return;
+        }
+        if (!wasOpen && PathDiagnosis.examines(cause)) {
+            // The dial failed quietly (no answer, a stalled handshake): look at the path before
+            // naming the cause. The probe blocks for up to a handshake timeout, off the session thread.
+            HostAndPort dialed = targets.current();
+            Thread.ofVirtual().name("agent-path-diagnosis").start(() -> {
+                FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
+                FailureClassifier.Classification why = seen;
+                try {
+                    why = PathDiagnosis.refine(seen, new InetSocketAddress(dialed.host(), dialed.port()), settings.timeouts().connect(), settings.timeouts().handshake(),
+                            PROC);
+                } catch (RuntimeException e) {
+                    log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", agentId(), FailureClassifier.oneLine(e));
+                }
+                FailureClassifier.Classification result = why;
+                threads.post(() -> lost(call, false, result.cause(), result.detail()));
+            });
+            return;
+        }
+        lost(call, wasOpen, cause, detail);
+    }
+
+    /** Counts and logs a failed attempt or a lost session, then retries (or ends the client). */
+    private void lost(SessionCall call, boolean wasOpen, DisconnectCause cause, String detail) {
+        if (stopping || exit.isDone()) {
+            return;
+        }
+        if (wasOpen) {
+            Duration quiet = Duration.ofNanos(System.nanoTime() - call.lastTrafficNanos);
+            Optional<String> idle = idleCuts.sessionLost(cause, quiet);
+            detail = detail + "; quiet for " + quiet.toMillis() + " ms before" + idle.map(i -> "; " + i).orElse("");
+            if (idle.isPresent()) {
+                cause = DisconnectCause.PATH_IDLE_TIMEOUT;
+            }
         }
         causes.record(cause);
         if (!cause.retryable()) {

@@ -155,7 +155,8 @@ final class ReportCollector {
     /**
      * What a failure report means for the job: a peer that cannot be reached is lost (the job
      * recovers; the peer is the participant at {@code Failure.peer_address}, or the reporting
-     * agent when the address names none); a failure the agent calls retryable (it lost the job's
+     * agent when the address names none), counted under the agent's DisconnectCause for it, else
+     * {@code peer_unreachable}; a failure the agent calls retryable (it lost the job's
      * state, e.g. it restarted and resumed its session) loses that agent, which loads the job
      * again in the recovery; any other failure ends the job.
      */
@@ -164,7 +165,9 @@ final class ReportCollector {
         if (f.getKind() == FailureKind.PEER_UNREACHABLE) {
             String peer = roster.dataAddresses().entrySet().stream().filter(a -> a.getValue().equals(f.getPeerAddress()))
                     .map(Map.Entry::getKey).findFirst().orElse(agent);
-            return new AgentLostException(peer, cause, "agent " + agent + ": " + f.getMessage());
+            // The agent names the connection's DisconnectCause when it knows it (path_mtu_blackhole, ...).
+            return new AgentLostException(peer, f.getCause().isEmpty() ? cause : f.getCause(),
+                    "agent " + agent + ": " + f.getMessage());
         }
         if (f.getRetryable()) {
             return new AgentLostException(agent, cause, "agent " + agent + ": " + f.getMessage());

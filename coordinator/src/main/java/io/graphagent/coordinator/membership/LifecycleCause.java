@@ -21,7 +21,9 @@ public enum LifecycleCause {
     /** A Hello without the id of the live session: the agent restarted and lost its state, DEAD. */
     AGENT_RESTARTED("agent_restarted"),
     /** The agent said Goodbye: LEFT. */
-    GOODBYE("goodbye");
+    GOODBYE("goodbye"),
+    /** A new leader (etcd store) took over the session from the previous one: SUSPECT until the agent resumes it. */
+    LEADER_CHANGED("leader_changed");
 
     private final String label;
 

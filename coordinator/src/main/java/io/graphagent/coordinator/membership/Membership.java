@@ -553,7 +553,7 @@ public final class Membership implements AgentDirectory {
                     record.hello = Hello.newBuilder().setAgentId(stored.getAgentId())
                             .setDataAddress(stored.getDataAddress()).build();
                     agents.put(stored.getAgentId(), record);
-                    transition(record, AgentState.SUSPECT, "leader_changed", now, "session carried over from the previous"
+                    transition(record, AgentState.SUSPECT, LifecycleCause.LEADER_CHANGED.label(), now, "session carried over from the previous"
                             + " leader; lease runs until " + record.lease.expiresAt() + " unless the agent resumes");
                 }
             }

@@ -9,6 +9,7 @@ import io.graphagent.protocol.v1.CancelJobRequest;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
+import io.graphagent.protocol.v1.JobFailureKind;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.JobStatus;
@@ -23,9 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the coordinator makes of an agent's failure report, from its typed fields alone: an
- * unreachable peer named by {@code peer_address} is the agent lost; a {@code retryable} failure
+ * unreachable peer named by {@code peer_address} is the agent lost (under the connection's
+ * {@code cause} when the agent named one); a {@code retryable} failure
  * loses the reporting agent (it lost the job, e.g. restarted), which loads the job again in the
- * recovery; any other failure ends the job with the agent's message.
+ * recovery; any other failure ends the job with the agent's message, and with the kind of fault
+ * that tells {@code submit}'s exit code: the input's for a graph that does not load, else the
+ * cluster's.
  */
 class FailureReportsTest {
 
@@ -71,6 +75,17 @@ class FailureReportsTest {
     }
 
     @Test
+    void anUnreachablePeerIsCountedUnderTheConnectionsCauseTheAgentNamed() throws Exception {
+        ScriptedAgents.Sent exchange = agents.nextOfKind(Command.KindCase.EXCHANGE, scheduler);
+        ScriptedAgents.answer(scheduler, exchange, Report.newBuilder().setFailure(Failure.newBuilder()
+                .setKind(FailureKind.PEER_UNREACHABLE).setMessage("exchange with peer agent-2 failed: stalled")
+                .setPeerAddress("127.0.0.1:7502").setRetryable(true).setCause("path_mtu_blackhole")));
+
+        agents.nextOfKind(Command.KindCase.LOAD_PARTITIONS, scheduler);
+        assertThat(status().getMessage()).contains("lost agent agent-2 (path_mtu_blackhole)");
+    }
+
+    @Test
     void aRetryableFailureLosesTheReportingAgentWhichLoadsTheJobAgain() throws Exception {
         ScriptedAgents.Sent start = agents.nextOfKind(Command.KindCase.START_SUPERSTEP, scheduler);
         ScriptedAgents.answer(scheduler, start, failure(FailureKind.COMPUTE_FAILED,
@@ -90,6 +105,18 @@ class FailureReportsTest {
 
         await().atMost(ScriptedAgents.WAIT).until(() -> status().getState() == JobState.FAILED);
         assertThat(status().getMessage()).isEqualTo("agent " + start.agent() + ": ArithmeticException: / by zero");
+        assertThat(status().getFailureKind()).isEqualTo(JobFailureKind.CLUSTER_FAILURE);
+    }
+
+    @Test
+    void aGraphThatDoesNotLoadIsTheInputsFault() throws Exception {
+        ScriptedAgents.Sent load = agents.nextOfKind(Command.KindCase.LOAD_PARTITIONS, scheduler);
+        ScriptedAgents.answer(scheduler, load, failure(FailureKind.LOAD_FAILED, "g.e line 2: 'x' is not a vertex id", "",
+                false));
+
+        await().atMost(ScriptedAgents.WAIT).until(() -> status().getState() == JobState.FAILED);
+        assertThat(status().getFailureKind()).isEqualTo(JobFailureKind.BAD_INPUT);
+        assertThat(status().getMessage()).isEqualTo("agent " + load.agent() + ": g.e line 2: 'x' is not a vertex id");
     }
 
     private static Report.Builder failure(FailureKind kind, String message, String peerAddress, boolean retryable) {

@@ -12,6 +12,7 @@ import io.graphagent.coordinator.store.JobStore;
 import io.graphagent.net.testing.FakeClock;
 import io.graphagent.protocol.v1.Algorithm;
 import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.JobFailureKind;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
@@ -109,10 +110,25 @@ class JobSchedulerReloadTest {
             JobStatus status = scheduler.jobs(true).getFirst();
             assertThat(status.getState()).isEqualTo(JobState.FAILED);
             assertThat(status.getMessage()).startsWith("cannot resume after the coordinator restarted: graph: ");
+            assertThat(status.getFailureKind()).as("the job's input is gone").isEqualTo(JobFailureKind.BAD_INPUT);
         }
         StoredJob recorded = store.load().getFirst();
         assertThat(recorded.getState()).isEqualTo(JobState.FAILED);
+        assertThat(recorded.getFailureKind()).isEqualTo(JobFailureKind.BAD_INPUT);
         assertThat(recorded.getMessage()).contains("cannot resume");
+    }
+
+    @Test
+    void aFailedJobIsShownWithTheKindOfItsFailure() throws Exception {
+        JobStore store = JobStore.open(dir.resolve("state"));
+        StoredJob failed = record("job-7", JobState.FAILED, graph()).setMessage("gave up after 10 recoveries")
+                .setFailureKind(JobFailureKind.CLUSTER_FAILURE).build();
+
+        try (JobScheduler scheduler = scheduler(store, List.of(failed))) {
+            JobStatus status = scheduler.jobs(true).getFirst();
+            assertThat(status.getState()).isEqualTo(JobState.FAILED);
+            assertThat(status.getFailureKind()).isEqualTo(JobFailureKind.CLUSTER_FAILURE);
+        }
     }
 
     private JobScheduler scheduler(JobStore store, List<StoredJob> stored) {

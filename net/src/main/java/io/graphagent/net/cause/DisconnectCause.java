@@ -16,12 +16,38 @@ public enum DisconnectCause {
     /** The host name does not resolve. */
     NAME_RESOLUTION_FAILED(true,
             "the host name does not resolve: check the address for typos and the DNS or /etc/hosts entry"),
-    /** TCP connect refused: the host answered, nothing listens on the port. */
+    /** TCP connect refused: the host answered, nothing listens on the port (or a firewall rejects it). */
     CONNECTION_REFUSED(true,
-            "nothing listens on that port: start the server or correct the port"),
+            "nothing listens on that port, or a firewall rejects it: start the server or correct the port; if it runs, look for a firewall rule that rejects the port"),
     /** TCP connect got no answer at all, typically a firewall dropping packets. */
     CONNECT_TIMEOUT(true,
             "no answer to the TCP connect (packets dropped): open the port in the firewall or security group, or check the address"),
+    /**
+     * This host has no route to the address (ENETUNREACH): its routing table has none, e.g. a
+     * removed default route, or a subnet mask that leaves the gateway off-link.
+     */
+    NETWORK_UNREACHABLE(true,
+            "this host has no route to the address: add the route or default gateway (`ip route`), and check the interface's address and subnet mask (`ip addr`)"),
+    /**
+     * No route to host (EHOSTUNREACH): nobody answered ARP for the address on this host's link
+     * (it believes the address on-link: a subnet mask wider than the network), or a router or
+     * firewall answered with ICMP host unreachable or administratively prohibited.
+     */
+    HOST_UNREACHABLE(true,
+            "the address cannot be reached: if it is on another subnet, this host's subnet mask is too wide (it looks for the address on its own link instead of using its gateway: check `ip addr`); else the host is down, or a firewall rejects the traffic with ICMP"),
+    /**
+     * Small packets pass but large ones are lost on the path: a link with a smaller MTU than the
+     * endpoints', and ICMP "fragmentation needed" blocked, so TCP never learns to send smaller
+     * segments (a path-MTU black hole). TLS handshakes and large transfers stall.
+     */
+    PATH_MTU_BLACKHOLE(true,
+            "small packets pass but large ones are lost on the path (an MTU black hole): give every link on the path the same MTU, let ICMP type 3 code 4 (fragmentation needed) through firewalls, or clamp the TCP MSS on the router (nft: tcp flags syn tcp option maxseg size set rt mtu)"),
+    /**
+     * A middlebox on the path (proxy, load balancer, NAT) closes a connection after it has been
+     * quiet for a fixed time, shorter than the traffic interval on it.
+     */
+    PATH_IDLE_TIMEOUT(true,
+            "a proxy, load balancer or NAT on the path cuts connections that are quiet for a while, sooner than the heartbeats or keepalives cross it: raise its idle timeout, or lower session.heartbeat-interval and grpc.keepalive-time below it (declare it as network.proxy-idle-timeout and run `graphagent config check`)"),
     /** An established TCP connection was reset by the peer or a middlebox. */
     CONNECTION_RESET(true,
             "the connection was reset: the peer crashed or restarted, or a firewall/load balancer cut it; check the peer's log"),

@@ -142,7 +142,7 @@ public final class FailureClassifier {
         if (name.equals("SslHandshakeTimeoutException")) {
             return DisconnectCause.TLS_HANDSHAKE_TIMEOUT;
         }
-        if (name.equals("ConnectTimeoutException") || t instanceof NoRouteToHostException) {
+        if (name.equals("ConnectTimeoutException")) {
             return DisconnectCause.CONNECT_TIMEOUT;
         }
         if (t instanceof UnknownHostException) {
@@ -164,6 +164,13 @@ public final class FailureClassifier {
             return DisconnectCause.TLS_UNKNOWN_CA;
         }
         String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+        // errno texts of connect(2), from java.net and from netty's native transport alike.
+        if (message.contains("network is unreachable")) {
+            return DisconnectCause.NETWORK_UNREACHABLE;
+        }
+        if (t instanceof NoRouteToHostException || message.contains("no route to host")) {
+            return DisconnectCause.HOST_UNREACHABLE;
+        }
         if (message.contains("too_many_pings")) {
             return DisconnectCause.KEEPALIVE_TOO_MANY_PINGS;
         }

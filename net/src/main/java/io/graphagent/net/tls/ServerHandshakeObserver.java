@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * missing client certificate, non-TLS bytes), it tells a handshake that ran out of time
  * (the connection closed locally after the handshake timeout) from a port probe (the peer
  * closed without sending a byte: logged at DEBUG, not counted). On a plaintext listener it
- * only checks the first bytes for a TLS ClientHello ({@code TLS_TO_PLAINTEXT_PORT}).
+ * only checks the first bytes for a TLS ClientHello ({@code TLS_TO_PLAINTEXT_PORT}). On
+ * either, a connection that starts with a {@link io.graphagent.net.path.PathProbe} is
+ * answered by a {@link ProbeResponder} instead, and never reaches TLS or gRPC.
  *
  * <p>Confined to the channel's event loop, like every netty handler; one instance per connection.
  */
@@ -61,6 +63,8 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
     private boolean attached;
     private boolean finished;
     private ScheduledFuture<?> timer;
+    /** Set when the connection is a path probe rather than a client. */
+    private ProbeResponder probe;
 
     ServerHandshakeObserver(boolean tls, Duration handshakeTimeout, CauseCounter counter, FailureWindows logWindows) {
         this.tls = tls;
@@ -85,9 +89,22 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (probe != null && msg instanceof ByteBuf buf) {
+            probe.read(ctx, buf);
+            return;
+        }
         boolean first = !sawBytes;
         if (first && msg instanceof ByteBuf buf && buf.isReadable()) {
             sawBytes = true;
+            if (ProbeResponder.starts(buf)) {
+                probe = new ProbeResponder();
+                if (!tls) {
+                    // A plaintext listener has no handshake timer: bound the probe by one here.
+                    timer = ctx.executor().schedule(() -> timeout(ctx), handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                }
+                probe.read(ctx, buf);
+                return;
+            }
             if (tls && !looksLikeTls(buf)) {
                 buf.release();
                 refusePlaintext(ctx);
@@ -116,6 +133,11 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (probe != null) {
+            cancelTimer();
+            ctx.fireChannelInactive();
+            return;
+        }
         if (tls && !finished && !attached) {
             handshakeFailed(ctx, null);
         }
@@ -144,17 +166,22 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
     }
 
     private void timeout(ChannelHandlerContext ctx) {
+        if (probe != null) {
+            probe.expire(ctx);
+            return;
+        }
         if (finished) {
             return;
         }
         report(ctx, DisconnectCause.TLS_HANDSHAKE_TIMEOUT,
                 "no completed TLS handshake within " + handshakeTimeout.toMillis() + " ms"
-                        + (sawBytes ? "" : "; the client sent nothing"));
+                        + (sawBytes ? "" : "; the client sent nothing (or its ClientHello was lost on the way: large"
+                        + " packets lost on the path; `graphagent doctor` on the client's host tells)"));
         ctx.close();
     }
 
     private void handshakeFailed(ChannelHandlerContext ctx, Throwable failure) {
-        if (finished) {
+        if (finished || probe != null) {
             return;
         }
         FailureClassifier.Classification classification = failure == null

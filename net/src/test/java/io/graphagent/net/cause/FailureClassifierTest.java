@@ -168,4 +168,16 @@ class FailureClassifierTest {
         String detail = FailureClassifier.oneLine(new Exception("line one\nline \"two\" " + "x".repeat(500)));
         assertThat(detail).doesNotContain("\n").doesNotContain("\"").hasSizeLessThanOrEqualTo(300);
     }
+
+    @Test
+    void routingErrorsOfConnectAreUnreachableNotTimeouts() {
+        assertThat(FailureClassifier.classify(unavailable(new java.net.ConnectException("Network is unreachable"))))
+                .isEqualTo(DisconnectCause.NETWORK_UNREACHABLE);
+        assertThat(FailureClassifier.classify(unavailable(new java.io.IOException(
+                "connect(..) failed: Network is unreachable: /10.213.1.2:7400")))).isEqualTo(DisconnectCause.NETWORK_UNREACHABLE);
+        assertThat(FailureClassifier.classify(new java.net.NoRouteToHostException("No route to host")))
+                .isEqualTo(DisconnectCause.HOST_UNREACHABLE);
+        assertThat(FailureClassifier.classify(unavailable(new java.io.IOException("No route to host: /10.213.1.2:7400"))))
+                .isEqualTo(DisconnectCause.HOST_UNREACHABLE);
+    }
 }

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,8 @@ public final class Doctor {
 
     private final DoctorOptions options;
     private final List<CheckResult> results = new ArrayList<>();
+    /** The packet-size probes, once TCP connected: they explain a handshake or Hello that stalls. */
+    private PathMtuCheck pathMtu;
 
     private Doctor(DoctorOptions options) {
         this.options = options;
@@ -40,8 +43,8 @@ public final class Doctor {
         return new DoctorReport(doctor.results);
     }
 
-    private static final List<String> REMOTE = List.of("tcp-connect", TlsCheck.NAME, CertificateExpiry.NAME,
-            CertificateRoles.NAME, "protocol",
+    private static final List<String> REMOTE = List.of("tcp-connect", RouteCheck.NAME, PathMtuCheck.NAME, TlsCheck.NAME,
+            CertificateExpiry.NAME, CertificateRoles.NAME, "protocol",
             "clock-skew", "timing", "rtt", "large-message", "agent-ports");
 
     private void network() {
@@ -50,28 +53,33 @@ public final class Doctor {
         if (resolution.failure().isPresent()) {
             results.add(CheckResult.fail("resolve", DisconnectCause.NAME_RESOLUTION_FAILED, host + " does not resolve ("
                     + resolution.failure().get().getMessage() + ")"));
-            skipFrom(0, "resolve failed");
+            skipFrom("tcp-connect", "resolve failed");
             return;
         }
         results.add(CheckResult.pass("resolve", host + " -> " + resolution.addresses().stream()
                 .map(InetAddress::getHostAddress).toList() + " in " + Reachability.millis(resolution.took())));
         InetSocketAddress address = new InetSocketAddress(resolution.addresses().get(0), options.coordinator().port());
         Reachability.Connect connect = Reachability.connect(address, options.connectTimeout());
+        RouteCheck route = RouteCheck.of(options.procDir(), address.getAddress());
         if (!connect.ok()) {
-            results.add(CheckResult.fail("tcp-connect", connect.cause().get(), address.getAddress().getHostAddress() + ":"
-                    + address.getPort() + " " + connect.detail()));
-            skipFrom(1, "tcp-connect failed");
+            results.add(route.explainConnect(CheckResult.fail("tcp-connect", connect.cause().get(),
+                    address.getAddress().getHostAddress() + ":" + address.getPort() + " " + connect.detail())));
+            results.add(route.result());
+            skipFrom(PathMtuCheck.NAME, "tcp-connect failed");
             return;
         }
         results.add(CheckResult.pass("tcp-connect", address.getAddress().getHostAddress() + ":" + address.getPort()
                 + " connected in " + Reachability.millis(connect.took())));
+        results.add(route.result());
+        pathMtu = PathMtuCheck.run(options, address);
+        results.add(pathMtu.result());
 
         TransportSecurity security;
         if (options.tls().isEmpty()) {
             CheckResult plain = TlsCheck.plaintext(options, address);
             results.add(plain);
             if (plain.verdict() == Verdict.FAIL) {
-                skipFrom(2, TlsCheck.NAME + " failed");
+                skipFrom(CertificateExpiry.NAME, TlsCheck.NAME + " failed");
                 return;
             }
             results.add(CheckResult.skipped(CertificateExpiry.NAME, "--insecure: no certificates"));
@@ -86,16 +94,17 @@ public final class Doctor {
                 List<TlsProblem> problems = files.problems(options.clock());
                 results.add(CheckResult.fail(TlsCheck.NAME, DisconnectCause.TLS_FILES_UNUSABLE, "our TLS files: "
                         + (problems.isEmpty() ? e.getMessage() : problems.toString())));
-                skipFrom(2, "our TLS files are unusable");
+                skipFrom(CertificateExpiry.NAME, "our TLS files are unusable");
                 return;
             }
             TlsCheck.Result tls = TlsCheck.run(options, address, files, loaded);
-            results.add(tls.verdict());
+            CheckResult handshake = IdleConnectionCheck.explainCut(options, address, pathMtu.explain(tls.verdict()));
+            results.add(handshake);
             List<X509Certificate> local = new ArrayList<>(loaded.identity().chain());
             local.addAll(loaded.trust());
             results.add(CertificateExpiry.check(local, tls.serverChain(), options.clock().instant()));
-            if (tls.verdict().verdict() == Verdict.FAIL) {
-                skipFrom(3, TlsCheck.NAME + " failed");
+            if (handshake.verdict() == Verdict.FAIL) {
+                skipFrom(CertificateRoles.NAME, TlsCheck.NAME + " failed");
                 return;
             }
             results.add(CertificateRoles.check(loaded.identity().certificate(), tls.serverChain()));
@@ -111,12 +120,13 @@ public final class Doctor {
             ManagedChannel channel = Channels.builder(options.coordinator(), security, timeouts, threads)
                     .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, options.config().grpc().maxMessageSize()))
                     .build();
+            Optional<IdleConnectionCheck> idle = IdleConnectionCheck.start(options, security, threads);
             try {
                 CoordinatorChecks checks = new CoordinatorChecks(options, channel);
-                CheckResult protocol = checks.protocol();
+                CheckResult protocol = pathMtu.explain(checks.protocol());
                 results.add(protocol);
                 if (protocol.verdict() == Verdict.FAIL) {
-                    skipFrom(5, "protocol failed");
+                    skipFrom("clock-skew", "protocol failed");
                     return;
                 }
                 results.add(checks.clockSkew());
@@ -125,14 +135,16 @@ public final class Doctor {
                     status = checks.status();
                 } catch (RuntimeException e) {
                     results.add(CoordinatorChecks.failed("timing", e, "Status"));
-                    skipFrom(7, "Status failed");
+                    skipFrom("rtt", "Status failed");
                     return;
                 }
                 results.addAll(checks.timing(status));
                 results.add(checks.roundTrip(status));
                 results.add(checks.largeMessages());
                 results.add(checks.agentPorts(status));
+                idle.ifPresent(i -> results.add(i.finish(status.getCoordinator().getTiming())));
             } finally {
+                idle.ifPresent(IdleConnectionCheck::close);
                 channel.shutdownNow();
                 try {
                     channel.awaitTermination(5, TimeUnit.SECONDS);
@@ -142,13 +154,13 @@ public final class Doctor {
             }
         } catch (TlsFilesException e) {
             results.add(CheckResult.fail("protocol", DisconnectCause.TLS_FILES_UNUSABLE, e.getMessage()));
-            skipFrom(5, "protocol failed");
+            skipFrom("clock-skew", "protocol failed");
         }
     }
 
-    /** Marks the remote checks from index {@code from} of {@link #REMOTE} as skipped. */
-    private void skipFrom(int from, String reason) {
-        for (String check : REMOTE.subList(from, REMOTE.size())) {
+    /** Marks the remote checks from {@code first} to the end of {@link #REMOTE} as skipped. */
+    private void skipFrom(String first, String reason) {
+        for (String check : REMOTE.subList(REMOTE.indexOf(first), REMOTE.size())) {
             results.add(CheckResult.skipped(check, reason));
         }
     }

@@ -25,10 +25,11 @@ import java.util.Optional;
  * @param protocolMin   lowest protocol version offered in Hello (ours unless a test pretends otherwise)
  * @param protocolMax   highest protocol version offered in Hello
  * @param procDir       where /proc is (tests point it at fixtures)
+ * @param idleWait      how long the idle-connection check holds a quiet connection; zero leaves the check out
  */
 public record DoctorOptions(HostAndPort coordinator, Optional<TlsFiles> tls, GraphagentConfig config,
                             boolean configGiven, Clock clock, Duration connectTimeout, Duration handshakeTimeout,
-                            Duration callDeadline, int protocolMin, int protocolMax, Path procDir) {
+                            Duration callDeadline, int protocolMin, int protocolMax, Path procDir, Duration idleWait) {
 
     /** TCP connect deadline: longer than any LAN or WAN round trip, short enough for a person waiting. */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -44,6 +45,15 @@ public record DoctorOptions(HostAndPort coordinator, Optional<TlsFiles> tls, Gra
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(callDeadline, "callDeadline");
         Objects.requireNonNull(procDir, "procDir");
+        Objects.requireNonNull(idleWait, "idleWait");
+    }
+
+    /** Options without the idle-connection check. */
+    public DoctorOptions(HostAndPort coordinator, Optional<TlsFiles> tls, GraphagentConfig config, boolean configGiven,
+            Clock clock, Duration connectTimeout, Duration handshakeTimeout, Duration callDeadline, int protocolMin,
+            int protocolMax, Path procDir) {
+        this(coordinator, tls, config, configGiven, clock, connectTimeout, handshakeTimeout, callDeadline, protocolMin,
+                protocolMax, procDir, Duration.ZERO);
     }
 
     /** Defaults: our protocol range, the system clock, /proc, the config's handshake timeout. */
@@ -55,22 +65,28 @@ public record DoctorOptions(HostAndPort coordinator, Optional<TlsFiles> tls, Gra
 
     public DoctorOptions withClock(Clock newClock) {
         return new DoctorOptions(coordinator, tls, config, configGiven, newClock, connectTimeout, handshakeTimeout,
-                callDeadline, protocolMin, protocolMax, procDir);
+                callDeadline, protocolMin, protocolMax, procDir, idleWait);
     }
 
     public DoctorOptions withProtocolRange(int min, int max) {
         return new DoctorOptions(coordinator, tls, config, configGiven, clock, connectTimeout, handshakeTimeout,
-                callDeadline, min, max, procDir);
+                callDeadline, min, max, procDir, idleWait);
     }
 
     /** The same options with another TCP connect deadline (past it, the packets count as dropped). */
     public DoctorOptions withConnectTimeout(Duration timeout) {
         return new DoctorOptions(coordinator, tls, config, configGiven, clock, timeout, handshakeTimeout,
-                callDeadline, protocolMin, protocolMax, procDir);
+                callDeadline, protocolMin, protocolMax, procDir, idleWait);
     }
 
     public DoctorOptions withProcDir(Path dir) {
         return new DoctorOptions(coordinator, tls, config, configGiven, clock, connectTimeout, handshakeTimeout,
-                callDeadline, protocolMin, protocolMax, dir);
+                callDeadline, protocolMin, protocolMax, dir, idleWait);
+    }
+
+    /** The same options holding a quiet connection for {@code wait} (zero: no idle-connection check). */
+    public DoctorOptions withIdleWait(Duration wait) {
+        return new DoctorOptions(coordinator, tls, config, configGiven, clock, connectTimeout, handshakeTimeout,
+                callDeadline, protocolMin, protocolMax, procDir, wait);
     }
 }

@@ -54,9 +54,17 @@ final class TlsCheck {
                 return outOfOrder(chain);
             }
             X509Certificate leaf = chain.get(0);
-            return CheckResult.pass(NAME, outcome.protocol() + " in " + Reachability.millis(outcome.took()) + ", server "
+            String measured = outcome.protocol() + " in " + Reachability.millis(outcome.took()) + ", server "
                     + CertificateChains.subject(leaf) + " issued by " + CertificateChains.issuer(leaf) + ", chain of " + chain.size()
-                    + " in order, client certificate accepted");
+                    + " in order, client certificate accepted";
+            Duration slow = slowHandshake(options);
+            if (outcome.took().compareTo(slow) > 0) {
+                return CheckResult.warn(NAME, measured + "; slower than " + slow.toMillis() + " ms (half the handshake timeout "
+                        + options.handshakeTimeout().toMillis() + " ms, at least 1 s)", "a handshake this slow means packets"
+                        + " were lost and sent again (see path-mtu: large packets lost on the path) or the server is starved for"
+                        + " CPU; agents' handshakes through this path are close to their timeout");
+            }
+            return CheckResult.pass(NAME, measured);
         }
         Exception failure = outcome.failure().get();
         FailureClassifier.Classification classified = FailureClassifier.explain(failure, FailureClassifier.Side.CLIENT);
@@ -105,6 +113,18 @@ final class TlsCheck {
         }
         return CheckResult.fail(NAME, classified.cause(), classified.detail());
     }
+
+    /**
+     * Above this a handshake that succeeded is a WARN: half the handshake timeout (an agent's
+     * handshake through the same path would be close to failing), never under 1 s (a cold JVM's
+     * first handshake).
+     */
+    static Duration slowHandshake(DoctorOptions options) {
+        Duration half = options.handshakeTimeout().dividedBy(2);
+        return half.compareTo(SLOW_FLOOR) < 0 ? SLOW_FLOOR : half;
+    }
+
+    private static final Duration SLOW_FLOOR = Duration.ofSeconds(1);
 
     private static CheckResult outOfOrder(List<X509Certificate> chain) {
         return CheckResult.fail(NAME, DisconnectCause.TLS_CHAIN_INCOMPLETE, "server chain out of order: it sent "

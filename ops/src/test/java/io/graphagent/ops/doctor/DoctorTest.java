@@ -12,6 +12,7 @@ import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.BadCertificates;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.path.PathProbe;
 import io.graphagent.net.testing.FaultProxy;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.TlsContexts;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +113,8 @@ class DoctorTest {
         assertThat(report.results()).as(report.text()).allMatch(r -> r.verdict() == Verdict.PASS);
         assertThat(report.exitCode()).isZero();
         assertThat(report.results()).extracting(CheckResult::check).containsSubsequence("resolve", "tcp-connect",
-                "tls-handshake", "cert-expiry", "cert-role", "protocol", "clock-skew", "timing", "rtt", "large-message", "agent-ports",
+                "route", "path-mtu", "tls-handshake", "cert-expiry", "cert-role", "protocol", "clock-skew", "timing", "rtt",
+                "large-message", "agent-ports",
                 "cpu-load", "memory", "disk", "open-files");
         System.out.println(report.text());
     }
@@ -425,6 +428,50 @@ class DoctorTest {
             assertThat(large.measured()).contains("a probe of 1048576 bytes both ways broke after [64KiB, 256KiB] passed");
             assertThat(large.fix()).contains("lower grpc.max-message-size below 1048576 bytes");
             assertThat(report.result("protocol").orElseThrow().verdict()).as("small messages pass").isEqualTo(Verdict.PASS);
+        }
+    }
+
+    @Test
+    void aQuietConnectionThatOutlivesTheWaitPassesTheIdleConnectionCheck() throws Exception {
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)))) {
+            DoctorReport report = Doctor.run(options(coordinator.port(), Optional.of(agent1())).withIdleWait(Duration.ofSeconds(1)));
+            CheckResult idle = report.result(IdleConnectionCheck.NAME).orElseThrow();
+            assertThat(idle.verdict()).as(report.text()).isEqualTo(Verdict.PASS);
+            assertThat(idle.measured()).startsWith("a quiet connection stayed open for 1.0 s (the wait asked for; the keepalive"
+                    + " time is 10s)");
+        }
+    }
+
+    @Test
+    void largePacketsLostWhileSmallOnesPassAreAnMtuBlackHoleThatExplainsAStalledHandshake() {
+        BiFunction<Integer, Boolean, PathProbe.Exchange> probe = (bytes, answered) ->
+                new PathProbe.Exchange(new PathProbe.Header(bytes, 16),
+                        answered ? PathProbe.Outcome.ANSWERED : PathProbe.Outcome.SILENT,
+                        Duration.ofMillis(answered ? 1 : 1500), Optional.empty(), answered ? "" : "received 0 of 16 bytes in 1500 ms");
+        List<Integer> packets = List.of(576, 1280, 1400, 1500, 9000);
+        List<PathProbe.Exchange> lostAbove1400 = packets.stream().map(p -> probe.apply(p - 52, p <= 1400)).toList();
+        CheckResult result = PathMtuCheck.judge(packets, lostAbove1400, lostAbove1400, 9000, Duration.ofMillis(1500));
+        assertThat(result.line()).isEqualTo("FAIL    path-mtu        toward the coordinator packets up to 1400 bytes pass, [1500, 9000]"
+                + " bytes are lost; back packets up to 1400 bytes pass, [1500, 9000] bytes are lost; this host's link MTU is 9000"
+                + " (lost: no answer within 1500 ms) [cause=path_mtu_blackhole] -- fix: "
+                + DisconnectCause.PATH_MTU_BLACKHOLE.explanation());
+        List<PathProbe.Exchange> allPass = packets.stream().map(p -> probe.apply(p - 52, true)).toList();
+        assertThat(PathMtuCheck.judge(packets, allPass, allPass, 9000, Duration.ofMillis(1500)).verdict()).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
+    void aHandshakeThatTakesSecondsOnAFastConnectIsAWarningNotAPass() throws Exception {
+        try (CoordinatorServer coordinator = coordinator(serving(TlsFiles.fromDir(certs, ClusterCertificates.COORDINATOR)));
+             FaultProxy slow = FaultProxy.start("slow", new java.net.InetSocketAddress("127.0.0.1", coordinator.port()))) {
+            // Each way 400 ms: the TCP connect (to the proxy) is instant, the handshake and first read take 1.6 s or more.
+            slow.mode(new FaultProxy.Latency(Duration.ofMillis(400), Duration.ZERO));
+            DoctorOptions options = options(slow.port(), Optional.of(agent1()));
+            TlsCheck.Result tls = TlsCheck.run(options, new java.net.InetSocketAddress("127.0.0.1", slow.port()), agent1(),
+                    agent1().load());
+            System.out.println(tls.verdict().line());
+            assertThat(tls.verdict().verdict()).as(tls.verdict().line()).isEqualTo(Verdict.WARN);
+            assertThat(tls.verdict().measured()).contains("slower than 1000 ms (half the handshake timeout 1500 ms, at least 1 s)");
+            assertThat(tls.verdict().fix()).contains("packets were lost and sent again");
         }
     }
 }
