@@ -141,6 +141,16 @@ final class RunCommand implements Callable<Integer> {
         AtomicFile.checkWritable(output, existing);
         input.checkNotOverwrittenBy(output);
 
+        try {
+            return loadAndRun(input, directed, parameters, engine, existing, threadCount);
+        } catch (OutOfMemoryError e) {
+            throw new RunOutOfHeapException(HeapEstimate.outOfHeap(input.name(), input.source(directed,
+                    algorithm.needsWeights())));
+        }
+    }
+
+    private int loadAndRun(GraphInput input, boolean directed, KernelParameters parameters, EngineOptions engine,
+                           Existing existing, int threadCount) throws Exception {
         ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);
         long loadStart = System.nanoTime();
         Graph g = GraphLoader.load(input.source(directed, algorithm.needsWeights()), threadCount,
@@ -161,6 +171,15 @@ final class RunCommand implements Callable<Integer> {
                 g.numEdges() / Math.max(loadSeconds, 1e-9), memory, output));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** A run whose graph did not fit its heap; the message names the estimate, the heap and the fix. */
+    static final class RunOutOfHeapException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RunOutOfHeapException(String message) {
+            super(message);
+        }
     }
 
     /** The summary's memory fields (with a leading space) for a loaded graph of {@code edges} edges. */

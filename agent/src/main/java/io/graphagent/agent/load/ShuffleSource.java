@@ -59,6 +59,8 @@ final class ShuffleSource {
         this.local = local;
         this.vertices = vertices;
         this.edges = edges;
+        this.localOut = new LocalEntries(MAX_BATCH, weighted);
+        this.localIn = new LocalEntries(MAX_BATCH, weighted);
         this.pending = new Pending[peers];
         for (int i = 0; i < peers; i++) {
             pending[i] = new Pending();
@@ -115,9 +117,13 @@ final class ShuffleSource {
         return made;
     }
 
+    /** This agent's own entries on their way into {@link #local}, a batch at a time (bounded memory). */
+    private final LocalEntries localOut;
+    private final LocalEntries localIn;
+
     private void deal(EdgeRecords chunk) {
-        LocalEntries out = new LocalEntries(chunk.count(), weighted);
-        LocalEntries in = new LocalEntries(directed ? chunk.count() : 2 * chunk.count(), weighted);
+        LocalEntries out = localOut;
+        LocalEntries in = localIn;
         for (int i = 0, n = chunk.count(); i < n; i++) {
             long s = chunk.source(i);
             long t = chunk.target(i);
@@ -126,6 +132,10 @@ final class ShuffleSource {
             int to = ownerOf[ps];
             if (to < 0) {
                 out.add(s, t, w);
+                if (out.size() == MAX_BATCH) {
+                    local.addEdges(out, false);
+                    out.clear();
+                }
             } else {
                 pending[to].edge(s, t, w, false);
             }
@@ -134,13 +144,19 @@ final class ShuffleSource {
                 int toTarget = ownerOf[pt];
                 if (toTarget < 0) {
                     in.add(s, t, w);
+                    if (in.size() == MAX_BATCH) {
+                        local.addEdges(in, true);
+                        in.clear();
+                    }
                 } else {
                     pending[toTarget].edge(s, t, w, true);
                 }
             }
         }
         local.addEdges(out, false);
+        out.clear();
         local.addEdges(in, true);
+        in.clear();
         for (int i = 0; i < pending.length; i++) {
             pending[i].flush(i, false);
         }

@@ -17,13 +17,19 @@ public final class SplitParser {
     private SplitParser() {
     }
 
+    /**
+     * Bytes per parsed chunk: smaller than the single-process loader's, since a chunk's edges are
+     * held as longs until narrowed, and an agent's heap is sized for its share, not for buffers.
+     */
+    static final int CHUNK_BYTES = 2 << 20;
+
     private static final String MISSING_FIX = "check the path; every agent reads the input at the path the coordinator"
             + " gives (set job.input-transfer: stream when agents cannot see the coordinator's files)";
 
     /** The vertex ids listed on the lines of the split, in file order. */
     public static long[] vertices(Path file, long from, long to, int threads, LongConsumer parsedBytes)
             throws GraphInputException, IOException {
-        try (FileChunks chunks = FileChunks.open(file, GraphLoader.DEFAULT_CHUNK_BYTES, MISSING_FIX, from, to)) {
+        try (FileChunks chunks = FileChunks.open(file, CHUNK_BYTES, MISSING_FIX, from, to)) {
             long[][] parts = new long[chunks.count()][];
             int[] counts = new int[chunks.count()];
             chunks.parseAll(threads, "graph-load-vertices", parsedBytes, (chunk, in) -> {
@@ -56,7 +62,7 @@ public final class SplitParser {
     /** The edges on the lines of the split, one {@link EdgeRecords} per chunk, in file order. */
     public static List<EdgeRecords> edges(Path file, long from, long to, boolean weighted, int threads,
                                           LongConsumer parsedBytes) throws GraphInputException, IOException {
-        try (FileChunks chunks = FileChunks.open(file, GraphLoader.DEFAULT_CHUNK_BYTES, MISSING_FIX, from, to)) {
+        try (FileChunks chunks = FileChunks.open(file, CHUNK_BYTES, MISSING_FIX, from, to)) {
             EdgeRecords[] records = new EdgeRecords[chunks.count()];
             chunks.parseAll(threads, "graph-load-edges", parsedBytes, (chunk, in) ->
                     records[chunk] = EdgeRecords.of(EdgeChunk.parse(in, null, null, weighted, chunks.length(chunk))));
