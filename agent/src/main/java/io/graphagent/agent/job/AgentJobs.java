@@ -209,6 +209,12 @@ public final class AgentJobs implements CommandHandler {
                 // A checkpoint copy or fetch to a peer that hangs would hold the job thread until its deadline.
                 peerCheckpoints.cancel(command.getJobId());
             }
+            // Likewise a load in progress (a shuffle waiting for a peer that was lost): it stops at once
+            // instead of holding the job thread, and with it the newer command, until the load's deadline.
+            Loading loading = loads.get(command.getJobId());
+            if (loading != null && (kind == Command.KindCase.ABORT || loading.load().jobEpoch() < command.getJobEpoch())) {
+                loads.remove(command.getJobId(), loading);
+            }
         }
         commands.execute(() -> {
             try {
