@@ -82,7 +82,7 @@ memory() {
   edges=$(value edges "$line"); hbpe=$(value heap_bytes_per_edge "$line")
   engine_heap=$(awk -v e="$edges" -v h="$hbpe" 'BEGIN { printf "%d", e * h }')
   start_cluster "$MEM_AGENTS"
-  submit "$WORK/partitioned-mem.out" --algorithm pagerank --graph "$g" --directed --iterations 2000 &
+  submit "$WORK/partitioned-mem.out" --algorithm pagerank --graph "$g" --directed --iterations 2000 --output "$WORK/partitioned-mem-pr.txt" &
   local job=$!
   for ((i = 0; i < 3000; i++)); do superstep_reached "$WORK/partitioned-mem.out.err" 2 && break; sleep 0.1; done
   printf '%-10s %14s %8s\n' "memory" "used heap MB" "x engine"
@@ -134,7 +134,7 @@ recovery() {
   local g killed dead recovered i pid
   g=$(graph "$REC_SCALE")
   start_cluster 3
-  submit "$WORK/partitioned-rec.out" --algorithm pagerank --graph "$g" --directed --iterations 60 --checkpoint-every 5 &
+  submit "$WORK/partitioned-rec.out" --algorithm pagerank --graph "$g" --directed --iterations 60 --checkpoint-every 5 --output "$WORK/partitioned-rec-pr.txt" &
   local job=$!
   for ((i = 0; i < 6000; i++)); do superstep_reached "$WORK/partitioned-rec.out.err" 12 && break; sleep 0.05; done
   pid=$(agent_pid agent-2)
@@ -151,7 +151,7 @@ recovery() {
   stop_cluster
 }
 
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); 2 cores; $(java -version 2>&1 | head -1)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); 2 cores; $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 for part in "${parts[@]}"; do
   echo "== $part"
   "$part"
