@@ -327,6 +327,11 @@ public final class AgentJobs implements CommandHandler {
             case ATTACH_RESIDENT -> attach(command, link);
             case ABORT, RELEASE -> {
                 loads.remove(jobId);
+                String residentName = ResidentStore.nameOf(jobId);
+                if (residentName != null && command.getKindCase() == Command.KindCase.ABORT
+                        && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
+                    log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
+                }
                 AgentJob released = jobs.remove(jobId);
                 if (released != null) {
                     released.closeEarly("job released");

@@ -1,5 +1,6 @@
 package io.graphagent.agent.query;
 
+import io.graphagent.graph.traverse.VertexTable;
 import io.graphagent.agent.resident.Holdings;
 import io.graphagent.agent.resident.ResidentGraph;
 import io.graphagent.graph.partition.GraphShare;
@@ -24,7 +25,7 @@ final class Expansion {
      * @param notHeld set to true at the partitions of vertices this agent does not hold
      */
     static void expand(ResidentGraph graph, Holdings holdings, int[] vertices, int count, Direction direction,
-                       NeighbourSet into, boolean[] notHeld) {
+                       VertexTable into, boolean[] notHeld) {
         Partitioning partitioning = graph.partitioning();
         boolean out = direction != Direction.EDGES_IN;
         // An undirected share keeps one adjacency for both directions.
@@ -51,7 +52,7 @@ final class Expansion {
         }
     }
 
-    private static void follow(GraphShare share, int[] offsets, int[] ends, int slot, int from, NeighbourSet into) {
+    private static void follow(GraphShare share, int[] offsets, int[] ends, int slot, int from, VertexTable into) {
         for (int e = offsets[slot], stop = offsets[slot + 1]; e < stop; e++) {
             into.add(share.globalOf(ends[e]), from);
         }

@@ -1,5 +1,6 @@
 package io.graphagent.agent.query;
 
+import io.graphagent.graph.traverse.VertexTable;
 import io.graphagent.agent.resident.Holdings;
 import io.graphagent.agent.resident.IdsOfPartition;
 import io.graphagent.agent.resident.ResidentGraph;
@@ -37,7 +38,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ResidentStore store;
     private final QueryWorkers workers;
     private final Supplier<String> agentId;
-    private final ThreadLocal<NeighbourSet> sets = ThreadLocal.withInitial(NeighbourSet::new);
+    private final ThreadLocal<VertexTable> sets = ThreadLocal.withInitial(VertexTable::new);
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
@@ -63,7 +64,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         PackedArrays.unpackInts(request.getVertices(), count, vertices);
         Holdings holdings = graph.holdings();
         boolean[] notHeld = new boolean[graph.partitioning().count()];
-        NeighbourSet set = sets.get();
+        VertexTable set = sets.get();
         set.clear();
         try {
             Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);

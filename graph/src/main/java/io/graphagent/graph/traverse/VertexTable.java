@@ -1,15 +1,15 @@
-package io.graphagent.agent.query;
+package io.graphagent.graph.traverse;
 
 import java.util.Arrays;
 
 /**
- * Distinct vertices (dense ids, non-negative) met in one hop, each with the first vertex it was
- * reached from: an open-addressing table of primitive ints with linear probing, grown by
+ * Distinct vertices (dense ids, non-negative), each with the first vertex it was reached from,
+ * as a traversal meets them (an agent's hop, a query's visited set at the gateway): an open-addressing table of primitive ints with linear probing, grown by
  * doubling, plus the keys in insertion order. {@link #clear} costs the entries added, not the
- * capacity, so one set per query thread serves request after request without allocating.
+ * capacity, so one table per thread serves request after request without allocating.
  * Not thread-safe.
  */
-final class NeighbourSet {
+public final class VertexTable {
     private static final int EMPTY = -1;
     /** Capacity the table shrinks back to after a large request, so one huge hop does not pin memory. */
     private static final int KEEP_CAPACITY = 1 << 16;
@@ -19,12 +19,12 @@ final class NeighbourSet {
     private int[] parents = new int[1 << 9];
     private int size;
 
-    NeighbourSet() {
+    public VertexTable() {
         Arrays.fill(table, EMPTY);
     }
 
-    /** Adds {@code vertex} reached from {@code parent}; the first parent stays. */
-    void add(int vertex, int parent) {
+    /** Adds {@code vertex} reached from {@code parent}; the first parent stays. Returns true when it is new. */
+    public boolean add(int vertex, int parent) {
         int mask = table.length - 1;
         int i = mix(vertex) & mask;
         while (true) {
@@ -33,7 +33,7 @@ final class NeighbourSet {
                 break;
             }
             if (keys[at] == vertex) {
-                return;
+                return false;
             }
             i = (i + 1) & mask;
         }
@@ -46,6 +46,37 @@ final class NeighbourSet {
         table[i] = size++;
         if (size * 2 > table.length) {
             rehash(table.length * 2);
+        }
+        return true;
+    }
+
+    /** Whether {@code vertex} is in the table. */
+    public boolean contains(int vertex) {
+        return indexOf(vertex) >= 0;
+    }
+
+    /** The parent {@code vertex} was first reached from; {@code vertex} must be in the table. */
+    public int parentOf(int vertex) {
+        int k = indexOf(vertex);
+        if (k < 0) {
+            throw new IllegalArgumentException("vertex " + vertex + " is not in the table");
+        }
+        return parents[k];
+    }
+
+    /** The position of {@code vertex} in insertion order, or -1 when it is not in the table. */
+    public int indexOf(int vertex) {
+        int mask = table.length - 1;
+        int i = mix(vertex) & mask;
+        while (true) {
+            int at = table[i];
+            if (at == EMPTY) {
+                return -1;
+            }
+            if (keys[at] == vertex) {
+                return at;
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -67,22 +98,22 @@ final class NeighbourSet {
         return h ^ (h >>> 16);
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The vertices in the order first added; valid up to {@link #size()}. */
-    int[] vertices() {
+    public int[] vertices() {
         return keys;
     }
 
     /** The parent of each vertex, in the same order. */
-    int[] parents() {
+    public int[] parents() {
         return parents;
     }
 
     /** Empties the set for the next request. */
-    void clear() {
+    public void clear() {
         if (table.length > KEEP_CAPACITY) {
             table = new int[KEEP_CAPACITY];
             Arrays.fill(table, EMPTY);
