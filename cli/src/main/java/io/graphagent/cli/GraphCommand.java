@@ -68,9 +68,11 @@ final class GraphCommand implements Runnable {
                 description = "Partitions. Default: live agents x job.partitions-per-agent.")
         int partitions;
 
-        @Option(names = "--directed", negatable = true,
-                description = "Edges are directed (--no-directed: undirected). Default: PREFIX.properties says.")
-        Boolean directed;
+        @Option(names = "--directed", description = "Edges are directed. Default: PREFIX.properties says.")
+        boolean directed;
+
+        @Option(names = "--undirected", description = "Edges are undirected. Default: PREFIX.properties says.")
+        boolean undirected;
 
         @Option(names = "--no-wait", description = "Return once the load is accepted.")
         boolean noWait;
@@ -87,7 +89,10 @@ final class GraphCommand implements Runnable {
             LoadGraphRequest.Builder request = LoadGraphRequest.newBuilder().setName(name)
                     .setGraph(java.nio.file.Path.of(graph).toAbsolutePath().toString()).setReplicas(replicas)
                     .setPartitions(partitions).setClientName("graphagent-cli@" + ProcessHandle.current().pid());
-            if (directed != null) {
+            if (directed && undirected) {
+                throw new BadInputException("--directed and --undirected contradict each other", "pass one of them");
+            }
+            if (directed || undirected) {
                 request.setDirected(directed);
             }
             PrintWriter out = spec.commandLine().getOut();
