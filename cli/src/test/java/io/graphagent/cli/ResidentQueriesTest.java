@@ -55,6 +55,8 @@ class ResidentQueriesTest {
     private Path dir;
 
     private LocalCluster cluster;
+    /** One client for the class: a TLS handshake per query would be most of the test's time. */
+    private CoordinatorClient client;
     private final StringWriter log = new StringWriter();
     private Path state;
     private Path prefix;
@@ -84,6 +86,9 @@ class ResidentQueriesTest {
 
     @AfterAll
     void stop() {
+        if (client != null) {
+            client.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -157,9 +162,10 @@ class ResidentQueriesTest {
 
     private <T> T query(java.util.function.Function<io.graphagent.protocol.v1.QueryGrpc.QueryBlockingStub, T> call)
             throws Exception {
-        try (CoordinatorClient client = cluster.client()) {
-            return client.query("query", CALL, call);
+        if (client == null) {
+            client = cluster.client();
         }
+        return client.query("query", CALL, call);
     }
 
     @Test
@@ -273,6 +279,54 @@ class ResidentQueriesTest {
         Cli.Result list = Cli.run("graph", "list", "--state-dir", state.toString());
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out()).contains(NAME, "READY", Long.toString(out.size()));
+    }
+
+    @Test
+    @Order(5)
+    void httpJsonApiAnswersWithTheTokenAndSays404ForAMissingVertex() throws Exception {
+        io.graphagent.config.HostPort http = cluster.queryHttp().orElseThrow();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long v = sample(1, 8).get(0);
+        java.util.function.BiFunction<String, Boolean, java.net.http.HttpResponse<String>> get = (path, token) -> {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + http + path))
+                    .timeout(CALL);
+            if (token) {
+                request.header("Authorization", "Bearer " + cluster.adminToken());
+            }
+            try {
+                return client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        var noToken = get.apply("/api/query/degree?graph=" + NAME + "&vertex=" + v, false);
+        assertThat(noToken.statusCode()).isEqualTo(401);
+
+        var khop = get.apply("/api/query/khop?graph=" + NAME + "&vertex=" + v + "&k=2&direction=both", true);
+        assertThat(khop.statusCode()).as(khop.body()).isEqualTo(200);
+        long expected = java.util.Arrays.stream(bfs(v, Direction.EDGES_BOTH, 2)).filter(x -> x > 0).count();
+        assertThat(json.readTree(khop.body()).get("count").asLong()).isEqualTo(expected);
+
+        var neighbours = get.apply("/api/query/neighbours?graph=" + NAME + "&vertex=" + v + "&direction=in", true);
+        List<Long> listed = new ArrayList<>();
+        json.readTree(neighbours.body()).get("neighbours").forEach(n -> listed.add(n.asLong()));
+        assertThat(listed).containsExactlyElementsOf(neighbours(v, Direction.EDGES_IN));
+
+        var missing = get.apply("/api/query/degree?graph=" + NAME + "&vertex=" + ((1L << SCALE) + 3), true);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(missing.body()).get("found").asBoolean()).isFalse();
+
+        var badK = get.apply("/api/query/khop?graph=" + NAME + "&vertex=" + v + "&k=4", true);
+        assertThat(badK.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(badK.body()).get("error").asText()).contains("k = 4");
+
+        var partitions = get.apply("/api/partitions", true);
+        assertThat(partitions.statusCode()).isEqualTo(200);
+        var table = json.readTree(partitions.body());
+        assertThat(table.get("policy").asText()).isEqualTo("heat");
+        assertThat(table.get("partitions").size()).isEqualTo(6);
     }
 
     @Test
