@@ -276,6 +276,11 @@ class ResidentQueriesTest {
                 "--vertex", Long.toString(v), "--direction", "both");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).startsWith("count " + neighbours(v, Direction.EDGES_BOTH).size());
+        Cli.Result status = Cli.run("status", "--state-dir", state.toString());
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("resident graphs: 1", "query routing: heat", "ROUTES-TO");
+        assertThat(status.out().lines().filter(l -> l.startsWith(NAME + " ")).count()).as(status.out())
+                .isEqualTo(1 + 6); // the graph's row and one per partition
         Cli.Result list = Cli.run("graph", "list", "--state-dir", state.toString());
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out()).contains(NAME, "READY", Long.toString(out.size()));

@@ -74,6 +74,7 @@ public final class CoordinatorAdmin implements AutoCloseable {
                             dashboard::snapshot));
             QueryHttpServer queries = null;
             if (coordinator.online().isPresent()) {
+                io.graphagent.ops.metrics.QueryMetrics.observe(metrics, coordinator.online().get());
                 try {
                     queries = QueryHttpServer.start(config.query().httpListen(), config.admin().token(),
                             config.query().maxInFlight(), coordinator.online().get());

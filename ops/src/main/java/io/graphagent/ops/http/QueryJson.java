@@ -18,7 +18,7 @@ import java.util.Map;
  * The JSON documents of the query HTTP API: replies of the Query service as plain maps with
  * snake_case keys (units in the key: {@code *_ms}, {@code *_micros}, {@code *_bytes}).
  */
-final class QueryJson {
+public final class QueryJson {
     private QueryJson() {
     }
 
@@ -85,7 +85,7 @@ final class QueryJson {
         return m;
     }
 
-    static Map<String, Object> graph(ResidentGraph g) {
+    public static Map<String, Object> graph(ResidentGraph g) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", g.getName());
         m.put("state", g.getState().name().substring("GRAPH_".length()));
@@ -110,7 +110,7 @@ final class QueryJson {
     }
 
     /** The routing table: what {@code /api/partitions} answers. */
-    static Map<String, Object> routing(RoutingTable t) {
+    public static Map<String, Object> routing(RoutingTable t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("policy", t.getPolicy());
         m.put("hot_rate", t.getHotRate());
