@@ -44,7 +44,7 @@ ga=("$root/graphagent")
 prefix="$WORK/rmat-$SCALE"
 if [ ! -f "$prefix.e" ]; then
   say "generating RMAT scale $SCALE"
-  "${ga[@]}" generate rmat --scale "$SCALE" --edge-factor "$EDGE_FACTOR" --out "$prefix" >"$run_dir/generate.out" 2>&1 \
+  "${ga[@]}" generate rmat --scale "$SCALE" --edge-factor "$EDGE_FACTOR" --output "$prefix" >"$run_dir/generate.out" 2>&1 \
     || die "generate failed: $run_dir/generate.out"
 fi
 state="$run_dir/state"

@@ -1,5 +1,6 @@
 package io.graphagent.cli;
 
+import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.protocol.v1.DegreeReply;
 import io.graphagent.protocol.v1.DegreeRequest;
 import io.graphagent.protocol.v1.Direction;
@@ -59,6 +60,14 @@ final class QueryCommand implements Runnable {
             return deadline == null ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, deadline.toMillis()));
         }
 
+        /** Asks the coordinator's Query service once, within the query's deadline. */
+        <T> T ask(String what, java.util.function.Function<io.graphagent.protocol.v1.QueryGrpc.QueryBlockingStub, T> call)
+                throws TlsFilesException {
+            try (CoordinatorClient c = client.connect()) {
+                return c.query(what, callDeadline(), call);
+            }
+        }
+
         /** The gRPC deadline: the query's own plus room for the answer to travel. */
         Duration callDeadline() {
             return (deadline == null ? Duration.ofSeconds(60) : deadline).plusSeconds(5);
@@ -112,10 +121,7 @@ final class QueryCommand implements Runnable {
         public Integer call() throws Exception {
             NeighboursRequest request = NeighboursRequest.newBuilder().setGraph(target.graph).setVertex(vertex)
                     .setDirection(direction(direction)).setLimit(Math.max(1, limit)).setDeadlineMs(target.deadlineMs()).build();
-            NeighboursReply reply;
-            try (CoordinatorClient c = target.client.connect()) {
-                reply = c.query("Neighbours", target.callDeadline(), s -> s.neighbours(request));
-            }
+            NeighboursReply reply = target.ask("Neighbours", s -> s.neighbours(request));
             if (!reply.getFound()) {
                 return notFound(spec, reply.getMessage());
             }
@@ -158,10 +164,7 @@ final class QueryCommand implements Runnable {
             }
             KHopRequest request = KHopRequest.newBuilder().setGraph(target.graph).setVertex(vertex).setK(k)
                     .setDirection(direction(direction)).setLimit(Math.max(0, limit)).setDeadlineMs(target.deadlineMs()).build();
-            KHopReply reply;
-            try (CoordinatorClient c = target.client.connect()) {
-                reply = c.query("KHop", target.callDeadline(), s -> s.kHop(request));
-            }
+            KHopReply reply = target.ask("KHop", s -> s.kHop(request));
             if (!reply.getFound()) {
                 return notFound(spec, reply.getMessage());
             }
@@ -205,10 +208,7 @@ final class QueryCommand implements Runnable {
             }
             PathRequest request = PathRequest.newBuilder().setGraph(target.graph).setFrom(from).setTo(to)
                     .setDirection(direction(direction)).setMaxDepth(maxDepth).setDeadlineMs(target.deadlineMs()).build();
-            PathReply reply;
-            try (CoordinatorClient c = target.client.connect()) {
-                reply = c.query("ShortestPath", target.callDeadline(), s -> s.shortestPath(request));
-            }
+            PathReply reply = target.ask("ShortestPath", s -> s.shortestPath(request));
             if (!reply.getFound()) {
                 return notFound(spec, reply.getMessage());
             }
@@ -239,10 +239,7 @@ final class QueryCommand implements Runnable {
         public Integer call() throws Exception {
             DegreeRequest request = DegreeRequest.newBuilder().setGraph(target.graph).setVertex(vertex)
                     .setDeadlineMs(target.deadlineMs()).build();
-            DegreeReply reply;
-            try (CoordinatorClient c = target.client.connect()) {
-                reply = c.query("Degree", target.callDeadline(), s -> s.degree(request));
-            }
+            DegreeReply reply = target.ask("Degree", s -> s.degree(request));
             if (!reply.getFound()) {
                 return notFound(spec, reply.getMessage());
             }
