@@ -10,7 +10,8 @@
 #
 # Env: SCALE, EDGE_FACTOR (16), AGENTS (3), REPLICAS (2), RATES ("100 300 1000"), DURATION
 #      (seconds per run, 30), USERS (Locust users, 50), K (2), ZIPF_S (1.1), KILL_RATE (300),
-#      WORK (bench/work), START_TIMEOUT (180), SKIP ("" or e.g. "roundrobin kill").
+#      WORK (bench/work), START_TIMEOUT (180), SKIP ("" or e.g. "roundrobin kill"), CHOICES (start
+#      vertex laws of the heat runs, "uniform zipf").
 # Needs Debian's python3-locust (apt-get install python3-locust; PyPI is not used).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,6 +29,7 @@ KILL_RATE=${KILL_RATE:-300}
 WORK=${WORK:-$root/bench/work}
 START_TIMEOUT=${START_TIMEOUT:-180}
 SKIP=${SKIP:-}
+CHOICES=${CHOICES:-"uniform zipf"}
 say() { echo "queries.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -130,7 +132,7 @@ results="$run_dir/results.md"
   echo "|---|---|---|---|---|---|---|---|---|"
 } >"$results"
 start_cluster heat
-for choice in uniform zipf; do
+for choice in $CHOICES; do
   for rate in $RATES; do run "heat-$choice-$rate" "$choice" "$rate" | tee -a "$results"; done
 done
 if [[ " $SKIP " != *" kill "* ]]; then
