@@ -15,16 +15,16 @@ final class ConfigEdits {
 
     static GraphagentConfig with(GraphagentConfig c, CoordinatorConfig coordinator) {
         return new GraphagentConfig(c.profile(), c.cluster(), coordinator, c.agent(), c.session(), c.grpc(), c.tls(),
-                c.network(), c.job(), c.admin());
+                c.network(), c.job(), c.admin(), c.query());
     }
 
     static GraphagentConfig with(GraphagentConfig c, AgentConfig agent) {
         return new GraphagentConfig(c.profile(), c.cluster(), c.coordinator(), agent, c.session(), c.grpc(), c.tls(),
-                c.network(), c.job(), c.admin());
+                c.network(), c.job(), c.admin(), c.query());
     }
 
     static GraphagentConfig with(GraphagentConfig c, TlsConfig tls) {
         return new GraphagentConfig(c.profile(), c.cluster(), c.coordinator(), c.agent(), c.session(), c.grpc(), tls,
-                c.network(), c.job(), c.admin());
+                c.network(), c.job(), c.admin(), c.query());
     }
 }

@@ -93,6 +93,16 @@ final class CoordinatorClient implements AutoCloseable {
     }
 
     /**
+     * One call of the coordinator's Query service (resident graphs, queries) bounded by
+     * {@code deadline}; a refusal becomes a {@link CoordinatorCallException} naming {@code what}.
+     */
+    <T> T query(String what, Duration deadline,
+                java.util.function.Function<io.graphagent.protocol.v1.QueryGrpc.QueryBlockingStub, T> call) {
+        return call(what, () -> call.apply(io.graphagent.protocol.v1.QueryGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)));
+    }
+
+    /**
      * Follows a job: blocks in {@code hasNext} until the next progress message; ends after the
      * message with a terminal state. No deadline (a job may run for hours); keepalive notices a
      * dead coordinator.

@@ -177,6 +177,8 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
                 + (security.isTls() ? " (tls)" : " (plaintext, --insecure)"));
         out.println("admin http://" + new HostPort(settings.coordinator().adminListen().host(), admin.port())
                 + " (metrics, health, events, loggers" + (settings.admin().token().isEmpty() ? ")" : "; token required)"));
+        admin.queryPort().ifPresent(port -> out.println("query http://" + new HostPort(settings.query().httpListen().host(),
+                port) + " (graph queries" + (settings.admin().token().isEmpty() ? ")" : "; token required)")));
         out.flush();
         stopped.await();
         return 0;

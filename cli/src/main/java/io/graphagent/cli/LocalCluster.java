@@ -51,6 +51,7 @@ final class LocalCluster implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Pattern LISTENING = Pattern.compile("coordinator listening on (\\S+) \\(");
     private static final Pattern ADMIN = Pattern.compile("admin http://(\\S+) \\(");
+    private static final Pattern QUERY_HTTP = Pattern.compile("query http://(\\S+) \\(");
 
     private final LocalState state;
     private final int agents;
@@ -544,6 +545,21 @@ final class LocalCluster implements AutoCloseable {
     String dashboardUrl() {
         String token = ConfigOption.load(state.config(), System.getenv()).admin().token();
         return "http://" + admin + "/" + (token.isEmpty() ? "" : "#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    }
+
+    /** The coordinator's query HTTP API as it printed it at start, if it did. */
+    Optional<HostPort> queryHttp() throws IOException {
+        Optional<ChildProcess> coordinator = child("coordinator");
+        if (coordinator.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher m = QUERY_HTTP.matcher(Files.readString(coordinator.get().log(), StandardCharsets.UTF_8));
+        return m.find() ? Optional.of(HostPort.parse(m.group(1))) : Optional.empty();
+    }
+
+    /** The admin token of this start (the query HTTP API takes it too). */
+    String adminToken() {
+        return adminToken;
     }
 
     /** The started process named {@code name} (coordinator, agent-N), if any. */

@@ -49,6 +49,10 @@ final class LocalConfigFile {
         }
         yaml.append("job:\n")
                 .append("  checkpoint-dir: ").append(quoted(state.checkpoints().toAbsolutePath().normalize())).append('\n');
+        // The query HTTP API beside the admin one (7480 -> 7490); any free port when the admin's is.
+        yaml.append("query:\n")
+                .append("  http-listen: ").append(new HostPort(admin.host(), admin.port() == 0 ? 0 : admin.port() + 10))
+                .append('\n');
         yaml.append("admin:\n")
                 .append("  # changing log levels needs it, also on loopback; events, log-level and the dashboard URL\n")
                 .append("  # that local prints take it from here\n")

@@ -70,6 +70,11 @@ final class StatusReport {
             out.append(jobs.render());
             partitions(out);
         }
+        if (reply.getGraphsCount() > 0) {
+            out.append('\n').append("resident graphs: ").append(reply.getGraphsCount()).append('\n')
+                    .append(GraphCommand.GraphTable.of(reply.getGraphsList()));
+            routing(out, reply.getRouting());
+        }
         return out.toString();
     }
 
@@ -92,6 +97,27 @@ final class StatusReport {
             }
             out.append(table.render());
         }
+    }
+
+    /** The query routing table: each resident partition's heat and the replica it routes to; each agent's load. */
+    private static void routing(StringBuilder out, io.graphagent.protocol.v1.RoutingTable t) {
+        out.append('\n').append("query routing: ").append(t.getPolicy()).append(" (hot over ")
+                .append(String.format(java.util.Locale.ROOT, "%.0f", t.getHotRate())).append(" requests/s)\n");
+        TextTable table = new TextTable("GRAPH", "PARTITION", "RATE/S", "HOT", "REPLICAS", "ROUTES-TO", "REQUESTS", "VERTICES");
+        for (io.graphagent.protocol.v1.PartitionRoute p : t.getPartitionsList()) {
+            table.add(p.getGraph(), Integer.toString(p.getPartition()), String.format(java.util.Locale.ROOT, "%.1f", p.getRate()),
+                    p.getHot() ? "HOT" : "-", String.join(",", p.getReplicasList()),
+                    p.getRoutesTo().isEmpty() ? "NONE" : p.getRoutesTo(), Long.toString(p.getRequests()),
+                    Long.toString(p.getVertices()));
+        }
+        out.append(table.render());
+        TextTable agents = new TextTable("AGENT", "IN-FLIGHT", "REPORTED", "LATENCY", "COST", "LIVE");
+        for (io.graphagent.protocol.v1.AgentLoad a : t.getAgentsList()) {
+            agents.add(a.getAgentId(), Integer.toString(a.getInFlight()), Integer.toString(a.getReportedInFlight()),
+                    String.format(java.util.Locale.ROOT, "%.2fms", a.getLatencyMs()),
+                    String.format(java.util.Locale.ROOT, "%.2f", a.getCost()), a.getLive() ? "yes" : "NO");
+        }
+        out.append(agents.render());
     }
 
     private static boolean isFinished(JobStatus j) {
@@ -135,6 +161,10 @@ final class StatusReport {
         root.put("coordinator", coordinator);
         root.put("agents", agents);
         root.put("jobs", jobs);
+        if (reply.getGraphsCount() > 0) {
+            root.put("graphs", reply.getGraphsList().stream().map(io.graphagent.ops.http.QueryJson::graph).toList());
+            root.put("routing", io.graphagent.ops.http.QueryJson.routing(reply.getRouting()));
+        }
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

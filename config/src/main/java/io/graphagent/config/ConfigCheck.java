@@ -82,6 +82,7 @@ public final class ConfigCheck {
         etcd(config, source, problems);
         job(config, problems);
         admin(config, problems);
+        query(config, problems);
         return problems;
     }
 
@@ -433,6 +434,30 @@ public final class ConfigCheck {
                     + " certificate can have the cluster " + verb + " any file its processes can " + verb
                     + " (except the cluster's own directories)", "set " + key.path() + " to the directories that hold"
                     + (verb.equals("read") ? " graphs, e.g. /data/graphs" : " results, e.g. /data/results")));
+        }
+    }
+
+    private static void query(GraphagentConfig c, List<Problem> out) {
+        QueryConfig q = c.query();
+        listenPort(out, "query.http-listen", q.httpListen());
+        if (c.admin().token().isEmpty() && !q.httpListen().isLoopback()) {
+            out.add(Problem.error("query.http-listen", "the query API listens on " + q.httpListen()
+                            + ", reachable from other machines, and no admin.token protects it",
+                    "set admin.token (GRAPHAGENT_ADMIN_TOKEN) to a random string of " + MIN_ADMIN_TOKEN_LENGTH
+                            + "+ characters, or listen on 127.0.0.1"));
+        }
+        if (!(q.hotRate() > 0)) {
+            out.add(Problem.error("query.hot-rate", q.hotRate() + " is not a positive rate",
+                    "set requests per second per partition, e.g. " + QueryConfig.defaults().hotRate()));
+        }
+        atLeastOne(out, "query.max-in-flight", q.maxInFlight(), QueryConfig.defaults().maxInFlight());
+        atLeastOne(out, "query.agent-max-in-flight", q.agentMaxInFlight(), QueryConfig.defaults().agentMaxInFlight());
+        atLeastOne(out, "query.max-vertices", q.maxVertices(), QueryConfig.defaults().maxVertices());
+    }
+
+    private static void atLeastOne(List<Problem> out, String key, int value, int example) {
+        if (value < 1) {
+            out.add(Problem.error(key, value + " is less than 1", "set at least 1, e.g. " + example));
         }
     }
 

@@ -111,6 +111,25 @@ public final class ConfigKeys {
 
     public static final ConfigKey<String> ADMIN_TOKEN = key("admin.token", ValueType.STRING, c -> c.admin().token());
 
+    public static final ConfigKey<HostPort> QUERY_HTTP_LISTEN =
+            key("query.http-listen", ValueType.ADDRESS, c -> c.query().httpListen());
+    public static final ConfigKey<Duration> QUERY_DEADLINE =
+            key("query.deadline", ValueType.DURATION, c -> c.query().deadline());
+    public static final ConfigKey<QueryRouting> QUERY_ROUTING =
+            key("query.routing", ValueType.QUERY_ROUTING, c -> c.query().routing());
+    public static final ConfigKey<Double> QUERY_HOT_RATE =
+            key("query.hot-rate", ValueType.NUMBER, c -> c.query().hotRate());
+    public static final ConfigKey<Duration> QUERY_HEAT_WINDOW =
+            key("query.heat-window", ValueType.DURATION, c -> c.query().heatWindow());
+    public static final ConfigKey<Duration> QUERY_COOL_AFTER =
+            key("query.cool-after", ValueType.DURATION, c -> c.query().coolAfter());
+    public static final ConfigKey<Integer> QUERY_MAX_IN_FLIGHT =
+            key("query.max-in-flight", ValueType.INTEGER, c -> c.query().maxInFlight());
+    public static final ConfigKey<Integer> QUERY_AGENT_MAX_IN_FLIGHT =
+            key("query.agent-max-in-flight", ValueType.INTEGER, c -> c.query().agentMaxInFlight());
+    public static final ConfigKey<Integer> QUERY_MAX_VERTICES =
+            key("query.max-vertices", ValueType.INTEGER, c -> c.query().maxVertices());
+
     /** Every key, in the order of the documentation. */
     public static final List<ConfigKey<?>> ALL = List.of(
             CLUSTER_ID,
@@ -125,7 +144,9 @@ public final class ConfigKeys {
             NETWORK_PROXY_IDLE_TIMEOUT,
             JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_CHECKPOINT_STORAGE, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS,
             JOB_AGENT_WAIT, JOB_INPUT_ROOTS, JOB_OUTPUT_ROOTS, JOB_INPUT_TRANSFER, JOB_REBALANCE,
-            ADMIN_TOKEN);
+            ADMIN_TOKEN,
+            QUERY_HTTP_LISTEN, QUERY_DEADLINE, QUERY_ROUTING, QUERY_HOT_RATE, QUERY_HEAT_WINDOW, QUERY_COOL_AFTER,
+            QUERY_MAX_IN_FLIGHT, QUERY_AGENT_MAX_IN_FLIGHT, QUERY_MAX_VERTICES);
 
     private ConfigKeys() {
     }
@@ -182,7 +203,10 @@ public final class ConfigKeys {
                 new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_CHECKPOINT_STORAGE),
                         get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT),
                         get(v, JOB_INPUT_ROOTS), get(v, JOB_OUTPUT_ROOTS), get(v, JOB_INPUT_TRANSFER), get(v, JOB_REBALANCE)),
-                new AdminConfig(get(v, ADMIN_TOKEN)));
+                new AdminConfig(get(v, ADMIN_TOKEN)),
+                new QueryConfig(get(v, QUERY_HTTP_LISTEN), get(v, QUERY_DEADLINE), get(v, QUERY_ROUTING),
+                        get(v, QUERY_HOT_RATE), get(v, QUERY_HEAT_WINDOW), get(v, QUERY_COOL_AFTER),
+                        get(v, QUERY_MAX_IN_FLIGHT), get(v, QUERY_AGENT_MAX_IN_FLIGHT), get(v, QUERY_MAX_VERTICES)));
     }
 
     private static <T> T get(Map<ConfigKey<?>, Object> values, ConfigKey<T> key) {

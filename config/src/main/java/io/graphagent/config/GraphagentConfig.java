@@ -8,10 +8,11 @@ import java.util.Objects;
  * {@link Profile#defaults()}.
  *
  * @param profile the named profile the defaults came from
+ * @param query online queries over resident graphs
  */
 public record GraphagentConfig(Profile profile, ClusterConfig cluster, CoordinatorConfig coordinator,
                                AgentConfig agent, SessionConfig session, GrpcConfig grpc, TlsConfig tls,
-                               NetworkConfig network, JobConfig job, AdminConfig admin) {
+                               NetworkConfig network, JobConfig job, AdminConfig admin, QueryConfig query) {
 
     public GraphagentConfig {
         Objects.requireNonNull(profile, "profile");
@@ -24,6 +25,19 @@ public record GraphagentConfig(Profile profile, ClusterConfig cluster, Coordinat
         Objects.requireNonNull(network, "network");
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(query, "query");
+    }
+
+    /** These sections with the default query settings ({@link QueryConfig#defaults()}). */
+    public GraphagentConfig(Profile profile, ClusterConfig cluster, CoordinatorConfig coordinator, AgentConfig agent,
+                            SessionConfig session, GrpcConfig grpc, TlsConfig tls, NetworkConfig network, JobConfig job,
+                            AdminConfig admin) {
+        this(profile, cluster, coordinator, agent, session, grpc, tls, network, job, admin, QueryConfig.defaults());
+    }
+
+    /** This configuration with other query settings. */
+    public GraphagentConfig withQuery(QueryConfig newQuery) {
+        return new GraphagentConfig(profile, cluster, coordinator, agent, session, grpc, tls, network, job, admin, newQuery);
     }
 
     /** The defaults: profile {@code lan}. */

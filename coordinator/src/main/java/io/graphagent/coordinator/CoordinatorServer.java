@@ -4,6 +4,8 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.coordinator.input.SplitServer;
 import io.graphagent.coordinator.job.JobApi;
+import io.graphagent.coordinator.job.JobScheduler;
+import io.graphagent.coordinator.query.OnlineQueries;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.ExitProbe;
 import io.graphagent.coordinator.membership.FailureDetector;
@@ -59,10 +61,13 @@ public final class CoordinatorServer implements AutoCloseable {
     private final ScheduledExecutorService sessionThread;
     private final ExecutorService grpcThreads;
     private final NetworkThreads networkThreads;
+    /** Resident graphs and online queries; null when the job layer is not a JobScheduler (tests). */
+    private final OnlineQueries online;
 
     private CoordinatorServer(Server server, Membership membership, JobApi jobs, CoordinatorService service,
             CauseCounter causes, FailureDetector detector, ScheduledExecutorService sessionThread,
-            ExecutorService grpcThreads, NetworkThreads networkThreads) {
+            ExecutorService grpcThreads, NetworkThreads networkThreads, OnlineQueries online) {
+        this.online = online;
         this.server = server;
         this.port = server.getPort();
         this.membership = membership;
@@ -123,10 +128,18 @@ public final class CoordinatorServer implements AutoCloseable {
             if (jobApi instanceof AutoCloseable closeable) {
                 started.add(closeable);
             }
+            OnlineQueries online = jobApi instanceof JobScheduler scheduler
+                    ? OnlineQueries.start(config, security, membership, scheduler, clock, network) : null;
+            if (online != null) {
+                started.add(online);
+            }
             CoordinatorService service = new CoordinatorService(config, security.isTls(), membership, jobApi,
                     sessionThread, causes, clock);
+            if (online != null) {
+                service.useResidentGraphs(online.graphs()::list, online::routingTable);
+            }
             HostPort listen = config.coordinator().listen();
-            Server server = Servers.forAddress(new InetSocketAddress(listen.host(), listen.port()), security,
+            io.grpc.ServerBuilder<?> builder = Servers.forAddress(new InetSocketAddress(listen.host(), listen.port()), security,
                             config.tls().handshakeTimeout(), causes, network)
                     .permitKeepAliveTime(config.grpc().permitKeepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                     .permitKeepAliveWithoutCalls(true)
@@ -135,14 +148,16 @@ public final class CoordinatorServer implements AutoCloseable {
                     .maxInboundMessageSize((int) Math.min(config.grpc().maxMessageSize(), Integer.MAX_VALUE))
                     .executor(grpcThreads)
                     .addService(service.definition())
-                    .addService(new SplitServer(jobApi).definition())
-                    .build()
-                    .start();
+                    .addService(new SplitServer(jobApi).definition());
+            if (online != null) {
+                builder.addService(online.service());
+            }
+            Server server = builder.build().start();
             log.info("event=coordinator_started listen={}:{} tls={} cluster={} profile={} lease_ttl={} heartbeat_interval={}",
                     listen.host(), server.getPort(), security.isTls(), config.cluster().id(),
                     config.profile().configName(), config.session().leaseTtl(), config.session().heartbeatInterval());
             return new CoordinatorServer(server, membership, jobApi, service, causes, detector, sessionThread,
-                    grpcThreads, network);
+                    grpcThreads, network, online);
         } catch (IOException | TlsFilesException | RuntimeException e) {
             for (AutoCloseable resource : started.reversed()) {
                 try {
@@ -163,6 +178,11 @@ public final class CoordinatorServer implements AutoCloseable {
     /** The membership, as the job layer and status see it. */
     public Membership directory() {
         return membership;
+    }
+
+    /** Resident graphs and online queries, or empty when the job layer is not the scheduler. */
+    public java.util.Optional<OnlineQueries> online() {
+        return java.util.Optional.ofNullable(online);
     }
 
     /** The job layer given at start. */
@@ -189,6 +209,9 @@ public final class CoordinatorServer implements AutoCloseable {
     @Override
     public void close() {
         server.shutdown();
+        if (online != null) {
+            online.close();
+        }
         detector.close();
         membership.close();
         if (jobs instanceof AutoCloseable closeable) {

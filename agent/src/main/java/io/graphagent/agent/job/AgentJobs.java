@@ -18,6 +18,13 @@ import io.graphagent.agent.load.PartitionedLoad;
 import io.graphagent.agent.load.ShareMemory;
 import io.graphagent.agent.load.SplitAccess;
 import io.graphagent.agent.load.SplitFetcher;
+import io.graphagent.agent.query.QueryWorkers;
+import io.graphagent.agent.query.ShardService;
+import io.graphagent.agent.resident.ResidentCommands;
+import io.graphagent.agent.resident.ResidentGraph;
+import io.graphagent.agent.resident.ResidentSource;
+import io.graphagent.agent.resident.ResidentStore;
+import io.graphagent.protocol.v1.AttachResident;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;
 import io.graphagent.graph.kernels.KernelParameters;
@@ -112,18 +119,27 @@ public final class AgentJobs implements CommandHandler {
     private final ReplyLog replies = new ReplyLog();
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
     private final PeerCheckpoints peerCheckpoints;
+    /** Resident graphs held for queries and later jobs, and the orders about them. */
+    private final ResidentStore residents = new ResidentStore();
+    private final ResidentCommands residentCommands;
+    /** The threads that answer queries (Shard service), bounded by query.agent-max-in-flight. */
+    private final QueryWorkers queryWorkers;
 
     private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
         this.config = config;
         this.paths = JobPaths.of(config);
         this.security = security;
-        this.peerCheckpoints = new PeerCheckpoints(
-                LocalCheckpoints.under(config.agent().workDir(), AgentIdentity.resolve(config, security)), this::channel);
+        String self = AgentIdentity.resolve(config, security);
+        this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), this::channel);
+        this.residentCommands = new ResidentCommands(residents, this::channel, EXCHANGE_TIMEOUT);
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), System::nanoTime);
         this.network = NetworkThreads.start("agent-data", 2);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
                 .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), this::edgeTarget, this::idService))
+                .addService(new ShardService(residents, queryWorkers, () -> self))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
                 // Peers ping a stalled exchange (grpc.keepalive-time): permit what config check allows.
@@ -136,7 +152,6 @@ public final class AgentJobs implements CommandHandler {
         HostPort advertised = config.agent().dataAdvertise().orElse(listen);
         this.dataAddress = advertised.host() + ":" + (advertised.port() == 0 ? dataServer.getPort() : advertised.port());
         this.commands = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("agent-job").factory());
-        int cores = Runtime.getRuntime().availableProcessors();
         this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
         log.info("event=data_plane_listening address={} tls={}", dataAddress, security.isTls());
     }
@@ -187,6 +202,7 @@ public final class AgentJobs implements CommandHandler {
     public Map<String, List<Integer>> heldPartitions() {
         Map<String, List<Integer>> held = new TreeMap<>();
         jobs.forEach((id, job) -> held.put(id, java.util.Arrays.stream(job.owned()).boxed().toList()));
+        held.putAll(residents.held());
         return held;
     }
 
@@ -302,8 +318,26 @@ public final class AgentJobs implements CommandHandler {
                 }
             }
             case RESTORE -> restore(command, link);
+            case REPLICATE_PARTITIONS -> {
+                try {
+                    reply(link, command, Report.newBuilder().setResidentHeld(residentCommands.replicate(
+                            ResidentStore.nameOf(jobId), command.getJobEpoch(), command.getReplicatePartitions())));
+                } catch (ResidentCommands.ReplicaFailedException e) {
+                    log.warn("event=replica_failed graph={} detail=\"{}\"", jobId, e.getMessage());
+                    reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder()
+                            .setKind(FailureKind.PEER_UNREACHABLE).setMessage(e.getMessage()).setRetryable(true)));
+                }
+            }
+            case DROP_REPLICAS -> reply(link, command, Report.newBuilder().setResidentHeld(
+                    residentCommands.drop(ResidentStore.nameOf(jobId), command.getJobEpoch(), command.getDropReplicas())));
+            case ATTACH_RESIDENT -> attach(command, link);
             case ABORT, RELEASE -> {
                 loads.remove(jobId);
+                String residentName = ResidentStore.nameOf(jobId);
+                if (residentName != null && command.getKindCase() == Command.KindCase.ABORT
+                        && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
+                    log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
+                }
                 AgentJob released = jobs.remove(jobId);
                 if (released != null) {
                     released.closeEarly("job released");
@@ -415,7 +449,8 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         LoadPartitions spec = loading.spec();
-        Algorithm algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
+        boolean resident = !spec.getResidentGraph().isEmpty();
+        Algorithm algorithm = resident ? null : Algorithm.valueOf(spec.getAlgorithm().name());
         var p = spec.getParameters();
         KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
         boolean sourced = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP;
@@ -430,35 +465,108 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         GraphShare share = built.share();
+        if (resident) {
+            loads.remove(command.getJobId(), loading);
+            residents.keep(spec.getResidentGraph(), command.getJobEpoch(), share, command.getBuildPartitions().getDenseIds());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            log.info("event=resident_loaded graph={} generation={} partitions={} vertices={} mirrors={} edge_entries={}"
+                    + " share_bytes={} build_ms={}", spec.getResidentGraph(), command.getJobEpoch(), share.owned().length,
+                    share.ownedVertices(), share.mirrors(), share.edgeEntries(), share.sizeInBytes(), ms);
+            reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, null)
+                    .setEdgesShipped(loading.load().edgesShipped())));
+            return;
+        }
+        AgentJob job = startJob(command, link, share, algorithm, parameters, built.sourceDense(), spec.getPartitionMap(),
+                loading.ownerOf());
+        loads.remove(command.getJobId(), loading);
+        if (job == null) {
+            return;
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={} build_ms={}",
+                command.getJobId(), share.owned().length, share.ownedVertices(), share.mirrors(), share.edgeEntries(),
+                share.sizeInBytes(), ms);
+        reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)
+                .setEdgesShipped(loading.load().edgesShipped())));
+    }
+
+    /**
+     * A job over a share already built (loaded, or taken from a resident graph): its kernel and
+     * runner, kept as the job's state. Null after answering the failure.
+     */
+    private AgentJob startJob(Command command, CoordinatorLink link, GraphShare share, Algorithm algorithm,
+                              KernelParameters parameters, int sourceDense, io.graphagent.protocol.v1.PartitionMap map,
+                              String[] ownerOf) {
         OutputLabels labels = new OutputLabels(share);
         Kernel kernel;
         try {
-            kernel = Kernels.create(algorithm, parameters, share.weighted(), built.sourceDense(), labels);
+            kernel = Kernels.create(algorithm, parameters, share.weighted(), sourceDense, labels);
         } catch (IllegalArgumentException e) {
-            loads.remove(command.getJobId(), loading);
             fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
-            return;
+            return null;
         }
-        int[] owned = share.owned();
         AgentJob job;
         try {
-            job = buildJob(command.getJobId(), link.agentId(), share, kernel, labels, spec.getPartitionMap(),
-                    command.getJobEpoch(), loading.ownerOf());
+            job = buildJob(command.getJobId(), link.agentId(), share, kernel, labels, map, command.getJobEpoch(), ownerOf);
         } catch (TlsFilesException e) {
-            loads.remove(command.getJobId(), loading);
             fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
-            return;
+            return null;
         }
-        loads.remove(command.getJobId(), loading);
         AgentJob replaced = jobs.put(command.getJobId(), job);
         if (replaced != null) {
             replaced.closeEarly("job loaded again");
         }
-        Runtime runtime = Runtime.getRuntime();
+        return job;
+    }
+
+    /**
+     * A batch job on a resident graph: its share is made of the replicas this agent holds of the
+     * job's partitions (used as they are when one share holds exactly them), no input is read.
+     */
+    private void attach(Command command, CoordinatorLink link) {
+        long t0 = System.nanoTime();
+        AttachResident order = command.getAttachResident();
+        String name = ResidentStore.nameOf(order.getGraphJobId());
+        ResidentGraph graph = name == null ? null : residents.find(name, order.getGeneration());
+        if (graph == null) {
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
+                    .setMessage("agent " + link.agentId() + " holds no resident graph " + order.getGraphJobId()
+                            + " at generation " + order.getGeneration()).setRetryable(true)));
+            return;
+        }
+        int[] owned = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
+        Algorithm algorithm = Algorithm.valueOf(order.getAlgorithm().name());
+        var p = order.getParameters();
+        KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
+        GraphShare share;
+        int sourceDense;
+        try {
+            share = graph.shareOf(owned);
+            sourceDense = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP
+                    ? new ResidentSource(graph, order.getPartitionMap(), this::channel).denseOf(p.getSourceVertex()) : -1;
+        } catch (IllegalArgumentException | ResidentSource.LookupFailedException e) {
+            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
+                    .setMessage(e.getMessage()).setRetryable(e instanceof ResidentSource.LookupFailedException)));
+            return;
+        }
+        String[] ownerOf = new String[graph.partitioning().count()];
+        for (PartitionOwner owner : order.getPartitionMap().getOwnersList()) {
+            ownerOf[owner.getPartitionId()] = owner.getAgentId();
+        }
+        AgentJob job = startJob(command, link, share, algorithm, parameters, sourceDense, order.getPartitionMap(), ownerOf);
+        if (job == null) {
+            return;
+        }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={} build_ms={}",
-                command.getJobId(), owned.length, share.ownedVertices(), share.mirrors(), share.edgeEntries(),
-                share.sizeInBytes(), ms);
+        log.info("event=job_attached job={} graph={} generation={} partitions={} vertices={} ms={}", command.getJobId(),
+                name, order.getGeneration(), owned.length, share.ownedVertices(), ms);
+        reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)));
+    }
+
+    /** What a load built, for LoadDone: per-partition counts, the share's size, the job's delivery inputs. */
+    private static LoadDone.Builder loadDone(GraphShare share, long ms, AgentJob job) {
+        int[] owned = share.owned();
+        Runtime runtime = Runtime.getRuntime();
         LoadDone.Builder done = LoadDone.newBuilder();
         for (int q : owned) {
             done.putPartitionVertices(q, share.partitioning().size(q));
@@ -470,19 +578,20 @@ public final class AgentJobs implements CommandHandler {
             }
             done.putPartitionEdges(q, entries);
         }
-        reply(link, command, Report.newBuilder().setLoadDone(done
-                .addAllPartitionIds(spec.getPartitionIdsList())
-                .setVertices(share.ownedVertices())
+        for (int q : owned) {
+            done.addPartitionIds(q);
+        }
+        if (job != null) {
+            done.setEdgeSlots(job.edgeSlots()).setVerticesWithOutEdges(job.verticesWithOutEdges());
+        }
+        return done.setVertices(share.ownedVertices())
                 .setEdges(share.edgeEntries())
                 .setLoadTimeMs(ms)
-                .setEdgesShipped(loading.load().edgesShipped())
-                .setEdgeSlots(job.edgeSlots())
-                .setVerticesWithOutEdges(job.verticesWithOutEdges())
                 .setIdBlocks(share.partitioning().blocks().count())
                 .setMirrors(share.mirrors())
                 .setShareBytes(share.sizeInBytes())
                 .setHeapMaxBytes(runtime.maxMemory())
-                .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory())));
+                .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory());
     }
 
     private Loading loading(Command command, CoordinatorLink link) {
@@ -738,6 +847,8 @@ public final class AgentJobs implements CommandHandler {
     public void onFenced(String reason) {
         log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
         jobs.clear();
+        // The coordinator counted this agent's replicas lost and makes them again elsewhere.
+        residents.dropAll("fenced: " + reason);
         // Command ids are the coordinator's: a new session (perhaps a restarted coordinator) starts them afresh.
         replies.clear();
     }
@@ -746,6 +857,7 @@ public final class AgentJobs implements CommandHandler {
     public void close() {
         commands.shutdownNow();
         compute.shutdownNow();
+        queryWorkers.close();
         dataServer.shutdownNow();
         peerCheckpoints.close();
         channels.values().forEach(ManagedChannel::shutdownNow);

@@ -122,6 +122,16 @@ final class InProcessCluster implements AutoCloseable {
         return last;
     }
 
+    /** The coordinator's Query service (resident graphs and queries), as a client. */
+    io.graphagent.protocol.v1.QueryGrpc.QueryBlockingStub query() {
+        return io.graphagent.protocol.v1.QueryGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** The coordinator in this JVM. */
+    CoordinatorServer coordinator() {
+        return coordinator;
+    }
+
     /** The coordinator's status: agents and jobs (finished ones included). */
     io.graphagent.protocol.v1.StatusReply status() {
         return CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)

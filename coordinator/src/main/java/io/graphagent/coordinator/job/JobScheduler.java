@@ -236,6 +236,14 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         }
     }
 
+    /**
+     * The coordinator's command ids: every sender of commands in this process (the jobs, the
+     * resident graphs) takes them from here, so an agent never sees one id twice.
+     */
+    public AtomicLong commandIds() {
+        return commandIds;
+    }
+
     /** Registers an observer of job state changes, supersteps, checkpoints and recoveries of every job. */
     public void addListener(JobListener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));

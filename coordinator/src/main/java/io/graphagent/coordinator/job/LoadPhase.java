@@ -49,12 +49,26 @@ final class LoadPhase {
     private final CommandSender sender;
     private final ReportCollector collector;
     private final PartitionTable partitionTable;
+    /** The resident graph the load keeps (`graph load`), or empty for a job's load. */
+    private final String residentGraph;
     /** The whole graph's totals from the last load (sums over the agents); null before. */
     private LoadDone facts;
+    /** Each agent's LoadDone of the last load, by agent id. */
+    private Map<String, LoadDone> perAgent = Map.of();
+    /** The cut of the last load: its id blocks and the first dense id of each partition. */
+    private ShufflePartitions lastShuffle;
+    private BuildPartitions lastBuild;
 
     /** @param transfer how the agents read the input (job.input-transfer) */
     LoadPhase(String jobId, ResolvedJob job, io.graphagent.config.InputTransfer transfer, Roster roster, CommandSender sender,
               ReportCollector collector, PartitionTable partitionTable) {
+        this(jobId, job, transfer, roster, sender, collector, partitionTable, "");
+    }
+
+    /** @param residentGraph the name to keep the built shares under (a resident graph's load); empty for a job */
+    LoadPhase(String jobId, ResolvedJob job, io.graphagent.config.InputTransfer transfer, Roster roster, CommandSender sender,
+              ReportCollector collector, PartitionTable partitionTable, String residentGraph) {
+        this.residentGraph = residentGraph;
         this.jobId = jobId;
         this.job = job;
         this.transfer = switch (transfer) {
@@ -91,6 +105,11 @@ final class LoadPhase {
         Map<String, Report> loads = collector.await(Report.KindCase.LOAD_DONE, -1, agents, collector.phaseDeadline());
         loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
         facts = totals(loads, scans);
+        Map<String, LoadDone> byAgent = new java.util.TreeMap<>();
+        loads.forEach((agent, r) -> byAgent.put(agent, r.getLoadDone()));
+        perAgent = byAgent;
+        lastShuffle = shuffle;
+        lastBuild = build;
         log.info("event=graph_loaded job={} agents={} partitions={} vertices={} edges={} bytes_read={} edges_shipped={}"
                 + " dense_ids={}", jobId, agents.size(), placement.partitions(), facts.getVertices(), build.getEdges(),
                 facts.getBytesRead(), facts.getEdgesShipped(), build.getDenseIds());
@@ -98,15 +117,18 @@ final class LoadPhase {
     }
 
     private Map<String, Report> scan(Placement placement, List<String> agents) throws JobFailedException {
-        KernelParameters params = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
-                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
         Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
         for (int i = 0; i < agents.size(); i++) {
             String agent = agents.get(i);
             LoadPartitions.Builder load = LoadPartitions.newBuilder()
-                    .setAlgorithm(Algorithm.valueOf(job.algorithm().name()))
-                    .setInput(job.input()).setParameters(params).setPartitions(placement.partitions()).setTransfer(transfer)
-                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto());
+                    .setInput(job.input()).setPartitions(placement.partitions()).setTransfer(transfer)
+                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())
+                    .setResidentGraph(residentGraph);
+            if (job.algorithm() != null) {
+                load.setAlgorithm(Algorithm.valueOf(job.algorithm().name())).setParameters(KernelParameters.newBuilder()
+                        .setSourceVertex(job.parameters().sourceVertex()).setIterations(job.parameters().iterations())
+                        .setDamping(job.parameters().damping()));
+            }
             try {
                 load.addAllSplits(InputSplits.of(job.input(), i, agents.size()));
             } catch (IOException e) {
@@ -214,5 +236,20 @@ final class LoadPhase {
     /** The whole graph's totals from the last load; null before any. */
     LoadDone facts() {
         return facts;
+    }
+
+    /** Each agent's report of the last load, by agent id; empty before any. */
+    Map<String, LoadDone> perAgent() {
+        return perAgent;
+    }
+
+    /** The id blocks of the last load; null before any. */
+    ShufflePartitions lastShuffle() {
+        return lastShuffle;
+    }
+
+    /** The numbering of the last load; null before any. */
+    BuildPartitions lastBuild() {
+        return lastBuild;
     }
 }

@@ -39,18 +39,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         } catch (IllegalArgumentException e) {
             errors.add(error("algorithm", "no algorithm given: choose one of bfs, pagerank, wcc, cdlp, lcc, sssp"));
         }
-        GraphInput graph = null;
-        if (spec.getGraph().isEmpty()) {
-            errors.add(error("graph", "no graph given: pass --graph PREFIX (PREFIX.v + PREFIX.e) or an edge-list file"));
-        } else if (allowed(paths, Path.of(spec.getGraph()).toAbsolutePath(), errors)) {
-            try {
-                graph = GraphInput.locate(Path.of(spec.getGraph()));
-            } catch (GraphInputException e) {
-                errors.add(error("graph", e.getMessage()));
-            } catch (IOException e) {
-                errors.add(error("graph", "cannot read " + spec.getGraph() + ": " + e.getMessage()));
-            }
-        }
+        GraphInput graph = locate(spec, paths, errors);
         Path output = null;
         if (spec.getOutputPath().isEmpty()) {
             errors.add(error("output_path", "no output file given: pass --output FILE"));
@@ -77,11 +66,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
                 errors.add(error("output_path", e.getMessage()));
             }
         }
-        Boolean directed = spec.hasDirected() ? Boolean.valueOf(spec.getDirected()) : graph.properties().directed().orElse(null);
-        if (directed == null) {
-            errors.add(error("directed", "directedness unknown: " + graph.propertiesHint()
-                    + " (directed). Fix: pass --directed or --undirected"));
-        }
+        Boolean directed = directedness(spec, graph, errors);
         KernelParameters parameters = null;
         try {
             parameters = KernelSettings.resolve(algorithm,
@@ -94,16 +79,65 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         if (directed == null || parameters == null || output == null || !errors.isEmpty()) {
             return null;
         }
+        int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
+        return new ResolvedJob(spec, algorithm, files(graph, directed, algorithm.needsWeights()), parameters, output,
+                spec.getPartitions(), checkpointEvery);
+    }
+
+    /**
+     * The load of a resident graph ({@code graph load}): its files and directedness only, no
+     * kernel and no output; weighted when PREFIX.properties says the edges carry weights. Null
+     * when refused (one FieldError per problem in {@code errors}).
+     */
+    static ResolvedJob forGraph(JobSpec spec, JobPaths paths, List<FieldError> errors) {
+        GraphInput graph = locate(spec, paths, errors);
+        if (graph == null) {
+            return null;
+        }
+        Boolean directed = directedness(spec, graph, errors);
+        if (directed == null) {
+            return null;
+        }
+        return new ResolvedJob(spec, null, files(graph, directed, graph.properties().weighted()), null, null,
+                spec.getPartitions(), 0);
+    }
+
+    /** The graph a spec names, where the job may read it; null (with an error) otherwise. */
+    private static GraphInput locate(JobSpec spec, JobPaths paths, List<FieldError> errors) {
+        if (spec.getGraph().isEmpty()) {
+            errors.add(error("graph", "no graph given: pass --graph PREFIX (PREFIX.v + PREFIX.e) or an edge-list file"));
+        } else if (allowed(paths, Path.of(spec.getGraph()).toAbsolutePath(), errors)) {
+            try {
+                return GraphInput.locate(Path.of(spec.getGraph()));
+            } catch (GraphInputException e) {
+                errors.add(error("graph", e.getMessage()));
+            } catch (IOException e) {
+                errors.add(error("graph", "cannot read " + spec.getGraph() + ": " + e.getMessage()));
+            }
+        }
+        return null;
+    }
+
+    /** The option, else the properties' `directed`; null (with an error) when neither says. */
+    private static Boolean directedness(JobSpec spec, GraphInput graph, List<FieldError> errors) {
+        Boolean directed = spec.hasDirected() ? Boolean.valueOf(spec.getDirected()) : graph.properties().directed().orElse(null);
+        if (directed == null) {
+            errors.add(error("directed", "directedness unknown: " + graph.propertiesHint()
+                    + " (directed). Fix: pass --directed or --undirected"));
+        }
+        return directed;
+    }
+
+    private static GraphFiles files(GraphInput graph, boolean directed, boolean weighted) {
         Path prefix = graph.prefix().toAbsolutePath();
-        GraphFiles.Builder files = GraphFiles.newBuilder().setDirected(directed).setWeighted(algorithm.needsWeights());
+        GraphFiles.Builder files = GraphFiles.newBuilder().setDirected(directed).setWeighted(weighted);
         if (graph.edgeList()) {
             files.setEdgeFile(prefix.toString());
         } else {
             files.setVertexFile(prefix.resolveSibling(prefix.getFileName() + ".v").toString())
                     .setEdgeFile(prefix.resolveSibling(prefix.getFileName() + ".e").toString());
         }
-        int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
-        return new ResolvedJob(spec, algorithm, files.build(), parameters, output, spec.getPartitions(), checkpointEvery);
+        return files.build();
     }
 
     /**
@@ -158,6 +192,9 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
 
     /** Short description for logs and status: "pagerank on example-directed". */
     String describe() {
+        if (algorithm == null && spec.getAlgorithm() == io.graphagent.protocol.v1.Algorithm.ALGORITHM_UNSPECIFIED) {
+            return "resident load of " + Path.of(spec.getGraph()).getFileName();
+        }
         return (algorithm == null ? spec.getAlgorithm().name().toLowerCase(java.util.Locale.ROOT) : algorithm.cliName())
                 + " on " + Path.of(spec.getGraph()).getFileName();
     }

@@ -68,6 +68,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
     private final HelloCheck helloCheck;
     private final SessionStats stats = new SessionStats();
     private volatile ControlPlaneView controlPlane = ControlPlaneView.LOCAL;
+    private volatile Supplier<List<io.graphagent.protocol.v1.ResidentGraph>> residentGraphs = List::of;
+    private volatile Supplier<io.graphagent.protocol.v1.RoutingTable> routing = null;
 
     /**
      * @param config     cluster id, timing policy, handshake timeout (also the Hello deadline), max message size
@@ -174,6 +176,10 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
             } catch (RuntimeException e) {
                 log.warn("event=status_jobs_failed detail=\"{}\"", FailureClassifier.oneLine(e), e);
             }
+            status.addAllGraphs(residentGraphs.get());
+            if (routing != null) {
+                status.setRouting(routing.get());
+            }
             return status.build();
         });
     }
@@ -193,6 +199,13 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
                 .setCoordinator(info())
                 .setMaxMessageSizeBytes(maxMessageSize)
                 .build());
+    }
+
+    /** Shows the resident graphs and the query routing table in Status. */
+    public void useResidentGraphs(Supplier<List<io.graphagent.protocol.v1.ResidentGraph>> graphs,
+                                  Supplier<io.graphagent.protocol.v1.RoutingTable> table) {
+        this.residentGraphs = Objects.requireNonNull(graphs, "graphs");
+        this.routing = Objects.requireNonNull(table, "table");
     }
 
     /** Shows {@code view} in Status and stamps its term on every Welcome (etcd store). */

@@ -32,8 +32,12 @@ public final class CoordinatorAdmin implements AutoCloseable {
     private final EventLog events;
     private final ClusterMetrics metrics;
     private final ScheduledExecutorService sampler;
+    /** The query HTTP API (query.http-listen), or null when the coordinator has no online side. */
+    private final QueryHttpServer queries;
 
-    private CoordinatorAdmin(AdminServer server, EventLog events, ClusterMetrics metrics, ScheduledExecutorService sampler) {
+    private CoordinatorAdmin(AdminServer server, EventLog events, ClusterMetrics metrics, ScheduledExecutorService sampler,
+                             QueryHttpServer queries) {
+        this.queries = queries;
         this.server = server;
         this.events = events;
         this.metrics = metrics;
@@ -68,7 +72,18 @@ public final class CoordinatorAdmin implements AutoCloseable {
                             () -> coordinator.directory().statuses().stream().map(StatusJson::agent).toList(),
                             () -> coordinator.jobs().jobs(true).stream().map(StatusJson::job).toList(),
                             dashboard::snapshot));
-            return new CoordinatorAdmin(server, events, metrics, sampler);
+            QueryHttpServer queries = null;
+            if (coordinator.online().isPresent()) {
+                io.graphagent.ops.metrics.QueryMetrics.observe(metrics, coordinator.online().get());
+                try {
+                    queries = QueryHttpServer.start(config.query().httpListen(), config.admin().token(),
+                            config.query().maxInFlight(), coordinator.online().get());
+                } catch (IOException | RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
+            return new CoordinatorAdmin(server, events, metrics, sampler, queries);
         } catch (IOException | RuntimeException e) {
             sampler.shutdownNow();
             events.close();
@@ -89,8 +104,16 @@ public final class CoordinatorAdmin implements AutoCloseable {
         return metrics;
     }
 
+    /** The query HTTP API's port (the bound one when configured as 0); empty without online queries. */
+    public java.util.OptionalInt queryPort() {
+        return queries == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(queries.port());
+    }
+
     @Override
     public void close() {
+        if (queries != null) {
+            queries.close();
+        }
         server.close();
         sampler.shutdownNow();
         events.close();

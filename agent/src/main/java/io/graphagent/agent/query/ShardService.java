@@ -1,0 +1,216 @@
+package io.graphagent.agent.query;
+
+import io.graphagent.graph.traverse.VertexTable;
+import io.graphagent.agent.resident.Holdings;
+import io.graphagent.agent.resident.IdsOfPartition;
+import io.graphagent.agent.resident.ResidentGraph;
+import io.graphagent.agent.resident.ResidentStore;
+import io.graphagent.agent.resident.PartitionStream;
+import io.graphagent.graph.partition.GraphShare;
+import io.graphagent.protocol.PackedArrays;
+import io.graphagent.protocol.v1.ExpandReply;
+import io.graphagent.protocol.v1.ExpandRequest;
+import io.graphagent.protocol.v1.FetchPartitionRequest;
+import io.graphagent.protocol.v1.LookupReply;
+import io.graphagent.protocol.v1.LookupRequest;
+import io.graphagent.protocol.v1.PartitionChunk;
+import io.graphagent.protocol.v1.ShardGrpc;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's Shard service: one hop of a query ({@code Expand}), id lookups and degrees
+ * ({@code Lookup}) over the resident partitions it holds, on the {@link QueryWorkers}; and the
+ * copy of a partition to a peer building a replica ({@code FetchPartition}). Every answer
+ * carries the agent's load. Refusals are precise: another generation or a graph not held is
+ * FAILED_PRECONDITION, a full queue RESOURCE_EXHAUSTED ("busy, retry after"), a malformed
+ * request INVALID_ARGUMENT. Thread-safe.
+ */
+public final class ShardService extends ShardGrpc.ShardImplBase {
+    private static final Logger log = LoggerFactory.getLogger(ShardService.class);
+    /** Most ids in one request: 4 MiB of int32 vertices, far under the gRPC message limit. */
+    static final int MAX_IDS = 1 << 20;
+
+    private final ResidentStore store;
+    private final QueryWorkers workers;
+    private final Supplier<String> agentId;
+    private final ThreadLocal<VertexTable> sets = ThreadLocal.withInitial(VertexTable::new);
+
+    /** @param agentId this agent's id once known (for busy answers) */
+    public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
+        this.store = store;
+        this.workers = workers;
+        this.agentId = agentId;
+    }
+
+    @Override
+    public void expand(ExpandRequest request, StreamObserver<ExpandReply> reply) {
+        ResidentGraph graph = held(request.getGraph(), request.getGeneration(), reply);
+        if (graph == null || !admitted(reply)) {
+            return;
+        }
+        if (!workers.tryRun(() -> answer(reply, () -> expand(graph, request)))) {
+            busy(reply);
+        }
+    }
+
+    private ExpandReply expand(ResidentGraph graph, ExpandRequest request) {
+        int count = checkedCount(request.getCount(), request.getVertices().size(), Integer.BYTES);
+        int[] vertices = new int[count];
+        PackedArrays.unpackInts(request.getVertices(), count, vertices);
+        Holdings holdings = graph.holdings();
+        boolean[] notHeld = new boolean[graph.partitioning().count()];
+        VertexTable set = sets.get();
+        set.clear();
+        try {
+            Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
+            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size())
+                    .setNeighbours(PackedArrays.packInts(set.vertices(), 0, set.size()));
+            if (request.getWithParents()) {
+                out.setParents(PackedArrays.packInts(set.parents(), 0, set.size()));
+            }
+            for (int p = 0; p < notHeld.length; p++) {
+                if (notHeld[p]) {
+                    out.addNotHeld(p);
+                }
+            }
+            return out.setLoad(workers.load()).build();
+        } finally {
+            set.clear();
+        }
+    }
+
+    @Override
+    public void lookup(LookupRequest request, StreamObserver<LookupReply> reply) {
+        ResidentGraph graph = held(request.getGraph(), request.getGeneration(), reply);
+        if (graph == null || !admitted(reply)) {
+            return;
+        }
+        if (!workers.tryRun(() -> answer(reply, () -> lookup(graph, request)))) {
+            busy(reply);
+        }
+    }
+
+    private LookupReply lookup(ResidentGraph graph, LookupRequest request) {
+        int p = request.getPartition();
+        GraphShare share = graph.holdings().shareOf(p);
+        if (share == null) {
+            throw new NotHeldException("agent " + agentId.get() + " holds no replica of partition " + p + " of graph "
+                    + graph.name());
+        }
+        IdsOfPartition ids = new IdsOfPartition(graph, share, p);
+        LookupReply.Builder out = LookupReply.newBuilder();
+        if (request.getToOriginal()) {
+            int count = checkedCount(request.getCount(), request.getIds().size(), Integer.BYTES);
+            int[] dense = new int[count];
+            PackedArrays.unpackInts(request.getIds(), count, dense);
+            long[] originals = new long[count];
+            for (int i = 0; i < count; i++) {
+                originals[i] = ids.originalOf(dense[i]);
+            }
+            out.setIds(PackedArrays.packLongs(originals, 0, count));
+        } else {
+            int count = checkedCount(request.getCount(), request.getIds().size(), Long.BYTES);
+            long[] originals = new long[count];
+            PackedArrays.unpackLongs(request.getIds(), count, originals);
+            int[] dense = new int[count];
+            int[] outDegrees = new int[count];
+            int[] inDegrees = new int[count];
+            for (int i = 0; i < count; i++) {
+                dense[i] = ids.denseOf(originals[i]);
+                if (dense[i] >= 0) {
+                    outDegrees[i] = ids.outDegree(dense[i]);
+                    inDegrees[i] = ids.inDegree(dense[i]);
+                }
+            }
+            out.setIds(PackedArrays.packInts(dense, 0, count)).setOutDegrees(PackedArrays.packInts(outDegrees, 0, count))
+                    .setInDegrees(PackedArrays.packInts(inDegrees, 0, count));
+        }
+        return out.setLoad(workers.load()).build();
+    }
+
+    @Override
+    public void fetchPartition(FetchPartitionRequest request, StreamObserver<PartitionChunk> reply) {
+        ResidentGraph graph = held(request.getGraph(), request.getGeneration(), reply);
+        if (graph == null) {
+            return;
+        }
+        GraphShare share = graph.holdings().shareOf(request.getPartition());
+        if (share == null) {
+            reply.onError(Status.NOT_FOUND.withDescription("agent " + agentId.get() + " holds no replica of partition "
+                    + request.getPartition() + " of graph " + graph.name()).asRuntimeException());
+            return;
+        }
+        PartitionStream.serve(share, request.getPartition(), (ServerCallStreamObserver<PartitionChunk>) reply);
+    }
+
+    /** The graph at the request's generation, or null after answering FAILED_PRECONDITION. */
+    private ResidentGraph held(String name, long generation, StreamObserver<?> reply) {
+        ResidentGraph graph = store.find(name, generation);
+        if (graph == null) {
+            ResidentGraph other = store.find(name);
+            reply.onError(Status.FAILED_PRECONDITION.withDescription("agent " + agentId.get() + " holds no graph " + name
+                    + " at generation " + generation + (other == null ? "" : " (it holds generation " + other.generation() + ")"))
+                    .asRuntimeException());
+        }
+        return graph;
+    }
+
+    /** Whether the caller still waits: a request whose deadline passed in the queue is not worked on. */
+    private static boolean admitted(StreamObserver<?> reply) {
+        return !(reply instanceof ServerCallStreamObserver<?> call) || !call.isCancelled();
+    }
+
+    private void busy(StreamObserver<?> reply) {
+        long after = workers.retryAfterMs();
+        reply.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy: agent " + agentId.get() + " has "
+                + workers.inFlight() + " requests in flight (query.agent-max-in-flight " + workers.maxInFlight()
+                + "), retry after " + after + " ms").asRuntimeException());
+    }
+
+    private <T> void answer(StreamObserver<T> reply, Supplier<T> work) {
+        if (reply instanceof ServerCallStreamObserver<?> call && call.isCancelled()) {
+            return;
+        }
+        T value;
+        try {
+            value = work.get();
+        } catch (NotHeldException e) {
+            reply.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (IllegalArgumentException e) {
+            reply.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (RuntimeException e) {
+            log.warn("event=query_request_failed detail=\"{}\"", e.toString(), e);
+            reply.onError(Status.INTERNAL.withDescription("agent " + agentId.get() + ": " + e).asRuntimeException());
+            return;
+        }
+        try {
+            reply.onNext(value);
+            reply.onCompleted();
+        } catch (RuntimeException e) {
+            // The caller went away (deadline, cancel) while this ran: nothing to answer.
+            log.debug("event=query_reply_dropped detail=\"{}\"", e.toString());
+        }
+    }
+
+    private static int checkedCount(int count, int bytes, int width) {
+        if (count < 0 || count > MAX_IDS || (long) count * width != bytes) {
+            throw new IllegalArgumentException("count " + count + " does not match " + bytes + " bytes of " + width
+                    + "-byte ids (at most " + MAX_IDS + ")");
+        }
+        return count;
+    }
+
+    /** A partition the request names and this agent does not hold. */
+    private static final class NotHeldException extends RuntimeException {
+        NotHeldException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Online query benchmark: a resident RMAT graph on a local cluster (coordinator + AGENTS agents,
+# mutual TLS, `graphagent local`), k-hop count queries over the query HTTP API driven by Locust
+# (headless, bench/queries_locustfile.py) at rising rates, with uniform and Zipf start vertices;
+# then the Zipf load again with round-robin routing; then a Zipf run at KILL_RATE during which one
+# agent is killed (SIGKILL) a third of the way in. Per run: offered rate, throughput, P50/P95/P99,
+# failures, each agent's CPU (% of one core) and GCs per minute (jstat).
+#
+#   bench/queries.sh [SCALE]        # SCALE (default 20; or env SCALE)
+#
+# Env: SCALE, EDGE_FACTOR (16), AGENTS (3), REPLICAS (2), RATES ("100 300 1000"), DURATION
+#      (seconds per run, 30), USERS (Locust users, 50), K (2), ZIPF_S (1.1), KILL_RATE (300),
+#      WORK (bench/work), START_TIMEOUT (180), SKIP ("" or e.g. "roundrobin kill"), CHOICES (start
+#      vertex laws of the heat runs, "uniform zipf").
+# Needs Debian's python3-locust (apt-get install python3-locust; PyPI is not used).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+SCALE=${1:-${SCALE:-20}}
+EDGE_FACTOR=${EDGE_FACTOR:-16}
+AGENTS=${AGENTS:-3}
+REPLICAS=${REPLICAS:-2}
+RATES=${RATES:-"100 300 1000"}
+DURATION=${DURATION:-30}
+USERS=${USERS:-50}
+K=${K:-2}
+ZIPF_S=${ZIPF_S:-1.1}
+KILL_RATE=${KILL_RATE:-300}
+WORK=${WORK:-$root/bench/work}
+START_TIMEOUT=${START_TIMEOUT:-180}
+SKIP=${SKIP:-}
+CHOICES=${CHOICES:-"uniform zipf"}
+say() { echo "queries.sh: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+if ! command -v locust >/dev/null; then
+  say "installing Debian's python3-locust"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-locust >/dev/null || die "apt-get install python3-locust failed"
+fi
+JAVA_HOME=$("$root/bin/java-home"); export JAVA_HOME
+jstat="$JAVA_HOME/bin/jstat"
+mkdir -p "$WORK"
+run_dir="$WORK/queries-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$run_dir"
+ga=("$root/graphagent")
+prefix="$WORK/rmat-$SCALE"
+if [ ! -f "$prefix.e" ]; then
+  say "generating RMAT scale $SCALE"
+  "${ga[@]}" generate rmat --scale "$SCALE" --edge-factor "$EDGE_FACTOR" --output "$prefix" >"$run_dir/generate.out" 2>&1 \
+    || die "generate failed: $run_dir/generate.out"
+fi
+state="$run_dir/state"
+cluster_pid=
+
+stop_cluster() {
+  [ -n "$cluster_pid" ] || return 0
+  kill -TERM "$cluster_pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$cluster_pid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$cluster_pid" 2>/dev/null || true
+  cluster_pid=
+}
+trap stop_cluster EXIT
+
+# start_cluster ROUTING: a local cluster with query.routing=ROUTING and the graph loaded.
+start_cluster() {
+  local routing=$1 out="$run_dir/local-$1.out"
+  rm -rf "$state"
+  GRAPHAGENT_QUERY_ROUTING=$routing setsid "${ga[@]}" local --agents "$AGENTS" --state-dir "$state" --port 0 \
+    --start-timeout "${START_TIMEOUT}s" >"$out" 2>&1 </dev/null &
+  cluster_pid=$!
+  for _ in $(seq 1 $((START_TIMEOUT * 2))); do
+    grep -q "^graphagent local: coordinator and $AGENTS agents up" "$out" && break
+    kill -0 "$cluster_pid" 2>/dev/null || die "local exited: $out"
+    sleep 0.5
+  done
+  url=$(grep -o 'query http://[^ ]*' "$state/logs/coordinator.log" "$out" 2>/dev/null | head -1 | sed 's/.*query //')
+  [ -n "$url" ] || url=$(grep -ho 'query http://[^ ]*' "$state"/logs/* | head -1 | sed 's/query //')
+  [ -n "$url" ] || die "no query http address in the coordinator's output ($state/logs)"
+  token=$(sed -n 's/^  token: //p' "$state/config.yaml")
+  local t0=$SECONDS
+  "${ga[@]}" graph load --state-dir "$state" --name bench --graph "$prefix" --directed --replicas "$REPLICAS" \
+    --timeout 30m >"$run_dir/load-$routing.out" 2>&1 || die "graph load failed: $run_dir/load-$routing.out"
+  say "routing $routing: graph loaded in $((SECONDS - t0)) s at $url"
+}
+
+agent_pids() { ps -eo pid=,args= | grep -- "$state" | grep -E ' agent( |$)' | grep -v grep | awk '{print $1}'; }
+
+# cpu_gc PID...: "utime+stime ticks, GC count" per pid, one line each
+sample() { for p in "$@"; do
+  local t g
+  t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+  g=$("$jstat" -gcutil "$p" 2>/dev/null | awk 'NR==2 {print $(NF-6) + $(NF-4) + $(NF-2) + 0}' || echo 0)
+  echo "$p $t ${g:-0}"
+done; }
+
+# run LABEL CHOICE RATE [kill]: one Locust run; prints one row.
+run() {
+  local label=$1 choice=$2 rate=$3 kill=${4:-} pids before after csv="$run_dir/$1"
+  pids=$(agent_pids | tr '\n' ' ')
+  before=$(sample $pids)
+  if [ -n "$kill" ]; then
+    victim=$(echo $pids | awk '{print $1}')
+    (sleep $((DURATION / 3)); kill -KILL "$victim" 2>/dev/null; say "killed agent pid $victim") &
+  fi
+  QUERY_TOKEN=$token GRAPH=bench VERTICES=$((1 << SCALE)) CHOICE=$choice ZIPF_S=$ZIPF_S K=$K RATE=$rate USERS=$USERS \
+    locust -f "$root/bench/queries_locustfile.py" --headless -u "$USERS" -r "$USERS" -t "${DURATION}s" \
+    -H "$url" --csv "$csv" --only-summary >"$csv.out" 2>&1 || true
+  after=$(sample $pids)
+  python3 - "$csv" "$label" "$rate" "$DURATION" "$before" "$after" <<'PY'
+import csv, sys
+path, label, rate, duration, before, after = sys.argv[1:]
+row = [r for r in csv.DictReader(open(path + "_stats.csv")) if r["Name"] == "Aggregated"][0]
+b = {l.split()[0]: l.split()[1:] for l in before.strip().splitlines()}
+a = {l.split()[0]: l.split()[1:] for l in after.strip().splitlines()}
+cpu, gc = [], []
+for pid in b:
+    if pid in a and a[pid][0] != "0":
+        cpu.append("%.0f%%" % ((float(a[pid][0]) - float(b[pid][0])) / 100 / float(duration) * 100))
+        gc.append("%.1f" % ((float(a[pid][1]) - float(b[pid][1])) * 60 / float(duration)))
+    else:
+        cpu.append("dead"); gc.append("-")
+print("| %s | %s | %.0f | %s | %s | %s | %s/%s | %s | %s |" % (label, rate, float(row["Requests/s"]), row["50%"],
+      row["95%"], row["99%"], row["Failure Count"], row["Request Count"], " ".join(cpu), " ".join(gc)))
+PY
+}
+
+results="$run_dir/results.md"
+{
+  echo "RMAT scale $SCALE, edge factor $EDGE_FACTOR, $AGENTS agents, $REPLICAS replicas, k=$K count queries, $USERS Locust users, ${DURATION}s per run"
+  echo
+  echo "| run | offered/s | achieved/s | P50 ms | P95 ms | P99 ms | failed/total | agent CPU | agent GC/min |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+} >"$results"
+start_cluster heat
+for choice in $CHOICES; do
+  for rate in $RATES; do run "heat-$choice-$rate" "$choice" "$rate" | tee -a "$results"; done
+done
+if [[ " $SKIP " != *" kill "* ]]; then
+  run "heat-zipf-$KILL_RATE-kill-one-agent" zipf "$KILL_RATE" kill | tee -a "$results"
+fi
+stop_cluster
+if [[ " $SKIP " != *" roundrobin "* ]]; then
+  start_cluster round-robin
+  for rate in $RATES; do run "roundrobin-zipf-$rate" zipf "$rate" | tee -a "$results"; done
+  stop_cluster
+fi
+say "results: $results"
+cat "$results"

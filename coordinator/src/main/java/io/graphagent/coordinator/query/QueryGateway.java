@@ -1,0 +1,333 @@
+package io.graphagent.coordinator.query;
+
+import io.graphagent.config.QueryConfig;
+import io.graphagent.coordinator.resident.GraphView;
+import io.graphagent.coordinator.resident.ResidentGraphs;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.traverse.VertexTable;
+import io.graphagent.protocol.PackedArrays;
+import io.graphagent.protocol.v1.DegreeReply;
+import io.graphagent.protocol.v1.DegreeRequest;
+import io.graphagent.protocol.v1.Direction;
+import io.graphagent.protocol.v1.KHopReply;
+import io.graphagent.protocol.v1.KHopRequest;
+import io.graphagent.protocol.v1.LookupReply;
+import io.graphagent.protocol.v1.LookupRequest;
+import io.graphagent.protocol.v1.NeighboursReply;
+import io.graphagent.protocol.v1.NeighboursRequest;
+import io.graphagent.protocol.v1.PathReply;
+import io.graphagent.protocol.v1.PathRequest;
+import io.graphagent.protocol.v1.QueryStats;
+import io.graphagent.protocol.v1.ResidentState;
+import java.util.Arrays;
+import java.util.concurrent.Semaphore;
+import java.util.function.LongSupplier;
+
+/**
+ * The gateway: answers the online queries on resident graphs, hop by hop, each hop's vertices
+ * sent to live replicas of their partitions ({@link ShardCalls}). It keeps only what the query
+ * reached (a {@link VertexTable}, bounded by {@code query.max-vertices}), never the graph.
+ * Vertices are named by original ids outside and dense ids inside: the start vertices are
+ * looked up at their partition's replica (or taken as they are when the graph's ids are dense),
+ * and the answer's vertices are named again the same way.
+ *
+ * <p>At most {@code query.max-in-flight} queries run at once; one more is refused at once
+ * ("busy, retry after"). Every query has a deadline. Thread-safe; a query runs on its caller's
+ * thread.
+ */
+public final class QueryGateway {
+    /** Longest deadline a request may ask for, ms. */
+    public static final long MAX_DEADLINE_MS = 60_000;
+    /** Neighbours listed when the request names no limit. */
+    static final int DEFAULT_NEIGHBOUR_LIMIT = 1000;
+    /** Hops of a k-hop query, at most. */
+    public static final int MAX_K = 3;
+    /** Path length looked for when the request names none, and at most. */
+    static final int DEFAULT_MAX_DEPTH = 6;
+    static final int MAX_DEPTH = 16;
+
+    private final QueryConfig config;
+    private final ResidentGraphs graphs;
+    private final ShardCalls calls;
+    private final Semaphore admission;
+    private final LongSupplier nanos;
+    private final QueryObserver observer;
+    /** Recent average query time, ms, for the "retry after" of a busy answer. */
+    private volatile double averageMs = 10;
+
+    /** What happens to queries, for metrics: each one's kind, outcome and time. */
+    public interface QueryObserver {
+        void answered(String kind, String outcome, long micros);
+
+        void retried(String cause);
+
+        QueryObserver NONE = new QueryObserver() {
+            @Override
+            public void answered(String kind, String outcome, long micros) {
+            }
+
+            @Override
+            public void retried(String cause) {
+            }
+        };
+    }
+
+    QueryGateway(QueryConfig config, ResidentGraphs graphs, Router router, ShardChannels channels, java.time.Clock clock,
+                 LongSupplier nanos, QueryObserver observer) {
+        this.config = config;
+        this.graphs = graphs;
+        this.calls = new ShardCalls(router, channels, clock, observer::retried);
+        this.admission = new Semaphore(config.maxInFlight());
+        this.nanos = nanos;
+        this.observer = observer;
+    }
+
+    /** A query's work: what it answers, given its run. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(QueryRun run, GraphView graph) throws QueryException;
+    }
+
+    private <T> T admitted(String kind, String name, long deadlineMs, Work<T> work) throws QueryException {
+        long t0 = nanos.getAsLong();
+        String outcome = "ok";
+        if (!admission.tryAcquire()) {
+            long after = Math.max(10, (long) averageMs);
+            observer.answered(kind, "busy", 0);
+            throw new QueryException(QueryException.Kind.BUSY, "busy: " + config.maxInFlight() + " queries in flight at the"
+                    + " gateway (query.max-in-flight), retry after " + after + " ms", after);
+        }
+        try {
+            GraphView graph = graph(name);
+            long ms = deadlineMs == 0 ? config.deadline().toMillis() : deadlineMs;
+            if (ms < 0 || ms > MAX_DEADLINE_MS) {
+                throw new QueryException(QueryException.Kind.BAD_REQUEST, "deadline_ms " + deadlineMs + " is outside 1.."
+                        + MAX_DEADLINE_MS);
+            }
+            return work.run(new QueryRun(name, ms), graph);
+        } catch (QueryException e) {
+            outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            throw e;
+        } finally {
+            admission.release();
+            long micros = (nanos.getAsLong() - t0) / 1000;
+            averageMs += 0.05 * (micros / 1000.0 - averageMs);
+            observer.answered(kind, outcome, micros);
+        }
+    }
+
+    private GraphView graph(String name) throws QueryException {
+        GraphView g = graphs.view(name);
+        if (g == null) {
+            throw new QueryException(QueryException.Kind.NO_GRAPH, "no resident graph " + name + ": `graphagent graph list`"
+                    + " lists them; load one with `graphagent graph load --name " + name + " --graph PREFIX`");
+        }
+        if (!g.queryable()) {
+            throw new QueryException(QueryException.Kind.NOT_READY, "graph " + name + " is " + stateWord(g.state())
+                    + ": queries wait until it is READY (graphagent graph list)");
+        }
+        return g;
+    }
+
+    private static String stateWord(ResidentState state) {
+        return state.name().substring("GRAPH_".length());
+    }
+
+    public NeighboursReply neighbours(NeighboursRequest request) throws QueryException {
+        return admitted("neighbours", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
+            long t0 = nanos.getAsLong();
+            int v = dense(run, g, request.getVertex());
+            if (v < 0) {
+                return NeighboursReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
+                        .setStats(stats(run, 0, t0)).build();
+            }
+            VertexTable found = new VertexTable();
+            calls.expand(run, g, new int[] {v}, 1, direction(request.getDirection()), false, (n, parent) -> found.add(n, v));
+            int[] sorted = Arrays.copyOf(found.vertices(), found.size());
+            Arrays.sort(sorted);
+            int limit = request.getLimit() == 0 ? DEFAULT_NEIGHBOUR_LIMIT : request.getLimit();
+            int listed = Math.min(limit, sorted.length);
+            long[] ids = originals(run, g, Arrays.copyOf(sorted, listed));
+            NeighboursReply.Builder reply = NeighboursReply.newBuilder().setFound(true).setCount(sorted.length)
+                    .setTruncated(listed < sorted.length);
+            for (long id : ids) {
+                reply.addNeighbours(id);
+            }
+            return reply.setStats(stats(run, sorted.length, t0)).build();
+        });
+    }
+
+    public DegreeReply degree(DegreeRequest request) throws QueryException {
+        return admitted("degree", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
+            long t0 = nanos.getAsLong();
+            int p = partitionOfId(g, request.getVertex());
+            if (p < 0) {
+                return DegreeReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
+                        .setStats(stats(run, 0, t0)).build();
+            }
+            run.hops++;
+            LookupReply reply = calls.lookup(run, g, p, LookupRequest.newBuilder().setCount(1)
+                    .setIds(PackedArrays.packLongs(new long[] {request.getVertex()}, 0, 1)));
+            int[] dense = new int[1];
+            PackedArrays.unpackInts(reply.getIds(), 1, dense);
+            if (dense[0] < 0) {
+                return DegreeReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
+                        .setStats(stats(run, 0, t0)).build();
+            }
+            int[] out = new int[1];
+            int[] in = new int[1];
+            PackedArrays.unpackInts(reply.getOutDegrees(), 1, out);
+            PackedArrays.unpackInts(reply.getInDegrees(), 1, in);
+            return DegreeReply.newBuilder().setFound(true).setOutDegree(out[0]).setInDegree(in[0])
+                    .setStats(stats(run, 1, t0)).build();
+        });
+    }
+
+    public KHopReply khop(KHopRequest request) throws QueryException {
+        if (request.getK() < 1 || request.getK() > MAX_K) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "k = " + request.getK() + ": ask for 1 to " + MAX_K
+                    + " hops");
+        }
+        return admitted("khop", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
+            long t0 = nanos.getAsLong();
+            int start = dense(run, g, request.getVertex());
+            if (start < 0) {
+                return KHopReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
+                        .setStats(stats(run, 0, t0)).build();
+            }
+            VertexTable visited = new VertexTable();
+            visited.add(start, start);
+            int[] levelEnd = new int[request.getK() + 1];
+            levelEnd[0] = 1;
+            Direction direction = direction(request.getDirection());
+            int from = 0;
+            for (int hop = 1; hop <= request.getK(); hop++) {
+                int to = visited.size();
+                if (to > from) {
+                    int[] frontier = Arrays.copyOfRange(visited.vertices(), from, to);
+                    calls.expand(run, g, frontier, frontier.length, direction, false, (n, parent) -> {
+                        if (visited.add(n, parent) && visited.size() > config.maxVertices()) {
+                            throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
+                        }
+                    });
+                }
+                levelEnd[hop] = visited.size();
+                from = to;
+            }
+            KHopReply.Builder reply = KHopReply.newBuilder().setFound(true).setCount(visited.size() - 1L);
+            int listed = 0;
+            int[] chosen = new int[Math.min(request.getLimit(), visited.size() - 1)];
+            for (int hop = 1; hop <= request.getK(); hop++) {
+                reply.addPerHop(levelEnd[hop] - levelEnd[hop - 1]);
+                if (listed < chosen.length) {
+                    int[] level = Arrays.copyOfRange(visited.vertices(), levelEnd[hop - 1], levelEnd[hop]);
+                    Arrays.sort(level);
+                    int take = Math.min(level.length, chosen.length - listed);
+                    System.arraycopy(level, 0, chosen, listed, take);
+                    listed += take;
+                }
+            }
+            for (long id : originals(run, g, chosen)) {
+                reply.addVertices(id);
+            }
+            return reply.setTruncated(chosen.length < visited.size() - 1).setStats(stats(run, visited.size(), t0)).build();
+        });
+    }
+
+    public PathReply shortestPath(PathRequest request) throws QueryException {
+        int maxDepth = request.getMaxDepth() == 0 ? DEFAULT_MAX_DEPTH : request.getMaxDepth();
+        if (maxDepth > MAX_DEPTH) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "max_depth " + maxDepth + ": at most " + MAX_DEPTH);
+        }
+        return admitted("path", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
+            long t0 = nanos.getAsLong();
+            int s = dense(run, g, request.getFrom());
+            int t = dense(run, g, request.getTo());
+            if (s < 0 || t < 0) {
+                return PathReply.newBuilder().setFound(false).setMessage(missing(g, s < 0 ? request.getFrom() : request.getTo()))
+                        .setStats(stats(run, 0, t0)).build();
+            }
+            return new BidirectionalSearch(calls, run, g, direction(request.getDirection()), maxDepth, config.maxVertices())
+                    .between(s, t, request.getFrom(), request.getTo(), (ids) -> originals(run, g, ids))
+                    .setStats(stats(run, 0, t0)).build();
+        });
+    }
+
+    /** The graph's dense id of original id {@code id}, or -1 when the graph has no such vertex. */
+    private int dense(QueryRun run, GraphView g, long id) throws QueryException {
+        int p = partitionOfId(g, id);
+        if (p < 0) {
+            return -1;
+        }
+        if (g.denseIds()) {
+            return id < g.partitioning().numVertices() ? (int) id : -1;
+        }
+        run.hops++;
+        LookupReply reply = calls.lookup(run, g, p, LookupRequest.newBuilder().setCount(1)
+                .setIds(PackedArrays.packLongs(new long[] {id}, 0, 1)));
+        int[] dense = new int[1];
+        PackedArrays.unpackInts(reply.getIds(), 1, dense);
+        return dense[0];
+    }
+
+    /** The partition whose id blocks hold {@code id}, or -1 outside the graph's ids. */
+    private static int partitionOfId(GraphView g, long id) {
+        if (id < 0) {
+            return -1;
+        }
+        try {
+            return g.partitioning().partitionOfId(id);
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
+    /** Original ids of {@code dense} (any order), asked of their partitions' replicas unless ids are dense. */
+    private long[] originals(QueryRun run, GraphView g, int[] dense) throws QueryException {
+        long[] out = new long[dense.length];
+        if (g.denseIds()) {
+            for (int i = 0; i < dense.length; i++) {
+                out[i] = dense[i];
+            }
+            return out;
+        }
+        if (dense.length == 0) {
+            return out;
+        }
+        Partitioning partitioning = g.partitioning();
+        java.util.Map<Integer, java.util.List<Integer>> byPartition = new java.util.TreeMap<>();
+        for (int i = 0; i < dense.length; i++) {
+            byPartition.computeIfAbsent(partitioning.partitionOf(dense[i]), k -> new java.util.ArrayList<>()).add(i);
+        }
+        run.hops++;
+        for (var e : byPartition.entrySet()) {
+            int[] ids = e.getValue().stream().mapToInt(i -> dense[i]).toArray();
+            LookupReply reply = calls.lookup(run, g, e.getKey(), LookupRequest.newBuilder().setToOriginal(true)
+                    .setCount(ids.length).setIds(PackedArrays.packInts(ids, 0, ids.length)));
+            long[] originals = new long[ids.length];
+            PackedArrays.unpackLongs(reply.getIds(), ids.length, originals);
+            for (int k = 0; k < ids.length; k++) {
+                out[e.getValue().get(k)] = originals[k];
+            }
+        }
+        return out;
+    }
+
+    static Direction direction(Direction asked) {
+        return asked == Direction.DIRECTION_UNSPECIFIED ? Direction.EDGES_OUT : asked;
+    }
+
+    private static String missing(GraphView g, long id) {
+        return "vertex " + id + " is not in graph " + g.name();
+    }
+
+    static QueryException tooLarge(GraphView g, long vertex, String what) {
+        return new QueryException(QueryException.Kind.TOO_LARGE, "the vertices " + what + " of vertex " + vertex
+                + " in graph " + g.name() + " exceed query.max-vertices: ask for fewer hops, or raise query.max-vertices");
+    }
+
+    private QueryStats stats(QueryRun run, long visited, long t0) {
+        return QueryStats.newBuilder().setHops(run.hops).setRequests(run.requests).setRetries(run.retries)
+                .setVerticesVisited(visited).setElapsedMicros((nanos.getAsLong() - t0) / 1000).build();
+    }
+}

@@ -1,0 +1,44 @@
+package io.graphagent.coordinator.query;
+
+import io.grpc.Deadline;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One query in progress at the gateway: its deadline and what it did (hops, requests,
+ * retries), for its stats. Used by the one thread that runs the query.
+ */
+final class QueryRun {
+    final String graph;
+    final Deadline deadline;
+    final long deadlineMs;
+    int hops;
+    int requests;
+    int retries;
+
+    QueryRun(String graph, long deadlineMs) {
+        this.graph = graph;
+        this.deadlineMs = deadlineMs;
+        this.deadline = Deadline.after(deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The deadline of one request: the query's, or half of what is left when another replica
+     * could take a retry, so that a replica that hangs leaves time to ask another.
+     */
+    Deadline attempt(boolean retryPossible) {
+        long left = deadline.timeRemaining(TimeUnit.MILLISECONDS);
+        return retryPossible && left > 50 ? Deadline.after(left / 2, TimeUnit.MILLISECONDS) : deadline;
+    }
+
+    void checkDeadline() throws QueryException {
+        if (deadline.isExpired()) {
+            throw expired();
+        }
+    }
+
+    QueryException expired() {
+        return new QueryException(QueryException.Kind.DEADLINE, "the query on graph " + graph + " passed its deadline of "
+                + deadlineMs + " ms after " + hops + " hop" + (hops == 1 ? "" : "s") + " (" + requests + " requests, "
+                + retries + " retries): ask for a longer deadline_ms, or a smaller neighbourhood");
+    }
+}

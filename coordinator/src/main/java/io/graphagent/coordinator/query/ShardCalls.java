@@ -1,0 +1,296 @@
+package io.graphagent.coordinator.query;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.graphagent.coordinator.resident.GraphView;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.protocol.PackedArrays;
+import io.graphagent.protocol.v1.Direction;
+import io.graphagent.protocol.v1.ExpandReply;
+import io.graphagent.protocol.v1.ExpandRequest;
+import io.graphagent.protocol.v1.LookupReply;
+import io.graphagent.protocol.v1.LookupRequest;
+import io.graphagent.protocol.v1.ShardGrpc;
+import io.graphagent.protocol.v1.ShardLoad;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's requests to agents, each routed ({@link Router}) to a live replica of its
+ * partition and retried on another replica when it fails: the agent went away (UNAVAILABLE,
+ * its session no longer ALIVE), it no longer holds the partition (FAILED_PRECONDITION, or
+ * {@code not_held}), it is busy (RESOURCE_EXHAUSTED) or it did not answer within its share of
+ * the deadline. A hop's vertices go out at once, one request per chosen agent, and are awaited
+ * together. Thread-safe (each call works for one query).
+ */
+final class ShardCalls {
+    private static final Logger log = LoggerFactory.getLogger(ShardCalls.class);
+
+    /** Receives each neighbour of a hop with the vertex it was reached from. */
+    @FunctionalInterface
+    interface NeighbourSink {
+        void accept(int neighbour, int parent) throws QueryException;
+    }
+
+    private final Router router;
+    private final ShardChannels channels;
+    private final Clock clock;
+    private final RetryCounter retries;
+
+    /** Counts retries by cause, for metrics. */
+    @FunctionalInterface
+    interface RetryCounter {
+        void retried(String cause);
+    }
+
+    ShardCalls(Router router, ShardChannels channels, Clock clock, RetryCounter retries) {
+        this.router = router;
+        this.channels = channels;
+        this.clock = clock;
+        this.retries = retries;
+    }
+
+    /** Why the replicas of one partition failed so far: for the answer when none is left. */
+    private static final class Tries {
+        final Set<String> tried = new HashSet<>();
+        final List<String> why = new ArrayList<>();
+        long busyRetryMs = -1;
+
+        QueryException exhausted(GraphView g, int p) {
+            if (busyRetryMs >= 0 && why.stream().allMatch(w -> w.contains("busy"))) {
+                return new QueryException(QueryException.Kind.BUSY, "busy: every live replica of partition " + p + " of graph "
+                        + g.name() + " is at query.agent-max-in-flight (" + String.join("; ", why) + "), retry after "
+                        + busyRetryMs + " ms", busyRetryMs);
+            }
+            return new QueryException(QueryException.Kind.UNAVAILABLE, "partition " + p + " of graph " + g.name()
+                    + " has no live replica that answered" + (why.isEmpty() ? " (none is ALIVE)" : ": " + String.join("; ", why))
+                    + ". Fix: wait for its replicas to be re-created (graphagent graph list), or load the graph again");
+        }
+    }
+
+    /**
+     * One hop: every neighbour of {@code vertices[0..count)} over {@code direction}, given to
+     * {@code sink} (a neighbour reached from several vertices may come more than once).
+     */
+    void expand(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
+                NeighbourSink sink) throws QueryException {
+        Partitioning partitioning = g.partitioning();
+        Map<Integer, int[]> byPartition = group(partitioning, vertices, count);
+        Map<Integer, Tries> tries = new TreeMap<>();
+        run.hops++;
+        while (!byPartition.isEmpty()) {
+            run.checkDeadline();
+            Map<String, List<Integer>> byAgent = new TreeMap<>();
+            for (int p : byPartition.keySet()) {
+                Tries t = tries.computeIfAbsent(p, k -> new Tries());
+                String agent = router.route(g, p, t.tried);
+                if (agent == null) {
+                    throw t.exhausted(g, p);
+                }
+                byAgent.computeIfAbsent(agent, a -> new ArrayList<>()).add(p);
+            }
+            Map<String, ListenableFuture<ExpandReply>> sent = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Integer>> e : byAgent.entrySet()) {
+                ExpandRequest.Builder request = ExpandRequest.newBuilder().setGraph(g.name()).setGeneration(g.generation())
+                        .setDirection(direction).setWithParents(withParents).addAllPartitions(e.getValue());
+                int total = 0;
+                for (int p : e.getValue()) {
+                    total += byPartition.get(p).length;
+                }
+                int[] all = new int[total];
+                int at = 0;
+                for (int p : e.getValue()) {
+                    int[] part = byPartition.get(p);
+                    System.arraycopy(part, 0, all, at, part.length);
+                    at += part.length;
+                }
+                request.setCount(total).setVertices(PackedArrays.packInts(all, 0, total));
+                sent.put(e.getKey(), send(run, g, e.getKey(), e.getValue(), tries, request.build()));
+            }
+            for (Map.Entry<String, ListenableFuture<ExpandReply>> e : sent.entrySet()) {
+                String agent = e.getKey();
+                List<Integer> partitions = byAgent.get(agent);
+                ExpandReply reply = await(run, g, agent, partitions, tries, e.getValue());
+                if (reply == null) {
+                    continue;
+                }
+                int n = reply.getCount();
+                int[] neighbours = new int[n];
+                PackedArrays.unpackInts(reply.getNeighbours(), n, neighbours);
+                int[] parents = null;
+                if (withParents) {
+                    parents = new int[n];
+                    PackedArrays.unpackInts(reply.getParents(), n, parents);
+                }
+                for (int i = 0; i < n; i++) {
+                    sink.accept(neighbours[i], parents == null ? -1 : parents[i]);
+                }
+                Set<Integer> notHeld = new HashSet<>(reply.getNotHeldList());
+                for (int p : partitions) {
+                    if (notHeld.contains(p)) {
+                        Tries t = tries.get(p);
+                        t.tried.add(agent);
+                        t.why.add(agent + ": does not hold it");
+                        run.retries++;
+                        retries.retried("not_held");
+                    } else {
+                        byPartition.remove(p);
+                    }
+                }
+            }
+        }
+    }
+
+    private ListenableFuture<ExpandReply> send(QueryRun run, GraphView g, String agent, List<Integer> partitions,
+                                               Map<Integer, Tries> tries, ExpandRequest request) {
+        boolean retryPossible = partitions.stream().anyMatch(p -> otherReplica(g, p, agent, tries.get(p)));
+        AgentLoad load = router.load(agent);
+        load.sent();
+        run.requests++;
+        String address = router.addressOf(agent);
+        if (address == null) {
+            load.answered();
+            return com.google.common.util.concurrent.Futures.immediateFailedFuture(Status.UNAVAILABLE
+                    .withDescription("not ALIVE").asRuntimeException());
+        }
+        ListenableFuture<ExpandReply> call = ShardGrpc.newFutureStub(channels.to(address))
+                .withDeadline(run.attempt(retryPossible)).expand(request);
+        call.addListener(load::answered, Runnable::run);
+        return call;
+    }
+
+    private boolean otherReplica(GraphView g, int p, String agent, Tries t) {
+        for (String h : g.holders().get(p)) {
+            if (!h.equals(agent) && router.live(h) && !t.tried.contains(h)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The reply, or null after noting the failure against every partition sent (to be routed elsewhere). */
+    private ExpandReply await(QueryRun run, GraphView g, String agent, List<Integer> partitions, Map<Integer, Tries> tries,
+                              ListenableFuture<ExpandReply> call) throws QueryException {
+        try {
+            ExpandReply reply = call.get();
+            router.load(agent).reported(reply.getLoad(), clock.millis());
+            return reply;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.cancel(true);
+            throw new QueryException(QueryException.Kind.UNAVAILABLE, "the gateway is stopping");
+        } catch (ExecutionException e) {
+            failed(run, g, agent, partitions, tries, e.getCause());
+            return null;
+        }
+    }
+
+    private void failed(QueryRun run, GraphView g, String agent, List<Integer> partitions, Map<Integer, Tries> tries,
+                        Throwable cause) throws QueryException {
+        Status status = Status.fromThrowable(cause);
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && run.deadline.isExpired()) {
+            throw run.expired();
+        }
+        if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
+            throw new QueryException(QueryException.Kind.BAD_REQUEST, "agent " + agent + " refused the request: "
+                    + status.getDescription());
+        }
+        String label = switch (status.getCode()) {
+            case RESOURCE_EXHAUSTED -> "busy";
+            case UNAVAILABLE -> "unavailable";
+            case FAILED_PRECONDITION, NOT_FOUND -> "not_held";
+            case DEADLINE_EXCEEDED -> "slow";
+            default -> "failed";
+        };
+        if (status.getCode() == Status.Code.UNAVAILABLE) {
+            String address = router.addressOf(agent);
+            if (address != null) {
+                channels.forget(address);
+            }
+        }
+        String why = agent + ": " + (label.equals("busy") ? "busy" : status.getCode() + " " + status.getDescription());
+        long retryAfter = label.equals("busy") ? retryAfterOf(status.getDescription()) : -1;
+        for (int p : partitions) {
+            Tries t = tries.get(p);
+            t.tried.add(agent);
+            t.why.add(why);
+            t.busyRetryMs = Math.max(t.busyRetryMs, retryAfter);
+        }
+        run.retries++;
+        retries.retried(label);
+        log.debug("event=query_retry graph={} agent={} cause={} partitions={} detail=\"{}\"", g.name(), agent, label,
+                partitions, status.getDescription());
+    }
+
+    /** The "retry after N ms" of an agent's busy answer, or 10 ms. */
+    static long retryAfterOf(String description) {
+        if (description != null) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("retry after (\\d+) ms").matcher(description);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        return 10;
+    }
+
+    /** A Lookup on partition {@code p}, routed and retried like a hop. */
+    LookupReply lookup(QueryRun run, GraphView g, int p, LookupRequest.Builder request) throws QueryException {
+        Tries t = new Tries();
+        Map<Integer, Tries> tries = Map.of(p, t);
+        request.setGraph(g.name()).setGeneration(g.generation()).setPartition(p);
+        while (true) {
+            run.checkDeadline();
+            String agent = router.route(g, p, t.tried);
+            if (agent == null) {
+                throw t.exhausted(g, p);
+            }
+            boolean retryPossible = otherReplica(g, p, agent, t);
+            AgentLoad load = router.load(agent);
+            String address = router.addressOf(agent);
+            run.requests++;
+            load.sent();
+            try {
+                if (address == null) {
+                    throw Status.UNAVAILABLE.withDescription("not ALIVE").asRuntimeException();
+                }
+                LookupReply reply = ShardGrpc.newBlockingStub(channels.to(address)).withDeadline(run.attempt(retryPossible))
+                        .lookup(request.build());
+                ShardLoad reported = reply.getLoad();
+                load.reported(reported, clock.millis());
+                return reply;
+            } catch (StatusRuntimeException e) {
+                failed(run, g, agent, List.of(p), tries, e);
+            } finally {
+                load.answered();
+            }
+        }
+    }
+
+    /** The vertices grouped by partition, each group in the order given. */
+    private static Map<Integer, int[]> group(Partitioning partitioning, int[] vertices, int count) {
+        int[] partitionOf = new int[count];
+        int[] sizes = new int[partitioning.count()];
+        for (int i = 0; i < count; i++) {
+            partitionOf[i] = partitioning.partitionOf(vertices[i]);
+            sizes[partitionOf[i]]++;
+        }
+        Map<Integer, int[]> out = new TreeMap<>();
+        int[] fill = new int[partitioning.count()];
+        for (int i = 0; i < count; i++) {
+            int p = partitionOf[i];
+            int[] group = out.computeIfAbsent(p, k -> new int[sizes[k]]);
+            group[fill[p]++] = vertices[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,67 @@
+package io.graphagent.coordinator.query;
+
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.net.tls.Channels;
+import io.graphagent.net.tls.HostAndPort;
+import io.graphagent.net.tls.NetworkThreads;
+import io.graphagent.net.tls.TlsFilesException;
+import io.graphagent.net.tls.TransportSecurity;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's channels to the agents' data addresses (mutual TLS with the coordinator's
+ * certificate), one per address, dialled on first use. A channel whose call failed UNAVAILABLE
+ * is dropped, so the next call dials afresh instead of waiting out gRPC's growing reconnect
+ * backoff. Thread-safe.
+ */
+final class ShardChannels implements AutoCloseable {
+    /** TCP connect bound: agents are cluster addresses, near. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    private final GraphagentConfig config;
+    private final TransportSecurity security;
+    private final NetworkThreads network;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    ShardChannels(GraphagentConfig config, TransportSecurity security, NetworkThreads network) {
+        this.config = config;
+        this.security = security;
+        this.network = network;
+    }
+
+    ManagedChannel to(String address) {
+        return channels.computeIfAbsent(address, this::dial);
+    }
+
+    private ManagedChannel dial(String address) {
+        try {
+            return Channels.builder(HostAndPort.parse(address), security, new Channels.ClientTimeouts(CONNECT_TIMEOUT,
+                            config.tls().handshakeTimeout(), config.query().deadline()), network)
+                    .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
+                    .keepAliveTime(config.grpc().keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                    .keepAliveTimeout(config.grpc().keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                    .directExecutor()
+                    .build();
+        } catch (TlsFilesException e) {
+            throw new IllegalStateException("cannot dial agent at " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the channel to {@code address} after a failed call. */
+    void forget(String address) {
+        ManagedChannel stale = channels.remove(address);
+        if (stale != null) {
+            stale.shutdown();
+        }
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.clear();
+    }
+}

@@ -1,0 +1,162 @@
+package io.graphagent.coordinator.resident;
+
+import io.graphagent.graph.partition.BlockRanges;
+import io.graphagent.graph.partition.IdBlocks;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.protocol.v1.GraphLayout;
+import io.graphagent.protocol.v1.ReplicaMemory;
+import io.graphagent.protocol.v1.ResidentGraph;
+import io.graphagent.protocol.v1.ResidentState;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The coordinator's record of one resident graph: its state, its figures, its cut, which
+ * agents hold each partition (and which of them hold a hot partition's extra replica), and
+ * each agent's memory for it. Guarded by the {@link ResidentGraphs} lock; what queries read
+ * is the {@link GraphView} it publishes.
+ */
+final class KeptGraph {
+    final String name;
+    final String jobId;
+    final String source;
+    final int replicas;
+    final long acceptedMs;
+    ResidentState state = ResidentState.GRAPH_LOADING;
+    String message = "loading";
+    boolean directed;
+    boolean weighted;
+    long vertices;
+    long edges;
+    long generation;
+    long loadedMs;
+    GraphLayout layout;
+    Partitioning partitioning;
+    /** Agents holding each partition; empty before the load. */
+    List<TreeSet<String>> holders = List.of();
+    /** The agent holding each partition's extra (hot) replica, or null. */
+    String[] extra = new String[0];
+    /** Bytes each agent holds for the graph, as it last reported. */
+    final Map<String, Long> bytes = new TreeMap<>();
+
+    KeptGraph(String name, String jobId, String source, int replicas, long acceptedMs) {
+        this.name = name;
+        this.jobId = jobId;
+        this.source = source;
+        this.replicas = replicas;
+        this.acceptedMs = acceptedMs;
+    }
+
+    /** Takes the cut and the first holders of a load that succeeded. */
+    void loaded(long generation, GraphLayout layout, String[] ownerOf, long loadedMs) {
+        this.generation = generation;
+        this.layout = layout;
+        this.directed = layout.getDirected();
+        this.weighted = layout.getWeighted();
+        this.edges = layout.getEdges();
+        IdBlocks blocks = new IdBlocks(layout.getBlockShift(), layout.getBlockOffset(), layout.getBlockCount());
+        this.partitioning = new Partitioning(new BlockRanges(blocks,
+                layout.getFirstBlockList().stream().mapToInt(Integer::intValue).toArray()),
+                layout.getFirstVertexList().stream().mapToInt(Integer::intValue).toArray());
+        this.vertices = partitioning.numVertices();
+        List<TreeSet<String>> h = new ArrayList<>();
+        for (String owner : ownerOf) {
+            h.add(new TreeSet<>(Set.of(owner)));
+        }
+        this.holders = h;
+        this.extra = new String[ownerOf.length];
+        this.loadedMs = loadedMs;
+    }
+
+    boolean ready() {
+        return layout != null && state != ResidentState.GRAPH_FAILED;
+    }
+
+    /** Live holders of each partition. */
+    List<List<String>> liveHolders(Collection<String> live) {
+        List<List<String>> out = new ArrayList<>();
+        for (TreeSet<String> h : holders) {
+            out.add(h.stream().filter(live::contains).toList());
+        }
+        return out;
+    }
+
+    /** Forgets every replica {@code agent} held. Returns whether it held any. */
+    boolean lost(String agent) {
+        boolean held = false;
+        for (int p = 0; p < holders.size(); p++) {
+            held |= holders.get(p).remove(agent);
+            if (agent.equals(extra[p])) {
+                extra[p] = null;
+            }
+        }
+        bytes.remove(agent);
+        return held;
+    }
+
+    /** Partitions {@code agent} holds. */
+    List<Integer> heldBy(String agent) {
+        List<Integer> out = new ArrayList<>();
+        for (int p = 0; p < holders.size(); p++) {
+            if (holders.get(p).contains(agent)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Sets the state from the live holders: UNAVAILABLE without any for some partition, DEGRADED with fewer than asked. */
+    void judge(Collection<String> live) {
+        if (!ready()) {
+            return;
+        }
+        int want = Math.min(replicas, Math.max(1, live.size()));
+        int missing = -1;
+        int short_ = -1;
+        for (int p = 0; p < holders.size(); p++) {
+            long n = holders.get(p).stream().filter(live::contains).count();
+            if (n == 0 && missing < 0) {
+                missing = p;
+            } else if (n < want && short_ < 0) {
+                short_ = p;
+            }
+        }
+        if (missing >= 0) {
+            state = ResidentState.GRAPH_UNAVAILABLE;
+            message = "partition " + missing + " has no live replica: queries touching it fail until the graph is loaded again";
+        } else if (short_ >= 0) {
+            state = ResidentState.GRAPH_DEGRADED;
+            message = "partition " + short_ + " has fewer than " + want + " live replicas: copying on the survivors";
+        } else {
+            state = ResidentState.GRAPH_READY;
+            message = "ready: " + holders.size() + " partitions, " + want + " replica" + (want == 1 ? "" : "s") + " each";
+        }
+    }
+
+    GraphView view() {
+        List<List<String>> h = new ArrayList<>();
+        for (TreeSet<String> s : holders) {
+            h.add(List.copyOf(s));
+        }
+        return new GraphView(name, generation, state, partitioning, directed, layout != null && layout.getDenseIds(),
+                List.copyOf(h));
+    }
+
+    ResidentGraph toProto() {
+        ResidentGraph.Builder g = ResidentGraph.newBuilder().setName(name).setState(state).setMessage(message)
+                .setSource(source).setDirected(directed).setWeighted(weighted).setVertices(vertices).setEdges(edges)
+                .setPartitions(holders.size()).setReplicas(replicas).setLoadedTimeMs(loadedMs).setGeneration(generation);
+        Set<String> agents = new TreeSet<>(bytes.keySet());
+        holders.forEach(agents::addAll);
+        for (String agent : agents) {
+            g.addMemory(ReplicaMemory.newBuilder().setAgentId(agent).addAllPartitionIds(heldBy(agent))
+                    .setBytes(bytes.getOrDefault(agent, 0L)));
+        }
+        return g.build();
+    }
+}

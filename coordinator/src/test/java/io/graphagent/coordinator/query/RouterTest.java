@@ -1,0 +1,176 @@
+package io.graphagent.coordinator.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.graphagent.config.QueryConfig;
+import io.graphagent.config.QueryRouting;
+import io.graphagent.coordinator.membership.AgentView;
+import io.graphagent.coordinator.resident.GraphView;
+import io.graphagent.graph.partition.IdBlocks;
+import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.protocol.SessionEpoch;
+import io.graphagent.protocol.v1.AgentState;
+import io.graphagent.protocol.v1.PartitionRoute;
+import io.graphagent.protocol.v1.ResidentState;
+import io.graphagent.protocol.v1.ShardLoad;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Routing decisions and partition heat on an injected clock: no sleeps, no threads. */
+class RouterTest {
+    /** A clock the test moves. */
+    private static final class StepClock extends Clock {
+        private long millis = 1_000_000;
+
+        void advance(Duration d) {
+            millis += d.toMillis();
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final StepClock clock = new StepClock();
+    private final List<AgentView> alive = new ArrayList<>(List.of(agent("agent-1"), agent("agent-2"), agent("agent-3")));
+    /** Two partitions: 0 on agent-1 and agent-2, 1 on agent-2 and agent-3. */
+    private final GraphView graph = new GraphView("g", 7, ResidentState.GRAPH_READY,
+            new Partitioning(IdBlocks.covering(0, 9), new int[] {0, 5, 10}, new int[] {0, 5, 10}), true, true,
+            List.of(List.of("agent-1", "agent-2"), List.of("agent-2", "agent-3")));
+
+    private static AgentView agent(String id) {
+        return new AgentView(id, SessionEpoch.of(1), "127.0.0.1:1", 2, 1);
+    }
+
+    private Router router(QueryConfig config) {
+        return new Router(config, clock, () -> List.copyOf(alive));
+    }
+
+    private static ShardLoad load(int inFlight, long latencyMicros) {
+        return ShardLoad.newBuilder().setInFlight(inFlight).setLatencyMicros(latencyMicros).build();
+    }
+
+    @Test
+    void heatRoutesToTheReplicaWithTheLeastInFlightTimesLatency() {
+        Router router = router(QueryConfig.defaults());
+        // Nothing known: equal costs, the lowest id.
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+
+        router.load("agent-1").reported(load(4, 20_000), clock.millis());
+        router.load("agent-2").reported(load(4, 5_000), clock.millis());
+        assertThat(router.route(graph, 0, Set.of())).as("same queue, faster agent").isEqualTo("agent-2");
+
+        router.load("agent-1").reported(load(0, 20_000), clock.millis());
+        router.load("agent-2").reported(load(9, 5_000), clock.millis());
+        // agent-1: 1 x 20.1 ms; agent-2: 10 x 5.1 ms.
+        assertThat(router.route(graph, 0, Set.of())).as("idle beats a long queue").isEqualTo("agent-1");
+
+        // The gateway's own requests in flight count at once, before any report.
+        for (int i = 0; i < 30; i++) {
+            router.load("agent-1").sent();
+        }
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+    }
+
+    @Test
+    void reportsAgeSoAnAgentOnceSlowIsTriedAgain() {
+        Router router = router(QueryConfig.defaults());
+        router.load("agent-1").reported(load(50, 500_000), clock.millis());
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+
+        clock.advance(Duration.ofMillis(AgentLoad.STALE_MILLIS + 1));
+        assertThat(router.load("agent-1").reportedInFlight(clock.millis())).isZero();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(router.load("agent-1").latencyMillis(clock.millis())).isLessThan(0.001);
+        // agent-2 now reports an ordinary load: the once-slow agent-1, quiet since, is the cheaper.
+        router.load("agent-2").reported(load(2, 1_000), clock.millis());
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+    }
+
+    @Test
+    void onlyLiveReplicasOutsideTheTriedOnesGetRequests() {
+        Router router = router(QueryConfig.defaults());
+        assertThat(router.route(graph, 0, Set.of("agent-1"))).isEqualTo("agent-2");
+        assertThat(router.route(graph, 0, Set.of("agent-1", "agent-2"))).isNull();
+
+        alive.removeIf(a -> a.agentId().equals("agent-2"));
+        router.onTransition("agent-2", AgentState.ALIVE, AgentState.DEAD, "lease_expired");
+        assertThat(router.route(graph, 1, Set.of())).isEqualTo("agent-3");
+        assertThat(router.route(graph, 1, Set.of("agent-3"))).isNull();
+        PartitionRoute row = router.table(List.of(graph)).getPartitions(1);
+        assertThat(row.getReplicasList()).containsExactly("agent-3");
+        assertThat(row.getRoutesTo()).isEqualTo("agent-3");
+    }
+
+    @Test
+    void roundRobinTakesTheLiveReplicasInTurnWhateverTheirLoad() {
+        Router router = router(QueryConfig.defaults().withRouting(QueryRouting.ROUND_ROBIN));
+        router.load("agent-1").reported(load(50, 500_000), clock.millis());
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            order.add(router.route(graph, 0, Set.of()));
+        }
+        assertThat(order).containsExactly("agent-1", "agent-2", "agent-1", "agent-2");
+        for (int i = 0; i < 1000; i++) {
+            router.route(graph, 0, Set.of());
+        }
+        assertThat(router.hot("g")).as("round robin makes no hot replicas").isEmpty();
+    }
+
+    @Test
+    void aPartitionTurnsHotOverTheRateAndCoolsOnlyAfterCoolAfterUnderHalfOfIt() {
+        // Hot over 100 requests/s averaged over 1 s; cool after 5 s under 50/s.
+        Router router = router(QueryConfig.defaults().withHeat(100, Duration.ofSeconds(1), Duration.ofSeconds(5)));
+        for (int i = 0; i < 50; i++) {
+            router.route(graph, 0, Set.of());
+            clock.advance(Duration.ofMillis(10));
+        }
+        assertThat(router.hot("g")).as("about 50 requests/s").isEmpty();
+        for (int i = 0; i < 300; i++) {
+            router.route(graph, 0, Set.of());
+            clock.advance(Duration.ofMillis(2));
+        }
+        assertThat(router.hot("g")).as("about 500 requests/s").containsExactly(0);
+        PartitionRoute row = router.table(List.of(graph)).getPartitions(0);
+        assertThat(row.getHot()).isTrue();
+        assertThat(row.getRate()).isGreaterThan(100);
+        assertThat(row.getRequests()).isEqualTo(350);
+
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(router.hot("g")).as("quiet, cooling starts").containsExactly(0);
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(router.hot("g")).as("4 s under half the rate: still hot").containsExactly(0);
+        clock.advance(Duration.ofMillis(1_001));
+        assertThat(router.hot("g")).as("5 s under half the rate: cool").isEmpty();
+    }
+
+    @Test
+    void theExtraReplicaGoesToTheLeastLoadedAgent() {
+        Router router = router(QueryConfig.defaults());
+        router.load("agent-1").reported(load(8, 10_000), clock.millis());
+        router.load("agent-3").reported(load(1, 10_000), clock.millis());
+        assertThat(router.leastLoaded(List.of("agent-1", "agent-3"))).isEqualTo("agent-3");
+    }
+}
