@@ -66,6 +66,17 @@ final class AgentWait {
     }
 
     /**
+     * Waits {@code pause} (between two attempts of a recovery whose load failed), answering a
+     * cancel or the loss of an agent of the job at once, as {@link JobEvents#next} does.
+     */
+    void pause(Duration pause) throws JobFailedException {
+        Instant until = clock.instant().plus(pause);
+        while (clock.instant().isBefore(until)) {
+            events.next(until);
+        }
+    }
+
+    /**
      * After a coordinator restart: waits until the agents the job ran on ({@code expected}) are
      * ALIVE again, or the rejoin window passed and at least one is; fails the job (no_agents)
      * when none came back.

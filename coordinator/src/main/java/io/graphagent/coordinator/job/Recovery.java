@@ -115,7 +115,20 @@ final class Recovery {
      */
     private int rollBack(String lostAgent, String cause, int reached) throws JobFailedException {
         checkpoints.rolledBack();
+        int attempt = 0;
         while (true) {
+            if (attempt++ > 0) {
+                // The last attempt failed on a peer: a data-plane cut between agents fails every load
+                // at once, so back off rather than spend the recovery budget within seconds.
+                try {
+                    agents.pause(retryPause(attempt));
+                } catch (AgentLostException again) {
+                    count(again);
+                    lostAgent = again.agent;
+                    cause = again.cause;
+                    continue;
+                }
+            }
             Instant t0 = clock.instant();
             if (lostAgent != null) {
                 checkpoints.lost(lostAgent);
@@ -150,6 +163,11 @@ final class Recovery {
                     : lostAgent == null ? " after the coordinator restarted)" : " after losing " + lostAgent + ")"));
             return resumeAt;
         }
+    }
+
+    /** The pause before attempt {@code attempt} (2 and on) of one rollback: 500 ms, doubling, at most 8 s. */
+    static Duration retryPause(int attempt) {
+        return Duration.ofMillis(500L << Math.min(4, Math.max(0, attempt - 2)));
     }
 
     /**
