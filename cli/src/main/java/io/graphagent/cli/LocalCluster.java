@@ -260,6 +260,8 @@ final class LocalCluster implements AutoCloseable {
         int adminPort = admin.port() == 0 ? 0 : admin.port() + n - 1;
         Map<String, String> env = new HashMap<>(environment);
         env.put("GRAPHAGENT_COORDINATOR_STATE_DIR", state.dir().resolve(name).toAbsolutePath().toString());
+        // Each coordinator's query HTTP API beside its own admin port, as for one coordinator (7480 -> 7490).
+        env.put("GRAPHAGENT_QUERY_HTTP_LISTEN", new HostPort("127.0.0.1", adminPort == 0 ? 0 : adminPort + 10).toString());
         ChildProcess coordinator = ChildProcess.start(name, jvmOptions, List.of("coordinator", "--config",
                 state.config().toString(), "--etcd", etcdEndpoints, "--etcd-insecure", "--id", name, "--listen",
                 listen.toString(), "--admin-listen", new HostPort("127.0.0.1", adminPort).toString(), "--exit-with-parent",
