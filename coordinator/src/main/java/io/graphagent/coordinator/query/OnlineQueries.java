@@ -47,7 +47,7 @@ public final class OnlineQueries implements AutoCloseable {
                 observer.retried(cause);
             }
         };
-        this.gateway = new QueryGateway(config.query(), graphs, router, channels, clock, System::nanoTime, relay);
+        this.gateway = new QueryGateway(config.query(), graphs, router, channels, clock, relay);
         this.service = new QueryService(graphs, gateway, this::routingTable).definition();
     }
 

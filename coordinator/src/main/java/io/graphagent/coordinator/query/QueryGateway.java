@@ -21,7 +21,6 @@ import io.graphagent.protocol.v1.QueryStats;
 import io.graphagent.protocol.v1.ResidentState;
 import java.util.Arrays;
 import java.util.concurrent.Semaphore;
-import java.util.function.LongSupplier;
 
 /**
  * The gateway: answers the online queries on resident graphs, hop by hop, each hop's vertices
@@ -50,7 +49,7 @@ public final class QueryGateway {
     private final ResidentGraphs graphs;
     private final ShardCalls calls;
     private final Semaphore admission;
-    private final LongSupplier nanos;
+    private final java.time.Clock clock;
     private final QueryObserver observer;
     /** Recent average query time, ms, for the "retry after" of a busy answer. */
     private volatile double averageMs = 10;
@@ -73,12 +72,12 @@ public final class QueryGateway {
     }
 
     QueryGateway(QueryConfig config, ResidentGraphs graphs, Router router, ShardChannels channels, java.time.Clock clock,
-                 LongSupplier nanos, QueryObserver observer) {
+                 QueryObserver observer) {
         this.config = config;
         this.graphs = graphs;
         this.calls = new ShardCalls(router, channels, clock, observer::retried);
         this.admission = new Semaphore(config.maxInFlight());
-        this.nanos = nanos;
+        this.clock = clock;
         this.observer = observer;
     }
 
@@ -89,7 +88,7 @@ public final class QueryGateway {
     }
 
     private <T> T admitted(String kind, String name, long deadlineMs, Work<T> work) throws QueryException {
-        long t0 = nanos.getAsLong();
+        java.time.Instant t0 = clock.instant();
         String outcome = "ok";
         if (!admission.tryAcquire()) {
             long after = Math.max(10, (long) averageMs);
@@ -110,7 +109,7 @@ public final class QueryGateway {
             throw e;
         } finally {
             admission.release();
-            long micros = (nanos.getAsLong() - t0) / 1000;
+            long micros = microsSince(t0);
             averageMs += 0.05 * (micros / 1000.0 - averageMs);
             observer.answered(kind, outcome, micros);
         }
@@ -135,7 +134,7 @@ public final class QueryGateway {
 
     public NeighboursReply neighbours(NeighboursRequest request) throws QueryException {
         return admitted("neighbours", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
-            long t0 = nanos.getAsLong();
+            java.time.Instant t0 = clock.instant();
             int v = dense(run, g, request.getVertex());
             if (v < 0) {
                 return NeighboursReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
@@ -159,7 +158,7 @@ public final class QueryGateway {
 
     public DegreeReply degree(DegreeRequest request) throws QueryException {
         return admitted("degree", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
-            long t0 = nanos.getAsLong();
+            java.time.Instant t0 = clock.instant();
             int p = partitionOfId(g, request.getVertex());
             if (p < 0) {
                 return DegreeReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
@@ -189,7 +188,7 @@ public final class QueryGateway {
                     + " hops");
         }
         return admitted("khop", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
-            long t0 = nanos.getAsLong();
+            java.time.Instant t0 = clock.instant();
             int start = dense(run, g, request.getVertex());
             if (start < 0) {
                 return KHopReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
@@ -240,7 +239,7 @@ public final class QueryGateway {
             throw new QueryException(QueryException.Kind.BAD_REQUEST, "max_depth " + maxDepth + ": at most " + MAX_DEPTH);
         }
         return admitted("path", request.getGraph(), request.getDeadlineMs(), (run, g) -> {
-            long t0 = nanos.getAsLong();
+            java.time.Instant t0 = clock.instant();
             int s = dense(run, g, request.getFrom());
             int t = dense(run, g, request.getTo());
             if (s < 0 || t < 0) {
@@ -326,8 +325,12 @@ public final class QueryGateway {
                 + " in graph " + g.name() + " exceed query.max-vertices: ask for fewer hops, or raise query.max-vertices");
     }
 
-    private QueryStats stats(QueryRun run, long visited, long t0) {
+    private QueryStats stats(QueryRun run, long visited, java.time.Instant t0) {
         return QueryStats.newBuilder().setHops(run.hops).setRequests(run.requests).setRetries(run.retries)
-                .setVerticesVisited(visited).setElapsedMicros((nanos.getAsLong() - t0) / 1000).build();
+                .setVerticesVisited(visited).setElapsedMicros(microsSince(t0)).build();
+    }
+
+    private long microsSince(java.time.Instant t0) {
+        return java.time.Duration.between(t0, clock.instant()).toNanos() / 1000;
     }
 }
