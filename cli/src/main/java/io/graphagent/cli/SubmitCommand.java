@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "  graphagent submit --algorithm pagerank --output pr.txt \\",
             "      --graph ../shared/datasets/graphalytics/example-directed",
-            "  graphagent submit --coordinator coord:7400 --certs certs -a bfs -g /data/g --source 1 -o /data/bfs.txt"})
+            "  graphagent submit --coordinator coord:7400 --certs certs -a bfs -g /data/g --source 1 -o /data/bfs.txt",
+            "  graphagent graph load --name web --graph /data/web && graphagent submit -a wcc --graph-name web -o /data/wcc.txt"})
 final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     /**
      * How long submit keeps trying to watch its job again after the coordinator went away: long
@@ -74,9 +75,23 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
             description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp.")
     Algorithm algorithm;
 
-    @Option(names = {"-g", "--graph"}, required = true, paramLabel = "PREFIX",
-            description = "Graphalytics prefix (PREFIX.v, PREFIX.e, optional PREFIX.properties) or an edge-list file.")
-    Path graph;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    GraphChoice graphChoice;
+
+    /** Either the input files (loaded for the job) or a resident graph's name (used as it is held). */
+    static final class GraphChoice {
+        @Option(names = {"-g", "--graph"}, required = true, paramLabel = "PREFIX",
+                description = "Graphalytics prefix (PREFIX.v, PREFIX.e, optional PREFIX.properties) or an edge-list file.")
+        Path graph;
+
+        @Option(names = "--graph-name", required = true, paramLabel = "NAME",
+                description = "Run on the resident graph NAME ('graphagent graph load --name NAME') without loading it "
+                        + "again: no input is read, the job runs on the graph's partitions and directedness, each "
+                        + "partition on one of its live replicas. An unknown name is refused (exit 2) with the loaded "
+                        + "names. Defaults of --source, --iterations and --damping come from the properties of the "
+                        + "prefix the graph was loaded from while that file is there.")
+        String graphName;
+    }
 
     @ArgGroup(exclusive = true)
     RunCommand.Directedness directedness;
@@ -253,11 +268,19 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
             throw new BadInputException("--checkpoint-every must be 0 or more, got " + checkpointEvery,
                     "pass e.g. --checkpoint-every 10, or 0 for no checkpoints");
         }
+        if (graphChoice.graphName != null && partitions != null) {
+            throw new BadInputException("--partitions cannot be given with --graph-name: the job runs on the resident "
+                    + "graph's partitions", "drop --partitions");
+        }
         JobSpec.Builder job = JobSpec.newBuilder()
                 .setAlgorithm(protocolAlgorithm(algorithm))
-                .setGraph(graph.toAbsolutePath().normalize().toString())
                 .setOutputPath(output.toAbsolutePath().normalize().toString())
                 .setOverwrite(overwrite);
+        if (graphChoice.graphName != null) {
+            job.setGraphName(graphChoice.graphName);
+        } else {
+            job.setGraph(graphChoice.graph.toAbsolutePath().normalize().toString());
+        }
         if (directedness != null) {
             job.setDirected(directedness.directed);
         }

@@ -335,6 +335,49 @@ class ResidentQueriesTest {
     }
 
     @Test
+    @Order(5)
+    void aBatchJobOnTheResidentGraphByNameReadsNoInputAndWritesTheEnginesResult() throws Exception {
+        // The input moved away while the jobs run: a job that read it again would fail.
+        Path moved = Files.createDirectories(dir.resolve("moved"));
+        List<String> files = List.of(".v", ".e");
+        for (String ext : files) {
+            Files.move(prefix.resolveSibling(prefix.getFileName() + ext), moved.resolve(prefix.getFileName() + ext));
+        }
+        long source = sample(1, 9).get(0);
+        Path pagerank = dir.resolve("pagerank-resident.txt");
+        Path bfs = dir.resolve("bfs-resident.txt");
+        Cli.Result pr;
+        Cli.Result bf;
+        try {
+            pr = Cli.run("submit", "--state-dir", state.toString(), "--algorithm", "pagerank", "--graph-name", NAME,
+                    "--iterations", "10", "--damping", "0.85", "--output", pagerank.toString());
+            bf = Cli.run("submit", "--state-dir", state.toString(), "--algorithm", "bfs", "--graph-name", NAME,
+                    "--source", Long.toString(source), "--output", bfs.toString());
+        } finally {
+            for (String ext : files) {
+                Files.move(moved.resolve(prefix.getFileName() + ext), prefix.resolveSibling(prefix.getFileName() + ext));
+            }
+        }
+        assertThat(pr.exitCode()).as(pr + "\n" + log).isZero();
+        assertThat(pr.out()).contains("input_bytes_read=0 ", "partitions=6 ", "edges_shipped=0 ");
+        assertThat(bf.exitCode()).as(bf + "\n" + log).isZero();
+        assertThat(bf.out()).contains("input_bytes_read=0 ");
+        new KernelReference(prefix, true, io.graphagent.graph.kernels.Algorithm.PAGERANK,
+                new io.graphagent.graph.kernels.KernelParameters(-1, 10, 0.85), 6).assertEngineWrites(pagerank);
+        new KernelReference(prefix, true, io.graphagent.graph.kernels.Algorithm.BFS,
+                new io.graphagent.graph.kernels.KernelParameters(source, 0, 0.85), 6).assertEngineWrites(bfs);
+
+        Cli.Result unknown = Cli.run("submit", "--state-dir", state.toString(), "--algorithm", "wcc",
+                "--graph-name", "nosuch", "--output", dir.resolve("never.txt").toString());
+        assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(FailureHandler.EXIT_BAD_INPUT);
+        assertThat(unknown.err()).contains("graph_name: no resident graph nosuch is loaded (loaded: " + NAME + ")");
+        Cli.Result both = Cli.run("submit", "--state-dir", state.toString(), "--algorithm", "wcc", "--graph-name", NAME,
+                "--graph", prefix.toString(), "--output", dir.resolve("never.txt").toString());
+        assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+    }
+
+    @Test
     @Order(6)
     void aKilledAgentsReplicasAnswerFromTheSurvivorsAndAreRecreated() throws Exception {
         ProcessHandle.of(cluster.child("agent-2").orElseThrow().pid()).orElseThrow().destroyForcibly();

@@ -58,7 +58,7 @@ final class JobRun implements Runnable {
     private final ReportCollector collector;
     private final CheckpointCoordinator checkpoints;
     private final AgentWait agents;
-    private final LoadPhase loader;
+    private final ShareSource loader;
     private final Recovery recovery;
     private final OutputPhase output;
     private volatile boolean cancelled;
@@ -77,9 +77,10 @@ final class JobRun implements Runnable {
      * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
      * @param journal      receives the job's record at every state change and complete checkpoint
      * @param inbox        where reports and membership news reach the job; the only place it waits
+     * @param residents    the resident graphs, for a job on one ({@link ResolvedJob#resident()})
      */
     JobRun(String id, ResolvedJob job, AgentDirectory directory, JobConfig config, Duration resumeWindow, Clock clock,
-           AtomicLong commandIds, List<JobListener> listeners, JobJournal journal, Inbox inbox) {
+           AtomicLong commandIds, List<JobListener> listeners, JobJournal journal, Inbox inbox, ResidentCatalog residents) {
         this.id = id;
         this.job = job;
         this.config = config;
@@ -95,7 +96,9 @@ final class JobRun implements Runnable {
         this.checkpoints = new CheckpointCoordinator(id, config.checkpointDir(), config.checkpointStorage(), roster, sender,
                 collector, board, clock, listeners, this::record);
         this.agents = new AgentWait(id, directory, events, clock, config.minAgents(), config.agentWait());
-        this.loader = new LoadPhase(id, job, config.inputTransfer(), roster, sender, collector, board.partitionTable());
+        this.loader = job.resident() == null
+                ? new LoadPhase(id, job, config.inputTransfer(), roster, sender, collector, board.partitionTable())
+                : new AttachPhase(id, job, residents, roster, sender, collector, board.partitionTable());
         this.recovery = new Recovery(id, job, roster, board, agents, loader, checkpoints, sender, collector, clock, listeners);
         this.output = new OutputPhase(roster, sender, collector, board);
     }
@@ -323,17 +326,20 @@ final class JobRun implements Runnable {
         return directory.alive().stream().anyMatch(a -> !participants.contains(a.agentId()));
     }
 
-    /** Places the partitions over the ALIVE agents and loads them, again on other agents while one is lost. */
+    /**
+     * Places the partitions over the ALIVE agents and has them load (or attach) their shares,
+     * again on other agents while one is lost.
+     */
     private LoadDone loadFromScratch() throws JobFailedException {
         List<AgentView> alive = agents.enough();
         int partitions = job.partitions() > 0 ? job.partitions()
                 : Math.min(Partitioning.MAX_PARTITIONS, alive.size() * config.partitionsPerAgent());
         board.partitions(partitions);
-        board.setState(JobState.LOADING, "loading " + job.describe() + " on " + alive.size() + " agents, " + partitions
-                + " partitions");
+        board.setState(JobState.LOADING, (job.resident() == null ? "loading " : "attaching ") + job.describe() + " on "
+                + alive.size() + " agents, " + partitions + " partitions");
         while (true) {
             try {
-                return loader.load(Placement.roundRobin(alive, partitions), Set.of());
+                return loader.load(loader.place(alive, partitions, null, false), Set.of());
             } catch (AgentLostException lost) {
                 recovery.count(lost);
                 alive = agents.enough();

@@ -53,6 +53,8 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Null: jobs live in memory only. */
     private final JobRecords store;
+    /** The resident graphs jobs may run on by name (submit --graph-name); none until the online side is wired. */
+    private volatile ResidentCatalog residents = ResidentCatalog.NONE;
     /** Reloaded jobs not yet finished, in id order, until {@link #resumeStoredJobs()} starts them. */
     private final List<JobRun> reloaded = new ArrayList<>();
 
@@ -89,7 +91,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private void reload(StoredJob record, Rejoin rejoin) {
         List<FieldError> errors = new ArrayList<>();
         ResolvedJob job = JobStore.terminal(record.getState()) ? ResolvedJob.asRecorded(record.getSpec())
-                : ResolvedJob.resolve(record.getSpec(), config.job().checkpointEvery(), paths, errors);
+                : resolve(record.getSpec(), errors);
         if (job == null) {
             job = ResolvedJob.asRecorded(record.getSpec());
         }
@@ -135,7 +137,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         if (!errors.isEmpty()) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }
-        ResolvedJob job = ResolvedJob.resolve(request.getJob(), config.job().checkpointEvery(), paths, errors);
+        ResolvedJob job = resolve(request.getJob(), errors);
         if (job == null) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();
         }
@@ -218,9 +220,24 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         }
     }
 
+    /** A job on its input files, or on a resident graph when it names one (--graph-name). */
+    private ResolvedJob resolve(io.graphagent.protocol.v1.JobSpec spec, List<FieldError> errors) {
+        return spec.getGraphName().isEmpty()
+                ? ResolvedJob.resolve(spec, config.job().checkpointEvery(), paths, errors)
+                : ResolvedJob.forResident(spec, config.job().checkpointEvery(), paths, residents, errors);
+    }
+
+    /**
+     * Where jobs submitted with a resident graph's name find it (the coordinator's resident
+     * graphs). Before this, such a job is refused: no graph is resident.
+     */
+    public void useResidents(ResidentCatalog catalog) {
+        this.residents = java.util.Objects.requireNonNull(catalog, "catalog");
+    }
+
     private JobRun newRun(String id, ResolvedJob job) {
         return new JobRun(id, job, directory, config.job(), config.session().leaseTtl(), clock, commandIds, listeners,
-                this::record, new BlockingInbox(clock));
+                this::record, new BlockingInbox(clock), residents);
     }
 
     /** The journal of every job: its record in the store; a failed write is logged and the job carries on. */

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Every participant loads, also in a recovery (the lost agent's records are in every survivor's
  * splits). Driver thread only.
  */
-final class LoadPhase {
+final class LoadPhase implements ShareSource {
     private static final Logger log = LoggerFactory.getLogger(LoadPhase.class);
 
     private final String jobId;
@@ -82,13 +82,22 @@ final class LoadPhase {
         this.partitionTable = partitionTable;
     }
 
+    /** Round robin at first and when agents joined; after a loss the survivors keep theirs. */
+    @Override
+    public Placement place(java.util.List<io.graphagent.coordinator.membership.AgentView> alive, int partitions,
+                           Placement previous, boolean redeal) {
+        return previous == null || redeal ? Placement.roundRobin(alive, partitions)
+                : Placement.keepingSurvivors(previous, alive);
+    }
+
     /**
      * Places the partitions as {@code placement} says and has every participant load its share.
      * Returns the whole graph's totals.
      *
      * @param loaded unused: every participant loads again (kept for the recovery's call)
      */
-    LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
+    @Override
+    public LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
         roster.place(placement);
         partitionTable.place(placement);
         List<String> agents = roster.participants();
@@ -207,7 +216,7 @@ final class LoadPhase {
     }
 
     /** The whole graph's totals: the agents' LoadDone reports and scans summed. */
-    private static LoadDone totals(Map<String, Report> loads, Map<String, Report> scans) {
+    static LoadDone totals(Map<String, Report> loads, Map<String, Report> scans) {
         LoadDone.Builder total = LoadDone.newBuilder();
         for (Report r : loads.values()) {
             LoadDone d = r.getLoadDone();
@@ -234,7 +243,8 @@ final class LoadPhase {
     }
 
     /** The whole graph's totals from the last load; null before any. */
-    LoadDone facts() {
+    @Override
+    public LoadDone facts() {
         return facts;
     }
 

@@ -83,6 +83,52 @@ final class Placement {
         return new Placement(List.copyOf(sorted), owner);
     }
 
+    /**
+     * The placement of a job on a resident graph: each partition on one of its live holders
+     * ({@code holders}, by partition), the one given fewest partitions so far (ties: lowest id),
+     * so the job spreads over the replicas. Only agents given a partition take part. Null when
+     * some partition has no live holder ({@link #firstWithoutLiveHolder} names it).
+     */
+    static Placement onReplicas(List<AgentView> alive, List<List<String>> holders) {
+        Map<String, AgentView> live = new TreeMap<>();
+        alive.forEach(a -> live.put(a.agentId(), a));
+        Map<String, Integer> counts = new TreeMap<>();
+        String[] chosen = new String[holders.size()];
+        for (int p = 0; p < holders.size(); p++) {
+            String best = null;
+            for (String h : holders.get(p)) {
+                if (live.containsKey(h) && (best == null || counts.getOrDefault(h, 0) < counts.getOrDefault(best, 0)
+                        || counts.getOrDefault(h, 0).equals(counts.getOrDefault(best, 0)) && h.compareTo(best) < 0)) {
+                    best = h;
+                }
+            }
+            if (best == null) {
+                return null;
+            }
+            chosen[p] = best;
+            counts.merge(best, 1, Integer::sum);
+        }
+        List<AgentView> agents = counts.keySet().stream().map(live::get).toList();
+        List<String> ids = List.copyOf(counts.keySet());
+        int[] owner = new int[chosen.length];
+        for (int p = 0; p < chosen.length; p++) {
+            owner[p] = ids.indexOf(chosen[p]);
+        }
+        return new Placement(agents, owner);
+    }
+
+    /** The first partition none of whose {@code holders} is among {@code alive}, or -1. */
+    static int firstWithoutLiveHolder(List<AgentView> alive, List<List<String>> holders) {
+        java.util.Set<String> live = new java.util.HashSet<>();
+        alive.forEach(a -> live.add(a.agentId()));
+        for (int p = 0; p < holders.size(); p++) {
+            if (holders.get(p).stream().noneMatch(live::contains)) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
     private static int least(int[] counts) {
         int best = 0;
         for (int i = 1; i < counts.length; i++) {

@@ -37,14 +37,14 @@ final class Recovery {
     private final Roster roster;
     private final StatusBoard board;
     private final AgentWait agents;
-    private final LoadPhase loader;
+    private final ShareSource loader;
     private final CheckpointCoordinator checkpoints;
     private final CommandSender sender;
     private final ReportCollector collector;
     private final Clock clock;
     private final List<JobListener> listeners;
 
-    Recovery(String jobId, ResolvedJob job, Roster roster, StatusBoard board, AgentWait agents, LoadPhase loader,
+    Recovery(String jobId, ResolvedJob job, Roster roster, StatusBoard board, AgentWait agents, ShareSource loader,
              CheckpointCoordinator checkpoints, CommandSender sender, ReportCollector collector, Clock clock,
              List<JobListener> listeners) {
         this.jobId = jobId;
@@ -177,8 +177,7 @@ final class Recovery {
      */
     private CheckpointState restoreAll(CheckpointState last, Set<String> loaded, boolean redeal) throws JobFailedException {
         List<AgentView> alive = agents.enough();
-        Placement placement = roster.placement() == null || redeal ? Placement.roundRobin(alive, board.partitions())
-                : Placement.keepingSurvivors(roster.placement(), alive);
+        Placement placement = loader.place(alive, board.partitions(), roster.placement(), redeal);
         loader.load(placement, loaded);
         Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
         Map<String, Map<Integer, String>> fetches = last == null || last.holders() == null ? Map.of()

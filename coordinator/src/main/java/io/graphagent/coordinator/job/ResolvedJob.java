@@ -6,6 +6,7 @@ import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.KernelSettings;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphInputException;
+import io.graphagent.graph.load.GraphProperties;
 import io.graphagent.graph.output.AtomicFile;
 import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.output.OutputException;
@@ -24,9 +25,11 @@ import java.util.List;
  *
  * @param partitions requested partitions; 0 = agents x job.partitions-per-agent at placement
  * @param checkpointEvery supersteps between checkpoints (carried for the recovery work)
+ * @param resident the resident graph the job runs on ({@code --graph-name}) as it was at submission, or null
+ *                 when the job loads its input
  */
 record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelParameters parameters, Path output,
-                   int partitions, int checkpointEvery) {
+                   int partitions, int checkpointEvery, ResidentCatalog.Graph resident) {
 
     /**
      * Resolves {@code spec}, adding one FieldError per problem to {@code errors}; null when refused.
@@ -40,22 +43,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             errors.add(error("algorithm", "no algorithm given: choose one of bfs, pagerank, wcc, cdlp, lcc, sssp"));
         }
         GraphInput graph = locate(spec, paths, errors);
-        Path output = null;
-        if (spec.getOutputPath().isEmpty()) {
-            errors.add(error("output_path", "no output file given: pass --output FILE"));
-        } else {
-            output = Path.of(spec.getOutputPath()).toAbsolutePath();
-            java.util.Optional<String> outside = paths.outputProblem(output);
-            if (outside.isPresent()) {
-                errors.add(error("output_path", outside.get()));
-            } else {
-                try {
-                    AtomicFile.checkWritable(output, existing(spec));
-                } catch (OutputException e) {
-                    errors.add(error("output_path", e.getMessage()));
-                }
-            }
-        }
+        Path output = output(spec, paths, errors);
         if (algorithm == null || graph == null) {
             return null;
         }
@@ -81,7 +69,98 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         }
         int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
         return new ResolvedJob(spec, algorithm, files(graph, directed, algorithm.needsWeights()), parameters, output,
-                spec.getPartitions(), checkpointEvery);
+                spec.getPartitions(), checkpointEvery, null);
+    }
+
+    /**
+     * A job on a resident graph ({@code --graph-name}): the graph's directedness, weights and
+     * partitions; kernel defaults from the properties of the prefix it was loaded from while
+     * they are there (only that file is read, never the input). Null when refused (one
+     * FieldError per problem in {@code errors}), e.g. for a name that is not loaded, listing
+     * the names that are.
+     */
+    static ResolvedJob forResident(JobSpec spec, int defaultCheckpointEvery, JobPaths paths, ResidentCatalog catalog,
+                                   List<FieldError> errors) {
+        Algorithm algorithm = null;
+        try {
+            algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
+        } catch (IllegalArgumentException e) {
+            errors.add(error("algorithm", "no algorithm given: choose one of bfs, pagerank, wcc, cdlp, lcc, sssp"));
+        }
+        String name = spec.getGraphName();
+        if (!spec.getGraph().isEmpty()) {
+            errors.add(error("graph", "both a graph (" + spec.getGraph() + ") and a resident graph name (" + name
+                    + ") given: pass either --graph or --graph-name"));
+        }
+        if (spec.getPartitions() > 0) {
+            errors.add(error("partitions", "a job on the resident graph " + name + " runs on its partitions: drop --partitions"));
+        }
+        ResidentCatalog.Graph resident = catalog.find(name).orElse(null);
+        if (resident == null) {
+            List<String> names = catalog.names();
+            errors.add(error("graph_name", "no resident graph " + name + " is loaded ("
+                    + (names.isEmpty() ? "none is" : "loaded: " + String.join(", ", names))
+                    + "). Fix: graphagent graph load --name " + name + " --graph PREFIX, or pass one of the loaded names"));
+        }
+        Path output = output(spec, paths, errors);
+        if (algorithm == null || resident == null) {
+            return null;
+        }
+        if (spec.hasDirected() && spec.getDirected() != resident.directed()) {
+            errors.add(error("directed", "the resident graph " + name + " is " + (resident.directed() ? "" : "un")
+                    + "directed: drop --" + (spec.getDirected() ? "" : "un") + "directed"));
+        }
+        if (algorithm.needsWeights() && !resident.weighted()) {
+            errors.add(error("graph_name", "the resident graph " + name + " was loaded without edge weights, which "
+                    + algorithm.cliName() + " needs. Fix: load a graph whose properties name a weight"));
+        }
+        GraphInput properties = propertiesOf(resident);
+        KernelParameters parameters = null;
+        try {
+            parameters = KernelSettings.resolve(algorithm,
+                    spec.hasSourceVertex() ? spec.getSourceVertex() : null,
+                    spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
+                    spec.hasDamping() ? spec.getDamping() : null, properties);
+        } catch (KernelSettings.ParameterException e) {
+            errors.add(error(fieldOf(e.getMessage()), e.getMessage()));
+        }
+        if (parameters == null || output == null || !errors.isEmpty()) {
+            return null;
+        }
+        GraphFiles input = GraphFiles.newBuilder().setDirected(resident.directed()).setWeighted(resident.weighted())
+                .setEdgeFile(resident.source()).build();
+        int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
+        return new ResolvedJob(spec, algorithm, input, parameters, output, resident.partitions(), checkpointEvery, resident);
+    }
+
+    /** The resident graph's prefix with its properties while they are readable, else with none. */
+    private static GraphInput propertiesOf(ResidentCatalog.Graph resident) {
+        Path prefix = Path.of(resident.source());
+        try {
+            return new GraphInput(prefix, false, GraphProperties.forPrefix(prefix));
+        } catch (GraphInputException | IOException | RuntimeException e) {
+            return new GraphInput(prefix, false, GraphProperties.empty());
+        }
+    }
+
+    /** The output file, where the job may write it; null (with an error) otherwise. */
+    private static Path output(JobSpec spec, JobPaths paths, List<FieldError> errors) {
+        if (spec.getOutputPath().isEmpty()) {
+            errors.add(error("output_path", "no output file given: pass --output FILE"));
+            return null;
+        }
+        Path output = Path.of(spec.getOutputPath()).toAbsolutePath();
+        java.util.Optional<String> outside = paths.outputProblem(output);
+        if (outside.isPresent()) {
+            errors.add(error("output_path", outside.get()));
+            return output;
+        }
+        try {
+            AtomicFile.checkWritable(output, existing(spec));
+        } catch (OutputException e) {
+            errors.add(error("output_path", e.getMessage()));
+        }
+        return output;
     }
 
     /**
@@ -99,7 +178,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             return null;
         }
         return new ResolvedJob(spec, null, files(graph, directed, graph.properties().weighted()), null, null,
-                spec.getPartitions(), 0);
+                spec.getPartitions(), 0, null);
     }
 
     /** The graph a spec names, where the job may read it; null (with an error) otherwise. */
@@ -152,7 +231,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         } catch (IllegalArgumentException e) {
             // Shown as recorded; never run.
         }
-        return new ResolvedJob(spec, algorithm, GraphFiles.getDefaultInstance(), null, null, spec.getPartitions(), 0);
+        return new ResolvedJob(spec, algorithm, GraphFiles.getDefaultInstance(), null, null, spec.getPartitions(), 0, null);
     }
 
     /** Adds an error for the first file of the graph the job may not read; true when it may read them all. */
@@ -196,6 +275,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             return "resident load of " + Path.of(spec.getGraph()).getFileName();
         }
         return (algorithm == null ? spec.getAlgorithm().name().toLowerCase(java.util.Locale.ROOT) : algorithm.cliName())
-                + " on " + Path.of(spec.getGraph()).getFileName();
+                + " on " + (spec.getGraphName().isEmpty() ? Path.of(spec.getGraph()).getFileName()
+                : "resident graph " + spec.getGraphName());
     }
 }

@@ -30,6 +30,7 @@ public final class OnlineQueries implements AutoCloseable {
         this.router = new Router(config.query(), clock, directory::alive);
         directory.addListener(router::onTransition);
         graphs.useHeat(router);
+        scheduler.useResidents(graphs);
         directory.setReportSink((agent, report) -> {
             if (!graphs.onReport(agent, report)) {
                 scheduler.onReport(agent, report);

@@ -2,6 +2,7 @@ package io.graphagent.coordinator.resident;
 
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.job.KeptLoad;
+import io.graphagent.coordinator.job.ResidentCatalog;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.AgentView;
 import io.graphagent.protocol.JobEpoch;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * arrive on gRPC and session threads. State is guarded by this object's lock; queries read the
  * published {@link GraphView}s without it.
  */
-public final class ResidentGraphs implements AutoCloseable {
+public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResidentGraphs.class);
 
     /** Names of resident graphs: they become job ids and log words. */
@@ -290,6 +291,24 @@ public final class ResidentGraphs implements AutoCloseable {
     /** Every resident graph, by name. */
     public synchronized List<ResidentGraph> list() {
         return graphs.values().stream().map(KeptGraph::toProto).toList();
+    }
+
+    /** A loaded graph for a batch job on it (submit --graph-name): its holders now. */
+    @Override
+    public synchronized java.util.Optional<ResidentCatalog.Graph> find(String name) {
+        KeptGraph g = graphs.get(name);
+        if (g == null || !g.ready()) {
+            return java.util.Optional.empty();
+        }
+        List<List<String>> holders = new ArrayList<>();
+        g.holders.forEach(h -> holders.add(List.copyOf(h)));
+        return java.util.Optional.of(new ResidentCatalog.Graph(g.name, g.jobId, g.generation, g.source, g.directed,
+                g.weighted, g.edges, List.copyOf(holders)));
+    }
+
+    @Override
+    public synchronized List<String> names() {
+        return List.copyOf(graphs.keySet());
     }
 
     /** The graph as queries see it, or null. */

@@ -171,7 +171,7 @@ class JobRecoverySimulationTest {
                 }
             };
             run = new JobRun("job-1", job, membership, config, TIMING.leaseTtl(), world.clock, new AtomicLong(),
-                    List.of(states), JobJournal.NONE, new SimInbox(world));
+                    List.of(states), JobJournal.NONE, new SimInbox(world), ResidentCatalog.NONE);
             run.observeReports(this::accepted);
             membership.setReportSink(run::report);
             membership.addListener((agent, from, to, cause) -> {

@@ -59,4 +59,31 @@ class PlacementTest {
         assertThat(after.partitionsByAgent()).isEqualTo(Map.of(
                 "agent-1", List.of(0, 3, 6), "agent-3", List.of(2, 5, 8), "agent-5", List.of(1, 4, 7)));
     }
+
+    @Test
+    void aJobOnAResidentGraphRunsEachPartitionOnALiveHolderSpreadOverTheReplicas() {
+        List<List<String>> holders = List.of(List.of("agent-1", "agent-2"), List.of("agent-2", "agent-3"),
+                List.of("agent-1", "agent-3"), List.of("agent-1", "agent-2"), List.of("agent-2", "agent-3"),
+                List.of("agent-1", "agent-3"));
+        Placement all = Placement.onReplicas(List.of(agent("agent-1"), agent("agent-2"), agent("agent-3")), holders);
+        assertThat(all.partitionsByAgent()).isEqualTo(Map.of(
+                "agent-1", List.of(0, 3), "agent-2", List.of(1, 4), "agent-3", List.of(2, 5)));
+
+        // agent-2 lost: its partitions go to their other holders, and only holders of some partition take part.
+        Placement survivors = Placement.onReplicas(List.of(agent("agent-1"), agent("agent-3")), holders);
+        for (int p = 0; p < holders.size(); p++) {
+            assertThat(holders.get(p)).as("partition %d", p).contains(survivors.ownerOf(p));
+        }
+        assertThat(survivors.partitionsByAgent().keySet()).containsExactly("agent-1", "agent-3");
+        assertThat(Placement.firstWithoutLiveHolder(List.of(agent("agent-1"), agent("agent-3")), holders)).isEqualTo(-1);
+    }
+
+    @Test
+    void aPartitionWithoutALiveHolderHasNoPlacementOnReplicas() {
+        List<List<String>> holders = List.of(List.of("agent-1"), List.of("agent-2"));
+        assertThat(Placement.onReplicas(List.of(agent("agent-1"), agent("agent-3")), holders)).isNull();
+        assertThat(Placement.firstWithoutLiveHolder(List.of(agent("agent-1"), agent("agent-3")), holders)).isEqualTo(1);
+        Placement one = Placement.onReplicas(List.of(agent("agent-1"), agent("agent-2"), agent("agent-3")), holders);
+        assertThat(one.partitionsByAgent()).isEqualTo(Map.of("agent-1", List.of(0), "agent-2", List.of(1)));
+    }
 }

@@ -1,0 +1,108 @@
+package io.graphagent.coordinator.job;
+
+import io.graphagent.coordinator.membership.AgentView;
+import io.graphagent.protocol.v1.Algorithm;
+import io.graphagent.protocol.v1.AttachResident;
+import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.KernelParameters;
+import io.graphagent.protocol.v1.LoadDone;
+import io.graphagent.protocol.v1.Report;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shares of a job on a resident graph ({@code submit --graph-name}): no input is read.
+ * Each partition runs on one of its live holders ({@link Placement#onReplicas}); every
+ * participant gets {@code AttachResident} (its partitions, the partition map) and builds the
+ * job's share from the replicas it holds, answering {@code LoadDone}. A recovery attaches
+ * again on the replicas live then. The graph must still be the one the job was submitted on
+ * (same generation): a graph dropped or loaded again meanwhile fails the job. Driver thread only.
+ */
+final class AttachPhase implements ShareSource {
+    private static final Logger log = LoggerFactory.getLogger(AttachPhase.class);
+    /** The cause of a job whose resident graph went away or lost every replica of a partition. */
+    static final String RESIDENT_GONE = "resident_graph_gone";
+
+    private final String jobId;
+    private final ResolvedJob job;
+    private final ResidentCatalog catalog;
+    private final Roster roster;
+    private final CommandSender sender;
+    private final ReportCollector collector;
+    private final PartitionTable partitionTable;
+    private LoadDone facts;
+
+    AttachPhase(String jobId, ResolvedJob job, ResidentCatalog catalog, Roster roster, CommandSender sender,
+                ReportCollector collector, PartitionTable partitionTable) {
+        this.jobId = jobId;
+        this.job = job;
+        this.catalog = catalog;
+        this.roster = roster;
+        this.sender = sender;
+        this.collector = collector;
+        this.partitionTable = partitionTable;
+    }
+
+    /** The graph as it is now, if it is still the generation the job was submitted on. */
+    private ResidentCatalog.Graph graph() throws JobFailedException {
+        String name = job.resident().name();
+        ResidentCatalog.Graph now = catalog.find(name).orElse(null);
+        if (now == null || now.generation() != job.resident().generation()) {
+            throw new JobFailedException(RESIDENT_GONE, "the resident graph " + name + " the job runs on was "
+                    + (now == null ? "dropped" : "loaded again (generation " + now.generation() + ", the job's "
+                    + job.resident().generation() + ")") + " while the job ran. Fix: submit the job again");
+        }
+        return now;
+    }
+
+    /** On the live holders, whatever the previous placement (replicas may have moved since). */
+    @Override
+    public Placement place(List<AgentView> alive, int partitions, Placement previous, boolean redeal)
+            throws JobFailedException {
+        ResidentCatalog.Graph graph = graph();
+        Placement placement = Placement.onReplicas(alive, graph.holders());
+        if (placement == null) {
+            int p = Placement.firstWithoutLiveHolder(alive, graph.holders());
+            throw new JobFailedException(RESIDENT_GONE, "partition " + p + " of the resident graph " + graph.name()
+                    + " has no live replica (it was held by " + graph.holders().get(p) + "). Fix: load the graph again"
+                    + " (graph drop, graph load) with more --replicas, or submit with --graph");
+        }
+        return placement;
+    }
+
+    /** Every participant attaches again: a recovery's placement may give a survivor other partitions. */
+    @Override
+    public LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException {
+        ResidentCatalog.Graph graph = graph();
+        roster.place(placement);
+        partitionTable.place(placement);
+        List<String> agents = roster.participants();
+        Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+        KernelParameters parameters = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
+                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
+        for (String agent : agents) {
+            sender.send(agent, Command.newBuilder().setAttachResident(AttachResident.newBuilder()
+                    .setGraphJobId(graph.jobId()).setGeneration(graph.generation())
+                    .setAlgorithm(Algorithm.valueOf(job.algorithm().name())).setParameters(parameters)
+                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
+        }
+        Map<String, Report> loads = collector.await(Report.KindCase.LOAD_DONE, -1, agents, collector.phaseDeadline());
+        loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
+        // The graph's edges as loaded (an undirected edge once), as a job's own load reports them.
+        facts = LoadPhase.totals(loads, Map.of()).toBuilder().setEdges(graph.edges()).build();
+        Map<String, Integer> shares = new TreeMap<>();
+        byAgent.forEach((agent, ps) -> shares.put(agent, ps.size()));
+        log.info("event=graph_attached job={} graph={} generation={} partitions={} vertices={} agents={}", jobId,
+                graph.name(), graph.generation(), placement.partitions(), facts.getVertices(), shares);
+        return facts;
+    }
+
+    @Override
+    public LoadDone facts() {
+        return facts;
+    }
+}
