@@ -47,6 +47,11 @@ public final class OnlineQueries implements AutoCloseable {
             public void retried(String cause) {
                 observer.retried(cause);
             }
+
+            @Override
+            public void shed(String where) {
+                observer.shed(where);
+            }
         };
         this.gateway = new QueryGateway(config.query(), graphs, router, channels, clock, relay);
         this.service = new QueryService(graphs, gateway, this::routingTable).definition();

@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.query;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 
 /**
@@ -66,8 +67,21 @@ public final class QueryException extends Exception {
         return retryAfterMs;
     }
 
-    /** The gRPC status of this refusal. */
+    /**
+     * The trailer of a busy answer on the Query service: how long to wait before trying again,
+     * in ms (decimal), as the HTTP API's {@code Retry-After} header and {@code retry_after_ms}.
+     */
+    public static final Metadata.Key<String> RETRY_AFTER_MS = Metadata.Key.of("retry-after-ms",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    /** The gRPC status of this refusal; a busy one carries {@link #RETRY_AFTER_MS} in its trailers. */
     public io.grpc.StatusRuntimeException toStatus() {
-        return Status.fromCode(kind.grpcCode()).withDescription(getMessage()).asRuntimeException();
+        Status status = Status.fromCode(kind.grpcCode()).withDescription(getMessage());
+        if (kind != Kind.BUSY) {
+            return status.asRuntimeException();
+        }
+        Metadata trailers = new Metadata();
+        trailers.put(RETRY_AFTER_MS, Long.toString(retryAfterMs));
+        return status.asRuntimeException(trailers);
     }
 }

@@ -20,7 +20,6 @@ import io.graphagent.protocol.v1.PathRequest;
 import io.graphagent.protocol.v1.QueryStats;
 import io.graphagent.protocol.v1.ResidentState;
 import java.util.Arrays;
-import java.util.concurrent.Semaphore;
 
 /**
  * The gateway: answers the online queries on resident graphs, hop by hop, each hop's vertices
@@ -30,8 +29,8 @@ import java.util.concurrent.Semaphore;
  * looked up at their partition's replica (or taken as they are when the graph's ids are dense),
  * and the answer's vertices are named again the same way.
  *
- * <p>At most {@code query.max-in-flight} queries run at once; one more is refused at once
- * ("busy, retry after"). Every query has a deadline. Thread-safe; a query runs on its caller's
+ * <p>At most {@code query.max-in-flight} queries run at once ({@link QueryAdmission}); one more
+ * is refused at once ("busy, retry after"). Every query has a deadline. Thread-safe; a query runs on its caller's
  * thread.
  */
 public final class QueryGateway {
@@ -48,17 +47,22 @@ public final class QueryGateway {
     private final QueryConfig config;
     private final ResidentGraphs graphs;
     private final ShardCalls calls;
-    private final Semaphore admission;
+    private final QueryAdmission admission;
     private final java.time.Clock clock;
     private final QueryObserver observer;
-    /** Recent average query time, ms, for the "retry after" of a busy answer. */
-    private volatile double averageMs = 10;
 
     /** What happens to queries, for metrics: each one's kind, outcome and time. */
     public interface QueryObserver {
         void answered(String kind, String outcome, long micros);
 
         void retried(String cause);
+
+        /**
+         * A query refused busy: at the gateway ({@code where} = {@value #SHED_AT_GATEWAY}, query.max-in-flight)
+         * or because every live replica of a partition was busy ({@value #SHED_BY_REPLICAS}, query.agent-max-in-flight).
+         */
+        default void shed(String where) {
+        }
 
         QueryObserver NONE = new QueryObserver() {
             @Override
@@ -71,12 +75,16 @@ public final class QueryGateway {
         };
     }
 
+    /** Where a busy answer came from, for {@link QueryObserver#shed}. */
+    public static final String SHED_AT_GATEWAY = "gateway";
+    public static final String SHED_BY_REPLICAS = "replicas";
+
     QueryGateway(QueryConfig config, ResidentGraphs graphs, Router router, ShardChannels channels, java.time.Clock clock,
                  QueryObserver observer) {
         this.config = config;
         this.graphs = graphs;
         this.calls = new ShardCalls(router, channels, clock, observer::retried);
-        this.admission = new Semaphore(config.maxInFlight());
+        this.admission = new QueryAdmission(config.maxInFlight());
         this.clock = clock;
         this.observer = observer;
     }
@@ -90,11 +98,12 @@ public final class QueryGateway {
     private <T> T admitted(String kind, String name, long deadlineMs, Work<T> work) throws QueryException {
         java.time.Instant t0 = clock.instant();
         String outcome = "ok";
-        if (!admission.tryAcquire()) {
-            long after = Math.max(10, (long) averageMs);
+        try {
+            admission.admit();
+        } catch (QueryException busy) {
             observer.answered(kind, "busy", 0);
-            throw new QueryException(QueryException.Kind.BUSY, "busy: " + config.maxInFlight() + " queries in flight at the"
-                    + " gateway (query.max-in-flight), retry after " + after + " ms", after);
+            observer.shed(SHED_AT_GATEWAY);
+            throw busy;
         }
         try {
             GraphView graph = graph(name);
@@ -106,11 +115,13 @@ public final class QueryGateway {
             return work.run(new QueryRun(name, ms), graph);
         } catch (QueryException e) {
             outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            if (e.kind() == QueryException.Kind.BUSY) {
+                observer.shed(SHED_BY_REPLICAS);
+            }
             throw e;
         } finally {
-            admission.release();
             long micros = microsSince(t0);
-            averageMs += 0.05 * (micros / 1000.0 - averageMs);
+            admission.done(micros);
             observer.answered(kind, outcome, micros);
         }
     }
@@ -130,6 +141,11 @@ public final class QueryGateway {
 
     private static String stateWord(ResidentState state) {
         return state.name().substring("GRAPH_".length());
+    }
+
+    /** The bound on queries in flight, with its count of queries shed. */
+    public QueryAdmission admission() {
+        return admission;
     }
 
     public NeighboursReply neighbours(NeighboursRequest request) throws QueryException {

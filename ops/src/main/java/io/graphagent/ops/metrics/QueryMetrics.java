@@ -22,6 +22,7 @@ public final class QueryMetrics implements QueryGateway.QueryObserver {
     private final Counter queries;
     private final Histogram latency;
     private final Counter retries;
+    private final Counter shed;
 
     private QueryMetrics(PrometheusRegistry registry, OnlineQueries online) {
         queries = Counter.builder().name("graphagent_queries_total")
@@ -32,6 +33,12 @@ public final class QueryMetrics implements QueryGateway.QueryObserver {
                 .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
         retries = Counter.builder().name("graphagent_query_retries_total")
                 .help("Query requests sent again to another replica, by cause.").labelNames("cause").register(registry);
+        shed = Counter.builder().name("graphagent_queries_shed_total")
+                .help("Queries refused busy (\"retry after\") instead of queued: at the gateway (query.max-in-flight) or"
+                        + " because every live replica of a partition was busy (query.agent-max-in-flight).")
+                .labelNames("where").register(registry);
+        shed.labelValues(QueryGateway.SHED_AT_GATEWAY);
+        shed.labelValues(QueryGateway.SHED_BY_REPLICAS);
         GaugeWithCallback.builder().name("graphagent_partition_request_rate")
                 .help("Requests per second to each resident partition, averaged over query.heat-window.")
                 .labelNames("graph", "partition").callback(cb -> {
@@ -84,5 +91,10 @@ public final class QueryMetrics implements QueryGateway.QueryObserver {
     @Override
     public void retried(String cause) {
         retries.labelValues(cause).inc();
+    }
+
+    @Override
+    public void shed(String where) {
+        shed.labelValues(where).inc();
     }
 }
