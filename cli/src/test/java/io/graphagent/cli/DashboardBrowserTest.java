@@ -117,6 +117,24 @@ class DashboardBrowserTest {
                     + ".map(e => e.textContent.trim())")).asList().isNotEmpty().doesNotContain("agent-2");
             assertThat(browser.script("return window.graphagentDashboard.loadedAt")).as("no reload").isEqualTo(loadedAt);
             browser.screenshot("dashboard-job-done");
+
+            // The heat view: a resident graph's routing table, one row per partition, on the survivors.
+            assertThat(browser.driver().findElement(By.id("heat-empty")).isDisplayed()).isTrue();
+            Cli.Result load = Cli.run("graph", "load", "--state-dir", dir.resolve("state").toString(), "--name", "rmat",
+                    "--graph", prefix.toString(), "--directed", "--partitions", "6", "--timeout", "2m");
+            assertThat(load.exitCode()).as(load + "\n" + log).isZero();
+            browser.waitUpTo(SEEN).until(d -> Long.valueOf(6).equals(
+                    browser.script("return document.querySelectorAll('#heat tr[data-partition]').length")));
+            assertThat(browser.script("return Array.from(document.querySelectorAll('#heat tr[data-partition]')).every("
+                    + "r => r.querySelector('.replicas').textContent.split(' ').includes("
+                    + "r.querySelector('.routes-to').textContent.trim()))")).as("each routes to one of its replicas")
+                    .isEqualTo(true);
+            assertThat(browser.script("return Array.from(document.querySelectorAll('#heat td.replicas'))"
+                    + ".map(e => e.textContent)")).asList().isNotEmpty().allSatisfy(r -> assertThat((String) r)
+                    .doesNotContain("agent-2"));
+            assertThat(browser.text("#heat-summary")).startsWith("(heat, hot over ").contains("6 partitions");
+            assertThat(browser.driver().findElement(By.id("heat-empty")).isDisplayed()).isFalse();
+            browser.screenshot("dashboard-heat");
         }
     }
 
@@ -126,7 +144,9 @@ class DashboardBrowserTest {
         GraphagentConfig base = Profile.TEST.defaults();
         GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(),
                 new CoordinatorConfig(new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), dir.resolve("state")),
-                base.agent(), base.session(), base.grpc(), base.tls(), base.network(), base.job(), new AdminConfig(TOKEN));
+                base.agent(), base.session(), base.grpc(), base.tls(), base.network(), base.job(), new AdminConfig(TOKEN),
+                // Any free port for the query API: 7490 may be another cluster's on a shared machine.
+                base.query().withHttpListen(new HostPort("127.0.0.1", 0)));
         Clock clock = Clock.systemUTC();
         try (CoordinatorServer coordinator = CoordinatorServer.start(config, TransportSecurity.insecure(),
                 directory -> new JobScheduler(directory, config, clock), clock);

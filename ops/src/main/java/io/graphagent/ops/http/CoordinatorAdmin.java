@@ -61,7 +61,9 @@ public final class CoordinatorAdmin implements AutoCloseable {
         Duration period = ClusterMetrics.samplePeriod(config.session().heartbeatInterval());
         sampler.scheduleAtFixedRate(metrics::sampleRoundTrips, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         DashboardView dashboard = new DashboardView(() -> coordinator.directory().statuses(),
-                () -> coordinator.jobs().jobs(true), config.session(), new RttHistory(config.session().leaseTtl()), clock);
+                () -> coordinator.jobs().jobs(true), config.session(), new RttHistory(config.session().leaseTtl()), clock,
+                coordinator.online().<java.util.function.Supplier<java.util.Map<String, Object>>>map(
+                        online -> () -> QueryJson.routing(online.routingTable())).orElse(null));
         sampler.scheduleAtFixedRate(dashboard::sample, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         sampler.scheduleAtFixedRate(events::flushFailures, EventLog.FAILURE_WINDOW.toMillis(),
                 EventLog.FAILURE_WINDOW.toMillis(), TimeUnit.MILLISECONDS);

@@ -14,8 +14,11 @@ import java.util.function.Supplier;
 
 /**
  * What {@code /api/dashboard} answers: the agents (with their RTT and lease-margin history and
- * whether they are late), every job, and the timing that gives the numbers their meaning, in
- * one object so that the page renders one consistent moment. Thread-safe.
+ * whether they are late), every job, the query routing table (the heat view: each resident
+ * partition's request rate, whether it is hot, its replicas and the one it routes to, with
+ * each agent's routing cost; null without online queries), and the timing that gives the
+ * numbers their meaning, in one object so that the page renders one consistent moment.
+ * Thread-safe.
  */
 final class DashboardView {
 
@@ -27,9 +30,18 @@ final class DashboardView {
     private final SessionConfig session;
     private final RttHistory history;
     private final Clock clock;
+    /** The routing table as {@code /api/partitions} shows it, or null without online queries. */
+    private final Supplier<Map<String, Object>> routing;
 
     DashboardView(Supplier<List<AgentStatus>> agents, Supplier<List<JobStatus>> jobs, SessionConfig session,
             RttHistory history, Clock clock) {
+        this(agents, jobs, session, history, clock, null);
+    }
+
+    /** @param routing the query routing table ({@link QueryJson#routing}), or null without online queries */
+    DashboardView(Supplier<List<AgentStatus>> agents, Supplier<List<JobStatus>> jobs, SessionConfig session,
+            RttHistory history, Clock clock, Supplier<Map<String, Object>> routing) {
+        this.routing = routing;
         this.agents = agents;
         this.jobs = jobs;
         this.session = session;
@@ -52,6 +64,7 @@ final class DashboardView {
         out.put("timing", timing);
         out.put("agents", agents.get().stream().map(this::agent).toList());
         out.put("jobs", jobs.get().stream().map(StatusJson::job).toList());
+        out.put("routing", routing == null ? null : routing.get());
         return out;
     }
 

@@ -110,6 +110,7 @@
     renderAgents(d);
     renderJobs(d.jobs);
     renderPartitions(d.jobs);
+    renderHeat(d.routing);
     renderEvents();
   }
 
@@ -245,6 +246,37 @@
         el("td", { class: "num moves" }, p.moves)));
     }
     $("#partitions tbody").replaceWith(body);
+  }
+
+  // ---- query routing: the heat view ----
+
+  function renderHeat(routing) {
+    const rows = routing ? routing.partitions : [];
+    $("#heat-panel").hidden = !routing;
+    $("#heat-empty").hidden = rows.length > 0;
+    const cost = {};
+    for (const a of routing ? routing.agents : []) {
+      cost[a.agent_id] = a.cost;
+    }
+    const hot = rows.filter((p) => p.hot).length;
+    $("#heat-summary").textContent = routing ? "(" + routing.policy + ", hot over " + routing.hot_rate + " req/s; "
+      + rows.length + " partitions, " + hot + " hot)" : "";
+    const body = el("tbody");
+    for (const p of rows) {
+      const share = routing.hot_rate > 0 ? Math.min(1, p.rate / routing.hot_rate) : 0;
+      const bar = el("meter", { class: "heat-bar", min: 0, max: 1, high: 0.5, optimum: 0, value: share });
+      body.append(el("tr", { "data-graph": p.graph, "data-partition": p.partition, "data-hot": p.hot ? "true" : "false",
+        class: p.hot ? "hot" : "" },
+        el("td", { class: "graph" }, p.graph),
+        el("td", { class: "num" }, p.partition),
+        el("td", { class: "num rate" }, bar, " " + p.rate.toFixed(1) + " req/s"),
+        el("td", { class: "num requests" }, p.requests),
+        el("td", { class: p.hot ? "hot-cell" : "muted" }, p.hot ? "hot" : "–"),
+        el("td", { class: "replicas" }, p.replicas.join(" ")),
+        el("td", { class: "agent routes-to" }, p.routes_to || "–"),
+        el("td", { class: "num cost" }, p.routes_to in cost ? cost[p.routes_to].toFixed(2) : "–")));
+    }
+    $("#heat tbody").replaceWith(body);
   }
 
   // ---- events ----

@@ -45,14 +45,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Load shedding of online queries on real sockets: a coordinator (gateway, HTTP API, admin
+ * The coordinator's query gateway on real sockets: a coordinator (gateway, HTTP API, admin
  * server) and one agent in this JVM, a resident graph, and {@code query.max-in-flight} = 2.
+ * The dashboard's heat view is the routing table. Load shedding:
  * The test holds both places of the gateway's admission itself, so the gateway is saturated
  * deterministically: a query is then answered busy with a retry-after over HTTP (503,
  * {@code Retry-After}, JSON) and gRPC (RESOURCE_EXHAUSTED, {@code retry-after-ms} trailer) and
  * counted shed; once the places are free the same queries answer normally.
  */
-class QueryBusyTest {
+class QueryGatewayHttpTest {
     private static final Clock CLOCK = Clock.systemUTC();
     private static final String TOKEN = "test-token-0123456789abcdef";
     private static final int MAX_IN_FLIGHT = 2;
@@ -161,6 +162,25 @@ class QueryBusyTest {
         DegreeReply grpc = stub.withDeadlineAfter(30, TimeUnit.SECONDS).degree(degree);
         assertThat(grpc.getOutDegree()).isEqualTo(expected);
         assertThat(admission.inFlight()).isZero();
+    }
+
+    @Test
+    void theDashboardCarriesTheRoutingTableForItsHeatView() throws Exception {
+        HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port()
+                + "/api/dashboard")).header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode()).isEqualTo(200);
+        JsonNode routing = JSON.readTree(api.body()).get("routing");
+        assertThat(routing.get("policy").asText()).isEqualTo("heat");
+        int partitions = coordinator.online().orElseThrow().graphs().list().get(0).getPartitions();
+        assertThat(routing.get("partitions").size()).isEqualTo(partitions).isPositive();
+        for (JsonNode p : routing.get("partitions")) {
+            assertThat(p.get("graph").asText()).isEqualTo("ex");
+            assertThat(p.get("replicas").get(0).asText()).isEqualTo("agent-1");
+            assertThat(p.get("routes_to").asText()).isEqualTo("agent-1");
+            assertThat(p.get("hot").asBoolean()).isFalse();
+        }
+        assertThat(routing.get("agents").get(0).get("agent_id").asText()).isEqualTo("agent-1");
     }
 
     private static HttpResponse<String> query() throws Exception {
