@@ -51,6 +51,8 @@ class ResidentQueriesTest {
     private static final int SCALE = 10;
     private static final String NAME = "rmat";
     private static final Duration CALL = Duration.ofSeconds(30);
+    /** Enough supersteps that the job still runs when an agent is killed under it. */
+    private static final int JOB_ITERATIONS = 150;
 
     private Path dir;
 
@@ -380,6 +382,20 @@ class ResidentQueriesTest {
     @Test
     @Order(6)
     void aKilledAgentsReplicasAnswerFromTheSurvivorsAndAreRecreated() throws Exception {
+        // A batch job by name runs while the agent dies: it rolls back and attaches again on the survivors' replicas.
+        Path pagerank = dir.resolve("pagerank-recovered.txt");
+        if (client == null) {
+            client = cluster.client();
+        }
+        var submitted = client.submit(io.graphagent.protocol.v1.SubmitRequest.newBuilder().setJob(
+                io.graphagent.protocol.v1.JobSpec.newBuilder().setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK)
+                        .setGraphName(NAME).setIterations(JOB_ITERATIONS).setDamping(0.85).setCheckpointEvery(5)
+                        .setOutputPath(pagerank.toString())).build());
+        assertThat(submitted.getErrorsList()).isEmpty();
+        String job = submitted.getJobId();
+        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(50)).until(() -> jobStatus(job).getSuperstep() >= 3);
+        assertThat(jobStatus(job).getState()).isEqualTo(io.graphagent.protocol.v1.JobState.RUNNING);
+
         ProcessHandle.of(cluster.child("agent-2").orElseThrow().pid()).orElseThrow().destroyForcibly();
         // Queries keep their answers while the coordinator finds the agent dead (retries on the other replica).
         for (long v : sample(10, 6)) {
@@ -403,6 +419,21 @@ class ResidentQueriesTest {
         NeighboursReply r = query(s -> s.neighbours(NeighboursRequest.newBuilder().setGraph(NAME).setVertex(v)
                 .setDirection(Direction.EDGES_BOTH).build()));
         assertThat(r.getNeighboursList()).containsExactlyElementsOf(neighbours(v, Direction.EDGES_BOTH));
+
+        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(300)).until(() -> switch (jobStatus(job).getState()) {
+            case SUCCEEDED, FAILED, CANCELLED -> true;
+            default -> false;
+        });
+        var done = jobStatus(job);
+        assertThat(done.getState()).as(done.getMessage() + "\n" + log).isEqualTo(io.graphagent.protocol.v1.JobState.SUCCEEDED);
+        assertThat(done.getRecoveries()).as("the job lost agent-2 mid-run").isPositive();
+        assertThat(done.getSummary().getInputBytesRead()).isZero();
+        new KernelReference(prefix, true, io.graphagent.graph.kernels.Algorithm.PAGERANK,
+                new io.graphagent.graph.kernels.KernelParameters(-1, JOB_ITERATIONS, 0.85), 6).assertEngineWrites(pagerank);
+    }
+
+    private io.graphagent.protocol.v1.JobStatus jobStatus(String job) {
+        return client.status(true).getJobsList().stream().filter(j -> j.getJobId().equals(job)).findFirst().orElseThrow();
     }
 
     @Test
