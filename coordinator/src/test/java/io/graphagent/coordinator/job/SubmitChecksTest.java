@@ -148,6 +148,65 @@ class SubmitChecksTest {
                 .startsWith("pr.num-iterations = 2000000000 in " + graphs.resolve("p") + ".properties is more than the 100000");
     }
 
+    /** One resident graph, "social": directed, unweighted, 4 partitions on two agents. */
+    private static final ResidentCatalog SOCIAL = new ResidentCatalog() {
+        @Override
+        public Optional<Graph> find(String name) {
+            return name.equals("social") ? Optional.of(new Graph("social", "graph-social", 3, "/nowhere/social", true,
+                    false, 10, List.of(List.of("agent-1"), List.of("agent-2"), List.of("agent-1"), List.of("agent-2"))))
+                    : Optional.empty();
+        }
+
+        @Override
+        public List<String> names() {
+            return List.of("social", "web");
+        }
+    };
+
+    private List<FieldError> refusedOnResident(JobSpec.Builder spec) {
+        JobScheduler scheduler = scheduler(List.of(graphs), List.of(results));
+        scheduler.useResidents(SOCIAL);
+        return refused(scheduler, spec);
+    }
+
+    private JobSpec.Builder byName(String name) {
+        return JobSpec.newBuilder().setAlgorithm(Algorithm.PAGERANK).setGraphName(name)
+                .setOutputPath(results.resolve("out.txt").toString());
+    }
+
+    @Test
+    void aJobOnAResidentGraphThatIsNotLoadedIsRefusedListingTheLoadedOnes() {
+        assertThat(refusedOnResident(byName("nosuch"))).singleElement().satisfies(e -> {
+            assertThat(e.getField()).isEqualTo("graph_name");
+            assertThat(e.getMessage()).isEqualTo("no resident graph nosuch is loaded (loaded: social, web). Fix: graphagent"
+                    + " graph load --name nosuch --graph PREFIX, or pass one of the loaded names");
+        });
+        // Without any resident graph (no online side), the refusal says none is loaded.
+        assertThat(refused(byName("social"))).singleElement().extracting(FieldError::getMessage).asString()
+                .startsWith("no resident graph social is loaded (none is).");
+    }
+
+    @Test
+    void aJobOnAResidentGraphTakesItsPartitionsDirectednessAndWeights() {
+        assertThat(refusedOnResident(byName("social").setGraph(graphs.resolve("g.e").toString()).setPartitions(8)
+                .setDirected(false))).extracting(FieldError::getField).containsExactly("graph", "partitions", "directed");
+        assertThat(refusedOnResident(byName("social").setAlgorithm(Algorithm.SSSP).setSourceVertex(1)))
+                .singleElement().extracting(FieldError::getMessage).asString()
+                .startsWith("the resident graph social was loaded without edge weights, which sssp needs");
+    }
+
+    @Test
+    void aJobOnALoadedResidentGraphIsAccepted() {
+        try (JobScheduler scheduler = scheduler(List.of(graphs), List.of(results))) {
+            scheduler.useResidents(SOCIAL);
+            SubmitReply reply = scheduler.submit(request(byName("social").setIterations(3)));
+            assertThat(reply.getErrorsList()).isEmpty();
+            assertThat(reply.getJobId()).isEqualTo("job-1");
+            assertThat(scheduler.jobs(true)).singleElement().satisfies(j ->
+                    assertThat(j.getSpec().getGraphName()).isEqualTo("social"));
+        }
+    }
+
     private JobSpec.Builder spec(Path graph) {
         return JobSpec.newBuilder().setAlgorithm(Algorithm.WCC).setGraph(graph.toString()).setDirected(true)
                 .setOutputPath(results.resolve("out.txt").toString());
