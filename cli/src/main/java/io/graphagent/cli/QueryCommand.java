@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "query", mixinStandardHelpOptions = true,
         description = "Online queries on a resident graph (graphagent graph load): neighbours, khop, path, degree. A vertex "
-                + "not in the graph prints 'not found' and exits 4.",
+                + "not in the graph prints 'not found' and exits 4. A query the cluster shed (busy) exits 1 saying how "
+                + "long to wait before trying again.",
         subcommands = {QueryCommand.Neighbours.class, QueryCommand.KHop.class, QueryCommand.Path.class,
             QueryCommand.Degree.class})
 final class QueryCommand implements Runnable {
@@ -65,6 +66,8 @@ final class QueryCommand implements Runnable {
                 throws TlsFilesException {
             try (CoordinatorClient c = client.connect()) {
                 return c.query(what, callDeadline(), call);
+            } catch (CoordinatorCallException e) {
+                throw QueryBusyException.orSame(e);
             }
         }
 
