@@ -112,6 +112,14 @@ class RunProgramCommandTest {
     }
 
     @Test
+    void aClassOnlyOnGraphagentsOwnClassPathIsNotTakenForOneInTheJar() throws IOException {
+        Path failing = failingJar();
+        assertRefused(graphagent("run", "--program", failing.toString(), "--class", Hits.class.getName(), "--graph",
+                UNDIRECTED, "--undirected", "--output", dir.resolve("x.txt").toString()),
+                "class " + Hits.class.getName() + " is not in " + failing);
+    }
+
+    @Test
     void aClassThatIsNotAProgramIsRefusedNamingIt() {
         assertRefused(graphagent("run", "--program", jar.toString(), "--class", Neighbours.class.getName(), "--graph",
                 UNDIRECTED, "--undirected", "--output", dir.resolve("x.txt").toString()),
@@ -130,6 +138,37 @@ class RunProgramCommandTest {
         assertRefused(graphagent("run", "--program", jar.toString(), "--class", KCore.class.getName(), "--param", "k=3",
                 "--graph", UNDIRECTED, "--undirected", "--output", dir.resolve("x.txt").toString()),
                 "parameter 'k' is not one " + KCore.class.getName() + " reads");
+    }
+
+    @Test
+    void aMissingRequiredParameterIsRefusedNamingTheKey() throws IOException {
+        assertRefused(graphagent("run", "--program", failingJar().toString(), "--class", FailingProgram.class.getName(),
+                "--graph", UNDIRECTED, "--undirected", "--output", dir.resolve("x.txt").toString()),
+                "parameter 'at' is required but not given: pass --param at=VALUE");
+    }
+
+    @Test
+    void anExceptionInComputeFailsTheRunWithItsMessageAndNoStackTrace() throws IOException {
+        Path output = dir.resolve("failed.txt");
+        Outcome run = graphagent("run", "--program", failingJar().toString(), "--class", FailingProgram.class.getName(),
+                "--param", "at=1", "--graph", UNDIRECTED, "--undirected", "--output", output.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("graphagent: program " + FailingProgram.class.getName()
+                + " failed: java.lang.IllegalStateException: boom in superstep 1");
+        assertThat(output).doesNotExist();
+    }
+
+    /** A jar holding only {@link FailingProgram}, from the test classes. */
+    private static Path failingJar() throws IOException {
+        Path classes = Path.of(FailingProgram.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path failing = dir.resolve("failing.jar");
+        String entry = FailingProgram.class.getName().replace('.', '/') + ".class";
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(failing))) {
+            out.putNextEntry(new JarEntry(entry));
+            Files.copy(classes.resolve(entry), out);
+            out.closeEntry();
+        }
+        return failing;
     }
 
     private static void assertRefused(Outcome run, String message) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +78,9 @@ public final class ProgramRegistry {
     }
 
     /**
-     * Loads class {@code className} from {@code jar} in a new class loader whose parent holds the
-     * API, and makes an instance with its public no-argument constructor.
+     * Loads class {@code className} from {@code jar} in a new class loader of its own (the jar's
+     * classes first, the API from graphagent: {@link ProgramClassLoader}), and makes an instance
+     * with its public no-argument constructor. The class must be in the jar itself.
      *
      * @throws ProgramLoadException naming the jar or class when the file is missing or not a jar,
      *     the class is missing, does not implement {@link VertexProgram}, or cannot be made
@@ -96,10 +96,9 @@ public final class ProgramRegistry {
             throw new ProgramLoadException("program jar " + jar + " is not a jar (" + e.getMessage() + "). Fix: pass the jar"
                     + " built from your program (mvn package), not a class or source file");
         }
-        URLClassLoader loader;
+        ProgramClassLoader loader;
         try {
-            loader = new URLClassLoader("graphagent-program", new URL[] {jar.toUri().toURL()},
-                    VertexProgram.class.getClassLoader());
+            loader = new ProgramClassLoader(jar.toUri().toURL(), VertexProgram.class.getClassLoader());
         } catch (MalformedURLException e) {
             throw new ProgramLoadException("program jar " + jar + ": not a usable path (" + e.getMessage() + ")");
         }
@@ -112,7 +111,11 @@ public final class ProgramRegistry {
         }
     }
 
-    private static VertexProgram instantiate(URLClassLoader loader, Path jar, String className) throws ProgramLoadException {
+    private static VertexProgram instantiate(ProgramClassLoader loader, Path jar, String className) throws ProgramLoadException {
+        if (!loader.holds(className)) {
+            throw new ProgramLoadException("class " + className + " is not in " + jar + ". Fix: pass --class with the"
+                    + " fully qualified name of your program class (e.g. com.example.MyProgram)");
+        }
         Class<?> type;
         try {
             type = Class.forName(className, false, loader);
