@@ -30,6 +30,13 @@ record KernelJob(Algorithm algorithm, PregelResult result, long computeNanos, Pa
      */
     static KernelJob run(Graph graph, String vertexSet, Algorithm algorithm, KernelParameters parameters,
                          EngineOptions engine, ProgressListener listener, Path output, Existing existing) throws IOException {
+        return run(graph, vertexSet, algorithm, parameters, engine, listener, output, existing, Integer.MAX_VALUE);
+    }
+
+    /** {@link #run(Graph, String, Algorithm, KernelParameters, EngineOptions, ProgressListener, Path, Existing)} with at most {@code maxSupersteps} supersteps. */
+    static KernelJob run(Graph graph, String vertexSet, Algorithm algorithm, KernelParameters parameters,
+                         EngineOptions engine, ProgressListener listener, Path output, Existing existing, int maxSupersteps)
+            throws IOException {
         if (algorithm.needsSource() && graph.denseId(parameters.sourceVertex()) < 0) {
             throw new BadInputException("source vertex " + parameters.sourceVertex() + " is not in the graph (" + vertexSet + ")",
                     "pass --source with a vertex id listed in " + vertexSet);
@@ -41,9 +48,9 @@ record KernelJob(Algorithm algorithm, PregelResult result, long computeNanos, Pa
             throw new BadInputException(e.getMessage());
         }
         long start = System.nanoTime();
-        PregelResult result = PregelEngine.run(graph, kernel.program(), engine, listener);
+        PregelResult result = PregelEngine.run(graph, kernel.program(), engine, listener, maxSupersteps);
         long nanos = System.nanoTime() - start;
-        ResultWriter.write(output, graph, result.values(), kernel::format, existing);
+        ResultWriter.write(output, graph, v -> kernel.format(result.doubles(), result.longs(), v), existing);
         return new KernelJob(algorithm, result, nanos, output);
     }
 

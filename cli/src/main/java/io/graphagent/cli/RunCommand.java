@@ -4,6 +4,7 @@ import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.KernelSettings;
+import io.graphagent.graph.kernels.ParameterMap;
 import io.graphagent.graph.load.GraphInput;
 import io.graphagent.graph.load.GraphLoader;
 import io.graphagent.graph.output.AtomicFile;
@@ -12,6 +13,7 @@ import io.graphagent.graph.output.Existing;
 import io.graphagent.graph.pregel.EngineOptions;
 import io.graphagent.graph.pregel.ProgressListener;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -29,7 +31,13 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
-            "Run one Graphalytics kernel on a graph and write one 'vertexId value' line per vertex.",
+            "Run one Graphalytics kernel, or your own vertex program from a jar, on a graph and write one "
+                    + "'vertexId value...' line per vertex.",
+            "",
+            "--program FILE.jar --class NAME runs a class implementing io.graphagent.api.VertexProgram (see "
+                    + "docs/programming-guide.md) with its --param key=value parameters; a file that is not a jar, a "
+                    + "missing class, a class that is not a program or a missing or ill-typed parameter is refused "
+                    + "before the graph is read. Its output is the program's OutputFormat.",
             "",
             "--graph PREFIX reads PREFIX.v and PREFIX.e (and PREFIX.properties when present). When there is no "
                     + "PREFIX.e but PREFIX is a file, it is read as an edge list: 'src dst [weight]' per line, "
@@ -46,15 +54,34 @@ import picocli.CommandLine.TypeConversionException;
         footer = {
             "  graphagent run --algorithm pagerank --output pr.txt \\",
             "      --graph ../shared/datasets/graphalytics/example-directed",
-            "  graphagent run --algorithm bfs --graph edges.txt --directed --source 1 --output bfs.txt"})
+            "  graphagent run --algorithm bfs --graph edges.txt --directed --source 1 --output bfs.txt",
+            "  graphagent run --program examples/target/graphagent-examples-0.1.0-SNAPSHOT.jar \\",
+            "      --class io.graphagent.examples.KCore --graph edges.txt --undirected --output kcore.txt"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-a", "--algorithm"}, required = true, paramLabel = "ALGO", converter = AlgorithmConverter.class,
-            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp.")
+    @Option(names = {"-a", "--algorithm"}, paramLabel = "ALGO", converter = AlgorithmConverter.class,
+            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp. Either this or --program.")
     Algorithm algorithm;
+
+    @Option(names = "--program", paramLabel = "FILE.jar",
+            description = "A jar holding your vertex program (with --class). Either this or --algorithm.")
+    Path program;
+
+    @Option(names = "--class", paramLabel = "NAME",
+            description = "The fully qualified name of the program class in --program.")
+    String programClass;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "A parameter of the --program, read by its configure(Parameters); repeatable.")
+    List<String> params = List.of();
+
+    @Option(names = "--max-supersteps", paramLabel = "N",
+            description = "Stop after N supersteps at most (with the program's own cap, the lesser wins). Default: no cap"
+                    + " beyond the program's.")
+    Integer maxSupersteps;
 
     @Option(names = {"-g", "--graph"}, required = true, paramLabel = "PREFIX",
             description = "Graphalytics prefix (PREFIX.v, PREFIX.e, optional PREFIX.properties) or an edge-list file.")
@@ -128,6 +155,20 @@ final class RunCommand implements Callable<Integer> {
                     + " a graph is cut into", "pass --partitions " + Partitioning.MAX_PARTITIONS + " or fewer");
         }
         EngineOptions engine = partitions != null ? new EngineOptions(threadCount, partitions) : EngineOptions.defaults(threadCount);
+        if (maxSupersteps != null && maxSupersteps < 1) {
+            throw new BadInputException("--max-supersteps must be at least 1, got " + maxSupersteps, "pass e.g. --max-supersteps 100");
+        }
+        int cap = maxSupersteps == null ? Integer.MAX_VALUE : maxSupersteps;
+        if (program != null || programClass != null) {
+            return runProgram(engine, threadCount, cap);
+        }
+        if (algorithm == null) {
+            throw new BadInputException("no program to run", "pass --algorithm ALGO, or --program FILE.jar --class NAME");
+        }
+        if (!params.isEmpty()) {
+            throw new BadInputException("--param applies to --program only",
+                    "pass the kernel's own options (--source, --iterations, --damping)");
+        }
 
         GraphInput input = GraphInput.locate(graph);
         boolean directed = directed(input);
@@ -142,15 +183,62 @@ final class RunCommand implements Callable<Integer> {
         input.checkNotOverwrittenBy(output);
 
         try {
-            return loadAndRun(input, directed, parameters, engine, existing, threadCount);
+            return loadAndRun(input, directed, parameters, engine, existing, threadCount, cap);
         } catch (OutOfMemoryError e) {
             throw new RunOutOfHeapException(HeapEstimate.outOfHeap(input.name(), input.source(directed,
                     algorithm.needsWeights())));
         }
     }
 
+    /** {@code run --program}: the program is loaded and configured before the graph is read. */
+    private int runProgram(EngineOptions engine, int threadCount, int cap) throws Exception {
+        if (algorithm != null) {
+            throw new BadInputException("--algorithm and --program both given", "pass one of them");
+        }
+        if (program == null || programClass == null) {
+            throw new BadInputException(program == null ? "--class needs --program" : "--program needs --class",
+                    "pass --program FILE.jar --class NAME together");
+        }
+        if (source != null || iterations != null || damping != null) {
+            throw new BadInputException("--source, --iterations and --damping apply to --algorithm only",
+                    "pass them to your program as --param key=value");
+        }
+        ParameterMap parameters;
+        try {
+            parameters = ParameterMap.parse(params);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        try (ProgramJob job = ProgramJob.open(program, programClass, parameters)) {
+            GraphInput input = GraphInput.locate(graph);
+            boolean directed = directed(input);
+            Existing existing = overwrite ? Existing.REPLACE : Existing.REFUSE;
+            AtomicFile.checkWritable(output, existing);
+            input.checkNotOverwrittenBy(output);
+            boolean weighted = input.hasPropertiesFile() && input.properties().weighted();
+            ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);
+            long loadStart = System.nanoTime();
+            Graph g = GraphLoader.load(input.source(directed, weighted), threadCount, (done, total) -> progress.report(
+                    () -> "loading " + input.name() + ": " + ThrottledProgress.percent(done, total) + " of " + (total >> 20) + " MB"));
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            String name = job.name();
+            ProgressListener listener = (step, active, messages) ->
+                    progress.report(() -> name + ": superstep " + step + " done (active vertices " + active + ", messages " + messages + ")");
+            long start = System.nanoTime();
+            var result = job.run(g, engine, listener, cap, output, existing);
+            double computeSeconds = (System.nanoTime() - start) / 1e9;
+            spec.commandLine().getOut().println(String.format(Locale.ROOT,
+                    "algo=%s vertices=%d edges=%d threads=%d load_s=%.3f compute_s=%.3f supersteps=%d load_edges_per_s=%.0f"
+                            + " output=%s",
+                    name, g.numVertices(), g.numEdges(), threadCount, loadSeconds, computeSeconds, result.supersteps(),
+                    g.numEdges() / Math.max(loadSeconds, 1e-9), output));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
     private int loadAndRun(GraphInput input, boolean directed, KernelParameters parameters, EngineOptions engine,
-                           Existing existing, int threadCount) throws Exception {
+                           Existing existing, int threadCount, int cap) throws Exception {
         ThrottledProgress progress = new ThrottledProgress(spec.commandLine().getErr(), System::nanoTime);
         long loadStart = System.nanoTime();
         Graph g = GraphLoader.load(input.source(directed, algorithm.needsWeights()), threadCount,
@@ -162,7 +250,7 @@ final class RunCommand implements Callable<Integer> {
         String name = algorithm.cliName();
         ProgressListener listener = (step, active, messages) ->
                 progress.report(() -> name + ": superstep " + step + " done (active vertices " + active + ", messages " + messages + ")");
-        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output, existing);
+        KernelJob job = KernelJob.run(g, input.vertexSet(), algorithm, parameters, engine, listener, output, existing, cap);
 
         spec.commandLine().getOut().println(String.format(Locale.ROOT,
                 "algo=%s vertices=%d edges=%d threads=%d load_s=%.3f compute_s=%.3f supersteps=%d load_edges_per_s=%.0f"

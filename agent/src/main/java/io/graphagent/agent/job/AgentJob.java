@@ -186,7 +186,7 @@ final class AgentJob implements BatchTarget, IdService {
 
     SuperstepDone compute(StartSuperstep start) {
         long t0 = System.nanoTime();
-        int aggregatorCount = kernel.program().aggregators().length;
+        int aggregatorCount = kernel.shape().aggregatorCount();
         double[] aggregated = new double[aggregatorCount];
         for (int i = 0; i < aggregatorCount && i < start.getAggregateValuesCount(); i++) {
             aggregated[i] = start.getAggregateValues(i);
@@ -507,7 +507,8 @@ final class AgentJob implements BatchTarget, IdService {
 
     /** Formats the owned partitions' final values as Graphalytics lines, in chunks of about {@code chunkBytes}. */
     void output(int chunkBytes, Consumer<OutputChunk> sink) {
-        double[] values = runner.values();
+        double[][] doubles = runner.doubleFields();
+        long[][] longs = runner.longFields();
         Partitioning partitioning = runner.partitioning();
         ByteArrayOutputStream text = new ByteArrayOutputStream(chunkBytes + 256);
         for (int p : owned) {
@@ -516,7 +517,7 @@ final class AgentJob implements BatchTarget, IdService {
             int seq = 0;
             for (int i = 0; i < members; i++) {
                 int v = first + i;
-                byte[] line = (share.originalId(v) + " " + kernel.format(values[v]) + "\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] line = (share.originalId(v) + " " + kernel.format(doubles, longs, v) + "\n").getBytes(StandardCharsets.US_ASCII);
                 text.writeBytes(line);
                 if (text.size() >= chunkBytes) {
                     sink.accept(chunk(p, seq++, text, i == members - 1));

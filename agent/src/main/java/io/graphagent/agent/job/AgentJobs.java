@@ -624,7 +624,7 @@ public final class AgentJobs implements CommandHandler {
             peerPartitions.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray());
             peers.put(e.getKey(), new PeerSender(e.getKey(), channel(addresses.get(e.getKey())), EXCHANGE_TIMEOUT));
         }
-        PartitionRunner runner = new PartitionRunner(share, kernel.program(), compute);
+        PartitionRunner runner = new PartitionRunner(share, kernel.program(), kernel.shape(), compute);
         return new AgentJob(jobId, agentId, share, kernel, labels, runner, share.owned(), peerPartitions, peers, ownerOf,
                 EXCHANGE_TIMEOUT, epoch);
     }

@@ -13,7 +13,7 @@ import io.graphagent.graph.partition.IdBlocks;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.partition.ShareBuilder;
 import io.graphagent.graph.pregel.PartitionRunner;
-import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.api.VertexProgram;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
 import io.graphagent.protocol.v1.MessageBatch;
@@ -51,7 +51,7 @@ class BatchStreamTest {
         PartitionRunner sender = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {0}), pageRank, pool);
         PartitionRunner peer = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {1}), pageRank, pool);
         assertThat(peer.share().mirrors()).isEqualTo(VERTICES);
-        sender.compute(0, new double[pageRank.aggregators().length]);
+        sender.compute(0, new double[pageRank.shape().aggregatorCount()]);
 
         MessageBatch header = MessageBatch.newBuilder().setJobId("j").setSuperstep(0).setSenderAgent("a").build();
         List<MessageBatch> batches = BatchStream.compactBroadcasts(header, sender, 0);

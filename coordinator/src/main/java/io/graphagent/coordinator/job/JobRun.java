@@ -8,7 +8,7 @@ import io.graphagent.config.Rebalance;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.pregel.Aggregators;
 import io.graphagent.graph.pregel.Delivery;
-import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.api.VertexProgram;
 import io.graphagent.protocol.JobEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.JobFailureKind;
@@ -278,9 +278,10 @@ final class JobRun implements Runnable {
             loadMs = Duration.between(loadStart, clock.instant()).toMillis();
         }
         int partitions = board.partitions();
-        VertexProgram shape = Kernels.programShape(job.algorithm(), job.parameters());
-        board.maxSupersteps(shape.maxSupersteps() == Integer.MAX_VALUE ? 0 : shape.maxSupersteps());
-        SuperstepLoop loop = new SuperstepLoop(id, job.checkpointEvery(), shape, partitions, roster, sender, collector,
+        VertexProgram program = Kernels.programShape(job.algorithm(), job.parameters());
+        int cap = program.shape().maxSupersteps();
+        board.maxSupersteps(cap == Integer.MAX_VALUE ? 0 : cap);
+        SuperstepLoop loop = new SuperstepLoop(id, job.checkpointEvery(), program, partitions, roster, sender, collector,
                 checkpoints, board, clock, listeners);
         if (config.rebalance() == Rebalance.ON_JOIN) {
             loop.rebalanceWhen(this::agentsWaiting);

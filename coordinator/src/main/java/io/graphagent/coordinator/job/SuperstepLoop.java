@@ -3,7 +3,9 @@ package io.graphagent.coordinator.job;
 import io.graphagent.graph.pregel.Aggregators;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.SuperstepStats;
-import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.api.MasterCompute;
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.VertexProgram;
 import io.graphagent.protocol.ProtocolVersion;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Exchange;
@@ -43,7 +45,8 @@ final class SuperstepLoop {
 
     private final String jobId;
     private final int checkpointEvery;
-    private final VertexProgram shape;
+    private final ProgramShape shape;
+    private final MasterCompute master;
     private final Roster roster;
     private final CommandSender sender;
     private final ReportCollector collector;
@@ -66,15 +69,16 @@ final class SuperstepLoop {
     private Instant progressLogged;
 
     /**
-     * @param shape      the kernel's program: aggregators, master compute, superstep cap
+     * @param program    the job's configured program: its shape (aggregators, superstep cap) and master compute
      * @param partitions partitions of the job (aggregator partials are folded over them)
      */
-    SuperstepLoop(String jobId, int checkpointEvery, VertexProgram shape, int partitions, Roster roster,
+    SuperstepLoop(String jobId, int checkpointEvery, VertexProgram program, int partitions, Roster roster,
                   CommandSender sender, ReportCollector collector, CheckpointCoordinator checkpoints, StatusBoard board,
                   Clock clock, List<JobListener> listeners) {
         this.jobId = jobId;
         this.checkpointEvery = checkpointEvery;
-        this.shape = shape;
+        this.shape = program.shape();
+        this.master = program.master();
         this.partitions = partitions;
         this.roster = roster;
         this.sender = sender;
@@ -139,7 +143,7 @@ final class SuperstepLoop {
             Delivery delivery = Delivery.decide(stats, graph.getEdgeSlots(), graph.getVerticesWithOutEdges());
             // What follows the exchange is known now: halt, checkpoint, or the next step.
             int next = step + 1;
-            boolean haltNext = delivery.quiescent(stats) || aggregators.runMaster(shape.master(), next, stats.stillActive());
+            boolean haltNext = delivery.quiescent(stats) || aggregators.runMaster(master, next, stats.stillActive());
             boolean checkpointNext = !haltNext && next < shape.maxSupersteps() && checkpointEvery > 0
                     && next % checkpointEvery == 0;
             started = !haltNext && !checkpointNext && next < shape.maxSupersteps()
@@ -176,12 +180,13 @@ final class SuperstepLoop {
      * single-process engine does, so the bits do not depend on the partitions).
      */
     private SuperstepStats fold(Map<String, Report> computed) throws JobFailedException {
-        int aggregatorCount = shape.aggregators().length;
+        io.graphagent.api.Aggregator[] aggregatorOps = shape.aggregators();
+        int aggregatorCount = aggregatorOps.length;
         SuperstepStats stats = SuperstepStats.ZERO;
         double[] partials = new double[Math.max(1, blocks) * aggregatorCount];
         for (int b = 0; b < blocks; b++) {
             for (int i = 0; i < aggregatorCount; i++) {
-                partials[b * aggregatorCount + i] = shape.aggregators()[i].op().identity();
+                partials[b * aggregatorCount + i] = aggregatorOps[i].op().identity();
             }
         }
         for (Report r : computed.values()) {

@@ -199,7 +199,7 @@ class JobRecoverySimulationTest {
             }
             if (end.getState() == JobState.SUCCEEDED) {
                 int supersteps = Kernels.programShape(Algorithm.PAGERANK,
-                        new io.graphagent.graph.kernels.KernelParameters(0, iterations, 0.85)).maxSupersteps();
+                        new io.graphagent.graph.kernels.KernelParameters(0, iterations, 0.85)).shape().maxSupersteps();
                 check(Files.readString(output).equals(SimFold.expectedOutput(partitions, supersteps)),
                         "the output differs from the fold run in one place");
             } else {

@@ -1,10 +1,12 @@
 package io.graphagent.graph.kernels;
 
-import io.graphagent.graph.pregel.Direction;
-import io.graphagent.graph.pregel.Messages;
-import io.graphagent.graph.pregel.Vertex;
-import io.graphagent.graph.pregel.VertexProgram;
-import java.util.function.IntToLongFunction;
+import io.graphagent.api.Edges;
+import io.graphagent.api.Messages;
+import io.graphagent.api.OutputFormat;
+import io.graphagent.api.Parameters;
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.Vertex;
+import io.graphagent.api.VertexProgram;
 import java.util.Arrays;
 
 /**
@@ -12,16 +14,20 @@ import java.util.Arrays;
  * each vertex taking the label most frequent among its neighbours' previous labels, ties to
  * the smallest; in a directed graph in- and out-neighbours both count (twice when joined
  * both ways). Messages are not combined: each vertex sorts the labels it hears in a
- * per-thread scratch buffer and takes the longest run.
+ * per-thread scratch buffer and takes the longest run. Parameter: {@code iterations} (default
+ * {@link KernelSettings#DEFAULT_CDLP_ITERATIONS}).
  */
-final class Cdlp implements Kernel, VertexProgram {
-    private final IntToLongFunction originalIds;
-    private final int iterations;
+public final class Cdlp implements VertexProgram {
+    private int iterations = KernelSettings.DEFAULT_CDLP_ITERATIONS;
 
-    /** @param originalIds the original id of a dense id, for printing labels; null for a program shape */
-    Cdlp(IntToLongFunction originalIds, int iterations) {
-        this.originalIds = originalIds;
-        this.iterations = iterations;
+    @Override
+    public void configure(Parameters parameters) {
+        iterations = Iterations.read(parameters, KernelSettings.DEFAULT_CDLP_ITERATIONS);
+    }
+
+    @Override
+    public ProgramShape shape() {
+        return ProgramShape.builder().edges(Edges.BOTH).maxSupersteps(Iterations.cap(iterations)).build();
     }
 
     @Override
@@ -69,20 +75,8 @@ final class Cdlp implements Kernel, VertexProgram {
         return best;
     }
 
-    @Override public Direction broadcastDirection() { return Direction.BOTH; }
-
-    @Override public VertexProgram program() { return this; }
-
-    @Override public boolean valuesNameVertices() { return true; }
-
-    /** Superstep 0 and the iterations 1..k; a cap the job never exceeds, so status can show "n of N". */
     @Override
-    public int maxSupersteps() {
-        return iterations == Integer.MAX_VALUE ? iterations : iterations + 1;
-    }
-
-    @Override
-    public String format(double value) {
-        return Long.toString(originalIds.applyAsLong((int) value));
+    public OutputFormat output() {
+        return Labels.FORMAT;
     }
 }

@@ -1,9 +1,15 @@
 package io.graphagent.graph.kernels;
 
+import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.csr.Graph;
-import io.graphagent.graph.pregel.VertexProgram;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntToLongFunction;
 
-/** Builds the kernel for an algorithm, checking its parameters against the graph. */
+/**
+ * Builds a built-in kernel for an algorithm through the {@link ProgramRegistry}, configured from
+ * its {@link KernelParameters} and checked against the graph (source in it, weights present).
+ */
 public final class Kernels {
     private Kernels() {
     }
@@ -13,24 +19,10 @@ public final class Kernels {
      *     it, SSSP on an unweighted graph, negative iterations, damping outside [0, 1])
      */
     public static Kernel create(Algorithm algorithm, Graph graph, KernelParameters p) {
-        return switch (algorithm) {
-            case BFS -> new Bfs(source(graph, p));
-            case SSSP -> {
-                if (!graph.weighted()) {
-                    throw new IllegalArgumentException("sssp needs edge weights: load the graph with weights (a third column in the edge file)");
-                }
-                yield new Sssp(source(graph, p));
-            }
-            case PAGERANK -> {
-                if (!(p.damping() >= 0 && p.damping() <= 1)) {
-                    throw new IllegalArgumentException("damping factor " + p.damping() + " is outside [0, 1]: use e.g. --damping 0.85");
-                }
-                yield new PageRank(iterations(p), p.damping());
-            }
-            case WCC -> new Wcc(graph::originalId);
-            case CDLP -> new Cdlp(graph::originalId, iterations(p));
-            case LCC -> new Lcc();
-        };
+        if (algorithm.needsSource() && graph.denseId(p.sourceVertex()) < 0) {
+            throw sourceMissing(p);
+        }
+        return create(algorithm, p, graph.weighted(), graph::originalId);
     }
 
     /**
@@ -40,66 +32,44 @@ public final class Kernels {
      * @param originalIds the original id of any dense id whose value may be printed (labels)
      */
     public static Kernel create(Algorithm algorithm, KernelParameters p, boolean weighted, int sourceDense,
-                                java.util.function.IntToLongFunction originalIds) {
-        return switch (algorithm) {
-            case BFS -> new Bfs(checkSource(sourceDense, p));
-            case SSSP -> {
-                if (!weighted) {
-                    throw new IllegalArgumentException("sssp needs edge weights: load the graph with weights (a third column in the edge file)");
-                }
-                yield new Sssp(checkSource(sourceDense, p));
-            }
-            case PAGERANK -> programOf(algorithm, p);
-            case WCC -> new Wcc(originalIds);
-            case CDLP -> new Cdlp(originalIds, iterations(p));
-            case LCC -> new Lcc();
-        };
+                                IntToLongFunction originalIds) {
+        if (algorithm.needsSource() && sourceDense < 0) {
+            throw sourceMissing(p);
+        }
+        return create(algorithm, p, weighted, originalIds);
     }
 
-    private static Kernel programOf(Algorithm algorithm, KernelParameters p) {
-        if (!(p.damping() >= 0 && p.damping() <= 1)) {
-            throw new IllegalArgumentException("damping factor " + p.damping() + " is outside [0, 1]: use e.g. --damping 0.85");
+    private static Kernel create(Algorithm algorithm, KernelParameters p, boolean weighted, IntToLongFunction originalIds) {
+        if (algorithm.needsWeights() && !weighted) {
+            throw new IllegalArgumentException(algorithm.cliName() + " needs edge weights: load the graph with weights"
+                    + " (a third column in the edge file)");
         }
-        return new PageRank(iterations(p), p.damping());
-    }
-
-    private static int checkSource(int dense, KernelParameters p) {
-        if (dense < 0) {
-            throw new IllegalArgumentException("source vertex " + p.sourceVertex()
-                    + " is not in the graph: give --source with an id from the vertex file");
-        }
-        return dense;
+        return new Kernel(programShape(algorithm, p), originalIds);
     }
 
     /**
-     * The program of a kernel for a driver that coordinates a run without holding the graph
-     * (the cluster's coordinator): its aggregators, master compute, superstep cap, combiner
-     * and directions are those of the real kernel; it must not compute or format.
+     * The configured program of a built-in kernel, for a driver that coordinates a run without
+     * holding the graph (the cluster's coordinator reads its shape and master compute).
      */
     public static VertexProgram programShape(Algorithm algorithm, KernelParameters p) {
-        return switch (algorithm) {
-            case BFS -> new Bfs(-1);
-            case SSSP -> new Sssp(-1);
-            case PAGERANK -> new PageRank(iterations(p), p.damping());
-            case WCC -> new Wcc(null);
-            case CDLP -> new Cdlp(null, iterations(p));
-            case LCC -> new Lcc();
-        };
+        VertexProgram program = ProgramRegistry.builtIn(algorithm.cliName());
+        program.configure(parameters(algorithm, p));
+        return program;
     }
 
-    private static int source(Graph graph, KernelParameters p) {
-        int dense = graph.denseId(p.sourceVertex());
-        if (dense < 0) {
-            throw new IllegalArgumentException("source vertex " + p.sourceVertex()
-                    + " is not in the graph: give --source with an id from the vertex file");
+    /** The registry parameters of a built-in kernel: only those it reads. */
+    private static ParameterMap parameters(Algorithm algorithm, KernelParameters p) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (algorithm.needsSource()) {
+            m.put(Bfs.SOURCE, Long.toString(p.sourceVertex()));
         }
-        return dense;
+        m.put(PageRank.ITERATIONS, Integer.toString(p.iterations()));
+        m.put(PageRank.DAMPING, Double.toString(p.damping()));
+        return new ParameterMap(m);
     }
 
-    private static int iterations(KernelParameters p) {
-        if (p.iterations() < 0) {
-            throw new IllegalArgumentException("iterations must be 0 or more, got " + p.iterations());
-        }
-        return p.iterations();
+    private static IllegalArgumentException sourceMissing(KernelParameters p) {
+        return new IllegalArgumentException("source vertex " + p.sourceVertex()
+                + " is not in the graph: give --source with an id from the vertex file");
     }
 }

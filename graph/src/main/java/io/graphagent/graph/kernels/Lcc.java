@@ -1,8 +1,10 @@
 package io.graphagent.graph.kernels;
 
-import io.graphagent.graph.pregel.Messages;
-import io.graphagent.graph.pregel.Vertex;
-import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.api.Messages;
+import io.graphagent.api.OutputFormat;
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.Vertex;
+import io.graphagent.api.VertexProgram;
 import java.util.Arrays;
 
 /**
@@ -15,7 +17,12 @@ import java.util.Arrays;
  * from exactly the members u of N(v), each received id w in N(v) is one edge u -> w between
  * two distinct neighbours. Messages: sum over u of |N(u)| * outdeg(u).
  */
-final class Lcc implements Kernel, VertexProgram {
+public final class Lcc implements VertexProgram {
+
+    @Override
+    public ProgramShape shape() {
+        return ProgramShape.builder().build();
+    }
 
     @Override
     public void compute(Vertex vertex, Messages messages) {
@@ -71,10 +78,8 @@ final class Lcc implements Kernel, VertexProgram {
         return size;
     }
 
-    @Override public VertexProgram program() { return this; }
-
     @Override
-    public String format(double value) {
-        return Double.toString(value);
+    public OutputFormat output() {
+        return state -> Double.toString(state.getDouble(0));
     }
 }

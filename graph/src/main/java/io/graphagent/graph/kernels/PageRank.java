@@ -1,27 +1,47 @@
 package io.graphagent.graph.kernels;
 
-import io.graphagent.graph.pregel.Aggregator;
-import io.graphagent.graph.pregel.Combiner;
-import io.graphagent.graph.pregel.Messages;
-import io.graphagent.graph.pregel.Vertex;
-import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.api.Aggregator;
+import io.graphagent.api.Combiner;
+import io.graphagent.api.Messages;
+import io.graphagent.api.OutputFormat;
+import io.graphagent.api.ParameterException;
+import io.graphagent.api.Parameters;
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.Vertex;
+import io.graphagent.api.VertexProgram;
 
 /**
  * PageRank (Graphalytics PR) for a fixed number of iterations, no convergence test:
  * {@code PR'(v) = (1-d)/n + d * sum(PR(u)/outdeg(u) for in-neighbours u) + d/n * D}, where D
  * is the rank held by dangling vertices (no out-edges), summed by an aggregator. Superstep
- * 0 sets 1/n; supersteps 1..k are the k iterations.
+ * 0 sets 1/n; supersteps 1..k are the k iterations. Parameters: {@code iterations} (default
+ * {@link KernelSettings#DEFAULT_PR_ITERATIONS}), {@code damping} (default
+ * {@link KernelSettings#DEFAULT_DAMPING}).
  */
-final class PageRank implements Kernel, VertexProgram {
+public final class PageRank implements VertexProgram {
+    /** Parameter: number of iterations, 0 or more. */
+    public static final String ITERATIONS = "iterations";
+    /** Parameter: damping factor in [0, 1]. */
+    public static final String DAMPING = "damping";
     private static final int DANGLING = 0;
-    private static final Aggregator[] AGGREGATORS = {new Aggregator("dangling-rank", Combiner.SUM)};
 
-    private final int iterations;
-    private final double damping;
+    private int iterations = KernelSettings.DEFAULT_PR_ITERATIONS;
+    private double damping = KernelSettings.DEFAULT_DAMPING;
 
-    PageRank(int iterations, double damping) {
-        this.iterations = iterations;
-        this.damping = damping;
+    @Override
+    public void configure(Parameters parameters) {
+        iterations = Iterations.read(parameters, KernelSettings.DEFAULT_PR_ITERATIONS);
+        damping = parameters.getDouble(DAMPING, KernelSettings.DEFAULT_DAMPING);
+        if (!(damping >= 0 && damping <= 1)) {
+            throw new ParameterException(DAMPING, "damping factor " + damping + " is outside [0, 1]: use e.g. --damping 0.85");
+        }
+    }
+
+    @Override
+    public ProgramShape shape() {
+        return ProgramShape.builder().combiner(Combiner.SUM)
+                .aggregators(new Aggregator("dangling-rank", Combiner.SUM))
+                .maxSupersteps(Iterations.cap(iterations)).build();
     }
 
     @Override
@@ -47,20 +67,8 @@ final class PageRank implements Kernel, VertexProgram {
         }
     }
 
-    @Override public Combiner combiner() { return Combiner.SUM; }
-
-    @Override public Aggregator[] aggregators() { return AGGREGATORS; }
-
-    @Override public VertexProgram program() { return this; }
-
-    /** Superstep 0 and the iterations 1..k; a cap the job never exceeds, so status can show "n of N". */
     @Override
-    public int maxSupersteps() {
-        return iterations == Integer.MAX_VALUE ? iterations : iterations + 1;
-    }
-
-    @Override
-    public String format(double value) {
-        return Double.toString(value);
+    public OutputFormat output() {
+        return state -> Double.toString(state.getDouble(0));
     }
 }

@@ -1,28 +1,38 @@
 package io.graphagent.graph.kernels;
 
-import io.graphagent.graph.pregel.Combiner;
-import io.graphagent.graph.pregel.EdgeTransform;
-import io.graphagent.graph.pregel.Messages;
-import io.graphagent.graph.pregel.Vertex;
-import io.graphagent.graph.pregel.VertexProgram;
+import io.graphagent.api.Combiner;
+import io.graphagent.api.EdgeTransform;
+import io.graphagent.api.Messages;
+import io.graphagent.api.OutputFormat;
+import io.graphagent.api.Parameters;
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.Vertex;
+import io.graphagent.api.VertexProgram;
 
 /**
  * Single-source shortest paths (Graphalytics SSSP) over non-negative edge weights: the least
  * total weight of a path from the source, forwards in a directed graph; unreachable vertices
  * print {@code infinity}. Bellman-Ford in supersteps: a vertex whose distance drops
- * broadcasts it, and each edge adds its weight on the way.
+ * broadcasts it, and each edge adds its weight on the way. Parameter: {@code source} (an
+ * original vertex id, required).
  */
-final class Sssp implements Kernel, VertexProgram {
-    private final int source;
+public final class Sssp implements VertexProgram {
+    private long source;
 
-    Sssp(int source) {
-        this.source = source;
+    @Override
+    public void configure(Parameters parameters) {
+        source = parameters.getLong(Bfs.SOURCE);
+    }
+
+    @Override
+    public ProgramShape shape() {
+        return ProgramShape.builder().combiner(Combiner.MIN).edgeTransform(EdgeTransform.ADD_WEIGHT).build();
     }
 
     @Override
     public void compute(Vertex vertex, Messages messages) {
         if (vertex.superstep() == 0) {
-            if (vertex.id() == source) {
+            if (vertex.originalId() == source) {
                 vertex.setValue(0);
                 vertex.sendToNeighbors(0);
             } else {
@@ -38,14 +48,11 @@ final class Sssp implements Kernel, VertexProgram {
         vertex.voteToHalt();
     }
 
-    @Override public Combiner combiner() { return Combiner.MIN; }
-
-    @Override public EdgeTransform edgeTransform() { return EdgeTransform.ADD_WEIGHT; }
-
-    @Override public VertexProgram program() { return this; }
-
     @Override
-    public String format(double value) {
-        return Double.isInfinite(value) ? "infinity" : Double.toString(value);
+    public OutputFormat output() {
+        return state -> {
+            double value = state.getDouble(0);
+            return Double.isInfinite(value) ? "infinity" : Double.toString(value);
+        };
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.function.DoubleFunction;
+import java.util.function.IntFunction;
 
 /**
  * Writes a kernel's result in the Graphalytics output format: one {@code originalId value}
@@ -34,22 +35,30 @@ public final class ResultWriter {
         if (values.length != g.numVertices()) {
             throw new IllegalArgumentException("got " + values.length + " values for " + g.numVertices() + " vertices");
         }
+        write(output, g, v -> format.apply(values[v]), existing);
+    }
+
+    /**
+     * {@link #write(Path, Graph, double[], DoubleFunction, Existing)} for a program whose state is
+     * not one value: {@code text} gives the text after the id of dense vertex {@code v}.
+     */
+    public static void write(Path output, Graph g, IntFunction<String> text, Existing existing) throws IOException {
         try (AtomicFile file = AtomicFile.create(output, existing)) {
             byte[] buf = new byte[BUFFER_BYTES];
             int pos = 0;
-            for (int v = 0; v < values.length; v++) {
-                String text = format.apply(values[v]);
-                if (pos + LINE_RESERVE + text.length() > buf.length) {
+            for (int v = 0, n = g.numVertices(); v < n; v++) {
+                String line = text.apply(v);
+                if (pos + LINE_RESERVE + line.length() > buf.length) {
                     file.write(ByteBuffer.wrap(buf, 0, pos));
                     pos = 0;
-                    if (LINE_RESERVE + text.length() > buf.length) {
-                        buf = new byte[LINE_RESERVE + text.length()];
+                    if (LINE_RESERVE + line.length() > buf.length) {
+                        buf = new byte[LINE_RESERVE + line.length()];
                     }
                 }
                 pos = Ascii.putLong(buf, pos, g.originalId(v));
                 buf[pos++] = ' ';
-                for (int i = 0, n = text.length(); i < n; i++) {
-                    buf[pos++] = (byte) text.charAt(i);
+                for (int i = 0, len = line.length(); i < len; i++) {
+                    buf[pos++] = (byte) line.charAt(i);
                 }
                 buf[pos++] = '\n';
             }

@@ -1,5 +1,9 @@
 package io.graphagent.graph.pregel;
 
+import io.graphagent.api.Aggregator;
+import io.graphagent.api.Combiner;
+import io.graphagent.api.MasterCompute;
+
 /**
  * The global side of a program's aggregators: folds per-block partials in block order (see
  * {@link io.graphagent.graph.partition.IdBlocks}: so sums depend neither on which thread or

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Bulk encoding of a partition's checkpoint: the bytes {@link DataOutput}'s {@code writeInt},
- * {@code writeDouble} and {@code writeBoolean} would write (big-endian; a boolean as one byte
- * 0 or 1), gathered in a 64 KiB buffer and handed to the stream a buffer at a time instead of
+ * {@code writeLong}, {@code writeDouble} and {@code writeBoolean} would write (big-endian; a
+ * boolean as one byte 0 or 1; a double's raw bits, so a long message kept in a double survives), gathered in a 64 KiB buffer and handed to the stream a buffer at a time instead of
  * one call per field. A checkpoint holds several fields per vertex, so per-field calls through
  * a stream's layers cost more than the encoding itself. Readers decode the same bytes.
  */
@@ -32,7 +32,11 @@ final class CheckpointCodec {
         }
 
         void putDouble(double value) throws IOException {
-            room(Double.BYTES).putLong(Double.doubleToLongBits(value));
+            room(Double.BYTES).putLong(Double.doubleToRawLongBits(value));
+        }
+
+        void putLong(long value) throws IOException {
+            room(Long.BYTES).putLong(value);
         }
 
         void putBoolean(boolean value) throws IOException {
@@ -77,6 +81,10 @@ final class CheckpointCodec {
 
         double getDouble() throws IOException {
             return Double.longBitsToDouble(need(Double.BYTES).getLong());
+        }
+
+        long getLong() throws IOException {
+            return need(Long.BYTES).getLong();
         }
 
         boolean getBoolean() throws IOException {

@@ -24,12 +24,14 @@ final class CheckpointSections {
     /**
      * Skips the own-state sections of partition {@code partition}'s checkpoint and reads its
      * broadcasts into the mirrors {@code share} has of it, in broadcast half {@code half}.
+     *
+     * @param fieldBytes bytes of one vertex's state fields (8 per field of the program's shape)
      */
-    static void readMirrorBroadcasts(DataInput in, int partition, GraphShare share, boolean combined,
+    static void readMirrorBroadcasts(DataInput in, int partition, GraphShare share, boolean combined, int fieldBytes,
                                      boolean[] flags, double[] values) throws IOException {
         int members = share.partitioning().size(partition);
         checkMembers(in.readInt(), members, partition);
-        skip(in, members * 9L);
+        skip(in, members * (fieldBytes + 1L));
         if (combined) {
             skip(in, members * 9L);
         } else {

@@ -1,5 +1,7 @@
 package io.graphagent.graph.pregel;
 
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 import java.util.ArrayList;
@@ -44,9 +46,17 @@ public final class PartitionRunner {
      * @param pool compute threads; owned by the caller
      */
     public PartitionRunner(GraphShare share, VertexProgram program, ExecutorService pool) {
+        this(share, program, program.shape(), pool);
+    }
+
+    /**
+     * @param shape {@code program}'s shape, read once by the caller
+     * @param pool compute threads; owned by the caller
+     */
+    public PartitionRunner(GraphShare share, VertexProgram program, ProgramShape shape, ExecutorService pool) {
         this.share = share;
         this.partitioning = share.partitioning();
-        this.state = new EngineState(share, program);
+        this.state = new EngineState(share, program, shape);
         int partitions = partitioning.count();
         this.owned = share.owned().clone();
         this.workers = new PartitionWorker[partitions];
@@ -56,8 +66,11 @@ public final class PartitionRunner {
             workers[p] = new PartitionWorker(state, p, buffers[p]);
         }
         this.pool = pool;
-        long entries = share.outOffsets()[share.ownedVertices()];
-        this.edgeSlots = state.broadcastBoth ? 2 * entries : entries;
+        long entries = state.pullIn ? share.outOffsets()[share.ownedVertices()] : 0;
+        if (state.pullOut) {
+            entries += share.inOffsets()[share.ownedVertices()];
+        }
+        this.edgeSlots = entries;
         long withOut = 0;
         for (int v = 0; v < share.ownedVertices(); v++) {
             if (share.outDegree(v) > 0) {
@@ -78,6 +91,9 @@ public final class PartitionRunner {
     public GraphShare share() { return share; }
 
     public VertexProgram program() { return state.program; }
+
+    /** The program's shape, as read when this runner was made. */
+    public ProgramShape shape() { return state.shape; }
 
     /** Owned partitions, ascending; do not modify. */
     public int[] owned() { return owned; }
@@ -353,7 +369,7 @@ public final class PartitionRunner {
         if (share.owns(partition)) {
             workers[partition].readCheckpoint(in);
         } else {
-            CheckpointSections.readMirrorBroadcasts(in, partition, share, state.combiner != null,
+            CheckpointSections.readMirrorBroadcasts(in, partition, share, state.combiner != null, state.fieldBytes(),
                     state.broadcastFlag[state.cur], state.broadcastValue[state.cur]);
         }
     }
@@ -381,9 +397,19 @@ public final class PartitionRunner {
 
     private static final int CHECKPOINT_MAGIC = 0x47414331; // "GAC1"
 
-    /** Final (or current) value per owned slot of the {@link #share()}. */
+    /** Final (or current) double field 0 per owned slot of the {@link #share()}; null when the program has no double field. */
     public double[] values() {
         return state.value;
+    }
+
+    /** Final (or current) double fields, per field then owned slot; do not modify. */
+    public double[][] doubleFields() {
+        return state.doubles;
+    }
+
+    /** Final (or current) long fields, per field then owned slot; do not modify. */
+    public long[][] longFields() {
+        return state.longs;
     }
 
     /** A partition's broadcasts: parallel arrays of dense vertex ids and values. */

@@ -1,5 +1,9 @@
 package io.graphagent.graph.pregel;
 
+import io.graphagent.api.Combiner;
+import io.graphagent.api.Messages;
+import io.graphagent.api.Vertex;
+import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 import java.util.Arrays;
@@ -43,6 +47,9 @@ final class PartitionWorker implements Vertex, Messages {
     private final int[] inSources;
     private final double[] inWeights;
     private double[] scratch = new double[16];
+    private long[] longScratch = new long[16];
+    /** The program's messages are longs kept as raw bits (see {@link EngineState}). */
+    private final boolean longMessages;
 
     /** Uncombined inbox: messages of local vertex i are inboxValues[inboxOffsets[i] .. inboxOffsets[i+1]). */
     private int[] inboxOffsets;
@@ -93,6 +100,7 @@ final class PartitionWorker implements Vertex, Messages {
         if (state.combiner == null) {
             inboxOffsets = new int[end - first + 1];
         }
+        this.longMessages = state.longMessages;
     }
 
     /** The slot where each of this partition's blocks ends: members are in id order, so blocks are runs. */
@@ -165,9 +173,10 @@ final class PartitionWorker implements Vertex, Messages {
         double[] pulled = readValue;
         int[] sources = inSources;
         int[] offsets = inOffsets;
-        double identity = s.combiner.identity();
+        double identity = s.identity();
         boolean pull = s.pull;
-        boolean sumFromAll = pull && s.pullFromAll && s.combiner == Combiner.SUM && !s.addWeight && !s.broadcastBoth;
+        boolean sumFromAll = pull && s.pullFromAll && s.combiner == Combiner.SUM && !s.addWeight && s.outOnly()
+                && !s.longMessages;
         long computedHere = 0;
         long activeHere = 0;
         for (int vertex = first, last = end; vertex < last; vertex++) {
@@ -180,13 +189,13 @@ final class PartitionWorker implements Vertex, Messages {
                 acc += sum(pulled, sources, e0, e1);
                 has |= e1 > e0;
             } else if (pull) {
-                if (foldEdges(inSources, inWeights, inOffsets[vertex], inOffsets[vertex + 1]) > 0) {
-                    acc = has ? s.combiner.combine(acc, foldResult) : foldResult;
+                if (s.pullIn && foldEdges(inSources, inWeights, inOffsets[vertex], inOffsets[vertex + 1]) > 0) {
+                    acc = has ? s.combine(acc, foldResult) : foldResult;
                     has = true;
                 }
-                if (s.broadcastBoth
+                if (s.pullOut
                         && foldEdges(outTargets, outWeights, outOffsets[vertex], outOffsets[vertex + 1]) > 0) {
-                    acc = has ? s.combiner.combine(acc, foldResult) : foldResult;
+                    acc = has ? s.combine(acc, foldResult) : foldResult;
                     has = true;
                 }
             }
@@ -245,11 +254,13 @@ final class PartitionWorker implements Vertex, Messages {
                 continue;
             }
             double m = values[vertex];
-            for (int e = outOffsets[vertex], end = outOffsets[vertex + 1]; e < end; e++) {
-                int t = globalOf(outTargets[e]);
-                outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + outWeights[e] : m);
+            if (s.pullIn) {
+                for (int e = outOffsets[vertex], end = outOffsets[vertex + 1]; e < end; e++) {
+                    int t = globalOf(outTargets[e]);
+                    outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + outWeights[e] : m);
+                }
             }
-            if (s.broadcastBoth) {
+            if (s.pullOut) {
                 for (int e = inOffsets[vertex], end = inOffsets[vertex + 1]; e < end; e++) {
                     int t = globalOf(inSources[e]);
                     outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + inWeights[e] : m);
@@ -279,6 +290,10 @@ final class PartitionWorker implements Vertex, Messages {
         boolean[] inboxHas = s.inboxHas;
         Arrays.fill(inboxHas, first, end, false);
         Combiner op = s.combiner;
+        if (s.longMessages) {
+            deliverCombinedLongs(bySource, op);
+            return;
+        }
         int shift = globalShift;
         for (int source = 0; source < bySource.length; source++) {
             MessageBuffer buffer = from(bySource, source);
@@ -295,6 +310,38 @@ final class PartitionWorker implements Vertex, Messages {
                         case MIN -> Math.min(inboxValue[t], values[i]);
                         case MAX -> Math.max(inboxValue[t], values[i]);
                     };
+                } else {
+                    inboxValue[t] = values[i];
+                    inboxHas[t] = true;
+                }
+            }
+            buffer.clear();
+        }
+    }
+
+    /** {@link #deliverCombined} for long messages (raw bits in the buffers). */
+    private void deliverCombinedLongs(MessageBuffer[][] bySource, Combiner op) {
+        double[] inboxValue = s.inboxValue;
+        boolean[] inboxHas = s.inboxHas;
+        int shift = globalShift;
+        for (int source = 0; source < bySource.length; source++) {
+            MessageBuffer buffer = from(bySource, source);
+            if (buffer == null) {
+                continue;
+            }
+            int[] targets = buffer.targets;
+            double[] values = buffer.values;
+            for (int i = 0, size = buffer.size; i < size; i++) {
+                int t = targets[i] - shift;
+                if (inboxHas[t]) {
+                    long a = Double.doubleToRawLongBits(inboxValue[t]);
+                    long b = Double.doubleToRawLongBits(values[i]);
+                    long c = switch (op) {
+                        case SUM -> a + b;
+                        case MIN -> Math.min(a, b);
+                        case MAX -> Math.max(a, b);
+                    };
+                    inboxValue[t] = Double.longBitsToDouble(c);
                 } else {
                     inboxValue[t] = values[i];
                     inboxHas[t] = true;
@@ -346,7 +393,10 @@ final class PartitionWorker implements Vertex, Messages {
      * returns how many were folded. One loop per combiner so each stays a tight primitive loop.
      */
     private long foldEdges(int[] ends, double[] weights, int e0, int e1) {
-        boolean all = s.pullFromAll && !s.broadcastBoth;
+        boolean all = s.pullFromAll && s.outOnly();
+        if (s.longMessages) {
+            return foldLongEdges(ends, e0, e1, all);
+        }
         boolean addWeight = s.addWeight;
         long count = 0;
         double acc = s.combiner.identity();
@@ -383,14 +433,39 @@ final class PartitionWorker implements Vertex, Messages {
         return count;
     }
 
+    /** {@link #foldEdges} for long messages (raw bits; never weighted). */
+    private long foldLongEdges(int[] ends, int e0, int e1, boolean all) {
+        Combiner op = s.combiner;
+        long count = 0;
+        long acc = op.longIdentity();
+        for (int e = e0; e < e1; e++) {
+            int u = ends[e];
+            if (all || readFlag[u]) {
+                long m = Double.doubleToRawLongBits(readValue[u]);
+                acc = switch (op) {
+                    case SUM -> acc + m;
+                    case MIN -> Math.min(acc, m);
+                    case MAX -> Math.max(acc, m);
+                };
+                count++;
+            }
+        }
+        foldResult = Double.longBitsToDouble(acc);
+        return count;
+    }
+
     /** Positions the message cursor of an uncombined vertex; returns whether any message arrived. */
     private boolean positionUncombined(int vertex, int li) {
         inboxPos = inboxOffsets[li];
         inboxEnd = inboxOffsets[li + 1];
         if (s.pull) {
-            inEdgePos = inOffsets[vertex];
-            inEdgeEnd = inOffsets[vertex + 1];
-            if (s.broadcastBoth) {
+            if (s.pullIn) {
+                inEdgePos = inOffsets[vertex];
+                inEdgeEnd = inOffsets[vertex + 1];
+            } else {
+                inEdgePos = inEdgeEnd = 0;
+            }
+            if (s.pullOut) {
                 outEdgePos = outOffsets[vertex];
                 outEdgeEnd = outOffsets[vertex + 1];
             } else {
@@ -414,7 +489,12 @@ final class PartitionWorker implements Vertex, Messages {
         CheckpointCodec.Writer w = new CheckpointCodec.Writer(out);
         w.putInt(members);
         for (int v = first; v < end; v++) {
-            w.putDouble(s.value[v]);
+            for (double[] field : s.doubles) {
+                w.putDouble(field[v]);
+            }
+            for (long[] field : s.longs) {
+                w.putLong(field[v]);
+            }
             w.putBoolean(s.halted[v]);
         }
         if (s.combiner != null) {
@@ -445,9 +525,14 @@ final class PartitionWorker implements Vertex, Messages {
     void readCheckpoint(java.io.DataInput in) throws java.io.IOException {
         int members = end - first;
         CheckpointSections.checkMembers(in.readInt(), members, partition);
-        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members * 9L);
+        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members * (s.fieldBytes() + 1L));
         for (int v = first; v < end; v++) {
-            s.value[v] = r.getDouble();
+            for (double[] field : s.doubles) {
+                field[v] = r.getDouble();
+            }
+            for (long[] field : s.longs) {
+                field[v] = r.getLong();
+            }
             s.halted[v] = r.getBoolean();
         }
         if (s.combiner != null) {
@@ -503,6 +588,18 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override
     public double next() {
+        double m = nextRaw();
+        return longMessages ? (double) Double.doubleToRawLongBits(m) : m;
+    }
+
+    @Override
+    public long nextLong() {
+        double m = nextRaw();
+        return longMessages ? Double.doubleToRawLongBits(m) : (long) m;
+    }
+
+    /** The next message in message encoding. */
+    private double nextRaw() {
         if (!hasNext()) {
             throw new java.util.NoSuchElementException("no more messages for vertex " + originalId());
         }
@@ -533,9 +630,26 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override public int numVertices() { return partitioning.numVertices(); }
 
-    @Override public double value() { return s.value[v]; }
+    @Override public double value() { return valueField()[v]; }
 
-    @Override public void setValue(double value) { s.value[v] = value; }
+    @Override public void setValue(double value) { valueField()[v] = value; }
+
+    private double[] valueField() {
+        double[] field = s.value;
+        if (field == null) {
+            throw new IllegalStateException("value()/setValue() use double field 0, but the program's shape declares no"
+                    + " double field: use getLong/setLong, or declare doubles(1)");
+        }
+        return field;
+    }
+
+    @Override public double getDouble(int field) { return s.doubles[field][v]; }
+
+    @Override public void setDouble(int field, double value) { s.doubles[field][v] = value; }
+
+    @Override public long getLong(int field) { return s.longs[field][v]; }
+
+    @Override public void setLong(int field, long value) { s.longs[field][v] = value; }
 
     @Override public int outDegree() { return outOffsets[v + 1] - outOffsets[v]; }
 
@@ -555,6 +669,15 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override
     public void sendMessage(int target, double message) {
+        send(target, longMessages ? Double.longBitsToDouble((long) message) : message);
+    }
+
+    @Override
+    public void sendLongMessage(int target, long message) {
+        send(target, longMessages ? Double.longBitsToDouble(message) : (double) message);
+    }
+
+    private void send(int target, double message) {
         if (target < 0 || target >= partitioning.numVertices()) {
             throw new IllegalArgumentException("vertex " + originalId() + " sent a message to dense id " + target
                     + ", which is not a vertex (0.." + (partitioning.numVertices() - 1) + ")");
@@ -565,6 +688,15 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override
     public void sendToNeighbors(double message) {
+        broadcast(longMessages ? Double.longBitsToDouble((long) message) : message);
+    }
+
+    @Override
+    public void sendLongToNeighbors(long message) {
+        broadcast(longMessages ? Double.longBitsToDouble(message) : (double) message);
+    }
+
+    private void broadcast(double message) {
         int outDegree = outOffsets[v + 1] - outOffsets[v];
         if (writeFlag[v]) {
             throw new IllegalStateException("vertex " + originalId() + " broadcast twice in superstep " + s.superstep
@@ -572,7 +704,7 @@ final class PartitionWorker implements Vertex, Messages {
         }
         writeFlag[v] = true;
         writeValue[v] = message;
-        long edges = s.broadcastBoth ? outDegree + inOffsets[v + 1] - inOffsets[v] : outDegree;
+        long edges = (s.pullIn ? outDegree : 0) + (s.pullOut ? inOffsets[v + 1] - inOffsets[v] : 0);
         broadcastEdges += edges;
         messagesSent += edges;
         if (outDegree > 0) {
@@ -599,5 +731,13 @@ final class PartitionWorker implements Vertex, Messages {
             scratch = new double[Math.max(minLength, scratch.length * 2)];
         }
         return scratch;
+    }
+
+    @Override
+    public long[] longScratch(int minLength) {
+        if (longScratch.length < minLength) {
+            longScratch = new long[Math.max(minLength, longScratch.length * 2)];
+        }
+        return longScratch;
     }
 }

@@ -1,5 +1,8 @@
 package io.graphagent.graph.pregel;
 
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.Vertex;
+import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 import java.util.concurrent.ExecutorService;
@@ -23,25 +26,42 @@ public final class PregelEngine {
     private PregelEngine() {
     }
 
-    /** Runs {@code program} on {@code graph} to completion and returns every vertex's final value. */
+    /**
+     * Runs a configured {@code program} on {@code graph} to completion and returns every vertex's
+     * final state.
+     */
     public static PregelResult run(io.graphagent.graph.csr.Graph graph, VertexProgram program, EngineOptions options,
                                    ProgressListener listener) {
+        return run(graph, program, options, listener, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #run(io.graphagent.graph.csr.Graph, VertexProgram, EngineOptions, ProgressListener)}
+     * with at most {@code maxSupersteps} supersteps (the least of it and the shape's cap).
+     */
+    public static PregelResult run(io.graphagent.graph.csr.Graph graph, VertexProgram program, EngineOptions options,
+                                   ProgressListener listener, int maxSupersteps) {
+        if (maxSupersteps < 1) {
+            throw new IllegalArgumentException("maxSupersteps must be at least 1, got " + maxSupersteps);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(options.threads(),
                 Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
         try {
             Partitioning partitioning = Partitioning.balanced(graph, options.partitions());
-            return loop(new PartitionRunner(GraphShare.whole(graph, partitioning), program, pool), listener);
+            return loop(new PartitionRunner(GraphShare.whole(graph, partitioning), program, pool), listener, maxSupersteps);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private static PregelResult loop(PartitionRunner runner, ProgressListener listener) {
+    private static PregelResult loop(PartitionRunner runner, ProgressListener listener, int maxSupersteps) {
         long start = System.nanoTime();
         VertexProgram program = runner.program();
-        Aggregators aggregators = new Aggregators(program.aggregators());
+        ProgramShape shape = runner.shape();
+        Aggregators aggregators = new Aggregators(shape.aggregators());
+        var master = program.master();
         int blocks = runner.partitioning().blocks().count();
-        int cap = program.maxSupersteps();
+        int cap = Math.min(shape.maxSupersteps(), maxSupersteps);
         long totalMessages = 0;
         int superstep = 0;
         while (superstep < cap) {
@@ -61,10 +81,10 @@ public final class PregelEngine {
             if (delivery.quiescent(stats)) {
                 break;
             }
-            if (aggregators.runMaster(program.master(), superstep, stats.stillActive())) {
+            if (aggregators.runMaster(master, superstep, stats.stillActive())) {
                 break;
             }
         }
-        return new PregelResult(runner.values(), superstep, totalMessages, System.nanoTime() - start);
+        return new PregelResult(runner.doubleFields(), runner.longFields(), superstep, totalMessages, System.nanoTime() - start);
     }
 }

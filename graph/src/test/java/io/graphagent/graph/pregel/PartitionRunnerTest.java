@@ -2,6 +2,7 @@ package io.graphagent.graph.pregel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;

@@ -1,5 +1,13 @@
 package io.graphagent.graph.pregel;
 
+import io.graphagent.api.Aggregator;
+import io.graphagent.api.Combiner;
+import io.graphagent.api.MasterCompute;
+import io.graphagent.api.Messages;
+import io.graphagent.api.ProgramShape;
+import io.graphagent.api.Vertex;
+import io.graphagent.api.VertexProgram;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -100,6 +108,11 @@ class PregelEngineTest {
         Graph graph = randomGraph(true, 3);
         VertexProgram sumOfInNeighbours = new VertexProgram() {
             @Override
+            public ProgramShape shape() {
+                return ProgramShape.builder().build();
+            }
+
+            @Override
             public void compute(Vertex vertex, Messages messages) {
                 if (vertex.superstep() == 0) {
                     for (int i = 0; i < vertex.outDegree(); i++) {
@@ -140,8 +153,9 @@ class PregelEngineTest {
             }
 
             @Override
-            public Aggregator[] aggregators() {
-                return new Aggregator[] {new Aggregator("vertices", Combiner.SUM), new Aggregator("max-id", Combiner.MAX)};
+            public ProgramShape shape() {
+                return ProgramShape.builder()
+                        .aggregators(new Aggregator("vertices", Combiner.SUM), new Aggregator("max-id", Combiner.MAX)).build();
             }
 
             @Override
@@ -173,8 +187,8 @@ class PregelEngineTest {
             }
 
             @Override
-            public int maxSupersteps() {
-                return 6;
+            public ProgramShape shape() {
+                return ProgramShape.builder().maxSupersteps(6).build();
             }
         };
         int[] progress = {0};
@@ -187,9 +201,17 @@ class PregelEngineTest {
     @Test
     void broadcastingTwiceInOneSuperstepIsAnError() throws Exception {
         Graph graph = randomGraph(true, 11);
-        VertexProgram twice = (vertex, messages) -> {
-            vertex.sendToNeighbors(1);
-            vertex.sendToNeighbors(2);
+        VertexProgram twice = new VertexProgram() {
+            @Override
+            public ProgramShape shape() {
+                return ProgramShape.builder().build();
+            }
+
+            @Override
+            public void compute(Vertex vertex, Messages messages) {
+                vertex.sendToNeighbors(1);
+                vertex.sendToNeighbors(2);
+            }
         };
         assertThatThrownBy(() -> PregelEngine.run(graph, twice, new EngineOptions(2, 4), ProgressListener.NONE))
                 .isInstanceOf(IllegalStateException.class)

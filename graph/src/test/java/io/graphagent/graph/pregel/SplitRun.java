@@ -1,5 +1,6 @@
 package io.graphagent.graph.pregel;
 
+import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.partition.ShareBuilder;
@@ -46,7 +47,7 @@ final class SplitRun {
         }
         this.edgeSlots = slots;
         this.verticesWithOutEdges = withOut;
-        aggregators = new Aggregators(program.aggregators());
+        aggregators = new Aggregators(program.shape().aggregators());
     }
 
     /**
@@ -114,7 +115,7 @@ final class SplitRun {
 
     /** Runs one superstep; true when the run is over. */
     boolean superstep() {
-        if (superstep >= program.maxSupersteps()) {
+        if (superstep >= program.shape().maxSupersteps()) {
             return true;
         }
         SuperstepStats total = SuperstepStats.ZERO;
