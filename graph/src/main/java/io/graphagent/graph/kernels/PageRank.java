@@ -2,6 +2,7 @@ package io.graphagent.graph.kernels;
 
 import io.graphagent.graph.pregel.Aggregator;
 import io.graphagent.graph.pregel.Combiner;
+import io.graphagent.graph.pregel.EdgeUse;
 import io.graphagent.graph.pregel.Messages;
 import io.graphagent.graph.pregel.Vertex;
 import io.graphagent.graph.pregel.VertexProgram;
@@ -48,6 +49,12 @@ final class PageRank implements Kernel, VertexProgram {
     }
 
     @Override public Combiner combiner() { return Combiner.SUM; }
+
+    /**
+     * Reads only out-degrees, and every vertex with out-edges broadcasts in each superstep
+     * below the iteration count (none after), so every broadcast is pulled over in-edges.
+     */
+    @Override public EdgeUse edgeUse() { return EdgeUse.IN_AND_OUT_DEGREES; }
 
     @Override public Aggregator[] aggregators() { return AGGREGATORS; }
 

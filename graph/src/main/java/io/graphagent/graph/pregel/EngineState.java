@@ -47,6 +47,10 @@ final class EngineState {
         this.combiner = program.combiner();
         this.broadcastBoth = program.broadcastDirection() == Direction.BOTH && share.directed();
         this.addWeight = program.edgeTransform() == EdgeTransform.ADD_WEIGHT;
+        if (broadcastBoth && !share.holdsOutTargets()) {
+            throw new IllegalArgumentException("a program that broadcasts both ways needs out-edges, but the share holds"
+                    + " out-degrees only: declare " + EdgeUse.OUT_AND_IN);
+        }
         this.aggregators = program.aggregators().clone();
         int owned = share.ownedVertices();
         int slots = share.slots();

@@ -32,6 +32,14 @@ public interface VertexProgram {
         return Direction.OUT;
     }
 
+    /**
+     * The edges of a directed graph this program reads; a runner holding part of the graph
+     * keeps only those (the single-process engine keeps every edge either way).
+     */
+    default EdgeUse edgeUse() {
+        return EdgeUse.OUT_AND_IN;
+    }
+
     /** How a message broadcast to neighbours changes along each edge. */
     default EdgeTransform edgeTransform() {
         return EdgeTransform.IDENTITY;
