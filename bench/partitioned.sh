@@ -81,7 +81,11 @@ submit() {   # submit OUT ARGS...: a job on the cluster, its key=value line to O
   local out=$1; shift
   timeout "$TIMEOUT" "$GA" submit --state-dir "$state" --overwrite "$@" >"$out" 2>"$out.err"
 }
-superstep_reached() { grep -q "superstep \([0-9]*\) done" "$1" && [ "$(grep -o 'superstep [0-9]*' "$1" | tail -1 | cut -d' ' -f2)" -ge "$2" ]; }
+superstep_reached() {   # superstep_reached FILE N: the job's progress in FILE shows superstep N done
+  local last
+  last=$(grep -o 'superstep [0-9]* done' "$1" 2>/dev/null | tail -1 | cut -d' ' -f2)
+  [ -n "$last" ] && [ "$last" -ge "$2" ]
+}
 
 mb() { awk -v b="$1" 'BEGIN { print b / 1048576 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
