@@ -7,7 +7,11 @@
 #   memory    RMAT scale MEM_SCALE (20) PageRank on MEM_AGENTS (4) agents: each agent's used heap
 #             after a full GC once its share is loaded (jcmd GC.run + GC.heap_info, mid-job), beside
 #             the single-process engine's (`run --memory-figures`: used heap after a full GC with the
-#             graph loaded); ratios per agent and all together.
+#             graph loaded); ratios per agent and all together. Beside it each agent's live heap (the
+#             Total of jcmd GC.class_histogram, counted inside that command's own full GC, so the
+#             running job's allocations after the GC do not count), and an idle agent's (agent-1
+#             before the job: the agent's own baseline). With MEM_HISTOGRAM=N (0), also the N largest
+#             classes of agent-1's heap: where it goes.
 #   big       RMAT scale BIG_SCALE (21) PageRank on BIG_AGENTS (4) agents of BIG_HEAP (300m) each,
 #             through GRAPHAGENT_JAVA_OPTS: the job's result against the engine's (run with a big
 #             heap), `run` with BIG_HEAP on the same graph, and the agents' bytes read against the input.
@@ -16,7 +20,9 @@
 #             log: the agent DEAD, `job_recovered` with its recovery_ms).
 #
 # Env: WORK (bench/work; graphs shared with engine.sh and cluster.sh), GRAPHAGENT (./graphagent),
-#      TIMEOUT (seconds per job, 1800), plus the sizes above.
+#      TIMEOUT (seconds per job, 1800), PORT (the local cluster's coordinator port, 7400; its admin
+#      and query ports follow it), START_TIMEOUT (for the agents to come up, 5m: a loaded machine
+#      is slow to start four JVMs), plus the sizes above.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -27,6 +33,8 @@ TIMEOUT=${TIMEOUT:-1800}
 MEM_SCALE=${MEM_SCALE:-20}; MEM_AGENTS=${MEM_AGENTS:-4}
 BIG_SCALE=${BIG_SCALE:-21}; BIG_AGENTS=${BIG_AGENTS:-4}; BIG_HEAP=${BIG_HEAP:-300m}
 REC_SCALE=${REC_SCALE:-20}
+MEM_HISTOGRAM=${MEM_HISTOGRAM:-0}
+PORT=${PORT:-7400}; START_TIMEOUT=${START_TIMEOUT:-5m}
 parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(memory big recovery)
 
 say() { echo "partitioned.sh: $*" >&2; }
@@ -48,10 +56,11 @@ cluster_pid=""
 start_cluster() {   # start_cluster AGENTS [JAVA_OPTS]
   stop_cluster
   rm -rf "$state"
-  GRAPHAGENT_JAVA_OPTS="${2:-}" setsid "$GA" local --agents "$1" --state-dir "$state" >"$WORK/partitioned-local.out" 2>&1 &
+  GRAPHAGENT_JAVA_OPTS="${2:-}" setsid "$GA" local --agents "$1" --state-dir "$state" --port "$PORT" \
+    --start-timeout "$START_TIMEOUT" >"$WORK/partitioned-local.out" 2>&1 &
   cluster_pid=$!
   local i
-  for ((i = 0; i < 600; i++)); do
+  for ((i = 0; i < 3000; i++)); do
     grep -q "^graphagent local: coordinator and $1 agents up" "$WORK/partitioned-local.out" 2>/dev/null && return 0
     kill -0 "$cluster_pid" 2>/dev/null || { cat "$WORK/partitioned-local.out" >&2; say "local exited"; exit 1; }
     sleep 0.2
@@ -72,7 +81,24 @@ submit() {   # submit OUT ARGS...: a job on the cluster, its key=value line to O
   local out=$1; shift
   timeout "$TIMEOUT" "$GA" submit --state-dir "$state" --overwrite "$@" >"$out" 2>"$out.err"
 }
-superstep_reached() { grep -q "superstep \([0-9]*\) done" "$1" && [ "$(grep -o 'superstep [0-9]*' "$1" | tail -1 | cut -d' ' -f2)" -ge "$2" ]; }
+superstep_reached() {   # superstep_reached FILE N: the job's progress in FILE shows superstep N done
+  local last
+  last=$(grep -o 'superstep [0-9]* done' "$1" 2>/dev/null | tail -1 | cut -d' ' -f2)
+  [ -n "$last" ] && [ "$last" -ge "$2" ]
+}
+
+mb() { awk -v b="$1" 'BEGIN { print b / 1048576 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
+# heap_of PID: "USED LIVE" in bytes. USED: used heap after a full GC (jcmd GC.run, then GC.heap_info;
+# a running job allocates between the two). LIVE: the live objects that GC.class_histogram counts
+# inside its own full GC's pause (its Total line), which nothing allocated afterwards can inflate.
+heap_of() {
+  local used live
+  "$jcmd" "$1" GC.run >/dev/null
+  used=$("$jcmd" "$1" GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1)
+  live=$("$jcmd" "$1" GC.class_histogram | awk '$1 == "Total" { print $3 }')
+  echo "$((used * 1024)) $live"
+}
 
 memory() {
   local g edges hbpe engine_heap total=0 i pid used
@@ -82,21 +108,29 @@ memory() {
   edges=$(value edges "$line"); hbpe=$(value heap_bytes_per_edge "$line")
   engine_heap=$(awk -v e="$edges" -v h="$hbpe" 'BEGIN { printf "%d", e * h }')
   start_cluster "$MEM_AGENTS"
+  local idle_used idle_live
+  read -r idle_used idle_live < <(heap_of "$(agent_pid agent-1)")
   submit "$WORK/partitioned-mem.out" --algorithm pagerank --graph "$g" --directed --iterations 2000 --output "$WORK/partitioned-mem-pr.txt" &
   local job=$!
   for ((i = 0; i < 3000; i++)); do superstep_reached "$WORK/partitioned-mem.out.err" 2 && break; sleep 0.1; done
-  printf '%-10s %14s %8s\n' "memory" "used heap MB" "x engine"
-  printf '%-10s %14.1f %8s\n' "engine" "$(awk -v b="$engine_heap" 'BEGIN { print b / 1048576 }')" "1.00"
+  printf '%-12s %14s %8s %10s %8s\n' "memory" "used heap MB" "x engine" "live MB" "x engine"
+  printf '%-12s %14.1f %8s\n' "engine" "$(mb "$engine_heap")" "1.00"
+  printf '%-12s %14.1f %8.2f %10.1f %8.2f\n' "idle agent-1" "$(mb "$idle_used")" "$(ratio "$idle_used" "$engine_heap")" \
+    "$(mb "$idle_live")" "$(ratio "$idle_live" "$engine_heap")"
+  local total_live=0 live
   for ((i = 1; i <= MEM_AGENTS; i++)); do
     pid=$(agent_pid "agent-$i")
-    "$jcmd" "$pid" GC.run >/dev/null
-    used=$("$jcmd" "$pid" GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1)
-    used=$((used * 1024)); total=$((total + used))
-    printf '%-10s %14.1f %8.2f\n' "agent-$i" "$(awk -v b="$used" 'BEGIN { print b / 1048576 }')" \
-      "$(awk -v b="$used" -v e="$engine_heap" 'BEGIN { print b / e }')"
+    read -r used live < <(heap_of "$pid")
+    total=$((total + used)); total_live=$((total_live + live))
+    printf '%-12s %14.1f %8.2f %10.1f %8.2f\n' "agent-$i" "$(mb "$used")" "$(ratio "$used" "$engine_heap")" \
+      "$(mb "$live")" "$(ratio "$live" "$engine_heap")"
+    if [ "$i" -eq 1 ] && [ "$MEM_HISTOGRAM" -gt 0 ]; then
+      "$jcmd" "$pid" GC.class_histogram | sed -n "4,$((MEM_HISTOGRAM + 3))p" \
+        | awk '{ printf "    %8.1f MB %10d  %s\n", $3 / 1048576, $2, $4 }'
+    fi
   done
-  printf '%-10s %14.1f %8.2f\n' "all" "$(awk -v b="$total" 'BEGIN { print b / 1048576 }')" \
-    "$(awk -v b="$total" -v e="$engine_heap" 'BEGIN { print b / e }')"
+  printf '%-12s %14.1f %8.2f %10.1f %8.2f\n' "all" "$(mb "$total")" "$(ratio "$total" "$engine_heap")" \
+    "$(mb "$total_live")" "$(ratio "$total_live" "$engine_heap")"
   kill -TERM "$job" 2>/dev/null || true; wait "$job" 2>/dev/null || true
   stop_cluster
 }

@@ -17,6 +17,7 @@ public final class ProgramShape {
     private final Combiner combiner;
     private final Aggregator[] aggregators;
     private final Edges edges;
+    private final EdgeUse edgeUse;
     private final EdgeTransform edgeTransform;
     private final int maxSupersteps;
 
@@ -27,6 +28,7 @@ public final class ProgramShape {
         this.combiner = b.combiner;
         this.aggregators = b.aggregators.clone();
         this.edges = b.edges;
+        this.edgeUse = b.edgeUse;
         this.edgeTransform = b.edgeTransform;
         this.maxSupersteps = b.maxSupersteps;
     }
@@ -57,6 +59,12 @@ public final class ProgramShape {
     /** Which edges {@link Vertex#sendToNeighbors} follows. */
     public Edges edges() { return edges; }
 
+    /**
+     * The edges of a directed graph the program reads, so that a runner holding part of the
+     * graph keeps only those; the single-process engine keeps every edge either way.
+     */
+    public EdgeUse edgeUse() { return edgeUse; }
+
     /** How a broadcast message changes along each edge. */
     public EdgeTransform edgeTransform() { return edgeTransform; }
 
@@ -66,7 +74,7 @@ public final class ProgramShape {
     @Override
     public String toString() {
         return "ProgramShape[doubles=" + doubleFields + ", longs=" + longFields + ", messages=" + messageType
-                + ", combiner=" + combiner + ", aggregators=" + Arrays.toString(aggregators) + ", edges=" + edges
+                + ", combiner=" + combiner + ", aggregators=" + Arrays.toString(aggregators) + ", edges=" + edges + ", edgeUse=" + edgeUse
                 + ", transform=" + edgeTransform + ", maxSupersteps=" + maxSupersteps + "]";
     }
 
@@ -81,6 +89,7 @@ public final class ProgramShape {
         private Combiner combiner;
         private Aggregator[] aggregators = new Aggregator[0];
         private Edges edges = Edges.OUT;
+        private EdgeUse edgeUse = EdgeUse.OUT_AND_IN;
         private EdgeTransform edgeTransform = EdgeTransform.IDENTITY;
         private int maxSupersteps = Integer.MAX_VALUE;
 
@@ -123,6 +132,12 @@ public final class ProgramShape {
         /** Which edges a broadcast follows; default {@link Edges#OUT}. */
         public Builder edges(Edges edges) {
             this.edges = java.util.Objects.requireNonNull(edges, "edges");
+            return this;
+        }
+
+        /** The edges the program reads; default {@link EdgeUse#OUT_AND_IN}. */
+        public Builder edgeUse(EdgeUse use) {
+            this.edgeUse = java.util.Objects.requireNonNull(use, "edge use");
             return this;
         }
 

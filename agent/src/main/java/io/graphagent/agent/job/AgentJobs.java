@@ -31,6 +31,7 @@ import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.graph.load.GraphInputException;
 import io.graphagent.graph.partition.GraphShare;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.FailureClassifier;
@@ -389,7 +390,8 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         PartitionedLoad partitioned = new PartitionedLoad(command.getJobId(), link.agentId(), command.getJobEpoch(),
-                load.getInput(), owned, ownerOf, peers, Runtime.getRuntime().availableProcessors(), EXCHANGE_TIMEOUT);
+                load.getInput(), owned, ownerOf, peers, Runtime.getRuntime().availableProcessors(), EXCHANGE_TIMEOUT,
+                edgeUse(load));
         Loading replaced = loads.put(command.getJobId(), new Loading(load, partitioned, peers, ownerOf));
         if (replaced != null) {
             log.info("event=load_restarted job={} epoch={}", command.getJobId(), command.getJobEpoch());
@@ -418,6 +420,23 @@ public final class AgentJobs implements CommandHandler {
         log.info("event=load_scanned job={} vertex_records={} edge_records={} bytes_read={}", command.getJobId(),
                 scanned.getVertexRecords(), scanned.getEdgeRecords(), scanned.getBytesRead());
         reply(link, command, Report.newBuilder().setLoadScanned(scanned));
+    }
+
+    /**
+     * The edges a load keeps: those its kernel reads (PageRank: in-edges and out-degrees); every
+     * edge for a resident graph, which any kernel and query may use later.
+     */
+    private static EdgeUse edgeUse(LoadPartitions load) {
+        if (!load.getResidentGraph().isEmpty()) {
+            return EdgeUse.OUT_AND_IN;
+        }
+        var p = load.getParameters();
+        try {
+            return Kernels.programShape(Algorithm.valueOf(load.getAlgorithm().name()),
+                    new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping())).shape().edgeUse();
+        } catch (IllegalArgumentException e) {
+            return EdgeUse.OUT_AND_IN; // bad parameters: the job fails with their message when its kernel is made
+        }
     }
 
     /** Second step: ships the parsed records to their owners and takes the peers'. */
@@ -572,11 +591,7 @@ public final class AgentJobs implements CommandHandler {
             done.putPartitionVertices(q, share.partitioning().size(q));
             int first = share.firstSlot(q);
             int end = first + share.partitioning().size(q);
-            long entries = share.outOffsets()[end] - share.outOffsets()[first];
-            if (share.directed()) {
-                entries += share.inOffsets()[end] - share.inOffsets()[first];
-            }
-            done.putPartitionEdges(q, entries);
+            done.putPartitionEdges(q, share.edgeEntries(first, end));
         }
         for (int q : owned) {
             done.addPartitionIds(q);

@@ -3,7 +3,9 @@ package io.graphagent.agent.load;
 /**
  * Edges received for this agent's partitions, by original id: ints when every id of the graph
  * fits (ShufflePartitions.narrow_ids), else longs. Rewritten in place into dense ids when the
- * share is built ({@link #toDense}), so the build needs no second copy.
+ * share is built ({@link #toDense}), so the build needs no second copy. Out-edges of a share
+ * that keeps out-degrees only are held by source alone ({@link #sourcesOnly}: no targets, no
+ * weights).
  */
 final class EntryBlock {
     final int count;
@@ -30,9 +32,29 @@ final class EntryBlock {
         return new EntryBlock(count, null, null, sources, targets, weights);
     }
 
-    /** A copy of {@code entries[0 .. size)}, narrowed when {@code narrow}. */
-    static EntryBlock of(LocalEntries entries, boolean narrow) {
+    /** The sources of a block, without its targets and weights; the arrays are kept by reference. */
+    EntryBlock sourcesOnly() {
+        return new EntryBlock(count, narrowSources, null, wideSources, null, null);
+    }
+
+    /** Whether targets are held (not a {@link #sourcesOnly} block). */
+    boolean hasTargets() {
+        return narrowTargets != null || wideTargets != null;
+    }
+
+    /** A copy of {@code entries[0 .. size)}, narrowed when {@code narrow}; sources only with {@code sourcesOnly}. */
+    static EntryBlock of(LocalEntries entries, boolean narrow, boolean sourcesOnly) {
         int n = entries.size();
+        if (sourcesOnly) {
+            if (!narrow) {
+                return wide(java.util.Arrays.copyOf(entries.sources(), n), null, null, n);
+            }
+            int[] s = new int[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = (int) entries.sources()[i];
+            }
+            return narrow(s, null, null, n);
+        }
         double[] w = entries.weights() == null ? null : java.util.Arrays.copyOf(entries.weights(), n);
         if (!narrow) {
             return wide(java.util.Arrays.copyOf(entries.sources(), n), java.util.Arrays.copyOf(entries.targets(), n), w, n);
@@ -59,7 +81,7 @@ final class EntryBlock {
     }
 
     long sizeInBytes() {
-        long ids = narrowSources != null ? 8L * count : 16L * count;
+        long ids = (narrowSources != null ? 4L : 8L) * count * (hasTargets() ? 2 : 1);
         return ids + (weights == null ? 0 : 8L * count);
     }
 }

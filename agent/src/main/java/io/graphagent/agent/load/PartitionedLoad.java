@@ -9,6 +9,7 @@ import io.graphagent.graph.partition.BlockRanges;
 import io.graphagent.graph.partition.BlockWeights;
 import io.graphagent.graph.partition.IdBlocks;
 import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BuildPartitions;
 import io.graphagent.protocol.v1.EdgeBatch;
@@ -58,9 +59,10 @@ public final class PartitionedLoad {
      * @param ownerOf the agent owning each partition
      * @param peers the other agents of the job, by id
      * @param deadline bound on each step's waits for peers
+     * @param use the edges the job's kernel reads: the share keeps only those
      */
     public PartitionedLoad(String jobId, String agentId, long jobEpoch, GraphFiles input, int[] owned, String[] ownerOf,
-                           Map<String, PeerSender> peers, int threads, Duration deadline) {
+                           Map<String, PeerSender> peers, int threads, Duration deadline, EdgeUse use) {
         this.jobId = jobId;
         this.agentId = agentId;
         this.jobEpoch = jobEpoch;
@@ -71,7 +73,7 @@ public final class PartitionedLoad {
         this.threads = threads;
         this.deadline = deadline;
         this.received = new ReceivedShare(jobId, jobEpoch, input.getDirected(), !input.getVertexFile().isEmpty(),
-                ownerOf.length, owned, peers.keySet());
+                ownerOf.length, owned, peers.keySet(), use);
     }
 
     /** Where peers' shipped records go; live from construction, so early batches are kept. */

@@ -3,6 +3,7 @@ package io.graphagent.agent.load;
 import io.graphagent.agent.dataplane.EdgeTarget;
 import io.graphagent.agent.dataplane.IdService;
 import io.graphagent.graph.partition.BlockRanges;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.EdgeBatch;
@@ -31,6 +32,8 @@ final class ReceivedShare implements EdgeTarget, IdService {
     private final String jobId;
     private final long jobEpoch;
     private final boolean directed;
+    /** Whether out-edges are kept whole; else (a directed graph whose kernel reads out-degrees only) by source alone. */
+    private final boolean outTargets;
     private final boolean listedVertices;
     private final int[] owned;
     private final int[] ownedIndex;
@@ -44,18 +47,22 @@ final class ReceivedShare implements EdgeTarget, IdService {
     private final List<EntryBlock> in = new ArrayList<>();
     private final IdList[] vertexIds;
     private long received;
+    /** Entries whose targets are kept: the ones the build lays out as adjacency arrays. */
+    private long laid;
     private volatile long[][] sortedIds;
 
     /**
      * @param listedVertices the graph has a vertex file: its ids are the vertex set (else the
      *     ends of the edges are)
      * @param senders the peers that ship to this agent
+     * @param use the edges the job's kernel reads
      */
     ReceivedShare(String jobId, long jobEpoch, boolean directed, boolean listedVertices, int partitions, int[] owned,
-                  Set<String> senders) {
+                  Set<String> senders, EdgeUse use) {
         this.jobId = jobId;
         this.jobEpoch = jobEpoch;
         this.directed = directed;
+        this.outTargets = !directed || use.outTargets();
         this.listedVertices = listedVertices;
         this.owned = owned.clone();
         Arrays.sort(this.owned);
@@ -97,6 +104,9 @@ final class ReceivedShare implements EdgeTarget, IdService {
 
     boolean directed() { return directed; }
 
+    /** Whether out-edges are kept with their targets (else by source alone, for out-degrees). */
+    boolean outTargets() { return outTargets; }
+
     // ---- Filling ----
 
     synchronized void addVertex(int partition, long id) {
@@ -106,12 +116,17 @@ final class ReceivedShare implements EdgeTarget, IdService {
     /** Files edges of this agent's own splits: out-edges of its vertices, or with {@code inEdges} in-edges. */
     void addEdges(LocalEntries entries, boolean inEdges) {
         if (entries.size() > 0) {
-            add(EntryBlock.of(entries, narrow), inEdges);
+            add(EntryBlock.of(entries, narrow, !inEdges && !outTargets), inEdges);
         }
     }
 
     private synchronized void add(EntryBlock block, boolean inEdges) {
         received += block.count;
+        if (directed && !inEdges && !outTargets) {
+            out.add(block.hasTargets() ? block.sourcesOnly() : block);
+            return;
+        }
+        laid += block.count;
         if (directed) {
             (inEdges ? in : out).add(block);
         } else if (inEdges) {
@@ -287,6 +302,9 @@ final class ReceivedShare implements EdgeTarget, IdService {
     List<EntryBlock> inEntries() { return in; }
 
     synchronized long entriesReceived() { return received; }
+
+    /** Entries the build lays out as adjacency arrays: all but out-edges kept by source alone. */
+    synchronized long entriesLaid() { return laid; }
 
     /** The rank of {@code id} among owned partition {@code partition}'s ids, or -1 when it is not one. */
     int rank(int partition, long id) {

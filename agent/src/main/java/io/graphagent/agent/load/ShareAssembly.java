@@ -3,6 +3,7 @@ package io.graphagent.agent.load;
 import io.graphagent.graph.csr.IdMap;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.partition.ShareBuilder;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.protocol.v1.GraphFiles;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +59,8 @@ final class ShareAssembly {
             learnDenseIds(ownedIds, sourceVertex);
         }
         int sourceDense = sourceVertex == null ? -1 : dense(sourceVertex);
-        ShareBuilder builder = new ShareBuilder(partitioning, owned, input.getDirected(), input.getWeighted(), numEdges);
+        ShareBuilder builder = new ShareBuilder(partitioning, owned, input.getDirected(), input.getWeighted(), numEdges,
+                received.outTargets() ? EdgeUse.OUT_AND_IN : EdgeUse.IN_AND_OUT_DEGREES);
         add(builder, received.outEntries(), false);
         if (input.getDirected()) {
             add(builder, received.inEntries(), true);
@@ -88,7 +90,9 @@ final class ShareAssembly {
     private void learnDenseIds(long[] ownedIds, Long sourceVertex) throws LoadException {
         DistinctIds far = new DistinctIds();
         for (EntryBlock b : received.outEntries()) {
-            collectRemote(b, true, far);
+            if (b.hasTargets()) {
+                collectRemote(b, true, far);
+            }
         }
         for (EntryBlock b : received.inEntries()) {
             collectRemote(b, false, far);
@@ -172,6 +176,11 @@ final class ShareAssembly {
         for (int b = 0; b < blocks.size(); b++) {
             EntryBlock block = blocks.get(b);
             int n = block.count;
+            if (!block.hasTargets()) {
+                builder.addOutDegrees(denseSources(block), n);
+                blocks.set(b, null);
+                continue;
+            }
             int[] sources = block.narrowSources != null ? block.narrowSources : new int[n];
             int[] targets = block.narrowTargets != null ? block.narrowTargets : new int[n];
             for (int i = 0; i < n; i++) {
@@ -194,6 +203,21 @@ final class ShareAssembly {
             blocks.set(b, null);
         }
         blocks.clear();
+    }
+
+    /** The dense ids of a sources-only block's sources, in place when they are ints. */
+    private int[] denseSources(EntryBlock block) throws LoadException {
+        int n = block.count;
+        int[] sources = block.narrowSources != null ? block.narrowSources : new int[n];
+        for (int i = 0; i < n; i++) {
+            long s = block.source(i);
+            int ds = dense(s);
+            if (ds < 0) {
+                throw missing(s);
+            }
+            sources[i] = ds;
+        }
+        return sources;
     }
 
     private LoadException missing(long id) {

@@ -6,8 +6,9 @@ import io.graphagent.protocol.v1.BuildPartitions;
  * Whether this agent's heap can hold the share a build is about to make, checked before the
  * build allocates, so a graph too big for the agent fails the job with the numbers and the
  * fix instead of an {@code OutOfMemoryError} half-way. An estimate: the received entries are
- * rewritten in place; the build adds two ints per entry (grouping and the final adjacency),
- * two ints per vertex of the graph while it runs, and the job state (about 36 bytes per owned
+ * rewritten in place; the build adds two ints per entry it lays out (grouping and the final
+ * adjacency; out-edges kept for their degrees only are counted, not laid out), two ints per
+ * vertex of the graph while it runs, and the job state (about 36 bytes per owned
  * vertex and 18 per mirror, counted as if every vertex of the graph could be a mirror).
  */
 public final class ShareMemory {
@@ -27,7 +28,7 @@ public final class ShareMemory {
         for (long[] partition : ids) {
             owned += partition.length;
         }
-        long entries = received.entriesReceived();
+        long entries = received.entriesLaid();
         long mirrors = Math.max(0, Math.min(n - owned, entries));
         long needed = entries * 8 + n * 8 + owned * 36 + mirrors * 22 + HEADROOM;
         Runtime runtime = Runtime.getRuntime();

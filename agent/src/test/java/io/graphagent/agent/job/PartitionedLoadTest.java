@@ -104,13 +104,17 @@ class PartitionedLoadTest {
         JobProgress last = run(cluster, Algorithm.PAGERANK, dir.resolve("out-shares"));
         Map<String, Long> verticesByAgent = new TreeMap<>();
         long vertices = 0;
+        long edges = 0;
         for (PartitionPlacement p : cluster.status().getJobsList().stream()
                 .filter(j -> j.getJobId().equals(last.getJobId())).findFirst().orElseThrow().getPartitionsList()) {
             verticesByAgent.merge(p.getAgentId(), p.getVertices(), Long::sum);
             vertices += p.getVertices();
+            edges += p.getEdges();
             assertThat(p.getEdges()).as("partition %d holds edges", p.getPartitionId()).isPositive();
         }
         assertThat(vertices).isEqualTo(VERTICES);
+        assertThat(edges).as("PageRank's shares hold each edge once, as an in-edge (out-edges only as out-degrees)")
+                .isEqualTo(EDGES);
         assertThat(verticesByAgent).hasSize(3);
         assertThat(verticesByAgent.values()).allSatisfy(n -> assertThat(n).isBetween(VERTICES / 6L, VERTICES / 2L));
     }

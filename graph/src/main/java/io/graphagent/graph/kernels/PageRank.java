@@ -2,6 +2,7 @@ package io.graphagent.graph.kernels;
 
 import io.graphagent.api.Aggregator;
 import io.graphagent.api.Combiner;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.api.Messages;
 import io.graphagent.api.OutputFormat;
 import io.graphagent.api.ParameterException;
@@ -39,7 +40,9 @@ public final class PageRank implements VertexProgram {
 
     @Override
     public ProgramShape shape() {
-        return ProgramShape.builder().combiner(Combiner.SUM)
+        // Reads only out-degrees, and every vertex with out-edges broadcasts in each superstep below
+        // the iteration count (none after), so every broadcast is pulled over in-edges.
+        return ProgramShape.builder().combiner(Combiner.SUM).edgeUse(EdgeUse.IN_AND_OUT_DEGREES)
                 .aggregators(new Aggregator("dangling-rank", Combiner.SUM))
                 .maxSupersteps(Iterations.cap(iterations)).build();
     }

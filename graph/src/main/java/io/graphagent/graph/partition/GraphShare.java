@@ -15,6 +15,11 @@ import java.util.Arrays;
  * single-process CSR has, so folds over edges give the same bits). Outside the share vertices
  * are named by their global dense id.
  *
+ * <p>A share of a directed graph built for a program that reads only in-edges and out-degrees
+ * ({@link io.graphagent.api.EdgeUse#IN_AND_OUT_DEGREES}) holds no out-edge targets:
+ * {@link #outOffsets()} still gives every owned vertex's out-degree, {@link #outTargets()} is
+ * null ({@link #holdsOutTargets()}), and its mirrors are only the in-neighbours.
+ *
  * <p>A share of every partition ({@link #whole}) uses the graph's own arrays, with slots equal
  * to dense ids. Immutable; thread-safe.
  */
@@ -73,6 +78,9 @@ public final class GraphShare {
         }
         if (outOffsets.length != slot + 1 || inOffsets.length != slot + 1) {
             throw new IllegalArgumentException("edge offsets must have one entry per owned vertex and one more");
+        }
+        if (outTargets == null && !directed) {
+            throw new IllegalArgumentException("an undirected share needs its adjacency's targets");
         }
         this.mirrorSlot = mirrorSlot;
         this.slotGlobal = slotGlobal;
@@ -179,7 +187,11 @@ public final class GraphShare {
     /** Raw arrays for hot loops: out-edges of owned slot v are {@code outTargets[outOffsets[v] .. outOffsets[v+1])}, as slots. */
     public int[] outOffsets() { return outOffsets; }
 
+    /** Null when the share holds out-degrees only ({@link #holdsOutTargets()}). */
     public int[] outTargets() { return outTargets; }
+
+    /** Whether out-edges' targets are held, not only the out-degrees. */
+    public boolean holdsOutTargets() { return outTargets != null; }
 
     public double[] outWeights() { return outWeights; }
 
@@ -189,15 +201,22 @@ public final class GraphShare {
 
     public double[] inWeights() { return inWeights; }
 
-    /** Edge entries held: out-edges, plus in-edges for a directed graph. */
+    /** Edge entries held: out-edges (unless only their degrees are), plus in-edges for a directed graph. */
     public long edgeEntries() {
-        long entries = outOffsets[ownedVertices()];
+        long entries = outTargets == null ? 0 : outOffsets[ownedVertices()];
         return directed ? entries + inOffsets[ownedVertices()] : entries;
+    }
+
+    /** Edge entries of owned slots {@code [from, to)} held, counted as {@link #edgeEntries()}. */
+    public long edgeEntries(int from, int to) {
+        long entries = outTargets == null ? 0 : outOffsets[to] - outOffsets[from];
+        return directed ? entries + inOffsets[to] - inOffsets[from] : entries;
     }
 
     /** Bytes held by this share's arrays, for memory reports. */
     public long sizeInBytes() {
-        long bytes = 4L * outOffsets.length + 4L * outTargets.length + (outWeights == null ? 0 : 8L * outWeights.length);
+        long bytes = 4L * outOffsets.length + (outTargets == null ? 0 : 4L * outTargets.length)
+                + (outWeights == null ? 0 : 8L * outWeights.length);
         if (directed) {
             bytes += 4L * inOffsets.length + 4L * inSources.length + (inWeights == null ? 0 : 8L * inWeights.length);
         }

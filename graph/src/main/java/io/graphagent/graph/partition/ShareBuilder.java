@@ -2,6 +2,7 @@ package io.graphagent.graph.partition;
 
 import io.graphagent.graph.csr.CsrBuilder;
 import io.graphagent.graph.csr.Graph;
+import io.graphagent.api.EdgeUse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +13,13 @@ import java.util.List;
  * lays out CSR arrays whose adjacencies are sorted by neighbour id, ties by weight (so every
  * builder of the same entries gets the same arrays, whatever order they arrived in).
  *
- * <p>Memory: the entries given (kept by reference until {@link #build}) plus, while building,
- * one int per vertex of the whole graph and two entry arrays. Not thread-safe.
+ * <p>A directed share may keep out-degrees only ({@link EdgeUse#IN_AND_OUT_DEGREES}): then
+ * out-edge entries are given by owner alone ({@link #addOutDegrees}), counted at once and not
+ * kept, and the mirrors are the in-neighbours only.
+ *
+ * <p>Memory: the entries given (kept by reference until {@link #build}, each block released as
+ * soon as it is laid out) plus, while building, two ints per vertex of the whole graph and two
+ * int arrays (and with weights two double arrays) of one direction's entries. Not thread-safe.
  */
 public final class ShareBuilder {
     private final Partitioning partitioning;
@@ -21,8 +27,15 @@ public final class ShareBuilder {
     private final boolean directed;
     private final boolean weighted;
     private final long numEdges;
+    /** Whether out-edges' targets are kept (else only their count per owned vertex). */
+    private final boolean outTargets;
     private final List<Block> out = new ArrayList<>();
     private final List<Block> in = new ArrayList<>();
+    /** Out-degree per owned slot, counted as entries come when only degrees are kept; else null. */
+    private final int[] outDegrees;
+    private final int[] ownedIndex;
+    private final int[] firstSlot;
+    private final int ownedVertices;
     private long[] ownedIds;
 
     private record Block(int[] owners, int[] neighbours, double[] weights, int count) { }
@@ -32,17 +45,47 @@ public final class ShareBuilder {
      * @param numEdges edges of the whole graph as listed in the input
      */
     public ShareBuilder(Partitioning partitioning, int[] owned, boolean directed, boolean weighted, long numEdges) {
+        this(partitioning, owned, directed, weighted, numEdges, EdgeUse.OUT_AND_IN);
+    }
+
+    /**
+     * @param use the edges the share's program reads; ignored for an undirected graph (one adjacency)
+     */
+    public ShareBuilder(Partitioning partitioning, int[] owned, boolean directed, boolean weighted, long numEdges,
+                        EdgeUse use) {
         this.partitioning = partitioning;
         this.owned = owned.clone();
         Arrays.sort(this.owned);
         this.directed = directed;
         this.weighted = weighted;
         this.numEdges = numEdges;
+        this.outTargets = !directed || use.outTargets();
+        this.ownedIndex = new int[partitioning.count()];
+        Arrays.fill(ownedIndex, -1);
+        this.firstSlot = new int[this.owned.length];
+        int slots = 0;
+        for (int k = 0; k < this.owned.length; k++) {
+            ownedIndex[this.owned[k]] = k;
+            firstSlot[k] = slots;
+            slots += partitioning.size(this.owned[k]);
+        }
+        this.ownedVertices = slots;
+        this.outDegrees = outTargets ? null : new int[slots];
+    }
+
+    /** Whether out-edges' targets are kept; when not, give out-edges with {@link #addOutDegrees}. */
+    public boolean keepsOutTargets() {
+        return outTargets;
     }
 
     /** The share of {@code owned} partitions of a loaded graph (for tests and for splitting a graph in one process). */
     public static GraphShare of(Graph graph, Partitioning partitioning, int[] owned) {
-        ShareBuilder builder = new ShareBuilder(partitioning, owned, graph.directed(), graph.weighted(), graph.numEdges());
+        return of(graph, partitioning, owned, EdgeUse.OUT_AND_IN);
+    }
+
+    /** {@link #of(Graph, Partitioning, int[])} keeping only the edges {@code use} names. */
+    public static GraphShare of(Graph graph, Partitioning partitioning, int[] owned, EdgeUse use) {
+        ShareBuilder builder = new ShareBuilder(partitioning, owned, graph.directed(), graph.weighted(), graph.numEdges(), use);
         long[] ids = graph.originalIds();
         int ownedVertices = 0;
         for (int p : builder.owned) {
@@ -91,7 +134,33 @@ public final class ShareBuilder {
      * adjacency entry); owners must be owned vertices. The arrays are kept by reference.
      */
     public void addOut(int[] owners, int[] neighbours, double[] weights, int count) {
+        if (!outTargets) {
+            addOutDegrees(owners, count);
+            return;
+        }
         out.add(block(owners, neighbours, weights, count));
+    }
+
+    /**
+     * Counts out-edges {@code owners[i] -> ?} of a share that keeps out-degrees only; the array
+     * is not kept.
+     */
+    public void addOutDegrees(int[] owners, int count) {
+        if (outTargets) {
+            throw new IllegalStateException("this share keeps out-edges' targets: add them with addOut");
+        }
+        if (count > owners.length) {
+            throw new IllegalArgumentException("count " + count + " exceeds the array");
+        }
+        int n = partitioning.numVertices();
+        for (int i = 0; i < count; i++) {
+            int g = owners[i];
+            int k = g < 0 || g >= n ? -1 : ownedIndex[partitioning.partitionOf(g)];
+            if (k < 0) {
+                throw new IllegalArgumentException("edge entry of vertex " + g + ", which this share does not own");
+            }
+            outDegrees[firstSlot[k] + g - partitioning.first(owned[k])]++;
+        }
     }
 
     /** Adds in-edge entries {@code neighbours[i] -> owners[i]} of a directed graph; owners must be owned. */
@@ -115,15 +184,6 @@ public final class ShareBuilder {
     /** Builds the share and releases the entries. */
     public GraphShare build() {
         int n = partitioning.numVertices();
-        int[] ownedIndex = new int[partitioning.count()];
-        Arrays.fill(ownedIndex, -1);
-        int[] firstSlot = new int[owned.length];
-        int ownedVertices = 0;
-        for (int k = 0; k < owned.length; k++) {
-            ownedIndex[owned[k]] = k;
-            firstSlot[k] = ownedVertices;
-            ownedVertices += partitioning.size(owned[k]);
-        }
         if (ownedIds != null && ownedIds.length != ownedVertices) {
             throw new IllegalArgumentException(ownedIds.length + " original ids for " + ownedVertices + " owned vertices");
         }
@@ -158,10 +218,13 @@ public final class ShareBuilder {
                 slotGlobal[slotOf[g]] = g;
             }
         }
-        Adjacency outgoing = lay(out, slotOf, ownedVertices, n);
-        out.clear();
-        Adjacency incoming = directed ? lay(in, slotOf, ownedVertices, n) : outgoing;
+        Adjacency incoming = directed ? lay(in, slotOf, ownedVertices, n) : null;
         in.clear();
+        Adjacency outgoing = outTargets ? lay(out, slotOf, ownedVertices, n) : degreesOnly(outDegrees);
+        out.clear();
+        if (incoming == null) {
+            incoming = outgoing;
+        }
         return new GraphShare(directed, weighted, numEdges, partitioning, owned, mirrorSlot, slotGlobal, ownedIds,
                 outgoing.offsets, outgoing.ends, outgoing.weights, incoming.offsets, incoming.ends, incoming.weights);
     }
@@ -187,6 +250,15 @@ public final class ShareBuilder {
     }
 
     private record Adjacency(int[] offsets, int[] ends, double[] weights) { }
+
+    /** Offsets from out-degrees counted by owned slot, without targets. */
+    private static Adjacency degreesOnly(int[] degrees) {
+        int[] offsets = new int[degrees.length + 1];
+        for (int v = 0; v < degrees.length; v++) {
+            offsets[v + 1] = offsets[v] + degrees[v];
+        }
+        return new Adjacency(offsets, null, null);
+    }
 
     /**
      * CSR of owned slots by counting sort: entries grouped by neighbour id ascending, then
@@ -219,7 +291,8 @@ public final class ShareBuilder {
         // Group by neighbour, holding the owner's slot.
         int[] grouped = new int[m];
         double[] groupedWeights = weighted ? new double[m] : null;
-        for (Block b : blocks) {
+        for (int j = 0; j < blocks.size(); j++) {
+            Block b = blocks.get(j);
             for (int i = 0; i < b.count; i++) {
                 int at = byNeighbour[b.neighbours[i]]++;
                 grouped[at] = slotOf[b.owners[i]];
@@ -227,6 +300,7 @@ public final class ShareBuilder {
                     groupedWeights[at] = b.weights[i];
                 }
             }
+            blocks.set(j, null); // released as soon as grouped: the entries are not held twice
         }
         blocks.clear();
         // byNeighbour[g] is now the end of g's group; walk the groups in id order.

@@ -3,6 +3,7 @@ package io.graphagent.graph.pregel;
 import io.graphagent.api.Aggregator;
 import io.graphagent.api.Combiner;
 import io.graphagent.api.EdgeTransform;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.api.Edges;
 import io.graphagent.api.MessageType;
 import io.graphagent.api.ProgramShape;
@@ -73,6 +74,10 @@ final class EngineState {
         Edges edges = shape.edges();
         this.pullIn = !directed || edges != Edges.IN;
         this.pullOut = directed && edges != Edges.OUT;
+        if (pullOut && !share.holdsOutTargets()) {
+            throw new IllegalArgumentException("a program whose broadcasts follow in-edges needs out-edges, but the share"
+                    + " holds out-degrees only: declare " + EdgeUse.OUT_AND_IN);
+        }
         this.addWeight = shape.edgeTransform() == EdgeTransform.ADD_WEIGHT;
         this.aggregators = shape.aggregators();
         int owned = share.ownedVertices();

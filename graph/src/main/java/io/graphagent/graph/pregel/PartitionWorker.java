@@ -1,6 +1,7 @@
 package io.graphagent.graph.pregel;
 
 import io.graphagent.api.Combiner;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.api.Messages;
 import io.graphagent.api.Vertex;
 import io.graphagent.api.VertexProgram;
@@ -246,6 +247,10 @@ final class PartitionWorker implements Vertex, Messages {
 
     /** Turns this partition's broadcasts of the superstep just run into pushed messages. */
     void pushBroadcasts() {
+        if (outTargets == null) {
+            throw new IllegalStateException("partition " + partition + " holds out-degrees only (the program declared "
+                    + EdgeUse.IN_AND_OUT_DEGREES + "), but its broadcasts were to be pushed along out-edges");
+        }
         boolean[] flags = s.broadcastFlag[s.next()];
         double[] values = s.broadcastValue[s.next()];
         boolean addWeight = s.addWeight;
@@ -653,7 +658,14 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override public int outDegree() { return outOffsets[v + 1] - outOffsets[v]; }
 
-    @Override public int outNeighbor(int i) { return globalOf(outTargets[outOffsets[v] + i]); }
+    @Override
+    public int outNeighbor(int i) {
+        if (outTargets == null) {
+            throw new IllegalStateException("vertex " + originalId() + ": this share holds out-degrees only (the program"
+                    + " declared " + EdgeUse.IN_AND_OUT_DEGREES + "), not out-neighbours");
+        }
+        return globalOf(outTargets[outOffsets[v] + i]);
+    }
 
     @Override public double outWeight(int i) { return outWeights == null ? 1.0 : outWeights[outOffsets[v] + i]; }
 

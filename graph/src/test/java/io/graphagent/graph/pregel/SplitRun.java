@@ -13,7 +13,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * Runners that split a graph's partitions between them, exchanging outboxes and broadcasts
  * by hand the way agents do over the network (and deciding as the coordinator does), for
- * tests that compare such a run with the single-process engine.
+ * tests that compare such a run with the single-process engine. Each runner's share keeps the
+ * edges its program declares it reads ({@link io.graphagent.api.ProgramShape#edgeUse()}), as an agent's does.
  */
 final class SplitRun {
     final VertexProgram program;
@@ -37,7 +38,8 @@ final class SplitRun {
         long slots = 0;
         long withOut = 0;
         for (int a = 0; a < ownedBy.length; a++) {
-            PartitionRunner runner = new PartitionRunner(ShareBuilder.of(graph, partitioning, ownedBy[a]), program, pool);
+            PartitionRunner runner = new PartitionRunner(ShareBuilder.of(graph, partitioning, ownedBy[a], program.shape().edgeUse()),
+                    program, pool);
             runners.add(runner);
             slots += runner.edgeSlots();
             withOut += runner.verticesWithOutEdges();
