@@ -36,6 +36,12 @@ import org.junit.jupiter.api.Test;
 class EtcdTlsTest {
 
     private static final Duration TTL = Duration.ofSeconds(2);
+    /**
+     * Call bound of the refused clients: jetcd gives up its retries at 3/4 of it with the handshake's
+     * own error; the default 2 s leaves too little of that on a loaded machine, where a timeout
+     * (which names no cause) could win.
+     */
+    private static final Duration REFUSAL_BOUND = Duration.ofSeconds(6);
 
     private static Path certs;
     private static LocalEtcd etcd;
@@ -53,6 +59,16 @@ class EtcdTlsTest {
         PemFiles.write(server, certs.resolve("etcd.pem"), certs.resolve("etcd-key.pem"));
         etcd = LocalEtcd.start(LocalEtcd.DEFAULT_BINARY, dir.resolve("etcd"), 1, Optional.of(new LocalEtcd.Tls(
                 certs.resolve(ClusterCertificates.CA_CERT), certs.resolve("etcd.pem"), certs.resolve("etcd-key.pem"))));
+        try (EtcdConnection ready = EtcdConnection.open(coordinatorTls(), "ready")) {
+            await().atMost(LocalEtcd.startupTime().plusSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> EtcdProbe.check(ready).quorum());
+        }
+    }
+
+    private static EtcdConfig coordinatorTls() {
+        return tls(certs.resolve(ClusterCertificates.CA_CERT),
+                certs.resolve(ClusterCertificates.certFile(ClusterCertificates.COORDINATOR)),
+                certs.resolve(ClusterCertificates.keyFile(ClusterCertificates.COORDINATOR)));
     }
 
     @AfterAll
@@ -70,13 +86,9 @@ class EtcdTlsTest {
     void theCoordinatorElectsAndRecordsOverMutualTls() throws Exception {
         assertThat(etcd.endpointList()).allMatch(url -> url.startsWith("https://"));
         String cluster = EtcdFixture.clusterId("tls");
-        EtcdConfig config = tls(certs.resolve(ClusterCertificates.CA_CERT),
-                certs.resolve(ClusterCertificates.certFile(ClusterCertificates.COORDINATOR)),
-                certs.resolve(ClusterCertificates.keyFile(ClusterCertificates.COORDINATOR)));
+        EtcdConfig config = coordinatorTls();
         try (EtcdConnection connection = EtcdConnection.open(config, cluster);
              EtcdConnection storeConnection = EtcdConnection.open(config, cluster)) {
-            await().atMost(LocalEtcd.startupTime().plusSeconds(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> EtcdProbe.check(connection).quorum());
             try (LeaderElection election = new LeaderElection(connection, StoredCoordinator.newBuilder()
                     .setCoordinatorId("c-tls").setAddress("127.0.0.1:7401").build(), TTL, Clock.systemUTC(),
                     new LeaderElection.Listener() {
@@ -110,7 +122,7 @@ class EtcdTlsTest {
         EtcdConfig config = tls(certs.resolve(ClusterCertificates.CA_CERT),
                 other.resolve(ClusterCertificates.certFile(ClusterCertificates.COORDINATOR)),
                 other.resolve(ClusterCertificates.keyFile(ClusterCertificates.COORDINATOR)));
-        try (EtcdConnection connection = EtcdConnection.open(config, EtcdFixture.clusterId("tls-refused"))) {
+        try (EtcdConnection connection = EtcdConnection.open(config, EtcdFixture.clusterId("tls-refused"), REFUSAL_BOUND)) {
             assertThatThrownBy(() -> CoordinatorDirectory.leader(connection))
                     .isInstanceOfSatisfying(EtcdException.class, e -> {
                         assertThat(e.disconnectCause()).isEqualTo(DisconnectCause.TLS_CLIENT_CERT_REFUSED);
@@ -128,7 +140,7 @@ class EtcdTlsTest {
         EtcdConfig config = tls(other.resolve(ClusterCertificates.CA_CERT),
                 certs.resolve(ClusterCertificates.certFile(ClusterCertificates.COORDINATOR)),
                 certs.resolve(ClusterCertificates.keyFile(ClusterCertificates.COORDINATOR)));
-        try (EtcdConnection connection = EtcdConnection.open(config, EtcdFixture.clusterId("tls-untrusted"))) {
+        try (EtcdConnection connection = EtcdConnection.open(config, EtcdFixture.clusterId("tls-untrusted"), REFUSAL_BOUND)) {
             assertThatThrownBy(() -> CoordinatorDirectory.leader(connection))
                     .isInstanceOfSatisfying(EtcdException.class,
                             e -> assertThat(e.disconnectCause()).isEqualTo(DisconnectCause.TLS_UNKNOWN_CA))
