@@ -10,16 +10,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * How a client command ({@code submit}, {@code status}) finds the coordinator and proves who it
- * is. Flags win; without them the state directory of {@code graphagent local} supplies the
- * address (its {@code coordinator.address}), the configuration and the {@code client}
- * certificate, so a newcomer types no flags; without that, {@code --config} or the defaults.
+ * How a client command ({@code submit}, {@code status}, {@code graph}, {@code query},
+ * {@code doctor}) finds the coordinator and proves who it is. Flags win: {@code --coordinator},
+ * else with {@code --etcd} the leader read from etcd's leader key (a registered standby when
+ * none leads: it answers Status with the control plane and why no one leads); without them the
+ * state directory of {@code graphagent local} supplies the address (its
+ * {@code coordinator.address}), the configuration and the {@code client} certificate, so a
+ * newcomer types no flags; without that, {@code --config} or the defaults.
  */
 final class ClientOptions {
 
     @Option(names = "--coordinator", paramLabel = "HOST:PORT", converter = AddressConverter.class,
-            description = "The coordinator to call. Default: the running 'graphagent local' (STATE/coordinator.address), "
-                    + "else agent.coordinator of --config, else 127.0.0.1:7400.")
+            description = "The coordinator to call. Default: with --etcd the leader registered in etcd, else the running "
+                    + "'graphagent local' (STATE/coordinator.address), else agent.coordinator of --config, else 127.0.0.1:7400.")
     HostPort coordinator;
 
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = LocalState.DEFAULT_DIR,
@@ -33,6 +36,9 @@ final class ClientOptions {
     @Mixin
     TlsOptions tls;
 
+    @Mixin
+    EtcdOptions etcd;
+
     /**
      * Opens the connection (nothing is sent yet).
      *
@@ -43,11 +49,15 @@ final class ClientOptions {
         LocalState state = new LocalState(stateDir);
         boolean fromState = config.file() == null && state.exists();
         GraphagentConfig loaded = ConfigOption.load(fromState ? state.config() : config.file(), System.getenv());
-        GraphagentConfig effective = tls.applyTo(loaded);
+        GraphagentConfig effective = etcd.applyTo(tls.applyTo(loaded), false);
 
         HostPort address = coordinator;
         String hint = "";
-        if (address == null && fromState) {
+        if (address == null && etcd.endpoints != null) {
+            address = CoordinatorsFromEtcd.resolve(effective, java.util.List.of(), false).getFirst();
+            hint = "the address is the leader key of cluster " + effective.cluster().id() + " in etcd at "
+                    + String.join(",", effective.coordinator().etcd().endpoints());
+        } else if (address == null && fromState) {
             address = state.address().orElse(effective.agent().coordinator());
             hint = "is 'graphagent local' running? (state directory " + stateDir + ")";
         } else if (address == null) {

@@ -49,9 +49,6 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @Mixin
-    EtcdOptions etcd;
-
     @Option(names = "--json", description = "Print a JSON array of {check, verdict, measured, fix, cause} instead of lines.")
     boolean json;
 
@@ -63,8 +60,8 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (etcd.endpoints != null) {
-            GraphagentConfig withEtcd = etcd.applyTo(ConfigOption.load(client.config.file(), System.getenv()), false);
+        if (client.etcd.endpoints != null) {
+            GraphagentConfig withEtcd = client.etcd.applyTo(ConfigOption.load(client.config.file(), System.getenv()), false);
             DoctorReport report = new DoctorReport(io.graphagent.ops.doctor.EtcdChecks.run(withEtcd.coordinator().etcd(),
                     withEtcd.cluster().id()));
             PrintWriter out = spec.commandLine().getOut();

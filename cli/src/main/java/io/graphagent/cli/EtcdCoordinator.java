@@ -58,13 +58,14 @@ final class EtcdCoordinator {
         }
         ControlPlaneNode[] node = new ControlPlaneNode[1];
         AtomicReference<CoordinatorAdmin> admin = new AtomicReference<>();
+        StandbyAdminSlot standby = new StandbyAdminSlot(settings, clock, node);
         LeadingCoordinator role = new LeadingCoordinator(settings, security, clock, node, (started, leadership) -> {
             admin.set(started);
             out.println("coordinator leading on " + node[0].listenAddress() + ", term "
                     + leadership.term().value() + " (admin http://"
                     + new HostPort(settings.coordinator().adminListen().host(), started.port()) + ")");
             out.flush();
-        });
+        }, standby);
         StoredCoordinator self = StoredCoordinator.newBuilder().setCoordinatorId(name)
                 .setAddress(advertised(listen).toString())
                 .setAdminAddress(settings.coordinator().adminListen().toString())
@@ -76,16 +77,20 @@ final class EtcdCoordinator {
             throw new IOException("cannot listen on " + listen + ": " + e.getMessage()
                     + ". Fix: stop the process that holds the port, or pass --listen HOST:PORT", e);
         }
+        standby.serve();
         node[0].health().addListener((event, detail) -> {
             CoordinatorAdmin a = admin.get();
             if (a != null && node[0].leading()) {
                 a.events().append(event, "", event, detail);
+            } else {
+                standby.events().ifPresent(e -> e.append(event, "", event, detail));
             }
         });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("event=coordinator_stopping reason=signal");
             node[0].close();
+            standby.close();
             stopped.countDown();
         }, "coordinator-shutdown"));
         out.println("coordinator standing by on " + node[0].listenAddress() + (security.isTls() ? " (tls)" : " (plaintext, --insecure)")

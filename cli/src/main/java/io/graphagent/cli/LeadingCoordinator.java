@@ -10,6 +10,7 @@ import io.graphagent.coordinator.session.ControlPlaneView;
 import io.graphagent.coordinator.store.EtcdClusterStore;
 import io.graphagent.net.tls.TransportSecurity;
 import io.graphagent.ops.http.CoordinatorAdmin;
+import io.graphagent.ops.metrics.ControlPlaneMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,13 +35,16 @@ final class LeadingCoordinator implements ControlPlaneNode.Role {
     private final Clock clock;
     private final ControlPlaneNode[] node;
     private final java.util.function.BiConsumer<CoordinatorAdmin, Leadership> onAdmin;
+    private final StandbyAdminSlot standby;
 
     /**
      * @param node    filled in once the node exists (the role needs its listen port)
      * @param onAdmin told of each admin server started (the etcd health events go there)
+     * @param standby the admin port while standing by: given up before the leader's admin starts, taken back after
      */
     LeadingCoordinator(GraphagentConfig settings, TransportSecurity security, Clock clock, ControlPlaneNode[] node,
-                       java.util.function.BiConsumer<CoordinatorAdmin, Leadership> onAdmin) {
+                       java.util.function.BiConsumer<CoordinatorAdmin, Leadership> onAdmin, StandbyAdminSlot standby) {
+        this.standby = standby;
         this.settings = settings;
         this.security = security;
         this.clock = clock;
@@ -75,10 +79,13 @@ final class LeadingCoordinator implements ControlPlaneNode.Role {
         }
         server.service().useControlPlane(view);
         CoordinatorAdmin admin;
+        standby.yieldToLeader();
         try {
             admin = CoordinatorAdmin.start(settings, server, security, clock);
+            ControlPlaneMetrics.register(admin.metrics().registry(), ControlPlaneMetrics.Source.of(node[0]));
         } catch (IOException e) {
             server.close();
+            standby.takeBack();
             throw new IOException("cannot serve admin HTTP on " + settings.coordinator().adminListen() + ": " + e.getMessage()
                     + ". Fix: stop the process that holds the port, or pass --admin-listen HOST:PORT", e);
         }
@@ -94,6 +101,7 @@ final class LeadingCoordinator implements ControlPlaneNode.Role {
                     + leadership.term() + "): " + leadership.deposedBecause());
             admin.close();
             server.close();
+            standby.takeBack();
         };
     }
 }

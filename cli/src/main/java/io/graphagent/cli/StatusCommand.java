@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
             "  graphagent status",
-            "  graphagent status --coordinator coord.example.org:7400 --certs /etc/graphagent/certs --json"})
+            "  graphagent status --coordinator coord.example.org:7400 --certs /etc/graphagent/certs --json",
+            "  graphagent status --etcd https://etcd1:2379,https://etcd2:2379 --etcd-ca ca.pem --etcd-cert c.pem \\",
+            "      --etcd-key k.pem --certs /etc/graphagent/certs   (asks the leader registered in etcd)"})
 final class StatusCommand implements Callable<Integer>, ClusterCommand {
 
     @Spec

@@ -54,7 +54,9 @@ import picocli.CommandLine.Spec;
             "  graphagent submit --algorithm pagerank --output pr.txt \\",
             "      --graph ../shared/datasets/graphalytics/example-directed",
             "  graphagent submit --coordinator coord:7400 --certs certs -a bfs -g /data/g --source 1 -o /data/bfs.txt",
-            "  graphagent graph load --name web --graph /data/web && graphagent submit -a wcc --graph-name web -o /data/wcc.txt"})
+            "  graphagent graph load --name web --graph /data/web && graphagent submit -a wcc --graph-name web -o /data/wcc.txt",
+            "  graphagent submit --etcd https://etcd1:2379,https://etcd2:2379 --etcd-ca ca.pem --etcd-cert c.pem \\",
+            "      --etcd-key k.pem --certs certs -a wcc -g /data/g -o /data/wcc.txt   (the leader read from etcd)"})
 final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     /**
      * How long submit keeps trying to watch its job again after the coordinator went away: long

@@ -7,7 +7,7 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.graphagent.config.EtcdConfig;
-import io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.GrpcSslContexts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -65,7 +65,12 @@ public final class EtcdConnection implements AutoCloseable {
         ClientBuilder builder = Client.builder()
                 .endpoints(config.endpoints().toArray(String[]::new))
                 .connectTimeout(callTimeout)
-                .retryMaxDuration(callTimeout)
+                // A call fails at once on a channel that cannot connect (instead of waiting for it),
+                // and jetcd stops retrying before this connection's bound: the error that reaches
+                // await is then the connection's own (a refused certificate, a refused port), which
+                // names the cause, rather than a bare timeout that would read as a lost quorum.
+                .waitForReady(false)
+                .retryMaxDuration(callTimeout.multipliedBy(3).dividedBy(4))
                 .retryDelay(100)
                 .retryMaxDelay(500)
                 .retryChronoUnit(java.time.temporal.ChronoUnit.MILLIS)
@@ -87,7 +92,9 @@ public final class EtcdConnection implements AutoCloseable {
                                 + " --etcd-key)");
             }
             try {
-                builder.sslContext(SslContextBuilder.forClient()
+                // gRPC over TLS needs ALPN offering h2: a plain netty client context lacks it and
+                // jetcd then fails at the first call, so the context comes from grpc-netty's builder.
+                builder.sslContext(GrpcSslContexts.forClient()
                         .trustManager(config.ca().get().toFile())
                         .keyManager(config.cert().get().toFile(), config.key().get().toFile())
                         .build());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * etcd members run as child processes of this one, on 127.0.0.1 and free ports, each with its
  * own data directory: what {@code graphagent local --etcd auto} starts so that a user can
  * watch a failover on one machine, and what the tests of the etcd store run against (a real
- * etcd, Debian's {@code etcd-server}). Plaintext: the members listen on loopback only.
+ * etcd, Debian's {@code etcd-server}). Plaintext by default (the members listen on loopback
+ * only); given {@link Tls} files, clients must speak TLS with a certificate from its CA.
  * Members can be killed and started again on their ports and data (quorum tests). Not for
  * production: there, run etcd as its operators document it. Thread-safe.
  */
@@ -33,6 +35,20 @@ public final class LocalEtcd implements AutoCloseable {
     private final Path dir;
     private final List<Member> members;
     private final String initialCluster;
+    private final Optional<Tls> tls;
+
+    /**
+     * TLS of the client port: the members serve {@code cert} (PEM, with its key in PKCS#8 PEM) and
+     * accept only clients whose certificate {@code ca} signed ({@code --client-cert-auth}). The
+     * peer port stays plaintext on loopback.
+     */
+    public record Tls(Path ca, Path cert, Path key) {
+        public Tls {
+            Objects.requireNonNull(ca, "ca");
+            Objects.requireNonNull(cert, "cert");
+            Objects.requireNonNull(key, "key");
+        }
+    }
 
     /** One member: its name, ports and data, and its process while it runs. */
     public static final class Member {
@@ -41,19 +57,21 @@ public final class LocalEtcd implements AutoCloseable {
         final int peerPort;
         final Path dataDir;
         final Path log;
+        final String scheme;
         Process process;
 
-        Member(String name, int clientPort, int peerPort, Path dataDir, Path log) {
+        Member(String name, int clientPort, int peerPort, Path dataDir, Path log, String scheme) {
             this.name = name;
+            this.scheme = scheme;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
             this.dataDir = dataDir;
             this.log = log;
         }
 
-        /** {@code http://127.0.0.1:PORT}. */
+        /** {@code http://127.0.0.1:PORT}, or {@code https://} with TLS. */
         public String clientUrl() {
-            return "http://127.0.0.1:" + clientPort;
+            return scheme + "://127.0.0.1:" + clientPort;
         }
 
         public String name() {
@@ -71,8 +89,9 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
-    private LocalEtcd(Path binary, Path dir, List<Member> members) {
+    private LocalEtcd(Path binary, Path dir, List<Member> members, Optional<Tls> tls) {
         this.binary = binary;
+        this.tls = tls;
         this.dir = dir;
         this.members = members;
         StringJoiner cluster = new StringJoiner(",");
@@ -89,6 +108,11 @@ public final class LocalEtcd implements AutoCloseable {
      * @throws IOException when the binary is missing (the message names the package) or a process cannot start
      */
     public static LocalEtcd start(Path binary, Path dir, int size) throws IOException {
+        return start(binary, dir, size, Optional.empty());
+    }
+
+    /** Like {@link #start(Path, Path, int)}, with TLS on the client port when {@code tls} is given. */
+    public static LocalEtcd start(Path binary, Path dir, int size, Optional<Tls> tls) throws IOException {
         if (!Files.isExecutable(binary)) {
             throw new IOException("no etcd at " + binary + ". Fix: install it (Debian: apt-get install etcd-server)"
                     + " or run an etcd cluster and pass --etcd URL[,URL...]");
@@ -98,9 +122,9 @@ public final class LocalEtcd implements AutoCloseable {
         List<Integer> ports = freePorts(2 * size);
         for (int i = 0; i < size; i++) {
             members.add(new Member("member-" + i, ports.get(2 * i), ports.get(2 * i + 1), dir.resolve("member-" + i),
-                    dir.resolve("member-" + i + ".log")));
+                    dir.resolve("member-" + i + ".log"), tls.isPresent() ? "https" : "http"));
         }
-        LocalEtcd etcd = new LocalEtcd(binary, dir, List.copyOf(members));
+        LocalEtcd etcd = new LocalEtcd(binary, dir, List.copyOf(members), tls);
         try {
             for (Member m : members) {
                 etcd.start(m);
@@ -135,7 +159,7 @@ public final class LocalEtcd implements AutoCloseable {
             return;
         }
         boolean fresh = !Files.isDirectory(member.dataDir.resolve("member"));
-        List<String> command = List.of(binary.toString(),
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
                 "--name", member.name,
                 "--data-dir", member.dataDir.toString(),
                 "--listen-client-urls", member.clientUrl(),
@@ -147,7 +171,9 @@ public final class LocalEtcd implements AutoCloseable {
                 "--initial-cluster-token", "graphagent-local-" + dir.getFileName(),
                 "--heartbeat-interval", Integer.toString(HEARTBEAT_MS),
                 "--election-timeout", Integer.toString(ELECTION_MS),
-                "--log-level", "warn");
+                "--log-level", "warn"));
+        tls.ifPresent(t -> command.addAll(List.of("--cert-file", t.cert().toString(), "--key-file", t.key().toString(),
+                "--trusted-ca-file", t.ca().toString(), "--client-cert-auth")));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(member.log.toFile()));
         synchronized (member) {

@@ -212,7 +212,7 @@ public final class ControlPlaneNode implements AutoCloseable {
         }
         HostPort listen = config.coordinator().listen();
         standbyService = new StandbyService(config.cluster().id(), security.isTls(),
-                CoordinatorService.timingPolicy(config.timingPolicy()), view, election, clock);
+                CoordinatorService.timingPolicy(config.timingPolicy()), view, election, health::problem, clock);
         try {
             standby = Servers.forAddress(new InetSocketAddress(listen.host(), boundPort != 0 ? boundPort : listen.port()),
                             security, config.tls().handshakeTimeout(), causes, network)

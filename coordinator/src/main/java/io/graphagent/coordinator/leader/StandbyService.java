@@ -49,8 +49,12 @@ final class StandbyService extends CoordinatorGrpc.CoordinatorImplBase {
     private final long startedMs;
     private final AtomicLong redirects = new AtomicLong();
 
+    /** Why etcd cannot elect anyone now (no quorum), empty while it can: a refusal says so rather than "try again". */
+    private final java.util.function.Supplier<String> etcdProblem;
+
     StandbyService(String clusterId, boolean tls, TimingPolicy timing, ControlPlaneView view, LeaderElection election,
-                   Clock clock) {
+                   java.util.function.Supplier<String> etcdProblem, Clock clock) {
+        this.etcdProblem = etcdProblem;
         this.clusterId = clusterId;
         this.tls = tls;
         this.timing = timing;
@@ -70,6 +74,11 @@ final class StandbyService extends CoordinatorGrpc.CoordinatorImplBase {
     }
 
     private String refusal() {
+        String problem = etcdProblem.get();
+        if (!problem.isEmpty()) {
+            return NOT_LEADER + ": this coordinator (" + election.self().getCoordinatorId() + ") stands by and no coordinator"
+                    + " can lead or admit a job (leader=): " + problem;
+        }
         String leader = leaderAddress();
         return NOT_LEADER + ": this coordinator (" + election.self().getCoordinatorId() + ") is a standby; "
                 + (leader.isEmpty() ? "no leader is elected yet (leader=): try again in a moment"

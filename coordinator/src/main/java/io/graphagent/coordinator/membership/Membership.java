@@ -366,9 +366,15 @@ public final class Membership implements AgentDirectory {
 
     /**
      * One pass of the failure detector: expires every lease that ran out (DEAD, stream fenced)
-     * and makes SUSPECT every agent whose last heartbeat is older than suspect-after.
+     * and makes SUSPECT every agent whose last heartbeat is older than suspect-after. Leases are
+     * expired by the leader only: a coordinator whose leadership lapsed (one waking from a pause
+     * past its election lease) expires and fences nobody, since the leases it holds have moved to
+     * the new leader and its verdict would drop sessions the new leader carries over.
      */
     public void tick() {
+        if (!leading.getAsBoolean()) {
+            return;
+        }
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {

@@ -137,6 +137,27 @@ class MembershipTest {
     }
 
     @Test
+    void aCoordinatorWhoseLeadershipLapsedExpiresAndFencesNobody() {
+        FakeConnection stream = new FakeConnection("127.0.0.1:50001");
+        MemberSession session = join("agent-1", stream);
+        beat(session, 1);
+        boolean[] leading = {true};
+        membership.useLeadership(() -> leading[0]);
+
+        leading[0] = false;
+        clock.advance(TIMING.leaseTtl().multipliedBy(2));
+        membership.tick();
+
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.ALIVE);
+        assertThat(stream.kinds()).containsExactly(CoordinatorMessage.BodyCase.HEARTBEAT_ACK);
+        assertThat(stream.isOpen()).isTrue();
+
+        leading[0] = true;
+        membership.tick();
+        assertThat(membership.state("agent-1")).as("leading again, it expires the lease").isEqualTo(AgentState.DEAD);
+    }
+
+    @Test
     void aHeartbeatAfterTheLeaseRanOutIsFencedEvenBeforeTheDetectorTicks() {
         FakeConnection stream = new FakeConnection("127.0.0.1:50001");
         MemberSession session = join("agent-1", stream);

@@ -21,7 +21,7 @@ class AlertRulesTest {
     void alertRulesAreValid() throws Exception {
         Result r = promtool("check", "rules", "alerts.yml");
         assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("SUCCESS: 7 rules found");
+        assertThat(r.output()).contains("SUCCESS: 9 rules found");
     }
 
     @Test
@@ -36,7 +36,7 @@ class AlertRulesTest {
         String rules = Files.readString(RULES.resolve("alerts.yml"));
         String tests = Files.readString(RULES.resolve("alerts.test.yml"));
         for (String alert : List.of("AgentDown", "AgentFlapping", "HeartbeatRttHigh", "ClockSkewHigh",
-                "LeaseExpiriesRising", "JobStalled", "CertificateExpiringSoon")) {
+                "LeaseExpiriesRising", "JobStalled", "CertificateExpiringSoon", "EtcdQuorumLost", "NoCoordinatorLeads")) {
             assertThat(rules).contains("alert: " + alert);
             assertThat(tests).contains("alertname: " + alert);
         }
