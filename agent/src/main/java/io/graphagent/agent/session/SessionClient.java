@@ -75,7 +75,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final TransportSecurity security;
     private final CommandHandler handler;
     private final Clock clock;
-    private final SessionThreads threads = new SessionThreads();
+    private final SessionThreads threads;
     private final ReconnectPolicy reconnects;
     private final CoordinatorTargets targets;
     private final RoundTripMeter meter = new RoundTripMeter();
@@ -121,6 +121,22 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
      * @param clock    the agent's wall clock: times in heartbeats, clock skew, ack silence
      */
     public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock) {
+        this(settings, security, handler, clock, new SessionThreads());
+    }
+
+    /**
+     * A client on threads lent by {@code pool}, for a process holding many agents' sessions
+     * (the reconnect-storm bench); otherwise as {@link #SessionClient(SessionSettings,
+     * TransportSecurity, CommandHandler, Clock)}.
+     */
+    public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
+            SessionThreadPool pool) {
+        this(settings, security, handler, clock, new SessionThreads(Objects.requireNonNull(pool, "pool")));
+    }
+
+    private SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
+            SessionThreads threads) {
+        this.threads = threads;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.security = Objects.requireNonNull(security, "security");
         this.handler = Objects.requireNonNull(handler, "handler");

@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,23 +17,43 @@ import org.slf4j.LoggerFactory;
  * compute on the common pools cannot starve it); {@code agent-commands}, which calls the job
  * layer one command at a time in arrival order; and the session's network I/O thread. Daemons,
  * so a forgotten close cannot hold the JVM; {@link #shutdown()} and {@link #await()} stop them.
+ * Or, for a process holding many agents' sessions, the same roles lent by a
+ * {@link SessionThreadPool}: then {@link #shutdown()} only stops this client from using them.
  * Thread-safe.
  */
 final class SessionThreads {
 
     private static final Logger log = LoggerFactory.getLogger(SessionThreads.class);
 
-    final NetworkThreads network = NetworkThreads.start("agent-session", 1);
-    private final ScheduledThreadPoolExecutor session =
-            new ScheduledThreadPoolExecutor(1, named("agent-session", Thread.MAX_PRIORITY));
-    private final ExecutorService commands = Executors.newSingleThreadExecutor(named("agent-commands", Thread.NORM_PRIORITY));
+    final NetworkThreads network;
+    private final ScheduledThreadPoolExecutor session;
+    private final ExecutorService commands;
+    /** Whether the threads are lent by a pool, which outlives this client. */
+    private final boolean shared;
+    private volatile boolean stopped;
 
+    /** Threads of this client's own. */
     SessionThreads() {
+        network = NetworkThreads.start("agent-session", 1);
+        session = new ScheduledThreadPoolExecutor(1, SessionThreadPool.daemon("agent-session", Thread.MAX_PRIORITY));
         session.setRemoveOnCancelPolicy(true);
+        commands = Executors.newSingleThreadExecutor(SessionThreadPool.daemon("agent-commands", Thread.NORM_PRIORITY));
+        shared = false;
+    }
+
+    /** Threads lent by {@code pool}: one of its session threads, its command thread and network threads. */
+    SessionThreads(SessionThreadPool pool) {
+        network = pool.network();
+        session = pool.nextSessionThread();
+        commands = pool.commands();
+        shared = true;
     }
 
     /** Runs {@code task} on the session thread; false once stopped. */
     boolean post(Runnable task) {
+        if (stopped) {
+            return false;
+        }
         try {
             session.execute(task);
             return true;
@@ -45,6 +64,9 @@ final class SessionThreads {
 
     /** Runs {@code task} on the session thread after {@code delay}; null once stopped. */
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        if (stopped) {
+            return null;
+        }
         try {
             return session.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -54,6 +76,9 @@ final class SessionThreads {
 
     /** Runs {@code task} on the session thread now and every {@code period} after each run; null once stopped. */
     ScheduledFuture<?> every(Runnable task, Duration period) {
+        if (stopped) {
+            return null;
+        }
         try {
             return session.scheduleWithFixedDelay(task, 0, period.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -63,6 +88,10 @@ final class SessionThreads {
 
     /** Runs a call into the job layer on the command thread, logging what it throws. */
     void command(String what, String agentId, Runnable task) {
+        if (stopped) {
+            log.debug("event=handler_call_dropped agent={} call={} detail=\"client stopped\"", agentId, what);
+            return;
+        }
         try {
             commands.execute(() -> {
                 try {
@@ -76,8 +105,15 @@ final class SessionThreads {
         }
     }
 
-    /** Stops taking tasks (queued ones still run) and stops the network threads; call on the session thread last. */
+    /**
+     * Stops taking tasks (queued ones still run) and stops the network threads; call on the
+     * session thread last. Lent threads are left running for the pool's other clients.
+     */
     void shutdown() {
+        stopped = true;
+        if (shared) {
+            return;
+        }
         commands.shutdown();
         session.shutdown();
         network.close();
@@ -85,6 +121,9 @@ final class SessionThreads {
 
     /** Waits for the threads to end, interrupting a command still running after a second. */
     void await() {
+        if (shared) {
+            return;
+        }
         try {
             if (!session.awaitTermination(NetworkThreads.CLOSE_GRACE.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
                 session.shutdownNow();
@@ -97,14 +136,5 @@ final class SessionThreads {
             Thread.currentThread().interrupt();
         }
         network.close();
-    }
-
-    private static ThreadFactory named(String name, int priority) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            thread.setPriority(priority);
-            return thread;
-        };
     }
 }

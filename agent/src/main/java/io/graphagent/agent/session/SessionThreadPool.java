@@ -1,0 +1,89 @@
+package io.graphagent.agent.session;
+
+import io.graphagent.net.tls.NetworkThreads;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Threads that many {@link SessionClient}s of one process share, for a process that holds the
+ * sessions of many agents (the reconnect-storm bench holds thousands): a few
+ * {@code agent-session-N} threads, each the session thread of every client assigned to it
+ * (round robin, so a client's state stays confined to one thread), one {@code agent-commands}
+ * thread, and one set of network I/O threads. A client per thread pool would cost four threads
+ * per session, 8,000 for 2,000 sessions. The pool outlives its clients: close it after them.
+ * Thread-safe.
+ */
+public final class SessionThreadPool implements AutoCloseable {
+
+    private final ScheduledThreadPoolExecutor[] sessions;
+    private final ExecutorService commands = Executors.newSingleThreadExecutor(daemon("agent-commands", Thread.NORM_PRIORITY));
+    private final NetworkThreads network;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private SessionThreadPool(int sessionThreads, int ioThreads) {
+        sessions = new ScheduledThreadPoolExecutor[sessionThreads];
+        for (int i = 0; i < sessionThreads; i++) {
+            sessions[i] = new ScheduledThreadPoolExecutor(1, daemon("agent-session-" + i, Thread.MAX_PRIORITY));
+            sessions[i].setRemoveOnCancelPolicy(true);
+        }
+        network = NetworkThreads.start("agent-session", ioThreads);
+    }
+
+    /**
+     * @param sessionThreads threads running the clients' timers and state changes (heartbeats,
+     *                       reconnects); one copes with thousands of idle sessions
+     * @param ioThreads      network I/O threads (TLS handshakes run on them)
+     */
+    public static SessionThreadPool start(int sessionThreads, int ioThreads) {
+        if (sessionThreads < 1) {
+            throw new IllegalArgumentException("need at least one session thread, got " + sessionThreads);
+        }
+        return new SessionThreadPool(sessionThreads, ioThreads);
+    }
+
+    /** The session thread of the next client. */
+    ScheduledThreadPoolExecutor nextSessionThread() {
+        return sessions[Math.floorMod(next.getAndIncrement(), sessions.length)];
+    }
+
+    ExecutorService commands() {
+        return commands;
+    }
+
+    NetworkThreads network() {
+        return network;
+    }
+
+    /** Stops every thread; the clients using them must be closed first. */
+    @Override
+    public void close() {
+        commands.shutdown();
+        for (ScheduledThreadPoolExecutor session : sessions) {
+            session.shutdown();
+        }
+        try {
+            for (ScheduledThreadPoolExecutor session : sessions) {
+                if (!session.awaitTermination(NetworkThreads.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    session.shutdownNow();
+                }
+            }
+            commands.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        network.close();
+    }
+
+    static ThreadFactory daemon(String name, int priority) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            thread.setPriority(priority);
+            return thread;
+        };
+    }
+}
