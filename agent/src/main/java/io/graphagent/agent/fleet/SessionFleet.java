@@ -95,6 +95,15 @@ public final class SessionFleet implements AutoCloseable {
         return new Progress(clients.size(), open, onTerm, dials, welcomes.get(), redirects);
     }
 
+    /** The highest leader term any session of the fleet was welcomed with (0 before any Welcome). */
+    public long highestTerm() {
+        long highest = 0;
+        for (int i = 0; i < terms.length(); i++) {
+            highest = Math.max(highest, terms.get(i));
+        }
+        return highest;
+    }
+
     /** The clients, in the order of the settings (for tests that look at one). */
     public List<SessionClient> clients() {
         return List.copyOf(clients);
