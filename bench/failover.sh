@@ -16,10 +16,14 @@
 #   bench/failover.sh                    # 2,000 sessions in 2 JVMs (~6-10 min on a quiet machine)
 #   SESSIONS=400 JVMS=1 bench/failover.sh
 #
+# Also printed: the join's CPU (leader, fleets) in cores, to tell who is the bottleneck.
+#
 # Env: SESSIONS (2000), JVMS (2), RATE (100: sessions started per second, all JVMs together),
 # STEADY (20 s), JOIN_LIMIT (300 s), FAILOVER_LIMIT (120 s), TTL (election TTL, 2s),
 # LEASE (session.lease-ttl, 5s: the lan profile), HEARTBEAT (1s), WORK (bench/work/failover),
-# GRAPHAGENT_JAR (run this jar). Logs of every process stay in WORK/<scenario>/.
+# SCENARIOS ("on off": which backoffs to run), COORDINATOR_JAVA_OPTS (JVM flags of the
+# coordinators only, e.g. -XX:StartFlightRecording=filename=leader.jfr for a profile),
+# GRAPHAGENT_JAR (run this jar, as ./graphagent does). Logs of every process stay in WORK/<scenario>/.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -33,18 +37,13 @@ TTL=${TTL:-2s}
 LEASE=${LEASE:-5s}
 HEARTBEAT=${HEARTBEAT:-1s}
 WORK=${WORK:-$root/bench/work/failover}
+SCENARIOS=${SCENARIOS:-on off}
 say() { echo "failover.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-JAVA_HOME=$("$root/bin/java-home"); export JAVA_HOME
-java="$JAVA_HOME/bin/java"
-jar=${GRAPHAGENT_JAR:-}
-if [ -z "$jar" ]; then
-  ./graphagent --version >/dev/null || die "building graphagent failed"
-  jar=$(ls -t "$root"/cli/target/graphagent-cli-*.jar 2>/dev/null | grep -v -e sources -e original | head -1)
-  [ -n "$jar" ] || die "no cli/target/graphagent-cli-*.jar after the build; pass GRAPHAGENT_JAR=FILE"
-fi
-ga=("$java" -XX:+UseG1GC -Xss512k -jar "$jar")
+./graphagent --version >/dev/null || die "building graphagent failed"
+# The launcher execs the JVM: $! of a process started through it is the JVM's pid.
+ga=("$root/graphagent")
 clk=$(getconf CLK_TCK)
 
 pids=()
@@ -140,7 +139,8 @@ scenario() {
   local n
   for n in 1 2; do
     coord_addr[$n]="127.0.0.1:$(free_port)"
-    GRAPHAGENT_COORDINATOR_STATE_DIR="$dir/state-$n" GRAPHAGENT_QUERY_HTTP_LISTEN=127.0.0.1:0 \
+    GRAPHAGENT_JAVA_OPTS="${COORDINATOR_JAVA_OPTS:-} ${GRAPHAGENT_JAVA_OPTS:-}" \
+      GRAPHAGENT_COORDINATOR_STATE_DIR="$dir/state-$n" GRAPHAGENT_QUERY_HTTP_LISTEN=127.0.0.1:0 \
       "${ga[@]}" coordinator --certs "$certs" --etcd "$etcd" --etcd-insecure --id "coordinator-$n" \
       --listen "${coord_addr[$n]}" --admin-listen 127.0.0.1:0 --exit-with-parent $$ >"$dir/coordinator-$n.log" 2>&1 &
     coord_pid[$n]=$!
@@ -150,12 +150,13 @@ scenario() {
   local leader standby
   leader=$(leader_number); standby=$((3 - leader))
   local per=$(( (SESSIONS + JVMS - 1) / JVMS )) first=1 j count
-  local started=$(now_ms)
+  local started=$(now_ms) lc0 fleet_pids=()
+  lc0=$(cpu_ticks "${coord_pid[$leader]}")
   for ((j = 1; j <= JVMS; j++)); do
     count=$(( first + per - 1 > SESSIONS ? SESSIONS - first + 1 : per ))
     "${ga[@]}" session-fleet --certs "$certs" --coordinator "${coord_addr[1]},${coord_addr[2]}" --first "$first" \
       --count "$count" --rate $(( RATE / JVMS )) --exit-with-parent $$ >"$dir/fleet-$j.log" 2>"$dir/fleet-$j.err" &
-    pids+=($!)
+    pids+=($!); fleet_pids+=($!)
     first=$(( first + count ))
   done
   if ! wait_for "$JOIN_LIMIT" all_open_on 1; then
@@ -164,6 +165,12 @@ scenario() {
     cleanup; return 0
   fi
   local joined=$(( $(now_ms) - started ))
+  # Where the join's CPU went: the leader and the fleets, in cores over the join.
+  local join_leader join_fleets fc=0 p
+  join_leader=$(awk -v c="$(( $(cpu_ticks "${coord_pid[$leader]}") - lc0 ))" -v k="$clk" -v ms="$joined" \
+    'BEGIN{printf "%.2f", (c / k) / (ms / 1000)}')
+  for p in "${fleet_pids[@]}"; do fc=$(( fc + $(cpu_ticks "$p") )); done
+  join_fleets=$(awk -v c="$fc" -v k="$clk" -v ms="$joined" 'BEGIN{printf "%.2f", (c / k) / (ms / 1000)}')
   local join_dials
   join_dials=$(fleet_sum dials)
   local join_timeouts
@@ -194,8 +201,10 @@ scenario() {
     'BEGIN{printf "%.1f", 100 * (c / k) / (ms / 1000) * 1000 / n}')
   local events dead
   events=$(ls "$dir/state-$standby"/events.jsonl 2>/dev/null || true)
-  dead=$( [ -n "$events" ] && grep -c -e '-> DEAD"' "$events" || echo 0)
+  dead=0
+  [ -z "$events" ] || dead=$(grep -c -e '-> DEAD"' "$events" || true)
   echo "scenario=$name jitter=$jitter sessions=$SESSIONS joined_ms=$joined join_dials=$join_dials" \
+    "join_leader_cores=$join_leader join_fleet_cores=$join_fleets" \
     "join_handshake_timeouts=$join_timeouts elected_ms=${elected:-none} all_back_ms=${back:-none}" \
     "peak_dials_per_s=$peak_dials peak_handshakes_per_s=$peak_shakes new_leader_cpu_cores=$storm_cpu" \
     "dead=$dead steady_cpu_pct_per_1000=$steady"
@@ -204,21 +213,22 @@ scenario() {
 
 say "$SESSIONS sessions in $JVMS JVMs, ramp $RATE/s, election TTL $TTL, lease $LEASE; work: $WORK"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-on=$(scenario jitter-on true)
-say "$on"
-off=$(scenario jitter-off false)
-say "$off"
+on=""; off=""
+case " $SCENARIOS " in *" on "*) on=$(scenario jitter-on true); say "$on" ;; esac
+case " $SCENARIOS " in *" off "*) off=$(scenario jitter-off false); say "$off" ;; esac
 echo
 echo "$(nproc) cores; load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg); $(git rev-parse --short HEAD); $(date -u +%F)"
-printf "%-10s %9s %8s %10s %10s %11s %13s %16s %9s %5s %14s\n" backoff joined_s timeouts elected_s all_back_s \
-  peak_dials/s peak_handshk/s new_leader_cores dials_join dead steady%/1000
+printf "%-10s %9s %8s %10s %10s %11s %13s %16s %9s %5s %14s %12s %11s\n" backoff joined_s timeouts elected_s all_back_s \
+  peak_dials/s peak_handshk/s new_leader_cores dials_join dead steady%/1000 join_leader join_fleets
 for line in "$on" "$off"; do
+  [ -n "$line" ] || continue
   declare -A r=()
   for kv in $line; do r[${kv%%=*}]=${kv#*=}; done
   secs() { [ "${1:-none}" = none ] && echo none || awk -v m="$1" 'BEGIN{printf "%.1f", m / 1000}'; }
-  printf "%-10s %9s %8s %10s %10s %11s %13s %16s %9s %5s %14s\n" "${r[scenario]}" "$(secs "${r[joined_ms]:-none}")" \
+  printf "%-10s %9s %8s %10s %10s %11s %13s %16s %9s %5s %14s %12s %11s\n" "${r[scenario]}" "$(secs "${r[joined_ms]:-none}")" \
     "${r[join_handshake_timeouts]:--}" "$(secs "${r[elected_ms]:-none}")" "$(secs "${r[all_back_ms]:-none}")" \
     "${r[peak_dials_per_s]:--}" "${r[peak_handshakes_per_s]:--}" "${r[new_leader_cpu_cores]:--}" \
-    "${r[join_dials]:--}" "${r[dead]:--}" "${r[steady_cpu_pct_per_1000]:--}"
+    "${r[join_dials]:--}" "${r[dead]:--}" "${r[steady_cpu_pct_per_1000]:--}" "${r[join_leader_cores]:--}" \
+    "${r[join_fleet_cores]:--}"
   unset r
 done

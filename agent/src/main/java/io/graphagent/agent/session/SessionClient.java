@@ -427,9 +427,10 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (stopping) {
             return;
         }
-        if (!wasOpen && PathDiagnosis.examines(cause)) {
+        if (!wasOpen && PathDiagnosis.examines(cause) && threads.diagnoses.tryAcquire()) {
             // The dial failed quietly (no answer, a stalled handshake): look at the path before
-            // naming the cause. The probe blocks for up to a handshake timeout, off the session thread.
+            // naming the cause. The probe blocks for up to a handshake timeout, off the session
+            // thread; one at a time per process (SessionThreads.diagnoses).
             HostAndPort dialed = targets.current();
             Thread.ofVirtual().name("agent-path-diagnosis").start(() -> {
                 FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
@@ -439,6 +440,8 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
                             PROC);
                 } catch (RuntimeException e) {
                     log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", agentId(), FailureClassifier.oneLine(e));
+                } finally {
+                    threads.diagnoses.release();
                 }
                 FailureClassifier.Classification result = why;
                 threads.post(() -> lost(call, false, result.cause(), result.detail()));

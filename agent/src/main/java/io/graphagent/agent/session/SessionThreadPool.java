@@ -23,6 +23,7 @@ public final class SessionThreadPool implements AutoCloseable {
     private final ExecutorService commands = Executors.newSingleThreadExecutor(daemon("agent-commands", Thread.NORM_PRIORITY));
     private final NetworkThreads network;
     private final AtomicInteger next = new AtomicInteger();
+    private final java.util.concurrent.Semaphore diagnoses = new java.util.concurrent.Semaphore(1);
 
     private SessionThreadPool(int sessionThreads, int ioThreads) {
         sessions = new ScheduledThreadPoolExecutor[sessionThreads];
@@ -56,6 +57,11 @@ public final class SessionThreadPool implements AutoCloseable {
 
     NetworkThreads network() {
         return network;
+    }
+
+    /** The one path diagnosis the pool's clients may run at a time (see {@link SessionThreads#diagnoses}). */
+    java.util.concurrent.Semaphore diagnoses() {
+        return diagnoses;
     }
 
     /** Stops every thread; the clients using them must be closed first. */

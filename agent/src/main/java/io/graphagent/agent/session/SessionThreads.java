@@ -28,6 +28,15 @@ final class SessionThreads {
     final NetworkThreads network;
     private final ScheduledThreadPoolExecutor session;
     private final ExecutorService commands;
+    /**
+     * Path diagnoses allowed at once: one per process role. A diagnosis dials the coordinator
+     * again (packets of two sizes, a silent connection) and waits up to a handshake timeout; when
+     * thousands of sessions of one process stall together (a coordinator swamped by a reconnect
+     * storm) a diagnosis each would triple the dials the swamped coordinator must answer, and
+     * name an MTU black hole that a busy CPU made. The sessions that find the permit taken keep
+     * the cause they saw.
+     */
+    final java.util.concurrent.Semaphore diagnoses;
     /** Whether the threads are lent by a pool, which outlives this client. */
     private final boolean shared;
     private volatile boolean stopped;
@@ -38,6 +47,7 @@ final class SessionThreads {
         session = new ScheduledThreadPoolExecutor(1, SessionThreadPool.daemon("agent-session", Thread.MAX_PRIORITY));
         session.setRemoveOnCancelPolicy(true);
         commands = Executors.newSingleThreadExecutor(SessionThreadPool.daemon("agent-commands", Thread.NORM_PRIORITY));
+        diagnoses = new java.util.concurrent.Semaphore(1);
         shared = false;
     }
 
@@ -46,6 +56,7 @@ final class SessionThreads {
         network = pool.network();
         session = pool.nextSessionThread();
         commands = pool.commands();
+        diagnoses = pool.diagnoses();
         shared = true;
     }
 
