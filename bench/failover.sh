@@ -121,6 +121,7 @@ fi
 # scenario NAME JITTER: prints one result line (key=value) on stdout.
 scenario() {
   local name=$1 jitter=$2
+  trap cleanup EXIT TERM INT   # this runs in a subshell: its own processes
   dir="$WORK/$name"
   rm -rf "$dir"; mkdir -p "$dir"
   local cport pport
@@ -159,6 +160,12 @@ scenario() {
     pids+=($!); fleet_pids+=($!)
     first=$(( first + count ))
   done
+  # The join counts from when every fleet has built its agents' TLS contexts and starts dialling.
+  fleets_started() { local f; for f in "$dir"/fleet-*.log; do grep -q '^fleet started' "$f" || return 1; done; }
+  wait_for 600 fleets_started || die "the fleets did not start ($dir/fleet-*.err)"
+  started=$(now_ms); lc0=$(cpu_ticks "${coord_pid[$leader]}")
+  local fc0=0 p0
+  for p0 in "${fleet_pids[@]}"; do fc0=$(( fc0 + $(cpu_ticks "$p0") )); done
   if ! wait_for "$JOIN_LIMIT" all_open_on 1; then
     say "$name: not all $SESSIONS sessions open on the first leader within $JOIN_LIMIT s: $(fleet_sum open_on_term) open"
     echo "scenario=$name joined=no open=$(fleet_sum open_on_term)/$SESSIONS"
@@ -170,6 +177,7 @@ scenario() {
   join_leader=$(awk -v c="$(( $(cpu_ticks "${coord_pid[$leader]}") - lc0 ))" -v k="$clk" -v ms="$joined" \
     'BEGIN{printf "%.2f", (c / k) / (ms / 1000)}')
   for p in "${fleet_pids[@]}"; do fc=$(( fc + $(cpu_ticks "$p") )); done
+  fc=$(( fc - fc0 ))
   join_fleets=$(awk -v c="$fc" -v k="$clk" -v ms="$joined" 'BEGIN{printf "%.2f", (c / k) / (ms / 1000)}')
   local join_dials
   join_dials=$(fleet_sum dials)
