@@ -108,6 +108,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private ScheduledFuture<?> nextAttempt;
     private TimingPolicy lastAdvertised;
     private boolean stopping;
+    /** Whether the attempt in flight holds a place of {@link SessionThreads#dials}. */
+    private boolean dialling;
+    private final java.util.SplittableRandom dialWaits = new java.util.SplittableRandom();
 
     /** The call whose session is open; written on the session thread, read anywhere. */
     private volatile SessionCall open;
@@ -239,6 +242,13 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (stopping || exit.isDone()) {
             return;
         }
+        if (!dialling && !threads.dials.tryAcquire()) {
+            // Other sessions of this process are mid-handshake: wait for a place rather than queue behind them.
+            nextAttempt = threads.schedule(this::connect,
+                    Duration.ofNanos(dialWaits.nextLong(SessionThreads.DIAL_WAIT.toNanos() + 1)));
+            return;
+        }
+        dialling = true;
         ManagedChannel channel;
         try {
             channel = Channels.builder(targets.next(), security, settings.timeouts(), threads.network)
@@ -248,6 +258,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
                     .directExecutor()
                     .build();
         } catch (TlsFilesException e) {
+            doneDialling();
             causes.record(DisconnectCause.TLS_FILES_UNUSABLE);
             fatal(DisconnectCause.TLS_FILES_UNUSABLE, e.getMessage());
             return;
@@ -309,6 +320,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         call.epoch = welcome.getSessionEpoch();
         sessionId = welcome.getSessionId();
         open = call;
+        doneDialling();
         reconnects.reset();
         if (!timing.equals(lastAdvertised)) {
             lastAdvertised = timing;
@@ -480,6 +492,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private void end(SessionCall call) {
         if (call == current) {
             current = null;
+            doneDialling();
         }
         if (call == open) {
             open = null;
@@ -549,6 +562,14 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     }
 
     // ---- any thread -------------------------------------------------------------------------
+
+    /** Gives back the place of the attempt in flight, if it holds one. */
+    private void doneDialling() {
+        if (dialling) {
+            dialling = false;
+            threads.dials.release();
+        }
+    }
 
     /** Says Goodbye and stops; the same as {@code close("closed")}. */
     @Override

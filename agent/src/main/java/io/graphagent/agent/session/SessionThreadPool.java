@@ -19,13 +19,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SessionThreadPool implements AutoCloseable {
 
+    /**
+     * Dials in flight (connect, TLS handshake, Hello, until a Welcome or a failure) per network
+     * I/O thread. Thousands of sessions of one process dialling at once queue their handshakes
+     * behind each other on a few I/O threads until all of them miss the handshake timeout; a
+     * client that finds no place waits {@link SessionThreads#DIAL_WAIT} (jittered) and tries again.
+     */
+    static final int MAX_DIALS = 16;
+
     private final ScheduledThreadPoolExecutor[] sessions;
     private final ExecutorService commands = Executors.newSingleThreadExecutor(daemon("agent-commands", Thread.NORM_PRIORITY));
     private final NetworkThreads network;
     private final AtomicInteger next = new AtomicInteger();
     private final java.util.concurrent.Semaphore diagnoses = new java.util.concurrent.Semaphore(1);
+    private final java.util.concurrent.Semaphore dials;
 
     private SessionThreadPool(int sessionThreads, int ioThreads) {
+        dials = new java.util.concurrent.Semaphore(MAX_DIALS * ioThreads);
         sessions = new ScheduledThreadPoolExecutor[sessionThreads];
         for (int i = 0; i < sessionThreads; i++) {
             sessions[i] = new ScheduledThreadPoolExecutor(1, daemon("agent-session-" + i, Thread.MAX_PRIORITY));
@@ -57,6 +67,11 @@ public final class SessionThreadPool implements AutoCloseable {
 
     NetworkThreads network() {
         return network;
+    }
+
+    /** The dials the pool's clients may have in flight at once. */
+    java.util.concurrent.Semaphore dials() {
+        return dials;
     }
 
     /** The one path diagnosis the pool's clients may run at a time (see {@link SessionThreads#diagnoses}). */

@@ -37,6 +37,10 @@ final class SessionThreads {
      * the cause they saw.
      */
     final java.util.concurrent.Semaphore diagnoses;
+    /** Dials in flight allowed at once: unlimited for a client's own threads, bounded by a pool. */
+    final java.util.concurrent.Semaphore dials;
+    /** The longest wait for a place to dial, drawn uniformly from [0, this]. */
+    static final Duration DIAL_WAIT = Duration.ofMillis(100);
     /** Whether the threads are lent by a pool, which outlives this client. */
     private final boolean shared;
     private volatile boolean stopped;
@@ -48,6 +52,7 @@ final class SessionThreads {
         session.setRemoveOnCancelPolicy(true);
         commands = Executors.newSingleThreadExecutor(SessionThreadPool.daemon("agent-commands", Thread.NORM_PRIORITY));
         diagnoses = new java.util.concurrent.Semaphore(1);
+        dials = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
         shared = false;
     }
 
@@ -57,6 +62,7 @@ final class SessionThreads {
         session = pool.nextSessionThread();
         commands = pool.commands();
         diagnoses = pool.diagnoses();
+        dials = pool.dials();
         shared = true;
     }
 
