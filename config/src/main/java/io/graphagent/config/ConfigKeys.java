@@ -66,6 +66,8 @@ public final class ConfigKeys {
             key("session.reconnect.max", ValueType.DURATION, c -> c.session().reconnect().max());
     public static final ConfigKey<Integer> SESSION_RECONNECT_MAX_ATTEMPTS =
             key("session.reconnect.max-attempts", ValueType.INTEGER, c -> c.session().reconnect().maxAttempts());
+    public static final ConfigKey<Boolean> SESSION_RECONNECT_JITTER =
+            key("session.reconnect.jitter", ValueType.BOOLEAN, c -> c.session().reconnect().jitter());
 
     public static final ConfigKey<Duration> GRPC_KEEPALIVE_TIME =
             key("grpc.keepalive-time", ValueType.DURATION, c -> c.grpc().keepaliveTime());
@@ -139,6 +141,7 @@ public final class ConfigKeys {
             AGENT_COORDINATOR, AGENT_DATA_LISTEN, AGENT_DATA_ADVERTISE, AGENT_ID, AGENT_WORK_DIR,
             SESSION_HEARTBEAT_INTERVAL, SESSION_LEASE_TTL, SESSION_SUSPECT_AFTER,
             SESSION_RECONNECT_INITIAL, SESSION_RECONNECT_MULTIPLIER, SESSION_RECONNECT_MAX, SESSION_RECONNECT_MAX_ATTEMPTS,
+            SESSION_RECONNECT_JITTER,
             GRPC_KEEPALIVE_TIME, GRPC_KEEPALIVE_TIMEOUT, GRPC_PERMIT_KEEPALIVE_TIME, GRPC_MAX_MESSAGE_SIZE,
             TLS_ENABLED, TLS_CA, TLS_CERT, TLS_KEY, TLS_CERTS_DIR, TLS_HANDSHAKE_TIMEOUT,
             NETWORK_PROXY_IDLE_TIMEOUT,
@@ -194,7 +197,8 @@ public final class ConfigKeys {
                         get(v, AGENT_ID), get(v, AGENT_WORK_DIR)),
                 new SessionConfig(get(v, SESSION_HEARTBEAT_INTERVAL), get(v, SESSION_LEASE_TTL), get(v, SESSION_SUSPECT_AFTER),
                         new ReconnectConfig(get(v, SESSION_RECONNECT_INITIAL), get(v, SESSION_RECONNECT_MULTIPLIER),
-                                get(v, SESSION_RECONNECT_MAX), get(v, SESSION_RECONNECT_MAX_ATTEMPTS))),
+                                get(v, SESSION_RECONNECT_MAX), get(v, SESSION_RECONNECT_MAX_ATTEMPTS),
+                                get(v, SESSION_RECONNECT_JITTER))),
                 new GrpcConfig(get(v, GRPC_KEEPALIVE_TIME), get(v, GRPC_KEEPALIVE_TIMEOUT), get(v, GRPC_PERMIT_KEEPALIVE_TIME),
                         get(v, GRPC_MAX_MESSAGE_SIZE)),
                 new TlsConfig(get(v, TLS_ENABLED), opt(v, TLS_CA), opt(v, TLS_CERT), opt(v, TLS_KEY), opt(v, TLS_CERTS_DIR),

@@ -139,7 +139,7 @@ public enum Profile {
                 new AgentConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", 0),
                         Optional.empty(), "", Path.of(".graphagent", "agent")),
                 new SessionConfig(heartbeatInterval, leaseTtl, suspectAfter,
-                        new ReconnectConfig(reconnectInitial, 2.0, reconnectMax, 0)),
+                        new ReconnectConfig(reconnectInitial, 2.0, reconnectMax, 0, true)),
                 new GrpcConfig(keepaliveTime, keepaliveTimeout, permitKeepaliveTime, DEFAULT_MAX_MESSAGE_SIZE),
                 new TlsConfig(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), handshakeTimeout),
                 new NetworkConfig(Optional.empty()),

@@ -18,8 +18,12 @@ import java.util.Objects;
  * @param maxAttempts attempts before the agent gives up and exits; 0 retries forever
  *     (right under a supervisor that restarts nothing; a bound suits one that restarts the
  *     process anyway). A non-retryable Reject ends the agent at once regardless.
+ * @param jitter true (the default): each wait is drawn uniformly below its cap, so agents that
+ *     lost the coordinator together come back spread out. false waits the cap itself: a fleet
+ *     then reconnects in lockstep waves; it exists to measure what jitter buys
+ *     (bench/failover.sh), not for production.
  */
-public record ReconnectConfig(Duration initial, double multiplier, Duration max, int maxAttempts) {
+public record ReconnectConfig(Duration initial, double multiplier, Duration max, int maxAttempts, boolean jitter) {
 
     public ReconnectConfig {
         Objects.requireNonNull(initial, "initial");

@@ -44,6 +44,7 @@ class ConfigLoaderTest {
         assertThat(config.session().reconnect().multiplier()).isEqualTo(2.0);
         assertThat(config.session().reconnect().max()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.session().reconnect().maxAttempts()).isZero();
+        assertThat(config.session().reconnect().jitter()).isTrue();
     }
 
     @Test
@@ -63,6 +64,7 @@ class ConfigLoaderTest {
                   reconnect:
                     multiplier: 1.5
                     max-attempts: 20
+                    jitter: false
                 grpc:
                   max-message-size: 128MiB
                 tls:
@@ -83,6 +85,7 @@ class ConfigLoaderTest {
         assertThat(config.session().leaseTtl()).isEqualTo(Duration.ofSeconds(90));
         assertThat(config.session().reconnect().multiplier()).isEqualTo(1.5);
         assertThat(config.session().reconnect().maxAttempts()).isEqualTo(20);
+        assertThat(config.session().reconnect().jitter()).isFalse();
         assertThat(config.grpc().maxMessageSize()).isEqualTo(128L << 20);
         assertThat(config.tls().enabled()).isFalse();
         assertThat(config.tls().ca()).contains(Path.of("/etc/ga/ca.pem"));

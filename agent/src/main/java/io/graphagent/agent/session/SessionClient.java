@@ -75,7 +75,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final TransportSecurity security;
     private final CommandHandler handler;
     private final Clock clock;
-    private final SessionThreads threads = new SessionThreads();
+    private final SessionThreads threads;
     private final ReconnectPolicy reconnects;
     private final CoordinatorTargets targets;
     private final RoundTripMeter meter = new RoundTripMeter();
@@ -108,6 +108,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private ScheduledFuture<?> nextAttempt;
     private TimingPolicy lastAdvertised;
     private boolean stopping;
+    /** Whether the attempt in flight holds a place of {@link SessionThreads#dials}. */
+    private boolean dialling;
+    private final java.util.SplittableRandom dialWaits = new java.util.SplittableRandom();
 
     /** The call whose session is open; written on the session thread, read anywhere. */
     private volatile SessionCall open;
@@ -121,6 +124,22 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
      * @param clock    the agent's wall clock: times in heartbeats, clock skew, ack silence
      */
     public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock) {
+        this(settings, security, handler, clock, new SessionThreads());
+    }
+
+    /**
+     * A client on threads lent by {@code pool}, for a process holding many agents' sessions
+     * (the reconnect-storm bench); otherwise as {@link #SessionClient(SessionSettings,
+     * TransportSecurity, CommandHandler, Clock)}.
+     */
+    public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
+            SessionThreadPool pool) {
+        this(settings, security, handler, clock, new SessionThreads(Objects.requireNonNull(pool, "pool")));
+    }
+
+    private SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
+            SessionThreads threads) {
+        this.threads = threads;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.security = Objects.requireNonNull(security, "security");
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -223,6 +242,13 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (stopping || exit.isDone()) {
             return;
         }
+        if (!dialling && !threads.dials.tryAcquire()) {
+            // Other sessions of this process are mid-handshake: wait for a place rather than queue behind them.
+            nextAttempt = threads.schedule(this::connect,
+                    Duration.ofNanos(dialWaits.nextLong(SessionThreads.DIAL_WAIT.toNanos() + 1)));
+            return;
+        }
+        dialling = true;
         ManagedChannel channel;
         try {
             channel = Channels.builder(targets.next(), security, settings.timeouts(), threads.network)
@@ -232,6 +258,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
                     .directExecutor()
                     .build();
         } catch (TlsFilesException e) {
+            doneDialling();
             causes.record(DisconnectCause.TLS_FILES_UNUSABLE);
             fatal(DisconnectCause.TLS_FILES_UNUSABLE, e.getMessage());
             return;
@@ -293,6 +320,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         call.epoch = welcome.getSessionEpoch();
         sessionId = welcome.getSessionId();
         open = call;
+        doneDialling();
         reconnects.reset();
         if (!timing.equals(lastAdvertised)) {
             lastAdvertised = timing;
@@ -411,9 +439,10 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (stopping) {
             return;
         }
-        if (!wasOpen && PathDiagnosis.examines(cause)) {
+        if (!wasOpen && PathDiagnosis.examines(cause) && threads.diagnoses.tryAcquire()) {
             // The dial failed quietly (no answer, a stalled handshake): look at the path before
-            // naming the cause. The probe blocks for up to a handshake timeout, off the session thread.
+            // naming the cause. The probe blocks for up to a handshake timeout, off the session
+            // thread; one at a time per process (SessionThreads.diagnoses).
             HostAndPort dialed = targets.current();
             Thread.ofVirtual().name("agent-path-diagnosis").start(() -> {
                 FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
@@ -423,6 +452,8 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
                             PROC);
                 } catch (RuntimeException e) {
                     log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", agentId(), FailureClassifier.oneLine(e));
+                } finally {
+                    threads.diagnoses.release();
                 }
                 FailureClassifier.Classification result = why;
                 threads.post(() -> lost(call, false, result.cause(), result.detail()));
@@ -461,6 +492,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private void end(SessionCall call) {
         if (call == current) {
             current = null;
+            doneDialling();
         }
         if (call == open) {
             open = null;
@@ -530,6 +562,14 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     }
 
     // ---- any thread -------------------------------------------------------------------------
+
+    /** Gives back the place of the attempt in flight, if it holds one. */
+    private void doneDialling() {
+        if (dialling) {
+            dialling = false;
+            threads.dials.release();
+        }
+    }
 
     /** Says Goodbye and stops; the same as {@code close("closed")}. */
     @Override

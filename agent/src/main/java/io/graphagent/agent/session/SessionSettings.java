@@ -68,7 +68,8 @@ public record SessionSettings(java.util.List<HostAndPort> coordinators, String a
                 agentId, config.cluster().id(), ProtocolVersion.MIN, ProtocolVersion.MAX, BUILD_VERSION,
                 config.timingPolicy(),
                 new Backoff(config.session().reconnect().initial(), config.session().reconnect().multiplier(),
-                        config.session().reconnect().max(), config.session().reconnect().maxAttempts()),
+                        config.session().reconnect().max(), config.session().reconnect().maxAttempts(),
+                        config.session().reconnect().jitter()),
                 new Channels.ClientTimeouts(handshake, handshake, CALL_DEADLINE),
                 config.grpc().keepaliveTime(), config.grpc().keepaliveTimeout(), config.grpc().maxMessageSize(), "");
     }

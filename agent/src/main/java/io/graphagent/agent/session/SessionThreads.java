@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,23 +17,60 @@ import org.slf4j.LoggerFactory;
  * compute on the common pools cannot starve it); {@code agent-commands}, which calls the job
  * layer one command at a time in arrival order; and the session's network I/O thread. Daemons,
  * so a forgotten close cannot hold the JVM; {@link #shutdown()} and {@link #await()} stop them.
+ * Or, for a process holding many agents' sessions, the same roles lent by a
+ * {@link SessionThreadPool}: then {@link #shutdown()} only stops this client from using them.
  * Thread-safe.
  */
 final class SessionThreads {
 
     private static final Logger log = LoggerFactory.getLogger(SessionThreads.class);
 
-    final NetworkThreads network = NetworkThreads.start("agent-session", 1);
-    private final ScheduledThreadPoolExecutor session =
-            new ScheduledThreadPoolExecutor(1, named("agent-session", Thread.MAX_PRIORITY));
-    private final ExecutorService commands = Executors.newSingleThreadExecutor(named("agent-commands", Thread.NORM_PRIORITY));
+    final NetworkThreads network;
+    private final ScheduledThreadPoolExecutor session;
+    private final ExecutorService commands;
+    /**
+     * Path diagnoses allowed at once: one per process role. A diagnosis dials the coordinator
+     * again (packets of two sizes, a silent connection) and waits up to a handshake timeout; when
+     * thousands of sessions of one process stall together (a coordinator swamped by a reconnect
+     * storm) a diagnosis each would triple the dials the swamped coordinator must answer, and
+     * name an MTU black hole that a busy CPU made. The sessions that find the permit taken keep
+     * the cause they saw.
+     */
+    final java.util.concurrent.Semaphore diagnoses;
+    /** Dials in flight allowed at once: unlimited for a client's own threads, bounded by a pool. */
+    final java.util.concurrent.Semaphore dials;
+    /** The longest wait for a place to dial, drawn uniformly from [0, this]. */
+    static final Duration DIAL_WAIT = Duration.ofMillis(100);
+    /** Whether the threads are lent by a pool, which outlives this client. */
+    private final boolean shared;
+    private volatile boolean stopped;
 
+    /** Threads of this client's own. */
     SessionThreads() {
+        network = NetworkThreads.start("agent-session", 1);
+        session = new ScheduledThreadPoolExecutor(1, SessionThreadPool.daemon("agent-session", Thread.MAX_PRIORITY));
         session.setRemoveOnCancelPolicy(true);
+        commands = Executors.newSingleThreadExecutor(SessionThreadPool.daemon("agent-commands", Thread.NORM_PRIORITY));
+        diagnoses = new java.util.concurrent.Semaphore(1);
+        dials = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
+        shared = false;
+    }
+
+    /** Threads lent by {@code pool}: one of its session threads, its command thread and network threads. */
+    SessionThreads(SessionThreadPool pool) {
+        network = pool.network();
+        session = pool.nextSessionThread();
+        commands = pool.commands();
+        diagnoses = pool.diagnoses();
+        dials = pool.dials();
+        shared = true;
     }
 
     /** Runs {@code task} on the session thread; false once stopped. */
     boolean post(Runnable task) {
+        if (stopped) {
+            return false;
+        }
         try {
             session.execute(task);
             return true;
@@ -45,6 +81,9 @@ final class SessionThreads {
 
     /** Runs {@code task} on the session thread after {@code delay}; null once stopped. */
     ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        if (stopped) {
+            return null;
+        }
         try {
             return session.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -54,6 +93,9 @@ final class SessionThreads {
 
     /** Runs {@code task} on the session thread now and every {@code period} after each run; null once stopped. */
     ScheduledFuture<?> every(Runnable task, Duration period) {
+        if (stopped) {
+            return null;
+        }
         try {
             return session.scheduleWithFixedDelay(task, 0, period.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
@@ -63,6 +105,10 @@ final class SessionThreads {
 
     /** Runs a call into the job layer on the command thread, logging what it throws. */
     void command(String what, String agentId, Runnable task) {
+        if (stopped) {
+            log.debug("event=handler_call_dropped agent={} call={} detail=\"client stopped\"", agentId, what);
+            return;
+        }
         try {
             commands.execute(() -> {
                 try {
@@ -76,8 +122,15 @@ final class SessionThreads {
         }
     }
 
-    /** Stops taking tasks (queued ones still run) and stops the network threads; call on the session thread last. */
+    /**
+     * Stops taking tasks (queued ones still run) and stops the network threads; call on the
+     * session thread last. Lent threads are left running for the pool's other clients.
+     */
     void shutdown() {
+        stopped = true;
+        if (shared) {
+            return;
+        }
         commands.shutdown();
         session.shutdown();
         network.close();
@@ -85,6 +138,9 @@ final class SessionThreads {
 
     /** Waits for the threads to end, interrupting a command still running after a second. */
     void await() {
+        if (shared) {
+            return;
+        }
         try {
             if (!session.awaitTermination(NetworkThreads.CLOSE_GRACE.toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
                 session.shutdownNow();
@@ -97,14 +153,5 @@ final class SessionThreads {
             Thread.currentThread().interrupt();
         }
         network.close();
-    }
-
-    private static ThreadFactory named(String name, int priority) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            thread.setPriority(priority);
-            return thread;
-        };
     }
 }

@@ -19,8 +19,11 @@ import java.util.random.RandomGenerator;
  * @param multiplier  growth of the ceiling per attempt, at least 1
  * @param maximum     cap of the ceiling; the longest any single wait can be
  * @param maxAttempts attempts allowed before giving up, or 0 for no limit
+ * @param jitter      true (the default) draws each delay uniformly below the ceiling; false waits
+ *                    the ceiling itself, so a fleet that lost the coordinator together retries
+ *                    together (only for measuring what jitter buys: bench/failover.sh)
  */
-public record Backoff(Duration initial, double multiplier, Duration maximum, int maxAttempts) {
+public record Backoff(Duration initial, double multiplier, Duration maximum, int maxAttempts, boolean jitter) {
 
     /** Agent reconnect to the coordinator: 100 ms growing x2 to 10 s, never giving up. */
     public static final Backoff LAN = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 0);
@@ -30,6 +33,11 @@ public record Backoff(Duration initial, double multiplier, Duration maximum, int
 
     /** Tests: 10 ms growing x2 to 200 ms, at most 20 attempts. */
     public static final Backoff TEST = new Backoff(Duration.ofMillis(10), 2.0, Duration.ofMillis(200), 20);
+
+    /** Full jitter, as every production backoff. */
+    public Backoff(Duration initial, double multiplier, Duration maximum, int maxAttempts) {
+        this(initial, multiplier, maximum, maxAttempts, true);
+    }
 
     public Backoff {
         Objects.requireNonNull(initial, "initial");
@@ -62,12 +70,16 @@ public record Backoff(Duration initial, double multiplier, Duration maximum, int
     }
 
     /**
-     * The delay before attempt {@code attempt} (1-based), uniform in {@code [0, ceiling(attempt)]}.
+     * The delay before attempt {@code attempt} (1-based), uniform in {@code [0, ceiling(attempt)]};
+     * the ceiling itself when jitter is off ({@code random} is then not used).
      *
      * @param random source of the jitter; the caller owns its thread-safety
      */
     public Duration delay(int attempt, RandomGenerator random) {
         long ceilingNanos = ceiling(attempt).toNanos();
+        if (!jitter) {
+            return Duration.ofNanos(ceilingNanos);
+        }
         return Duration.ofNanos(ceilingNanos == 0 ? 0 : random.nextLong(ceilingNanos + 1));
     }
 
@@ -78,7 +90,12 @@ public record Backoff(Duration initial, double multiplier, Duration maximum, int
 
     /** A copy with another attempt limit (0 = unlimited). */
     public Backoff withMaxAttempts(int attempts) {
-        return new Backoff(initial, multiplier, maximum, attempts);
+        return new Backoff(initial, multiplier, maximum, attempts, jitter);
+    }
+
+    /** A copy with jitter on or off. */
+    public Backoff withJitter(boolean on) {
+        return new Backoff(initial, multiplier, maximum, maxAttempts, on);
     }
 
     private static void requireAttempt(int attempt) {

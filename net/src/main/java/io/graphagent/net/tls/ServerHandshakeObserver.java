@@ -56,6 +56,10 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
     private final CauseCounter counter;
     /** Shared by every connection of one listener: the log's rate limit per peer host and cause. */
     private final FailureWindows logWindows;
+    /** Shared by every connection of one listener: how many handshakes run at once. */
+    private final HandshakeAdmission admission;
+    /** Whether this connection holds a place of {@link #admission}. */
+    private boolean admitted;
 
     private long activeNanos;
     private boolean sawBytes;
@@ -66,16 +70,32 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
     /** Set when the connection is a path probe rather than a client. */
     private ProbeResponder probe;
 
-    ServerHandshakeObserver(boolean tls, Duration handshakeTimeout, CauseCounter counter, FailureWindows logWindows) {
+    ServerHandshakeObserver(boolean tls, Duration handshakeTimeout, CauseCounter counter, FailureWindows logWindows,
+            HandshakeAdmission admission) {
         this.tls = tls;
         this.handshakeTimeout = handshakeTimeout;
         this.counter = counter;
         this.logWindows = logWindows;
+        this.admission = admission;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         activeNanos = System.nanoTime();
+        if (tls && !admission.tryEnter()) {
+            // Closed before gRPC sees it: no handshake work, no failure to classify.
+            finished = true;
+            long refused = admission.refused();
+            if (refused == 1 || refused % 1000 == 0) {
+                log.warn("event=handshakes_busy side=server local={} limit={} refused_total={} detail=\"{} TLS handshakes"
+                        + " running: new connections are closed until they finish, and their clients retry after"
+                        + " their backoff (a reconnect storm)\"", address(ctx.channel().localAddress()), admission.limit(),
+                        refused, admission.limit());
+            }
+            ctx.close();
+            return;
+        }
+        admitted = tls;
         ctx.fireChannelActive();
         if (tls) {
             attach(ctx);
@@ -141,8 +161,17 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
         if (tls && !finished && !attached) {
             handshakeFailed(ctx, null);
         }
+        leaveAdmission();
         cancelTimer();
         ctx.fireChannelInactive();
+    }
+
+    /** Gives this connection's place of {@link #admission} back, once. */
+    private void leaveAdmission() {
+        if (admitted) {
+            admitted = false;
+            admission.leave();
+        }
     }
 
     private void attach(ChannelHandlerContext ctx) {
@@ -155,6 +184,7 @@ final class ServerHandshakeObserver extends ChannelDuplexHandler {
         }
         attached = true;
         ssl.handshakeFuture().addListener(future -> {
+            leaveAdmission();
             if (future.isSuccess()) {
                 finished = true;
                 cancelTimer();

@@ -55,9 +55,10 @@ public final class Servers {
         };
         boolean tls = context != null;
         FailureWindows logWindows = new FailureWindows(LOG_WINDOW, System::nanoTime);
+        HandshakeAdmission admission = new HandshakeAdmission(HandshakeAdmission.MAX_CONCURRENT);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
                 .channelFactory(() -> new ObservedServerChannel(
-                        () -> new ServerHandshakeObserver(tls, handshakeTimeout, counter, logWindows)))
+                        () -> new ServerHandshakeObserver(tls, handshakeTimeout, counter, logWindows, admission)))
                 .bossEventLoopGroup(threads.acceptor())
                 .workerEventLoopGroup(threads.io())
                 .handshakeTimeout(handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);

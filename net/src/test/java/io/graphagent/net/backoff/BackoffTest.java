@@ -36,6 +36,17 @@ class BackoffTest {
     }
 
     @Test
+    void withoutJitterEveryDelayIsTheCeilingItself() {
+        Backoff lockstep = backoff.withJitter(false);
+        RandomGenerator random = new SplittableRandom(42);
+        for (int attempt = 1; attempt <= 12; attempt++) {
+            assertThat(lockstep.delay(attempt, random)).isEqualTo(backoff.ceiling(attempt));
+        }
+        assertThat(backoff.jitter()).as("jitter is on unless turned off").isTrue();
+        assertThat(lockstep.withMaxAttempts(3).jitter()).isFalse();
+    }
+
+    @Test
     void jitterSpreadsDelaysOverTheWholeRange() {
         RandomGenerator random = new SplittableRandom(7);
         long below = 0;
