@@ -55,11 +55,11 @@ class ResidentQueriesTest {
     /** Enough supersteps that the job still runs when an agent is killed under it. */
     private static final int JOB_ITERATIONS = 150;
     /**
-     * Heat settings of this cluster: a partition over 400 requests/s (1 s average) is hot, and
-     * cool 1 s after it fell under 200/s; only the hot-partition case sends that many to one
+     * Heat settings of this cluster: a partition over 150 requests/s (1 s average) is hot, and
+     * cool 1 s after it fell under 75/s; the hot-partition case sends the most to one
      * partition. Threads of degree queries on one vertex in that case.
      */
-    private static final java.util.Map<String, String> HEAT = java.util.Map.of("GRAPHAGENT_QUERY_HOT_RATE", "400",
+    private static final java.util.Map<String, String> HEAT = java.util.Map.of("GRAPHAGENT_QUERY_HOT_RATE", "150",
             "GRAPHAGENT_QUERY_HEAT_WINDOW", "1s", "GRAPHAGENT_QUERY_COOL_AFTER", "1s");
     private static final int HOT_THREADS = 4;
 
