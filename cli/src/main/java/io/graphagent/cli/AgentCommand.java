@@ -119,7 +119,7 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
         // AgentMain owns the job layer from here: it closes it when the session ends.
         Clock clock = Clock.systemUTC();
         AtomicReference<AgentAdmin> admin = new AtomicReference<>();
-        AgentJobs jobs = AgentJobs.start(settings, security);
+        AgentJobs jobs = AgentJobs.start(settings, security, clock);
         try {
             return AgentMain.run(settings, security, jobs, clock, client -> {
                 if (adminListen != null) {

@@ -13,6 +13,7 @@ import io.graphagent.protocol.v1.NeighboursReply;
 import io.graphagent.protocol.v1.NeighboursRequest;
 import io.graphagent.protocol.v1.PathReply;
 import io.graphagent.protocol.v1.PathRequest;
+import io.graphagent.protocol.v1.PartitionRoute;
 import io.graphagent.protocol.v1.ResidentGraph;
 import io.graphagent.protocol.v1.ResidentState;
 import java.io.IOException;
@@ -53,6 +54,14 @@ class ResidentQueriesTest {
     private static final Duration CALL = Duration.ofSeconds(30);
     /** Enough supersteps that the job still runs when an agent is killed under it. */
     private static final int JOB_ITERATIONS = 150;
+    /**
+     * Heat settings of this cluster: a partition over 150 requests/s (1 s average) is hot, and
+     * cool 1 s after it fell under 75/s; the hot-partition case sends the most to one
+     * partition. Threads of degree queries on one vertex in that case.
+     */
+    private static final java.util.Map<String, String> HEAT = java.util.Map.of("GRAPHAGENT_QUERY_HOT_RATE", "150",
+            "GRAPHAGENT_QUERY_HEAT_WINDOW", "1s", "GRAPHAGENT_QUERY_COOL_AFTER", "1s");
+    private static final int HOT_THREADS = 4;
 
     private Path dir;
 
@@ -76,6 +85,7 @@ class ResidentQueriesTest {
         state = dir.resolve("state");
         cluster = LocalCluster.prepare(new LocalState(state), 3, 0, false, new PrintWriter(log, true),
                 LocalCommand.jvmOptions());
+        cluster.environment(HEAT);
         cluster.startCoordinator(START);
         cluster.startAgents();
         cluster.awaitAlive(START);
@@ -381,6 +391,54 @@ class ResidentQueriesTest {
 
     @Test
     @Order(6)
+    void aHotPartitionGainsAReplicaOnTheAgentLackingItAndGivesItBackWhenCool() throws Exception {
+        long v = sample(1, 11).get(0);
+        int want = (int) (outDegree[(int) v]);
+        java.util.concurrent.atomic.AtomicBoolean hammer = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicReference<Throwable> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> load = new ArrayList<>();
+        query(s -> s.listGraphs(ListGraphsRequest.getDefaultInstance()));
+        for (int t = 0; t < HOT_THREADS; t++) {
+            load.add(Thread.ofPlatform().name("hot-load-" + t).start(() -> {
+                while (hammer.get()) {
+                    try {
+                        DegreeReply d = query(s -> s.degree(DegreeRequest.newBuilder().setGraph(NAME).setVertex(v).build()));
+                        assertThat(d.getOutDegree()).isEqualTo(want);
+                    } catch (Throwable e) {
+                        wrong.compareAndSet(null, e);
+                        hammer.set(false);
+                    }
+                }
+            }));
+        }
+        PartitionRoute hot;
+        try {
+            // Heat over query.hot-rate: the one agent lacking the partition gets a third replica.
+            hot = Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> query(
+                    s -> s.routing(io.graphagent.protocol.v1.RoutingRequest.getDefaultInstance())).getPartitionsList()
+                    .stream().filter(p -> p.getHot() && p.getReplicasCount() == 3).findFirst(),
+                    found -> found.isPresent() || wrong.get() != null)
+                    .orElse(null);
+        } finally {
+            hammer.set(false);
+            for (Thread t : load) {
+                t.join();
+            }
+        }
+        assertThat(wrong.get()).as("every degree answer under load is the edge file's").isNull();
+        assertThat(hot.getReplicasList()).containsExactlyInAnyOrder("agent-1", "agent-2", "agent-3");
+        // Quiet: under half the hot rate for query.cool-after, the extra replica is given back.
+        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            var table = query(s -> s.routing(io.graphagent.protocol.v1.RoutingRequest.getDefaultInstance()));
+            assertThat(table.getPartitionsList()).hasSize(6).allSatisfy(p -> {
+                assertThat(p.getHot()).isFalse();
+                assertThat(p.getReplicasList()).hasSize(2);
+            });
+        });
+    }
+
+    @Test
+    @Order(7)
     void aKilledAgentsReplicasAnswerFromTheSurvivorsAndAreRecreated() throws Exception {
         // A batch job by name runs while the agent dies: it rolls back and attaches again on the survivors' replicas.
         Path pagerank = dir.resolve("pagerank-recovered.txt");
@@ -437,7 +495,7 @@ class ResidentQueriesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void droppedGraphIsGone() {
         Cli.Result drop = Cli.run("graph", "drop", "--state-dir", state.toString(), NAME);
         assertThat(drop.exitCode()).as(drop.toString()).isZero();

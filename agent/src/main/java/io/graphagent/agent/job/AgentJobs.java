@@ -126,15 +126,16 @@ public final class AgentJobs implements CommandHandler {
     /** The threads that answer queries (Shard service), bounded by query.agent-max-in-flight. */
     private final QueryWorkers queryWorkers;
 
-    private AgentJobs(GraphagentConfig config, TransportSecurity security) throws IOException, TlsFilesException {
+    private AgentJobs(GraphagentConfig config, TransportSecurity security, java.time.Clock clock)
+            throws IOException, TlsFilesException {
         this.config = config;
         this.paths = JobPaths.of(config);
         this.security = security;
         String self = AgentIdentity.resolve(config, security);
         this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), this::channel);
-        this.residentCommands = new ResidentCommands(residents, this::channel, EXCHANGE_TIMEOUT);
+        this.residentCommands = new ResidentCommands(residents, this::channel, EXCHANGE_TIMEOUT, clock);
         int cores = Runtime.getRuntime().availableProcessors();
-        this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), System::nanoTime);
+        this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), clock);
         this.network = NetworkThreads.start("agent-data", 2);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
@@ -164,8 +165,14 @@ public final class AgentJobs implements CommandHandler {
      * @throws UncheckedIOException when the data address cannot be bound
      */
     public static AgentJobs start(GraphagentConfig config, TransportSecurity security) throws TlsFilesException {
+        return start(config, security, java.time.Clock.systemUTC());
+    }
+
+    /** Like {@link #start(GraphagentConfig, TransportSecurity)}, timing queries and resident orders on {@code clock}. */
+    public static AgentJobs start(GraphagentConfig config, TransportSecurity security, java.time.Clock clock)
+            throws TlsFilesException {
         try {
-            return new AgentJobs(config, security);
+            return new AgentJobs(config, security, clock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for peers on " + config.agent().dataListen()
                     + ": " + e.getMessage() + " (choose another agent.data-listen or --data-listen)", e);

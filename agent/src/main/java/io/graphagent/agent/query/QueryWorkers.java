@@ -1,19 +1,21 @@
 package io.graphagent.agent.query;
 
 import io.graphagent.protocol.v1.ShardLoad;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 
 /**
  * The threads that answer query requests on an agent, {@code agent-query-N}, one per core,
  * with a bound on work in flight: a request over {@code maxInFlight} (executing or queued) is
  * refused at once ({@link #tryRun} false) and its caller answers "busy, retry after", rather
  * than queueing without bound. Keeps what query routing weighs: requests in flight and an
- * average of recent service times (queue wait included). Thread-safe.
+ * average of recent service times (queue wait included), timed on the injected clock. Thread-safe.
  */
 public final class QueryWorkers implements AutoCloseable {
     /**
@@ -26,7 +28,7 @@ public final class QueryWorkers implements AutoCloseable {
 
     private final int maxInFlight;
     private final int threads;
-    private final LongSupplier nanos;
+    private final Clock clock;
     private final ExecutorService pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** The average service time, microseconds; written under this object's lock. */
@@ -34,12 +36,12 @@ public final class QueryWorkers implements AutoCloseable {
 
     /**
      * @param maxInFlight requests executing or queued at most (query.agent-max-in-flight)
-     * @param nanos       monotonic time in nanoseconds (System::nanoTime; a fake one in tests)
+     * @param clock       times each request from its arrival to its end (the agent's clock; a fake one in tests)
      */
-    public QueryWorkers(int threads, int maxInFlight, LongSupplier nanos) {
+    public QueryWorkers(int threads, int maxInFlight, Clock clock) {
         this.maxInFlight = maxInFlight;
         this.threads = threads;
-        this.nanos = nanos;
+        this.clock = clock;
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 Thread.ofPlatform().name("agent-query-", 0).daemon(true).factory());
     }
@@ -53,13 +55,13 @@ public final class QueryWorkers implements AutoCloseable {
             inFlight.decrementAndGet();
             return false;
         }
-        long queued = nanos.getAsLong();
+        Instant queued = clock.instant();
         try {
             pool.execute(() -> {
                 try {
                     work.run();
                 } finally {
-                    served(nanos.getAsLong() - queued);
+                    served(Duration.between(queued, clock.instant()).toNanos());
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -69,8 +71,9 @@ public final class QueryWorkers implements AutoCloseable {
         return true;
     }
 
+    /** A wall clock stepped back gives a negative time: counted as 0. */
     private synchronized void served(long elapsedNanos) {
-        double micros = elapsedNanos / 1_000.0;
+        double micros = Math.max(0, elapsedNanos) / 1_000.0;
         latencyMicros = latencyMicros == 0 ? micros : latencyMicros + LATENCY_WEIGHT * (micros - latencyMicros);
         inFlight.decrementAndGet();
     }

@@ -10,6 +10,7 @@ import io.graphagent.protocol.v1.ResidentHeld;
 import io.graphagent.protocol.v1.ShardGrpc;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's orders about resident graphs, run on the agent's job thread: build replicas
  * of partitions by copying them from a holder ({@code Shard.FetchPartition}), drop replicas or
- * a whole graph. Each answers what the agent holds of the graph afterwards.
+ * a whole graph. Each answers what the agent holds of the graph afterwards and how long it took
+ * on the injected clock.
  */
 public final class ResidentCommands {
     private static final Logger log = LoggerFactory.getLogger(ResidentCommands.class);
@@ -40,17 +42,22 @@ public final class ResidentCommands {
     private final ResidentStore store;
     private final Channels channels;
     private final Duration copyDeadline;
+    private final Clock clock;
 
-    /** @param copyDeadline bound on copying one partition */
-    public ResidentCommands(ResidentStore store, Channels channels, Duration copyDeadline) {
+    /**
+     * @param copyDeadline bound on copying one partition
+     * @param clock        times each order (the agent's clock)
+     */
+    public ResidentCommands(ResidentStore store, Channels channels, Duration copyDeadline, Clock clock) {
         this.store = store;
         this.channels = channels;
         this.copyDeadline = copyDeadline;
+        this.clock = clock;
     }
 
     /** Builds the replicas the order names, one partition after the other. */
     public ResidentHeld replicate(String name, long generation, ReplicatePartitions order) throws ReplicaFailedException {
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         ResidentGraph graph;
         try {
             graph = store.at(name, generation, order.getLayout());
@@ -105,7 +112,7 @@ public final class ResidentCommands {
 
     /** Drops the partitions the order names (the whole graph when it names none). */
     public ResidentHeld drop(String name, long generation, DropReplicas order) {
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         int[] partitions = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).toArray();
         ResidentGraph graph = store.drop(name, generation, partitions);
         log.info("event=replicas_dropped graph={} generation={} partitions={}", name, generation,
@@ -116,7 +123,7 @@ public final class ResidentCommands {
         return held(graph, t0);
     }
 
-    private static ResidentHeld held(ResidentGraph graph, long t0) {
+    private ResidentHeld held(ResidentGraph graph, long t0) {
         Holdings now = graph.holdings();
         ResidentHeld.Builder held = ResidentHeld.newBuilder().setGraph(graph.name()).setBytes(now.bytes()).setTimeMs(ms(t0));
         for (int p : now.partitions()) {
@@ -125,7 +132,8 @@ public final class ResidentCommands {
         return held.build();
     }
 
-    private static long ms(long t0) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    /** Milliseconds since {@code t0} on the clock; 0 when a wall clock stepped back. */
+    private long ms(long t0) {
+        return Math.max(0, clock.millis() - t0);
     }
 }

@@ -39,6 +39,8 @@ public final class Router implements ResidentGraphs.Heat {
     private final Supplier<List<AgentView>> alive;
     private volatile Set<String> live = Set.of();
     private volatile Map<String, String> addresses = Map.of();
+    /** The membership cause each agent last left ALIVE with (a DisconnectCause or lifecycle label). */
+    private final Map<String, String> leftWith = new ConcurrentHashMap<>();
 
     /** @param alive the agents ALIVE now (membership), read again at every membership change */
     public Router(QueryConfig config, Clock clock, Supplier<List<AgentView>> alive) {
@@ -50,6 +52,9 @@ public final class Router implements ResidentGraphs.Heat {
 
     /** Membership news: only ALIVE agents get requests. */
     public void onTransition(String agent, AgentState from, AgentState to, String cause) {
+        if (from == AgentState.ALIVE && to != AgentState.ALIVE && cause != null) {
+            leftWith.put(agent, cause);
+        }
         refresh();
     }
 
@@ -70,6 +75,11 @@ public final class Router implements ResidentGraphs.Heat {
     /** The data address of a live agent, or null. */
     public String addressOf(String agent) {
         return addresses.get(agent);
+    }
+
+    /** The membership cause {@code agent} last left ALIVE with, or null. */
+    String leftWith(String agent) {
+        return leftWith.get(agent);
     }
 
     public QueryRouting policy() {

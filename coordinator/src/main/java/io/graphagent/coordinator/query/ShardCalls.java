@@ -13,6 +13,7 @@ import io.graphagent.protocol.v1.ShardGrpc;
 import io.graphagent.protocol.v1.ShardLoad;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.graphagent.net.cause.DisconnectCause;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,20 +63,46 @@ final class ShardCalls {
     }
 
     /** Why the replicas of one partition failed so far: for the answer when none is left. */
-    private static final class Tries {
+    static final class Tries {
         final Set<String> tried = new HashSet<>();
-        final List<String> why = new ArrayList<>();
+        /** Each failed replica with its failure, in order. */
+        final Map<String, ReplicaFailure> why = new LinkedHashMap<>();
         long busyRetryMs = -1;
 
+        void failed(String agent, ReplicaFailure failure) {
+            tried.add(agent);
+            why.put(agent, failure);
+        }
+
         QueryException exhausted(GraphView g, int p) {
-            if (busyRetryMs >= 0 && why.stream().allMatch(w -> w.contains("busy"))) {
+            if (busyRetryMs >= 0 && !why.isEmpty() && why.values().stream().allMatch(ReplicaFailure::busy)) {
                 return new QueryException(QueryException.Kind.BUSY, "busy: every live replica of partition " + p + " of graph "
-                        + g.name() + " is at query.agent-max-in-flight (" + String.join("; ", why) + "), retry after "
-                        + busyRetryMs + " ms", busyRetryMs);
+                        + g.name() + " is at query.agent-max-in-flight (" + String.join(", ", why.keySet())
+                        + "), retry after " + busyRetryMs + " ms", busyRetryMs);
             }
-            return new QueryException(QueryException.Kind.UNAVAILABLE, "partition " + p + " of graph " + g.name()
-                    + " has no live replica that answered" + (why.isEmpty() ? " (none is ALIVE)" : ": " + String.join("; ", why))
-                    + ". Fix: wait for its replicas to be re-created (graphagent graph list), or load the graph again");
+            StringBuilder m = new StringBuilder("partition ").append(p).append(" of graph ").append(g.name())
+                    .append(" has no live replica that answered");
+            if (why.isEmpty()) {
+                m.append(" (none is ALIVE)");
+            } else {
+                m.append(": ");
+                String sep = "";
+                for (Map.Entry<String, ReplicaFailure> e : why.entrySet()) {
+                    m.append(sep).append(e.getKey()).append(": ").append(e.getValue().describe());
+                    sep = "; ";
+                }
+                Set<DisconnectCause> causes = new TreeSet<>();
+                why.values().forEach(f -> {
+                    if (f.connection() != null) {
+                        causes.add(f.connection());
+                    }
+                });
+                for (DisconnectCause c : causes) {
+                    m.append(". ").append(c.label()).append(": ").append(c.explanation());
+                }
+            }
+            return new QueryException(QueryException.Kind.UNAVAILABLE, m.append(". Fix: wait for its replicas to be"
+                    + " re-created (graphagent graph list), or load the graph again").toString());
         }
     }
 
@@ -138,11 +166,9 @@ final class ShardCalls {
                 Set<Integer> notHeld = new HashSet<>(reply.getNotHeldList());
                 for (int p : partitions) {
                     if (notHeld.contains(p)) {
-                        Tries t = tries.get(p);
-                        t.tried.add(agent);
-                        t.why.add(agent + ": does not hold it");
+                        tries.get(p).failed(agent, ReplicaFailure.notHeld("it does not hold the partition"));
                         run.retries++;
-                        retries.retried("not_held");
+                        retries.retried(ReplicaFailure.NOT_HELD);
                     } else {
                         byPartition.remove(p);
                     }
@@ -160,8 +186,7 @@ final class ShardCalls {
         String address = router.addressOf(agent);
         if (address == null) {
             load.answered();
-            return com.google.common.util.concurrent.Futures.immediateFailedFuture(Status.UNAVAILABLE
-                    .withDescription("not ALIVE").asRuntimeException());
+            return com.google.common.util.concurrent.Futures.immediateFailedFuture(new NotAlive(router.leftWith(agent)));
         }
         ListenableFuture<ExpandReply> call = ShardGrpc.newFutureStub(channels.to(address))
                 .withDeadline(run.attempt(retryPossible)).expand(request);
@@ -197,6 +222,10 @@ final class ShardCalls {
 
     private void failed(QueryRun run, GraphView g, String agent, List<Integer> partitions, Map<Integer, Tries> tries,
                         Throwable cause) throws QueryException {
+        if (cause instanceof NotAlive notAlive) {
+            retry(run, g, agent, partitions, tries, ReplicaFailure.notAlive(notAlive.membershipCause), -1);
+            return;
+        }
         Status status = Status.fromThrowable(cause);
         if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && run.deadline.isExpired()) {
             throw run.expired();
@@ -205,31 +234,38 @@ final class ShardCalls {
             throw new QueryException(QueryException.Kind.BAD_REQUEST, "agent " + agent + " refused the request: "
                     + status.getDescription());
         }
-        String label = switch (status.getCode()) {
-            case RESOURCE_EXHAUSTED -> "busy";
-            case UNAVAILABLE -> "unavailable";
-            case FAILED_PRECONDITION, NOT_FOUND -> "not_held";
-            case DEADLINE_EXCEEDED -> "slow";
-            default -> "failed";
-        };
+        ReplicaFailure failure = ReplicaFailure.of(cause);
         if (status.getCode() == Status.Code.UNAVAILABLE) {
             String address = router.addressOf(agent);
             if (address != null) {
                 channels.forget(address);
             }
         }
-        String why = agent + ": " + (label.equals("busy") ? "busy" : status.getCode() + " " + status.getDescription());
-        long retryAfter = label.equals("busy") ? retryAfterOf(status.getDescription()) : -1;
+        retry(run, g, agent, partitions, tries, failure, failure.busy() ? retryAfterOf(status.getDescription()) : -1);
+    }
+
+    private void retry(QueryRun run, GraphView g, String agent, List<Integer> partitions, Map<Integer, Tries> tries,
+                       ReplicaFailure failure, long retryAfter) {
         for (int p : partitions) {
             Tries t = tries.get(p);
-            t.tried.add(agent);
-            t.why.add(why);
+            t.failed(agent, failure);
             t.busyRetryMs = Math.max(t.busyRetryMs, retryAfter);
         }
         run.retries++;
-        retries.retried(label);
-        log.debug("event=query_retry graph={} agent={} cause={} partitions={} detail=\"{}\"", g.name(), agent, label,
-                partitions, status.getDescription());
+        retries.retried(failure.label());
+        log.debug("event=query_retry cause={} graph={} agent={} partitions={} detail=\"{}\"", failure.label(), g.name(),
+                agent, partitions, failure.detail());
+    }
+
+    /** A replica routed to whose session left ALIVE before the request went out. */
+    private static final class NotAlive extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient String membershipCause;
+
+        NotAlive(String membershipCause) {
+            super("its session is no longer ALIVE", null, false, false);
+            this.membershipCause = membershipCause;
+        }
     }
 
     /** The "retry after N ms" of an agent's busy answer, or 10 ms. */
@@ -261,7 +297,8 @@ final class ShardCalls {
             load.sent();
             try {
                 if (address == null) {
-                    throw Status.UNAVAILABLE.withDescription("not ALIVE").asRuntimeException();
+                    failed(run, g, agent, List.of(p), tries, new NotAlive(router.leftWith(agent)));
+                    continue;
                 }
                 LookupReply reply = ShardGrpc.newBlockingStub(channels.to(address)).withDeadline(run.attempt(retryPossible))
                         .lookup(request.build());

@@ -32,7 +32,9 @@ public final class QueryMetrics implements QueryGateway.QueryObserver {
                 .help("Time of online queries at the gateway, by kind.").labelNames("kind")
                 .classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
         retries = Counter.builder().name("graphagent_query_retries_total")
-                .help("Query requests sent again to another replica, by cause.").labelNames("cause").register(registry);
+                .help("Query requests sent again to another replica, by cause: a DisconnectCause label for a connection failure"
+                        + " (connection_refused, deadline_exceeded, tls_unknown_ca...), the membership cause of an agent that left"
+                        + " ALIVE, or busy / not_held.").labelNames("cause").register(registry);
         shed = Counter.builder().name("graphagent_queries_shed_total")
                 .help("Queries refused busy (\"retry after\") instead of queued: at the gateway (query.max-in-flight) or"
                         + " because every live replica of a partition was busy (query.agent-max-in-flight).")

@@ -64,7 +64,9 @@ class AdminServerTest {
         GraphagentConfig base = Profile.TEST.defaults();
         GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(),
                 new CoordinatorConfig(new HostPort("127.0.0.1", 0), new HostPort("127.0.0.1", 0), dir.resolve("state")),
-                base.agent(), base.session(), base.grpc(), base.tls(), base.network(), base.job(), new AdminConfig(TOKEN));
+                base.agent(), base.session(), base.grpc(), base.tls(), base.network(), base.job(), new AdminConfig(TOKEN))
+                // The query HTTP API on any free port, not the default 7490 something else on the machine may hold.
+                .withQuery(base.query().withHttpListen(new HostPort("127.0.0.1", 0)));
         coordinator = CoordinatorServer.start(config, TransportSecurity.insecure(),
                 directory -> new JobScheduler(directory, config, CLOCK), CLOCK);
         admin = CoordinatorAdmin.start(config, coordinator, TransportSecurity.insecure(), CLOCK);
