@@ -84,11 +84,12 @@ final class CoordinatorClient implements AutoCloseable {
     }
 
     SubmitReply submit(SubmitRequest request) {
-        return call("Submit", () -> stub.withDeadlineAfter(SUBMIT_DEADLINE.toNanos(), TimeUnit.NANOSECONDS).submit(request));
+        return call("Submit", CoordinatorCallException.CallKind.SUBMIT,
+                () -> stub.withDeadlineAfter(SUBMIT_DEADLINE.toNanos(), TimeUnit.NANOSECONDS).submit(request));
     }
 
     CancelJobReply cancel(String jobId, String reason) {
-        return call("CancelJob", () -> stub.withDeadlineAfter(CALL_DEADLINE.toNanos(), TimeUnit.NANOSECONDS)
+        return call("CancelJob", CoordinatorCallException.CallKind.CANCEL, () -> stub.withDeadlineAfter(CALL_DEADLINE.toNanos(), TimeUnit.NANOSECONDS)
                 .cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).setReason(reason).build()));
     }
 
@@ -98,7 +99,13 @@ final class CoordinatorClient implements AutoCloseable {
      */
     <T> T query(String what, Duration deadline,
                 java.util.function.Function<io.graphagent.protocol.v1.QueryGrpc.QueryBlockingStub, T> call) {
-        return call(what, () -> call.apply(io.graphagent.protocol.v1.QueryGrpc.newBlockingStub(channel)
+        return query(what, deadline, CoordinatorCallException.CallKind.READ, call);
+    }
+
+    /** Like {@link #query(String, Duration, java.util.function.Function)} for a call of the given kind (a graph load, a drop). */
+    <T> T query(String what, Duration deadline, CoordinatorCallException.CallKind kind,
+                java.util.function.Function<io.graphagent.protocol.v1.QueryGrpc.QueryBlockingStub, T> call) {
+        return call(what, kind, () -> call.apply(io.graphagent.protocol.v1.QueryGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)));
     }
 
@@ -134,10 +141,14 @@ final class CoordinatorClient implements AutoCloseable {
     }
 
     private <T> T call(String what, Supplier<T> call) {
+        return call(what, CoordinatorCallException.CallKind.READ, call);
+    }
+
+    private <T> T call(String what, CoordinatorCallException.CallKind kind, Supplier<T> call) {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {
-            throw CoordinatorCallException.of("coordinator " + target + ": " + what + " failed", e, hint);
+            throw CoordinatorCallException.of("coordinator " + target + ": " + what + " failed", e, hint, kind);
         }
     }
 

@@ -99,7 +99,7 @@ final class GraphCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             try (CoordinatorClient coordinator = client.connect()) {
                 LoadGraphReply reply = coordinator.query("LoadGraph", CoordinatorClient.SUBMIT_DEADLINE,
-                        s -> s.loadGraph(request.build()));
+                        CoordinatorCallException.CallKind.UPDATE, s -> s.loadGraph(request.build()));
                 if (reply.getErrorsCount() > 0) {
                     for (FieldError e : reply.getErrorsList()) {
                         err.println("graphagent: graph refused: " + (e.getField().isEmpty() ? "" : e.getField() + ": ")
@@ -189,7 +189,7 @@ final class GraphCommand implements Runnable {
             DropGraphReply reply;
             try (CoordinatorClient coordinator = client.connect()) {
                 reply = coordinator.query("DropGraph", CoordinatorClient.CALL_DEADLINE,
-                        s -> s.dropGraph(DropGraphRequest.newBuilder().setName(name).build()));
+                        CoordinatorCallException.CallKind.UPDATE, s -> s.dropGraph(DropGraphRequest.newBuilder().setName(name).build()));
             }
             if (!reply.getDropped()) {
                 spec.commandLine().getErr().println("graphagent: " + reply.getMessage());

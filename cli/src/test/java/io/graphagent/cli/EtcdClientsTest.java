@@ -102,9 +102,9 @@ class EtcdClientsTest {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 Cli.Result refused = submit(state, leader, refusedOutput);
                 assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
-                // The CLI cuts a failure's detail at 300 characters: the reason is at its start.
-                assertThat(refused.err()).as(refused.toString()).contains("no coordinator can lead or admit a job",
-                        "etcd has no quorum: etcd at " + etcd.endpoints() + " did not serve a read (quorum)");
+                assertThat(refused.err()).as(refused.toString()).contains("Submit failed: cause=not_leader (no coordinator"
+                        + " leads: etcd has no quorum: etcd at " + etcd.endpoints() + " did not serve a read (quorum)",
+                        "Fix: start enough etcd members for a majority");
             });
             assertThat(refusedOutput).doesNotExist();
             Cli.Result lost = Cli.run("status", "--state-dir", state.dir().toString(), "--coordinator", leader.toString());

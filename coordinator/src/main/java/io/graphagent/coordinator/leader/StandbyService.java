@@ -2,6 +2,7 @@ package io.graphagent.coordinator.leader;
 
 import io.graphagent.coordinator.session.ControlPlaneView;
 import io.graphagent.coordinator.session.CoordinatorService;
+import io.graphagent.net.cause.NotLeaderRefusal;
 import io.graphagent.protocol.ProtocolVersion;
 import io.graphagent.protocol.Rejections;
 import io.graphagent.protocol.v1.AgentMessage;
@@ -21,7 +22,6 @@ import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
 import io.graphagent.protocol.v1.TimingPolicy;
 import io.graphagent.protocol.v1.WatchJobRequest;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The Coordinator service of a standby: it redirects. An agent's Hello is answered with
  * {@code Reject(NOT_LEADER, leader_address)} and the agent dials the leader; Submit, WatchJob
- * and CancelJob fail with UNAVAILABLE and a description that starts with {@value #NOT_LEADER}
- * and names the leader ({@code leader=HOST:PORT}), which clients follow; Status answers with
+ * and CancelJob fail with a {@link NotLeaderRefusal} (UNAVAILABLE, a description that starts with
+ * {@value #NOT_LEADER} and names the leader, {@code leader=HOST:PORT}, or etcd's problem when no
+ * coordinator can lead), which a client prints as such; Status answers with
  * the control plane only (leader, standbys, etcd health; no agents or jobs: those are the
  * leader's); Probe answers as a leader does, so {@code doctor} can check the standby's TLS.
  * Thread-safe.
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StandbyService extends CoordinatorGrpc.CoordinatorImplBase {
 
     /** Start of the description of every call a standby refuses. */
-    static final String NOT_LEADER = "not_leader";
+    static final String NOT_LEADER = NotLeaderRefusal.PREFIX;
 
     private final String clusterId;
     private final boolean tls;
@@ -74,15 +75,11 @@ final class StandbyService extends CoordinatorGrpc.CoordinatorImplBase {
     }
 
     private String refusal() {
-        String problem = etcdProblem.get();
-        if (!problem.isEmpty()) {
-            return NOT_LEADER + ": this coordinator (" + election.self().getCoordinatorId() + ") stands by and no coordinator"
-                    + " can lead or admit a job (leader=): " + problem;
-        }
-        String leader = leaderAddress();
-        return NOT_LEADER + ": this coordinator (" + election.self().getCoordinatorId() + ") is a standby; "
-                + (leader.isEmpty() ? "no leader is elected yet (leader=): try again in a moment"
-                : "the leader is at leader=" + leader + ": dial it, or list every coordinator in --coordinator");
+        return refusalOfCall().description();
+    }
+
+    private NotLeaderRefusal refusalOfCall() {
+        return new NotLeaderRefusal(election.self().getCoordinatorId(), leaderAddress(), etcdProblem.get());
     }
 
     @Override
@@ -120,17 +117,17 @@ final class StandbyService extends CoordinatorGrpc.CoordinatorImplBase {
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitReply> reply) {
-        reply.onError(Status.UNAVAILABLE.withDescription(refusal()).asRuntimeException());
+        reply.onError(refusalOfCall().status().asRuntimeException());
     }
 
     @Override
     public void watchJob(WatchJobRequest request, StreamObserver<JobProgress> progress) {
-        progress.onError(Status.UNAVAILABLE.withDescription(refusal()).asRuntimeException());
+        progress.onError(refusalOfCall().status().asRuntimeException());
     }
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<CancelJobReply> reply) {
-        reply.onError(Status.UNAVAILABLE.withDescription(refusal()).asRuntimeException());
+        reply.onError(refusalOfCall().status().asRuntimeException());
     }
 
     @Override

@@ -114,18 +114,24 @@ public enum DisconnectCause {
     /** An agent's stream broke and its data port refuses connections: its process is gone. */
     PROCESS_EXITED(true,
             "the agent's stream broke and nothing listens on its data port any more: its process exited or was killed; restart it (its supervisor, `graphagent local`, or by hand)"),
-    /** The peer closed the connection or stream in an orderly way. */
+    /**
+     * The peer closed the connection or stream in an orderly way, or reset a call under way
+     * (a server shutting down: a coordinator stepping down or stopping).
+     */
     PEER_CLOSED(true,
-            "the peer closed the connection: it shut down or restarted"),
+            "the peer closed the connection or cut the call: it shut down, restarted, or (a coordinator) stepped down"),
     /** A message from an older session epoch was refused. */
     FENCED(false,
             "a message from an older session epoch was refused: the agent was declared dead (long pause?) and must rejoin"),
     /** A call's deadline passed before an answer came. */
     DEADLINE_EXCEEDED(true,
             "a call's deadline passed: the peer or the network is slow or stuck; check the peer's load and the deadline setting"),
-    /** The coordinator dialled is a standby (etcd store): the agent or client goes on to the leader it names. */
+    /**
+     * The coordinator dialled does not lead (a standby of the etcd store) and refused: an agent
+     * follows it to the leader it names; a client's call is refused ({@link NotLeaderRefusal}).
+     */
     NOT_LEADER(true,
-            "the coordinator dialled is a standby: the agent follows it to the leader; list every coordinator in --coordinator (or pass --etcd) so a new leader is found"),
+            "the coordinator dialled is a standby: an agent follows it to the leader, a client calls the leader (--coordinator LEADER, or --etcd); list every coordinator in --coordinator (or pass --etcd) so a new leader is found; when none leads, etcd has lost its quorum or an election is under way"),
     /** A coordinator of an older leader term than one already seen spoke: it was deposed (a pause, a partition) and is refused. */
     STALE_LEADER(true,
             "a coordinator of an older leader term answered: it lost its etcd lease (paused or cut off) and no longer leads; the agent refuses it and finds the current leader"),

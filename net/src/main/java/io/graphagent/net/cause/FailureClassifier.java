@@ -30,7 +30,9 @@ import javax.net.ssl.SSLHandshakeException;
  * {@link SSLHandshakeException}), which beats the bare gRPC status code; among equals the
  * innermost wins, since wrappers only repeat it. Messages of both TLS engines that gRPC uses
  * are recognised: the JDK's ({@code Received fatal alert: unknown_ca}) and BoringSSL's
- * ({@code TLSV1_ALERT_UNKNOWN_CA}).
+ * ({@code TLSV1_ALERT_UNKNOWN_CA}). A coordinator's {@link NotLeaderRefusal} names its cause
+ * as surely as a {@link ClassifiedFailure} does; a call the server reset under the client
+ * ({@code CANCELLED RST_STREAM}) is {@link DisconnectCause#PEER_CLOSED}.
  *
  * <p>Some evidence means opposite things on the two ends of a connection (a non-TLS record
  * received by a server means the client spoke plaintext; received by a client it means the
@@ -115,6 +117,14 @@ public final class FailureClassifier {
     private static Evidence evidence(Throwable t, Side side) {
         if (t instanceof ClassifiedFailure classified) {
             return new Evidence(classified.disconnectCause(), NAMED);
+        }
+        Status named = statusOf(t);
+        if (named != null && NotLeaderRefusal.of(named).isPresent()) {
+            // The coordinator names the refusal itself; etcd's problem quoted in it may read like a connect error.
+            return new Evidence(DisconnectCause.NOT_LEADER, NAMED);
+        }
+        if (named != null && side == Side.CLIENT && cutByPeer(named)) {
+            return new Evidence(DisconnectCause.PEER_CLOSED, SPECIFIC);
         }
         DisconnectCause specific = specific(t, side);
         if (specific != null) {
@@ -266,6 +276,17 @@ public final class FailureClassifier {
             return DisconnectCause.TLS_CHAIN_INCOMPLETE;
         }
         return null;
+    }
+
+    /**
+     * Whether the server reset the call mid-way ({@code CANCELLED: RST_STREAM closed stream.
+     * HTTP/2 error code: CANCEL}): what a client sees when the server shuts down under its call
+     * (a coordinator stepping down, or stopping). A call the client cancelled itself says
+     * {@code Call cancelled} or {@code Context cancelled} instead and stays {@code stream_broken}.
+     */
+    static boolean cutByPeer(Status status) {
+        String d = status.getDescription();
+        return status.getCode() == Status.Code.CANCELLED && d != null && d.contains("RST_STREAM");
     }
 
     private static Status statusOf(Throwable t) {

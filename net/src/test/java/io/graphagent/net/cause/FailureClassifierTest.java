@@ -114,6 +114,21 @@ class FailureClassifierTest {
                 Arguments.of(CLIENT, Status.UNAVAILABLE.withDescription("Network closed for unknown reason")
                         .asRuntimeException(), DisconnectCause.PEER_CLOSED),
                 Arguments.of(CLIENT, Status.CANCELLED.asRuntimeException(), DisconnectCause.STREAM_BROKEN),
+                // the server reset the call under way (shut down, stepped down); a call cancelled here stays stream_broken
+                Arguments.of(CLIENT, Status.CANCELLED.withDescription("RST_STREAM closed stream. HTTP/2 error code: CANCEL")
+                        .asRuntimeException(), DisconnectCause.PEER_CLOSED),
+                Arguments.of(SERVER, Status.CANCELLED.withDescription("RST_STREAM closed stream. HTTP/2 error code: CANCEL")
+                        .asRuntimeException(), DisconnectCause.STREAM_BROKEN),
+                Arguments.of(CLIENT, Status.CANCELLED.withDescription("Call cancelled").asRuntimeException(),
+                        DisconnectCause.STREAM_BROKEN),
+                // a standby's refusal, even when etcd's problem it quotes reads like a connect error
+                Arguments.of(CLIENT, new NotLeaderRefusal("c2", "127.0.0.1:7401", "").status().asRuntimeException(),
+                        DisconnectCause.NOT_LEADER),
+                Arguments.of(CLIENT, new NotLeaderRefusal("c2", "", "etcd has no quorum: etcd at http://127.0.0.1:2379"
+                        + " did not serve a read (quorum) (Connection refused: /127.0.0.1:2379)").status()
+                        .asRuntimeException(), DisconnectCause.NOT_LEADER),
+                Arguments.of(CLIENT, Status.UNAVAILABLE.withDescription("not_leaderboard: nothing to do with it")
+                        .asRuntimeException(), DisconnectCause.STREAM_BROKEN),
                 Arguments.of(CLIENT, Status.UNAUTHENTICATED.asRuntimeException(), DisconnectCause.IDENTITY_REFUSED),
                 Arguments.of(CLIENT, unavailable(new ClosedChannelException()), DisconnectCause.PEER_CLOSED),
                 Arguments.of(CLIENT, new IllegalStateException("something else"), DisconnectCause.UNKNOWN));
