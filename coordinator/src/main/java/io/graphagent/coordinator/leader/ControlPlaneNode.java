@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One coordinator process of the etcd store: it registers itself, campaigns, and is in one of
  * two roles at a time. As a standby it serves {@link StandbyService} on
- * {@code coordinator.listen} (agents and clients are redirected to the leader). Once elected it
+ * {@code coordinator.listen} (agents and clients are redirected to the leader; a call of a
+ * service only the leader has is refused alike, {@link RefusedElsewhere}). Once elected it
  * closes that server, opens the {@link EtcdClusterStore} of its term (the jobs, sessions and
  * epochs earlier leaders left) and hands it to the {@link Role}, which starts the leading
  * coordinator on the same address; deposed, it closes the role and stands by again. Role
@@ -211,14 +212,16 @@ public final class ControlPlaneNode implements AutoCloseable {
             return;
         }
         HostPort listen = config.coordinator().listen();
-        standbyService = new StandbyService(config.cluster().id(), security.isTls(),
+        StandbyService service = new StandbyService(config.cluster().id(), security.isTls(),
                 CoordinatorService.timingPolicy(config.timingPolicy()), view, election, health::problem, clock);
+        standbyService = service;
         try {
             standby = Servers.forAddress(new InetSocketAddress(listen.host(), boundPort != 0 ? boundPort : listen.port()),
                             security, config.tls().handshakeTimeout(), causes, network)
                     .permitKeepAliveTime(config.grpc().permitKeepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .addService(standbyService)
+                    .fallbackHandlerRegistry(new RefusedElsewhere(() -> service.refusalOfCall().status()))
                     .build()
                     .start();
         } catch (TlsFilesException e) {

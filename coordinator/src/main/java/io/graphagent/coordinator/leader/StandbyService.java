@@ -78,7 +78,8 @@ final class StandbyService extends CoordinatorGrpc.CoordinatorImplBase {
         return refusalOfCall().description();
     }
 
-    private NotLeaderRefusal refusalOfCall() {
+    /** Why this standby refuses a call now: the leader it knows, or etcd's problem. */
+    NotLeaderRefusal refusalOfCall() {
         return new NotLeaderRefusal(election.self().getCoordinatorId(), leaderAddress(), etcdProblem.get());
     }
 
