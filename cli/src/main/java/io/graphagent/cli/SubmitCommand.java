@@ -11,6 +11,7 @@ import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
 import java.io.PrintWriter;
 import io.graphagent.net.backoff.Backoff;
+import io.graphagent.net.cause.NotLeaderRefusal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -179,6 +180,13 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
                 } catch (CoordinatorCallException e) {
                     if (!e.coordinatorUnreachable()) {
                         throw e;
+                    }
+                    java.util.Optional<NotLeaderRefusal> standby = NotLeaderRefusal.of(e).filter(r -> !r.leader().isEmpty());
+                    if (standby.isPresent()) {
+                        // The job lives in etcd and goes on under the leader named; this coordinator will not serve it.
+                        throw new JobFailedException("stopped watching job " + jobId + ": " + standby.get().summary()
+                                + ". Fix: the job goes on under the leader: `graphagent status --coordinator "
+                                + standby.get().leader() + "` shows it (do not submit it again)");
                     }
                     long now = System.nanoTime();
                     if (failures == 0) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.net.cause.NotLeaderRefusal;
 import io.graphagent.protocol.v1.CoordinatorGrpc;
+import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
+import io.graphagent.protocol.v1.WatchJobRequest;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -93,6 +95,30 @@ class RefusedCallsTest {
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(FailureHandler.EXIT_FAILURE);
         assertThat(r.err()).as(r.toString()).contains("Submit failed: cause=not_leader (no coordinator leads yet:",
                 "Fix: try again in a few seconds");
+    }
+
+    @Test
+    void aWatchRefusedByACoordinatorThatStoodByNamesTheLeaderWhereTheJobGoesOn() throws Exception {
+        String former = start(new CoordinatorGrpc.CoordinatorImplBase() {
+            @Override
+            public void submit(SubmitRequest request, StreamObserver<SubmitReply> reply) {
+                reply.onNext(SubmitReply.newBuilder().setJobId("job-7").build());
+                reply.onCompleted();
+            }
+
+            @Override
+            public void watchJob(WatchJobRequest request, StreamObserver<JobProgress> progress) {
+                progress.onError(new NotLeaderRefusal("coordinator-1", "127.0.0.1:7402", "").status().asRuntimeException());
+            }
+        });
+
+        Cli.Result r = submit(former);
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(FailureHandler.EXIT_FAILURE);
+        assertThat(r.err()).as(r.toString()).contains("job job-7 submitted to " + former,
+                "graphagent: stopped watching job job-7: coordinator coordinator-1 is a standby; the leader is at"
+                        + " 127.0.0.1:7402. Fix: the job goes on under the leader: `graphagent status --coordinator"
+                        + " 127.0.0.1:7402` shows it");
     }
 
     @Test
