@@ -550,9 +550,9 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={} build_ms={}",
-                command.getJobId(), share.owned().length, share.ownedVertices(), share.mirrors(), share.edgeEntries(),
-                share.sizeInBytes(), ms);
+        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={}"
+                + " build_peak_bytes={} build_ms={}", command.getJobId(), share.owned().length, share.ownedVertices(),
+                share.mirrors(), share.edgeEntries(), share.sizeInBytes(), built.buildPeakBytes(), ms);
         reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)
                 .setEdgesShipped(loading.load().edgesShipped())));
     }
