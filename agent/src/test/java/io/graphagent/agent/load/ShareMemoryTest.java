@@ -30,7 +30,8 @@ class ShareMemoryTest {
     @ParameterizedTest(name = "{0} weighted={1}")
     @CsvSource({"OUT_AND_IN, false", "IN_AND_OUT_DEGREES, false", "OUT_AND_IN, true"})
     void theEstimateIsWithinATenthAboveTheArraysTheBuildAndTheJobHold(EdgeUse use, boolean weighted) throws Exception {
-        BlockRanges ranges = new BlockRanges(new IdBlocks(0, 0, N), FIRST);
+        // Blocks of 4 ids (a partitioning has at most 4096 blocks).
+        BlockRanges ranges = new BlockRanges(new IdBlocks(2, 0, N / 4), Arrays.stream(FIRST).map(v -> v / 4).toArray());
         ReceivedShare received = new ReceivedShare("job", 1, true, true, FIRST.length - 1, OWNED, Set.of(), use);
         received.start(ranges, true);
         for (int k : OWNED) {

@@ -73,7 +73,8 @@ class ShareBuilderTest {
             "false, true, OUT_AND_IN", "false, false, IN_AND_OUT_DEGREES"})
     void theFootprintEstimateMatchesTheArraysTheBuildMakes(boolean directed, boolean weighted, EdgeUse use) {
         int n = 6000;
-        Partitioning partitioning = new Partitioning(new IdBlocks(0, 0, n), new int[] {0, 1000, 2500, 4000, n},
+        // Blocks of 4 ids (a partitioning has at most 4096 blocks).
+        Partitioning partitioning = new Partitioning(new IdBlocks(2, 0, n / 4), new int[] {0, 250, 625, 1000, n / 4},
                 new int[] {0, 1000, 2500, 4000, n});
         int[] owned = {0, 2};
         ShareBuilder builder = new ShareBuilder(partitioning, owned, directed, weighted, 50_000, use);
