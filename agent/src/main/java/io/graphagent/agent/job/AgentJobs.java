@@ -111,6 +111,14 @@ public final class AgentJobs implements CommandHandler {
     private final ExecutorService commands;
     private final ExecutorService compute;
     private final Map<String, AgentJob> jobs = new ConcurrentHashMap<>();
+    /**
+     * Jobs this agent has held in this life and not been told to drop (Abort, Release): their
+     * checkpoint files in the work directory are this life's, kept when the job loads again
+     * even though its share was released for the reload (or the reload failed).
+     */
+    private final java.util.Set<String> heldInThisLife = ConcurrentHashMap.newKeySet();
+    /** For tests: runs on the job thread when a load reaches its memory check, with the job id. */
+    private volatile java.util.function.Consumer<String> beforeMemoryCheck = jobId -> { };
     /** Loads in progress, between LoadPartitions and BuildPartitions. */
     private final Map<String, Loading> loads = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -246,6 +254,7 @@ public final class AgentJobs implements CommandHandler {
             } catch (OutOfMemoryError e) {
                 // Drop the job's state so this agent lives on for the next job.
                 loads.remove(command.getJobId());
+                heldInThisLife.remove(command.getJobId());
                 AgentJob dropped = jobs.remove(command.getJobId());
                 if (dropped != null) {
                     dropped.closeEarly("out of memory");
@@ -346,6 +355,7 @@ public final class AgentJobs implements CommandHandler {
                         && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
                     log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
                 }
+                heldInThisLife.remove(jobId);
                 AgentJob released = jobs.remove(jobId);
                 if (released != null) {
                     released.closeEarly("job released");
@@ -363,6 +373,7 @@ public final class AgentJobs implements CommandHandler {
      * records for the shuffle), reporting LoadScanned with their weight per id block.
      */
     private void load(Command command, CoordinatorLink link) {
+        releaseSuperseded(command.getJobId(), command.getJobEpoch());
         LoadPartitions load = command.getLoadPartitions();
         List<Path> files = new ArrayList<>();
         if (!load.getInput().getVertexFile().isEmpty()) {
@@ -377,7 +388,7 @@ public final class AgentJobs implements CommandHandler {
             }
         }
         int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
-        if (!jobs.containsKey(command.getJobId())) {
+        if (!heldInThisLife.contains(command.getJobId())) {
             // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
             peerCheckpoints.dropJob(command.getJobId());
         }
@@ -427,6 +438,35 @@ public final class AgentJobs implements CommandHandler {
         log.info("event=load_scanned job={} vertex_records={} edge_records={} bytes_read={}", command.getJobId(),
                 scanned.getVertexRecords(), scanned.getEdgeRecords(), scanned.getBytesRead());
         reply(link, command, Report.newBuilder().setLoadScanned(scanned));
+    }
+
+    /**
+     * Drops the job's share and runner when a load of a newer job epoch supersedes them (a
+     * rollback or a rebalance deals the partitions afresh), before the new load parses a line:
+     * the agent never holds two shares of one job, so a reload needs no more heap than the
+     * first load. Nothing of the old job is needed after this: a restore that follows the
+     * reload reads its checkpoint into the new job, and when the reload fails the agent holds
+     * no share of the job (a Restore answers "send LoadPartitions first" and the coordinator
+     * loads again), never the old one as if it were current.
+     */
+    private void releaseSuperseded(String jobId, long epoch) {
+        AgentJob previous = jobs.get(jobId);
+        if (previous != null && previous.epoch() < epoch && jobs.remove(jobId, previous)) {
+            previous.closeEarly("job loaded again at epoch " + epoch);
+            log.info("event=share_released job={} epoch={} new_epoch={} share_bytes={} reason=reload", jobId,
+                    previous.epoch(), epoch, previous.share().sizeInBytes());
+        }
+    }
+
+    /** The share this agent holds for a job, if any (for tests). */
+    Optional<GraphShare> heldShare(String jobId) {
+        AgentJob job = jobs.get(jobId);
+        return job == null ? Optional.empty() : Optional.of(job.share());
+    }
+
+    /** For tests: {@code hook} runs on the job thread when a load reaches its memory check. */
+    void beforeMemoryCheck(java.util.function.Consumer<String> hook) {
+        beforeMemoryCheck = hook;
     }
 
     /**
@@ -482,7 +522,8 @@ public final class AgentJobs implements CommandHandler {
         boolean sourced = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP;
         BuiltShare built;
         try {
-            ShareMemory.check(link.agentId(), loading.load().received(), command.getBuildPartitions());
+            beforeMemoryCheck.accept(command.getJobId());
+            ShareMemory.check(link.agentId(), loading.load(), command.getBuildPartitions());
             built = loading.load().build(command.getBuildPartitions(), sourced ? p.getSourceVertex() : null);
         } catch (LoadException e) {
             loads.remove(command.getJobId(), loading);
@@ -509,9 +550,9 @@ public final class AgentJobs implements CommandHandler {
             return;
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={} build_ms={}",
-                command.getJobId(), share.owned().length, share.ownedVertices(), share.mirrors(), share.edgeEntries(),
-                share.sizeInBytes(), ms);
+        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={}"
+                + " build_peak_bytes={} build_ms={}", command.getJobId(), share.owned().length, share.ownedVertices(),
+                share.mirrors(), share.edgeEntries(), share.sizeInBytes(), built.buildPeakBytes(), ms);
         reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)
                 .setEdgesShipped(loading.load().edgesShipped())));
     }
@@ -539,6 +580,7 @@ public final class AgentJobs implements CommandHandler {
             return null;
         }
         AgentJob replaced = jobs.put(command.getJobId(), job);
+        heldInThisLife.add(command.getJobId());
         if (replaced != null) {
             replaced.closeEarly("job loaded again");
         }
@@ -869,6 +911,7 @@ public final class AgentJobs implements CommandHandler {
     public void onFenced(String reason) {
         log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
         jobs.clear();
+        heldInThisLife.clear();
         // The coordinator counted this agent's replicas lost and makes them again elsewhere.
         residents.dropAll("fenced: " + reason);
         // Command ids are the coordinator's: a new session (perhaps a restarted coordinator) starts them afresh.

@@ -85,6 +85,10 @@ public final class PartitionedLoad {
         return jobEpoch;
     }
 
+    GraphFiles input() {
+        return input;
+    }
+
     /**
      * Parses this agent's splits and counts their weight per id block.
      *

@@ -49,6 +49,11 @@ final class ReceivedShare implements EdgeTarget, IdService {
     private long received;
     /** Entries whose targets are kept: the ones the build lays out as adjacency arrays. */
     private long laid;
+    /** Of those, in-edges of a directed graph. */
+    private long laidIn;
+    /** Out-edges kept by source alone (for out-degrees), and the bytes of their blocks. */
+    private long sourcesOnly;
+    private long sourcesOnlyBytes;
     private volatile long[][] sortedIds;
 
     /**
@@ -123,10 +128,16 @@ final class ReceivedShare implements EdgeTarget, IdService {
     private synchronized void add(EntryBlock block, boolean inEdges) {
         received += block.count;
         if (directed && !inEdges && !outTargets) {
-            out.add(block.hasTargets() ? block.sourcesOnly() : block);
+            EntryBlock sources = block.hasTargets() ? block.sourcesOnly() : block;
+            out.add(sources);
+            sourcesOnly += sources.count;
+            sourcesOnlyBytes += sources.sizeInBytes();
             return;
         }
         laid += block.count;
+        if (directed && inEdges) {
+            laidIn += block.count;
+        }
         if (directed) {
             (inEdges ? in : out).add(block);
         } else if (inEdges) {
@@ -305,6 +316,15 @@ final class ReceivedShare implements EdgeTarget, IdService {
 
     /** Entries the build lays out as adjacency arrays: all but out-edges kept by source alone. */
     synchronized long entriesLaid() { return laid; }
+
+    /** In-edge entries of a directed graph the build lays out. */
+    synchronized long inEntriesLaid() { return laidIn; }
+
+    /** Out-edge entries kept by source alone, counted into out-degrees. */
+    synchronized long sourcesOnlyEntries() { return sourcesOnly; }
+
+    /** Bytes of the sources-only blocks, released as the build counts them (before it lays anything out). */
+    synchronized long sourcesOnlyBytes() { return sourcesOnlyBytes; }
 
     /** The rank of {@code id} among owned partition {@code partition}'s ids, or -1 when it is not one. */
     int rank(int partition, long id) {

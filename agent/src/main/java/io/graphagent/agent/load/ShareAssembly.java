@@ -1,6 +1,7 @@
 package io.graphagent.agent.load;
 
 import io.graphagent.graph.csr.IdMap;
+import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.partition.ShareBuilder;
 import io.graphagent.api.EdgeUse;
@@ -68,7 +69,8 @@ final class ShareAssembly {
         builder.ownedIds(ownedIds);
         known = null;
         denseOfKnown = null;
-        return new BuiltShare(builder.build(), sourceDense);
+        GraphShare share = builder.build();
+        return new BuiltShare(share, sourceDense, builder.peakBytes());
     }
 
     /** Owned partitions' ids one after the other: ascending, since partitions are ascending id ranges. */

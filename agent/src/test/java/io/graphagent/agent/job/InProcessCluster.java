@@ -45,6 +45,8 @@ final class InProcessCluster implements AutoCloseable {
 
     private final CoordinatorServer coordinator;
     private final List<CompletableFuture<Integer>> agents = new ArrayList<>();
+    /** Each started agent's job layer, by agent number (agent-1 first). */
+    private final java.util.Map<Integer, AgentJobs> agentJobs = new java.util.concurrent.ConcurrentHashMap<>();
     private final CompletableFuture<String> stop = new CompletableFuture<>();
     private final NetworkThreads clientThreads;
     private final ManagedChannel channel;
@@ -86,6 +88,7 @@ final class InProcessCluster implements AutoCloseable {
                 base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
         TransportSecurity security = TransportSecurity.tls(TlsFiles.fromDir(certs, name));
         AgentJobs jobs = AgentJobs.start(agentConfig, security);
+        agentJobs.put(i, jobs);
         agents.add(CompletableFuture.supplyAsync(() -> AgentMain.run(agentConfig, security, jobs, CLOCK, stop)));
     }
 
@@ -101,6 +104,11 @@ final class InProcessCluster implements AutoCloseable {
     static InProcessCluster withSpares(Path dir, int agents, int spare, UnaryOperator<GraphagentConfig> coordinatorConfig)
             throws Exception {
         return new InProcessCluster(dir, agents, spare, coordinatorConfig);
+    }
+
+    /** The job layer of agent {@code i}, to look at what it holds. */
+    AgentJobs jobs(int i) {
+        return agentJobs.get(i);
     }
 
     /** Whether the coordinator sees {@code n} ALIVE agents. */

@@ -22,6 +22,8 @@ import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.PartitionPlacement;
+import io.graphagent.graph.partition.GraphShare;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +33,8 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,21 +158,64 @@ class PartitionedLoadTest {
         assertThat(last.getMessage()).contains("vertex 6, which is not in " + bad + ".v").contains("Fix:");
     }
 
+    /**
+     * The rebalance loads the job again at a newer job epoch on every agent. An agent releases
+     * its previous share before the new load (so a reload needs no more heap than the first
+     * load): when agent-1 reaches the new load's memory check it holds no share of the job and
+     * nothing references the old one any more (it is collected); the restore from the
+     * checkpoint that follows works on the new share, and the result is exact.
+     */
     @Test
     void anAgentThatJoinsARunningJobTakesItsShareAtTheNextCheckpointAndTheResultIsExact() throws Exception {
         try (InProcessCluster growing = InProcessCluster.withSpares(dir.resolve("grow"), 2, 1,
                 config -> withJob(config, config.job().withCheckpointEvery(2).withRebalance(Rebalance.ON_JOIN)))) {
+            AgentJobs first = growing.jobs(1);
+            AtomicReference<WeakReference<GraphShare>> oldShare = new AtomicReference<>();
+            CompletableFuture<String> atReload = new CompletableFuture<>();
+            first.beforeMemoryCheck(jobId -> {
+                WeakReference<GraphShare> old = oldShare.get();
+                if (old != null && !atReload.isDone()) {
+                    atReload.complete(whatIsHeld(first, jobId, old));
+                }
+            });
             Path output = dir.resolve("out-grown");
             JobSpec spec = spec(Algorithm.PAGERANK, graph, output).toBuilder().setIterations(ITERATIONS_WHILE_JOINING).build();
             CompletableFuture<JobProgress> job = CompletableFuture.supplyAsync(() -> growing.submitAndWait(spec));
             await().atMost(Duration.ofSeconds(30)).until(() -> growing.status().getJobsList().stream()
                     .anyMatch(j -> j.getState() == JobState.RUNNING && j.getSuperstep() > 0));
+            String jobId = growing.status().getJobsList().stream().filter(j -> j.getState() == JobState.RUNNING)
+                    .findFirst().orElseThrow().getJobId();
+            oldShare.set(weakShare(first, jobId));
             growing.startAgent(3);
             JobProgress last = job.get(120, TimeUnit.SECONDS);
             assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
             assertThat(last.getSummary().getAgents()).as("the job ended on all three agents").isEqualTo(3);
             assertThat(last.getSummary().getRecoveries()).as("a rebalance is not a recovery").isZero();
             assertThat(ResultComparator.read(output)).isEqualTo(engine(Algorithm.PAGERANK, ITERATIONS_WHILE_JOINING));
+            assertThat(atReload.getNow("agent-1 was never loaded again"))
+                    .as("at the new load's memory check agent-1 holds no share of the job, the old one is collected")
+                    .isEqualTo("old share released");
+        }
+    }
+
+    /** A weak reference to the share an agent holds for a job (no strong one is kept by the caller). */
+    private static WeakReference<GraphShare> weakShare(AgentJobs jobs, String jobId) {
+        return new WeakReference<>(jobs.heldShare(jobId).orElseThrow());
+    }
+
+    /** On the agent's job thread, at a reload's memory check: whether the old share is still held or referenced. */
+    private static String whatIsHeld(AgentJobs jobs, String jobId, WeakReference<GraphShare> old) {
+        if (jobs.heldShare(jobId).isPresent()) {
+            return "the job's holder still has a share";
+        }
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                System.gc();
+                return old.get() == null;
+            });
+            return "old share released";
+        } catch (ConditionTimeoutException e) {
+            return "the old share is still referenced";
         }
     }
 

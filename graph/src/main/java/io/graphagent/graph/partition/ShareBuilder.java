@@ -19,7 +19,9 @@ import java.util.List;
  *
  * <p>Memory: the entries given (kept by reference until {@link #build}, each block released as
  * soon as it is laid out) plus, while building, two ints per vertex of the whole graph and two
- * int arrays (and with weights two double arrays) of one direction's entries. Not thread-safe.
+ * int arrays (and with weights two double arrays) of one direction's entries.
+ * {@link ShareFootprint} estimates the peak before the build from counts alone;
+ * {@link #peakBytes()} is the peak measured from the arrays' lengths. Not thread-safe.
  */
 public final class ShareBuilder {
     private final Partitioning partitioning;
@@ -37,8 +39,14 @@ public final class ShareBuilder {
     private final int[] firstSlot;
     private final int ownedVertices;
     private long[] ownedIds;
+    /** The per-vertex and per-entry arrays this builder holds beyond the entries given. */
+    private final ArrayBytes arrays = new ArrayBytes();
 
-    private record Block(int[] owners, int[] neighbours, double[] weights, int count) { }
+    private record Block(int[] owners, int[] neighbours, double[] weights, int count) {
+        long bytes() {
+            return 4L * owners.length + 4L * neighbours.length + (weights == null ? 0 : 8L * weights.length);
+        }
+    }
 
     /**
      * @param owned    owned partitions
@@ -71,6 +79,24 @@ public final class ShareBuilder {
         }
         this.ownedVertices = slots;
         this.outDegrees = outTargets ? null : new int[slots];
+        if (outDegrees != null) {
+            arrays.allocated(4L * slots);
+        }
+    }
+
+    /**
+     * The most bytes of per-vertex and per-entry arrays this builder held at once beyond the
+     * entries given to it (whose release as they are laid out counts against it), measured from
+     * the arrays' lengths; after {@link #build}. What {@link ShareFootprint#buildPeakBytes()}
+     * estimates.
+     */
+    public long peakBytes() {
+        return arrays.peak();
+    }
+
+    /** Bytes held after {@link #build} relative to before it: the share's arrays less the entries released. */
+    public long keptBytes() {
+        return arrays.live();
     }
 
     /** Whether out-edges' targets are kept; when not, give out-edges with {@link #addOutDegrees}. */
@@ -189,6 +215,7 @@ public final class ShareBuilder {
         }
         // Slot of every vertex the entries name: owned ones by partition, mirrors after them.
         int[] slotOf = new int[n];
+        arrays.allocated(4L * n);
         Arrays.fill(slotOf, -1);
         for (int k = 0; k < owned.length; k++) {
             int p = owned[k];
@@ -213,6 +240,7 @@ public final class ShareBuilder {
         }
         mirrorSlot[partitioning.count()] = slots;
         int[] slotGlobal = new int[slots];
+        arrays.allocated(4L * slots);
         for (int g = 0; g < n; g++) {
             if (slotOf[g] >= 0) {
                 slotGlobal[slotOf[g]] = g;
@@ -222,6 +250,10 @@ public final class ShareBuilder {
         in.clear();
         Adjacency outgoing = outTargets ? lay(out, slotOf, ownedVertices, n) : degreesOnly(outDegrees);
         out.clear();
+        arrays.released(4L * n); // slotOf
+        if (outDegrees != null) {
+            arrays.released(4L * outDegrees.length); // counted into the offsets; dropped with this builder
+        }
         if (incoming == null) {
             incoming = outgoing;
         }
@@ -252,8 +284,9 @@ public final class ShareBuilder {
     private record Adjacency(int[] offsets, int[] ends, double[] weights) { }
 
     /** Offsets from out-degrees counted by owned slot, without targets. */
-    private static Adjacency degreesOnly(int[] degrees) {
+    private Adjacency degreesOnly(int[] degrees) {
         int[] offsets = new int[degrees.length + 1];
+        arrays.allocated(4L * offsets.length);
         for (int v = 0; v < degrees.length; v++) {
             offsets[v + 1] = offsets[v] + degrees[v];
         }
@@ -276,6 +309,7 @@ public final class ShareBuilder {
         int m = (int) entries;
         int[] byNeighbour = new int[n + 1];
         int[] offsets = new int[ownedVertices + 1];
+        arrays.allocated(4L * byNeighbour.length + 4L * offsets.length);
         for (Block b : blocks) {
             for (int i = 0; i < b.count; i++) {
                 byNeighbour[b.neighbours[i] + 1]++;
@@ -291,6 +325,7 @@ public final class ShareBuilder {
         // Group by neighbour, holding the owner's slot.
         int[] grouped = new int[m];
         double[] groupedWeights = weighted ? new double[m] : null;
+        arrays.allocated(4L * m + (weighted ? 8L * m : 0));
         for (int j = 0; j < blocks.size(); j++) {
             Block b = blocks.get(j);
             for (int i = 0; i < b.count; i++) {
@@ -301,12 +336,14 @@ public final class ShareBuilder {
                 }
             }
             blocks.set(j, null); // released as soon as grouped: the entries are not held twice
+            arrays.released(b.bytes());
         }
         blocks.clear();
         // byNeighbour[g] is now the end of g's group; walk the groups in id order.
         int[] cursor = Arrays.copyOf(offsets, ownedVertices);
         int[] ends = new int[m];
         double[] weights = weighted ? new double[m] : null;
+        arrays.allocated(4L * cursor.length + 4L * m + (weighted ? 8L * m : 0));
         int start = 0;
         for (int g = 0; g < n; g++) {
             int stop = byNeighbour[g];
@@ -319,6 +356,7 @@ public final class ShareBuilder {
             }
             start = stop;
         }
+        arrays.released(4L * byNeighbour.length + 4L * cursor.length + 4L * m + (weighted ? 8L * m : 0));
         if (weights != null) {
             sortParallelEdgesByWeight(offsets, ends, weights);
         }

@@ -7,8 +7,11 @@ import io.graphagent.graph.csr.Graph;
 import io.graphagent.api.EdgeUse;
 import io.graphagent.graph.testing.Datasets;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** A share keeps only the edges its program reads. */
 class ShareBuilderTest {
@@ -58,5 +61,98 @@ class ShareBuilderTest {
         ShareBuilder builder = new ShareBuilder(partitioning, new int[] {0}, true, false, 1, EdgeUse.IN_AND_OUT_DEGREES);
         assertThatThrownBy(() -> builder.addOutDegrees(new int[] {3}, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vertex 3, which this share does not own");
+    }
+
+    /**
+     * The memory check's estimate of a build ({@link ShareFootprint}, from counts alone) against
+     * the arrays the build really made, counted by their lengths: within 1% when the mirrors
+     * are known, and above by exactly the 4 bytes per mirror the agent's bound over-counts.
+     */
+    @ParameterizedTest(name = "directed={0} weighted={1} {2}")
+    @CsvSource({"true, false, OUT_AND_IN", "true, false, IN_AND_OUT_DEGREES", "true, true, OUT_AND_IN",
+            "false, true, OUT_AND_IN", "false, false, IN_AND_OUT_DEGREES"})
+    void theFootprintEstimateMatchesTheArraysTheBuildMakes(boolean directed, boolean weighted, EdgeUse use) {
+        int n = 6000;
+        // Blocks of 4 ids (a partitioning has at most 4096 blocks).
+        Partitioning partitioning = new Partitioning(new IdBlocks(2, 0, n / 4), new int[] {0, 250, 625, 1000, n / 4},
+                new int[] {0, 1000, 2500, 4000, n});
+        int[] owned = {0, 2};
+        ShareBuilder builder = new ShareBuilder(partitioning, owned, directed, weighted, 50_000, use);
+        SplittableRandom random = new SplittableRandom(7);
+        long outEntries = 0;
+        long inEntries = 0;
+        long given = 0;
+        for (int block = 0; block < 10; block++) {
+            EntryLists outs = new EntryLists();
+            EntryLists ins = new EntryLists();
+            for (int e = 0; e < 5000; e++) {
+                int s = random.nextInt(n);
+                int t = random.nextInt(10) == 0 ? 3 : random.nextInt(n);
+                double w = random.nextInt(100) / 4.0;
+                if (partitioning.partitionOf(s) % 2 == 0) {
+                    outs.add(s, t, w);
+                }
+                if (partitioning.partitionOf(t) % 2 == 0 && (directed || s != t)) {
+                    (directed ? ins : outs).add(t, s, w);
+                }
+            }
+            int[] outOwners = outs.owners();
+            outEntries += outOwners.length;
+            if (directed && !use.outTargets()) {
+                builder.addOutDegrees(outOwners, outOwners.length);
+            } else {
+                builder.addOut(outOwners, outs.neighbours(), weighted ? outs.weights() : null, outOwners.length);
+                given += (weighted ? 16L : 8L) * outOwners.length;
+            }
+            if (directed) {
+                int[] inOwners = ins.owners();
+                inEntries += inOwners.length;
+                builder.addIn(inOwners, ins.neighbours(), weighted ? ins.weights() : null, inOwners.length);
+                given += (weighted ? 16L : 8L) * inOwners.length;
+            }
+        }
+        GraphShare share = builder.build();
+        int ownedVertices = share.ownedVertices();
+
+        assertThat(builder.keptBytes() + given).as("what the build keeps is the share's arrays")
+                .isEqualTo(share.sizeInBytes());
+        ShareFootprint exact = new ShareFootprint(n, ownedVertices, share.mirrors(), directed, weighted, use.outTargets(),
+                outEntries, inEntries);
+        assertThat((double) exact.buildPeakBytes()).as("peak, mirrors known")
+                .isCloseTo(builder.peakBytes(), org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat((double) exact.keptBytes()).isCloseTo(builder.keptBytes(), org.assertj.core.data.Offset.offset(
+                Math.abs(builder.keptBytes()) / 100.0));
+        long laid = (directed ? inEntries : 0) + (!directed || use.outTargets() ? outEntries : 0);
+        long bound = Math.min(n - ownedVertices, laid);
+        ShareFootprint bounded = new ShareFootprint(n, ownedVertices, bound, directed, weighted, use.outTargets(),
+                outEntries, inEntries);
+        assertThat(bounded.buildPeakBytes()).as("peak, mirrors bounded as the agent does")
+                .isGreaterThanOrEqualTo(builder.peakBytes())
+                .isLessThanOrEqualTo(builder.peakBytes() + 4 * (bound - share.mirrors()) + builder.peakBytes() / 100);
+    }
+
+    /** Entries of one block, grown as they come; handed over as arrays of exactly their length (as the agent does). */
+    private static final class EntryLists {
+        private int[] owners = new int[16];
+        private int[] neighbours = new int[16];
+        private double[] weights = new double[16];
+        private int size;
+
+        void add(int owner, int neighbour, double weight) {
+            if (size == owners.length) {
+                owners = Arrays.copyOf(owners, size * 2);
+                neighbours = Arrays.copyOf(neighbours, size * 2);
+                weights = Arrays.copyOf(weights, size * 2);
+            }
+            owners[size] = owner;
+            neighbours[size] = neighbour;
+            weights[size++] = weight;
+        }
+
+        int[] owners() { return Arrays.copyOf(owners, size); }
+
+        int[] neighbours() { return Arrays.copyOf(neighbours, size); }
+
+        double[] weights() { return Arrays.copyOf(weights, size); }
     }
 }
