@@ -22,6 +22,8 @@ final class AgentRecord {
     String stateCause = "";
     Instant stateSince;
 
+    /** A session a new leader carried over from the previous one that has not resumed here yet. */
+    boolean carried;
     String sessionId = "";
     SessionEpoch epoch = SessionEpoch.NONE;
     Lease lease;

@@ -69,6 +69,8 @@ public final class Membership implements AgentDirectory {
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong refusedReports = new AtomicLong();
     private final Object lock = new Object();
+    /** Since a takeover: how long carried sessions that have not resumed are waited for. */
+    private final TakeoverWindow takeover = new TakeoverWindow();
 
     /** Guarded by lock. */
     private final Map<String, AgentRecord> agents = new TreeMap<>();
@@ -123,7 +125,7 @@ public final class Membership implements AgentDirectory {
             synchronized (lock) {
                 Instant now = clock.instant();
                 AgentRecord record = agents.get(agentId);
-                if (record != null && record.live() && record.lease.expired(now)) {
+                if (record != null && record.live() && leaseRanOut(record, now)) {
                     expire(record, now, after);
                 }
                 if (record != null && record.live()) {
@@ -171,7 +173,14 @@ public final class Membership implements AgentDirectory {
 
     private MemberSession resume(AgentRecord record, Hello hello, int version, AgentConnection connection, Instant now) {
         long silentMs = record.lease.sinceRenewal(now).toMillis();
-        record.lease = record.lease.renew(now);
+        if (record.carried) {
+            // A carried lease may have run out while the takeover window held it: a fresh one.
+            record.carried = false;
+            record.lease = Lease.grant(now, timing.leaseTtl());
+            takeover.progress(now);
+        } else {
+            record.lease = record.lease.renew(now);
+        }
         record.attach(connection, hello, version);
         String missing = record.ledger.missingFrom(hello.getHeldList());
         // A transition even from ALIVE (the old stream's end not yet seen): the job layer re-sends
@@ -383,7 +392,7 @@ public final class Membership implements AgentDirectory {
                     if (!record.live()) {
                         continue;
                     }
-                    if (record.lease.expired(now)) {
+                    if (leaseRanOut(record, now)) {
                         expire(record, now, after);
                     } else if (record.state != AgentState.SUSPECT
                             && record.lease.sinceRenewal(now).compareTo(timing.suspectAfter()) > 0) {
@@ -396,6 +405,15 @@ public final class Membership implements AgentDirectory {
         } finally {
             finish(after);
         }
+    }
+
+    /**
+     * Whether a live session's lease ran out: its lease expired and, for a session carried over
+     * from the previous leader that has not resumed yet, the takeover stopped making progress
+     * ({@link TakeoverWindow}).
+     */
+    private boolean leaseRanOut(AgentRecord record, Instant now) {
+        return record.lease.expired(now) && !(record.carried && takeover.holds(now));
     }
 
     private void expire(AgentRecord record, Instant now, List<Runnable> after) {
@@ -538,7 +556,10 @@ public final class Membership implements AgentDirectory {
      * Takes over the sessions a previous leader held (etcd store): each becomes SUSPECT
      * ({@code leader_changed}) with its session id and epoch, and its lease counts as renewed
      * {@code grace} from now, so its agent resumes it on the new leader like a reconnect: same
-     * epoch, no DEAD. A session already known here is left alone.
+     * epoch, no DEAD. A session already known here is left alone. While carried sessions keep
+     * resuming, the ones still missing are waited for beyond {@code grace}: one expires only once
+     * no carried session resumed for a whole {@code grace} ({@link TakeoverWindow}), so a
+     * reconnect storm that the new leader admits slowly costs time, not DEAD agents.
      *
      * @param grace how long the agents get to find the new leader before their leases run (the
      *              reconnect backoff's cap)
@@ -547,6 +568,7 @@ public final class Membership implements AgentDirectory {
         try {
             synchronized (lock) {
                 Instant now = clock.instant();
+                takeover.open(now, grace);
                 for (io.graphagent.protocol.v1.StoredSession stored : sessions) {
                     if (agents.containsKey(stored.getAgentId())) {
                         continue;
@@ -555,12 +577,14 @@ public final class Membership implements AgentDirectory {
                     record.sessionId = stored.getSessionId();
                     record.epoch = SessionEpoch.of(stored.getEpoch());
                     record.lease = new Lease(timing.leaseTtl(), now.plus(grace));
+                    record.carried = true;
                     record.sessionOpened = now;
                     record.hello = Hello.newBuilder().setAgentId(stored.getAgentId())
                             .setDataAddress(stored.getDataAddress()).build();
                     agents.put(stored.getAgentId(), record);
                     transition(record, AgentState.SUSPECT, LifecycleCause.LEADER_CHANGED.label(), now, "session carried over from the previous"
-                            + " leader; lease runs until " + record.lease.expiresAt() + " unless the agent resumes");
+                            + " leader; lease runs until " + record.lease.expiresAt() + " unless the agent resumes (longer while other"
+                            + " carried sessions keep resuming)");
                 }
             }
         } finally {

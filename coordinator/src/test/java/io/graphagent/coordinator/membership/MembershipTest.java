@@ -158,6 +158,64 @@ class MembershipTest {
     }
 
     @Test
+    void carriedSessionsAreWaitedForWhileTheTakeoverMakesProgressAndExpireOnceItStalls() {
+        Duration grace = Duration.ofSeconds(10);
+        membership.carryOver(List.of(stored("agent-1", 11), stored("agent-2", 12), stored("agent-3", 13)), grace);
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.SUSPECT);
+
+        clock.advance(Duration.ofSeconds(8));
+        MemberSession first = resumeCarried("agent-1", 11);
+        assertThat(first.resumed()).isTrue();
+        assertThat(first.epoch()).isEqualTo(SessionEpoch.of(11));
+
+        clock.advance(Duration.ofSeconds(4)); // 12 s: past the carried leases, but a resume came 4 s ago
+        membership.tick();
+        assertThat(membership.state("agent-2")).as("still waited for").isEqualTo(AgentState.SUSPECT);
+        assertThat(membership.state("agent-3")).isEqualTo(AgentState.SUSPECT);
+
+        clock.advance(Duration.ofSeconds(3)); // 15 s
+        MemberSession second = resumeCarried("agent-2", 12);
+        assertThat(second.resumed()).as("a late resume keeps its session and epoch").isTrue();
+        assertThat(second.epoch()).isEqualTo(SessionEpoch.of(12));
+
+        clock.advance(grace.minusMillis(1)); // 1 ms before the window closes
+        membership.tick();
+        assertThat(membership.state("agent-3")).isEqualTo(AgentState.SUSPECT);
+
+        clock.advance(Duration.ofMillis(1)); // no carried session resumed for a whole grace
+        membership.tick();
+        assertThat(membership.state("agent-3")).isEqualTo(AgentState.DEAD);
+        assertThat(transitions).contains("agent-3 SUSPECT->DEAD lease_expired");
+        assertThat(membership.state("agent-1")).as("resumed sessions live by their own leases")
+                .isEqualTo(AgentState.DEAD);
+    }
+
+    @Test
+    void aResumedSessionIsNoLongerCarriedAndExpiresByItsOwnLease() {
+        membership.carryOver(List.of(stored("agent-1", 11), stored("agent-2", 12)), Duration.ofSeconds(10));
+        MemberSession session = resumeCarried("agent-1", 11);
+        beat(session, 1);
+
+        clock.advance(TIMING.leaseTtl()); // the window still holds for agent-2, not for agent-1
+        membership.tick();
+
+        assertThat(membership.state("agent-1")).isEqualTo(AgentState.DEAD);
+        assertThat(membership.state("agent-2")).isEqualTo(AgentState.SUSPECT);
+    }
+
+    private static io.graphagent.protocol.v1.StoredSession stored(String agent, long epoch) {
+        return io.graphagent.protocol.v1.StoredSession.newBuilder().setAgentId(agent).setSessionId("s-" + agent)
+                .setEpoch(epoch).setDataAddress("127.0.0.1:17500").build();
+    }
+
+    private MemberSession resumeCarried(String agent, long epoch) {
+        Hello resume = hello(agent).toBuilder().setResumeSessionId("s-" + agent).build();
+        Admission admission = membership.admit(resume, agent, 1, new FakeConnection("127.0.0.1:5" + epoch));
+        assertThat(admission).isInstanceOf(Admission.Admitted.class);
+        return ((Admission.Admitted) admission).session();
+    }
+
+    @Test
     void aHeartbeatAfterTheLeaseRanOutIsFencedEvenBeforeTheDetectorTicks() {
         FakeConnection stream = new FakeConnection("127.0.0.1:50001");
         MemberSession session = join("agent-1", stream);
