@@ -30,6 +30,16 @@ class EtcdClientsTest {
     @TempDir
     Path dir;
 
+    /** Starts {@code coordinators} coordinators of the etcd store and the cluster's agents, all ALIVE. */
+    private static void start(LocalCluster cluster, LocalEtcd etcd, int coordinators) throws Exception {
+        cluster.environment(Map.of("GRAPHAGENT_SESSION_RECONNECT_MAX", "1s",
+                "GRAPHAGENT_COORDINATOR_ETCD_ELECTION_TTL", TTL.toSeconds() + "s"));
+        cluster.useEtcd(etcd.endpoints(), coordinators);
+        cluster.startCoordinator(START);
+        cluster.startAgents();
+        cluster.awaitAlive(START);
+    }
+
     @Test
     @Timeout(300)
     void statusAndSubmitGivenEtcdFindTheLeaderAfterAFailover() throws Exception {
@@ -38,12 +48,7 @@ class EtcdClientsTest {
         try (LocalEtcd etcd = EtcdFixture.start(3);
              LocalCluster cluster = LocalCluster.prepare(state, 1, 0, false, new PrintWriter(log, true),
                      LocalCommand.jvmOptions())) {
-            cluster.environment(Map.of("GRAPHAGENT_SESSION_RECONNECT_MAX", "1s",
-                    "GRAPHAGENT_COORDINATOR_ETCD_ELECTION_TTL", TTL.toSeconds() + "s"));
-            cluster.useEtcd(etcd.endpoints(), 2);
-            cluster.startCoordinator(START);
-            cluster.startAgents();
-            cluster.awaitAlive(START);
+            start(cluster, etcd, 2);
             HostPort first = cluster.awaitLeader(START);
             int leaderNumber = cluster.coordinatorAddresses().indexOf(first) + 1;
             HostPort second = cluster.coordinatorAddresses().get(2 - leaderNumber);
@@ -86,12 +91,7 @@ class EtcdClientsTest {
         try (LocalEtcd etcd = EtcdFixture.start(3);
              LocalCluster cluster = LocalCluster.prepare(state, 1, 0, false, new PrintWriter(log, true),
                      LocalCommand.jvmOptions())) {
-            cluster.environment(Map.of("GRAPHAGENT_SESSION_RECONNECT_MAX", "1s",
-                    "GRAPHAGENT_COORDINATOR_ETCD_ELECTION_TTL", TTL.toSeconds() + "s"));
-            cluster.useEtcd(etcd.endpoints(), 1);
-            cluster.startCoordinator(START);
-            cluster.startAgents();
-            cluster.awaitAlive(START);
+            start(cluster, etcd, 1);
             HostPort leader = cluster.awaitLeader(START);
 
             etcd.kill(etcd.members().get(1));

@@ -1,6 +1,7 @@
 package io.graphagent.examples;
 
 import io.graphagent.api.Vertex;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The distinct neighbours of a vertex with direction ignored and itself excluded: the merge of
@@ -48,27 +49,17 @@ final class Neighbours {
         if (target == vertex.id()) {
             return false;
         }
+        return sortedContains(vertex.outDegree(), vertex::outNeighbor, target)
+                || (vertex.directed() && sortedContains(vertex.inDegree(), vertex::inNeighbor, target));
+    }
+
+    /** Binary search for {@code target} among {@code at(0) .. at(size - 1)}, ascending. */
+    private static boolean sortedContains(int size, IntUnaryOperator at, int target) {
         int lo = 0;
-        int hi = vertex.outDegree() - 1;
+        int hi = size - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int x = vertex.outNeighbor(mid);
-            if (x < target) {
-                lo = mid + 1;
-            } else if (x > target) {
-                hi = mid - 1;
-            } else {
-                return true;
-            }
-        }
-        if (!vertex.directed()) {
-            return false;
-        }
-        lo = 0;
-        hi = vertex.inDegree() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int x = vertex.inNeighbor(mid);
+            int x = at.applyAsInt(mid);
             if (x < target) {
                 lo = mid + 1;
             } else if (x > target) {
