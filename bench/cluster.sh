@@ -135,14 +135,9 @@ else
     cp cli/target/graphagent.jar "$jar.tmp"
   fi
   if [ -f "$jar.tmp" ]; then mv "$jar.tmp" "$jar"; fi
-  # the launcher's default JVM flags, and what `local` gives its processes to quiet JDK 25
-  read -r -a launcher_opts <<<"$(sed -n 's/^default_opts="\(.*\)"$/\1/p' graphagent)"
-  [ "${#launcher_opts[@]}" -gt 0 ] || say "warning: no default_opts line found in ./graphagent; running the jar without them"
-  read -r -a extra_opts <<<"${GRAPHAGENT_JAVA_OPTS:-}"
-  quiet=(--enable-native-access=ALL-UNNAMED)
-  feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -1)
-  [ "${feature:-0}" -ge 23 ] && quiet+=(--sun-misc-unsafe-memory-access=allow)
-  ga=("$java" "${launcher_opts[@]}" "${quiet[@]}" "${extra_opts[@]}" -jar "$jar")
+  # run through the launcher, pointed at the copied jar: its JVM flags, start-up cache and
+  # GRAPHAGENT_JAVA_OPTS apply as they do for a user (the cache is made beside the jar, once)
+  ga=(env GRAPHAGENT_JAR="$jar" ./graphagent)
   if [ -n "${GRAPHAGENT_JAR:-}" ]; then
     ga_build="$GRAPHAGENT_JAR (built $(date -r "$jar" '+%F %T'))"
   else
@@ -345,7 +340,7 @@ for k in $kernels; do
 done
 echo
 echo "total s = load s + compute s for every peer. The cluster's load s is the job's loading phase"
-echo "(every agent parses the files), its compute s the supersteps; bytes/superstep = bytes sent"
+echo "(each agent parses its byte-range splits and ships vertices and edges to their owners), its compute s the supersteps; bytes/superstep = bytes sent"
 echo "between agents / supersteps, messages/s = messages / compute s. graphx's load s is textFile to"
 echo "a cached, partitioned graph; its SparkContext start-up is not in it."
 for p in $cl graphagent-engine; do
@@ -362,16 +357,17 @@ for k in $kernels; do
   if [ -n "${R[graphx/$k]:-}" ]; then echo "  graphx $k: startup_s=$(value startup_s "${R[graphx/$k]}") (SparkContext)"; fi
 done
 
-# ---- targets of issue 3
+# ---- targets of issue 11 (partitioned graphs): compute against the engine, load against the engine's load
 yes_no() { awk "BEGIN { print ($1) ? \"yes\" : \"no\" }"; }
 echo
-echo "targets (issue 3):"
+echo "targets (issue 11):"
 tfmt="  %-68s %-34s met: %s\n"
 for k in $kernels; do
-  read -r _ cc ct <<<"$(row_times "$k" "$cl")"
-  read -r _ ec et <<<"$(row_times "$k" graphagent-engine)"
-  printf "$tfmt" "$k: $AGENTS-agent cluster <= 2x single-process engine, compute" "$cc s vs $ec s (x$(ratio "$cc" "$ec"))" "$(yes_no "$cc <= 2 * $ec")"
-  printf "$tfmt" "$k: $AGENTS-agent cluster <= 2x single-process engine, load+compute" "$ct s vs $et s (x$(ratio "$ct" "$et"))" "$(yes_no "$ct <= 2 * $et")"
+  read -r cl_load cc _ <<<"$(row_times "$k" "$cl")"
+  read -r en_load ec _ <<<"$(row_times "$k" graphagent-engine)"
+  bound=1.5; [ "$k" = wcc ] && bound=1.2
+  printf "$tfmt" "$k: $AGENTS-agent cluster compute <= ${bound}x single-process engine" "$cc s vs $ec s (x$(ratio "$cc" "$ec"))" "$(yes_no "$cc <= $bound * $ec")"
+  printf "$tfmt" "$k: $AGENTS-agent cluster load <= the engine's load" "$cl_load s vs $en_load s (x$(ratio "$cl_load" "$en_load"))" "$(yes_no "$cl_load <= $en_load")"
 done
 for k in $kernels; do
   if ! gx=$(row_times "$k" graphx); then
