@@ -177,7 +177,8 @@ final class StatusReport {
         out.append("control plane: etcd ").append(String.join(",", p.getEtcdEndpointsList()))
                 .append("  term=").append(p.getLeaderTerm())
                 .append("  this coordinator ").append(p.getLeading() ? "LEADS" : "stands by")
-                .append("  etcd=").append(p.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + p.getEtcdProblem()).append('\n');
+                .append("  etcd=").append(p.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + p.getEtcdProblem())
+                .append(p.getEtcdHealthy() ? "" : "  (no job is admitted until etcd has a quorum)").append('\n');
         TextTable members = new TextTable("COORDINATOR", "ROLE", "ADDRESS", "ADMIN");
         for (io.graphagent.protocol.v1.ControlPlaneMember m : p.getMembersList()) {
             members.add(m.getCoordinatorId(), m.getRole(), m.getAddress(), m.getAdminAddress());

@@ -44,6 +44,17 @@ final class EtcdControlPlane implements ControlPlaneView {
         return "etcd";
     }
 
+    /** The etcd health watch's verdict: the quorum lost, from the probe that found it (within a second and a call). */
+    @Override
+    public String admissionProblem() {
+        return health.problem();
+    }
+
+    @Override
+    public String coordinatorId() {
+        return election.self().getCoordinatorId();
+    }
+
     @Override
     public ControlPlane controlPlane() {
         Optional<StoredLeader> leader = election.leader();
