@@ -44,10 +44,23 @@ final class EtcdControlPlane implements ControlPlaneView {
         return "etcd";
     }
 
-    /** The etcd health watch's verdict: the quorum lost, from the probe that found it (within a second and a call). */
+    /**
+     * The etcd health watch's verdict (a lost quorum is known within a second and a call of its
+     * loss). While it says lost, one bounded quorum read decides, since the watch's last probe
+     * may predate etcd's return: answered, the job is admitted.
+     */
     @Override
     public String admissionProblem() {
-        return health.problem();
+        String known = health.problem();
+        if (known.isEmpty()) {
+            return "";
+        }
+        try {
+            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), "serve a read (quorum)");
+            return "";
+        } catch (EtcdException e) {
+            return known;
+        }
     }
 
     @Override
@@ -85,7 +98,8 @@ final class EtcdControlPlane implements ControlPlaneView {
                         .setStartedTimeMs(c.getStartedTimeMs()));
             }
         } catch (EtcdException e) {
-            plane.setEtcdHealthy(false).setEtcdProblem(e.getMessage());
+            // A known lost quorum is the cause; the failed listing is only its symptom.
+            plane.setEtcdHealthy(false).setEtcdProblem(problem.isEmpty() ? e.getMessage() : problem);
         }
         return plane.build();
     }

@@ -38,8 +38,8 @@ public interface ControlPlaneView {
 
     /**
      * Why no job may be admitted now, empty while jobs are: with the etcd store, etcd has no
-     * quorum (nothing can be recorded, and the leader's lease cannot be renewed). Cheap: no
-     * call to etcd.
+     * quorum (nothing can be recorded, and the leader's lease cannot be renewed). Bounded: at
+     * most one call to etcd, and none while etcd is known healthy.
      */
     default String admissionProblem() {
         return "";
