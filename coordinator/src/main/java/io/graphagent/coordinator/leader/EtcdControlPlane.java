@@ -76,6 +76,7 @@ final class EtcdControlPlane implements ControlPlaneView {
                 .setLeaderTerm(leader.map(StoredLeader::getTerm).orElse(0L))
                 .setLeaderAddress(leader.map(StoredLeader::getAddress).orElse(""))
                 .setLeaderId(leader.map(StoredLeader::getCoordinatorId).orElse(""))
+                .setLeaderSinceMs(leader.map(StoredLeader::getElectedTimeMs).orElse(0L))
                 .addAllEtcdEndpoints(etcd.config().endpoints());
         String problem = health.problem();
         if (problem.isEmpty() && !election.etcdProblem().isEmpty()) {

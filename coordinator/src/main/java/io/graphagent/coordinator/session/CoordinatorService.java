@@ -224,7 +224,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         this.controlPlane = Objects.requireNonNull(view, "view");
     }
 
-    ControlPlaneView controlPlane() {
+    /** The control plane this coordinator shows (the local store's, or the etcd store's leader and standbys). */
+    public ControlPlaneView controlPlane() {
         return controlPlane;
     }
 
