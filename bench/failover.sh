@@ -6,7 +6,7 @@
 # fresh coordinators:
 #   - join: time until every session was open on the first leader (ramp of RATE sessions/s),
 #     and the handshake timeouts and other failed dials on the way;
-#   - failover: kill to the new leader elected, kill to every session open on it (its term);
+#   - failover: kill to the new leader serving (its event=leader_serving), kill to every session open on it (its term);
 #     peak dials (Hellos sent) and peak handshakes (Welcomes + leader redirects: dials whose TLS
 #     handshake completed) per second; the new leader's CPU from the kill until all were back;
 #     agents declared DEAD in the new leader's event log (must be 0);
@@ -190,7 +190,7 @@ scenario() {
   t0=$(now_ms); c0=$(cpu_ticks "$spid")
   kill -9 "$lpid"
   local elected=""
-  wait_for "$FAILOVER_LIMIT" grep -q "coordinator leading on" "$dir/coordinator-$standby.log" && elected=$(( $(now_ms) - t0 ))
+  wait_for "$FAILOVER_LIMIT" grep -q "event=leader_serving" "$dir/coordinator-$standby.log" && elected=$(( $(now_ms) - t0 ))
   local back="" t1 c1
   if wait_for "$FAILOVER_LIMIT" all_open_on 2; then back=$(( $(now_ms) - t0 )); fi
   t1=$(now_ms); c1=$(cpu_ticks "$spid")

@@ -78,6 +78,10 @@ final class LeadingCoordinator implements ControlPlaneNode.Role {
             throw new IOException(e.getMessage(), e);
         }
         server.service().useControlPlane(view);
+        // From here agents resume their sessions and clients submit: the failover's end. The admin server and the
+        // resumption of jobs follow.
+        log.info("event=leader_serving term={} listen={} since_elected_ms={}", leadership.term().value(),
+                node[0].listenAddress(), Duration.between(leadership.electedAt(), clock.instant()).toMillis());
         CoordinatorAdmin admin;
         standby.yieldToLeader();
         try {

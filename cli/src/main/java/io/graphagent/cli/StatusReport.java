@@ -177,10 +177,15 @@ final class StatusReport {
         out.append("control plane: etcd ").append(String.join(",", p.getEtcdEndpointsList()))
                 .append("  term=").append(p.getLeaderTerm())
                 .append("  this coordinator ").append(p.getLeading() ? "LEADS" : "stands by")
-                .append("  etcd=").append(p.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + p.getEtcdProblem()).append('\n');
-        TextTable members = new TextTable("COORDINATOR", "ROLE", "ADDRESS", "ADMIN");
+                .append("  etcd=").append(p.getEtcdHealthy() ? "healthy" : "UNHEALTHY: " + p.getEtcdProblem())
+                .append(p.getEtcdHealthy() ? "" : "  (no job is admitted until etcd has a quorum)").append('\n');
+        TextTable members = new TextTable("COORDINATOR", "ROLE", "TERM", "SINCE", "ADDRESS", "ADMIN");
         for (io.graphagent.protocol.v1.ControlPlaneMember m : p.getMembersList()) {
-            members.add(m.getCoordinatorId(), m.getRole(), m.getAddress(), m.getAdminAddress());
+            boolean leads = m.getRole().equals("leader");
+            long since = leads && p.getLeaderSinceMs() > 0 ? p.getLeaderSinceMs() : m.getStartedTimeMs();
+            members.add(m.getCoordinatorId(), m.getRole(), leads ? Long.toString(p.getLeaderTerm()) : "-",
+                    since > 0 ? java.time.Instant.ofEpochMilli(since).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            .toString() : "-", m.getAddress(), m.getAdminAddress());
         }
         out.append(members.render());
         if (!p.getLeading()) {

@@ -64,6 +64,9 @@ class DashboardBrowserTest {
             browser.waitUpTo(SEEN).until(d -> List.of("agent-1", "agent-2", "agent-3").stream()
                     .allMatch(a -> browser.attribute("tr[data-agent='" + a + "']", "data-state").equals("ALIVE")));
             assertThat(browser.text("tr[data-agent='agent-1'] .state")).isEqualTo("ALIVE");
+            // The local store: the Coordinators panel says there is one coordinator and no standby, and lists none.
+            assertThat(browser.text("#coordinators-single")).startsWith("one coordinator (local store)");
+            assertThat(browser.driver().findElement(By.id("coordinators")).isDisplayed()).isFalse();
             Object loadedAt = browser.script("return window.graphagentDashboard.loadedAt");
 
             String job;

@@ -96,21 +96,28 @@ class EtcdClientsTest {
 
             etcd.kill(etcd.members().get(1));
             etcd.kill(etcd.members().get(2));
-            // The leader stands by one TTL after its lease can no longer be renewed; from then on a
-            // Submit is refused with the reason (one sent while it steps down may just be cut off).
+            // The quorum is known lost once the leader's status says so; from then on no job is admitted and every
+            // Submit is refused with the quorum as the cause and the unavailable cluster's exit code (1), whether the
+            // leader answers (before its lease runs out) or the standby it becomes; never a field error (exit 2).
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    Cli.run("status", "--state-dir", state.dir().toString(), "--coordinator", leader.toString()).out()
+                            .contains("etcd=UNHEALTHY: etcd has no quorum"));
             Path refusedOutput = dir.resolve("refused.txt");
+            java.util.List<Cli.Result> attempts = new java.util.ArrayList<>();
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 Cli.Result refused = submit(state, leader, refusedOutput);
-                assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+                attempts.add(refused);
                 assertThat(refused.err()).as(refused.toString()).contains("Submit failed: cause=not_leader (no coordinator"
                         + " leads: etcd has no quorum: etcd at " + etcd.endpoints() + " did not serve a read (quorum)",
                         "Fix: start enough etcd members for a majority");
             });
+            assertThat(attempts).allSatisfy(a -> assertThat(a.exitCode()).as(a.toString()).isEqualTo(FailureHandler.EXIT_FAILURE))
+                    .noneSatisfy(a -> assertThat(a.err()).contains("cannot record the job"));
             assertThat(refusedOutput).doesNotExist();
             Cli.Result lost = Cli.run("status", "--state-dir", state.dir().toString(), "--coordinator", leader.toString());
             assertThat(lost.exitCode()).as(lost.toString()).isZero();
             assertThat(lost.out()).as(lost.toString()).contains("this coordinator stands by", "etcd=UNHEALTHY: ",
-                    "majority of the etcd members");
+                    "majority of the etcd members", "no job is admitted");
 
             etcd.start(etcd.members().get(1));
             etcd.start(etcd.members().get(2));

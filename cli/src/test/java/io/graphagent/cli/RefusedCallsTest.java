@@ -83,7 +83,7 @@ class RefusedCallsTest {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(FailureHandler.EXIT_FAILURE);
         assertThat(r.err()).as(r.toString()).contains("Submit failed: cause=not_leader (no coordinator leads: " + problem
-                + " (coordinator coordinator-1 stands by)). Fix: start enough etcd members for a majority");
+                + " (coordinator coordinator-1 admits no job)). Fix: start enough etcd members for a majority");
     }
 
     @Test

@@ -40,6 +40,30 @@ class StatusReportTest {
     }
 
     @Test
+    void theControlPlaneListsTheLeaderWithItsTermAndElectionAndEachStandbySinceItsStart() {
+        StatusReply etcd = reply.toBuilder().setCoordinator(reply.getCoordinator().toBuilder().setStore("etcd").setControlPlane(
+                io.graphagent.protocol.v1.ControlPlane.newBuilder().setLeading(true).setLeaderTerm(4)
+                        .setLeaderId("coordinator-1").setLeaderAddress("127.0.0.1:7401").setLeaderSinceMs(1_700_000_005_000L)
+                        .setEtcdHealthy(false).setEtcdProblem("etcd has no quorum: etcd at http://127.0.0.1:2379 did not serve a read")
+                        .addEtcdEndpoints("http://127.0.0.1:2379")
+                        .addMembers(io.graphagent.protocol.v1.ControlPlaneMember.newBuilder().setCoordinatorId("coordinator-1")
+                                .setRole("leader").setAddress("127.0.0.1:7401").setAdminAddress("127.0.0.1:8401")
+                                .setStartedTimeMs(1_700_000_000_000L))
+                        .addMembers(io.graphagent.protocol.v1.ControlPlaneMember.newBuilder().setCoordinatorId("coordinator-2")
+                                .setRole("standby").setAddress("127.0.0.1:7402").setAdminAddress("127.0.0.1:8402")
+                                .setStartedTimeMs(1_700_000_001_000L)))).build();
+
+        String text = new StatusReport("127.0.0.1:7401", etcd).text();
+
+        assertThat(text).contains("term=4  this coordinator LEADS  etcd=UNHEALTHY: etcd has no quorum",
+                "(no job is admitted until etcd has a quorum)");
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("coordinator-1").contains("leader", " 4 ",
+                "2023-11-14T22:13:25Z", "127.0.0.1:7401"));
+        assertThat(text.lines()).anySatisfy(l -> assertThat(l).startsWith("coordinator-2").contains("standby", " - ",
+                "2023-11-14T22:13:21Z", "127.0.0.1:7402"));
+    }
+
+    @Test
     void jsonCarriesUnitsInKeys() throws Exception {
         JsonNode json = new ObjectMapper().readTree(new StatusReport("127.0.0.1:7400", reply).json());
 

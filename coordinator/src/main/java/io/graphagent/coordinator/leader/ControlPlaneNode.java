@@ -166,9 +166,9 @@ public final class ControlPlaneNode implements AutoCloseable {
             synchronized (this) {
                 leading = started;
             }
-            log.info("event=leading coordinator={} term={} jobs={} sessions_carried_over={}",
+            log.info("event=leading coordinator={} term={} jobs={} sessions_carried_over={} takeover_ms={}",
                     election.self().getCoordinatorId(), leadership.term().value(), store.storedJobs().size(),
-                    store.sessions().size());
+                    store.sessions().size(), java.time.Duration.between(leadership.electedAt(), clock.instant()).toMillis());
         } catch (StoreException | RuntimeException e) {
             log.error("event=lead_failed coordinator={} term={} detail=\"{}\"", election.self().getCoordinatorId(),
                     leadership.term().value(), e.getMessage());

@@ -44,6 +44,30 @@ final class EtcdControlPlane implements ControlPlaneView {
         return "etcd";
     }
 
+    /**
+     * The etcd health watch's verdict (a lost quorum is known within a second and a call of its
+     * loss). While it says lost, one bounded quorum read decides, since the watch's last probe
+     * may predate etcd's return: answered, the job is admitted.
+     */
+    @Override
+    public String admissionProblem() {
+        String known = health.problem();
+        if (known.isEmpty()) {
+            return "";
+        }
+        try {
+            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), "serve a read (quorum)");
+            return "";
+        } catch (EtcdException e) {
+            return known;
+        }
+    }
+
+    @Override
+    public String coordinatorId() {
+        return election.self().getCoordinatorId();
+    }
+
     @Override
     public ControlPlane controlPlane() {
         Optional<StoredLeader> leader = election.leader();
@@ -52,6 +76,7 @@ final class EtcdControlPlane implements ControlPlaneView {
                 .setLeaderTerm(leader.map(StoredLeader::getTerm).orElse(0L))
                 .setLeaderAddress(leader.map(StoredLeader::getAddress).orElse(""))
                 .setLeaderId(leader.map(StoredLeader::getCoordinatorId).orElse(""))
+                .setLeaderSinceMs(leader.map(StoredLeader::getElectedTimeMs).orElse(0L))
                 .addAllEtcdEndpoints(etcd.config().endpoints());
         String problem = health.problem();
         if (problem.isEmpty() && !election.etcdProblem().isEmpty()) {
@@ -74,7 +99,8 @@ final class EtcdControlPlane implements ControlPlaneView {
                         .setStartedTimeMs(c.getStartedTimeMs()));
             }
         } catch (EtcdException e) {
-            plane.setEtcdHealthy(false).setEtcdProblem(e.getMessage());
+            // A known lost quorum is the cause; the failed listing is only its symptom.
+            plane.setEtcdHealthy(false).setEtcdProblem(problem.isEmpty() ? e.getMessage() : problem);
         }
         return plane.build();
     }

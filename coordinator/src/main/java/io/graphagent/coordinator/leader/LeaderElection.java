@@ -2,12 +2,14 @@ package io.graphagent.coordinator.leader;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
 import io.graphagent.coordinator.etcd.EtcdConnection;
 import io.graphagent.coordinator.etcd.EtcdException;
 import io.graphagent.coordinator.etcd.EtcdKeys;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * leader key (bound to the lease) and the term + 1</em>. Exactly one campaigner wins a term.
  * The winner renews its lease every third of the TTL; when a renewal fails and the lease can
  * no longer be running, or when it wakes from a pause past the TTL, it is deposed and
- * campaigns again like any standby. Standbys read the leader key every
- * {@link #pollInterval(Duration)}, so a dead leader's successor campaigns at most that long
- * after etcd deletes the key (one TTL after the last renewal).
+ * campaigns again like any standby. Every process watches the leader key: when etcd deletes
+ * it (one TTL after the dead leader's last renewal, checked by etcd every 500 ms) a standby
+ * campaigns at once, without waiting for its next look. The looks every
+ * {@link #pollInterval(Duration)} stay as the fallback for a watch that is being re-established.
  *
  * <p>One thread, {@code coordinator-election}, does all of it; the {@link Listener} is told of
  * elections and depositions on that thread and must hand long work elsewhere. Time from the
@@ -61,6 +65,7 @@ public final class LeaderElection implements AutoCloseable {
     private final Listener listener;
     private final ScheduledExecutorService thread;
     private final Duration poll;
+    private Watch.Watcher leaderWatch;
 
     // Confined to the election thread, published through volatiles where read elsewhere.
     private ProcessLease lease;
@@ -68,6 +73,7 @@ public final class LeaderElection implements AutoCloseable {
     private volatile Leadership leadership;
     private volatile Optional<StoredLeader> leader = Optional.empty();
     private volatile String etcdProblem = "";
+    private Instant leaderGoneAt;
     private ScheduledFuture<?> ticks;
 
     /**
@@ -75,13 +81,18 @@ public final class LeaderElection implements AutoCloseable {
      * @param ttl      coordinator.etcd.election-ttl (whole seconds)
      */
     public LeaderElection(EtcdConnection etcd, StoredCoordinator self, Duration ttl, Clock clock, Listener listener) {
+        this(etcd, self, ttl, pollInterval(ttl), clock, listener);
+    }
+
+    /** With the fallback look every {@code poll} instead of {@link #pollInterval(Duration)} (tests of the watch). */
+    LeaderElection(EtcdConnection etcd, StoredCoordinator self, Duration ttl, Duration poll, Clock clock, Listener listener) {
         this.etcd = Objects.requireNonNull(etcd, "etcd");
         this.keys = etcd.keys();
         this.self = Objects.requireNonNull(self, "self");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.poll = pollInterval(ttl);
+        this.poll = Objects.requireNonNull(poll, "poll");
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread t = new Thread(runnable, "coordinator-election");
             t.setDaemon(true);
@@ -104,6 +115,9 @@ public final class LeaderElection implements AutoCloseable {
 
     /** Starts campaigning; returns at once. */
     public void start() {
+        leaderWatch = etcd.client().getWatchClient().watch(EtcdConnection.bytes(keys.leader()), WatchOption.DEFAULT,
+                Watch.listener(changed -> lookNow(), failed -> log.debug("event=leader_watch_failed detail=\"{}\"",
+                        failed.toString())));
         ticks = thread.scheduleWithFixedDelay(this::tick, 0, poll.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -126,6 +140,15 @@ public final class LeaderElection implements AutoCloseable {
     /** This coordinator's registration. */
     public StoredCoordinator self() {
         return self;
+    }
+
+    /** The leader key changed (deleted: its lease ran out or was revoked; or put): look and campaign now. */
+    private void lookNow() {
+        try {
+            thread.execute(this::tick);
+        } catch (RejectedExecutionException stopping) {
+            // Closed: nothing to look for.
+        }
     }
 
     private void tick() {
@@ -177,7 +200,11 @@ public final class LeaderElection implements AutoCloseable {
     }
 
     private void readLeader() throws EtcdException {
+        Optional<StoredLeader> was = leader;
         leader = CoordinatorDirectory.leader(etcd);
+        if (was.isPresent() && leader.isEmpty()) {
+            leaderGoneAt = clock.instant();
+        }
     }
 
     private void campaign() throws EtcdException {
@@ -213,8 +240,10 @@ public final class LeaderElection implements AutoCloseable {
         Leadership won2 = new Leadership(term, keys.leader(), won.getHeader().getRevision(), lease, clock);
         leadership = won2;
         leader = Optional.of(record);
-        log.info("event=leader_elected coordinator={} term={} lease={} revision={}", self.getCoordinatorId(), term.value(),
-                Long.toHexString(lease.id()), won.getHeader().getRevision());
+        log.info("event=leader_elected coordinator={} term={} lease={} revision={} leader_gone_ms_ago={}", self.getCoordinatorId(),
+                term.value(), Long.toHexString(lease.id()), won.getHeader().getRevision(),
+                leaderGoneAt == null ? "-" : Duration.between(leaderGoneAt, clock.instant()).toMillis());
+        leaderGoneAt = null;
         listener.elected(won2);
     }
 
@@ -245,6 +274,9 @@ public final class LeaderElection implements AutoCloseable {
 
     /** Stops the election thread as a killed process would: no resignation, the lease just stops being renewed. Tests only. */
     void halt() {
+        if (leaderWatch != null) {
+            leaderWatch.close();
+        }
         if (ticks != null) {
             ticks.cancel(false);
         }
@@ -261,6 +293,9 @@ public final class LeaderElection implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (leaderWatch != null) {
+            leaderWatch.close();
+        }
         if (ticks != null) {
             ticks.cancel(false);
         }

@@ -35,4 +35,18 @@ public interface ControlPlaneView {
 
     /** Leader, standbys and etcd health (empty message for the local store). */
     ControlPlane controlPlane();
+
+    /**
+     * Why no job may be admitted now, empty while jobs are: with the etcd store, etcd has no
+     * quorum (nothing can be recorded, and the leader's lease cannot be renewed). Bounded: at
+     * most one call to etcd, and none while etcd is known healthy.
+     */
+    default String admissionProblem() {
+        return "";
+    }
+
+    /** This coordinator's id in the control plane, for refusals (empty for the local store). */
+    default String coordinatorId() {
+        return "";
+    }
 }

@@ -8,6 +8,7 @@ import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.CertificateRole;
 import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.net.cause.NotLeaderRefusal;
 import io.graphagent.protocol.ProtocolVersion;
 import io.graphagent.protocol.v1.AgentMessage;
 import io.graphagent.protocol.v1.CancelJobReply;
@@ -125,9 +126,19 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitReply> reply) {
-        if (clientOnly("submit", "submit jobs", reply)) {
-            unary("submit", reply, () -> jobs.submit(request));
+        if (!clientOnly("submit", "submit jobs", reply)) {
+            return;
         }
+        ControlPlaneView view = controlPlane;
+        String problem = view.admissionProblem();
+        if (!problem.isEmpty()) {
+            // The cause of an unavailable cluster, not a mistake in the job: the client exits as for a coordinator that
+            // cannot serve, naming etcd's quorum and the fix.
+            log.warn("cause=not_leader event=job_refused client={} detail=\"{}\"", request.getClientName(), problem);
+            reply.onError(new NotLeaderRefusal(view.coordinatorId(), "", problem).status().asRuntimeException());
+            return;
+        }
+        unary("submit", reply, () -> jobs.submit(request));
     }
 
     @Override
@@ -213,7 +224,8 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         this.controlPlane = Objects.requireNonNull(view, "view");
     }
 
-    ControlPlaneView controlPlane() {
+    /** The control plane this coordinator shows (the local store's, or the etcd store's leader and standbys). */
+    public ControlPlaneView controlPlane() {
         return controlPlane;
     }
 

@@ -1,7 +1,9 @@
 package io.graphagent.coordinator.store;
 
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.graphagent.coordinator.etcd.EtcdConnection;
 import io.graphagent.coordinator.etcd.EtcdException;
@@ -72,23 +74,31 @@ public final class EtcdClusterStore implements ClusterStore {
     public static EtcdClusterStore open(EtcdConnection etcd, Leadership leadership) throws StoreException {
         EtcdKeys keys = etcd.keys();
         try {
+            // One transaction, one round trip and one revision: the takeover reads a consistent snapshot at once
+            // (four reads one after the other cost a leader-to-be ~0.5 s on a loaded machine).
+            GetOption prefix = GetOption.builder().isPrefix(true).build();
+            List<GetResponse> read = etcd.await(etcd.kv().txn().Then(
+                    Op.get(EtcdConnection.bytes(keys.jobs()), prefix),
+                    Op.get(EtcdConnection.bytes(keys.knownAgents()), prefix),
+                    Op.get(EtcdConnection.bytes(keys.sessions()), prefix),
+                    Op.get(EtcdConnection.bytes(keys.epochs()), GetOption.DEFAULT)).commit(),
+                    "read the job records, known agents, live sessions and session-epoch ceiling").getGetResponses();
             List<StoredJob> jobs = new ArrayList<>();
-            for (KeyValue kv : etcd.getPrefix(keys.jobs(), "read the job records").getKvs()) {
+            for (KeyValue kv : read.get(0).getKvs()) {
                 String key = EtcdConnection.text(kv.getKey());
                 jobs.add(ProtoText.parse(key, EtcdConnection.text(kv.getValue()), StoredJob.newBuilder()).build());
             }
             jobs.sort(Comparator.comparingLong(j -> JobStore.number(j.getJobId())));
             Set<String> known = new TreeSet<>();
-            for (KeyValue kv : etcd.getPrefix(keys.knownAgents(), "read the known agents").getKvs()) {
+            for (KeyValue kv : read.get(1).getKvs()) {
                 known.add(EtcdKeys.lastElement(EtcdConnection.text(kv.getKey())));
             }
             List<StoredSession> sessions = new ArrayList<>();
-            for (KeyValue kv : etcd.getPrefix(keys.sessions(), "read the live sessions").getKvs()) {
+            for (KeyValue kv : read.get(2).getKvs()) {
                 String key = EtcdConnection.text(kv.getKey());
                 sessions.add(ProtoText.parse(key, EtcdConnection.text(kv.getValue()), StoredSession.newBuilder()).build());
             }
-            List<KeyValue> ceiling = etcd.await(etcd.kv().get(EtcdConnection.bytes(keys.epochs())),
-                    "read the session-epoch ceiling").getKvs();
+            List<KeyValue> ceiling = read.get(3).getKvs();
             long last = ceiling.isEmpty() ? 0 : parseLong(keys.epochs(), EtcdConnection.text(ceiling.getFirst().getValue()));
             EtcdClusterStore store = new EtcdClusterStore(etcd, new FencedWrites(etcd, leadership), jobs, known,
                     sessions, last);

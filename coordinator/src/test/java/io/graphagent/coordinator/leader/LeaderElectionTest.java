@@ -47,9 +47,13 @@ class LeaderElectionTest {
     }
 
     private Candidate candidate(String cluster, String id, Clock clock) throws Exception {
+        return candidate(cluster, id, clock, LeaderElection.pollInterval(TTL));
+    }
+
+    private Candidate candidate(String cluster, String id, Clock clock, Duration poll) throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         LeaderElection e = new LeaderElection(connect(cluster), StoredCoordinator.newBuilder().setCoordinatorId(id)
-                .setAddress("127.0.0.1:1").build(), TTL, clock, new LeaderElection.Listener() {
+                .setAddress("127.0.0.1:1").build(), TTL, poll, clock, new LeaderElection.Listener() {
                     @Override
                     public void elected(Leadership leadership) {
                         events.add("elected " + leadership.term().value());
@@ -96,6 +100,27 @@ class LeaderElectionTest {
                 EtcdConnection.bytes("y"), PutOption.DEFAULT)))
                 .isInstanceOfSatisfying(FencedWrites.RefusedException.class, e -> assertThat(e.deposed()).isTrue())
                 .hasMessageContaining("no longer leads");
+    }
+
+    @Test
+    void aStandbyCampaignsAsSoonAsEtcdDeletesTheLeaderKeyNotAtItsNextLook() throws Exception {
+        String cluster = EtcdFixture.clusterId("watch");
+        Candidate a = candidate(cluster, "a", Clock.systemUTC());
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leadership().isPresent());
+        // b looks only every 60 s: only the watch of the leader key can make it campaign sooner.
+        Candidate b = candidate(cluster, "b", Clock.systemUTC(), Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.election().leader().isPresent());
+
+        long lease = a.election().leadership().orElseThrow().leaseId();
+        a.election().halt();
+        EtcdConnection etcd = connect(cluster);
+        etcd.client().getLeaseClient().revoke(lease).get(); // what etcd does when the dead leader's TTL runs out
+        Instant gone = Instant.now();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> b.election().leadership().isPresent());
+        assertThat(Duration.between(gone, Instant.now())).as("leader key deleted to the standby leading")
+                .isLessThan(Duration.ofSeconds(3));
+        assertThat(b.events()).containsExactly("elected 2");
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * A coordinator's refusal of a client call (Submit, WatchJob, CancelJob) because it does not
- * lead: a standby of the etcd store. One class writes it and reads it back, so the wire format
+ * lead: a standby of the etcd store, or a leader refusing Submit while etcd has no quorum (it
+ * can record nothing, and its lease runs out within the TTL). One class writes it and reads it back, so the wire format
  * lives in one place: gRPC {@code UNAVAILABLE} with a description that starts with
  * {@value #PREFIX}{@code :}, names the leader as {@code leader=HOST:PORT} ({@code leader=} with
  * nothing when none is known) and, when etcd cannot elect anyone, ends with etcd's problem
@@ -45,7 +46,7 @@ public record NotLeaderRefusal(String coordinator, String leader, String etcdPro
     /** The description a standby answers with: the refusal, the leader and the fix for a human reader. */
     public String description() {
         if (!etcdProblem.isEmpty()) {
-            return PREFIX + ": this coordinator (" + coordinator + ") stands by and " + NO_LEADER_MARK + etcdProblem;
+            return PREFIX + ": this coordinator (" + coordinator + ") admits no job: " + NO_LEADER_MARK + etcdProblem;
         }
         return PREFIX + ": this coordinator (" + coordinator + ") is a standby; "
                 + (leader.isEmpty() ? "no leader is elected yet (leader=): try again in a moment"
@@ -94,7 +95,7 @@ public record NotLeaderRefusal(String coordinator, String leader, String etcdPro
     public String summary() {
         String who = coordinator.isEmpty() ? "the coordinator called" : "coordinator " + coordinator;
         if (!etcdProblem.isEmpty()) {
-            return "no coordinator leads: " + etcdProblem + " (" + who + " stands by)";
+            return "no coordinator leads: " + etcdProblem + " (" + who + " admits no job)";
         }
         if (leader.isEmpty()) {
             return "no coordinator leads yet: " + who + " is a standby and an election is under way";

@@ -47,11 +47,11 @@ class NotLeaderRefusalTest {
 
         NotLeaderRefusal read = NotLeaderRefusal.of(sent.status()).orElseThrow();
 
-        assertThat(sent.status().getDescription()).startsWith("not_leader: this coordinator (c1) stands by and no"
+        assertThat(sent.status().getDescription()).startsWith("not_leader: this coordinator (c1) admits no job: no"
                 + " coordinator can lead or admit a job (leader=): etcd has no quorum: ");
         assertThat(read.leader()).as("no one leads while etcd has no quorum").isEmpty();
         assertThat(read.etcdProblem()).isEqualTo(problem);
-        assertThat(read.summary()).isEqualTo("no coordinator leads: " + problem + " (coordinator c1 stands by)");
+        assertThat(read.summary()).isEqualTo("no coordinator leads: " + problem + " (coordinator c1 admits no job)");
         assertThat(read.fix()).startsWith("start enough etcd members for a majority");
     }
 

@@ -64,6 +64,10 @@ public final class CoordinatorAdmin implements AutoCloseable {
                 () -> coordinator.jobs().jobs(true), config.session(), new RttHistory(config.session().leaseTtl()), clock,
                 coordinator.online().<java.util.function.Supplier<java.util.Map<String, Object>>>map(
                         online -> () -> QueryJson.routing(online.routingTable())).orElse(null));
+        dashboard.useControlPlane(() -> {
+            io.graphagent.coordinator.session.ControlPlaneView view = coordinator.service().controlPlane();
+            return StatusJson.controlPlane(view.store(), view.controlPlane());
+        });
         sampler.scheduleAtFixedRate(dashboard::sample, 0, period.toMillis(), TimeUnit.MILLISECONDS);
         sampler.scheduleAtFixedRate(events::flushFailures, EventLog.FAILURE_WINDOW.toMillis(),
                 EventLog.FAILURE_WINDOW.toMillis(), TimeUnit.MILLISECONDS);

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * What {@code /api/dashboard} answers: the agents (with their RTT and lease-margin history and
  * whether they are late), every job, the query routing table (the heat view: each resident
  * partition's request rate, whether it is hot, its replicas and the one it routes to, with
- * each agent's routing cost; null without online queries), and the timing that gives the
+ * each agent's routing cost; null without online queries), the control plane (the
+ * coordinators, leader and standbys, with term and since when), and the timing that gives the
  * numbers their meaning, in one object so that the page renders one consistent moment.
  * Thread-safe.
  */
@@ -32,6 +33,8 @@ final class DashboardView {
     private final Clock clock;
     /** The routing table as {@code /api/partitions} shows it, or null without online queries. */
     private final Supplier<Map<String, Object>> routing;
+    /** The control plane as {@link StatusJson#controlPlane} shows it (the Coordinators panel), or null. */
+    private volatile Supplier<Map<String, Object>> controlPlane;
 
     DashboardView(Supplier<List<AgentStatus>> agents, Supplier<List<JobStatus>> jobs, SessionConfig session,
             RttHistory history, Clock clock) {
@@ -47,6 +50,11 @@ final class DashboardView {
         this.session = session;
         this.history = history;
         this.clock = clock;
+    }
+
+    /** Where the Coordinators panel's data comes from (the coordinator's control plane, read on each snapshot). */
+    void useControlPlane(Supplier<Map<String, Object>> plane) {
+        this.controlPlane = java.util.Objects.requireNonNull(plane, "plane");
     }
 
     /** Samples every agent's RTT and lease margin into the history (the sampler thread calls this). */
@@ -65,6 +73,8 @@ final class DashboardView {
         out.put("agents", agents.get().stream().map(this::agent).toList());
         out.put("jobs", jobs.get().stream().map(StatusJson::job).toList());
         out.put("routing", routing == null ? null : routing.get());
+        Supplier<Map<String, Object>> plane = controlPlane;
+        out.put("control_plane", plane == null ? null : plane.get());
         return out;
     }
 

@@ -90,4 +90,33 @@ public final class StatusJson {
         m.put("moves", p.getMoves());
         return m;
     }
+
+    /**
+     * The control plane for the dashboard's Coordinators panel: the store, the leader's term and
+     * since when it leads, etcd's health, and every coordinator with its role and since when it
+     * holds it (the leader: elected; a standby: started). The local store has one coordinator and
+     * no term.
+     */
+    static Map<String, Object> controlPlane(String store, io.graphagent.protocol.v1.ControlPlane p) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("store", store);
+        m.put("leader_term", p.getLeaderTerm());
+        m.put("leader_id", p.getLeaderId());
+        m.put("leader_address", p.getLeaderAddress());
+        m.put("leader_since_ms", p.getLeaderSinceMs());
+        m.put("etcd_healthy", p.getEtcdHealthy());
+        m.put("etcd_problem", p.getEtcdProblem());
+        m.put("coordinators", p.getMembersList().stream().map(c -> {
+            Map<String, Object> one = new java.util.LinkedHashMap<>();
+            boolean leads = c.getRole().equals("leader");
+            one.put("coordinator_id", c.getCoordinatorId());
+            one.put("role", c.getRole());
+            one.put("term", leads ? p.getLeaderTerm() : 0L);
+            one.put("since_ms", leads && p.getLeaderSinceMs() > 0 ? p.getLeaderSinceMs() : c.getStartedTimeMs());
+            one.put("address", c.getAddress());
+            one.put("admin_address", c.getAdminAddress());
+            return one;
+        }).toList());
+        return m;
+    }
 }

@@ -108,10 +108,36 @@
       + (running === 1 ? "" : "s") + " running";
     $("#updated").textContent = "updated " + new Date(d.now_ms).toLocaleTimeString();
     renderAgents(d);
+    renderCoordinators(d.control_plane);
     renderJobs(d.jobs);
     renderPartitions(d.jobs);
     renderHeat(d.routing);
     renderEvents();
+  }
+
+  // ---- coordinators: leader and standbys (etcd store) ----
+
+  function renderCoordinators(plane) {
+    const single = !plane || plane.store !== "etcd";
+    $("#coordinators-single").hidden = !single;
+    $("#coordinators").hidden = single;
+    const body = el("tbody");
+    if (single) {
+      $("#coordinators-summary").textContent = "";
+      $("#coordinators tbody").replaceWith(body);
+      return;
+    }
+    $("#coordinators-summary").textContent = "(term " + plane.leader_term + (plane.etcd_healthy ? ""
+      : "; etcd UNHEALTHY: " + plane.etcd_problem) + ")";
+    for (const c of plane.coordinators) {
+      body.append(el("tr", { "data-coordinator": c.coordinator_id, class: "role-" + c.role },
+        el("td", { class: "id" }, c.coordinator_id),
+        el("td", { class: "role" }, c.role),
+        el("td", { class: "term" }, c.role === "leader" ? String(c.term) : ""),
+        el("td", { class: "since" }, c.since_ms > 0 ? new Date(c.since_ms).toLocaleTimeString() : ""),
+        el("td", { class: "address" }, c.address)));
+    }
+    $("#coordinators tbody").replaceWith(body);
   }
 
   // ---- agents ----

@@ -230,6 +230,56 @@ class AdminServerTest {
     }
 
     @Test
+    void dashboardApiShowsTheCoordinatorsLeaderAndStandbysWithTermAndSince() throws Exception {
+        JsonNode local = JSON.readTree(get("/api/dashboard", TOKEN).body()).path("control_plane");
+        assertThat(local.path("store").asText()).isEqualTo("local");
+        assertThat(local.path("coordinators").size()).isZero();
+
+        // The etcd store's control plane as EtcdControlPlane reports it (LeaderFailoverTest and EtcdClientsTest run the real one).
+        io.graphagent.protocol.v1.ControlPlane plane = io.graphagent.protocol.v1.ControlPlane.newBuilder()
+                .setLeading(true).setLeaderTerm(3).setLeaderId("coordinator-2").setLeaderAddress("127.0.0.1:7402")
+                .setLeaderSinceMs(1_700_000_005_000L).setEtcdHealthy(true)
+                .addMembers(io.graphagent.protocol.v1.ControlPlaneMember.newBuilder().setCoordinatorId("coordinator-2")
+                        .setRole("leader").setAddress("127.0.0.1:7402").setStartedTimeMs(1_700_000_000_000L))
+                .addMembers(io.graphagent.protocol.v1.ControlPlaneMember.newBuilder().setCoordinatorId("coordinator-1")
+                        .setRole("standby").setAddress("127.0.0.1:7401").setStartedTimeMs(1_700_000_001_000L))
+                .build();
+        coordinator.service().useControlPlane(new io.graphagent.coordinator.session.ControlPlaneView() {
+            @Override
+            public io.graphagent.protocol.LeaderTerm term() {
+                return io.graphagent.protocol.LeaderTerm.of(3);
+            }
+
+            @Override
+            public String store() {
+                return "etcd";
+            }
+
+            @Override
+            public io.graphagent.protocol.v1.ControlPlane controlPlane() {
+                return plane;
+            }
+        });
+        try {
+            JsonNode d = JSON.readTree(get("/api/dashboard", TOKEN).body()).path("control_plane");
+            assertThat(d.path("store").asText()).isEqualTo("etcd");
+            assertThat(d.path("leader_term").asLong()).isEqualTo(3);
+            JsonNode leader = d.path("coordinators").path(0);
+            assertThat(leader.path("coordinator_id").asText()).isEqualTo("coordinator-2");
+            assertThat(leader.path("role").asText()).isEqualTo("leader");
+            assertThat(leader.path("term").asLong()).isEqualTo(3);
+            assertThat(leader.path("since_ms").asLong()).as("a leader is shown since its election").isEqualTo(1_700_000_005_000L);
+            JsonNode standby = d.path("coordinators").path(1);
+            assertThat(standby.path("role").asText()).isEqualTo("standby");
+            assertThat(standby.path("term").asLong()).isZero();
+            assertThat(standby.path("since_ms").asLong()).as("a standby since its start").isEqualTo(1_700_000_001_000L);
+            assertThat(standby.path("address").asText()).isEqualTo("127.0.0.1:7401");
+        } finally {
+            coordinator.service().useControlPlane(io.graphagent.coordinator.session.ControlPlaneView.LOCAL);
+        }
+    }
+
+    @Test
     void dashboardApiHasTheAgentsHistoryAndTheFinishedJobsPartitionsAndSummary() throws Exception {
         await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(get("/api/dashboard", TOKEN).body())
                 .path("agents").path(0).path("history").path("t").size() >= 2);
