@@ -120,6 +120,22 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
      * sun.misc.Unsafe allowed without a warning in every log; then GRAPHAGENT_JAVA_OPTS, as the
      * launcher gives this one.
      */
+    /**
+     * What agents get on top of {@link #jvmOptions()}, first so that GRAPHAGENT_JAVA_OPTS still
+     * overrides them (the launcher gives a standalone {@code agent} the same): a floor under G1's
+     * young generation. An agent's heap is mostly its resident graph, and the free ratios shrink
+     * the heap to that at each marking, which left a few MiB of eden: online queries then
+     * collected several times a second (docs/performance.md, "Online queries").
+     */
+    static final List<String> AGENT_HEAP_OPTIONS = List.of("-XX:NewSize=64m");
+
+    /** The options of an agent's JVM, given those of every process. */
+    static List<String> agentJvmOptions(List<String> jvmOptions) {
+        List<String> options = new ArrayList<>(AGENT_HEAP_OPTIONS);
+        options.addAll(jvmOptions);
+        return options;
+    }
+
     static List<String> jvmOptions() {
         // The launcher's heap policy too (see ./graphagent): each agent holds a graph, and G1
         // then returns the loader's freed heap instead of keeping it resident.

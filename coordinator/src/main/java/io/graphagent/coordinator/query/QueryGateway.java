@@ -156,7 +156,7 @@ public final class QueryGateway {
                 return NeighboursReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
                         .setStats(stats(run, 0, t0)).build();
             }
-            VertexTable found = new VertexTable();
+            VertexTable found = new VertexTable(g.partitioning().numVertices());
             calls.expand(run, g, new int[] {v}, 1, direction(request.getDirection()), false, (n, parent) -> found.add(n, v));
             int[] sorted = Arrays.copyOf(found.vertices(), found.size());
             Arrays.sort(sorted);
@@ -210,7 +210,7 @@ public final class QueryGateway {
                 return KHopReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
                         .setStats(stats(run, 0, t0)).build();
             }
-            VertexTable visited = new VertexTable();
+            VertexTable visited = new VertexTable(g.partitioning().numVertices());
             visited.add(start, start);
             int[] levelEnd = new int[request.getK() + 1];
             levelEnd[0] = 1;

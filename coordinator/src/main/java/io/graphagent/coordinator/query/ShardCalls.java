@@ -153,15 +153,10 @@ final class ShardCalls {
                     continue;
                 }
                 int n = reply.getCount();
-                int[] neighbours = new int[n];
-                PackedArrays.unpackInts(reply.getNeighbours(), n, neighbours);
-                int[] parents = null;
-                if (withParents) {
-                    parents = new int[n];
-                    PackedArrays.unpackInts(reply.getParents(), n, parents);
-                }
+                java.nio.IntBuffer neighbours = PackedArrays.intsView(reply.getNeighbours(), n);
+                java.nio.IntBuffer parents = withParents ? PackedArrays.intsView(reply.getParents(), n) : null;
                 for (int i = 0; i < n; i++) {
-                    sink.accept(neighbours[i], parents == null ? -1 : parents[i]);
+                    sink.accept(neighbours.get(i), parents == null ? -1 : parents.get(i));
                 }
                 Set<Integer> notHeld = new HashSet<>(reply.getNotHeldList());
                 for (int p : partitions) {
