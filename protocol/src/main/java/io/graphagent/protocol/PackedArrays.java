@@ -51,6 +51,31 @@ public final class PackedArrays {
         return out;
     }
 
+    /** Longs per piece of {@link #packLongsInPieces}: 256 KiB. */
+    public static final int PIECE_LONGS = 1 << 15;
+
+    /** Packs {@code values[from .. from+count)} as {@link #packLongs} does, in pieces of at most {@link #PIECE_LONGS}. */
+    public static ByteString packLongsInPieces(long[] values, int from, int count) {
+        if (count <= PIECE_LONGS) {
+            return packLongs(values, from, count);
+        }
+        ByteString out = ByteString.EMPTY;
+        for (int at = 0; at < count; at += PIECE_LONGS) {
+            out = out.concat(packLongs(values, from + at, Math.min(PIECE_LONGS, count - at)));
+        }
+        return out;
+    }
+
+    /**
+     * A read-only view of {@code count} packed int64, read in place.
+     *
+     * @throws IllegalArgumentException if {@code packed} is not exactly {@code 8 x count} bytes
+     */
+    public static java.nio.LongBuffer longsView(ByteString packed, int count) {
+        checkSize(packed, count, LONG_BYTES, "int64");
+        return packed.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+    }
+
     /** Packs {@code values[from .. from+count)} as little-endian int64. */
     public static ByteString packLongs(long[] values, int from, int count) {
         byte[] out = new byte[Math.multiplyExact(count, LONG_BYTES)];

@@ -78,5 +78,15 @@ class PackedArraysTest {
         }
         assertThatThrownBy(() -> PackedArrays.intsView(pieces, count + 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected " + (count + 1) + " packed int32");
+        long[] longs = new long[PackedArrays.PIECE_LONGS + 5];
+        for (int i = 0; i < longs.length; i++) {
+            longs[i] = random.nextLong();
+        }
+        ByteString longPieces = PackedArrays.packLongsInPieces(longs, 2, longs.length - 2);
+        assertThat(longPieces).isEqualTo(PackedArrays.packLongs(longs, 2, longs.length - 2));
+        java.nio.LongBuffer longView = PackedArrays.longsView(longPieces, longs.length - 2);
+        for (int i = 0; i < longs.length - 2; i++) {
+            assertThat(longView.get(i)).isEqualTo(longs[i + 2]);
+        }
     }
 }

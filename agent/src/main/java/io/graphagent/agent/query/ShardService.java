@@ -73,8 +73,13 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         set.clear();
         try {
             Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
-            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size())
-                    .setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
+            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size());
+            if (asBits(request, set)) {
+                long[] words = set.bits();
+                out.setNeighbourBits(PackedArrays.packLongsInPieces(words, 0, words.length));
+            } else {
+                out.setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
+            }
             if (request.getWithParents()) {
                 out.setParents(PackedArrays.packIntsInPieces(set.parents(), 0, set.size()));
             }
@@ -87,6 +92,15 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         } finally {
             set.clear();
         }
+    }
+
+    /**
+     * Whether the neighbours go as a bitmap: the gateway reads one, no parents are asked for,
+     * and the bitmap (a bit per vertex of the graph) is smaller than 4 bytes per neighbour.
+     */
+    static boolean asBits(ExpandRequest request, VertexTable set) {
+        return request.getBitsOk() && !request.getWithParents() && set.usesBits()
+                && (long) set.size() * Integer.SIZE > set.universe();
     }
 
     @Override

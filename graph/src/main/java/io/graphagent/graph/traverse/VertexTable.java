@@ -85,7 +85,7 @@ public final class VertexTable {
         }
         table[i] = size;
         append(vertex, parent);
-        if (universe > 0 && size >= universe / BITS_AT && size >= INITIAL_TABLE) {
+        if (universe > 0 && size >= Math.max(1, universe / BITS_AT)) {
             toBits();
         } else if (size * 2 > table.length) {
             rehash(table.length * 2);
@@ -208,9 +208,20 @@ public final class VertexTable {
         return parents;
     }
 
-    /** Whether membership is kept as a bit per id now (for tests). */
-    boolean usesBits() {
+    /** Whether membership is kept as a bit per id now. */
+    public boolean usesBits() {
         return table == null;
+    }
+
+    /**
+     * The bit per id while {@link #usesBits()}: bit v of word v / 64 set for each vertex v held,
+     * (universe + 63) / 64 words. Read only, valid until the next add or clear.
+     */
+    public long[] bits() {
+        if (table != null) {
+            throw new IllegalStateException("the table hashes its " + size + " vertices: no bits");
+        }
+        return bits;
     }
 
     /** Empties the set for the next request. */
