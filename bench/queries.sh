@@ -14,7 +14,8 @@
 #      (seconds per run, 30), USERS (Locust users, 50), K (2), ZIPF_S (1.1), KILL_RATE (300),
 #      WORK (bench/work), START_TIMEOUT (180), SKIP ("" or e.g. "roundrobin kill"), CHOICES (start
 #      vertex laws of the heat runs, "uniform zipf"), LOCUST_USER (fast: FastHttpUser on
-#      geventhttpclient, keep-alive; or requests: HttpUser).
+#      geventhttpclient, keep-alive; or requests: HttpUser), WARMUP (seconds of uniform load at
+#      the first rate after each cluster start, not reported: the JIT's compiles, 20).
 # Needs Debian's python3-locust (apt-get install python3-locust; PyPI is not used).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,6 +35,7 @@ START_TIMEOUT=${START_TIMEOUT:-180}
 SKIP=${SKIP:-}
 CHOICES=${CHOICES:-"uniform zipf"}
 LOCUST_USER=${LOCUST_USER:-fast}
+WARMUP=${WARMUP:-20}
 say() { echo "queries.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -85,6 +87,11 @@ start_cluster() {
   "${ga[@]}" graph load --state-dir "$state" --name bench --graph "$prefix" --directed --replicas "$REPLICAS" \
     --timeout 30m >"$run_dir/load-$routing.out" 2>&1 || die "graph load failed: $run_dir/load-$routing.out"
   say "routing $routing: graph loaded in $((SECONDS - t0)) s at $url"
+  if [ "$WARMUP" -gt 0 ]; then
+    QUERY_TOKEN=$token GRAPH=bench VERTICES=$((1 << SCALE)) CHOICE=uniform K=$K RATE=${RATES%% *} USERS=$USERS \
+      LOCUST_USER=$LOCUST_USER locust -f "$root/bench/queries_locustfile.py" --headless -u "$USERS" -r "$USERS" \
+      -t "${WARMUP}s" -H "$url" --only-summary >"$run_dir/warmup-$routing.out" 2>&1 || true
+  fi
 }
 
 agent_pids() { ps -eo pid=,args= | grep -- "$state" | grep -E ' agent( |$)' | grep -v grep | awk '{print $1}'; }
