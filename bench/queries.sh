@@ -4,14 +4,18 @@
 # (headless, bench/queries_locustfile.py) at rising rates, with uniform and Zipf start vertices;
 # then the Zipf load again with round-robin routing; then a Zipf run at KILL_RATE during which one
 # agent is killed (SIGKILL) a third of the way in. Per run: offered rate, throughput, P50/P95/P99,
-# failures, each agent's CPU (% of one core) and GCs per minute (jstat).
+# failures; CPU-seconds per 1,000 answered queries of each process (Locust, the coordinator, each
+# agent: a cost that stays meaningful on a loaded machine, unlike latency), each agent's CPU
+# (% of one core) and GCs per minute (jstat).
 #
 #   bench/queries.sh [SCALE]        # SCALE (default 20; or env SCALE)
 #
 # Env: SCALE, EDGE_FACTOR (16), AGENTS (3), REPLICAS (2), RATES ("100 300 1000"), DURATION
 #      (seconds per run, 30), USERS (Locust users, 50), K (2), ZIPF_S (1.1), KILL_RATE (300),
 #      WORK (bench/work), START_TIMEOUT (180), SKIP ("" or e.g. "roundrobin kill"), CHOICES (start
-#      vertex laws of the heat runs, "uniform zipf").
+#      vertex laws of the heat runs, "uniform zipf"), LOCUST_USER (fast: FastHttpUser on
+#      geventhttpclient, keep-alive; or requests: HttpUser), WARMUP (seconds of uniform load at
+#      the first rate after each cluster start, not reported: the JIT's compiles, 20).
 # Needs Debian's python3-locust (apt-get install python3-locust; PyPI is not used).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +34,8 @@ WORK=${WORK:-$root/bench/work}
 START_TIMEOUT=${START_TIMEOUT:-180}
 SKIP=${SKIP:-}
 CHOICES=${CHOICES:-"uniform zipf"}
+LOCUST_USER=${LOCUST_USER:-fast}
+WARMUP=${WARMUP:-20}
 say() { echo "queries.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -81,9 +87,15 @@ start_cluster() {
   "${ga[@]}" graph load --state-dir "$state" --name bench --graph "$prefix" --directed --replicas "$REPLICAS" \
     --timeout 30m >"$run_dir/load-$routing.out" 2>&1 || die "graph load failed: $run_dir/load-$routing.out"
   say "routing $routing: graph loaded in $((SECONDS - t0)) s at $url"
+  if [ "$WARMUP" -gt 0 ]; then
+    QUERY_TOKEN=$token GRAPH=bench VERTICES=$((1 << SCALE)) CHOICE=uniform K=$K RATE=${RATES%% *} USERS=$USERS \
+      LOCUST_USER=$LOCUST_USER locust -f "$root/bench/queries_locustfile.py" --headless -u "$USERS" -r "$USERS" \
+      -t "${WARMUP}s" -H "$url" --only-summary >"$run_dir/warmup-$routing.out" 2>&1 || true
+  fi
 }
 
 agent_pids() { ps -eo pid=,args= | grep -- "$state" | grep -E ' agent( |$)' | grep -v grep | awk '{print $1}'; }
+coordinator_pid() { ps -eo pid=,args= | grep -- "$state" | grep -E ' coordinator( |$)' | grep -v grep | awk '{print $1}' | head -1; }
 
 # cpu_gc PID...: "utime+stime ticks, GC count" per pid, one line each
 sample() { for p in "$@"; do
@@ -95,41 +107,57 @@ done; }
 
 # run LABEL CHOICE RATE [kill]: one Locust run; prints one row.
 run() {
-  local label=$1 choice=$2 rate=$3 kill=${4:-} pids before after csv="$run_dir/$1"
+  local label=$1 choice=$2 rate=$3 kill=${4:-} pids coord before after csv="$run_dir/$1"
   pids=$(agent_pids | tr '\n' ' ')
-  before=$(sample $pids)
+  coord=$(coordinator_pid)
+  before=$(sample $coord $pids)
   if [ -n "$kill" ]; then
     victim=$(echo $pids | awk '{print $1}')
     (sleep $((DURATION / 3)); kill -KILL "$victim" 2>/dev/null; say "killed agent pid $victim") &
   fi
+  # /usr/bin/time: Locust's own CPU (user + system seconds), for its share of the cost per query.
   QUERY_TOKEN=$token GRAPH=bench VERTICES=$((1 << SCALE)) CHOICE=$choice ZIPF_S=$ZIPF_S K=$K RATE=$rate USERS=$USERS \
+    LOCUST_USER=$LOCUST_USER /usr/bin/time -f "%U %S" -o "$csv.time" \
     locust -f "$root/bench/queries_locustfile.py" --headless -u "$USERS" -r "$USERS" -t "${DURATION}s" \
     -H "$url" --csv "$csv" --only-summary >"$csv.out" 2>&1 || true
-  after=$(sample $pids)
-  python3 - "$csv" "$label" "$rate" "$DURATION" "$before" "$after" <<'PY'
+  after=$(sample $coord $pids)
+  python3 - "$csv" "$label" "$rate" "$DURATION" "$before" "$after" "$(tail -1 "$csv.time" 2>/dev/null)" <<'PY'
 import csv, sys
-path, label, rate, duration, before, after = sys.argv[1:]
+path, label, rate, duration, before, after, locust_time = sys.argv[1:]
 row = [r for r in csv.DictReader(open(path + "_stats.csv")) if r["Name"] == "Aggregated"][0]
-b = {l.split()[0]: l.split()[1:] for l in before.strip().splitlines()}
+b = [l.split() for l in before.strip().splitlines()]
 a = {l.split()[0]: l.split()[1:] for l in after.strip().splitlines()}
+answered = int(row["Request Count"]) - int(row["Failure Count"])
+per_k = lambda seconds: "-" if answered == 0 else "%.2f" % (seconds * 1000 / answered)
+try:
+    locust_cpu = sum(float(x) for x in locust_time.split()[:2])
+except ValueError:
+    locust_cpu = None
+cost = ["locust " + ("?" if locust_cpu is None else per_k(locust_cpu))]
 cpu, gc = [], []
-for pid in b:
+for i, (pid, t0, g0) in enumerate(b):
+    who = "coord" if i == 0 else "a%d" % i
     if pid in a and a[pid][0] != "0":
-        cpu.append("%.0f%%" % ((float(a[pid][0]) - float(b[pid][0])) / 100 / float(duration) * 100))
-        gc.append("%.1f" % ((float(a[pid][1]) - float(b[pid][1])) * 60 / float(duration)))
+        seconds = (float(a[pid][0]) - float(t0)) / 100
+        cost.append("%s %s" % (who, per_k(seconds)))
+        if i > 0:
+            cpu.append("%.0f%%" % (seconds / float(duration) * 100))
+            gc.append("%.1f" % ((float(a[pid][1]) - float(g0)) * 60 / float(duration)))
     else:
-        cpu.append("dead"); gc.append("-")
-print("| %s | %s | %.0f | %s | %s | %s | %s/%s | %s | %s |" % (label, rate, float(row["Requests/s"]), row["50%"],
-      row["95%"], row["99%"], row["Failure Count"], row["Request Count"], " ".join(cpu), " ".join(gc)))
+        cost.append(who + " dead")
+        if i > 0:
+            cpu.append("dead"); gc.append("-")
+print("| %s | %s | %.0f | %s | %s | %s | %s/%s | %s | %s | %s |" % (label, rate, float(row["Requests/s"]), row["50%"],
+      row["95%"], row["99%"], row["Failure Count"], row["Request Count"], " ".join(cpu), " ".join(gc), ", ".join(cost)))
 PY
 }
 
 results="$run_dir/results.md"
 {
-  echo "RMAT scale $SCALE, edge factor $EDGE_FACTOR, $AGENTS agents, $REPLICAS replicas, k=$K count queries, $USERS Locust users, ${DURATION}s per run"
+  echo "RMAT scale $SCALE, edge factor $EDGE_FACTOR, $AGENTS agents, $REPLICAS replicas, k=$K count queries, $USERS Locust users ($LOCUST_USER), ${DURATION}s per run, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| run | offered/s | achieved/s | P50 ms | P95 ms | P99 ms | failed/total | agent CPU | agent GC/min |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| run | offered/s | achieved/s | P50 ms | P95 ms | P99 ms | failed/total | agent CPU | agent GC/min | CPU s per 1,000 answered |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$results"
 start_cluster heat
 for choice in $CHOICES; do
@@ -144,5 +172,7 @@ if [[ " $SKIP " != *" roundrobin "* ]]; then
   for rate in $RATES; do run "roundrobin-zipf-$rate" zipf "$rate" | tee -a "$results"; done
   stop_cluster
 fi
+echo >>"$results"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$results"
 say "results: $results"
 cat "$results"

@@ -372,7 +372,7 @@ final class LocalCluster implements AutoCloseable {
         Map<String, String> env = new HashMap<>(environment);
         env.put("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString());
         env.putAll(extraEnv);
-        children.add(ChildProcess.start(name, jvmOptions, args, env, state.log(name)));
+        children.add(ChildProcess.start(name, LocalCommand.agentJvmOptions(jvmOptions), args, env, state.log(name)));
     }
 
     /** Polls the coordinator's Status until every agent is ALIVE; fails naming the missing ones. */

@@ -120,11 +120,33 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
      * sun.misc.Unsafe allowed without a warning in every log; then GRAPHAGENT_JAVA_OPTS, as the
      * launcher gives this one.
      */
+    /** The launcher's heap policy (see ./graphagent), for every process. */
+    static final List<String> HEAP_POLICY = List.of("-XX:+UseG1GC", "-XX:MinHeapFreeRatio=1", "-XX:MaxHeapFreeRatio=2",
+            "-XX:G1HeapRegionSize=1m");
+
+    /**
+     * What agents get after {@link #HEAP_POLICY} and before GRAPHAGENT_JAVA_OPTS (which still
+     * overrides them; the launcher gives a standalone {@code agent} the same). An agent's heap is
+     * mostly its resident graph: with at most 2 % free, every marking cycle shrank the heap back
+     * to the graph, the old generation stayed over the marking threshold, and online queries
+     * started cycle after cycle in a few MiB of eden (docs/performance.md, "Online queries").
+     * Up to 30 % free, and a 64 MiB floor under the young generation.
+     */
+    static final List<String> AGENT_HEAP_OPTIONS = List.of("-XX:MaxHeapFreeRatio=30", "-XX:NewSize=64m");
+
+    /** The options of an agent's JVM, given those of every process: {@link #AGENT_HEAP_OPTIONS} right after the heap policy. */
+    static List<String> agentJvmOptions(List<String> jvmOptions) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        int policy = java.util.Collections.indexOfSubList(options, HEAP_POLICY);
+        options.addAll(policy < 0 ? 0 : policy + HEAP_POLICY.size(), AGENT_HEAP_OPTIONS);
+        return options;
+    }
+
     static List<String> jvmOptions() {
         // The launcher's heap policy too (see ./graphagent): each agent holds a graph, and G1
         // then returns the loader's freed heap instead of keeping it resident.
-        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC",
-                "-XX:MinHeapFreeRatio=1", "-XX:MaxHeapFreeRatio=2", "-XX:G1HeapRegionSize=1m"));
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        options.addAll(HEAP_POLICY);
         if (Runtime.version().feature() >= 23) {
             options.add("--sun-misc-unsafe-memory-access=allow");
         }

@@ -59,4 +59,34 @@ class PackedArraysTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected 4 packed int32 (16 bytes), got 12 bytes");
     }
+
+    @Test
+    void intsPackedInPiecesAreTheSameBytesWithNoPieceOverTheBound() {
+        int count = 2 * PackedArrays.PIECE_INTS + 123;
+        int[] values = new int[count + 2];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextInt();
+        }
+        ByteString pieces = PackedArrays.packIntsInPieces(values, 1, count);
+
+        assertThat(pieces).isEqualTo(PackedArrays.packInts(values, 1, count));
+        assertThat(PackedArrays.packIntsInPieces(values, 0, 3)).isEqualTo(PackedArrays.packInts(values, 0, 3));
+        java.nio.IntBuffer view = PackedArrays.intsView(pieces, count);
+        for (int i = 0; i < count; i++) {
+            assertThat(view.get(i)).isEqualTo(values[i + 1]);
+        }
+        assertThatThrownBy(() -> PackedArrays.intsView(pieces, count + 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected " + (count + 1) + " packed int32");
+        long[] longs = new long[PackedArrays.PIECE_LONGS + 5];
+        for (int i = 0; i < longs.length; i++) {
+            longs[i] = random.nextLong();
+        }
+        ByteString longPieces = PackedArrays.packLongsInPieces(longs, 2, longs.length - 2);
+        assertThat(longPieces).isEqualTo(PackedArrays.packLongs(longs, 2, longs.length - 2));
+        java.nio.LongBuffer longView = PackedArrays.longsView(longPieces, longs.length - 2);
+        for (int i = 0; i < longs.length - 2; i++) {
+            assertThat(longView.get(i)).isEqualTo(longs[i + 2]);
+        }
+    }
 }

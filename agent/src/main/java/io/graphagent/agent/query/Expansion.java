@@ -19,12 +19,12 @@ final class Expansion {
     }
 
     /**
-     * Adds the neighbours of {@code vertices[0..count)} to {@code into}, each with the vertex it
+     * Adds the neighbours of {@code vertices} 0 to {@code count} (read in place) to {@code into}, each with the vertex it
      * was first reached from.
      *
      * @param notHeld set to true at the partitions of vertices this agent does not hold
      */
-    static void expand(ResidentGraph graph, Holdings holdings, int[] vertices, int count, Direction direction,
+    static void expand(ResidentGraph graph, Holdings holdings, java.nio.IntBuffer vertices, int count, Direction direction,
                        VertexTable into, boolean[] notHeld) {
         Partitioning partitioning = graph.partitioning();
         boolean out = direction != Direction.EDGES_IN;
@@ -32,7 +32,7 @@ final class Expansion {
         boolean in = graph.directed() && (direction == Direction.EDGES_IN || direction == Direction.EDGES_BOTH);
         int n = partitioning.numVertices();
         for (int i = 0; i < count; i++) {
-            int v = vertices[i];
+            int v = vertices.get(i);
             if (v < 0 || v >= n) {
                 throw new IllegalArgumentException("vertex " + v + " is outside the graph's dense ids 0.." + (n - 1));
             }

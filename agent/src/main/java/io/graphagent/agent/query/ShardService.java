@@ -38,7 +38,8 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ResidentStore store;
     private final QueryWorkers workers;
     private final Supplier<String> agentId;
-    private final ThreadLocal<VertexTable> sets = ThreadLocal.withInitial(VertexTable::new);
+    /** Each query thread's table, made again for a graph of another size. */
+    private final ThreadLocal<VertexTable> sets = new ThreadLocal<>();
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
@@ -60,18 +61,27 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
 
     private ExpandReply expand(ResidentGraph graph, ExpandRequest request) {
         int count = checkedCount(request.getCount(), request.getVertices().size(), Integer.BYTES);
-        int[] vertices = new int[count];
-        PackedArrays.unpackInts(request.getVertices(), count, vertices);
+        java.nio.IntBuffer vertices = PackedArrays.intsView(request.getVertices(), count);
         Holdings holdings = graph.holdings();
         boolean[] notHeld = new boolean[graph.partitioning().count()];
         VertexTable set = sets.get();
+        int universe = graph.partitioning().numVertices();
+        if (set == null || set.universe() != universe) {
+            set = new VertexTable(universe);
+            sets.set(set);
+        }
         set.clear();
         try {
             Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
-            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size())
-                    .setNeighbours(PackedArrays.packInts(set.vertices(), 0, set.size()));
+            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size());
+            if (asBits(request, set)) {
+                long[] words = set.bits();
+                out.setNeighbourBits(PackedArrays.packLongsInPieces(words, 0, words.length));
+            } else {
+                out.setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
+            }
             if (request.getWithParents()) {
-                out.setParents(PackedArrays.packInts(set.parents(), 0, set.size()));
+                out.setParents(PackedArrays.packIntsInPieces(set.parents(), 0, set.size()));
             }
             for (int p = 0; p < notHeld.length; p++) {
                 if (notHeld[p]) {
@@ -82,6 +92,15 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         } finally {
             set.clear();
         }
+    }
+
+    /**
+     * Whether the neighbours go as a bitmap: the gateway reads one, no parents are asked for,
+     * and the bitmap (a bit per vertex of the graph) is smaller than 4 bytes per neighbour.
+     */
+    static boolean asBits(ExpandRequest request, VertexTable set) {
+        return request.getBitsOk() && !request.getWithParents() && set.usesBits()
+                && (long) set.size() * Integer.SIZE > set.universe();
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class QueryGateway {
     private final QueryAdmission admission;
     private final java.time.Clock clock;
     private final QueryObserver observer;
+    private final VisitedTables tables = new VisitedTables(2 * Runtime.getRuntime().availableProcessors());
 
     /** What happens to queries, for metrics: each one's kind, outcome and time. */
     public interface QueryObserver {
@@ -156,9 +157,14 @@ public final class QueryGateway {
                 return NeighboursReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
                         .setStats(stats(run, 0, t0)).build();
             }
-            VertexTable found = new VertexTable();
-            calls.expand(run, g, new int[] {v}, 1, direction(request.getDirection()), false, (n, parent) -> found.add(n, v));
-            int[] sorted = Arrays.copyOf(found.vertices(), found.size());
+            VertexTable found = tables.take(g.partitioning().numVertices());
+            int[] sorted;
+            try {
+                calls.expand(run, g, new int[] {v}, 1, direction(request.getDirection()), false, (n, parent) -> found.add(n, v));
+                sorted = Arrays.copyOf(found.vertices(), found.size());
+            } finally {
+                tables.give(found);
+            }
             Arrays.sort(sorted);
             int limit = request.getLimit() == 0 ? DEFAULT_NEIGHBOUR_LIMIT : request.getLimit();
             int listed = Math.min(limit, sorted.length);
@@ -210,43 +216,52 @@ public final class QueryGateway {
                 return KHopReply.newBuilder().setFound(false).setMessage(missing(g, request.getVertex()))
                         .setStats(stats(run, 0, t0)).build();
             }
-            VertexTable visited = new VertexTable();
-            visited.add(start, start);
-            int[] levelEnd = new int[request.getK() + 1];
-            levelEnd[0] = 1;
-            Direction direction = direction(request.getDirection());
-            int from = 0;
-            for (int hop = 1; hop <= request.getK(); hop++) {
-                int to = visited.size();
-                if (to > from) {
-                    int[] frontier = Arrays.copyOfRange(visited.vertices(), from, to);
-                    calls.expand(run, g, frontier, frontier.length, direction, false, (n, parent) -> {
-                        if (visited.add(n, parent) && visited.size() > config.maxVertices()) {
-                            throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
-                        }
-                    });
-                }
-                levelEnd[hop] = visited.size();
-                from = to;
+            VertexTable visited = tables.take(g.partitioning().numVertices());
+            try {
+                return khop(run, g, request, start, visited, t0);
+            } finally {
+                tables.give(visited);
             }
-            KHopReply.Builder reply = KHopReply.newBuilder().setFound(true).setCount(visited.size() - 1L);
-            int listed = 0;
-            int[] chosen = new int[Math.min(request.getLimit(), visited.size() - 1)];
-            for (int hop = 1; hop <= request.getK(); hop++) {
-                reply.addPerHop(levelEnd[hop] - levelEnd[hop - 1]);
-                if (listed < chosen.length) {
-                    int[] level = Arrays.copyOfRange(visited.vertices(), levelEnd[hop - 1], levelEnd[hop]);
-                    Arrays.sort(level);
-                    int take = Math.min(level.length, chosen.length - listed);
-                    System.arraycopy(level, 0, chosen, listed, take);
-                    listed += take;
-                }
-            }
-            for (long id : originals(run, g, chosen)) {
-                reply.addVertices(id);
-            }
-            return reply.setTruncated(chosen.length < visited.size() - 1).setStats(stats(run, visited.size(), t0)).build();
         });
+    }
+
+    private KHopReply khop(QueryRun run, GraphView g, KHopRequest request, int start, VertexTable visited,
+                           java.time.Instant t0) throws QueryException {
+        visited.add(start, start);
+        int[] levelEnd = new int[request.getK() + 1];
+        levelEnd[0] = 1;
+        Direction direction = direction(request.getDirection());
+        int from = 0;
+        for (int hop = 1; hop <= request.getK(); hop++) {
+            int to = visited.size();
+            if (to > from) {
+                int[] frontier = Arrays.copyOfRange(visited.vertices(), from, to);
+                calls.expand(run, g, frontier, frontier.length, direction, false, (n, parent) -> {
+                    if (visited.add(n, parent) && visited.size() > config.maxVertices()) {
+                        throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
+                    }
+                });
+            }
+            levelEnd[hop] = visited.size();
+            from = to;
+        }
+        KHopReply.Builder reply = KHopReply.newBuilder().setFound(true).setCount(visited.size() - 1L);
+        int listed = 0;
+        int[] chosen = new int[Math.min(request.getLimit(), visited.size() - 1)];
+        for (int hop = 1; hop <= request.getK(); hop++) {
+            reply.addPerHop(levelEnd[hop] - levelEnd[hop - 1]);
+            if (listed < chosen.length) {
+                int[] level = Arrays.copyOfRange(visited.vertices(), levelEnd[hop - 1], levelEnd[hop]);
+                Arrays.sort(level);
+                int take = Math.min(level.length, chosen.length - listed);
+                System.arraycopy(level, 0, chosen, listed, take);
+                listed += take;
+            }
+        }
+        for (long id : originals(run, g, chosen)) {
+            reply.addVertices(id);
+        }
+        return reply.setTruncated(chosen.length < visited.size() - 1).setStats(stats(run, visited.size(), t0)).build();
     }
 
     public PathReply shortestPath(PathRequest request) throws QueryException {

@@ -130,7 +130,8 @@ final class ShardCalls {
             Map<String, ListenableFuture<ExpandReply>> sent = new LinkedHashMap<>();
             for (Map.Entry<String, List<Integer>> e : byAgent.entrySet()) {
                 ExpandRequest.Builder request = ExpandRequest.newBuilder().setGraph(g.name()).setGeneration(g.generation())
-                        .setDirection(direction).setWithParents(withParents).addAllPartitions(e.getValue());
+                        .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents)
+                        .addAllPartitions(e.getValue());
                 int total = 0;
                 for (int p : e.getValue()) {
                     total += byPartition.get(p).length;
@@ -152,17 +153,8 @@ final class ShardCalls {
                 if (reply == null) {
                     continue;
                 }
-                int n = reply.getCount();
-                int[] neighbours = new int[n];
-                PackedArrays.unpackInts(reply.getNeighbours(), n, neighbours);
-                int[] parents = null;
-                if (withParents) {
-                    parents = new int[n];
-                    PackedArrays.unpackInts(reply.getParents(), n, parents);
-                }
-                for (int i = 0; i < n; i++) {
-                    sink.accept(neighbours[i], parents == null ? -1 : parents[i]);
-                }
+                deliver(reply, g.partitioning().numVertices(), "agent " + agent + " answered a malformed hop of graph "
+                        + g.name(), withParents, sink);
                 Set<Integer> notHeld = new HashSet<>(reply.getNotHeldList());
                 for (int p : partitions) {
                     if (notHeld.contains(p)) {
@@ -174,6 +166,42 @@ final class ShardCalls {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Gives {@code sink} the neighbours of one reply: packed ids (with their parents when asked),
+     * or a bitmap of {@code universe} bits (in increasing order, parent -1).
+     *
+     * @param malformed what a malformed reply is called in the error
+     */
+    static void deliver(ExpandReply reply, int universe, String malformed, boolean withParents, NeighbourSink sink)
+            throws QueryException {
+        int n = reply.getCount();
+        try {
+            if (!reply.getNeighbourBits().isEmpty()) {
+                java.nio.LongBuffer words = PackedArrays.longsView(reply.getNeighbourBits(), (universe + 63) >>> 6);
+                int seen = 0;
+                for (int w = 0, stop = words.limit(); w < stop; w++) {
+                    long word = words.get(w);
+                    while (word != 0) {
+                        sink.accept((w << 6) + Long.numberOfTrailingZeros(word), -1);
+                        word &= word - 1;
+                        seen++;
+                    }
+                }
+                if (seen != n) {
+                    throw new IllegalArgumentException("the bitmap holds " + seen + " neighbours, the count says " + n);
+                }
+                return;
+            }
+            java.nio.IntBuffer neighbours = PackedArrays.intsView(reply.getNeighbours(), n);
+            java.nio.IntBuffer parents = withParents ? PackedArrays.intsView(reply.getParents(), n) : null;
+            for (int i = 0; i < n; i++) {
+                sink.accept(neighbours.get(i), parents == null ? -1 : parents.get(i));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(QueryException.Kind.UNAVAILABLE, malformed + ": " + e.getMessage());
         }
     }
 

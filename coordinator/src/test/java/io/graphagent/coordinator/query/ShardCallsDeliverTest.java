@@ -1,0 +1,61 @@
+package io.graphagent.coordinator.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.graphagent.protocol.PackedArrays;
+import io.graphagent.protocol.v1.ExpandReply;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How the gateway reads one hop's reply: packed ids with parents, or a bitmap of the graph's vertices. */
+class ShardCallsDeliverTest {
+    private static final String MALFORMED = "agent a1 answered a malformed hop of graph g";
+
+    private static List<int[]> delivered(ExpandReply reply, int universe, boolean withParents) throws QueryException {
+        List<int[]> got = new ArrayList<>();
+        ShardCalls.deliver(reply, universe, MALFORMED, withParents, (n, parent) -> got.add(new int[] {n, parent}));
+        return got;
+    }
+
+    @Test
+    void packedIdsComeWithTheirParents() throws QueryException {
+        ExpandReply reply = ExpandReply.newBuilder().setCount(3).setNeighbours(PackedArrays.packInts(new int[] {7, 2, 9}, 0, 3))
+                .setParents(PackedArrays.packInts(new int[] {1, 1, 4}, 0, 3)).build();
+
+        assertThat(delivered(reply, 10, true)).containsExactly(new int[] {7, 1}, new int[] {2, 1}, new int[] {9, 4});
+        assertThat(delivered(reply.toBuilder().clearParents().build(), 10, false))
+                .containsExactly(new int[] {7, -1}, new int[] {2, -1}, new int[] {9, -1});
+    }
+
+    @Test
+    void aBitmapGivesEverySetBitInIncreasingOrder() throws QueryException {
+        int universe = 130;
+        long[] words = new long[3];
+        int[] vertices = {0, 5, 63, 64, 100, 128, 129};
+        for (int v : vertices) {
+            words[v >>> 6] |= 1L << v;
+        }
+        ExpandReply reply = ExpandReply.newBuilder().setCount(vertices.length)
+                .setNeighbourBits(PackedArrays.packLongs(words, 0, words.length)).build();
+
+        List<int[]> got = delivered(reply, universe, false);
+
+        assertThat(got).extracting(p -> p[0]).containsExactly(0, 5, 63, 64, 100, 128, 129);
+        assertThat(got).extracting(p -> p[1]).containsOnly(-1);
+    }
+
+    @Test
+    void aBitmapOfTheWrongSizeOrCountIsAMalformedReply() {
+        long[] words = {0b1011L, 0L};
+        ExpandReply reply = ExpandReply.newBuilder().setCount(3).setNeighbourBits(PackedArrays.packLongs(words, 0, 2)).build();
+
+        assertThatThrownBy(() -> delivered(reply, 200, false)).isInstanceOf(QueryException.class)
+                .hasMessage(MALFORMED + ": expected 4 packed int64 (32 bytes), got 16 bytes")
+                .extracting(e -> ((QueryException) e).kind()).isEqualTo(QueryException.Kind.UNAVAILABLE);
+        assertThatThrownBy(() -> delivered(reply.toBuilder().setCount(4).build(), 128, false))
+                .isInstanceOf(QueryException.class)
+                .hasMessage(MALFORMED + ": the bitmap holds 3 neighbours, the count says 4");
+    }
+}
