@@ -74,9 +74,29 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     @Mixin
     ClientOptions client;
 
-    @Option(names = {"-a", "--algorithm"}, required = true, paramLabel = "ALGO", converter = RunCommand.AlgorithmConverter.class,
-            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp.")
+    @Option(names = {"-a", "--algorithm"}, paramLabel = "ALGO", converter = RunCommand.AlgorithmConverter.class,
+            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp. Either this or --program.")
     Algorithm algorithm;
+
+    @Option(names = "--program", paramLabel = "FILE.jar",
+            description = "A jar holding your vertex program (with --class), uploaded to the coordinator (at most 64 MiB) and"
+                    + " fetched from it by the agents; needs a TLS cluster, a client certificate of its CA and"
+                    + " job.user-programs: allow. Either this or --algorithm.")
+    Path program;
+
+    @Option(names = "--class", paramLabel = "NAME",
+            description = "The fully qualified name of the program class in --program.")
+    String programClass;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "A parameter of the --program, read by its configure(Parameters); repeatable. Checked by the"
+                    + " coordinator before the job starts: a missing, ill-typed or unread key is refused (exit 2).")
+    java.util.List<String> params = java.util.List.of();
+
+    @Option(names = "--max-supersteps", paramLabel = "N",
+            description = "Stop after N supersteps at most (with the program's own cap, the lesser wins). Default: the"
+                    + " program's cap; a user program without one stops after 10000.")
+    Integer maxSupersteps;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     GraphChoice graphChoice;
@@ -133,6 +153,12 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
         JobSpec job = jobSpec();
         PrintWriter err = spec.commandLine().getErr();
         try (CoordinatorClient coordinator = client.connect()) {
+            if (job.hasProgram()) {
+                var uploaded = coordinator.upload(program, job.getProgram());
+                err.println("graphagent: program " + programClass + " jar sha256=" + uploaded.getJarSha256()
+                        + (uploaded.getAlreadyHeld() ? " (the coordinator held it already)" : " uploaded"));
+                err.flush();
+            }
             SubmitReply reply = coordinator.submit(SubmitRequest.newBuilder().setJob(job).setClientName(clientName()).build());
             if (reply.getErrorsCount() > 0) {
                 for (FieldError e : reply.getErrorsList()) {
@@ -252,7 +278,7 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
                 "algo=%s job=%s vertices=%d edges=%d supersteps=%d total_s=%s load_s=%s compute_s=%s output_s=%s messages=%d bytes=%d"
                         + " agents=%d partitions=%d recoveries=%d input_bytes_read=%d edges_shipped=%d share_bytes=%d mirrors=%d"
                         + " output=%s",
-                algorithm.cliName(), jobId, s.getVertices(), s.getEdges(), s.getSupersteps(),
+                algorithm != null ? algorithm.cliName() : programClass, jobId, s.getVertices(), s.getEdges(), s.getSupersteps(),
                 Durations.seconds(s.getTotalTimeMs()), Durations.seconds(s.getLoadTimeMs()),
                 Durations.seconds(s.getComputeTimeMs()), Durations.seconds(s.getOutputTimeMs()), s.getMessages(), s.getBytesExchanged(), s.getAgents(),
                 s.getPartitions(), s.getRecoveries(), s.getInputBytesRead(), s.getEdgesShipped(), s.getShareBytes(),
@@ -282,8 +308,24 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
             throw new BadInputException("--partitions cannot be given with --graph-name: the job runs on the resident "
                     + "graph's partitions", "drop --partitions");
         }
-        JobSpec.Builder job = JobSpec.newBuilder()
-                .setAlgorithm(protocolAlgorithm(algorithm))
+        if (maxSupersteps != null && maxSupersteps < 1) {
+            throw new BadInputException("--max-supersteps must be at least 1, got " + maxSupersteps, "pass e.g. --max-supersteps 100");
+        }
+        JobSpec.Builder job = JobSpec.newBuilder();
+        if (program != null || programClass != null) {
+            programOf(job);
+        } else if (algorithm == null) {
+            throw new BadInputException("no program to run", "pass --algorithm ALGO, or --program FILE.jar --class NAME");
+        } else if (!params.isEmpty()) {
+            throw new BadInputException("--param applies to --program only", "pass the kernel's flags (--source, --iterations,"
+                    + " --damping) instead");
+        } else {
+            job.setAlgorithm(protocolAlgorithm(algorithm));
+        }
+        if (maxSupersteps != null) {
+            job.setMaxSupersteps(maxSupersteps);
+        }
+        job
                 .setOutputPath(output.toAbsolutePath().normalize().toString())
                 .setOverwrite(overwrite);
         if (graphChoice.graphName != null) {
@@ -310,6 +352,32 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
             job.setCheckpointEvery(checkpointEvery);
         }
         return job.build();
+    }
+
+    /** The user program and its parameters: the jar is checked and named here, the class and parameters by the coordinator. */
+    private void programOf(JobSpec.Builder job) {
+        if (algorithm != null) {
+            throw new BadInputException("--algorithm and --program both given", "pass one of them");
+        }
+        if (program == null || programClass == null) {
+            throw new BadInputException(program == null ? "--class needs --program" : "--program needs --class",
+                    "pass --program FILE.jar --class NAME together");
+        }
+        if (source != null || iterations != null || damping != null) {
+            throw new BadInputException("--source, --iterations and --damping are flags of the built-in kernels",
+                    "pass them to your program as --param key=value");
+        }
+        if (graphChoice.graphName != null) {
+            throw new BadInputException("user programs run on a graph loaded for the job, not yet on a resident graph",
+                    "pass --graph PREFIX instead of --graph-name");
+        }
+        java.util.Map<String, String> parameters;
+        try {
+            parameters = io.graphagent.graph.kernels.ParameterMap.parse(params).asMap();
+        } catch (io.graphagent.api.ParameterException e) {
+            throw new BadInputException(e.getMessage(), "pass --param key=value");
+        }
+        job.setProgram(ProgramUpload.describe(program, programClass)).putAllProgramParameters(parameters);
     }
 
     static io.graphagent.protocol.v1.Algorithm protocolAlgorithm(Algorithm algorithm) {
