@@ -234,7 +234,9 @@ final class JobRun implements Runnable {
                 return;
             }
             log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
-            end(cancelled ? null : FailureKinds.of(e.cause, job.program() != null), e.getMessage());
+            JobFailureKind kind = cancelled ? null : FailureKinds.of(e.cause, job.program() != null);
+            // The user's code failed: the cause leads the message, in status, events and submit's stderr.
+            end(kind, kind == JobFailureKind.PROGRAM_ERROR ? "PROGRAM_ERROR: " + e.getMessage() : e.getMessage());
         } catch (OutOfMemoryError e) {
             log.error("event=job_failed job={} cause=coordinator_out_of_memory detail=\"{}\"", id, e.toString(), e);
             end(JobFailureKind.CLUSTER_FAILURE, "the coordinator ran out of memory driving this job (" + e + "): give it fewer"
