@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {
-            "Run one Graphalytics kernel on the cluster and wait for it. Takes the job flags of 'graphagent run'; "
+            "Run one Graphalytics kernel, or your own vertex program from a jar, on the cluster and wait for it. Takes "
+                    + "the job flags of 'graphagent run'; "
                     + "paths are made absolute and must name the same files on the coordinator's and the agents' "
                     + "machines (one machine, a shared file system, or copies at the same path).",
             "",
@@ -42,6 +43,13 @@ import picocli.CommandLine.Spec;
                     + "agents= partitions= recoveries= output=. A job that FAILED on its input (a graph file that does "
                     + "not parse, a source vertex not in the graph) exits 2, as 'graphagent run' does; any other FAILED "
                     + "or CANCELLED job exits 1 with the coordinator's message. Ctrl-C cancels the job.",
+            "",
+            "--program FILE.jar --class NAME uploads the jar to the coordinator (at most 64 MiB, named by its SHA-256); "
+                    + "the coordinator loads the class and configures it with the --param values before any agent sees "
+                    + "the job, and refuses a class that is missing or not a program or a bad parameter (exit 2). A "
+                    + "program that throws fails its job PROGRAM_ERROR (exit 1) with the vertex, the superstep and the "
+                    + "program's stack frames on stderr. Needs a TLS cluster, a client certificate of its CA and "
+                    + "job.user-programs: allow (see docs/programming-guide.md).",
             "",
             "When the coordinator goes away while the job runs (a crash, a restart), submit watches the job again with "
                     + "backoff for up to 5 minutes: a coordinator restarted on its state directory resumes the job and "
@@ -55,6 +63,8 @@ import picocli.CommandLine.Spec;
             "  graphagent submit --algorithm pagerank --output pr.txt \\",
             "      --graph ../shared/datasets/graphalytics/example-directed",
             "  graphagent submit --coordinator coord:7400 --certs certs -a bfs -g /data/g --source 1 -o /data/bfs.txt",
+            "  graphagent submit --program examples/target/graphagent-examples-0.1.0-SNAPSHOT.jar \\",
+            "      --class io.graphagent.examples.Hits --param iterations=20 -g /data/web --directed -o /data/hits.txt",
             "  graphagent graph load --name web --graph /data/web && graphagent submit -a wcc --graph-name web -o /data/wcc.txt",
             "  graphagent submit --etcd https://etcd1:2379,https://etcd2:2379 --etcd-ca ca.pem --etcd-cert c.pem \\",
             "      --etcd-key k.pem --certs certs -a wcc -g /data/g -o /data/wcc.txt   (the leader read from etcd)"})
@@ -246,6 +256,13 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
                         + (last.getMessage().isEmpty() ? "" : ": " + last.getMessage());
                 if (last.getFailureKind() == JobFailureKind.BAD_INPUT) {
                     throw new BadInputException(message);
+                }
+                if (last.getFailureKind() == JobFailureKind.PROGRAM_ERROR) {
+                    // The user's own stack frames, line by line as Java prints them: what they debug from.
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("graphagent: " + message);
+                    err.flush();
+                    return FailureHandler.EXIT_FAILURE;
                 }
                 throw new JobFailedException(message);
             }
