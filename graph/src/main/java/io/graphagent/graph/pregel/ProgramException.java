@@ -6,13 +6,14 @@ import java.util.List;
 /**
  * A vertex program's {@code compute} threw: the vertex (original id) and the superstep it threw
  * in, with the program's exception as the cause. The engine's own frames are left out of
- * {@link #programTrace}, so a user sees the frames of their code only.
+ * {@link #programTrace}, so a user sees the frames of their code (and of what it called) only.
  */
 public final class ProgramException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     /** Frames of the program's trace kept for a report (the rest are counted). */
     private static final int MAX_FRAMES = 20;
-    private static final String ENGINE = "io.graphagent.graph.pregel.";
+    /** The engine's frame that calls {@code compute}: the program's frames are those above it. */
+    private static final String ENGINE = PartitionWorker.class.getName();
 
     private final long vertexId;
     private final int superstep;
@@ -28,8 +29,8 @@ public final class ProgramException extends RuntimeException {
     public int superstep() { return superstep; }
 
     /**
-     * The cause and its own causes as a Java stack trace, cut at the first engine frame
-     * ({@code io.graphagent.graph.pregel}): the frames of the program and the libraries it called.
+     * The cause and its own causes as a Java stack trace, cut at the engine's frame that called
+     * {@code compute}: the frames of the program and the libraries it called.
      */
     public String programTrace() {
         StringBuilder out = new StringBuilder();
@@ -41,7 +42,7 @@ public final class ProgramException extends RuntimeException {
             StackTraceElement[] frames = t.getStackTrace();
             int shown = 0;
             for (StackTraceElement frame : frames) {
-                if (frame.getClassName().startsWith(ENGINE)) {
+                if (frame.getClassName().equals(ENGINE)) {
                     break;
                 }
                 if (shown == MAX_FRAMES) {
