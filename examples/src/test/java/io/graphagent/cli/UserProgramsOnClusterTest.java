@@ -190,6 +190,32 @@ class UserProgramsOnClusterTest {
     }
 
     @Test
+    @Order(5)
+    @Timeout(180)
+    void aProgramThatNeverHaltsIsEndedByCancel() throws Exception {
+        io.graphagent.protocol.v1.JobSpec job = io.graphagent.protocol.v1.JobSpec.newBuilder()
+                .setProgram(ProgramUpload.describe(testJar, NeverHalts.class.getName()))
+                .setGraph(graph.toAbsolutePath().toString()).setDirected(true).setPartitions(Integer.parseInt(PARTITIONS))
+                .setMaxSupersteps(1_000_000).setOutputPath(dir.resolve("never-cancelled.txt").toString()).build();
+        io.graphagent.protocol.v1.JobProgress last = null;
+        try (CoordinatorClient client = cluster.client()) {
+            var reply = client.submit(io.graphagent.protocol.v1.SubmitRequest.newBuilder().setJob(job).build());
+            assertThat(reply.getErrorsList()).isEmpty();
+            boolean cancelled = false;
+            for (var progress = client.watch(reply.getJobId()); progress.hasNext(); ) {
+                last = progress.next();
+                if (!cancelled && last.getState() == io.graphagent.protocol.v1.JobState.RUNNING && last.getSuperstep() >= 3) {
+                    cancelled = true;
+                    Outcome cancel = graphagent("cancel", "--state-dir", state.toString(), reply.getJobId());
+                    assertThat(cancel.code()).as(cancel.toString()).isZero();
+                }
+            }
+        }
+        assertThat(last.getState()).as(last.getMessage()).isEqualTo(io.graphagent.protocol.v1.JobState.CANCELLED);
+        assertThat(dir.resolve("never-cancelled.txt")).doesNotExist();
+    }
+
+    @Test
     @Order(6)
     @Timeout(300)
     void anAgentKilledUnderHitsIsRecoveredFromCheckpointsOfBothFieldsToTheSameResult() throws Exception {

@@ -263,6 +263,7 @@ public final class AgentJobs implements CommandHandler {
                 // Drop the job's state so this agent lives on for the next job.
                 loads.remove(command.getJobId());
                 heldInThisLife.remove(command.getJobId());
+                programs.release(command.getJobId());
                 AgentJob dropped = jobs.remove(command.getJobId());
                 if (dropped != null) {
                     dropped.closeEarly("out of memory");
