@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.graphagent.config.UserPrograms;
 import io.graphagent.coordinator.session.RoleCheck;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Takes user programs' jars from clients and hands them to agents ({@code ProgramService}),
  * keeping them in a {@link JarStore} under the coordinator's state directory. Uploads: client
  * certificates of the cluster's CA only, over TLS only, and only while job.user-programs is
- * allow; every jar kept is logged with its SHA-256. Fetches: agent certificates only. Each call
- * runs on its gRPC thread.
+ * allow; every jar kept is logged with its SHA-256. Fetches: agent certificates only, sent as
+ * the agent's flow control allows. Each call runs on its gRPC thread.
  */
 public final class ProgramServer extends ProgramServiceGrpc.ProgramServiceImplBase {
     private static final Logger log = LoggerFactory.getLogger(ProgramServer.class);
@@ -88,12 +89,28 @@ public final class ProgramServer extends ProgramServiceGrpc.ProgramServiceImplBa
                     + request.getJarSha256()).asRuntimeException());
             return;
         }
+        ServerCallStreamObserver<ProgramChunk> call = (ServerCallStreamObserver<ProgramChunk>) chunks;
+        Object ready = new Object();
+        call.setOnReadyHandler(() -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        });
         try (InputStream in = Files.newInputStream(jar.get())) {
             long size = Files.size(jar.get());
             long offset = 0;
             byte[] buffer = new byte[CHUNK_BYTES];
             boolean first = true;
             for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0 || first; ) {
+                // As the agent's flow control allows: a large jar is never buffered whole here.
+                synchronized (ready) {
+                    while (!call.isReady() && !call.isCancelled()) {
+                        ready.wait(100);
+                    }
+                }
+                if (call.isCancelled()) {
+                    return;
+                }
                 ProgramChunk.Builder chunk = ProgramChunk.newBuilder().setOffset(offset).setData(ByteString.copyFrom(buffer, 0, n));
                 if (first) {
                     chunk.setJarSha256(request.getJarSha256()).setJarBytes(size);
@@ -109,6 +126,9 @@ public final class ProgramServer extends ProgramServiceGrpc.ProgramServiceImplBa
             log.info("event=program_sent job={} sha256={} bytes={}", request.getJobId(), request.getJarSha256(), offset);
         } catch (IOException e) {
             chunks.onError(Status.INTERNAL.withDescription("cannot read " + jar.get() + ": " + e.getMessage()).asRuntimeException());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            chunks.onError(Status.CANCELLED.withDescription("the coordinator is stopping").asRuntimeException());
         }
     }
 
