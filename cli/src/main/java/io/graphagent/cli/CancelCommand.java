@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
                     + "(at most a few hundred ms); its agents drop it and its checkpoints are deleted. A job that already "
                     + "ended keeps its state. For a program that never halts, among others.",
             "",
-            "Prints the job's state after the request. Exit codes: 0 the job is CANCELLED (or was), 1 it had already "
-                    + "ended otherwise or is unknown, 2 bad flags, 3 the coordinator refused our certificate.",
+            "Prints the job's state after the request. Exit codes: 0 the job is CANCELLED or will be at its next wait, 1 "
+                    + "it had already ended otherwise or is unknown, 2 bad flags, 3 the coordinator refused our certificate.",
             ""},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -44,6 +44,10 @@ final class CancelCommand implements Callable<Integer>, ClusterCommand {
         PrintWriter out = spec.commandLine().getOut();
         out.println("job " + jobId + " " + reply.getState().name() + (reply.getMessage().isEmpty() ? "" : ": " + reply.getMessage()));
         out.flush();
-        return reply.getState() == JobState.CANCELLED ? 0 : FailureHandler.EXIT_FAILURE;
+        JobState state = reply.getState();
+        // A running job answers its state now with "cancel requested": it ends CANCELLED at its next wait.
+        boolean endedOtherwise = state == JobState.JOB_STATE_UNSPECIFIED || state == JobState.SUCCEEDED
+                || state == JobState.FAILED;
+        return endedOtherwise ? FailureHandler.EXIT_FAILURE : 0;
     }
 }

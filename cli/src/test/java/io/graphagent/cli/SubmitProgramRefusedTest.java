@@ -62,7 +62,7 @@ class SubmitProgramRefusedTest {
 
         Cli.Result r = submit(coordinator);
 
-        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(FailureHandler.EXIT_REFUSED);
         assertThat(r.err()).as(r.toString()).contains("UploadProgram failed")
                 .contains("this coordinator runs without TLS (--insecure), so no certificate says who sends the code: user"
                         + " programs are refused")
@@ -76,7 +76,7 @@ class SubmitProgramRefusedTest {
 
         Cli.Result r = submit(coordinator);
 
-        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(FailureHandler.EXIT_REFUSED);
         assertThat(r.err()).as(r.toString()).contains("job.user-programs: deny").doesNotContain("submitted");
         assertThat(dir.resolve("programs")).doesNotExist();
     }
