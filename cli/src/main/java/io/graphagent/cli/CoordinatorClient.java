@@ -88,6 +88,12 @@ final class CoordinatorClient implements AutoCloseable {
                 () -> stub.withDeadlineAfter(SUBMIT_DEADLINE.toNanos(), TimeUnit.NANOSECONDS).submit(request));
     }
 
+    /** Streams a user program's jar to the coordinator (ProgramUpload); refusals name the reason. */
+    io.graphagent.protocol.v1.ProgramUploadReply upload(java.nio.file.Path jar, io.graphagent.protocol.v1.ProgramRef ref) {
+        return call("UploadProgram", CoordinatorCallException.CallKind.UPDATE,
+                () -> ProgramUpload.send(channel, jar, ref, SUBMIT_DEADLINE));
+    }
+
     CancelJobReply cancel(String jobId, String reason) {
         return call("CancelJob", CoordinatorCallException.CallKind.CANCEL, () -> stub.withDeadlineAfter(CALL_DEADLINE.toNanos(), TimeUnit.NANOSECONDS)
                 .cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).setReason(reason).build()));

@@ -68,6 +68,9 @@ final class ProgramJob implements AutoCloseable {
         PregelResult result;
         try {
             result = PregelEngine.run(graph, loaded.program(), engine, listener, maxSupersteps);
+        } catch (io.graphagent.graph.pregel.ProgramException e) {
+            throw new ProgramFailedException("program " + name() + " failed at vertex " + e.vertexId() + " in superstep "
+                    + e.superstep() + ": " + e.getCause());
         } catch (RuntimeException e) {
             throw new ProgramFailedException("program " + name() + " failed: " + e);
         }

@@ -195,7 +195,11 @@ final class StatusReport {
         }
     }
 
+    /** The kernel, or a user program's class with the SHA-256 of its jar (who ran what code). */
     private static String algorithm(JobStatus j) {
+        if (j.getSpec().hasProgram() && !j.getSpec().getProgram().getClassName().isEmpty()) {
+            return j.getSpec().getProgram().getClassName() + " (jar sha256=" + j.getSpec().getProgram().getJarSha256() + ")";
+        }
         return j.getSpec().getAlgorithm().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class Subcommands {
     /** In the order {@code graphagent --help} lists them. */
     static final List<Class<?>> ALL = List.of(RunCommand.class, GenerateCommand.class, DemoCommand.class,
-            LocalCommand.class, SubmitCommand.class, StatusCommand.class, GraphCommand.class, QueryCommand.class, CoordinatorCommand.class, AgentCommand.class,
+            LocalCommand.class, SubmitCommand.class, CancelCommand.class, StatusCommand.class, GraphCommand.class, QueryCommand.class, CoordinatorCommand.class, AgentCommand.class,
             CertsCommand.class, ConfigCommand.class, EventsCommand.class, LogLevelCommand.class,
             DoctorCommand.class, HealthCommand.class, SessionFleetCommand.class, CommandLine.HelpCommand.class);
     private static final String HELP = "help";

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {
-            "Run one Graphalytics kernel on the cluster and wait for it. Takes the job flags of 'graphagent run'; "
+            "Run one Graphalytics kernel, or your own vertex program from a jar, on the cluster and wait for it. Takes "
+                    + "the job flags of 'graphagent run'; "
                     + "paths are made absolute and must name the same files on the coordinator's and the agents' "
                     + "machines (one machine, a shared file system, or copies at the same path).",
             "",
@@ -42,6 +43,13 @@ import picocli.CommandLine.Spec;
                     + "agents= partitions= recoveries= output=. A job that FAILED on its input (a graph file that does "
                     + "not parse, a source vertex not in the graph) exits 2, as 'graphagent run' does; any other FAILED "
                     + "or CANCELLED job exits 1 with the coordinator's message. Ctrl-C cancels the job.",
+            "",
+            "--program FILE.jar --class NAME uploads the jar to the coordinator (at most 64 MiB, named by its SHA-256); "
+                    + "the coordinator loads the class and configures it with the --param values before any agent sees "
+                    + "the job, and refuses a class that is missing or not a program or a bad parameter (exit 2). A "
+                    + "program that throws fails its job PROGRAM_ERROR (exit 1) with the vertex, the superstep and the "
+                    + "program's stack frames on stderr. Needs a TLS cluster, a client certificate of its CA and "
+                    + "job.user-programs: allow (see docs/programming-guide.md).",
             "",
             "When the coordinator goes away while the job runs (a crash, a restart), submit watches the job again with "
                     + "backoff for up to 5 minutes: a coordinator restarted on its state directory resumes the job and "
@@ -55,6 +63,8 @@ import picocli.CommandLine.Spec;
             "  graphagent submit --algorithm pagerank --output pr.txt \\",
             "      --graph ../shared/datasets/graphalytics/example-directed",
             "  graphagent submit --coordinator coord:7400 --certs certs -a bfs -g /data/g --source 1 -o /data/bfs.txt",
+            "  graphagent submit --program examples/target/graphagent-examples-0.1.0-SNAPSHOT.jar \\",
+            "      --class io.graphagent.examples.Hits --param iterations=20 -g /data/web --directed -o /data/hits.txt",
             "  graphagent graph load --name web --graph /data/web && graphagent submit -a wcc --graph-name web -o /data/wcc.txt",
             "  graphagent submit --etcd https://etcd1:2379,https://etcd2:2379 --etcd-ca ca.pem --etcd-cert c.pem \\",
             "      --etcd-key k.pem --certs certs -a wcc -g /data/g -o /data/wcc.txt   (the leader read from etcd)"})
@@ -74,9 +84,29 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     @Mixin
     ClientOptions client;
 
-    @Option(names = {"-a", "--algorithm"}, required = true, paramLabel = "ALGO", converter = RunCommand.AlgorithmConverter.class,
-            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp.")
+    @Option(names = {"-a", "--algorithm"}, paramLabel = "ALGO", converter = RunCommand.AlgorithmConverter.class,
+            description = "bfs, pagerank (or pr), wcc, cdlp, lcc or sssp. Either this or --program.")
     Algorithm algorithm;
+
+    @Option(names = "--program", paramLabel = "FILE.jar",
+            description = "A jar holding your vertex program (with --class), uploaded to the coordinator (at most 64 MiB) and"
+                    + " fetched from it by the agents; needs a TLS cluster, a client certificate of its CA and"
+                    + " job.user-programs: allow. Either this or --algorithm.")
+    Path program;
+
+    @Option(names = "--class", paramLabel = "NAME",
+            description = "The fully qualified name of the program class in --program.")
+    String programClass;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE",
+            description = "A parameter of the --program, read by its configure(Parameters); repeatable. Checked by the"
+                    + " coordinator before the job starts: a missing, ill-typed or unread key is refused (exit 2).")
+    java.util.List<String> params = java.util.List.of();
+
+    @Option(names = "--max-supersteps", paramLabel = "N",
+            description = "Stop after N supersteps at most (with the program's own cap, the lesser wins). Default: the"
+                    + " program's cap; a user program without one stops after 10000.")
+    Integer maxSupersteps;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     GraphChoice graphChoice;
@@ -133,6 +163,12 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
         JobSpec job = jobSpec();
         PrintWriter err = spec.commandLine().getErr();
         try (CoordinatorClient coordinator = client.connect()) {
+            if (job.hasProgram()) {
+                var uploaded = coordinator.upload(program, job.getProgram());
+                err.println("graphagent: program " + programClass + " jar sha256=" + uploaded.getJarSha256()
+                        + (uploaded.getAlreadyHeld() ? " (the coordinator held it already)" : " uploaded"));
+                err.flush();
+            }
             SubmitReply reply = coordinator.submit(SubmitRequest.newBuilder().setJob(job).setClientName(clientName()).build());
             if (reply.getErrorsCount() > 0) {
                 for (FieldError e : reply.getErrorsList()) {
@@ -221,6 +257,13 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
                 if (last.getFailureKind() == JobFailureKind.BAD_INPUT) {
                     throw new BadInputException(message);
                 }
+                if (last.getFailureKind() == JobFailureKind.PROGRAM_ERROR) {
+                    // The user's own stack frames, line by line as Java prints them: what they debug from.
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("graphagent: " + message);
+                    err.flush();
+                    return FailureHandler.EXIT_FAILURE;
+                }
                 throw new JobFailedException(message);
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -252,7 +295,7 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
                 "algo=%s job=%s vertices=%d edges=%d supersteps=%d total_s=%s load_s=%s compute_s=%s output_s=%s messages=%d bytes=%d"
                         + " agents=%d partitions=%d recoveries=%d input_bytes_read=%d edges_shipped=%d share_bytes=%d mirrors=%d"
                         + " output=%s",
-                algorithm.cliName(), jobId, s.getVertices(), s.getEdges(), s.getSupersteps(),
+                algorithm != null ? algorithm.cliName() : programClass, jobId, s.getVertices(), s.getEdges(), s.getSupersteps(),
                 Durations.seconds(s.getTotalTimeMs()), Durations.seconds(s.getLoadTimeMs()),
                 Durations.seconds(s.getComputeTimeMs()), Durations.seconds(s.getOutputTimeMs()), s.getMessages(), s.getBytesExchanged(), s.getAgents(),
                 s.getPartitions(), s.getRecoveries(), s.getInputBytesRead(), s.getEdgesShipped(), s.getShareBytes(),
@@ -282,8 +325,24 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
             throw new BadInputException("--partitions cannot be given with --graph-name: the job runs on the resident "
                     + "graph's partitions", "drop --partitions");
         }
-        JobSpec.Builder job = JobSpec.newBuilder()
-                .setAlgorithm(protocolAlgorithm(algorithm))
+        if (maxSupersteps != null && maxSupersteps < 1) {
+            throw new BadInputException("--max-supersteps must be at least 1, got " + maxSupersteps, "pass e.g. --max-supersteps 100");
+        }
+        JobSpec.Builder job = JobSpec.newBuilder();
+        if (program != null || programClass != null) {
+            programOf(job);
+        } else if (algorithm == null) {
+            throw new BadInputException("no program to run", "pass --algorithm ALGO, or --program FILE.jar --class NAME");
+        } else if (!params.isEmpty()) {
+            throw new BadInputException("--param applies to --program only", "pass the kernel's flags (--source, --iterations,"
+                    + " --damping) instead");
+        } else {
+            job.setAlgorithm(protocolAlgorithm(algorithm));
+        }
+        if (maxSupersteps != null) {
+            job.setMaxSupersteps(maxSupersteps);
+        }
+        job
                 .setOutputPath(output.toAbsolutePath().normalize().toString())
                 .setOverwrite(overwrite);
         if (graphChoice.graphName != null) {
@@ -310,6 +369,32 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
             job.setCheckpointEvery(checkpointEvery);
         }
         return job.build();
+    }
+
+    /** The user program and its parameters: the jar is checked and named here, the class and parameters by the coordinator. */
+    private void programOf(JobSpec.Builder job) {
+        if (algorithm != null) {
+            throw new BadInputException("--algorithm and --program both given", "pass one of them");
+        }
+        if (program == null || programClass == null) {
+            throw new BadInputException(program == null ? "--class needs --program" : "--program needs --class",
+                    "pass --program FILE.jar --class NAME together");
+        }
+        if (source != null || iterations != null || damping != null) {
+            throw new BadInputException("--source, --iterations and --damping are flags of the built-in kernels",
+                    "pass them to your program as --param key=value");
+        }
+        if (graphChoice.graphName != null) {
+            throw new BadInputException("user programs run on a graph loaded for the job, not yet on a resident graph",
+                    "pass --graph PREFIX instead of --graph-name");
+        }
+        java.util.Map<String, String> parameters;
+        try {
+            parameters = io.graphagent.graph.kernels.ParameterMap.parse(params).asMap();
+        } catch (io.graphagent.api.ParameterException e) {
+            throw new BadInputException(e.getMessage(), "pass --param key=value");
+        }
+        job.setProgram(ProgramUpload.describe(program, programClass)).putAllProgramParameters(parameters);
     }
 
     static io.graphagent.protocol.v1.Algorithm protocolAlgorithm(Algorithm algorithm) {

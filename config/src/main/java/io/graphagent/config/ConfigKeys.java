@@ -110,6 +110,8 @@ public final class ConfigKeys {
             key("job.input-transfer", ValueType.INPUT_TRANSFER, c -> c.job().inputTransfer());
     public static final ConfigKey<Rebalance> JOB_REBALANCE =
             key("job.rebalance", ValueType.REBALANCE, c -> c.job().rebalance());
+    public static final ConfigKey<UserPrograms> JOB_USER_PROGRAMS =
+            key("job.user-programs", ValueType.USER_PROGRAMS, c -> c.job().userPrograms());
 
     public static final ConfigKey<String> ADMIN_TOKEN = key("admin.token", ValueType.STRING, c -> c.admin().token());
 
@@ -146,7 +148,7 @@ public final class ConfigKeys {
             TLS_ENABLED, TLS_CA, TLS_CERT, TLS_KEY, TLS_CERTS_DIR, TLS_HANDSHAKE_TIMEOUT,
             NETWORK_PROXY_IDLE_TIMEOUT,
             JOB_CHECKPOINT_EVERY, JOB_CHECKPOINT_DIR, JOB_CHECKPOINT_STORAGE, JOB_PARTITIONS_PER_AGENT, JOB_MIN_AGENTS,
-            JOB_AGENT_WAIT, JOB_INPUT_ROOTS, JOB_OUTPUT_ROOTS, JOB_INPUT_TRANSFER, JOB_REBALANCE,
+            JOB_AGENT_WAIT, JOB_INPUT_ROOTS, JOB_OUTPUT_ROOTS, JOB_INPUT_TRANSFER, JOB_REBALANCE, JOB_USER_PROGRAMS,
             ADMIN_TOKEN,
             QUERY_HTTP_LISTEN, QUERY_DEADLINE, QUERY_ROUTING, QUERY_HOT_RATE, QUERY_HEAT_WINDOW, QUERY_COOL_AFTER,
             QUERY_MAX_IN_FLIGHT, QUERY_AGENT_MAX_IN_FLIGHT, QUERY_MAX_VERTICES);
@@ -206,7 +208,8 @@ public final class ConfigKeys {
                 new NetworkConfig(opt(v, NETWORK_PROXY_IDLE_TIMEOUT)),
                 new JobConfig(get(v, JOB_CHECKPOINT_EVERY), get(v, JOB_CHECKPOINT_DIR), get(v, JOB_CHECKPOINT_STORAGE),
                         get(v, JOB_PARTITIONS_PER_AGENT), get(v, JOB_MIN_AGENTS), get(v, JOB_AGENT_WAIT),
-                        get(v, JOB_INPUT_ROOTS), get(v, JOB_OUTPUT_ROOTS), get(v, JOB_INPUT_TRANSFER), get(v, JOB_REBALANCE)),
+                        get(v, JOB_INPUT_ROOTS), get(v, JOB_OUTPUT_ROOTS), get(v, JOB_INPUT_TRANSFER), get(v, JOB_REBALANCE),
+                        get(v, JOB_USER_PROGRAMS)),
                 new AdminConfig(get(v, ADMIN_TOKEN)),
                 new QueryConfig(get(v, QUERY_HTTP_LISTEN), get(v, QUERY_DEADLINE), get(v, QUERY_ROUTING),
                         get(v, QUERY_HOT_RATE), get(v, QUERY_HEAT_WINDOW), get(v, QUERY_COOL_AFTER),

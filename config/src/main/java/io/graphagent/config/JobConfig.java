@@ -35,12 +35,15 @@ import java.util.Objects;
  *     sending the input over the network once.
  * @param rebalance whether an agent that joins during a job takes a share at the next
  *     checkpoint ({@link Rebalance}): uses every agent, for one reload of the graph.
+ * @param userPrograms whether clients may submit their own vertex programs ({@link UserPrograms});
+ *     allowing lets holders of a client certificate run code inside the agents.
  */
 public record JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStorage checkpointStorage,
                         int partitionsPerAgent, int minAgents, Duration agentWait, List<Path> inputRoots,
-                        List<Path> outputRoots, InputTransfer inputTransfer, Rebalance rebalance) {
+                        List<Path> outputRoots, InputTransfer inputTransfer, Rebalance rebalance, UserPrograms userPrograms) {
 
     public JobConfig {
+        Objects.requireNonNull(userPrograms, "userPrograms");
         Objects.requireNonNull(inputTransfer, "inputTransfer");
         Objects.requireNonNull(rebalance, "rebalance");
         Objects.requireNonNull(checkpointDir, "checkpointDir");
@@ -54,7 +57,7 @@ public record JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStora
     public JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStorage checkpointStorage, int partitionsPerAgent,
                      int minAgents, Duration agentWait, List<Path> inputRoots, List<Path> outputRoots) {
         this(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots, InputTransfer.AUTO, Rebalance.ON_JOIN);
+                outputRoots, InputTransfer.AUTO, Rebalance.ON_JOIN, UserPrograms.ALLOW);
     }
 
     /** These settings with other defaults of the cluster's job settings, the roots as given. */
@@ -67,42 +70,48 @@ public record JobConfig(int checkpointEvery, Path checkpointDir, CheckpointStora
     /** These settings with {@code checkpointDir} as the checkpoint directory. */
     public JobConfig withCheckpointDir(Path dir) {
         return new JobConfig(checkpointEvery, dir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots, inputTransfer, rebalance);
+                outputRoots, inputTransfer, rebalance, userPrograms);
     }
 
     /** These settings with {@code every} as the checkpoint interval. */
     public JobConfig withCheckpointEvery(int every) {
         return new JobConfig(every, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots, inputTransfer, rebalance);
+                outputRoots, inputTransfer, rebalance, userPrograms);
     }
 
     /** These settings with {@code storage} as where checkpoints live. */
     public JobConfig withCheckpointStorage(CheckpointStorage storage) {
         return new JobConfig(checkpointEvery, checkpointDir, storage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots, inputTransfer, rebalance);
+                outputRoots, inputTransfer, rebalance, userPrograms);
     }
 
     /** These settings with the given agent needs. */
     public JobConfig withAgents(int min, Duration wait) {
         return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, min, wait, inputRoots,
-                outputRoots, inputTransfer, rebalance);
+                outputRoots, inputTransfer, rebalance, userPrograms);
     }
 
     /** These settings with {@code transfer} as how agents read the input. */
     public JobConfig withInputTransfer(InputTransfer transfer) {
         return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots, transfer, rebalance);
+                outputRoots, transfer, rebalance, userPrograms);
     }
 
     /** These settings with {@code policy} as whether jobs take in agents that join. */
     public JobConfig withRebalance(Rebalance policy) {
         return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
-                outputRoots, inputTransfer, policy);
+                outputRoots, inputTransfer, policy, userPrograms);
+    }
+
+    /** These settings with {@code policy} as whether clients may submit their own programs. */
+    public JobConfig withUserPrograms(UserPrograms policy) {
+        return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputRoots,
+                outputRoots, inputTransfer, rebalance, policy);
     }
 
     /** These settings with the given roots for job inputs and outputs. */
     public JobConfig withRoots(List<Path> inputs, List<Path> outputs) {
         return new JobConfig(checkpointEvery, checkpointDir, checkpointStorage, partitionsPerAgent, minAgents, agentWait, inputs,
-                outputs, inputTransfer, rebalance);
+                outputs, inputTransfer, rebalance, userPrograms);
     }
 }

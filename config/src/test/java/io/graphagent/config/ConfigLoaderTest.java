@@ -111,6 +111,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void userProgramsAreAllowedByDefaultAndDeniedByJobUserPrograms() throws IOException {
+        assertThat(read("").config().job().userPrograms()).isEqualTo(UserPrograms.ALLOW);
+        assertThat(read("""
+                job:
+                  user-programs: deny
+                """).config().job().userPrograms()).isEqualTo(UserPrograms.DENY);
+        var bad = read("""
+                job:
+                  user-programs: maybe
+                """);
+        assertThat(bad.problems()).singleElement().satisfies(p -> {
+            assertThat(p.isError()).isTrue();
+            assertThat(p.key()).isEqualTo("job.user-programs");
+            assertThat(p.message() + " " + p.fix()).contains("allow or deny");
+        });
+    }
+
+    @Test
     void keyInTheWrongSectionIsPointedToItsSection() throws IOException {
         var result = read("""
                 session:

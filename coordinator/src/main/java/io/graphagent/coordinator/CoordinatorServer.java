@@ -148,7 +148,11 @@ public final class CoordinatorServer implements AutoCloseable {
                     .maxInboundMessageSize((int) Math.min(config.grpc().maxMessageSize(), Integer.MAX_VALUE))
                     .executor(grpcThreads)
                     .addService(service.definition())
-                    .addService(new SplitServer(jobApi).definition());
+                    .addService(new SplitServer(jobApi).definition())
+                    .addService(new io.graphagent.coordinator.program.ProgramServer(
+                            new io.graphagent.graph.program.JarStore(
+                                    io.graphagent.coordinator.job.JobScheduler.programsDir(config)),
+                            config.job().userPrograms()).definition());
             if (online != null) {
                 builder.addService(online.service());
             }

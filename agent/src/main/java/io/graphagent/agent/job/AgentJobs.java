@@ -18,6 +18,11 @@ import io.graphagent.agent.load.PartitionedLoad;
 import io.graphagent.agent.load.ShareMemory;
 import io.graphagent.agent.load.SplitAccess;
 import io.graphagent.agent.load.SplitFetcher;
+import io.graphagent.agent.program.JobPrograms;
+import io.graphagent.agent.program.ProgramCache;
+import io.graphagent.agent.program.ProgramUnavailableException;
+import io.graphagent.api.VertexProgram;
+import io.graphagent.graph.pregel.ProgramException;
 import io.graphagent.agent.query.QueryWorkers;
 import io.graphagent.agent.query.ShardService;
 import io.graphagent.agent.resident.ResidentCommands;
@@ -130,6 +135,8 @@ public final class AgentJobs implements CommandHandler {
     private final PeerCheckpoints peerCheckpoints;
     /** Resident graphs held for queries and later jobs, and the orders about them. */
     private final ResidentStore residents = new ResidentStore();
+    /** The user programs of this agent's jobs, each in its job's class loader. */
+    private final JobPrograms programs;
     private final ResidentCommands residentCommands;
     /** The threads that answer queries (Shard service), bounded by query.agent-max-in-flight. */
     private final QueryWorkers queryWorkers;
@@ -140,6 +147,7 @@ public final class AgentJobs implements CommandHandler {
         this.paths = JobPaths.of(config);
         this.security = security;
         String self = AgentIdentity.resolve(config, security);
+        this.programs = new JobPrograms(new ProgramCache(config.agent().workDir().resolve("programs"), EXCHANGE_TIMEOUT));
         this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), this::channel);
         this.residentCommands = new ResidentCommands(residents, this::channel, EXCHANGE_TIMEOUT, clock);
         int cores = Runtime.getRuntime().availableProcessors();
@@ -255,6 +263,7 @@ public final class AgentJobs implements CommandHandler {
                 // Drop the job's state so this agent lives on for the next job.
                 loads.remove(command.getJobId());
                 heldInThisLife.remove(command.getJobId());
+                programs.release(command.getJobId());
                 AgentJob dropped = jobs.remove(command.getJobId());
                 if (dropped != null) {
                     dropped.closeEarly("out of memory");
@@ -267,6 +276,12 @@ public final class AgentJobs implements CommandHandler {
                 log.warn("event=command_failed cause=out_of_memory job={} command={} detail=\"{}\"", command.getJobId(),
                         command.getKindCase(), message);
                 fail(link, command, FailureKind.OUT_OF_MEMORY, message);
+            } catch (ProgramException e) {
+                // The user's code threw: the job fails with the program's own frames; this agent lives on.
+                log.warn("event=command_failed cause=program_error job={} command={} vertex={} superstep={} detail=\"{}\"",
+                        command.getJobId(), command.getKindCase(), e.vertexId(), e.superstep(), e.getCause());
+                fail(link, command, FailureKind.COMPUTE_FAILED, "vertex program threw at vertex " + e.vertexId()
+                        + " in superstep " + e.superstep() + " on agent " + link.agentId() + ":\n" + e.programTrace());
             } catch (RuntimeException | Error e) {
                 log.warn("event=command_failed cause={} job={} command={} detail=\"{}\"", e.getClass().getSimpleName(),
                         command.getJobId(), command.getKindCase(), e.getMessage(), e);
@@ -356,6 +371,7 @@ public final class AgentJobs implements CommandHandler {
                     log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
                 }
                 heldInThisLife.remove(jobId);
+                programs.release(jobId);
                 AgentJob released = jobs.remove(jobId);
                 if (released != null) {
                     released.closeEarly("job released");
@@ -407,9 +423,19 @@ public final class AgentJobs implements CommandHandler {
             fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
             return;
         }
+        EdgeUse edgeUse;
+        try {
+            edgeUse = JobPrograms.named(load.getProgram())
+                    ? programs.open(command.getJobId(), load.getProgram(), load.getProgramParametersMap(),
+                            channel(link.coordinatorAddress())).shape().edgeUse()
+                    : edgeUse(load);
+        } catch (ProgramUnavailableException | TlsFilesException e) {
+            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            return;
+        }
         PartitionedLoad partitioned = new PartitionedLoad(command.getJobId(), link.agentId(), command.getJobEpoch(),
                 load.getInput(), owned, ownerOf, peers, Runtime.getRuntime().availableProcessors(), EXCHANGE_TIMEOUT,
-                edgeUse(load));
+                edgeUse);
         Loading replaced = loads.put(command.getJobId(), new Loading(load, partitioned, peers, ownerOf));
         if (replaced != null) {
             log.info("event=load_restarted job={} epoch={}", command.getJobId(), command.getJobEpoch());
@@ -516,7 +542,7 @@ public final class AgentJobs implements CommandHandler {
         }
         LoadPartitions spec = loading.spec();
         boolean resident = !spec.getResidentGraph().isEmpty();
-        Algorithm algorithm = resident ? null : Algorithm.valueOf(spec.getAlgorithm().name());
+        Algorithm algorithm = resident || JobPrograms.named(spec.getProgram()) ? null : Algorithm.valueOf(spec.getAlgorithm().name());
         var p = spec.getParameters();
         KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
         boolean sourced = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP;
@@ -567,7 +593,13 @@ public final class AgentJobs implements CommandHandler {
         OutputLabels labels = new OutputLabels(share);
         Kernel kernel;
         try {
-            kernel = Kernels.create(algorithm, parameters, share.weighted(), sourceDense, labels);
+            VertexProgram user = algorithm == null ? programs.held(command.getJobId()) : null;
+            if (algorithm == null && user == null) {
+                fail(link, command, FailureKind.LOAD_FAILED, "this agent holds no program of job " + command.getJobId()
+                        + ": send LoadPartitions first");
+                return null;
+            }
+            kernel = user != null ? new Kernel(user, labels) : Kernels.create(algorithm, parameters, share.weighted(), sourceDense, labels);
         } catch (IllegalArgumentException e) {
             fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
             return null;
@@ -912,6 +944,7 @@ public final class AgentJobs implements CommandHandler {
         log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
         jobs.clear();
         heldInThisLife.clear();
+        programs.releaseAll();
         // The coordinator counted this agent's replicas lost and makes them again elsewhere.
         residents.dropAll("fenced: " + reason);
         // Command ids are the coordinator's: a new session (perhaps a restarted coordinator) starts them afresh.

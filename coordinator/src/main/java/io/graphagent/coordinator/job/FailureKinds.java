@@ -18,8 +18,25 @@ final class FailureKinds {
     private FailureKinds() {
     }
 
+    /** The label of an agent's COMPUTE_FAILED: the vertex program threw. */
+    private static final String COMPUTE_FAILED = FailureKind.COMPUTE_FAILED.name().toLowerCase(Locale.ROOT);
+    /** The label of a user program that can no longer be loaded on the coordinator. */
+    private static final String PROGRAM_ERROR = "program_error";
+
     /** The kind of a failure with this cause label. */
     static JobFailureKind of(String cause) {
+        return of(cause, false);
+    }
+
+    /**
+     * The kind of a failure with this cause label, in a job of a user program ({@code user}):
+     * there a program that threw is the program's fault ({@code PROGRAM_ERROR}); a built-in
+     * kernel that throws is the cluster's.
+     */
+    static JobFailureKind of(String cause, boolean user) {
+        if (user && (COMPUTE_FAILED.equals(cause) || PROGRAM_ERROR.equals(cause))) {
+            return JobFailureKind.PROGRAM_ERROR;
+        }
         return LOAD_FAILED.equals(cause) ? JobFailureKind.BAD_INPUT : JobFailureKind.CLUSTER_FAILURE;
     }
 }

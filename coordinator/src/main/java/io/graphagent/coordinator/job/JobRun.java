@@ -223,7 +223,7 @@ final class JobRun implements Runnable {
             driving = true;
         }
         board.started();
-        try {
+        try (JobProgram user = job.program()) {
             execute();
         } catch (JobFailedException e) {
             if (e.shuttingDown()) {
@@ -234,7 +234,9 @@ final class JobRun implements Runnable {
                 return;
             }
             log.warn("event=job_failed job={} cause={} detail=\"{}\"", id, e.cause, e.getMessage());
-            end(cancelled ? null : FailureKinds.of(e.cause), e.getMessage());
+            JobFailureKind kind = cancelled ? null : FailureKinds.of(e.cause, job.program() != null);
+            // The user's code failed: the cause leads the message, in status, events and submit's stderr.
+            end(kind, kind == JobFailureKind.PROGRAM_ERROR ? "PROGRAM_ERROR: " + e.getMessage() : e.getMessage());
         } catch (OutOfMemoryError e) {
             log.error("event=job_failed job={} cause=coordinator_out_of_memory detail=\"{}\"", id, e.toString(), e);
             end(JobFailureKind.CLUSTER_FAILURE, "the coordinator ran out of memory driving this job (" + e + "): give it fewer"
@@ -264,6 +266,36 @@ final class JobRun implements Runnable {
         }
     }
 
+    /**
+     * The job's configured program: a built-in kernel, or the user's, loaded in a class loader of
+     * the job's own that {@link #run} closes when the job ends.
+     */
+    private VertexProgram openProgram() throws JobFailedException {
+        if (job.program() == null) {
+            return Kernels.programShape(job.algorithm(), job.parameters());
+        }
+        try {
+            return job.program().open();
+        } catch (io.graphagent.graph.kernels.ProgramLoadException | RuntimeException | LinkageError e) {
+            throw new JobFailedException("program_error", "the coordinator cannot load " + job.program().className()
+                    + " again: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Supersteps the job runs at most: the program's cap, lowered by {@code --max-supersteps};
+     * a user program with neither stops after {@link JobProgram#DEFAULT_USER_MAX_SUPERSTEPS}.
+     */
+    private int superstepCap(VertexProgram program) {
+        int cap = program.shape().maxSupersteps();
+        if (job.spec().hasMaxSupersteps()) {
+            cap = Math.min(cap, (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(job.spec().getMaxSupersteps())));
+        } else if (job.program() != null && cap == Integer.MAX_VALUE) {
+            cap = JobProgram.DEFAULT_USER_MAX_SUPERSTEPS;
+        }
+        return cap;
+    }
+
     private void execute() throws JobFailedException {
         if (restored != null) {
             agents.rejoined(rejoin, restored.getParticipantsList());
@@ -278,11 +310,12 @@ final class JobRun implements Runnable {
             loadMs = Duration.between(loadStart, clock.instant()).toMillis();
         }
         int partitions = board.partitions();
-        VertexProgram program = Kernels.programShape(job.algorithm(), job.parameters());
-        int cap = program.shape().maxSupersteps();
+        VertexProgram program = openProgram();
+        int cap = superstepCap(program);
         board.maxSupersteps(cap == Integer.MAX_VALUE ? 0 : cap);
         SuperstepLoop loop = new SuperstepLoop(id, job.checkpointEvery(), program, partitions, roster, sender, collector,
                 checkpoints, board, clock, listeners);
+        loop.capAt(cap);
         if (config.rebalance() == Rebalance.ON_JOIN) {
             loop.rebalanceWhen(this::agentsWaiting);
         }

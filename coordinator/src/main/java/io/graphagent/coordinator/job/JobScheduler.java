@@ -45,6 +45,8 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final GraphagentConfig config;
     /** Where jobs may read and write (job.input-roots, job.output-roots, less the cluster's own directories). */
     private final JobPaths paths;
+    /** The user programs' jars clients uploaded (ProgramService). */
+    private final io.graphagent.graph.program.JarStore jars;
     private final Clock clock;
     private final ExecutorService driver = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("job-driver").daemon(true).factory());
     private final Map<String, JobRun> jobs = new LinkedHashMap<>();
@@ -76,6 +78,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         this.directory = directory;
         this.config = config;
         this.paths = JobPaths.of(config);
+        this.jars = new io.graphagent.graph.program.JarStore(programsDir(config));
         log.info("event=job_roots inputs={} outputs={}", paths.inputRoots(), paths.outputRoots());
         this.clock = clock;
         this.store = store;
@@ -129,6 +132,11 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
             log.info("event=jobs_resuming cause=coordinator_restarted jobs={}", ids);
         }
         return ids;
+    }
+
+    /** Where the coordinator keeps the jars of user programs: {@code programs} under its state directory. */
+    public static java.nio.file.Path programsDir(GraphagentConfig config) {
+        return config.coordinator().stateDir().resolve("programs");
     }
 
     @Override
@@ -222,9 +230,17 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     /** A job on its input files, or on a resident graph when it names one (--graph-name). */
     private ResolvedJob resolve(io.graphagent.protocol.v1.JobSpec spec, List<FieldError> errors) {
-        return spec.getGraphName().isEmpty()
-                ? ResolvedJob.resolve(spec, config.job().checkpointEvery(), paths, errors)
-                : ResolvedJob.forResident(spec, config.job().checkpointEvery(), paths, residents, errors);
+        if (!spec.getGraphName().isEmpty()) {
+            return ResolvedJob.forResident(spec, config.job().checkpointEvery(), paths, residents, errors);
+        }
+        JobProgram user = null;
+        if (JobProgram.named(spec)) {
+            user = JobProgram.check(spec, jars, config.job().userPrograms(), errors);
+            if (user == null) {
+                return null;
+            }
+        }
+        return ResolvedJob.resolve(spec, config.job().checkpointEvery(), paths, errors, user);
     }
 
     /**

@@ -137,6 +137,8 @@ final class LoadPhase implements ShareSource {
                 load.setAlgorithm(Algorithm.valueOf(job.algorithm().name())).setParameters(KernelParameters.newBuilder()
                         .setSourceVertex(job.parameters().sourceVertex()).setIterations(job.parameters().iterations())
                         .setDamping(job.parameters().damping()));
+            } else if (job.program() != null) {
+                load.setProgram(job.program().ref()).putAllProgramParameters(job.program().parameters());
             }
             try {
                 load.addAllSplits(InputSplits.of(job.input(), i, agents.size()));

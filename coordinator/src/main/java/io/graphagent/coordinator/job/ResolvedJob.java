@@ -27,24 +27,29 @@ import java.util.List;
  * @param checkpointEvery supersteps between checkpoints (carried for the recovery work)
  * @param resident the resident graph the job runs on ({@code --graph-name}) as it was at submission, or null
  *                 when the job loads its input
+ * @param program the user program the job runs (then algorithm is null), or null for a built-in kernel
  */
 record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelParameters parameters, Path output,
-                   int partitions, int checkpointEvery, ResidentCatalog.Graph resident) {
+                   int partitions, int checkpointEvery, ResidentCatalog.Graph resident, JobProgram program) {
+
+    /** Placeholder kernel parameters of a user program's job: it takes its own (JobProgram). */
+    private static final KernelParameters NO_KERNEL_PARAMETERS = new KernelParameters(0, 0, 0);
+
+    /** {@link #resolve(JobSpec, int, JobPaths, List, JobProgram)} of a built-in kernel's job. */
+    static ResolvedJob resolve(JobSpec spec, int defaultCheckpointEvery, JobPaths paths, List<FieldError> errors) {
+        return resolve(spec, defaultCheckpointEvery, paths, errors, null);
+    }
 
     /**
      * Resolves {@code spec}, adding one FieldError per problem to {@code errors}; null when refused.
      * Where the job may read and write is checked before any of its files is opened.
      */
-    static ResolvedJob resolve(JobSpec spec, int defaultCheckpointEvery, JobPaths paths, List<FieldError> errors) {
-        Algorithm algorithm = null;
-        try {
-            algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
-        } catch (IllegalArgumentException e) {
-            errors.add(error("algorithm", "no algorithm given: choose one of bfs, pagerank, wcc, cdlp, lcc, sssp"));
-        }
+    static ResolvedJob resolve(JobSpec spec, int defaultCheckpointEvery, JobPaths paths, List<FieldError> errors,
+                               JobProgram user) {
+        Algorithm algorithm = user == null ? algorithm(spec, errors) : null;
         GraphInput graph = locate(spec, paths, errors);
         Path output = output(spec, paths, errors);
-        if (algorithm == null || graph == null) {
+        if ((algorithm == null && user == null) || graph == null) {
             return null;
         }
         if (output != null) {
@@ -55,12 +60,14 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             }
         }
         Boolean directed = directedness(spec, graph, errors);
-        KernelParameters parameters = null;
+        KernelParameters parameters = user == null ? null : NO_KERNEL_PARAMETERS;
         try {
-            parameters = KernelSettings.resolve(algorithm,
-                    spec.hasSourceVertex() ? spec.getSourceVertex() : null,
-                    spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
-                    spec.hasDamping() ? spec.getDamping() : null, graph);
+            if (user == null) {
+                parameters = KernelSettings.resolve(algorithm,
+                        spec.hasSourceVertex() ? spec.getSourceVertex() : null,
+                        spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
+                        spec.hasDamping() ? spec.getDamping() : null, graph);
+            }
         } catch (KernelSettings.ParameterException e) {
             errors.add(error(fieldOf(e.getMessage()), e.getMessage()));
         }
@@ -68,8 +75,27 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             return null;
         }
         int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
-        return new ResolvedJob(spec, algorithm, files(graph, directed, algorithm.needsWeights()), parameters, output,
-                spec.getPartitions(), checkpointEvery, null);
+        boolean weighted = user == null ? algorithm.needsWeights() : graph.properties().weighted();
+        return new ResolvedJob(spec, algorithm, files(graph, directed, weighted), parameters, output,
+                spec.getPartitions(), checkpointEvery, null, user);
+    }
+
+    /** The built-in kernel {@code spec} names; null (with an error) when it names none. */
+    private static Algorithm algorithm(JobSpec spec, List<FieldError> errors) {
+        if (spec.hasProgram() && !spec.getProgram().getBuiltIn().isEmpty()) {
+            try {
+                return Algorithm.parse(spec.getProgram().getBuiltIn());
+            } catch (IllegalArgumentException e) {
+                errors.add(error("program", e.getMessage()));
+                return null;
+            }
+        }
+        try {
+            return Algorithm.valueOf(spec.getAlgorithm().name());
+        } catch (IllegalArgumentException e) {
+            errors.add(error("algorithm", "no algorithm given: choose one of bfs, pagerank, wcc, cdlp, lcc, sssp"));
+            return null;
+        }
     }
 
     /**
@@ -81,12 +107,12 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
      */
     static ResolvedJob forResident(JobSpec spec, int defaultCheckpointEvery, JobPaths paths, ResidentCatalog catalog,
                                    List<FieldError> errors) {
-        Algorithm algorithm = null;
-        try {
-            algorithm = Algorithm.valueOf(spec.getAlgorithm().name());
-        } catch (IllegalArgumentException e) {
-            errors.add(error("algorithm", "no algorithm given: choose one of bfs, pagerank, wcc, cdlp, lcc, sssp"));
+        if (JobProgram.named(spec)) {
+            errors.add(error("graph_name", "user programs run on a graph loaded for the job, not yet on a resident graph:"
+                    + " pass --graph PREFIX instead of --graph-name"));
+            return null;
         }
+        Algorithm algorithm = algorithm(spec, errors);
         String name = spec.getGraphName();
         if (!spec.getGraph().isEmpty()) {
             errors.add(error("graph", "both a graph (" + spec.getGraph() + ") and a resident graph name (" + name
@@ -130,7 +156,8 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         GraphFiles input = GraphFiles.newBuilder().setDirected(resident.directed()).setWeighted(resident.weighted())
                 .setEdgeFile(resident.source()).build();
         int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
-        return new ResolvedJob(spec, algorithm, input, parameters, output, resident.partitions(), checkpointEvery, resident);
+        return new ResolvedJob(spec, algorithm, input, parameters, output, resident.partitions(), checkpointEvery, resident,
+                null);
     }
 
     /** The resident graph's prefix with its properties while they are readable, else with none. */
@@ -178,7 +205,7 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             return null;
         }
         return new ResolvedJob(spec, null, files(graph, directed, graph.properties().weighted()), null, null,
-                spec.getPartitions(), 0, null);
+                spec.getPartitions(), 0, null, null);
     }
 
     /** The graph a spec names, where the job may read it; null (with an error) otherwise. */
@@ -231,7 +258,8 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
         } catch (IllegalArgumentException e) {
             // Shown as recorded; never run.
         }
-        return new ResolvedJob(spec, algorithm, GraphFiles.getDefaultInstance(), null, null, spec.getPartitions(), 0, null);
+        return new ResolvedJob(spec, algorithm, GraphFiles.getDefaultInstance(), null, null, spec.getPartitions(), 0, null,
+                null);
     }
 
     /** Adds an error for the first file of the graph the job may not read; true when it may read them all. */
@@ -271,6 +299,10 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
 
     /** Short description for logs and status: "pagerank on example-directed". */
     String describe() {
+        if (JobProgram.named(spec)) {
+            return spec.getProgram().getClassName() + " (jar sha256 " + spec.getProgram().getJarSha256() + ") on "
+                    + Path.of(spec.getGraph()).getFileName();
+        }
         if (algorithm == null && spec.getAlgorithm() == io.graphagent.protocol.v1.Algorithm.ALGORITHM_UNSPECIFIED) {
             return "resident load of " + Path.of(spec.getGraph()).getFileName();
         }

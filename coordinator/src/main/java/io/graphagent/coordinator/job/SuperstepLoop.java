@@ -46,6 +46,8 @@ final class SuperstepLoop {
     private final String jobId;
     private final int checkpointEvery;
     private final ProgramShape shape;
+    /** Supersteps the job runs at most (the program's cap unless {@link #capAt} lowered it). */
+    private int cap;
     private final MasterCompute master;
     private final Roster roster;
     private final CommandSender sender;
@@ -78,6 +80,7 @@ final class SuperstepLoop {
         this.jobId = jobId;
         this.checkpointEvery = checkpointEvery;
         this.shape = program.shape();
+        this.cap = shape.maxSupersteps();
         this.master = program.master();
         this.partitions = partitions;
         this.roster = roster;
@@ -89,6 +92,11 @@ final class SuperstepLoop {
         this.listeners = listeners;
         this.aggregators = new Aggregators(shape.aggregators());
         this.initialAggregates = aggregators.values().clone();
+    }
+
+    /** Runs at most {@code supersteps} supersteps (numbered 0 .. supersteps-1). */
+    void capAt(int supersteps) {
+        cap = supersteps;
     }
 
     /** Asked after each complete checkpoint: true stops the loop with {@link RebalanceDue}. */
@@ -132,7 +140,7 @@ final class SuperstepLoop {
         boolean halted = false;
         // True when the previous Exchange carried this step's start (then_start).
         boolean started = false;
-        while (step < shape.maxSupersteps() && !halted) {
+        while (step < cap && !halted) {
             Instant stepStart = clock.instant();
             if (!started) {
                 sender.broadcast(Command.newBuilder().setStartSuperstep(start(step)));
@@ -144,9 +152,9 @@ final class SuperstepLoop {
             // What follows the exchange is known now: halt, checkpoint, or the next step.
             int next = step + 1;
             boolean haltNext = delivery.quiescent(stats) || aggregators.runMaster(master, next, stats.stillActive());
-            boolean checkpointNext = !haltNext && next < shape.maxSupersteps() && checkpointEvery > 0
+            boolean checkpointNext = !haltNext && next < cap && checkpointEvery > 0
                     && next % checkpointEvery == 0;
-            started = !haltNext && !checkpointNext && next < shape.maxSupersteps()
+            started = !haltNext && !checkpointNext && next < cap
                     && roster.allSpeak(ProtocolVersion.EXCHANGE_THEN_START);
             Exchange.Builder exchange = Exchange.newBuilder().setSuperstep(step)
                     .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
@@ -224,8 +232,8 @@ final class SuperstepLoop {
         if (progressLogged == null || !now.isBefore(progressLogged.plus(PROGRESS_EVERY))) {
             progressLogged = now;
             log.info("event=job_progress job={} superstep={} max_supersteps={} active={} messages={} bytes={}"
-                    + " recoveries={} elapsed_ms={}", jobId, step, shape.maxSupersteps() == Integer.MAX_VALUE ? 0
-                    : shape.maxSupersteps(), stats.stillActive(), stats.sent(), stepBytes, board.recoveries(),
+                    + " recoveries={} elapsed_ms={}", jobId, step, cap == Integer.MAX_VALUE ? 0
+                    : cap, stats.stillActive(), stats.sent(), stepBytes, board.recoveries(),
                     board.elapsedMs());
         }
     }

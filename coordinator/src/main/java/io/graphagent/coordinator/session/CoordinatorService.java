@@ -129,6 +129,18 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         if (!clientOnly("submit", "submit jobs", reply)) {
             return;
         }
+        if (request.getJob().hasProgram() && !request.getJob().getProgram().getClassName().isEmpty()
+                && !TransportPeer.current().tls()) {
+            // Without TLS no certificate says who sends the code: user programs need the cluster's CA.
+            log.warn("event=job_refused cause=user_program_without_tls client={}", request.getClientName());
+            reply.onNext(SubmitReply.newBuilder().addErrors(io.graphagent.protocol.v1.FieldError.newBuilder()
+                    .setField("program").setMessage("this coordinator runs without TLS (--insecure), so no"
+                            + " certificate says who sends the code: user programs are refused. Fix: run the cluster"
+                            + " with TLS (graphagent certs init) and submit with a client certificate of its CA"))
+                    .build());
+            reply.onCompleted();
+            return;
+        }
         ControlPlaneView view = controlPlane;
         String problem = view.admissionProblem();
         if (!problem.isEmpty()) {

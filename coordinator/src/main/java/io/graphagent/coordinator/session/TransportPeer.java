@@ -50,7 +50,7 @@ public record TransportPeer(String remoteAddress, SSLSession ssl) {
         return peer == null ? new TransportPeer("unknown", null) : peer;
     }
 
-    boolean tls() {
+    public boolean tls() {
         return ssl != null;
     }
 
@@ -65,7 +65,7 @@ public record TransportPeer(String remoteAddress, SSLSession ssl) {
     }
 
     /** The verified client certificate's subject, for messages; empty without TLS. */
-    Optional<String> subject() {
+    public Optional<String> subject() {
         return leaf().map(leaf -> leaf.getSubjectX500Principal().getName());
     }
 

@@ -207,6 +207,22 @@ class SubmitChecksTest {
         }
     }
 
+    @Test
+    void aBuiltInNamedAsAProgramIsAcceptedAndAnUnknownNameIsRefusedWithTheChoices() throws Exception {
+        JobScheduler scheduler = scheduler(List.of(graphs), List.of(results));
+        try (scheduler) {
+            JobSpec.Builder named = spec(graphs.resolve("g.e")).clearAlgorithm()
+                    .setProgram(io.graphagent.protocol.v1.ProgramRef.newBuilder().setBuiltIn("wcc"));
+            assertThat(scheduler.submit(request(named)).getErrorsList()).isEmpty();
+        }
+        List<FieldError> errors = refused(spec(graphs.resolve("g.e")).clearAlgorithm()
+                .setProgram(io.graphagent.protocol.v1.ProgramRef.newBuilder().setBuiltIn("hits")));
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.getField()).isEqualTo("program");
+            assertThat(e.getMessage()).isEqualTo("unknown algorithm 'hits': choose one of bfs, pagerank, wcc, cdlp, lcc, sssp");
+        });
+    }
+
     private JobSpec.Builder spec(Path graph) {
         return JobSpec.newBuilder().setAlgorithm(Algorithm.WCC).setGraph(graph.toString()).setDirected(true)
                 .setOutputPath(results.resolve("out.txt").toString());

@@ -153,10 +153,16 @@ final class PartitionWorker implements Vertex, Messages {
         readFlag = s.broadcastFlag[s.cur];
         writeValue = s.broadcastValue[s.next()];
         writeFlag = s.broadcastFlag[s.next()];
-        if (s.combiner != null) {
-            computeCombined();
-        } else {
-            computeUncombined();
+        try {
+            if (s.combiner != null) {
+                computeCombined();
+            } else {
+                computeUncombined();
+            }
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            // The program's code threw (the engine's own faults are bugs and surface the same way):
+            // name the vertex and superstep; v is the vertex being computed.
+            throw new ProgramException(originalId(), s.superstep, e);
         }
     }
 

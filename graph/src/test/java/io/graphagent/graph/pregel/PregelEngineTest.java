@@ -214,8 +214,45 @@ class PregelEngineTest {
             }
         };
         assertThatThrownBy(() -> PregelEngine.run(graph, twice, new EngineOptions(2, 4), ProgressListener.NONE))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("broadcast twice");
+                .isInstanceOf(ProgramException.class)
+                .hasMessageContaining("broadcast twice")
+                .cause().isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anExceptionInComputeNamesTheVertexAndSuperstepAndKeepsOnlyTheProgramsFrames() throws Exception {
+        Graph graph = randomGraph(true, 11);
+        long victim = graph.originalId(3);
+        VertexProgram throwing = new VertexProgram() {
+            @Override
+            public ProgramShape shape() {
+                return ProgramShape.builder().build();
+            }
+
+            @Override
+            public void compute(Vertex vertex, Messages messages) {
+                if (vertex.superstep() == 1 && vertex.originalId() == victim) {
+                    throw new ArithmeticException("divide by zero at " + vertex.originalId());
+                }
+                if (vertex.superstep() == 0) {
+                    vertex.sendToNeighbors(1);
+                }
+                if (vertex.superstep() == 1) {
+                    vertex.voteToHalt();
+                }
+            }
+        };
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> PregelEngine.run(graph, throwing, new EngineOptions(2, 4), ProgressListener.NONE));
+        assertThat(thrown).isInstanceOf(ProgramException.class);
+        ProgramException e = (ProgramException) thrown;
+        assertThat(e.vertexId()).isEqualTo(victim);
+        assertThat(e.superstep()).isEqualTo(1);
+        assertThat(e.getCause()).isInstanceOf(ArithmeticException.class);
+        String trace = e.programTrace();
+        assertThat(trace).startsWith("java.lang.ArithmeticException: divide by zero at " + victim + "\n\tat ")
+                .contains(PregelEngineTest.class.getName() + "$")
+                .doesNotContain("io.graphagent.graph.pregel.PartitionWorker");
     }
 
     @Test

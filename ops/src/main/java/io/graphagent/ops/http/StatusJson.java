@@ -45,7 +45,12 @@ public final class StatusJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("job", j.getJobId());
         m.put("state", j.getState().name());
-        m.put("algorithm", j.getSpec().getAlgorithm().name().toLowerCase(java.util.Locale.ROOT));
+        boolean user = j.getSpec().hasProgram() && !j.getSpec().getProgram().getClassName().isEmpty();
+        m.put("algorithm", user ? j.getSpec().getProgram().getClassName()
+                : j.getSpec().getAlgorithm().name().toLowerCase(java.util.Locale.ROOT));
+        // A user program's class and the SHA-256 of its jar: who ran what code; null for a built-in kernel.
+        m.put("program", user ? j.getSpec().getProgram().getClassName() : null);
+        m.put("jar_sha256", user ? j.getSpec().getProgram().getJarSha256() : null);
         m.put("graph", j.getSpec().getGraph());
         m.put("superstep", j.getSuperstep());
         m.put("max_supersteps", j.getMaxSupersteps());

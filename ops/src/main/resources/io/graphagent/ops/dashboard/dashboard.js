@@ -243,8 +243,9 @@
         el("div", { class: "job-head" },
           el("span", { class: "job-id" }, j.job),
           el("span", { class: "job-state job-state-" + j.state }, j.state),
-          el("span", { class: "algorithm" }, j.algorithm.toLowerCase()),
+          el("span", { class: "algorithm" }, j.program ? j.program : j.algorithm.toLowerCase()),
           el("code", { class: "graph" }, j.graph)),
+        j.jar_sha256 ? el("div", { class: "job-program" }, "jar sha256 ", el("code", { class: "jar-sha256" }, j.jar_sha256)) : "",
         bar, facts,
         el("div", { class: "job-message" }, j.message));
       if (j.summary) {
