@@ -30,8 +30,9 @@ class AgentKilledMidJobTest {
     private static final int PARTITIONS = 12;
     private static final int ITERATIONS = 60;
 
+    /** One directory for the class: the shared cluster lives across methods. */
     @TempDir
-    Path dir;
+    static Path dir;
     /** The three-agent cluster the SIGKILL and SIGSTOP scenarios share, started by the first that runs. */
     private LocalCluster shared;
     private LocalState sharedState;
