@@ -50,8 +50,9 @@ class NetworkFaultsTest {
     /** The setup of the flapping scenarios, whose cluster they share. */
     private static final Setup FLAPPING = new Setup(3, Map.of(), true, 12, 400, 12);
 
+    /** One directory for the class: the flapping scenarios' cluster lives across methods. */
     @TempDir
-    Path dir;
+    static Path dir;
     /** The flapping scenarios' cluster, started by the first of them. */
     private Started flappingCluster;
     private int clusters;
