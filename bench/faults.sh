@@ -11,6 +11,8 @@
 #   bench/faults.sh
 #
 # Checkpoint overhead (k = 1, 5, 10) is measured by bench/checkpoints.sh.
+# The processes run with the launcher's JIT settings plus GRAPHAGENT_JAVA_OPTS, not the C1-only
+# default the test suite gives them for speed (graphagent.test.java-opts in cli/pom.xml).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -21,7 +23,7 @@ mkdir -p "$root/cli/target"
 tests=NetworkFaultsTest,AgentKilledMidJobTest,EveryKernelSurvivesSigkillTest,PeerCopyCheckpointTest,CoordinatorRestartTest,LeaderFailoverTest
 echo "faults.sh: running $tests (about 8-10 min on a quiet machine; log: $log)" >&2
 if ! "$root/bin/mvn" -o -q -pl cli -am verify "-Dtest=$tests" -Dsurefire.failIfNoSpecifiedTests=false \
-    "-Dgraphagent.faults.report=$report" >"$log" 2>&1; then
+    "-Dgraphagent.faults.report=$report" "-Dgraphagent.test.java-opts=${GRAPHAGENT_JAVA_OPTS:-}" >"$log" 2>&1; then
   tail -30 "$log" >&2
   echo "faults.sh: the scenarios failed (see $log and cli/target/surefire-reports)" >&2
   exit 1

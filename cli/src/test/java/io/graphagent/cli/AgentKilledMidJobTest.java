@@ -11,22 +11,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The promise: a coordinator and three agents as real processes; one agent is SIGKILLed (or
  * SIGSTOPped until its lease runs out) in the middle of a PageRank job; the job recovers from
- * its last checkpoint on the two survivors and writes exactly the fault-free result.
+ * its last checkpoint on the two survivors and writes exactly the fault-free result. Both
+ * scenarios run on one cluster (started once for the class): each begins by starting again any
+ * agent an earlier scenario killed, so it loses an agent of a full cluster of three.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentKilledMidJobTest {
     private static final Duration START = Duration.ofSeconds(120);
     private static final int PARTITIONS = 12;
     private static final int ITERATIONS = 60;
 
+    /** One directory for the class: the shared cluster lives across methods. */
     @TempDir
-    Path dir;
+    static Path dir;
+    /** The three-agent cluster the SIGKILL and SIGSTOP scenarios share, started by the first that runs. */
+    private LocalCluster shared;
+    private LocalState sharedState;
+    private final StringWriter sharedLog = new StringWriter();
+    private int jobs;
+
+    @AfterAll
+    void stopSharedCluster() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
 
     @Test
     @Timeout(300)
@@ -43,7 +61,7 @@ class AgentKilledMidJobTest {
         assertThat(victim[0]).as("the agent was killed mid-job").isPositive();
         assertThat(outcome.last().getSummary().getAgents()).isEqualTo(2);
         // A dead process is DEAD within a second (its data port refuses the exit probe), not at lease end.
-        CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
+        CoordinatorEvents events = sharedEvents();
         CoordinatorEvents.Event dead = events.deadAfter("agent-2", killedAt[0]);
         assertThat(dead.cause()).as(events.describe()).isEqualTo("process_exited");
         assertThat(Duration.between(killedAt[0], dead.time())).as("detection latency").isLessThan(Duration.ofSeconds(1));
@@ -73,7 +91,7 @@ class AgentKilledMidJobTest {
         });
         assertThat(paused[0]).as("the agent was paused mid-job").isPositive();
         assertThat(outcome.last().getSummary().getAgents()).isEqualTo(2);
-        CoordinatorEvents events = CoordinatorEvents.read(new LocalState(dir.resolve("state")));
+        CoordinatorEvents events = sharedEvents();
         CoordinatorEvents.Event dead = events.deadAfter("agent-3", pausedAt[0]);
         assertThat(dead.cause()).as(events.describe()).isEqualTo("lease_expired");
         FaultFigures.ofLoss("SIGSTOP an agent for 2 x lease, then SIGCONT, PageRank RMAT-12 (lease 5 s)", events, dead,
@@ -102,7 +120,7 @@ class AgentKilledMidJobTest {
         assertThat(last.getState()).as(run.log()).isEqualTo(JobState.FAILED);
         assertThat(last.getMessage()).contains("needs at least 2 (job.min-agents)").contains("(job.agent-wait)");
         assertThat(Files.exists(output)).as("no output file").isFalse();
-        try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
+        try (var left = Files.list(dir.resolve("state-min-agents").resolve("checkpoints"))) {
             assertThat(left).as("checkpoints removed after the job").isEmpty();
         }
     }
@@ -124,20 +142,52 @@ class AgentKilledMidJobTest {
     }
 
     /**
-     * Runs PageRank on a local cluster of 3 agent processes (checkpoint every 5 supersteps),
+     * Runs PageRank on the shared cluster of 3 agent processes (checkpoint every 5 supersteps),
      * applying {@code fault} while it runs; asserts the job succeeded after at least one
      * recovery and that its output equals the single-process engine's.
      */
     private Outcome runPageRankWith(Fault fault, After after) throws Exception {
-        Run run = runPageRank(3, java.util.Map.of(), fault, after);
-        JobProgress last = run.outcome().last();
-        assertThat(last.getState()).as(last.getMessage() + "\n" + run.log()).isEqualTo(JobState.SUCCEEDED);
+        LocalCluster cluster = sharedCluster();
+        PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
+        Path output = dir.resolve("pr-" + ++jobs + ".txt");
+        Outcome outcome = runJob(cluster, reference, output, fault);
+        after.afterJob(cluster);
+        JobProgress last = outcome.last();
+        assertThat(last.getState()).as(last.getMessage() + "\n" + sharedLog).isEqualTo(JobState.SUCCEEDED);
         assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
-        run.reference().assertEngineWrites(run.output());
-        try (var left = Files.list(dir.resolve("state").resolve("checkpoints"))) {
+        reference.assertEngineWrites(output);
+        try (var left = Files.list(sharedState.dir().resolve("checkpoints"))) {
             assertThat(left).as("checkpoints removed after the job").isEmpty();
         }
-        return run.outcome();
+        return outcome;
+    }
+
+    /**
+     * The shared cluster with all three agents ALIVE: started at the first call; an agent an
+     * earlier scenario killed is started again (a new process, same name).
+     */
+    private LocalCluster sharedCluster() throws Exception {
+        if (shared == null) {
+            sharedState = new LocalState(dir.resolve("state"));
+            shared = LocalCluster.prepare(sharedState, 3, 0, false, new PrintWriter(sharedLog, true),
+                    LocalCommand.jvmOptions());
+            shared.startCoordinator(START);
+            shared.startAgents();
+        } else {
+            for (int n = 1; n <= 3; n++) {
+                String name = "agent-" + n;
+                if (shared.child(name).map(c -> !c.alive()).orElse(true)) {
+                    shared.startAgent(name, shared.coordinatorAddress());
+                }
+            }
+        }
+        shared.awaitAlive(START);
+        return shared;
+    }
+
+    /** The shared cluster's event log as it is now. */
+    private CoordinatorEvents sharedEvents() {
+        return CoordinatorEvents.read(sharedState);
     }
 
     /** What {@link #runPageRank} ran and saw: the job's reference and output file, its outcome, and the cluster's log. */
@@ -146,39 +196,47 @@ class AgentKilledMidJobTest {
 
     /**
      * Runs PageRank (checkpoint every 5 supersteps) on a local cluster of {@code agents} agent
-     * processes with {@code env} for every process, applying {@code fault} at each RUNNING
-     * progress, then {@code after}; asserts nothing of the job's end.
+     * processes of its own (beside the shared one) with {@code env} for every process, applying {@code fault} at each
+     * RUNNING progress, then {@code after}; asserts nothing of the job's end.
      */
     private Run runPageRank(int agents, java.util.Map<String, String> env, Fault fault, After after) throws Exception {
         PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
-        Path output = dir.resolve("pr.txt");
+        Path output = dir.resolve("pr-min-agents.txt");
         StringWriter log = new StringWriter();
-        JobProgress last = null;
-        int lastBeforeRecovery = -1;
-        boolean recovering = false;
-        try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state")), agents, 0, false,
+        Outcome outcome;
+        // A state directory of its own: the shared cluster may hold "state" meanwhile.
+        try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state-min-agents")), agents, 0, false,
                 new PrintWriter(log, true), LocalCommand.jvmOptions())) {
             cluster.environment(env);
             cluster.startCoordinator(START);
             cluster.startAgents();
             cluster.awaitAlive(START);
-            try (CoordinatorClient client = cluster.client()) {
-                SubmitReply reply = client.submit(reference.request(output, 5));
-                assertThat(reply.getErrorsList()).isEmpty();
-                Iterator<JobProgress> progress = client.watch(reply.getJobId());
-                while (progress.hasNext()) {
-                    last = progress.next();
-                    recovering |= last.getState() == JobState.RECOVERING;
-                    if (last.getState() == JobState.RUNNING) {
-                        if (!recovering) {
-                            lastBeforeRecovery = last.getSuperstep();
-                        }
-                        fault.onProgress(cluster, last);
-                    }
-                }
-            }
+            outcome = runJob(cluster, reference, output, fault);
             after.afterJob(cluster);
         }
-        return new Run(reference, output, new Outcome(last, lastBeforeRecovery), log.toString());
+        return new Run(reference, output, outcome, log.toString());
+    }
+
+    /** Submits {@code reference}'s job to {@code cluster} and follows it to its end, applying {@code fault} at each RUNNING progress. */
+    private static Outcome runJob(LocalCluster cluster, PageRankReference reference, Path output, Fault fault) throws Exception {
+        JobProgress last = null;
+        int lastBeforeRecovery = -1;
+        boolean recovering = false;
+        try (CoordinatorClient client = cluster.client()) {
+            SubmitReply reply = client.submit(reference.request(output, 5));
+            assertThat(reply.getErrorsList()).isEmpty();
+            Iterator<JobProgress> progress = client.watch(reply.getJobId());
+            while (progress.hasNext()) {
+                last = progress.next();
+                recovering |= last.getState() == JobState.RECOVERING;
+                if (last.getState() == JobState.RUNNING) {
+                    if (!recovering) {
+                        lastBeforeRecovery = last.getSuperstep();
+                    }
+                    fault.onProgress(cluster, last);
+                }
+            }
+        }
+        return new Outcome(last, lastBeforeRecovery);
     }
 }

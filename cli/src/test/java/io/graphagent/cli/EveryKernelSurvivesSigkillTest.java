@@ -104,9 +104,12 @@ class EveryKernelSurvivesSigkillTest {
                 try (var left = Files.list(state.dir().resolve("checkpoints"))) {
                     assertThat(left).as(c.algorithm() + ": checkpoints removed after the job").isEmpty();
                 }
-                // The next kernel starts on a full cluster again: the victim comes back as a new process.
-                cluster.startAgent(victim, cluster.coordinatorAddress());
-                cluster.awaitAlive(START);
+                // The next kernel starts on a full cluster again: the victim comes back as a new process
+                // (after the last kernel nothing runs on it, so no start is spent there).
+                if (i < cases.size() - 1) {
+                    cluster.startAgent(victim, cluster.coordinatorAddress());
+                    cluster.awaitAlive(START);
+                }
             }
         }
     }

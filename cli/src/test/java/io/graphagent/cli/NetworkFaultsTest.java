@@ -27,7 +27,9 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +40,29 @@ import org.junit.jupiter.api.io.TempDir;
  * advertises the proxy as its data address). Each scenario runs
  * PageRank, asserts the output equals the single-process engine's, and records how long the
  * coordinator took to notice and to recover, from its event log, as {@link FaultFigures}.
+ * Scenarios with the same setup share one cluster: the two flapping links (lan profile, 3
+ * proxied agents) run one job each on a cluster started once for the class; the others, whose
+ * timing or size differ, start their own.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetworkFaultsTest {
     private static final Duration START = Duration.ofSeconds(120);
+    /** The setup of the flapping scenarios, whose cluster they share. */
+    private static final Setup FLAPPING = new Setup(3, Map.of(), true, 12, 400, 12);
 
+    /** One directory for the class: the flapping scenarios' cluster lives across methods. */
     @TempDir
-    Path dir;
+    static Path dir;
+    /** The flapping scenarios' cluster, started by the first of them. */
+    private Started flappingCluster;
+    private int clusters;
+
+    @AfterAll
+    void stopSharedCluster() {
+        if (flappingCluster != null) {
+            flappingCluster.close();
+        }
+    }
 
     /**
      * A partition of one agent's session link for twice the lease: the coordinator hears
@@ -135,10 +154,10 @@ class NetworkFaultsTest {
         String victim = "agent-2";
         Flapped flapped = flapping(cluster -> cluster.proxy(victim));
         Run run = flapped.run();
-        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.since(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
         assertThat(run.last().getSummary().getRecoveries()).as("partitions moved").isZero();
         assertThat(run.last().getSummary().getAgents()).isEqualTo(3);
-        List<CoordinatorEvents.Event> resumed = run.events().all(e -> e.agentBecame(victim, "ALIVE") && e.cause().equals("resumed"));
+        List<CoordinatorEvents.Event> resumed = run.since(e -> e.agentBecame(victim, "ALIVE") && e.cause().equals("resumed"));
         assertThat(resumed).as("sessions resumed" + run.events().describe()).isNotEmpty();
         Duration worstOut = Duration.ZERO;
         for (CoordinatorEvents.Event back : resumed) {
@@ -162,8 +181,8 @@ class NetworkFaultsTest {
     void flappingDataLinkCostsNoLeaseAndNoWrongResult() throws Exception {
         Flapped flapped = flapping(cluster -> cluster.dataProxy("agent-2"));
         Run run = flapped.run();
-        assertThat(run.events().all(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
-        assertThat(run.events().all(e -> e.anyAgentBecame("DEAD"))).as("agents declared DEAD" + run.events().describe()).isEmpty();
+        assertThat(run.since(NetworkFaultsTest::leaseExpiry)).as("lease expiries" + run.events().describe()).isEmpty();
+        assertThat(run.since(e -> e.anyAgentBecame("DEAD"))).as("agents declared DEAD" + run.events().describe()).isEmpty();
         new FaultFigures("data link into one agent reset (RST) every 2 s, lan profile", Optional.empty(), Optional.empty(),
                 run.redone(), flapped.resets() + " resets, " + run.last().getSummary().getRecoveries() + " recoveries, 0 agents DEAD").record();
     }
@@ -211,10 +230,15 @@ class NetworkFaultsTest {
      *
      * @param lastBeforeRecovery the last superstep completed before the job first started recovering, or -1
      */
-    private record Run(JobProgress last, CoordinatorEvents events, LocalState state, int lastBeforeRecovery) {
+    private record Run(JobProgress last, CoordinatorEvents events, LocalState state, int lastBeforeRecovery, Instant submitted) {
         /** Supersteps computed twice: those completed before the fault and after the checkpoint rolled back to. */
         int redone() {
-            return FaultFigures.redone(events, java.time.Instant.EPOCH, lastBeforeRecovery);
+            return FaultFigures.redone(events, submitted, lastBeforeRecovery);
+        }
+
+        /** Events matching {@code test} from this job's submission on (a shared cluster's log holds earlier jobs' too). */
+        List<CoordinatorEvents.Event> since(java.util.function.Predicate<CoordinatorEvents.Event> test) {
+            return events.all(e -> !e.time().isBefore(submitted) && test.test(e));
         }
     }
 
@@ -254,23 +278,38 @@ class NetworkFaultsTest {
         return run(setup, fault, after, proxies -> { });
     }
 
-    /**
-     * Starts the cluster (agents behind their proxies when {@code setup.proxied()}), lets
-     * {@code before} set the proxies once every agent is ALIVE, runs the job calling
-     * {@code fault} at each progress while it runs, then {@code after}; asserts the job
-     * succeeded with exactly the engine's result.
-     */
+    /** A scenario's cluster of its own: started for {@code setup}, the job run, then stopped. */
     private Run run(Setup setup, Fault fault, Step<Cluster> after, Step<Map<String, FaultProxy>> before) throws Exception {
-        PageRankReference reference = PageRankReference.rmat(dir, setup.scale(), setup.iterations(), setup.partitions());
-        Path output = dir.resolve("pr.txt");
-        LocalState state = new LocalState(dir.resolve("state"));
+        try (Started started = start(setup)) {
+            return job(started, setup, fault, after, before);
+        }
+    }
+
+    /** A started cluster: its processes, its proxies, its state directory and the log of its start. */
+    private record Started(LocalCluster local, Map<String, FaultProxy> proxies, LocalState state, StringWriter log)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                local.close();
+            } finally {
+                proxies.values().forEach(FaultProxy::close);
+            }
+        }
+    }
+
+    /**
+     * Starts the cluster (agents behind their proxies when {@code setup.proxied()}) in a state
+     * directory of its own and waits until every agent is ALIVE.
+     */
+    private Started start(Setup setup) throws Exception {
+        LocalState state = new LocalState(dir.resolve("state-" + ++clusters));
         StringWriter log = new StringWriter();
         Map<String, FaultProxy> proxies = new LinkedHashMap<>();
-        JobProgress last = null;
-        int lastBeforeRecovery = -1;
-        boolean recovering = false;
-        try (LocalCluster local = LocalCluster.prepare(state, setup.agents(), 0, false, new PrintWriter(log, true),
-                LocalCommand.jvmOptions())) {
+        LocalCluster local = LocalCluster.prepare(state, setup.agents(), 0, false, new PrintWriter(log, true),
+                LocalCommand.jvmOptions());
+        Started started = new Started(local, proxies, state, log);
+        try {
             local.environment(setup.env());
             local.startCoordinator(START);
             HostPort coordinator = local.coordinatorAddress();
@@ -290,31 +329,48 @@ class NetworkFaultsTest {
             local.startAgents(name -> setup.proxied() ? new HostPort("127.0.0.1", proxies.get(name).port()) : coordinator,
                     name -> agentEnv.getOrDefault(name, Map.of()));
             local.awaitAlive(START);
-            before.apply(proxies);
-            try (CoordinatorClient client = local.client()) {
-                Cluster cluster = new Cluster(local, client, proxies);
-                SubmitReply reply = client.submit(reference.request(output, 5));
-                assertThat(reply.getErrorsList()).isEmpty();
-                Iterator<JobProgress> progress = client.watch(reply.getJobId());
-                while (progress.hasNext()) {
-                    last = progress.next();
-                    recovering |= last.getState() == JobState.RECOVERING;
-                    if (last.getState() == JobState.RUNNING) {
-                        if (!recovering) {
-                            lastBeforeRecovery = last.getSuperstep();
-                        }
-                        fault.onProgress(cluster, last);
+            return started;
+        } catch (Exception | Error e) {
+            started.close();
+            throw e;
+        }
+    }
+
+    /**
+     * On {@code started} (every agent ALIVE, every proxy passing), lets {@code before} set the
+     * proxies, runs the job calling {@code fault} at each progress while it runs, then
+     * {@code after}; asserts the job succeeded with exactly the engine's result.
+     */
+    private Run job(Started started, Setup setup, Fault fault, Step<Cluster> after, Step<Map<String, FaultProxy>> before)
+            throws Exception {
+        PageRankReference reference = PageRankReference.rmat(dir, setup.scale(), setup.iterations(), setup.partitions());
+        Path output = dir.resolve("pr-" + started.state().dir().getFileName() + "-" + System.nanoTime() + ".txt");
+        JobProgress last = null;
+        int lastBeforeRecovery = -1;
+        boolean recovering = false;
+        before.apply(started.proxies());
+        Instant submitted = Instant.now();
+        try (CoordinatorClient client = started.local().client()) {
+            Cluster cluster = new Cluster(started.local(), client, started.proxies());
+            SubmitReply reply = client.submit(reference.request(output, 5));
+            assertThat(reply.getErrorsList()).isEmpty();
+            Iterator<JobProgress> progress = client.watch(reply.getJobId());
+            while (progress.hasNext()) {
+                last = progress.next();
+                recovering |= last.getState() == JobState.RECOVERING;
+                if (last.getState() == JobState.RUNNING) {
+                    if (!recovering) {
+                        lastBeforeRecovery = last.getSuperstep();
                     }
+                    fault.onProgress(cluster, last);
                 }
-                after.apply(cluster);
             }
-        } finally {
-            proxies.values().forEach(FaultProxy::close);
+            after.apply(cluster);
         }
         assertThat(last).isNotNull();
-        assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
+        assertThat(last.getState()).as(last.getMessage() + "\n" + started.log()).isEqualTo(JobState.SUCCEEDED);
         reference.assertEngineWrites(output);
-        return new Run(last, CoordinatorEvents.read(state), state, lastBeforeRecovery);
+        return new Run(last, CoordinatorEvents.read(started.state()), started.state(), lastBeforeRecovery, submitted);
     }
 
     private static String dataProxyName(String agent) {
@@ -334,20 +390,27 @@ class NetworkFaultsTest {
     /**
      * PageRank on 3 proxied agents for 400 supersteps (long enough for several resets even where
      * a superstep takes 20 ms), with {@code link} resetting every connection every 2 s from
-     * superstep 1 to the job's end.
+     * superstep 1 to the job's end, on the flapping scenarios' shared cluster; the link passes
+     * again after the job.
      */
     private Flapped flapping(java.util.function.Function<Cluster, FaultProxy> link) throws Exception {
+        if (flappingCluster == null) {
+            flappingCluster = start(FLAPPING);
+        }
+        flappingCluster.local().awaitAlive(START);
         Instant[] flapFrom = {null};
         int[] resets = {0};
-        Run run = run(new Setup(3, new LinkedHashMap<>(), true, 12, 400, 12), (cluster, progress) -> {
+        int[] resetsBefore = {0};
+        Run run = job(flappingCluster, FLAPPING, (cluster, progress) -> {
             if (flapFrom[0] == null && progress.getSuperstep() >= 1) {
                 flapFrom[0] = Instant.now();
+                resetsBefore[0] = link.apply(cluster).resets();
                 link.apply(cluster).mode(new FaultProxy.ResetEvery(Duration.ofSeconds(2)));
             }
         }, cluster -> {
-            resets[0] = link.apply(cluster).resets();
+            resets[0] = link.apply(cluster).resets() - resetsBefore[0];
             link.apply(cluster).mode(FaultProxy.PASS);
-        });
+        }, proxies -> { });
         assertThat(flapFrom[0]).as("the link flapped mid-job").isNotNull();
         assertThat(resets[0]).as("connections reset during the job").isGreaterThanOrEqualTo(2);
         return new Flapped(run, resets[0]);
