@@ -128,6 +128,8 @@ public final class AgentJobs implements CommandHandler {
     private final ReplyLog replies = new ReplyLog();
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
     private final PeerCheckpoints peerCheckpoints;
+    /** Structure files of the jobs' partitions, written beside the checkpoints and read by a recovery. */
+    private final PartitionStructures structures;
     /** Resident graphs held for queries and later jobs, and the orders about them. */
     private final ResidentStore residents = new ResidentStore();
     private final ResidentCommands residentCommands;
@@ -163,6 +165,7 @@ public final class AgentJobs implements CommandHandler {
         this.dataAddress = advertised.host() + ":" + (advertised.port() == 0 ? dataServer.getPort() : advertised.port());
         this.commands = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("agent-job").factory());
         this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
+        this.structures = new PartitionStructures(peerCheckpoints, compute);
         log.info("event=data_plane_listening address={} tls={}", dataAddress, security.isTls());
     }
 
@@ -234,7 +237,8 @@ public final class AgentJobs implements CommandHandler {
         // A rollback (Restore, or a LoadPartitions of a newer job epoch: this agent was dealt
         // partitions afresh) ends a running exchange at once rather than after EXCHANGE_TIMEOUT.
         Command.KindCase kind = command.getKindCase();
-        if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS) {
+        if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS
+                || kind == Command.KindCase.REBUILD_PARTITIONS) {
             AgentJob running = jobs.get(command.getJobId());
             if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
@@ -281,6 +285,7 @@ public final class AgentJobs implements CommandHandler {
             case LOAD_PARTITIONS -> load(command, link);
             case SHUFFLE_PARTITIONS -> shuffle(command, link);
             case BUILD_PARTITIONS -> build(command, link);
+            case REBUILD_PARTITIONS -> rebuild(command, link);
             case START_SUPERSTEP -> {
                 AgentJob job = job(command, link);
                 if (job != null) {
@@ -356,6 +361,7 @@ public final class AgentJobs implements CommandHandler {
                     log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
                 }
                 heldInThisLife.remove(jobId);
+                structures.forget(jobId);
                 AgentJob released = jobs.remove(jobId);
                 if (released != null) {
                     released.closeEarly("job released");
@@ -391,6 +397,7 @@ public final class AgentJobs implements CommandHandler {
         if (!heldInThisLife.contains(command.getJobId())) {
             // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
             peerCheckpoints.dropJob(command.getJobId());
+            structures.forget(command.getJobId());
         }
         String[] ownerOf = new String[(int) load.getPartitions()];
         Map<String, PeerSender> peers = new TreeMap<>();
@@ -549,6 +556,7 @@ public final class AgentJobs implements CommandHandler {
         if (job == null) {
             return;
         }
+        structures.started(command.getJobId(), share, sourced ? built.sourceDense() : -1);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={}"
                 + " build_peak_bytes={} build_ms={}", command.getJobId(), share.owned().length, share.ownedVertices(),
@@ -585,6 +593,58 @@ public final class AgentJobs implements CommandHandler {
             replaced.closeEarly("job loaded again");
         }
         return job;
+    }
+
+    /**
+     * A recovery's load without the input: the share of the partitions this agent owns from
+     * now on, built from their structure files (fetched first from the peers named, with peer
+     * copies); kept as it is when it holds exactly those partitions already. A file missing or
+     * unusable is answered STRUCTURE_UNAVAILABLE, after which the coordinator loads the input.
+     */
+    private void rebuild(Command command, CoordinatorLink link) {
+        long t0 = System.nanoTime();
+        String jobId = command.getJobId();
+        io.graphagent.protocol.v1.RebuildPartitions order = command.getRebuildPartitions();
+        int[] owned = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
+        AgentJob held = jobs.get(jobId);
+        if (held != null && held.epoch() < command.getJobEpoch() && java.util.Arrays.equals(held.share().owned(), owned)) {
+            // The Restore that follows runs the job at the new epoch over this share.
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            log.info("event=share_kept job={} epoch={} partitions={} share_bytes={}", jobId, command.getJobEpoch(),
+                    owned.length, held.share().sizeInBytes());
+            reply(link, command, Report.newBuilder().setLoadDone(loadDone(held.share(), ms, held)));
+            return;
+        }
+        releaseSuperseded(jobId, command.getJobEpoch());
+        Algorithm algorithm = Algorithm.valueOf(order.getAlgorithm().name());
+        var p = order.getParameters();
+        KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
+        PartitionStructures.Rebuilt rebuilt;
+        try {
+            Path dir = peerCheckpoints.directory(order.getDirectory());
+            rebuilt = structures.rebuild(jobId, dir, owned, order.getReplicaAddressesMap());
+        } catch (io.graphagent.agent.structure.StructureException | IllegalArgumentException e) {
+            log.warn("event=structure_unavailable job={} epoch={} policy=reload detail=\"{}\"", jobId, command.getJobEpoch(),
+                    e.getMessage());
+            fail(link, command, FailureKind.STRUCTURE_UNAVAILABLE, e.getMessage());
+            return;
+        }
+        GraphShare share = rebuilt.share();
+        String[] ownerOf = new String[(int) order.getPartitions()];
+        for (PartitionOwner owner : order.getPartitionMap().getOwnersList()) {
+            ownerOf[owner.getPartitionId()] = owner.getAgentId();
+        }
+        AgentJob job = startJob(command, link, share, algorithm, parameters, rebuilt.sourceDense(), order.getPartitionMap(),
+                ownerOf);
+        if (job == null) {
+            return;
+        }
+        structures.started(jobId, share, rebuilt.sourceDense());
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.info("event=job_rebuilt job={} source=structure partitions={} vertices={} mirrors={} edge_entries={}"
+                + " share_bytes={} structure_bytes={} ms={}", jobId, owned.length, share.ownedVertices(), share.mirrors(),
+                share.edgeEntries(), share.sizeInBytes(), rebuilt.bytes(), ms);
+        reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)));
     }
 
     /**
@@ -713,6 +773,14 @@ public final class AgentJobs implements CommandHandler {
         long bytes = 0;
         try {
             java.nio.file.Files.createDirectories(dir);
+            String structureFailed = structures.beforeCheckpoint(command.getJobId(), command.getJobEpoch(), job.share(), dir,
+                    c.getReplicaAddress(), link.agentId());
+            if (structureFailed != null) {
+                fail(link, command, FailureKind.CHECKPOINT_FAILED, structureFailed + ". The previous checkpoint stays in use."
+                        + " Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir" : "agent.work-dir")
+                        + " writable with free space");
+                return;
+            }
             // One file per partition, written side by side on the compute threads (idle in a checkpoint).
             List<Callable<Long>> writes = new ArrayList<>();
             for (int p : job.owned()) {
@@ -773,6 +841,10 @@ public final class AgentJobs implements CommandHandler {
             job = buildJob(command.getJobId(), link.agentId(), old.share(), old.kernel(), old.labels(), r.getPartitionMap(),
                     command.getJobEpoch(), old.ownerOf());
             peerCheckpoints.beforeRestore(command.getJobId(), r);
+            if (r.getFromScratch()) {
+                // Peer copies: every agent dropped the job's files, structure copies too; shared: the files stay.
+                structures.copiesGone(command.getJobId());
+            }
             if (!r.getFromScratch()) {
                 Path dir = peerCheckpoints.directory(r.getDirectory());
                 Failure fetched = peerCheckpoints.fetch(command.getJobId(), r, dir);
