@@ -208,6 +208,8 @@ final class LoadSteps {
     void releaseSuperseded(String jobId, long epoch) {
         AgentJob previous = jobs.get(jobId);
         if (previous != null && previous.epoch() < epoch && jobs.remove(jobId, previous)) {
+            // The structure files' writer holds the share too: let it go with the job.
+            structures.forget(jobId);
             previous.closeEarly("job loaded again at epoch " + epoch);
             log.info("event=share_released job={} epoch={} new_epoch={} share_bytes={} reason=reload", jobId,
                     previous.epoch(), epoch, previous.share().sizeInBytes());
@@ -217,6 +219,11 @@ final class LoadSteps {
     /** For tests: {@code hook} runs on the job thread when a load reaches its memory check. */
     void beforeMemoryCheck(java.util.function.Consumer<String> hook) {
         beforeMemoryCheck = hook;
+    }
+
+    /** For tests: where a rebuild from structure files begins its new share (the old one released), the same hook. */
+    void beforeNewShare(String jobId) {
+        beforeMemoryCheck.accept(jobId);
     }
 
     /**

@@ -49,16 +49,11 @@ final class RebuildStep {
         String jobId = command.getJobId();
         io.graphagent.protocol.v1.RebuildPartitions order = command.getRebuildPartitions();
         int[] owned = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
-        AgentJob held = jobs.get(jobId);
-        if (held != null && held.epoch() < command.getJobEpoch() && java.util.Arrays.equals(held.share().owned(), owned)) {
-            // The Restore that follows runs the job at the new epoch over this share.
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            log.info("event=share_kept job={} epoch={} partitions={} share_bytes={}", jobId, command.getJobEpoch(),
-                    owned.length, held.share().sizeInBytes());
-            answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(held.share(), ms, held)));
+        if (keptShare(command, link, owned, t0)) {
             return;
         }
         loads.releaseSuperseded(jobId, command.getJobEpoch());
+        loads.beforeNewShare(jobId);
         Algorithm algorithm = Algorithm.valueOf(order.getAlgorithm().name());
         var p = order.getParameters();
         KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
@@ -88,5 +83,22 @@ final class RebuildStep {
                 + " share_bytes={} structure_bytes={} ms={}", jobId, owned.length, share.ownedVertices(), share.mirrors(),
                 share.edgeEntries(), share.sizeInBytes(), rebuilt.bytes(), ms);
         answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(share, ms, job)));
+    }
+
+    /**
+     * Answers LoadDone over the job's share when it holds exactly {@code owned} already (the
+     * Restore that follows runs the job at the new epoch over it). A method of its own so that
+     * no local of the caller keeps the old job reachable while the new share is built.
+     */
+    private boolean keptShare(Command command, CoordinatorLink link, int[] owned, long t0) {
+        AgentJob held = jobs.get(command.getJobId());
+        if (held == null || held.epoch() >= command.getJobEpoch() || !java.util.Arrays.equals(held.share().owned(), owned)) {
+            return false;
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        log.info("event=share_kept job={} epoch={} partitions={} share_bytes={}", command.getJobId(), command.getJobEpoch(),
+                owned.length, held.share().sizeInBytes());
+        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(held.share(), ms, held)));
+        return true;
     }
 }
