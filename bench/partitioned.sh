@@ -55,7 +55,7 @@ state="$WORK/partitioned-state"
 cluster_pid=""
 start_cluster() {   # start_cluster AGENTS [JAVA_OPTS]
   stop_cluster
-  rm -rf "$state"
+  rm -rf "$state" "$WORK/partitioned-local.out"   # a previous run's "agents up" would end the wait below at once
   GRAPHAGENT_JAVA_OPTS="${2:-}" setsid "$GA" local --agents "$1" --state-dir "$state" --port "$PORT" \
     --start-timeout "$START_TIMEOUT" >"$WORK/partitioned-local.out" 2>&1 &
   cluster_pid=$!
