@@ -55,7 +55,7 @@ state="$WORK/partitioned-state"
 cluster_pid=""
 start_cluster() {   # start_cluster AGENTS [JAVA_OPTS]
   stop_cluster
-  rm -rf "$state"
+  rm -rf "$state" "$WORK/partitioned-local.out"   # a previous run's "agents up" would end the wait below at once
   GRAPHAGENT_JAVA_OPTS="${2:-}" setsid "$GA" local --agents "$1" --state-dir "$state" --port "$PORT" \
     --start-timeout "$START_TIMEOUT" >"$WORK/partitioned-local.out" 2>&1 &
   cluster_pid=$!
@@ -168,6 +168,8 @@ recovery() {
   local g killed dead recovered i pid
   g=$(graph "$REC_SCALE")
   start_cluster 3
+  # A previous run's progress would trip the wait below before this job has begun.
+  rm -f "$WORK/partitioned-rec.out" "$WORK/partitioned-rec.out.err"
   submit "$WORK/partitioned-rec.out" --algorithm pagerank --graph "$g" --directed --iterations 60 --checkpoint-every 5 --output "$WORK/partitioned-rec-pr.txt" &
   local job=$!
   for ((i = 0; i < 6000; i++)); do superstep_reached "$WORK/partitioned-rec.out.err" 12 && break; sleep 0.05; done

@@ -65,6 +65,11 @@ class AgentKilledMidJobTest {
         CoordinatorEvents.Event dead = events.deadAfter("agent-2", killedAt[0]);
         assertThat(dead.cause()).as(events.describe()).isEqualTo("process_exited");
         assertThat(Duration.between(killedAt[0], dead.time())).as("detection latency").isLessThan(Duration.ofSeconds(1));
+        // The lost partitions came from their structure files: the input was read once, by the first load.
+        assertThat(events.all(e -> e.jobBecame("RUNNING") && e.detail().contains("after losing agent-2; partitions rebuilt"
+                + " from their structure files)"))).as(events.describe()).hasSize(1);
+        long input = Files.size(dir.resolve("rmat-12.v")) + Files.size(dir.resolve("rmat-12.e"));
+        assertThat(outcome.last().getSummary().getInputBytesRead()).as("input bytes read over the job").isEqualTo(input);
         FaultFigures.ofLoss("SIGKILL an agent mid-superstep, PageRank RMAT-12 (checkpoint every 5)", events, dead,
                 killedAt[0], outcome.lastBeforeRecovery(), "DEAD by process_exited").record();
     }

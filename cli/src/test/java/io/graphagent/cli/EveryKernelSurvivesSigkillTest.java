@@ -64,12 +64,14 @@ class EveryKernelSurvivesSigkillTest {
                 KernelReference reference = new KernelReference(graph, false, c.algorithm(), c.parameters(), PARTITIONS);
                 Path output = dir.resolve(c.algorithm().cliName() + ".txt");
                 Instant killedAt = null;
+                String jobId;
                 JobProgress last = null;
                 int lastBeforeRecovery = -1;
                 boolean recovering = false;
                 try (CoordinatorClient client = cluster.client()) {
                     SubmitReply reply = client.submit(reference.request(output, 5));
                     assertThat(reply.getErrorsList()).as(c.algorithm().name()).isEmpty();
+                    jobId = reply.getJobId();
                     Iterator<JobProgress> progress = client.watch(reply.getJobId());
                     while (progress.hasNext()) {
                         last = progress.next();
@@ -97,6 +99,12 @@ class EveryKernelSurvivesSigkillTest {
                 assertThat(Duration.between(killedAt, dead.time())).as(c.algorithm() + " detection latency")
                         .isLessThan(Duration.ofSeconds(1));
                 reference.assertEngineWrites(output);
+                // Once the first checkpoint (after superstep 4) is complete the lost partitions come from their structure
+                // files; before it (LCC, killed in superstep 0) there are none yet and the input is loaded again.
+                boolean structure = c.killAfter() >= 5;
+                assertThat(events.all(e -> e.jobBecame("RUNNING") && e.detail().startsWith(jobId + ": ")
+                        && e.detail().contains("partitions rebuilt from their structure files")))
+                        .as(c.algorithm() + " resumed on structure files" + events.describe()).hasSize(structure ? 1 : 0);
                 FaultFigures.ofLoss("SIGKILL an agent mid-superstep, " + c.algorithm().name() + " on a " + LAYERS
                         + "-layer graph (checkpoint every 5)", events, dead, killedAt, lastBeforeRecovery,
                         "DEAD by process_exited, " + last.getSummary().getRecoveries() + " recoveries, "

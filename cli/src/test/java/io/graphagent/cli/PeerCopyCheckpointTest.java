@@ -91,6 +91,12 @@ class PeerCopyCheckpointTest {
         assertThat(survivors).contains("event=checkpoint_copied job=" + jobId);
         assertThat(survivors).as("a survivor fetched agent-2's partitions from the peer that kept the copy")
                 .contains("event=checkpoint_fetched job=" + jobId);
+        assertThat(coordinator).as("the lost partitions were built from the structure copies on the survivors")
+                .containsPattern("event=job_recovered job=" + jobId + " .* recovery_source=structure")
+                .doesNotContain("event=structure_unavailable");
+        assertThat(survivors).as("a survivor fetched agent-2's structure files from the peer that kept the copy")
+                .containsPattern("event=checkpoint_fetched job=" + jobId + " superstep=2147483647")
+                .contains("event=job_rebuilt job=" + jobId + " source=structure");
         assertThat(state.checkpoints()).as("nothing in the shared directory").doesNotExist();
         for (String agent : new String[] {"agent-1", "agent-3"}) {
             assertThat(state.agentDir(agent).resolve("checkpoints").resolve(agent).resolve(jobId))

@@ -23,6 +23,13 @@ public final class LocalCheckpoints {
     /** Job ids become directory names: nothing that could climb out of the root. */
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final String STEP = "step-";
+    /**
+     * The "superstep" that names a job's structure directory ({@code JOB/structure}) in copies
+     * and fetches, so that structure files travel as checkpoint files do. No checkpoint of it
+     * is ever deleted as older: the directory goes with the job.
+     */
+    public static final int STRUCTURE = Integer.MAX_VALUE;
+    private static final String STRUCTURE_DIR = "structure";
 
     private final Path root;
 
@@ -41,7 +48,12 @@ public final class LocalCheckpoints {
 
     /** The directory of checkpoint {@code superstep} of {@code job}; the job id is checked. */
     public Path dir(String job, int superstep) {
-        return jobDir(job).resolve(STEP + superstep);
+        return jobDir(job).resolve(superstep == STRUCTURE ? STRUCTURE_DIR : STEP + superstep);
+    }
+
+    /** The relative directory the coordinator sends for a job's structure files: {@code JOB/structure}. */
+    public static String relativeStructure(String job) {
+        return job + "/" + STRUCTURE_DIR;
     }
 
     /** The relative directory the coordinator sends for a checkpoint: {@code JOB/step-N}. */
@@ -50,7 +62,8 @@ public final class LocalCheckpoints {
     }
 
     /**
-     * Resolves a directory the coordinator sent ({@code JOB/step-N}) under the root.
+     * Resolves a directory the coordinator sent ({@code JOB/step-N} or {@code JOB/structure})
+     * under the root.
      *
      * @throws IllegalArgumentException when it is not of that form
      */
@@ -58,8 +71,8 @@ public final class LocalCheckpoints {
         Path p = root.resolve(relative).normalize();
         if (!p.startsWith(root) || p.getNameCount() != root.getNameCount() + 2
                 || !JOB_ID.matcher(p.getParent().getFileName().toString()).matches()
-                || superstepOf(p).isEmpty()) {
-            throw new IllegalArgumentException("checkpoint directory '" + relative + "' is not JOB/step-N");
+                || (superstepOf(p).isEmpty() && !p.getFileName().toString().equals(STRUCTURE_DIR))) {
+            throw new IllegalArgumentException("checkpoint directory '" + relative + "' is not JOB/step-N or JOB/structure");
         }
         return p;
     }

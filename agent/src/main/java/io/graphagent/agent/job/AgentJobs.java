@@ -122,17 +122,19 @@ public final class AgentJobs implements CommandHandler {
      * even though its share was released for the reload (or the reload failed).
      */
     private final java.util.Set<String> heldInThisLife = ConcurrentHashMap.newKeySet();
-    /** For tests: runs on the job thread when a load reaches its memory check, with the job id. */
-    private volatile java.util.function.Consumer<String> beforeMemoryCheck = jobId -> { };
-    /** Loads in progress, between LoadPartitions and BuildPartitions. */
-    private final Map<String, Loading> loads = new ConcurrentHashMap<>();
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     /** Data address of every peer of the jobs held, by agent id (for Failure.peer_address). */
     private final Map<String, String> dataAddresses = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
+    private final Answers answers;
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
     private final PeerCheckpoints peerCheckpoints;
+    /** Structure files of the jobs' partitions, written beside the checkpoints and read by a recovery. */
+    private final PartitionStructures structures;
+    /** The steps of a partitioned load, and the rebuild from structure files that a recovery uses instead. */
+    private final LoadSteps loadSteps;
+    private final RebuildStep rebuildStep;
     /** Resident graphs held for queries and later jobs, and the orders about them. */
     private final ResidentStore residents = new ResidentStore();
     /** The user programs of this agent's jobs, each in its job's class loader. */
@@ -145,6 +147,7 @@ public final class AgentJobs implements CommandHandler {
             throws IOException, TlsFilesException {
         this.config = config;
         this.paths = JobPaths.of(config);
+        this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses);
         this.security = security;
         String self = AgentIdentity.resolve(config, security);
         this.programs = new JobPrograms(new ProgramCache(config.agent().workDir().resolve("programs"), EXCHANGE_TIMEOUT));
@@ -152,11 +155,19 @@ public final class AgentJobs implements CommandHandler {
         this.residentCommands = new ResidentCommands(residents, this::channel, EXCHANGE_TIMEOUT, clock);
         int cores = Runtime.getRuntime().availableProcessors();
         this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), clock);
+        // A fixed pool starts its threads on first use: nothing runs yet if the data plane cannot bind.
+        this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
+        this.structures = new PartitionStructures(peerCheckpoints, compute);
+        this.loadSteps = new LoadSteps(config, paths, jobs, heldInThisLife, peerCheckpoints, structures, residents,
+                programs, this::channel, answers, this::startJob);
+        this.rebuildStep = new RebuildStep(jobs, peerCheckpoints, structures, loadSteps, programs, this::channel, answers,
+                this::startJob);
         this.network = NetworkThreads.start("agent-data", 2);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
-                .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), this::edgeTarget, this::idService))
+                .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), loadSteps::edgeTarget,
+                        loadSteps::idService))
                 .addService(new ShardService(residents, queryWorkers, () -> self))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
@@ -170,7 +181,6 @@ public final class AgentJobs implements CommandHandler {
         HostPort advertised = config.agent().dataAdvertise().orElse(listen);
         this.dataAddress = advertised.host() + ":" + (advertised.port() == 0 ? dataServer.getPort() : advertised.port());
         this.commands = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("agent-job").factory());
-        this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
         log.info("event=data_plane_listening address={} tls={}", dataAddress, security.isTls());
     }
 
@@ -193,23 +203,6 @@ public final class AgentJobs implements CommandHandler {
             throw new UncheckedIOException("cannot listen for peers on " + config.agent().dataListen()
                     + ": " + e.getMessage() + " (choose another agent.data-listen or --data-listen)", e);
         }
-    }
-
-    private io.graphagent.agent.dataplane.EdgeTarget edgeTarget(String jobId) {
-        Loading loading = loads.get(jobId);
-        return loading == null ? null : loading.load().received();
-    }
-
-    private io.graphagent.agent.dataplane.IdService idService(String jobId) {
-        Loading loading = loads.get(jobId);
-        if (loading != null) {
-            return loading.load().received();
-        }
-        return jobs.get(jobId);
-    }
-
-    /** A job whose load is in progress: its order and the load. */
-    private record Loading(LoadPartitions spec, PartitionedLoad load, Map<String, PeerSender> peers, String[] ownerOf) {
     }
 
     @Override
@@ -236,13 +229,14 @@ public final class AgentJobs implements CommandHandler {
             // Sent again after the session resumed: answer again, behind the command itself if it still runs.
             log.info("event=command_repeated job={} command={} kind={}", command.getJobId(), command.getCommandId(),
                     command.getKindCase());
-            commands.execute(() -> replies.reports(command.getCommandId()).forEach(r -> send(link, r)));
+            commands.execute(() -> replies.reports(command.getCommandId()).forEach(r -> answers.send(link, r)));
             return;
         }
         // A rollback (Restore, or a LoadPartitions of a newer job epoch: this agent was dealt
         // partitions afresh) ends a running exchange at once rather than after EXCHANGE_TIMEOUT.
         Command.KindCase kind = command.getKindCase();
-        if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS) {
+        if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS
+                || kind == Command.KindCase.REBUILD_PARTITIONS) {
             AgentJob running = jobs.get(command.getJobId());
             if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
@@ -251,17 +245,14 @@ public final class AgentJobs implements CommandHandler {
             }
             // Likewise a load in progress (a shuffle waiting for a peer that was lost): it stops at once
             // instead of holding the job thread, and with it the newer command, until the load's deadline.
-            Loading loading = loads.get(command.getJobId());
-            if (loading != null && (kind == Command.KindCase.ABORT || loading.load().jobEpoch() < command.getJobEpoch())) {
-                loads.remove(command.getJobId(), loading);
-            }
+            loadSteps.supersede(command);
         }
         commands.execute(() -> {
             try {
                 run(command, link);
             } catch (OutOfMemoryError e) {
                 // Drop the job's state so this agent lives on for the next job.
-                loads.remove(command.getJobId());
+                loadSteps.drop(command.getJobId());
                 heldInThisLife.remove(command.getJobId());
                 programs.release(command.getJobId());
                 AgentJob dropped = jobs.remove(command.getJobId());
@@ -275,17 +266,17 @@ public final class AgentJobs implements CommandHandler {
                         + " a smaller share";
                 log.warn("event=command_failed cause=out_of_memory job={} command={} detail=\"{}\"", command.getJobId(),
                         command.getKindCase(), message);
-                fail(link, command, FailureKind.OUT_OF_MEMORY, message);
+                answers.fail(link, command, FailureKind.OUT_OF_MEMORY, message);
             } catch (ProgramException e) {
                 // The user's code threw: the job fails with the program's own frames; this agent lives on.
                 log.warn("event=command_failed cause=program_error job={} command={} vertex={} superstep={} detail=\"{}\"",
                         command.getJobId(), command.getKindCase(), e.vertexId(), e.superstep(), e.getCause());
-                fail(link, command, FailureKind.COMPUTE_FAILED, "vertex program threw at vertex " + e.vertexId()
+                answers.fail(link, command, FailureKind.COMPUTE_FAILED, "vertex program threw at vertex " + e.vertexId()
                         + " in superstep " + e.superstep() + " on agent " + link.agentId() + ":\n" + e.programTrace());
             } catch (RuntimeException | Error e) {
                 log.warn("event=command_failed cause={} job={} command={} detail=\"{}\"", e.getClass().getSimpleName(),
                         command.getJobId(), command.getKindCase(), e.getMessage(), e);
-                fail(link, command, FailureKind.COMPUTE_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+                answers.fail(link, command, FailureKind.COMPUTE_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         });
     }
@@ -293,13 +284,14 @@ public final class AgentJobs implements CommandHandler {
     private void run(Command command, CoordinatorLink link) {
         String jobId = command.getJobId();
         switch (command.getKindCase()) {
-            case LOAD_PARTITIONS -> load(command, link);
-            case SHUFFLE_PARTITIONS -> shuffle(command, link);
-            case BUILD_PARTITIONS -> build(command, link);
+            case LOAD_PARTITIONS -> loadSteps.load(command, link);
+            case SHUFFLE_PARTITIONS -> loadSteps.shuffle(command, link);
+            case BUILD_PARTITIONS -> loadSteps.build(command, link);
+            case REBUILD_PARTITIONS -> rebuildStep.rebuild(command, link);
             case START_SUPERSTEP -> {
                 AgentJob job = job(command, link);
                 if (job != null) {
-                    reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getStartSuperstep())));
+                    answers.reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getStartSuperstep())));
                     job.sendBroadcastsEarly();
                 }
             }
@@ -307,10 +299,10 @@ public final class AgentJobs implements CommandHandler {
                 AgentJob job = job(command, link);
                 if (job != null) {
                     try {
-                        reply(link, command, Report.newBuilder().setExchangeDone(job.exchange(command.getExchange())));
+                        answers.reply(link, command, Report.newBuilder().setExchangeDone(job.exchange(command.getExchange())));
                         if (command.getExchange().hasThenStart()) {
                             // The exchange was the barrier: go on without waiting for a StartSuperstep.
-                            reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getExchange().getThenStart())));
+                            answers.reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getExchange().getThenStart())));
                             job.sendBroadcastsEarly();
                         }
                     } catch (AgentJob.ExchangeFailedException e) {
@@ -318,13 +310,13 @@ public final class AgentJobs implements CommandHandler {
                             // A rollback ended it: the coordinator knows why; the report is of an older epoch.
                             log.info("event=exchange_abandoned job={} superstep={} detail=\"{}\"", jobId,
                                     command.getExchange().getSuperstep(), e.getMessage());
-                            peerUnreachable(link, command, e.peer, e.getMessage(), "");
+                            answers.peerUnreachable(link, command, e.peer, e.getMessage(), "");
                             return;
                         }
                         FailureClassifier.Classification why = exchangeFailure(job, e);
                         log.warn("cause={} event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", why.cause().label(),
                                 jobId, e.peer, command.getExchange().getSuperstep(), why.detail());
-                        peerUnreachable(link, command, e.peer, "exchange with peer " + e.peer + " failed: " + why.detail()
+                        answers.peerUnreachable(link, command, e.peer, "exchange with peer " + e.peer + " failed: " + why.detail()
                                 + " [cause=" + why.cause().label() + "]", why.cause().label());
                     }
                 }
@@ -336,11 +328,11 @@ public final class AgentJobs implements CommandHandler {
                     try {
                         job.learnLabels(new IdLookup(job.jobId(), job.epoch(), EXCHANGE_TIMEOUT));
                     } catch (LoadException e) {
-                        fail(link, command, FailureKind.OUTPUT_FAILED, e.getMessage());
+                        answers.fail(link, command, FailureKind.OUTPUT_FAILED, e.getMessage());
                         return;
                     }
-                    job.output(OUTPUT_CHUNK_BYTES, chunk -> reply(link, command, Report.newBuilder().setOutputChunk(chunk)));
-                    reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(job.ownedVertices())));
+                    job.output(OUTPUT_CHUNK_BYTES, chunk -> answers.reply(link, command, Report.newBuilder().setOutputChunk(chunk)));
+                    answers.reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(job.ownedVertices())));
                 }
             }
             case CHECKPOINT -> {
@@ -352,19 +344,19 @@ public final class AgentJobs implements CommandHandler {
             case RESTORE -> restore(command, link);
             case REPLICATE_PARTITIONS -> {
                 try {
-                    reply(link, command, Report.newBuilder().setResidentHeld(residentCommands.replicate(
+                    answers.reply(link, command, Report.newBuilder().setResidentHeld(residentCommands.replicate(
                             ResidentStore.nameOf(jobId), command.getJobEpoch(), command.getReplicatePartitions())));
                 } catch (ResidentCommands.ReplicaFailedException e) {
                     log.warn("event=replica_failed graph={} detail=\"{}\"", jobId, e.getMessage());
-                    reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder()
+                    answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder()
                             .setKind(FailureKind.PEER_UNREACHABLE).setMessage(e.getMessage()).setRetryable(true)));
                 }
             }
-            case DROP_REPLICAS -> reply(link, command, Report.newBuilder().setResidentHeld(
+            case DROP_REPLICAS -> answers.reply(link, command, Report.newBuilder().setResidentHeld(
                     residentCommands.drop(ResidentStore.nameOf(jobId), command.getJobEpoch(), command.getDropReplicas())));
             case ATTACH_RESIDENT -> attach(command, link);
             case ABORT, RELEASE -> {
-                loads.remove(jobId);
+                loadSteps.drop(jobId);
                 String residentName = ResidentStore.nameOf(jobId);
                 if (residentName != null && command.getKindCase() == Command.KindCase.ABORT
                         && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
@@ -372,6 +364,7 @@ public final class AgentJobs implements CommandHandler {
                 }
                 heldInThisLife.remove(jobId);
                 programs.release(jobId);
+                structures.forget(jobId);
                 AgentJob released = jobs.remove(jobId);
                 if (released != null) {
                     released.closeEarly("job released");
@@ -379,208 +372,20 @@ public final class AgentJobs implements CommandHandler {
                 }
                 peerCheckpoints.dropJob(jobId);
             }
-            default -> fail(link, command, FailureKind.COMPUTE_FAILED,
+            default -> answers.fail(link, command, FailureKind.COMPUTE_FAILED,
                     "this agent does not support command " + command.getKindCase() + " yet");
         }
     }
 
-    /**
-     * First step of a partitioned load: parses this agent's splits of the input (and keeps the
-     * records for the shuffle), reporting LoadScanned with their weight per id block.
-     */
-    private void load(Command command, CoordinatorLink link) {
-        releaseSuperseded(command.getJobId(), command.getJobEpoch());
-        LoadPartitions load = command.getLoadPartitions();
-        List<Path> files = new ArrayList<>();
-        if (!load.getInput().getVertexFile().isEmpty()) {
-            files.add(Path.of(load.getInput().getVertexFile()));
-        }
-        files.add(Path.of(load.getInput().getEdgeFile()));
-        for (Path file : files) {
-            java.util.Optional<String> refused = paths.inputProblem(file);
-            if (refused.isPresent()) {
-                fail(link, command, FailureKind.LOAD_FAILED, "this agent may not read the graph: " + refused.get());
-                return;
-            }
-        }
-        int[] owned = load.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
-        if (!heldInThisLife.contains(command.getJobId())) {
-            // Files of this job id in the work directory are from an earlier life (of the job id or of this agent).
-            peerCheckpoints.dropJob(command.getJobId());
-        }
-        String[] ownerOf = new String[(int) load.getPartitions()];
-        Map<String, PeerSender> peers = new TreeMap<>();
-        try {
-            for (PartitionOwner owner : load.getPartitionMap().getOwnersList()) {
-                ownerOf[owner.getPartitionId()] = owner.getAgentId();
-                if (!owner.getAgentId().equals(link.agentId()) && !peers.containsKey(owner.getAgentId())) {
-                    peers.put(owner.getAgentId(), new PeerSender(owner.getAgentId(), channel(owner.getDataAddress()),
-                            EXCHANGE_TIMEOUT));
-                    peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
-                }
-            }
-        } catch (TlsFilesException e) {
-            fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
-            return;
-        }
-        EdgeUse edgeUse;
-        try {
-            edgeUse = JobPrograms.named(load.getProgram())
-                    ? programs.open(command.getJobId(), load.getProgram(), load.getProgramParametersMap(),
-                            channel(link.coordinatorAddress())).shape().edgeUse()
-                    : edgeUse(load);
-        } catch (ProgramUnavailableException | TlsFilesException e) {
-            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
-            return;
-        }
-        PartitionedLoad partitioned = new PartitionedLoad(command.getJobId(), link.agentId(), command.getJobEpoch(),
-                load.getInput(), owned, ownerOf, peers, Runtime.getRuntime().availableProcessors(), EXCHANGE_TIMEOUT,
-                edgeUse);
-        Loading replaced = loads.put(command.getJobId(), new Loading(load, partitioned, peers, ownerOf));
-        if (replaced != null) {
-            log.info("event=load_restarted job={} epoch={}", command.getJobId(), command.getJobEpoch());
-        }
-        LoadScanned scanned;
-        try {
-            SplitAccess access = SplitAccess.choose(load.getInput(), load.getTransfer(),
-                    new SplitFetcher(command.getJobId(), channel(link.coordinatorAddress()), EXCHANGE_TIMEOUT,
-                            config.agent().workDir().resolve("input")));
-            if (access.streamed()) {
-                log.info("event=input_streamed job={} transfer={} reason=\"{}\" detail=\"splits come from the coordinator at {}\"",
-                        command.getJobId(), load.getTransfer(), load.getTransfer() == InputTransfer.INPUT_TRANSFER_STREAM
-                                ? "job.input-transfer is stream" : "this agent cannot read " + load.getInput().getEdgeFile(),
-                        link.coordinatorAddress());
-            }
-            scanned = partitioned.scan(load.getSplitsList(), access);
-        } catch (GraphInputException e) {
-            loads.remove(command.getJobId());
-            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
-            return;
-        } catch (IOException | TlsFilesException e) {
-            loads.remove(command.getJobId());
-            fail(link, command, FailureKind.IO_ERROR, "cannot read the graph: " + e.getMessage());
-            return;
-        }
-        log.info("event=load_scanned job={} vertex_records={} edge_records={} bytes_read={}", command.getJobId(),
-                scanned.getVertexRecords(), scanned.getEdgeRecords(), scanned.getBytesRead());
-        reply(link, command, Report.newBuilder().setLoadScanned(scanned));
-    }
-
-    /**
-     * Drops the job's share and runner when a load of a newer job epoch supersedes them (a
-     * rollback or a rebalance deals the partitions afresh), before the new load parses a line:
-     * the agent never holds two shares of one job, so a reload needs no more heap than the
-     * first load. Nothing of the old job is needed after this: a restore that follows the
-     * reload reads its checkpoint into the new job, and when the reload fails the agent holds
-     * no share of the job (a Restore answers "send LoadPartitions first" and the coordinator
-     * loads again), never the old one as if it were current.
-     */
-    private void releaseSuperseded(String jobId, long epoch) {
-        AgentJob previous = jobs.get(jobId);
-        if (previous != null && previous.epoch() < epoch && jobs.remove(jobId, previous)) {
-            previous.closeEarly("job loaded again at epoch " + epoch);
-            log.info("event=share_released job={} epoch={} new_epoch={} share_bytes={} reason=reload", jobId,
-                    previous.epoch(), epoch, previous.share().sizeInBytes());
-        }
+    /** For tests: {@code hook} runs on the job thread when a load reaches its memory check. */
+    void beforeMemoryCheck(java.util.function.Consumer<String> hook) {
+        loadSteps.beforeMemoryCheck(hook);
     }
 
     /** The share this agent holds for a job, if any (for tests). */
     Optional<GraphShare> heldShare(String jobId) {
         AgentJob job = jobs.get(jobId);
         return job == null ? Optional.empty() : Optional.of(job.share());
-    }
-
-    /** For tests: {@code hook} runs on the job thread when a load reaches its memory check. */
-    void beforeMemoryCheck(java.util.function.Consumer<String> hook) {
-        beforeMemoryCheck = hook;
-    }
-
-    /**
-     * The edges a load keeps: those its kernel reads (PageRank: in-edges and out-degrees); every
-     * edge for a resident graph, which any kernel and query may use later.
-     */
-    private static EdgeUse edgeUse(LoadPartitions load) {
-        if (!load.getResidentGraph().isEmpty()) {
-            return EdgeUse.OUT_AND_IN;
-        }
-        var p = load.getParameters();
-        try {
-            return Kernels.programShape(Algorithm.valueOf(load.getAlgorithm().name()),
-                    new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping())).shape().edgeUse();
-        } catch (IllegalArgumentException e) {
-            return EdgeUse.OUT_AND_IN; // bad parameters: the job fails with their message when its kernel is made
-        }
-    }
-
-    /** Second step: ships the parsed records to their owners and takes the peers'. */
-    private void shuffle(Command command, CoordinatorLink link) {
-        Loading loading = loading(command, link);
-        if (loading == null) {
-            return;
-        }
-        try {
-            ShuffleDone done = loading.load().shuffle(command.getShufflePartitions(),
-                    () -> loads.get(command.getJobId()) != loading);
-            log.info("event=load_shuffled job={} edges_shipped={} entries_received={}", command.getJobId(),
-                    done.getEdgesShipped(), done.getEntriesReceived());
-            reply(link, command, Report.newBuilder().setShuffleDone(done));
-        } catch (LoadException e) {
-            loads.remove(command.getJobId(), loading);
-            fail(link, command, e.badInput() ? FailureKind.LOAD_FAILED : FailureKind.PEER_UNREACHABLE, e.getMessage());
-        } catch (InterruptedException e) {
-            loads.remove(command.getJobId(), loading);
-            fail(link, command, FailureKind.LOAD_FAILED, "load superseded: " + e.getMessage());
-        }
-    }
-
-    /** Last step: numbers the vertices, learns the mirrors' ids and builds the share; reports LoadDone. */
-    private void build(Command command, CoordinatorLink link) {
-        long t0 = System.nanoTime();
-        Loading loading = loading(command, link);
-        if (loading == null) {
-            return;
-        }
-        LoadPartitions spec = loading.spec();
-        boolean resident = !spec.getResidentGraph().isEmpty();
-        Algorithm algorithm = resident || JobPrograms.named(spec.getProgram()) ? null : Algorithm.valueOf(spec.getAlgorithm().name());
-        var p = spec.getParameters();
-        KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
-        boolean sourced = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP;
-        BuiltShare built;
-        try {
-            beforeMemoryCheck.accept(command.getJobId());
-            ShareMemory.check(link.agentId(), loading.load(), command.getBuildPartitions());
-            built = loading.load().build(command.getBuildPartitions(), sourced ? p.getSourceVertex() : null);
-        } catch (LoadException e) {
-            loads.remove(command.getJobId(), loading);
-            fail(link, command, e.badInput() ? FailureKind.LOAD_FAILED
-                    : e.outOfMemory() ? FailureKind.OUT_OF_MEMORY : FailureKind.PEER_UNREACHABLE, e.getMessage());
-            return;
-        }
-        GraphShare share = built.share();
-        if (resident) {
-            loads.remove(command.getJobId(), loading);
-            residents.keep(spec.getResidentGraph(), command.getJobEpoch(), share, command.getBuildPartitions().getDenseIds());
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            log.info("event=resident_loaded graph={} generation={} partitions={} vertices={} mirrors={} edge_entries={}"
-                    + " share_bytes={} build_ms={}", spec.getResidentGraph(), command.getJobEpoch(), share.owned().length,
-                    share.ownedVertices(), share.mirrors(), share.edgeEntries(), share.sizeInBytes(), ms);
-            reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, null)
-                    .setEdgesShipped(loading.load().edgesShipped())));
-            return;
-        }
-        AgentJob job = startJob(command, link, share, algorithm, parameters, built.sourceDense(), spec.getPartitionMap(),
-                loading.ownerOf());
-        loads.remove(command.getJobId(), loading);
-        if (job == null) {
-            return;
-        }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={}"
-                + " build_peak_bytes={} build_ms={}", command.getJobId(), share.owned().length, share.ownedVertices(),
-                share.mirrors(), share.edgeEntries(), share.sizeInBytes(), built.buildPeakBytes(), ms);
-        reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)
-                .setEdgesShipped(loading.load().edgesShipped())));
     }
 
     /**
@@ -595,20 +400,20 @@ public final class AgentJobs implements CommandHandler {
         try {
             VertexProgram user = algorithm == null ? programs.held(command.getJobId()) : null;
             if (algorithm == null && user == null) {
-                fail(link, command, FailureKind.LOAD_FAILED, "this agent holds no program of job " + command.getJobId()
+                answers.fail(link, command, FailureKind.LOAD_FAILED, "this agent holds no program of job " + command.getJobId()
                         + ": send LoadPartitions first");
                 return null;
             }
             kernel = user != null ? new Kernel(user, labels) : Kernels.create(algorithm, parameters, share.weighted(), sourceDense, labels);
         } catch (IllegalArgumentException e) {
-            fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            answers.fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
             return null;
         }
         AgentJob job;
         try {
             job = buildJob(command.getJobId(), link.agentId(), share, kernel, labels, map, command.getJobEpoch(), ownerOf);
         } catch (TlsFilesException e) {
-            fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
+            answers.fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
             return null;
         }
         AgentJob replaced = jobs.put(command.getJobId(), job);
@@ -629,7 +434,7 @@ public final class AgentJobs implements CommandHandler {
         String name = ResidentStore.nameOf(order.getGraphJobId());
         ResidentGraph graph = name == null ? null : residents.find(name, order.getGeneration());
         if (graph == null) {
-            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
+            answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
                     .setMessage("agent " + link.agentId() + " holds no resident graph " + order.getGraphJobId()
                             + " at generation " + order.getGeneration()).setRetryable(true)));
             return;
@@ -645,7 +450,7 @@ public final class AgentJobs implements CommandHandler {
             sourceDense = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP
                     ? new ResidentSource(graph, order.getPartitionMap(), this::channel).denseOf(p.getSourceVertex()) : -1;
         } catch (IllegalArgumentException | ResidentSource.LookupFailedException e) {
-            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
+            answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
                     .setMessage(e.getMessage()).setRetryable(e instanceof ResidentSource.LookupFailedException)));
             return;
         }
@@ -660,44 +465,7 @@ public final class AgentJobs implements CommandHandler {
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         log.info("event=job_attached job={} graph={} generation={} partitions={} vertices={} ms={}", command.getJobId(),
                 name, order.getGeneration(), owned.length, share.ownedVertices(), ms);
-        reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)));
-    }
-
-    /** What a load built, for LoadDone: per-partition counts, the share's size, the job's delivery inputs. */
-    private static LoadDone.Builder loadDone(GraphShare share, long ms, AgentJob job) {
-        int[] owned = share.owned();
-        Runtime runtime = Runtime.getRuntime();
-        LoadDone.Builder done = LoadDone.newBuilder();
-        for (int q : owned) {
-            done.putPartitionVertices(q, share.partitioning().size(q));
-            int first = share.firstSlot(q);
-            int end = first + share.partitioning().size(q);
-            done.putPartitionEdges(q, share.edgeEntries(first, end));
-        }
-        for (int q : owned) {
-            done.addPartitionIds(q);
-        }
-        if (job != null) {
-            done.setEdgeSlots(job.edgeSlots()).setVerticesWithOutEdges(job.verticesWithOutEdges());
-        }
-        return done.setVertices(share.ownedVertices())
-                .setEdges(share.edgeEntries())
-                .setLoadTimeMs(ms)
-                .setIdBlocks(share.partitioning().blocks().count())
-                .setMirrors(share.mirrors())
-                .setShareBytes(share.sizeInBytes())
-                .setHeapMaxBytes(runtime.maxMemory())
-                .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory());
-    }
-
-    private Loading loading(Command command, CoordinatorLink link) {
-        Loading loading = loads.get(command.getJobId());
-        if (loading == null || loading.load().jobEpoch() != command.getJobEpoch()) {
-            fail(link, command, FailureKind.LOAD_FAILED, "this agent has no load of job " + command.getJobId()
-                    + " at job epoch " + command.getJobEpoch() + ": send LoadPartitions first");
-            return null;
-        }
-        return loading;
+        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(share, ms, job)));
     }
 
     /** A job's state on this agent for one partition map and job epoch, over a share already built. */
@@ -738,13 +506,21 @@ public final class AgentJobs implements CommandHandler {
         try {
             dir = peerCheckpoints.directory(c.getDirectory());
         } catch (IllegalArgumentException e) {
-            fail(link, command, FailureKind.CHECKPOINT_FAILED, e.getMessage());
+            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, e.getMessage());
             return;
         }
         peerCheckpoints.beforeWrite(command.getJobId(), c);
         long bytes = 0;
         try {
             java.nio.file.Files.createDirectories(dir);
+            String structureFailed = structures.beforeCheckpoint(command.getJobId(), command.getJobEpoch(), job.share(), dir,
+                    c.getReplicaAddress(), link.agentId());
+            if (structureFailed != null) {
+                answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, structureFailed + ". The previous checkpoint stays in use."
+                        + " Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir" : "agent.work-dir")
+                        + " writable with free space");
+                return;
+            }
             // One file per partition, written side by side on the compute threads (idle in a checkpoint).
             List<Callable<Long>> writes = new ArrayList<>();
             for (int p : job.owned()) {
@@ -755,12 +531,12 @@ public final class AgentJobs implements CommandHandler {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            fail(link, command, FailureKind.CHECKPOINT_FAILED, "interrupted while writing the checkpoint of superstep "
+            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, "interrupted while writing the checkpoint of superstep "
                     + c.getSuperstep());
             return;
         } catch (ExecutionException | IOException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
+            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
                     + " to " + dir + ": " + cause + ". Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir"
                     : "agent.work-dir") + " writable with free space");
             return;
@@ -772,11 +548,11 @@ public final class AgentJobs implements CommandHandler {
         if (replicated) {
             String failed = peerCheckpoints.copy(command.getJobId(), command.getJobEpoch(), c, dir, job.owned());
             if (failed != null) {
-                fail(link, command, FailureKind.CHECKPOINT_FAILED, failed);
+                answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, failed);
                 return;
             }
         }
-        reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
+        answers.reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
                 .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setReplicated(replicated)
                 .setWriteTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))));
     }
@@ -786,7 +562,7 @@ public final class AgentJobs implements CommandHandler {
         AgentJob old = jobs.get(command.getJobId());
         if (old == null) {
             // Retryable: this agent lost the job (it restarted); the coordinator recovers and has it load again.
-            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED)
+            answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED)
                     .setMessage("this agent holds no job " + command.getJobId() + " to restore: send LoadPartitions first")
                     .setRetryable(true)));
             return;
@@ -795,7 +571,7 @@ public final class AgentJobs implements CommandHandler {
         int[] owned = r.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
         int partitions = old.runner().partitioning().count();
         if (!java.util.Arrays.equals(owned, old.share().owned())) {
-            fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds partitions "
+            answers.fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds partitions "
                     + java.util.Arrays.toString(old.share().owned()) + " of job " + command.getJobId() + ", the restore gives it "
                     + java.util.Arrays.toString(owned) + ": load the new partitions first");
             return;
@@ -805,11 +581,15 @@ public final class AgentJobs implements CommandHandler {
             job = buildJob(command.getJobId(), link.agentId(), old.share(), old.kernel(), old.labels(), r.getPartitionMap(),
                     command.getJobEpoch(), old.ownerOf());
             peerCheckpoints.beforeRestore(command.getJobId(), r);
+            if (r.getFromScratch()) {
+                // Peer copies: every agent dropped the job's files, structure copies too; shared: the files stay.
+                structures.copiesGone(command.getJobId());
+            }
             if (!r.getFromScratch()) {
                 Path dir = peerCheckpoints.directory(r.getDirectory());
                 Failure fetched = peerCheckpoints.fetch(command.getJobId(), r, dir);
                 if (fetched != null) {
-                    reply(link, command, Report.newBuilder().setFailure(fetched));
+                    answers.reply(link, command, Report.newBuilder().setFailure(fetched));
                     return;
                 }
                 // Owned partitions whole; the others only for their broadcasts, which only a pulling superstep reads.
@@ -822,7 +602,7 @@ public final class AgentJobs implements CommandHandler {
                 job.runner().resume(new io.graphagent.graph.pregel.Delivery(r.getPull(), r.getPullFromAll()));
             }
         } catch (IOException | TlsFilesException | IllegalArgumentException e) {
-            fail(link, command, FailureKind.RESTORE_FAILED, "cannot restore superstep " + r.getSuperstep() + " from "
+            answers.fail(link, command, FailureKind.RESTORE_FAILED, "cannot restore superstep " + r.getSuperstep() + " from "
                     + r.getDirectory() + ": " + e.getMessage());
             return;
         }
@@ -830,7 +610,7 @@ public final class AgentJobs implements CommandHandler {
         old.closeEarly("job restored");
         log.info("event=job_restored job={} epoch={} superstep={} partitions={} from_scratch={}", command.getJobId(),
                 command.getJobEpoch(), r.getSuperstep(), owned.length, r.getFromScratch());
-        reply(link, command, Report.newBuilder().setRestoreDone(io.graphagent.protocol.v1.RestoreDone.newBuilder()
+        answers.reply(link, command, Report.newBuilder().setRestoreDone(io.graphagent.protocol.v1.RestoreDone.newBuilder()
                 .setSuperstep(r.getSuperstep()).addAllPartitionIds(r.getPartitionIdsList())));
     }
 
@@ -891,52 +671,10 @@ public final class AgentJobs implements CommandHandler {
     private AgentJob job(Command command, CoordinatorLink link) {
         AgentJob job = jobs.get(command.getJobId());
         if (job == null) {
-            reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.COMPUTE_FAILED)
+            answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.COMPUTE_FAILED)
                     .setMessage("this agent holds no job " + command.getJobId() + " (was it restarted?)").setRetryable(true)));
         }
         return job;
-    }
-
-    private void reply(CoordinatorLink link, Command command, Report.Builder report) {
-        Report r = report.setCommandId(command.getCommandId()).setJobId(command.getJobId())
-                .setJobEpoch(command.getJobEpoch()).build();
-        replies.sent(command.getCommandId(), r);
-        send(link, r);
-    }
-
-    private void send(CoordinatorLink link, Report r) {
-        // A session that broke resumes within the lease with the same epoch: keep the report
-        // until then rather than drop it (the coordinator would wait for it in vain).
-        long deadline = System.nanoTime() + config.session().leaseTtl().toNanos();
-        while (!link.report(r)) {
-            if (System.nanoTime() > deadline) {
-                log.warn("event=report_dropped cause=stream_broken job={} report={} detail=\"no session for {} ms\"",
-                        r.getJobId(), r.getKindCase(), config.session().leaseTtl().toMillis());
-                return;
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(REPORT_RETRY.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /** How often a report waits for its session to come back. */
-    static final Duration REPORT_RETRY = Duration.ofMillis(50);
-
-    /**
-     * The peer at its data address, for the coordinator to count it lost, with the connection's
-     * DisconnectCause label when known; retryable by a rollback.
-     */
-    private void peerUnreachable(CoordinatorLink link, Command command, String peer, String message, String cause) {
-        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.PEER_UNREACHABLE)
-                .setMessage(message).setPeerAddress(dataAddresses.getOrDefault(peer, "")).setCause(cause).setRetryable(true)));
-    }
-
-    private void fail(CoordinatorLink link, Command command, FailureKind kind, String message) {
-        reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(kind).setMessage(message)));
     }
 
     @Override

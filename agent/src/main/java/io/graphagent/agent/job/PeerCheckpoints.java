@@ -144,6 +144,51 @@ final class PeerCheckpoints implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Streams the structure files of {@code partitions} in {@code dir} to the peer at
+     * {@code address}, into its {@code JOB/structure}. Returns null once the peer stored them
+     * all, else why not (peer, partition, cause).
+     */
+    String copyStructure(String job, long epoch, String address, Path dir, int[] partitions) {
+        String peer = peerName(address);
+        try {
+            client.copy(dialer.channel(address), peer, CheckpointChunk.newBuilder().setJobId(job).setJobEpoch(epoch)
+                    .setSuperstep(io.graphagent.agent.checkpoint.LocalCheckpoints.STRUCTURE).build(), dir, partitions);
+            return null;
+        } catch (ReplicaClient.ReplicaException e) {
+            log.warn("event=structure_copy_failed cause={} job={} peer=\"{}\" partition={} detail=\"{}\"", e.causeLabel, job,
+                    e.peer, e.partition, e.getMessage());
+            return "could not copy the structure files to " + peer + ": " + e.getMessage();
+        } catch (TlsFilesException e) {
+            return "cannot dial peer " + peer + " to copy the structure files: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Fetches the structure files of the partitions in {@code sources} from the peers named
+     * there into {@code dir}, one call per peer. Returns null when every file arrived whole,
+     * else why not (peer, partition, cause).
+     */
+    String fetchStructure(String job, Map<Integer, String> sources, Path dir) {
+        Map<String, List<Integer>> byPeer = new TreeMap<>();
+        sources.forEach((p, address) -> byPeer.computeIfAbsent(address, a -> new ArrayList<>()).add(p));
+        for (Map.Entry<String, List<Integer>> e : byPeer.entrySet()) {
+            List<Integer> partitions = e.getValue().stream().sorted().toList();
+            String peer = peerName(e.getKey());
+            try {
+                client.fetch(dialer.channel(e.getKey()), peer, job, io.graphagent.agent.checkpoint.LocalCheckpoints.STRUCTURE,
+                        partitions, dir);
+            } catch (ReplicaClient.ReplicaException x) {
+                return "cannot fetch the structure files of partitions " + partitions + " from " + peer + ": "
+                        + x.getMessage();
+            } catch (TlsFilesException x) {
+                return "cannot dial peer " + peer + " to fetch the structure files of partitions " + partitions + ": "
+                        + x.getMessage();
+            }
+        }
+        return null;
+    }
+
     /** Deletes this agent's local checkpoint files of {@code job}, its own and the copies it keeps. */
     void dropJob(String job) {
         try {

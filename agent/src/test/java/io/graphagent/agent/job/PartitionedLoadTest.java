@@ -159,11 +159,12 @@ class PartitionedLoadTest {
     }
 
     /**
-     * The rebalance loads the job again at a newer job epoch on every agent. An agent releases
-     * its previous share before the new load (so a reload needs no more heap than the first
-     * load): when agent-1 reaches the new load's memory check it holds no share of the job and
-     * nothing references the old one any more (it is collected); the restore from the
-     * checkpoint that follows works on the new share, and the result is exact.
+     * The rebalance builds every agent's share again at a newer job epoch (from the partitions'
+     * structure files, written at the first checkpoint). An agent releases its previous share
+     * before it builds the new one (so a rebuild needs no more heap than the first load): when
+     * agent-1 begins the new share it holds no share of the job and nothing references the old
+     * one any more (it is collected); the restore from the checkpoint that follows works on the
+     * new share, and the result is exact.
      */
     @Test
     void anAgentThatJoinsARunningJobTakesItsShareAtTheNextCheckpointAndTheResultIsExact() throws Exception {

@@ -64,6 +64,12 @@ final class CheckpointCoordinator {
     private int writing = -1;
     /** The agents told to write it so far. */
     private final List<String> ordered = new ArrayList<>();
+    /**
+     * Peer copies: who holds each partition's structure file (its owner, and the peer its
+     * checkpoint copy goes to, which gets the structure files with the first copy), as of the
+     * last complete checkpoint, less agents lost since; null without one, or after a restart.
+     */
+    private CheckpointHolders structureHolders;
 
     /**
      * @param root    job.checkpoint-dir, under which each job's checkpoints go when shared
@@ -149,6 +155,8 @@ final class CheckpointCoordinator {
         CheckpointState previous = last;
         last = new CheckpointState(step, directory, aggregates.clone(), delivery,
                 peerCopy() ? CheckpointHolders.written(roster.placement(), copyHolders) : null);
+        // Every writer wrote (and copied) its partitions' structure files before reporting the checkpoint done.
+        structureHolders = peerCopy() ? CheckpointHolders.written(roster.placement(), copyHolders) : null;
         board.checkpointed(step);
         // Recorded before the previous checkpoint goes: a restarted coordinator always finds the one its record names.
         record.run();
@@ -191,6 +199,45 @@ final class CheckpointCoordinator {
     void lost(String agent) {
         if (last != null && last.holders() != null) {
             last = last.withHolders(last.holders().without(agent));
+        }
+        if (structureHolders != null) {
+            structureHolders = structureHolders.without(agent);
+        }
+    }
+
+    /**
+     * Where the partitions' structure files are, for a recovery to build shares from: written
+     * by every participant before its part of a complete checkpoint, so known once there is one.
+     *
+     * @param directory the directory as the agents name it (absolute: shared; {@code JOB/structure}: peer copies)
+     * @param holders   who holds which file (peer copies), null when shared
+     */
+    record StructureFiles(String directory, CheckpointHolders holders) {
+    }
+
+    /** The structure files, or null with {@code why} given the reason there are none to use. */
+    StructureFiles structure(java.util.function.Consumer<String> why) {
+        if (last == null) {
+            why.accept("no complete checkpoint yet (the structure files are written with the first)");
+            return null;
+        }
+        if (!peerCopy()) {
+            return new StructureFiles(root.resolve(jobId).resolve("structure").toString(), null);
+        }
+        if (structureHolders == null) {
+            why.accept("the coordinator restarted since the structure files were copied (their holders are not recorded)");
+            return null;
+        }
+        return new StructureFiles(jobId + "/structure", structureHolders);
+    }
+
+    /** Agents fetched structure files in a recovery: they hold them now. */
+    void structureFetched(Map<String, Map<Integer, String>> fetches) {
+        if (structureHolders == null) {
+            return;
+        }
+        for (Map.Entry<String, Map<Integer, String>> f : fetches.entrySet()) {
+            structureHolders = structureHolders.with(f.getKey(), f.getValue().keySet());
         }
     }
 

@@ -7,6 +7,8 @@ import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.Algorithm;
 import io.graphagent.protocol.v1.BuildPartitions;
 import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.FailureKind;
+import io.graphagent.protocol.v1.RebuildPartitions;
 import io.graphagent.protocol.v1.InputTransfer;
 import io.graphagent.protocol.v1.KernelParameters;
 import io.graphagent.protocol.v1.LoadDone;
@@ -58,6 +60,8 @@ final class LoadPhase implements ShareSource {
     /** The cut of the last load: its id blocks and the first dense id of each partition. */
     private ShufflePartitions lastShuffle;
     private BuildPartitions lastBuild;
+    /** Input bytes the agents read over every load of the job (a recovery's reload reads again). */
+    private long bytesRead;
 
     /** @param transfer how the agents read the input (job.input-transfer) */
     LoadPhase(String jobId, ResolvedJob job, io.graphagent.config.InputTransfer transfer, Roster roster, CommandSender sender,
@@ -114,6 +118,8 @@ final class LoadPhase implements ShareSource {
         Map<String, Report> loads = collector.await(Report.KindCase.LOAD_DONE, -1, agents, collector.phaseDeadline());
         loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
         facts = totals(loads, scans);
+        bytesRead += facts.getBytesRead();
+        facts = facts.toBuilder().setBytesRead(bytesRead).build();
         Map<String, LoadDone> byAgent = new java.util.TreeMap<>();
         loads.forEach((agent, r) -> byAgent.put(agent, r.getLoadDone()));
         perAgent = byAgent;
@@ -149,6 +155,65 @@ final class LoadPhase implements ShareSource {
             sender.send(agent, Command.newBuilder().setLoadPartitions(load));
         }
         return collector.await(Report.KindCase.LOAD_SCANNED, -1, agents, collector.phaseDeadline());
+    }
+
+    /**
+     * Has every participant build its share from the structure files (RebuildPartitions): no
+     * input read, no shuffle. The graph's figures stay those of the last load, with the
+     * partitions' new owners. Returns false, having logged why, when there was no load before
+     * (the figures of the input would be missing: a restarted coordinator loads) or some agent
+     * answered STRUCTURE_UNAVAILABLE.
+     */
+    @Override
+    public boolean rebuild(Placement placement, String directory, Map<String, Map<Integer, String>> fetches)
+            throws JobFailedException {
+        if (facts == null || (job.algorithm() == null && job.program() == null)) {
+            log.info("event=structure_unused job={} policy=reload reason=\"{}\"", jobId, facts == null
+                    ? "no load's figures of the input in this coordinator (it restarted)" : "a resident graph's load");
+            return false;
+        }
+        roster.place(placement);
+        partitionTable.place(placement);
+        List<String> agents = roster.participants();
+        Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+        for (String agent : agents) {
+            RebuildPartitions.Builder order = RebuildPartitions.newBuilder()
+                    .setPartitions(placement.partitions()).addAllPartitionIds(byAgent.get(agent))
+                    .setPartitionMap(placement.toProto()).setDirectory(directory)
+                    .putAllReplicaAddresses(fetches.getOrDefault(agent, Map.of()));
+            if (job.algorithm() != null) {
+                order.setAlgorithm(Algorithm.valueOf(job.algorithm().name())).setParameters(KernelParameters.newBuilder()
+                        .setSourceVertex(job.parameters().sourceVertex()).setIterations(job.parameters().iterations())
+                        .setDamping(job.parameters().damping()));
+            } else {
+                order.setProgram(job.program().ref()).putAllProgramParameters(job.program().parameters());
+            }
+            sender.send(agent, Command.newBuilder().setRebuildPartitions(order));
+        }
+        Map<String, Report> answers = collector.await(Expectation.of(Report.KindCase.LOAD_DONE, -1, agents)
+                .tolerating(FailureKind.STRUCTURE_UNAVAILABLE), collector.phaseDeadline());
+        List<String> refused = new ArrayList<>();
+        answers.forEach((agent, r) -> {
+            if (r.hasFailure()) {
+                refused.add(agent + ": " + r.getFailure().getMessage());
+            }
+        });
+        if (!refused.isEmpty()) {
+            log.warn("event=structure_unavailable job={} policy=reload detail=\"{}\"", jobId, String.join("; ", refused));
+            return false;
+        }
+        answers.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
+        LoadDone shares = totals(answers, Map.of());
+        Map<String, LoadDone> byAgentDone = new java.util.TreeMap<>();
+        answers.forEach((agent, r) -> byAgentDone.put(agent, r.getLoadDone()));
+        perAgent = byAgentDone;
+        facts = facts.toBuilder().clearPartitionIds().addAllPartitionIds(shares.getPartitionIdsList())
+                .putAllPartitionVertices(shares.getPartitionVerticesMap()).putAllPartitionEdges(shares.getPartitionEdgesMap())
+                .setMirrors(shares.getMirrors()).setShareBytes(shares.getShareBytes()).build();
+        log.info("event=graph_rebuilt job={} agents={} partitions={} source=structure directory={} fetched_from_peers={}"
+                + " share_bytes={}", jobId, agents.size(), placement.partitions(), directory,
+                fetches.values().stream().mapToInt(Map::size).sum(), shares.getShareBytes());
+        return true;
     }
 
     /** Sums the agents' block weights and cuts the blocks into partitions. */

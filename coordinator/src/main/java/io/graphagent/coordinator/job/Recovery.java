@@ -153,14 +153,15 @@ final class Recovery {
             }
             int resumeAt = last == null ? 0 : last.superstep() + 1;
             long recoveryMs = Duration.between(t0, clock.instant()).toMillis();
-            log.info("event=job_recovered job={} epoch={} resume_superstep={} agents={} recovery_ms={}", jobId,
-                    roster.epoch(), resumeAt, roster.participants().size(), recoveryMs);
+            log.info("event=job_recovered job={} epoch={} resume_superstep={} agents={} recovery_ms={} recovery_source={}",
+                    jobId, roster.epoch(), resumeAt, roster.participants().size(), recoveryMs, source);
             for (JobListener listener : listeners) {
                 listener.recovered(jobId, resumeAt, Math.max(0, reached - resumeAt), recoveryMs);
             }
             board.setState(JobState.RUNNING, "running " + job.describe() + " (resumed at superstep " + resumeAt
-                    + (joined ? " on " + roster.participants().size() + " agents, after agents joined)"
-                    : lostAgent == null ? " after the coordinator restarted)" : " after losing " + lostAgent + ")"));
+                    + (joined ? " on " + roster.participants().size() + " agents, after agents joined"
+                    : lostAgent == null ? " after the coordinator restarted" : " after losing " + lostAgent)
+                    + (source == Source.STRUCTURE ? "; partitions rebuilt from their structure files)" : ")"));
             return resumeAt;
         }
     }
@@ -170,15 +171,32 @@ final class Recovery {
         return Duration.ofMillis(500L << Math.min(4, Math.max(0, attempt - 2)));
     }
 
+    /** Where the last recovery's shares came from: the structure files, or the input loaded again. */
+    enum Source {
+        STRUCTURE, RELOAD;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The last rollback's source of shares; set by {@link #restoreAll}. */
+    private Source source = Source.RELOAD;
+
     /**
-     * Places the partitions over the ALIVE agents, has those not in {@code loaded} load the
-     * job, and every one restore {@code last} (or start from scratch). Returns the checkpoint
-     * restored: {@code last}, or null when no live agent held some file of it.
+     * Places the partitions over the ALIVE agents, has every one build its share (from the
+     * structure files when it can, else by loading the input again), and every one restore
+     * {@code last} (or start from scratch). Returns the checkpoint restored: {@code last}, or
+     * null when no live agent held some file of it.
      */
     private CheckpointState restoreAll(CheckpointState last, Set<String> loaded, boolean redeal) throws JobFailedException {
         List<AgentView> alive = agents.enough();
         Placement placement = loader.place(alive, board.partitions(), roster.placement(), redeal);
-        loader.load(placement, loaded);
+        source = rebuild(placement) ? Source.STRUCTURE : Source.RELOAD;
+        if (source == Source.RELOAD) {
+            loader.load(placement, loaded);
+        }
         Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
         Map<String, Map<Integer, String>> fetches = last == null || last.holders() == null ? Map.of()
                 : fetchPlan(last, byAgent);
@@ -203,6 +221,39 @@ final class Recovery {
         collector.await(Report.KindCase.RESTORE_DONE, -1);
         checkpoints.fetched(fetches);
         return last;
+    }
+
+    /**
+     * Has the agents build their shares of {@code placement} from the partitions' structure
+     * files; false (one line logged saying why) when there are none to use or some agent could
+     * not, and the input is to be loaded again.
+     */
+    private boolean rebuild(Placement placement) throws JobFailedException {
+        CheckpointCoordinator.StructureFiles files = checkpoints.structure(why ->
+                log.info("event=structure_unused job={} policy=reload reason=\"{}\"", jobId, why));
+        if (files == null) {
+            return false;
+        }
+        Map<String, Map<Integer, String>> fetches = new TreeMap<>();
+        if (files.holders() != null) {
+            Map<String, String> live = new TreeMap<>();
+            placement.agents().forEach(a -> live.put(a.agentId(), a.dataAddress()));
+            Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
+            for (Map.Entry<String, List<Integer>> e : byAgent.entrySet()) {
+                try {
+                    fetches.put(e.getKey(), files.holders().sources(e.getKey(), e.getValue(), live));
+                } catch (CheckpointHolders.LostCheckpointException x) {
+                    log.info("event=structure_unused job={} policy=reload reason=\"every holder of the structure file of"
+                            + " partition {} is lost\"", jobId, x.partition);
+                    return false;
+                }
+            }
+        }
+        if (!loader.rebuild(placement, files.directory(), fetches)) {
+            return false;
+        }
+        checkpoints.structureFetched(fetches);
+        return true;
     }
 
     /**

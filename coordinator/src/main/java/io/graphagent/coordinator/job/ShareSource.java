@@ -24,6 +24,17 @@ interface ShareSource {
     /** Has every agent of {@code placement} build its share; returns the whole graph's totals. */
     LoadDone load(Placement placement, Set<String> loaded) throws JobFailedException;
 
+    /**
+     * Has every agent of {@code placement} build its share from the structure files in
+     * {@code directory} (a recovery), fetching those of {@code fetches} from peers first.
+     * Returns false, having logged why, when some agent could not (or this source has no
+     * structure files): the caller loads instead.
+     */
+    default boolean rebuild(Placement placement, String directory, java.util.Map<String, java.util.Map<Integer, String>> fetches)
+            throws JobFailedException {
+        return false;
+    }
+
     /** The whole graph's totals from the last load; null before any. */
     LoadDone facts();
 }

@@ -49,6 +49,8 @@ class PeerCopyRecoveryTest {
     private final ScriptedAgents agents = ScriptedAgents.alive(3);
     private JobScheduler scheduler;
     private String jobId;
+    /** The RebuildPartitions each survivor got in the recovery. */
+    private final Map<String, io.graphagent.protocol.v1.RebuildPartitions> rebuilds = new TreeMap<>();
 
     @BeforeEach
     void submit() throws Exception {
@@ -95,6 +97,13 @@ class PeerCopyRecoveryTest {
         assertThat(restores.get("agent-1").getReplicaAddressesMap()).isEqualTo(Map.of(1, "127.0.0.1:7503"));
         assertThat(restores.get("agent-3").getReplicaAddressesMap()).as("it keeps agent-2's copy of 4").isEmpty();
         assertThat(restores.values()).allSatisfy(r -> assertThat(r.getPull()).isFalse());
+        // The shares come from the structure files, held where the checkpoint's files are: agent-2's on agent-3.
+        assertThat(rebuilds).containsOnlyKeys("agent-1", "agent-3");
+        assertThat(rebuilds.get("agent-1").getPartitionIdsList()).containsExactly(0, 1, 3);
+        assertThat(rebuilds.get("agent-1").getReplicaAddressesMap()).isEqualTo(Map.of(1, "127.0.0.1:7503"));
+        assertThat(rebuilds.get("agent-3").getPartitionIdsList()).containsExactly(2, 4, 5);
+        assertThat(rebuilds.get("agent-3").getReplicaAddressesMap()).as("it holds agent-2's structure of 4").isEmpty();
+        assertThat(rebuilds.values()).allSatisfy(r -> assertThat(r.getDirectory()).isEqualTo(jobId + "/structure"));
     }
 
     @Test
@@ -170,6 +179,10 @@ class PeerCopyRecoveryTest {
             String agent = sent.agent();
             Report.Builder r = switch (c.getKindCase()) {
                 case LOAD_PARTITIONS, SHUFFLE_PARTITIONS, BUILD_PARTITIONS -> ScriptedAgents.ok(c);
+                case REBUILD_PARTITIONS -> {
+                    rebuilds.put(agent, c.getRebuildPartitions());
+                    yield ScriptedAgents.ok(c);
+                }
                 case START_SUPERSTEP -> {
                     int step = c.getStartSuperstep().getSuperstep();
                     if (step == 4 && !lost) {

@@ -104,8 +104,9 @@ final class ScriptedAgents implements AgentDirectory {
     /** The answer of an agent for which all goes well; null for commands without a report. */
     static Report.Builder ok(Command c) {
         return switch (c.getKindCase()) {
-            case LOAD_PARTITIONS, SHUFFLE_PARTITIONS, BUILD_PARTITIONS -> ScriptedLoads.answer(c,
-                    c.hasLoadPartitions() ? c.getLoadPartitions().getPartitionIdsList() : java.util.List.of(), 60, 6);
+            case LOAD_PARTITIONS, SHUFFLE_PARTITIONS, BUILD_PARTITIONS, REBUILD_PARTITIONS -> ScriptedLoads.answer(c,
+                    c.hasLoadPartitions() ? c.getLoadPartitions().getPartitionIdsList()
+                            : c.hasRebuildPartitions() ? c.getRebuildPartitions().getPartitionIdsList() : java.util.List.of(), 60, 6);
             case START_SUPERSTEP -> Report.newBuilder().setSuperstepDone(SuperstepDone.newBuilder()
                     .setSuperstep(c.getStartSuperstep().getSuperstep()).setActiveVertices(2).setComputedVertices(2)
                     .setMessagesSent(4));

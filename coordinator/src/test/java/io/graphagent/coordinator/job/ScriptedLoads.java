@@ -16,10 +16,10 @@ final class ScriptedLoads {
     private ScriptedLoads() {
     }
 
-    /** True for LoadPartitions, ShufflePartitions and BuildPartitions. */
+    /** True for LoadPartitions, ShufflePartitions, BuildPartitions and RebuildPartitions. */
     static boolean isLoad(Command c) {
         return switch (c.getKindCase()) {
-            case LOAD_PARTITIONS, SHUFFLE_PARTITIONS, BUILD_PARTITIONS -> true;
+            case LOAD_PARTITIONS, SHUFFLE_PARTITIONS, BUILD_PARTITIONS, REBUILD_PARTITIONS -> true;
             default -> false;
         };
     }
@@ -42,6 +42,13 @@ final class ScriptedLoads {
                         .setEdges(edgeSlots).setEdgeSlots(edgeSlots).setVerticesWithOutEdges(verticesWithOutEdges)
                         // One id block per partition (partition p's partials come as block p).
                         .setIdBlocks(Math.max(1, c.getBuildPartitions().getFirstVertexCount() - 1));
+                owned.forEach(p -> done.putPartitionVertices(p, 1));
+                yield Report.newBuilder().setLoadDone(done);
+            }
+            case REBUILD_PARTITIONS -> {
+                LoadDone.Builder done = LoadDone.newBuilder().addAllPartitionIds(owned).setVertices(owned.size())
+                        .setEdges(edgeSlots).setEdgeSlots(edgeSlots).setVerticesWithOutEdges(verticesWithOutEdges)
+                        .setIdBlocks(Math.max(1, c.getRebuildPartitions().getPartitions()));
                 owned.forEach(p -> done.putPartitionVertices(p, 1));
                 yield Report.newBuilder().setLoadDone(done);
             }

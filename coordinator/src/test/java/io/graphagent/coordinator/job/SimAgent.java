@@ -306,7 +306,8 @@ final class SimAgent {
         }
         replies.put(c.getCommandId(), new ArrayList<>());
         if (job != null && (c.getKindCase() == Command.KindCase.RESTORE || c.getKindCase() == Command.KindCase.ABORT
-                || c.getKindCase() == Command.KindCase.LOAD_PARTITIONS && c.getJobEpoch() > job.epoch)) {
+                || (c.getKindCase() == Command.KindCase.LOAD_PARTITIONS || c.getKindCase() == Command.KindCase.REBUILD_PARTITIONS)
+                && c.getJobEpoch() > job.epoch)) {
             job.exchanging = -1;
             job.exchange = null;
         }
@@ -327,6 +328,14 @@ final class SimAgent {
                 job = new Job(c.getJobId());
                 job.place(c.getJobEpoch(), c.getLoadPartitions().getPartitions(), c.getLoadPartitions().getPartitionIdsList(),
                         c.getLoadPartitions().getPartitionMap());
+                reply(c, ScriptedLoads.answer(c, List.copyOf(job.owned), job.owned.size(), job.owned.size()));
+            }
+            case REBUILD_PARTITIONS -> {
+                // The structure files are in the shared checkpoint directory: the share comes from them.
+                job = new Job(c.getJobId());
+                job.place(c.getJobEpoch(), c.getRebuildPartitions().getPartitions(),
+                        c.getRebuildPartitions().getPartitionIdsList(), c.getRebuildPartitions().getPartitionMap());
+                fromScratch();
                 reply(c, ScriptedLoads.answer(c, List.copyOf(job.owned), job.owned.size(), job.owned.size()));
             }
             case SHUFFLE_PARTITIONS -> {

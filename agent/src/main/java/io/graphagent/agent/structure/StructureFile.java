@@ -1,0 +1,314 @@
+package io.graphagent.agent.structure;
+
+import io.graphagent.agent.checkpoint.CheckpointFile;
+import io.graphagent.graph.partition.IdBlocks;
+import io.graphagent.graph.partition.Partitioning;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32;
+
+/**
+ * A partition's structure file, {@code part-P.ckpt} in a structure directory (the checkpoint
+ * file name, so that peer copies travel as checkpoint files do). Little-endian:
+ * <pre>
+ *   magic "GASTRUCT" (8 bytes), version (int), partition (int), flags (int),
+ *   edges of the graph (long), source dense id (int),
+ *   id blocks: shift (int), offset (long), count (int),
+ *   partitions P (int), first block of each partition and the block count (P+1 ints),
+ *   first dense id of each partition and the vertex count (P+1 ints),
+ *   [original ids: n longs]            when flags has OWNED_IDS
+ *   out offsets (n+1 ints, from 0), [out targets (m ints)] [out weights (m doubles)],
+ *   [in offsets (n+1 ints), in sources, [in weights]]  unless flags has IN_IS_OUT,
+ *   CRC-32 of everything before it (long).
+ * </pre>
+ * Written to a temporary file, fsynced and renamed: a reader sees a whole file or none. A
+ * file that is short, fails its checksum, or has another magic or version is refused with a
+ * {@link StructureException} naming it. Stateless; thread-safe.
+ */
+public final class StructureFile {
+    /** "GASTRUCT" in ASCII. */
+    static final long MAGIC = 0x4741535452554354L;
+    /** The format version written; a file of any other is refused. */
+    public static final int VERSION = 1;
+
+    static final int DIRECTED = 1;
+    static final int WEIGHTED = 1 << 1;
+    static final int OUT_TARGETS = 1 << 2;
+    static final int OUT_WEIGHTS = 1 << 3;
+    static final int IN_IS_OUT = 1 << 4;
+    static final int IN_WEIGHTS = 1 << 5;
+    static final int OWNED_IDS = 1 << 6;
+
+    private static final int BUFFER = 1 << 20;
+
+    private StructureFile() {
+    }
+
+    /** The file of {@code partition} in {@code dir}. */
+    public static Path of(Path dir, int partition) {
+        return CheckpointFile.of(dir, partition);
+    }
+
+    /** Writes {@code s} to its file in {@code dir} atomically; returns the file's size in bytes. */
+    public static long write(Path dir, PartitionStructure s, String writer) throws IOException {
+        Path target = of(dir, s.partition());
+        Path temp = dir.resolve(target.getFileName() + ".tmp-" + writer);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            Out out = new Out(channel);
+            Partitioning partitioning = s.partitioning();
+            int flags = (s.directed() ? DIRECTED : 0) | (s.weighted() ? WEIGHTED : 0)
+                    | (s.outTargets() != null ? OUT_TARGETS : 0) | (s.outWeights() != null ? OUT_WEIGHTS : 0)
+                    | (s.inIsOut() ? IN_IS_OUT : 0) | (!s.inIsOut() && s.inWeights() != null ? IN_WEIGHTS : 0)
+                    | (s.ownedIds() != null ? OWNED_IDS : 0);
+            out.putLong(MAGIC);
+            out.putInt(VERSION);
+            out.putInt(s.partition());
+            out.putInt(flags);
+            out.putLong(s.numEdges());
+            out.putInt(s.sourceDense());
+            IdBlocks blocks = partitioning.blocks();
+            out.putInt(blocks.shift());
+            out.putLong(blocks.offset());
+            out.putInt(blocks.count());
+            out.putInt(partitioning.count());
+            out.putInts(partitioning.firstBlocks());
+            out.putInts(partitioning.firstVertices());
+            if (s.ownedIds() != null) {
+                out.putLongs(s.ownedIds());
+            }
+            out.putInts(s.outOffsets());
+            if (s.outTargets() != null) {
+                out.putInts(s.outTargets());
+            }
+            if (s.outWeights() != null) {
+                out.putDoubles(s.outWeights());
+            }
+            if (!s.inIsOut()) {
+                out.putInts(s.inOffsets());
+                out.putInts(s.inSources());
+                if (s.inWeights() != null) {
+                    out.putDoubles(s.inWeights());
+                }
+            }
+            out.finish();
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return Files.size(target);
+    }
+
+    /**
+     * Reads the file of {@code partition} in {@code dir}.
+     *
+     * @throws StructureException when it is missing, torn, of another format or version, or of another partition
+     */
+    public static PartitionStructure read(Path dir, int partition) throws StructureException {
+        Path file = of(dir, partition);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new StructureException("structure file " + file + " is missing");
+        } catch (IOException e) {
+            throw new StructureException("cannot read structure file " + file + ": " + e, e);
+        }
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 16 || in.getLong(0) != MAGIC) {
+            throw new StructureException("structure file " + file + " is not a graphagent structure file (no GASTRUCT"
+                    + " header)");
+        }
+        int version = in.getInt(8);
+        if (version != VERSION) {
+            throw new StructureException("structure file " + file + " is of format version " + version + ", this agent"
+                    + " reads version " + VERSION + " only");
+        }
+        if (bytes.length < 24) {
+            throw new StructureException("structure file " + file + " is torn: " + bytes.length + " bytes");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - Long.BYTES);
+        if (in.getLong(bytes.length - Long.BYTES) != crc.getValue()) {
+            throw new StructureException("structure file " + file + " is torn or damaged: its checksum does not match"
+                    + " its " + bytes.length + " bytes");
+        }
+        try {
+            in.position(12);
+            in.limit(bytes.length - Long.BYTES);
+            PartitionStructure s = parse(in);
+            if (s.partition() != partition) {
+                throw new StructureException("structure file " + file + " holds partition " + s.partition() + ", not "
+                        + partition);
+            }
+            if (in.hasRemaining()) {
+                throw new StructureException("structure file " + file + " has " + in.remaining() + " bytes past its"
+                        + " partition's arrays");
+            }
+            return s;
+        } catch (RuntimeException e) {
+            throw new StructureException("structure file " + file + " is inconsistent: " + e.getMessage(), e);
+        }
+    }
+
+    private static PartitionStructure parse(ByteBuffer in) {
+        int partition = in.getInt();
+        int flags = in.getInt();
+        long numEdges = in.getLong();
+        int sourceDense = in.getInt();
+        IdBlocks blocks = new IdBlocks(in.getInt(), in.getLong(), in.getInt());
+        int partitions = in.getInt();
+        if (partitions < 1 || partition < 0 || partition >= partitions) {
+            throw new IllegalArgumentException("partition " + partition + " of " + partitions);
+        }
+        int[] firstBlock = ints(in, partitions + 1);
+        int[] firstVertex = ints(in, partitions + 1);
+        Partitioning partitioning = new Partitioning(blocks, firstBlock, firstVertex);
+        int n = partitioning.size(partition);
+        long[] ids = (flags & OWNED_IDS) != 0 ? longs(in, n) : null;
+        int[] outOffsets = offsets(in, n);
+        int m = outOffsets[n];
+        int[] outTargets = (flags & OUT_TARGETS) != 0 ? ints(in, m) : null;
+        double[] outWeights = (flags & OUT_WEIGHTS) != 0 ? doubles(in, m) : null;
+        int[] inOffsets = outOffsets;
+        int[] inSources = outTargets;
+        double[] inWeights = outWeights;
+        if ((flags & IN_IS_OUT) == 0) {
+            inOffsets = offsets(in, n);
+            inSources = ints(in, inOffsets[n]);
+            inWeights = (flags & IN_WEIGHTS) != 0 ? doubles(in, inOffsets[n]) : null;
+        }
+        return new PartitionStructure(partition, partitioning, (flags & DIRECTED) != 0, (flags & WEIGHTED) != 0, numEdges,
+                sourceDense, ids, outOffsets, outTargets, outWeights, inOffsets, inSources, inWeights);
+    }
+
+    private static int[] offsets(ByteBuffer in, int n) {
+        int[] offsets = ints(in, n + 1);
+        if (offsets[0] != 0) {
+            throw new IllegalArgumentException("edge offsets start at " + offsets[0]);
+        }
+        for (int i = 0; i < n; i++) {
+            if (offsets[i + 1] < offsets[i]) {
+                throw new IllegalArgumentException("edge offsets decrease at vertex " + i);
+            }
+        }
+        return offsets;
+    }
+
+    private static int[] ints(ByteBuffer in, int count) {
+        checkRemaining(in, count, Integer.BYTES);
+        int[] a = new int[count];
+        in.asIntBuffer().get(a);
+        in.position(in.position() + count * Integer.BYTES);
+        return a;
+    }
+
+    private static long[] longs(ByteBuffer in, int count) {
+        checkRemaining(in, count, Long.BYTES);
+        long[] a = new long[count];
+        in.asLongBuffer().get(a);
+        in.position(in.position() + count * Long.BYTES);
+        return a;
+    }
+
+    private static double[] doubles(ByteBuffer in, int count) {
+        checkRemaining(in, count, Double.BYTES);
+        double[] a = new double[count];
+        in.asDoubleBuffer().get(a);
+        in.position(in.position() + count * Double.BYTES);
+        return a;
+    }
+
+    private static void checkRemaining(ByteBuffer in, int count, int width) {
+        if (count < 0 || (long) count * width > in.remaining()) {
+            throw new IllegalArgumentException(count + " entries of " + width + " bytes, " + in.remaining() + " left");
+        }
+    }
+
+    /** Buffered little-endian output to a channel with a running CRC-32. */
+    private static final class Out {
+        private final FileChannel channel;
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+        private final CRC32 crc = new CRC32();
+
+        Out(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        void putInt(int v) throws IOException {
+            room(Integer.BYTES);
+            buffer.putInt(v);
+        }
+
+        void putLong(long v) throws IOException {
+            room(Long.BYTES);
+            buffer.putLong(v);
+        }
+
+        void putInts(int[] a) throws IOException {
+            for (int i = 0; i < a.length; ) {
+                room(Integer.BYTES);
+                int k = Math.min(a.length - i, buffer.remaining() / Integer.BYTES);
+                buffer.asIntBuffer().put(a, i, k);
+                buffer.position(buffer.position() + k * Integer.BYTES);
+                i += k;
+            }
+        }
+
+        void putLongs(long[] a) throws IOException {
+            for (int i = 0; i < a.length; ) {
+                room(Long.BYTES);
+                int k = Math.min(a.length - i, buffer.remaining() / Long.BYTES);
+                buffer.asLongBuffer().put(a, i, k);
+                buffer.position(buffer.position() + k * Long.BYTES);
+                i += k;
+            }
+        }
+
+        void putDoubles(double[] a) throws IOException {
+            for (int i = 0; i < a.length; ) {
+                room(Double.BYTES);
+                int k = Math.min(a.length - i, buffer.remaining() / Double.BYTES);
+                buffer.asDoubleBuffer().put(a, i, k);
+                buffer.position(buffer.position() + k * Double.BYTES);
+                i += k;
+            }
+        }
+
+        /** Writes the checksum and flushes. */
+        void finish() throws IOException {
+            drain();
+            long sum = crc.getValue();
+            buffer.putLong(sum);
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            buffer.clear();
+        }
+
+        private void room(int bytes) throws IOException {
+            if (buffer.remaining() < bytes) {
+                drain();
+            }
+        }
+
+        private void drain() throws IOException {
+            buffer.flip();
+            crc.update(buffer.array(), 0, buffer.limit());
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            buffer.clear();
+        }
+    }
+}
