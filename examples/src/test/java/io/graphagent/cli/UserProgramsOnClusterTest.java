@@ -244,7 +244,9 @@ class UserProgramsOnClusterTest {
         assertThat(killed).as("agent-3 was killed mid-job").isTrue();
         assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(io.graphagent.protocol.v1.JobState.SUCCEEDED);
         assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
-        assertThat(coordinatorLog()).containsPattern("event=job_recovered job=\\S+ epoch=\\d+ resume_superstep=[1-9]");
+        assertThat(coordinatorLog()).containsPattern("event=job_recovered job=\\S+ epoch=\\d+ resume_superstep=[1-9]")
+                .as("the lost partitions were rebuilt from their structure files with the program reopened, not reloaded")
+                .containsPattern("event=job_recovered job=\\S+ .*recovery_source=structure");
 
         Path engineOut = dir.resolve("hits-recovered-run.txt");
         Outcome run = graphagent("run", "--program", examplesJar.toString(), "--class", Hits.class.getName(),
