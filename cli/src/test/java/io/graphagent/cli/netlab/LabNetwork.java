@@ -51,10 +51,17 @@ public final class LabNetwork {
         this.routerFirewall = routerFirewall;
     }
 
-    /** Creates the router namespace, forwarding IPv4. */
+    /**
+     * Creates the router namespace, forwarding IPv4. Its ICMP errors are not rate-limited: a
+     * firewall rule that rejects with ICMP answers every packet, so a doctor run right after an
+     * agent's reconnect attempts still gets its unreachable (the kernel's default allows a host
+     * about one per second once a burst of six is spent, and a SYN without an answer would read
+     * as connect_timeout).
+     */
     public static LabNetwork star(NetLab lab) {
         Namespace router = lab.namespace("router");
         router.sysctl("net.ipv4.ip_forward=1");
+        router.sysctl("net.ipv4.icmp_ratelimit=0");
         return new LabNetwork(lab, router, Firewall.in(router));
     }
 
