@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * two roles at a time. As a standby it serves {@link StandbyService} on
  * {@code coordinator.listen} (agents and clients are redirected to the leader; a call of a
  * service only the leader has is refused alike, {@link RefusedElsewhere}). Once elected it
- * closes that server, opens the {@link EtcdClusterStore} of its term (the jobs, sessions and
+ * closes that server's listener (its connections close in the background,
+ * {@link ServerRetirement}), opens the {@link EtcdClusterStore} of its term (the jobs, sessions and
  * epochs earlier leaders left) and hands it to the {@link Role}, which starts the leading
  * coordinator on the same address; deposed, it closes the role and stands by again. Role
  * changes happen one at a time on the {@code coordinator-role} thread. Thread-safe.
@@ -63,8 +64,12 @@ public final class ControlPlaneNode implements AutoCloseable {
     private final ExecutorService roleThread = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("coordinator-role").daemon(true).factory());
 
+    /** The longest the connections of a closed standby server are waited for, in the background. */
+    static final java.time.Duration STANDBY_CLOSE_BOUND = java.time.Duration.ofSeconds(2);
+
     // Confined to the role thread.
     private Server standby;
+    private java.util.concurrent.CompletableFuture<Boolean> standbyClosing = java.util.concurrent.CompletableFuture.completedFuture(true);
     private StandbyService standbyService;
     private AutoCloseable leading;
     private EtcdClusterStore store;
@@ -232,17 +237,28 @@ public final class ControlPlaneNode implements AutoCloseable {
                 boundPort);
     }
 
+    /**
+     * Closes the standby's listener (its port is free when this returns) and its connections in
+     * the background, bounded by {@link #STANDBY_CLOSE_BOUND}: an elected standby serves without
+     * waiting for a reconnect storm's connections to close.
+     */
     private void stopStandbyServer() {
         if (standby == null) {
             return;
         }
-        standby.shutdownNow();
+        standbyClosing = ServerRetirement.retire(standby, "standby", STANDBY_CLOSE_BOUND);
+        standby = null;
+    }
+
+    /** Waits, bounded, for the last standby server's connections to close (before the network threads stop). */
+    private void awaitStandbyClosed() {
         try {
-            standby.awaitTermination(2, TimeUnit.SECONDS);
+            standbyClosing.get(STANDBY_CLOSE_BOUND.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("event=standby_close_incomplete detail=\"{}\"", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        standby = null;
     }
 
     /** The address the leading coordinator must bind: the standby's port, now free. */
@@ -260,6 +276,7 @@ public final class ControlPlaneNode implements AutoCloseable {
             roleThread.submit(() -> {
                 standBy("stopping");
                 stopStandbyServer();
+                awaitStandbyClosed();
             }).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("event=control_plane_close_incomplete detail=\"{}\"", e.toString());

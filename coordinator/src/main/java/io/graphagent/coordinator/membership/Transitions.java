@@ -37,10 +37,25 @@ final class Transitions {
 
     /** Logs the transition and queues it for the listeners; call {@link #deliver()} after unlocking. */
     void record(Event event) {
+        record(event, false);
+    }
+
+    /**
+     * Queues the transition for the listeners like {@link #record(Event)}, but logs it at DEBUG
+     * only: for a batch the caller sums up in one line of its own (a takeover carries thousands
+     * of sessions, and a line each costs the failover time).
+     */
+    void recordSummarized(Event event) {
+        record(event, true);
+    }
+
+    private void record(Event event, boolean summarized) {
         String line = "event=agent_state agent={} from={} to={} cause={} epoch={} detail=\"{}\"";
         Object[] args = {event.agentId(), name(event.from()), name(event.to()), event.cause(), event.epoch(),
                 event.detail()};
-        if (event.to() == AgentState.SUSPECT || event.to() == AgentState.DEAD) {
+        if (summarized) {
+            log.debug(line, args);
+        } else if (event.to() == AgentState.SUSPECT || event.to() == AgentState.DEAD) {
             log.warn(line, args);
         } else {
             log.info(line, args);

@@ -2,6 +2,8 @@ package io.graphagent.coordinator.membership;
 
 import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.net.testing.FakeClock;
+import io.graphagent.net.testing.LogCapture;
+import ch.qos.logback.classic.Level;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.config.Profile;
@@ -188,6 +190,28 @@ class MembershipTest {
         assertThat(transitions).contains("agent-3 SUSPECT->DEAD lease_expired");
         assertThat(membership.state("agent-1")).as("resumed sessions live by their own leases")
                 .isEqualTo(AgentState.DEAD);
+    }
+
+    @Test
+    void aTakeoverLogsOneSummaryLineAndStillTellsTheListenersEverySession() {
+        join("agent-1", new FakeConnection("127.0.0.1:50001"));
+        transitions.clear();
+        try (LogCapture log = new LogCapture(Membership.class)) {
+            membership.carryOver(List.of(stored("agent-1", 11), stored("agent-2", 12), stored("agent-3", 13)),
+                    Duration.ofSeconds(10));
+
+            assertThat(log.containing("event=sessions_carried_over ")).singleElement().satisfies(line -> {
+                assertThat(line.getLevel()).isEqualTo(Level.WARN);
+                assertThat(line.getFormattedMessage()).contains("count=2 skipped_known=1 cause=leader_changed lease_until="
+                        + clock.instant().plus(Duration.ofSeconds(10)));
+            });
+            assertThat(log.containing("event=agent_state ")).as("no line per carried session above DEBUG")
+                    .allSatisfy(line -> assertThat(line.getLevel()).isEqualTo(Level.DEBUG));
+        }
+        assertThat(transitions).containsExactly("agent-2 AGENT_STATE_UNSPECIFIED->SUSPECT leader_changed",
+                "agent-3 AGENT_STATE_UNSPECIFIED->SUSPECT leader_changed");
+        assertThat(membership.status("agent-2")).get().extracting(io.graphagent.protocol.v1.AgentStatus::getStateCause).asString()
+                .startsWith("leader_changed: session carried over from the previous leader");
     }
 
     @Test
