@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * same jar fetches nothing; a program that throws fails its job with PROGRAM_ERROR, the vertex,
  * the superstep and its own frames, while every agent stays ALIVE and runs the next job; a
  * program that never halts ends at --max-supersteps; and what cannot run is refused at Submit,
- * before any agent sees it.
+ * before any agent sees it. KCore and TriangleCount on the cluster equal independent references
+ * (JGraphT's Coreness, a plain triangle count), as they do on the engine (ExampleProgramsTest).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -254,6 +255,52 @@ class UserProgramsOnClusterTest {
                 "--partitions", PARTITIONS, "--output", engineOut.toString());
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(sorted(out)).as("hub and authority of every vertex after the rollback").containsExactlyElementsOf(sorted(engineOut));
+    }
+
+    @Test
+    @Order(8)
+    @Timeout(240)
+    void kCoreAndTriangleCountOnTheClusterEqualIndependentReferences() throws Exception {
+        io.graphagent.graph.csr.Graph g = io.graphagent.examples.Graphs.load(graph, false);
+        List<java.util.TreeSet<Integer>> adj = io.graphagent.examples.Graphs.simpleUndirected(g);
+        org.jgrapht.graph.SimpleGraph<Integer, org.jgrapht.graph.DefaultEdge> reference =
+                new org.jgrapht.graph.SimpleGraph<>(org.jgrapht.graph.DefaultEdge.class);
+        for (int v = 0; v < adj.size(); v++) {
+            reference.addVertex(v);
+        }
+        long[] triangles = new long[adj.size()];
+        for (int u = 0; u < adj.size(); u++) {
+            for (int v : adj.get(u).tailSet(u, false)) {
+                reference.addEdge(u, v);
+                for (int w : adj.get(v).tailSet(v, false)) {
+                    if (adj.get(u).contains(w)) {
+                        triangles[u]++;
+                        triangles[v]++;
+                        triangles[w]++;
+                    }
+                }
+            }
+        }
+        java.util.Map<Integer, Integer> coreness = new org.jgrapht.alg.scoring.Coreness<>(reference).getScores();
+        List<String> expectedCores = new java.util.ArrayList<>();
+        List<String> expectedTriangles = new java.util.ArrayList<>();
+        for (int v = 0; v < g.numVertices(); v++) {
+            expectedCores.add(g.originalId(v) + " " + coreness.get(v));
+            expectedTriangles.add(g.originalId(v) + " " + triangles[v]);
+        }
+        assertThat(coreness.values()).as("the graph has a core beyond 2").anyMatch(k -> k > 2);
+        assertThat(java.util.Arrays.stream(triangles).sum()).as("the graph has triangles").isPositive();
+
+        for (var program : List.of(java.util.Map.entry(io.graphagent.examples.KCore.class, expectedCores),
+                java.util.Map.entry(io.graphagent.examples.TriangleCount.class, expectedTriangles))) {
+            Path out = dir.resolve(program.getKey().getSimpleName() + "-cluster.txt");
+            Outcome submit = graphagent("submit", "--state-dir", state.toString(), "--program", examplesJar.toString(),
+                    "--class", program.getKey().getName(), "--graph", graph.toString(), "--undirected", "--partitions",
+                    PARTITIONS, "--output", out.toString());
+            assertThat(submit.code()).as(submit + "\n" + log).isZero();
+            assertThat(sorted(out)).as("%s on the cluster against the independent reference", program.getKey().getSimpleName())
+                    .containsExactlyElementsOf(program.getValue().stream().sorted().toList());
+        }
     }
 
     private Outcome submitHits(Path output) {

@@ -13,7 +13,7 @@ import java.util.Random;
 import java.util.TreeSet;
 
 /** The graphs the example tests run on, and the simple undirected view the references use. */
-final class Graphs {
+public final class Graphs {
     private Graphs() {
     }
 
@@ -21,7 +21,7 @@ final class Graphs {
         return Path.of(System.getProperty("graphagent.shared", "/work/shared"), "datasets", "graphalytics", name);
     }
 
-    static Graph load(Path prefix, boolean directed) throws Exception {
+    public static Graph load(Path prefix, boolean directed) throws Exception {
         return GraphLoader.load(GraphSource.graphalytics(prefix, directed, false), 2, LoadProgress.NONE);
     }
 
@@ -47,7 +47,7 @@ final class Graphs {
     }
 
     /** Distinct neighbours of each dense vertex, direction ignored, no self-loops. */
-    static List<TreeSet<Integer>> simpleUndirected(Graph g) {
+    public static List<TreeSet<Integer>> simpleUndirected(Graph g) {
         List<TreeSet<Integer>> adj = new ArrayList<>();
         for (int v = 0; v < g.numVertices(); v++) {
             adj.add(new TreeSet<>());
