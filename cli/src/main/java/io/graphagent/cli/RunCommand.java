@@ -192,17 +192,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** {@code run --program}: the program is loaded and configured before the graph is read. */
     private int runProgram(EngineOptions engine, int threadCount, int cap) throws Exception {
-        if (algorithm != null) {
-            throw new BadInputException("--algorithm and --program both given", "pass one of them");
-        }
-        if (program == null || programClass == null) {
-            throw new BadInputException(program == null ? "--class needs --program" : "--program needs --class",
-                    "pass --program FILE.jar --class NAME together");
-        }
-        if (source != null || iterations != null || damping != null) {
-            throw new BadInputException("--source, --iterations and --damping apply to --algorithm only",
-                    "pass them to your program as --param key=value");
-        }
+        ProgramFlags.check(algorithm != null, program, programClass, source != null || iterations != null || damping != null);
         ParameterMap parameters;
         try {
             parameters = ParameterMap.parse(params);

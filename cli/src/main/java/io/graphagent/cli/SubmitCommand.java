@@ -373,17 +373,7 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
 
     /** The user program and its parameters: the jar is checked and named here, the class and parameters by the coordinator. */
     private void programOf(JobSpec.Builder job) {
-        if (algorithm != null) {
-            throw new BadInputException("--algorithm and --program both given", "pass one of them");
-        }
-        if (program == null || programClass == null) {
-            throw new BadInputException(program == null ? "--class needs --program" : "--program needs --class",
-                    "pass --program FILE.jar --class NAME together");
-        }
-        if (source != null || iterations != null || damping != null) {
-            throw new BadInputException("--source, --iterations and --damping are flags of the built-in kernels",
-                    "pass them to your program as --param key=value");
-        }
+        ProgramFlags.check(algorithm != null, program, programClass, source != null || iterations != null || damping != null);
         if (graphChoice.graphName != null) {
             throw new BadInputException("user programs run on a graph loaded for the job, not yet on a resident graph",
                     "pass --graph PREFIX instead of --graph-name");

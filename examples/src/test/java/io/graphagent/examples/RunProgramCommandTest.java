@@ -105,6 +105,18 @@ class RunProgramCommandTest {
     }
 
     @Test
+    void programFlagsThatDoNotGoTogetherAreRefusedBeforeAnythingIsRead() {
+        String out = dir.resolve("x.txt").toString();
+        assertRefused(graphagent("run", "--algorithm", "pagerank", "--program", jar.toString(), "--class", KCore.class.getName(),
+                "--graph", UNDIRECTED, "--undirected", "--output", out), "--algorithm and --program both given");
+        assertRefused(graphagent("run", "--program", jar.toString(), "--graph", UNDIRECTED, "--undirected", "--output", out),
+                "--program needs --class");
+        assertRefused(graphagent("run", "--program", jar.toString(), "--class", KCore.class.getName(), "--iterations", "3",
+                "--graph", UNDIRECTED, "--undirected", "--output", out),
+                "--source, --iterations and --damping are flags of the built-in kernels");
+    }
+
+    @Test
     void aMissingClassIsRefusedNamingIt() {
         assertRefused(graphagent("run", "--program", jar.toString(), "--class", "io.graphagent.examples.NoSuch", "--graph",
                 UNDIRECTED, "--undirected", "--output", dir.resolve("x.txt").toString()),
