@@ -137,6 +137,8 @@ public final class AgentJobs implements CommandHandler {
     private final RebuildStep rebuildStep;
     /** Resident graphs held for queries and later jobs, and the orders about them. */
     private final ResidentStore residents = new ResidentStore();
+    /** The agent's clock (time of loads, checkpoints, rebuilds; a simulation drives it). */
+    private final java.time.Clock clock;
     /** The user programs of this agent's jobs, each in its job's class loader. */
     private final JobPrograms programs;
     private final ResidentCommands residentCommands;
@@ -147,21 +149,22 @@ public final class AgentJobs implements CommandHandler {
             throws IOException, TlsFilesException {
         this.config = config;
         this.paths = JobPaths.of(config);
-        this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses);
+        this.clock = clock;
+        this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses, clock);
         this.security = security;
         String self = AgentIdentity.resolve(config, security);
-        this.programs = new JobPrograms(new ProgramCache(config.agent().workDir().resolve("programs"), EXCHANGE_TIMEOUT));
+        this.programs = new JobPrograms(new ProgramCache(config.agent().workDir().resolve("programs"), EXCHANGE_TIMEOUT, clock));
         this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), this::channel);
         this.residentCommands = new ResidentCommands(residents, this::channel, EXCHANGE_TIMEOUT, clock);
         int cores = Runtime.getRuntime().availableProcessors();
         this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), clock);
         // A fixed pool starts its threads on first use: nothing runs yet if the data plane cannot bind.
         this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
-        this.structures = new PartitionStructures(peerCheckpoints, compute);
+        this.structures = new PartitionStructures(peerCheckpoints, compute, clock);
         this.loadSteps = new LoadSteps(config, paths, jobs, heldInThisLife, peerCheckpoints, structures, residents,
-                programs, this::channel, answers, this::startJob);
+                programs, this::channel, answers, this::startJob, clock);
         this.rebuildStep = new RebuildStep(jobs, peerCheckpoints, structures, loadSteps, programs, this::channel, answers,
-                this::startJob);
+                this::startJob, clock);
         this.network = NetworkThreads.start("agent-data", 2);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
@@ -429,7 +432,7 @@ public final class AgentJobs implements CommandHandler {
      * job's partitions (used as they are when one share holds exactly them), no input is read.
      */
     private void attach(Command command, CoordinatorLink link) {
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         AttachResident order = command.getAttachResident();
         String name = ResidentStore.nameOf(order.getGraphJobId());
         ResidentGraph graph = name == null ? null : residents.find(name, order.getGeneration());
@@ -462,7 +465,7 @@ public final class AgentJobs implements CommandHandler {
         if (job == null) {
             return;
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long ms = clock.millis() - t0;
         log.info("event=job_attached job={} graph={} generation={} partitions={} vertices={} ms={}", command.getJobId(),
                 name, order.getGeneration(), owned.length, share.ownedVertices(), ms);
         answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(share, ms, job)));
@@ -500,7 +503,7 @@ public final class AgentJobs implements CommandHandler {
      * directory (peer-copy mode), where older checkpoints of the job are deleted first.
      */
     private void checkpoint(AgentJob job, Command command, CoordinatorLink link) {
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         io.graphagent.protocol.v1.Checkpoint c = command.getCheckpoint();
         Path dir;
         try {
@@ -541,7 +544,7 @@ public final class AgentJobs implements CommandHandler {
                     : "agent.work-dir") + " writable with free space");
             return;
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long ms = clock.millis() - t0;
         log.info("event=checkpoint_written job={} superstep={} partitions={} bytes={} ms={}", command.getJobId(),
                 c.getSuperstep(), job.owned().length, bytes, ms);
         boolean replicated = !c.getReplicaAddress().isEmpty();
@@ -554,7 +557,7 @@ public final class AgentJobs implements CommandHandler {
         }
         answers.reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
                 .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setReplicated(replicated)
-                .setWriteTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))));
+                .setWriteTimeMs(clock.millis() - t0)));
     }
 
     /** Rolls the job back: new partitions and epoch, state from the checkpoint (or from scratch). */

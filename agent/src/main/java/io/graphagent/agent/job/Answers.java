@@ -24,7 +24,11 @@ final class Answers {
     /** Data address of every peer of the jobs held, by agent id (for Failure.peer_address). */
     private final Map<String, String> dataAddresses;
 
-    Answers(ReplyLog replies, Duration leaseTtl, Map<String, String> dataAddresses) {
+    /** The agent's clock: how long a report waits for its session to come back. */
+    private final java.time.Clock clock;
+
+    Answers(ReplyLog replies, Duration leaseTtl, Map<String, String> dataAddresses, java.time.Clock clock) {
+        this.clock = clock;
         this.replies = replies;
         this.leaseTtl = leaseTtl;
         this.dataAddresses = dataAddresses;
@@ -40,9 +44,9 @@ final class Answers {
     void send(CoordinatorLink link, Report r) {
         // A session that broke resumes within the lease with the same epoch: keep the report
         // until then rather than drop it (the coordinator would wait for it in vain).
-        long deadline = System.nanoTime() + leaseTtl.toNanos();
+        long deadline = clock.millis() + leaseTtl.toMillis();
         while (!link.report(r)) {
-            if (System.nanoTime() > deadline) {
+            if (clock.millis() > deadline) {
                 log.warn("event=report_dropped cause=stream_broken job={} report={} detail=\"no session for {} ms\"",
                         r.getJobId(), r.getKindCase(), leaseTtl.toMillis());
                 return;

@@ -37,7 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +72,8 @@ final class LoadSteps {
     private final PeerCheckpoints.Dialer dialer;
     private final Answers answers;
     private final JobStarter starter;
+    /** The agent's clock, for the time a build took. */
+    private final java.time.Clock clock;
     /** Loads in progress, between LoadPartitions and BuildPartitions. */
     private final Map<String, Loading> loads = new ConcurrentHashMap<>();
     /** For tests: runs on the job thread when a load reaches its memory check, with the job id. */
@@ -80,7 +81,9 @@ final class LoadSteps {
 
     LoadSteps(GraphagentConfig config, JobPaths paths, Map<String, AgentJob> jobs, Set<String> heldInThisLife,
               PeerCheckpoints peerCheckpoints, PartitionStructures structures, ResidentStore residents,
-              JobPrograms programs, PeerCheckpoints.Dialer dialer, Answers answers, JobStarter starter) {
+              JobPrograms programs, PeerCheckpoints.Dialer dialer, Answers answers, JobStarter starter,
+              java.time.Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.paths = paths;
         this.jobs = jobs;
@@ -281,7 +284,7 @@ final class LoadSteps {
 
     /** Last step: numbers the vertices, learns the mirrors' ids and builds the share; reports LoadDone. */
     void build(Command command, CoordinatorLink link) {
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         Loading loading = loading(command, link);
         if (loading == null) {
             return;
@@ -308,7 +311,7 @@ final class LoadSteps {
         if (resident) {
             loads.remove(command.getJobId(), loading);
             residents.keep(spec.getResidentGraph(), command.getJobEpoch(), share, command.getBuildPartitions().getDenseIds());
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            long ms = clock.millis() - t0;
             log.info("event=resident_loaded graph={} generation={} partitions={} vertices={} mirrors={} edge_entries={}"
                     + " share_bytes={} build_ms={}", spec.getResidentGraph(), command.getJobEpoch(), share.owned().length,
                     share.ownedVertices(), share.mirrors(), share.edgeEntries(), share.sizeInBytes(), ms);
@@ -323,7 +326,7 @@ final class LoadSteps {
             return;
         }
         structures.started(command.getJobId(), share, sourced ? built.sourceDense() : -1);
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long ms = clock.millis() - t0;
         log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={}"
                 + " build_peak_bytes={} build_ms={}", command.getJobId(), share.owned().length, share.ownedVertices(),
                 share.mirrors(), share.edgeEntries(), share.sizeInBytes(), built.buildPeakBytes(), ms);

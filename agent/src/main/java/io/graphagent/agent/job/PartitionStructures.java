@@ -42,7 +42,11 @@ final class PartitionStructures {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
 
     /** @param io runs the files' reads and writes side by side (the compute threads, idle then) */
-    PartitionStructures(PeerCheckpoints peers, ExecutorService io) {
+    /** The agent's clock, for the time a rebuild took. */
+    private final java.time.Clock clock;
+
+    PartitionStructures(PeerCheckpoints peers, ExecutorService io, java.time.Clock clock) {
+        this.clock = clock;
         this.peers = peers;
         this.io = io;
     }
@@ -83,7 +87,7 @@ final class PartitionStructures {
             return null;
         }
         Path dir = beside(checkpointDir);
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         long bytes = 0;
         int written = 0;
         try {
@@ -107,7 +111,7 @@ final class PartitionStructures {
         }
         if (written > 0) {
             log.info("event=structure_written job={} dir={} partitions={} bytes={} ms={}", job, dir, written, bytes,
-                    (System.nanoTime() - t0) / 1_000_000);
+                    clock.millis() - t0);
         }
         if (!replicaAddress.isEmpty() && !h.copiedTo().contains(replicaAddress)) {
             String failed = peers.copyStructure(job, epoch, replicaAddress, dir, share.owned());

@@ -10,7 +10,6 @@ import io.graphagent.protocol.v1.PartitionOwner;
 import io.graphagent.protocol.v1.Report;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +29,13 @@ final class RebuildStep {
     private final PeerCheckpoints.Dialer dialer;
     private final Answers answers;
     private final LoadSteps.JobStarter starter;
+    /** The agent's clock, for the time a rebuild took. */
+    private final java.time.Clock clock;
 
     RebuildStep(Map<String, AgentJob> jobs, PeerCheckpoints peerCheckpoints, PartitionStructures structures, LoadSteps loads,
                 io.graphagent.agent.program.JobPrograms programs, PeerCheckpoints.Dialer dialer, Answers answers,
-                LoadSteps.JobStarter starter) {
+                LoadSteps.JobStarter starter, java.time.Clock clock) {
+        this.clock = clock;
         this.jobs = jobs;
         this.peerCheckpoints = peerCheckpoints;
         this.structures = structures;
@@ -51,7 +53,7 @@ final class RebuildStep {
      * unusable is answered STRUCTURE_UNAVAILABLE, after which the coordinator loads the input.
      */
     void rebuild(Command command, CoordinatorLink link) {
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         String jobId = command.getJobId();
         io.graphagent.protocol.v1.RebuildPartitions order = command.getRebuildPartitions();
         int[] owned = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
@@ -95,7 +97,7 @@ final class RebuildStep {
             return;
         }
         structures.started(jobId, share, rebuilt.sourceDense());
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long ms = clock.millis() - t0;
         log.info("event=job_rebuilt job={} source=structure partitions={} vertices={} mirrors={} edge_entries={}"
                 + " share_bytes={} structure_bytes={} ms={}", jobId, owned.length, share.ownedVertices(), share.mirrors(),
                 share.edgeEntries(), share.sizeInBytes(), rebuilt.bytes(), ms);
@@ -112,7 +114,7 @@ final class RebuildStep {
         if (held == null || held.epoch() >= command.getJobEpoch() || !java.util.Arrays.equals(held.share().owned(), owned)) {
             return false;
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long ms = clock.millis() - t0;
         log.info("event=share_kept job={} epoch={} partitions={} share_bytes={}", command.getJobId(), command.getJobEpoch(),
                 owned.length, held.share().sizeInBytes());
         answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(held.share(), ms, held)));

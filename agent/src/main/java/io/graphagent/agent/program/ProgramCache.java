@@ -32,7 +32,11 @@ public final class ProgramCache {
     private final AtomicLong hits = new AtomicLong();
 
     /** @param deadline how long one fetch may take, whole jar included */
-    public ProgramCache(Path directory, Duration deadline) {
+    /** The agent's clock, for the time a fetch took. */
+    private final java.time.Clock clock;
+
+    public ProgramCache(Path directory, Duration deadline, java.time.Clock clock) {
+        this.clock = clock;
         this.jars = new JarStore(directory);
         this.deadline = deadline;
     }
@@ -51,7 +55,7 @@ public final class ProgramCache {
             log.info("event=program_cache_hit job={} sha256={}", jobId, sha256);
             return held.get();
         }
-        long t0 = System.nanoTime();
+        long t0 = clock.millis();
         try (JarStore.Incoming incoming = jars.receive(sha256, bytes, JarStore.MAX_JAR_BYTES)) {
             Iterator<ProgramChunk> chunks = ProgramServiceGrpc.newBlockingStub(coordinator)
                     .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
@@ -63,7 +67,7 @@ public final class ProgramCache {
             Path jar = incoming.commit();
             fetches.incrementAndGet();
             log.info("event=program_fetched job={} sha256={} bytes={} ms={}", jobId, sha256, bytes,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    clock.millis() - t0);
             return jar;
         } catch (StatusRuntimeException e) {
             throw new ProgramUnavailableException("cannot fetch the program jar " + sha256 + " from the coordinator: "

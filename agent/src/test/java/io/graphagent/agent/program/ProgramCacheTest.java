@@ -61,7 +61,7 @@ class ProgramCacheTest {
         Path source = Files.write(dir.resolve("p.jar"), jar);
         String sha = JarStore.sha256(source);
         serve(sha, jar);
-        ProgramCache cache = new ProgramCache(dir.resolve("agent-programs"), Duration.ofSeconds(30));
+        ProgramCache cache = new ProgramCache(dir.resolve("agent-programs"), Duration.ofSeconds(30), java.time.Clock.systemUTC());
 
         Path first = cache.jar(sha, jar.length, "job-1", channel);
         assertThat(Files.readAllBytes(first)).isEqualTo(jar);
@@ -80,7 +80,7 @@ class ProgramCacheTest {
         String sha = JarStore.sha256(Files.write(dir.resolve("named.jar"), named));
         byte[] other = "other bytes, same size".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         serve(sha, java.util.Arrays.copyOf(other, named.length));
-        ProgramCache cache = new ProgramCache(dir.resolve("agent-programs"), Duration.ofSeconds(30));
+        ProgramCache cache = new ProgramCache(dir.resolve("agent-programs"), Duration.ofSeconds(30), java.time.Clock.systemUTC());
 
         assertThatThrownBy(() -> cache.jar(sha, named.length, "job-1", channel))
                 .isInstanceOf(ProgramUnavailableException.class)
@@ -92,7 +92,7 @@ class ProgramCacheTest {
 
     @Test
     void aJarTheCoordinatorDoesNotHoldIsNamedInTheFailure() {
-        ProgramCache cache = new ProgramCache(dir.resolve("agent-programs"), Duration.ofSeconds(30));
+        ProgramCache cache = new ProgramCache(dir.resolve("agent-programs"), Duration.ofSeconds(30), java.time.Clock.systemUTC());
         String sha = "b".repeat(64);
 
         assertThatThrownBy(() -> cache.jar(sha, 10, "job-1", channel))
