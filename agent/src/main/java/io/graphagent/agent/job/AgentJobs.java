@@ -517,7 +517,7 @@ public final class AgentJobs implements CommandHandler {
         try {
             java.nio.file.Files.createDirectories(dir);
             String structureFailed = structures.beforeCheckpoint(command.getJobId(), command.getJobEpoch(), job.share(), dir,
-                    c.getReplicaAddress(), link.agentId());
+                    c.getReplicaAddress());
             if (structureFailed != null) {
                 answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, structureFailed + ". The previous checkpoint stays in use."
                         + " Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir" : "agent.work-dir")

@@ -80,8 +80,7 @@ final class PartitionStructures {
      * (non-empty: peer copies) unless that peer had them. Returns null when done (or the job's
      * share is not one this agent writes structure for: a resident graph's), else why not.
      */
-    String beforeCheckpoint(String job, long epoch, GraphShare share, Path checkpointDir, String replicaAddress,
-                            String writer) {
+    String beforeCheckpoint(String job, long epoch, GraphShare share, Path checkpointDir, String replicaAddress) {
         Held h = held.get(job);
         if (h == null || h.share() != share) {
             return null;
@@ -95,7 +94,7 @@ final class PartitionStructures {
             List<Callable<Long>> writes = new ArrayList<>();
             for (int p : share.owned()) {
                 if (!Files.exists(StructureFile.of(dir, p))) {
-                    writes.add(() -> StructureFile.write(dir, PartitionStructure.of(share, p, h.sourceDense()), writer));
+                    writes.add(() -> StructureFile.write(dir, PartitionStructure.of(share, p, h.sourceDense())));
                 }
             }
             for (Future<Long> w : io.invokeAll(writes)) {

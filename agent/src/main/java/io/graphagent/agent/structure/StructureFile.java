@@ -6,12 +6,11 @@ import io.graphagent.graph.partition.Partitioning;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import io.graphagent.graph.output.AtomicFile;
+import io.graphagent.graph.output.Existing;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
 /**
@@ -57,12 +56,10 @@ public final class StructureFile {
     }
 
     /** Writes {@code s} to its file in {@code dir} atomically; returns the file's size in bytes. */
-    public static long write(Path dir, PartitionStructure s, String writer) throws IOException {
+    public static long write(Path dir, PartitionStructure s) throws IOException {
         Path target = of(dir, s.partition());
-        Path temp = dir.resolve(target.getFileName() + ".tmp-" + writer);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            Out out = new Out(channel);
+        try (AtomicFile file = AtomicFile.create(target, Existing.REPLACE)) {
+            Out out = new Out(file);
             Partitioning partitioning = s.partitioning();
             int flags = (s.directed() ? DIRECTED : 0) | (s.weighted() ? WEIGHTED : 0)
                     | (s.outTargets() != null ? OUT_TARGETS : 0) | (s.outWeights() != null ? OUT_WEIGHTS : 0)
@@ -99,12 +96,8 @@ public final class StructureFile {
                 }
             }
             out.finish();
-            channel.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
-            throw e;
+            file.commit();
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return Files.size(target);
     }
 
@@ -234,14 +227,14 @@ public final class StructureFile {
         }
     }
 
-    /** Buffered little-endian output to a channel with a running CRC-32. */
+    /** Buffered little-endian output to an atomic file with a running CRC-32. */
     private static final class Out {
-        private final FileChannel channel;
+        private final AtomicFile file;
         private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         private final CRC32 crc = new CRC32();
 
-        Out(FileChannel channel) {
-            this.channel = channel;
+        Out(AtomicFile file) {
+            this.file = file;
         }
 
         void putInt(int v) throws IOException {
@@ -291,7 +284,7 @@ public final class StructureFile {
             buffer.putLong(sum);
             buffer.flip();
             while (buffer.hasRemaining()) {
-                channel.write(buffer);
+                file.write(buffer);
             }
             buffer.clear();
         }
@@ -306,7 +299,7 @@ public final class StructureFile {
             buffer.flip();
             crc.update(buffer.array(), 0, buffer.limit());
             while (buffer.hasRemaining()) {
-                channel.write(buffer);
+                file.write(buffer);
             }
             buffer.clear();
         }

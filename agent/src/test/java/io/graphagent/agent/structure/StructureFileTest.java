@@ -53,7 +53,7 @@ class StructureFileTest {
         // Each partition written by the agent that held it, alone or beside others.
         for (int p = 0; p < PARTITIONS; p++) {
             GraphShare holder = ShareBuilder.of(graph, partitioning, p % 2 == 0 ? new int[] {p} : new int[] {1, 3}, use);
-            StructureFile.write(dir, PartitionStructure.of(holder, p, 7), "agent-" + p);
+            StructureFile.write(dir, PartitionStructure.of(holder, p, 7));
         }
         List<PartitionStructure> read = new ArrayList<>();
         for (int p : OWNED) {
@@ -155,7 +155,7 @@ class StructureFileTest {
         Graph graph = graph("pr-directed", true, false);
         Partitioning partitioning = Partitioning.balanced(graph, PARTITIONS);
         StructureFile.write(dir, PartitionStructure.of(ShareBuilder.of(graph, partitioning, new int[] {1},
-                EdgeUse.OUT_AND_IN), 1, -1), "agent-1");
+                EdgeUse.OUT_AND_IN), 1, -1));
         return StructureFile.of(dir, 1);
     }
 }
