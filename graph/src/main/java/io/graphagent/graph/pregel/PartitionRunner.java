@@ -237,31 +237,8 @@ public final class PartitionRunner {
      * mirrors with {@link #importBroadcastBits}.
      */
     public BroadcastBits exportBroadcastBits(int partition, int from, int n) {
-        boolean[] flags = state.broadcastFlag[state.next()];
-        double[] values = state.broadcastValue[state.next()];
-        int first = share.firstSlot(partition) + from;
-        byte[] bits = new byte[(n + 7) >>> 3];
-        double[] sent = new double[n];
-        int count = 0;
-        // Branch-free: whether a member broadcast is as good as random (PageRank: whether it has
-        // out-edges), so a branch on it would be mispredicted half the time. Every value is
-        // stored; the count only moves past the marked ones (sent has room for all n).
-        int word = 0;
-        for (int i = 0; i < n; i++) {
-            int v = first + i;
-            int marked = flags[v] ? 1 : 0;
-            word |= marked << (i & 7);
-            sent[count] = values[v];
-            count += marked;
-            if ((i & 7) == 7) {
-                bits[i >>> 3] = (byte) word;
-                word = 0;
-            }
-        }
-        if ((n & 7) != 0) {
-            bits[n >>> 3] = (byte) word;
-        }
-        return new BroadcastBits(bits, sent, count);
+        return CompactBroadcasts.export(share, partition, from, n, state.broadcastFlag[state.next()],
+                state.broadcastValue[state.next()]);
     }
 
     /**
@@ -271,42 +248,8 @@ public final class PartitionRunner {
      * members this runner mirrors are kept.
      */
     public void importBroadcastBits(int partition, int from, int n, byte[] bits, double[] values) {
-        boolean[] flags = state.broadcastFlag[state.next()];
-        double[] into = state.broadcastValue[state.next()];
-        int base = partitioning.first(partition) + from;
-        int mirror = firstMirrorAtOrAfter(partition, base);
-        int endMirror = share.endMirror(partition);
-        int k = 0;
-        for (int i = 0; i < n && mirror < endMirror; i++) {
-            int marked = (bits[i >>> 3] >>> (i & 7)) & 1;
-            if (share.globalOf(mirror) == base + i) {
-                flags[mirror] = marked != 0;
-                if (marked != 0) {
-                    if (k >= values.length) {
-                        throw new IllegalArgumentException("more members of partition " + partition + " marked than the "
-                                + values.length + " values given");
-                    }
-                    into[mirror] = values[k];
-                }
-                mirror++;
-            }
-            k += marked;
-        }
-    }
-
-    /** The first mirror slot of {@code partition} whose dense id is at least {@code global}. */
-    private int firstMirrorAtOrAfter(int partition, int global) {
-        int lo = share.firstMirror(partition);
-        int hi = share.endMirror(partition);
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (share.globalOf(mid) < global) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        CompactBroadcasts.importInto(share, partitioning, partition, from, n, bits, values,
+                state.broadcastFlag[state.next()], state.broadcastValue[state.next()]);
     }
 
     /**
