@@ -83,11 +83,8 @@ final class AgentJob implements BatchTarget, IdService {
     private boolean earlyAllowed;
     private SuperstepStats lastStats;
     private int lastComputed = -1;
-    /** Streams already carrying superstep {@link #earlySuperstep}'s broadcasts; null when none. */
-    private BatchFeed<MessageBatch> early;
-    private int earlySuperstep = -1;
-    private List<BatchStream> earlyStreams = List.of();
-    private BatchFeed.FeedFailedException earlyFailure;
+    /** A superstep's broadcasts sent (or offered to be sent) before its exchange; null when none. */
+    private EarlyBroadcasts early;
 
     /**
      * Each owned partition's broadcasts of superstep {@link #preparedSuperstep} in compact
@@ -194,12 +191,28 @@ final class AgentJob implements BatchTarget, IdService {
         int superstep = start.getSuperstep();
         java.util.Arrays.fill(prepared, null);
         preparedSuperstep = -1;
+        closeEarly("replaced by superstep " + superstep);
         SuperstepStats stats;
         if (lastPullCompact && !peers.isEmpty()) {
             MessageBatch header = header(superstep);
-            stats = runner.compute(superstep, aggregated,
-                    p -> prepared[p] = BatchStream.compactBroadcasts(header, runner, p));
+            // Packed batches are read only for partitions already computed (offered to early below).
             preparedSuperstep = superstep;
+            EarlyBroadcasts streaming = earlyAllowed ? earlyBroadcasts(superstep) : null;
+            early = streaming;
+            try {
+                stats = runner.compute(superstep, aggregated, p -> {
+                    prepared[p] = BatchStream.compactBroadcasts(header, runner, p);
+                    if (streaming != null) {
+                        streaming.computed(p, runner.broadcastEdges(p));
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                closeEarly("compute of superstep " + superstep + " failed");
+                throw e;
+            }
+            if (streaming != null && streaming.sent()) {
+                timings.early("compute");
+            }
         } else {
             stats = runner.compute(superstep, aggregated);
         }
@@ -232,36 +245,42 @@ final class AgentJob implements BatchTarget, IdService {
 
     /**
      * Right after compute (and its report): when the last exchange allowed it and this
-     * agent's own broadcasts already make the next exchange pull ({@link Delivery#pullCertain}),
-     * starts sending every owned partition's broadcasts to the peers, so that they travel and
-     * are filed during the coordinator's barrier and the peers' compute; the exchange then
-     * sends the rest (outbox messages) and closes the streams. A failure is kept for the
-     * exchange to report.
+     * agent's own broadcasts make the next exchange pull ({@link Delivery#pullCertain}), every
+     * owned partition's broadcasts go to the peers now, so that they travel and are filed
+     * during the coordinator's barrier and the peers' compute; the exchange then sends the
+     * rest (outbox messages) and closes the streams. When the last exchange pulled compact
+     * broadcasts they already went during compute, partition by partition
+     * ({@link EarlyBroadcasts}). A failure is kept for the exchange to report.
      */
     void sendBroadcastsEarly() {
-        if (!earlyAllowed || peers.isEmpty() || lastStats == null
-                || !Delivery.pullCertain(lastStats.broadcastEdges(), runner.edgeSlots())) {
+        if (!earlyAllowed || peers.isEmpty() || lastStats == null) {
+            return;
+        }
+        if (early != null && early.superstep() == lastComputed) {
             return;
         }
         closeEarly("replaced by superstep " + lastComputed);
-        earlySuperstep = lastComputed;
-        earlyStreams = streams(header(earlySuperstep), false, true, true, true);
-        early = BatchFeed.messages(new ArrayList<>(peers.values()));
-        try {
-            early.send(earlyStreams, System.nanoTime() + exchangeTimeout.toNanos(), this::isSuperseded);
-        } catch (BatchFeed.FeedFailedException e) {
-            earlyFailure = e;
+        early = earlyBroadcasts(lastComputed);
+        early.computedAll(owned, lastStats.broadcastEdges());
+        if (early.sent()) {
+            timings.early("after_compute");
         }
+    }
+
+    private EarlyBroadcasts earlyBroadcasts(int superstep) {
+        MessageBatch header = header(superstep);
+        return new EarlyBroadcasts(superstep, new ArrayList<>(peers.values()), runner.edgeSlots(),
+                System.nanoTime() + exchangeTimeout.toNanos(), this::isSuperseded,
+                partitions -> streams(header, partitions, false, true, true, true));
     }
 
     /** Cancels early broadcasts that no exchange will close (the job is released or rolled back). */
     void closeEarly(String why) {
-        if (early != null) {
-            early.cancel(why);
-            early = null;
+        EarlyBroadcasts dropped = early;
+        early = null;
+        if (dropped != null) {
+            dropped.cancel(why);
         }
-        earlyFailure = null;
-        earlyStreams = List.of();
     }
 
     private MessageBatch header(int superstep) {
@@ -271,11 +290,17 @@ final class AgentJob implements BatchTarget, IdService {
 
     private List<BatchStream> streams(MessageBatch header, boolean messages, boolean broadcasts, boolean compact,
                                       boolean opensStream) {
+        return streams(header, owned, messages, broadcasts, compact, opensStream);
+    }
+
+    /** One stream per peer (in the order of {@link #peers}) of partitions {@code from}'s messages and/or broadcasts. */
+    private List<BatchStream> streams(MessageBatch header, int[] from, boolean messages, boolean broadcasts,
+                                      boolean compact, boolean opensStream) {
         int superstep = header.getSuperstep();
         java.util.function.IntFunction<List<MessageBatch>> packed = p -> preparedSuperstep == superstep ? prepared[p] : null;
         List<BatchStream> streams = new ArrayList<>(peers.size());
         for (String peer : peers.keySet()) {
-            streams.add(new BatchStream(header, runner, owned, peerPartitions.get(peer), messages, broadcasts, compact,
+            streams.add(new BatchStream(header, runner, from, peerPartitions.get(peer), messages, broadcasts, compact,
                     opensStream, packed, timings::exported));
         }
         return streams;
@@ -294,21 +319,19 @@ final class AgentJob implements BatchTarget, IdService {
             exchanging = true;
             exchangeStep = superstep;
         }
-        boolean earlyHere = early != null && earlySuperstep == superstep;
+        boolean earlyHere = early != null && early.superstep() == superstep && early.sent();
         BatchFeed<MessageBatch> feed;
         List<BatchStream> sentEarly = List.of();
         if (earlyHere) {
-            feed = early;
-            sentEarly = earlyStreams;
-            BatchFeed.FeedFailedException failure = earlyFailure;
+            feed = early.feed();
+            sentEarly = early.streams();
+            BatchFeed.FeedFailedException failure = early.failure();
             early = null;
-            earlyStreams = List.of();
-            earlyFailure = null;
             if (failure != null) {
                 throw new ExchangeFailedException(failure.peer(), failure.getCause());
             }
         } else {
-            closeEarly("no exchange of superstep " + earlySuperstep);
+            closeEarly("no exchange of superstep " + (early == null ? -1 : early.superstep()));
             feed = BatchFeed.messages(new ArrayList<>(peers.values()));
         }
         earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();

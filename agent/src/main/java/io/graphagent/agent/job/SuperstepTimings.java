@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  *       {@code wait_peers_ms}: from there until every peer's batches are in;
  *       {@code first_batch_ms}: start of the exchange to the first peer batch (negative when
  *       a peer's came first); {@code import_ms}: filing peers' batches (network threads);
- *       {@code deliver_ms}.
+ *       {@code deliver_ms};
+ *   <li>{@code early}: when this agent's broadcasts went to the peers ahead of the exchange:
+ *       {@code compute} (partition by partition while computing), {@code after_compute}, or
+ *       {@code no} (with the exchange).
  * </ul>
  * The agent-job thread writes the phase times and adds to export; network threads add to import.
  */
@@ -42,11 +45,17 @@ final class SuperstepTimings {
     private final AtomicLong exportNanos = new AtomicLong();
     private final AtomicLong importNanos = new AtomicLong();
     private final AtomicLong firstBatch = new AtomicLong(NONE);
+    private String early = "no";
 
     /** Compute ran from {@code start} to {@code end} (System.nanoTime). */
     void computed(long start, long end) {
         computeStart = start;
         computeEnd = end;
+    }
+
+    /** This superstep's broadcasts went ahead of the exchange: {@code compute} or {@code after_compute}. */
+    void early(String when) {
+        early = when;
     }
 
     void exchangeStarted(long now) {
@@ -75,14 +84,15 @@ final class SuperstepTimings {
             long first = firstBatch.get();
             log.debug("event=superstep_timing job={} superstep={} wait_start_ms={} compute_ms={} wait_exchange_ms={}"
                             + " push_ms={} export_ms={} send_ms={} wait_peers_ms={} first_batch_ms={} import_ms={}"
-                            + " deliver_ms={} exchange_ms={} bytes_sent={} bytes_received={}",
+                            + " deliver_ms={} exchange_ms={} bytes_sent={} bytes_received={} early={}",
                     job, superstep, exchangeEnd == NONE ? "-" : ms(computeStart - exchangeEnd), ms(computeEnd - computeStart),
                     ms(exchangeStart - computeEnd), ms(phaseNanos[Phase.PUSH.ordinal()]), ms(exportNanos.get()),
                     ms(phaseNanos[Phase.SEND.ordinal()]), ms(phaseNanos[Phase.WAIT_PEERS.ordinal()]),
                     first == NONE ? "-" : ms(first - exchangeStart), ms(importNanos.get()),
-                    ms(phaseNanos[Phase.DELIVER.ordinal()]), ms(now - exchangeStart), bytesSent, bytesReceived);
+                    ms(phaseNanos[Phase.DELIVER.ordinal()]), ms(now - exchangeStart), bytesSent, bytesReceived, early);
         }
         exchangeEnd = now;
+        early = "no";
         java.util.Arrays.fill(phaseNanos, 0);
         exportNanos.set(0);
         importNanos.set(0);

@@ -134,6 +134,15 @@ public final class PartitionRunner {
     }
 
     /**
+     * Edges owned partition {@code partition}'s broadcasts of the last compute phase follow:
+     * its share of {@link SuperstepStats#broadcastEdges}. Read in {@code afterPartition} (on
+     * the thread that computed it) or after compute returns.
+     */
+    public long broadcastEdges(int partition) {
+        return workers[partition].broadcastEdges;
+    }
+
+    /**
      * Aggregator {@code index}'s partial value over id block {@code block} in the last compute
      * phase; the block must belong to an owned partition.
      */
