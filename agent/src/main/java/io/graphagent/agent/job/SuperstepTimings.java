@@ -11,11 +11,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code wait_start_ms}: from the end of the previous exchange to the start of this
  *       compute (the report's trip, the coordinator's barrier, the next command's trip);
- *   <li>{@code compute_ms} (with packing the broadcasts when the last exchange pulled);
+ *   <li>{@code compute_ms} (with packing the broadcasts when the last exchange pulled, and
+ *       writing them to the peers when they go during compute);
  *       {@code wait_exchange_ms}: end of compute to start of exchange (the barrier, and
  *       sending the broadcasts early when they go early);
  *   <li>{@code push_ms}: turning broadcasts into messages; {@code export_ms}: building and
- *       packing this agent's batches outside compute (on the agent-job thread, summed over peers);
+ *       packing this agent's batches outside compute's own packing (summed over peers; on the
+ *       compute threads when broadcasts go during compute, else on the agent-job thread);
  *       {@code send_ms}: start of the exchange to every peer's ack;
  *       {@code wait_peers_ms}: from there until every peer's batches are in;
  *       {@code first_batch_ms}: start of the exchange to the first peer batch (negative when
