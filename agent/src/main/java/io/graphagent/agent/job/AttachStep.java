@@ -11,7 +11,6 @@ import io.graphagent.protocol.v1.AttachResident;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
-import io.graphagent.protocol.v1.PartitionOwner;
 import io.graphagent.protocol.v1.Report;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -68,10 +67,7 @@ final class AttachStep {
                     .setMessage(e.getMessage()).setRetryable(e instanceof ResidentSource.LookupFailedException)));
             return;
         }
-        String[] ownerOf = new String[graph.partitioning().count()];
-        for (PartitionOwner owner : order.getPartitionMap().getOwnersList()) {
-            ownerOf[owner.getPartitionId()] = owner.getAgentId();
-        }
+        String[] ownerOf = JobAssembly.ownerOf(order.getPartitionMap(), graph.partitioning().count());
         AgentJob job = assembly.start(command, link, share, algorithm, parameters, sourceDense, order.getPartitionMap(), ownerOf);
         if (job == null) {
             return;

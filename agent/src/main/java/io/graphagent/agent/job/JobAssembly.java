@@ -112,4 +112,13 @@ final class JobAssembly implements LoadSteps.JobStarter {
         return new AgentJob(jobId, agentId, share, kernel, labels, runner, share.owned(), peerPartitions, peers, ownerOf,
                 AgentJobs.EXCHANGE_TIMEOUT, epoch);
     }
+
+    /** The owner of each of {@code partitions} partitions by agent id, as {@code map} deals them. */
+    static String[] ownerOf(PartitionMap map, int partitions) {
+        String[] ownerOf = new String[partitions];
+        for (PartitionOwner owner : map.getOwnersList()) {
+            ownerOf[owner.getPartitionId()] = owner.getAgentId();
+        }
+        return ownerOf;
+    }
 }
