@@ -3,9 +3,12 @@ package io.graphagent.cli;
 import io.graphagent.config.HostPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 /**
@@ -87,5 +90,28 @@ record LocalState(Path dir) {
             throw new BadInputException(addressFile() + " is unreadable or not HOST:PORT (" + e.getMessage() + ")",
                     "restart 'graphagent local', or pass --coordinator HOST:PORT");
         }
+    }
+
+    /**
+     * Deletes {@code tree} (a directory of this state, made afresh at every start: certs/, etcd/)
+     * with everything in it; nothing when it does not exist.
+     */
+    void deleteTree(Path tree) throws IOException {
+        if (!Files.exists(tree)) {
+            return;
+        }
+        Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

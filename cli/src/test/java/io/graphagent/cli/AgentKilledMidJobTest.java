@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobState;
-import io.graphagent.protocol.v1.SubmitReply;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,7 +49,7 @@ class AgentKilledMidJobTest {
     void sigkilledAgentCostsOnlyTimeAndTheResultEqualsTheFaultFreeOne() throws Exception {
         long[] victim = {-1};
         java.time.Instant[] killedAt = {null};
-        Outcome outcome = runPageRankWith((cluster, progress) -> {
+        WatchedJob outcome = runPageRankWith((cluster, progress) -> {
             if (victim[0] < 0 && progress.getSuperstep() >= 12) {
                 victim[0] = cluster.child("agent-2").orElseThrow().pid();
                 killedAt[0] = java.time.Instant.now();
@@ -79,7 +77,7 @@ class AgentKilledMidJobTest {
     void pausedAgentIsDeclaredDeadAndTheJobGoesOnWithoutItsStaleState() throws Exception {
         long[] paused = {-1};
         java.time.Instant[] pausedAt = {null};
-        Outcome outcome = runPageRankWith((cluster, progress) -> {
+        WatchedJob outcome = runPageRankWith((cluster, progress) -> {
             if (paused[0] < 0 && progress.getSuperstep() >= 12) {
                 paused[0] = cluster.child("agent-3").orElseThrow().pid();
                 pausedAt[0] = java.time.Instant.now();
@@ -130,10 +128,6 @@ class AgentKilledMidJobTest {
         }
     }
 
-    /** The job's last progress, and the last superstep completed before it first recovered (-1 for none). */
-    private record Outcome(JobProgress last, int lastBeforeRecovery) {
-    }
-
     /** What the test does to the cluster each time the job reports progress. */
     @FunctionalInterface
     private interface Fault {
@@ -151,11 +145,11 @@ class AgentKilledMidJobTest {
      * applying {@code fault} while it runs; asserts the job succeeded after at least one
      * recovery and that its output equals the single-process engine's.
      */
-    private Outcome runPageRankWith(Fault fault, After after) throws Exception {
+    private WatchedJob runPageRankWith(Fault fault, After after) throws Exception {
         LocalCluster cluster = sharedCluster();
         PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
         Path output = dir.resolve("pr-" + ++jobs + ".txt");
-        Outcome outcome = runJob(cluster, reference, output, fault);
+        WatchedJob outcome = runJob(cluster, reference, output, fault);
         after.afterJob(cluster);
         JobProgress last = outcome.last();
         assertThat(last.getState()).as(last.getMessage() + "\n" + sharedLog).isEqualTo(JobState.SUCCEEDED);
@@ -196,7 +190,7 @@ class AgentKilledMidJobTest {
     }
 
     /** What {@link #runPageRank} ran and saw: the job's reference and output file, its outcome, and the cluster's log. */
-    private record Run(PageRankReference reference, Path output, Outcome outcome, String log) {
+    private record Run(PageRankReference reference, Path output, WatchedJob outcome, String log) {
     }
 
     /**
@@ -208,7 +202,7 @@ class AgentKilledMidJobTest {
         PageRankReference reference = PageRankReference.rmat(dir, 12, ITERATIONS, PARTITIONS);
         Path output = dir.resolve("pr-min-agents.txt");
         StringWriter log = new StringWriter();
-        Outcome outcome;
+        WatchedJob outcome;
         // A state directory of its own: the shared cluster may hold "state" meanwhile.
         try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("state-min-agents")), agents, 0, false,
                 new PrintWriter(log, true), LocalCommand.jvmOptions())) {
@@ -223,25 +217,9 @@ class AgentKilledMidJobTest {
     }
 
     /** Submits {@code reference}'s job to {@code cluster} and follows it to its end, applying {@code fault} at each RUNNING progress. */
-    private static Outcome runJob(LocalCluster cluster, PageRankReference reference, Path output, Fault fault) throws Exception {
-        JobProgress last = null;
-        int lastBeforeRecovery = -1;
-        boolean recovering = false;
+    private static WatchedJob runJob(LocalCluster cluster, PageRankReference reference, Path output, Fault fault) throws Exception {
         try (CoordinatorClient client = cluster.client()) {
-            SubmitReply reply = client.submit(reference.request(output, 5));
-            assertThat(reply.getErrorsList()).isEmpty();
-            Iterator<JobProgress> progress = client.watch(reply.getJobId());
-            while (progress.hasNext()) {
-                last = progress.next();
-                recovering |= last.getState() == JobState.RECOVERING;
-                if (last.getState() == JobState.RUNNING) {
-                    if (!recovering) {
-                        lastBeforeRecovery = last.getSuperstep();
-                    }
-                    fault.onProgress(cluster, last);
-                }
-            }
+            return WatchedJob.follow(client, reference.request(output, 5), progress -> fault.onProgress(cluster, progress));
         }
-        return new Outcome(last, lastBeforeRecovery);
     }
 }

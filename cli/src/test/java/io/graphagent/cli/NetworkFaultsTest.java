@@ -9,7 +9,6 @@ import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobState;
-import io.graphagent.protocol.v1.SubmitReply;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,32 +343,19 @@ class NetworkFaultsTest {
             throws Exception {
         PageRankReference reference = PageRankReference.rmat(dir, setup.scale(), setup.iterations(), setup.partitions());
         Path output = dir.resolve("pr-" + started.state().dir().getFileName() + "-" + System.nanoTime() + ".txt");
-        JobProgress last = null;
-        int lastBeforeRecovery = -1;
-        boolean recovering = false;
         before.apply(started.proxies());
         Instant submitted = Instant.now();
+        WatchedJob watched;
         try (CoordinatorClient client = started.local().client()) {
             Cluster cluster = new Cluster(started.local(), client, started.proxies());
-            SubmitReply reply = client.submit(reference.request(output, 5));
-            assertThat(reply.getErrorsList()).isEmpty();
-            Iterator<JobProgress> progress = client.watch(reply.getJobId());
-            while (progress.hasNext()) {
-                last = progress.next();
-                recovering |= last.getState() == JobState.RECOVERING;
-                if (last.getState() == JobState.RUNNING) {
-                    if (!recovering) {
-                        lastBeforeRecovery = last.getSuperstep();
-                    }
-                    fault.onProgress(cluster, last);
-                }
-            }
+            watched = WatchedJob.follow(client, reference.request(output, 5), progress -> fault.onProgress(cluster, progress));
             after.apply(cluster);
         }
+        JobProgress last = watched.last();
         assertThat(last).isNotNull();
         assertThat(last.getState()).as(last.getMessage() + "\n" + started.log()).isEqualTo(JobState.SUCCEEDED);
         reference.assertEngineWrites(output);
-        return new Run(last, CoordinatorEvents.read(started.state()), started.state(), lastBeforeRecovery, submitted);
+        return new Run(last, CoordinatorEvents.read(started.state()), started.state(), watched.lastBeforeRecovery(), submitted);
     }
 
     private static String dataProxyName(String agent) {

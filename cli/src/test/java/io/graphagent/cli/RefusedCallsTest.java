@@ -8,15 +8,13 @@ import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.protocol.v1.SubmitRequest;
 import io.graphagent.protocol.v1.WatchJobRequest;
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.graphagent.net.testing.LoopbackGrpcServer;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,19 +28,8 @@ class RefusedCallsTest {
     @TempDir
     Path dir;
 
-    private Server server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.shutdownNow();
-        }
-    }
-
-    private String start(CoordinatorGrpc.CoordinatorImplBase service) throws Exception {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
-        return "127.0.0.1:" + server.getPort();
-    }
+    @RegisterExtension
+    final LoopbackGrpcServer server = new LoopbackGrpcServer();
 
     private static CoordinatorGrpc.CoordinatorImplBase refusing(NotLeaderRefusal refusal) {
         return new CoordinatorGrpc.CoordinatorImplBase() {
@@ -61,7 +48,7 @@ class RefusedCallsTest {
 
     @Test
     void aSubmitRefusedByAStandbyNamesTheLeaderToCall() throws Exception {
-        String standby = start(refusing(new NotLeaderRefusal("coordinator-2", "127.0.0.1:7401", "")));
+        String standby = server.start(refusing(new NotLeaderRefusal("coordinator-2", "127.0.0.1:7401", "")));
 
         Cli.Result r = submit(standby);
 
@@ -77,7 +64,7 @@ class RefusedCallsTest {
     void aSubmitRefusedWhileEtcdHasNoQuorumSaysNoCoordinatorLeadsAndWhy() throws Exception {
         String problem = "etcd has no quorum: etcd at http://127.0.0.1:2379 did not serve a read (quorum) (no answer"
                 + " within 2000 ms)";
-        String standby = start(refusing(new NotLeaderRefusal("coordinator-1", "", problem)));
+        String standby = server.start(refusing(new NotLeaderRefusal("coordinator-1", "", problem)));
 
         Cli.Result r = submit(standby);
 
@@ -88,7 +75,7 @@ class RefusedCallsTest {
 
     @Test
     void aSubmitRefusedByAStandbyWhileNoneIsElectedSaysToTryAgain() throws Exception {
-        String standby = start(refusing(new NotLeaderRefusal("coordinator-2", "", "")));
+        String standby = server.start(refusing(new NotLeaderRefusal("coordinator-2", "", "")));
 
         Cli.Result r = submit(standby);
 
@@ -99,7 +86,7 @@ class RefusedCallsTest {
 
     @Test
     void aWatchRefusedByACoordinatorThatStoodByNamesTheLeaderWhereTheJobGoesOn() throws Exception {
-        String former = start(new CoordinatorGrpc.CoordinatorImplBase() {
+        String former = server.start(new CoordinatorGrpc.CoordinatorImplBase() {
             @Override
             public void submit(SubmitRequest request, StreamObserver<SubmitReply> reply) {
                 reply.onNext(SubmitReply.newBuilder().setJobId("job-7").build());
@@ -124,7 +111,7 @@ class RefusedCallsTest {
     @Test
     void aSubmitCutOffByACoordinatorShuttingDownSaysSoAndToLookBeforeSubmittingAgain() throws Exception {
         CountDownLatch arrived = new CountDownLatch(1);
-        String leader = start(new CoordinatorGrpc.CoordinatorImplBase() {
+        String leader = server.start(new CoordinatorGrpc.CoordinatorImplBase() {
             @Override
             public void submit(SubmitRequest request, StreamObserver<SubmitReply> reply) {
                 arrived.countDown(); // and never answers: the server goes away under the call

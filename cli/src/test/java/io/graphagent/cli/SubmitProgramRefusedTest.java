@@ -2,18 +2,16 @@ package io.graphagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.graphagent.config.UserPrograms;
 import io.graphagent.coordinator.program.ProgramServer;
 import io.graphagent.graph.program.JarStore;
-import java.net.InetSocketAddress;
+import io.graphagent.net.testing.LoopbackGrpcServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,19 +24,12 @@ class SubmitProgramRefusedTest {
     @TempDir
     Path dir;
 
-    private Server server;
+    @RegisterExtension
+    final LoopbackGrpcServer server = new LoopbackGrpcServer();
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.shutdownNow();
-        }
-    }
-
+    /** The coordinator's real program service under {@code policy}, storing jars under dir/programs. */
     private String start(UserPrograms policy) throws Exception {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(new ProgramServer(new JarStore(dir.resolve("programs")), policy).definition()).build().start();
-        return "127.0.0.1:" + server.getPort();
+        return server.start(new ProgramServer(new JarStore(dir.resolve("programs")), policy).definition());
     }
 
     private Path jar() throws Exception {

@@ -1,48 +1,22 @@
 package io.graphagent.agent.job;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.graphagent.agent.checkpoint.LocalCheckpoints;
 import io.graphagent.agent.checkpoint.ReplicaCounters;
 import io.graphagent.agent.dataplane.DataPlaneService;
-import io.graphagent.agent.dataplane.PeerSender;
-import io.graphagent.agent.session.AgentIdentity;
-import io.graphagent.agent.session.CoordinatorLink;
-import io.graphagent.config.GraphagentConfig;
-import io.graphagent.config.JobPaths;
-import io.graphagent.config.HostPort;
-import io.graphagent.agent.load.BuiltShare;
-import io.graphagent.agent.load.IdLookup;
-import io.graphagent.agent.load.LoadException;
-import io.graphagent.agent.load.PartitionedLoad;
-import io.graphagent.agent.load.ShareMemory;
-import io.graphagent.agent.load.SplitAccess;
-import io.graphagent.agent.load.SplitFetcher;
 import io.graphagent.agent.program.JobPrograms;
 import io.graphagent.agent.program.ProgramCache;
-import io.graphagent.agent.program.ProgramUnavailableException;
-import io.graphagent.api.VertexProgram;
-import io.graphagent.graph.pregel.ProgramException;
 import io.graphagent.agent.query.QueryWorkers;
 import io.graphagent.agent.query.ShardService;
 import io.graphagent.agent.resident.ResidentCommands;
-import io.graphagent.agent.resident.ResidentGraph;
-import io.graphagent.agent.resident.ResidentSource;
 import io.graphagent.agent.resident.ResidentStore;
-import io.graphagent.protocol.v1.AttachResident;
-import io.graphagent.graph.kernels.Algorithm;
-import io.graphagent.graph.kernels.Kernel;
-import io.graphagent.graph.kernels.KernelParameters;
-import io.graphagent.graph.kernels.Kernels;
-import io.graphagent.graph.load.GraphInputException;
+import io.graphagent.agent.session.AgentIdentity;
+import io.graphagent.agent.session.CoordinatorLink;
+import io.graphagent.config.GraphagentConfig;
+import io.graphagent.config.HostPort;
+import io.graphagent.config.JobPaths;
 import io.graphagent.graph.partition.GraphShare;
-import io.graphagent.api.EdgeUse;
-import io.graphagent.graph.pregel.PartitionRunner;
+import io.graphagent.graph.pregel.ProgramException;
 import io.graphagent.net.cause.CauseCounter;
-import io.graphagent.net.cause.FailureClassifier;
-import io.graphagent.net.path.PathDiagnosis;
-import io.graphagent.net.tls.Channels;
-import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.NetworkThreads;
 import io.graphagent.net.tls.Servers;
 import io.graphagent.net.tls.TlsFilesException;
@@ -50,37 +24,32 @@ import io.graphagent.net.tls.TransportSecurity;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
-import io.graphagent.protocol.v1.LoadDone;
-import io.graphagent.protocol.v1.LoadPartitions;
-import io.graphagent.protocol.v1.InputTransfer;
-import io.graphagent.protocol.v1.LoadScanned;
-import io.graphagent.protocol.v1.ShuffleDone;
-import io.graphagent.protocol.v1.OutputDone;
-import io.graphagent.protocol.v1.PartitionOwner;
 import io.graphagent.protocol.v1.Report;
+import io.grpc.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The job layer of an agent: runs the coordinator's commands for every job this agent takes
- * part in, and serves the data plane where peers send message batches.
+ * part in, and serves the data plane where peers send message batches. It orchestrates: each
+ * command is one step class's ({@link LoadSteps}, {@link RebuildStep}, {@link AttachStep},
+ * {@link SuperstepSteps}, {@link CheckpointStep}, {@link RestoreStep}); a job's state is put
+ * together by {@link JobAssembly}, reports go through {@link Answers}, peers are dialled
+ * through {@link PeerChannels}.
  *
  * <p>Threads: commands run one at a time, in order, on the {@code agent-job} thread (so the
  * session's threads never block on compute); compute runs on {@code graph-compute-N}
@@ -88,12 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentJobs implements CommandHandler {
     private static final Logger log = LoggerFactory.getLogger(AgentJobs.class);
-
-    /**
-     * Output chunk size: far below any message-size limit, big enough to amortise framing, and
-     * (with its copies) under half a 1 MiB G1 region, so not a humongous object (see BatchStream.MAX_BATCH).
-     */
-    static final int OUTPUT_CHUNK_BYTES = 256 * 1024;
 
     /**
      * HTTP/2 flow-control window of the data plane, per stream and connection, bytes. gRPC's
@@ -106,10 +69,6 @@ public final class AgentJobs implements CommandHandler {
     /** Bound on one superstep's exchange with one peer; a peer slower than this fails the job. */
     static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(5);
 
-    private final GraphagentConfig config;
-    /** Where this agent may read a job's graph (its job.input-roots, less its own directories). */
-    private final JobPaths paths;
-    private final TransportSecurity security;
     private final NetworkThreads network;
     private final Server dataServer;
     private final String dataAddress;
@@ -121,8 +80,8 @@ public final class AgentJobs implements CommandHandler {
      * checkpoint files in the work directory are this life's, kept when the job loads again
      * even though its share was released for the reload (or the reload failed).
      */
-    private final java.util.Set<String> heldInThisLife = ConcurrentHashMap.newKeySet();
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Set<String> heldInThisLife = ConcurrentHashMap.newKeySet();
+    private final PeerChannels channels;
     /** Data address of every peer of the jobs held, by agent id (for Failure.peer_address). */
     private final Map<String, String> dataAddresses = new ConcurrentHashMap<>();
     private final CauseCounter handshakeFailures = new CauseCounter();
@@ -135,39 +94,46 @@ public final class AgentJobs implements CommandHandler {
     /** The steps of a partitioned load, and the rebuild from structure files that a recovery uses instead. */
     private final LoadSteps loadSteps;
     private final RebuildStep rebuildStep;
+    private final AttachStep attachStep;
+    private final SuperstepSteps superstepSteps;
+    private final CheckpointStep checkpointStep;
+    private final RestoreStep restoreStep;
     /** Resident graphs held for queries and later jobs, and the orders about them. */
     private final ResidentStore residents = new ResidentStore();
-    /** The agent's clock (time of loads, checkpoints, rebuilds; a simulation drives it). */
-    private final java.time.Clock clock;
     /** The user programs of this agent's jobs, each in its job's class loader. */
     private final JobPrograms programs;
     private final ResidentCommands residentCommands;
     /** The threads that answer queries (Shard service), bounded by query.agent-max-in-flight. */
     private final QueryWorkers queryWorkers;
 
+    /** @param clock the agent's clock (time of loads, checkpoints, rebuilds; a simulation drives it) */
     private AgentJobs(GraphagentConfig config, TransportSecurity security, java.time.Clock clock)
             throws IOException, TlsFilesException {
-        this.config = config;
-        this.paths = JobPaths.of(config);
-        this.clock = clock;
+        JobPaths paths = JobPaths.of(config);
         this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses, clock);
-        this.security = security;
         String self = AgentIdentity.resolve(config, security);
+        this.network = NetworkThreads.start("agent-data", 2);
+        this.channels = new PeerChannels(config, security, network);
         this.programs = new JobPrograms(new ProgramCache(config.agent().workDir().resolve("programs"), EXCHANGE_TIMEOUT, clock));
-        this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), this::channel);
-        this.residentCommands = new ResidentCommands(residents, this::channel, EXCHANGE_TIMEOUT, clock);
+        this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), channels);
+        this.residentCommands = new ResidentCommands(residents, channels::channel, EXCHANGE_TIMEOUT, clock);
         int cores = Runtime.getRuntime().availableProcessors();
         this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), clock);
         // A fixed pool starts its threads on first use: nothing runs yet if the data plane cannot bind.
         this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
         this.structures = new PartitionStructures(peerCheckpoints, compute, clock);
+        JobAssembly assembly = new JobAssembly(jobs, heldInThisLife, programs, peerCheckpoints, dataAddresses, channels,
+                compute, answers);
         this.loadSteps = new LoadSteps(config, paths, jobs, heldInThisLife, peerCheckpoints, structures, residents,
-                programs, this::channel, answers, this::startJob, clock);
-        this.rebuildStep = new RebuildStep(jobs, peerCheckpoints, structures, loadSteps, programs, this::channel, answers,
-                this::startJob, clock);
-        this.network = NetworkThreads.start("agent-data", 2);
+                programs, channels, answers, assembly, clock);
+        this.rebuildStep = new RebuildStep(jobs, peerCheckpoints, structures, loadSteps, programs, channels, answers,
+                assembly, clock);
+        this.attachStep = new AttachStep(residents, channels, assembly, answers, clock);
+        this.superstepSteps = new SuperstepSteps(config, channels, answers);
+        this.checkpointStep = new CheckpointStep(peerCheckpoints, structures, compute, answers, clock);
+        this.restoreStep = new RestoreStep(jobs, peerCheckpoints, structures, assembly, answers);
         HostPort listen = config.agent().dataListen();
-        this.dataServer = Servers.forAddress(new java.net.InetSocketAddress(listen.host(), listen.port()), security,
+        this.dataServer = Servers.forAddress(new InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
                 .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), loadSteps::edgeTarget,
                         loadSteps::idService))
@@ -221,7 +187,7 @@ public final class AgentJobs implements CommandHandler {
     @Override
     public Map<String, List<Integer>> heldPartitions() {
         Map<String, List<Integer>> held = new TreeMap<>();
-        jobs.forEach((id, job) -> held.put(id, java.util.Arrays.stream(job.owned()).boxed().toList()));
+        jobs.forEach((id, job) -> held.put(id, Arrays.stream(job.owned()).boxed().toList()));
         held.putAll(residents.held());
         return held;
     }
@@ -291,60 +257,12 @@ public final class AgentJobs implements CommandHandler {
             case SHUFFLE_PARTITIONS -> loadSteps.shuffle(command, link);
             case BUILD_PARTITIONS -> loadSteps.build(command, link);
             case REBUILD_PARTITIONS -> rebuildStep.rebuild(command, link);
-            case START_SUPERSTEP -> {
-                AgentJob job = job(command, link);
-                if (job != null) {
-                    answers.reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getStartSuperstep())));
-                    job.sendBroadcastsEarly();
-                }
-            }
-            case EXCHANGE -> {
-                AgentJob job = job(command, link);
-                if (job != null) {
-                    try {
-                        answers.reply(link, command, Report.newBuilder().setExchangeDone(job.exchange(command.getExchange())));
-                        if (command.getExchange().hasThenStart()) {
-                            // The exchange was the barrier: go on without waiting for a StartSuperstep.
-                            answers.reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getExchange().getThenStart())));
-                            job.sendBroadcastsEarly();
-                        }
-                    } catch (AgentJob.ExchangeFailedException e) {
-                        if (job.isSuperseded()) {
-                            // A rollback ended it: the coordinator knows why; the report is of an older epoch.
-                            log.info("event=exchange_abandoned job={} superstep={} detail=\"{}\"", jobId,
-                                    command.getExchange().getSuperstep(), e.getMessage());
-                            answers.peerUnreachable(link, command, e.peer, e.getMessage(), "");
-                            return;
-                        }
-                        FailureClassifier.Classification why = exchangeFailure(job, e);
-                        log.warn("cause={} event=exchange_failed job={} peer={} superstep={} detail=\"{}\"", why.cause().label(),
-                                jobId, e.peer, command.getExchange().getSuperstep(), why.detail());
-                        answers.peerUnreachable(link, command, e.peer, "exchange with peer " + e.peer + " failed: " + why.detail()
-                                + " [cause=" + why.cause().label() + "]", why.cause().label());
-                    }
-                }
-            }
-            case WRITE_OUTPUT -> {
-                AgentJob job = job(command, link);
-                if (job != null) {
-                    job.closeEarly("job writes its output");
-                    try {
-                        job.learnLabels(new IdLookup(job.jobId(), job.epoch(), EXCHANGE_TIMEOUT));
-                    } catch (LoadException e) {
-                        answers.fail(link, command, FailureKind.OUTPUT_FAILED, e.getMessage());
-                        return;
-                    }
-                    job.output(OUTPUT_CHUNK_BYTES, chunk -> answers.reply(link, command, Report.newBuilder().setOutputChunk(chunk)));
-                    answers.reply(link, command, Report.newBuilder().setOutputDone(OutputDone.newBuilder().setVertices(job.ownedVertices())));
-                }
-            }
-            case CHECKPOINT -> {
-                AgentJob job = job(command, link);
-                if (job != null) {
-                    checkpoint(job, command, link);
-                }
-            }
-            case RESTORE -> restore(command, link);
+            case ATTACH_RESIDENT -> attachStep.attach(command, link);
+            case START_SUPERSTEP -> job(command, link).ifPresent(job -> superstepSteps.compute(job, command, link));
+            case EXCHANGE -> job(command, link).ifPresent(job -> superstepSteps.exchange(job, command, link));
+            case WRITE_OUTPUT -> job(command, link).ifPresent(job -> superstepSteps.output(job, command, link));
+            case CHECKPOINT -> job(command, link).ifPresent(job -> checkpointStep.checkpoint(job, command, link));
+            case RESTORE -> restoreStep.restore(command, link);
             case REPLICATE_PARTITIONS -> {
                 try {
                     answers.reply(link, command, Report.newBuilder().setResidentHeld(residentCommands.replicate(
@@ -357,27 +275,30 @@ public final class AgentJobs implements CommandHandler {
             }
             case DROP_REPLICAS -> answers.reply(link, command, Report.newBuilder().setResidentHeld(
                     residentCommands.drop(ResidentStore.nameOf(jobId), command.getJobEpoch(), command.getDropReplicas())));
-            case ATTACH_RESIDENT -> attach(command, link);
-            case ABORT, RELEASE -> {
-                loadSteps.drop(jobId);
-                String residentName = ResidentStore.nameOf(jobId);
-                if (residentName != null && command.getKindCase() == Command.KindCase.ABORT
-                        && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
-                    log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
-                }
-                heldInThisLife.remove(jobId);
-                programs.release(jobId);
-                structures.forget(jobId);
-                AgentJob released = jobs.remove(jobId);
-                if (released != null) {
-                    released.closeEarly("job released");
-                    log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
-                }
-                peerCheckpoints.dropJob(jobId);
-            }
+            case ABORT, RELEASE -> release(command);
             default -> answers.fail(link, command, FailureKind.COMPUTE_FAILED,
                     "this agent does not support command " + command.getKindCase() + " yet");
         }
+    }
+
+    /** Abort or Release: the job's load, share, program, structure files and checkpoint copies go (an Abort drops a resident graph too). */
+    private void release(Command command) {
+        String jobId = command.getJobId();
+        loadSteps.drop(jobId);
+        String residentName = ResidentStore.nameOf(jobId);
+        if (residentName != null && command.getKindCase() == Command.KindCase.ABORT
+                && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
+            log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
+        }
+        heldInThisLife.remove(jobId);
+        programs.release(jobId);
+        structures.forget(jobId);
+        AgentJob released = jobs.remove(jobId);
+        if (released != null) {
+            released.closeEarly("job released");
+            log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
+        }
+        peerCheckpoints.dropJob(jobId);
     }
 
     /** For tests: {@code hook} runs on the job thread when a load reaches its memory check. */
@@ -391,293 +312,14 @@ public final class AgentJobs implements CommandHandler {
         return job == null ? Optional.empty() : Optional.of(job.share());
     }
 
-    /**
-     * A job over a share already built (loaded, or taken from a resident graph): its kernel and
-     * runner, kept as the job's state. Null after answering the failure.
-     */
-    private AgentJob startJob(Command command, CoordinatorLink link, GraphShare share, Algorithm algorithm,
-                              KernelParameters parameters, int sourceDense, io.graphagent.protocol.v1.PartitionMap map,
-                              String[] ownerOf) {
-        OutputLabels labels = new OutputLabels(share);
-        Kernel kernel;
-        try {
-            VertexProgram user = algorithm == null ? programs.held(command.getJobId()) : null;
-            if (algorithm == null && user == null) {
-                answers.fail(link, command, FailureKind.LOAD_FAILED, "this agent holds no program of job " + command.getJobId()
-                        + ": send LoadPartitions first");
-                return null;
-            }
-            kernel = user != null ? new Kernel(user, labels) : Kernels.create(algorithm, parameters, share.weighted(), sourceDense, labels);
-        } catch (IllegalArgumentException e) {
-            answers.fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
-            return null;
-        }
-        AgentJob job;
-        try {
-            job = buildJob(command.getJobId(), link.agentId(), share, kernel, labels, map, command.getJobEpoch(), ownerOf);
-        } catch (TlsFilesException e) {
-            answers.fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
-            return null;
-        }
-        AgentJob replaced = jobs.put(command.getJobId(), job);
-        heldInThisLife.add(command.getJobId());
-        if (replaced != null) {
-            replaced.closeEarly("job loaded again");
-        }
-        return job;
-    }
-
-    /**
-     * A batch job on a resident graph: its share is made of the replicas this agent holds of the
-     * job's partitions (used as they are when one share holds exactly them), no input is read.
-     */
-    private void attach(Command command, CoordinatorLink link) {
-        long t0 = clock.millis();
-        AttachResident order = command.getAttachResident();
-        String name = ResidentStore.nameOf(order.getGraphJobId());
-        ResidentGraph graph = name == null ? null : residents.find(name, order.getGeneration());
-        if (graph == null) {
-            answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
-                    .setMessage("agent " + link.agentId() + " holds no resident graph " + order.getGraphJobId()
-                            + " at generation " + order.getGeneration()).setRetryable(true)));
-            return;
-        }
-        int[] owned = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
-        Algorithm algorithm = Algorithm.valueOf(order.getAlgorithm().name());
-        var p = order.getParameters();
-        KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
-        GraphShare share;
-        int sourceDense;
-        try {
-            share = graph.shareOf(owned);
-            sourceDense = algorithm == Algorithm.BFS || algorithm == Algorithm.SSSP
-                    ? new ResidentSource(graph, order.getPartitionMap(), this::channel).denseOf(p.getSourceVertex()) : -1;
-        } catch (IllegalArgumentException | ResidentSource.LookupFailedException e) {
-            answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.LOAD_FAILED)
-                    .setMessage(e.getMessage()).setRetryable(e instanceof ResidentSource.LookupFailedException)));
-            return;
-        }
-        String[] ownerOf = new String[graph.partitioning().count()];
-        for (PartitionOwner owner : order.getPartitionMap().getOwnersList()) {
-            ownerOf[owner.getPartitionId()] = owner.getAgentId();
-        }
-        AgentJob job = startJob(command, link, share, algorithm, parameters, sourceDense, order.getPartitionMap(), ownerOf);
-        if (job == null) {
-            return;
-        }
-        long ms = clock.millis() - t0;
-        log.info("event=job_attached job={} graph={} generation={} partitions={} vertices={} ms={}", command.getJobId(),
-                name, order.getGeneration(), owned.length, share.ownedVertices(), ms);
-        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(share, ms, job)));
-    }
-
-    /** A job's state on this agent for one partition map and job epoch, over a share already built. */
-    private AgentJob buildJob(String jobId, String agentId, GraphShare share, Kernel kernel, OutputLabels labels,
-                              io.graphagent.protocol.v1.PartitionMap map, long epoch, String[] ownerOf)
-            throws TlsFilesException {
-        Map<String, List<Integer>> byPeer = new TreeMap<>();
-        Map<String, String> addresses = new TreeMap<>();
-        for (PartitionOwner owner : map.getOwnersList()) {
-            if (!owner.getAgentId().equals(agentId)) {
-                byPeer.computeIfAbsent(owner.getAgentId(), a -> new ArrayList<>()).add(owner.getPartitionId());
-                addresses.put(owner.getAgentId(), owner.getDataAddress());
-                peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
-                dataAddresses.put(owner.getAgentId(), owner.getDataAddress());
-            }
-        }
-        Map<String, int[]> peerPartitions = new TreeMap<>();
-        Map<String, PeerSender> peers = new TreeMap<>();
-        for (Map.Entry<String, List<Integer>> e : byPeer.entrySet()) {
-            peerPartitions.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).sorted().toArray());
-            peers.put(e.getKey(), new PeerSender(e.getKey(), channel(addresses.get(e.getKey())), EXCHANGE_TIMEOUT));
-        }
-        PartitionRunner runner = new PartitionRunner(share, kernel.program(), kernel.shape(), compute);
-        return new AgentJob(jobId, agentId, share, kernel, labels, runner, share.owned(), peerPartitions, peers, ownerOf,
-                EXCHANGE_TIMEOUT, epoch);
-    }
-
-    /**
-     * Writes each owned partition's checkpoint file atomically (temporary file, fsync, rename)
-     * and, when the command names a replica, streams a copy of each to that peer; reports
-     * CheckpointDone only once both are done. A relative directory is under this agent's work
-     * directory (peer-copy mode), where older checkpoints of the job are deleted first.
-     */
-    private void checkpoint(AgentJob job, Command command, CoordinatorLink link) {
-        long t0 = clock.millis();
-        io.graphagent.protocol.v1.Checkpoint c = command.getCheckpoint();
-        Path dir;
-        try {
-            dir = peerCheckpoints.directory(c.getDirectory());
-        } catch (IllegalArgumentException e) {
-            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, e.getMessage());
-            return;
-        }
-        peerCheckpoints.beforeWrite(command.getJobId(), c);
-        long bytes = 0;
-        try {
-            java.nio.file.Files.createDirectories(dir);
-            String structureFailed = structures.beforeCheckpoint(command.getJobId(), command.getJobEpoch(), job.share(), dir,
-                    c.getReplicaAddress());
-            if (structureFailed != null) {
-                answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, structureFailed + ". The previous checkpoint stays in use."
-                        + " Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir" : "agent.work-dir")
-                        + " writable with free space");
-                return;
-            }
-            // One file per partition, written side by side on the compute threads (idle in a checkpoint).
-            List<Callable<Long>> writes = new ArrayList<>();
-            for (int p : job.owned()) {
-                writes.add(() -> CheckpointFiles.write(dir, p, link.agentId(), out -> job.runner().writeCheckpoint(p, out)));
-            }
-            for (Future<Long> written : compute.invokeAll(writes)) {
-                bytes += written.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, "interrupted while writing the checkpoint of superstep "
-                    + c.getSuperstep());
-            return;
-        } catch (ExecutionException | IOException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot write the checkpoint of superstep " + c.getSuperstep()
-                    + " to " + dir + ": " + cause + ". Fix: make " + (Path.of(c.getDirectory()).isAbsolute() ? "job.checkpoint-dir"
-                    : "agent.work-dir") + " writable with free space");
-            return;
-        }
-        long ms = clock.millis() - t0;
-        log.info("event=checkpoint_written job={} superstep={} partitions={} bytes={} ms={}", command.getJobId(),
-                c.getSuperstep(), job.owned().length, bytes, ms);
-        boolean replicated = !c.getReplicaAddress().isEmpty();
-        if (replicated) {
-            String failed = peerCheckpoints.copy(command.getJobId(), command.getJobEpoch(), c, dir, job.owned());
-            if (failed != null) {
-                answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, failed);
-                return;
-            }
-        }
-        answers.reply(link, command, Report.newBuilder().setCheckpointDone(io.graphagent.protocol.v1.CheckpointDone.newBuilder()
-                .setSuperstep(c.getSuperstep()).setBytes(bytes).setLocation(dir.toString()).setReplicated(replicated)
-                .setWriteTimeMs(clock.millis() - t0)));
-    }
-
-    /** Rolls the job back: new partitions and epoch, state from the checkpoint (or from scratch). */
-    private void restore(Command command, CoordinatorLink link) {
-        AgentJob old = jobs.get(command.getJobId());
-        if (old == null) {
-            // Retryable: this agent lost the job (it restarted); the coordinator recovers and has it load again.
-            answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.RESTORE_FAILED)
-                    .setMessage("this agent holds no job " + command.getJobId() + " to restore: send LoadPartitions first")
-                    .setRetryable(true)));
-            return;
-        }
-        io.graphagent.protocol.v1.Restore r = command.getRestore();
-        int[] owned = r.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
-        int partitions = old.runner().partitioning().count();
-        if (!java.util.Arrays.equals(owned, old.share().owned())) {
-            answers.fail(link, command, FailureKind.RESTORE_FAILED, "this agent holds partitions "
-                    + java.util.Arrays.toString(old.share().owned()) + " of job " + command.getJobId() + ", the restore gives it "
-                    + java.util.Arrays.toString(owned) + ": load the new partitions first");
-            return;
-        }
-        AgentJob job;
-        try {
-            job = buildJob(command.getJobId(), link.agentId(), old.share(), old.kernel(), old.labels(), r.getPartitionMap(),
-                    command.getJobEpoch(), old.ownerOf());
-            peerCheckpoints.beforeRestore(command.getJobId(), r);
-            if (r.getFromScratch()) {
-                // Peer copies: every agent dropped the job's files, structure copies too; shared: the files stay.
-                structures.copiesGone(command.getJobId());
-            }
-            if (!r.getFromScratch()) {
-                Path dir = peerCheckpoints.directory(r.getDirectory());
-                Failure fetched = peerCheckpoints.fetch(command.getJobId(), r, dir);
-                if (fetched != null) {
-                    answers.reply(link, command, Report.newBuilder().setFailure(fetched));
-                    return;
-                }
-                // Owned partitions whole; the others only for their broadcasts, which only a pulling superstep reads.
-                for (int p = 0; p < partitions; p++) {
-                    if (java.util.Arrays.binarySearch(owned, p) >= 0 || (r.getPull() && job.runner().mirrors(p))) {
-                        int partition = p;
-                        CheckpointFiles.read(dir, p, in -> job.runner().restore(partition, in));
-                    }
-                }
-                job.runner().resume(new io.graphagent.graph.pregel.Delivery(r.getPull(), r.getPullFromAll()));
-            }
-        } catch (IOException | TlsFilesException | IllegalArgumentException e) {
-            answers.fail(link, command, FailureKind.RESTORE_FAILED, "cannot restore superstep " + r.getSuperstep() + " from "
-                    + r.getDirectory() + ": " + e.getMessage());
-            return;
-        }
-        jobs.put(command.getJobId(), job);
-        old.closeEarly("job restored");
-        log.info("event=job_restored job={} epoch={} superstep={} partitions={} from_scratch={}", command.getJobId(),
-                command.getJobEpoch(), r.getSuperstep(), owned.length, r.getFromScratch());
-        answers.reply(link, command, Report.newBuilder().setRestoreDone(io.graphagent.protocol.v1.RestoreDone.newBuilder()
-                .setSuperstep(r.getSuperstep()).addAllPartitionIds(r.getPartitionIdsList())));
-    }
-
-    /**
-     * Why an exchange with a peer failed: the failure's own cause, refined by a look at the path
-     * to the peer's data port when it was a stall (a keepalive that went unanswered, a handshake
-     * that timed out): large packets lost on the way give {@code path_mtu_blackhole}.
-     */
-    private FailureClassifier.Classification exchangeFailure(AgentJob job, AgentJob.ExchangeFailedException e) {
-        FailureClassifier.Classification seen = FailureClassifier.explain(e.getCause(), FailureClassifier.Side.CLIENT);
-        Optional<HostAndPort> peer = job.peerAddress(e.peer);
-        if (peer.isEmpty()) {
-            return seen;
-        }
-        forgetChannel(peer.get().toString());
-        if (!PathDiagnosis.examines(seen.cause())) {
-            return seen;
-        }
-        Duration wait = config.tls().handshakeTimeout();
-        return PathDiagnosis.refine(seen, new InetSocketAddress(peer.get().host(), peer.get().port()), wait, wait,
-                Path.of("/proc"));
-    }
-
-    /**
-     * Drops the cached channel to {@code address} after an exchange with it failed, so the
-     * recovery's exchange dials afresh: a channel that failed to connect fails every call at
-     * once for its growing reconnect backoff (up to 2 minutes), which would use up a job's
-     * recoveries in a second and outlast a network that has healed. Calls still on it finish.
-     */
-    private void forgetChannel(String address) {
-        ManagedChannel stale = channels.remove(address);
-        if (stale != null) {
-            stale.shutdown();
-        }
-    }
-
-    private ManagedChannel channel(String address) throws TlsFilesException {
-        ManagedChannel existing = channels.get(address);
-        if (existing != null) {
-            return existing;
-        }
-        ManagedChannel created = Channels.builder(HostAndPort.parse(address), security,
-                        new Channels.ClientTimeouts(Duration.ofSeconds(5), config.tls().handshakeTimeout(), EXCHANGE_TIMEOUT),
-                        network)
-                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
-                .flowControlWindow(DATA_WINDOW_BYTES)
-                // An exchange that stalls (a peer gone silent, large packets lost on the path) ends
-                // after keepalive time + timeout instead of at EXCHANGE_TIMEOUT.
-                .keepAliveTime(config.grpc().keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
-                .keepAliveTimeout(config.grpc().keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                // Acks and readiness callbacks (which only wake the feeding thread) run on the network thread.
-                .directExecutor()
-                .build();
-        channels.put(address, created);
-        return created;
-    }
-
-    private AgentJob job(Command command, CoordinatorLink link) {
+    /** The job a command is for, or empty after answering a retryable COMPUTE_FAILED (this agent holds no such job). */
+    private Optional<AgentJob> job(Command command, CoordinatorLink link) {
         AgentJob job = jobs.get(command.getJobId());
         if (job == null) {
             answers.reply(link, command, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.COMPUTE_FAILED)
                     .setMessage("this agent holds no job " + command.getJobId() + " (was it restarted?)").setRetryable(true)));
         }
-        return job;
+        return Optional.ofNullable(job);
     }
 
     @Override
@@ -699,7 +341,7 @@ public final class AgentJobs implements CommandHandler {
         queryWorkers.close();
         dataServer.shutdownNow();
         peerCheckpoints.close();
-        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.close();
         try {
             dataServer.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -6,7 +6,6 @@ import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FailureKind;
-import io.graphagent.protocol.v1.PartitionOwner;
 import io.graphagent.protocol.v1.Report;
 import java.nio.file.Path;
 import java.util.Map;
@@ -87,10 +86,7 @@ final class RebuildStep {
             return;
         }
         GraphShare share = rebuilt.share();
-        String[] ownerOf = new String[(int) order.getPartitions()];
-        for (PartitionOwner owner : order.getPartitionMap().getOwnersList()) {
-            ownerOf[owner.getPartitionId()] = owner.getAgentId();
-        }
+        String[] ownerOf = JobAssembly.ownerOf(order.getPartitionMap(), (int) order.getPartitions());
         AgentJob job = starter.start(command, link, share, algorithm, parameters, rebuilt.sourceDense(), order.getPartitionMap(),
                 ownerOf);
         if (job == null) {
