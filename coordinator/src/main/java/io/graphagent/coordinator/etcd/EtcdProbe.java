@@ -45,7 +45,7 @@ public final class EtcdProbe {
             }
         }
         try {
-            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), EtcdProbe.QUORUM_READ);
+            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), QUORUM_READ);
             return new Health(endpoints, true, "");
         } catch (EtcdException e) {
             return new Health(endpoints, false, e.getMessage());

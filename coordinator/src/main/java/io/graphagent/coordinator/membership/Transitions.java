@@ -84,7 +84,8 @@ final class Transitions {
      * Tells the listeners every transition recorded before this call, in order, waiting for the
      * thread telling earlier ones if need be; returns once those are told, whatever was recorded
      * since. Called from a listener (a transition that a listener caused), it returns at once and
-     * the thread already telling tells that one too. Must not be called with membership's lock held.
+     * the thread already telling tells that one too. Must not be called with membership's lock
+     * held, nor any lock a listener takes: it may wait for the thread telling earlier ones.
      */
     void deliver() {
         long mine = recorded.get();
@@ -103,8 +104,9 @@ final class Transitions {
                 if (event == null) {
                     return;
                 }
-                tell(event);
+                // Counted before it is told: a listener that throws an Error leaves the count true.
                 delivered++;
+                tell(event);
             }
         } finally {
             delivering.unlock();
