@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -19,13 +22,17 @@ import org.slf4j.LoggerFactory;
  * membership (list the live agents, send commands). Listeners see every transition exactly
  * once, in the order they happened.
  *
- * <p>The threads that record transitions deliver them, one at a time, each only as far as the
- * transitions recorded before its own call to {@link #deliver()}: a caller waits for the ones
- * ahead of it, never for the ones recorded after. A caller is a session stream's thread, whose
- * Welcome and heartbeat acks wait for its return; if it had to deliver whatever the others keep
- * recording, a reconnect storm of thousands of agents would hold it as long as the storm lasts
- * (measured: a Welcome held 13.6 s while 2,000 sessions resumed, so that agent missed its 5 s
- * lease and was declared DEAD). Thread-safe.
+ * <p>Who tells them: the thread that recorded a transition, when no other is telling (so a
+ * test or simulation sees its listeners called before the call returns), but only as far as the
+ * transitions recorded before its own call to {@link #deliver()}, never what others record after
+ * it. A caller is a session stream's gRPC thread, whose Welcome and heartbeat acks wait for its
+ * return: when the first thread to find undelivered transitions told all of them, including
+ * whatever the others kept recording, a reconnect storm of 2,000 agents held one stream 13.6 s,
+ * its Welcome unsent, so that agent missed its 5 s lease and was declared DEAD. What is left
+ * goes to the teller ({@link #tellOn}, the coordinator's {@code coordinator-membership-events}
+ * thread), and a caller that finds another thread telling returns at once: that thread or the
+ * teller tells its transitions. Without a teller (tests, simulations) a caller that finds
+ * another telling waits its turn (a fair lock) and tells its own. Thread-safe.
  */
 final class Transitions {
 
@@ -44,7 +51,16 @@ final class Transitions {
     private volatile long delivered;
     /** How far the thread holding {@link #delivering} tells; guarded by it. */
     private long target;
+    /** Where the listeners are told, or null: by the threads that record (tests, simulations). */
+    private volatile Executor teller;
+    /** Whether a pass of the teller is scheduled or running. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Tells the listeners on {@code executor} (one thread, in order) from now on; see {@link Membership#tellListenersOn}. */
+    void tellOn(Executor executor) {
+        this.teller = executor;
+    }
 
     void addListener(MembershipListener listener) {
         listeners.add(listener);
@@ -81,11 +97,12 @@ final class Transitions {
     }
 
     /**
-     * Tells the listeners every transition recorded before this call, in order, waiting for the
-     * thread telling earlier ones if need be; returns once those are told, whatever was recorded
-     * since. Called from a listener (a transition that a listener caused), it returns at once and
-     * the thread already telling tells that one too. Must not be called with membership's lock
-     * held, nor any lock a listener takes: it may wait for the thread telling earlier ones.
+     * Tells the listeners the transitions recorded before this call, in order, unless another
+     * thread is telling (with a teller: return at once, they are told by it or the teller;
+     * without: wait for it, then tell). Never tells what is recorded after this call; with a
+     * teller, hands that to it. Called from a listener (a transition a listener caused), returns
+     * at once and the thread already telling tells that one too. Must not be called with
+     * membership's lock held, nor any lock a listener takes.
      */
     void deliver() {
         long mine = recorded.get();
@@ -96,13 +113,19 @@ final class Transitions {
             target = Math.max(target, mine);
             return;
         }
-        delivering.lock();
+        Executor on = teller;
+        if (on == null) {
+            delivering.lock();
+        } else if (!delivering.tryLock()) {
+            // Whoever holds the lock re-checks the queue after releasing it and hands it to the teller.
+            return;
+        }
         try {
             target = Math.max(target, mine);
             while (delivered < target) {
                 Event event = pending.poll();
                 if (event == null) {
-                    return;
+                    break;
                 }
                 // Counted before it is told: a listener that throws an Error leaves the count true.
                 delivered++;
@@ -111,6 +134,41 @@ final class Transitions {
         } finally {
             delivering.unlock();
         }
+        if (on != null) {
+            handOff(on);
+        }
+    }
+
+    /** Has the teller tell what is queued, unless a pass of it is already scheduled or running. */
+    private void handOff(Executor on) {
+        if (pending.isEmpty() || !scheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            on.execute(() -> tellQueued(on));
+        } catch (RejectedExecutionException e) {
+            // The coordinator is stopping: what is still queued is not told.
+            scheduled.set(false);
+        }
+    }
+
+    /** On the teller: tells everything queued, also what the listeners cause meanwhile, then looks again. */
+    private void tellQueued(Executor on) {
+        try {
+            delivering.lock();
+            try {
+                for (Event event; (event = pending.poll()) != null; ) {
+                    delivered++;
+                    target = Math.max(target, delivered);
+                    tell(event);
+                }
+            } finally {
+                delivering.unlock();
+            }
+        } finally {
+            scheduled.set(false);
+        }
+        handOff(on);
     }
 
     private void tell(Event event) {

@@ -31,6 +31,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -453,6 +455,54 @@ class MembershipTest {
         } finally {
             releaseFirst.countDown();
             releaseSecond.countDown();
+        }
+    }
+
+    /**
+     * With the coordinator's teller: a Hello that finds another thread telling returns at once
+     * (its transition told later, in order), and what was recorded after a thread's call is told
+     * on the teller, not by that thread.
+     */
+    @Test
+    void withATellerNoHelloWaitsForTransitionsOtherThanThoseBeforeIt() {
+        ExecutorService teller = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("teller").unstarted(r));
+        membership.tellListenersOn(teller);
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch secondHeld = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        Map<String, String> toldOn = new ConcurrentHashMap<>();
+        membership.addListener((agent, from, to, cause) -> {
+            toldOn.put(agent, Thread.currentThread().getName());
+            if (agent.equals("agent-1")) {
+                firstHeld.countDown();
+                hold(releaseFirst);
+            } else if (agent.equals("agent-2")) {
+                secondHeld.countDown();
+                hold(releaseSecond);
+            }
+        });
+        CompletableFuture<MemberSession> first = new CompletableFuture<>();
+        try {
+            Thread.ofPlatform().name("stream-1").start(() -> first.complete(join("agent-1", new FakeConnection("127.0.0.1:50001"))));
+            await().atMost(Duration.ofSeconds(20)).until(() -> firstHeld.getCount() == 0);
+
+            // agent-1's transition is still being told: agent-2's Hello does not wait for it.
+            join("agent-2", new FakeConnection("127.0.0.1:50002"));
+            assertThat(toldOn).doesNotContainKey("agent-2");
+
+            releaseFirst.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> secondHeld.getCount() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(first::isDone);
+            assertThat(toldOn).containsEntry("agent-1", "stream-1").containsEntry("agent-2", "teller");
+            releaseSecond.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> transitions.size() == 2);
+            assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
+                    "agent-2 AGENT_STATE_UNSPECIFIED->JOINING hello");
+        } finally {
+            releaseFirst.countDown();
+            releaseSecond.countDown();
+            teller.shutdownNow();
         }
     }
 
