@@ -7,6 +7,12 @@ import io.graphagent.coordinator.etcd.EtcdFixture;
 import io.graphagent.coordinator.etcd.LocalEtcd;
 import io.graphagent.graph.output.ResultComparator;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openqa.selenium.By;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Clients given {@code --etcd} against real processes: a three-member etcd, two coordinators of
  * the etcd store, one agent. {@code status} and {@code submit} find the leader in etcd's leader
- * key, also after a failover that the state directory's address does not know of.
+ * key, also after a failover that the state directory's address does not know of; the
+ * dashboard's Coordinators panel (a real headless Chromium, on this cluster rather than one of
+ * its own) shows the leader, the standby and the term before and after.
  */
 class EtcdClientsTest {
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration TTL = Duration.ofSeconds(2);
+    /** Bound on a change reaching the dashboard (it polls every second; a loaded 2-core machine). */
+    private static final Duration SEEN = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -47,11 +57,22 @@ class EtcdClientsTest {
         StringWriter log = new StringWriter();
         try (LocalEtcd etcd = EtcdFixture.start(3);
              LocalCluster cluster = LocalCluster.prepare(state, 1, 0, false, new PrintWriter(log, true),
-                     LocalCommand.jvmOptions())) {
+                     LocalCommand.jvmOptions());
+             HeadlessChromium browser = HeadlessChromium.start()) {
             start(cluster, etcd, 2);
             HostPort first = cluster.awaitLeader(START);
             int leaderNumber = cluster.coordinatorAddresses().indexOf(first) + 1;
             HostPort second = cluster.coordinatorAddresses().get(2 - leaderNumber);
+            String leaderId = "coordinator-" + leaderNumber;
+            String standbyId = "coordinator-" + (3 - leaderNumber);
+
+            // The dashboard's Coordinators panel (etcd store): the leader with its term and the standby, etcd healthy.
+            browser.open(dashboardOf(cluster, state, leaderId, 1));
+            browser.waitUpTo(SEEN).until(d -> coordinatorRows(browser).size() == 2);
+            assertThat(coordinatorRows(browser)).containsExactlyInAnyOrder(
+                    leaderId + " leader 1 " + first, standbyId + " standby  " + second);
+            assertThat(browser.text("#coordinators-summary")).isEqualTo("(term 1)");
+            assertThat(browser.driver().findElement(By.id("coordinators-single")).isDisplayed()).isFalse();
 
             Cli.Result before = status(state, etcd);
             assertThat(before.exitCode()).as(before.toString()).isZero();
@@ -80,7 +101,37 @@ class EtcdClientsTest {
             assertThat(submit.exitCode()).as(submit + "\n" + log).isZero();
             assertThat(ResultComparator.compare(Cli.graphalytics().resolve("bfs-directed-BFS"), output,
                     ResultComparator.Rule.forKernel("BFS"))).isEmpty();
+
+            // The new leader's panel: itself, leading with the next term; the killed one gone with its etcd lease.
+            browser.open(dashboardOf(cluster, state, standbyId, 2));
+            browser.waitUpTo(SEEN).until(d -> coordinatorRows(browser).equals(List.of(standbyId + " leader 2 " + second)));
+            assertThat(browser.text("#coordinators-summary")).isEqualTo("(term 2)");
+            browser.screenshot("dashboard-coordinators-etcd");
         }
+    }
+
+    /**
+     * The dashboard of coordinator {@code id} once it leads {@code term}: its admin address as it
+     * printed it on taking the lead (each coordinator has its own), the admin token in the fragment.
+     */
+    private static String dashboardOf(LocalCluster cluster, LocalState state, String id, long term) throws Exception {
+        Pattern leading = Pattern.compile("coordinator leading on \\S+, term " + term + " \\(admin (http://\\S+)\\)");
+        AtomicReference<String> admin = new AtomicReference<>();
+        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Matcher m = leading.matcher(Files.readString(state.log(id)));
+            if (m.find()) {
+                admin.set(m.group(1));
+            }
+            return admin.get() != null;
+        });
+        return admin.get() + "/#token=" + URLEncoder.encode(cluster.adminToken(), StandardCharsets.UTF_8);
+    }
+
+    /** The Coordinators panel's rows: "id role term address" (no term for a standby), read in one script. */
+    @SuppressWarnings("unchecked")
+    private static List<String> coordinatorRows(HeadlessChromium browser) {
+        return (List<String>) browser.script("return Array.from(document.querySelectorAll('#coordinators tbody tr'))"
+                + ".map(r => ['.id', '.role', '.term', '.address'].map(c => r.querySelector(c).textContent).join(' '))");
     }
 
     @Test

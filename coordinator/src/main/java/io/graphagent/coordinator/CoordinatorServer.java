@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads, all owned and stopped by {@link #close()}: {@code coordinator-net-*} (network
  * I/O), {@code coordinator-grpc-N} (service calls), {@code coordinator-session} (failure
- * detector ticks and Hello deadlines). Thread-safe.
+ * detector ticks and Hello deadlines), {@code coordinator-membership-events} (tells the membership
+ * listeners the agent transitions that no service call's thread waits to tell: a reconnect
+ * storm's). Thread-safe.
  */
 public final class CoordinatorServer implements AutoCloseable {
 
@@ -60,13 +62,15 @@ public final class CoordinatorServer implements AutoCloseable {
     private final FailureDetector detector;
     private final ScheduledExecutorService sessionThread;
     private final ExecutorService grpcThreads;
+    private final ExecutorService membershipEvents;
     private final NetworkThreads networkThreads;
     /** Resident graphs and online queries; null when the job layer is not a JobScheduler (tests). */
     private final OnlineQueries online;
 
     private CoordinatorServer(Server server, Membership membership, JobApi jobs, CoordinatorService service,
             CauseCounter causes, FailureDetector detector, ScheduledExecutorService sessionThread,
-            ExecutorService grpcThreads, NetworkThreads networkThreads, OnlineQueries online) {
+            ExecutorService grpcThreads, ExecutorService membershipEvents, NetworkThreads networkThreads,
+            OnlineQueries online) {
         this.online = online;
         this.server = server;
         this.port = server.getPort();
@@ -77,6 +81,7 @@ public final class CoordinatorServer implements AutoCloseable {
         this.detector = detector;
         this.sessionThread = sessionThread;
         this.grpcThreads = grpcThreads;
+        this.membershipEvents = membershipEvents;
         this.networkThreads = networkThreads;
     }
 
@@ -119,8 +124,12 @@ public final class CoordinatorServer implements AutoCloseable {
             ExecutorService grpcThreads = Executors.newCachedThreadPool(named("coordinator-grpc", true, Thread.NORM_PRIORITY));
             started.add(grpcThreads::shutdownNow);
 
+            ExecutorService membershipEvents = Executors.newSingleThreadExecutor(
+                    named("coordinator-membership-events", false, Thread.NORM_PRIORITY));
+            started.add(membershipEvents::shutdownNow);
             Membership membership = new Membership(config.session(), clock, causes, epochs);
             started.add(membership::close);
+            membership.tellListenersOn(membershipEvents);
             membership.useExitProbe(ExitProbe.tcp(sessionThread));
             FailureDetector detector = FailureDetector.start(membership, sessionThread,
                     FailureDetector.period(config.session()));
@@ -161,7 +170,7 @@ public final class CoordinatorServer implements AutoCloseable {
                     listen.host(), server.getPort(), security.isTls(), config.cluster().id(),
                     config.profile().configName(), config.session().leaseTtl(), config.session().heartbeatInterval());
             return new CoordinatorServer(server, membership, jobApi, service, causes, detector, sessionThread,
-                    grpcThreads, network, online);
+                    grpcThreads, membershipEvents, network, online);
         } catch (IOException | TlsFilesException | RuntimeException e) {
             for (AutoCloseable resource : started.reversed()) {
                 try {
@@ -235,6 +244,16 @@ public final class CoordinatorServer implements AutoCloseable {
         }
         sessionThread.shutdownNow();
         grpcThreads.shutdownNow();
+        // The transitions of the shutdown itself are still told (event log, metrics), briefly.
+        membershipEvents.shutdown();
+        try {
+            if (!membershipEvents.awaitTermination(1, TimeUnit.SECONDS)) {
+                membershipEvents.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            membershipEvents.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         networkThreads.close();
         log.info("event=coordinator_stopped port={}", port);
     }

@@ -25,6 +25,9 @@ public final class EtcdProbe {
         }
     }
 
+    /** The linearizable read that tells a quorum, in the words of its failure ("etcd at ... did not ..."). */
+    public static final String QUORUM_READ = "serve a read (quorum)";
+
     private EtcdProbe() {
     }
 
@@ -42,7 +45,7 @@ public final class EtcdProbe {
             }
         }
         try {
-            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), "serve a read (quorum)");
+            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), QUORUM_READ);
             return new Health(endpoints, true, "");
         } catch (EtcdException e) {
             return new Health(endpoints, false, e.getMessage());

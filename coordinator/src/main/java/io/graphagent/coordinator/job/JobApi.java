@@ -17,7 +17,27 @@ import java.util.List;
  */
 public interface JobApi {
 
-    SubmitReply submit(SubmitRequest request);
+    /**
+     * Admits a job, or answers the field errors of a request that is wrong.
+     *
+     * @throws StoreUnavailableException when the job could not be recorded because the cluster
+     *                                   store did not answer: no fault of the request
+     */
+    SubmitReply submit(SubmitRequest request) throws StoreUnavailableException;
+
+    /**
+     * A job not admitted because the cluster store did not answer (etcd without a quorum): the
+     * cluster cannot take jobs now, whatever the request; the coordinator refuses the Submit as
+     * it does once its etcd health watch knows, not with a field error.
+     */
+    final class StoreUnavailableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        /** @param problem what is wrong with the store and its fix ("etcd has no quorum: ...") */
+        public StoreUnavailableException(String problem, Throwable cause) {
+            super(problem, cause);
+        }
+    }
 
     /** Streams progress of a job until it ends (or the client goes away). */
     void watch(WatchJobRequest request, StreamObserver<JobProgress> progress);

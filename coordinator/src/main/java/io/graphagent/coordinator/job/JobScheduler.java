@@ -140,7 +140,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     }
 
     @Override
-    public SubmitReply submit(SubmitRequest request) {
+    public SubmitReply submit(SubmitRequest request) throws StoreUnavailableException {
         List<FieldError> errors = new ArrayList<>(JobBounds.check(request));
         if (!errors.isEmpty()) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();
@@ -157,7 +157,10 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
                 try {
                     store.save(run.snapshot());
                 } catch (StoreException e) {
-                    log.warn("event=job_refused job={} detail=\"{}\"", id, e.getMessage());
+                    log.warn("event=job_refused job={} cause={} detail=\"{}\"", id, e.reason(), e.getMessage());
+                    if (e.reason() == StoreException.Reason.UNAVAILABLE) {
+                        throw new StoreUnavailableException(e.storeProblem(), e);
+                    }
                     return SubmitReply.newBuilder().addErrors(FieldError.newBuilder()
                             .setMessage("the coordinator cannot record the job: " + e.getMessage())).build();
                 }

@@ -3,6 +3,7 @@ package io.graphagent.coordinator.leader;
 import io.etcd.jetcd.KeyValue;
 import io.graphagent.coordinator.etcd.EtcdConnection;
 import io.graphagent.coordinator.etcd.EtcdException;
+import io.graphagent.coordinator.etcd.EtcdProbe;
 import io.graphagent.coordinator.etcd.ProtoText;
 import io.graphagent.coordinator.session.ControlPlaneView;
 import io.graphagent.protocol.LeaderTerm;
@@ -56,7 +57,7 @@ final class EtcdControlPlane implements ControlPlaneView {
             return "";
         }
         try {
-            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), "serve a read (quorum)");
+            etcd.await(etcd.kv().get(EtcdConnection.bytes(etcd.keys().leader())), EtcdProbe.QUORUM_READ);
             return "";
         } catch (EtcdException e) {
             return known;

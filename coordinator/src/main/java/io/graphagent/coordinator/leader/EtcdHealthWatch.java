@@ -56,7 +56,15 @@ public final class EtcdHealthWatch implements AutoCloseable {
     /** Empty while a quorum answers; else why not, with the fix. */
     public String problem() {
         EtcdProbe.Health h = last;
-        return h == null || h.quorum() ? "" : "etcd has no quorum: " + h.problem();
+        return h == null || h.quorum() ? "" : noQuorum(h.problem());
+    }
+
+    /**
+     * The words for etcd without a quorum, given the call that went unanswered (its message names
+     * the endpoints and the fix): the same whether this watch found it or a write did first.
+     */
+    public static String noQuorum(String unanswered) {
+        return "etcd has no quorum: " + unanswered;
     }
 
     /** Whether the last probe found a quorum (true before the first). */

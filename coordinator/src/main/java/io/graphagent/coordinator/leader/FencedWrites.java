@@ -5,6 +5,7 @@ import io.etcd.jetcd.op.Op;
 import io.graphagent.coordinator.etcd.EtcdConnection;
 import io.graphagent.coordinator.etcd.EtcdException;
 import io.graphagent.coordinator.store.StoreException;
+import io.graphagent.coordinator.store.StoreException.Reason;
 import java.util.Objects;
 
 /**
@@ -15,13 +16,16 @@ import java.util.Objects;
  */
 public final class FencedWrites {
 
-    /** A write refused because this coordinator no longer leads, or etcd did not answer. */
+    /**
+     * A write refused because this coordinator no longer leads, or etcd did not take it: it did
+     * not answer ({@link Reason#UNAVAILABLE}, no quorum) or refused the connection.
+     */
     public static final class RefusedException extends StoreException {
         private static final long serialVersionUID = 1L;
         private final boolean deposed;
 
-        RefusedException(String message, boolean deposed, Throwable cause) {
-            super(message, cause);
+        private RefusedException(String message, boolean deposed, Throwable cause, Reason reason, String storeProblem) {
+            super(message, cause, reason, storeProblem);
             this.deposed = deposed;
         }
 
@@ -57,7 +61,8 @@ public final class FencedWrites {
         try {
             response = etcd.await(etcd.kv().txn().If(leadership.fence()).Then(ops).commit(), what);
         } catch (EtcdException e) {
-            throw new RefusedException("could not " + what + ": " + e.getMessage(), false, e);
+            throw new RefusedException("could not " + what + ": " + e.getMessage(), false, e,
+                    e.unavailable() ? Reason.UNAVAILABLE : Reason.FAILED, EtcdHealthWatch.noQuorum(e.getMessage()));
         }
         if (!response.isSucceeded()) {
             leadership.depose("a write was refused by its fence: another coordinator was elected");
@@ -68,6 +73,6 @@ public final class FencedWrites {
 
     private RefusedException deposed(String what, String why) {
         return new RefusedException("could not " + what + ": this coordinator no longer leads (" + leadership.term()
-                + "; " + why + "). Fix: nothing; the current leader carries on", true, null);
+                + "; " + why + "). Fix: nothing; the current leader carries on", true, null, Reason.FAILED, "");
     }
 }

@@ -554,6 +554,18 @@ public final class Membership implements AgentDirectory {
     }
 
     /**
+     * Hands the transitions that the thread causing them does not tell to {@code teller}, a single
+     * thread the caller owns and stops: a thread that finds another telling returns at once, and
+     * what was recorded after a thread's own call is told by the teller, so a session stream's
+     * Welcome and heartbeat acks never wait for a reconnect storm's transitions ({@link
+     * Transitions}). Order and exactly-once hold as before. Without it (tests, simulations) a
+     * thread that finds another telling waits its turn.
+     */
+    public void tellListenersOn(java.util.concurrent.Executor teller) {
+        transitions.tellOn(Objects.requireNonNull(teller, "teller"));
+    }
+
+    /**
      * Guards every command and admission with {@code stillLeading} (etcd store: the leadership is
      * valid): a leader that wakes from a pause past its election lease sends nothing and admits
      * nobody, before it even notices that it was deposed.

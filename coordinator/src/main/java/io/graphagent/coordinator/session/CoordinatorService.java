@@ -144,13 +144,33 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
         ControlPlaneView view = controlPlane;
         String problem = view.admissionProblem();
         if (!problem.isEmpty()) {
-            // The cause of an unavailable cluster, not a mistake in the job: the client exits as for a coordinator that
-            // cannot serve, naming etcd's quorum and the fix.
-            log.warn("cause=not_leader event=job_refused client={} detail=\"{}\"", request.getClientName(), problem);
-            reply.onError(new NotLeaderRefusal(view.coordinatorId(), "", problem).status().asRuntimeException());
+            refuseForTheStore(request, reply, view, problem);
             return;
         }
-        unary("submit", reply, () -> jobs.submit(request));
+        SubmitReply answer;
+        try {
+            answer = jobs.submit(request);
+        } catch (JobApi.StoreUnavailableException e) {
+            // etcd lost its quorum before the health watch noticed: the same refusal as once it has.
+            refuseForTheStore(request, reply, view, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            fail("submit", reply, e);
+            return;
+        }
+        reply.onNext(answer);
+        reply.onCompleted();
+    }
+
+    /**
+     * Refuses a Submit because the cluster store cannot record jobs (etcd has no quorum): the cause
+     * of an unavailable cluster, not a mistake in the job, so the client exits as for a
+     * coordinator that cannot serve, naming etcd's quorum and the fix.
+     */
+    private static void refuseForTheStore(SubmitRequest request, StreamObserver<SubmitReply> reply, ControlPlaneView view,
+            String problem) {
+        log.warn("cause=not_leader event=job_refused client={} detail=\"{}\"", request.getClientName(), problem);
+        reply.onError(new NotLeaderRefusal(view.coordinatorId(), "", problem).status().asRuntimeException());
     }
 
     @Override

@@ -8,7 +8,9 @@ import io.etcd.jetcd.options.PutOption;
 import io.graphagent.coordinator.etcd.EtcdConnection;
 import io.graphagent.coordinator.etcd.EtcdException;
 import io.graphagent.coordinator.etcd.EtcdKeys;
+import io.graphagent.coordinator.etcd.EtcdProbe;
 import io.graphagent.coordinator.etcd.ProtoText;
+import io.graphagent.coordinator.leader.EtcdHealthWatch;
 import io.graphagent.coordinator.leader.FencedWrites;
 import io.graphagent.coordinator.leader.Leadership;
 import io.graphagent.coordinator.membership.AgentDirectory;
@@ -133,24 +135,30 @@ public final class EtcdClusterStore implements ClusterStore {
      * Job records: a quorum read first, so that while etcd has no quorum a record (a submit) is
      * refused without being sent; a write that etcd took but did not answer in time is
      * indeterminate (etcd may still apply it when its quorum returns), and the refusal says so.
+     * Either is {@link StoreException.Reason#UNAVAILABLE} with etcd's quorum as the problem, as
+     * the health watch words it once it notices: a submit in the second or so before it does is
+     * refused for the same cause.
      */
     @Override
     public JobRecords jobs() {
         return job -> {
             try {
-                etcd.await(etcd.kv().get(EtcdConnection.bytes(keys.leader())), "answer a quorum read");
+                etcd.await(etcd.kv().get(EtcdConnection.bytes(keys.leader())), EtcdProbe.QUORUM_READ);
             } catch (EtcdException e) {
-                throw new StoreException("could not record " + job.getJobId() + ": " + e.getMessage(), e);
+                String message = "could not record " + job.getJobId() + ": " + e.getMessage();
+                throw e.unavailable() ? StoreException.unavailable(message, EtcdHealthWatch.noQuorum(e.getMessage()), e)
+                        : new StoreException(message, e);
             }
             try {
                 writes.commit("record " + job.getJobId(), Op.put(EtcdConnection.bytes(keys.job(job.getJobId())),
                         EtcdConnection.bytes(ProtoText.print(job)), PutOption.DEFAULT));
             } catch (FencedWrites.RefusedException e) {
-                if (e.deposed()) {
+                if (e.deposed() || e.reason() != StoreException.Reason.UNAVAILABLE) {
                     throw e;
                 }
-                throw new StoreException(e.getMessage() + " (the write may still take effect when etcd's quorum returns:"
-                        + " look at `graphagent status` before submitting again)", e);
+                String indeterminate = " (the write may still take effect when etcd's quorum returns: look at"
+                        + " `graphagent status` before submitting again)";
+                throw StoreException.unavailable(e.getMessage() + indeterminate, e.storeProblem() + indeterminate, e);
             }
         };
     }

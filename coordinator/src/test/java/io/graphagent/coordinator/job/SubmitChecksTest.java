@@ -1,11 +1,14 @@
 package io.graphagent.coordinator.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.graphagent.config.CoordinatorConfig;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.Profile;
 import io.graphagent.config.TlsConfig;
+import io.graphagent.coordinator.store.JobRecords;
+import io.graphagent.coordinator.store.StoreException;
 import io.graphagent.net.testing.FakeClock;
 import io.graphagent.protocol.v1.Algorithm;
 import io.graphagent.protocol.v1.FieldError;
@@ -104,7 +107,7 @@ class SubmitChecksTest {
     }
 
     @Test
-    void aGraphAndAnOutputUnderTheirRootsAreAccepted() {
+    void aGraphAndAnOutputUnderTheirRootsAreAccepted() throws Exception {
         try (JobScheduler scheduler = scheduler(List.of(graphs), List.of(results))) {
             SubmitReply reply = scheduler.submit(request(spec(graphs.resolve("g.e"))));
 
@@ -196,7 +199,7 @@ class SubmitChecksTest {
     }
 
     @Test
-    void aJobOnALoadedResidentGraphIsAccepted() {
+    void aJobOnALoadedResidentGraphIsAccepted() throws Exception {
         try (JobScheduler scheduler = scheduler(List.of(graphs), List.of(results))) {
             scheduler.useResidents(SOCIAL);
             SubmitReply reply = scheduler.submit(request(byName("social").setIterations(3)));
@@ -246,20 +249,55 @@ class SubmitChecksTest {
             assertThat(reply.getJobId()).as("refused, so no job record exists").isEmpty();
             assertThat(scheduler.jobs(true)).isEmpty();
             return reply.getErrorsList();
+        } catch (JobApi.StoreUnavailableException e) {
+            throw new AssertionError("no store here, yet: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A record the store could not commit because etcd did not answer is the cluster's problem,
+     * told as such (the coordinator refuses the Submit for etcd's quorum); any other failure of
+     * the store is still told as the job's error. Neither job is kept.
+     */
+    @Test
+    void aJobTheStoreDidNotAnswerForIsRefusedWithTheStoresProblemOtherStoreFailuresAsAnError() {
+        String problem = "etcd has no quorum: etcd at http://127.0.0.1:2379 did not serve a read (quorum)";
+        JobRecords noQuorum = job -> {
+            throw StoreException.unavailable("could not record " + job.getJobId() + ": etcd at ...", problem, null);
+        };
+        try (JobScheduler scheduler = scheduler(noQuorum)) {
+            assertThatThrownBy(() -> scheduler.submit(request(spec(graphs.resolve("g.e")))))
+                    .isInstanceOf(JobApi.StoreUnavailableException.class).hasMessage(problem);
+            assertThat(scheduler.jobs(true)).isEmpty();
+        }
+
+        JobRecords diskFull = job -> {
+            throw new StoreException("coordinator state file /s/jobs/job-1 cannot be written (disk full)");
+        };
+        assertThat(refused(scheduler(diskFull), request(spec(graphs.resolve("g.e"))))).singleElement()
+                .extracting(FieldError::getMessage).isEqualTo("the coordinator cannot record the job: coordinator"
+                        + " state file /s/jobs/job-1 cannot be written (disk full)");
     }
 
     private static SubmitRequest request(JobSpec.Builder spec) {
         return SubmitRequest.newBuilder().setJob(spec).build();
     }
 
+    private JobScheduler scheduler(JobRecords store) {
+        return new JobScheduler(new NoAgents(), config(List.of(graphs), List.of(results)), new FakeClock(), store,
+                List.of(), java.util.Set.of());
+    }
+
     private JobScheduler scheduler(List<Path> inputRoots, List<Path> outputRoots) {
+        return new JobScheduler(new NoAgents(), config(inputRoots, outputRoots), new FakeClock());
+    }
+
+    private GraphagentConfig config(List<Path> inputRoots, List<Path> outputRoots) {
         GraphagentConfig base = Profile.TEST.defaults();
-        GraphagentConfig config = new GraphagentConfig(base.profile(), base.cluster(),
+        return new GraphagentConfig(base.profile(), base.cluster(),
                 new CoordinatorConfig(base.coordinator().listen(), base.coordinator().adminListen(), state), base.agent(),
                 base.session(), base.grpc(), new TlsConfig(true, Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.of(certs), base.tls().handshakeTimeout()), base.network(),
                 base.job().withCheckpointDir(dir.resolve("checkpoints")).withRoots(inputRoots, outputRoots), base.admin());
-        return new JobScheduler(new NoAgents(), config, new FakeClock());
     }
 }

@@ -8,6 +8,7 @@ import io.graphagent.coordinator.etcd.EtcdConnection;
 import io.graphagent.coordinator.etcd.EtcdFixture;
 import io.graphagent.coordinator.etcd.LocalEtcd;
 import io.graphagent.coordinator.store.EtcdClusterStore;
+import io.graphagent.coordinator.store.StoreException;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.StoredCoordinator;
 import io.graphagent.protocol.v1.StoredJob;
@@ -62,8 +63,14 @@ class EtcdQuorumTest {
                 assertThat(events).doesNotContain("etcd_quorum_lost");
 
                 etcd.kill(etcd.members().get(1));
+                // Classified where it fails: the store did not answer, and its problem is worded as the
+                // health watch words it once it notices (a submit refused for the quorum either way).
                 assertThatThrownBy(() -> store.jobs().save(job("job-3")))
-                        .isInstanceOf(io.graphagent.coordinator.store.StoreException.class)
+                        .isInstanceOfSatisfying(StoreException.class, e -> {
+                            assertThat(e.reason()).isEqualTo(StoreException.Reason.UNAVAILABLE);
+                            assertThat(e.storeProblem()).startsWith("etcd has no quorum: etcd at " + etcd.endpoints()
+                                    + " did not serve a read (quorum)");
+                        })
                         .hasMessageContaining("could not record job-3")
                         .hasMessageContaining("majority of the etcd members");
                 await().atMost(Duration.ofSeconds(15)).until(() -> events.contains("etcd_quorum_lost"));

@@ -5,6 +5,7 @@ import io.graphagent.net.testing.FakeClock;
 import io.graphagent.net.testing.LogCapture;
 import ch.qos.logback.classic.Level;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.graphagent.config.Profile;
 import io.graphagent.config.SessionConfig;
@@ -25,7 +26,14 @@ import io.graphagent.protocol.v1.Report;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -400,6 +408,111 @@ class MembershipTest {
         beat(session, 1);
 
         assertThat(aliveSeen).containsExactly(0, 1);
+    }
+
+    /**
+     * A session stream's thread that delivers transitions must come back for its own Welcome: in
+     * a reconnect storm the others keep recording, and a thread made to tell all of those held a
+     * Welcome 13.6 s, past the agent's lease (bench/failover.sh, one agent DEAD per run).
+     */
+    @Test
+    void aHelloReturnsOnceItsOwnTransitionIsToldWhileAnotherAgentsIsStillBeingTold() {
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch secondHeld = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        Map<String, String> toldOn = new ConcurrentHashMap<>();
+        membership.addListener((agent, from, to, cause) -> {
+            toldOn.put(agent, Thread.currentThread().getName());
+            if (agent.equals("agent-1")) {
+                firstHeld.countDown();
+                hold(releaseFirst);
+            } else if (agent.equals("agent-2")) {
+                secondHeld.countDown();
+                hold(releaseSecond);
+            }
+        });
+        CompletableFuture<MemberSession> first = new CompletableFuture<>();
+        CompletableFuture<MemberSession> second = new CompletableFuture<>();
+        Thread.ofPlatform().name("stream-1").start(() -> first.complete(join("agent-1", new FakeConnection("127.0.0.1:50001"))));
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> firstHeld.getCount() == 0);
+            Thread.ofPlatform().name("stream-2").start(() -> second.complete(join("agent-2", new FakeConnection("127.0.0.1:50002"))));
+            await().atMost(Duration.ofSeconds(20)).until(() -> membership.state("agent-2") == AgentState.JOINING);
+            releaseFirst.countDown();
+
+            // agent-2's transition, recorded while agent-1's was being told, is told on its own
+            // stream's thread, and agent-1's Hello comes back meanwhile.
+            await().atMost(Duration.ofSeconds(20)).until(() -> secondHeld.getCount() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(first::isDone);
+            assertThat(toldOn).containsEntry("agent-1", "stream-1").containsEntry("agent-2", "stream-2");
+            assertThat(second).isNotDone();
+
+            releaseSecond.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(second::isDone);
+            assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
+                    "agent-2 AGENT_STATE_UNSPECIFIED->JOINING hello");
+        } finally {
+            releaseFirst.countDown();
+            releaseSecond.countDown();
+        }
+    }
+
+    /**
+     * With the coordinator's teller: a Hello that finds another thread telling returns at once
+     * (its transition told later, in order), and what was recorded after a thread's call is told
+     * on the teller, not by that thread.
+     */
+    @Test
+    void withATellerNoHelloWaitsForTransitionsOtherThanThoseBeforeIt() {
+        ExecutorService teller = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("teller").unstarted(r));
+        membership.tellListenersOn(teller);
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch secondHeld = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        Map<String, String> toldOn = new ConcurrentHashMap<>();
+        membership.addListener((agent, from, to, cause) -> {
+            toldOn.put(agent, Thread.currentThread().getName());
+            if (agent.equals("agent-1")) {
+                firstHeld.countDown();
+                hold(releaseFirst);
+            } else if (agent.equals("agent-2")) {
+                secondHeld.countDown();
+                hold(releaseSecond);
+            }
+        });
+        CompletableFuture<MemberSession> first = new CompletableFuture<>();
+        try {
+            Thread.ofPlatform().name("stream-1").start(() -> first.complete(join("agent-1", new FakeConnection("127.0.0.1:50001"))));
+            await().atMost(Duration.ofSeconds(20)).until(() -> firstHeld.getCount() == 0);
+
+            // agent-1's transition is still being told: agent-2's Hello does not wait for it.
+            join("agent-2", new FakeConnection("127.0.0.1:50002"));
+            assertThat(toldOn).doesNotContainKey("agent-2");
+
+            releaseFirst.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> secondHeld.getCount() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(first::isDone);
+            assertThat(toldOn).containsEntry("agent-1", "stream-1").containsEntry("agent-2", "teller");
+            releaseSecond.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> transitions.size() == 2);
+            assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
+                    "agent-2 AGENT_STATE_UNSPECIFIED->JOINING hello");
+        } finally {
+            releaseFirst.countDown();
+            releaseSecond.countDown();
+            teller.shutdownNow();
+        }
+    }
+
+    /** Blocks a listener until {@code release}; bounded, so a failing test ends its threads. */
+    private static void hold(CountDownLatch release) {
+        try {
+            release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Command load(String job, int... partitions) {

@@ -4,11 +4,17 @@ import io.graphagent.net.testing.FakeClock;
 import io.graphagent.net.testing.LogCapture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.CoordinatorServer;
+import io.graphagent.coordinator.job.JobApi;
+import io.graphagent.net.cause.NotLeaderRefusal;
+import io.graphagent.protocol.LeaderTerm;
+import io.graphagent.protocol.v1.ControlPlane;
+import io.graphagent.protocol.v1.SubmitReply;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.ClusterCertificates;
 import io.graphagent.protocol.v1.CancelJobRequest;
@@ -92,8 +98,12 @@ class CoordinatorServiceTest {
     }
 
     private void start(GraphagentConfig config) throws Exception {
+        start(config, new NoJobs());
+    }
+
+    private void start(GraphagentConfig config, JobApi jobs) throws Exception {
         server = CoordinatorServer.start(config, TransportSecurity.tls(TlsFiles.fromDir(certs, "coordinator")),
-                directory -> new NoJobs(), clock);
+                directory -> jobs, clock);
         server.directory().addListener((agent, from, to, cause) -> transitions.add(agent + " " + to + " " + cause));
         server.directory().setReportSink((agent, report) -> sunk.add(report));
     }
@@ -162,6 +172,63 @@ class CoordinatorServiceTest {
         assertThat(server.causes().count(DisconnectCause.IDENTITY_REFUSED)).isEqualTo(2);
         assertThat(agent2.status(StatusRequest.getDefaultInstance()).getCoordinator().getTls()).isTrue();
         assertThat(client.submit(SubmitRequest.getDefaultInstance()).getJobId()).isEqualTo("job-1");
+    }
+
+    /**
+     * etcd lost its quorum but the health watch has not noticed yet (its next probe is up to a
+     * second and a call timeout away): the job's record could not be committed. The Submit is
+     * refused with the quorum as the cause, exactly as once the watch knows, not with a field
+     * error about the job (which the client reported as a bad request, exit 2).
+     */
+    @Test
+    void aSubmitWhoseRecordEtcdCouldNotCommitIsRefusedForTheQuorumAsOnceTheWatchKnows() throws Exception {
+        String problem = "etcd has no quorum: etcd at http://127.0.0.1:2379 did not serve a read (quorum) (no answer"
+                + " within 2000 ms). Fix: check that a majority of the etcd members run and are reachable";
+        NoJobs unrecordable = new NoJobs() {
+            @Override
+            public SubmitReply submit(SubmitRequest request) throws StoreUnavailableException {
+                throw new StoreUnavailableException(problem, null);
+            }
+        };
+        start(TestConfigs.coordinator(), unrecordable);
+        String[] watchVerdict = {""};
+        server.service().useControlPlane(new ControlPlaneView() {
+            @Override
+            public LeaderTerm term() {
+                return LeaderTerm.of(3);
+            }
+
+            @Override
+            public String store() {
+                return "etcd";
+            }
+
+            @Override
+            public ControlPlane controlPlane() {
+                return ControlPlane.getDefaultInstance();
+            }
+
+            @Override
+            public String admissionProblem() {
+                return watchVerdict[0];
+            }
+
+            @Override
+            public String coordinatorId() {
+                return "coordinator-1";
+            }
+        });
+        CoordinatorGrpc.CoordinatorBlockingStub client = stub("client");
+
+        StatusRuntimeException beforeTheWatch = catchThrowableOfType(StatusRuntimeException.class,
+                () -> client.submit(SubmitRequest.getDefaultInstance()));
+        watchVerdict[0] = problem;
+        StatusRuntimeException afterTheWatch = catchThrowableOfType(StatusRuntimeException.class,
+                () -> client.submit(SubmitRequest.getDefaultInstance()));
+
+        assertThat(beforeTheWatch.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(NotLeaderRefusal.of(beforeTheWatch)).contains(new NotLeaderRefusal("coordinator-1", "", problem));
+        assertThat(beforeTheWatch.getStatus().getDescription()).isEqualTo(afterTheWatch.getStatus().getDescription());
     }
 
     private CoordinatorGrpc.CoordinatorBlockingStub stub(String certificate) throws Exception {

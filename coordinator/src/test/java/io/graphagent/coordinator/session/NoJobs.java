@@ -13,10 +13,10 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 
 /** A job layer with one fixed job and no scheduling, for tests of the session layer. */
-final class NoJobs implements JobApi {
+class NoJobs implements JobApi {
 
     @Override
-    public SubmitReply submit(SubmitRequest request) {
+    public SubmitReply submit(SubmitRequest request) throws StoreUnavailableException {
         return SubmitReply.newBuilder().setJobId("job-1").build();
     }
 
