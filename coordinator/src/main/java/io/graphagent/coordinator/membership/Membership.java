@@ -553,6 +553,14 @@ public final class Membership implements AgentDirectory {
         }
     }
 
+    @Override
+    public List<HeldPartitions> held(String agentId) {
+        synchronized (lock) {
+            AgentRecord record = agents.get(agentId);
+            return record == null ? List.of() : List.copyOf(record.hello.getHeldList());
+        }
+    }
+
     /**
      * Guards every command and admission with {@code stillLeading} (etcd store: the leadership is
      * valid): a leader that wakes from a pause past its election lease sends nothing and admits
