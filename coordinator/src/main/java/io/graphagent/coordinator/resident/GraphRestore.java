@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * </ul>
  *
  * A restoring graph makes no copies (an agent still on its way back holds them) until every
- * partition has its replicas again, or the agents of the earlier incarnation are all back, or
+ * partition has its R replicas again, or the agents of the earlier incarnation are all back, or
  * the {@linkplain Rejoin#window rejoin window} passed: the same rule a reloaded job waits by.
  * Then missing replicas are copied from the remaining ones, and a partition nobody reported
  * makes the graph UNAVAILABLE, its message naming the partition. Pure decisions; called under
@@ -75,10 +75,9 @@ final class GraphRestore {
      * replicas, or the earlier incarnation's agents are back, or the rejoin window passed.
      */
     boolean over(KeptGraph graph, Set<String> live, Instant now) {
-        int want = Math.min(graph.replicas, Math.max(1, live.size()));
         boolean complete = !live.isEmpty();
         for (TreeSet<String> h : graph.holders) {
-            complete &= h.stream().filter(live::contains).count() >= want;
+            complete &= h.stream().filter(live::contains).count() >= graph.replicas;
         }
         return complete || rejoin.verdict(Set.of(), live, now) != Rejoin.Verdict.WAIT;
     }
