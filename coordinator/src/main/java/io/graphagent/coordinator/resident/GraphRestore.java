@@ -23,7 +23,10 @@ import java.util.TreeSet;
  *
  * A restoring graph makes no copies (an agent still on its way back holds them) until every
  * partition has its R replicas again, or the agents of the earlier incarnation are all back, or
- * the {@linkplain Rejoin#window rejoin window} passed: the same rule a reloaded job waits by.
+ * the {@linkplain Rejoin#window rejoin window} passed since the first agent came back: the rule a
+ * reloaded job waits by, counted from the first agent rather than from the start of the process,
+ * since agents can only reconnect once the coordinator serves (a slow start on a loaded machine
+ * would otherwise end the wait before any agent could be back).
  * Then missing replicas are copied from the remaining ones, and a partition nobody reported
  * makes the graph UNAVAILABLE, its message naming the partition. Pure decisions; called under
  * the {@link ResidentGraphs} lock.
@@ -34,10 +37,20 @@ final class GraphRestore {
     record Decision(List<Integer> takeBack, List<Integer> drop, boolean dropAll) {
     }
 
-    private final Rejoin rejoin;
+    private final java.util.function.Function<Instant, Rejoin> rejoinFrom;
+    /** Counted from the first agent back; null before. */
+    private Rejoin rejoin;
 
-    GraphRestore(Rejoin rejoin) {
-        this.rejoin = rejoin;
+    /** @param rejoinFrom the rejoin rule counted from a given instant (the first agent back) */
+    GraphRestore(java.util.function.Function<Instant, Rejoin> rejoinFrom) {
+        this.rejoinFrom = rejoinFrom;
+    }
+
+    /** An agent came back at {@code now}: the first one starts the rejoin window. */
+    void agentBack(Instant now) {
+        if (rejoin == null) {
+            rejoin = rejoinFrom.apply(now);
+        }
     }
 
     /**
@@ -46,8 +59,10 @@ final class GraphRestore {
      */
     static Decision decide(KeptGraph graph, String agent, HeldPartitions held, Collection<String> live) {
         if (graph != null && graph.layout == null && graph.state != io.graphagent.protocol.v1.ResidentState.GRAPH_FAILED) {
-            // Loading (perhaps at a later attempt's generation): its shares are on their way; nothing to decide.
-            return new Decision(List.of(), List.of(), false);
+            // Loading from generation graph.generation on (a later attempt takes a later one): an older generation is
+            // a predecessor's, anything else this load's share on its way.
+            boolean older = held.getGeneration() < graph.generation;
+            return new Decision(List.of(), List.of(), older);
         }
         if (graph == null || graph.state == io.graphagent.protocol.v1.ResidentState.GRAPH_FAILED
                 || held.getGeneration() != graph.generation) {
@@ -79,7 +94,7 @@ final class GraphRestore {
         for (TreeSet<String> h : graph.holders) {
             complete &= h.stream().filter(live::contains).count() >= graph.replicas;
         }
-        return complete || rejoin.verdict(Set.of(), live, now) != Rejoin.Verdict.WAIT;
+        return complete || (rejoin != null && rejoin.verdict(Set.of(), live, now) != Rejoin.Verdict.WAIT);
     }
 
     /** Partitions of {@code graph} without a live holder, ascending. */

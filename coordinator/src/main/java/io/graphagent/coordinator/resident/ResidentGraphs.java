@@ -138,7 +138,7 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
         this.commandIds = commandIds;
         this.pending = new PendingCommands(directory, commandIds);
         this.records = restart.records();
-        this.restore = new GraphRestore(new Rejoin(clock.instant(), Rejoin.window(config.session()),
+        this.restore = new GraphRestore(first -> new Rejoin(first, Rejoin.window(config.session()),
                 Rejoin.window(config.session()).plus(config.job().agentWait()), restart.knownAgents()));
         for (StoredGraph record : restart.stored()) {
             KeptGraph g = KeptGraph.restored(record);
@@ -206,6 +206,9 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
         Set<String> live = new TreeSet<>(directory.alive().stream().map(AgentView::agentId).toList());
         live.add(agent);
         boolean changed = false;
+        synchronized (this) {
+            restore.agentBack(clock.instant());
+        }
         for (HeldPartitions held : directory.held(agent)) {
             if (!held.getJobId().startsWith("graph-")) {
                 continue;
