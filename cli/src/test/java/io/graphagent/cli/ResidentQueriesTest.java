@@ -523,7 +523,11 @@ class ResidentQueriesTest {
         client.close();
         client = null;
         cluster.restartCoordinator(START);
+        afterRestart(before, job, pagerank);
+    }
 
+    /** The graph as it was before the restart, queries equal to the BFS, the job on it exact. */
+    private void afterRestart(ResidentGraph before, String job, Path pagerank) throws Exception {
         // The agents' Hellos give the graph back as it was: same cut, generation, replicas and memory per agent.
         Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             ResidentGraph after = query(s -> s.listGraphs(ListGraphsRequest.getDefaultInstance())).getGraphs(0);
