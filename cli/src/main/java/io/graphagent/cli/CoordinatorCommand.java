@@ -6,6 +6,7 @@ import io.graphagent.config.HostPort;
 import io.graphagent.config.StoreKind;
 import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.coordinator.CoordinatorServer;
+import io.graphagent.coordinator.resident.ResidentRestart;
 import io.graphagent.coordinator.store.JobStore;
 import io.graphagent.coordinator.store.MembershipStore;
 import io.graphagent.coordinator.store.StateDir;
@@ -128,14 +129,16 @@ final class CoordinatorCommand implements Callable<Integer>, ClusterCommand {
         MembershipStore membership = state.membership();
         if (membership.restarted()) {
             log().info("event=coordinator_restarted state_dir={} incarnation={} first_epoch={} known_agents={} jobs={}"
-                            + " unfinished={}", state.directory(), membership.incarnation(), membership.firstEpoch(),
-                    membership.knownAgentsAtStart(), state.storedJobs().size(),
-                    state.storedJobs().stream().filter(j -> !JobStore.terminal(j.getState())).map(j -> j.getJobId()).toList());
+                            + " unfinished={} resident_graphs={}", state.directory(), membership.incarnation(),
+                    membership.firstEpoch(), membership.knownAgentsAtStart(), state.storedJobs().size(),
+                    state.storedJobs().stream().filter(j -> !JobStore.terminal(j.getState())).map(j -> j.getJobId()).toList(),
+                    state.storedGraphs().stream().map(g -> g.getName()).toList());
         }
         CoordinatorServer server;
         try {
             server = CoordinatorServer.start(settings, security, directory -> new JobScheduler(directory, settings, clock,
-                    state.jobs(), state.storedJobs(), membership.knownAgentsAtStart()), clock, membership);
+                    state.jobs(), state.storedJobs(), membership.knownAgentsAtStart()), clock, membership,
+                    new ResidentRestart(state.graphs(), state.storedGraphs(), membership.knownAgentsAtStart()));
         } catch (IOException e) {
             state.close();
             throw new IOException("cannot listen on " + address + ": " + e.getMessage()

@@ -6,6 +6,7 @@ import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.coordinator.leader.ControlPlaneNode;
 import io.graphagent.coordinator.leader.Leadership;
 import io.graphagent.coordinator.membership.Membership;
+import io.graphagent.coordinator.resident.ResidentRestart;
 import io.graphagent.coordinator.session.ControlPlaneView;
 import io.graphagent.coordinator.store.EtcdClusterStore;
 import io.graphagent.net.tls.TransportSecurity;
@@ -73,7 +74,7 @@ final class LeadingCoordinator implements ControlPlaneNode.Role {
                 membership.addListener(store.mirror(membership));
                 membership.carryOver(store.sessions(), carryOverGrace(settings));
                 return new JobScheduler(directory, settings, clock, store.jobs(), store.storedJobs(), store.knownAgents());
-            }, clock, store.epochs());
+            }, clock, store.epochs(), new ResidentRestart(store.graphs(), store.storedGraphs(), store.knownAgents()));
         } catch (io.graphagent.net.tls.TlsFilesException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -43,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Online queries on a resident graph over a real cluster (coordinator and 3 agent processes,
  * one start for the class): `graph load` with 2 replicas, every kind of query against a plain
  * BFS over the edge file in the test, a vertex not in the graph, an agent killed (its replicas'
- * queries go to the survivors, the lost replicas are re-created), `graph drop`.
+ * queries go to the survivors, the lost replicas are re-created), the coordinator SIGKILLed and
+ * restarted under a job on the graph by name (the graph comes back as it was, the job ends
+ * exact), `graph drop`.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,7 +62,9 @@ class ResidentQueriesTest {
      * partition. Threads of degree queries on one vertex in that case.
      */
     private static final java.util.Map<String, String> HEAT = java.util.Map.of("GRAPHAGENT_QUERY_HOT_RATE", "150",
-            "GRAPHAGENT_QUERY_HEAT_WINDOW", "1s", "GRAPHAGENT_QUERY_COOL_AFTER", "1s");
+            "GRAPHAGENT_QUERY_HEAT_WINDOW", "1s", "GRAPHAGENT_QUERY_COOL_AFTER", "1s",
+            // Agents retry at least every second while the restarted coordinator is away (lan: up to 10 s).
+            "GRAPHAGENT_SESSION_RECONNECT_MAX", "1s");
     private static final int HOT_THREADS = 4;
 
     private Path dir;
@@ -496,6 +500,63 @@ class ResidentQueriesTest {
 
     @Test
     @Order(8)
+    void aRestartedCoordinatorTakesTheGraphBackAndAJobOnItByNameResumesExact() throws Exception {
+        if (client == null) {
+            client = cluster.client();
+        }
+        ResidentGraph before = query(s -> s.listGraphs(ListGraphsRequest.getDefaultInstance())).getGraphs(0);
+        assertThat(before.getState()).as(before.getMessage()).isEqualTo(ResidentState.GRAPH_READY);
+        Path pagerank = dir.resolve("pagerank-restarted.txt");
+        var submitted = client.submit(io.graphagent.protocol.v1.SubmitRequest.newBuilder().setJob(
+                io.graphagent.protocol.v1.JobSpec.newBuilder().setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK)
+                        .setGraphName(NAME).setIterations(JOB_ITERATIONS).setDamping(0.85).setCheckpointEvery(5)
+                        .setOutputPath(pagerank.toString())).build());
+        assertThat(submitted.getErrorsList()).isEmpty();
+        String job = submitted.getJobId();
+        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(50))
+                .until(() -> jobStatus(job).getLastCheckpointSuperstep() >= 5);
+        assertThat(jobStatus(job).getState()).isEqualTo(io.graphagent.protocol.v1.JobState.RUNNING);
+
+        Process coordinator = cluster.child("coordinator").orElseThrow().process();
+        coordinator.destroyForcibly();
+        assertThat(coordinator.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("coordinator killed").isTrue();
+        client.close();
+        client = null;
+        cluster.restartCoordinator(START);
+        afterRestart(before, job, pagerank);
+    }
+
+    /** The graph as it was before the restart, queries equal to the BFS, the job on it exact. */
+    private void afterRestart(ResidentGraph before, String job, Path pagerank) throws Exception {
+        // The agents' Hellos give the graph back as it was: same cut, generation, replicas and memory per agent.
+        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            ResidentGraph after = query(s -> s.listGraphs(ListGraphsRequest.getDefaultInstance())).getGraphs(0);
+            assertThat(after).as(after.getMessage()).isEqualTo(before);
+        });
+        for (long v : sample(6, 8)) {
+            KHopReply r = query(s -> s.kHop(KHopRequest.newBuilder().setGraph(NAME).setVertex(v).setK(2)
+                    .setDirection(Direction.EDGES_BOTH).build()));
+            int[] dist = bfs(v, Direction.EDGES_BOTH, 2);
+            assertThat(r.getCount()).isEqualTo(java.util.Arrays.stream(dist).filter(x -> x > 0).count());
+            NeighboursReply n = query(s -> s.neighbours(NeighboursRequest.newBuilder().setGraph(NAME).setVertex(v)
+                    .setDirection(Direction.EDGES_OUT).build()));
+            assertThat(n.getNeighboursList()).containsExactlyElementsOf(neighbours(v, Direction.EDGES_OUT));
+        }
+
+        Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(300)).until(() -> switch (jobStatus(job).getState()) {
+            case SUCCEEDED, FAILED, CANCELLED -> true;
+            default -> false;
+        });
+        var done = jobStatus(job);
+        assertThat(done.getState()).as(done.getMessage() + "\n" + log).isEqualTo(io.graphagent.protocol.v1.JobState.SUCCEEDED);
+        assertThat(done.getRecoveries()).as("the restart counts as a recovery").isPositive();
+        assertThat(done.getSummary().getInputBytesRead()).isZero();
+        new KernelReference(prefix, true, io.graphagent.graph.kernels.Algorithm.PAGERANK,
+                new io.graphagent.graph.kernels.KernelParameters(-1, JOB_ITERATIONS, 0.85), 6).assertEngineWrites(pagerank);
+    }
+
+    @Test
+    @Order(9)
     void droppedGraphIsGone() {
         Cli.Result drop = Cli.run("graph", "drop", "--state-dir", state.toString(), NAME);
         assertThat(drop.exitCode()).as(drop.toString()).isZero();

@@ -6,6 +6,7 @@ import io.graphagent.coordinator.input.SplitServer;
 import io.graphagent.coordinator.job.JobApi;
 import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.coordinator.query.OnlineQueries;
+import io.graphagent.coordinator.resident.ResidentRestart;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.ExitProbe;
 import io.graphagent.coordinator.membership.FailureDetector;
@@ -109,6 +110,18 @@ public final class CoordinatorServer implements AutoCloseable {
      */
     public static CoordinatorServer start(GraphagentConfig config, TransportSecurity security,
             Function<AgentDirectory, JobApi> jobs, Clock clock, SessionEpochs epochs) throws IOException, TlsFilesException {
+        return start(config, security, jobs, clock, epochs, ResidentRestart.NONE);
+    }
+
+    /**
+     * Starts a coordinator whose resident graphs are recorded in the store and taken back from
+     * its records ({@code residents}): a restarted coordinator, or a new leader, knows them again.
+     *
+     * @see #start(GraphagentConfig, TransportSecurity, Function, Clock, SessionEpochs)
+     */
+    public static CoordinatorServer start(GraphagentConfig config, TransportSecurity security,
+            Function<AgentDirectory, JobApi> jobs, Clock clock, SessionEpochs epochs, ResidentRestart residents)
+            throws IOException, TlsFilesException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(jobs, "jobs");
         List<AutoCloseable> started = new ArrayList<>();
@@ -138,7 +151,7 @@ public final class CoordinatorServer implements AutoCloseable {
                 started.add(closeable);
             }
             OnlineQueries online = jobApi instanceof JobScheduler scheduler
-                    ? OnlineQueries.start(config, security, membership, scheduler, clock, network) : null;
+                    ? OnlineQueries.start(config, security, membership, scheduler, clock, network, residents) : null;
             if (online != null) {
                 started.add(online);
             }

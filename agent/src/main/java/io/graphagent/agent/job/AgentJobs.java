@@ -188,8 +188,12 @@ public final class AgentJobs implements CommandHandler {
     public Map<String, List<Integer>> heldPartitions() {
         Map<String, List<Integer>> held = new TreeMap<>();
         jobs.forEach((id, job) -> held.put(id, Arrays.stream(job.owned()).boxed().toList()));
-        held.putAll(residents.held());
         return held;
+    }
+
+    @Override
+    public List<io.graphagent.protocol.v1.HeldPartitions> heldResidents() {
+        return residents.held();
     }
 
     @Override
@@ -328,8 +332,8 @@ public final class AgentJobs implements CommandHandler {
         jobs.clear();
         heldInThisLife.clear();
         programs.releaseAll();
-        // The coordinator counted this agent's replicas lost and makes them again elsewhere.
-        residents.dropAll("fenced: " + reason);
+        // Resident graphs stay: they do not change within a generation, so the next Hello reports them and the
+        // coordinator takes them back (a restarted one knows its graphs from its store) or has them dropped.
         // Command ids are the coordinator's: a new session (perhaps a restarted coordinator) starts them afresh.
         replies.clear();
     }

@@ -12,8 +12,16 @@ public interface CommandHandler extends AutoCloseable {
     /** host:port of this agent's data-plane server, as peers should dial it. */
     String dataAddress();
 
-    /** Partitions this agent still holds per job, for Hello when resuming. */
+    /** Partitions this agent still holds per batch job, for Hello when resuming. */
     java.util.Map<String, java.util.List<Integer>> heldPartitions();
+
+    /**
+     * The resident graphs this agent holds (job id {@code graph-NAME}, partitions, generation,
+     * bytes), for every Hello: a restarted coordinator takes them back from these.
+     */
+    default java.util.List<io.graphagent.protocol.v1.HeldPartitions> heldResidents() {
+        return java.util.List.of();
+    }
 
     /**
      * Handles a command from the coordinator. Must not block the session's threads for long:
@@ -21,7 +29,10 @@ public interface CommandHandler extends AutoCloseable {
      */
     void onCommand(Command command, CoordinatorLink link);
 
-    /** The session was fenced (declared DEAD and refused): drop every job's state. */
+    /**
+     * The session was fenced (declared DEAD and refused, or a restarted coordinator did not know
+     * it): drop every job's state. Resident graphs stay; the next Hello reports them.
+     */
     void onFenced(String reason);
 
     @Override

@@ -2,6 +2,7 @@ package io.graphagent.agent.resident;
 
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.protocol.v1.GraphLayout;
+import io.graphagent.protocol.v1.HeldPartitions;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,19 +86,15 @@ public final class ResidentStore {
         return graph;
     }
 
-    /** Drops every graph (the session was fenced: the coordinator moved its replicas elsewhere). */
-    public void dropAll(String reason) {
-        if (!graphs.isEmpty()) {
-            log.info("event=resident_dropped graphs={} reason=\"{}\"", graphs.keySet(), reason);
-        }
-        graphs.clear();
-    }
-
-    /** Partitions held per resident job id ({@code graph-NAME}), for Hello. */
-    public Map<String, java.util.List<Integer>> held() {
-        Map<String, java.util.List<Integer>> held = new TreeMap<>();
-        graphs.forEach((name, g) -> held.put(JOB_PREFIX + name, java.util.Arrays.stream(g.holdings().partitions()).boxed()
-                .toList()));
-        return held;
+    /** What is held of each graph, by job id ({@code graph-NAME}): partitions, generation and bytes, for Hello. */
+    public java.util.List<HeldPartitions> held() {
+        Map<String, HeldPartitions> held = new TreeMap<>();
+        graphs.forEach((name, g) -> {
+            Holdings holdings = g.holdings();
+            held.put(name, HeldPartitions.newBuilder().setJobId(JOB_PREFIX + name).setGeneration(g.generation())
+                    .setBytes(holdings.bytes()).addAllPartitionIds(java.util.Arrays.stream(holdings.partitions()).boxed()
+                            .toList()).build());
+        });
+        return java.util.List.copyOf(held.values());
     }
 }

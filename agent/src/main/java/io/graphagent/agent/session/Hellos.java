@@ -38,6 +38,7 @@ final class Hellos {
             for (Map.Entry<String, List<Integer>> held : handler.heldPartitions().entrySet()) {
                 hello.addHeld(HeldPartitions.newBuilder().setJobId(held.getKey()).addAllPartitionIds(held.getValue()));
             }
+            hello.addAllHeld(handler.heldResidents());
         } catch (RuntimeException e) {
             log.error("event=hello_incomplete agent={} detail=\"the job layer failed to give its data address or held"
                     + " partitions: {}\"", settings.agentId(), e.toString(), e);

@@ -14,6 +14,7 @@ import java.util.Objects;
  * epochs                 the session-epoch ceiling (decimal): epochs up to it may have been handed out
  * known-agents/ID        every agent id that ever had a session (empty value)
  * jobs/job-N             every job (StoredJob)
+ * graphs/NAME            every resident graph (StoredGraph)
  * </pre>
  *
  * Values are protobuf text format on one line (readable with {@code etcdctl get --prefix
@@ -83,6 +84,14 @@ public record EtcdKeys(String clusterId) {
 
     public String job(String jobId) {
         return jobs() + jobId;
+    }
+
+    public String graphs() {
+        return prefix() + "graphs/";
+    }
+
+    public String graph(String name) {
+        return graphs() + name;
     }
 
     /** The last path element of {@code key}: the id of a coordinators/, agents/, sessions/ or jobs/ key. */

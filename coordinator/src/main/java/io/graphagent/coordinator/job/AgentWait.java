@@ -77,6 +77,25 @@ final class AgentWait {
     }
 
     /**
+     * After a coordinator restart, for a job on a resident graph: waits while the graph takes
+     * back its replicas from the agents ({@link ResidentCatalog#restoring}), which ends within
+     * the rejoin window; bounded by {@link Rejoin#giveUpAfter()} from now all the same.
+     */
+    void residentRestored(ResidentCatalog catalog, String graph, Rejoin rejoin) throws JobFailedException {
+        Instant bound = clock.instant().plus(rejoin.giveUpAfter());
+        while (catalog.restoring(graph)) {
+            events.checkCancelled("cancelled while the resident graph " + graph + " took back its replicas");
+            if (clock.instant().isAfter(bound)) {
+                log.warn("event=resident_restore_not_awaited job={} graph={} waited_ms={}", jobId, graph,
+                        rejoin.giveUpAfter().toMillis());
+                return;
+            }
+            events.next(clock.instant().plus(LOOK_AGAIN));
+        }
+        log.info("event=resident_graph_restored job={} graph={}", jobId, graph);
+    }
+
+    /**
      * After a coordinator restart: waits until the agents the job ran on ({@code expected}) are
      * ALIVE again, or the rejoin window passed and at least one is; fails the job (no_agents)
      * when none came back.

@@ -70,6 +70,8 @@ final class JobRun implements Runnable {
     private StoredJob restored;
     /** When the job may place its partitions again after a coordinator restart; null unless restored. */
     private Rejoin rejoin;
+    /** The resident graphs, for a job on one. */
+    private final ResidentCatalog residents;
 
     /**
      * @param config       the cluster's job settings: partitions per agent, agents needed and their wait,
@@ -91,6 +93,7 @@ final class JobRun implements Runnable {
         this.board = new StatusBoard(id, job.spec(), roster, clock, listeners, this::record);
         JobEvents events = new JobEvents(inbox, roster, () -> cancelled);
         this.directory = directory;
+        this.residents = residents;
         this.sender = new CommandSender(id, directory, roster, events, clock, resumeWindow, commandIds);
         this.collector = new ReportCollector(events, roster, clock);
         this.checkpoints = new CheckpointCoordinator(id, config.checkpointDir(), config.checkpointStorage(), roster, sender,
@@ -299,6 +302,9 @@ final class JobRun implements Runnable {
     private void execute() throws JobFailedException {
         if (restored != null) {
             agents.rejoined(rejoin, restored.getParticipantsList());
+            if (job.resident() != null) {
+                agents.residentRestored(residents, job.resident().name(), rejoin);
+            }
         }
         // Placed before the restart: every agent loads again and restores the checkpoint.
         boolean resuming = restored != null && board.partitions() > 0;

@@ -21,7 +21,6 @@ import io.graphagent.protocol.v1.SubmitRequest;
 import io.graphagent.protocol.v1.WatchJobRequest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +48,9 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final io.graphagent.graph.program.JarStore jars;
     private final Clock clock;
     private final ExecutorService driver = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("job-driver").daemon(true).factory());
-    private final Map<String, JobRun> jobs = new LinkedHashMap<>();
+    /** By job number: a job reloaded later (on a resident graph) still shows in its place. */
+    private final Map<String, JobRun> jobs = new java.util.TreeMap<>(java.util.Comparator.comparingLong(JobStore::number)
+            .thenComparing(java.util.Comparator.naturalOrder()));
     private final AtomicLong jobIds = new AtomicLong();
     private final AtomicLong commandIds = new AtomicLong();
     private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -59,6 +60,13 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private volatile ResidentCatalog residents = ResidentCatalog.NONE;
     /** Reloaded jobs not yet finished, in id order, until {@link #resumeStoredJobs()} starts them. */
     private final List<JobRun> reloaded = new ArrayList<>();
+    /**
+     * Unfinished jobs on a resident graph, reloaded only once the resident graphs are known again
+     * ({@link #useResidents}): their spec resolves against the graph's record.
+     */
+    private final List<StoredJob> awaitingResidents = new ArrayList<>();
+    /** When reloaded jobs may place their partitions again. */
+    private final Rejoin rejoin;
 
     /** A scheduler that keeps its jobs in memory only (tests, embedded clusters). */
     public JobScheduler(AgentDirectory directory, GraphagentConfig config, Clock clock) {
@@ -82,10 +90,15 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         log.info("event=job_roots inputs={} outputs={}", paths.inputRoots(), paths.outputRoots());
         this.clock = clock;
         this.store = store;
-        Rejoin rejoin = new Rejoin(clock.instant(), Rejoin.window(config.session()),
+        this.rejoin = new Rejoin(clock.instant(), Rejoin.window(config.session()),
                 Rejoin.window(config.session()).plus(config.job().agentWait()), knownAgents);
         for (StoredJob record : stored) {
-            reload(record, rejoin);
+            if (!JobStore.terminal(record.getState()) && !record.getSpec().getGraphName().isEmpty()) {
+                jobIds.accumulateAndGet(JobStore.number(record.getJobId()), Math::max);
+                awaitingResidents.add(record);
+            } else {
+                reload(record, rejoin);
+            }
         }
         directory.setReportSink(this);
         directory.addListener(this);
@@ -120,8 +133,10 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
      * that metrics and the event log see the resumption). Returns their ids.
      */
     public List<String> resumeStoredJobs() {
+        reloadAwaitingResidents();
         List<String> ids = new ArrayList<>();
         synchronized (jobs) {
+            reloaded.sort(java.util.Comparator.comparingLong(r -> JobStore.number(r.id())));
             for (JobRun run : reloaded) {
                 ids.add(run.id());
                 driver.execute(run);
@@ -252,6 +267,23 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
      */
     public void useResidents(ResidentCatalog catalog) {
         this.residents = java.util.Objects.requireNonNull(catalog, "catalog");
+        reloadAwaitingResidents();
+    }
+
+    /**
+     * Reloads the unfinished jobs on resident graphs, against the resident graphs known now:
+     * the coordinator's, once they are wired ({@link #useResidents}), else none (then such a job
+     * fails, naming the graph it lacks).
+     */
+    private void reloadAwaitingResidents() {
+        List<StoredJob> records;
+        synchronized (jobs) {
+            records = List.copyOf(awaitingResidents);
+            awaitingResidents.clear();
+        }
+        for (StoredJob record : records) {
+            reload(record, rejoin);
+        }
     }
 
     private JobRun newRun(String id, ResolvedJob job) {

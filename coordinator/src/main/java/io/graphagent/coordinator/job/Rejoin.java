@@ -13,12 +13,13 @@ import java.util.Set;
  * would pile the whole job on it, so a job waits until every agent it ran on is ALIVE again,
  * or until the {@linkplain #window rejoin window} has passed and at least one is; with none
  * back after {@link #giveUpAfter()} it fails, as a job without agents does. Pure decisions on
- * the times given; immutable and thread-safe.
+ * the times given; immutable and thread-safe. The resident graphs a restarted coordinator
+ * takes back wait by the same rule before they copy missing replicas.
  */
-final class Rejoin {
+public final class Rejoin {
 
     /** What a reloaded job does now. */
-    enum Verdict {
+    public enum Verdict {
         /** Keep waiting for agents. */
         WAIT,
         /** Place the partitions on the agents ALIVE now. */
@@ -38,7 +39,7 @@ final class Rejoin {
      * @param giveUpAfter how long after the start a job with no agent at all fails
      * @param knownAgents agents of the earlier incarnation, expected for a job that recorded none
      */
-    Rejoin(Instant restartedAt, Duration window, Duration giveUpAfter, Set<String> knownAgents) {
+    public Rejoin(Instant restartedAt, Duration window, Duration giveUpAfter, Set<String> knownAgents) {
         this.restartedAt = Objects.requireNonNull(restartedAt, "restartedAt");
         this.window = Objects.requireNonNull(window, "window");
         this.giveUpAfter = Objects.requireNonNull(giveUpAfter, "giveUpAfter");
@@ -50,7 +51,7 @@ final class Rejoin {
      * ({@code session.reconnect.max}) plus a lease ({@code session.lease-ttl}) for the dial,
      * the handshake and the first heartbeat: 15 s with the lan profile, 3 s with test.
      */
-    static Duration window(SessionConfig session) {
+    public static Duration window(SessionConfig session) {
         return session.reconnect().max().plus(session.leaseTtl());
     }
 
@@ -63,7 +64,7 @@ final class Rejoin {
      * @param expected agents the job ran on before the restart (empty: the known agents)
      * @param alive    agents ALIVE now
      */
-    Verdict verdict(Set<String> expected, Set<String> alive, Instant now) {
+    public Verdict verdict(Set<String> expected, Set<String> alive, Instant now) {
         Set<String> wanted = expected.isEmpty() ? knownAgents : expected;
         if (!alive.isEmpty() && (alive.containsAll(wanted) || !now.isBefore(restartedAt.plus(window)))) {
             return Verdict.PLACE;

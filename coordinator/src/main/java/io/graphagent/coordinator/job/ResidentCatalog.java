@@ -30,6 +30,14 @@ public interface ResidentCatalog {
     /** The graph of that name when it is loaded (its partitions have holders), else empty. */
     Optional<Graph> find(String name);
 
+    /**
+     * Whether the graph was taken over from the store after a coordinator restart and still
+     * waits for its agents to report their replicas: a reloaded job on it waits too.
+     */
+    default boolean restoring(String name) {
+        return false;
+    }
+
     /** Names of every resident graph, ascending (for the refusal that lists them). */
     List<String> names();
 

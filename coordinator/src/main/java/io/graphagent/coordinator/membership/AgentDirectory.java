@@ -34,6 +34,14 @@ public interface AgentDirectory {
         return Map.of();
     }
 
+    /**
+     * What the agent said it holds in the Hello of its current session, as sent: batch jobs'
+     * partitions and resident graphs' (with their generation); empty for an unknown agent.
+     */
+    default List<io.graphagent.protocol.v1.HeldPartitions> held(String agentId) {
+        return List.of();
+    }
+
     /** Receives reports from agents whose epoch matched their current session; stale ones never arrive here. */
     @FunctionalInterface
     interface ReportSink {

@@ -553,6 +553,14 @@ public final class Membership implements AgentDirectory {
         }
     }
 
+    @Override
+    public List<HeldPartitions> held(String agentId) {
+        synchronized (lock) {
+            AgentRecord record = agents.get(agentId);
+            return record == null ? List.of() : List.copyOf(record.hello.getHeldList());
+        }
+    }
+
     /**
      * Hands the transitions that the thread causing them does not tell to {@code teller}, a single
      * thread the caller owns and stops: a thread that finds another telling returns at once, and

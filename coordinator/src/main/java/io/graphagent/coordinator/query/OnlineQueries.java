@@ -4,6 +4,7 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.job.JobScheduler;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.resident.ResidentGraphs;
+import io.graphagent.coordinator.resident.ResidentRestart;
 import io.graphagent.net.tls.NetworkThreads;
 import io.graphagent.net.tls.TransportSecurity;
 import io.graphagent.protocol.v1.RoutingTable;
@@ -25,8 +26,8 @@ public final class OnlineQueries implements AutoCloseable {
     private volatile QueryGateway.QueryObserver observer = QueryGateway.QueryObserver.NONE;
 
     private OnlineQueries(GraphagentConfig config, TransportSecurity security, AgentDirectory directory,
-                          JobScheduler scheduler, Clock clock, NetworkThreads network) {
-        this.graphs = new ResidentGraphs(directory, config, clock, scheduler.commandIds());
+                          JobScheduler scheduler, Clock clock, NetworkThreads network, ResidentRestart restart) {
+        this.graphs = new ResidentGraphs(directory, config, clock, scheduler.commandIds(), restart);
         this.router = new Router(config.query(), clock, directory::alive);
         directory.addListener(router::onTransition);
         graphs.useHeat(router);
@@ -63,7 +64,17 @@ public final class OnlineQueries implements AutoCloseable {
      */
     public static OnlineQueries start(GraphagentConfig config, TransportSecurity security, AgentDirectory directory,
                                       JobScheduler scheduler, Clock clock, NetworkThreads network) {
-        return new OnlineQueries(config, security, directory, scheduler, clock, network);
+        return start(config, security, directory, scheduler, clock, network, ResidentRestart.NONE);
+    }
+
+    /**
+     * @param restart where resident graphs are recorded, and those an earlier coordinator recorded:
+     *                taken back before the scheduler reloads the jobs on them
+     */
+    public static OnlineQueries start(GraphagentConfig config, TransportSecurity security, AgentDirectory directory,
+                                      JobScheduler scheduler, Clock clock, NetworkThreads network,
+                                      ResidentRestart restart) {
+        return new OnlineQueries(config, security, directory, scheduler, clock, network, restart);
     }
 
     /** The gRPC Query service, to add to the coordinator's server. */

@@ -7,6 +7,7 @@ import io.graphagent.protocol.v1.GraphLayout;
 import io.graphagent.protocol.v1.ReplicaMemory;
 import io.graphagent.protocol.v1.ResidentGraph;
 import io.graphagent.protocol.v1.ResidentState;
+import io.graphagent.protocol.v1.StoredGraph;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -43,6 +44,11 @@ final class KeptGraph {
     String[] extra = new String[0];
     /** Bytes each agent holds for the graph, as it last reported. */
     final Map<String, Long> bytes = new TreeMap<>();
+    /**
+     * Taken over from the store after a coordinator restart and still waiting for its agents to
+     * report their replicas ({@link GraphRestore}): no copies are made, jobs on it wait.
+     */
+    boolean restoring;
 
     KeptGraph(String name, String jobId, String source, int replicas, long acceptedMs) {
         this.name = name;
@@ -52,9 +58,58 @@ final class KeptGraph {
         this.acceptedMs = acceptedMs;
     }
 
+    /**
+     * The graph a store recorded: a loaded one restoring (no holders until its agents report
+     * them), a failed one failed, and one whose load a restart cut short failed with the fix.
+     */
+    static KeptGraph restored(StoredGraph record) {
+        KeptGraph g = new KeptGraph(record.getName(), ResidentGraphs.jobIdOf(record.getName()), record.getSource(),
+                record.getReplicas(), record.getAcceptedTimeMs());
+        g.generation = record.getGeneration();
+        if (record.getState() == ResidentState.GRAPH_READY && record.hasLayout()) {
+            g.cut(record.getLayout(), record.getLoadedTimeMs());
+            g.holders = new ArrayList<>();
+            for (int p = 0; p < g.extra.length; p++) {
+                g.holders.add(new TreeSet<>());
+            }
+            g.restoring = true;
+            g.message = "restoring after a coordinator restart: waiting for the agents to report their replicas";
+        } else {
+            g.state = ResidentState.GRAPH_FAILED;
+            g.message = record.getState() == ResidentState.GRAPH_FAILED ? record.getMessage()
+                    : "the coordinator restarted while the graph loaded. Fix: graphagent graph drop " + record.getName()
+                    + ", then load it again";
+        }
+        return g;
+    }
+
+    /** The record of this graph for the store. */
+    StoredGraph toRecord() {
+        StoredGraph.Builder r = StoredGraph.newBuilder().setName(name).setSource(source).setReplicas(replicas)
+                .setGeneration(generation).setAcceptedTimeMs(acceptedMs).setLoadedTimeMs(loadedMs);
+        if (state == ResidentState.GRAPH_FAILED) {
+            r.setState(ResidentState.GRAPH_FAILED).setMessage(message);
+        } else if (layout != null) {
+            r.setState(ResidentState.GRAPH_READY).setLayout(layout);
+        } else {
+            r.setState(ResidentState.GRAPH_LOADING);
+        }
+        return r.build();
+    }
+
     /** Takes the cut and the first holders of a load that succeeded. */
     void loaded(long generation, GraphLayout layout, String[] ownerOf, long loadedMs) {
         this.generation = generation;
+        cut(layout, loadedMs);
+        List<TreeSet<String>> h = new ArrayList<>();
+        for (String owner : ownerOf) {
+            h.add(new TreeSet<>(Set.of(owner)));
+        }
+        this.holders = h;
+    }
+
+    /** Takes the cut of the graph: layout, figures, partitioning; no holder yet. */
+    private void cut(GraphLayout layout, long loadedMs) {
         this.layout = layout;
         this.directed = layout.getDirected();
         this.weighted = layout.getWeighted();
@@ -64,12 +119,7 @@ final class KeptGraph {
                 layout.getFirstBlockList().stream().mapToInt(Integer::intValue).toArray()),
                 layout.getFirstVertexList().stream().mapToInt(Integer::intValue).toArray());
         this.vertices = partitioning.numVertices();
-        List<TreeSet<String>> h = new ArrayList<>();
-        for (String owner : ownerOf) {
-            h.add(new TreeSet<>(Set.of(owner)));
-        }
-        this.holders = h;
-        this.extra = new String[ownerOf.length];
+        this.extra = new String[layout.getFirstVertexCount() - 1];
         this.loadedMs = loadedMs;
     }
 
@@ -128,7 +178,8 @@ final class KeptGraph {
         }
         if (missing >= 0) {
             state = ResidentState.GRAPH_UNAVAILABLE;
-            message = "partition " + missing + " has no live replica: queries touching it fail until the graph is loaded again";
+            message = "partition " + missing + " has no live replica: queries touching it fail. Fix: start the agent that"
+                    + " held it, or graph drop " + name + " and load it again";
         } else if (short_ >= 0) {
             state = ResidentState.GRAPH_DEGRADED;
             message = "partition " + short_ + " has fewer than " + want + " live replicas: copying on the survivors";

@@ -2,15 +2,19 @@ package io.graphagent.coordinator.resident;
 
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.coordinator.job.KeptLoad;
+import io.graphagent.coordinator.job.Rejoin;
 import io.graphagent.coordinator.job.ResidentCatalog;
 import io.graphagent.coordinator.membership.AgentDirectory;
 import io.graphagent.coordinator.membership.AgentView;
+import io.graphagent.coordinator.store.GraphRecords;
+import io.graphagent.coordinator.store.StoreException;
 import io.graphagent.protocol.JobEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.DropGraphReply;
 import io.graphagent.protocol.v1.DropReplicas;
 import io.graphagent.protocol.v1.FieldError;
+import io.graphagent.protocol.v1.HeldPartitions;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.LoadGraphReply;
@@ -21,6 +25,7 @@ import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.ResidentGraph;
 import io.graphagent.protocol.v1.ResidentHeld;
 import io.graphagent.protocol.v1.ResidentState;
+import io.graphagent.protocol.v1.StoredGraph;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +58,12 @@ import org.slf4j.LoggerFactory;
  * wanted: R replicas per partition (at most the live agents), plus one on the least-loaded
  * agent while the partition is hot ({@link Heat}); a hot partition that cooled gives its extra
  * replica back. A lost agent's replicas are thus re-created on the survivors.
+ *
+ * <p>Each graph is recorded in the coordinator's store ({@link ResidentRestart#records()}) when
+ * its load is accepted, when it ends and until it is dropped. A restarted coordinator (or a new
+ * leader) knows its graphs again from those records and takes back the replicas the agents
+ * report in their Hello ({@link GraphRestore}); graphs agents hold that it does not know, or in
+ * another generation, they drop.
  *
  * <p>Threads: loads, copies and drops run one at a time on {@code resident-driver}; the
  * {@code resident-keeper} thread schedules the reconciliation; reports and membership news
@@ -107,14 +118,36 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
     private final ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("resident-keeper").daemon(true).factory());
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
+    private final GraphRecords records;
+    private final GraphRestore restore;
 
-    /** @param commandIds the coordinator's command ids (JobScheduler#commandIds) */
+    /** Resident graphs that live as long as the process ({@link ResidentRestart#NONE}). */
     public ResidentGraphs(AgentDirectory directory, GraphagentConfig config, Clock clock, AtomicLong commandIds) {
+        this(directory, config, clock, commandIds, ResidentRestart.NONE);
+    }
+
+    /**
+     * @param commandIds the coordinator's command ids (JobScheduler#commandIds)
+     * @param restart    where graphs are recorded, and the graphs recorded before this start
+     */
+    public ResidentGraphs(AgentDirectory directory, GraphagentConfig config, Clock clock, AtomicLong commandIds,
+                          ResidentRestart restart) {
         this.directory = directory;
         this.config = config;
         this.clock = clock;
         this.commandIds = commandIds;
         this.pending = new PendingCommands(directory, commandIds);
+        this.records = restart.records();
+        this.restore = new GraphRestore(first -> new Rejoin(first, Rejoin.window(config.session()),
+                Rejoin.window(config.session()).plus(config.job().agentWait()), restart.knownAgents()));
+        for (StoredGraph record : restart.stored()) {
+            KeptGraph g = KeptGraph.restored(record);
+            graphs.put(g.name, g);
+            generations.put(g.name, g.generation);
+            log.info("event=resident_reloaded graph={} generation={} partitions={} state={} detail=\"{}\"", g.name,
+                    g.generation, g.holders.size(), g.restoring ? "RESTORING" : g.state, g.message);
+        }
+        publish();
         directory.addListener(this::onTransition);
         keeper.scheduleWithFixedDelay(this::reconcileSoon, RECONCILE_EVERY.toMillis(), RECONCILE_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -157,28 +190,72 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
             publish();
             reconcileSoon();
         } else if (to == AgentState.ALIVE) {
-            dropUnknown(agent);
+            takeBack(agent);
             reconcileSoon();
         } else {
             publish();
         }
     }
 
-    /** An agent that holds graphs nobody here knows (it outlived a coordinator restart) drops them. */
-    private void dropUnknown(String agent) {
-        for (String jobId : directory.heldPartitions(agent).keySet()) {
-            if (!jobId.startsWith("graph-")) {
+    /**
+     * Takes back the replicas an agent reports in its Hello ({@link GraphRestore#decide}); what
+     * this coordinator does not know, or holds in another generation, or has enough of, the
+     * agent drops.
+     */
+    private void takeBack(String agent) {
+        Set<String> live = new TreeSet<>(directory.alive().stream().map(AgentView::agentId).toList());
+        live.add(agent);
+        boolean changed = false;
+        synchronized (this) {
+            restore.agentBack(clock.instant());
+        }
+        for (HeldPartitions held : directory.held(agent)) {
+            if (!held.getJobId().startsWith("graph-")) {
                 continue;
             }
-            String name = jobId.substring("graph-".length());
-            boolean known;
+            String name = held.getJobId().substring("graph-".length());
+            GraphRestore.Decision decision;
+            long generation;
             synchronized (this) {
-                known = graphs.containsKey(name);
+                KeptGraph g = graphs.get(name);
+                if (held.getGeneration() > 0) {
+                    generations.merge(name, held.getGeneration(), Math::max);
+                }
+                decision = GraphRestore.decide(g, agent, held, live);
+                generation = g == null ? 0 : g.generation;
+                if (!decision.takeBack().isEmpty()) {
+                    decision.takeBack().forEach(p -> g.holders.get(p).add(agent));
+                    g.bytes.put(agent, held.getBytes());
+                    changed = true;
+                }
             }
-            if (!known) {
-                log.info("event=resident_orphan_dropped graph={} agent={}", name, agent);
-                pending.send(agent, jobId, Long.MAX_VALUE, Command.newBuilder().setDropReplicas(DropReplicas.getDefaultInstance()));
+            if (!decision.takeBack().isEmpty()) {
+                log.info("event=replicas_taken_back graph={} agent={} generation={} partitions={} bytes={}", name, agent,
+                        generation, decision.takeBack(), held.getBytes());
             }
+            long epoch = held.getGeneration() > 0 ? held.getGeneration() : Long.MAX_VALUE;
+            if (decision.dropAll()) {
+                log.info("event=resident_orphan_dropped graph={} agent={} generation={} known_generation={}", name, agent,
+                        held.getGeneration(), generation);
+                pending.send(agent, held.getJobId(), epoch, Command.newBuilder().setDropReplicas(
+                        DropReplicas.newBuilder().setGraph(name)));
+            } else if (!decision.drop().isEmpty()) {
+                log.info("event=surplus_replicas_dropped graph={} agent={} partitions={} detail=\"enough live replicas"
+                        + " were made while it was away\"", name, agent, decision.drop());
+                pending.send(agent, held.getJobId(), epoch, Command.newBuilder().setDropReplicas(
+                        DropReplicas.newBuilder().setGraph(name).addAllPartitionIds(decision.drop())))
+                        .thenAccept(r -> {
+                            synchronized (this) {
+                                KeptGraph g = graphs.get(name);
+                                if (g != null && !r.hasFailure() && r.hasResidentHeld()) {
+                                    g.bytes.put(agent, r.getResidentHeld().getBytes());
+                                }
+                            }
+                        });
+            }
+        }
+        if (changed) {
+            publish();
         }
     }
 
@@ -215,6 +292,14 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
                 return LoadGraphReply.newBuilder().addAllErrors(errors).build();
             }
             graph = new KeptGraph(name, jobId, request.getGraph(), replicas, clock.millis());
+            graph.generation = load.epoch().value();
+            try {
+                records.save(graph.toRecord());
+            } catch (StoreException e) {
+                log.warn("event=resident_load_refused graph={} detail=\"{}\"", name, e.getMessage());
+                return LoadGraphReply.newBuilder().addErrors(error("", "the coordinator cannot record the graph: "
+                        + e.getMessage())).build();
+            }
             graphs.put(name, graph);
             loads.put(jobId, load);
         }
@@ -239,6 +324,7 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
                 }
                 graph.message = "loaded: " + graph.vertices + " vertices, " + graph.edges + " edges; copying replicas";
             }
+            record(graph);
             log.info("event=resident_loaded graph={} generation={} vertices={} edges={} partitions={}", graph.name,
                     kept.generation().value(), graph.vertices, graph.edges, kept.ownerOf().length);
             reconcile();
@@ -250,15 +336,34 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
                 graph.state = ResidentState.GRAPH_FAILED;
                 graph.message = e.getMessage();
             }
+            record(graph);
         } catch (RuntimeException e) {
             log.error("event=resident_load_failed graph={} cause=internal_error detail=\"{}\"", graph.name, e.toString(), e);
             synchronized (this) {
                 graph.state = ResidentState.GRAPH_FAILED;
                 graph.message = "internal error in the coordinator: " + e;
             }
+            record(graph);
         } finally {
             loads.remove(graph.jobId);
             publish();
+        }
+    }
+
+    /** Rewrites the graph's record unless it was dropped meanwhile; a failed write is logged, the graph carries on. */
+    private void record(KeptGraph graph) {
+        StoredGraph record;
+        synchronized (this) {
+            if (graphs.get(graph.name) != graph) {
+                return;
+            }
+            record = graph.toRecord();
+        }
+        try {
+            records.save(record);
+        } catch (StoreException e) {
+            log.warn("event=resident_record_not_saved graph={} state={} detail=\"{}\"", graph.name, record.getState(),
+                    e.getMessage());
         }
     }
 
@@ -282,6 +387,12 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
             pending.send(agent, graph.jobId, Math.max(1, graph.generation), Command.newBuilder()
                     .setDropReplicas(DropReplicas.getDefaultInstance()));
         }
+        try {
+            records.delete(name);
+        } catch (StoreException e) {
+            log.warn("event=resident_record_not_deleted graph={} detail=\"{}\" fix=\"a restarted coordinator shows the"
+                    + " graph UNAVAILABLE: drop it again\"", name, e.getMessage());
+        }
         log.info("event=resident_dropped graph={} generation={} agents={}", name, graph.generation, holders);
         publish();
         return DropGraphReply.newBuilder().setDropped(true).setMessage("dropped graph " + name + " from "
@@ -304,6 +415,12 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
         g.holders.forEach(h -> holders.add(List.copyOf(h)));
         return java.util.Optional.of(new ResidentCatalog.Graph(g.name, g.jobId, g.generation, g.source, g.directed,
                 g.weighted, g.edges, List.copyOf(holders)));
+    }
+
+    @Override
+    public synchronized boolean restoring(String name) {
+        KeptGraph g = graphs.get(name);
+        return g != null && g.restoring;
     }
 
     @Override
@@ -347,9 +464,10 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
             directory.alive().forEach(a -> addresses.put(a.agentId(), a.dataAddress()));
             List<Round> rounds = new ArrayList<>();
             synchronized (this) {
+                endRestores(live);
                 Map<String, Integer> counts = heldCounts();
                 for (KeptGraph g : graphs.values()) {
-                    if (g.ready() && !loads.containsKey(g.jobId)) {
+                    if (g.ready() && !g.restoring && !loads.containsKey(g.jobId)) {
                         rounds.add(plan(g, live, counts));
                     }
                 }
@@ -360,7 +478,7 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
             }
             synchronized (this) {
                 for (KeptGraph g : graphs.values()) {
-                    if (g.ready() && !loads.containsKey(g.jobId)) {
+                    if (g.ready() && !g.restoring && !loads.containsKey(g.jobId)) {
                         g.judge(live);
                     }
                 }
@@ -369,6 +487,26 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
             log.error("event=resident_reconcile_failed detail=\"{}\"", e.toString(), e);
         } finally {
             publish();
+        }
+    }
+
+    /** Ends the wait of restoring graphs whose agents are back ({@link GraphRestore#over}); under the lock. */
+    private void endRestores(Set<String> live) {
+        for (KeptGraph g : graphs.values()) {
+            if (g.restoring && restore.over(g, live, clock.instant())) {
+                g.restoring = false;
+                g.judge(live);
+                List<Integer> unheld = GraphRestore.unheld(g, live);
+                if (unheld.isEmpty()) {
+                    log.info("event=resident_restored graph={} generation={} state={} detail=\"{}\"", g.name, g.generation,
+                            g.state, g.message);
+                } else {
+                    log.warn("event=resident_restored graph={} generation={} state={} missing_partitions={} detail=\"no live"
+                            + " agent reported these partitions after the coordinator restart; queries touching them fail\""
+                            + " fix=\"start the agents that held them, or graphagent graph drop {} and load it again\"",
+                            g.name, g.generation, g.state, unheld, g.name);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.graphagent.coordinator.store;
 
 import io.graphagent.coordinator.membership.SessionEpochs;
+import io.graphagent.protocol.v1.StoredGraph;
 import io.graphagent.protocol.v1.StoredJob;
 import io.graphagent.protocol.v1.StoredSession;
 import java.util.List;
@@ -11,9 +12,9 @@ import java.util.Set;
  * {@code local}, the state directory of one coordinator ({@link LocalClusterStore}), or
  * {@code etcd}, shared by the coordinators and written only by the leader, every write fenced
  * by its leadership ({@code io.graphagent.coordinator.leader.EtcdClusterStore}). What a
- * leading coordinator reads at its start: the jobs to show and resume, the agents known
- * before, and (etcd only) the live sessions to carry over; what it writes: job records and
- * session epochs. Thread-safe.
+ * leading coordinator reads at its start: the jobs to show and resume, the resident graphs, the
+ * agents known before, and (etcd only) the live sessions to carry over; what it writes: job records, resident-graph
+ * records and session epochs. Thread-safe.
  */
 public interface ClusterStore extends AutoCloseable {
 
@@ -25,6 +26,12 @@ public interface ClusterStore extends AutoCloseable {
 
     /** Where job records go. */
     JobRecords jobs();
+
+    /** Where resident-graph records go. */
+    GraphRecords graphs();
+
+    /** The resident graphs recorded when this coordinator took charge, by name. */
+    List<StoredGraph> storedGraphs();
 
     /** The jobs found when this coordinator took charge, oldest first. */
     List<StoredJob> storedJobs();

@@ -3,6 +3,7 @@ package io.graphagent.coordinator.store;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.graphagent.coordinator.etcd.EtcdConnection;
@@ -19,6 +20,7 @@ import io.graphagent.coordinator.membership.SessionEpochs;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.RegisteredAgent;
+import io.graphagent.protocol.v1.StoredGraph;
 import io.graphagent.protocol.v1.StoredJob;
 import io.graphagent.protocol.v1.StoredSession;
 import java.util.ArrayList;
@@ -49,18 +51,20 @@ public final class EtcdClusterStore implements ClusterStore {
     private final FencedWrites writes;
     private final EtcdWriteBehind behind;
     private final List<StoredJob> jobs;
+    private final List<StoredGraph> graphs;
     private final Set<String> known;
     private final List<StoredSession> sessions;
     private final boolean takenOver;
     private final EpochBlocks epochs;
 
-    private EtcdClusterStore(EtcdConnection etcd, FencedWrites writes, List<StoredJob> jobs, Set<String> known,
-                             List<StoredSession> sessions, long ceiling) throws StoreException {
+    private EtcdClusterStore(EtcdConnection etcd, FencedWrites writes, List<StoredJob> jobs, List<StoredGraph> graphs,
+                             Set<String> known, List<StoredSession> sessions, long ceiling) throws StoreException {
         this.etcd = etcd;
         this.keys = etcd.keys();
         this.writes = writes;
         this.behind = new EtcdWriteBehind(writes);
         this.jobs = List.copyOf(jobs);
+        this.graphs = List.copyOf(graphs);
         this.known = new TreeSet<>(known);
         this.sessions = List.copyOf(sessions);
         this.takenOver = ceiling > 0;
@@ -83,8 +87,10 @@ public final class EtcdClusterStore implements ClusterStore {
                     Op.get(EtcdConnection.bytes(keys.jobs()), prefix),
                     Op.get(EtcdConnection.bytes(keys.knownAgents()), prefix),
                     Op.get(EtcdConnection.bytes(keys.sessions()), prefix),
-                    Op.get(EtcdConnection.bytes(keys.epochs()), GetOption.DEFAULT)).commit(),
-                    "read the job records, known agents, live sessions and session-epoch ceiling").getGetResponses();
+                    Op.get(EtcdConnection.bytes(keys.epochs()), GetOption.DEFAULT),
+                    Op.get(EtcdConnection.bytes(keys.graphs()), prefix)).commit(),
+                    "read the job records, known agents, live sessions, session-epoch ceiling and resident graphs")
+                    .getGetResponses();
             List<StoredJob> jobs = new ArrayList<>();
             for (KeyValue kv : read.get(0).getKvs()) {
                 String key = EtcdConnection.text(kv.getKey());
@@ -102,10 +108,16 @@ public final class EtcdClusterStore implements ClusterStore {
             }
             List<KeyValue> ceiling = read.get(3).getKvs();
             long last = ceiling.isEmpty() ? 0 : parseLong(keys.epochs(), EtcdConnection.text(ceiling.getFirst().getValue()));
-            EtcdClusterStore store = new EtcdClusterStore(etcd, new FencedWrites(etcd, leadership), jobs, known,
+            List<StoredGraph> graphs = new ArrayList<>();
+            for (KeyValue kv : read.get(4).getKvs()) {
+                String key = EtcdConnection.text(kv.getKey());
+                graphs.add(ProtoText.parse(key, EtcdConnection.text(kv.getValue()), StoredGraph.newBuilder()).build());
+            }
+            graphs.sort(Comparator.comparing(StoredGraph::getName));
+            EtcdClusterStore store = new EtcdClusterStore(etcd, new FencedWrites(etcd, leadership), jobs, graphs, known,
                     sessions, last);
-            log.info("event=etcd_store_opened term={} jobs={} sessions={} known_agents={} first_epoch={}",
-                    leadership.term().value(), jobs.size(), sessions.size(), known.size(), last + 1);
+            log.info("event=etcd_store_opened term={} jobs={} graphs={} sessions={} known_agents={} first_epoch={}",
+                    leadership.term().value(), jobs.size(), graphs.size(), sessions.size(), known.size(), last + 1);
             return store;
         } catch (EtcdException e) {
             throw new StoreException(e.getMessage(), e);
@@ -161,6 +173,32 @@ public final class EtcdClusterStore implements ClusterStore {
                 throw StoreException.unavailable(e.getMessage() + indeterminate, e.storeProblem() + indeterminate, e);
             }
         };
+    }
+
+    /**
+     * Resident-graph records: written at once and fenced, as job records are; a write etcd did
+     * not answer is refused with the reason (the caller refuses the load or logs it).
+     */
+    @Override
+    public GraphRecords graphs() {
+        return new GraphRecords() {
+            @Override
+            public void save(StoredGraph graph) throws StoreException {
+                writes.commit("record resident graph " + graph.getName(), Op.put(EtcdConnection.bytes(
+                        keys.graph(graph.getName())), EtcdConnection.bytes(ProtoText.print(graph)), PutOption.DEFAULT));
+            }
+
+            @Override
+            public void delete(String name) throws StoreException {
+                writes.commit("delete the record of resident graph " + name, Op.delete(EtcdConnection.bytes(
+                        keys.graph(name)), DeleteOption.DEFAULT));
+            }
+        };
+    }
+
+    @Override
+    public List<StoredGraph> storedGraphs() {
+        return graphs;
     }
 
     @Override

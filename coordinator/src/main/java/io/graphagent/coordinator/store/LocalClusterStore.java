@@ -1,6 +1,7 @@
 package io.graphagent.coordinator.store;
 
 import io.graphagent.coordinator.membership.SessionEpochs;
+import io.graphagent.protocol.v1.StoredGraph;
 import io.graphagent.protocol.v1.StoredJob;
 import io.graphagent.protocol.v1.StoredSession;
 import java.util.List;
@@ -38,6 +39,16 @@ public final class LocalClusterStore implements ClusterStore {
     @Override
     public JobRecords jobs() {
         return state.jobs();
+    }
+
+    @Override
+    public GraphRecords graphs() {
+        return state.graphs();
+    }
+
+    @Override
+    public List<StoredGraph> storedGraphs() {
+        return state.storedGraphs();
     }
 
     @Override

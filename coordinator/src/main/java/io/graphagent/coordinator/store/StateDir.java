@@ -1,6 +1,7 @@
 package io.graphagent.coordinator.store;
 
 import io.graphagent.config.ProcessLock;
+import io.graphagent.protocol.v1.StoredGraph;
 import io.graphagent.protocol.v1.StoredJob;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
  * coordinator.lock     pid of the coordinator holding the directory
  * membership.state     epoch ceiling, known agent ids, incarnation (StoredMembership)
  * jobs/job-N.job       one record per job (StoredJob)
+ * graphs/NAME.graph    one record per resident graph (StoredGraph)
  * events.jsonl         the event log (ops)
  * </pre>
  */
@@ -30,13 +32,18 @@ public final class StateDir implements AutoCloseable {
     private final MembershipStore membership;
     private final JobStore jobs;
     private final List<StoredJob> storedJobs;
+    private final GraphStore graphs;
+    private final List<StoredGraph> storedGraphs;
 
-    private StateDir(Path dir, ProcessLock lock, MembershipStore membership, JobStore jobs, List<StoredJob> storedJobs) {
+    private StateDir(Path dir, ProcessLock lock, MembershipStore membership, JobStore jobs, List<StoredJob> storedJobs,
+                     GraphStore graphs, List<StoredGraph> storedGraphs) {
         this.dir = dir;
         this.lock = lock;
         this.membership = membership;
         this.jobs = jobs;
         this.storedJobs = storedJobs;
+        this.graphs = graphs;
+        this.storedGraphs = storedGraphs;
     }
 
     /**
@@ -60,7 +67,8 @@ public final class StateDir implements AutoCloseable {
         try {
             MembershipStore membership = MembershipStore.open(dir);
             JobStore jobs = JobStore.open(dir);
-            return new StateDir(dir, lock, membership, jobs, jobs.load());
+            GraphStore graphs = GraphStore.open(dir);
+            return new StateDir(dir, lock, membership, jobs, jobs.load(), graphs, graphs.load());
         } catch (StateDirException | RuntimeException e) {
             lock.close();
             throw e;
@@ -82,6 +90,15 @@ public final class StateDir implements AutoCloseable {
     /** The jobs found at open, oldest first. */
     public List<StoredJob> storedJobs() {
         return storedJobs;
+    }
+
+    public GraphStore graphs() {
+        return graphs;
+    }
+
+    /** The resident graphs found at open, by name. */
+    public List<StoredGraph> storedGraphs() {
+        return storedGraphs;
     }
 
     /** Releases the lock; idempotent. */

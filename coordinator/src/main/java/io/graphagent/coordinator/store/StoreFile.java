@@ -99,6 +99,9 @@ final class StoreFile {
     }
 
     private static String whatIsLost(Path file) {
+        if (file.getFileName().toString().endsWith(GraphStore.SUFFIX)) {
+            return "the resident graph is forgotten and its agents drop it; load it again";
+        }
         return file.getFileName().toString().endsWith(JobStore.SUFFIX) ? "the job is no longer shown or resumed;"
                 + " submit it again if it had not finished"
                 : "the highest session epoch handed out and the known agent ids; session epochs then start again from 1,"

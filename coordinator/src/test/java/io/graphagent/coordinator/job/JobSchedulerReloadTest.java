@@ -119,6 +119,45 @@ class JobSchedulerReloadTest {
     }
 
     @Test
+    void anUnfinishedJobOnAResidentGraphIsReloadedOnceTheResidentGraphsAreKnownInItsPlace() throws Exception {
+        JobStore store = JobStore.open(dir.resolve("state"));
+        StoredJob onGraph = StoredJob.newBuilder().setJobId("job-2").setState(JobState.RUNNING).setJobEpoch(2)
+                .setPartitions(4).addParticipants("agent-1").setSpec(JobSpec.newBuilder().setAlgorithm(Algorithm.PAGERANK)
+                        .setGraphName("rmat").setIterations(3).setOutputPath(dir.resolve("out.txt").toString())).build();
+        StoredJob onFile = record("job-3", JobState.RUNNING, graph()).setPartitions(4).build();
+        String source = graph().toString();
+        ResidentCatalog rmat = new ResidentCatalog() {
+            @Override
+            public java.util.Optional<Graph> find(String name) {
+                return name.equals("rmat") ? java.util.Optional.of(new Graph("rmat", "graph-rmat", 7, source,
+                        true, false, 4, List.of(List.of(), List.of(), List.of(), List.of()))) : java.util.Optional.empty();
+            }
+
+            @Override
+            public List<String> names() {
+                return List.of("rmat");
+            }
+        };
+
+        try (JobScheduler scheduler = scheduler(store, List.of(onGraph, onFile))) {
+            assertThat(scheduler.jobs(true)).as("not before the resident graphs are known").extracting(JobStatus::getJobId)
+                    .containsExactly("job-3");
+            scheduler.useResidents(rmat);
+            List<JobStatus> jobs = scheduler.jobs(true);
+            assertThat(jobs).extracting(JobStatus::getJobId).containsExactly("job-2", "job-3");
+            assertThat(jobs.getFirst().getState()).as(jobs.getFirst().getMessage()).isEqualTo(JobState.RECOVERING);
+            assertThat(scheduler.resumeStoredJobs()).containsExactly("job-2", "job-3");
+        }
+        try (JobScheduler scheduler = scheduler(store, List.of(onGraph))) {
+            assertThat(scheduler.resumeStoredJobs()).as("no resident graphs on this coordinator").isEmpty();
+            JobStatus status = scheduler.jobs(true).getFirst();
+            assertThat(status.getState()).isEqualTo(JobState.FAILED);
+            assertThat(status.getMessage()).startsWith("cannot resume after the coordinator restarted: graph_name: no"
+                    + " resident graph rmat is loaded");
+        }
+    }
+
+    @Test
     void aFailedJobIsShownWithTheKindOfItsFailure() throws Exception {
         JobStore store = JobStore.open(dir.resolve("state"));
         StoredJob failed = record("job-7", JobState.FAILED, graph()).setMessage("gave up after 10 recoveries")

@@ -12,6 +12,9 @@ import io.graphagent.coordinator.etcd.EtcdFixture;
 import io.graphagent.coordinator.store.EtcdClusterStore;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.StoredCoordinator;
+import io.graphagent.protocol.v1.GraphLayout;
+import io.graphagent.protocol.v1.ResidentState;
+import io.graphagent.protocol.v1.StoredGraph;
 import io.graphagent.protocol.v1.StoredJob;
 import java.time.Clock;
 import java.time.Duration;
@@ -145,7 +148,7 @@ class LeaderElectionTest {
     }
 
     @Test
-    void theNextLeadersStoreHoldsTheJobsSessionsAndAnEpochCeilingAboveEveryEpochHandedOut() throws Exception {
+    void theNextLeadersStoreHoldsTheJobsGraphsSessionsAndAnEpochCeilingAboveEveryEpochHandedOut() throws Exception {
         String cluster = EtcdFixture.clusterId("store");
         Candidate a = candidate(cluster, "a", Clock.systemUTC());
         await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leadership().isPresent());
@@ -156,6 +159,12 @@ class LeaderElectionTest {
         long e2 = first.epochs().next();
         first.epochs().agentSeen("agent-1");
         first.jobs().save(StoredJob.newBuilder().setJobId("job-1").setState(JobState.RUNNING).setJobEpoch(3).build());
+        StoredGraph kept = StoredGraph.newBuilder().setName("rmat").setSource("/data/rmat").setReplicas(2).setGeneration(4)
+                .setState(ResidentState.GRAPH_READY).setLayout(GraphLayout.newBuilder().setDirected(true).setEdges(9)
+                        .addAllFirstVertex(java.util.List.of(0, 5, 10))).setLoadedTimeMs(77).build();
+        first.graphs().save(kept);
+        first.graphs().save(kept.toBuilder().setName("gone").build());
+        first.graphs().delete("gone");
         await().atMost(Duration.ofSeconds(2)).until(() -> first.backlog() == 0);
 
         Candidate b = candidate(cluster, "b", Clock.systemUTC());
@@ -167,10 +176,14 @@ class LeaderElectionTest {
         assertThat(second.storedJobs()).extracting(StoredJob::getJobId).containsExactly("job-1");
         assertThat(second.storedJobs().getFirst().getJobEpoch()).isEqualTo(3);
         assertThat(second.knownAgents()).containsExactly("agent-1");
+        assertThat(second.storedGraphs()).containsExactly(kept);
         assertThat(second.epochs().next()).isGreaterThan(Math.max(e1, e2)).isGreaterThan(1000);
         // The deposed leader's store writes nothing any more.
         assertThatThrownBy(() -> first.jobs().save(StoredJob.newBuilder().setJobId("job-2").build()))
                 .isInstanceOf(FencedWrites.RefusedException.class);
+        assertThatThrownBy(() -> first.graphs().delete("rmat")).isInstanceOf(FencedWrites.RefusedException.class);
+        assertThat(EtcdClusterStore.open(connect(cluster), b.election().leadership().orElseThrow()).storedGraphs())
+                .extracting(StoredGraph::getName).containsExactly("rmat");
     }
 
     /** Real time shifted by a skew the test sets: a process that slept through {@code skew}. */
