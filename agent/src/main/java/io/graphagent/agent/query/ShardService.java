@@ -1,7 +1,7 @@
 package io.graphagent.agent.query;
 
+import io.graphagent.graph.traverse.VertexBits;
 import io.graphagent.graph.traverse.VertexTable;
-import io.graphagent.agent.resident.Holdings;
 import io.graphagent.agent.resident.IdsOfPartition;
 import io.graphagent.agent.resident.ResidentGraph;
 import io.graphagent.agent.resident.ResidentStore;
@@ -40,6 +40,8 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final Supplier<String> agentId;
     /** Each query thread's table, made again for a graph of another size. */
     private final ThreadLocal<VertexTable> sets = new ThreadLocal<>();
+    /** Each query thread's bit set for hops read without parents, likewise. */
+    private final ThreadLocal<VertexBits> bitSets = new ThreadLocal<>();
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
@@ -62,8 +64,21 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private ExpandReply expand(ResidentGraph graph, ExpandRequest request) {
         int count = checkedCount(request.getCount(), request.getVertices().size(), Integer.BYTES);
         java.nio.IntBuffer vertices = PackedArrays.intsView(request.getVertices(), count);
-        Holdings holdings = graph.holdings();
         boolean[] notHeld = new boolean[graph.partitioning().count()];
+        ExpandReply.Builder out = request.getBitsOk() && !request.getWithParents()
+                ? distinct(graph, request, vertices, count, notHeld)
+                : withParents(graph, request, vertices, count, notHeld);
+        for (int p = 0; p < notHeld.length; p++) {
+            if (notHeld[p]) {
+                out.addNotHeld(p);
+            }
+        }
+        return out.setLoad(workers.load()).build();
+    }
+
+    /** A hop with each neighbour's parent (or asked as packed ids): a {@link VertexTable} in insertion order. */
+    private ExpandReply.Builder withParents(ResidentGraph graph, ExpandRequest request, java.nio.IntBuffer vertices, int count,
+                                            boolean[] notHeld) {
         VertexTable set = sets.get();
         int universe = graph.partitioning().numVertices();
         if (set == null || set.universe() != universe) {
@@ -72,35 +87,51 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
         set.clear();
         try {
-            Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
-            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size());
-            if (asBits(request, set)) {
-                long[] words = set.bits();
-                out.setNeighbourBits(PackedArrays.packLongsInPieces(words, 0, words.length));
-            } else {
-                out.setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
-            }
+            Expansion.expand(graph, graph.holdings(), vertices, count, request.getDirection(), set, notHeld);
+            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size())
+                    .setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
             if (request.getWithParents()) {
                 out.setParents(PackedArrays.packIntsInPieces(set.parents(), 0, set.size()));
             }
-            for (int p = 0; p < notHeld.length; p++) {
-                if (notHeld[p]) {
-                    out.addNotHeld(p);
-                }
-            }
-            return out.setLoad(workers.load()).build();
+            return out;
         } finally {
             set.clear();
         }
     }
 
     /**
-     * Whether the neighbours go as a bitmap: the gateway reads one, no parents are asked for,
-     * and the bitmap (a bit per vertex of the graph) is smaller than 4 bytes per neighbour.
+     * A hop the gateway reads as a set (no parents, bitmaps read): one bit per vertex met, no
+     * order or parents kept, answered as a bitmap when that is the smaller.
      */
-    static boolean asBits(ExpandRequest request, VertexTable set) {
-        return request.getBitsOk() && !request.getWithParents() && set.usesBits()
-                && (long) set.size() * Integer.SIZE > set.universe();
+    private ExpandReply.Builder distinct(ResidentGraph graph, ExpandRequest request, java.nio.IntBuffer vertices, int count,
+                                         boolean[] notHeld) {
+        VertexBits set = bitSets.get();
+        int universe = graph.partitioning().numVertices();
+        if (set == null || set.universe() != universe) {
+            set = new VertexBits(universe);
+            bitSets.set(set);
+        }
+        set.clear();
+        try {
+            Expansion.expand(graph, graph.holdings(), vertices, count, request.getDirection(), set, notHeld);
+            int size = set.size();
+            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(size);
+            if (asBits(size, universe)) {
+                out.setNeighbourBits(PackedArrays.packLongsInPieces(set.bits(), 0, set.wordCount()));
+            } else {
+                int[] ids = new int[size];
+                set.toArray(ids);
+                out.setNeighbours(PackedArrays.packIntsInPieces(ids, 0, size));
+            }
+            return out;
+        } finally {
+            set.clear();
+        }
+    }
+
+    /** Whether {@code count} neighbours go as a bitmap of the graph's vertices: when it is smaller than 4 bytes each. */
+    static boolean asBits(int count, int universe) {
+        return (long) count * Integer.SIZE > universe;
     }
 
     @Override

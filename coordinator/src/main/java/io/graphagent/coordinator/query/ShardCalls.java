@@ -3,6 +3,7 @@ package io.graphagent.coordinator.query;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.graphagent.coordinator.resident.GraphView;
 import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.traverse.VertexBits;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.Direction;
 import io.graphagent.protocol.v1.ExpandReply;
@@ -112,6 +113,28 @@ final class ShardCalls {
      */
     void expand(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
                 NeighbourSink sink) throws QueryException {
+        int universe = g.partitioning().numVertices();
+        hop(run, g, vertices, count, direction, withParents, (reply, malformed) ->
+                deliver(reply, universe, malformed, withParents, sink));
+    }
+
+    /**
+     * One hop read as a set: every neighbour of {@code vertices[0..count)} over {@code direction}
+     * added to {@code into}, the agents' bitmaps merged a word at a time.
+     */
+    void expandInto(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, VertexBits into)
+            throws QueryException {
+        hop(run, g, vertices, count, direction, false, (reply, malformed) -> deliverInto(reply, malformed, into));
+    }
+
+    /** Takes in one agent's reply to a hop; {@code malformed} names a malformed one in the error. */
+    @FunctionalInterface
+    private interface Delivery {
+        void accept(ExpandReply reply, String malformed) throws QueryException;
+    }
+
+    private void hop(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
+                     Delivery delivery) throws QueryException {
         Partitioning partitioning = g.partitioning();
         Map<Integer, int[]> byPartition = group(partitioning, vertices, count);
         Map<Integer, Tries> tries = new TreeMap<>();
@@ -153,8 +176,7 @@ final class ShardCalls {
                 if (reply == null) {
                     continue;
                 }
-                deliver(reply, g.partitioning().numVertices(), "agent " + agent + " answered a malformed hop of graph "
-                        + g.name(), withParents, sink);
+                delivery.accept(reply, "agent " + agent + " answered a malformed hop of graph " + g.name());
                 Set<Integer> notHeld = new HashSet<>(reply.getNotHeldList());
                 for (int p : partitions) {
                     if (notHeld.contains(p)) {
@@ -199,6 +221,29 @@ final class ShardCalls {
             java.nio.IntBuffer parents = withParents ? PackedArrays.intsView(reply.getParents(), n) : null;
             for (int i = 0; i < n; i++) {
                 sink.accept(neighbours.get(i), parents == null ? -1 : parents.get(i));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(QueryException.Kind.UNAVAILABLE, malformed + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Adds the neighbours of one reply to {@code into}: a bitmap OR-ed in a word at a time, or
+     * packed ids one by one.
+     */
+    static void deliverInto(ExpandReply reply, String malformed, VertexBits into) throws QueryException {
+        int n = reply.getCount();
+        try {
+            if (!reply.getNeighbourBits().isEmpty()) {
+                long seen = into.or(PackedArrays.longsView(reply.getNeighbourBits(), into.wordCount()));
+                if (seen != n) {
+                    throw new IllegalArgumentException("the bitmap holds " + seen + " neighbours, the count says " + n);
+                }
+                return;
+            }
+            java.nio.IntBuffer neighbours = PackedArrays.intsView(reply.getNeighbours(), n);
+            for (int i = 0; i < n; i++) {
+                into.add(neighbours.get(i));
             }
         } catch (IllegalArgumentException e) {
             throw new QueryException(QueryException.Kind.UNAVAILABLE, malformed + ": " + e.getMessage());

@@ -58,4 +58,37 @@ class ShardCallsDeliverTest {
                 .isInstanceOf(QueryException.class)
                 .hasMessage(MALFORMED + ": the bitmap holds 3 neighbours, the count says 4");
     }
+
+    @Test
+    void aCountedHopMergesBitmapsAndPackedIdsIntoOneSet() throws QueryException {
+        int universe = 130;
+        long[] words = new long[3];
+        for (int v : new int[] {0, 5, 64, 129}) {
+            words[v >>> 6] |= 1L << v;
+        }
+        io.graphagent.graph.traverse.VertexBits into = new io.graphagent.graph.traverse.VertexBits(universe);
+        ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(4).setNeighbourBits(PackedArrays.packLongs(words, 0, 3))
+                .build(), MALFORMED, into);
+        ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(3).setNeighbours(PackedArrays.packInts(new int[] {5, 6, 100},
+                0, 3)).build(), MALFORMED, into);
+
+        assertThat(into.size()).isEqualTo(6);
+        for (int v : new int[] {0, 5, 6, 64, 100, 129}) {
+            assertThat(into.contains(v)).as("%d", v).isTrue();
+        }
+    }
+
+    @Test
+    void aCountedHopsMalformedReplyNamesTheAgent() {
+        io.graphagent.graph.traverse.VertexBits into = new io.graphagent.graph.traverse.VertexBits(130);
+        long[] words = {0b1011L, 0L, 0L};
+        assertThatThrownBy(() -> ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(4)
+                .setNeighbourBits(PackedArrays.packLongs(words, 0, 3)).build(), MALFORMED, into))
+                .isInstanceOf(QueryException.class)
+                .hasMessage(MALFORMED + ": the bitmap holds 3 neighbours, the count says 4");
+        assertThatThrownBy(() -> ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(1)
+                .setNeighbours(PackedArrays.packInts(new int[] {130}, 0, 1)).build(), MALFORMED, into))
+                .isInstanceOf(QueryException.class)
+                .hasMessage(MALFORMED + ": vertex 130 is outside the set's universe 0..129");
+    }
 }
