@@ -71,6 +71,35 @@ final class Expansion {
         }
     }
 
+    /**
+     * Adds the neighbours of those of {@code frontier} in partitions this agent holds to
+     * {@code into} (which vertices, not whence); writes the others to {@code unexpanded} and
+     * returns how many.
+     */
+    static int expandHeld(ResidentGraph graph, Holdings holdings, int[] frontier, Direction direction, VertexBits into,
+                          int[] unexpanded) {
+        boolean out = direction != Direction.EDGES_IN;
+        boolean in = followsIn(graph, direction);
+        Partitioning partitioning = graph.partitioning();
+        int left = 0;
+        for (int v : frontier) {
+            int p = partitioning.partitionOf(v);
+            GraphShare share = holdings.shareOf(p);
+            if (share == null) {
+                unexpanded[left++] = v;
+                continue;
+            }
+            int slot = share.firstSlot(p) + v - partitioning.first(p);
+            if (out) {
+                follow(share, share.outOffsets(), share.outTargets(), slot, into);
+            }
+            if (in) {
+                follow(share, share.inOffsets(), share.inSources(), slot, into);
+            }
+        }
+        return left;
+    }
+
     /** Whether in-edges are followed: an undirected share keeps one adjacency for both directions. */
     private static boolean followsIn(ResidentGraph graph, Direction direction) {
         return graph.directed() && (direction == Direction.EDGES_IN || direction == Direction.EDGES_BOTH);

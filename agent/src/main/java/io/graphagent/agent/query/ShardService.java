@@ -2,6 +2,7 @@ package io.graphagent.agent.query;
 
 import io.graphagent.graph.traverse.VertexBits;
 import io.graphagent.graph.traverse.VertexTable;
+import io.graphagent.agent.resident.Holdings;
 import io.graphagent.agent.resident.IdsOfPartition;
 import io.graphagent.agent.resident.ResidentGraph;
 import io.graphagent.agent.resident.ResidentStore;
@@ -42,6 +43,8 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ThreadLocal<VertexTable> sets = new ThreadLocal<>();
     /** Each query thread's bit set for hops read without parents, likewise. */
     private final ThreadLocal<VertexBits> bitSets = new ThreadLocal<>();
+    /** Each query thread's bit set for the hop after, when asked for ({@code also_next}). */
+    private final ThreadLocal<VertexBits> nextSets = new ThreadLocal<>();
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
@@ -64,6 +67,9 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private ExpandReply expand(ResidentGraph graph, ExpandRequest request) {
         int count = checkedCount(request.getCount(), request.getVertices().size(), Integer.BYTES);
         java.nio.IntBuffer vertices = PackedArrays.intsView(request.getVertices(), count);
+        if (request.getAlsoNext() && (request.getWithParents() || !request.getBitsOk())) {
+            throw new IllegalArgumentException("also_next asks for a hop read as a set: it needs bits_ok and no with_parents");
+        }
         boolean[] notHeld = new boolean[graph.partitioning().count()];
         ExpandReply.Builder out = request.getBitsOk() && !request.getWithParents()
                 ? distinct(graph, request, vertices, count, notHeld)
@@ -113,17 +119,53 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
         set.clear();
         try {
-            Expansion.expand(graph, graph.holdings(), vertices, count, request.getDirection(), set, notHeld);
+            Holdings holdings = graph.holdings();
+            Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
             int size = set.size();
             ExpandReply.Builder out = ExpandReply.newBuilder().setCount(size);
+            int[] ids = null;
             if (asBits(size, universe)) {
                 out.setNeighbourBits(PackedArrays.packLongsInPieces(set.bits(), 0, set.wordCount()));
             } else {
-                int[] ids = new int[size];
+                ids = new int[size];
                 set.toArray(ids);
                 out.setNeighbours(PackedArrays.packIntsInPieces(ids, 0, size));
             }
+            if (request.getAlsoNext()) {
+                if (ids == null) {
+                    ids = new int[size];
+                    set.toArray(ids);
+                }
+                next(graph, holdings, request.getDirection(), ids, out);
+            }
             return out;
+        } finally {
+            set.clear();
+        }
+    }
+
+    /** The next hop from {@code frontier} as far as this agent holds it ({@code also_next}), into {@code out}. */
+    private void next(ResidentGraph graph, Holdings holdings, io.graphagent.protocol.v1.Direction direction, int[] frontier,
+                      ExpandReply.Builder out) {
+        VertexBits set = nextSets.get();
+        int universe = graph.partitioning().numVertices();
+        if (set == null || set.universe() != universe) {
+            set = new VertexBits(universe);
+            nextSets.set(set);
+        }
+        set.clear();
+        try {
+            int[] unexpanded = new int[frontier.length];
+            int left = Expansion.expandHeld(graph, holdings, frontier, direction, set, unexpanded);
+            int size = set.size();
+            out.setNextCount(size).setUnexpandedCount(left).setUnexpanded(PackedArrays.packIntsInPieces(unexpanded, 0, left));
+            if (asBits(size, universe)) {
+                out.setNextNeighbourBits(PackedArrays.packLongsInPieces(set.bits(), 0, set.wordCount()));
+            } else {
+                int[] ids = new int[size];
+                set.toArray(ids);
+                out.setNextNeighbours(PackedArrays.packIntsInPieces(ids, 0, size));
+            }
         } finally {
             set.clear();
         }

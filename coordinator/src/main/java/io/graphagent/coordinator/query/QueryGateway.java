@@ -20,7 +20,9 @@ import io.graphagent.protocol.v1.PathReply;
 import io.graphagent.protocol.v1.PathRequest;
 import io.graphagent.protocol.v1.QueryStats;
 import io.graphagent.protocol.v1.ResidentState;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The gateway: answers the online queries on resident graphs, hop by hop, each hop's vertices
@@ -235,20 +237,33 @@ public final class QueryGateway {
         Direction direction = direction(request.getDirection());
         int from = 0;
         int reached = 1;
+        // The agents' answers to the first hop, which they took on to the second as far as they hold its partitions.
+        List<ShardCalls.Carried> carried = null;
+        ShardCalls.NeighbourSink add = (n, parent) -> {
+            if (visited.add(n, parent) && visited.size() > config.maxVertices()) {
+                throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
+            }
+        };
         for (int hop = 1; hop <= request.getK(); hop++) {
             int to = visited.size();
-            if (to > from) {
-                int[] frontier = Arrays.copyOfRange(visited.vertices(), from, to);
-                if (hop == request.getK() && request.getLimit() == 0) {
-                    reached = to + lastHopCount(run, g, request, frontier, direction, visited);
-                } else {
-                    calls.expand(run, g, frontier, frontier.length, direction, false, (n, parent) -> {
-                        if (visited.add(n, parent) && visited.size() > config.maxVertices()) {
-                            throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
-                        }
-                    });
-                    reached = visited.size();
+            int[] frontier = carried != null ? ShardCalls.unexpanded(carried)
+                    : Arrays.copyOfRange(visited.vertices(), from, to);
+            if (hop == request.getK() && request.getLimit() == 0) {
+                reached = to + lastHopCount(run, g, request, frontier, carried, direction, visited);
+            } else {
+                if (carried != null) {
+                    for (ShardCalls.Carried c : carried) {
+                        ShardCalls.deliver(c.next(), g.partitioning().numVertices(), c.malformed(), false, add);
+                    }
                 }
+                List<ShardCalls.Carried> next = hop == 1 ? new ArrayList<>() : null;
+                if (frontier.length > 0 && next != null) {
+                    calls.expandCarrying(run, g, frontier, frontier.length, direction, add, next);
+                } else if (frontier.length > 0) {
+                    calls.expand(run, g, frontier, frontier.length, direction, false, add);
+                }
+                carried = next;
+                reached = visited.size();
             }
             levelEnd[hop] = reached;
             from = to;
@@ -273,14 +288,22 @@ public final class QueryGateway {
     }
 
     /**
-     * The last hop of a count-only k-hop: how many neighbours of {@code frontier} are new (not in
+     * The last hop of a count-only k-hop: how many neighbours of {@code frontier} (and those
+     * {@code carried} by the agents of the hop before, when it was the first) are new (not in
      * {@code visited}), the agents' answers merged into a bit set, never listed one by one.
      */
-    private int lastHopCount(QueryRun run, GraphView g, KHopRequest request, int[] frontier, Direction direction,
-                             VertexTable visited) throws QueryException {
+    private int lastHopCount(QueryRun run, GraphView g, KHopRequest request, int[] frontier,
+                             List<ShardCalls.Carried> carried, Direction direction, VertexTable visited) throws QueryException {
         VertexBits met = lastHops.take(g.partitioning().numVertices());
         try {
-            calls.expandInto(run, g, frontier, frontier.length, direction, met);
+            if (carried != null) {
+                for (ShardCalls.Carried c : carried) {
+                    ShardCalls.deliverInto(c.next(), c.malformed(), met);
+                }
+            }
+            if (frontier.length > 0) {
+                calls.expandInto(run, g, frontier, frontier.length, direction, met);
+            }
             int fresh = met.size();
             int[] seen = visited.vertices();
             for (int i = 0, n = visited.size(); i < n; i++) {

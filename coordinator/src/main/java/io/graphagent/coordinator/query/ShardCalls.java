@@ -114,8 +114,51 @@ final class ShardCalls {
     void expand(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
                 NeighbourSink sink) throws QueryException {
         int universe = g.partitioning().numVertices();
-        hop(run, g, vertices, count, direction, withParents, (reply, malformed) ->
+        hop(run, g, vertices, count, direction, withParents, false, (reply, malformed) ->
                 deliver(reply, universe, malformed, withParents, sink));
+    }
+
+    /**
+     * One hop read without parents, which the agents also take one hop further as far as they
+     * hold the neighbours' partitions ({@code also_next}): the neighbours go to {@code sink}, each
+     * agent's answer to {@code carried} for the next hop ({@link #unexpanded}, {@link #next}).
+     */
+    void expandCarrying(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, NeighbourSink sink,
+                        List<Carried> carried) throws QueryException {
+        int universe = g.partitioning().numVertices();
+        hop(run, g, vertices, count, direction, false, true, (reply, malformed) -> {
+            deliver(reply, universe, malformed, false, sink);
+            carried.add(new Carried(reply, malformed));
+        });
+    }
+
+    /** An agent's answer to a hop it took one further: the next hop's neighbours it found, and those it left. */
+    record Carried(ExpandReply reply, String malformed) {
+        /** The next hop's neighbours this agent found, as a reply of their own. */
+        ExpandReply next() {
+            return ExpandReply.newBuilder().setCount(reply.getNextCount()).setNeighbours(reply.getNextNeighbours())
+                    .setNeighbourBits(reply.getNextNeighbourBits()).build();
+        }
+    }
+
+    /** The neighbours the agents of {@code carried} did not expand: the rest of the next hop's frontier. */
+    static int[] unexpanded(List<Carried> carried) throws QueryException {
+        int total = 0;
+        for (Carried c : carried) {
+            total += c.reply().getUnexpandedCount();
+        }
+        int[] out = new int[total];
+        int at = 0;
+        for (Carried c : carried) {
+            int n = c.reply().getUnexpandedCount();
+            try {
+                PackedArrays.intsView(c.reply().getUnexpanded(), n).get(out, at, n);
+            } catch (IllegalArgumentException e) {
+                throw new QueryException(QueryException.Kind.UNAVAILABLE, c.malformed() + ": " + e.getMessage());
+            }
+            at += n;
+        }
+        return out;
     }
 
     /**
@@ -124,7 +167,7 @@ final class ShardCalls {
      */
     void expandInto(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, VertexBits into)
             throws QueryException {
-        hop(run, g, vertices, count, direction, false, (reply, malformed) -> deliverInto(reply, malformed, into));
+        hop(run, g, vertices, count, direction, false, false, (reply, malformed) -> deliverInto(reply, malformed, into));
     }
 
     /** Takes in one agent's reply to a hop; {@code malformed} names a malformed one in the error. */
@@ -134,7 +177,7 @@ final class ShardCalls {
     }
 
     private void hop(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
-                     Delivery delivery) throws QueryException {
+                     boolean alsoNext, Delivery delivery) throws QueryException {
         Partitioning partitioning = g.partitioning();
         Map<Integer, int[]> byPartition = group(partitioning, vertices, count);
         Map<Integer, Tries> tries = new TreeMap<>();
@@ -153,7 +196,7 @@ final class ShardCalls {
             Map<String, ListenableFuture<ExpandReply>> sent = new LinkedHashMap<>();
             for (Map.Entry<String, List<Integer>> e : byAgent.entrySet()) {
                 ExpandRequest.Builder request = ExpandRequest.newBuilder().setGraph(g.name()).setGeneration(g.generation())
-                        .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents)
+                        .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents).setAlsoNext(alsoNext)
                         .addAllPartitions(e.getValue());
                 int total = 0;
                 for (int p : e.getValue()) {
