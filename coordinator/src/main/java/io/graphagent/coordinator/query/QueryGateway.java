@@ -294,6 +294,11 @@ public final class QueryGateway {
      */
     private int lastHopCount(QueryRun run, GraphView g, KHopRequest request, int[] frontier,
                              List<ShardCalls.Carried> carried, Direction direction, VertexTable visited) throws QueryException {
+        List<ShardCalls.Carried> answers = new ArrayList<>();
+        if (frontier.length > 0) {
+            calls.expandKeeping(run, g, frontier, frontier.length, direction, answers);
+        }
+        // Taken once the agents answered, so a set is held for the merge only, not while they work.
         VertexBits met = lastHops.take(g.partitioning().numVertices());
         try {
             if (carried != null) {
@@ -301,8 +306,8 @@ public final class QueryGateway {
                     ShardCalls.deliverInto(c.next(), c.malformed(), met);
                 }
             }
-            if (frontier.length > 0) {
-                calls.expandInto(run, g, frontier, frontier.length, direction, met);
+            for (ShardCalls.Carried c : answers) {
+                ShardCalls.deliverInto(c.reply(), c.malformed(), met);
             }
             int fresh = met.size();
             int[] seen = visited.vertices();

@@ -132,7 +132,10 @@ final class ShardCalls {
         });
     }
 
-    /** An agent's answer to a hop it took one further: the next hop's neighbours it found, and those it left. */
+    /**
+     * An agent's answer to a hop, kept to be read later, with what a malformed one is called; for
+     * a hop it took one further, also the next hop's neighbours it found and those it left.
+     */
     record Carried(ExpandReply reply, String malformed) {
         /** The next hop's neighbours this agent found, as a reply of their own. */
         ExpandReply next() {
@@ -162,12 +165,12 @@ final class ShardCalls {
     }
 
     /**
-     * One hop read as a set: every neighbour of {@code vertices[0..count)} over {@code direction}
-     * added to {@code into}, the agents' bitmaps merged a word at a time.
+     * One hop read as a set, its answers kept as they are ({@code answers}) to be merged later
+     * ({@link #deliverInto}): the caller needs no set of its own while the agents work.
      */
-    void expandInto(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, VertexBits into)
+    void expandKeeping(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, List<Carried> answers)
             throws QueryException {
-        hop(run, g, vertices, count, direction, false, false, (reply, malformed) -> deliverInto(reply, malformed, into));
+        hop(run, g, vertices, count, direction, false, false, (reply, malformed) -> answers.add(new Carried(reply, malformed)));
     }
 
     /** Takes in one agent's reply to a hop; {@code malformed} names a malformed one in the error. */
