@@ -227,6 +227,15 @@ class ResidentQueriesTest {
                     }
                     assertThat(r.getVerticesList()).containsExactlyInAnyOrderElementsOf(within);
                     assertThat(r.getTruncated()).isFalse();
+                    // Count only (limit 0): the last hop is merged as bit sets at the gateway, never listed.
+                    KHopReply counted = query(s -> s.kHop(KHopRequest.newBuilder().setGraph(NAME).setVertex(v).setK(kk)
+                            .setDirection(d).build()));
+                    assertThat(counted.getCount()).as("count only, k=%d %s from %d", k, d, v).isEqualTo(within.size());
+                    for (int h = 1; h <= k; h++) {
+                        assertThat(counted.getPerHop(h - 1)).as("count only, hop %d", h).isEqualTo(perHop[h]);
+                    }
+                    assertThat(counted.getVerticesList()).isEmpty();
+                    assertThat(counted.getTruncated()).isEqualTo(!within.isEmpty());
                 }
             }
         }

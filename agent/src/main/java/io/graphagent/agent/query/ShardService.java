@@ -1,5 +1,6 @@
 package io.graphagent.agent.query;
 
+import io.graphagent.graph.traverse.VertexBits;
 import io.graphagent.graph.traverse.VertexTable;
 import io.graphagent.agent.resident.Holdings;
 import io.graphagent.agent.resident.IdsOfPartition;
@@ -40,6 +41,10 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final Supplier<String> agentId;
     /** Each query thread's table, made again for a graph of another size. */
     private final ThreadLocal<VertexTable> sets = new ThreadLocal<>();
+    /** Each query thread's bit set for hops read without parents, likewise. */
+    private final ThreadLocal<VertexBits> bitSets = new ThreadLocal<>();
+    /** Each query thread's bit set for the hop after, when asked for ({@code also_next}). */
+    private final ThreadLocal<VertexBits> nextSets = new ThreadLocal<>();
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
@@ -62,8 +67,24 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private ExpandReply expand(ResidentGraph graph, ExpandRequest request) {
         int count = checkedCount(request.getCount(), request.getVertices().size(), Integer.BYTES);
         java.nio.IntBuffer vertices = PackedArrays.intsView(request.getVertices(), count);
-        Holdings holdings = graph.holdings();
+        if (request.getAlsoNext() && (request.getWithParents() || !request.getBitsOk())) {
+            throw new IllegalArgumentException("also_next asks for a hop read as a set: it needs bits_ok and no with_parents");
+        }
         boolean[] notHeld = new boolean[graph.partitioning().count()];
+        ExpandReply.Builder out = request.getBitsOk() && !request.getWithParents()
+                ? distinct(graph, request, vertices, count, notHeld)
+                : withParents(graph, request, vertices, count, notHeld);
+        for (int p = 0; p < notHeld.length; p++) {
+            if (notHeld[p]) {
+                out.addNotHeld(p);
+            }
+        }
+        return out.setLoad(workers.load()).build();
+    }
+
+    /** A hop with each neighbour's parent (or asked as packed ids): a {@link VertexTable} in insertion order. */
+    private ExpandReply.Builder withParents(ResidentGraph graph, ExpandRequest request, java.nio.IntBuffer vertices, int count,
+                                            boolean[] notHeld) {
         VertexTable set = sets.get();
         int universe = graph.partitioning().numVertices();
         if (set == null || set.universe() != universe) {
@@ -72,35 +93,87 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
         set.clear();
         try {
-            Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
-            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size());
-            if (asBits(request, set)) {
-                long[] words = set.bits();
-                out.setNeighbourBits(PackedArrays.packLongsInPieces(words, 0, words.length));
-            } else {
-                out.setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
-            }
+            Expansion.expand(graph, graph.holdings(), vertices, count, request.getDirection(), set, notHeld);
+            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size())
+                    .setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
             if (request.getWithParents()) {
                 out.setParents(PackedArrays.packIntsInPieces(set.parents(), 0, set.size()));
             }
-            for (int p = 0; p < notHeld.length; p++) {
-                if (notHeld[p]) {
-                    out.addNotHeld(p);
-                }
-            }
-            return out.setLoad(workers.load()).build();
+            return out;
         } finally {
             set.clear();
         }
     }
 
     /**
-     * Whether the neighbours go as a bitmap: the gateway reads one, no parents are asked for,
-     * and the bitmap (a bit per vertex of the graph) is smaller than 4 bytes per neighbour.
+     * A hop the gateway reads as a set (no parents, bitmaps read): one bit per vertex met, no
+     * order or parents kept, answered as a bitmap when that is the smaller.
      */
-    static boolean asBits(ExpandRequest request, VertexTable set) {
-        return request.getBitsOk() && !request.getWithParents() && set.usesBits()
-                && (long) set.size() * Integer.SIZE > set.universe();
+    private ExpandReply.Builder distinct(ResidentGraph graph, ExpandRequest request, java.nio.IntBuffer vertices, int count,
+                                         boolean[] notHeld) {
+        VertexBits set = bitSets.get();
+        int universe = graph.partitioning().numVertices();
+        if (set == null || set.universe() != universe) {
+            set = new VertexBits(universe);
+            bitSets.set(set);
+        }
+        set.clear();
+        try {
+            Holdings holdings = graph.holdings();
+            Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
+            int size = set.size();
+            ExpandReply.Builder out = ExpandReply.newBuilder().setCount(size);
+            int[] ids = null;
+            if (asBits(size, universe)) {
+                out.setNeighbourBits(PackedArrays.packLongsInPieces(set.bits(), 0, set.wordCount()));
+            } else {
+                ids = new int[size];
+                set.toArray(ids);
+                out.setNeighbours(PackedArrays.packIntsInPieces(ids, 0, size));
+            }
+            if (request.getAlsoNext()) {
+                if (ids == null) {
+                    ids = new int[size];
+                    set.toArray(ids);
+                }
+                next(graph, holdings, request.getDirection(), ids, out);
+            }
+            return out;
+        } finally {
+            set.clear();
+        }
+    }
+
+    /** The next hop from {@code frontier} as far as this agent holds it ({@code also_next}), into {@code out}. */
+    private void next(ResidentGraph graph, Holdings holdings, io.graphagent.protocol.v1.Direction direction, int[] frontier,
+                      ExpandReply.Builder out) {
+        VertexBits set = nextSets.get();
+        int universe = graph.partitioning().numVertices();
+        if (set == null || set.universe() != universe) {
+            set = new VertexBits(universe);
+            nextSets.set(set);
+        }
+        set.clear();
+        try {
+            int[] unexpanded = new int[frontier.length];
+            int left = Expansion.expandHeld(graph, holdings, frontier, direction, set, unexpanded);
+            int size = set.size();
+            out.setNextCount(size).setUnexpandedCount(left).setUnexpanded(PackedArrays.packIntsInPieces(unexpanded, 0, left));
+            if (asBits(size, universe)) {
+                out.setNextNeighbourBits(PackedArrays.packLongsInPieces(set.bits(), 0, set.wordCount()));
+            } else {
+                int[] ids = new int[size];
+                set.toArray(ids);
+                out.setNextNeighbours(PackedArrays.packIntsInPieces(ids, 0, size));
+            }
+        } finally {
+            set.clear();
+        }
+    }
+
+    /** Whether {@code count} neighbours go as a bitmap of the graph's vertices: when it is smaller than 4 bytes each. */
+    static boolean asBits(int count, int universe) {
+        return (long) count * Integer.SIZE > universe;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.graphagent.config.QueryConfig;
 import io.graphagent.coordinator.resident.GraphView;
 import io.graphagent.coordinator.resident.ResidentGraphs;
 import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.traverse.VertexBits;
 import io.graphagent.graph.traverse.VertexTable;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.DegreeReply;
@@ -19,7 +20,9 @@ import io.graphagent.protocol.v1.PathReply;
 import io.graphagent.protocol.v1.PathRequest;
 import io.graphagent.protocol.v1.QueryStats;
 import io.graphagent.protocol.v1.ResidentState;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The gateway: answers the online queries on resident graphs, hop by hop, each hop's vertices
@@ -51,6 +54,7 @@ public final class QueryGateway {
     private final java.time.Clock clock;
     private final QueryObserver observer;
     private final VisitedTables tables = new VisitedTables(2 * Runtime.getRuntime().availableProcessors());
+    private final CountingBits lastHops = new CountingBits(2 * Runtime.getRuntime().availableProcessors());
 
     /** What happens to queries, for metrics: each one's kind, outcome and time. */
     public interface QueryObserver {
@@ -232,22 +236,41 @@ public final class QueryGateway {
         levelEnd[0] = 1;
         Direction direction = direction(request.getDirection());
         int from = 0;
+        int reached = 1;
+        // The agents' answers to the first hop, which they took on to the second as far as they hold its partitions.
+        List<ShardCalls.Carried> carried = null;
+        ShardCalls.NeighbourSink add = (n, parent) -> {
+            if (visited.add(n, parent) && visited.size() > config.maxVertices()) {
+                throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
+            }
+        };
         for (int hop = 1; hop <= request.getK(); hop++) {
             int to = visited.size();
-            if (to > from) {
-                int[] frontier = Arrays.copyOfRange(visited.vertices(), from, to);
-                calls.expand(run, g, frontier, frontier.length, direction, false, (n, parent) -> {
-                    if (visited.add(n, parent) && visited.size() > config.maxVertices()) {
-                        throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
+            int[] frontier = carried != null ? ShardCalls.unexpanded(carried)
+                    : Arrays.copyOfRange(visited.vertices(), from, to);
+            if (hop == request.getK() && request.getLimit() == 0) {
+                reached = to + lastHopCount(run, g, request, frontier, carried, direction, visited);
+            } else {
+                if (carried != null) {
+                    for (ShardCalls.Carried c : carried) {
+                        ShardCalls.deliver(c.next(), g.partitioning().numVertices(), c.malformed(), false, add);
                     }
-                });
+                }
+                List<ShardCalls.Carried> next = hop == 1 ? new ArrayList<>() : null;
+                if (frontier.length > 0 && next != null) {
+                    calls.expandCarrying(run, g, frontier, frontier.length, direction, add, next);
+                } else if (frontier.length > 0) {
+                    calls.expand(run, g, frontier, frontier.length, direction, false, add);
+                }
+                carried = next;
+                reached = visited.size();
             }
-            levelEnd[hop] = visited.size();
+            levelEnd[hop] = reached;
             from = to;
         }
-        KHopReply.Builder reply = KHopReply.newBuilder().setFound(true).setCount(visited.size() - 1L);
+        KHopReply.Builder reply = KHopReply.newBuilder().setFound(true).setCount(reached - 1L);
         int listed = 0;
-        int[] chosen = new int[Math.min(request.getLimit(), visited.size() - 1)];
+        int[] chosen = new int[Math.min(request.getLimit(), reached - 1)];
         for (int hop = 1; hop <= request.getK(); hop++) {
             reply.addPerHop(levelEnd[hop] - levelEnd[hop - 1]);
             if (listed < chosen.length) {
@@ -261,7 +284,45 @@ public final class QueryGateway {
         for (long id : originals(run, g, chosen)) {
             reply.addVertices(id);
         }
-        return reply.setTruncated(chosen.length < visited.size() - 1).setStats(stats(run, visited.size(), t0)).build();
+        return reply.setTruncated(chosen.length < reached - 1).setStats(stats(run, reached, t0)).build();
+    }
+
+    /**
+     * The last hop of a count-only k-hop: how many neighbours of {@code frontier} (and those
+     * {@code carried} by the agents of the hop before, when it was the first) are new (not in
+     * {@code visited}), the agents' answers merged into a bit set, never listed one by one.
+     */
+    private int lastHopCount(QueryRun run, GraphView g, KHopRequest request, int[] frontier,
+                             List<ShardCalls.Carried> carried, Direction direction, VertexTable visited) throws QueryException {
+        List<ShardCalls.Carried> answers = new ArrayList<>();
+        if (frontier.length > 0) {
+            calls.expandKeeping(run, g, frontier, frontier.length, direction, answers);
+        }
+        // Taken once the agents answered, so a set is held for the merge only, not while they work.
+        VertexBits met = lastHops.take(g.partitioning().numVertices());
+        try {
+            if (carried != null) {
+                for (ShardCalls.Carried c : carried) {
+                    ShardCalls.deliverInto(c.next(), c.malformed(), met);
+                }
+            }
+            for (ShardCalls.Carried c : answers) {
+                ShardCalls.deliverInto(c.reply(), c.malformed(), met);
+            }
+            int fresh = met.size();
+            int[] seen = visited.vertices();
+            for (int i = 0, n = visited.size(); i < n; i++) {
+                if (met.contains(seen[i])) {
+                    fresh--;
+                }
+            }
+            if ((long) visited.size() + fresh > config.maxVertices()) {
+                throw tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
+            }
+            return fresh;
+        } finally {
+            lastHops.give(met);
+        }
     }
 
     public PathReply shortestPath(PathRequest request) throws QueryException {

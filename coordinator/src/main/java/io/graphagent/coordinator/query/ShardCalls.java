@@ -3,6 +3,7 @@ package io.graphagent.coordinator.query;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.graphagent.coordinator.resident.GraphView;
 import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.graph.traverse.VertexBits;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.Direction;
 import io.graphagent.protocol.v1.ExpandReply;
@@ -112,6 +113,74 @@ final class ShardCalls {
      */
     void expand(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
                 NeighbourSink sink) throws QueryException {
+        int universe = g.partitioning().numVertices();
+        hop(run, g, vertices, count, direction, withParents, false, (reply, malformed) ->
+                deliver(reply, universe, malformed, withParents, sink));
+    }
+
+    /**
+     * One hop read without parents, which the agents also take one hop further as far as they
+     * hold the neighbours' partitions ({@code also_next}): the neighbours go to {@code sink}, each
+     * agent's answer to {@code carried} for the next hop ({@link #unexpanded}, {@link #next}).
+     */
+    void expandCarrying(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, NeighbourSink sink,
+                        List<Carried> carried) throws QueryException {
+        int universe = g.partitioning().numVertices();
+        hop(run, g, vertices, count, direction, false, true, (reply, malformed) -> {
+            deliver(reply, universe, malformed, false, sink);
+            carried.add(new Carried(reply, malformed));
+        });
+    }
+
+    /**
+     * An agent's answer to a hop, kept to be read later, with what a malformed one is called; for
+     * a hop it took one further, also the next hop's neighbours it found and those it left.
+     */
+    record Carried(ExpandReply reply, String malformed) {
+        /** The next hop's neighbours this agent found, as a reply of their own. */
+        ExpandReply next() {
+            return ExpandReply.newBuilder().setCount(reply.getNextCount()).setNeighbours(reply.getNextNeighbours())
+                    .setNeighbourBits(reply.getNextNeighbourBits()).build();
+        }
+    }
+
+    /** The neighbours the agents of {@code carried} did not expand: the rest of the next hop's frontier. */
+    static int[] unexpanded(List<Carried> carried) throws QueryException {
+        int total = 0;
+        for (Carried c : carried) {
+            total += c.reply().getUnexpandedCount();
+        }
+        int[] out = new int[total];
+        int at = 0;
+        for (Carried c : carried) {
+            int n = c.reply().getUnexpandedCount();
+            try {
+                PackedArrays.intsView(c.reply().getUnexpanded(), n).get(out, at, n);
+            } catch (IllegalArgumentException e) {
+                throw new QueryException(QueryException.Kind.UNAVAILABLE, c.malformed() + ": " + e.getMessage());
+            }
+            at += n;
+        }
+        return out;
+    }
+
+    /**
+     * One hop read as a set, its answers kept as they are ({@code answers}) to be merged later
+     * ({@link #deliverInto}): the caller needs no set of its own while the agents work.
+     */
+    void expandKeeping(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, List<Carried> answers)
+            throws QueryException {
+        hop(run, g, vertices, count, direction, false, false, (reply, malformed) -> answers.add(new Carried(reply, malformed)));
+    }
+
+    /** Takes in one agent's reply to a hop; {@code malformed} names a malformed one in the error. */
+    @FunctionalInterface
+    private interface Delivery {
+        void accept(ExpandReply reply, String malformed) throws QueryException;
+    }
+
+    private void hop(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
+                     boolean alsoNext, Delivery delivery) throws QueryException {
         Partitioning partitioning = g.partitioning();
         Map<Integer, int[]> byPartition = group(partitioning, vertices, count);
         Map<Integer, Tries> tries = new TreeMap<>();
@@ -130,7 +199,7 @@ final class ShardCalls {
             Map<String, ListenableFuture<ExpandReply>> sent = new LinkedHashMap<>();
             for (Map.Entry<String, List<Integer>> e : byAgent.entrySet()) {
                 ExpandRequest.Builder request = ExpandRequest.newBuilder().setGraph(g.name()).setGeneration(g.generation())
-                        .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents)
+                        .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents).setAlsoNext(alsoNext)
                         .addAllPartitions(e.getValue());
                 int total = 0;
                 for (int p : e.getValue()) {
@@ -153,8 +222,7 @@ final class ShardCalls {
                 if (reply == null) {
                     continue;
                 }
-                deliver(reply, g.partitioning().numVertices(), "agent " + agent + " answered a malformed hop of graph "
-                        + g.name(), withParents, sink);
+                delivery.accept(reply, "agent " + agent + " answered a malformed hop of graph " + g.name());
                 Set<Integer> notHeld = new HashSet<>(reply.getNotHeldList());
                 for (int p : partitions) {
                     if (notHeld.contains(p)) {
@@ -199,6 +267,29 @@ final class ShardCalls {
             java.nio.IntBuffer parents = withParents ? PackedArrays.intsView(reply.getParents(), n) : null;
             for (int i = 0; i < n; i++) {
                 sink.accept(neighbours.get(i), parents == null ? -1 : parents.get(i));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new QueryException(QueryException.Kind.UNAVAILABLE, malformed + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Adds the neighbours of one reply to {@code into}: a bitmap OR-ed in a word at a time, or
+     * packed ids one by one.
+     */
+    static void deliverInto(ExpandReply reply, String malformed, VertexBits into) throws QueryException {
+        int n = reply.getCount();
+        try {
+            if (!reply.getNeighbourBits().isEmpty()) {
+                long seen = into.or(PackedArrays.longsView(reply.getNeighbourBits(), into.wordCount()));
+                if (seen != n) {
+                    throw new IllegalArgumentException("the bitmap holds " + seen + " neighbours, the count says " + n);
+                }
+                return;
+            }
+            java.nio.IntBuffer neighbours = PackedArrays.intsView(reply.getNeighbours(), n);
+            for (int i = 0; i < n; i++) {
+                into.add(neighbours.get(i));
             }
         } catch (IllegalArgumentException e) {
             throw new QueryException(QueryException.Kind.UNAVAILABLE, malformed + ": " + e.getMessage());

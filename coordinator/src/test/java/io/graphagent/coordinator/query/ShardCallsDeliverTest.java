@@ -58,4 +58,61 @@ class ShardCallsDeliverTest {
                 .isInstanceOf(QueryException.class)
                 .hasMessage(MALFORMED + ": the bitmap holds 3 neighbours, the count says 4");
     }
+
+    @Test
+    void aCountedHopMergesBitmapsAndPackedIdsIntoOneSet() throws QueryException {
+        int universe = 130;
+        long[] words = new long[3];
+        for (int v : new int[] {0, 5, 64, 129}) {
+            words[v >>> 6] |= 1L << v;
+        }
+        io.graphagent.graph.traverse.VertexBits into = new io.graphagent.graph.traverse.VertexBits(universe);
+        ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(4).setNeighbourBits(PackedArrays.packLongs(words, 0, 3))
+                .build(), MALFORMED, into);
+        ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(3).setNeighbours(PackedArrays.packInts(new int[] {5, 6, 100},
+                0, 3)).build(), MALFORMED, into);
+
+        assertThat(into.size()).isEqualTo(6);
+        for (int v : new int[] {0, 5, 6, 64, 100, 129}) {
+            assertThat(into.contains(v)).as("%d", v).isTrue();
+        }
+    }
+
+    @Test
+    void aCountedHopsMalformedReplyNamesTheAgent() {
+        io.graphagent.graph.traverse.VertexBits into = new io.graphagent.graph.traverse.VertexBits(130);
+        long[] words = {0b1011L, 0L, 0L};
+        assertThatThrownBy(() -> ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(4)
+                .setNeighbourBits(PackedArrays.packLongs(words, 0, 3)).build(), MALFORMED, into))
+                .isInstanceOf(QueryException.class)
+                .hasMessage(MALFORMED + ": the bitmap holds 3 neighbours, the count says 4");
+        assertThatThrownBy(() -> ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(1)
+                .setNeighbours(PackedArrays.packInts(new int[] {130}, 0, 1)).build(), MALFORMED, into))
+                .isInstanceOf(QueryException.class)
+                .hasMessage(MALFORMED + ": vertex 130 is outside the set's universe 0..129");
+    }
+
+    @Test
+    void aHopTakenOneFurtherGivesTheNextNeighboursAndTheFrontierLeftInAgentOrder() throws QueryException {
+        ExpandReply a1 = ExpandReply.newBuilder().setCount(1).setNeighbours(PackedArrays.packInts(new int[] {3}, 0, 1))
+                .setNextCount(2).setNextNeighbours(PackedArrays.packInts(new int[] {8, 9}, 0, 2))
+                .setUnexpandedCount(2).setUnexpanded(PackedArrays.packInts(new int[] {4, 6}, 0, 2)).build();
+        ExpandReply a2 = ExpandReply.newBuilder().setUnexpandedCount(1).setUnexpanded(PackedArrays.packInts(new int[] {5}, 0, 1))
+                .build();
+        List<ShardCalls.Carried> carried = List.of(new ShardCalls.Carried(a1, MALFORMED), new ShardCalls.Carried(a2, "other"));
+
+        assertThat(ShardCalls.unexpanded(carried)).containsExactly(4, 6, 5);
+        assertThat(delivered(carried.get(0).next(), 10, false)).extracting(p -> p[0]).containsExactly(8, 9);
+        assertThat(delivered(carried.get(1).next(), 10, false)).isEmpty();
+    }
+
+    @Test
+    void aFrontierLeftOfTheWrongSizeIsAMalformedReply() {
+        ExpandReply bad = ExpandReply.newBuilder().setUnexpandedCount(3).setUnexpanded(PackedArrays.packInts(new int[] {4}, 0, 1))
+                .build();
+
+        assertThatThrownBy(() -> ShardCalls.unexpanded(List.of(new ShardCalls.Carried(bad, MALFORMED))))
+                .isInstanceOf(QueryException.class)
+                .hasMessage(MALFORMED + ": expected 3 packed int32 (12 bytes), got 4 bytes");
+    }
 }
