@@ -223,10 +223,51 @@ public final class ShareBuilder {
                 slotOf[g] = s;
             }
         }
-        markMirrors(out, slotOf, n);
-        markMirrors(in, slotOf, n);
-        int slots = ownedVertices;
         int[] mirrorSlot = new int[partitioning.count() + 1];
+        int[] slotGlobal;
+        Adjacency incoming;
+        Adjacency outgoing;
+        if (directed && outTargets) {
+            // Two directions laid out: the mirrors of both are numbered (ascending id) before either is.
+            markMirrors(out, slotOf, n);
+            markMirrors(in, slotOf, n);
+            int slots = numberMarkedMirrors(slotOf, mirrorSlot);
+            slotGlobal = slotGlobal(slotOf, slots, n);
+            incoming = lay(in, slotOf, ownedVertices, n, false);
+            in.clear();
+            outgoing = lay(out, slotOf, ownedVertices, n, false);
+            out.clear();
+        } else {
+            // One direction laid out (undirected; directed keeping out-degrees only): its walk over
+            // the neighbours in ascending id numbers the mirrors as it meets them, which is the
+            // order of the two-direction case, without a pass of its own over the entries.
+            List<Block> laid = directed ? in : out;
+            Adjacency adjacency = lay(laid, slotOf, ownedVertices, n, true);
+            laid.clear();
+            int slots = mirrorSlotsByPartition(slotOf, mirrorSlot, n);
+            slotGlobal = slotGlobal(slotOf, slots, n);
+            if (directed) {
+                incoming = adjacency;
+                outgoing = degreesOnly(outDegrees);
+            } else {
+                incoming = null;
+                outgoing = adjacency;
+            }
+        }
+        arrays.released(4L * n); // slotOf
+        if (outDegrees != null) {
+            arrays.released(4L * outDegrees.length); // counted into the offsets; dropped with this builder
+        }
+        if (incoming == null) {
+            incoming = outgoing;
+        }
+        return new GraphShare(directed, weighted, numEdges, partitioning, owned, mirrorSlot, slotGlobal, ownedIds,
+                outgoing.offsets, outgoing.ends, outgoing.weights, incoming.offsets, incoming.ends, incoming.weights);
+    }
+
+    /** Numbers the vertices {@link #markMirrors} marked, partition by partition in id order; returns the slot count. */
+    private int numberMarkedMirrors(int[] slotOf, int[] mirrorSlot) {
+        int slots = ownedVertices;
         for (int q = 0; q < partitioning.count(); q++) {
             mirrorSlot[q] = slots;
             if (ownedIndex[q] >= 0) {
@@ -239,6 +280,32 @@ public final class ShareBuilder {
             }
         }
         mirrorSlot[partitioning.count()] = slots;
+        return slots;
+    }
+
+    /**
+     * The first mirror slot of every partition, from mirror slots already numbered in ascending
+     * id (so each partition's mirrors are one run of slots); returns the slot count.
+     */
+    private int mirrorSlotsByPartition(int[] slotOf, int[] mirrorSlot, int n) {
+        int slots = ownedVertices;
+        for (int q = 0; q < partitioning.count(); q++) {
+            mirrorSlot[q] = slots;
+            if (ownedIndex[q] >= 0) {
+                continue;
+            }
+            for (int g = partitioning.first(q); g < partitioning.end(q); g++) {
+                if (slotOf[g] >= 0) {
+                    slots++;
+                }
+            }
+        }
+        mirrorSlot[partitioning.count()] = slots;
+        return slots;
+    }
+
+    /** The global id of every slot. */
+    private int[] slotGlobal(int[] slotOf, int slots, int n) {
         int[] slotGlobal = new int[slots];
         arrays.allocated(4L * slots);
         for (int g = 0; g < n; g++) {
@@ -246,19 +313,7 @@ public final class ShareBuilder {
                 slotGlobal[slotOf[g]] = g;
             }
         }
-        Adjacency incoming = directed ? lay(in, slotOf, ownedVertices, n) : null;
-        in.clear();
-        Adjacency outgoing = outTargets ? lay(out, slotOf, ownedVertices, n) : degreesOnly(outDegrees);
-        out.clear();
-        arrays.released(4L * n); // slotOf
-        if (outDegrees != null) {
-            arrays.released(4L * outDegrees.length); // counted into the offsets; dropped with this builder
-        }
-        if (incoming == null) {
-            incoming = outgoing;
-        }
-        return new GraphShare(directed, weighted, numEdges, partitioning, owned, mirrorSlot, slotGlobal, ownedIds,
-                outgoing.offsets, outgoing.ends, outgoing.weights, incoming.offsets, incoming.ends, incoming.weights);
+        return slotGlobal;
     }
 
     private static final int MIRROR = -2;
@@ -298,7 +353,7 @@ public final class ShareBuilder {
      * regrouped by owner, so each adjacency comes out sorted by neighbour; equal neighbours
      * (parallel edges) sorted by weight afterwards.
      */
-    private Adjacency lay(List<Block> blocks, int[] slotOf, int ownedVertices, int n) {
+    private Adjacency lay(List<Block> blocks, int[] slotOf, int ownedVertices, int n, boolean numberMirrors) {
         long entries = 0;
         for (Block b : blocks) {
             entries += b.count;
@@ -312,8 +367,17 @@ public final class ShareBuilder {
         arrays.allocated(4L * byNeighbour.length + 4L * offsets.length);
         for (Block b : blocks) {
             for (int i = 0; i < b.count; i++) {
-                byNeighbour[b.neighbours[i] + 1]++;
-                offsets[slotOf[b.owners[i]] + 1]++;
+                int owner = b.owners[i];
+                int g = b.neighbours[i];
+                int slot = owner < 0 || owner >= n ? -1 : slotOf[owner];
+                if (slot < 0 || slot >= ownedVertices) {
+                    throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
+                }
+                if (g < 0 || g >= n) {
+                    throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
+                }
+                byNeighbour[g + 1]++;
+                offsets[slot + 1]++;
             }
         }
         for (int g = 0; g < n; g++) {
@@ -345,11 +409,16 @@ public final class ShareBuilder {
         double[] weights = weighted ? new double[m] : null;
         arrays.allocated(4L * cursor.length + 4L * m + (weighted ? 8L * m : 0));
         int start = 0;
+        int nextMirror = ownedVertices;
         for (int g = 0; g < n; g++) {
             int stop = byNeighbour[g];
+            if (numberMirrors && stop > start && slotOf[g] < 0) {
+                slotOf[g] = nextMirror++;
+            }
+            int slot = slotOf[g];
             for (int k = start; k < stop; k++) {
                 int at = cursor[grouped[k]]++;
-                ends[at] = slotOf[g];
+                ends[at] = slot;
                 if (weights != null) {
                     weights[at] = groupedWeights[k];
                 }

@@ -13,7 +13,8 @@ package io.graphagent.graph.partition;
  * ({@code 4o + (4 + 8w) m} with its cursor) made, the grouping dropped. So a laid direction
  * adds about 4 bytes per entry at its peak and ends 4 bytes per entry below where it began.
  * Over the whole build: {@code 4n} for the slot of every vertex and {@code 4 (o + mirrors)}
- * for the slots' ids; the in-edges (directed) are laid before the out-edges; out-edges kept as
+ * for the slots' ids, made before the layout when two directions are laid out (in-edges
+ * first), after it when one is (its walk numbers the mirrors); out-edges kept as
  * degrees only ({@link io.graphagent.api.EdgeUse#IN_AND_OUT_DEGREES}) cost {@code 4o} and
  * {@code 4(o+1)} offsets, no per-entry array. Arrays of per-partition size (a few KB) are left
  * out. Matches what {@link ShareBuilder#peakBytes()} measures when {@code mirrors} is exact.
@@ -47,14 +48,16 @@ public record ShareFootprint(int numVertices, int ownedVertices, long mirrors, b
             bytes.allocated(4 * o); // out-degrees counted as entries come
         }
         bytes.allocated(4 * n); // slot of every vertex
-        bytes.allocated(4 * (o + mirrors)); // global id of every slot
-        if (directed) {
+        if (directed && laysOut) {
+            bytes.allocated(4 * (o + mirrors)); // global id of every slot, mirrors numbered before both directions
             lay(bytes, inEntries);
-        }
-        if (laysOut) {
             lay(bytes, outEntries);
         } else {
-            bytes.allocated(4 * (o + 1)); // out-offsets from the degrees
+            lay(bytes, directed ? inEntries : outEntries); // its walk numbers the mirrors
+            bytes.allocated(4 * (o + mirrors)); // global id of every slot
+            if (!laysOut) {
+                bytes.allocated(4 * (o + 1)); // out-offsets from the degrees
+            }
         }
         bytes.released(4 * n);
         if (!laysOut) {
