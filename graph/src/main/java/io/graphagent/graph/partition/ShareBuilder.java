@@ -157,7 +157,8 @@ public final class ShareBuilder {
 
     /**
      * Adds out-edge entries {@code owners[i] -> neighbours[i]} (an undirected graph: every
-     * adjacency entry); owners must be owned vertices. The arrays are kept by reference.
+     * adjacency entry); owners must be owned vertices. The arrays are kept by reference, and
+     * {@link #build} overwrites {@code owners} (with the owners' slots) before it lets them go.
      */
     public void addOut(int[] owners, int[] neighbours, double[] weights, int count) {
         if (!outTargets) {
@@ -189,7 +190,10 @@ public final class ShareBuilder {
         }
     }
 
-    /** Adds in-edge entries {@code neighbours[i] -> owners[i]} of a directed graph; owners must be owned. */
+    /**
+     * Adds in-edge entries {@code neighbours[i] -> owners[i]} of a directed graph; owners must be
+     * owned. Kept by reference, {@code owners} overwritten by {@link #build}, as with {@link #addOut}.
+     */
     public void addIn(int[] owners, int[] neighbours, double[] weights, int count) {
         if (!directed) {
             throw new IllegalStateException("an undirected share has one adjacency: add every entry with addOut");
@@ -378,6 +382,7 @@ public final class ShareBuilder {
                 }
                 byNeighbour[g + 1]++;
                 offsets[slot + 1]++;
+                b.owners[i] = slot; // the grouping below reads the slot here, not through slotOf again
             }
         }
         for (int g = 0; g < n; g++) {
@@ -394,7 +399,7 @@ public final class ShareBuilder {
             Block b = blocks.get(j);
             for (int i = 0; i < b.count; i++) {
                 int at = byNeighbour[b.neighbours[i]]++;
-                grouped[at] = slotOf[b.owners[i]];
+                grouped[at] = b.owners[i];
                 if (groupedWeights != null) {
                     groupedWeights[at] = b.weights[i];
                 }
