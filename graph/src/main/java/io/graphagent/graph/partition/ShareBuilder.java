@@ -242,9 +242,9 @@ public final class ShareBuilder {
             outgoing = lay(out, slotOf, ownedVertices, n, false);
             out.clear();
         } else {
-            // One direction laid out (undirected; directed keeping out-degrees only): its walk over
-            // the neighbours in ascending id numbers the mirrors as it meets them, which is the
-            // order of the two-direction case, without a pass of its own over the entries.
+            // One direction laid out (undirected; directed keeping out-degrees only): the layout
+            // numbers the mirrors in ascending id itself (the order of the two-direction case),
+            // without a pass of its own over the entries.
             List<Block> laid = directed ? in : out;
             Adjacency adjacency = lay(laid, slotOf, ownedVertices, n, true);
             laid.clear();
@@ -366,6 +366,9 @@ public final class ShareBuilder {
             throw new IllegalStateException(entries + " edge entries exceed the " + CsrBuilder.MAX_ENTRIES + " one share holds");
         }
         int m = (int) entries;
+        if (!weighted) {
+            return layBySort(blocks, slotOf, ownedVertices, n, numberMirrors, m);
+        }
         int[] byNeighbour = new int[n + 1];
         int[] offsets = new int[ownedVertices + 1];
         arrays.allocated(4L * byNeighbour.length + 4L * offsets.length);
@@ -435,6 +438,70 @@ public final class ShareBuilder {
             sortParallelEdgesByWeight(offsets, ends, weights);
         }
         return new Adjacency(offsets, ends, weights);
+    }
+
+    /**
+     * CSR of owned slots without weights: entries counted and placed by owner (neighbours as
+     * global ids), each adjacency sorted, then global ids turned into slots. Parallel edges are
+     * equal ints, so this is the layout {@link #lay} makes, with one random scatter over the
+     * entries instead of two and no per-vertex grouping array; with {@code numberMirrors} the
+     * counting pass marks the remote neighbours, numbered in ascending id before the ids are
+     * turned into slots.
+     */
+    private Adjacency layBySort(List<Block> blocks, int[] slotOf, int ownedVertices, int n, boolean numberMirrors, int m) {
+        int[] offsets = new int[ownedVertices + 1];
+        arrays.allocated(4L * offsets.length);
+        for (Block b : blocks) {
+            for (int i = 0; i < b.count; i++) {
+                int owner = b.owners[i];
+                int g = b.neighbours[i];
+                int slot = owner < 0 || owner >= n ? -1 : slotOf[owner];
+                if (slot < 0 || slot >= ownedVertices) {
+                    throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
+                }
+                if (g < 0 || g >= n) {
+                    throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
+                }
+                if (numberMirrors && slotOf[g] == -1) {
+                    slotOf[g] = MIRROR;
+                }
+                offsets[slot + 1]++;
+                b.owners[i] = slot;
+            }
+        }
+        for (int v = 0; v < ownedVertices; v++) {
+            offsets[v + 1] += offsets[v];
+        }
+        int[] cursor = Arrays.copyOf(offsets, ownedVertices);
+        int[] ends = new int[m];
+        arrays.allocated(4L * cursor.length + 4L * m);
+        for (int j = 0; j < blocks.size(); j++) {
+            Block b = blocks.get(j);
+            for (int i = 0; i < b.count; i++) {
+                ends[cursor[b.owners[i]]++] = b.neighbours[i];
+            }
+            blocks.set(j, null); // released as soon as placed: the entries are not held twice
+            arrays.released(b.bytes());
+        }
+        blocks.clear();
+        arrays.released(4L * cursor.length);
+        for (int v = 0; v < ownedVertices; v++) {
+            if (offsets[v + 1] - offsets[v] > 1) {
+                Arrays.sort(ends, offsets[v], offsets[v + 1]);
+            }
+        }
+        if (numberMirrors) {
+            int next = ownedVertices;
+            for (int g = 0; g < n; g++) {
+                if (slotOf[g] == MIRROR) {
+                    slotOf[g] = next++;
+                }
+            }
+        }
+        for (int e = 0; e < m; e++) {
+            ends[e] = slotOf[ends[e]];
+        }
+        return new Adjacency(offsets, ends, null);
     }
 
     /** Within each adjacency, runs of one neighbour (parallel edges) sorted by weight: their arrival order is not fixed. */
