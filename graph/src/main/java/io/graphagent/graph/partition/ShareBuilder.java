@@ -1,6 +1,5 @@
 package io.graphagent.graph.partition;
 
-import io.graphagent.graph.csr.CsrBuilder;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.api.EdgeUse;
 import java.util.ArrayList;
@@ -31,8 +30,8 @@ public final class ShareBuilder {
     private final long numEdges;
     /** Whether out-edges' targets are kept (else only their count per owned vertex). */
     private final boolean outTargets;
-    private final List<Block> out = new ArrayList<>();
-    private final List<Block> in = new ArrayList<>();
+    private final List<AdjacencyLayout.Block> out = new ArrayList<>();
+    private final List<AdjacencyLayout.Block> in = new ArrayList<>();
     /** Out-degree per owned slot, counted as entries come when only degrees are kept; else null. */
     private final int[] outDegrees;
     private final int[] ownedIndex;
@@ -41,12 +40,9 @@ public final class ShareBuilder {
     private long[] ownedIds;
     /** The per-vertex and per-entry arrays this builder holds beyond the entries given. */
     private final ArrayBytes arrays = new ArrayBytes();
+    /** Lays out each direction's adjacency, counting its arrays into {@link #arrays}. */
+    private final AdjacencyLayout layout;
 
-    private record Block(int[] owners, int[] neighbours, double[] weights, int count) {
-        long bytes() {
-            return 4L * owners.length + 4L * neighbours.length + (weights == null ? 0 : 8L * weights.length);
-        }
-    }
 
     /**
      * @param owned    owned partitions
@@ -66,6 +62,7 @@ public final class ShareBuilder {
         Arrays.sort(this.owned);
         this.directed = directed;
         this.weighted = weighted;
+        this.layout = new AdjacencyLayout(arrays, weighted);
         this.numEdges = numEdges;
         this.outTargets = !directed || use.outTargets();
         this.ownedIndex = new int[partitioning.count()];
@@ -201,14 +198,14 @@ public final class ShareBuilder {
         in.add(block(owners, neighbours, weights, count));
     }
 
-    private Block block(int[] owners, int[] neighbours, double[] weights, int count) {
+    private AdjacencyLayout.Block block(int[] owners, int[] neighbours, double[] weights, int count) {
         if (weighted && weights == null) {
             throw new IllegalArgumentException("a weighted share needs weights");
         }
         if (count > owners.length || count > neighbours.length) {
             throw new IllegalArgumentException("count " + count + " exceeds the arrays");
         }
-        return new Block(owners, neighbours, weighted ? weights : null, count);
+        return new AdjacencyLayout.Block(owners, neighbours, weighted ? weights : null, count);
     }
 
     /** Builds the share and releases the entries. */
@@ -229,24 +226,24 @@ public final class ShareBuilder {
         }
         int[] mirrorSlot = new int[partitioning.count() + 1];
         int[] slotGlobal;
-        Adjacency incoming;
-        Adjacency outgoing;
+        AdjacencyLayout.Adjacency incoming;
+        AdjacencyLayout.Adjacency outgoing;
         if (directed && outTargets) {
             // Two directions laid out: the mirrors of both are numbered (ascending id) before either is.
             markMirrors(out, slotOf, n);
             markMirrors(in, slotOf, n);
             int slots = numberMarkedMirrors(slotOf, mirrorSlot);
             slotGlobal = slotGlobal(slotOf, slots, n);
-            incoming = lay(in, slotOf, ownedVertices, n, false);
+            incoming = layout.lay(in, slotOf, ownedVertices, n, false);
             in.clear();
-            outgoing = lay(out, slotOf, ownedVertices, n, false);
+            outgoing = layout.lay(out, slotOf, ownedVertices, n, false);
             out.clear();
         } else {
             // One direction laid out (undirected; directed keeping out-degrees only): the layout
             // numbers the mirrors in ascending id itself (the order of the two-direction case),
             // without a pass of its own over the entries.
-            List<Block> laid = directed ? in : out;
-            Adjacency adjacency = lay(laid, slotOf, ownedVertices, n, true);
+            List<AdjacencyLayout.Block> laid = directed ? in : out;
+            AdjacencyLayout.Adjacency adjacency = layout.lay(laid, slotOf, ownedVertices, n, true);
             laid.clear();
             int slots = mirrorSlotsByPartition(slotOf, mirrorSlot, n);
             slotGlobal = slotGlobal(slotOf, slots, n);
@@ -266,7 +263,7 @@ public final class ShareBuilder {
             incoming = outgoing;
         }
         return new GraphShare(directed, weighted, numEdges, partitioning, owned, mirrorSlot, slotGlobal, ownedIds,
-                outgoing.offsets, outgoing.ends, outgoing.weights, incoming.offsets, incoming.ends, incoming.weights);
+                outgoing.offsets(), outgoing.ends(), outgoing.weights(), incoming.offsets(), incoming.ends(), incoming.weights());
     }
 
     /** Numbers the vertices {@link #markMirrors} marked, partition by partition in id order; returns the slot count. */
@@ -278,7 +275,7 @@ public final class ShareBuilder {
                 continue;
             }
             for (int g = partitioning.first(q); g < partitioning.end(q); g++) {
-                if (slotOf[g] == MIRROR) {
+                if (slotOf[g] == AdjacencyLayout.MIRROR) {
                     slotOf[g] = slots++;
                 }
             }
@@ -320,13 +317,12 @@ public final class ShareBuilder {
         return slotGlobal;
     }
 
-    private static final int MIRROR = -2;
 
-    private void markMirrors(List<Block> blocks, int[] slotOf, int n) {
-        for (Block b : blocks) {
-            for (int i = 0; i < b.count; i++) {
-                int owner = b.owners[i];
-                int g = b.neighbours[i];
+    private void markMirrors(List<AdjacencyLayout.Block> blocks, int[] slotOf, int n) {
+        for (AdjacencyLayout.Block b : blocks) {
+            for (int i = 0; i < b.count(); i++) {
+                int owner = b.owners()[i];
+                int g = b.neighbours()[i];
                 if (owner < 0 || owner >= n || slotOf[owner] < 0) {
                     throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
                 }
@@ -334,191 +330,21 @@ public final class ShareBuilder {
                     throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
                 }
                 if (slotOf[g] == -1) {
-                    slotOf[g] = MIRROR;
+                    slotOf[g] = AdjacencyLayout.MIRROR;
                 }
             }
         }
     }
 
-    private record Adjacency(int[] offsets, int[] ends, double[] weights) { }
 
     /** Offsets from out-degrees counted by owned slot, without targets. */
-    private Adjacency degreesOnly(int[] degrees) {
+    private AdjacencyLayout.Adjacency degreesOnly(int[] degrees) {
         int[] offsets = new int[degrees.length + 1];
         arrays.allocated(4L * offsets.length);
         for (int v = 0; v < degrees.length; v++) {
             offsets[v + 1] = offsets[v] + degrees[v];
         }
-        return new Adjacency(offsets, null, null);
+        return new AdjacencyLayout.Adjacency(offsets, null, null);
     }
 
-    /**
-     * CSR of owned slots by counting sort: entries grouped by neighbour id ascending, then
-     * regrouped by owner, so each adjacency comes out sorted by neighbour; equal neighbours
-     * (parallel edges) sorted by weight afterwards.
-     */
-    private Adjacency lay(List<Block> blocks, int[] slotOf, int ownedVertices, int n, boolean numberMirrors) {
-        long entries = 0;
-        for (Block b : blocks) {
-            entries += b.count;
-        }
-        if (entries > CsrBuilder.MAX_ENTRIES) {
-            throw new IllegalStateException(entries + " edge entries exceed the " + CsrBuilder.MAX_ENTRIES + " one share holds");
-        }
-        int m = (int) entries;
-        if (!weighted) {
-            return layBySort(blocks, slotOf, ownedVertices, n, numberMirrors, m);
-        }
-        int[] byNeighbour = new int[n + 1];
-        int[] offsets = new int[ownedVertices + 1];
-        arrays.allocated(4L * byNeighbour.length + 4L * offsets.length);
-        for (Block b : blocks) {
-            for (int i = 0; i < b.count; i++) {
-                int owner = b.owners[i];
-                int g = b.neighbours[i];
-                int slot = owner < 0 || owner >= n ? -1 : slotOf[owner];
-                if (slot < 0 || slot >= ownedVertices) {
-                    throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
-                }
-                if (g < 0 || g >= n) {
-                    throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
-                }
-                byNeighbour[g + 1]++;
-                offsets[slot + 1]++;
-                b.owners[i] = slot; // the grouping below reads the slot here, not through slotOf again
-            }
-        }
-        for (int g = 0; g < n; g++) {
-            byNeighbour[g + 1] += byNeighbour[g];
-        }
-        for (int v = 0; v < ownedVertices; v++) {
-            offsets[v + 1] += offsets[v];
-        }
-        // Group by neighbour, holding the owner's slot.
-        int[] grouped = new int[m];
-        double[] groupedWeights = weighted ? new double[m] : null;
-        arrays.allocated(4L * m + (weighted ? 8L * m : 0));
-        for (int j = 0; j < blocks.size(); j++) {
-            Block b = blocks.get(j);
-            for (int i = 0; i < b.count; i++) {
-                int at = byNeighbour[b.neighbours[i]]++;
-                grouped[at] = b.owners[i];
-                if (groupedWeights != null) {
-                    groupedWeights[at] = b.weights[i];
-                }
-            }
-            blocks.set(j, null); // released as soon as grouped: the entries are not held twice
-            arrays.released(b.bytes());
-        }
-        blocks.clear();
-        // byNeighbour[g] is now the end of g's group; walk the groups in id order.
-        int[] cursor = Arrays.copyOf(offsets, ownedVertices);
-        int[] ends = new int[m];
-        double[] weights = weighted ? new double[m] : null;
-        arrays.allocated(4L * cursor.length + 4L * m + (weighted ? 8L * m : 0));
-        int start = 0;
-        int nextMirror = ownedVertices;
-        for (int g = 0; g < n; g++) {
-            int stop = byNeighbour[g];
-            if (numberMirrors && stop > start && slotOf[g] < 0) {
-                slotOf[g] = nextMirror++;
-            }
-            int slot = slotOf[g];
-            for (int k = start; k < stop; k++) {
-                int at = cursor[grouped[k]]++;
-                ends[at] = slot;
-                if (weights != null) {
-                    weights[at] = groupedWeights[k];
-                }
-            }
-            start = stop;
-        }
-        arrays.released(4L * byNeighbour.length + 4L * cursor.length + 4L * m + (weighted ? 8L * m : 0));
-        if (weights != null) {
-            sortParallelEdgesByWeight(offsets, ends, weights);
-        }
-        return new Adjacency(offsets, ends, weights);
-    }
-
-    /**
-     * CSR of owned slots without weights: entries counted and placed by owner (neighbours as
-     * global ids), each adjacency sorted, then global ids turned into slots. Parallel edges are
-     * equal ints, so this is the layout {@link #lay} makes, with one random scatter over the
-     * entries instead of two and no per-vertex grouping array; with {@code numberMirrors} the
-     * counting pass marks the remote neighbours, numbered in ascending id before the ids are
-     * turned into slots.
-     */
-    private Adjacency layBySort(List<Block> blocks, int[] slotOf, int ownedVertices, int n, boolean numberMirrors, int m) {
-        int[] offsets = new int[ownedVertices + 1];
-        arrays.allocated(4L * offsets.length);
-        for (Block b : blocks) {
-            for (int i = 0; i < b.count; i++) {
-                int owner = b.owners[i];
-                int g = b.neighbours[i];
-                int slot = owner < 0 || owner >= n ? -1 : slotOf[owner];
-                if (slot < 0 || slot >= ownedVertices) {
-                    throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
-                }
-                if (g < 0 || g >= n) {
-                    throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
-                }
-                if (numberMirrors && slotOf[g] == -1) {
-                    slotOf[g] = MIRROR;
-                }
-                offsets[slot + 1]++;
-                b.owners[i] = slot;
-            }
-        }
-        for (int v = 0; v < ownedVertices; v++) {
-            offsets[v + 1] += offsets[v];
-        }
-        int[] cursor = Arrays.copyOf(offsets, ownedVertices);
-        int[] ends = new int[m];
-        arrays.allocated(4L * cursor.length + 4L * m);
-        for (int j = 0; j < blocks.size(); j++) {
-            Block b = blocks.get(j);
-            for (int i = 0; i < b.count; i++) {
-                ends[cursor[b.owners[i]]++] = b.neighbours[i];
-            }
-            blocks.set(j, null); // released as soon as placed: the entries are not held twice
-            arrays.released(b.bytes());
-        }
-        blocks.clear();
-        arrays.released(4L * cursor.length);
-        for (int v = 0; v < ownedVertices; v++) {
-            if (offsets[v + 1] - offsets[v] > 1) {
-                Arrays.sort(ends, offsets[v], offsets[v + 1]);
-            }
-        }
-        if (numberMirrors) {
-            int next = ownedVertices;
-            for (int g = 0; g < n; g++) {
-                if (slotOf[g] == MIRROR) {
-                    slotOf[g] = next++;
-                }
-            }
-        }
-        for (int e = 0; e < m; e++) {
-            ends[e] = slotOf[ends[e]];
-        }
-        return new Adjacency(offsets, ends, null);
-    }
-
-    /** Within each adjacency, runs of one neighbour (parallel edges) sorted by weight: their arrival order is not fixed. */
-    private static void sortParallelEdgesByWeight(int[] offsets, int[] ends, double[] weights) {
-        for (int v = 0; v + 1 < offsets.length; v++) {
-            int e = offsets[v];
-            int stop = offsets[v + 1];
-            while (e < stop) {
-                int run = e + 1;
-                while (run < stop && ends[run] == ends[e]) {
-                    run++;
-                }
-                if (run - e > 1) {
-                    Arrays.sort(weights, e, run);
-                }
-                e = run;
-            }
-        }
-    }
 }
