@@ -42,29 +42,37 @@ final class EntryBlock {
         return narrowTargets != null || wideTargets != null;
     }
 
-    /** A copy of {@code entries[0 .. size)}, narrowed when {@code narrow}; sources only with {@code sourcesOnly}. */
+    /**
+     * The entries {@code entries[0 .. size)}, narrowed when {@code narrow}; sources only with
+     * {@code sourcesOnly}. Int entries for a narrow block are taken over without a copy
+     * ({@link LocalEntries#take}, which empties them); otherwise copied.
+     */
     static EntryBlock of(LocalEntries entries, boolean narrow, boolean sourcesOnly) {
-        int n = entries.size();
-        if (sourcesOnly) {
-            if (!narrow) {
-                return wide(java.util.Arrays.copyOf(entries.sources(), n), null, null, n);
-            }
-            int[] s = new int[n];
-            for (int i = 0; i < n; i++) {
-                s[i] = (int) entries.sources()[i];
-            }
-            return narrow(s, null, null, n);
+        if (narrow && entries.narrow()) {
+            return entries.take(sourcesOnly);
         }
-        double[] w = entries.weights() == null ? null : java.util.Arrays.copyOf(entries.weights(), n);
+        int n = entries.size();
         if (!narrow) {
-            return wide(java.util.Arrays.copyOf(entries.sources(), n), java.util.Arrays.copyOf(entries.targets(), n), w, n);
+            long[] s = new long[n];
+            long[] t = sourcesOnly ? null : new long[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = entries.source(i);
+                if (t != null) {
+                    t[i] = entries.target(i);
+                }
+            }
+            double[] w = sourcesOnly || entries.weights() == null ? null : java.util.Arrays.copyOf(entries.weights(), n);
+            return wide(s, t, w, n);
         }
         int[] s = new int[n];
-        int[] t = new int[n];
+        int[] t = sourcesOnly ? null : new int[n];
         for (int i = 0; i < n; i++) {
-            s[i] = (int) entries.sources()[i];
-            t[i] = (int) entries.targets()[i];
+            s[i] = (int) entries.source(i);
+            if (t != null) {
+                t[i] = (int) entries.target(i);
+            }
         }
+        double[] w = sourcesOnly || entries.weights() == null ? null : java.util.Arrays.copyOf(entries.weights(), n);
         return narrow(s, t, w, n);
     }
 

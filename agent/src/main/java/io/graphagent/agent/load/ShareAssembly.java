@@ -185,7 +185,9 @@ final class ShareAssembly {
             }
             int[] sources = block.narrowSources != null ? block.narrowSources : new int[n];
             int[] targets = block.narrowTargets != null ? block.narrowTargets : new int[n];
-            for (int i = 0; i < n; i++) {
+            // Dense ids with int entries: every id already is its dense id (the smallest id of the
+            // graph is 0 and the largest n - 1, so none lies outside), and nothing is rewritten.
+            for (int i = denseIds && block.narrowSources != null ? n : 0; i < n; i++) {
                 long s = block.source(i);
                 long t = block.target(i);
                 int ds = dense(s);
@@ -211,7 +213,7 @@ final class ShareAssembly {
     private int[] denseSources(EntryBlock block) throws LoadException {
         int n = block.count;
         int[] sources = block.narrowSources != null ? block.narrowSources : new int[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = denseIds && block.narrowSources != null ? n : 0; i < n; i++) {
             long s = block.source(i);
             int ds = dense(s);
             if (ds < 0) {

@@ -59,8 +59,8 @@ final class ShuffleSource {
         this.local = local;
         this.vertices = vertices;
         this.edges = edges;
-        this.localOut = new LocalEntries(MAX_BATCH, weighted);
-        this.localIn = new LocalEntries(MAX_BATCH, weighted);
+        this.localOut = new LocalEntries(MAX_BATCH, weighted, narrow);
+        this.localIn = new LocalEntries(MAX_BATCH, weighted, narrow);
         this.pending = new Pending[peers];
         for (int i = 0; i < peers; i++) {
             pending[i] = new Pending();
@@ -201,8 +201,8 @@ final class ShuffleSource {
 
     /** Records waiting to fill a batch for one peer, out- and in-edges apart. */
     private final class Pending {
-        private final LocalEntries out = new LocalEntries(MAX_BATCH, weighted);
-        private final LocalEntries in = new LocalEntries(MAX_BATCH, weighted);
+        private final LocalEntries out = new LocalEntries(MAX_BATCH, weighted, narrow);
+        private final LocalEntries in = new LocalEntries(MAX_BATCH, weighted, narrow);
         private long[] vertexIds = new long[64];
         private int vertexCount;
         private int seq;
@@ -244,7 +244,7 @@ final class ShuffleSource {
         private EdgeBatch batch(LocalEntries entries, boolean inEdges) {
             int n = entries.size();
             EdgeBatch.Builder b = header.toBuilder().setBatchSeq(seq++).setInEdges(inEdges).setCount(n)
-                    .setSources(pack(entries.sources(), 0, n)).setTargets(pack(entries.targets(), 0, n));
+                    .setSources(entries.packSources(narrow)).setTargets(entries.packTargets(narrow));
             if (weighted) {
                 b.setWeights(PackedArrays.packDoubles(entries.weights(), 0, n));
             }

@@ -9,6 +9,11 @@ import java.util.Arrays;
 public final class BlockRanges {
     private final IdBlocks blocks;
     private final int[] firstBlock;
+    /**
+     * The partition of every block (at most {@link IdBlocks#MAX_BLOCKS}): a load asks for the
+     * partition of both ends of every edge, so the answer is one array read, not a search.
+     */
+    private final short[] partitionByBlock;
 
     /** @param firstBlock first block of each partition, ascending, and the block count last */
     public BlockRanges(IdBlocks blocks, int[] firstBlock) {
@@ -26,6 +31,11 @@ public final class BlockRanges {
         }
         this.blocks = blocks;
         this.firstBlock = firstBlock.clone();
+        this.partitionByBlock = new short[blocks.count()];
+        for (int p = 0; p < count(); p++) {
+            // An empty partition has no block: its successor, which starts where it does, takes them.
+            java.util.Arrays.fill(partitionByBlock, firstBlock[p], firstBlock[p + 1], (short) p);
+        }
     }
 
     public IdBlocks blocks() { return blocks; }
@@ -50,6 +60,9 @@ public final class BlockRanges {
 
     /** The partition made of id block {@code block}: the last one starting at or before it (earlier ones may be empty). */
     public int partitionOfBlock(int block) {
+        if (block >= 0 && block < partitionByBlock.length) {
+            return partitionByBlock[block];
+        }
         int lo = 0;
         int hi = firstBlock.length - 2;
         while (lo < hi) {

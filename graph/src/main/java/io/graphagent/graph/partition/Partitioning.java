@@ -23,8 +23,19 @@ public final class Partitioning {
      */
     public static final int MAX_PARTITIONS = 1024;
 
+    /** Dense ids per entry of {@link #partitionAtChunk} at most 2^this: the table has at most 4096 entries. */
+    private static final int CHUNK_TABLE_BITS = 12;
+
     private final BlockRanges ranges;
     private final int[] firstVertex;
+    /** Dense ids per chunk of {@link #partitionAtChunk}, as a power of two. */
+    private final int chunkShift;
+    /**
+     * The partition of the first dense id of every chunk of 2^chunkShift ids: {@link #partitionOf}
+     * starts there and steps over the few partition starts inside the chunk instead of searching
+     * (it runs for both ends of every edge a load lays out, and for every message pushed).
+     */
+    private final int[] partitionAtChunk;
 
     /** @param firstVertex first dense id of each partition, ascending, and the vertex count last */
     public Partitioning(BlockRanges ranges, int[] firstVertex) {
@@ -39,6 +50,16 @@ public final class Partitioning {
         }
         this.ranges = ranges;
         this.firstVertex = firstVertex.clone();
+        int n = numVertices();
+        int shift = 0;
+        while (n > 0 && ((n - 1) >>> shift) >= (1 << CHUNK_TABLE_BITS)) {
+            shift++;
+        }
+        this.chunkShift = shift;
+        this.partitionAtChunk = new int[n == 0 ? 0 : ((n - 1) >>> shift) + 1];
+        for (int c = 0; c < partitionAtChunk.length; c++) {
+            partitionAtChunk[c] = searchPartitionOf(c << shift);
+        }
     }
 
     /**
@@ -110,6 +131,18 @@ public final class Partitioning {
 
     /** The partition holding dense id {@code vertex}: the last partition starting at or before it. */
     public int partitionOf(int vertex) {
+        if (vertex < 0 || vertex >= numVertices()) {
+            return searchPartitionOf(vertex);
+        }
+        int p = partitionAtChunk[vertex >>> chunkShift];
+        while (firstVertex[p + 1] <= vertex) {
+            p++; // vertex < numVertices() = firstVertex[count()] stops this at the last partition
+        }
+        return p;
+    }
+
+    /** {@link #partitionOf} by binary search over the partitions' first vertices. */
+    private int searchPartitionOf(int vertex) {
         int lo = 0;
         int hi = firstVertex.length - 2;
         while (lo < hi) {

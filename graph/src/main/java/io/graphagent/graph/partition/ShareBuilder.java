@@ -1,6 +1,5 @@
 package io.graphagent.graph.partition;
 
-import io.graphagent.graph.csr.CsrBuilder;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.api.EdgeUse;
 import java.util.ArrayList;
@@ -31,8 +30,8 @@ public final class ShareBuilder {
     private final long numEdges;
     /** Whether out-edges' targets are kept (else only their count per owned vertex). */
     private final boolean outTargets;
-    private final List<Block> out = new ArrayList<>();
-    private final List<Block> in = new ArrayList<>();
+    private final List<AdjacencyLayout.Block> out = new ArrayList<>();
+    private final List<AdjacencyLayout.Block> in = new ArrayList<>();
     /** Out-degree per owned slot, counted as entries come when only degrees are kept; else null. */
     private final int[] outDegrees;
     private final int[] ownedIndex;
@@ -41,12 +40,9 @@ public final class ShareBuilder {
     private long[] ownedIds;
     /** The per-vertex and per-entry arrays this builder holds beyond the entries given. */
     private final ArrayBytes arrays = new ArrayBytes();
+    /** Lays out each direction's adjacency, counting its arrays into {@link #arrays}. */
+    private final AdjacencyLayout layout;
 
-    private record Block(int[] owners, int[] neighbours, double[] weights, int count) {
-        long bytes() {
-            return 4L * owners.length + 4L * neighbours.length + (weights == null ? 0 : 8L * weights.length);
-        }
-    }
 
     /**
      * @param owned    owned partitions
@@ -66,6 +62,7 @@ public final class ShareBuilder {
         Arrays.sort(this.owned);
         this.directed = directed;
         this.weighted = weighted;
+        this.layout = new AdjacencyLayout(arrays, weighted);
         this.numEdges = numEdges;
         this.outTargets = !directed || use.outTargets();
         this.ownedIndex = new int[partitioning.count()];
@@ -157,7 +154,8 @@ public final class ShareBuilder {
 
     /**
      * Adds out-edge entries {@code owners[i] -> neighbours[i]} (an undirected graph: every
-     * adjacency entry); owners must be owned vertices. The arrays are kept by reference.
+     * adjacency entry); owners must be owned vertices. The arrays are kept by reference, and
+     * {@link #build} overwrites {@code owners} (with the owners' slots) before it lets them go.
      */
     public void addOut(int[] owners, int[] neighbours, double[] weights, int count) {
         if (!outTargets) {
@@ -189,7 +187,10 @@ public final class ShareBuilder {
         }
     }
 
-    /** Adds in-edge entries {@code neighbours[i] -> owners[i]} of a directed graph; owners must be owned. */
+    /**
+     * Adds in-edge entries {@code neighbours[i] -> owners[i]} of a directed graph; owners must be
+     * owned. Kept by reference, {@code owners} overwritten by {@link #build}, as with {@link #addOut}.
+     */
     public void addIn(int[] owners, int[] neighbours, double[] weights, int count) {
         if (!directed) {
             throw new IllegalStateException("an undirected share has one adjacency: add every entry with addOut");
@@ -197,14 +198,14 @@ public final class ShareBuilder {
         in.add(block(owners, neighbours, weights, count));
     }
 
-    private Block block(int[] owners, int[] neighbours, double[] weights, int count) {
+    private AdjacencyLayout.Block block(int[] owners, int[] neighbours, double[] weights, int count) {
         if (weighted && weights == null) {
             throw new IllegalArgumentException("a weighted share needs weights");
         }
         if (count > owners.length || count > neighbours.length) {
             throw new IllegalArgumentException("count " + count + " exceeds the arrays");
         }
-        return new Block(owners, neighbours, weighted ? weights : null, count);
+        return new AdjacencyLayout.Block(owners, neighbours, weighted ? weights : null, count);
     }
 
     /** Builds the share and releases the entries. */
@@ -223,33 +224,37 @@ public final class ShareBuilder {
                 slotOf[g] = s;
             }
         }
-        markMirrors(out, slotOf, n);
-        markMirrors(in, slotOf, n);
-        int slots = ownedVertices;
         int[] mirrorSlot = new int[partitioning.count() + 1];
-        for (int q = 0; q < partitioning.count(); q++) {
-            mirrorSlot[q] = slots;
-            if (ownedIndex[q] >= 0) {
-                continue;
-            }
-            for (int g = partitioning.first(q); g < partitioning.end(q); g++) {
-                if (slotOf[g] == MIRROR) {
-                    slotOf[g] = slots++;
-                }
+        int[] slotGlobal;
+        AdjacencyLayout.Adjacency incoming;
+        AdjacencyLayout.Adjacency outgoing;
+        if (directed && outTargets) {
+            // Two directions laid out: the mirrors of both are numbered (ascending id) before either is.
+            markMirrors(out, slotOf, n);
+            markMirrors(in, slotOf, n);
+            int slots = numberMarkedMirrors(slotOf, mirrorSlot);
+            slotGlobal = slotGlobal(slotOf, slots, n);
+            incoming = layout.lay(in, slotOf, ownedVertices, n, false);
+            in.clear();
+            outgoing = layout.lay(out, slotOf, ownedVertices, n, false);
+            out.clear();
+        } else {
+            // One direction laid out (undirected; directed keeping out-degrees only): the layout
+            // numbers the mirrors in ascending id itself (the order of the two-direction case),
+            // without a pass of its own over the entries.
+            List<AdjacencyLayout.Block> laid = directed ? in : out;
+            AdjacencyLayout.Adjacency adjacency = layout.lay(laid, slotOf, ownedVertices, n, true);
+            laid.clear();
+            int slots = mirrorSlotsByPartition(slotOf, mirrorSlot, n);
+            slotGlobal = slotGlobal(slotOf, slots, n);
+            if (directed) {
+                incoming = adjacency;
+                outgoing = degreesOnly(outDegrees);
+            } else {
+                incoming = null;
+                outgoing = adjacency;
             }
         }
-        mirrorSlot[partitioning.count()] = slots;
-        int[] slotGlobal = new int[slots];
-        arrays.allocated(4L * slots);
-        for (int g = 0; g < n; g++) {
-            if (slotOf[g] >= 0) {
-                slotGlobal[slotOf[g]] = g;
-            }
-        }
-        Adjacency incoming = directed ? lay(in, slotOf, ownedVertices, n) : null;
-        in.clear();
-        Adjacency outgoing = outTargets ? lay(out, slotOf, ownedVertices, n) : degreesOnly(outDegrees);
-        out.clear();
         arrays.released(4L * n); // slotOf
         if (outDegrees != null) {
             arrays.released(4L * outDegrees.length); // counted into the offsets; dropped with this builder
@@ -258,16 +263,66 @@ public final class ShareBuilder {
             incoming = outgoing;
         }
         return new GraphShare(directed, weighted, numEdges, partitioning, owned, mirrorSlot, slotGlobal, ownedIds,
-                outgoing.offsets, outgoing.ends, outgoing.weights, incoming.offsets, incoming.ends, incoming.weights);
+                outgoing.offsets(), outgoing.ends(), outgoing.weights(), incoming.offsets(), incoming.ends(), incoming.weights());
     }
 
-    private static final int MIRROR = -2;
+    /** Numbers the vertices {@link #markMirrors} marked, partition by partition in id order; returns the slot count. */
+    private int numberMarkedMirrors(int[] slotOf, int[] mirrorSlot) {
+        int slots = ownedVertices;
+        for (int q = 0; q < partitioning.count(); q++) {
+            mirrorSlot[q] = slots;
+            if (ownedIndex[q] >= 0) {
+                continue;
+            }
+            for (int g = partitioning.first(q); g < partitioning.end(q); g++) {
+                if (slotOf[g] == AdjacencyLayout.MIRROR) {
+                    slotOf[g] = slots++;
+                }
+            }
+        }
+        mirrorSlot[partitioning.count()] = slots;
+        return slots;
+    }
 
-    private void markMirrors(List<Block> blocks, int[] slotOf, int n) {
-        for (Block b : blocks) {
-            for (int i = 0; i < b.count; i++) {
-                int owner = b.owners[i];
-                int g = b.neighbours[i];
+    /**
+     * The first mirror slot of every partition, from mirror slots already numbered in ascending
+     * id (so each partition's mirrors are one run of slots); returns the slot count.
+     */
+    private int mirrorSlotsByPartition(int[] slotOf, int[] mirrorSlot, int n) {
+        int slots = ownedVertices;
+        for (int q = 0; q < partitioning.count(); q++) {
+            mirrorSlot[q] = slots;
+            if (ownedIndex[q] >= 0) {
+                continue;
+            }
+            for (int g = partitioning.first(q); g < partitioning.end(q); g++) {
+                if (slotOf[g] >= 0) {
+                    slots++;
+                }
+            }
+        }
+        mirrorSlot[partitioning.count()] = slots;
+        return slots;
+    }
+
+    /** The global id of every slot. */
+    private int[] slotGlobal(int[] slotOf, int slots, int n) {
+        int[] slotGlobal = new int[slots];
+        arrays.allocated(4L * slots);
+        for (int g = 0; g < n; g++) {
+            if (slotOf[g] >= 0) {
+                slotGlobal[slotOf[g]] = g;
+            }
+        }
+        return slotGlobal;
+    }
+
+
+    private void markMirrors(List<AdjacencyLayout.Block> blocks, int[] slotOf, int n) {
+        for (AdjacencyLayout.Block b : blocks) {
+            for (int i = 0; i < b.count(); i++) {
+                int owner = b.owners()[i];
+                int g = b.neighbours()[i];
                 if (owner < 0 || owner >= n || slotOf[owner] < 0) {
                     throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
                 }
@@ -275,109 +330,21 @@ public final class ShareBuilder {
                     throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
                 }
                 if (slotOf[g] == -1) {
-                    slotOf[g] = MIRROR;
+                    slotOf[g] = AdjacencyLayout.MIRROR;
                 }
             }
         }
     }
 
-    private record Adjacency(int[] offsets, int[] ends, double[] weights) { }
 
     /** Offsets from out-degrees counted by owned slot, without targets. */
-    private Adjacency degreesOnly(int[] degrees) {
+    private AdjacencyLayout.Adjacency degreesOnly(int[] degrees) {
         int[] offsets = new int[degrees.length + 1];
         arrays.allocated(4L * offsets.length);
         for (int v = 0; v < degrees.length; v++) {
             offsets[v + 1] = offsets[v] + degrees[v];
         }
-        return new Adjacency(offsets, null, null);
+        return new AdjacencyLayout.Adjacency(offsets, null, null);
     }
 
-    /**
-     * CSR of owned slots by counting sort: entries grouped by neighbour id ascending, then
-     * regrouped by owner, so each adjacency comes out sorted by neighbour; equal neighbours
-     * (parallel edges) sorted by weight afterwards.
-     */
-    private Adjacency lay(List<Block> blocks, int[] slotOf, int ownedVertices, int n) {
-        long entries = 0;
-        for (Block b : blocks) {
-            entries += b.count;
-        }
-        if (entries > CsrBuilder.MAX_ENTRIES) {
-            throw new IllegalStateException(entries + " edge entries exceed the " + CsrBuilder.MAX_ENTRIES + " one share holds");
-        }
-        int m = (int) entries;
-        int[] byNeighbour = new int[n + 1];
-        int[] offsets = new int[ownedVertices + 1];
-        arrays.allocated(4L * byNeighbour.length + 4L * offsets.length);
-        for (Block b : blocks) {
-            for (int i = 0; i < b.count; i++) {
-                byNeighbour[b.neighbours[i] + 1]++;
-                offsets[slotOf[b.owners[i]] + 1]++;
-            }
-        }
-        for (int g = 0; g < n; g++) {
-            byNeighbour[g + 1] += byNeighbour[g];
-        }
-        for (int v = 0; v < ownedVertices; v++) {
-            offsets[v + 1] += offsets[v];
-        }
-        // Group by neighbour, holding the owner's slot.
-        int[] grouped = new int[m];
-        double[] groupedWeights = weighted ? new double[m] : null;
-        arrays.allocated(4L * m + (weighted ? 8L * m : 0));
-        for (int j = 0; j < blocks.size(); j++) {
-            Block b = blocks.get(j);
-            for (int i = 0; i < b.count; i++) {
-                int at = byNeighbour[b.neighbours[i]]++;
-                grouped[at] = slotOf[b.owners[i]];
-                if (groupedWeights != null) {
-                    groupedWeights[at] = b.weights[i];
-                }
-            }
-            blocks.set(j, null); // released as soon as grouped: the entries are not held twice
-            arrays.released(b.bytes());
-        }
-        blocks.clear();
-        // byNeighbour[g] is now the end of g's group; walk the groups in id order.
-        int[] cursor = Arrays.copyOf(offsets, ownedVertices);
-        int[] ends = new int[m];
-        double[] weights = weighted ? new double[m] : null;
-        arrays.allocated(4L * cursor.length + 4L * m + (weighted ? 8L * m : 0));
-        int start = 0;
-        for (int g = 0; g < n; g++) {
-            int stop = byNeighbour[g];
-            for (int k = start; k < stop; k++) {
-                int at = cursor[grouped[k]]++;
-                ends[at] = slotOf[g];
-                if (weights != null) {
-                    weights[at] = groupedWeights[k];
-                }
-            }
-            start = stop;
-        }
-        arrays.released(4L * byNeighbour.length + 4L * cursor.length + 4L * m + (weighted ? 8L * m : 0));
-        if (weights != null) {
-            sortParallelEdgesByWeight(offsets, ends, weights);
-        }
-        return new Adjacency(offsets, ends, weights);
-    }
-
-    /** Within each adjacency, runs of one neighbour (parallel edges) sorted by weight: their arrival order is not fixed. */
-    private static void sortParallelEdgesByWeight(int[] offsets, int[] ends, double[] weights) {
-        for (int v = 0; v + 1 < offsets.length; v++) {
-            int e = offsets[v];
-            int stop = offsets[v + 1];
-            while (e < stop) {
-                int run = e + 1;
-                while (run < stop && ends[run] == ends[e]) {
-                    run++;
-                }
-                if (run - e > 1) {
-                    Arrays.sort(weights, e, run);
-                }
-                e = run;
-            }
-        }
-    }
 }

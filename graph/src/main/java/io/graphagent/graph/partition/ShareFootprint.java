@@ -12,8 +12,12 @@ package io.graphagent.graph.partition;
  * direction's peak — then the blocks released ({@code -(8 + 8w) m}) and the final adjacency
  * ({@code 4o + (4 + 8w) m} with its cursor) made, the grouping dropped. So a laid direction
  * adds about 4 bytes per entry at its peak and ends 4 bytes per entry below where it began.
+ * That is the weighted layout; without weights entries are placed by owner and each adjacency
+ * sorted: {@code 4(o+1)} offsets, {@code 4o + 4m} for the cursor and the adjacency while the
+ * blocks are held (the peak), then the blocks ({@code -8m}) and the cursor released.
  * Over the whole build: {@code 4n} for the slot of every vertex and {@code 4 (o + mirrors)}
- * for the slots' ids; the in-edges (directed) are laid before the out-edges; out-edges kept as
+ * for the slots' ids, made before the layout when two directions are laid out (in-edges
+ * first), after it when one is (its walk numbers the mirrors); out-edges kept as
  * degrees only ({@link io.graphagent.api.EdgeUse#IN_AND_OUT_DEGREES}) cost {@code 4o} and
  * {@code 4(o+1)} offsets, no per-entry array. Arrays of per-partition size (a few KB) are left
  * out. Matches what {@link ShareBuilder#peakBytes()} measures when {@code mirrors} is exact.
@@ -47,14 +51,16 @@ public record ShareFootprint(int numVertices, int ownedVertices, long mirrors, b
             bytes.allocated(4 * o); // out-degrees counted as entries come
         }
         bytes.allocated(4 * n); // slot of every vertex
-        bytes.allocated(4 * (o + mirrors)); // global id of every slot
-        if (directed) {
+        if (directed && laysOut) {
+            bytes.allocated(4 * (o + mirrors)); // global id of every slot, mirrors numbered before both directions
             lay(bytes, inEntries);
-        }
-        if (laysOut) {
             lay(bytes, outEntries);
         } else {
-            bytes.allocated(4 * (o + 1)); // out-offsets from the degrees
+            lay(bytes, directed ? inEntries : outEntries); // its walk numbers the mirrors
+            bytes.allocated(4 * (o + mirrors)); // global id of every slot
+            if (!laysOut) {
+                bytes.allocated(4 * (o + 1)); // out-offsets from the degrees
+            }
         }
         bytes.released(4 * n);
         if (!laysOut) {
@@ -66,6 +72,13 @@ public record ShareFootprint(int numVertices, int ownedVertices, long mirrors, b
     private void lay(ArrayBytes bytes, long m) {
         long n = numVertices;
         long o = ownedVertices;
+        if (!weighted) {
+            bytes.allocated(4 * (o + 1)); // offsets
+            bytes.allocated(4 * o + 4 * m); // cursor, the adjacency (global ids, then slots)
+            bytes.released(8 * m); // the given blocks, released as placed
+            bytes.released(4 * o); // cursor
+            return;
+        }
         long perEntry = weighted ? 12 : 4;
         bytes.allocated(4 * (n + 1) + 4 * (o + 1)); // entries per neighbour, offsets
         bytes.allocated(perEntry * m); // grouped by neighbour

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.graphagent.graph.csr.CsrBuilder;
 import io.graphagent.graph.csr.Graph;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,48 @@ class PartitioningTest {
         assertThat(partitioning.partitionOf(4)).isEqualTo(2);
         assertThat(partitioning.partitionOfId(5)).isEqualTo(2);
         assertThat(partitioning.size(1)).isZero();
+    }
+
+    @Test
+    void thePartitionOfEveryIdAndDenseIdIsTheLastPartitionStartingAtOrBeforeIt() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int round = 0; round < 20; round++) {
+            int partitions = 1 + random.nextInt(40);
+            int blockCount = partitions + random.nextInt(4000 - partitions);
+            int n = random.nextInt(3) == 0 ? random.nextInt(50) : random.nextInt(2_000_000);
+            int[] firstBlock = sortedCuts(random, partitions, blockCount);
+            int[] firstVertex = sortedCuts(random, partitions, n);
+            Partitioning partitioning = new Partitioning(new IdBlocks(3, 0, blockCount), firstBlock, firstVertex);
+            for (int k = 0; k < 2000; k++) {
+                int v = k < 4 ? new int[] {0, n - 1, n, -1}[k] : random.nextInt(-5, n + 5);
+                assertThat(partitioning.partitionOf(v)).as("round %d, dense id %d", round, v).isEqualTo(lastAtOrBefore(firstVertex, v));
+                int b = random.nextInt(blockCount);
+                assertThat(partitioning.partitionOfBlock(b)).as("round %d, block %d", round, b).isEqualTo(lastAtOrBefore(firstBlock, b));
+                assertThat(partitioning.partitionOfId(((long) b << 3) + random.nextInt(8))).isEqualTo(lastAtOrBefore(firstBlock, b));
+            }
+        }
+    }
+
+    /** 0, then partitions - 1 cuts in 0..end ascending (equal ones make empty partitions), then end. */
+    private static int[] sortedCuts(SplittableRandom random, int partitions, int end) {
+        int[] cuts = new int[partitions + 1];
+        for (int p = 1; p < partitions; p++) {
+            cuts[p] = random.nextInt(3) == 0 && p > 1 ? cuts[p - 1] : random.nextInt(end + 1);
+        }
+        cuts[partitions] = end;
+        Arrays.sort(cuts, 1, partitions);
+        return cuts;
+    }
+
+    /** The reference: the last p < count with cuts[p] <= x, by a linear scan (0 when none). */
+    private static int lastAtOrBefore(int[] cuts, int x) {
+        int found = 0;
+        for (int p = 0; p < cuts.length - 1; p++) {
+            if (cuts[p] <= x) {
+                found = p;
+            }
+        }
+        return found;
     }
 
     static Graph randomGraph(int vertices, int edges, long seed) {

@@ -131,6 +131,103 @@ class ShareBuilderTest {
                 .isLessThanOrEqualTo(builder.peakBytes() + 4 * (bound - share.mirrors()) + builder.peakBytes() / 100);
     }
 
+    /**
+     * Whatever order the entries come in, and whichever directions are laid out: each owned
+     * slot's adjacency lists its neighbours' slots in ascending global id (parallel edges by
+     * weight), the mirrors are exactly the remote neighbours in ascending id, each partition's
+     * mirrors one run of slots, checked against a reference made of sorted lists.
+     */
+    @ParameterizedTest(name = "directed={0} weighted={1} {2}")
+    @CsvSource({"true, false, OUT_AND_IN", "true, true, IN_AND_OUT_DEGREES", "true, true, OUT_AND_IN",
+            "false, true, OUT_AND_IN", "false, false, OUT_AND_IN"})
+    void theLayoutHasEveryAdjacencyInNeighbourOrderAndTheMirrorsInIdOrderWhateverTheEntryOrder(boolean directed,
+                                                                                             boolean weighted, EdgeUse use) {
+        int n = 3000;
+        Partitioning partitioning = new Partitioning(new IdBlocks(2, 0, n / 4), new int[] {0, 100, 100, 400, 600, n / 4},
+                new int[] {0, 400, 400, 1600, 2400, n});
+        int[] owned = {1, 2, 4};
+        SplittableRandom random = new SplittableRandom(11);
+        java.util.List<long[]> outRef = new java.util.ArrayList<>(); // owner, neighbour, weight bits
+        java.util.List<long[]> inRef = new java.util.ArrayList<>();
+        ShareBuilder builder = new ShareBuilder(partitioning, owned, directed, weighted, 40_000, use);
+        boolean outTargets = !directed || use.outTargets();
+        for (int block = 0; block < 8; block++) {
+            EntryLists outs = new EntryLists();
+            EntryLists ins = new EntryLists();
+            for (int e = 0; e < 5000; e++) {
+                int s = random.nextInt(n);
+                int t = random.nextInt(8) == 0 ? 2000 + random.nextInt(3) : random.nextInt(n); // parallel edges
+                double w = random.nextInt(4);
+                if (Arrays.binarySearch(owned, partitioning.partitionOf(s)) >= 0) {
+                    outs.add(s, t, w);
+                    outRef.add(new long[] {s, t, Double.doubleToLongBits(w)});
+                }
+                if (Arrays.binarySearch(owned, partitioning.partitionOf(t)) >= 0 && (directed || s != t)) {
+                    (directed ? ins : outs).add(t, s, w);
+                    (directed ? inRef : outRef).add(new long[] {t, s, Double.doubleToLongBits(w)});
+                }
+            }
+            int[] o = outs.owners();
+            if (outTargets) {
+                builder.addOut(o, outs.neighbours(), weighted ? outs.weights() : null, o.length);
+            } else {
+                builder.addOutDegrees(o, o.length);
+            }
+            if (directed) {
+                int[] i = ins.owners();
+                builder.addIn(i, ins.neighbours(), weighted ? ins.weights() : null, i.length);
+            }
+        }
+        GraphShare share = builder.build();
+
+        TreeSet<Integer> remote = new TreeSet<>();
+        for (java.util.List<long[]> ref : directed && !outTargets ? java.util.List.of(inRef) : java.util.List.of(outRef, inRef)) {
+            for (long[] e : ref) {
+                if (Arrays.binarySearch(owned, partitioning.partitionOf((int) e[1])) < 0) {
+                    remote.add((int) e[1]);
+                }
+            }
+        }
+        int[] mirrors = Arrays.copyOfRange(share.slotGlobals(), share.ownedVertices(), share.slots());
+        assertThat(mirrors).as("mirrors: the remote neighbours, ascending")
+                .containsExactly(remote.stream().mapToInt(Integer::intValue).toArray());
+        for (int q = 0; q < partitioning.count(); q++) {
+            for (int slot = share.firstMirror(q); slot < share.endMirror(q); slot++) {
+                assertThat(partitioning.partitionOf(share.globalOf(slot))).as("mirror slot %d", slot).isEqualTo(q);
+            }
+        }
+        assertAdjacency(share, outRef, share.outOffsets(), outTargets ? share.outTargets() : null,
+                weighted && outTargets ? share.outWeights() : null);
+        if (directed) {
+            assertAdjacency(share, inRef, share.inOffsets(), share.inSources(), weighted ? share.inWeights() : null);
+        }
+    }
+
+    /** The adjacency of every owned slot: the reference's entries of its vertex, by neighbour id then weight. */
+    private static void assertAdjacency(GraphShare share, java.util.List<long[]> ref, int[] offsets, int[] ends,
+                                        double[] weights) {
+        java.util.Map<Integer, java.util.List<long[]>> byOwner = new java.util.HashMap<>();
+        for (long[] e : ref) {
+            byOwner.computeIfAbsent((int) e[0], k -> new java.util.ArrayList<>()).add(e);
+        }
+        for (int slot = 0; slot < share.ownedVertices(); slot++) {
+            java.util.List<long[]> expected = byOwner.getOrDefault(share.globalOf(slot), java.util.List.of());
+            expected.sort(java.util.Comparator.<long[]>comparingLong(e -> e[1])
+                    .thenComparingDouble(e -> Double.longBitsToDouble(e[2])));
+            assertThat(offsets[slot + 1] - offsets[slot]).as("degree of slot %d", slot).isEqualTo(expected.size());
+            if (ends == null) {
+                continue;
+            }
+            for (int k = 0; k < expected.size(); k++) {
+                int at = offsets[slot] + k;
+                assertThat(share.globalOf(ends[at])).as("entry %d of slot %d", k, slot).isEqualTo((int) expected.get(k)[1]);
+                if (weights != null) {
+                    assertThat(weights[at]).isEqualTo(Double.longBitsToDouble(expected.get(k)[2]));
+                }
+            }
+        }
+    }
+
     /** Entries of one block, grown as they come; handed over as arrays of exactly their length (as the agent does). */
     private static final class EntryLists {
         private int[] owners = new int[16];
