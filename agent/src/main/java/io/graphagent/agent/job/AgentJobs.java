@@ -310,6 +310,11 @@ public final class AgentJobs implements CommandHandler {
         loadSteps.beforeMemoryCheck(hook);
     }
 
+    /** The resident graphs this agent holds (for tests, which put replicas there directly). */
+    ResidentStore residents() {
+        return residents;
+    }
+
     /** The share this agent holds for a job, if any (for tests). */
     Optional<GraphShare> heldShare(String jobId) {
         AgentJob job = jobs.get(jobId);
@@ -326,9 +331,22 @@ public final class AgentJobs implements CommandHandler {
         return Optional.ofNullable(job);
     }
 
+    /**
+     * Drops every job's state, and ends at once what the job thread may be blocked in for them:
+     * an exchange waiting for a peer's batches, a load's shuffle, a checkpoint copy or fetch. A
+     * restarted coordinator fences the agent mid-superstep (a peer may never have been told to
+     * start it), and its first commands (AttachResident, LoadPartitions) queue on the job thread
+     * behind that wait: without this they would wait up to {@link #EXCHANGE_TIMEOUT}.
+     */
     @Override
     public void onFenced(String reason) {
         log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
+        for (Map.Entry<String, AgentJob> held : jobs.entrySet()) {
+            held.getValue().supersede();
+            held.getValue().closeEarly("session fenced");
+            peerCheckpoints.cancel(held.getKey());
+        }
+        loadSteps.dropAll();
         jobs.clear();
         heldInThisLife.clear();
         programs.releaseAll();
