@@ -205,11 +205,12 @@ public final class AgentJobs implements CommandHandler {
             commands.execute(() -> replies.reports(command.getCommandId()).forEach(r -> answers.send(link, r)));
             return;
         }
-        // A rollback (Restore, or a LoadPartitions of a newer job epoch: this agent was dealt
-        // partitions afresh) ends a running exchange at once rather than after EXCHANGE_TIMEOUT.
+        // A rollback (Restore, or a LoadPartitions, RebuildPartitions or AttachResident of a newer job
+        // epoch: this agent was dealt partitions afresh) ends a running exchange at once rather than
+        // after EXCHANGE_TIMEOUT.
         Command.KindCase kind = command.getKindCase();
         if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS
-                || kind == Command.KindCase.REBUILD_PARTITIONS) {
+                || kind == Command.KindCase.REBUILD_PARTITIONS || kind == Command.KindCase.ATTACH_RESIDENT) {
             AgentJob running = jobs.get(command.getJobId());
             if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();

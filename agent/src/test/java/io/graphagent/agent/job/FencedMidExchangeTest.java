@@ -155,6 +155,26 @@ class FencedMidExchangeTest {
         assertThat(one.heldShare(JOB)).isPresent();
     }
 
+    @Test
+    void anAttachOfANewerEpochEndsAnExchangeWaitingForALostPeer() {
+        // A --graph-name job lost agent-2 mid-exchange: the rollback attaches agent-1 again at a newer epoch, unfenced.
+        Link link1 = new Link("agent-1");
+        Link link2 = new Link("agent-2");
+        long attach1 = send(one, link1, 1, attach(0));
+        long attach2 = send(two, link2, 1, attach(1));
+        awaitAnswer(link1, attach1, Report.KindCase.LOAD_DONE);
+        awaitAnswer(link2, attach2, Report.KindCase.LOAD_DONE);
+        long compute = send(one, link1, 1, Command.newBuilder().setStartSuperstep(StartSuperstep.newBuilder().setSuperstep(0)));
+        awaitAnswer(link1, compute, Report.KindCase.SUPERSTEP_DONE);
+        long exchange = send(one, link1, 1, Command.newBuilder().setExchange(Exchange.newBuilder().setSuperstep(0)));
+        Awaitility.await().atMost(ANSWER).pollInterval(Duration.ofMillis(20)).until(FencedMidExchangeTest::waitingForPeers);
+
+        long again = send(one, link1, 2, attach(0));
+        assertThat(awaitAnswer(link1, again, Report.KindCase.LOAD_DONE).getJobEpoch()).isEqualTo(2);
+        Report abandoned = link1.reports().stream().filter(r -> r.getCommandId() == exchange).findFirst().orElseThrow();
+        assertThat(abandoned.getFailure().getMessage()).contains("superseded by a rollback");
+    }
+
     /** Whether a job thread waits in an exchange for its peers' batches (agent-1's: agent-2 has none to send). */
     private static boolean waitingForPeers() {
         return Thread.getAllStackTraces().values().stream().flatMap(java.util.Arrays::stream)
