@@ -342,9 +342,10 @@ public final class AgentJobs implements CommandHandler {
     @Override
     public void onFenced(String reason) {
         log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
+        // As a rollback does (onCommand): supersede() only, since early broadcasts belong to the job thread,
+        // whose waits for them end on the same flag.
         for (Map.Entry<String, AgentJob> held : jobs.entrySet()) {
             held.getValue().supersede();
-            held.getValue().closeEarly("session fenced");
             peerCheckpoints.cancel(held.getKey());
         }
         loadSteps.dropAll();
