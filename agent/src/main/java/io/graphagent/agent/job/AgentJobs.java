@@ -205,11 +205,12 @@ public final class AgentJobs implements CommandHandler {
             commands.execute(() -> replies.reports(command.getCommandId()).forEach(r -> answers.send(link, r)));
             return;
         }
-        // A rollback (Restore, or a LoadPartitions of a newer job epoch: this agent was dealt
-        // partitions afresh) ends a running exchange at once rather than after EXCHANGE_TIMEOUT.
+        // A rollback (Restore, or a LoadPartitions, RebuildPartitions or AttachResident of a newer job
+        // epoch: this agent was dealt partitions afresh) ends a running exchange at once rather than
+        // after EXCHANGE_TIMEOUT.
         Command.KindCase kind = command.getKindCase();
         if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS
-                || kind == Command.KindCase.REBUILD_PARTITIONS) {
+                || kind == Command.KindCase.REBUILD_PARTITIONS || kind == Command.KindCase.ATTACH_RESIDENT) {
             AgentJob running = jobs.get(command.getJobId());
             if (running != null && (kind == Command.KindCase.ABORT || running.epoch() < command.getJobEpoch())) {
                 running.supersede();
@@ -310,6 +311,11 @@ public final class AgentJobs implements CommandHandler {
         loadSteps.beforeMemoryCheck(hook);
     }
 
+    /** The resident graphs this agent holds (for tests, which put replicas there directly). */
+    ResidentStore residents() {
+        return residents;
+    }
+
     /** The share this agent holds for a job, if any (for tests). */
     Optional<GraphShare> heldShare(String jobId) {
         AgentJob job = jobs.get(jobId);
@@ -326,9 +332,23 @@ public final class AgentJobs implements CommandHandler {
         return Optional.ofNullable(job);
     }
 
+    /**
+     * Drops every job's state, and ends at once what the job thread may be blocked in for them:
+     * an exchange waiting for a peer's batches, a load's shuffle, a checkpoint copy or fetch. A
+     * restarted coordinator fences the agent mid-superstep (a peer may never have been told to
+     * start it), and its first commands (AttachResident, LoadPartitions) queue on the job thread
+     * behind that wait: without this they would wait up to {@link #EXCHANGE_TIMEOUT}.
+     */
     @Override
     public void onFenced(String reason) {
         log.warn("event=fenced cause=fenced jobs_dropped={} detail=\"{}\"", jobs.size(), reason);
+        // As a rollback does (onCommand): supersede() only, since early broadcasts belong to the job thread,
+        // whose waits for them end on the same flag.
+        for (Map.Entry<String, AgentJob> held : jobs.entrySet()) {
+            held.getValue().supersede();
+            peerCheckpoints.cancel(held.getKey());
+        }
+        loadSteps.dropAll();
         jobs.clear();
         heldInThisLife.clear();
         programs.releaseAll();

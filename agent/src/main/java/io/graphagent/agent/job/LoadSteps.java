@@ -131,6 +131,11 @@ final class LoadSteps {
         loads.remove(jobId);
     }
 
+    /** Drops every load in progress (the session was fenced): each stops at once, as a superseded one does. */
+    void dropAll() {
+        loads.clear();
+    }
+
     /**
      * First step of a partitioned load: parses this agent's splits of the input (and keeps the
      * records for the shuffle), reporting LoadScanned with their weight per id block.
