@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The resident graphs on disk: one {@link StoreFile} per graph ({@code STATE/graphs/NAME.graph},
@@ -45,20 +44,7 @@ public final class GraphStore implements GraphRecords {
      * @throws StateDirException naming the first file that is torn, corrupt or not a graph record
      */
     public List<StoredGraph> load() throws StateDirException {
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path p : entries.toList()) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(".tmp")) {
-                    Files.deleteIfExists(p);
-                } else if (name.endsWith(SUFFIX)) {
-                    files.add(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new StateDirException(dir, "cannot be listed (" + e.getMessage() + ")",
-                    "make it readable by the coordinator's user", e);
-        }
+        List<Path> files = StoreFile.records(dir, SUFFIX);
         List<StoredGraph> graphs = new ArrayList<>();
         for (Path file : files) {
             StoredGraph graph = parse(file, StoreFile.read(file));

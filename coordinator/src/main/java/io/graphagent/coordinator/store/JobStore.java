@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,20 +63,7 @@ public final class JobStore implements JobRecords {
      * @throws StateDirException naming the first file that is torn, corrupt or not a job record
      */
     public List<StoredJob> load() throws StateDirException {
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            for (Path p : entries.toList()) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(".tmp")) {
-                    Files.deleteIfExists(p);
-                } else if (name.endsWith(SUFFIX)) {
-                    files.add(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new StateDirException(dir, "cannot be listed (" + e.getMessage() + ")",
-                    "make it readable by the coordinator's user", e);
-        }
+        List<Path> files = StoreFile.records(dir, SUFFIX);
         List<StoredJob> jobs = new ArrayList<>();
         for (Path file : files) {
             StoredJob job = parse(file, StoreFile.read(file));

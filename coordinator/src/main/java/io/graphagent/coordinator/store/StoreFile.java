@@ -8,6 +8,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -46,6 +49,30 @@ final class StoreFile {
             throw new StateDirException(file, "cannot be written (" + e.getMessage() + ")",
                     "make " + file.getParent() + " writable and give it free space (coordinator.state-dir)", e);
         }
+    }
+
+    /**
+     * The record files ending in {@code suffix} in {@code dir}, after deleting the temporaries
+     * ({@code .NAME.tmp}) that a write interrupted by a crash left.
+     *
+     * @throws StateDirException when the directory cannot be listed or a temporary deleted
+     */
+    static List<Path> records(Path dir, String suffix) throws StateDirException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp")) {
+                    Files.deleteIfExists(p);
+                } else if (name.endsWith(suffix)) {
+                    files.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new StateDirException(dir, "cannot be listed (" + e.getMessage() + ")",
+                    "make it readable by the coordinator's user", e);
+        }
+        return files;
     }
 
     /**
