@@ -7,11 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The coordinator's event log ({@code STATE/coordinator/events.jsonl}) as a fault test reads it:
@@ -69,6 +72,22 @@ record CoordinatorEvents(List<Event> events) {
     Event deadAfter(String agent, Instant from) {
         return first(e -> e.agentBecame(agent, "DEAD"), from)
                 .orElseThrow(() -> new AssertionError(agent + " never DEAD:" + describe()));
+    }
+
+    /**
+     * The log of the local cluster in {@code state} once it holds a DEAD of {@code agent} at or after {@code from}, read
+     * again until it does for at most {@code bound}: a short job can end before the exit probe that declares its killed
+     * agent DEAD has answered. Fails the test, listing the log, when the bound passes.
+     */
+    static CoordinatorEvents awaitDead(LocalState state, String agent, Instant from, Duration bound) {
+        CoordinatorEvents[] seen = {read(state)};
+        try {
+            Awaitility.await().pollInterval(Duration.ofMillis(50)).atMost(bound)
+                    .until(() -> (seen[0] = read(state)).first(e -> e.agentBecame(agent, "DEAD"), from).isPresent());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(agent + " never DEAD within " + bound + ":" + seen[0].describe(), e);
+        }
+        return seen[0];
     }
 
     /** Events matching {@code test}. */

@@ -93,7 +93,8 @@ class EveryKernelSurvivesSigkillTest {
                 assertThat(last.getState()).as(c.algorithm() + ": " + last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
                 assertThat(last.getSummary().getRecoveries()).as(c.algorithm() + " recoveries").isGreaterThanOrEqualTo(1);
                 assertThat(last.getSummary().getAgents()).as(c.algorithm() + " agents at the end").isEqualTo(2);
-                CoordinatorEvents events = CoordinatorEvents.read(state);
+                // LCC's job can end within the exit probe's ~250 ms after the kill: wait for the DEAD it brings.
+                CoordinatorEvents events = CoordinatorEvents.awaitDead(state, victim, killedAt, Duration.ofSeconds(10));
                 CoordinatorEvents.Event dead = events.deadAfter(victim, killedAt);
                 assertThat(dead.cause()).as(c.algorithm() + events.describe()).isEqualTo("process_exited");
                 assertThat(Duration.between(killedAt, dead.time())).as(c.algorithm() + " detection latency")
