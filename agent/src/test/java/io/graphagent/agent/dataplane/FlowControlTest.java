@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.graphagent.net.time.Ticker;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.graphagent.net.cause.CauseCounter;
@@ -97,7 +98,7 @@ class FlowControlTest {
         CompletableFuture<BatchAck> ack = CompletableFuture.supplyAsync(() -> {
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                BatchFeed<MessageBatch> feed = BatchFeed.messages(List.of(sender));
+                BatchFeed<MessageBatch> feed = BatchFeed.messages(List.of(sender), Ticker.system());
                 feed.send(List.of(batches), deadline, () -> false);
                 return feed.finish(deadline, () -> false).get(0);
             } catch (BatchFeed.FeedFailedException e) {
