@@ -231,6 +231,51 @@ class CoordinatorServiceTest {
         assertThat(beforeTheWatch.getStatus().getDescription()).isEqualTo(afterTheWatch.getStatus().getDescription());
     }
 
+    /**
+     * A leader deposed while it still serves (its store fenced the job's record, before the
+     * standby's service replaced this one) refuses Submit as a standby does, naming the new
+     * leader it already knows of, not with a field error.
+     */
+    @Test
+    void aSubmitFencedBecauseThisCoordinatorWasDeposedIsRefusedNamingTheNewLeader() throws Exception {
+        NoJobs deposed = new NoJobs() {
+            @Override
+            public SubmitReply submit(SubmitRequest request) throws NotLeaderException {
+                throw new NotLeaderException("could not record job-4: this coordinator no longer leads", null);
+            }
+        };
+        start(TestConfigs.coordinator(), deposed);
+        server.service().useControlPlane(new ControlPlaneView() {
+            @Override
+            public LeaderTerm term() {
+                return LeaderTerm.of(3);
+            }
+
+            @Override
+            public String store() {
+                return "etcd";
+            }
+
+            @Override
+            public ControlPlane controlPlane() {
+                return ControlPlane.newBuilder().setLeaderTerm(4).setLeaderId("coordinator-2")
+                        .setLeaderAddress("10.0.0.2:7400").build();
+            }
+
+            @Override
+            public String coordinatorId() {
+                return "coordinator-1";
+            }
+        });
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stub("client").submit(SubmitRequest.getDefaultInstance()));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(NotLeaderRefusal.of(refused)).contains(new NotLeaderRefusal("coordinator-1", "10.0.0.2:7400", ""));
+        assertThat(NotLeaderRefusal.of(refused).orElseThrow().summary()).endsWith("the leader is at 10.0.0.2:7400");
+    }
+
     private CoordinatorGrpc.CoordinatorBlockingStub stub(String certificate) throws Exception {
         ManagedChannel channel = Channels.client(new HostAndPort("127.0.0.1", server.port()),
                 TransportSecurity.tls(TlsFiles.fromDir(certs, certificate)), Channels.ClientTimeouts.TEST, threads);
