@@ -169,7 +169,7 @@ class EarlyBroadcastsTest {
     }
 
     /** A directed ring 0 -> 1 -> ... -> n-1 -> 0: every vertex broadcasts in PageRank. */
-    private static Graph ring(int n) {
+    static Graph ring(int n) {
         int[] offsets = new int[n + 1];
         Arrays.setAll(offsets, i -> i);
         int[] targets = new int[n];

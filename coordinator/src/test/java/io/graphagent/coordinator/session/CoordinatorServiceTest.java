@@ -192,32 +192,7 @@ class CoordinatorServiceTest {
         };
         start(TestConfigs.coordinator(), unrecordable);
         String[] watchVerdict = {""};
-        server.service().useControlPlane(new ControlPlaneView() {
-            @Override
-            public LeaderTerm term() {
-                return LeaderTerm.of(3);
-            }
-
-            @Override
-            public String store() {
-                return "etcd";
-            }
-
-            @Override
-            public ControlPlane controlPlane() {
-                return ControlPlane.getDefaultInstance();
-            }
-
-            @Override
-            public String admissionProblem() {
-                return watchVerdict[0];
-            }
-
-            @Override
-            public String coordinatorId() {
-                return "coordinator-1";
-            }
-        });
+        server.service().useControlPlane(etcdView(ControlPlane.getDefaultInstance(), () -> watchVerdict[0]));
         CoordinatorGrpc.CoordinatorBlockingStub client = stub("client");
 
         StatusRuntimeException beforeTheWatch = catchThrowableOfType(StatusRuntimeException.class,
@@ -245,7 +220,20 @@ class CoordinatorServiceTest {
             }
         };
         start(TestConfigs.coordinator(), deposed);
-        server.service().useControlPlane(new ControlPlaneView() {
+        server.service().useControlPlane(etcdView(ControlPlane.newBuilder().setLeaderTerm(4).setLeaderId("coordinator-2")
+                .setLeaderAddress("10.0.0.2:7400").build(), () -> ""));
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stub("client").submit(SubmitRequest.getDefaultInstance()));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(NotLeaderRefusal.of(refused)).contains(new NotLeaderRefusal("coordinator-1", "10.0.0.2:7400", ""));
+        assertThat(NotLeaderRefusal.of(refused).orElseThrow().summary()).endsWith("the leader is at 10.0.0.2:7400");
+    }
+
+    /** coordinator-1 of an etcd store in term 3, seeing {@code plane}, admitting jobs unless {@code admissionProblem} says why not. */
+    private static ControlPlaneView etcdView(ControlPlane plane, java.util.function.Supplier<String> admissionProblem) {
+        return new ControlPlaneView() {
             @Override
             public LeaderTerm term() {
                 return LeaderTerm.of(3);
@@ -258,22 +246,19 @@ class CoordinatorServiceTest {
 
             @Override
             public ControlPlane controlPlane() {
-                return ControlPlane.newBuilder().setLeaderTerm(4).setLeaderId("coordinator-2")
-                        .setLeaderAddress("10.0.0.2:7400").build();
+                return plane;
+            }
+
+            @Override
+            public String admissionProblem() {
+                return admissionProblem.get();
             }
 
             @Override
             public String coordinatorId() {
                 return "coordinator-1";
             }
-        });
-
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
-                () -> stub("client").submit(SubmitRequest.getDefaultInstance()));
-
-        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(NotLeaderRefusal.of(refused)).contains(new NotLeaderRefusal("coordinator-1", "10.0.0.2:7400", ""));
-        assertThat(NotLeaderRefusal.of(refused).orElseThrow().summary()).endsWith("the leader is at 10.0.0.2:7400");
+        };
     }
 
     private CoordinatorGrpc.CoordinatorBlockingStub stub(String certificate) throws Exception {
