@@ -7,6 +7,7 @@ import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.RejectCauses;
 import io.graphagent.net.cause.FailureClassifier;
 import io.graphagent.net.path.PathDiagnosis;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.net.tls.TransportSecurity;
@@ -75,6 +76,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final TransportSecurity security;
     private final CommandHandler handler;
     private final Clock clock;
+    private final Ticker ticker;
     private final SessionThreads threads;
     private final ReconnectPolicy reconnects;
     private final CoordinatorTargets targets;
@@ -122,28 +124,31 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
      * @param handler  receives commands and fencing; its {@code dataAddress()} and
      *                 {@code heldPartitions()} go into each Hello (called on the session thread)
      * @param clock    the agent's wall clock: times in heartbeats, clock skew, ack silence
+     * @param ticker   the agent's monotonic time: round trips and a lost stream's quiet time
      */
-    public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock) {
-        this(settings, security, handler, clock, new SessionThreads());
+    public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
+            Ticker ticker) {
+        this(settings, security, handler, clock, ticker, new SessionThreads());
     }
 
     /**
      * A client on threads lent by {@code pool}, for a process holding many agents' sessions
      * (the reconnect-storm bench); otherwise as {@link #SessionClient(SessionSettings,
-     * TransportSecurity, CommandHandler, Clock)}.
+     * TransportSecurity, CommandHandler, Clock, Ticker)}.
      */
     public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
-            SessionThreadPool pool) {
-        this(settings, security, handler, clock, new SessionThreads(Objects.requireNonNull(pool, "pool")));
+            Ticker ticker, SessionThreadPool pool) {
+        this(settings, security, handler, clock, ticker, new SessionThreads(Objects.requireNonNull(pool, "pool")));
     }
 
     private SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
-            SessionThreads threads) {
+            Ticker ticker, SessionThreads threads) {
         this.threads = threads;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.security = Objects.requireNonNull(security, "security");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.reconnects = new ReconnectPolicy(settings.reconnect(), new SplittableRandom());
         this.targets = new CoordinatorTargets(settings.coordinators());
         if (!settings.resumeSessionId().isEmpty()) {
@@ -265,7 +270,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         }
         // The coordinator decides whether the lease still runs: always offer to resume.
         String resume = ticket == null ? "" : ticket.sessionId();
-        SessionCall call = SessionCall.open(channel, attempts.incrementAndGet(), !resume.isEmpty(), events);
+        SessionCall call = SessionCall.open(channel, attempts.incrementAndGet(), !resume.isEmpty(), events, ticker);
         current = call;
         call.send(AgentMessage.newBuilder().setHello(Hellos.hello(settings, handler, resume, clock.millis())).build());
         Duration deadline = settings.welcomeTimeout();
@@ -355,7 +360,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
             return;
         }
         long seq = ++call.seq;
-        meter.sent(seq, System.nanoTime());
+        meter.sent(seq, ticker.nanos());
         Runtime runtime = Runtime.getRuntime();
         call.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
                 .setSeq(seq)
@@ -469,7 +474,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
             return;
         }
         if (wasOpen) {
-            Duration quiet = Duration.ofNanos(System.nanoTime() - call.lastTrafficNanos);
+            Duration quiet = Duration.ofNanos(ticker.nanos() - call.lastTrafficNanos);
             Optional<String> idle = idleCuts.sessionLost(cause, quiet);
             detail = detail + "; quiet for " + quiet.toMillis() + " ms before" + idle.map(i -> "; " + i).orElse("");
             if (idle.isPresent()) {
