@@ -1,13 +1,9 @@
 package io.graphagent.agent.session;
 
 import io.graphagent.agent.job.CommandHandler;
-import io.graphagent.config.Problem;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.RejectCauses;
-import io.graphagent.net.cause.FailureClassifier;
-import io.graphagent.net.path.PathDiagnosis;
-import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.net.tls.TransportSecurity;
 import io.graphagent.protocol.v1.AgentMessage;
@@ -26,17 +22,13 @@ import io.graphagent.protocol.v1.Welcome;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.protocol.LeaderTerm;
 import io.grpc.ManagedChannel;
-import java.net.InetSocketAddress;
-import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,9 +57,6 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
 
-    /** Where the kernel's routing and neighbour tables are read for a path diagnosis. */
-    private static final java.nio.file.Path PROC = java.nio.file.Path.of("/proc");
-
     /** How long {@link #close()} waits for the coordinator to end the stream after Goodbye. */
     public static final Duration GOODBYE_GRACE = Duration.ofSeconds(2);
 
@@ -86,8 +75,10 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<Consumer<Welcome>> welcomeListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Duration>> roundTripListeners = new CopyOnWriteArrayList<>();
+    private final SessionListeners listeners = new SessionListeners();
+    private final TimingWarnings timingWarnings;
+    private final Dialer dialer;
+    private final DialDiagnosis diagnosis;
     private final SessionCall.Events events = new SessionCall.Events() {
         @Override
         public void received(SessionCall call, CoordinatorMessage message, long receivedNanos) {
@@ -106,11 +97,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private ScheduledFuture<?> heartbeats;
     private ScheduledFuture<?> welcomeDeadline;
     private ScheduledFuture<?> nextAttempt;
-    private TimingPolicy lastAdvertised;
     private boolean stopping;
-    /** Whether the attempt in flight holds a place of {@link SessionThreads#dials}. */
-    private boolean dialling;
-    private final java.util.SplittableRandom dialWaits = new java.util.SplittableRandom();
 
     /** The call whose session is open; written on the session thread, read anywhere. */
     private volatile SessionCall open;
@@ -146,6 +133,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.reconnects = new ReconnectPolicy(settings.reconnect(), new SplittableRandom());
         this.targets = new CoordinatorTargets(settings.coordinators());
+        this.timingWarnings = new TimingWarnings(settings);
+        this.dialer = new Dialer(settings, security, threads);
+        this.diagnosis = new DialDiagnosis(settings, threads);
         if (!settings.resumeSessionId().isEmpty()) {
             ticket = new ResumeTicket(settings.resumeSessionId(), 0, settings.localTiming().leaseTtl(), clock.instant());
         }
@@ -153,7 +143,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
 
     /** Registers a callback told of every Welcome (on the session thread); call before {@link #start()}. */
     public void onWelcome(Consumer<Welcome> listener) {
-        welcomeListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onWelcome(listener);
     }
 
     /**
@@ -161,7 +151,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
      * must not block), for the RTT histogram of the ops module.
      */
     public void onRoundTrip(Consumer<Duration> listener) {
-        roundTripListeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.onRoundTrip(listener);
     }
 
     /** Starts dialling the coordinator; returns at once. */
@@ -242,23 +232,16 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (stopping || exit.isDone()) {
             return;
         }
-        if (!dialling && !threads.dials.tryAcquire()) {
+        if (!dialer.takePlace()) {
             // Other sessions of this process are mid-handshake: wait for a place rather than queue behind them.
-            nextAttempt = threads.schedule(this::connect,
-                    Duration.ofNanos(dialWaits.nextLong(SessionThreads.DIAL_WAIT.toNanos() + 1)));
+            nextAttempt = threads.schedule(this::connect, dialer.placeWait());
             return;
         }
-        dialling = true;
         ManagedChannel channel;
         try {
-            channel = Channels.builder(targets.next(), security, settings.timeouts(), threads.network)
-                    .keepAliveTime(settings.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
-                    .keepAliveTimeout(settings.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                    .maxInboundMessageSize((int) Math.min(settings.maxMessageSize(), Integer.MAX_VALUE))
-                    .directExecutor()
-                    .build();
+            channel = dialer.channel(targets.next());
         } catch (TlsFilesException e) {
-            doneDialling();
+            dialer.doneDialling();
             causes.record(DisconnectCause.TLS_FILES_UNUSABLE);
             fatal(DisconnectCause.TLS_FILES_UNUSABLE, e.getMessage());
             return;
@@ -320,27 +303,15 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         call.epoch = welcome.getSessionEpoch();
         sessionId = welcome.getSessionId();
         open = call;
-        doneDialling();
+        dialer.doneDialling();
         reconnects.reset();
-        if (!timing.equals(lastAdvertised)) {
-            lastAdvertised = timing;
-            for (Problem problem : AdvertisedTiming.disagreements(timing, settings.localTiming())) {
-                log.warn("event=timing_mismatch agent={} key={} detail=\"{}\" fix=\"{}\"", agentId(), problem.key(),
-                        problem.message(), problem.fix());
-            }
-        }
+        timingWarnings.check(timing);
         heartbeats = threads.every(() -> heartbeat(call), interval);
         log.info("event=session_open agent={} epoch={} resumed={} coordinator={} protocol={} coordinator_build={}"
                         + " heartbeat_interval_ms={} lease_ttl_ms={} attempt={} leader_term={}", agentId(), welcome.getSessionEpoch(),
                 welcome.getResumed(), targets.current(), welcome.getChosenVersion(), welcome.getCoordinatorBuild(),
                 interval.toMillis(), lease.toMillis(), call.attempt, term.value());
-        for (Consumer<Welcome> listener : welcomeListeners) {
-            try {
-                listener.accept(welcome);
-            } catch (RuntimeException e) {
-                log.warn("event=welcome_listener_failed detail=\"{}\"", FailureClassifier.oneLine(e), e);
-            }
-        }
+        listeners.welcomed(welcome);
     }
 
     private void heartbeat(SessionCall call) {
@@ -371,10 +342,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
             return;
         }
         if (meter.acked(ack, receivedNanos)) {
-            Duration rtt = lastRtt();
-            for (Consumer<Duration> listener : roundTripListeners) {
-                listener.accept(rtt);
-            }
+            listeners.measured(lastRtt());
         }
         acks.incrementAndGet();
         ticket = ticket.acked(clock.instant());
@@ -439,25 +407,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (stopping) {
             return;
         }
-        if (!wasOpen && PathDiagnosis.examines(cause) && threads.diagnoses.tryAcquire()) {
-            // The dial failed quietly (no answer, a stalled handshake): look at the path before
-            // naming the cause. The probe blocks for up to a handshake timeout, off the session
-            // thread; one at a time per process (SessionThreads.diagnoses).
-            HostAndPort dialed = targets.current();
-            Thread.ofVirtual().name("agent-path-diagnosis").start(() -> {
-                FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
-                FailureClassifier.Classification why = seen;
-                try {
-                    why = PathDiagnosis.refine(seen, new InetSocketAddress(dialed.host(), dialed.port()), settings.timeouts().connect(), settings.timeouts().handshake(),
-                            PROC);
-                } catch (RuntimeException e) {
-                    log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", agentId(), FailureClassifier.oneLine(e));
-                } finally {
-                    threads.diagnoses.release();
-                }
-                FailureClassifier.Classification result = why;
-                threads.post(() -> lost(call, false, result.cause(), result.detail()));
-            });
+        if (!wasOpen && diagnosis.start(cause, detail, targets.current(),
+                why -> lost(call, false, why.cause(), why.detail()))) {
+            // The dial failed quietly (no answer, a stalled handshake): the path is looked at before the cause is named.
             return;
         }
         lost(call, wasOpen, cause, detail);
@@ -492,7 +444,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private void end(SessionCall call) {
         if (call == current) {
             current = null;
-            doneDialling();
+            dialer.doneDialling();
         }
         if (call == open) {
             open = null;
@@ -505,12 +457,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     private void retryLater(DisconnectCause cause, String detail) {
         ReconnectPolicy.Decision decision = reconnects.failed();
         if (decision instanceof ReconnectPolicy.GiveUp giveUp) {
-            String diagnosis = "gave up after " + giveUp.failures() + " failed attempts to reach the coordinator at "
-                    + targets.describe() + " (session.reconnect.max-attempts); last cause " + cause.label() + ": "
-                    + oneLine(detail) + ". Fix: " + cause.explanation();
-            log.error("cause={} event=session_ended code={} agent={} detail=\"{}\"", cause.label(), AgentExit.GAVE_UP,
-                    agentId(), diagnosis);
-            finish(AgentExit.gaveUp(cause, diagnosis));
+            ended(AgentExit.gaveUp(cause, giveUp.failures(), targets.describe(), detail));
             return;
         }
         ReconnectPolicy.Retry retry = (ReconnectPolicy.Retry) decision;
@@ -528,10 +475,14 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     }
 
     private void fatal(DisconnectCause cause, String what) {
-        String diagnosis = cause.label() + ": " + oneLine(what);
-        log.error("cause={} event=session_ended code={} agent={} detail=\"{}\"", cause.label(), AgentExit.REFUSED,
-                agentId(), diagnosis);
-        finish(AgentExit.refused(cause, diagnosis));
+        ended(AgentExit.refused(cause, what));
+    }
+
+    /** Logs why the client ends on its own (refused, gave up), then ends it. */
+    private void ended(AgentExit result) {
+        log.error("cause={} event=session_ended code={} agent={} detail=\"{}\"", result.cause().orElseThrow().label(),
+                result.code(), agentId(), result.diagnosis());
+        finish(result);
     }
 
     private void sayGoodbye(String reason, CompletableFuture<Void> done) {
@@ -562,14 +513,6 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     }
 
     // ---- any thread -------------------------------------------------------------------------
-
-    /** Gives back the place of the attempt in flight, if it holds one. */
-    private void doneDialling() {
-        if (dialling) {
-            dialling = false;
-            threads.dials.release();
-        }
-    }
 
     /** Says Goodbye and stops; the same as {@code close("closed")}. */
     @Override
@@ -617,10 +560,5 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
         if (future != null) {
             future.cancel(false);
         }
-    }
-
-    /** {@code text} on one line, quotes made single, for a log value or an exit message. */
-    private static String oneLine(String text) {
-        return text == null ? "" : text.replaceAll("\\s+", " ").replace('"', '\'').trim();
     }
 }
