@@ -48,10 +48,11 @@ final class DialDiagnosis {
             FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
             FailureClassifier.Classification why = seen;
             try {
-                why = PathDiagnosis.refine(seen, new InetSocketAddress(dialed.host(), dialed.port()), settings.timeouts().connect(), settings.timeouts().handshake(),
-                        PROC);
+                why = PathDiagnosis.refine(seen, new InetSocketAddress(dialed.host(), dialed.port()),
+                        settings.timeouts().connect(), settings.timeouts().handshake(), PROC);
             } catch (RuntimeException e) {
-                log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", settings.agentId(), FailureClassifier.oneLine(e));
+                log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", settings.agentId(),
+                        FailureClassifier.oneLine(e));
             } finally {
                 threads.diagnoses.release();
             }

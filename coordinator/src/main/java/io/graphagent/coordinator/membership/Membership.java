@@ -53,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Membership orchestrates: it takes the lock, reads the clock and hands the record to the
  * part that owns the concept: {@link SessionOpener} (Hello), {@link LeaseKeeper} (heartbeats,
  * lease expiry, suspicion), {@link Fencing} (ending sessions that lost their right),
- * {@link ReportGate} (reports), {@link Disconnects} (Goodbye, broken streams), {@link Takeover} (sessions carried over from a previous leader),
- * {@link AgentRegistry} (the records and the views of them) and {@link Transitions} (the event
- * log and the listeners).
+ * {@link ReportGate} (reports), {@link Disconnects} (Goodbye, broken streams),
+ * {@link Takeover} (sessions carried over from a previous leader), {@link AgentRegistry} (the
+ * records and the views of them) and {@link Transitions} (the event log and the listeners).
  *
  * <p>Time comes from the injected clock only. Thread-safe: state changes under one lock;
  * messages are sent and listeners called after it is released.
