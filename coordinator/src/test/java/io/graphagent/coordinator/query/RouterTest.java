@@ -110,6 +110,25 @@ class RouterTest {
     }
 
     @Test
+    void aReportedBurstStopsCountingWithinAFractionOfASecondAndTheAnsweredRequestNeverCounts() {
+        Router router = router(QueryConfig.defaults());
+        router.load("agent-1").reported(load(1, 2_000), clock.millis());
+        router.load("agent-2").reported(load(1, 2_000), clock.millis());
+        assertThat(router.load("agent-1").reportedInFlight(clock.millis())).as("only the answered request").isZero();
+        assertThat(router.load("agent-1").cost(clock.millis())).isEqualTo(router.load("agent-2").cost(clock.millis()));
+
+        // agent-1 answered in a burst, 12 requests in flight: agent-2 takes partition 0 while that is news ...
+        router.load("agent-1").reported(load(12, 2_000), clock.millis());
+        clock.advance(Duration.ofMillis(50));
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+        // ... and the gateway's own requests say the rest: with none in flight to agent-1 and one to agent-2,
+        // agent-1 is the cheaper 100 ms after its report, not a second later.
+        router.load("agent-2").sent();
+        clock.advance(Duration.ofMillis(AgentLoad.STALE_MILLIS - 50 + 1));
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+    }
+
+    @Test
     void onlyLiveReplicasOutsideTheTriedOnesGetRequests() {
         Router router = router(QueryConfig.defaults());
         assertThat(router.route(graph, 0, Set.of("agent-1"))).isEqualTo("agent-2");
