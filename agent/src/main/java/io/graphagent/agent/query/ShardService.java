@@ -136,7 +136,8 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
                     ids = new int[size];
                     set.toArray(ids);
                 }
-                next(graph, holdings, request.getDirection(), ids, out);
+                next(graph, holdings.only(request.getNextPartitionsCount(), request::getNextPartitions),
+                        request.getDirection(), ids, out);
             }
             return out;
         } finally {
@@ -144,7 +145,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
     }
 
-    /** The next hop from {@code frontier} as far as this agent holds it ({@code also_next}), into {@code out}. */
+    /** The next hop from {@code frontier} as far as {@code holdings} go ({@code also_next, next_partitions}), into {@code out}. */
     private void next(ResidentGraph graph, Holdings holdings, io.graphagent.protocol.v1.Direction direction, int[] frontier,
                       ExpandReply.Builder out) {
         VertexBits set = nextSets.get();
