@@ -2,8 +2,8 @@
 # Online query benchmark: a resident RMAT graph on a local cluster (coordinator + AGENTS agents,
 # mutual TLS, `graphagent local`), k-hop count queries over the query HTTP API driven by Locust
 # (headless, bench/queries_locustfile.py) at rising rates, with uniform and Zipf start vertices;
-# then the Zipf load again with round-robin routing; then a Zipf run at KILL_RATE during which one
-# agent is killed (SIGKILL) a third of the way in. Per run: offered rate, throughput, P50/P95/P99,
+# then a Zipf run at KILL_RATE during which one agent is killed (SIGKILL) a third of the way in;
+# then the same runs as the first (not the kill) on a cluster with round-robin routing. Per run: offered rate, throughput, P50/P95/P99,
 # failures; CPU-seconds per 1,000 answered queries of each process (Locust, the coordinator, each
 # agent: a cost that stays meaningful on a loaded machine, unlike latency), each agent's CPU
 # (% of one core) and GCs per minute (jstat).
@@ -168,8 +168,13 @@ if [[ " $SKIP " != *" kill "* ]]; then
 fi
 stop_cluster
 if [[ " $SKIP " != *" roundrobin "* ]]; then
-  start_cluster round-robin
-  for rate in $RATES; do run "roundrobin-zipf-$rate" zipf "$rate" | tee -a "$results"; done
+  # The same sequence of runs as the heat cluster's (CHOICES at every rate, in the same order): each
+  # Zipf run then follows as much earlier load (JIT compiles, hot replicas) on both, so heat and
+  # round robin are compared warm to warm. Round robin's Zipf runs used to follow the warm-up alone
+  # while heat's followed the uniform runs too: at 100/s that compared a cold cluster to a warm one.
+  for choice in $CHOICES; do
+    for rate in $RATES; do run "roundrobin-$choice-$rate" "$choice" "$rate" | tee -a "$results"; done
+  done
   stop_cluster
 fi
 echo >>"$results"

@@ -9,6 +9,7 @@ import io.graphagent.agent.session.SessionSettings;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.ProcessLock;
 import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.net.tls.TransportSecurity;
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class AgentMain {
             try (ProcessLock claim = ProcessLock.acquire(lockFile)) {
                 SessionIdFile saved = new SessionIdFile(config.agent().workDir(), agentId);
                 SessionSettings settings = SessionSettings.from(config, agentId).withResumeSessionId(saved.read());
-                SessionClient client = new SessionClient(settings, security, handler, clock);
+                SessionClient client = new SessionClient(settings, security, handler, clock, Ticker.system());
                 client.onWelcome(welcome -> saved.write(welcome.getSessionId()));
                 stop.thenAccept(client::close);
                 observe.accept(client);

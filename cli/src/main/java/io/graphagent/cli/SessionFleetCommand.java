@@ -6,6 +6,7 @@ import io.graphagent.agent.session.SessionThreadPool;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.TlsContexts;
 import io.graphagent.net.tls.TlsFiles;
 import io.graphagent.net.tls.TlsFilesException;
@@ -115,7 +116,7 @@ final class SessionFleetCommand implements Callable<Integer> {
         ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("fleet-progress").daemon(true).factory());
         try (SessionThreadPool pool = SessionThreadPool.start(sessionThreads, ioThreads);
-             SessionFleet fleet = new SessionFleet(sessions, security::get, pool, Clock.systemUTC())) {
+             SessionFleet fleet = new SessionFleet(sessions, security::get, pool, Clock.systemUTC(), Ticker.system())) {
             out.printf("fleet started agents=agent-%d..agent-%d coordinators=%s rate=%d jitter=%s%n", first,
                     first + count - 1, coordinators, rate, settings.session().reconnect().jitter());
             out.flush();

@@ -9,6 +9,7 @@ import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.net.backoff.Backoff;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.TlsContexts;
 import io.graphagent.net.tls.TlsFiles;
@@ -185,6 +186,6 @@ class ReconnectStormTest {
             TlsFiles files = TlsIdentity.files(config.tls(), name).orElseThrow();
             security.put(name, new TransportSecurity.Prebuilt(TlsContexts.client(files)));
         }
-        return new SessionFleet(settings, security::get, pool, Clock.systemUTC());
+        return new SessionFleet(settings, security::get, pool, Clock.systemUTC(), Ticker.system());
     }
 }

@@ -1,13 +1,12 @@
 package io.graphagent.agent.checkpoint;
 
+import io.graphagent.config.FileTree;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,13 +128,8 @@ public final class LocalCheckpoints {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTree.delete(dir);
         } catch (IOException e) {
             log.warn("event=checkpoint_cleanup_failed dir={} detail=\"{}\"", dir, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.graphagent.agent.checkpoint;
 
+import io.graphagent.net.time.Ticker;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -44,21 +45,24 @@ public final class ReplicaClient {
     private final ReplicaCounters counters;
     private final Duration deadline;
     private final int chunkBytes;
+    private final Ticker ticker;
     /** Calls in flight, by job id, so that a rollback can end them at once ({@link #cancel}). */
     private final java.util.Map<String, java.util.Set<Runnable>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param deadline bound on each call ({@link #CALL_TIMEOUT} in production)
      * @param chunkBytes data per chunk ({@link ChunkReader#CHUNK_BYTES} in production)
+     * @param ticker the agent's monotonic time: the waits for the peer against {@code deadline}, the calls' durations
      */
-    public ReplicaClient(ReplicaCounters counters, Duration deadline, int chunkBytes) {
+    public ReplicaClient(ReplicaCounters counters, Duration deadline, int chunkBytes, Ticker ticker) {
+        this.ticker = ticker;
         this.counters = counters;
         this.deadline = deadline;
         this.chunkBytes = chunkBytes;
     }
 
-    public ReplicaClient(ReplicaCounters counters) {
-        this(counters, CALL_TIMEOUT, ChunkReader.CHUNK_BYTES);
+    public ReplicaClient(ReplicaCounters counters, Ticker ticker) {
+        this(counters, CALL_TIMEOUT, ChunkReader.CHUNK_BYTES, ticker);
     }
 
     /**
@@ -71,7 +75,7 @@ public final class ReplicaClient {
      */
     public CheckpointStored copy(ManagedChannel channel, String peer, CheckpointChunk header, Path dir, int[] partitions)
             throws ReplicaException {
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanos();
         long end = t0 + deadline.toNanos();
         CompletableFuture<CheckpointStored> answer = new CompletableFuture<>();
         Object ready = new Object();
@@ -125,7 +129,7 @@ public final class ReplicaClient {
             if (!answer.isDone()) {
                 requests.onCompleted();
             }
-            CheckpointStored stored = answer.get(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            CheckpointStored stored = answer.get(Math.max(1, end - ticker.nanos()), TimeUnit.NANOSECONDS);
             if (!stored.getError().isEmpty()) {
                 throw failed(peer, firstMissing(partitions, stored.getPartitionIdsList()), "refused: " + stored.getError(), null);
             }
@@ -136,7 +140,7 @@ public final class ReplicaClient {
             counters.copied(partitions.length, bytes);
             log.info("event=checkpoint_copied job={} superstep={} peer=\"{}\" partitions={} bytes={} ms={}", header.getJobId(),
                     header.getSuperstep(), peer, java.util.Arrays.toString(partitions), bytes,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    TimeUnit.NANOSECONDS.toMillis(ticker.nanos() - t0));
             return stored;
         } catch (IOException e) {
             requests.cancel("cannot read the checkpoint file", e);
@@ -187,7 +191,7 @@ public final class ReplicaClient {
      */
     public long fetch(ManagedChannel channel, String peer, String job, int superstep, List<Integer> partitions, Path dir)
             throws ReplicaException {
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanos();
         FetchCheckpointRequest request = FetchCheckpointRequest.newBuilder().setJobId(job).setSuperstep(superstep)
                 .addAllPartitionIds(partitions).build();
         ChunkWriter writer = new ChunkWriter(c -> dir, "fetch");
@@ -227,16 +231,16 @@ public final class ReplicaClient {
         }
         counters.fetched(writer.stored().size(), writer.bytes());
         log.info("event=checkpoint_fetched job={} superstep={} peer=\"{}\" partitions={} bytes={} ms={}", job, superstep, peer,
-                writer.stored(), writer.bytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                writer.stored(), writer.bytes(), TimeUnit.NANOSECONDS.toMillis(ticker.nanos() - t0));
         return writer.bytes();
     }
 
-    private static void awaitReady(ClientCallStreamObserver<CheckpointChunk> requests, Object ready,
+    private void awaitReady(ClientCallStreamObserver<CheckpointChunk> requests, Object ready,
                                    CompletableFuture<CheckpointStored> answer, long end, String peer, int partition)
             throws InterruptedException, TimeoutException {
         synchronized (ready) {
             while (!requests.isReady() && !answer.isDone()) {
-                long left = end - System.nanoTime();
+                long left = end - ticker.nanos();
                 if (left <= 0) {
                     throw new TimeoutException("peer " + peer + " took no more of partition " + partition);
                 }

@@ -1,5 +1,6 @@
 package io.graphagent.agent.dataplane;
 
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.v1.BatchAck;
 import io.graphagent.protocol.v1.EdgeBatch;
 import io.graphagent.protocol.v1.MessageBatch;
@@ -46,29 +47,36 @@ public final class BatchFeed<T> {
     }
 
     private final List<PeerSender.Call<T>> calls;
+    private final Ticker ticker;
 
-    private BatchFeed(List<PeerSender> peers, java.util.function.BiFunction<PeerSender, Runnable, PeerSender.Call<T>> open) {
+    private BatchFeed(List<PeerSender> peers, Ticker ticker,
+                      java.util.function.BiFunction<PeerSender, Runnable, PeerSender.Call<T>> open) {
+        this.ticker = ticker;
         calls = new ArrayList<>(peers.size());
         for (PeerSender peer : peers) {
             calls.add(open.apply(peer, this::wake));
         }
     }
 
-    /** Opens one stream of message batches to each of {@code peers} (a superstep's exchange). */
-    public static BatchFeed<MessageBatch> messages(List<PeerSender> peers) {
-        return new BatchFeed<>(peers, PeerSender::open);
+    /**
+     * Opens one stream of message batches to each of {@code peers} (a superstep's exchange).
+     *
+     * @param ticker the time source the deadlines given to {@link #send} and {@link #finish} are read on
+     */
+    public static BatchFeed<MessageBatch> messages(List<PeerSender> peers, Ticker ticker) {
+        return new BatchFeed<>(peers, ticker, PeerSender::open);
     }
 
-    /** Opens one stream of edges to each of {@code peers} (a load's shuffle). */
-    public static BatchFeed<EdgeBatch> edges(List<PeerSender> peers) {
-        return new BatchFeed<>(peers, PeerSender::openEdges);
+    /** Opens one stream of edges to each of {@code peers} (a load's shuffle); deadlines on {@code ticker}. */
+    public static BatchFeed<EdgeBatch> edges(List<PeerSender> peers, Ticker ticker) {
+        return new BatchFeed<>(peers, ticker, PeerSender::openEdges);
     }
 
     /**
      * Writes every batch of {@code streams.get(i)} to peer {@code i}, waiting while a stream is
      * not ready; the streams stay open for more. On failure every stream is cancelled.
      *
-     * @param deadlineNanos {@link System#nanoTime} by which every peer must have acknowledged
+     * @param deadlineNanos reading of the feed's ticker by which every peer must have acknowledged
      * @param stop checked while waiting: true ends the feed at once (a rollback superseded it)
      */
     public void send(List<? extends Iterator<T>> streams, long deadlineNanos, BooleanSupplier stop)
@@ -182,7 +190,7 @@ public final class BatchFeed<T> {
         if (stop.getAsBoolean()) {
             throw new FeedFailedException(peer, new IllegalStateException("superseded by a rollback"));
         }
-        long left = deadlineNanos - System.nanoTime();
+        long left = deadlineNanos - ticker.nanos();
         if (left <= 0) {
             throw new FeedFailedException(peer, new TimeoutException("no ack from " + peer + " before the exchange deadline"));
         }

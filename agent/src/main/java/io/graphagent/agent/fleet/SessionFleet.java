@@ -4,6 +4,7 @@ import io.graphagent.agent.session.SessionClient;
 import io.graphagent.agent.session.SessionSettings;
 import io.graphagent.agent.session.SessionThreadPool;
 import io.graphagent.net.cause.DisconnectCause;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.TransportSecurity;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,14 +44,15 @@ public final class SessionFleet implements AutoCloseable {
      * @param security the transport security of an agent id (its own certificate)
      * @param pool     the threads every session runs on; the caller closes it after the fleet
      * @param clock    the agents' wall clock
+     * @param ticker   the agents' monotonic time
      */
     public SessionFleet(List<SessionSettings> settings, Function<String, TransportSecurity> security,
-            SessionThreadPool pool, Clock clock) {
+            SessionThreadPool pool, Clock clock, Ticker ticker) {
         Objects.requireNonNull(pool, "pool");
         this.terms = new AtomicLongArray(settings.size());
         for (int i = 0; i < settings.size(); i++) {
             SessionSettings s = settings.get(i);
-            SessionClient client = new SessionClient(s, security.apply(s.agentId()), new IdleAgent(), clock, pool);
+            SessionClient client = new SessionClient(s, security.apply(s.agentId()), new IdleAgent(), clock, ticker, pool);
             int index = i;
             client.onWelcome(welcome -> {
                 welcomes.incrementAndGet();

@@ -12,6 +12,7 @@ import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.graph.pregel.SuperstepStats;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
@@ -45,6 +46,9 @@ import java.util.function.Consumer;
  * data-plane threads file peers' batches into it concurrently ({@link BatchTarget}).
  */
 final class AgentJob implements BatchTarget, IdService {
+    /** Longest wait for the peers' batches before the ticker is read again. */
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final String jobId;
     private final String agentId;
     private final GraphShare share;
@@ -57,6 +61,8 @@ final class AgentJob implements BatchTarget, IdService {
     private final Map<String, int[]> peerPartitions;
     private final Map<String, PeerSender> peers;
     private final Duration exchangeTimeout;
+    /** Reads every deadline and timing of this job's exchanges. */
+    private final Ticker ticker;
     private final long epoch;
 
     /** Senders done per superstep; guarded by itself. */
@@ -101,10 +107,12 @@ final class AgentJob implements BatchTarget, IdService {
 
     /**
      * @param epoch the job epoch: raised by every rollback; batches of another epoch are refused
+     * @param ticker the agent's monotonic time: exchange deadlines and the superstep timings
      */
     AgentJob(String jobId, String agentId, GraphShare share, Kernel kernel, OutputLabels labels, PartitionRunner runner,
              int[] owned, Map<String, int[]> peerPartitions, Map<String, PeerSender> peers, String[] ownerOf,
-             Duration exchangeTimeout, long epoch) {
+             Duration exchangeTimeout, long epoch, Ticker ticker) {
+        this.ticker = ticker;
         this.labels = labels;
         this.ownerOf = ownerOf;
         this.epoch = epoch;
@@ -182,7 +190,7 @@ final class AgentJob implements BatchTarget, IdService {
     }
 
     SuperstepDone compute(StartSuperstep start) {
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanos();
         int aggregatorCount = kernel.shape().aggregatorCount();
         double[] aggregated = new double[aggregatorCount];
         for (int i = 0; i < aggregatorCount && i < start.getAggregateValuesCount(); i++) {
@@ -216,7 +224,7 @@ final class AgentJob implements BatchTarget, IdService {
         } else {
             stats = runner.compute(superstep, aggregated);
         }
-        timings.computed(t0, System.nanoTime());
+        timings.computed(t0, ticker.nanos());
         lastStats = stats;
         lastComputed = start.getSuperstep();
         SuperstepDone.Builder done = SuperstepDone.newBuilder()
@@ -240,7 +248,7 @@ final class AgentJob implements BatchTarget, IdService {
             }
             done.addPartials(partial);
         }
-        return done.setComputeTimeMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).build();
+        return done.setComputeTimeMs(TimeUnit.NANOSECONDS.toMillis(ticker.nanos() - t0)).build();
     }
 
     /**
@@ -270,7 +278,7 @@ final class AgentJob implements BatchTarget, IdService {
     private EarlyBroadcasts earlyBroadcasts(int superstep) {
         MessageBatch header = header(superstep);
         return new EarlyBroadcasts(superstep, new ArrayList<>(peers.values()), runner.edgeSlots(),
-                System.nanoTime() + exchangeTimeout.toNanos(), this::isSuperseded,
+                ticker.nanos() + exchangeTimeout.toNanos(), ticker, this::isSuperseded,
                 partitions -> streams(header, partitions, false, true, true, true));
     }
 
@@ -301,19 +309,19 @@ final class AgentJob implements BatchTarget, IdService {
         List<BatchStream> streams = new ArrayList<>(peers.size());
         for (String peer : peers.keySet()) {
             streams.add(new BatchStream(header, runner, from, peerPartitions.get(peer), messages, broadcasts, compact,
-                    opensStream, packed, timings::exported));
+                    opensStream, packed, timings::exported, ticker));
         }
         return streams;
     }
 
     /** Ships this superstep's messages, waits for every peer's, delivers; throws when a peer fails. */
     ExchangeDone exchange(Exchange exchange) throws ExchangeFailedException {
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanos();
         int superstep = exchange.getSuperstep();
         timings.exchangeStarted(t0);
         if (exchange.getPushBroadcasts()) {
             runner.pushBroadcasts();
-            timings.took(SuperstepTimings.Phase.PUSH, System.nanoTime() - t0);
+            timings.took(SuperstepTimings.Phase.PUSH, ticker.nanos() - t0);
         }
         synchronized (sendersDone) {
             exchanging = true;
@@ -332,28 +340,28 @@ final class AgentJob implements BatchTarget, IdService {
             }
         } else {
             closeEarly("no exchange of superstep " + (early == null ? -1 : early.superstep()));
-            feed = BatchFeed.messages(new ArrayList<>(peers.values()));
+            feed = BatchFeed.messages(new ArrayList<>(peers.values()), ticker);
         }
         earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();
         lastPullCompact = exchange.getPull() && exchange.getCompactBroadcasts();
         // Broadcasts sent early need not go again: Delivery.pullCertain held, so this exchange pulls.
         List<BatchStream> streams = streams(header(superstep), true, exchange.getPull() && !earlyHere,
                 exchange.getCompactBroadcasts(), !earlyHere);
-        long deadline = System.nanoTime() + exchangeTimeout.toNanos();
+        long deadline = ticker.nanos() + exchangeTimeout.toNanos();
         try {
             feed.send(streams, deadline, this::isSuperseded);
             feed.finish(deadline, this::isSuperseded);
         } catch (BatchFeed.FeedFailedException e) {
             throw new ExchangeFailedException(e.peer(), e.getCause());
         }
-        long acked = System.nanoTime();
+        long acked = ticker.nanos();
         timings.took(SuperstepTimings.Phase.SEND, acked - t0);
         awaitSenders(superstep, deadline);
-        long in = System.nanoTime();
+        long in = ticker.nanos();
         timings.took(SuperstepTimings.Phase.WAIT_PEERS, in - acked);
         runner.deliver();
         runner.advance(new Delivery(exchange.getPull(), exchange.getPullFromAll()));
-        timings.took(SuperstepTimings.Phase.DELIVER, System.nanoTime() - in);
+        timings.took(SuperstepTimings.Phase.DELIVER, ticker.nanos() - in);
         long bytesSent = 0;
         for (BatchStream s : streams) {
             bytesSent += s.bytes();
@@ -373,7 +381,7 @@ final class AgentJob implements BatchTarget, IdService {
         fileParked();
         java.util.Arrays.fill(prepared, null);
         preparedSuperstep = -1;
-        long end = System.nanoTime();
+        long end = ticker.nanos();
         timings.exchangeEnded(jobId, superstep, end, bytesSent, bytesNow);
         return ExchangeDone.newBuilder().setSuperstep(superstep).setMessagesReceived(receivedNow)
                 .setBytesSent(bytesSent).setBytesReceived(bytesNow)
@@ -392,7 +400,7 @@ final class AgentJob implements BatchTarget, IdService {
                 if (superseded) {
                     throw new ExchangeFailedException("(none)", new IllegalStateException("superseded by a rollback"));
                 }
-                long left = deadline - System.nanoTime();
+                long left = deadline - ticker.nanos();
                 if (left <= 0) {
                     Set<String> missing = new HashSet<>(peers.keySet());
                     missing.removeAll(sendersDone.getOrDefault(superstep, Set.of()));
@@ -401,7 +409,8 @@ final class AgentJob implements BatchTarget, IdService {
                                     + " within " + exchangeTimeout.toSeconds() + " s"));
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(sendersDone, left);
+                    // In slices, so that the deadline is read on the ticker again (a fake one in tests).
+                    TimeUnit.NANOSECONDS.timedWait(sendersDone, Math.min(left, WAIT_SLICE_NANOS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ExchangeFailedException("(interrupted)", e);
@@ -412,7 +421,7 @@ final class AgentJob implements BatchTarget, IdService {
 
     @Override
     public BatchRefusal accept(MessageBatch batch) {
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanos();
         BatchRefusal refusal = check(batch);
         if (refusal != BatchRefusal.BATCH_REFUSAL_NONE) {
             return refusal;
@@ -440,7 +449,7 @@ final class AgentJob implements BatchTarget, IdService {
                 parked.clear();
             }
             for (MessageBatch batch : batches) {
-                file(batch, System.nanoTime());
+                file(batch, ticker.nanos());
             }
         }
     }
@@ -511,7 +520,7 @@ final class AgentJob implements BatchTarget, IdService {
             received += count;
             bytesReceived += batch.getTargets().size() + batch.getValues().size() + batch.getMemberBits().size();
         }
-        timings.imported(t0, System.nanoTime() - t0);
+        timings.imported(t0, ticker.nanos() - t0);
     }
 
     private static int[] unpackTargets(MessageBatch batch) {

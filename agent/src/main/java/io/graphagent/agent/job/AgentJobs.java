@@ -17,6 +17,7 @@ import io.graphagent.config.JobPaths;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.pregel.ProgramException;
 import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.NetworkThreads;
 import io.graphagent.net.tls.Servers;
 import io.graphagent.net.tls.TlsFilesException;
@@ -106,8 +107,11 @@ public final class AgentJobs implements CommandHandler {
     /** The threads that answer queries (Shard service), bounded by query.agent-max-in-flight. */
     private final QueryWorkers queryWorkers;
 
-    /** @param clock the agent's clock (time of loads, checkpoints, rebuilds; a simulation drives it) */
-    private AgentJobs(GraphagentConfig config, TransportSecurity security, java.time.Clock clock)
+    /**
+     * @param clock the agent's clock (time of loads, checkpoints, rebuilds; a simulation drives it)
+     * @param ticker the agent's monotonic time: deadlines of exchanges, shuffles and checkpoint copies
+     */
+    private AgentJobs(GraphagentConfig config, TransportSecurity security, java.time.Clock clock, Ticker ticker)
             throws IOException, TlsFilesException {
         JobPaths paths = JobPaths.of(config);
         this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses, clock);
@@ -115,7 +119,7 @@ public final class AgentJobs implements CommandHandler {
         this.network = NetworkThreads.start("agent-data", 2);
         this.channels = new PeerChannels(config, security, network);
         this.programs = new JobPrograms(new ProgramCache(config.agent().workDir().resolve("programs"), EXCHANGE_TIMEOUT, clock));
-        this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), channels);
+        this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), channels, ticker);
         this.residentCommands = new ResidentCommands(residents, channels::channel, EXCHANGE_TIMEOUT, clock);
         int cores = Runtime.getRuntime().availableProcessors();
         this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), clock);
@@ -123,9 +127,9 @@ public final class AgentJobs implements CommandHandler {
         this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
         this.structures = new PartitionStructures(peerCheckpoints, compute, clock);
         JobAssembly assembly = new JobAssembly(jobs, heldInThisLife, programs, peerCheckpoints, dataAddresses, channels,
-                compute, answers);
+                compute, answers, ticker);
         this.loadSteps = new LoadSteps(config, paths, jobs, heldInThisLife, peerCheckpoints, structures, residents,
-                programs, channels, answers, assembly, clock);
+                programs, channels, answers, assembly, clock, ticker);
         this.rebuildStep = new RebuildStep(jobs, peerCheckpoints, structures, loadSteps, programs, channels, answers,
                 assembly, clock);
         this.attachStep = new AttachStep(residents, channels, assembly, answers, clock);
@@ -166,8 +170,17 @@ public final class AgentJobs implements CommandHandler {
     /** Like {@link #start(GraphagentConfig, TransportSecurity)}, timing queries and resident orders on {@code clock}. */
     public static AgentJobs start(GraphagentConfig config, TransportSecurity security, java.time.Clock clock)
             throws TlsFilesException {
+        return start(config, security, clock, Ticker.system());
+    }
+
+    /**
+     * Like {@link #start(GraphagentConfig, TransportSecurity, java.time.Clock)}, measuring every
+     * deadline (exchanges, shuffles, checkpoint copies) and timing on {@code ticker}.
+     */
+    public static AgentJobs start(GraphagentConfig config, TransportSecurity security, java.time.Clock clock,
+                                  Ticker ticker) throws TlsFilesException {
         try {
-            return new AgentJobs(config, security, clock);
+            return new AgentJobs(config, security, clock, ticker);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for peers on " + config.agent().dataListen()
                     + ": " + e.getMessage() + " (choose another agent.data-listen or --data-listen)", e);

@@ -3,6 +3,7 @@ package io.graphagent.agent.job;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.graphagent.graph.pregel.PartitionRunner;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
 import io.graphagent.protocol.v1.MessageBatch;
@@ -39,6 +40,7 @@ final class BatchStream implements Iterator<MessageBatch> {
     private final ArrayDeque<Runnable> plan = new ArrayDeque<>();
     private final ArrayDeque<MessageBatch> ready = new ArrayDeque<>();
     private final LongConsumer producing;
+    private final Ticker ticker;
     private final boolean compact;
     private final IntFunction<List<MessageBatch>> prepared;
     private boolean sentAny;
@@ -50,11 +52,13 @@ final class BatchStream implements Iterator<MessageBatch> {
      * @param opensStream the first batches of a peer's stream: yields at least one batch
      * @param prepared a partition's compact broadcast batches already packed for this superstep, or null (pack them here)
      * @param producing told the nanoseconds spent producing each batch
+     * @param ticker measures that time
      */
     BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean messages,
                 boolean broadcasts, boolean compact, boolean opensStream, IntFunction<List<MessageBatch>> prepared,
-                LongConsumer producing) {
+                LongConsumer producing, Ticker ticker) {
         this.header = header;
+        this.ticker = ticker;
         this.prepared = prepared;
         this.runner = runner;
         this.compact = compact;
@@ -82,11 +86,11 @@ final class BatchStream implements Iterator<MessageBatch> {
     @Override
     public boolean hasNext() {
         if (ready.isEmpty() && !plan.isEmpty()) {
-            long t0 = System.nanoTime();
+            long t0 = ticker.nanos();
             while (ready.isEmpty() && !plan.isEmpty()) {
                 plan.poll().run();
             }
-            producing.accept(System.nanoTime() - t0);
+            producing.accept(ticker.nanos() - t0);
         }
         if (ready.isEmpty() && !sentAny) {
             ready.add(header.toBuilder().setCount(0).build());

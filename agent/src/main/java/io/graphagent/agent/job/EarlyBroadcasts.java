@@ -3,6 +3,7 @@ package io.graphagent.agent.job;
 import io.graphagent.agent.dataplane.BatchFeed;
 import io.graphagent.agent.dataplane.PeerSender;
 import io.graphagent.graph.pregel.Delivery;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.v1.MessageBatch;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ final class EarlyBroadcasts {
     private final List<PeerSender> peers;
     private final long edgeSlots;
     private final long deadlineNanos;
+    private final Ticker ticker;
     private final BooleanSupplier stop;
     /** The streams (one per peer) carrying the given owned partitions' broadcasts. */
     private final Function<int[], List<BatchStream>> streamsOf;
@@ -44,15 +46,16 @@ final class EarlyBroadcasts {
 
     /**
      * @param edgeSlots edges a broadcast of this agent's owned vertices can follow
-     * @param deadlineNanos {@link System#nanoTime} by which the peers must have acknowledged
+     * @param deadlineNanos reading of {@code ticker} by which the peers must have acknowledged
      * @param stop true ends a wait for the transport at once (a rollback superseded the job)
      */
-    EarlyBroadcasts(int superstep, List<PeerSender> peers, long edgeSlots, long deadlineNanos, BooleanSupplier stop,
-                    Function<int[], List<BatchStream>> streamsOf) {
+    EarlyBroadcasts(int superstep, List<PeerSender> peers, long edgeSlots, long deadlineNanos, Ticker ticker,
+                    BooleanSupplier stop, Function<int[], List<BatchStream>> streamsOf) {
         this.superstep = superstep;
         this.peers = peers;
         this.edgeSlots = edgeSlots;
         this.deadlineNanos = deadlineNanos;
+        this.ticker = ticker;
         this.stop = stop;
         this.streamsOf = streamsOf;
     }
@@ -94,7 +97,7 @@ final class EarlyBroadcasts {
         int[] now = waiting.stream().mapToInt(Integer::intValue).toArray();
         waiting.clear();
         if (feed == null) {
-            feed = BatchFeed.messages(peers);
+            feed = BatchFeed.messages(peers, ticker);
         }
         List<BatchStream> batches = streamsOf.apply(now);
         streams.addAll(batches);

@@ -10,6 +10,7 @@ import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.pregel.PartitionRunner;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FailureKind;
@@ -38,10 +39,13 @@ final class JobAssembly implements LoadSteps.JobStarter {
     private final PeerChannels channels;
     private final ExecutorService compute;
     private final Answers answers;
+    /** The agent's monotonic time, for the jobs' exchange deadlines. */
+    private final Ticker ticker;
 
     JobAssembly(Map<String, AgentJob> jobs, Set<String> heldInThisLife, JobPrograms programs,
                 PeerCheckpoints peerCheckpoints, Map<String, String> dataAddresses, PeerChannels channels,
-                ExecutorService compute, Answers answers) {
+                ExecutorService compute, Answers answers, Ticker ticker) {
+        this.ticker = ticker;
         this.jobs = jobs;
         this.heldInThisLife = heldInThisLife;
         this.programs = programs;
@@ -110,7 +114,7 @@ final class JobAssembly implements LoadSteps.JobStarter {
         }
         PartitionRunner runner = new PartitionRunner(share, kernel.program(), kernel.shape(), compute);
         return new AgentJob(jobId, agentId, share, kernel, labels, runner, share.owned(), peerPartitions, peers, ownerOf,
-                AgentJobs.EXCHANGE_TIMEOUT, epoch);
+                AgentJobs.EXCHANGE_TIMEOUT, epoch, ticker);
     }
 
     /** The owner of each of {@code partitions} partitions by agent id, as {@code map} deals them. */

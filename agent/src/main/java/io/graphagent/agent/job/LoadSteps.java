@@ -19,6 +19,7 @@ import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.graph.load.GraphInputException;
 import io.graphagent.graph.partition.GraphShare;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FailureKind;
@@ -74,6 +75,8 @@ final class LoadSteps {
     private final JobStarter starter;
     /** The agent's clock, for the time a build took. */
     private final java.time.Clock clock;
+    /** The agent's monotonic time, for the loads' waits for peers. */
+    private final Ticker ticker;
     /** Loads in progress, between LoadPartitions and BuildPartitions. */
     private final Map<String, Loading> loads = new ConcurrentHashMap<>();
     /** For tests: runs on the job thread when a load reaches its memory check, with the job id. */
@@ -82,8 +85,9 @@ final class LoadSteps {
     LoadSteps(GraphagentConfig config, JobPaths paths, Map<String, AgentJob> jobs, Set<String> heldInThisLife,
               PeerCheckpoints peerCheckpoints, PartitionStructures structures, ResidentStore residents,
               JobPrograms programs, PeerCheckpoints.Dialer dialer, Answers answers, JobStarter starter,
-              java.time.Clock clock) {
+              java.time.Clock clock, Ticker ticker) {
         this.clock = clock;
+        this.ticker = ticker;
         this.config = config;
         this.paths = paths;
         this.jobs = jobs;
@@ -188,7 +192,7 @@ final class LoadSteps {
         }
         PartitionedLoad partitioned = new PartitionedLoad(command.getJobId(), link.agentId(), command.getJobEpoch(),
                 load.getInput(), owned, ownerOf, peers, Runtime.getRuntime().availableProcessors(), EXCHANGE_TIMEOUT,
-                edgeUse);
+                edgeUse, ticker);
         Loading replaced = loads.put(command.getJobId(), new Loading(load, partitioned, peers, ownerOf));
         if (replaced != null) {
             log.info("event=load_restarted job={} epoch={}", command.getJobId(), command.getJobEpoch());

@@ -1,5 +1,6 @@
 package io.graphagent.agent.job;
 
+import io.graphagent.net.time.Ticker;
 import io.grpc.ManagedChannel;
 import io.graphagent.agent.checkpoint.CheckpointReplicas;
 import io.graphagent.agent.checkpoint.LocalCheckpoints;
@@ -41,11 +42,13 @@ final class PeerCheckpoints implements AutoCloseable {
     private final Dialer dialer;
     private final ReplicaCounters counters = new ReplicaCounters();
     private final CheckpointReplicas replicas;
-    private final ReplicaClient client = new ReplicaClient(counters);
+    private final ReplicaClient client;
     /** Agent id by data address, from the partition maps: names peers in messages. */
     private final Map<String, String> peerIds = new ConcurrentHashMap<>();
 
-    PeerCheckpoints(LocalCheckpoints local, Dialer dialer) {
+    /** @param ticker the agent's monotonic time, for the copies' and fetches' deadlines */
+    PeerCheckpoints(LocalCheckpoints local, Dialer dialer, Ticker ticker) {
+        this.client = new ReplicaClient(counters, ticker);
         this.local = local;
         this.dialer = dialer;
         this.replicas = new CheckpointReplicas(local, counters);

@@ -49,7 +49,7 @@ final class SuperstepTimings {
     private final AtomicLong firstBatch = new AtomicLong(NONE);
     private String early = "no";
 
-    /** Compute ran from {@code start} to {@code end} (System.nanoTime). */
+    /** Compute ran from {@code start} to {@code end} (the job's ticker, nanoseconds). */
     void computed(long start, long end) {
         computeStart = start;
         computeEnd = end;

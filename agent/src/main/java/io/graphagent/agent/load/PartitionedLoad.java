@@ -10,6 +10,7 @@ import io.graphagent.graph.partition.BlockWeights;
 import io.graphagent.graph.partition.IdBlocks;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.api.EdgeUse;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BuildPartitions;
 import io.graphagent.protocol.v1.EdgeBatch;
@@ -50,6 +51,7 @@ public final class PartitionedLoad {
     private final Map<String, PeerSender> peers;
     private final int threads;
     private final Duration deadline;
+    private final Ticker ticker;
     private final ReceivedShare received;
     private List<long[]> vertices = new ArrayList<>();
     private List<EdgeRecords> edges = new ArrayList<>();
@@ -60,9 +62,11 @@ public final class PartitionedLoad {
      * @param peers the other agents of the job, by id
      * @param deadline bound on each step's waits for peers
      * @param use the edges the job's kernel reads: the share keeps only those
+     * @param ticker the agent's monotonic time, on which {@code deadline} is measured
      */
     public PartitionedLoad(String jobId, String agentId, long jobEpoch, GraphFiles input, int[] owned, String[] ownerOf,
-                           Map<String, PeerSender> peers, int threads, Duration deadline, EdgeUse use) {
+                           Map<String, PeerSender> peers, int threads, Duration deadline, EdgeUse use, Ticker ticker) {
+        this.ticker = ticker;
         this.jobId = jobId;
         this.agentId = agentId;
         this.jobEpoch = jobEpoch;
@@ -73,7 +77,7 @@ public final class PartitionedLoad {
         this.threads = threads;
         this.deadline = deadline;
         this.received = new ReceivedShare(jobId, jobEpoch, input.getDirected(), !input.getVertexFile().isEmpty(),
-                ownerOf.length, owned, peers.keySet(), use);
+                ownerOf.length, owned, peers.keySet(), use, ticker);
     }
 
     /** Where peers' shipped records go; live from construction, so early batches are kept. */
@@ -177,7 +181,7 @@ public final class PartitionedLoad {
         EdgeBatch header = EdgeBatch.newBuilder().setJobId(jobId).setJobEpoch(jobEpoch).setSenderAgent(agentId).build();
         ShuffleSource source = new ShuffleSource(ranges, ownerIndex, peerIds.size(), input.getDirected(), input.getWeighted(),
                 order.getNarrowIds(), header, received, vertices, edges);
-        long deadlineNanos = System.nanoTime() + deadline.toNanos();
+        long deadlineNanos = ticker.nanos() + deadline.toNanos();
         if (peerIds.isEmpty()) {
             source.dealAll();
         } else {
@@ -185,7 +189,7 @@ public final class PartitionedLoad {
             for (String id : peerIds) {
                 senders.add(peers.get(id));
             }
-            BatchFeed<EdgeBatch> feed = BatchFeed.edges(senders);
+            BatchFeed<EdgeBatch> feed = BatchFeed.edges(senders, ticker);
             try {
                 feed.send(source.streams(), deadlineNanos, stop);
                 feed.finish(deadlineNanos, stop);

@@ -4,6 +4,7 @@ import io.graphagent.agent.dataplane.EdgeTarget;
 import io.graphagent.agent.dataplane.IdService;
 import io.graphagent.graph.partition.BlockRanges;
 import io.graphagent.api.EdgeUse;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.EdgeBatch;
@@ -55,15 +56,18 @@ final class ReceivedShare implements EdgeTarget, IdService {
     private long sourcesOnly;
     private long sourcesOnlyBytes;
     private volatile long[][] sortedIds;
+    private final Ticker ticker;
 
     /**
      * @param listedVertices the graph has a vertex file: its ids are the vertex set (else the
      *     ends of the edges are)
      * @param senders the peers that ship to this agent
      * @param use the edges the job's kernel reads
+     * @param ticker the time source the deadline of {@link #awaitSenders} is read on
      */
     ReceivedShare(String jobId, long jobEpoch, boolean directed, boolean listedVertices, int partitions, int[] owned,
-                  Set<String> senders, EdgeUse use) {
+                  Set<String> senders, EdgeUse use, Ticker ticker) {
+        this.ticker = ticker;
         this.jobId = jobId;
         this.jobEpoch = jobEpoch;
         this.directed = directed;
@@ -234,13 +238,13 @@ final class ReceivedShare implements EdgeTarget, IdService {
         notifyAll();
     }
 
-    /** Waits until every peer has shipped everything. */
+    /** Waits until every peer has shipped everything, until {@code deadlineNanos} on the ticker. */
     synchronized void awaitSenders(long deadlineNanos, BooleanSupplier stop) throws TimeoutException, InterruptedException {
         while (!done.containsAll(senders)) {
             if (stop.getAsBoolean()) {
                 throw new InterruptedException("superseded by a newer command for job " + jobId);
             }
-            long left = deadlineNanos - System.nanoTime();
+            long left = deadlineNanos - ticker.nanos();
             if (left <= 0) {
                 Set<String> missing = new HashSet<>(senders);
                 missing.removeAll(done);

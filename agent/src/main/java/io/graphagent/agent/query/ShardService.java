@@ -146,7 +146,8 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
             out = bits ? out.setNeighbourBits(buffer.longs(set.bits(), 0, set.wordCount()))
                     : out.setNeighbours(buffer.ints(ids, 0, size));
             if (request.getAlsoNext()) {
-                next(graph, holdings, request.getDirection(), ids, size, out, buffer);
+                next(graph, holdings.only(request.getNextPartitionsCount(), request::getNextPartitions),
+                        request.getDirection(), ids, size, out, buffer);
             }
             return out;
         } finally {
@@ -154,7 +155,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
     }
 
-    /** The next hop from {@code frontier[0..size)} as far as this agent holds it ({@code also_next}), into {@code out}. */
+    /** The next hop from {@code frontier[0..size)} as far as {@code holdings} go ({@code also_next, next_partitions}), into {@code out}. */
     private void next(ResidentGraph graph, Holdings holdings, io.graphagent.protocol.v1.Direction direction, int[] frontier,
                       int size, ExpandReply.Builder out, ReplyBuffer buffer) {
         VertexBits set = nextSets.get();

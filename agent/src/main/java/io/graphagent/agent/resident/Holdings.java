@@ -53,6 +53,21 @@ public final class Holdings {
         return new Holdings(next);
     }
 
+    /**
+     * These holdings restricted to the {@code count} partitions {@code partitionAt} names (those
+     * outside or not held are ignored): what a query may expand of them.
+     */
+    public Holdings only(int count, java.util.function.IntUnaryOperator partitionAt) {
+        GraphShare[] next = new GraphShare[byPartition.length];
+        for (int i = 0; i < count; i++) {
+            int p = partitionAt.applyAsInt(i);
+            if (p >= 0 && p < next.length) {
+                next[p] = byPartition[p];
+            }
+        }
+        return new Holdings(next);
+    }
+
     /** These holdings without {@code partitions}. */
     Holdings without(int[] partitions) {
         GraphShare[] next = byPartition.clone();

@@ -43,11 +43,23 @@ public record AgentExit(int code, Optional<DisconnectCause> cause, String diagno
         return new AgentExit(STOPPED, Optional.empty(), "stopped: " + why);
     }
 
-    static AgentExit refused(DisconnectCause cause, String diagnosis) {
-        return new AgentExit(REFUSED, Optional.of(cause), diagnosis);
+    /** Refused in a way retrying cannot fix: {@code what} on one line after the cause's label. */
+    static AgentExit refused(DisconnectCause cause, String what) {
+        return new AgentExit(REFUSED, Optional.of(cause), cause.label() + ": " + oneLine(what));
     }
 
-    static AgentExit gaveUp(DisconnectCause cause, String diagnosis) {
-        return new AgentExit(GAVE_UP, Optional.of(cause), diagnosis);
+    /**
+     * Gave up after {@code failures} failed attempts to reach the coordinators {@code where}; the
+     * last {@code cause} with its {@code detail} and fix.
+     */
+    static AgentExit gaveUp(DisconnectCause cause, int failures, String where, String detail) {
+        return new AgentExit(GAVE_UP, Optional.of(cause), "gave up after " + failures
+                + " failed attempts to reach the coordinator at " + where + " (session.reconnect.max-attempts); last cause "
+                + cause.label() + ": " + oneLine(detail) + ". Fix: " + cause.explanation());
+    }
+
+    /** {@code text} on one line, quotes made single, for a log value or an exit message. */
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s+", " ").replace('"', '\'').trim();
     }
 }

@@ -2,6 +2,7 @@ package io.graphagent.agent.session;
 
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.cause.FailureClassifier;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.v1.AgentMessage;
 import io.graphagent.protocol.v1.CoordinatorGrpc;
 import io.graphagent.protocol.v1.CoordinatorMessage;
@@ -35,25 +36,32 @@ final class SessionCall implements ClientResponseObserver<AgentMessage, Coordina
     long seq;
     /** The session epoch, set on Welcome before the call is published as open. */
     volatile long epoch;
-    /** {@link System#nanoTime} of the last message sent or received on this stream. */
-    volatile long lastTrafficNanos = System.nanoTime();
+    /** {@link #ticker} reading of the last message sent or received on this stream. */
+    volatile long lastTrafficNanos;
 
     private final ManagedChannel channel;
+    private final Ticker ticker;
     private final Events events;
     private ClientCallStreamObserver<AgentMessage> requests;
     /** Guarded by this. */
     private boolean halfClosed;
 
-    private SessionCall(ManagedChannel channel, int attempt, boolean resuming, Events events) {
+    private SessionCall(ManagedChannel channel, int attempt, boolean resuming, Events events, Ticker ticker) {
         this.channel = channel;
+        this.ticker = ticker;
+        this.lastTrafficNanos = ticker.nanos();
         this.attempt = attempt;
         this.resuming = resuming;
         this.events = events;
     }
 
-    /** Starts a Session call on {@code channel}; the call owns the channel from now on. */
-    static SessionCall open(ManagedChannel channel, int attempt, boolean resuming, Events events) {
-        SessionCall call = new SessionCall(channel, attempt, resuming, events);
+    /**
+     * Starts a Session call on {@code channel}; the call owns the channel from now on.
+     *
+     * @param ticker times the stream's traffic (its quiet time when it ends) and each message's arrival
+     */
+    static SessionCall open(ManagedChannel channel, int attempt, boolean resuming, Events events, Ticker ticker) {
+        SessionCall call = new SessionCall(channel, attempt, resuming, events, ticker);
         CoordinatorGrpc.newStub(channel).session(call);
         return call;
     }
@@ -70,7 +78,7 @@ final class SessionCall implements ClientResponseObserver<AgentMessage, Coordina
         }
         try {
             requests.onNext(message);
-            lastTrafficNanos = System.nanoTime();
+            lastTrafficNanos = ticker.nanos();
             return true;
         } catch (RuntimeException e) {
             return false;
@@ -102,7 +110,7 @@ final class SessionCall implements ClientResponseObserver<AgentMessage, Coordina
 
     @Override
     public void onNext(CoordinatorMessage message) {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         lastTrafficNanos = now;
         events.received(this, message, now);
     }

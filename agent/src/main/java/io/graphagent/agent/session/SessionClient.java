@@ -1,49 +1,21 @@
 package io.graphagent.agent.session;
 
 import io.graphagent.agent.job.CommandHandler;
-import io.graphagent.config.Problem;
 import io.graphagent.net.cause.CauseCounter;
-import io.graphagent.net.cause.DisconnectCause;
-import io.graphagent.net.cause.RejectCauses;
-import io.graphagent.net.cause.FailureClassifier;
-import io.graphagent.net.path.PathDiagnosis;
-import io.graphagent.net.tls.Channels;
-import io.graphagent.net.tls.TlsFilesException;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.TransportSecurity;
 import io.graphagent.protocol.v1.AgentMessage;
-import io.graphagent.protocol.v1.Command;
-import io.graphagent.protocol.v1.CoordinatorMessage;
-import io.graphagent.protocol.v1.Fenced;
-import io.graphagent.protocol.v1.Goodbye;
-import io.graphagent.protocol.v1.GoodbyeReason;
-import io.graphagent.protocol.v1.Heartbeat;
-import io.graphagent.protocol.v1.HeartbeatAck;
-import io.graphagent.protocol.v1.Reject;
-import io.graphagent.protocol.v1.RejectReason;
 import io.graphagent.protocol.v1.Report;
-import io.graphagent.protocol.v1.TimingPolicy;
 import io.graphagent.protocol.v1.Welcome;
 import io.graphagent.net.tls.HostAndPort;
-import io.graphagent.protocol.LeaderTerm;
-import io.grpc.ManagedChannel;
-import java.net.InetSocketAddress;
-import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,63 +30,22 @@ import org.slf4j.LoggerFactory;
  * retrying cannot fix (code 3, without a single retry), or when session.reconnect.max-attempts
  * run out (code 1).
  *
- * <p>Every state change happens on the session thread ({@link SessionThreads}); RTT and clock
- * skew come from the heartbeat acks. Thread-safe.
+ * <p>Every state change happens on the session thread ({@link SessionThreads}), in the
+ * {@link SessionLoop} this client drives; RTT and clock skew come from the heartbeat acks.
+ * Thread-safe.
  */
 public final class SessionClient implements CoordinatorLink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
 
-    /** Where the kernel's routing and neighbour tables are read for a path diagnosis. */
-    private static final java.nio.file.Path PROC = java.nio.file.Path.of("/proc");
-
     /** How long {@link #close()} waits for the coordinator to end the stream after Goodbye. */
     public static final Duration GOODBYE_GRACE = Duration.ofSeconds(2);
 
     private final SessionSettings settings;
-    private final TransportSecurity security;
-    private final CommandHandler handler;
-    private final Clock clock;
     private final SessionThreads threads;
-    private final ReconnectPolicy reconnects;
-    private final CoordinatorTargets targets;
-    private final RoundTripMeter meter = new RoundTripMeter();
-    private final IdleCuts idleCuts = new IdleCuts();
-    private final CauseCounter causes = new CauseCounter();
-    private final CompletableFuture<AgentExit> exit = new CompletableFuture<>();
-    private final AtomicInteger attempts = new AtomicInteger();
-    private final AtomicLong acks = new AtomicLong();
+    private final SessionLoop loop;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<Consumer<Welcome>> welcomeListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Duration>> roundTripListeners = new CopyOnWriteArrayList<>();
-    private final SessionCall.Events events = new SessionCall.Events() {
-        @Override
-        public void received(SessionCall call, CoordinatorMessage message, long receivedNanos) {
-            threads.post(() -> SessionClient.this.received(call, message, receivedNanos));
-        }
-
-        @Override
-        public void ended(SessionCall call, DisconnectCause cause, String detail) {
-            threads.post(() -> failed(call, cause, detail));
-        }
-    };
-
-    // Confined to the session thread.
-    private SessionCall current;
-    private ResumeTicket ticket;
-    private ScheduledFuture<?> heartbeats;
-    private ScheduledFuture<?> welcomeDeadline;
-    private ScheduledFuture<?> nextAttempt;
-    private TimingPolicy lastAdvertised;
-    private boolean stopping;
-    /** Whether the attempt in flight holds a place of {@link SessionThreads#dials}. */
-    private boolean dialling;
-    private final java.util.SplittableRandom dialWaits = new java.util.SplittableRandom();
-
-    /** The call whose session is open; written on the session thread, read anywhere. */
-    private volatile SessionCall open;
-    private volatile String sessionId = "";
 
     /**
      * @param settings what to dial and say
@@ -122,38 +53,37 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
      * @param handler  receives commands and fencing; its {@code dataAddress()} and
      *                 {@code heldPartitions()} go into each Hello (called on the session thread)
      * @param clock    the agent's wall clock: times in heartbeats, clock skew, ack silence
+     * @param ticker   the agent's monotonic time: round trips and a lost stream's quiet time
      */
-    public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock) {
-        this(settings, security, handler, clock, new SessionThreads());
+    public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
+            Ticker ticker) {
+        this(settings, security, handler, clock, ticker, new SessionThreads());
     }
 
     /**
      * A client on threads lent by {@code pool}, for a process holding many agents' sessions
      * (the reconnect-storm bench); otherwise as {@link #SessionClient(SessionSettings,
-     * TransportSecurity, CommandHandler, Clock)}.
+     * TransportSecurity, CommandHandler, Clock, Ticker)}.
      */
     public SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
-            SessionThreadPool pool) {
-        this(settings, security, handler, clock, new SessionThreads(Objects.requireNonNull(pool, "pool")));
+            Ticker ticker, SessionThreadPool pool) {
+        this(settings, security, handler, clock, ticker, new SessionThreads(Objects.requireNonNull(pool, "pool")));
     }
 
     private SessionClient(SessionSettings settings, TransportSecurity security, CommandHandler handler, Clock clock,
-            SessionThreads threads) {
+            Ticker ticker, SessionThreads threads) {
         this.threads = threads;
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.security = Objects.requireNonNull(security, "security");
-        this.handler = Objects.requireNonNull(handler, "handler");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.reconnects = new ReconnectPolicy(settings.reconnect(), new SplittableRandom());
-        this.targets = new CoordinatorTargets(settings.coordinators());
-        if (!settings.resumeSessionId().isEmpty()) {
-            ticket = new ResumeTicket(settings.resumeSessionId(), 0, settings.localTiming().leaseTtl(), clock.instant());
-        }
+        Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(ticker, "ticker");
+        this.loop = new SessionLoop(settings, security, handler, clock, ticker, threads, this);
     }
 
     /** Registers a callback told of every Welcome (on the session thread); call before {@link #start()}. */
     public void onWelcome(Consumer<Welcome> listener) {
-        welcomeListeners.add(Objects.requireNonNull(listener, "listener"));
+        loop.listeners.onWelcome(listener);
     }
 
     /**
@@ -161,19 +91,19 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
      * must not block), for the RTT histogram of the ops module.
      */
     public void onRoundTrip(Consumer<Duration> listener) {
-        roundTripListeners.add(Objects.requireNonNull(listener, "listener"));
+        loop.listeners.onRoundTrip(listener);
     }
 
     /** Starts dialling the coordinator; returns at once. */
     public void start() {
         if (started.compareAndSet(false, true)) {
-            threads.post(this::connect);
+            threads.post(loop::connect);
         }
     }
 
     /** Completes once, when the client ends: how the agent process should exit. */
     public CompletableFuture<AgentExit> exit() {
-        return exit.copy();
+        return loop.exit.copy();
     }
 
     @Override
@@ -183,392 +113,56 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
 
     @Override
     public long epoch() {
-        SessionCall call = open;
+        SessionCall call = loop.open;
         return call == null ? 0 : call.epoch;
     }
 
     /** The id of the open session, or empty. */
     public String sessionId() {
-        return open == null ? "" : sessionId;
+        return loop.open == null ? "" : loop.sessionId;
     }
 
     /** Whether a session is open now. */
     public boolean connected() {
-        return open != null;
+        return loop.open != null;
     }
 
     @Override
     public String coordinatorAddress() {
-        HostAndPort at = targets.current();
+        HostAndPort at = loop.targets.current();
         return at.host() + ":" + at.port();
     }
 
     @Override
     public boolean report(Report report) {
-        SessionCall call = open;
+        SessionCall call = loop.open;
         return call != null
                 && call.send(AgentMessage.newBuilder().setReport(report.toBuilder().setSessionEpoch(call.epoch)).build());
     }
 
     /** Connection attempts so far (each sends one Hello). */
     public int attempts() {
-        return attempts.get();
+        return loop.attempts.get();
     }
 
     /** Heartbeat acks received since start, over all sessions. */
     public long heartbeatsAcked() {
-        return acks.get();
+        return loop.acks.get();
     }
 
     /** Causes of failed attempts and lost sessions since start. */
     public CauseCounter causes() {
-        return causes;
+        return loop.causes;
     }
 
     /** Round trip of the last acknowledged heartbeat (zero before the first). */
     public Duration lastRtt() {
-        return Duration.ofNanos(meter.lastRttMicros() * 1_000);
+        return Duration.ofNanos(loop.meter.lastRttMicros() * 1_000);
     }
 
     /** Estimated coordinator clock minus this agent's clock (zero before the first ack). */
     public Duration clockOffset() {
-        return Duration.ofMillis(meter.clockOffsetMs());
-    }
-
-    // ---- session thread ---------------------------------------------------------------------
-
-    private void connect() {
-        nextAttempt = null;
-        if (stopping || exit.isDone()) {
-            return;
-        }
-        if (!dialling && !threads.dials.tryAcquire()) {
-            // Other sessions of this process are mid-handshake: wait for a place rather than queue behind them.
-            nextAttempt = threads.schedule(this::connect,
-                    Duration.ofNanos(dialWaits.nextLong(SessionThreads.DIAL_WAIT.toNanos() + 1)));
-            return;
-        }
-        dialling = true;
-        ManagedChannel channel;
-        try {
-            channel = Channels.builder(targets.next(), security, settings.timeouts(), threads.network)
-                    .keepAliveTime(settings.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
-                    .keepAliveTimeout(settings.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
-                    .maxInboundMessageSize((int) Math.min(settings.maxMessageSize(), Integer.MAX_VALUE))
-                    .directExecutor()
-                    .build();
-        } catch (TlsFilesException e) {
-            doneDialling();
-            causes.record(DisconnectCause.TLS_FILES_UNUSABLE);
-            fatal(DisconnectCause.TLS_FILES_UNUSABLE, e.getMessage());
-            return;
-        }
-        // The coordinator decides whether the lease still runs: always offer to resume.
-        String resume = ticket == null ? "" : ticket.sessionId();
-        SessionCall call = SessionCall.open(channel, attempts.incrementAndGet(), !resume.isEmpty(), events);
-        current = call;
-        call.send(AgentMessage.newBuilder().setHello(Hellos.hello(settings, handler, resume, clock.millis())).build());
-        Duration deadline = settings.welcomeTimeout();
-        welcomeDeadline = threads.schedule(() -> {
-            if (current == call && open != call) {
-                failed(call, DisconnectCause.DEADLINE_EXCEEDED, "no Welcome within " + deadline.toMillis()
-                        + " ms of dialling (connect, TLS handshake and Hello)");
-            }
-        }, deadline);
-        log.debug("event=session_dialling agent={} coordinator={} attempt={} resume={}", agentId(),
-                targets.current(), call.attempt, !resume.isEmpty());
-    }
-
-    private void received(SessionCall call, CoordinatorMessage message, long receivedNanos) {
-        if (call != current) {
-            return;
-        }
-        switch (message.getBodyCase()) {
-            case WELCOME -> welcomed(call, message.getWelcome());
-            case REJECT -> rejected(call, message.getReject());
-            case HEARTBEAT_ACK -> acked(call, message.getHeartbeatAck(), receivedNanos);
-            case COMMAND -> command(call, message.getCommand());
-            case FENCED -> fenced(call, message.getFenced());
-            case BODY_NOT_SET -> log.debug("event=unknown_message agent={} detail=\"a message this build does not know"
-                    + " (newer coordinator?); ignored\"", agentId());
-        }
-    }
-
-    private void welcomed(SessionCall call, Welcome welcome) {
-        cancel(welcomeDeadline);
-        LeaderTerm term = LeaderTerm.of(welcome.getLeaderTerm());
-        if (!targets.welcomed(term)) {
-            end(call);
-            causes.record(DisconnectCause.STALE_LEADER);
-            String detail = "the coordinator at " + targets.current() + " welcomed with " + term + ", older than "
-                    + targets.highestTerm() + " seen before: it was deposed; its session and commands are refused";
-            log.warn("cause={} event=stale_leader_refused agent={} detail=\"{}\"", DisconnectCause.STALE_LEADER.label(),
-                    agentId(), detail);
-            targets.failed();
-            retryLater(DisconnectCause.STALE_LEADER, detail);
-            return;
-        }
-        if (call.resuming && !welcome.getResumed()) {
-            dropSession("the coordinator did not resume session " + ticket.sessionId() + " (its lease expired, or the"
-                    + " coordinator restarted)");
-        }
-        TimingPolicy timing = welcome.getTiming();
-        Duration lease = AdvertisedTiming.orElse(timing.getLeaseTtlMs(), settings.localTiming().leaseTtl());
-        Duration interval = AdvertisedTiming.orElse(timing.getHeartbeatIntervalMs(),
-                settings.localTiming().heartbeatInterval());
-        ticket = new ResumeTicket(welcome.getSessionId(), welcome.getSessionEpoch(), lease, clock.instant());
-        call.epoch = welcome.getSessionEpoch();
-        sessionId = welcome.getSessionId();
-        open = call;
-        doneDialling();
-        reconnects.reset();
-        if (!timing.equals(lastAdvertised)) {
-            lastAdvertised = timing;
-            for (Problem problem : AdvertisedTiming.disagreements(timing, settings.localTiming())) {
-                log.warn("event=timing_mismatch agent={} key={} detail=\"{}\" fix=\"{}\"", agentId(), problem.key(),
-                        problem.message(), problem.fix());
-            }
-        }
-        heartbeats = threads.every(() -> heartbeat(call), interval);
-        log.info("event=session_open agent={} epoch={} resumed={} coordinator={} protocol={} coordinator_build={}"
-                        + " heartbeat_interval_ms={} lease_ttl_ms={} attempt={} leader_term={}", agentId(), welcome.getSessionEpoch(),
-                welcome.getResumed(), targets.current(), welcome.getChosenVersion(), welcome.getCoordinatorBuild(),
-                interval.toMillis(), lease.toMillis(), call.attempt, term.value());
-        for (Consumer<Welcome> listener : welcomeListeners) {
-            try {
-                listener.accept(welcome);
-            } catch (RuntimeException e) {
-                log.warn("event=welcome_listener_failed detail=\"{}\"", FailureClassifier.oneLine(e), e);
-            }
-        }
-    }
-
-    private void heartbeat(SessionCall call) {
-        if (call != open) {
-            return;
-        }
-        Instant now = clock.instant();
-        if (!ticket.resumable(now)) {
-            failed(call, DisconnectCause.DEADLINE_EXCEEDED, "no heartbeat ack for " + ticket.silence(now).toMillis()
-                    + " ms, longer than the lease-ttl of " + ticket.leaseTtl().toMillis()
-                    + " ms: the coordinator or the path to it is stuck");
-            return;
-        }
-        long seq = ++call.seq;
-        meter.sent(seq, System.nanoTime());
-        Runtime runtime = Runtime.getRuntime();
-        call.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder()
-                .setSeq(seq)
-                .setAgentSendTimeMs(now.toEpochMilli())
-                .setSessionEpoch(call.epoch)
-                .setLastRttMicros(meter.lastRttMicros())
-                .setClockOffsetMs(meter.clockOffsetMs())
-                .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory())).build());
-    }
-
-    private void acked(SessionCall call, HeartbeatAck ack, long receivedNanos) {
-        if (call != open || (ack.getSessionEpoch() != 0 && ack.getSessionEpoch() != call.epoch)) {
-            return;
-        }
-        if (meter.acked(ack, receivedNanos)) {
-            Duration rtt = lastRtt();
-            for (Consumer<Duration> listener : roundTripListeners) {
-                listener.accept(rtt);
-            }
-        }
-        acks.incrementAndGet();
-        ticket = ticket.acked(clock.instant());
-    }
-
-    private void command(SessionCall call, Command command) {
-        if (call != open) {
-            return;
-        }
-        if (command.getSessionEpoch() != call.epoch) {
-            log.warn("cause=fenced event=command_ignored agent={} command={} job={} command_epoch={} session_epoch={}",
-                    agentId(), command.getCommandId(), command.getJobId(), command.getSessionEpoch(), call.epoch);
-            return;
-        }
-        threads.command("command", agentId(), () -> handler.onCommand(command, this));
-    }
-
-    private void rejected(SessionCall call, Reject reject) {
-        end(call);
-        DisconnectCause cause = RejectCauses.of(reject.getReason());
-        causes.record(cause);
-        if (!reject.getRetryable()) {
-            fatal(cause, "the coordinator at " + targets.current() + " refused agent " + agentId() + " ("
-                    + reject.getReason() + "): " + reject.getMessage());
-            return;
-        }
-        if (reject.getReason() == RejectReason.NOT_LEADER) {
-            Optional<HostAndPort> leader = CoordinatorTargets.address(reject.getLeaderAddress());
-            boolean follow = targets.redirectTo(leader);
-            log.info("cause={} event=redirected agent={} standby={} leader={} follow_now={}", cause.label(), agentId(),
-                    targets.current(), reject.getLeaderAddress(), follow);
-            if (follow) {
-                nextAttempt = threads.schedule(this::connect, Duration.ZERO);
-                return;
-            }
-            retryLater(cause, reject.getMessage());
-            return;
-        }
-        if (reject.getReason() == RejectReason.FENCED) {
-            dropSession(reject.getMessage());
-        }
-        log.warn("cause={} event=session_rejected agent={} reason={} retryable=true detail=\"{}\"", cause.label(),
-                agentId(), reject.getReason(), reject.getMessage());
-        retryLater(cause, reject.getMessage());
-    }
-
-    private void fenced(SessionCall call, Fenced fenced) {
-        end(call);
-        causes.record(DisconnectCause.FENCED);
-        log.warn("cause=fenced event=session_fenced agent={} stale_epoch={} current_epoch={} detail=\"{}\"", agentId(),
-                fenced.getStaleEpoch(), fenced.getCurrentEpoch(), fenced.getMessage());
-        dropSession(fenced.getMessage());
-        retryLater(DisconnectCause.FENCED, fenced.getMessage());
-    }
-
-    private void failed(SessionCall call, DisconnectCause cause, String detail) {
-        if (call != current) {
-            return;
-        }
-        boolean wasOpen = call == open;
-        end(call);
-        if (stopping) {
-            return;
-        }
-        if (!wasOpen && PathDiagnosis.examines(cause) && threads.diagnoses.tryAcquire()) {
-            // The dial failed quietly (no answer, a stalled handshake): look at the path before
-            // naming the cause. The probe blocks for up to a handshake timeout, off the session
-            // thread; one at a time per process (SessionThreads.diagnoses).
-            HostAndPort dialed = targets.current();
-            Thread.ofVirtual().name("agent-path-diagnosis").start(() -> {
-                FailureClassifier.Classification seen = new FailureClassifier.Classification(cause, detail);
-                FailureClassifier.Classification why = seen;
-                try {
-                    why = PathDiagnosis.refine(seen, new InetSocketAddress(dialed.host(), dialed.port()), settings.timeouts().connect(), settings.timeouts().handshake(),
-                            PROC);
-                } catch (RuntimeException e) {
-                    log.debug("event=path_diagnosis_failed agent={} detail=\"{}\"", agentId(), FailureClassifier.oneLine(e));
-                } finally {
-                    threads.diagnoses.release();
-                }
-                FailureClassifier.Classification result = why;
-                threads.post(() -> lost(call, false, result.cause(), result.detail()));
-            });
-            return;
-        }
-        lost(call, wasOpen, cause, detail);
-    }
-
-    /** Counts and logs a failed attempt or a lost session, then retries (or ends the client). */
-    private void lost(SessionCall call, boolean wasOpen, DisconnectCause cause, String detail) {
-        if (stopping || exit.isDone()) {
-            return;
-        }
-        if (wasOpen) {
-            Duration quiet = Duration.ofNanos(System.nanoTime() - call.lastTrafficNanos);
-            Optional<String> idle = idleCuts.sessionLost(cause, quiet);
-            detail = detail + "; quiet for " + quiet.toMillis() + " ms before" + idle.map(i -> "; " + i).orElse("");
-            if (idle.isPresent()) {
-                cause = DisconnectCause.PATH_IDLE_TIMEOUT;
-            }
-        }
-        causes.record(cause);
-        if (!cause.retryable()) {
-            fatal(cause, "cannot hold a session with the coordinator at " + targets.current() + ": " + detail
-                    + ". Fix: " + cause.explanation());
-            return;
-        }
-        log.warn("cause={} event={} agent={} coordinator={} attempt={} detail=\"{}\"", cause.label(),
-                wasOpen ? "session_lost" : "connect_failed", agentId(), targets.current(), call.attempt, detail);
-        targets.failed();
-        retryLater(cause, detail);
-    }
-
-    /** Stops using {@code call}: heartbeats off, stream cancelled, channel closed. */
-    private void end(SessionCall call) {
-        if (call == current) {
-            current = null;
-            doneDialling();
-        }
-        if (call == open) {
-            open = null;
-        }
-        cancel(heartbeats);
-        cancel(welcomeDeadline);
-        call.close();
-    }
-
-    private void retryLater(DisconnectCause cause, String detail) {
-        ReconnectPolicy.Decision decision = reconnects.failed();
-        if (decision instanceof ReconnectPolicy.GiveUp giveUp) {
-            String diagnosis = "gave up after " + giveUp.failures() + " failed attempts to reach the coordinator at "
-                    + targets.describe() + " (session.reconnect.max-attempts); last cause " + cause.label() + ": "
-                    + oneLine(detail) + ". Fix: " + cause.explanation();
-            log.error("cause={} event=session_ended code={} agent={} detail=\"{}\"", cause.label(), AgentExit.GAVE_UP,
-                    agentId(), diagnosis);
-            finish(AgentExit.gaveUp(cause, diagnosis));
-            return;
-        }
-        ReconnectPolicy.Retry retry = (ReconnectPolicy.Retry) decision;
-        log.info("event=reconnect_scheduled agent={} attempt={} delay_ms={}", agentId(), retry.attempt(),
-                retry.delay().toMillis());
-        nextAttempt = threads.schedule(this::connect, retry.delay());
-    }
-
-    /** The coordinator no longer holds this agent's session: the job layer drops its state. */
-    private void dropSession(String why) {
-        ticket = null;
-        sessionId = "";
-        log.warn("cause=fenced event=session_dropped agent={} detail=\"{}\"", agentId(), why);
-        threads.command("fencing", agentId(), () -> handler.onFenced(why));
-    }
-
-    private void fatal(DisconnectCause cause, String what) {
-        String diagnosis = cause.label() + ": " + oneLine(what);
-        log.error("cause={} event=session_ended code={} agent={} detail=\"{}\"", cause.label(), AgentExit.REFUSED,
-                agentId(), diagnosis);
-        finish(AgentExit.refused(cause, diagnosis));
-    }
-
-    private void sayGoodbye(String reason, CompletableFuture<Void> done) {
-        stopping = true;
-        cancel(nextAttempt);
-        SessionCall call = open;
-        if (call == null) {
-            done.complete(null);
-            return;
-        }
-        cancel(heartbeats);
-        call.send(AgentMessage.newBuilder().setGoodbye(Goodbye.newBuilder()
-                .setReason(GoodbyeReason.AGENT_STOPPING).setMessage(reason)).build());
-        call.halfClose();
-        call.ended.whenComplete((ignored, failure) -> done.complete(null));
-        log.info("event=goodbye_sent agent={} epoch={} reason=\"{}\"", agentId(), call.epoch, reason);
-    }
-
-    /** Ends the client: completes {@link #exit()} unless already done, and stops every thread. */
-    private void finish(AgentExit result) {
-        exit.complete(result);
-        stopping = true;
-        cancel(nextAttempt);
-        if (current != null) {
-            end(current);
-        }
-        threads.shutdown();
-    }
-
-    // ---- any thread -------------------------------------------------------------------------
-
-    /** Gives back the place of the attempt in flight, if it holds one. */
-    private void doneDialling() {
-        if (dialling) {
-            dialling = false;
-            threads.dials.release();
-        }
+        return Duration.ofMillis(loop.meter.clockOffsetMs());
     }
 
     /** Says Goodbye and stops; the same as {@code close("closed")}. */
@@ -585,7 +179,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     public void close(String reason) {
         if (closed.compareAndSet(false, true)) {
             CompletableFuture<Void> goodbye = new CompletableFuture<>();
-            if (!threads.post(() -> sayGoodbye(reason, goodbye))) {
+            if (!threads.post(() -> loop.sayGoodbye(reason, goodbye))) {
                 goodbye.complete(null);
             }
             try {
@@ -598,29 +192,18 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
             } catch (ExecutionException e) {
                 // Never completed exceptionally.
             }
-            threads.post(() -> finish(AgentExit.stopped(reason)));
+            threads.post(() -> loop.finish(AgentExit.stopped(reason)));
         }
         threads.await();
-        exit.complete(AgentExit.stopped(reason));
+        loop.exit.complete(AgentExit.stopped(reason));
     }
 
     /** Stops as a killed process would: no Goodbye, the stream just breaks. For tests of resuming. */
     void crash() {
         if (closed.compareAndSet(false, true)) {
-            threads.post(() -> finish(AgentExit.stopped("crashed")));
+            threads.post(() -> loop.finish(AgentExit.stopped("crashed")));
         }
         threads.await();
-        exit.complete(AgentExit.stopped("crashed"));
-    }
-
-    private static void cancel(ScheduledFuture<?> future) {
-        if (future != null) {
-            future.cancel(false);
-        }
-    }
-
-    /** {@code text} on one line, quotes made single, for a log value or an exit message. */
-    private static String oneLine(String text) {
-        return text == null ? "" : text.replaceAll("\\s+", " ").replace('"', '\'').trim();
+        loop.exit.complete(AgentExit.stopped("crashed"));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.graphagent.net.time.Ticker;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
@@ -87,7 +88,7 @@ class CheckpointReplicasTest {
                 .build().start();
         channel = Channels.client(new HostAndPort("127.0.0.1", server.getPort()),
                 TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-1")), TIMEOUTS, threads);
-        client = new ReplicaClient(counters, DEADLINE, CHUNK);
+        client = new ReplicaClient(counters, DEADLINE, CHUNK, Ticker.system());
     }
 
     @AfterEach

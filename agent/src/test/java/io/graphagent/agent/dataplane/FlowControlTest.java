@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import io.graphagent.net.testing.FakeTicker;
+import io.graphagent.net.time.Ticker;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.graphagent.net.cause.CauseCounter;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A receiver that files batches slowly holds its sender back: the feed produces batches
- * only as the transport takes them, so neither side buffers a superstep's worth of data.
+ * only as the transport takes them, so neither side buffers a superstep's worth of data. One
+ * that never acknowledges ends the exchange at its deadline, read on the feed's injected ticker.
  */
 class FlowControlTest {
     private static final int BATCH_BYTES = 768 * 1024;
@@ -97,7 +100,7 @@ class FlowControlTest {
         CompletableFuture<BatchAck> ack = CompletableFuture.supplyAsync(() -> {
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                BatchFeed<MessageBatch> feed = BatchFeed.messages(List.of(sender));
+                BatchFeed<MessageBatch> feed = BatchFeed.messages(List.of(sender), Ticker.system());
                 feed.send(List.of(batches), deadline, () -> false);
                 return feed.finish(deadline, () -> false).get(0);
             } catch (BatchFeed.FeedFailedException e) {
@@ -117,5 +120,35 @@ class FlowControlTest {
         assertThat(filed.get()).isEqualTo(BATCHES);
         assertThat(result.getBatches()).isEqualTo(BATCHES);
         assertThat(done.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aReceiverThatNeverAcksEndsTheExchangeWhenTheTickerPassesItsDeadline() {
+        FakeTicker ticker = new FakeTicker();
+        Duration timeout = Duration.ofSeconds(60);
+        long deadline = ticker.nanos() + timeout.toNanos();
+        MessageBatch only = MessageBatch.newBuilder().setJobId("job").setSenderAgent("agent-1").setSuperstep(0).build();
+        PeerSender sender = new PeerSender("agent-2", channel, Duration.ofSeconds(60));
+        // The receiver takes the batch and is stuck filing it (no permit): it never acknowledges.
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            try {
+                BatchFeed<MessageBatch> feed = BatchFeed.messages(List.of(sender), ticker);
+                feed.send(List.of(List.of(only).iterator()), deadline, () -> false);
+                feed.finish(deadline, () -> false);
+                return null;
+            } catch (BatchFeed.FeedFailedException e) {
+                return e;
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> permits.hasQueuedThreads());
+
+        ticker.advance(timeout.minusSeconds(1));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !outcome.isDone());
+        ticker.advance(Duration.ofSeconds(2));
+
+        Throwable failed = outcome.orTimeout(5, TimeUnit.SECONDS).join();
+        assertThat(failed).isInstanceOf(BatchFeed.FeedFailedException.class)
+                .hasMessageContaining("no ack from agent-2 before the exchange deadline");
+        assertThat(((BatchFeed.FeedFailedException) failed).peer()).isEqualTo("agent-2");
     }
 }

@@ -15,6 +15,7 @@ import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.partition.ShareBuilder;
 import io.graphagent.graph.pregel.PartitionRunner;
 import io.graphagent.net.cause.CauseCounter;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.Channels;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.NetworkThreads;
@@ -158,9 +159,9 @@ class EarlyBroadcastsTest {
         MessageBatch header = MessageBatch.newBuilder().setJobId("job").setSenderAgent("agent-1").setSuperstep(0)
                 .setKind(BatchKind.MESSAGES).build();
         PeerSender peer = new PeerSender("agent-2", channel, Duration.ofSeconds(60));
-        return new EarlyBroadcasts(0, List.of(peer), EDGE_SLOTS, deadline(), () -> false,
+        return new EarlyBroadcasts(0, List.of(peer), EDGE_SLOTS, deadline(), Ticker.system(), () -> false,
                 partitions -> List.of(new BatchStream(header, runner, partitions, new int[0], false, true, true, true,
-                        p -> null, nanos -> { })));
+                        p -> null, nanos -> { }, Ticker.system())));
     }
 
     private static long deadline() {
@@ -168,7 +169,7 @@ class EarlyBroadcastsTest {
     }
 
     /** A directed ring 0 -> 1 -> ... -> n-1 -> 0: every vertex broadcasts in PageRank. */
-    private static Graph ring(int n) {
+    static Graph ring(int n) {
         int[] offsets = new int[n + 1];
         Arrays.setAll(offsets, i -> i);
         int[] targets = new int[n];

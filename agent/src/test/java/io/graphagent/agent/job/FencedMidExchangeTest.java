@@ -127,17 +127,8 @@ class FencedMidExchangeTest {
     @Test
     void aFenceEndsAnExchangeWaitingForAPeerSoTheRestartedCoordinatorsAttachIsAnsweredAtOnce() {
         Link link1 = new Link("agent-1");
-        Link link2 = new Link("agent-2");
-        long attach1 = send(one, link1, 1, attach(0));
-        long attach2 = send(two, link2, 1, attach(1));
-        awaitAnswer(link1, attach1, Report.KindCase.LOAD_DONE);
-        awaitAnswer(link2, attach2, Report.KindCase.LOAD_DONE);
-
         // Only agent-1 heard of superstep 0 before the coordinator died: its exchange waits for agent-2.
-        long compute = send(one, link1, 1, Command.newBuilder().setStartSuperstep(StartSuperstep.newBuilder().setSuperstep(0)));
-        awaitAnswer(link1, compute, Report.KindCase.SUPERSTEP_DONE);
-        long exchange = send(one, link1, 1, Command.newBuilder().setExchange(Exchange.newBuilder().setSuperstep(0)));
-        Awaitility.await().atMost(ANSWER).pollInterval(Duration.ofMillis(20)).until(FencedMidExchangeTest::waitingForPeers);
+        long exchange = agentOneWaitsInAnExchange(link1, new Link("agent-2"));
 
         // The restarted coordinator: a new session fences the old one's jobs; the job attaches again at a newer epoch.
         one.onFenced("the coordinator did not resume the session (test)");
@@ -147,7 +138,7 @@ class FencedMidExchangeTest {
         assertThat(attached.getLoadDone().getVertices()).isPositive();
 
         // The abandoned exchange answered for its own (older) epoch, which the coordinator drops.
-        Report abandoned = link1.reports().stream().filter(r -> r.getCommandId() == exchange).findFirst().orElseThrow();
+        Report abandoned = reportOf(link1, exchange);
         assertThat(abandoned.getKindCase()).isEqualTo(Report.KindCase.FAILURE);
         assertThat(abandoned.getFailure().getKind()).isEqualTo(FailureKind.PEER_UNREACHABLE);
         assertThat(abandoned.getFailure().getMessage()).contains("superseded by a rollback");
@@ -159,7 +150,21 @@ class FencedMidExchangeTest {
     void anAttachOfANewerEpochEndsAnExchangeWaitingForALostPeer() {
         // A --graph-name job lost agent-2 mid-exchange: the rollback attaches agent-1 again at a newer epoch, unfenced.
         Link link1 = new Link("agent-1");
-        Link link2 = new Link("agent-2");
+        long exchange = agentOneWaitsInAnExchange(link1, new Link("agent-2"));
+
+        long again = send(one, link1, 2, attach(0));
+        assertThat(awaitAnswer(link1, again, Report.KindCase.LOAD_DONE).getJobEpoch()).isEqualTo(2);
+        Report abandoned = reportOf(link1, exchange);
+        assertThat(abandoned.getFailure().getMessage()).contains("superseded by a rollback");
+    }
+
+    /**
+     * Attaches both agents at job epoch 1, runs superstep 0 on agent-1 only and starts its
+     * exchange, which then waits for agent-2's batches.
+     *
+     * @return the exchange's command id
+     */
+    private long agentOneWaitsInAnExchange(Link link1, Link link2) {
         long attach1 = send(one, link1, 1, attach(0));
         long attach2 = send(two, link2, 1, attach(1));
         awaitAnswer(link1, attach1, Report.KindCase.LOAD_DONE);
@@ -168,11 +173,12 @@ class FencedMidExchangeTest {
         awaitAnswer(link1, compute, Report.KindCase.SUPERSTEP_DONE);
         long exchange = send(one, link1, 1, Command.newBuilder().setExchange(Exchange.newBuilder().setSuperstep(0)));
         Awaitility.await().atMost(ANSWER).pollInterval(Duration.ofMillis(20)).until(FencedMidExchangeTest::waitingForPeers);
+        return exchange;
+    }
 
-        long again = send(one, link1, 2, attach(0));
-        assertThat(awaitAnswer(link1, again, Report.KindCase.LOAD_DONE).getJobEpoch()).isEqualTo(2);
-        Report abandoned = link1.reports().stream().filter(r -> r.getCommandId() == exchange).findFirst().orElseThrow();
-        assertThat(abandoned.getFailure().getMessage()).contains("superseded by a rollback");
+    /** The report {@code link} got for {@code command}; fails when there is none. */
+    private static Report reportOf(Link link, long command) {
+        return link.reports().stream().filter(r -> r.getCommandId() == command).findFirst().orElseThrow();
     }
 
     /** Whether a job thread waits in an exchange for its peers' batches (agent-1's: agent-2 has none to send). */

@@ -7,6 +7,7 @@ import io.graphagent.graph.partition.BlockRanges;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.IdBlocks;
 import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.v1.BuildPartitions;
 import io.graphagent.protocol.v1.GraphFiles;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ class ShareMemoryTest {
     void theEstimateIsWithinATenthAboveTheArraysTheBuildAndTheJobHold(EdgeUse use, boolean weighted) throws Exception {
         // Blocks of 4 ids (a partitioning has at most 4096 blocks).
         BlockRanges ranges = new BlockRanges(new IdBlocks(2, 0, N / 4), Arrays.stream(FIRST).map(v -> v / 4).toArray());
-        ReceivedShare received = new ReceivedShare("job", 1, true, true, FIRST.length - 1, OWNED, Set.of(), use);
+        ReceivedShare received = new ReceivedShare("job", 1, true, true, FIRST.length - 1, OWNED, Set.of(), use, Ticker.system());
         received.start(ranges, true);
         for (int k : OWNED) {
             for (int v = FIRST[k]; v < FIRST[k + 1]; v++) {

@@ -13,6 +13,7 @@ import io.graphagent.coordinator.CoordinatorServer;
 import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.net.certs.BadCertificates;
 import io.graphagent.net.certs.ClusterCertificates;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.TlsContexts;
 import io.graphagent.net.tls.TlsFiles;
 import io.graphagent.net.tls.TransportSecurity;
@@ -64,7 +65,7 @@ class SessionClientTest {
                 Clock.systemUTC());
              SessionClient client = new SessionClient(SessionSettings.from(
                      Configs.agent(Profile.TEST, warm.port(), "agent-1", warmupWork), "agent-1"),
-                     TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-1")), new RecordingHandler(), Clock.systemUTC())) {
+                     TransportSecurity.tls(TlsFiles.fromDir(certs, "agent-1")), new RecordingHandler(), Clock.systemUTC(), Ticker.system())) {
             client.start();
             await().atMost(WAIT).until(client::connected);
         }
@@ -91,7 +92,7 @@ class SessionClientTest {
     }
 
     private SessionClient client(SessionSettings settings, TransportSecurity security, RecordingHandler handler) {
-        SessionClient client = new SessionClient(settings, security, handler, Clock.systemUTC());
+        SessionClient client = new SessionClient(settings, security, handler, Clock.systemUTC(), Ticker.system());
         resources.add(client);
         client.start();
         return client;

@@ -1,16 +1,19 @@
 package io.graphagent.coordinator.job;
 
 import io.graphagent.coordinator.membership.AgentView;
+import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.protocol.v1.Algorithm;
 import io.graphagent.protocol.v1.AttachResident;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.KernelParameters;
 import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.Report;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +23,22 @@ import org.slf4j.LoggerFactory;
  * participant gets {@code AttachResident} (its partitions, the partition map) and builds the
  * job's share from the replicas it holds, answering {@code LoadDone}. A recovery attaches
  * again on the replicas live then. The graph must still be the one the job was submitted on
- * (same generation): a graph dropped or loaded again meanwhile fails the job. Driver thread only.
+ * (same generation): a graph dropped or loaded again meanwhile fails the job. An agent that does
+ * not answer within {@link #ATTACH_TIMEOUT} is lost and not placed again in this job: the
+ * partitions go to their other live holders. Driver thread only.
  */
 final class AttachPhase implements ShareSource {
     private static final Logger log = LoggerFactory.getLogger(AttachPhase.class);
     /** The cause of a job whose resident graph went away or lost every replica of a partition. */
     static final String RESIDENT_GONE = "resident_graph_gone";
+    /**
+     * Bound on an agent's answer to AttachResident. The agent builds the job's share in memory
+     * from replicas it holds (seconds even for the largest graphs an agent holds), looks a
+     * BFS/SSSP source up at one peer (itself bounded at 30 s) and may fetch a user program's jar;
+     * an agent silent past this is stuck, and is lost: the job recovers on the other replicas
+     * instead of waiting a whole phase ({@link ReportCollector#PHASE_TIMEOUT}) to fail.
+     */
+    static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(2);
 
     private final String jobId;
     private final ResolvedJob job;
@@ -35,6 +48,8 @@ final class AttachPhase implements ShareSource {
     private final ReportCollector collector;
     private final PartitionTable partitionTable;
     private LoadDone facts;
+    /** Agents that did not answer an AttachResident in time: stuck, so not placed again in this job. */
+    private final Set<String> silent = new TreeSet<>();
 
     AttachPhase(String jobId, ResolvedJob job, ResidentCatalog catalog, Roster roster, CommandSender sender,
                 ReportCollector collector, PartitionTable partitionTable) {
@@ -64,11 +79,14 @@ final class AttachPhase implements ShareSource {
     public Placement place(List<AgentView> alive, int partitions, Placement previous, boolean redeal)
             throws JobFailedException {
         ResidentCatalog.Graph graph = graph();
-        Placement placement = Placement.onReplicas(alive, graph.holders());
+        List<AgentView> answering = alive.stream().filter(a -> !silent.contains(a.agentId())).toList();
+        Placement placement = Placement.onReplicas(answering, graph.holders());
         if (placement == null) {
-            int p = Placement.firstWithoutLiveHolder(alive, graph.holders());
+            int p = Placement.firstWithoutLiveHolder(answering, graph.holders());
             throw new JobFailedException(RESIDENT_GONE, "partition " + p + " of the resident graph " + graph.name()
-                    + " has no live replica (it was held by " + graph.holders().get(p) + "). Fix: load the graph again"
+                    + " has no live replica (it was held by " + graph.holders().get(p)
+                    + (silent.isEmpty() ? "" : "; " + silent + " did not answer AttachResident within "
+                    + ATTACH_TIMEOUT.toSeconds() + " s") + "). Fix: load the graph again"
                     + " (graph drop, graph load) with more --replicas, or submit with --graph");
         }
         return placement;
@@ -90,7 +108,15 @@ final class AttachPhase implements ShareSource {
                     .setAlgorithm(Algorithm.valueOf(job.algorithm().name())).setParameters(parameters)
                     .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
         }
-        Map<String, Report> loads = collector.await(Report.KindCase.LOAD_DONE, -1, agents, collector.phaseDeadline());
+        Map<String, Report> loads;
+        try {
+            loads = collector.awaitAnswers("AttachResident", Report.KindCase.LOAD_DONE, agents, ATTACH_TIMEOUT);
+        } catch (AgentLostException lost) {
+            if (DisconnectCause.DEADLINE_EXCEEDED.label().equals(lost.cause)) {
+                agents.stream().filter(a -> !collector.answered().contains(a)).forEach(silent::add);
+            }
+            throw lost;
+        }
         loads.values().forEach(r -> partitionTable.loaded(r.getLoadDone()));
         // The graph's edges as loaded (an undirected edge once), as a job's own load reports them.
         facts = LoadPhase.totals(loads, Map.of()).toBuilder().setEdges(graph.edges()).build();

@@ -2,31 +2,27 @@ package io.graphagent.coordinator.job;
 
 import io.graphagent.config.CheckpointStorage;
 import io.graphagent.config.DurationFormat;
+import io.graphagent.config.FileTree;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.protocol.v1.Checkpoint;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.Report;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
-import java.nio.file.LinkOption;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +41,6 @@ final class CheckpointCoordinator {
      * stay behind.
      */
     static final Duration WRITES_WAIT = Duration.ofSeconds(30);
-    /** Passes over a directory tree before its deletion counts as failed (agents may still add or rename files). */
-    private static final int DELETE_PASSES = 3;
 
     private final String jobId;
     private final Path root;
@@ -293,30 +287,20 @@ final class CheckpointCoordinator {
     }
 
     /**
-     * Deletes {@code dir} and everything under it. Files that appear or vanish meanwhile (an
-     * agent still writing) get up to {@value #DELETE_PASSES} passes. Returns null when the tree
-     * is gone, else why not: the exception's kind, the path and a hint.
+     * Deletes {@code dir} and everything under it ({@link FileTree#delete}). Returns null when
+     * the tree is gone, else why not: the exception's kind, the path and a hint.
      */
     static String delete(Path dir) {
-        IOException failure = null;
-        for (int pass = 0; pass < DELETE_PASSES && Files.exists(dir, LinkOption.NOFOLLOW_LINKS); pass++) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-                failure = null;
-            } catch (IOException | UncheckedIOException e) {
-                failure = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
-            }
+        try {
+            FileTree.delete(dir);
+            return null;
+        } catch (IOException e) {
+            return describe(e, dir);
         }
-        return failure == null && !Files.exists(dir, LinkOption.NOFOLLOW_LINKS) ? null : describe(failure, dir);
     }
 
     /** Why a delete failed, in words: "DirectoryNotEmptyException on /cp/job-3/step-4: files were added while deleting". */
     static String describe(IOException e, Path dir) {
-        if (e == null) {
-            return "files were still being added to " + dir + " after " + DELETE_PASSES + " passes";
-        }
         String kind = e.getClass().getSimpleName();
         String hint = switch (e) {
             case DirectoryNotEmptyException x -> "files were added while deleting (an agent still writing?)";

@@ -23,7 +23,21 @@ public interface JobApi {
      * @throws StoreUnavailableException when the job could not be recorded because the cluster
      *                                   store did not answer: no fault of the request
      */
-    SubmitReply submit(SubmitRequest request) throws StoreUnavailableException;
+    SubmitReply submit(SubmitRequest request) throws StoreUnavailableException, NotLeaderException;
+
+    /**
+     * A job not admitted because this coordinator no longer leads (the cluster store fenced its
+     * write: a newer leader was elected): the request belongs at the leader, and the coordinator
+     * refuses the Submit as a standby does, naming the leader, not with a field error.
+     */
+    final class NotLeaderException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message what could not be recorded and why */
+        public NotLeaderException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     /**
      * A job not admitted because the cluster store did not answer (etcd without a quorum): the

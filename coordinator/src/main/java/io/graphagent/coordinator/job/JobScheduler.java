@@ -155,7 +155,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     }
 
     @Override
-    public SubmitReply submit(SubmitRequest request) throws StoreUnavailableException {
+    public SubmitReply submit(SubmitRequest request) throws StoreUnavailableException, NotLeaderException {
         List<FieldError> errors = new ArrayList<>(JobBounds.check(request));
         if (!errors.isEmpty()) {
             return SubmitReply.newBuilder().addAllErrors(errors).build();
@@ -175,6 +175,9 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
                     log.warn("event=job_refused job={} cause={} detail=\"{}\"", id, e.reason(), e.getMessage());
                     if (e.reason() == StoreException.Reason.UNAVAILABLE) {
                         throw new StoreUnavailableException(e.storeProblem(), e);
+                    }
+                    if (e.reason() == StoreException.Reason.DEPOSED) {
+                        throw new NotLeaderException(e.getMessage(), e);
                     }
                     return SubmitReply.newBuilder().addErrors(FieldError.newBuilder()
                             .setMessage("the coordinator cannot record the job: " + e.getMessage())).build();

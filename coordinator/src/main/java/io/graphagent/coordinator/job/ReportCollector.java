@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.job;
 
+import io.graphagent.net.cause.DisconnectCause;
 import io.graphagent.protocol.JobEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Failure;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Waits for the reports of one phase of a job (the barrier of the superstep loop, a load, a
@@ -73,6 +75,27 @@ final class ReportCollector {
      * @throws JobFailedException on any other failure report, a cancel, or the deadline
      */
     Map<String, Report> await(Expectation expected, Instant deadline) throws JobFailedException {
+        return await(expected, deadline, missing -> timedOut(expected, missing));
+    }
+
+    /**
+     * One answer of {@code kind} to {@code command} from each of {@code from}, within
+     * {@code timeout} (the command's own bound, far below a phase's): an agent still silent then
+     * is lost, under {@code deadline_exceeded}, and the job recovers without waiting on it,
+     * instead of the job waiting a whole phase and failing.
+     *
+     * @throws AgentLostException when a participant is lost, reports an unreachable peer, or does not answer in time
+     * @throws JobFailedException on any other failure report or a cancel
+     */
+    Map<String, Report> awaitAnswers(String command, Report.KindCase kind, Collection<String> from, Duration timeout)
+            throws JobFailedException {
+        return await(Expectation.of(kind, -1, from), clock.instant().plus(timeout), missing -> new AgentLostException(
+                missing.get(0), DisconnectCause.DEADLINE_EXCEEDED.label(), "agent" + (missing.size() > 1 ? "s " : " ")
+                + String.join(", ", missing) + " did not answer " + command + " within " + timeout.toSeconds() + " s"));
+    }
+
+    private Map<String, Report> await(Expectation expected, Instant deadline,
+                                      Function<List<String>, JobFailedException> onTimeout) throws JobFailedException {
         Map<String, Report> got = new HashMap<>();
         answers = got;
         List<JobEvent> early = new ArrayList<>();
@@ -81,7 +104,7 @@ final class ReportCollector {
                 JobEvent event = events.next(deadline);
                 if (event == null) {
                     if (!clock.instant().isBefore(deadline)) {
-                        throw timedOut(expected, got);
+                        throw onTimeout.apply(expected.from().stream().filter(a -> !got.containsKey(a)).toList());
                     }
                     continue;
                 }
@@ -175,8 +198,7 @@ final class ReportCollector {
         return new JobFailedException(cause, "agent " + agent + ": " + f.getMessage());
     }
 
-    private static JobFailedException timedOut(Expectation expected, Map<String, Report> got) {
-        List<String> missing = expected.from().stream().filter(a -> !got.containsKey(a)).toList();
+    private static JobFailedException timedOut(Expectation expected, List<String> missing) {
         return new JobFailedException("phase_timeout", expected.describe() + (missing.isEmpty() ? " not complete"
                 : " not reported by " + missing) + " within " + PHASE_TIMEOUT.toMinutes() + " min");
     }

@@ -73,6 +73,6 @@ public final class FencedWrites {
 
     private RefusedException deposed(String what, String why) {
         return new RefusedException("could not " + what + ": this coordinator no longer leads (" + leadership.term()
-                + "; " + why + "). Fix: nothing; the current leader carries on", true, null, Reason.FAILED, "");
+                + "; " + why + "). Fix: nothing; the current leader carries on", true, null, Reason.DEPOSED, "");
     }
 }

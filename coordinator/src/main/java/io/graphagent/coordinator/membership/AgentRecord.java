@@ -66,6 +66,18 @@ final class AgentRecord {
         protocolVersion = version;
     }
 
+    /**
+     * Enters {@code to} at {@code now} for {@code cause}: the state, its cause and its start
+     * change here only. Returns the transition for {@link Transitions} to log and tell.
+     */
+    Transitions.Event moveTo(AgentState to, String cause, Instant now, String detail) {
+        AgentState from = state;
+        state = to;
+        stateCause = detail.isEmpty() ? cause : cause + ": " + detail;
+        stateSince = now;
+        return new Transitions.Event(agentId, from, to, cause, epoch, detail);
+    }
+
     void heard(Heartbeat heartbeat) {
         rttMicros = heartbeat.getLastRttMicros();
         clockOffsetMs = heartbeat.getClockOffsetMs();

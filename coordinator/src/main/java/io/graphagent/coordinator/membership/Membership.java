@@ -1,6 +1,5 @@
 package io.graphagent.coordinator.membership;
 
-import io.graphagent.config.DurationFormat;
 import io.graphagent.config.SessionConfig;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.cause.DisconnectCause;
@@ -10,26 +9,22 @@ import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.CoordinatorMessage;
-import io.graphagent.protocol.v1.Fenced;
 import io.graphagent.protocol.v1.Goodbye;
 import io.graphagent.protocol.v1.Heartbeat;
-import io.graphagent.protocol.v1.HeartbeatAck;
 import io.graphagent.protocol.v1.HeldPartitions;
 import io.graphagent.protocol.v1.Hello;
 import io.graphagent.protocol.v1.RejectReason;
 import io.graphagent.protocol.v1.Report;
-import java.security.SecureRandom;
+import io.graphagent.protocol.v1.StoredSession;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * leases, on {@link #tick()} (driven by {@link FailureDetector}) or when a late heartbeat finds
  * its lease already expired.
  *
+ * <p>Membership orchestrates: it takes the lock, reads the clock and hands the record to the
+ * part that owns the concept: {@link SessionOpener} (Hello), {@link LeaseKeeper} (heartbeats,
+ * lease expiry, suspicion), {@link Fencing} (ending sessions that lost their right),
+ * {@link ReportGate} (reports), {@link Disconnects} (Goodbye, broken streams),
+ * {@link Takeover} (sessions carried over from a previous leader), {@link AgentRegistry} (the
+ * records and the views of them) and {@link Transitions} (the event log and the listeners).
+ *
  * <p>Time comes from the injected clock only. Thread-safe: state changes under one lock;
  * messages are sent and listeners called after it is released.
  */
@@ -64,22 +66,19 @@ public final class Membership implements AgentDirectory {
 
     private final SessionConfig timing;
     private final Clock clock;
-    private final CauseCounter causes;
     private final Transitions transitions = new Transitions();
-    private final SecureRandom random = new SecureRandom();
-    private final AtomicLong refusedReports = new AtomicLong();
     private final Object lock = new Object();
-    /** Since a takeover: how long carried sessions that have not resumed are waited for. */
-    private final TakeoverWindow takeover = new TakeoverWindow();
 
-    /** Guarded by lock. */
-    private final Map<String, AgentRecord> agents = new TreeMap<>();
-    private final SessionEpochs epochs;
-    private volatile ReportSink reportSink;
-    /** Dials the data port of an agent whose stream broke; null: only leases declare DEAD. */
-    private volatile ExitProbe exitProbe;
+    /** Guarded by lock, as are the parts below that keep state. */
+    private final AgentRegistry agents = new AgentRegistry();
+    private final Fencing fencing;
+    private final Takeover takeover;
+    private final LeaseKeeper leases;
+    private final SessionOpener opener;
+    private final ReportGate reports;
+    private final Disconnects disconnects;
     /** Whether this coordinator may still command agents (etcd store: it still leads); always true with the local store. */
-    private volatile java.util.function.BooleanSupplier leading = () -> true;
+    private volatile BooleanSupplier leading = () -> true;
 
     /**
      * @param timing heartbeat interval, lease ttl and suspect-after (session section of the config)
@@ -97,8 +96,14 @@ public final class Membership implements AgentDirectory {
     public Membership(SessionConfig timing, Clock clock, CauseCounter causes, SessionEpochs epochs) {
         this.timing = Objects.requireNonNull(timing, "timing");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.causes = Objects.requireNonNull(causes, "causes");
-        this.epochs = Objects.requireNonNull(epochs, "epochs");
+        Objects.requireNonNull(causes, "causes");
+        Objects.requireNonNull(epochs, "epochs");
+        this.fencing = new Fencing(timing, causes, transitions);
+        this.takeover = new Takeover(timing, agents, transitions);
+        this.leases = new LeaseKeeper(timing, transitions, fencing, takeover);
+        this.opener = new SessionOpener(timing, epochs, agents, transitions, leases, fencing, takeover);
+        this.reports = new ReportGate(fencing);
+        this.disconnects = new Disconnects(causes, transitions, this::processExited);
     }
 
     /** The session timing this membership enforces. */
@@ -123,93 +128,11 @@ public final class Membership implements AgentDirectory {
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
-                Instant now = clock.instant();
-                AgentRecord record = agents.get(agentId);
-                if (record != null && record.live() && leaseRanOut(record, now)) {
-                    expire(record, now, after);
-                }
-                if (record != null && record.live()) {
-                    boolean resuming = !hello.getResumeSessionId().isEmpty()
-                            && hello.getResumeSessionId().equals(record.sessionId);
-                    AgentConnection old = record.connection;
-                    boolean otherStreamOpen = old != null && old != connection && old.isOpen();
-                    if (otherStreamOpen && !resuming) {
-                        return new Admission.Refused(Rejections.reject(RejectReason.DUPLICATE_AGENT,
-                                "agent id " + agentId + " already has a live session (epoch " + record.epoch + ") from "
-                                        + old.remoteAddress() + ": give each agent its own certificate and id, or stop"
-                                        + " the duplicate; a restarted agent is let in once the old session's lease ("
-                                        + DurationFormat.format(timing.leaseTtl()) + ") expires"));
-                    }
-                    if (resuming) {
-                        if (otherStreamOpen) {
-                            after.add(() -> old.end("superseded by the resumed session from " + connection.remoteAddress()));
-                        }
-                        return new Admission.Admitted(resume(record, hello, protocolVersion, connection, now));
-                    }
-                    // A live session, but its agent says Hello without it: it restarted and lost
-                    // the session, so its partitions are gone too.
-                    transition(record, AgentState.DEAD, LifecycleCause.AGENT_RESTARTED.label(), now, "new Hello from "
-                            + connection.remoteAddress() + " without the id of the live session of epoch " + record.epoch);
-                    record.connection = null;
-                }
-                SessionEpoch epoch;
-                try {
-                    epoch = SessionEpoch.of(epochs.next());
-                } catch (IllegalStateException e) {
-                    return new Admission.Refused(Rejections.reject(RejectReason.SHUTTING_DOWN,
-                            "the coordinator cannot record a new session epoch (" + e.getMessage() + "); retry later"));
-                }
-                if (record == null) {
-                    record = new AgentRecord(agentId);
-                    agents.put(agentId, record);
-                    epochs.agentSeen(agentId);
-                }
-                return new Admission.Admitted(open(record, hello, protocolVersion, connection, now, epoch));
+                return opener.admit(hello, agentId, protocolVersion, connection, clock.instant(), after);
             }
         } finally {
             finish(after);
         }
-    }
-
-    private MemberSession resume(AgentRecord record, Hello hello, int version, AgentConnection connection, Instant now) {
-        long silentMs = record.lease.sinceRenewal(now).toMillis();
-        if (record.carried) {
-            // A carried lease may have run out while the takeover window held it: a fresh one.
-            record.carried = false;
-            record.lease = Lease.grant(now, timing.leaseTtl());
-            takeover.progress(now);
-        } else {
-            record.lease = record.lease.renew(now);
-        }
-        record.attach(connection, hello, version);
-        String missing = record.ledger.missingFrom(hello.getHeldList());
-        // A transition even from ALIVE (the old stream's end not yet seen): the job layer re-sends
-        // its outstanding command, whose reports may have been lost with the old stream.
-        transition(record, AgentState.ALIVE, LifecycleCause.RESUMED.label(), now, "session resumed from " + connection.remoteAddress()
-                + " after " + silentMs + " ms without heartbeat");
-        if (!missing.isEmpty()) {
-            log.warn("event=resumed_without_partitions agent={} epoch={} missing=\"{}\" detail=\"the agent resumed its"
-                    + " session but no longer holds these partitions; the job layer must reload or move them\"",
-                    record.agentId, record.epoch, missing);
-        }
-        return new MemberSession(record.agentId, record.sessionId, record.epoch, true, connection);
-    }
-
-    private MemberSession open(AgentRecord record, Hello hello, int version, AgentConnection connection, Instant now,
-            SessionEpoch epoch) {
-        record.sessionId = newSessionId();
-        record.epoch = epoch;
-        record.lease = Lease.grant(now, timing.leaseTtl());
-        record.sessionOpened = now;
-        record.attach(connection, hello, version);
-        record.ledger.clear();
-        record.rttMicros = 0;
-        record.clockOffsetMs = 0;
-        String asked = hello.getResumeSessionId().isEmpty() ? ""
-                : " (the session it asked to resume is unknown or over)";
-        transition(record, AgentState.JOINING, LifecycleCause.HELLO.label(), now, "new session from " + connection.remoteAddress()
-                + ", protocol " + version + asked);
-        return new MemberSession(record.agentId, record.sessionId, record.epoch, false, connection);
     }
 
     /**
@@ -220,36 +143,7 @@ public final class Membership implements AgentDirectory {
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
-                Instant now = clock.instant();
-                AgentRecord record = agents.get(session.agentId());
-                if (record == null || !record.isCurrent(session)) {
-                    fenceStream(session, heartbeat.getSessionEpoch(), record, "heartbeat on a session that is over", after);
-                    return;
-                }
-                if (!record.epoch.matches(heartbeat.getSessionEpoch())) {
-                    fence(record, now, "heartbeat of epoch " + heartbeat.getSessionEpoch() + " on the session of epoch "
-                            + record.epoch, heartbeat.getSessionEpoch(), after);
-                    return;
-                }
-                if (record.lease.expired(now)) {
-                    expire(record, now, after);
-                    return;
-                }
-                record.lease = record.lease.renew(now);
-                record.heard(heartbeat);
-                if (record.state == AgentState.JOINING) {
-                    transition(record, AgentState.ALIVE, LifecycleCause.FIRST_HEARTBEAT.label(), now, "heartbeat " + heartbeat.getSeq());
-                } else if (record.state == AgentState.SUSPECT) {
-                    transition(record, AgentState.ALIVE, LifecycleCause.HEARTBEAT_RESUMED.label(), now, "heartbeat " + heartbeat.getSeq());
-                }
-                CoordinatorMessage ack = CoordinatorMessage.newBuilder().setHeartbeatAck(HeartbeatAck.newBuilder()
-                        .setSeq(heartbeat.getSeq())
-                        .setServerTimeMs(now.toEpochMilli())
-                        .setAgentSendTimeMs(heartbeat.getAgentSendTimeMs())
-                        .setLeaseRemainingMs(record.lease.remaining(now).toMillis())
-                        .setSessionEpoch(record.epoch.value())).build();
-                AgentConnection connection = record.connection;
-                after.add(() -> connection.send(ack));
+                leases.heartbeat(session, agents.get(session.agentId()), heartbeat, clock.instant(), after);
             }
         } finally {
             finish(after);
@@ -264,29 +158,7 @@ public final class Membership implements AgentDirectory {
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
-                Instant now = clock.instant();
-                AgentRecord record = agents.get(session.agentId());
-                boolean current = record != null && record.isCurrent(session);
-                if (current && record.epoch.matches(report.getSessionEpoch())) {
-                    ReportSink sink = reportSink;
-                    if (sink == null) {
-                        log.warn("event=report_dropped agent={} command={} detail=\"no report sink registered\"",
-                                session.agentId(), report.getCommandId());
-                    } else {
-                        after.add(() -> sink.onReport(session.agentId(), report));
-                    }
-                    return;
-                }
-                long total = refusedReports.incrementAndGet();
-                log.warn("cause=fenced event=report_refused agent={} command={} job={} report_epoch={} session_epoch={}"
-                                + " refused_total={}", session.agentId(), report.getCommandId(), report.getJobId(),
-                        report.getSessionEpoch(), current ? record.epoch : session.epoch(), total);
-                if (current) {
-                    fence(record, now, "report of epoch " + report.getSessionEpoch() + " on the session of epoch " + record.epoch,
-                            report.getSessionEpoch(), after);
-                } else {
-                    fenceStream(session, report.getSessionEpoch(), record, "report on a session that is over", after);
-                }
+                reports.check(session, agents.get(session.agentId()), report, clock.instant(), after);
             }
         } finally {
             finish(after);
@@ -298,12 +170,9 @@ public final class Membership implements AgentDirectory {
         try {
             synchronized (lock) {
                 AgentRecord record = agents.get(session.agentId());
-                if (record == null || !record.isCurrent(session)) {
-                    return;
+                if (record != null && record.isCurrent(session)) {
+                    disconnects.goodbye(record, goodbye, clock.instant());
                 }
-                transition(record, AgentState.LEFT, LifecycleCause.GOODBYE.label(), clock.instant(),
-                        goodbye.getReason() + (goodbye.getMessage().isEmpty() ? "" : ": " + goodbye.getMessage()));
-                record.connection = null;
             }
         } finally {
             finish(List.of());
@@ -318,25 +187,8 @@ public final class Membership implements AgentDirectory {
         try {
             synchronized (lock) {
                 AgentRecord record = agents.get(session.agentId());
-                if (record == null || !record.isCurrent(session)) {
-                    return;
-                }
-                record.connection = null;
-                causes.record(cause);
-                Instant now = clock.instant();
-                if (record.state != AgentState.SUSPECT) {
-                    transition(record, AgentState.SUSPECT, cause.label(), now, detail + "; lease expires in "
-                            + record.lease.remaining(now).toMillis() + " ms unless the agent resumes");
-                } else {
-                    log.warn("cause={} event=stream_ended agent={} epoch={} state=SUSPECT detail=\"{}\"", cause.label(),
-                            record.agentId, record.epoch, detail);
-                }
-                ExitProbe probe = exitProbe;
-                if (probe != null) {
-                    String agentId = record.agentId;
-                    SessionEpoch epoch = record.epoch;
-                    String sessionId = record.sessionId;
-                    probe.schedule(agentId, record.hello.getDataAddress(), gone -> processExited(agentId, epoch, sessionId, gone));
+                if (record != null && record.isCurrent(session)) {
+                    disconnects.streamEnded(record, cause, detail, clock.instant());
                 }
             }
         } finally {
@@ -350,7 +202,7 @@ public final class Membership implements AgentDirectory {
      * {@link ExitProbe#DELAY} instead of at the end of its lease.
      */
     public void useExitProbe(ExitProbe probe) {
-        this.exitProbe = Objects.requireNonNull(probe, "probe");
+        disconnects.useExitProbe(probe);
     }
 
     /** The exit probe found the data port of a disconnected session closed: DEAD, unless it resumed meanwhile. */
@@ -363,10 +215,7 @@ public final class Membership implements AgentDirectory {
                         || record.connection != null) {
                     return;
                 }
-                Instant now = clock.instant();
-                causes.record(DisconnectCause.PROCESS_EXITED);
-                transition(record, AgentState.DEAD, DisconnectCause.PROCESS_EXITED.label(), now, detail);
-                endWithFenced(record, record.epoch.value(), "declared dead: " + detail + "; say Hello again as a new session", after);
+                fencing.processExited(record, clock.instant(), detail, after);
             }
         } finally {
             finish(after);
@@ -387,96 +236,14 @@ public final class Membership implements AgentDirectory {
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
-                Instant now = clock.instant();
-                for (AgentRecord record : agents.values()) {
-                    if (!record.live()) {
-                        continue;
-                    }
-                    if (leaseRanOut(record, now)) {
-                        expire(record, now, after);
-                    } else if (record.state != AgentState.SUSPECT
-                            && record.lease.sinceRenewal(now).compareTo(timing.suspectAfter()) > 0) {
-                        transition(record, AgentState.SUSPECT, LifecycleCause.HEARTBEAT_LATE.label(), now, "no heartbeat for "
-                                + record.lease.sinceRenewal(now).toMillis() + " ms (suspect-after "
-                                + DurationFormat.format(timing.suspectAfter()) + ")");
-                    }
-                }
+                leases.check(agents.records(), clock.instant(), after);
             }
         } finally {
             finish(after);
         }
     }
 
-    /**
-     * Whether a live session's lease ran out: its lease expired and, for a session carried over
-     * from the previous leader that has not resumed yet, the takeover stopped making progress
-     * ({@link TakeoverWindow}).
-     */
-    private boolean leaseRanOut(AgentRecord record, Instant now) {
-        return record.lease.expired(now) && !(record.carried && takeover.holds(now));
-    }
-
-    private void expire(AgentRecord record, Instant now, List<Runnable> after) {
-        long silentMs = record.lease.sinceRenewal(now).toMillis();
-        String detail = "no heartbeat for " + silentMs + " ms; lease-ttl " + DurationFormat.format(timing.leaseTtl())
-                + " expired at " + record.lease.expiresAt();
-        causes.record(DisconnectCause.LEASE_EXPIRED);
-        transition(record, AgentState.DEAD, DisconnectCause.LEASE_EXPIRED.label(), now, detail);
-        endWithFenced(record, record.epoch.value(), "lease expired: " + detail + "; say Hello again as a new session", after);
-    }
-
-    private void fence(AgentRecord record, Instant now, String why, long staleEpoch, List<Runnable> after) {
-        causes.record(DisconnectCause.FENCED);
-        transition(record, AgentState.DEAD, DisconnectCause.FENCED.label(), now, why);
-        endWithFenced(record, staleEpoch, why + "; drop job state and say Hello again as a new session", after);
-    }
-
-    private static void endWithFenced(AgentRecord record, long staleEpoch, String message, List<Runnable> after) {
-        AgentConnection connection = record.connection;
-        record.connection = null;
-        if (connection != null && connection.isOpen()) {
-            CoordinatorMessage fenced = CoordinatorMessage.newBuilder().setFenced(Fenced.newBuilder()
-                    .setStaleEpoch(staleEpoch).setCurrentEpoch(0).setMessage(message)).build();
-            after.add(() -> {
-                connection.send(fenced);
-                connection.end("fenced");
-            });
-        }
-    }
-
-    /** A stream whose session is over (superseded, expired or fenced) spoke: fence it too. */
-    private static void fenceStream(MemberSession session, long staleEpoch, AgentRecord record, String why,
-            List<Runnable> after) {
-        long current = record != null && record.live() ? record.epoch.value() : 0;
-        String message = why + " (epoch " + session.epoch() + ", current " + current
-                + "): drop job state and say Hello again as a new session";
-        CoordinatorMessage fenced = CoordinatorMessage.newBuilder().setFenced(Fenced.newBuilder()
-                .setStaleEpoch(staleEpoch).setCurrentEpoch(current).setMessage(message)).build();
-        AgentConnection connection = session.connection();
-        after.add(() -> {
-            connection.send(fenced);
-            connection.end("fenced");
-        });
-    }
-
-    private void transition(AgentRecord record, AgentState to, String cause, Instant now, String detail) {
-        transition(record, to, cause, now, detail, false);
-    }
-
-    /** @param summarized logged at DEBUG only: the caller logs the batch as one line */
-    private void transition(AgentRecord record, AgentState to, String cause, Instant now, String detail, boolean summarized) {
-        AgentState from = record.state;
-        record.state = to;
-        record.stateCause = detail.isEmpty() ? cause : cause + ": " + detail;
-        record.stateSince = now;
-        Transitions.Event event = new Transitions.Event(record.agentId, from, to, cause, record.epoch, detail);
-        if (summarized) {
-            transitions.recordSummarized(event);
-        } else {
-            transitions.record(event);
-        }
-    }
-
+    /** Runs what was queued under the lock, then tells the listeners what was recorded. */
     private void finish(List<Runnable> after) {
         for (Runnable action : after) {
             try {
@@ -488,23 +255,10 @@ public final class Membership implements AgentDirectory {
         transitions.deliver();
     }
 
-    private String newSessionId() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return "s-" + HexFormat.of().formatHex(bytes);
-    }
-
     @Override
     public List<AgentView> alive() {
         synchronized (lock) {
-            List<AgentView> views = new ArrayList<>();
-            for (AgentRecord record : agents.values()) {
-                if (record.state == AgentState.ALIVE) {
-                    views.add(new AgentView(record.agentId, record.epoch, record.hello.getDataAddress(),
-                            record.hello.getResources().getCores(), record.protocolVersion));
-                }
-            }
-            return views;
+            return agents.alive();
         }
     }
 
@@ -531,7 +285,7 @@ public final class Membership implements AgentDirectory {
 
     @Override
     public void setReportSink(ReportSink sink) {
-        this.reportSink = sink;
+        reports.setSink(sink);
     }
 
     @Override
@@ -542,22 +296,14 @@ public final class Membership implements AgentDirectory {
     @Override
     public Map<String, List<Integer>> heldPartitions(String agentId) {
         synchronized (lock) {
-            AgentRecord record = agents.get(agentId);
-            Map<String, List<Integer>> held = new LinkedHashMap<>();
-            if (record != null) {
-                for (HeldPartitions h : record.hello.getHeldList()) {
-                    held.put(h.getJobId(), List.copyOf(h.getPartitionIdsList()));
-                }
-            }
-            return held;
+            return agents.heldPartitions(agentId);
         }
     }
 
     @Override
     public List<HeldPartitions> held(String agentId) {
         synchronized (lock) {
-            AgentRecord record = agents.get(agentId);
-            return record == null ? List.of() : List.copyOf(record.hello.getHeldList());
+            return agents.held(agentId);
         }
     }
 
@@ -569,7 +315,7 @@ public final class Membership implements AgentDirectory {
      * Transitions}). Order and exactly-once hold as before. Without it (tests, simulations) a
      * thread that finds another telling waits its turn.
      */
-    public void tellListenersOn(java.util.concurrent.Executor teller) {
+    public void tellListenersOn(Executor teller) {
         transitions.tellOn(Objects.requireNonNull(teller, "teller"));
     }
 
@@ -578,7 +324,7 @@ public final class Membership implements AgentDirectory {
      * valid): a leader that wakes from a pause past its election lease sends nothing and admits
      * nobody, before it even notices that it was deposed.
      */
-    public void useLeadership(java.util.function.BooleanSupplier stillLeading) {
+    public void useLeadership(BooleanSupplier stillLeading) {
         this.leading = Objects.requireNonNull(stillLeading, "stillLeading");
     }
 
@@ -594,39 +340,10 @@ public final class Membership implements AgentDirectory {
      * @param grace how long the agents get to find the new leader before their leases run (the
      *              reconnect backoff's cap)
      */
-    public void carryOver(List<io.graphagent.protocol.v1.StoredSession> sessions, Duration grace) {
+    public void carryOver(List<StoredSession> sessions, Duration grace) {
         try {
             synchronized (lock) {
-                Instant now = clock.instant();
-                takeover.open(now, grace);
-                List<String> carried = new ArrayList<>(sessions.size());
-                for (io.graphagent.protocol.v1.StoredSession stored : sessions) {
-                    if (agents.containsKey(stored.getAgentId())) {
-                        continue;
-                    }
-                    AgentRecord record = new AgentRecord(stored.getAgentId());
-                    record.sessionId = stored.getSessionId();
-                    record.epoch = SessionEpoch.of(stored.getEpoch());
-                    record.lease = new Lease(timing.leaseTtl(), now.plus(grace));
-                    record.carried = true;
-                    record.sessionOpened = now;
-                    record.hello = Hello.newBuilder().setAgentId(stored.getAgentId())
-                            .setDataAddress(stored.getDataAddress()).build();
-                    agents.put(stored.getAgentId(), record);
-                    transition(record, AgentState.SUSPECT, LifecycleCause.LEADER_CHANGED.label(), now, "session carried over from the previous"
-                            + " leader; lease runs until " + record.lease.expiresAt() + " unless the agent resumes (longer while other"
-                            + " carried sessions keep resuming)", true);
-                    carried.add(stored.getAgentId());
-                }
-                // One line for the whole takeover, not one per session: at 2,000 sessions those lines cost ~0.45 s
-                // of the failover. The ids follow at DEBUG.
-                log.warn("event=sessions_carried_over count={} skipped_known={} cause={} lease_until={} detail=\"SUSPECT until"
-                        + " each agent resumes its session (longer while other carried sessions keep resuming)\"",
-                        carried.size(), sessions.size() - carried.size(), LifecycleCause.LEADER_CHANGED.label(),
-                        now.plus(grace));
-                if (log.isDebugEnabled()) {
-                    log.debug("event=sessions_carried_over_ids count={} agents={}", carried.size(), carried);
-                }
+                takeover.carryOver(sessions, grace, clock.instant());
             }
         } finally {
             finish(List.of());
@@ -634,32 +351,30 @@ public final class Membership implements AgentDirectory {
     }
 
     /** The status of one agent, if known. */
-    public java.util.Optional<AgentStatus> status(String agentId) {
+    public Optional<AgentStatus> status(String agentId) {
         synchronized (lock) {
             AgentRecord record = agents.get(agentId);
-            return record == null ? java.util.Optional.empty() : java.util.Optional.of(record.status(clock.instant()));
+            return record == null ? Optional.empty() : Optional.of(record.status(clock.instant()));
         }
     }
 
     /** Every agent known, DEAD and LEFT ones included, ordered by id. */
     public List<AgentStatus> statuses() {
         synchronized (lock) {
-            Instant now = clock.instant();
-            return agents.values().stream().map(record -> record.status(now)).toList();
+            return agents.statuses(clock.instant());
         }
     }
 
     /** The state of one agent, or AGENT_STATE_UNSPECIFIED when never seen. */
     public AgentState state(String agentId) {
         synchronized (lock) {
-            AgentRecord record = agents.get(agentId);
-            return record == null ? AgentState.AGENT_STATE_UNSPECIFIED : record.state;
+            return agents.state(agentId);
         }
     }
 
     /** Reports refused for a stale epoch since start. */
     public long refusedReports() {
-        return refusedReports.get();
+        return reports.refused();
     }
 
     /** The time left on an agent's lease (zero when it has none). */
@@ -672,13 +387,9 @@ public final class Membership implements AgentDirectory {
 
     /** Ends every open stream (coordinator shutting down); states are left as they are. */
     public void close() {
-        List<AgentConnection> open = new ArrayList<>();
+        List<AgentConnection> open;
         synchronized (lock) {
-            for (AgentRecord record : agents.values()) {
-                if (record.connection != null) {
-                    open.add(record.connection);
-                }
-            }
+            open = agents.connections();
         }
         open.forEach(connection -> connection.end("coordinator shutting down"));
     }

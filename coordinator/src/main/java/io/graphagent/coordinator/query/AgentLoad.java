@@ -6,14 +6,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One agent's load as the router weighs it: the requests the gateway has in flight to it
  * (exact), and what the agent reports in every answer, its requests in flight (of every
- * caller) and its recent average service time. A report ages: the in-flight count is ignored
- * after {@link #STALE_MILLIS}, and the latency decays with time constant
+ * caller, the answered one included, which is no longer in flight once answered: it is not
+ * counted) and its recent average service time. A report ages: the in-flight count is
+ * ignored after {@link #STALE_MILLIS}, and the latency decays with time constant
  * {@link #LATENCY_DECAY_MILLIS}, so an agent that had one slow moment is tried again soon
  * rather than starved of the requests that would show it recovered. Thread-safe.
  */
 final class AgentLoad {
-    /** A reported in-flight count older than this no longer counts, ms. */
-    static final long STALE_MILLIS = 1_000;
+    /**
+     * A reported in-flight count older than this no longer counts, ms. An agent drains its
+     * queue in milliseconds at the rates queries come, and the gateway's own
+     * count, exact and current, covers its requests; a report counted longer (it was 1 s) kept
+     * an agent that answered one burst looking busy, and without requests that would show it
+     * idle again, while its replicas took everything: stale precisely under load.
+     */
+    static final long STALE_MILLIS = 100;
     /** Time constant of the decay of a reported latency, ms. */
     static final double LATENCY_DECAY_MILLIS = 2_000;
     /**
@@ -51,13 +58,13 @@ final class AgentLoad {
 
     /** What the agent reported in an answer at {@code nowMillis}. */
     void reported(ShardLoad load, long nowMillis) {
-        reportedInFlight = load.getInFlight();
+        reportedInFlight = Math.max(0, load.getInFlight() - 1);
         reportedAt = nowMillis;
         latencyMillis = load.getLatencyMicros() / 1000.0;
         latencyAt = nowMillis;
     }
 
-    /** The reported in-flight count while fresh, else 0. */
+    /** The reported in-flight count (the answered request not counted) while fresh, else 0. */
     int reportedInFlight(long nowMillis) {
         return nowMillis - reportedAt <= STALE_MILLIS ? reportedInFlight : 0;
     }

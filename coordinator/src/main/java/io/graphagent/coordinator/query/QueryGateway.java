@@ -55,6 +55,7 @@ public final class QueryGateway {
     private final QueryObserver observer;
     private final VisitedTables tables = new VisitedTables(2 * Runtime.getRuntime().availableProcessors());
     private final CountingBits lastHops = new CountingBits(2 * Runtime.getRuntime().availableProcessors());
+    private final BigFirstHops bigFirstHops = new BigFirstHops();
 
     /** What happens to queries, for metrics: each one's kind, outcome and time. */
     public interface QueryObserver {
@@ -256,7 +257,9 @@ public final class QueryGateway {
                         ShardCalls.deliver(c.next(), g.partitioning().numVertices(), c.malformed(), false, add);
                     }
                 }
-                List<ShardCalls.Carried> next = hop == 1 ? new ArrayList<>() : null;
+                // A big first hop's second goes out to every partition's replica at once (BigFirstHops).
+                List<ShardCalls.Carried> next = hop == 1 && request.getK() > 1 && !bigFirstHops.big(g, start)
+                        ? new ArrayList<>() : null;
                 if (frontier.length > 0 && next != null) {
                     calls.expandCarrying(run, g, frontier, frontier.length, direction, add, next);
                 } else if (frontier.length > 0) {
@@ -264,6 +267,9 @@ public final class QueryGateway {
                 }
                 carried = next;
                 reached = visited.size();
+                if (hop == 1) {
+                    bigFirstHops.reached(g, start, reached - 1);
+                }
             }
             levelEnd[hop] = reached;
             from = to;

@@ -96,12 +96,37 @@ public final class Router implements ResidentGraphs.Heat {
         return pick(graph, p, exclude, now, true);
     }
 
+    /**
+     * Where each partition of {@code graph} routes now, null where no live replica is left: the
+     * next hop an agent may take on itself ({@code ExpandRequest.next_partitions}) goes where a
+     * request would. Counts nothing and takes no turn; {@link #routedAlong} does, for the
+     * partitions the agent did expand.
+     */
+    String[] nextRoutes(GraphView graph) {
+        long now = clock.millis();
+        String[] to = new String[graph.partitioning().count()];
+        for (int p = 0; p < to.length; p++) {
+            to[p] = pick(graph, p, Set.of(), now, false);
+        }
+        return to;
+    }
+
+    /**
+     * Partition {@code p} was expanded by the replica {@link #nextRoutes} chose, within the
+     * request of the hop before: a request to it, counted in its heat (and its turn taken).
+     */
+    void routedAlong(GraphView graph, int p) {
+        heatOf(graph).hit(p, clock.millis());
+        if (config.routing() == QueryRouting.ROUND_ROBIN) {
+            turnsOf(graph)[p].getAndIncrement();
+        }
+    }
+
     private String pick(GraphView graph, int p, Set<String> exclude, long now, boolean advance) {
         List<String> holders = graph.holders().get(p);
         Set<String> alive = live;
         if (config.routing() == QueryRouting.ROUND_ROBIN) {
-            AtomicInteger turn = turns.computeIfAbsent(graph.name() + "@" + graph.generation(),
-                    k -> newTurns(graph.partitioning().count()))[p];
+            AtomicInteger turn = turnsOf(graph)[p];
             int start = advance ? turn.getAndIncrement() : turn.get();
             for (int i = 0; i < holders.size(); i++) {
                 String agent = holders.get(Math.floorMod(start + i, holders.size()));
@@ -124,6 +149,10 @@ public final class Router implements ResidentGraphs.Heat {
             }
         }
         return best;
+    }
+
+    private AtomicInteger[] turnsOf(GraphView graph) {
+        return turns.computeIfAbsent(graph.name() + "@" + graph.generation(), k -> newTurns(graph.partitioning().count()));
     }
 
     private static AtomicInteger[] newTurns(int partitions) {

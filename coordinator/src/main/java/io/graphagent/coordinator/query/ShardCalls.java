@@ -124,8 +124,8 @@ final class ShardCalls {
     }
 
     /**
-     * One hop read without parents, which the agents also take one hop further as far as they
-     * hold the neighbours' partitions ({@code also_next}): the neighbours go to {@code sink}, each
+     * One hop read without parents, which the agents also take one hop further for the
+     * neighbours' partitions routed to them ({@code also_next}, {@link NextHop}): the neighbours go to {@code sink}, each
      * agent's answer to {@code carried} for the next hop ({@link #unexpanded}, {@link #next}).
      */
     void expandCarrying(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, NeighbourSink sink,
@@ -190,6 +190,7 @@ final class ShardCalls {
         Map<Integer, int[]> byPartition = group(partitioning, vertices, count);
         Map<Integer, Tries> tries = new TreeMap<>();
         run.hops++;
+        NextHop next = alsoNext ? new NextHop(router, g) : null;
         while (!byPartition.isEmpty()) {
             run.checkDeadline();
             Map<String, List<Integer>> byAgent = new TreeMap<>();
@@ -206,6 +207,9 @@ final class ShardCalls {
                 ExpandRequest.Builder request = ExpandRequest.newBuilder().setGraph(g.name()).setGeneration(g.generation())
                         .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents).setAlsoNext(alsoNext)
                         .addAllPartitions(e.getValue());
+                if (next != null) {
+                    next.name(e.getKey(), request);
+                }
                 int total = 0;
                 for (int p : e.getValue()) {
                     total += byPartition.get(p).length;
@@ -228,6 +232,9 @@ final class ShardCalls {
                     continue;
                 }
                 delivery.accept(reply, "agent " + agent + " answered a malformed hop of graph " + g.name());
+                if (next != null) {
+                    next.answered(agent, reply);
+                }
                 List<Integer> notHeld = reply.getNotHeldList();
                 for (int p : partitions) {
                     if (!notHeld.isEmpty() && notHeld.contains(p)) {

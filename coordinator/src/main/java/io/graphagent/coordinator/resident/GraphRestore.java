@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * would otherwise end the wait before any agent could be back).
  * Then missing replicas are copied from the remaining ones, and a partition nobody reported
  * makes the graph UNAVAILABLE, its message naming the partition. Pure decisions; called under
- * the {@link ResidentGraphs} lock.
+ * the {@link KeptGraphs} lock.
  */
 final class GraphRestore {
 

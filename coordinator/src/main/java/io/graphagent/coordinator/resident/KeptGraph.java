@@ -19,7 +19,7 @@ import java.util.TreeSet;
 /**
  * The coordinator's record of one resident graph: its state, its figures, its cut, which
  * agents hold each partition (and which of them hold a hot partition's extra replica), and
- * each agent's memory for it. Guarded by the {@link ResidentGraphs} lock; what queries read
+ * each agent's memory for it. Guarded by the {@link KeptGraphs} lock; what queries read
  * is the {@link GraphView} it publishes.
  */
 final class KeptGraph {
@@ -42,6 +42,8 @@ final class KeptGraph {
     List<TreeSet<String>> holders = List.of();
     /** The agent holding each partition's extra (hot) replica, or null. */
     String[] extra = new String[0];
+    /** When each partition's extra replica was wanted or adopted ({@link HotReplicas}), ms of the injected clock. */
+    long[] extraSince = new long[0];
     /** Bytes each agent holds for the graph, as it last reported. */
     final Map<String, Long> bytes = new TreeMap<>();
     /**
@@ -120,6 +122,7 @@ final class KeptGraph {
                 layout.getFirstVertexList().stream().mapToInt(Integer::intValue).toArray());
         this.vertices = partitioning.numVertices();
         this.extra = new String[layout.getFirstVertexCount() - 1];
+        this.extraSince = new long[extra.length];
         this.loadedMs = loadedMs;
     }
 

@@ -154,6 +154,10 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
             // etcd lost its quorum before the health watch noticed: the same refusal as once it has.
             refuseForTheStore(request, reply, view, e.getMessage());
             return;
+        } catch (JobApi.NotLeaderException e) {
+            // Deposed before this service was replaced by a standby's: refused as a standby refuses.
+            refuseAsDeposed(request, reply, view, e.getMessage());
+            return;
         } catch (RuntimeException e) {
             fail("submit", reply, e);
             return;
@@ -171,6 +175,21 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
             String problem) {
         log.warn("cause=not_leader event=job_refused client={} detail=\"{}\"", request.getClientName(), problem);
         reply.onError(new NotLeaderRefusal(view.coordinatorId(), "", problem).status().asRuntimeException());
+    }
+
+    /**
+     * Refuses a Submit because this coordinator no longer leads (the store fenced the job's
+     * record): a standby's refusal, naming the leader when the control plane already knows
+     * another one (a client then calls it), else saying an election is under way.
+     */
+    private static void refuseAsDeposed(SubmitRequest request, StreamObserver<SubmitReply> reply, ControlPlaneView view,
+            String detail) {
+        var plane = view.controlPlane();
+        String leader = plane.getLeaderId().isEmpty() || plane.getLeaderId().equals(view.coordinatorId()) ? ""
+                : plane.getLeaderAddress();
+        log.warn("cause=not_leader event=job_refused client={} leader={} detail=\"{}\"", request.getClientName(), leader,
+                detail);
+        reply.onError(new NotLeaderRefusal(view.coordinatorId(), leader, "").status().asRuntimeException());
     }
 
     @Override

@@ -17,7 +17,13 @@ public class StoreException extends Exception {
          * a mistake in what was being recorded.
          */
         UNAVAILABLE,
-        /** Anything else: a state file the disk refused, a corrupt value, a refused TLS connection, a lost leadership. */
+        /**
+         * This coordinator no longer leads (a newer leader's term fences its writes): nothing was
+         * recorded and nothing will be; the request belongs at the current leader. Not a mistake
+         * in what was being recorded.
+         */
+        DEPOSED,
+        /** Anything else: a state file the disk refused, a corrupt value, a refused TLS connection. */
         FAILED
     }
 

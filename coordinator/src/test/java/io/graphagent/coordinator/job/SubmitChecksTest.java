@@ -249,7 +249,7 @@ class SubmitChecksTest {
             assertThat(reply.getJobId()).as("refused, so no job record exists").isEmpty();
             assertThat(scheduler.jobs(true)).isEmpty();
             return reply.getErrorsList();
-        } catch (JobApi.StoreUnavailableException e) {
+        } catch (JobApi.StoreUnavailableException | JobApi.NotLeaderException e) {
             throw new AssertionError("no store here, yet: " + e.getMessage(), e);
         }
     }
@@ -277,6 +277,30 @@ class SubmitChecksTest {
         assertThat(refused(scheduler(diskFull), request(spec(graphs.resolve("g.e"))))).singleElement()
                 .extracting(FieldError::getMessage).isEqualTo("the coordinator cannot record the job: coordinator"
                         + " state file /s/jobs/job-1 cannot be written (disk full)");
+    }
+
+    /**
+     * A record the store fenced because this coordinator was deposed (a newer leader) is not the
+     * job's error: the submit is refused as not the leader's, and no job is kept.
+     */
+    @Test
+    void aJobWhoseRecordWasFencedByANewerLeaderIsRefusedAsNotTheLeaderNotAsAFieldError() {
+        JobRecords deposed = job -> {
+            throw new DeposedRecord("could not record " + job.getJobId() + ": this coordinator no longer leads (term 3;"
+                    + " a newer leader holds term 4). Fix: nothing; the current leader carries on");
+        };
+        try (JobScheduler scheduler = scheduler(deposed)) {
+            assertThatThrownBy(() -> scheduler.submit(request(spec(graphs.resolve("g.e")))))
+                    .isInstanceOf(JobApi.NotLeaderException.class).hasMessageContaining("no longer leads");
+            assertThat(scheduler.jobs(true)).isEmpty();
+        }
+    }
+
+    /** What the etcd store's fenced write throws once the leadership is over. */
+    private static final class DeposedRecord extends StoreException {
+        DeposedRecord(String message) {
+            super(message, null, Reason.DEPOSED, "");
+        }
     }
 
     private static SubmitRequest request(JobSpec.Builder spec) {

@@ -417,44 +417,28 @@ class MembershipTest {
      */
     @Test
     void aHelloReturnsOnceItsOwnTransitionIsToldWhileAnotherAgentsIsStillBeingTold() {
-        CountDownLatch firstHeld = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        CountDownLatch secondHeld = new CountDownLatch(1);
-        CountDownLatch releaseSecond = new CountDownLatch(1);
-        Map<String, String> toldOn = new ConcurrentHashMap<>();
-        membership.addListener((agent, from, to, cause) -> {
-            toldOn.put(agent, Thread.currentThread().getName());
-            if (agent.equals("agent-1")) {
-                firstHeld.countDown();
-                hold(releaseFirst);
-            } else if (agent.equals("agent-2")) {
-                secondHeld.countDown();
-                hold(releaseSecond);
-            }
-        });
-        CompletableFuture<MemberSession> first = new CompletableFuture<>();
-        CompletableFuture<MemberSession> second = new CompletableFuture<>();
-        Thread.ofPlatform().name("stream-1").start(() -> first.complete(join("agent-1", new FakeConnection("127.0.0.1:50001"))));
+        TwoHeldAgents held = new TwoHeldAgents();
+        membership.addListener(held);
+        CompletableFuture<MemberSession> first = joinOnThread("stream-1", "agent-1", "127.0.0.1:50001");
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> firstHeld.getCount() == 0);
-            Thread.ofPlatform().name("stream-2").start(() -> second.complete(join("agent-2", new FakeConnection("127.0.0.1:50002"))));
+            await().atMost(Duration.ofSeconds(20)).until(() -> held.firstHeld.getCount() == 0);
+            CompletableFuture<MemberSession> second = joinOnThread("stream-2", "agent-2", "127.0.0.1:50002");
             await().atMost(Duration.ofSeconds(20)).until(() -> membership.state("agent-2") == AgentState.JOINING);
-            releaseFirst.countDown();
+            held.releaseFirst.countDown();
 
             // agent-2's transition, recorded while agent-1's was being told, is told on its own
             // stream's thread, and agent-1's Hello comes back meanwhile.
-            await().atMost(Duration.ofSeconds(20)).until(() -> secondHeld.getCount() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> held.secondHeld.getCount() == 0);
             await().atMost(Duration.ofSeconds(20)).until(first::isDone);
-            assertThat(toldOn).containsEntry("agent-1", "stream-1").containsEntry("agent-2", "stream-2");
+            assertThat(held.toldOn).containsEntry("agent-1", "stream-1").containsEntry("agent-2", "stream-2");
             assertThat(second).isNotDone();
 
-            releaseSecond.countDown();
+            held.releaseSecond.countDown();
             await().atMost(Duration.ofSeconds(20)).until(second::isDone);
             assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
                     "agent-2 AGENT_STATE_UNSPECIFIED->JOINING hello");
         } finally {
-            releaseFirst.countDown();
-            releaseSecond.countDown();
+            held.releaseAll();
         }
     }
 
@@ -467,12 +451,50 @@ class MembershipTest {
     void withATellerNoHelloWaitsForTransitionsOtherThanThoseBeforeIt() {
         ExecutorService teller = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("teller").unstarted(r));
         membership.tellListenersOn(teller);
-        CountDownLatch firstHeld = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        CountDownLatch secondHeld = new CountDownLatch(1);
-        CountDownLatch releaseSecond = new CountDownLatch(1);
-        Map<String, String> toldOn = new ConcurrentHashMap<>();
-        membership.addListener((agent, from, to, cause) -> {
+        TwoHeldAgents held = new TwoHeldAgents();
+        membership.addListener(held);
+        try {
+            CompletableFuture<MemberSession> first = joinOnThread("stream-1", "agent-1", "127.0.0.1:50001");
+            await().atMost(Duration.ofSeconds(20)).until(() -> held.firstHeld.getCount() == 0);
+
+            // agent-1's transition is still being told: agent-2's Hello does not wait for it.
+            join("agent-2", new FakeConnection("127.0.0.1:50002"));
+            assertThat(held.toldOn).doesNotContainKey("agent-2");
+
+            held.releaseFirst.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> held.secondHeld.getCount() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(first::isDone);
+            assertThat(held.toldOn).containsEntry("agent-1", "stream-1").containsEntry("agent-2", "teller");
+            held.releaseSecond.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> transitions.size() == 2);
+            assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
+                    "agent-2 AGENT_STATE_UNSPECIFIED->JOINING hello");
+        } finally {
+            held.releaseAll();
+            teller.shutdownNow();
+        }
+    }
+
+    /** Says Hello for {@code agent} on a platform thread named {@code thread}, as a session stream's gRPC thread would. */
+    private CompletableFuture<MemberSession> joinOnThread(String thread, String agent, String address) {
+        CompletableFuture<MemberSession> joined = new CompletableFuture<>();
+        Thread.ofPlatform().name(thread).start(() -> joined.complete(join(agent, new FakeConnection(address))));
+        return joined;
+    }
+
+    /**
+     * A listener that notes the thread each agent's transition is told on, and holds the telling
+     * of agent-1's and of agent-2's until released (each signals once it is held).
+     */
+    private static final class TwoHeldAgents implements AgentDirectory.MembershipListener {
+        final CountDownLatch firstHeld = new CountDownLatch(1);
+        final CountDownLatch releaseFirst = new CountDownLatch(1);
+        final CountDownLatch secondHeld = new CountDownLatch(1);
+        final CountDownLatch releaseSecond = new CountDownLatch(1);
+        final Map<String, String> toldOn = new ConcurrentHashMap<>();
+
+        @Override
+        public void onTransition(String agent, AgentState from, AgentState to, String cause) {
             toldOn.put(agent, Thread.currentThread().getName());
             if (agent.equals("agent-1")) {
                 firstHeld.countDown();
@@ -481,28 +503,12 @@ class MembershipTest {
                 secondHeld.countDown();
                 hold(releaseSecond);
             }
-        });
-        CompletableFuture<MemberSession> first = new CompletableFuture<>();
-        try {
-            Thread.ofPlatform().name("stream-1").start(() -> first.complete(join("agent-1", new FakeConnection("127.0.0.1:50001"))));
-            await().atMost(Duration.ofSeconds(20)).until(() -> firstHeld.getCount() == 0);
+        }
 
-            // agent-1's transition is still being told: agent-2's Hello does not wait for it.
-            join("agent-2", new FakeConnection("127.0.0.1:50002"));
-            assertThat(toldOn).doesNotContainKey("agent-2");
-
-            releaseFirst.countDown();
-            await().atMost(Duration.ofSeconds(20)).until(() -> secondHeld.getCount() == 0);
-            await().atMost(Duration.ofSeconds(20)).until(first::isDone);
-            assertThat(toldOn).containsEntry("agent-1", "stream-1").containsEntry("agent-2", "teller");
-            releaseSecond.countDown();
-            await().atMost(Duration.ofSeconds(20)).until(() -> transitions.size() == 2);
-            assertThat(transitions).containsExactly("agent-1 AGENT_STATE_UNSPECIFIED->JOINING hello",
-                    "agent-2 AGENT_STATE_UNSPECIFIED->JOINING hello");
-        } finally {
+        /** Lets both go, so a failing test ends its threads. */
+        void releaseAll() {
             releaseFirst.countDown();
             releaseSecond.countDown();
-            teller.shutdownNow();
         }
     }
 

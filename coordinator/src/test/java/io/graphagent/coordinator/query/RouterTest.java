@@ -110,6 +110,25 @@ class RouterTest {
     }
 
     @Test
+    void aReportedBurstStopsCountingWithinAFractionOfASecondAndTheAnsweredRequestNeverCounts() {
+        Router router = router(QueryConfig.defaults());
+        router.load("agent-1").reported(load(1, 2_000), clock.millis());
+        router.load("agent-2").reported(load(1, 2_000), clock.millis());
+        assertThat(router.load("agent-1").reportedInFlight(clock.millis())).as("only the answered request").isZero();
+        assertThat(router.load("agent-1").cost(clock.millis())).isEqualTo(router.load("agent-2").cost(clock.millis()));
+
+        // agent-1 answered in a burst, 12 requests in flight: agent-2 takes partition 0 while that is news ...
+        router.load("agent-1").reported(load(12, 2_000), clock.millis());
+        clock.advance(Duration.ofMillis(50));
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+        // ... and the gateway's own requests say the rest: with none in flight to agent-1 and one to agent-2,
+        // agent-1 is the cheaper 100 ms after its report, not a second later.
+        router.load("agent-2").sent();
+        clock.advance(Duration.ofMillis(AgentLoad.STALE_MILLIS - 50 + 1));
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+    }
+
+    @Test
     void onlyLiveReplicasOutsideTheTriedOnesGetRequests() {
         Router router = router(QueryConfig.defaults());
         assertThat(router.route(graph, 0, Set.of("agent-1"))).isEqualTo("agent-2");
@@ -172,5 +191,62 @@ class RouterTest {
         router.load("agent-1").reported(load(8, 10_000), clock.millis());
         router.load("agent-3").reported(load(1, 10_000), clock.millis());
         assertThat(router.leastLoaded(List.of("agent-1", "agent-3"))).isEqualTo("agent-3");
+    }
+
+    @Test
+    void theHopAnAgentTakesOnItselfGoesWhereARequestWouldAndCountsInTheHeat() {
+        Router router = router(QueryConfig.defaults());
+        router.load("agent-2").reported(load(6, 10_000), clock.millis());
+        // Partition 0: agent-1 (idle) beats agent-2; partition 1: agent-3 beats agent-2.
+        assertThat(router.nextRoutes(graph)).containsExactly("agent-1", "agent-3");
+        assertThat(router.table(List.of(graph)).getPartitions(0).getRequests()).as("choosing counts nothing").isZero();
+
+        NextHop next = new NextHop(router, graph);
+        io.graphagent.protocol.v1.ExpandRequest.Builder toAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
+        next.name("agent-2", toAgent2);
+        assertThat(toAgent2.getNextPartitionsList()).as("agent-2 holds both, is chosen for neither").isEmpty();
+        io.graphagent.protocol.v1.ExpandRequest.Builder toAgent1 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
+        next.name("agent-1", toAgent1);
+        assertThat(toAgent1.getNextPartitionsList()).containsExactly(0);
+
+        // agent-1's answer reaches vertices 2 (partition 0) and 7 (partition 1): it expanded partition 0 only.
+        next.answered("agent-1", io.graphagent.protocol.v1.ExpandReply.newBuilder().setCount(2)
+                .setNeighbours(io.graphagent.protocol.PackedArrays.packInts(new int[] {2, 7}, 0, 2)).build());
+        // agent-3's answer reaches partition 0 only: partition 1, routed to it, was not expanded.
+        next.answered("agent-3", io.graphagent.protocol.v1.ExpandReply.newBuilder().setCount(1)
+                .setNeighbours(io.graphagent.protocol.PackedArrays.packInts(new int[] {3}, 0, 1)).build());
+        assertThat(router.table(List.of(graph)).getPartitionsList()).extracting(PartitionRoute::getRequests)
+                .containsExactly(1L, 0L);
+    }
+
+    @Test
+    void roundRobinTakesATurnForAPartitionExpandedAlong() {
+        Router router = router(QueryConfig.defaults().withRouting(QueryRouting.ROUND_ROBIN));
+        assertThat(router.nextRoutes(graph)).containsExactly("agent-1", "agent-2");
+        assertThat(router.nextRoutes(graph)).as("choosing takes no turn").containsExactly("agent-1", "agent-2");
+        router.routedAlong(graph, 0);
+        assertThat(router.nextRoutes(graph)).containsExactly("agent-2", "agent-2");
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+    }
+
+    @Test
+    void thePartitionsAnAnswerReachesAreReadFromPackedIdsAndFromBits() {
+        Partitioning p = graph.partitioning();
+        long[] words = new long[1];
+        words[0] = (1L << 1) | (1L << 3);
+        io.graphagent.protocol.v1.ExpandReply bits = io.graphagent.protocol.v1.ExpandReply.newBuilder().setCount(2)
+                .setNeighbourBits(io.graphagent.protocol.PackedArrays.packLongs(words, 0, 1)).build();
+        assertThat(NextHop.reached(bits, p)).containsExactly(true, false);
+        words[0] = (1L << 4) | (1L << 9);
+        bits = bits.toBuilder().setNeighbourBits(io.graphagent.protocol.PackedArrays.packLongs(words, 0, 1)).build();
+        assertThat(NextHop.reached(bits, p)).containsExactly(true, true);
+        words[0] = 1L << 5;
+        bits = bits.toBuilder().setCount(1).setNeighbourBits(io.graphagent.protocol.PackedArrays.packLongs(words, 0, 1))
+                .build();
+        assertThat(NextHop.reached(bits, p)).containsExactly(false, true);
+        words[0] = 0;
+        bits = bits.toBuilder().setCount(0).setNeighbourBits(io.graphagent.protocol.PackedArrays.packLongs(words, 0, 1))
+                .build();
+        assertThat(NextHop.reached(bits, p)).containsExactly(false, false);
     }
 }

@@ -170,6 +170,67 @@ class ResidentGraphsRestartTest {
     }
 
     @Test
+    void aHotPartitionsExtraReplicaTakenBackAfterTheRestartIsGivenBackOnceItIsCool() throws Exception {
+        restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
+        Set<Integer> hot = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of(0));
+        graphs.useHeat(new ResidentGraphs.Heat() {
+            @Override
+            public Set<Integer> hot(String graph) {
+                return Set.copyOf(hot);
+            }
+
+            @Override
+            public String leastLoaded(java.util.Collection<String> candidates) {
+                return new java.util.TreeSet<>(candidates).first();
+            }
+        });
+        // Before the restart partition 0 was hot: agent-3 held its extra replica, beside R = 2 on agent-1 and agent-2.
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-3", held("rmat", 7, 100, 0));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        assertThat(graphs.view("rmat").holders().getFirst()).containsExactly("agent-1", "agent-2", "agent-3");
+        assertThat(agents.commands).as("still hot: kept, nothing copied").isEmpty();
+
+        java.time.Duration coolAfter = CONFIG.query().coolAfter();
+        clock.advance(coolAfter.multipliedBy(3));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).as("hot for 3 x cool-after: kept").isEmpty();
+
+        hot.clear();
+        graphs.reconcileAndWait();
+        // Kept since the restart far longer than cool-after, and cool now: given back, on the agent that held it alone.
+        assertThat(agents.commands).extracting(Agents.Sent::describe).containsExactly("agent-3 graph-rmat epoch=7 drop=[0]");
+        assertThat(graphs.view("rmat").holders().getFirst()).containsExactly("agent-1", "agent-2");
+        agents.commands.clear();
+        clock.advance(coolAfter);
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).as("R replicas left: nothing more").isEmpty();
+        assertThat(graphs.list().getFirst().getState()).isEqualTo(ResidentState.GRAPH_READY);
+    }
+
+    @Test
+    void aSurplusReplicaAfterTheRestartIsKeptCoolAfterBeforeItIsGivenBack() throws Exception {
+        // No heat known yet (the restarted router starts cold): the surplus replica is not dropped at once.
+        restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-3", held("rmat", 7, 100, 2));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        java.time.Duration coolAfter = CONFIG.query().coolAfter();
+        clock.advance(coolAfter.minusMillis(1));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).as("adopted as the extra replica just now: kept cool-after").isEmpty();
+
+        clock.advance(java.time.Duration.ofMillis(1));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).extracting(Agents.Sent::describe).containsExactly("agent-3 graph-rmat epoch=7 drop=[2]");
+        assertThat(graphs.view("rmat").holders().get(2)).containsExactly("agent-1", "agent-2");
+    }
+
+    @Test
     void aLoadTheRestartCutShortIsFailedWithTheFixAndItsSharesAreDropped() throws Exception {
         restart(Set.of("agent-1"), RMAT.toBuilder().setName("half").clearLayout().setState(ResidentState.GRAPH_LOADING)
                 .build());

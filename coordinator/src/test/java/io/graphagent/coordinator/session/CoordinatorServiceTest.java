@@ -192,7 +192,48 @@ class CoordinatorServiceTest {
         };
         start(TestConfigs.coordinator(), unrecordable);
         String[] watchVerdict = {""};
-        server.service().useControlPlane(new ControlPlaneView() {
+        server.service().useControlPlane(etcdView(ControlPlane.getDefaultInstance(), () -> watchVerdict[0]));
+        CoordinatorGrpc.CoordinatorBlockingStub client = stub("client");
+
+        StatusRuntimeException beforeTheWatch = catchThrowableOfType(StatusRuntimeException.class,
+                () -> client.submit(SubmitRequest.getDefaultInstance()));
+        watchVerdict[0] = problem;
+        StatusRuntimeException afterTheWatch = catchThrowableOfType(StatusRuntimeException.class,
+                () -> client.submit(SubmitRequest.getDefaultInstance()));
+
+        assertThat(beforeTheWatch.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(NotLeaderRefusal.of(beforeTheWatch)).contains(new NotLeaderRefusal("coordinator-1", "", problem));
+        assertThat(beforeTheWatch.getStatus().getDescription()).isEqualTo(afterTheWatch.getStatus().getDescription());
+    }
+
+    /**
+     * A leader deposed while it still serves (its store fenced the job's record, before the
+     * standby's service replaced this one) refuses Submit as a standby does, naming the new
+     * leader it already knows of, not with a field error.
+     */
+    @Test
+    void aSubmitFencedBecauseThisCoordinatorWasDeposedIsRefusedNamingTheNewLeader() throws Exception {
+        NoJobs deposed = new NoJobs() {
+            @Override
+            public SubmitReply submit(SubmitRequest request) throws NotLeaderException {
+                throw new NotLeaderException("could not record job-4: this coordinator no longer leads", null);
+            }
+        };
+        start(TestConfigs.coordinator(), deposed);
+        server.service().useControlPlane(etcdView(ControlPlane.newBuilder().setLeaderTerm(4).setLeaderId("coordinator-2")
+                .setLeaderAddress("10.0.0.2:7400").build(), () -> ""));
+
+        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stub("client").submit(SubmitRequest.getDefaultInstance()));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(NotLeaderRefusal.of(refused)).contains(new NotLeaderRefusal("coordinator-1", "10.0.0.2:7400", ""));
+        assertThat(NotLeaderRefusal.of(refused).orElseThrow().summary()).endsWith("the leader is at 10.0.0.2:7400");
+    }
+
+    /** coordinator-1 of an etcd store in term 3, seeing {@code plane}, admitting jobs unless {@code admissionProblem} says why not. */
+    private static ControlPlaneView etcdView(ControlPlane plane, java.util.function.Supplier<String> admissionProblem) {
+        return new ControlPlaneView() {
             @Override
             public LeaderTerm term() {
                 return LeaderTerm.of(3);
@@ -205,30 +246,19 @@ class CoordinatorServiceTest {
 
             @Override
             public ControlPlane controlPlane() {
-                return ControlPlane.getDefaultInstance();
+                return plane;
             }
 
             @Override
             public String admissionProblem() {
-                return watchVerdict[0];
+                return admissionProblem.get();
             }
 
             @Override
             public String coordinatorId() {
                 return "coordinator-1";
             }
-        });
-        CoordinatorGrpc.CoordinatorBlockingStub client = stub("client");
-
-        StatusRuntimeException beforeTheWatch = catchThrowableOfType(StatusRuntimeException.class,
-                () -> client.submit(SubmitRequest.getDefaultInstance()));
-        watchVerdict[0] = problem;
-        StatusRuntimeException afterTheWatch = catchThrowableOfType(StatusRuntimeException.class,
-                () -> client.submit(SubmitRequest.getDefaultInstance()));
-
-        assertThat(beforeTheWatch.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(NotLeaderRefusal.of(beforeTheWatch)).contains(new NotLeaderRefusal("coordinator-1", "", problem));
-        assertThat(beforeTheWatch.getStatus().getDescription()).isEqualTo(afterTheWatch.getStatus().getDescription());
+        };
     }
 
     private CoordinatorGrpc.CoordinatorBlockingStub stub(String certificate) throws Exception {

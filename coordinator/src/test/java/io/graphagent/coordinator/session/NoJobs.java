@@ -16,7 +16,7 @@ import java.util.List;
 class NoJobs implements JobApi {
 
     @Override
-    public SubmitReply submit(SubmitRequest request) throws StoreUnavailableException {
+    public SubmitReply submit(SubmitRequest request) throws StoreUnavailableException, NotLeaderException {
         return SubmitReply.newBuilder().setJobId("job-1").build();
     }
 

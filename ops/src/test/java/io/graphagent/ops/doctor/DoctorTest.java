@@ -14,6 +14,7 @@ import io.graphagent.net.certs.BadCertificates;
 import io.graphagent.net.certs.ClusterCertificates;
 import io.graphagent.net.path.PathProbe;
 import io.graphagent.net.testing.FaultProxy;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.HostAndPort;
 import io.graphagent.net.tls.TlsContexts;
 import io.graphagent.net.tls.TlsFiles;
@@ -362,7 +363,7 @@ class DoctorTest {
                     base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
             String agent = ClusterCertificates.agentName(1);
             try (SessionClient client = new SessionClient(SessionSettings.from(agentConfig, agent), serving(agent1()),
-                    new ClosedDataPort("127.0.0.1:" + closed), CLOCK)) {
+                    new ClosedDataPort("127.0.0.1:" + closed), CLOCK, Ticker.system())) {
                 client.start();
                 Awaitility.await().atMost(Duration.ofSeconds(10))
                         .until(() -> coordinator.directory().state(agent) == AgentState.ALIVE);
