@@ -19,6 +19,12 @@ final class Expansion {
     private Expansion() {
     }
 
+    /** Follows one vertex's edges in one direction: {@code ends[offsets[slot] .. offsets[slot + 1])} of {@code share}. */
+    @FunctionalInterface
+    private interface Edges {
+        void follow(GraphShare share, int[] offsets, int[] ends, int slot, int from);
+    }
+
     /**
      * Adds the neighbours of {@code vertices} 0 to {@code count} (read in place) to {@code into}, each with the vertex it
      * was first reached from.
@@ -27,22 +33,8 @@ final class Expansion {
      */
     static void expand(ResidentGraph graph, Holdings holdings, java.nio.IntBuffer vertices, int count, Direction direction,
                        VertexTable into, boolean[] notHeld) {
-        boolean out = direction != Direction.EDGES_IN;
-        boolean in = followsIn(graph, direction);
-        for (int i = 0; i < count; i++) {
-            int v = vertices.get(i);
-            GraphShare share = shareOf(graph, holdings, v, notHeld);
-            if (share == null) {
-                continue;
-            }
-            int slot = slotOf(graph, share, v);
-            if (out) {
-                follow(share, share.outOffsets(), share.outTargets(), slot, v, into);
-            }
-            if (in) {
-                follow(share, share.inOffsets(), share.inSources(), slot, v, into);
-            }
-        }
+        eachHeld(graph, holdings, vertices, count, direction, notHeld, null,
+                (share, offsets, ends, slot, from) -> follow(share, offsets, ends, slot, from, into));
     }
 
     /**
@@ -53,48 +45,55 @@ final class Expansion {
      */
     static void expand(ResidentGraph graph, Holdings holdings, java.nio.IntBuffer vertices, int count, Direction direction,
                        VertexBits into, boolean[] notHeld) {
-        boolean out = direction != Direction.EDGES_IN;
-        boolean in = followsIn(graph, direction);
-        for (int i = 0; i < count; i++) {
-            int v = vertices.get(i);
-            GraphShare share = shareOf(graph, holdings, v, notHeld);
-            if (share == null) {
-                continue;
-            }
-            int slot = slotOf(graph, share, v);
-            if (out) {
-                follow(share, share.outOffsets(), share.outTargets(), slot, into);
-            }
-            if (in) {
-                follow(share, share.inOffsets(), share.inSources(), slot, into);
-            }
-        }
+        eachHeld(graph, holdings, vertices, count, direction, notHeld, null,
+                (share, offsets, ends, slot, from) -> follow(share, offsets, ends, slot, into));
     }
 
     /**
-     * Adds the neighbours of those of {@code frontier} in partitions this agent holds to
+     * Adds the neighbours of those of {@code frontier[0..count)} in partitions this agent holds to
      * {@code into} (which vertices, not whence); writes the others to {@code unexpanded} and
      * returns how many.
      */
-    static int expandHeld(ResidentGraph graph, Holdings holdings, int[] frontier, Direction direction, VertexBits into,
-                          int[] unexpanded) {
+    static int expandHeld(ResidentGraph graph, Holdings holdings, int[] frontier, int count, Direction direction,
+                          VertexBits into, int[] unexpanded) {
+        return eachHeld(graph, holdings, java.nio.IntBuffer.wrap(frontier), count, direction, null, unexpanded,
+                (share, offsets, ends, slot, from) -> follow(share, offsets, ends, slot, into));
+    }
+
+    /**
+     * Gives {@code edges} the out-edges, in-edges or both of each of {@code vertices} 0 to
+     * {@code count} held here. A vertex not held is written to {@code unexpanded} when given,
+     * else its partition marked in {@code notHeld}; returns how many were not held.
+     */
+    private static int eachHeld(ResidentGraph graph, Holdings holdings, java.nio.IntBuffer vertices, int count,
+                                Direction direction, boolean[] notHeld, int[] unexpanded, Edges edges) {
         boolean out = direction != Direction.EDGES_IN;
         boolean in = followsIn(graph, direction);
         Partitioning partitioning = graph.partitioning();
+        int n = partitioning.numVertices();
         int left = 0;
-        for (int v : frontier) {
+        for (int i = 0; i < count; i++) {
+            int v = vertices.get(i);
+            if (v < 0 || v >= n) {
+                throw new IllegalArgumentException("vertex " + v + " is outside the graph's dense ids 0.." + (n - 1));
+            }
             int p = partitioning.partitionOf(v);
             GraphShare share = holdings.shareOf(p);
             if (share == null) {
-                unexpanded[left++] = v;
+                if (unexpanded != null) {
+                    unexpanded[left] = v;
+                } else {
+                    notHeld[p] = true;
+                }
+                left++;
                 continue;
             }
             int slot = share.firstSlot(p) + v - partitioning.first(p);
             if (out) {
-                follow(share, share.outOffsets(), share.outTargets(), slot, into);
+                edges.follow(share, share.outOffsets(), share.outTargets(), slot, v);
             }
             if (in) {
-                follow(share, share.inOffsets(), share.inSources(), slot, into);
+                edges.follow(share, share.inOffsets(), share.inSources(), slot, v);
             }
         }
         return left;
@@ -103,27 +102,6 @@ final class Expansion {
     /** Whether in-edges are followed: an undirected share keeps one adjacency for both directions. */
     private static boolean followsIn(ResidentGraph graph, Direction direction) {
         return graph.directed() && (direction == Direction.EDGES_IN || direction == Direction.EDGES_BOTH);
-    }
-
-    /** The share holding {@code v}'s partition, or null after marking the partition not held. */
-    private static GraphShare shareOf(ResidentGraph graph, Holdings holdings, int v, boolean[] notHeld) {
-        Partitioning partitioning = graph.partitioning();
-        int n = partitioning.numVertices();
-        if (v < 0 || v >= n) {
-            throw new IllegalArgumentException("vertex " + v + " is outside the graph's dense ids 0.." + (n - 1));
-        }
-        int p = partitioning.partitionOf(v);
-        GraphShare share = holdings.shareOf(p);
-        if (share == null) {
-            notHeld[p] = true;
-        }
-        return share;
-    }
-
-    private static int slotOf(ResidentGraph graph, GraphShare share, int v) {
-        Partitioning partitioning = graph.partitioning();
-        int p = partitioning.partitionOf(v);
-        return share.firstSlot(p) + v - partitioning.first(p);
     }
 
     private static void follow(GraphShare share, int[] offsets, int[] ends, int slot, int from, VertexTable into) {

@@ -45,12 +45,23 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ThreadLocal<VertexBits> bitSets = new ThreadLocal<>();
     /** Each query thread's bit set for the hop after, when asked for ({@code also_next}). */
     private final ThreadLocal<VertexBits> nextSets = new ThreadLocal<>();
+    /** Each query thread's arrays for building its replies. */
+    private final ThreadLocal<ReplyBuffer> buffers = ThreadLocal.withInitial(ReplyBuffer::new);
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
         this.store = store;
         this.workers = workers;
         this.agentId = agentId;
+    }
+
+    /**
+     * This service as a server adds it: the answers to hops and lookups serialized through a
+     * buffer per thread ({@link ReusedBufferMarshaller}) rather than a new one per answer.
+     */
+    public io.grpc.ServerServiceDefinition definition() {
+        return ReusedBufferMarshaller.responsesOf(bindService(), java.util.Set.of(
+                ShardGrpc.getExpandMethod().getFullMethodName(), ShardGrpc.getLookupMethod().getFullMethodName()));
     }
 
     @Override
@@ -70,10 +81,13 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         if (request.getAlsoNext() && (request.getWithParents() || !request.getBitsOk())) {
             throw new IllegalArgumentException("also_next asks for a hop read as a set: it needs bits_ok and no with_parents");
         }
-        boolean[] notHeld = new boolean[graph.partitioning().count()];
+        // This thread's last reply went out within its onNext: its bytes may be written over.
+        ReplyBuffer buffer = buffers.get();
+        buffer.reset();
+        boolean[] notHeld = buffer.notHeld(graph.partitioning().count());
         ExpandReply.Builder out = request.getBitsOk() && !request.getWithParents()
-                ? distinct(graph, request, vertices, count, notHeld)
-                : withParents(graph, request, vertices, count, notHeld);
+                ? distinct(graph, request, vertices, count, notHeld, buffer)
+                : withParents(graph, request, vertices, count, notHeld, buffer);
         for (int p = 0; p < notHeld.length; p++) {
             if (notHeld[p]) {
                 out.addNotHeld(p);
@@ -84,7 +98,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
 
     /** A hop with each neighbour's parent (or asked as packed ids): a {@link VertexTable} in insertion order. */
     private ExpandReply.Builder withParents(ResidentGraph graph, ExpandRequest request, java.nio.IntBuffer vertices, int count,
-                                            boolean[] notHeld) {
+                                            boolean[] notHeld, ReplyBuffer buffer) {
         VertexTable set = sets.get();
         int universe = graph.partitioning().numVertices();
         if (set == null || set.universe() != universe) {
@@ -95,9 +109,9 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         try {
             Expansion.expand(graph, graph.holdings(), vertices, count, request.getDirection(), set, notHeld);
             ExpandReply.Builder out = ExpandReply.newBuilder().setCount(set.size())
-                    .setNeighbours(PackedArrays.packIntsInPieces(set.vertices(), 0, set.size()));
+                    .setNeighbours(buffer.ints(set.vertices(), 0, set.size()));
             if (request.getWithParents()) {
-                out.setParents(PackedArrays.packIntsInPieces(set.parents(), 0, set.size()));
+                out.setParents(buffer.ints(set.parents(), 0, set.size()));
             }
             return out;
         } finally {
@@ -110,7 +124,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
      * order or parents kept, answered as a bitmap when that is the smaller.
      */
     private ExpandReply.Builder distinct(ResidentGraph graph, ExpandRequest request, java.nio.IntBuffer vertices, int count,
-                                         boolean[] notHeld) {
+                                         boolean[] notHeld, ReplyBuffer buffer) {
         VertexBits set = bitSets.get();
         int universe = graph.partitioning().numVertices();
         if (set == null || set.universe() != universe) {
@@ -123,21 +137,17 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
             Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
             int size = set.size();
             ExpandReply.Builder out = ExpandReply.newBuilder().setCount(size);
+            boolean bits = asBits(size, universe);
             int[] ids = null;
-            if (asBits(size, universe)) {
-                out.setNeighbourBits(PackedArrays.packLongsInPieces(set.bits(), 0, set.wordCount()));
-            } else {
-                ids = new int[size];
+            if (!bits || request.getAlsoNext()) {
+                ids = buffer.ids(size);
                 set.toArray(ids);
-                out.setNeighbours(PackedArrays.packIntsInPieces(ids, 0, size));
             }
+            out = bits ? out.setNeighbourBits(buffer.longs(set.bits(), 0, set.wordCount()))
+                    : out.setNeighbours(buffer.ints(ids, 0, size));
             if (request.getAlsoNext()) {
-                if (ids == null) {
-                    ids = new int[size];
-                    set.toArray(ids);
-                }
                 next(graph, holdings.only(request.getNextPartitionsCount(), request::getNextPartitions),
-                        request.getDirection(), ids, out);
+                        request.getDirection(), ids, size, out, buffer);
             }
             return out;
         } finally {
@@ -145,9 +155,9 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
     }
 
-    /** The next hop from {@code frontier} as far as {@code holdings} go ({@code also_next, next_partitions}), into {@code out}. */
+    /** The next hop from {@code frontier[0..size)} as far as {@code holdings} go ({@code also_next, next_partitions}), into {@code out}. */
     private void next(ResidentGraph graph, Holdings holdings, io.graphagent.protocol.v1.Direction direction, int[] frontier,
-                      ExpandReply.Builder out) {
+                      int size, ExpandReply.Builder out, ReplyBuffer buffer) {
         VertexBits set = nextSets.get();
         int universe = graph.partitioning().numVertices();
         if (set == null || set.universe() != universe) {
@@ -156,16 +166,17 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
         set.clear();
         try {
-            int[] unexpanded = new int[frontier.length];
-            int left = Expansion.expandHeld(graph, holdings, frontier, direction, set, unexpanded);
-            int size = set.size();
-            out.setNextCount(size).setUnexpandedCount(left).setUnexpanded(PackedArrays.packIntsInPieces(unexpanded, 0, left));
-            if (asBits(size, universe)) {
-                out.setNextNeighbourBits(PackedArrays.packLongsInPieces(set.bits(), 0, set.wordCount()));
+            int[] unexpanded = buffer.unexpanded(size);
+            int left = Expansion.expandHeld(graph, holdings, frontier, size, direction, set, unexpanded);
+            int nextSize = set.size();
+            out.setNextCount(nextSize).setUnexpandedCount(left).setUnexpanded(buffer.ints(unexpanded, 0, left));
+            if (asBits(nextSize, universe)) {
+                out.setNextNeighbourBits(buffer.longs(set.bits(), 0, set.wordCount()));
             } else {
-                int[] ids = new int[size];
+                // The unexpanded vertices are packed already: their array takes the next hop's ids.
+                int[] ids = buffer.unexpanded(nextSize);
                 set.toArray(ids);
-                out.setNextNeighbours(PackedArrays.packIntsInPieces(ids, 0, size));
+                out.setNextNeighbours(buffer.ints(ids, 0, nextSize));
             }
         } finally {
             set.clear();

@@ -65,12 +65,17 @@ final class ShardCalls {
 
     /** Why the replicas of one partition failed so far: for the answer when none is left. */
     static final class Tries {
-        final Set<String> tried = new HashSet<>();
+        /** The replicas tried and failed (empty and immutable until the first failure: most partitions have none). */
+        Set<String> tried = Set.of();
         /** Each failed replica with its failure, in order. */
-        final Map<String, ReplicaFailure> why = new LinkedHashMap<>();
+        Map<String, ReplicaFailure> why = Map.of();
         long busyRetryMs = -1;
 
         void failed(String agent, ReplicaFailure failure) {
+            if (why.isEmpty()) {
+                tried = new HashSet<>();
+                why = new LinkedHashMap<>();
+            }
             tried.add(agent);
             why.put(agent, failure);
         }
@@ -230,9 +235,9 @@ final class ShardCalls {
                 if (next != null) {
                     next.answered(agent, reply);
                 }
-                Set<Integer> notHeld = new HashSet<>(reply.getNotHeldList());
+                List<Integer> notHeld = reply.getNotHeldList();
                 for (int p : partitions) {
-                    if (notHeld.contains(p)) {
+                    if (!notHeld.isEmpty() && notHeld.contains(p)) {
                         tries.get(p).failed(agent, ReplicaFailure.notHeld("it does not hold the partition"));
                         run.retries++;
                         retries.retried(ReplicaFailure.NOT_HELD);
