@@ -96,20 +96,52 @@ public final class PartitionedLoad {
     /**
      * Parses this agent's splits and counts their weight per id block.
      *
+     * @param stop whether the load was superseded or aborted: checked after every parsed chunk,
+     *             so an aborted load (its job failed elsewhere) stops allocating at once instead
+     *             of filling the heap with records nobody will read
      * @throws GraphInputException when a line is malformed: names the file and line
+     * @throws InterruptedException when {@code stop} said so; what was parsed is dropped
      */
-    public LoadScanned scan(List<InputSplit> splits, SplitAccess access) throws GraphInputException, IOException {
-        AtomicLong bytes = new AtomicLong();
+    public LoadScanned scan(List<InputSplit> splits, SplitAccess access, BooleanSupplier stop)
+            throws GraphInputException, IOException, InterruptedException {
+        try {
+            return scanUnless(splits, access, stop);
+        } catch (Stopped e) {
+            vertices = null;
+            edges = null;
+            throw new InterruptedException("the load of job " + jobId + " was superseded or aborted while parsing");
+        }
+    }
+
+    /** Thrown out of the parser's threads by the parsed-bytes callback once the load should stop. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("load stopped", null, false, false);
+        }
+    }
+
+    private LoadScanned scanUnless(List<InputSplit> splits, SplitAccess access, BooleanSupplier stop)
+            throws GraphInputException, IOException {
+        AtomicLong read = new AtomicLong();
+        java.util.function.LongConsumer bytes = n -> {
+            read.addAndGet(n);
+            if (stop.getAsBoolean()) {
+                throw new Stopped();
+            }
+        };
         long min = Long.MAX_VALUE;
         long max = -1;
         long vertexRecords = 0;
         long edgeRecords = 0;
         for (InputSplit split : splits) {
+            if (stop.getAsBoolean()) {
+                throw new Stopped();
+            }
             SplitAccess.Opened opened = access.open(split);
             switch (split.getFile()) {
                 case VERTEX_FILE -> {
                     long[] ids = opened.parse(() -> SplitParser.vertices(opened.path(), opened.from(), opened.to(), threads,
-                            bytes::addAndGet));
+                            bytes));
                     for (long id : ids) {
                         min = Math.min(min, id);
                         max = Math.max(max, id);
@@ -119,7 +151,7 @@ public final class PartitionedLoad {
                 }
                 case EDGE_FILE -> {
                     List<EdgeRecords> chunks = opened.parse(() -> SplitParser.edges(opened.path(), opened.from(),
-                            opened.to(), input.getWeighted(), threads, bytes::addAndGet));
+                            opened.to(), input.getWeighted(), threads, bytes));
                     for (EdgeRecords chunk : chunks) {
                         if (chunk.count() > 0) {
                             min = Math.min(min, chunk.minId());
@@ -133,7 +165,7 @@ public final class PartitionedLoad {
             }
         }
         LoadScanned.Builder scanned = LoadScanned.newBuilder().setVertexRecords(vertexRecords).setEdgeRecords(edgeRecords)
-                .setMinId(min == Long.MAX_VALUE ? 1 : min).setMaxId(max < 0 ? 0 : max).setBytesRead(bytes.get())
+                .setMinId(min == Long.MAX_VALUE ? 1 : min).setMaxId(max < 0 ? 0 : max).setBytesRead(read.get())
                 .setTransfer(access.streamed() ? InputTransfer.INPUT_TRANSFER_STREAM : InputTransfer.INPUT_TRANSFER_SHARED);
         if (max >= 0) {
             BlockWeights weights = weigh(IdBlocks.covering(min, max));
