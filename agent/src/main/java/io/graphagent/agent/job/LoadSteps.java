@@ -235,6 +235,13 @@ final class LoadSteps {
                     e.getMessage());
             answers.fail(link, command, FailureKind.LOAD_FAILED, "load superseded: " + e.getMessage());
             return;
+        } catch (LoadException e) {
+            loads.remove(command.getJobId(), loading);
+            log.warn("event=command_failed cause=out_of_memory job={} command=LOAD_PARTITIONS detail=\"{}\"",
+                    command.getJobId(), e.getMessage());
+            FailedJobHeap.release(command.getJobId(), "heap thrashing while parsing");
+            answers.fail(link, command, FailureKind.OUT_OF_MEMORY, e.getMessage());
+            return;
         } catch (GraphInputException e) {
             loads.remove(command.getJobId());
             answers.fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());

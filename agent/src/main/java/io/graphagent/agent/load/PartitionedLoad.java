@@ -101,42 +101,60 @@ public final class PartitionedLoad {
      *             of filling the heap with records nobody will read
      * @throws GraphInputException when a line is malformed: names the file and line
      * @throws InterruptedException when {@code stop} said so; what was parsed is dropped
+     * @throws LoadException (fault MEMORY) when the heap thrashes ({@link GcPressure}): the
+     *         records do not fit, and parsing on would pause the JVM, heartbeats and all, in
+     *         full collection after full collection until an OutOfMemoryError
      */
     public LoadScanned scan(List<InputSplit> splits, SplitAccess access, BooleanSupplier stop)
-            throws GraphInputException, IOException, InterruptedException {
+            throws GraphInputException, IOException, InterruptedException, LoadException {
+        GcPressure pressure = GcPressure.ofThisJvm();
         try {
-            return scanUnless(splits, access, stop);
+            return scanUnless(splits, access, () -> {
+                if (stop.getAsBoolean()) {
+                    throw new Stopped(false);
+                }
+                if (pressure.thrashing()) {
+                    throw new Stopped(true);
+                }
+            });
         } catch (Stopped e) {
             vertices = null;
             edges = null;
+            if (e.thrashing) {
+                throw new LoadException("agent " + agentId + " ran out of heap (" + (pressure.maxBytes() >> 20)
+                        + " MB maximum) parsing its splits of job " + jobId + ": the records parsed so far fill it,"
+                        + " and collecting took most of the time. Fix: give the agents more heap (-Xmx in"
+                        + " GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds a smaller share",
+                        LoadException.Fault.MEMORY);
+            }
             throw new InterruptedException("the load of job " + jobId + " was superseded or aborted while parsing");
         }
     }
 
     /** Thrown out of the parser's threads by the parsed-bytes callback once the load should stop. */
     private static final class Stopped extends RuntimeException {
-        Stopped() {
+        final boolean thrashing;
+
+        Stopped(boolean thrashing) {
             super("load stopped", null, false, false);
+            this.thrashing = thrashing;
         }
     }
 
-    private LoadScanned scanUnless(List<InputSplit> splits, SplitAccess access, BooleanSupplier stop)
+    /** @param check after every parsed chunk (and before every split): throws {@link Stopped} to stop */
+    private LoadScanned scanUnless(List<InputSplit> splits, SplitAccess access, Runnable check)
             throws GraphInputException, IOException {
         AtomicLong read = new AtomicLong();
         java.util.function.LongConsumer bytes = n -> {
             read.addAndGet(n);
-            if (stop.getAsBoolean()) {
-                throw new Stopped();
-            }
+            check.run();
         };
         long min = Long.MAX_VALUE;
         long max = -1;
         long vertexRecords = 0;
         long edgeRecords = 0;
         for (InputSplit split : splits) {
-            if (stop.getAsBoolean()) {
-                throw new Stopped();
-            }
+            check.run();
             SplitAccess.Opened opened = access.open(split);
             switch (split.getFile()) {
                 case VERTEX_FILE -> {
