@@ -37,13 +37,13 @@ final class GcPressure {
         this.pausedAtStart = pausedMs.getAsLong();
     }
 
-    /** This JVM's collection pauses (collectors whose work is concurrent left out), its clock and heap. */
-    static GcPressure ofThisJvm() {
+    /** This JVM's collection pauses (collectors whose work is concurrent left out) and heap, timed on {@code ticker}. */
+    static GcPressure ofThisJvm(io.graphagent.net.time.Ticker ticker) {
         List<GarbageCollectorMXBean> pausing = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .filter(c -> !c.getName().contains("Concurrent")).toList();
         Runtime runtime = Runtime.getRuntime();
         return new GcPressure(() -> pausing.stream().mapToLong(c -> Math.max(0, c.getCollectionTime())).sum(),
-                () -> System.nanoTime() / 1_000_000, () -> runtime.totalMemory() - runtime.freeMemory(),
+                () -> ticker.nanos() / 1_000_000, () -> runtime.totalMemory() - runtime.freeMemory(),
                 runtime.maxMemory());
     }
 

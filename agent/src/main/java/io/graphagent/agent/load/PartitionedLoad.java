@@ -107,7 +107,7 @@ public final class PartitionedLoad {
      */
     public LoadScanned scan(List<InputSplit> splits, SplitAccess access, BooleanSupplier stop)
             throws GraphInputException, IOException, InterruptedException, LoadException {
-        GcPressure pressure = GcPressure.ofThisJvm();
+        GcPressure pressure = GcPressure.ofThisJvm(ticker);
         try {
             return scanUnless(splits, access, () -> {
                 if (stop.getAsBoolean()) {

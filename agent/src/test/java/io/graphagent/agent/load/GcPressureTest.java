@@ -46,7 +46,7 @@ class GcPressureTest {
 
     @Test
     void thisJvmsPressureReadsItsHeap() {
-        GcPressure jvm = GcPressure.ofThisJvm();
+        GcPressure jvm = GcPressure.ofThisJvm(io.graphagent.net.time.Ticker.system());
 
         assertThat(jvm.maxBytes()).isEqualTo(Runtime.getRuntime().maxMemory());
         assertThat(jvm.thrashing()).as("just made: no window yet").isFalse();

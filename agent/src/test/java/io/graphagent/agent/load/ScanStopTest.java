@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.graphagent.api.EdgeUse;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.v1.GraphFiles;
 import io.graphagent.protocol.v1.InputFileKind;
 import io.graphagent.protocol.v1.InputSplit;
@@ -46,7 +47,7 @@ class ScanStopTest {
     private static PartitionedLoad load() {
         GraphFiles input = GraphFiles.newBuilder().setEdgeFile(edges.toString()).setDirected(true).build();
         return new PartitionedLoad("job-1", "agent-1", 1, input, new int[] {0}, new String[] {"agent-1"}, Map.of(), 1,
-                Duration.ofSeconds(30), EdgeUse.OUT_AND_IN);
+                Duration.ofSeconds(30), EdgeUse.OUT_AND_IN, Ticker.system());
     }
 
     private static List<InputSplit> wholeFile() throws Exception {
