@@ -83,8 +83,26 @@ class OutOfHeapTest {
                             assertThat(a.getReconnects()).isZero();
                             assertThat(a.getLastHeartbeatAgeMs()).isLessThan(LEASE.toMillis() * 3 / 4);
                         }));
+            } catch (AssertionError | RuntimeException e) {
+                // The state directory goes with the test: keep what the agents logged in the failure.
+                e.addSuppressed(new AssertionError("the agents' last log lines:\n" + agentLogTails(dir.resolve("state"))));
+                throw e;
             }
         }
+    }
+
+    private static String agentLogTails(Path state) {
+        StringBuilder out = new StringBuilder();
+        try (var logs = java.nio.file.Files.list(state.resolve("logs"))) {
+            for (Path file : logs.filter(f -> f.getFileName().toString().startsWith("agent")).sorted().toList()) {
+                List<String> lines = java.nio.file.Files.readAllLines(file);
+                out.append("== ").append(file.getFileName()).append('\n');
+                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+        } catch (java.io.IOException e) {
+            out.append("(cannot read the agents' logs: ").append(e.getMessage()).append(')');
+        }
+        return out.toString();
     }
 
     private static JobProgress run(CoordinatorClient client, io.graphagent.protocol.v1.JobSpec spec) {
