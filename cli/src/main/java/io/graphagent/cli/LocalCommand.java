@@ -130,15 +130,21 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
      * mostly its resident graph: with at most 2 % free, every marking cycle shrank the heap back
      * to the graph, the old generation stayed over the marking threshold, and online queries
      * started cycle after cycle in a few MiB of eden (docs/performance.md, "Online queries").
-     * Up to 30 % free, and a 64 MiB floor under the young generation.
+     * Up to 30 % free, and a 64 MiB floor under the young generation ({@link AgentYoungFloor}:
+     * at most a quarter of a small -Xmx).
      */
     static final List<String> AGENT_HEAP_OPTIONS = List.of("-XX:MaxHeapFreeRatio=30", "-XX:NewSize=64m");
 
-    /** The options of an agent's JVM, given those of every process: {@link #AGENT_HEAP_OPTIONS} right after the heap policy. */
+    /**
+     * The options of an agent's JVM, given those of every process: {@link #AGENT_HEAP_OPTIONS}
+     * right after the heap policy, the young floor capped by the -Xmx among the options.
+     */
     static List<String> agentJvmOptions(List<String> jvmOptions) {
         List<String> options = new ArrayList<>(jvmOptions);
         int policy = java.util.Collections.indexOfSubList(options, HEAP_POLICY);
-        options.addAll(policy < 0 ? 0 : policy + HEAP_POLICY.size(), AGENT_HEAP_OPTIONS);
+        List<String> agent = new ArrayList<>(AGENT_HEAP_OPTIONS);
+        agent.set(agent.indexOf("-XX:NewSize=64m"), AgentYoungFloor.option(jvmOptions));
+        options.addAll(policy < 0 ? 0 : policy + HEAP_POLICY.size(), agent);
         return options;
     }
 

@@ -30,4 +30,17 @@ class AgentJvmOptionsTest {
         assertThat(LocalCommand.agentJvmOptions(LocalCommand.jvmOptions())).containsSubsequence("-XX:MaxHeapFreeRatio=2",
                 "-XX:MaxHeapFreeRatio=30");
     }
+
+    @Test
+    void aSmallHeapCapsTheYoungFloorAtAQuarterOfIt() {
+        // -Xmx64m with a 64 MiB floor: young = the whole heap, every young collection failed its evacuation.
+        assertThat(LocalCommand.agentJvmOptions(List.of("-Xmx64m"))).containsExactly("-XX:MaxHeapFreeRatio=30",
+                "-XX:NewSize=16m", "-Xmx64m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmx1g", "-Xmx200M"))).as("the last -Xmx wins").isEqualTo("-XX:NewSize=50m");
+        assertThat(AgentYoungFloor.option(List.of("-XX:MaxHeapSize=128m"))).isEqualTo("-XX:NewSize=32m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmx67108864"))).isEqualTo("-XX:NewSize=16m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmx2m"))).isEqualTo("-XX:NewSize=1m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmx4g"))).isEqualTo("-XX:NewSize=64m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmxlots"))).as("unreadable: the floor").isEqualTo("-XX:NewSize=64m");
+    }
 }

@@ -1,6 +1,7 @@
 package io.graphagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.JobFailureKind;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutOfHeapTest {
     private static final Duration START = Duration.ofSeconds(120);
+    /** The agents' session.lease-ttl in a local cluster. */
+    private static final Duration LEASE = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;
@@ -61,13 +64,45 @@ class OutOfHeapTest {
 
                 assertThat(client.status(false).getAgentsList()).as("the agents live on")
                         .allSatisfy(a -> assertThat(a.getState()).isEqualTo(AgentState.ALIVE));
+                // Every agent lets go of the failed job at once, the one still parsing its share too (it stops
+                // at the Abort instead of parsing on into back-to-back full collections): the heap in use
+                // its heartbeats report comes back under half the maximum, as before the job.
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(client.status(false).getAgentsList())
+                        .allSatisfy(a -> assertThat(a.getHeapUsedBytes()).as(a.getAgentId() + "'s heap in use (MB "
+                                + (a.getHeapUsedBytes() >> 20) + ")\n" + log).isLessThan(a.getMaxHeapBytes() / 2)));
                 PageRankReference small = PageRankReference.rmat(dir, 10, 2, 4);
                 Path output = dir.resolve("after.txt");
                 JobProgress next = run(client, small.request(output, 0).getJob());
-                assertThat(next.getState()).as(next.getMessage()).isEqualTo(JobState.SUCCEEDED);
+                assertThat(next.getState()).as(next.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
                 small.assertEngineWrites(output);
+                // And their heartbeats go on: for longer than a lease, each stays ALIVE in its first session,
+                // heard from within three quarters of a lease (a heartbeat task that died with an OutOfMemoryError goes quiet).
+                await().during(LEASE.plusSeconds(1)).atMost(LEASE.plusSeconds(30)).untilAsserted(() ->
+                        assertThat(client.status(false).getAgentsList()).allSatisfy(a -> {
+                            assertThat(a.getState()).isEqualTo(AgentState.ALIVE);
+                            assertThat(a.getReconnects()).isZero();
+                            assertThat(a.getLastHeartbeatAgeMs()).isLessThan(LEASE.toMillis() * 3 / 4);
+                        }));
+            } catch (AssertionError | RuntimeException e) {
+                // The state directory goes with the test: keep what the agents logged in the failure.
+                e.addSuppressed(new AssertionError("the agents' last log lines:\n" + agentLogTails(dir.resolve("state"))));
+                throw e;
             }
         }
+    }
+
+    private static String agentLogTails(Path state) {
+        StringBuilder out = new StringBuilder();
+        try (var logs = java.nio.file.Files.list(state.resolve("logs"))) {
+            for (Path file : logs.filter(f -> f.getFileName().toString().startsWith("agent")).sorted().toList()) {
+                List<String> lines = java.nio.file.Files.readAllLines(file);
+                out.append("== ").append(file.getFileName()).append('\n');
+                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+        } catch (java.io.IOException e) {
+            out.append("(cannot read the agents' logs: ").append(e.getMessage()).append(')');
+        }
+        return out.toString();
     }
 
     private static JobProgress run(CoordinatorClient client, io.graphagent.protocol.v1.JobSpec spec) {

@@ -246,6 +246,7 @@ public final class AgentJobs implements CommandHandler {
                 if (dropped != null) {
                     dropped.closeEarly("out of memory");
                 }
+                FailedJobHeap.release(command.getJobId(), "out of memory in " + command.getKindCase());
                 Runtime runtime = Runtime.getRuntime();
                 String message = "agent " + link.agentId() + " ran out of heap (" + (runtime.maxMemory() >> 20)
                         + " MB maximum) during " + command.getKindCase() + " of job " + command.getJobId()
@@ -317,6 +318,9 @@ public final class AgentJobs implements CommandHandler {
             log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
         }
         peerCheckpoints.dropJob(jobId);
+        if (command.getKindCase() == Command.KindCase.ABORT) {
+            FailedJobHeap.release(jobId, "aborted");
+        }
     }
 
     /** For tests: {@code hook} runs on the job thread when a load reaches its memory check. */

@@ -79,6 +79,11 @@ final class LoadSteps {
     private final Ticker ticker;
     /** Loads in progress, between LoadPartitions and BuildPartitions. */
     private final Map<String, Loading> loads = new ConcurrentHashMap<>();
+    /**
+     * Jobs whose Abort arrived and is not yet run on the job thread, with its job epoch: a
+     * LoadPartitions of that epoch or older queued before it does not start.
+     */
+    private final Map<String, Long> aborted = new ConcurrentHashMap<>();
     /** For tests: runs on the job thread when a load reaches its memory check, with the job id. */
     private volatile java.util.function.Consumer<String> beforeMemoryCheck = jobId -> { };
 
@@ -120,9 +125,14 @@ final class LoadSteps {
 
     /**
      * A rollback (or abort) ends a load in progress of an older job epoch at once instead of
-     * holding the job thread until the load's deadline (a shuffle waiting for a peer that was lost).
+     * holding the job thread until the load's deadline (a shuffle waiting for a peer that was lost,
+     * a scan filling the heap for a job that already failed). An Abort also stops a LoadPartitions
+     * of the job still queued behind another command: it would start after the abort arrived.
      */
     void supersede(Command command) {
+        if (command.getKindCase() == Command.KindCase.ABORT) {
+            aborted.merge(command.getJobId(), command.getJobEpoch(), Math::max);
+        }
         Loading loading = loads.get(command.getJobId());
         if (loading != null && (command.getKindCase() == Command.KindCase.ABORT
                 || loading.load().jobEpoch() < command.getJobEpoch())) {
@@ -130,14 +140,16 @@ final class LoadSteps {
         }
     }
 
-    /** Drops the job's load in progress, if any. */
+    /** Drops the job's load in progress, if any (the job thread's Abort or Release: an abort noted is done with). */
     void drop(String jobId) {
         loads.remove(jobId);
+        aborted.remove(jobId);
     }
 
     /** Drops every load in progress (the session was fenced): each stops at once, as a superseded one does. */
     void dropAll() {
         loads.clear();
+        aborted.clear();
     }
 
     /**
@@ -146,6 +158,13 @@ final class LoadSteps {
      */
     void load(Command command, CoordinatorLink link) {
         releaseSuperseded(command.getJobId(), command.getJobEpoch());
+        Long abortedAt = aborted.get(command.getJobId());
+        if (abortedAt != null && abortedAt >= command.getJobEpoch()) {
+            log.info("event=load_skipped job={} epoch={} detail=\"the job was aborted before its load started\"",
+                    command.getJobId(), command.getJobEpoch());
+            answers.fail(link, command, FailureKind.LOAD_FAILED, "load superseded: job " + command.getJobId() + " was aborted");
+            return;
+        }
         LoadPartitions load = command.getLoadPartitions();
         List<Path> files = new ArrayList<>();
         if (!load.getInput().getVertexFile().isEmpty()) {
@@ -193,7 +212,8 @@ final class LoadSteps {
         PartitionedLoad partitioned = new PartitionedLoad(command.getJobId(), link.agentId(), command.getJobEpoch(),
                 load.getInput(), owned, ownerOf, peers, Runtime.getRuntime().availableProcessors(), EXCHANGE_TIMEOUT,
                 edgeUse, ticker);
-        Loading replaced = loads.put(command.getJobId(), new Loading(load, partitioned, peers, ownerOf));
+        Loading loading = new Loading(load, partitioned, peers, ownerOf);
+        Loading replaced = loads.put(command.getJobId(), loading);
         if (replaced != null) {
             log.info("event=load_restarted job={} epoch={}", command.getJobId(), command.getJobEpoch());
         }
@@ -208,7 +228,20 @@ final class LoadSteps {
                                 ? "job.input-transfer is stream" : "this agent cannot read " + load.getInput().getEdgeFile(),
                         link.coordinatorAddress());
             }
-            scanned = partitioned.scan(load.getSplitsList(), access);
+            scanned = partitioned.scan(load.getSplitsList(), access, () -> loads.get(command.getJobId()) != loading);
+        } catch (InterruptedException e) {
+            loads.remove(command.getJobId(), loading);
+            log.info("event=load_stopped job={} epoch={} detail=\"{}\"", command.getJobId(), command.getJobEpoch(),
+                    e.getMessage());
+            answers.fail(link, command, FailureKind.LOAD_FAILED, "load superseded: " + e.getMessage());
+            return;
+        } catch (LoadException e) {
+            loads.remove(command.getJobId(), loading);
+            log.warn("event=command_failed cause=out_of_memory job={} command=LOAD_PARTITIONS detail=\"{}\"",
+                    command.getJobId(), e.getMessage());
+            FailedJobHeap.release(command.getJobId(), "heap thrashing while parsing");
+            answers.fail(link, command, FailureKind.OUT_OF_MEMORY, e.getMessage());
+            return;
         } catch (GraphInputException e) {
             loads.remove(command.getJobId());
             answers.fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());

@@ -96,20 +96,70 @@ public final class PartitionedLoad {
     /**
      * Parses this agent's splits and counts their weight per id block.
      *
+     * @param stop whether the load was superseded or aborted: checked after every parsed chunk,
+     *             so an aborted load (its job failed elsewhere) stops allocating at once instead
+     *             of filling the heap with records nobody will read
      * @throws GraphInputException when a line is malformed: names the file and line
+     * @throws InterruptedException when {@code stop} said so; what was parsed is dropped
+     * @throws LoadException (fault MEMORY) when the heap thrashes ({@link GcPressure}): the
+     *         records do not fit, and parsing on would pause the JVM, heartbeats and all, in
+     *         full collection after full collection until an OutOfMemoryError
      */
-    public LoadScanned scan(List<InputSplit> splits, SplitAccess access) throws GraphInputException, IOException {
-        AtomicLong bytes = new AtomicLong();
+    public LoadScanned scan(List<InputSplit> splits, SplitAccess access, BooleanSupplier stop)
+            throws GraphInputException, IOException, InterruptedException, LoadException {
+        GcPressure pressure = GcPressure.ofThisJvm(ticker);
+        try {
+            return scanUnless(splits, access, () -> {
+                if (stop.getAsBoolean()) {
+                    throw new Stopped(false);
+                }
+                if (pressure.thrashing()) {
+                    throw new Stopped(true);
+                }
+            });
+        } catch (Stopped e) {
+            vertices = null;
+            edges = null;
+            if (e.thrashing) {
+                throw new LoadException("agent " + agentId + " ran out of heap (" + (pressure.maxBytes() >> 20)
+                        + " MB maximum) parsing its splits of job " + jobId + ": the records parsed so far fill it,"
+                        + " and collecting took most of the time. Fix: give the agents more heap (-Xmx in"
+                        + " GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds a smaller share",
+                        LoadException.Fault.MEMORY);
+            }
+            throw new InterruptedException("the load of job " + jobId + " was superseded or aborted while parsing");
+        }
+    }
+
+    /** Thrown out of the parser's threads by the parsed-bytes callback once the load should stop. */
+    private static final class Stopped extends RuntimeException {
+        final boolean thrashing;
+
+        Stopped(boolean thrashing) {
+            super("load stopped", null, false, false);
+            this.thrashing = thrashing;
+        }
+    }
+
+    /** @param check after every parsed chunk (and before every split): throws {@link Stopped} to stop */
+    private LoadScanned scanUnless(List<InputSplit> splits, SplitAccess access, Runnable check)
+            throws GraphInputException, IOException {
+        AtomicLong read = new AtomicLong();
+        java.util.function.LongConsumer bytes = n -> {
+            read.addAndGet(n);
+            check.run();
+        };
         long min = Long.MAX_VALUE;
         long max = -1;
         long vertexRecords = 0;
         long edgeRecords = 0;
         for (InputSplit split : splits) {
+            check.run();
             SplitAccess.Opened opened = access.open(split);
             switch (split.getFile()) {
                 case VERTEX_FILE -> {
                     long[] ids = opened.parse(() -> SplitParser.vertices(opened.path(), opened.from(), opened.to(), threads,
-                            bytes::addAndGet));
+                            bytes));
                     for (long id : ids) {
                         min = Math.min(min, id);
                         max = Math.max(max, id);
@@ -119,7 +169,7 @@ public final class PartitionedLoad {
                 }
                 case EDGE_FILE -> {
                     List<EdgeRecords> chunks = opened.parse(() -> SplitParser.edges(opened.path(), opened.from(),
-                            opened.to(), input.getWeighted(), threads, bytes::addAndGet));
+                            opened.to(), input.getWeighted(), threads, bytes));
                     for (EdgeRecords chunk : chunks) {
                         if (chunk.count() > 0) {
                             min = Math.min(min, chunk.minId());
@@ -133,7 +183,7 @@ public final class PartitionedLoad {
             }
         }
         LoadScanned.Builder scanned = LoadScanned.newBuilder().setVertexRecords(vertexRecords).setEdgeRecords(edgeRecords)
-                .setMinId(min == Long.MAX_VALUE ? 1 : min).setMaxId(max < 0 ? 0 : max).setBytesRead(bytes.get())
+                .setMinId(min == Long.MAX_VALUE ? 1 : min).setMaxId(max < 0 ? 0 : max).setBytesRead(read.get())
                 .setTransfer(access.streamed() ? InputTransfer.INPUT_TRANSFER_STREAM : InputTransfer.INPUT_TRANSFER_SHARED);
         if (max >= 0) {
             BlockWeights weights = weigh(IdBlocks.covering(min, max));

@@ -44,6 +44,7 @@ final class SessionThreads {
     /** Whether the threads are lent by a pool, which outlives this client. */
     private final boolean shared;
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicLong periodicFailures = new java.util.concurrent.atomic.AtomicLong();
 
     /** Threads of this client's own. */
     SessionThreads() {
@@ -91,16 +92,46 @@ final class SessionThreads {
         }
     }
 
-    /** Runs {@code task} on the session thread now and every {@code period} after each run; null once stopped. */
+    /**
+     * Runs {@code task} on the session thread now and every {@code period} after each run; null
+     * once stopped. A run that throws does not end the schedule: a scheduled executor never runs
+     * a periodic task again after it threw, and for the heartbeats that would be silent death,
+     * the agent alive and its lease running out. The likeliest throw is an OutOfMemoryError
+     * (a job filled the heap; the job layer drops it and the heap comes back), so the next run
+     * simply goes on.
+     */
     ScheduledFuture<?> every(Runnable task, Duration period) {
         if (stopped) {
             return null;
         }
+        Runnable guarded = () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                periodicFailed(e);
+            }
+        };
         try {
-            return session.scheduleWithFixedDelay(task, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+            return session.scheduleWithFixedDelay(guarded, 0, period.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null;
         }
+    }
+
+    /** Counts and logs a periodic run that threw; logging may itself run out of heap, which is dropped. */
+    private void periodicFailed(Throwable e) {
+        periodicFailures.incrementAndGet();
+        try {
+            log.warn("event=periodic_task_failed cause={} detail=\"{}; the task runs again next period\"",
+                    e.getClass().getSimpleName(), e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError again) {
+            // Counted above; the schedule goes on.
+        }
+    }
+
+    /** Periodic runs that threw and were carried on (see {@link #every}). */
+    long periodicFailures() {
+        return periodicFailures.get();
     }
 
     /** Runs a call into the job layer on the command thread, logging what it throws. */
