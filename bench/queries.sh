@@ -168,6 +168,7 @@ if [[ " $SKIP " != *" kill "* ]]; then
 fi
 stop_cluster
 if [[ " $SKIP " != *" roundrobin "* ]]; then
+  start_cluster round-robin
   # The same sequence of runs as the heat cluster's (CHOICES at every rate, in the same order): each
   # Zipf run then follows as much earlier load (JIT compiles, hot replicas) on both, so heat and
   # round robin are compared warm to warm. Round robin's Zipf runs used to follow the warm-up alone
