@@ -1,5 +1,6 @@
 package io.graphagent.agent.load;
 
+import io.graphagent.net.time.Ticker;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -38,7 +39,7 @@ final class GcPressure {
     }
 
     /** This JVM's collection pauses (collectors whose work is concurrent left out) and heap, timed on {@code ticker}. */
-    static GcPressure ofThisJvm(io.graphagent.net.time.Ticker ticker) {
+    static GcPressure ofThisJvm(Ticker ticker) {
         List<GarbageCollectorMXBean> pausing = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .filter(c -> !c.getName().contains("Concurrent")).toList();
         Runtime runtime = Runtime.getRuntime();

@@ -54,15 +54,8 @@ final class AdjacencyLayout {
         arrays.allocated(4L * byNeighbour.length + 4L * offsets.length);
         for (Block b : blocks) {
             for (int i = 0; i < b.count; i++) {
-                int owner = b.owners[i];
                 int g = b.neighbours[i];
-                int slot = owner < 0 || owner >= n ? -1 : slotOf[owner];
-                if (slot < 0 || slot >= ownedVertices) {
-                    throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
-                }
-                if (g < 0 || g >= n) {
-                    throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
-                }
+                int slot = ownedSlot(b.owners[i], g, slotOf, ownedVertices, n);
                 byNeighbour[g + 1]++;
                 offsets[slot + 1]++;
                 b.owners[i] = slot; // the grouping below reads the slot here, not through slotOf again
@@ -121,6 +114,21 @@ final class AdjacencyLayout {
     }
 
     /**
+     * The owned slot of an edge entry's {@code owner}, checked with its neighbour {@code g}: both
+     * global ids below {@code n}, the owner one of this share's {@code ownedVertices}.
+     */
+    private static int ownedSlot(int owner, int g, int[] slotOf, int ownedVertices, int n) {
+        int slot = owner < 0 || owner >= n ? -1 : slotOf[owner];
+        if (slot < 0 || slot >= ownedVertices) {
+            throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
+        }
+        if (g < 0 || g >= n) {
+            throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
+        }
+        return slot;
+    }
+
+    /**
      * CSR of owned slots without weights: entries counted and placed by owner (neighbours as
      * global ids), each adjacency sorted, then global ids turned into slots. Parallel edges are
      * equal ints, so this is the layout {@link #lay} makes, with one random scatter over the
@@ -133,15 +141,8 @@ final class AdjacencyLayout {
         arrays.allocated(4L * offsets.length);
         for (Block b : blocks) {
             for (int i = 0; i < b.count; i++) {
-                int owner = b.owners[i];
                 int g = b.neighbours[i];
-                int slot = owner < 0 || owner >= n ? -1 : slotOf[owner];
-                if (slot < 0 || slot >= ownedVertices) {
-                    throw new IllegalArgumentException("edge entry of vertex " + owner + ", which this share does not own");
-                }
-                if (g < 0 || g >= n) {
-                    throw new IllegalArgumentException("edge entry names vertex " + g + ", outside 0.." + (n - 1));
-                }
+                int slot = ownedSlot(b.owners[i], g, slotOf, ownedVertices, n);
                 if (numberMirrors && slotOf[g] == -1) {
                     slotOf[g] = MIRROR;
                 }
