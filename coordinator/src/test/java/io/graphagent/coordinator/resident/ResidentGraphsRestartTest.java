@@ -11,6 +11,7 @@ import io.graphagent.net.testing.FakeClock;
 import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.ExtraReplica;
 import io.graphagent.protocol.v1.GraphLayout;
 import io.graphagent.protocol.v1.HeldPartitions;
 import io.graphagent.protocol.v1.ReplicaMemory;
@@ -208,6 +209,77 @@ class ResidentGraphsRestartTest {
         graphs.reconcileAndWait();
         assertThat(agents.commands).as("R replicas left: nothing more").isEmpty();
         assertThat(graphs.list().getFirst().getState()).isEqualTo(ResidentState.GRAPH_READY);
+    }
+
+    @Test
+    void theRecordedExtraReplicaIsTheOneGivenBackAfterTheRestartEvenOnTheAgentHoldingTheMost() throws Exception {
+        // Before the restart partition 0 was hot: its extra replica went to agent-3, which holds the most partitions
+        // (so "the holder with the fewest partitions" would name agent-1, one of the R).
+        StoredGraph recorded = RMAT.toBuilder().addExtraReplicas(ExtraReplica.newBuilder().setPartition(0)
+                .setAgentId("agent-3")).build();
+        restart(Set.of("agent-1", "agent-2", "agent-3"), recorded);
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 2));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 3));
+        agents.join("agent-3", held("rmat", 7, 1000, 0, 1, 2, 3));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        assertThat(graphs.view("rmat").holders().getFirst()).containsExactly("agent-1", "agent-2", "agent-3");
+        assertThat(saved).as("the extra replica as recorded: nothing to write").isEmpty();
+
+        java.time.Duration coolAfter = CONFIG.query().coolAfter();
+        clock.advance(coolAfter.minusMillis(1));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).as("kept cool-after from the restart").isEmpty();
+        clock.advance(java.time.Duration.ofMillis(1));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).extracting(Agents.Sent::describe).containsExactly("agent-3 graph-rmat epoch=7 drop=[0]");
+        assertThat(graphs.view("rmat").holders()).containsExactly(List.of("agent-1", "agent-2"), List.of("agent-2", "agent-3"),
+                List.of("agent-1", "agent-3"), List.of("agent-2", "agent-3"));
+        assertThat(saved).as("the release is recorded").singleElement()
+                .satisfies(r -> assertThat(r.getExtraReplicasList()).isEmpty());
+    }
+
+    @Test
+    void aHotPartitionsExtraReplicaIsRecordedWhenMadeAndForgottenWhenItsAgentDoesNotComeBack() throws Exception {
+        restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
+        Set<Integer> hot = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of(1));
+        graphs.useHeat(new ResidentGraphs.Heat() {
+            @Override
+            public Set<Integer> hot(String graph) {
+                return Set.copyOf(hot);
+            }
+
+            @Override
+            public String leastLoaded(java.util.Collection<String> candidates) {
+                return new java.util.TreeSet<>(candidates).first();
+            }
+        });
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-3");
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).extracting(c -> c.agent() + " copies " + c.command().getReplicatePartitions()
+                .getSourcesList().stream().map(p -> p.getPartitionId()).toList()).containsExactly("agent-3 copies [1]");
+        graphs.reconcileAndWait();
+        ExtraReplica extra = ExtraReplica.newBuilder().setPartition(1).setAgentId("agent-3").build();
+        assertThat(saved).as("the extra replica is recorded once").singleElement()
+                .satisfies(r -> assertThat(r.getExtraReplicasList()).containsExactly(extra));
+
+        // A later coordinator reads that record, but agent-3 does not come back: the extra replica is forgotten.
+        graphs.close();
+        agents.listeners.clear();
+        saved.clear();
+        agents.commands.clear();
+        agents.leave("agent-3");
+        restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT.toBuilder().addExtraReplicas(extra).build());
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        assertThat(saved).as("the forgotten extra replica is recorded").singleElement()
+                .satisfies(r -> assertThat(r.getExtraReplicasList()).isEmpty());
+        assertThat(graphs.view("rmat").holders().get(1)).containsExactly("agent-1", "agent-2");
+        assertThat(agents.commands).as("R replicas live, nothing to copy or drop").isEmpty();
     }
 
     @Test
