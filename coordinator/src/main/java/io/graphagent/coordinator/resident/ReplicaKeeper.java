@@ -65,7 +65,9 @@ final class ReplicaKeeper {
     /** One round: copies for missing and hot replicas, drops of cooled ones; then the states. */
     void reconcile() {
         try {
-            Set<String> live = new TreeSet<>(directory.alive().stream().map(AgentView::agentId).toList());
+            // ALIVE and reported: an agent whose Hello is not taken in yet is neither back nor empty.
+            Set<String> live = new TreeSet<>(directory.alive().stream().map(AgentView::agentId)
+                    .filter(kept.reported::contains).toList());
             Map<String, String> addresses = new HashMap<>();
             directory.alive().forEach(a -> addresses.put(a.agentId(), a.dataAddress()));
             List<Round> rounds = new ArrayList<>();
@@ -80,6 +82,8 @@ final class ReplicaKeeper {
                 }
             }
             for (Round round : rounds) {
+                // Before the copies: a coordinator that dies while they run leaves the extra replicas recorded.
+                recordExtras(round.graph);
                 round.dropCooled();
                 round.copy(addresses);
             }

@@ -154,6 +154,7 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
     private void onTransition(String agent, AgentState from, AgentState to, String cause) {
         kept.loads.values().forEach(l -> l.agentChanged(agent, to, cause));
         if (to == AgentState.DEAD || to == AgentState.LEFT) {
+            kept.reported.remove(agent);
             pending.lost(agent, cause);
             synchronized (kept) {
                 for (KeptGraph g : kept.byName.values()) {
