@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the input, with the single-process engine's result.
  */
 class ResidentGraphFailoverTest {
-    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration START = Duration.ofSeconds(180);
     private static final Duration TTL = Duration.ofSeconds(2);
     private static final Duration CALL = Duration.ofSeconds(30);
     private static final int SCALE = 10;
@@ -70,7 +70,7 @@ class ResidentGraphFailoverTest {
     Path dir;
 
     @Test
-    @Timeout(300)
+    @Timeout(420)
     void aResidentGraphOutlivesItsLeaderAnswersAsBeforeKeepsItsReplicasAndTakesAJobByName() throws Exception {
         Path prefix = dir.resolve("rmat-" + SCALE);
         RmatGenerator.generate(new RmatGenerator.Parameters(SCALE, 8, 11, false), prefix, 1, RmatGenerator.Progress.NONE);
