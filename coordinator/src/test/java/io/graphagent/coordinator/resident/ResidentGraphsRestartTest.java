@@ -77,6 +77,23 @@ class ResidentGraphsRestartTest {
         return graphs;
     }
 
+    /** Heat with {@code hotPartitions} hot (the set returned, to change) and the lowest id least loaded. */
+    private Set<Integer> useHeat(Integer... hotPartitions) {
+        Set<Integer> hot = new java.util.concurrent.CopyOnWriteArraySet<>(List.of(hotPartitions));
+        graphs.useHeat(new ResidentGraphs.Heat() {
+            @Override
+            public Set<Integer> hot(String graph) {
+                return Set.copyOf(hot);
+            }
+
+            @Override
+            public String leastLoaded(java.util.Collection<String> candidates) {
+                return new java.util.TreeSet<>(candidates).first();
+            }
+        });
+        return hot;
+    }
+
     private static HeldPartitions held(String graph, long generation, long bytes, Integer... partitions) {
         return HeldPartitions.newBuilder().setJobId("graph-" + graph).setGeneration(generation).setBytes(bytes)
                 .addAllPartitionIds(List.of(partitions)).build();
@@ -192,18 +209,7 @@ class ResidentGraphsRestartTest {
     @Test
     void aHotPartitionsExtraReplicaTakenBackAfterTheRestartIsGivenBackOnceItIsCool() throws Exception {
         restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
-        Set<Integer> hot = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of(0));
-        graphs.useHeat(new ResidentGraphs.Heat() {
-            @Override
-            public Set<Integer> hot(String graph) {
-                return Set.copyOf(hot);
-            }
-
-            @Override
-            public String leastLoaded(java.util.Collection<String> candidates) {
-                return new java.util.TreeSet<>(candidates).first();
-            }
-        });
+        Set<Integer> hot = useHeat(0);
         // Before the restart partition 0 was hot: agent-3 held its extra replica, beside R = 2 on agent-1 and agent-2.
         agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
         agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
@@ -261,18 +267,7 @@ class ResidentGraphsRestartTest {
     @Test
     void aHotPartitionsExtraReplicaIsRecordedWhenMadeAndForgottenWhenItsAgentDoesNotComeBack() throws Exception {
         restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
-        Set<Integer> hot = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of(1));
-        graphs.useHeat(new ResidentGraphs.Heat() {
-            @Override
-            public Set<Integer> hot(String graph) {
-                return Set.copyOf(hot);
-            }
-
-            @Override
-            public String leastLoaded(java.util.Collection<String> candidates) {
-                return new java.util.TreeSet<>(candidates).first();
-            }
-        });
+        Set<Integer> hot = useHeat(1);
         agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
         agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
         agents.join("agent-3");
