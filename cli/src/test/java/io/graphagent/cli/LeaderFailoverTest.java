@@ -60,7 +60,7 @@ class LeaderFailoverTest {
                 LocalCommand.jvmOptions())) {
             run(cluster, state, reference, output, log);
         } finally {
-            keepLogs(state);
+            PostMortemLogs.keep(state, "leader-failover-logs");
         }
     }
 
@@ -78,17 +78,6 @@ class LeaderFailoverTest {
                 .filter(l -> !l.isEmpty() && Character.isDigit(l.charAt(0)) && l.indexOf(' ') > 0)
                 .filter(l -> Instant.parse(l.substring(0, l.indexOf(' '))).isAfter(after))
                 .collect(Collectors.joining("\n"));
-    }
-
-    /** The processes' logs go to target/leader-failover-logs, for a failure's post-mortem. */
-    private static void keepLogs(LocalState state) throws java.io.IOException {
-        Path kept = Path.of("target", "leader-failover-logs");
-        Files.createDirectories(kept);
-        try (var logs = Files.list(state.logs())) {
-            for (Path p : logs.toList()) {
-                Files.copy(p, kept.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 
     private void run(LocalCluster cluster, LocalState state, PageRankReference reference, Path output, StringWriter log)

@@ -67,7 +67,7 @@ class ReconnectStormTest {
                 LocalCommand.jvmOptions())) {
             run(cluster, state);
         } finally {
-            keepLogs(state);
+            PostMortemLogs.keep(state, "reconnect-storm-logs");
         }
     }
 
@@ -122,17 +122,6 @@ class ReconnectStormTest {
                         Optional.of(allBack), Optional.empty(), 0, "every session open on the new leader; "
                         + (after.dials() - dialsBefore) + " dials, " + after.redirects() + " redirects in all, none DEAD")
                         .record();
-            }
-        }
-    }
-
-    /** The processes' logs go to target/reconnect-storm-logs, for a failure's post-mortem. */
-    private static void keepLogs(LocalState state) throws java.io.IOException {
-        Path kept = Path.of("target", "reconnect-storm-logs");
-        java.nio.file.Files.createDirectories(kept);
-        try (var logs = java.nio.file.Files.list(state.logs())) {
-            for (Path p : logs.toList()) {
-                java.nio.file.Files.copy(p, kept.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

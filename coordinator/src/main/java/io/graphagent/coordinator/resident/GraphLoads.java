@@ -14,7 +14,6 @@ import io.graphagent.protocol.v1.LoadGraphReply;
 import io.graphagent.protocol.v1.LoadGraphRequest;
 import io.graphagent.protocol.v1.ResidentGraph;
 import io.graphagent.protocol.v1.ResidentState;
-import io.graphagent.protocol.v1.StoredGraph;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,18 +43,24 @@ final class GraphLoads {
     private final AtomicLong commandIds;
     private final KeptGraphs kept;
     private final GraphRecords records;
+    private final GraphRecordWriter writer;
     private final Executor driver;
     private final Runnable afterLoad;
 
-    /** @param afterLoad run on the driver after a load succeeded: the reconciliation that copies its replicas */
+    /**
+     * @param records   where the record of a load is written before it is accepted
+     * @param writer    where its record is written again when it ends
+     * @param afterLoad run on the driver after a load succeeded: the reconciliation that copies its replicas
+     */
     GraphLoads(AgentDirectory directory, GraphagentConfig config, Clock clock, AtomicLong commandIds, KeptGraphs kept,
-               GraphRecords records, Executor driver, Runnable afterLoad) {
+               GraphRecords records, GraphRecordWriter writer, Executor driver, Runnable afterLoad) {
         this.directory = directory;
         this.config = config;
         this.clock = clock;
         this.commandIds = commandIds;
         this.kept = kept;
         this.records = records;
+        this.writer = writer;
         this.driver = driver;
         this.afterLoad = afterLoad;
     }
@@ -155,17 +160,10 @@ final class GraphLoads {
 
     /** Rewrites the graph's record unless it was dropped meanwhile; a failed write is logged, the graph carries on. */
     private void record(KeptGraph graph) {
-        StoredGraph record;
-        synchronized (kept) {
-            if (!kept.current(graph)) {
-                return;
-            }
-            record = graph.toRecord();
-        }
         try {
-            records.save(record);
+            writer.save(graph);
         } catch (StoreException e) {
-            log.warn("event=resident_record_not_saved graph={} state={} detail=\"{}\"", graph.name, record.getState(),
+            log.warn("event=resident_record_not_saved graph={} state={} detail=\"{}\"", graph.name, graph.state,
                     e.getMessage());
         }
     }

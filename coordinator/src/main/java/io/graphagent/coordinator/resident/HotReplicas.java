@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
  * agent lacking the partition while it is hot ({@link ResidentGraphs.Heat}), given back once it
  * is no longer hot and the replica has been kept at least {@code query.cool-after}.
  *
- * <p>A partition with more live holders than R and no extra replica known (after a coordinator
- * restart the agents give back every replica they hold, the extra ones too, and which was extra
- * is not recorded) has one of them adopted as its extra replica: the holder with the fewest
+ * <p>Which agent holds each extra replica is recorded with the graph ({@link GraphRecordWriter}),
+ * so a restarted coordinator or a new leader, to which the agents give back every replica they
+ * hold, knows it again. A partition with more live holders than R and no extra replica known
+ * (a record written by a version that did not record them, or a write that failed) has one of
+ * them adopted as its extra replica: the holder with the fewest
  * partitions of the graph, ties to the highest id (a hot replica was copied alone onto an agent,
  * so this most likely names it; and a partition copied alone frees its memory when dropped,
  * while one of a load's share frees nothing until the rest of the share goes), kept from now as

@@ -3,6 +3,7 @@ package io.graphagent.coordinator.resident;
 import io.graphagent.graph.partition.BlockRanges;
 import io.graphagent.graph.partition.IdBlocks;
 import io.graphagent.graph.partition.Partitioning;
+import io.graphagent.protocol.v1.ExtraReplica;
 import io.graphagent.protocol.v1.GraphLayout;
 import io.graphagent.protocol.v1.ReplicaMemory;
 import io.graphagent.protocol.v1.ResidentGraph;
@@ -44,6 +45,8 @@ final class KeptGraph {
     String[] extra = new String[0];
     /** When each partition's extra replica was wanted or adopted ({@link HotReplicas}), ms of the injected clock. */
     long[] extraSince = new long[0];
+    /** The extra replicas as the store last recorded them ({@link GraphRecordWriter}). */
+    List<ExtraReplica> recordedExtras = List.of();
     /** Bytes each agent holds for the graph, as it last reported. */
     final Map<String, Long> bytes = new TreeMap<>();
     /**
@@ -62,9 +65,10 @@ final class KeptGraph {
 
     /**
      * The graph a store recorded: a loaded one restoring (no holders until its agents report
-     * them), a failed one failed, and one whose load a restart cut short failed with the fix.
+     * them) with its recorded extra replicas, kept from {@code nowMillis} as if just made; a
+     * failed one failed, and one whose load a restart cut short failed with the fix.
      */
-    static KeptGraph restored(StoredGraph record) {
+    static KeptGraph restored(StoredGraph record, long nowMillis) {
         KeptGraph g = new KeptGraph(record.getName(), ResidentGraphs.jobIdOf(record.getName()), record.getSource(),
                 record.getReplicas(), record.getAcceptedTimeMs());
         g.generation = record.getGeneration();
@@ -74,6 +78,13 @@ final class KeptGraph {
             for (int p = 0; p < g.extra.length; p++) {
                 g.holders.add(new TreeSet<>());
             }
+            for (ExtraReplica e : record.getExtraReplicasList()) {
+                if (e.getPartition() < g.extra.length) {
+                    g.extra[e.getPartition()] = e.getAgentId();
+                    g.extraSince[e.getPartition()] = nowMillis;
+                }
+            }
+            g.recordedExtras = g.extras();
             g.restoring = true;
             g.message = "restoring after a coordinator restart: waiting for the agents to report their replicas";
         } else {
@@ -92,7 +103,7 @@ final class KeptGraph {
         if (state == ResidentState.GRAPH_FAILED) {
             r.setState(ResidentState.GRAPH_FAILED).setMessage(message);
         } else if (layout != null) {
-            r.setState(ResidentState.GRAPH_READY).setLayout(layout);
+            r.setState(ResidentState.GRAPH_READY).setLayout(layout).addAllExtraReplicas(extras());
         } else {
             r.setState(ResidentState.GRAPH_LOADING);
         }
@@ -124,6 +135,32 @@ final class KeptGraph {
         this.extra = new String[layout.getFirstVertexCount() - 1];
         this.extraSince = new long[extra.length];
         this.loadedMs = loadedMs;
+    }
+
+    /** The extra replicas now, by partition. */
+    List<ExtraReplica> extras() {
+        List<ExtraReplica> out = new ArrayList<>();
+        for (int p = 0; p < extra.length; p++) {
+            if (extra[p] != null) {
+                out.add(ExtraReplica.newBuilder().setPartition(p).setAgentId(extra[p]).build());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Forgets each recorded extra replica its agent did not give back after a restart (the agent
+     * did not come back, or no longer holds it); returns the partitions concerned.
+     */
+    List<Integer> forgetExtrasNotHeld() {
+        List<Integer> forgotten = new ArrayList<>();
+        for (int p = 0; p < extra.length; p++) {
+            if (extra[p] != null && !holders.get(p).contains(extra[p])) {
+                extra[p] = null;
+                forgotten.add(p);
+            }
+        }
+        return forgotten;
     }
 
     boolean ready() {

@@ -20,6 +20,14 @@ final class KeptGraphs {
     /** Guarded by this. */
     final Map<String, Long> generations = new HashMap<>();
     final Map<String, KeptLoad> loads = new ConcurrentHashMap<>();
+    /**
+     * Agents whose replicas, as their Hello listed them, were taken in since they last turned
+     * ALIVE ({@link ReplicaTakeBack}); forgotten when they are lost. The membership says ALIVE
+     * before its listeners hear of it (seconds later in a reconnect storm), so the
+     * reconciliation counts only these as live: an agent whose report is still on its way
+     * neither ends a restore as if it were back nor looks like one holding nothing.
+     */
+    final Set<String> reported = ConcurrentHashMap.newKeySet();
     private volatile Map<String, GraphView> views = Map.of();
 
     /** Whether {@code g} is still the graph of its name (not dropped meanwhile); under the lock. */

@@ -43,16 +43,18 @@ final class ReplicaKeeper {
     private final GraphRestore restore;
     private final PendingCommands pending;
     private final HotReplicas hotReplicas;
+    private final GraphRecordWriter records;
     private final Clock clock;
     private volatile ResidentGraphs.Heat heat = ResidentGraphs.Heat.NONE;
 
     ReplicaKeeper(AgentDirectory directory, KeptGraphs kept, GraphRestore restore, PendingCommands pending,
-                  HotReplicas hotReplicas, Clock clock) {
+                  HotReplicas hotReplicas, GraphRecordWriter records, Clock clock) {
         this.directory = directory;
         this.kept = kept;
         this.restore = restore;
         this.pending = pending;
         this.hotReplicas = hotReplicas;
+        this.records = records;
         this.clock = clock;
     }
 
@@ -63,10 +65,13 @@ final class ReplicaKeeper {
     /** One round: copies for missing and hot replicas, drops of cooled ones; then the states. */
     void reconcile() {
         try {
-            Set<String> live = new TreeSet<>(directory.alive().stream().map(AgentView::agentId).toList());
+            // ALIVE and reported: an agent whose Hello is not taken in yet is neither back nor empty.
+            Set<String> live = new TreeSet<>(directory.alive().stream().map(AgentView::agentId)
+                    .filter(kept.reported::contains).toList());
             Map<String, String> addresses = new HashMap<>();
             directory.alive().forEach(a -> addresses.put(a.agentId(), a.dataAddress()));
             List<Round> rounds = new ArrayList<>();
+            List<KeptGraph> settled = new ArrayList<>();
             synchronized (kept) {
                 endRestores(live);
                 Map<String, Integer> counts = kept.heldCounts();
@@ -77,6 +82,8 @@ final class ReplicaKeeper {
                 }
             }
             for (Round round : rounds) {
+                // Before the copies: a coordinator that dies while they run leaves the extra replicas recorded.
+                recordExtras(round.graph);
                 round.dropCooled();
                 round.copy(addresses);
             }
@@ -84,9 +91,11 @@ final class ReplicaKeeper {
                 for (KeptGraph g : kept.byName.values()) {
                     if (kept.settled(g)) {
                         g.judge(live);
+                        settled.add(g);
                     }
                 }
             }
+            settled.forEach(this::recordExtras);
         } catch (RuntimeException e) {
             log.error("event=resident_reconcile_failed detail=\"{}\"", e.toString(), e);
         } finally {
@@ -99,6 +108,11 @@ final class ReplicaKeeper {
         for (KeptGraph g : kept.byName.values()) {
             if (g.restoring && restore.over(g, live, clock.instant())) {
                 g.restoring = false;
+                List<Integer> forgotten = g.forgetExtrasNotHeld();
+                if (!forgotten.isEmpty()) {
+                    log.info("event=hot_replicas_forgotten graph={} partitions={} detail=\"their recorded agents did not"
+                            + " give these extra replicas back after the coordinator restart\"", g.name, forgotten);
+                }
                 g.judge(live);
                 List<Integer> unheld = GraphRestore.unheld(g, live);
                 if (unheld.isEmpty()) {
@@ -111,6 +125,23 @@ final class ReplicaKeeper {
                             g.name, g.generation, g.state, unheld, g.name);
                 }
             }
+        }
+    }
+
+    /**
+     * Records the extra replicas of {@code g} when they changed this round, so that a restarted
+     * coordinator or a new leader knows which replica to give back; a failed write is logged and
+     * tried again next round.
+     */
+    private void recordExtras(KeptGraph g) {
+        try {
+            if (records.saveExtras(g)) {
+                log.debug("event=hot_replicas_recorded graph={}", g.name);
+            }
+        } catch (io.graphagent.coordinator.store.StoreException e) {
+            log.warn("event=resident_record_not_saved graph={} detail=\"{}\" fix=\"none needed: written again at the next"
+                    + " reconciliation; until then a new leader takes one replica of a hot partition for its extra one\"",
+                    g.name, e.getMessage());
         }
     }
 

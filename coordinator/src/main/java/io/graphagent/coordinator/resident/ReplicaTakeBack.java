@@ -48,6 +48,7 @@ final class ReplicaTakeBack {
                 changed |= takeBack(agent, held, live);
             }
         }
+        kept.reported.add(agent);
         if (changed) {
             kept.publish();
         }

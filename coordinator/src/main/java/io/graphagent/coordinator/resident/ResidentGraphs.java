@@ -5,7 +5,6 @@ import io.graphagent.coordinator.job.KeptLoad;
 import io.graphagent.coordinator.job.Rejoin;
 import io.graphagent.coordinator.job.ResidentCatalog;
 import io.graphagent.coordinator.membership.AgentDirectory;
-import io.graphagent.coordinator.store.GraphRecords;
 import io.graphagent.coordinator.store.StoreException;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Command;
@@ -90,7 +89,7 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
     private final ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("resident-keeper").daemon(true).factory());
     private final AtomicBoolean reconcileQueued = new AtomicBoolean();
-    private final GraphRecords records;
+    private final GraphRecordWriter records;
     private final GraphLoads loads;
     private final ReplicaTakeBack takeBack;
     private final ReplicaKeeper replicas;
@@ -107,16 +106,17 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
     public ResidentGraphs(AgentDirectory directory, GraphagentConfig config, Clock clock, AtomicLong commandIds,
                           ResidentRestart restart) {
         this.pending = new PendingCommands(directory, commandIds);
-        this.records = restart.records();
+        this.records = new GraphRecordWriter(restart.records(), kept);
         GraphRestore restore = new GraphRestore(first -> new Rejoin(first, Rejoin.window(config.session()),
                 Rejoin.window(config.session()).plus(config.job().agentWait()), restart.knownAgents()));
         this.replicas = new ReplicaKeeper(directory, kept, restore, pending,
-                new HotReplicas(config.query().coolAfter().toMillis()), clock);
-        this.loads = new GraphLoads(directory, config, clock, commandIds, kept, records, driver, replicas::reconcile);
+                new HotReplicas(config.query().coolAfter().toMillis()), records, clock);
+        this.loads = new GraphLoads(directory, config, clock, commandIds, kept, restart.records(), records, driver,
+                replicas::reconcile);
         this.takeBack = new ReplicaTakeBack(directory, kept, restore, pending, clock);
         synchronized (kept) {
             for (StoredGraph record : restart.stored()) {
-                KeptGraph g = KeptGraph.restored(record);
+                KeptGraph g = KeptGraph.restored(record, clock.millis());
                 kept.byName.put(g.name, g);
                 kept.generations.put(g.name, g.generation);
                 log.info("event=resident_reloaded graph={} generation={} partitions={} state={} detail=\"{}\"", g.name,
@@ -154,6 +154,7 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
     private void onTransition(String agent, AgentState from, AgentState to, String cause) {
         kept.loads.values().forEach(l -> l.agentChanged(agent, to, cause));
         if (to == AgentState.DEAD || to == AgentState.LEFT) {
+            kept.reported.remove(agent);
             pending.lost(agent, cause);
             synchronized (kept) {
                 for (KeptGraph g : kept.byName.values()) {

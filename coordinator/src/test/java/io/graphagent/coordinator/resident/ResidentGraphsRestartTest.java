@@ -11,6 +11,7 @@ import io.graphagent.net.testing.FakeClock;
 import io.graphagent.protocol.SessionEpoch;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.ExtraReplica;
 import io.graphagent.protocol.v1.GraphLayout;
 import io.graphagent.protocol.v1.HeldPartitions;
 import io.graphagent.protocol.v1.ReplicaMemory;
@@ -76,6 +77,23 @@ class ResidentGraphsRestartTest {
         return graphs;
     }
 
+    /** Heat with {@code hotPartitions} hot (the set returned, to change) and the lowest id least loaded. */
+    private Set<Integer> useHeat(Integer... hotPartitions) {
+        Set<Integer> hot = new java.util.concurrent.CopyOnWriteArraySet<>(List.of(hotPartitions));
+        graphs.useHeat(new ResidentGraphs.Heat() {
+            @Override
+            public Set<Integer> hot(String graph) {
+                return Set.copyOf(hot);
+            }
+
+            @Override
+            public String leastLoaded(java.util.Collection<String> candidates) {
+                return new java.util.TreeSet<>(candidates).first();
+            }
+        });
+        return hot;
+    }
+
     private static HeldPartitions held(String graph, long generation, long bytes, Integer... partitions) {
         return HeldPartitions.newBuilder().setJobId("graph-" + graph).setGeneration(generation).setBytes(bytes)
                 .addAllPartitionIds(List.of(partitions)).build();
@@ -111,6 +129,25 @@ class ResidentGraphsRestartTest {
             assertThat(c.generation()).isEqualTo(7);
             assertThat(c.holders()).hasSize(4).containsOnly(List.of("agent-1", "agent-2"));
         });
+        assertThat(agents.commands).isEmpty();
+    }
+
+    @Test
+    void anAgentAliveWhoseHelloIsNotTakenInYetNeitherEndsTheRestoreNorIsCopiedTo() throws Exception {
+        // After a change of leader every agent resumes at once: the membership says ALIVE seconds before its
+        // listeners hear of it. Counted back then, agent-2 ended the restore before its replicas were taken back.
+        restart(Set.of("agent-1", "agent-2"), RMAT);
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.joinUntold("agent-2", held("rmat", 7, 900, 0, 1, 2, 3));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).as("agent-2's replicas are not taken back yet").isTrue();
+        assertThat(agents.commands).as("no copies onto an agent whose report is on its way").isEmpty();
+
+        agents.tell("agent-2");
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        assertThat(graphs.list().getFirst().getState()).isEqualTo(ResidentState.GRAPH_READY);
+        assertThat(graphs.view("rmat").holders()).containsOnly(List.of("agent-1", "agent-2"));
         assertThat(agents.commands).isEmpty();
     }
 
@@ -172,18 +209,7 @@ class ResidentGraphsRestartTest {
     @Test
     void aHotPartitionsExtraReplicaTakenBackAfterTheRestartIsGivenBackOnceItIsCool() throws Exception {
         restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
-        Set<Integer> hot = new java.util.concurrent.CopyOnWriteArraySet<>(Set.of(0));
-        graphs.useHeat(new ResidentGraphs.Heat() {
-            @Override
-            public Set<Integer> hot(String graph) {
-                return Set.copyOf(hot);
-            }
-
-            @Override
-            public String leastLoaded(java.util.Collection<String> candidates) {
-                return new java.util.TreeSet<>(candidates).first();
-            }
-        });
+        Set<Integer> hot = useHeat(0);
         // Before the restart partition 0 was hot: agent-3 held its extra replica, beside R = 2 on agent-1 and agent-2.
         agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
         agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
@@ -208,6 +234,66 @@ class ResidentGraphsRestartTest {
         graphs.reconcileAndWait();
         assertThat(agents.commands).as("R replicas left: nothing more").isEmpty();
         assertThat(graphs.list().getFirst().getState()).isEqualTo(ResidentState.GRAPH_READY);
+    }
+
+    @Test
+    void theRecordedExtraReplicaIsTheOneGivenBackAfterTheRestartEvenOnTheAgentHoldingTheMost() throws Exception {
+        // Before the restart partition 0 was hot: its extra replica went to agent-3, which holds the most partitions
+        // (so "the holder with the fewest partitions" would name agent-1, one of the R).
+        StoredGraph recorded = RMAT.toBuilder().addExtraReplicas(ExtraReplica.newBuilder().setPartition(0)
+                .setAgentId("agent-3")).build();
+        restart(Set.of("agent-1", "agent-2", "agent-3"), recorded);
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 2));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 3));
+        agents.join("agent-3", held("rmat", 7, 1000, 0, 1, 2, 3));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        assertThat(graphs.view("rmat").holders().getFirst()).containsExactly("agent-1", "agent-2", "agent-3");
+        assertThat(saved).as("the extra replica as recorded: nothing to write").isEmpty();
+
+        java.time.Duration coolAfter = CONFIG.query().coolAfter();
+        clock.advance(coolAfter.minusMillis(1));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).as("kept cool-after from the restart").isEmpty();
+        clock.advance(java.time.Duration.ofMillis(1));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).extracting(Agents.Sent::describe).containsExactly("agent-3 graph-rmat epoch=7 drop=[0]");
+        assertThat(graphs.view("rmat").holders()).containsExactly(List.of("agent-1", "agent-2"), List.of("agent-2", "agent-3"),
+                List.of("agent-1", "agent-3"), List.of("agent-2", "agent-3"));
+        assertThat(saved).as("the release is recorded").singleElement()
+                .satisfies(r -> assertThat(r.getExtraReplicasList()).isEmpty());
+    }
+
+    @Test
+    void aHotPartitionsExtraReplicaIsRecordedWhenMadeAndForgottenWhenItsAgentDoesNotComeBack() throws Exception {
+        restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
+        Set<Integer> hot = useHeat(1);
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-3");
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).extracting(c -> c.agent() + " copies " + c.command().getReplicatePartitions()
+                .getSourcesList().stream().map(p -> p.getPartitionId()).toList()).containsExactly("agent-3 copies [1]");
+        graphs.reconcileAndWait();
+        ExtraReplica extra = ExtraReplica.newBuilder().setPartition(1).setAgentId("agent-3").build();
+        assertThat(saved).as("the extra replica is recorded once").singleElement()
+                .satisfies(r -> assertThat(r.getExtraReplicasList()).containsExactly(extra));
+
+        // A later coordinator reads that record, but agent-3 does not come back: the extra replica is forgotten.
+        graphs.close();
+        agents.listeners.clear();
+        saved.clear();
+        agents.commands.clear();
+        agents.leave("agent-3");
+        restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT.toBuilder().addExtraReplicas(extra).build());
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        assertThat(saved).as("the forgotten extra replica is recorded").singleElement()
+                .satisfies(r -> assertThat(r.getExtraReplicasList()).isEmpty());
+        assertThat(graphs.view("rmat").holders().get(1)).containsExactly("agent-1", "agent-2");
+        assertThat(agents.commands).as("R replicas live, nothing to copy or drop").isEmpty();
     }
 
     @Test
@@ -262,9 +348,17 @@ class ResidentGraphsRestartTest {
         final List<MembershipListener> listeners = new ArrayList<>();
 
         void join(String agent, HeldPartitions... held) {
-            synchronized (this) {
-                hellos.put(agent, List.of(held));
-            }
+            joinUntold(agent, held);
+            tell(agent);
+        }
+
+        /** ALIVE with what its Hello held, the transition not yet told to the listeners. */
+        synchronized void joinUntold(String agent, HeldPartitions... held) {
+            hellos.put(agent, List.of(held));
+        }
+
+        /** Tells the listeners that {@code agent} turned ALIVE. */
+        void tell(String agent) {
             listeners.forEach(l -> l.onTransition(agent, AgentState.JOINING, AgentState.ALIVE, "first_heartbeat"));
         }
 
