@@ -75,6 +75,6 @@ final class AttachStep {
         long ms = clock.millis() - t0;
         log.info("event=job_attached job={} graph={} generation={} partitions={} vertices={} ms={}", command.getJobId(),
                 name, order.getGeneration(), owned.length, share.ownedVertices(), ms);
-        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(share, ms, job)));
+        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadFacts.of(share, ms, job)));
     }
 }

@@ -24,10 +24,8 @@ import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.InputTransfer;
-import io.graphagent.protocol.v1.LoadDone;
 import io.graphagent.protocol.v1.LoadPartitions;
 import io.graphagent.protocol.v1.LoadScanned;
-import io.graphagent.protocol.v1.PartitionOwner;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.protocol.v1.ShuffleDone;
 import java.io.IOException;
@@ -36,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -184,21 +181,15 @@ final class LoadSteps {
             peerCheckpoints.dropJob(command.getJobId());
             structures.forget(command.getJobId());
         }
-        String[] ownerOf = new String[(int) load.getPartitions()];
-        Map<String, PeerSender> peers = new TreeMap<>();
+        LoadPeers wired;
         try {
-            for (PartitionOwner owner : load.getPartitionMap().getOwnersList()) {
-                ownerOf[owner.getPartitionId()] = owner.getAgentId();
-                if (!owner.getAgentId().equals(link.agentId()) && !peers.containsKey(owner.getAgentId())) {
-                    peers.put(owner.getAgentId(), new PeerSender(owner.getAgentId(), dialer.channel(owner.getDataAddress()),
-                            EXCHANGE_TIMEOUT));
-                    peerCheckpoints.peerAt(owner.getDataAddress(), owner.getAgentId());
-                }
-            }
+            wired = LoadPeers.of(load, link.agentId(), dialer, peerCheckpoints, EXCHANGE_TIMEOUT);
         } catch (TlsFilesException e) {
             answers.fail(link, command, FailureKind.PEER_UNREACHABLE, e.getMessage());
             return;
         }
+        String[] ownerOf = wired.ownerOf();
+        Map<String, PeerSender> peers = wired.peers();
         EdgeUse edgeUse;
         try {
             edgeUse = JobPrograms.named(load.getProgram())
@@ -357,7 +348,7 @@ final class LoadSteps {
             log.info("event=resident_loaded graph={} generation={} partitions={} vertices={} mirrors={} edge_entries={}"
                     + " share_bytes={} build_ms={}", spec.getResidentGraph(), command.getJobEpoch(), share.owned().length,
                     share.ownedVertices(), share.mirrors(), share.edgeEntries(), share.sizeInBytes(), ms);
-            answers.reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, null)
+            answers.reply(link, command, Report.newBuilder().setLoadDone(LoadFacts.of(share, ms, null)
                     .setEdgesShipped(loading.load().edgesShipped())));
             return;
         }
@@ -372,35 +363,8 @@ final class LoadSteps {
         log.info("event=job_loaded job={} partitions={} vertices={} mirrors={} edge_entries={} share_bytes={}"
                 + " build_peak_bytes={} build_ms={}", command.getJobId(), share.owned().length, share.ownedVertices(),
                 share.mirrors(), share.edgeEntries(), share.sizeInBytes(), built.buildPeakBytes(), ms);
-        answers.reply(link, command, Report.newBuilder().setLoadDone(loadDone(share, ms, job)
+        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadFacts.of(share, ms, job)
                 .setEdgesShipped(loading.load().edgesShipped())));
-    }
-
-    /** What a load built, for LoadDone: per-partition counts, the share's size, the job's delivery inputs. */
-    static LoadDone.Builder loadDone(GraphShare share, long ms, AgentJob job) {
-        int[] owned = share.owned();
-        Runtime runtime = Runtime.getRuntime();
-        LoadDone.Builder done = LoadDone.newBuilder();
-        for (int q : owned) {
-            done.putPartitionVertices(q, share.partitioning().size(q));
-            int first = share.firstSlot(q);
-            int end = first + share.partitioning().size(q);
-            done.putPartitionEdges(q, share.edgeEntries(first, end));
-        }
-        for (int q : owned) {
-            done.addPartitionIds(q);
-        }
-        if (job != null) {
-            done.setEdgeSlots(job.edgeSlots()).setVerticesWithOutEdges(job.verticesWithOutEdges());
-        }
-        return done.setVertices(share.ownedVertices())
-                .setEdges(share.edgeEntries())
-                .setLoadTimeMs(ms)
-                .setIdBlocks(share.partitioning().blocks().count())
-                .setMirrors(share.mirrors())
-                .setShareBytes(share.sizeInBytes())
-                .setHeapMaxBytes(runtime.maxMemory())
-                .setHeapUsedBytes(runtime.totalMemory() - runtime.freeMemory());
     }
 
     private Loading loading(Command command, CoordinatorLink link) {

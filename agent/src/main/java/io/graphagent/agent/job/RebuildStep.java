@@ -97,7 +97,7 @@ final class RebuildStep {
         log.info("event=job_rebuilt job={} source=structure partitions={} vertices={} mirrors={} edge_entries={}"
                 + " share_bytes={} structure_bytes={} ms={}", jobId, owned.length, share.ownedVertices(), share.mirrors(),
                 share.edgeEntries(), share.sizeInBytes(), rebuilt.bytes(), ms);
-        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(share, ms, job)));
+        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadFacts.of(share, ms, job)));
     }
 
     /**
@@ -113,7 +113,7 @@ final class RebuildStep {
         long ms = clock.millis() - t0;
         log.info("event=share_kept job={} epoch={} partitions={} share_bytes={}", command.getJobId(), command.getJobEpoch(),
                 owned.length, held.share().sizeInBytes());
-        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadSteps.loadDone(held.share(), ms, held)));
+        answers.reply(link, command, Report.newBuilder().setLoadDone(LoadFacts.of(held.share(), ms, held)));
         return true;
     }
 }

@@ -59,7 +59,7 @@ final class SuperstepSteps {
                 answers.reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getExchange().getThenStart())));
                 job.sendBroadcastsEarly();
             }
-        } catch (AgentJob.ExchangeFailedException e) {
+        } catch (ExchangeFailedException e) {
             if (job.isSuperseded()) {
                 // A rollback ended it: the coordinator knows why; the report is of an older epoch.
                 log.info("event=exchange_abandoned job={} superstep={} detail=\"{}\"", jobId,
@@ -93,7 +93,7 @@ final class SuperstepSteps {
      * to the peer's data port when it was a stall (a keepalive that went unanswered, a handshake
      * that timed out): large packets lost on the way give {@code path_mtu_blackhole}.
      */
-    private FailureClassifier.Classification exchangeFailure(AgentJob job, AgentJob.ExchangeFailedException e) {
+    private FailureClassifier.Classification exchangeFailure(AgentJob job, ExchangeFailedException e) {
         FailureClassifier.Classification seen = FailureClassifier.explain(e.getCause(), FailureClassifier.Side.CLIENT);
         Optional<HostAndPort> peer = job.peerAddress(e.peer);
         if (peer.isEmpty()) {

@@ -63,7 +63,7 @@ class ExchangeDeadlineTest {
             try {
                 job.exchange(Exchange.newBuilder().setSuperstep(0).build());
                 return null;
-            } catch (AgentJob.ExchangeFailedException e) {
+            } catch (ExchangeFailedException e) {
                 return e;
             }
         }, pool);
@@ -74,10 +74,10 @@ class ExchangeDeadlineTest {
         ticker.advance(Duration.ofSeconds(2));
 
         Throwable failed = outcome.orTimeout(5, TimeUnit.SECONDS).join();
-        assertThat(failed).isInstanceOf(AgentJob.ExchangeFailedException.class)
+        assertThat(failed).isInstanceOf(ExchangeFailedException.class)
                 .hasMessageContaining("no batches from [agent-2] for superstep 0")
                 .hasCauseInstanceOf(TimeoutException.class);
-        assertThat(((AgentJob.ExchangeFailedException) failed).peer).isEqualTo("agent-2");
+        assertThat(((ExchangeFailedException) failed).peer).isEqualTo("agent-2");
     }
 
     /** agent-1 owns partition 0 of a ring; agent-2 (partition 1) acknowledges agent-1's batches and sends none. */

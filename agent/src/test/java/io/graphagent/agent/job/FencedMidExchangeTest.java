@@ -184,7 +184,7 @@ class FencedMidExchangeTest {
     /** Whether a job thread waits in an exchange for its peers' batches (agent-1's: agent-2 has none to send). */
     private static boolean waitingForPeers() {
         return Thread.getAllStackTraces().values().stream().flatMap(java.util.Arrays::stream)
-                .anyMatch(f -> f.getClassName().equals(AgentJob.class.getName()) && f.getMethodName().equals("awaitSenders"));
+                .anyMatch(f -> f.getClassName().equals(InboundBatches.class.getName()) && f.getMethodName().equals("awaitSenders"));
     }
 
     private Command.Builder attach(int partition) {

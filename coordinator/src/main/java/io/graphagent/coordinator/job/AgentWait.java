@@ -39,6 +39,12 @@ final class AgentWait {
         this.agentWait = agentWait;
     }
 
+    /** Whether an ALIVE agent is outside {@code participants} (it joined after the job was placed). */
+    boolean joinedOutside(List<String> participants) {
+        java.util.Set<String> placed = new java.util.HashSet<>(participants);
+        return directory.alive().stream().anyMatch(a -> !placed.contains(a.agentId()));
+    }
+
     /**
      * The ALIVE agents, once there are at least {@code job.min-agents}; waits up to
      * {@code job.agent-wait} for more to join, then fails the job (nothing is written then).

@@ -1,0 +1,233 @@
+package io.graphagent.agent.job;
+
+import io.graphagent.agent.dataplane.BatchFeed;
+import io.graphagent.agent.dataplane.PeerSender;
+import io.graphagent.graph.pregel.PartitionRunner;
+import io.graphagent.graph.pregel.SuperstepStats;
+import io.graphagent.net.time.Ticker;
+import io.graphagent.protocol.v1.BatchKind;
+import io.graphagent.protocol.v1.Exchange;
+import io.graphagent.protocol.v1.MessageBatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The sending half of one job's exchanges: which streams of messages and broadcasts go to each
+ * peer in an exchange, the broadcasts packed partition by partition during compute, and those
+ * sent early (before the exchange that needs them, {@link EarlyBroadcasts}). What one exchange
+ * asked for (early broadcasts allowed, compact broadcasts pulled) shapes the next compute.
+ *
+ * <p>Thread-safety: the agent-job thread only, except {@link #prepared}, which compute threads
+ * fill during {@link #compute} (read after it returns).
+ */
+final class OutgoingBatches {
+    private final String jobId;
+    private final String agentId;
+    private final long epoch;
+    private final PartitionRunner runner;
+    private final int[] owned;
+    private final Map<String, int[]> peerPartitions;
+    private final Map<String, PeerSender> peers;
+    private final Duration exchangeTimeout;
+    private final Ticker ticker;
+    private final SuperstepTimings timings;
+    /** True once a rollback supersedes the job: sending stops. */
+    private final BooleanSupplier superseded;
+
+    /** The last exchange allowed early broadcasts for the superstep after it (Exchange.early_broadcasts). */
+    private boolean earlyAllowed;
+    private SuperstepStats lastStats;
+    private int lastComputed = -1;
+    /** A superstep's broadcasts sent (or offered to be sent) before its exchange; null when none. */
+    private EarlyBroadcasts early;
+
+    /**
+     * Each owned partition's broadcasts of superstep {@link #preparedSuperstep} in compact
+     * batches, packed by the compute thread right after computing the partition (when the last
+     * exchange pulled compact broadcasts, so this one likely does too); null when not packed.
+     * Shared by every peer's stream. Written by compute threads, read after compute returns.
+     */
+    private final List<MessageBatch>[] prepared;
+    private int preparedSuperstep = -1;
+    /** The last exchange pulled broadcasts in the compact form. */
+    private boolean lastPullCompact;
+
+    /** One exchange's sending: the feed to the peers, its streams, and those that went early. */
+    record Sending(BatchFeed<MessageBatch> feed, List<BatchStream> streams, List<BatchStream> sentEarly,
+                   BooleanSupplier superseded) {
+        /** Sends every stream and waits for the peers' acks, until {@code deadline} on the ticker. */
+        void run(long deadline) throws ExchangeFailedException {
+            try {
+                feed.send(streams, deadline, superseded);
+                feed.finish(deadline, superseded);
+            } catch (BatchFeed.FeedFailedException e) {
+                throw new ExchangeFailedException(e.peer(), e.getCause());
+            }
+        }
+
+        /** Bytes sent to the peers in this exchange, early broadcasts included. */
+        long bytes() {
+            long bytesSent = 0;
+            for (BatchStream s : streams) {
+                bytesSent += s.bytes();
+            }
+            for (BatchStream s : sentEarly) {
+                bytesSent += s.bytes();
+            }
+            return bytesSent;
+        }
+    }
+
+    OutgoingBatches(String jobId, String agentId, long epoch, PartitionRunner runner, int[] owned,
+                    Map<String, int[]> peerPartitions, Map<String, PeerSender> peers, Duration exchangeTimeout,
+                    Ticker ticker, SuperstepTimings timings, BooleanSupplier superseded) {
+        this.jobId = jobId;
+        this.agentId = agentId;
+        this.epoch = epoch;
+        this.runner = runner;
+        this.owned = owned;
+        this.peerPartitions = peerPartitions;
+        this.peers = peers;
+        this.exchangeTimeout = exchangeTimeout;
+        this.ticker = ticker;
+        this.timings = timings;
+        this.superseded = superseded;
+        @SuppressWarnings("unchecked")
+        List<MessageBatch>[] perPartition = new List[runner.partitioning().count()];
+        this.prepared = perPartition;
+    }
+
+    /**
+     * Computes {@code superstep} on the runner. When the last exchange pulled compact broadcasts,
+     * each partition's are packed as soon as it is computed and, when early broadcasts are
+     * allowed, offered to the peers at once.
+     */
+    SuperstepStats compute(int superstep, double[] aggregated) {
+        java.util.Arrays.fill(prepared, null);
+        preparedSuperstep = -1;
+        closeEarly("replaced by superstep " + superstep);
+        SuperstepStats stats;
+        if (lastPullCompact && !peers.isEmpty()) {
+            MessageBatch header = header(superstep);
+            // Packed batches are read only for partitions already computed (offered to early below).
+            preparedSuperstep = superstep;
+            EarlyBroadcasts streaming = earlyAllowed ? earlyBroadcasts(superstep) : null;
+            early = streaming;
+            try {
+                stats = runner.compute(superstep, aggregated, p -> {
+                    prepared[p] = BatchStream.compactBroadcasts(header, runner, p);
+                    if (streaming != null) {
+                        streaming.computed(p, runner.broadcastEdges(p));
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                closeEarly("compute of superstep " + superstep + " failed");
+                throw e;
+            }
+            if (streaming != null && streaming.sent()) {
+                timings.early("compute");
+            }
+        } else {
+            stats = runner.compute(superstep, aggregated);
+        }
+        lastStats = stats;
+        lastComputed = superstep;
+        return stats;
+    }
+
+    /**
+     * Right after compute (and its report): when the last exchange allowed it and this
+     * agent's own broadcasts make the next exchange pull ({@link io.graphagent.graph.pregel.Delivery#pullCertain}),
+     * every owned partition's broadcasts go to the peers now, so that they travel and are filed
+     * during the coordinator's barrier and the peers' compute; the exchange then sends the
+     * rest (outbox messages) and closes the streams. When the last exchange pulled compact
+     * broadcasts they already went during compute, partition by partition
+     * ({@link EarlyBroadcasts}). A failure is kept for the exchange to report.
+     */
+    void sendBroadcastsEarly() {
+        if (!earlyAllowed || peers.isEmpty() || lastStats == null) {
+            return;
+        }
+        if (early != null && early.superstep() == lastComputed) {
+            return;
+        }
+        closeEarly("replaced by superstep " + lastComputed);
+        early = earlyBroadcasts(lastComputed);
+        early.computedAll(owned, lastStats.broadcastEdges());
+        if (early.sent()) {
+            timings.early("after_compute");
+        }
+    }
+
+    /** Cancels early broadcasts that no exchange will close (the job is released or rolled back). */
+    void closeEarly(String why) {
+        EarlyBroadcasts dropped = early;
+        early = null;
+        if (dropped != null) {
+            dropped.cancel(why);
+        }
+    }
+
+    /**
+     * Opens the sending of {@code exchange}: the feed its early broadcasts already use (throwing
+     * their failure), or a new one; the streams of what is still to go. Broadcasts sent early need
+     * not go again: {@link io.graphagent.graph.pregel.Delivery#pullCertain} held, so this exchange pulls.
+     */
+    Sending open(Exchange exchange) throws ExchangeFailedException {
+        int superstep = exchange.getSuperstep();
+        boolean earlyHere = early != null && early.superstep() == superstep && early.sent();
+        BatchFeed<MessageBatch> feed;
+        List<BatchStream> sentEarly = List.of();
+        if (earlyHere) {
+            feed = early.feed();
+            sentEarly = early.streams();
+            BatchFeed.FeedFailedException failure = early.failure();
+            early = null;
+            if (failure != null) {
+                throw new ExchangeFailedException(failure.peer(), failure.getCause());
+            }
+        } else {
+            closeEarly("no exchange of superstep " + (early == null ? -1 : early.superstep()));
+            feed = BatchFeed.messages(new ArrayList<>(peers.values()), ticker);
+        }
+        earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();
+        lastPullCompact = exchange.getPull() && exchange.getCompactBroadcasts();
+        List<BatchStream> streams = streams(header(superstep), owned, true, exchange.getPull() && !earlyHere,
+                exchange.getCompactBroadcasts(), !earlyHere);
+        return new Sending(feed, streams, sentEarly, superseded);
+    }
+
+    /** The exchange is delivered: the broadcasts packed for it are dropped. */
+    void exchanged() {
+        java.util.Arrays.fill(prepared, null);
+        preparedSuperstep = -1;
+    }
+
+    private EarlyBroadcasts earlyBroadcasts(int superstep) {
+        MessageBatch header = header(superstep);
+        return new EarlyBroadcasts(superstep, new ArrayList<>(peers.values()), runner.edgeSlots(),
+                ticker.nanos() + exchangeTimeout.toNanos(), ticker, superseded,
+                partitions -> streams(header, partitions, false, true, true, true));
+    }
+
+    private MessageBatch header(int superstep) {
+        return MessageBatch.newBuilder().setJobId(jobId).setSuperstep(superstep).setJobEpoch(epoch)
+                .setSenderAgent(agentId).setKind(BatchKind.MESSAGES).build();
+    }
+
+    /** One stream per peer (in the order of {@link #peers}) of partitions {@code from}'s messages and/or broadcasts. */
+    private List<BatchStream> streams(MessageBatch header, int[] from, boolean messages, boolean broadcasts,
+                                      boolean compact, boolean opensStream) {
+        int superstep = header.getSuperstep();
+        java.util.function.IntFunction<List<MessageBatch>> packed = p -> preparedSuperstep == superstep ? prepared[p] : null;
+        List<BatchStream> streams = new ArrayList<>(peers.size());
+        for (String peer : peers.keySet()) {
+            streams.add(new BatchStream(header, runner, from, peerPartitions.get(peer), messages, broadcasts, compact,
+                    opensStream, packed, timings::exported, ticker));
+        }
+        return streams;
+    }
+}
