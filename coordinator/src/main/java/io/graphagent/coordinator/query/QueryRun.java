@@ -1,6 +1,10 @@
 package io.graphagent.coordinator.query;
 
+import io.graphagent.protocol.v1.QueryStats;
 import io.grpc.Deadline;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,5 +44,15 @@ final class QueryRun {
         return new QueryException(QueryException.Kind.DEADLINE, "the query on graph " + graph + " passed its deadline of "
                 + deadlineMs + " ms after " + hops + " hop" + (hops == 1 ? "" : "s") + " (" + requests + " requests, "
                 + retries + " retries): ask for a longer deadline_ms, or a smaller neighbourhood");
+    }
+
+    /** Its stats: {@code visited} vertices, and the time since {@code t0} on {@code clock}. */
+    QueryStats stats(long visited, Instant t0, Clock clock) {
+        return QueryStats.newBuilder().setHops(hops).setRequests(requests).setRetries(retries).setVerticesVisited(visited)
+                .setElapsedMicros(microsSince(t0, clock)).build();
+    }
+
+    static long microsSince(Instant t0, Clock clock) {
+        return Duration.between(t0, clock.instant()).toNanos() / 1000;
     }
 }
