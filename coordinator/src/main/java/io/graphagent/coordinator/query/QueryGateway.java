@@ -116,7 +116,9 @@ public final class QueryGateway {
                 throw new QueryException(QueryException.Kind.BAD_REQUEST, "deadline_ms " + deadlineMs + " is outside 1.."
                         + MAX_DEADLINE_MS);
             }
-            return work.run(new QueryRun(name, ms), graph);
+            try (QueryRun run = new QueryRun(name, ms)) {
+                return work.run(run, graph);
+            }
         } catch (QueryException e) {
             outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
             if (e.kind() == QueryException.Kind.BUSY) {

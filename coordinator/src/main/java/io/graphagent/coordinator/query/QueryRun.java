@@ -8,16 +8,20 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One query in progress at the gateway: its deadline and what it did (hops, requests,
- * retries), for its stats. Used by the one thread that runs the query.
+ * One query in progress at the gateway: its deadline, what it did (hops, requests, retries)
+ * for its stats, and the pooled arrays its agents' answers lie in ({@link ReplyPool}), given
+ * back when it ends ({@link #close}). Used by the one thread that runs the query.
  */
-final class QueryRun {
+final class QueryRun implements AutoCloseable {
     final String graph;
     final Deadline deadline;
     final long deadlineMs;
     int hops;
     int requests;
     int retries;
+    private ReplyPool pool;
+    private byte[][] kept;
+    private int keptCount;
 
     QueryRun(String graph, long deadlineMs) {
         this.graph = graph;
@@ -54,5 +58,26 @@ final class QueryRun {
 
     static long microsSince(Instant t0, Clock clock) {
         return Duration.between(t0, clock.instant()).toNanos() / 1000;
+    }
+
+    /** Keeps {@code bytes} of {@code pool} (one pool per gateway) until the query ends. */
+    void keep(ReplyPool pool, byte[] bytes) {
+        if (kept == null) {
+            kept = new byte[4][];
+            this.pool = pool;
+        } else if (keptCount == kept.length) {
+            kept = java.util.Arrays.copyOf(kept, 2 * keptCount);
+        }
+        kept[keptCount++] = bytes;
+    }
+
+    /** The query ended: nothing of its agents' answers is read any more, their arrays go back to the pool. */
+    @Override
+    public void close() {
+        for (int i = 0; i < keptCount; i++) {
+            pool.giveBack(kept[i]);
+            kept[i] = null;
+        }
+        keptCount = 0;
     }
 }

@@ -9,7 +9,11 @@ import io.graphagent.protocol.v1.ExpandRequest;
 import io.graphagent.protocol.v1.LookupReply;
 import io.graphagent.protocol.v1.LookupRequest;
 import io.graphagent.protocol.v1.ShardGrpc;
+import io.grpc.CallOptions;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -20,14 +24,15 @@ import java.util.concurrent.ExecutionException;
  * away (UNAVAILABLE, its session no longer ALIVE), it no longer holds the partition
  * (FAILED_PRECONDITION, or {@code not_held}), it is busy (RESOURCE_EXHAUSTED) or it did not
  * answer within its share of the deadline. A hop's vertices go out at once, one request per
- * chosen agent ({@link AgentBatches}), and are awaited together; each answer is read in place
- * ({@link HopAnswer}). Thread-safe (each call works for one query).
+ * chosen agent ({@link AgentBatches}), and are awaited together; each answer is parsed on the
+ * query's thread from a pooled array ({@link ReplyPool}) and read in place ({@link HopAnswer}). Thread-safe (each call works for one query).
  */
 final class ShardCalls {
     private final Router router;
     private final ShardChannels channels;
     private final Clock clock;
     private final CallFailures failures;
+    private final ReplyPool replies = new ReplyPool();
 
     ShardCalls(Router router, ShardChannels channels, Clock clock, CallFailures.RetryCounter retries) {
         this.router = router;
@@ -95,7 +100,7 @@ final class ShardCalls {
                 }
             }
             @SuppressWarnings("unchecked")
-            ListenableFuture<ExpandReply>[] sent = new ListenableFuture[batches.count()];
+            ListenableFuture<ReplyPool.Bytes>[] sent = new ListenableFuture[batches.count()];
             for (int i = 0; i < sent.length; i++) {
                 String agent = batches.agent(i);
                 int[] partitions = batches.partitions(i);
@@ -136,7 +141,7 @@ final class ShardCalls {
         }
     }
 
-    private ListenableFuture<ExpandReply> send(QueryRun run, GraphView g, String agent, int[] partitions, int n,
+    private ListenableFuture<ReplyPool.Bytes> send(QueryRun run, GraphView g, String agent, int[] partitions, int n,
                                                ReplicaTries[] tries, ExpandRequest request) {
         boolean retryPossible = false;
         for (int j = 0; j < n && !retryPossible; j++) {
@@ -150,8 +155,8 @@ final class ShardCalls {
             load.answered();
             return Futures.immediateFailedFuture(new CallFailures.NotAlive(router.leftWith(agent)));
         }
-        ListenableFuture<ExpandReply> call = ShardGrpc.newFutureStub(channels.to(address))
-                .withDeadline(run.attempt(retryPossible)).expand(request);
+        ListenableFuture<ReplyPool.Bytes> call = ClientCalls.futureUnaryCall(channels.to(address).newCall(replies.expand,
+                CallOptions.DEFAULT.withDeadline(run.attempt(retryPossible))), request);
         call.addListener(load::answered, Runnable::run);
         return call;
     }
@@ -167,11 +172,10 @@ final class ShardCalls {
 
     /** The reply, or null after noting the failure against every partition sent (to be routed elsewhere). */
     private ExpandReply await(QueryRun run, GraphView g, String agent, int[] partitions, int n, ReplicaTries[] tries,
-                              ListenableFuture<ExpandReply> call) throws QueryException {
+                              ListenableFuture<ReplyPool.Bytes> call) throws QueryException {
+        ReplyPool.Bytes raw;
         try {
-            ExpandReply reply = call.get();
-            router.load(agent).reported(reply.getLoad(), clock.millis());
-            return reply;
+            raw = call.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             call.cancel(true);
@@ -180,6 +184,16 @@ final class ShardCalls {
             failures.failed(run, g, agent, partitions, n, tries, e.getCause());
             return null;
         }
+        ExpandReply reply;
+        try {
+            reply = replies.parse(raw, run);
+        } catch (IOException e) {
+            failures.failed(run, g, agent, partitions, n, tries, Status.INTERNAL.withDescription("agent " + agent
+                    + " answered an Expand reply that does not parse: " + e.getMessage()).withCause(e).asRuntimeException());
+            return null;
+        }
+        router.load(agent).reported(reply.getLoad(), clock.millis());
+        return reply;
     }
 
     /** A Lookup on partition {@code p}, routed and retried like a hop. */
