@@ -35,6 +35,8 @@ public final class Router implements ResidentGraphs.Heat {
     private final Map<String, AgentLoad> loads = new ConcurrentHashMap<>();
     /** Heat per graph generation, keyed "NAME@GENERATION". */
     private final Map<String, PartitionHeat> heat = new ConcurrentHashMap<>();
+    /** The heat of each graph's generation last routed, by graph name: found without building its key. */
+    private final Map<String, GenerationHeat> lastHeat = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger[]> turns = new ConcurrentHashMap<>();
     private final Supplier<List<AgentView>> alive;
     private volatile Set<String> live = Set.of();
@@ -169,8 +171,17 @@ public final class Router implements ResidentGraphs.Heat {
     }
 
     private PartitionHeat heatOf(GraphView graph) {
-        return heat.computeIfAbsent(graph.name() + "@" + graph.generation(), k -> new PartitionHeat(
+        GenerationHeat last = lastHeat.get(graph.name());
+        if (last != null && last.generation() == graph.generation()) {
+            return last.heat();
+        }
+        PartitionHeat h = heat.computeIfAbsent(graph.name() + "@" + graph.generation(), k -> new PartitionHeat(
                 graph.partitioning().count(), config.heatWindow(), config.hotRate(), config.coolAfter()));
+        lastHeat.put(graph.name(), new GenerationHeat(graph.generation(), h));
+        return h;
+    }
+
+    private record GenerationHeat(long generation, PartitionHeat heat) {
     }
 
     @Override
@@ -212,6 +223,7 @@ public final class Router implements ResidentGraphs.Heat {
         Set<String> keep = new HashSet<>();
         graphs.forEach(g -> keep.add(g.name() + "@" + g.generation()));
         heat.keySet().retainAll(keep);
+        lastHeat.clear();
         turns.keySet().retainAll(keep);
     }
 

@@ -10,12 +10,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How the gateway reads one hop's reply: packed ids with parents, or a bitmap of the graph's vertices. */
-class ShardCallsDeliverTest {
+class HopAnswerTest {
     private static final String MALFORMED = "agent a1 answered a malformed hop of graph g";
 
     private static List<int[]> delivered(ExpandReply reply, int universe, boolean withParents) throws QueryException {
         List<int[]> got = new ArrayList<>();
-        ShardCalls.deliver(reply, universe, MALFORMED, withParents, (n, parent) -> got.add(new int[] {n, parent}));
+        new HopAnswer(reply, "a1", "g").deliver(universe, withParents, (n, parent) -> got.add(new int[] {n, parent}));
+        return got;
+    }
+
+    private static List<int[]> deliveredNext(HopAnswer answer, int universe) throws QueryException {
+        List<int[]> got = new ArrayList<>();
+        answer.deliverNext(universe, (n, parent) -> got.add(new int[] {n, parent}));
         return got;
     }
 
@@ -67,10 +73,10 @@ class ShardCallsDeliverTest {
             words[v >>> 6] |= 1L << v;
         }
         io.graphagent.graph.traverse.VertexBits into = new io.graphagent.graph.traverse.VertexBits(universe);
-        ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(4).setNeighbourBits(PackedArrays.packLongs(words, 0, 3))
-                .build(), MALFORMED, into);
-        ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(3).setNeighbours(PackedArrays.packInts(new int[] {5, 6, 100},
-                0, 3)).build(), MALFORMED, into);
+        new HopAnswer(ExpandReply.newBuilder().setCount(4).setNeighbourBits(PackedArrays.packLongs(words, 0, 3))
+                .build(), "a1", "g").deliverInto(into);
+        new HopAnswer(ExpandReply.newBuilder().setCount(3).setNeighbours(PackedArrays.packInts(new int[] {5, 6, 100},
+                0, 3)).build(), "a1", "g").deliverInto(into);
 
         assertThat(into.size()).isEqualTo(6);
         for (int v : new int[] {0, 5, 6, 64, 100, 129}) {
@@ -82,12 +88,12 @@ class ShardCallsDeliverTest {
     void aCountedHopsMalformedReplyNamesTheAgent() {
         io.graphagent.graph.traverse.VertexBits into = new io.graphagent.graph.traverse.VertexBits(130);
         long[] words = {0b1011L, 0L, 0L};
-        assertThatThrownBy(() -> ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(4)
-                .setNeighbourBits(PackedArrays.packLongs(words, 0, 3)).build(), MALFORMED, into))
+        assertThatThrownBy(() -> new HopAnswer(ExpandReply.newBuilder().setCount(4)
+                .setNeighbourBits(PackedArrays.packLongs(words, 0, 3)).build(), "a1", "g").deliverInto(into))
                 .isInstanceOf(QueryException.class)
                 .hasMessage(MALFORMED + ": the bitmap holds 3 neighbours, the count says 4");
-        assertThatThrownBy(() -> ShardCalls.deliverInto(ExpandReply.newBuilder().setCount(1)
-                .setNeighbours(PackedArrays.packInts(new int[] {130}, 0, 1)).build(), MALFORMED, into))
+        assertThatThrownBy(() -> new HopAnswer(ExpandReply.newBuilder().setCount(1)
+                .setNeighbours(PackedArrays.packInts(new int[] {130}, 0, 1)).build(), "a1", "g").deliverInto(into))
                 .isInstanceOf(QueryException.class)
                 .hasMessage(MALFORMED + ": vertex 130 is outside the set's universe 0..129");
     }
@@ -99,11 +105,11 @@ class ShardCallsDeliverTest {
                 .setUnexpandedCount(2).setUnexpanded(PackedArrays.packInts(new int[] {4, 6}, 0, 2)).build();
         ExpandReply a2 = ExpandReply.newBuilder().setUnexpandedCount(1).setUnexpanded(PackedArrays.packInts(new int[] {5}, 0, 1))
                 .build();
-        List<ShardCalls.Carried> carried = List.of(new ShardCalls.Carried(a1, MALFORMED), new ShardCalls.Carried(a2, "other"));
+        List<HopAnswer> carried = List.of(new HopAnswer(a1, "a1", "g"), new HopAnswer(a2, "a2", "g"));
 
-        assertThat(ShardCalls.unexpanded(carried)).containsExactly(4, 6, 5);
-        assertThat(delivered(carried.get(0).next(), 10, false)).extracting(p -> p[0]).containsExactly(8, 9);
-        assertThat(delivered(carried.get(1).next(), 10, false)).isEmpty();
+        assertThat(HopAnswer.unexpanded(carried)).containsExactly(4, 6, 5);
+        assertThat(deliveredNext(carried.get(0), 10)).extracting(p -> p[0]).containsExactly(8, 9);
+        assertThat(deliveredNext(carried.get(1), 10)).isEmpty();
     }
 
     @Test
@@ -111,7 +117,7 @@ class ShardCallsDeliverTest {
         ExpandReply bad = ExpandReply.newBuilder().setUnexpandedCount(3).setUnexpanded(PackedArrays.packInts(new int[] {4}, 0, 1))
                 .build();
 
-        assertThatThrownBy(() -> ShardCalls.unexpanded(List.of(new ShardCalls.Carried(bad, MALFORMED))))
+        assertThatThrownBy(() -> HopAnswer.unexpanded(List.of(new HopAnswer(bad, "a1", "g"))))
                 .isInstanceOf(QueryException.class)
                 .hasMessage(MALFORMED + ": expected 3 packed int32 (12 bytes), got 4 bytes");
     }
