@@ -329,7 +329,7 @@ class UserProgramsOnClusterTest {
         }
     }
 
-    private static Outcome graphagent(String... args) {
+    static Outcome graphagent(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cmd = Main.commandLine(args);
@@ -356,12 +356,12 @@ class UserProgramsOnClusterTest {
         return n;
     }
 
-    private static List<String> sorted(Path file) throws IOException {
+    static List<String> sorted(Path file) throws IOException {
         return Files.readAllLines(file).stream().sorted().toList();
     }
 
     /** A jar of the classes under {@code of}'s class directory: all of them, or only {@code only}. */
-    private static Path jarOf(Class<?> of, Path jar, List<String> only) throws IOException {
+    static Path jarOf(Class<?> of, Path jar, List<String> only) throws IOException {
         Path classes = Path.of(of.getProtectionDomain().getCodeSource().getLocation().getPath());
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
              Stream<Path> files = Files.walk(classes)) {
