@@ -42,8 +42,9 @@ record ProgramNeeds(String className, boolean weights) {
         if (weights && !graph.properties().weighted()) {
             return Optional.of("the graph " + graph.prefix() + " has no edge weights (edge-properties.names: "
                     + graph.propertiesHint() + "), which " + className
-                    + " needs (its shape adds each edge's weight to messages: EdgeTransform.ADD_WEIGHT). Fix: name the"
-                    + " weight property in PREFIX.properties, or run a program that reads no weights");
+                    + " needs (its shape adds each edge's weight to messages: EdgeTransform.ADD_WEIGHT). Fix: give the"
+                    + " edges a weight and list it in graph." + graph.prefix().getFileName() + ".edge-properties.names of "
+                    + graph.prefix() + ".properties, or run a program that reads no weights");
         }
         return Optional.empty();
     }
