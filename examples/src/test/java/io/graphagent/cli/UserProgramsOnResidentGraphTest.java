@@ -12,16 +12,13 @@ import io.graphagent.graph.generate.RmatGenerator;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
-import io.graphagent.protocol.v1.SubmitRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,13 +104,13 @@ class UserProgramsOnResidentGraphTest {
         assertThat(submit.code()).as(submit + "\n" + log).isZero();
         assertThat(submit.out()).startsWith("algo=" + Hits.class.getName() + " ")
                 .contains("input_bytes_read=0 ", "partitions=" + PARTITIONS + " ", "edges_shipped=0 ");
-        assertThat(coordinatorLog()).containsPattern("event=graph_attached job=\\S+ graph=" + NAME + " ");
+        assertThat(ClusterRuns.log(state, "coordinator")).containsPattern("event=graph_attached job=\\S+ graph=" + NAME + " ");
 
         List<String> engine = engineHits(6, dir.resolve("hits-run.txt"));
         assertThat(engine).hasSize(1 << 9);
         assertThat(sorted(out)).as("HITS on the resident graph, line by line, vs run --program's").containsExactlyElementsOf(engine);
         for (int a = 1; a <= 3; a++) {
-            assertThat(agentLog(a)).as("agent-%d opened the program for the attached job and closed it after", a)
+            assertThat(ClusterRuns.log(state, "agent-" + a)).as("agent-%d opened the program for the attached job and closed it after", a)
                     .contains("event=program_loaded", "event=program_unloaded");
         }
     }
@@ -134,7 +131,7 @@ class UserProgramsOnResidentGraphTest {
                 .doesNotContain("submitted");
         assertThat(dir.resolve("never.txt")).doesNotExist();
         for (int a = 1; a <= 3; a++) {
-            assertThat(agentLog(a)).as("no agent saw the refused job").doesNotContain(AddsWeights.class.getName());
+            assertThat(ClusterRuns.log(state, "agent-" + a)).as("no agent saw the refused job").doesNotContain(AddsWeights.class.getName());
         }
     }
 
@@ -147,28 +144,12 @@ class UserProgramsOnResidentGraphTest {
         JobSpec job = JobSpec.newBuilder().setProgram(ProgramUpload.describe(examplesJar, Hits.class.getName()))
                 .putProgramParameters("iterations", Integer.toString(iterations)).setGraphName(NAME)
                 .setCheckpointEvery(4).setOutputPath(out.toAbsolutePath().toString()).build();
-        JobProgress last = null;
-        boolean killed = false;
-        String jobId;
-        try (CoordinatorClient client = cluster.client()) {
-            var reply = client.submit(SubmitRequest.newBuilder().setJob(job).build());
-            assertThat(reply.getErrorsList()).isEmpty();
-            jobId = reply.getJobId();
-            for (var progress = client.watch(jobId); progress.hasNext(); ) {
-                last = progress.next();
-                if (!killed && last.getState() == JobState.RUNNING && last.getSuperstep() >= 20) {
-                    killed = true;
-                    ProcessHandle victim = ProcessHandle.of(cluster.child("agent-3").orElseThrow().pid()).orElseThrow();
-                    victim.destroyForcibly();
-                    victim.onExit().get(30, TimeUnit.SECONDS);
-                }
-            }
-        }
-        assertThat(killed).as("agent-3 was killed mid-job").isTrue();
+        JobProgress last = ClusterRuns.killingUnder(cluster, job, "agent-3", 20);
+        String jobId = last.getJobId();
         assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(JobState.SUCCEEDED);
         assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
         assertThat(last.getSummary().getInputBytesRead()).as("recovered without reading the input").isZero();
-        String coordinator = coordinatorLog();
+        String coordinator = ClusterRuns.log(state, "coordinator");
         assertThat(coordinator).containsPattern("event=job_recovered job=" + jobId + " epoch=\\d+ resume_superstep=[1-9]");
         assertThat(Pattern.compile("event=graph_attached job=" + jobId + " ").matcher(coordinator).results().count())
                 .as("attached again after the loss, on the survivors' replicas").isGreaterThanOrEqualTo(2);
@@ -188,13 +169,5 @@ class UserProgramsOnResidentGraphTest {
 
     private Path input(String ext) {
         return graph.resolveSibling(graph.getFileName() + ext);
-    }
-
-    private String coordinatorLog() throws IOException {
-        return Files.readString(new LocalState(state).log("coordinator"), StandardCharsets.UTF_8);
-    }
-
-    private String agentLog(int agent) throws IOException {
-        return Files.readString(new LocalState(state).log("agent-" + agent), StandardCharsets.UTF_8);
     }
 }
