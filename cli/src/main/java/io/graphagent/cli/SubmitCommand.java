@@ -48,8 +48,9 @@ import picocli.CommandLine.Spec;
                     + "the coordinator loads the class and configures it with the --param values before any agent sees "
                     + "the job, and refuses a class that is missing or not a program or a bad parameter (exit 2). A "
                     + "program that throws fails its job PROGRAM_ERROR (exit 1) with the vertex, the superstep and the "
-                    + "program's stack frames on stderr. Needs a TLS cluster, a client certificate of its CA and "
-                    + "job.user-programs: allow (see docs/programming-guide.md).",
+                    + "program's stack frames on stderr. It runs on --graph or on a resident graph (--graph-name): one "
+                    + "that lacks what the program needs (edge weights) is refused, naming the graph. Needs a TLS "
+                    + "cluster, a client certificate of its CA and job.user-programs: allow (see docs/programming-guide.md).",
             "",
             "When the coordinator goes away while the job runs (a crash, a restart), submit watches the job again with "
                     + "backoff for up to 5 minutes: a coordinator restarted on its state directory resumes the job and "
@@ -374,10 +375,6 @@ final class SubmitCommand implements Callable<Integer>, ClusterCommand {
     /** The user program and its parameters: the jar is checked and named here, the class and parameters by the coordinator. */
     private void programOf(JobSpec.Builder job) {
         ProgramFlags.check(algorithm != null, program, programClass, source != null || iterations != null || damping != null);
-        if (graphChoice.graphName != null) {
-            throw new BadInputException("user programs run on a graph loaded for the job, not yet on a resident graph",
-                    "pass --graph PREFIX instead of --graph-name");
-        }
         java.util.Map<String, String> parameters;
         try {
             parameters = io.graphagent.graph.kernels.ParameterMap.parse(params).asMap();

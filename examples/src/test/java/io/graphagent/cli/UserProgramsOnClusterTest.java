@@ -12,7 +12,6 @@ import io.graphagent.protocol.v1.AgentStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -227,22 +226,7 @@ class UserProgramsOnClusterTest {
                 .putProgramParameters("iterations", Integer.toString(iterations))
                 .setGraph(graph.toAbsolutePath().toString()).setDirected(true).setPartitions(Integer.parseInt(PARTITIONS))
                 .setCheckpointEvery(4).setOutputPath(out.toAbsolutePath().toString()).build();
-        io.graphagent.protocol.v1.JobProgress last = null;
-        boolean killed = false;
-        try (CoordinatorClient client = cluster.client()) {
-            var reply = client.submit(io.graphagent.protocol.v1.SubmitRequest.newBuilder().setJob(job).build());
-            assertThat(reply.getErrorsList()).isEmpty();
-            for (var progress = client.watch(reply.getJobId()); progress.hasNext(); ) {
-                last = progress.next();
-                if (!killed && last.getState() == io.graphagent.protocol.v1.JobState.RUNNING && last.getSuperstep() >= 20) {
-                    killed = true;
-                    ProcessHandle victim = ProcessHandle.of(cluster.child("agent-3").orElseThrow().pid()).orElseThrow();
-                    victim.destroyForcibly();
-                    victim.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            }
-        }
-        assertThat(killed).as("agent-3 was killed mid-job").isTrue();
+        io.graphagent.protocol.v1.JobProgress last = ClusterRuns.killingUnder(cluster, job, "agent-3", 20);
         assertThat(last.getState()).as(last.getMessage() + "\n" + log).isEqualTo(io.graphagent.protocol.v1.JobState.SUCCEEDED);
         assertThat(last.getSummary().getRecoveries()).isGreaterThanOrEqualTo(1);
         assertThat(coordinatorLog()).containsPattern("event=job_recovered job=\\S+ epoch=\\d+ resume_superstep=[1-9]")
@@ -329,7 +313,7 @@ class UserProgramsOnClusterTest {
         }
     }
 
-    private static Outcome graphagent(String... args) {
+    static Outcome graphagent(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         var cmd = Main.commandLine(args);
@@ -340,11 +324,11 @@ class UserProgramsOnClusterTest {
     }
 
     private String coordinatorLog() throws IOException {
-        return Files.readString(new LocalState(state).log("coordinator"), StandardCharsets.UTF_8);
+        return ClusterRuns.log(state, "coordinator");
     }
 
     private String agentLog(int agent) throws IOException {
-        return Files.readString(new LocalState(state).log("agent-" + agent), StandardCharsets.UTF_8);
+        return ClusterRuns.log(state, "agent-" + agent);
     }
 
     private static int count(String text, String regex) {
@@ -356,12 +340,12 @@ class UserProgramsOnClusterTest {
         return n;
     }
 
-    private static List<String> sorted(Path file) throws IOException {
+    static List<String> sorted(Path file) throws IOException {
         return Files.readAllLines(file).stream().sorted().toList();
     }
 
     /** A jar of the classes under {@code of}'s class directory: all of them, or only {@code only}. */
-    private static Path jarOf(Class<?> of, Path jar, List<String> only) throws IOException {
+    static Path jarOf(Class<?> of, Path jar, List<String> only) throws IOException {
         Path classes = Path.of(of.getProtectionDomain().getCodeSource().getLocation().getPath());
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
              Stream<Path> files = Files.walk(classes)) {

@@ -132,7 +132,7 @@ public final class AgentJobs implements CommandHandler {
                 programs, channels, answers, assembly, clock, ticker);
         this.rebuildStep = new RebuildStep(jobs, peerCheckpoints, structures, loadSteps, programs, channels, answers,
                 assembly, clock);
-        this.attachStep = new AttachStep(residents, channels, assembly, answers, clock);
+        this.attachStep = new AttachStep(residents, channels, programs, assembly, answers, clock);
         this.superstepSteps = new SuperstepSteps(config, channels, answers);
         this.checkpointStep = new CheckpointStep(peerCheckpoints, structures, compute, answers, clock);
         this.restoreStep = new RestoreStep(jobs, peerCheckpoints, structures, assembly, answers);

@@ -1,5 +1,7 @@
 package io.graphagent.agent.job;
 
+import io.graphagent.agent.program.JobPrograms;
+import io.graphagent.agent.program.ProgramUnavailableException;
 import io.graphagent.agent.resident.ResidentGraph;
 import io.graphagent.agent.resident.ResidentSource;
 import io.graphagent.agent.resident.ResidentStore;
@@ -7,6 +9,7 @@ import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.partition.GraphShare;
+import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.protocol.v1.AttachResident;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Failure;
@@ -19,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * AttachResident: a batch job on a resident graph. Its share is made of the replicas this
  * agent holds of the job's partitions (used as they are when one share holds exactly them);
- * no input is read. Job thread.
+ * no input is read. A user program's job opens its program here (its jar fetched from the
+ * coordinator when the agent's cache lacks it; kept when the job attaches again after a
+ * rollback). Job thread.
  */
 final class AttachStep {
     private static final Logger log = LoggerFactory.getLogger(AttachStep.class);
@@ -27,14 +32,18 @@ final class AttachStep {
     private final ResidentStore residents;
     /** Where a BFS or SSSP source held by a peer is looked up. */
     private final PeerChannels channels;
+    /** The user programs of this agent's jobs: an order naming one opens it for the job. */
+    private final JobPrograms programs;
     private final JobAssembly assembly;
     private final Answers answers;
     /** The agent's clock, for the time an attach took. */
     private final Clock clock;
 
-    AttachStep(ResidentStore residents, PeerChannels channels, JobAssembly assembly, Answers answers, Clock clock) {
+    AttachStep(ResidentStore residents, PeerChannels channels, JobPrograms programs, JobAssembly assembly, Answers answers,
+               Clock clock) {
         this.residents = residents;
         this.channels = channels;
+        this.programs = programs;
         this.assembly = assembly;
         this.answers = answers;
         this.clock = clock;
@@ -53,7 +62,18 @@ final class AttachStep {
             return;
         }
         int[] owned = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
-        Algorithm algorithm = Algorithm.valueOf(order.getAlgorithm().name());
+        Algorithm algorithm = null;
+        if (JobPrograms.named(order.getProgram())) {
+            try {
+                programs.open(command.getJobId(), order.getProgram(), order.getProgramParametersMap(),
+                        channels.channel(link.coordinatorAddress()));
+            } catch (ProgramUnavailableException | TlsFilesException e) {
+                answers.fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+                return;
+            }
+        } else {
+            algorithm = Algorithm.valueOf(order.getAlgorithm().name());
+        }
         var p = order.getParameters();
         KernelParameters parameters = new KernelParameters(p.getSourceVertex(), p.getIterations(), p.getDamping());
         GraphShare share;

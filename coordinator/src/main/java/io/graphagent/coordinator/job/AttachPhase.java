@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * again on the replicas live then. The graph must still be the one the job was submitted on
  * (same generation): a graph dropped or loaded again meanwhile fails the job. An agent that does
  * not answer within {@link #ATTACH_TIMEOUT} is lost and not placed again in this job: the
- * partitions go to their other live holders. Driver thread only.
+ * partitions go to their other live holders. A user program's job carries its program in every
+ * AttachResident, as a loaded job's LoadPartitions and RebuildPartitions do. Driver thread only.
  */
 final class AttachPhase implements ShareSource {
     private static final Logger log = LoggerFactory.getLogger(AttachPhase.class);
@@ -100,13 +101,10 @@ final class AttachPhase implements ShareSource {
         partitionTable.place(placement);
         List<String> agents = roster.participants();
         Map<String, List<Integer>> byAgent = placement.partitionsByAgent();
-        KernelParameters parameters = KernelParameters.newBuilder().setSourceVertex(job.parameters().sourceVertex())
-                .setIterations(job.parameters().iterations()).setDamping(job.parameters().damping()).build();
         for (String agent : agents) {
-            sender.send(agent, Command.newBuilder().setAttachResident(AttachResident.newBuilder()
+            sender.send(agent, Command.newBuilder().setAttachResident(program(AttachResident.newBuilder()
                     .setGraphJobId(graph.jobId()).setGeneration(graph.generation())
-                    .setAlgorithm(Algorithm.valueOf(job.algorithm().name())).setParameters(parameters)
-                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto())));
+                    .addAllPartitionIds(byAgent.get(agent)).setPartitionMap(placement.toProto()))));
         }
         Map<String, Report> loads;
         try {
@@ -125,6 +123,20 @@ final class AttachPhase implements ShareSource {
         log.info("event=graph_attached job={} graph={} generation={} partitions={} vertices={} agents={}", jobId,
                 graph.name(), graph.generation(), placement.partitions(), facts.getVertices(), shares);
         return facts;
+    }
+
+    /**
+     * What the agents run: the user's program (its class, jar and parameters: an agent lacking
+     * the jar fetches it, one that attaches again after a rollback keeps the program it opened),
+     * else the built-in kernel and its parameters.
+     */
+    private AttachResident.Builder program(AttachResident.Builder order) {
+        if (job.program() != null) {
+            return order.setProgram(job.program().ref()).putAllProgramParameters(job.program().parameters());
+        }
+        return order.setAlgorithm(Algorithm.valueOf(job.algorithm().name())).setParameters(KernelParameters.newBuilder()
+                .setSourceVertex(job.parameters().sourceVertex()).setIterations(job.parameters().iterations())
+                .setDamping(job.parameters().damping()));
     }
 
     @Override

@@ -34,6 +34,8 @@ final class JobProgram implements AutoCloseable {
     private final ProgramRef ref;
     private final Map<String, String> parameters;
     private final Path jar;
+    /** What the program needs of its graph, as its shape said at Submit. */
+    private ProgramNeeds needs;
     private UserProgram opened;
 
     private JobProgram(ProgramRef ref, Map<String, String> parameters, Path jar) {
@@ -68,7 +70,7 @@ final class JobProgram implements AutoCloseable {
         }
         JobProgram program = new JobProgram(ref, spec.getProgramParametersMap(), jar.get());
         try (program) {
-            program.open();
+            program.needs = ProgramNeeds.of(ref.getClassName(), program.open().shape());
         } catch (ProgramLoadException e) {
             errors.add(error("program", e.getMessage()));
             return null;
@@ -88,6 +90,11 @@ final class JobProgram implements AutoCloseable {
 
     Map<String, String> parameters() {
         return parameters;
+    }
+
+    /** What the program needs of the graph it runs on (edge weights), as its shape said at Submit. */
+    ProgramNeeds needs() {
+        return needs;
     }
 
     /** The program's class name, for logs and status. */

@@ -251,15 +251,15 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
 
     /** A job on its input files, or on a resident graph when it names one (--graph-name). */
     private ResolvedJob resolve(io.graphagent.protocol.v1.JobSpec spec, List<FieldError> errors) {
-        if (!spec.getGraphName().isEmpty()) {
-            return ResolvedJob.forResident(spec, config.job().checkpointEvery(), paths, residents, errors);
-        }
         JobProgram user = null;
         if (JobProgram.named(spec)) {
             user = JobProgram.check(spec, jars, config.job().userPrograms(), errors);
             if (user == null) {
                 return null;
             }
+        }
+        if (!spec.getGraphName().isEmpty()) {
+            return ResolvedJob.forResident(spec, config.job().checkpointEvery(), paths, residents, errors, user);
         }
         return ResolvedJob.resolve(spec, config.job().checkpointEvery(), paths, errors, user);
     }

@@ -60,17 +60,10 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
             }
         }
         Boolean directed = directedness(spec, graph, errors);
-        KernelParameters parameters = user == null ? null : NO_KERNEL_PARAMETERS;
-        try {
-            if (user == null) {
-                parameters = KernelSettings.resolve(algorithm,
-                        spec.hasSourceVertex() ? spec.getSourceVertex() : null,
-                        spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
-                        spec.hasDamping() ? spec.getDamping() : null, graph);
-            }
-        } catch (KernelSettings.ParameterException e) {
-            errors.add(error(fieldOf(e.getMessage()), e.getMessage()));
+        if (user != null) {
+            user.needs().unmetByInput(graph).ifPresent(unmet -> errors.add(error("graph", unmet)));
         }
+        KernelParameters parameters = user == null ? kernelParameters(algorithm, spec, graph, errors) : NO_KERNEL_PARAMETERS;
         if (directed == null || parameters == null || output == null || !errors.isEmpty()) {
             return null;
         }
@@ -101,18 +94,14 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
     /**
      * A job on a resident graph ({@code --graph-name}): the graph's directedness, weights and
      * partitions; kernel defaults from the properties of the prefix it was loaded from while
-     * they are there (only that file is read, never the input). Null when refused (one
-     * FieldError per problem in {@code errors}), e.g. for a name that is not loaded, listing
-     * the names that are.
+     * they are there (only that file is read, never the input). A user program ({@code user},
+     * checked already) runs with its own parameters, when the graph holds what it needs
+     * ({@link ProgramNeeds}). Null when refused (one FieldError per problem in {@code errors}),
+     * e.g. for a name that is not loaded, listing the names that are.
      */
     static ResolvedJob forResident(JobSpec spec, int defaultCheckpointEvery, JobPaths paths, ResidentCatalog catalog,
-                                   List<FieldError> errors) {
-        if (JobProgram.named(spec)) {
-            errors.add(error("graph_name", "user programs run on a graph loaded for the job, not yet on a resident graph:"
-                    + " pass --graph PREFIX instead of --graph-name"));
-            return null;
-        }
-        Algorithm algorithm = algorithm(spec, errors);
+                                   List<FieldError> errors, JobProgram user) {
+        Algorithm algorithm = user == null ? algorithm(spec, errors) : null;
         String name = spec.getGraphName();
         if (!spec.getGraph().isEmpty()) {
             errors.add(error("graph", "both a graph (" + spec.getGraph() + ") and a resident graph name (" + name
@@ -129,27 +118,22 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
                     + "). Fix: graphagent graph load --name " + name + " --graph PREFIX, or pass one of the loaded names"));
         }
         Path output = output(spec, paths, errors);
-        if (algorithm == null || resident == null) {
+        if ((algorithm == null && user == null) || resident == null) {
             return null;
         }
         if (spec.hasDirected() && spec.getDirected() != resident.directed()) {
             errors.add(error("directed", "the resident graph " + name + " is " + (resident.directed() ? "" : "un")
                     + "directed: drop --" + (spec.getDirected() ? "" : "un") + "directed"));
         }
-        if (algorithm.needsWeights() && !resident.weighted()) {
+        if (algorithm != null && algorithm.needsWeights() && !resident.weighted()) {
             errors.add(error("graph_name", "the resident graph " + name + " was loaded without edge weights, which "
                     + algorithm.cliName() + " needs. Fix: load a graph whose properties name a weight"));
         }
-        GraphInput properties = propertiesOf(resident);
-        KernelParameters parameters = null;
-        try {
-            parameters = KernelSettings.resolve(algorithm,
-                    spec.hasSourceVertex() ? spec.getSourceVertex() : null,
-                    spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
-                    spec.hasDamping() ? spec.getDamping() : null, properties);
-        } catch (KernelSettings.ParameterException e) {
-            errors.add(error(fieldOf(e.getMessage()), e.getMessage()));
+        if (user != null) {
+            user.needs().unmetByResident(name, resident.weighted()).ifPresent(unmet -> errors.add(error("graph_name", unmet)));
         }
+        KernelParameters parameters = user == null ? kernelParameters(algorithm, spec, propertiesOf(resident), errors)
+                : NO_KERNEL_PARAMETERS;
         if (parameters == null || output == null || !errors.isEmpty()) {
             return null;
         }
@@ -157,7 +141,21 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
                 .setEdgeFile(resident.source()).build();
         int checkpointEvery = spec.hasCheckpointEvery() ? spec.getCheckpointEvery() : defaultCheckpointEvery;
         return new ResolvedJob(spec, algorithm, input, parameters, output, resident.partitions(), checkpointEvery, resident,
-                null);
+                user);
+    }
+
+    /** The kernel's parameters: option, then {@code graph}'s properties, then the default; null (with an error) when bad. */
+    private static KernelParameters kernelParameters(Algorithm algorithm, JobSpec spec, GraphInput graph,
+                                                     List<FieldError> errors) {
+        try {
+            return KernelSettings.resolve(algorithm,
+                    spec.hasSourceVertex() ? spec.getSourceVertex() : null,
+                    spec.hasIterations() ? (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(spec.getIterations())) : null,
+                    spec.hasDamping() ? spec.getDamping() : null, graph);
+        } catch (KernelSettings.ParameterException e) {
+            errors.add(error(fieldOf(e.getMessage()), e.getMessage()));
+            return null;
+        }
     }
 
     /** The resident graph's prefix with its properties while they are readable, else with none. */
@@ -299,15 +297,15 @@ record ResolvedJob(JobSpec spec, Algorithm algorithm, GraphFiles input, KernelPa
 
     /** Short description for logs and status: "pagerank on example-directed". */
     String describe() {
+        String graph = spec.getGraphName().isEmpty() ? String.valueOf(Path.of(spec.getGraph()).getFileName())
+                : "resident graph " + spec.getGraphName();
         if (JobProgram.named(spec)) {
-            return spec.getProgram().getClassName() + " (jar sha256 " + spec.getProgram().getJarSha256() + ") on "
-                    + Path.of(spec.getGraph()).getFileName();
+            return spec.getProgram().getClassName() + " (jar sha256 " + spec.getProgram().getJarSha256() + ") on " + graph;
         }
         if (algorithm == null && spec.getAlgorithm() == io.graphagent.protocol.v1.Algorithm.ALGORITHM_UNSPECIFIED) {
             return "resident load of " + Path.of(spec.getGraph()).getFileName();
         }
         return (algorithm == null ? spec.getAlgorithm().name().toLowerCase(java.util.Locale.ROOT) : algorithm.cliName())
-                + " on " + (spec.getGraphName().isEmpty() ? Path.of(spec.getGraph()).getFileName()
-                : "resident graph " + spec.getGraphName());
+                + " on " + graph;
     }
 }
