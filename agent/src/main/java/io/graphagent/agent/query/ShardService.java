@@ -70,7 +70,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         if (graph == null || !admitted(reply)) {
             return;
         }
-        if (!workers.tryRun(() -> answer(reply, () -> expand(graph, request)))) {
+        if (!workers.tryRun(new ExpandCall(graph, request, reply))) {
             busy(reply);
         }
     }
@@ -194,7 +194,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         if (graph == null || !admitted(reply)) {
             return;
         }
-        if (!workers.tryRun(() -> answer(reply, () -> lookup(graph, request)))) {
+        if (!workers.tryRun(new LookupCall(graph, request, reply))) {
             busy(reply);
         }
     }
@@ -274,6 +274,52 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         reply.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy: agent " + agentId.get() + " has "
                 + workers.inFlight() + " requests in flight (query.agent-max-in-flight " + workers.maxInFlight()
                 + "), retry after " + after + " ms").asRuntimeException());
+    }
+
+    /** An Expand request's work on a query thread: one object per request (timed by the workers in place). */
+    private final class ExpandCall extends QueryWorkers.Task implements Supplier<ExpandReply> {
+        private final ResidentGraph graph;
+        private final ExpandRequest request;
+        private final StreamObserver<ExpandReply> reply;
+
+        ExpandCall(ResidentGraph graph, ExpandRequest request, StreamObserver<ExpandReply> reply) {
+            this.graph = graph;
+            this.request = request;
+            this.reply = reply;
+        }
+
+        @Override
+        public void run() {
+            answer(reply, this);
+        }
+
+        @Override
+        public ExpandReply get() {
+            return expand(graph, request);
+        }
+    }
+
+    /** A Lookup request's work on a query thread, likewise. */
+    private final class LookupCall extends QueryWorkers.Task implements Supplier<LookupReply> {
+        private final ResidentGraph graph;
+        private final LookupRequest request;
+        private final StreamObserver<LookupReply> reply;
+
+        LookupCall(ResidentGraph graph, LookupRequest request, StreamObserver<LookupReply> reply) {
+            this.graph = graph;
+            this.request = request;
+            this.reply = reply;
+        }
+
+        @Override
+        public void run() {
+            answer(reply, this);
+        }
+
+        @Override
+        public LookupReply get() {
+            return lookup(graph, request);
+        }
     }
 
     private <T> void answer(StreamObserver<T> reply, Supplier<T> work) {
