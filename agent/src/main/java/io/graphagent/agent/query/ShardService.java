@@ -47,6 +47,9 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ThreadLocal<VertexBits> nextSets = new ThreadLocal<>();
     /** Each query thread's arrays for building its replies. */
     private final ThreadLocal<ReplyBuffer> buffers = ThreadLocal.withInitial(ReplyBuffer::new);
+    /** The work of each kind of request, made once (not a lambda per request). */
+    private final Work<ExpandRequest, ExpandReply> expandWork = this::expand;
+    private final Work<LookupRequest, LookupReply> lookupWork = this::lookup;
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
@@ -70,7 +73,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         if (graph == null || !admitted(reply)) {
             return;
         }
-        if (!workers.tryRun(new ExpandCall(graph, request, reply))) {
+        if (!workers.tryRun(new Call<>(expandWork, graph, request, reply))) {
             busy(reply);
         }
     }
@@ -194,7 +197,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         if (graph == null || !admitted(reply)) {
             return;
         }
-        if (!workers.tryRun(new LookupCall(graph, request, reply))) {
+        if (!workers.tryRun(new Call<>(lookupWork, graph, request, reply))) {
             busy(reply);
         }
     }
@@ -276,36 +279,21 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
                 + "), retry after " + after + " ms").asRuntimeException());
     }
 
-    /** An Expand request's work on a query thread: one object per request (timed by the workers in place). */
-    private final class ExpandCall extends QueryWorkers.Task implements Supplier<ExpandReply> {
-        private final ResidentGraph graph;
-        private final ExpandRequest request;
-        private final StreamObserver<ExpandReply> reply;
-
-        ExpandCall(ResidentGraph graph, ExpandRequest request, StreamObserver<ExpandReply> reply) {
-            this.graph = graph;
-            this.request = request;
-            this.reply = reply;
-        }
-
-        @Override
-        public void run() {
-            answer(reply, this);
-        }
-
-        @Override
-        public ExpandReply get() {
-            return expand(graph, request);
-        }
+    /** One kind of request's work: its reply from the graph and the request. */
+    @FunctionalInterface
+    private interface Work<Q, R> {
+        R on(ResidentGraph graph, Q request);
     }
 
-    /** A Lookup request's work on a query thread, likewise. */
-    private final class LookupCall extends QueryWorkers.Task implements Supplier<LookupReply> {
+    /** A request's work on a query thread: one object per request (timed by the workers in place), answered through {@link #answer}. */
+    private final class Call<Q, R> extends QueryWorkers.Task implements Supplier<R> {
+        private final Work<Q, R> work;
         private final ResidentGraph graph;
-        private final LookupRequest request;
-        private final StreamObserver<LookupReply> reply;
+        private final Q request;
+        private final StreamObserver<R> reply;
 
-        LookupCall(ResidentGraph graph, LookupRequest request, StreamObserver<LookupReply> reply) {
+        Call(Work<Q, R> work, ResidentGraph graph, Q request, StreamObserver<R> reply) {
+            this.work = work;
             this.graph = graph;
             this.request = request;
             this.reply = reply;
@@ -317,8 +305,8 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
 
         @Override
-        public LookupReply get() {
-            return lookup(graph, request);
+        public R get() {
+            return work.on(graph, request);
         }
     }
 
