@@ -130,14 +130,15 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
      * mostly its resident graph: with at most 2 % free, every marking cycle shrank the heap back
      * to the graph, the old generation stayed over the marking threshold, and online queries
      * started cycle after cycle in a few MiB of eden (docs/performance.md, "Online queries").
-     * Up to 30 % free, and a 64 MiB floor under the young generation ({@link AgentYoungFloor}:
-     * at most a quarter of a small -Xmx).
+     * Up to 30 % free, and a floor under the young generation (the {@code -XX:NewSize=64m} here
+     * is replaced by {@link AgentYoungFloor}'s: 5 % of the maximum heap, at least 64 MiB, at most
+     * a quarter of a small -Xmx).
      */
     static final List<String> AGENT_HEAP_OPTIONS = List.of("-XX:MaxHeapFreeRatio=30", "-XX:NewSize=64m");
 
     /**
      * The options of an agent's JVM, given those of every process: {@link #AGENT_HEAP_OPTIONS}
-     * right after the heap policy, the young floor capped by the -Xmx among the options.
+     * right after the heap policy, the young floor sized from the agent's maximum heap ({@link AgentYoungFloor}).
      */
     static List<String> agentJvmOptions(List<String> jvmOptions) {
         List<String> options = new ArrayList<>(jvmOptions);

@@ -18,8 +18,8 @@ class AgentJvmOptionsTest {
         List<String> agent = LocalCommand.agentJvmOptions(common);
 
         assertThat(agent).containsExactly("--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=1",
-                "-XX:MaxHeapFreeRatio=2", "-XX:G1HeapRegionSize=1m", "-XX:MaxHeapFreeRatio=30", "-XX:NewSize=64m",
-                "-XX:NewSize=128m");
+                "-XX:MaxHeapFreeRatio=2", "-XX:G1HeapRegionSize=1m", "-XX:MaxHeapFreeRatio=30",
+                AgentYoungFloor.option(common), "-XX:NewSize=128m");
         assertThat(common).hasSize(6);
     }
 
@@ -32,6 +32,21 @@ class AgentJvmOptionsTest {
     }
 
     @Test
+    void theYoungFloorIsATwentiethOfTheMaximumHeapAndAtLeast64MiB() {
+        assertThat(AgentYoungFloor.option(List.of("-Xmx4g"))).isEqualTo("-XX:NewSize=204m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmx32g"))).isEqualTo("-XX:NewSize=1638m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmx1g"))).as("1/20 is under 64 MiB").isEqualTo("-XX:NewSize=64m");
+        // No -Xmx: the JVM's default, a quarter of the machine's memory (24 GiB: 6 GiB, 307 MiB floor).
+        assertThat(AgentYoungFloor.option(List.of("-XX:+UseG1GC"), 24 * 1024)).isEqualTo("-XX:NewSize=307m");
+        assertThat(AgentYoungFloor.option(List.of(), 1024)).as("a 1 GiB machine: 256 MiB heap").isEqualTo("-XX:NewSize=64m");
+        assertThat(AgentYoungFloor.option(List.of(), 512)).as("128 MiB heap: a quarter").isEqualTo("-XX:NewSize=32m");
+        assertThat(AgentYoungFloor.option(List.of(), -1)).as("memory unknown").isEqualTo("-XX:NewSize=64m");
+        assertThat(AgentYoungFloor.option(List.of("-Xmxlots"), 24 * 1024)).as("unreadable: the default heap's")
+                .isEqualTo("-XX:NewSize=307m");
+        assertThat(AgentYoungFloor.machineMemoryMb()).isPositive();
+    }
+
+    @Test
     void aSmallHeapCapsTheYoungFloorAtAQuarterOfIt() {
         // -Xmx64m with a 64 MiB floor: young = the whole heap, every young collection failed its evacuation.
         assertThat(LocalCommand.agentJvmOptions(List.of("-Xmx64m"))).containsExactly("-XX:MaxHeapFreeRatio=30",
@@ -40,7 +55,5 @@ class AgentJvmOptionsTest {
         assertThat(AgentYoungFloor.option(List.of("-XX:MaxHeapSize=128m"))).isEqualTo("-XX:NewSize=32m");
         assertThat(AgentYoungFloor.option(List.of("-Xmx67108864"))).isEqualTo("-XX:NewSize=16m");
         assertThat(AgentYoungFloor.option(List.of("-Xmx2m"))).isEqualTo("-XX:NewSize=1m");
-        assertThat(AgentYoungFloor.option(List.of("-Xmx4g"))).isEqualTo("-XX:NewSize=64m");
-        assertThat(AgentYoungFloor.option(List.of("-Xmxlots"))).as("unreadable: the floor").isEqualTo("-XX:NewSize=64m");
     }
 }

@@ -110,6 +110,19 @@ class LauncherTest {
                 + "Fix: unset it or pass one of those\n");
     }
 
+    @Test
+    void anAgentsYoungFloorIsTheSameRuleAsLocalsAgentYoungFloor() throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("GRAPHAGENT_START_CACHE", "off", "PROBE_NEW_SIZE", "1"));
+        // No -Xmx: the default heap, a quarter of this machine's memory, as AgentYoungFloor reads it.
+        assertThat(start(env, "agent").out()).isEqualTo("probe agent\n" + AgentYoungFloor.option(java.util.List.of()) + "\n");
+        for (String heap : new String[] {"-Xmx64m", "-Xmx1g", "-Xmx4g", "-XX:MaxHeapSize=200m"}) {
+            env.put("GRAPHAGENT_JAVA_OPTS", "-Xmx2g " + heap);
+            assertThat(start(env, "agent").out()).as(heap)
+                    .isEqualTo("probe agent\n" + AgentYoungFloor.option(java.util.List.of(heap)) + "\n");
+        }
+        assertThat(start(env, "status").out()).as("not an agent: no floor").isEqualTo("probe status\n\n");
+    }
+
     /** A start that makes the cache first: the command's output is unchanged, the notice on stderr. */
     private void startMakingTheCache(Map<String, String> env, String word) throws IOException, InterruptedException {
         Start s = start(env, word);

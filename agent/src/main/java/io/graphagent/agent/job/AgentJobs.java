@@ -122,7 +122,7 @@ public final class AgentJobs implements CommandHandler {
         this.peerCheckpoints = new PeerCheckpoints(LocalCheckpoints.under(config.agent().workDir(), self), channels, ticker);
         this.residentCommands = new ResidentCommands(residents, channels::channel, EXCHANGE_TIMEOUT, clock);
         int cores = Runtime.getRuntime().availableProcessors();
-        this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), clock);
+        this.queryWorkers = new QueryWorkers(cores, config.query().agentMaxInFlight(), ticker);
         // A fixed pool starts its threads on first use: nothing runs yet if the data plane cannot bind.
         this.compute = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("graph-compute-", 0).daemon(true).factory());
         this.structures = new PartitionStructures(peerCheckpoints, compute, clock);

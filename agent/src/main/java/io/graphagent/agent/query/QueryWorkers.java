@@ -1,10 +1,7 @@
 package io.graphagent.agent.query;
 
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.v1.ShardLoad;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with a bound on work in flight: a request over {@code maxInFlight} (executing or queued) is
  * refused at once ({@link #tryRun} false) and its caller answers "busy, retry after", rather
  * than queueing without bound. Keeps what query routing weighs: requests in flight and an
- * average of recent service times (queue wait included), timed on the injected clock. Thread-safe.
+ * average of recent service times (queue wait included), timed on the injected ticker. A request
+ * is one {@link Task} object, timed in place: nothing else is allocated per request here beyond
+ * the queue's node. Thread-safe.
  */
 public final class QueryWorkers implements AutoCloseable {
     /**
@@ -28,42 +27,56 @@ public final class QueryWorkers implements AutoCloseable {
 
     private final int maxInFlight;
     private final int threads;
-    private final Clock clock;
-    private final ExecutorService pool;
+    private final Ticker ticker;
+    private final ThreadPoolExecutor pool;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** The average service time, microseconds; written under this object's lock. */
     private volatile double latencyMicros;
 
     /**
      * @param maxInFlight requests executing or queued at most (query.agent-max-in-flight)
-     * @param clock       times each request from its arrival to its end (the agent's clock; a fake one in tests)
+     * @param ticker      times each request from its arrival to its end (the agent's ticker; a fake one in tests)
      */
-    public QueryWorkers(int threads, int maxInFlight, Clock clock) {
+    public QueryWorkers(int threads, int maxInFlight, Ticker ticker) {
         this.maxInFlight = maxInFlight;
         this.threads = threads;
-        this.clock = clock;
+        this.ticker = ticker;
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                Thread.ofPlatform().name("agent-query-", 0).daemon(true).factory());
+                Thread.ofPlatform().name("agent-query-", 0).daemon(true).factory()) {
+            @Override
+            protected void afterExecute(Runnable task, Throwable thrown) {
+                served(QueryWorkers.this.ticker.nanos() - ((Task) task).queuedNanos);
+            }
+        };
+    }
+
+    /** One request's work, with the time it was queued: the caller's own object, so timing it allocates nothing. */
+    public abstract static class Task implements Runnable {
+        private long queuedNanos;
+
+        /** A task that runs {@code work} (for callers without a task class of their own). */
+        public static Task of(Runnable work) {
+            return new Task() {
+                @Override
+                public void run() {
+                    work.run();
+                }
+            };
+        }
     }
 
     /**
      * Runs {@code work} on a query thread, unless {@code maxInFlight} requests are in flight:
      * then returns false at once and runs nothing.
      */
-    public boolean tryRun(Runnable work) {
+    public boolean tryRun(Task work) {
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             return false;
         }
-        Instant queued = clock.instant();
+        work.queuedNanos = ticker.nanos();
         try {
-            pool.execute(() -> {
-                try {
-                    work.run();
-                } finally {
-                    served(Duration.between(queued, clock.instant()).toNanos());
-                }
-            });
+            pool.execute(work);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             inFlight.decrementAndGet();
             return false;
@@ -71,7 +84,7 @@ public final class QueryWorkers implements AutoCloseable {
         return true;
     }
 
-    /** A wall clock stepped back gives a negative time: counted as 0. */
+    /** Counted after the task ran, whether it ended or threw; a negative time (none on a monotonic ticker) as 0. */
     private synchronized void served(long elapsedNanos) {
         double micros = Math.max(0, elapsedNanos) / 1_000.0;
         latencyMicros = latencyMicros == 0 ? micros : latencyMicros + LATENCY_WEIGHT * (micros - latencyMicros);

@@ -47,6 +47,9 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ThreadLocal<VertexBits> nextSets = new ThreadLocal<>();
     /** Each query thread's arrays for building its replies. */
     private final ThreadLocal<ReplyBuffer> buffers = ThreadLocal.withInitial(ReplyBuffer::new);
+    /** The work of each kind of request, made once (not a lambda per request). */
+    private final Work<ExpandRequest, ExpandReply> expandWork = this::expand;
+    private final Work<LookupRequest, LookupReply> lookupWork = this::lookup;
 
     /** @param agentId this agent's id once known (for busy answers) */
     public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
@@ -70,7 +73,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         if (graph == null || !admitted(reply)) {
             return;
         }
-        if (!workers.tryRun(() -> answer(reply, () -> expand(graph, request)))) {
+        if (!workers.tryRun(new Call<>(expandWork, graph, request, reply))) {
             busy(reply);
         }
     }
@@ -194,7 +197,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         if (graph == null || !admitted(reply)) {
             return;
         }
-        if (!workers.tryRun(() -> answer(reply, () -> lookup(graph, request)))) {
+        if (!workers.tryRun(new Call<>(lookupWork, graph, request, reply))) {
             busy(reply);
         }
     }
@@ -274,6 +277,37 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         reply.onError(Status.RESOURCE_EXHAUSTED.withDescription("busy: agent " + agentId.get() + " has "
                 + workers.inFlight() + " requests in flight (query.agent-max-in-flight " + workers.maxInFlight()
                 + "), retry after " + after + " ms").asRuntimeException());
+    }
+
+    /** One kind of request's work: its reply from the graph and the request. */
+    @FunctionalInterface
+    private interface Work<Q, R> {
+        R on(ResidentGraph graph, Q request);
+    }
+
+    /** A request's work on a query thread: one object per request (timed by the workers in place), answered through {@link #answer}. */
+    private final class Call<Q, R> extends QueryWorkers.Task implements Supplier<R> {
+        private final Work<Q, R> work;
+        private final ResidentGraph graph;
+        private final Q request;
+        private final StreamObserver<R> reply;
+
+        Call(Work<Q, R> work, ResidentGraph graph, Q request, StreamObserver<R> reply) {
+            this.work = work;
+            this.graph = graph;
+            this.request = request;
+            this.reply = reply;
+        }
+
+        @Override
+        public void run() {
+            answer(reply, this);
+        }
+
+        @Override
+        public R get() {
+            return work.on(graph, request);
+        }
     }
 
     private <T> void answer(StreamObserver<T> reply, Supplier<T> work) {

@@ -3,17 +3,17 @@ package io.graphagent.agent.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.graphagent.net.testing.FakeClock;
+import io.graphagent.net.testing.FakeTicker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** The load an agent reports and its busy answer, timed on an injected clock: the test moves time. */
+/** The load an agent reports and its busy answer, timed on an injected ticker: the test moves time. */
 class QueryWorkersTest {
-    private final FakeClock clock = new FakeClock();
+    private final FakeTicker clock = new FakeTicker();
 
     private void serve(QueryWorkers workers, Duration took) {
-        assertThat(workers.tryRun(() -> clock.advance(took))).isTrue();
+        assertThat(workers.tryRun(QueryWorkers.Task.of(() -> clock.advance(took)))).isTrue();
         await().atMost(Duration.ofSeconds(60)).until(() -> workers.inFlight() == 0);
     }
 
@@ -40,9 +40,9 @@ class QueryWorkersTest {
                     Thread.currentThread().interrupt();
                 }
             };
-            assertThat(workers.tryRun(blocked)).isTrue();
-            assertThat(workers.tryRun(blocked)).isTrue();
-            assertThat(workers.tryRun(() -> { })).isFalse();
+            assertThat(workers.tryRun(QueryWorkers.Task.of(blocked))).isTrue();
+            assertThat(workers.tryRun(QueryWorkers.Task.of(blocked))).isTrue();
+            assertThat(workers.tryRun(QueryWorkers.Task.of(() -> { }))).isFalse();
             assertThat(workers.inFlight()).isEqualTo(2);
             // 30 ms average x 2 in flight / 2 threads
             assertThat(workers.retryAfterMs()).isEqualTo(30);
