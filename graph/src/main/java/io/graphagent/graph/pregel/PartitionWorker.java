@@ -34,13 +34,7 @@ final class PartitionWorker implements Vertex, Messages {
     private final int[] slotGlobal;
     /** Messages from this partition, by target partition; created on first use. */
     private final MessageBuffer[] outboxes;
-    /** Aggregator partials per block of this partition: [block - firstBlock][aggregator]. */
-    private final double[] aggregatePartial;
-    private final int firstBlock;
-    /** Slot where each block of this partition ends. */
-    private final int[] blockEnd;
-    /** Block (index from firstBlock) of the vertex being computed, advanced lazily by aggregate. */
-    private int block;
+    private final BlockAggregates aggregates;
     private final int[] outOffsets;
     private final int[] outTargets;
     private final double[] outWeights;
@@ -88,10 +82,7 @@ final class PartitionWorker implements Vertex, Messages {
         this.globalShift = partitioning.first(partition) - first;
         this.slotGlobal = share.slotGlobals();
         this.outboxes = outboxes;
-        this.firstBlock = partitioning.firstBlock(partition);
-        int blocks = partitioning.endBlock(partition) - firstBlock;
-        this.aggregatePartial = new double[Math.max(1, blocks) * state.aggregators.length];
-        this.blockEnd = blockEnds(blocks);
+        this.aggregates = new BlockAggregates(share, state.aggregators, partition, first, end);
         outOffsets = share.outOffsets();
         outTargets = share.outTargets();
         outWeights = share.outWeights();
@@ -102,23 +93,6 @@ final class PartitionWorker implements Vertex, Messages {
             inboxOffsets = new int[end - first + 1];
         }
         this.longMessages = state.longMessages;
-    }
-
-    /** The slot where each of this partition's blocks ends: members are in id order, so blocks are runs. */
-    private int[] blockEnds(int blocks) {
-        int[] ends = new int[Math.max(1, blocks)];
-        var ids = partitioning.blocks();
-        int b = 0;
-        for (int slot = first; slot < end; slot++) {
-            int of = ids.blockOf(share.originalId(slot)) - firstBlock;
-            while (b < of) {
-                ends[b++] = slot;
-            }
-        }
-        while (b < ends.length) {
-            ends[b++] = end;
-        }
-        return ends;
     }
 
     MessageBuffer outbox(int targetPartition) {
@@ -132,7 +106,7 @@ final class PartitionWorker implements Vertex, Messages {
 
     /** The partial of aggregator {@code index} over block {@code block} (a block of this partition). */
     double aggregatePartial(int block, int index) {
-        return aggregatePartial[(block - firstBlock) * s.aggregators.length + index];
+        return aggregates.partial(block, index);
     }
 
     int partition() { return partition; }
@@ -144,11 +118,7 @@ final class PartitionWorker implements Vertex, Messages {
         messagesSent = 0;
         broadcastEdges = 0;
         broadcastersWithOutEdges = 0;
-        int aggregators = s.aggregators.length;
-        for (int i = 0; i < aggregatePartial.length; i++) {
-            aggregatePartial[i] = s.aggregators[i % aggregators].op().identity();
-        }
-        block = 0;
+        aggregates.reset();
         readValue = s.broadcastValue[s.cur];
         readFlag = s.broadcastFlag[s.cur];
         writeValue = s.broadcastValue[s.next()];
@@ -734,11 +704,7 @@ final class PartitionWorker implements Vertex, Messages {
 
     @Override
     public void aggregate(int index, double value) {
-        while (v >= blockEnd[block]) {
-            block++;
-        }
-        int at = block * s.aggregators.length + index;
-        aggregatePartial[at] = s.aggregators[index].op().combine(aggregatePartial[at], value);
+        aggregates.add(v, index, value);
     }
 
     @Override public double aggregated(int index) { return s.aggregated[index]; }
