@@ -46,9 +46,11 @@ final class PartitionWorker implements Vertex, Messages {
     /** The program's messages are longs kept as raw bits (see {@link EngineState}). */
     private final boolean longMessages;
 
-    /** Uncombined inbox: messages of local vertex i are inboxValues[inboxOffsets[i] .. inboxOffsets[i+1]). */
+    /** Messages delivered to the members; its uncombined arrays are read into the two fields below per compute phase. */
+    private final PartitionInbox inbox;
+    /** The uncombined inbox in this compute phase: messages of local vertex i are inboxValues[inboxOffsets[i] .. inboxOffsets[i+1]). */
     private int[] inboxOffsets;
-    private double[] inboxValues = new double[0];
+    private double[] inboxValues;
 
     // Per-superstep counters, read by the driver after the phase.
     long computed;
@@ -89,10 +91,13 @@ final class PartitionWorker implements Vertex, Messages {
         inOffsets = share.inOffsets();
         inSources = share.inSources();
         inWeights = share.inWeights();
-        if (state.combiner == null) {
-            inboxOffsets = new int[end - first + 1];
-        }
+        this.inbox = new PartitionInbox(state, partition, first, end, globalShift);
         this.longMessages = state.longMessages;
+    }
+
+    /** Delivery phase: folds or files every message bound for this partition's vertices. */
+    void deliver(MessageBuffer[][] bySource) {
+        inbox.deliver(bySource);
     }
 
     MessageBuffer outbox(int targetPartition) {
@@ -119,6 +124,8 @@ final class PartitionWorker implements Vertex, Messages {
         broadcastEdges = 0;
         broadcastersWithOutEdges = 0;
         aggregates.reset();
+        inboxOffsets = inbox.offsets;
+        inboxValues = inbox.values;
         readValue = s.broadcastValue[s.cur];
         readFlag = s.broadcastFlag[s.cur];
         writeValue = s.broadcastValue[s.next()];
@@ -250,123 +257,6 @@ final class PartitionWorker implements Vertex, Messages {
         }
     }
 
-    /** Delivery phase: folds or files every message bound for this partition's vertices. */
-    void deliver(MessageBuffer[][] bySource) {
-        if (s.combiner != null) {
-            deliverCombined(bySource);
-        } else {
-            deliverUncombined(bySource);
-        }
-    }
-
-    /** The buffer of messages from partition {@code source} to this one, or null when none was made. */
-    private MessageBuffer from(MessageBuffer[][] bySource, int source) {
-        MessageBuffer[] row = bySource[source];
-        return row == null ? null : row[partition];
-    }
-
-    /** Folds messages in source-partition order, each buffer in send order: the order of the senders' ids. */
-    private void deliverCombined(MessageBuffer[][] bySource) {
-        double[] inboxValue = s.inboxValue;
-        boolean[] inboxHas = s.inboxHas;
-        Arrays.fill(inboxHas, first, end, false);
-        Combiner op = s.combiner;
-        if (s.longMessages) {
-            deliverCombinedLongs(bySource, op);
-            return;
-        }
-        int shift = globalShift;
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            int[] targets = buffer.targets;
-            double[] values = buffer.values;
-            for (int i = 0, size = buffer.size; i < size; i++) {
-                int t = targets[i] - shift;
-                if (inboxHas[t]) {
-                    inboxValue[t] = switch (op) {
-                        case SUM -> inboxValue[t] + values[i];
-                        case MIN -> Math.min(inboxValue[t], values[i]);
-                        case MAX -> Math.max(inboxValue[t], values[i]);
-                    };
-                } else {
-                    inboxValue[t] = values[i];
-                    inboxHas[t] = true;
-                }
-            }
-            buffer.clear();
-        }
-    }
-
-    /** {@link #deliverCombined} for long messages (raw bits in the buffers). */
-    private void deliverCombinedLongs(MessageBuffer[][] bySource, Combiner op) {
-        double[] inboxValue = s.inboxValue;
-        boolean[] inboxHas = s.inboxHas;
-        int shift = globalShift;
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            int[] targets = buffer.targets;
-            double[] values = buffer.values;
-            for (int i = 0, size = buffer.size; i < size; i++) {
-                int t = targets[i] - shift;
-                if (inboxHas[t]) {
-                    long a = Double.doubleToRawLongBits(inboxValue[t]);
-                    long b = Double.doubleToRawLongBits(values[i]);
-                    long c = switch (op) {
-                        case SUM -> a + b;
-                        case MIN -> Math.min(a, b);
-                        case MAX -> Math.max(a, b);
-                    };
-                    inboxValue[t] = Double.longBitsToDouble(c);
-                } else {
-                    inboxValue[t] = values[i];
-                    inboxHas[t] = true;
-                }
-            }
-            buffer.clear();
-        }
-    }
-
-    private void deliverUncombined(MessageBuffer[][] bySource) {
-        int[] offsets = inboxOffsets;
-        Arrays.fill(offsets, 0);
-        int base = partitioning.first(partition);
-        int members = end - first;
-        int total = 0;
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            for (int i = 0; i < buffer.size; i++) {
-                offsets[buffer.targets[i] - base + 1]++;
-            }
-            total += buffer.size;
-        }
-        for (int i = 0; i < members; i++) {
-            offsets[i + 1] += offsets[i];
-        }
-        if (inboxValues.length < total) {
-            inboxValues = new double[Math.max(total, inboxValues.length * 2)];
-        }
-        int[] fill = Arrays.copyOf(offsets, members);
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            for (int i = 0; i < buffer.size; i++) {
-                inboxValues[fill[buffer.targets[i] - base]++] = buffer.values[i];
-            }
-            buffer.clear();
-        }
-    }
-
     private double foldResult;
 
     /**
@@ -458,91 +348,14 @@ final class PartitionWorker implements Vertex, Messages {
         return hasNext();
     }
 
-    // ---- Checkpoints ----
-
-    /**
-     * Writes what this partition needs to resume at the next superstep: values, halted flags,
-     * the messages already delivered to it (combined or not), and its own broadcasts that the
-     * next superstep pulls. Call between {@code advance} and the next compute.
-     */
+    /** Writes what this partition needs to resume at the next superstep (see {@link CheckpointSections#writeOwned}). */
     void writeCheckpoint(java.io.DataOutput out) throws java.io.IOException {
-        int members = end - first;
-        CheckpointCodec.Writer w = new CheckpointCodec.Writer(out);
-        w.putInt(members);
-        for (int v = first; v < end; v++) {
-            for (double[] field : s.doubles) {
-                w.putDouble(field[v]);
-            }
-            for (long[] field : s.longs) {
-                w.putLong(field[v]);
-            }
-            w.putBoolean(s.halted[v]);
-        }
-        if (s.combiner != null) {
-            for (int v = first; v < end; v++) {
-                w.putBoolean(s.inboxHas[v]);
-                w.putDouble(s.inboxValue[v]);
-            }
-        } else {
-            int total = inboxOffsets[members];
-            w.putInt(total);
-            for (int i = 0; i <= members; i++) {
-                w.putInt(inboxOffsets[i]);
-            }
-            for (int i = 0; i < total; i++) {
-                w.putDouble(inboxValues[i]);
-            }
-        }
-        boolean[] flags = s.broadcastFlag[s.cur];
-        double[] values = s.broadcastValue[s.cur];
-        for (int v = first; v < end; v++) {
-            w.putBoolean(flags[v]);
-            w.putDouble(values[v]);
-        }
-        w.flush();
+        CheckpointSections.writeOwned(out, s, first, end, inbox);
     }
 
     /** Reads what {@link #writeCheckpoint} wrote into this (owning) partition. */
     void readCheckpoint(java.io.DataInput in) throws java.io.IOException {
-        int members = end - first;
-        CheckpointSections.checkMembers(in.readInt(), members, partition);
-        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members * (s.fieldBytes() + 1L));
-        for (int v = first; v < end; v++) {
-            for (double[] field : s.doubles) {
-                field[v] = r.getDouble();
-            }
-            for (long[] field : s.longs) {
-                field[v] = r.getLong();
-            }
-            s.halted[v] = r.getBoolean();
-        }
-        if (s.combiner != null) {
-            r = new CheckpointCodec.Reader(in, members * 9L);
-            for (int v = first; v < end; v++) {
-                s.inboxHas[v] = r.getBoolean();
-                s.inboxValue[v] = r.getDouble();
-            }
-        } else {
-            int total = in.readInt();
-            if (total < 0) {
-                throw new java.io.IOException("checkpoint of partition " + partition + " is damaged: " + total + " messages");
-            }
-            r = new CheckpointCodec.Reader(in, (members + 1) * 4L + total * 8L);
-            for (int i = 0; i <= members; i++) {
-                inboxOffsets[i] = r.getInt();
-            }
-            inboxValues = new double[Math.max(total, 1)];
-            for (int i = 0; i < total; i++) {
-                inboxValues[i] = r.getDouble();
-            }
-        }
-        boolean[] flags = s.broadcastFlag[s.cur];
-        double[] values = s.broadcastValue[s.cur];
-        r = new CheckpointCodec.Reader(in, members * 9L);
-        for (int v = first; v < end; v++) {
-            flags[v] = r.getBoolean();
-            values[v] = r.getDouble();
-        }
+        CheckpointSections.readOwned(in, s, partition, first, end, inbox);
     }
 
     // ---- Messages ----
