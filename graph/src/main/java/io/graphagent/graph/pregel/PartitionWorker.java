@@ -35,6 +35,7 @@ final class PartitionWorker implements Vertex, Messages {
     /** Messages from this partition, by target partition; created on first use. */
     private final MessageBuffer[] outboxes;
     private final BlockAggregates aggregates;
+    private final BroadcastPush push;
     private final int[] outOffsets;
     private final int[] outTargets;
     private final double[] outWeights;
@@ -91,6 +92,7 @@ final class PartitionWorker implements Vertex, Messages {
         inOffsets = share.inOffsets();
         inSources = share.inSources();
         inWeights = share.inWeights();
+        this.push = new BroadcastPush(state, partition, first, end, outboxes);
         this.inbox = new PartitionInbox(state, partition, first, end, globalShift);
         this.longMessages = state.longMessages;
     }
@@ -98,15 +100,6 @@ final class PartitionWorker implements Vertex, Messages {
     /** Delivery phase: folds or files every message bound for this partition's vertices. */
     void deliver(MessageBuffer[][] bySource) {
         inbox.deliver(bySource);
-    }
-
-    MessageBuffer outbox(int targetPartition) {
-        MessageBuffer buffer = outboxes[targetPartition];
-        if (buffer == null) {
-            buffer = new MessageBuffer();
-            outboxes[targetPartition] = buffer;
-        }
-        return buffer;
     }
 
     /** The partial of aggregator {@code index} over block {@code block} (a block of this partition). */
@@ -230,31 +223,7 @@ final class PartitionWorker implements Vertex, Messages {
 
     /** Turns this partition's broadcasts of the superstep just run into pushed messages. */
     void pushBroadcasts() {
-        if (outTargets == null) {
-            throw new IllegalStateException("partition " + partition + " holds out-degrees only (the program declared "
-                    + EdgeUse.IN_AND_OUT_DEGREES + "), but its broadcasts were to be pushed along out-edges");
-        }
-        boolean[] flags = s.broadcastFlag[s.next()];
-        double[] values = s.broadcastValue[s.next()];
-        boolean addWeight = s.addWeight;
-        for (int vertex = first; vertex < end; vertex++) {
-            if (!flags[vertex]) {
-                continue;
-            }
-            double m = values[vertex];
-            if (s.pullIn) {
-                for (int e = outOffsets[vertex], end = outOffsets[vertex + 1]; e < end; e++) {
-                    int t = globalOf(outTargets[e]);
-                    outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + outWeights[e] : m);
-                }
-            }
-            if (s.pullOut) {
-                for (int e = inOffsets[vertex], end = inOffsets[vertex + 1]; e < end; e++) {
-                    int t = globalOf(inSources[e]);
-                    outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + inWeights[e] : m);
-                }
-            }
-        }
+        push.run();
     }
 
     private double foldResult;
@@ -483,7 +452,7 @@ final class PartitionWorker implements Vertex, Messages {
             throw new IllegalArgumentException("vertex " + originalId() + " sent a message to dense id " + target
                     + ", which is not a vertex (0.." + (partitioning.numVertices() - 1) + ")");
         }
-        outbox(partitioning.partitionOf(target)).add(target, message);
+        MessageBuffer.in(outboxes, partitioning.partitionOf(target)).add(target, message);
         messagesSent++;
     }
 
