@@ -126,9 +126,7 @@ public final class PartitionRunner {
         }
         SuperstepStats total = SuperstepStats.ZERO;
         for (int p : owned) {
-            PartitionWorker w = workers[p];
-            total = total.plus(new SuperstepStats(w.computed, w.stillActive, w.messagesSent, w.broadcastEdges,
-                    w.broadcastersWithOutEdges));
+            total = total.plus(workers[p].stats());
         }
         return total;
     }
@@ -139,7 +137,7 @@ public final class PartitionRunner {
      * the thread that computed it) or after compute returns.
      */
     public long broadcastEdges(int partition) {
-        return workers[partition].broadcastEdges;
+        return workers[partition].broadcastEdges();
     }
 
     /**
