@@ -162,7 +162,7 @@ class UserProgramsOnClusterTest {
                 .contains("java.lang.IllegalStateException: boom in superstep 2")
                 .containsPattern("\n\tat (graphagent-program//)?" + Pattern.quote(FailingProgram.class.getName())
                         + "\\.compute\\(FailingProgram\\.java:\\d+\\)\n")
-                .doesNotContain("io.graphagent.graph.pregel.PartitionWorker");
+                .doesNotContain("io.graphagent.graph.pregel.ComputeLoop");
         assertThat(out).doesNotExist();
 
         Outcome events = graphagent("events", "--state-dir", state.toString());

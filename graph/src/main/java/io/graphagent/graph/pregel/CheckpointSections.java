@@ -2,16 +2,105 @@ package io.graphagent.graph.pregel;
 
 import io.graphagent.graph.partition.GraphShare;
 import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
 
 /**
- * The sections of a partition's checkpoint file that a runner not owning the partition reads:
- * only the broadcasts, into its mirrors of the partition (a pulling superstep reads them).
- * The layout is {@link PartitionWorker#writeCheckpoint}'s. Stateless.
+ * The sections of a partition's checkpoint file: all of them written and read by the
+ * partition's owner ({@link #writeOwned}, {@link #readOwned}); only the broadcasts read by a
+ * runner not owning the partition, into its mirrors of it (a pulling superstep reads them).
+ * Stateless.
  */
 final class CheckpointSections {
     private CheckpointSections() {
+    }
+
+    /**
+     * Writes what the partition of slots {@code first .. end-1} needs to resume at the next
+     * superstep: values, halted flags, the messages already delivered to it (combined or not),
+     * and its own broadcasts that the next superstep pulls. Call between {@code advance} and
+     * the next compute. {@link #readMirrorBroadcasts} skips all but the broadcasts.
+     */
+    static void writeOwned(DataOutput out, EngineState s, int first, int end, PartitionInbox inbox) throws IOException {
+        int members = end - first;
+        CheckpointCodec.Writer w = new CheckpointCodec.Writer(out);
+        w.putInt(members);
+        for (int v = first; v < end; v++) {
+            for (double[] field : s.doubles) {
+                w.putDouble(field[v]);
+            }
+            for (long[] field : s.longs) {
+                w.putLong(field[v]);
+            }
+            w.putBoolean(s.halted[v]);
+        }
+        if (s.combiner != null) {
+            for (int v = first; v < end; v++) {
+                w.putBoolean(s.inboxHas[v]);
+                w.putDouble(s.inboxValue[v]);
+            }
+        } else {
+            int total = inbox.offsets[members];
+            w.putInt(total);
+            for (int i = 0; i <= members; i++) {
+                w.putInt(inbox.offsets[i]);
+            }
+            for (int i = 0; i < total; i++) {
+                w.putDouble(inbox.values[i]);
+            }
+        }
+        boolean[] flags = s.broadcastFlag[s.cur];
+        double[] values = s.broadcastValue[s.cur];
+        for (int v = first; v < end; v++) {
+            w.putBoolean(flags[v]);
+            w.putDouble(values[v]);
+        }
+        w.flush();
+    }
+
+    /** Reads what {@link #writeOwned} wrote into the partition's owner. */
+    static void readOwned(DataInput in, EngineState s, int partition, int first, int end, PartitionInbox inbox)
+            throws IOException {
+        int members = end - first;
+        checkMembers(in.readInt(), members, partition);
+        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members * (s.fieldBytes() + 1L));
+        for (int v = first; v < end; v++) {
+            for (double[] field : s.doubles) {
+                field[v] = r.getDouble();
+            }
+            for (long[] field : s.longs) {
+                field[v] = r.getLong();
+            }
+            s.halted[v] = r.getBoolean();
+        }
+        if (s.combiner != null) {
+            r = new CheckpointCodec.Reader(in, members * 9L);
+            for (int v = first; v < end; v++) {
+                s.inboxHas[v] = r.getBoolean();
+                s.inboxValue[v] = r.getDouble();
+            }
+        } else {
+            int total = in.readInt();
+            if (total < 0) {
+                throw new IOException("checkpoint of partition " + partition + " is damaged: " + total + " messages");
+            }
+            r = new CheckpointCodec.Reader(in, (members + 1) * 4L + total * 8L);
+            for (int i = 0; i <= members; i++) {
+                inbox.offsets[i] = r.getInt();
+            }
+            inbox.values = new double[Math.max(total, 1)];
+            for (int i = 0; i < total; i++) {
+                inbox.values[i] = r.getDouble();
+            }
+        }
+        boolean[] flags = s.broadcastFlag[s.cur];
+        double[] values = s.broadcastValue[s.cur];
+        r = new CheckpointCodec.Reader(in, members * 9L);
+        for (int v = first; v < end; v++) {
+            flags[v] = r.getBoolean();
+            values[v] = r.getDouble();
+        }
     }
 
     static void checkMembers(int count, int members, int partition) throws IOException {

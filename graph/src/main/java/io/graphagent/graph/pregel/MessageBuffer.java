@@ -14,6 +14,16 @@ final class MessageBuffer {
     double[] values = new double[INITIAL_CAPACITY];
     int size;
 
+    /** The buffer at {@code row[index]}, made on first use. */
+    static MessageBuffer in(MessageBuffer[] row, int index) {
+        MessageBuffer buffer = row[index];
+        if (buffer == null) {
+            buffer = new MessageBuffer();
+            row[index] = buffer;
+        }
+        return buffer;
+    }
+
     void add(int target, double value) {
         if (size == targets.length) {
             int capacity = size * 2;

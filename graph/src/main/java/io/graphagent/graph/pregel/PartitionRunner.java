@@ -4,13 +4,7 @@ import io.graphagent.api.ProgramShape;
 import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 
 /**
@@ -35,10 +29,10 @@ public final class PartitionRunner {
     private final Partitioning partitioning;
     /** Workers of the owned partitions, by partition id (null elsewhere). */
     private final PartitionWorker[] workers;
-    /** Message buffers by source partition, then target partition; rows and buffers made on first use. */
-    private final MessageBuffer[][] buffers;
+    /** Messages in flight, by source partition, then target partition. */
+    private final MessageBuffers messages;
     private final int[] owned;
-    private final ExecutorService pool;
+    private final PartitionTasks tasks;
     private final long edgeSlots;
     private final long verticesWithOutEdges;
 
@@ -60,12 +54,11 @@ public final class PartitionRunner {
         int partitions = partitioning.count();
         this.owned = share.owned().clone();
         this.workers = new PartitionWorker[partitions];
-        this.buffers = new MessageBuffer[partitions][];
+        this.messages = new MessageBuffers(share);
         for (int p : owned) {
-            buffers[p] = new MessageBuffer[partitions];
-            workers[p] = new PartitionWorker(state, p, buffers[p]);
+            workers[p] = new PartitionWorker(state, p, messages.row(p));
         }
-        this.pool = pool;
+        this.tasks = new PartitionTasks(owned, pool);
         long entries = state.pullIn ? share.outOffsets()[share.ownedVertices()] : 0;
         if (state.pullOut) {
             entries += share.inOffsets()[share.ownedVertices()];
@@ -126,9 +119,7 @@ public final class PartitionRunner {
         }
         SuperstepStats total = SuperstepStats.ZERO;
         for (int p : owned) {
-            PartitionWorker w = workers[p];
-            total = total.plus(new SuperstepStats(w.computed, w.stillActive, w.messagesSent, w.broadcastEdges,
-                    w.broadcastersWithOutEdges));
+            total = total.plus(workers[p].stats());
         }
         return total;
     }
@@ -139,7 +130,7 @@ public final class PartitionRunner {
      * the thread that computed it) or after compute returns.
      */
     public long broadcastEdges(int partition) {
-        return workers[partition].broadcastEdges;
+        return workers[partition].broadcastEdges();
     }
 
     /**
@@ -159,83 +150,34 @@ public final class PartitionRunner {
         parallel(p -> workers[p].pushBroadcasts());
     }
 
-    private MessageBuffer buffer(int sourcePartition, int targetPartition) {
-        MessageBuffer[] row = buffers[sourcePartition];
-        if (row == null) {
-            row = new MessageBuffer[partitioning.count()];
-            buffers[sourcePartition] = row;
-        }
-        MessageBuffer buffer = row[targetPartition];
-        if (buffer == null) {
-            buffer = new MessageBuffer();
-            row[targetPartition] = buffer;
-        }
-        return buffer;
-    }
-
     public int outboxSize(int sourcePartition, int targetPartition) {
-        MessageBuffer[] row = buffers[sourcePartition];
-        MessageBuffer buffer = row == null ? null : row[targetPartition];
-        return buffer == null ? 0 : buffer.size;
+        return messages.size(sourcePartition, targetPartition);
     }
 
     /** Target global dense ids of the outbox; valid up to {@link #outboxSize}. */
     public int[] outboxTargets(int sourcePartition, int targetPartition) {
-        return buffer(sourcePartition, targetPartition).targets;
+        return messages.targets(sourcePartition, targetPartition);
     }
 
     /** Message values of the outbox; valid up to {@link #outboxSize}. */
     public double[] outboxValues(int sourcePartition, int targetPartition) {
-        return buffer(sourcePartition, targetPartition).values;
+        return messages.values(sourcePartition, targetPartition);
     }
 
     /** Empties an outbox once shipped. */
     public void clearOutbox(int sourcePartition, int targetPartition) {
-        if (outboxSize(sourcePartition, targetPartition) > 0) {
-            buffer(sourcePartition, targetPartition).clear();
-        }
+        messages.clear(sourcePartition, targetPartition);
     }
 
     /** Files messages (targets as global dense ids) that a remote partition sent to an owned one, for {@link #deliver()}. */
     public void acceptMessages(int sourcePartition, int targetPartition, int[] targets, double[] values, int count) {
-        if (!share.owns(targetPartition)) {
-            throw new IllegalArgumentException("messages for partition " + targetPartition + ", which this runner does not own");
-        }
-        int first = partitioning.first(targetPartition);
-        int end = partitioning.end(targetPartition);
-        MessageBuffer buffer = buffer(sourcePartition, targetPartition);
-        for (int i = 0; i < count; i++) {
-            int t = targets[i];
-            if (t < first || t >= end) {
-                throw new IllegalArgumentException("message for vertex " + t + " filed under partition " + targetPartition);
-            }
-            buffer.add(t, values[i]);
-        }
+        messages.accept(sourcePartition, targetPartition, targets, values, count);
     }
 
     /** The broadcasts an owned partition made in the last compute phase (global dense ids), for peers that pull. */
     public Broadcasts exportBroadcasts(int partition) {
-        boolean[] flags = state.broadcastFlag[state.next()];
-        double[] values = state.broadcastValue[state.next()];
-        int first = share.firstSlot(partition);
-        int end = first + partitioning.size(partition);
-        int count = 0;
-        for (int v = first; v < end; v++) {
-            if (flags[v]) {
-                count++;
-            }
-        }
-        int[] vertices = new int[count];
-        double[] sent = new double[count];
-        int shift = partitioning.first(partition) - first;
-        int i = 0;
-        for (int v = first; v < end; v++) {
-            if (flags[v]) {
-                vertices[i] = v + shift;
-                sent[i++] = values[v];
-            }
-        }
-        return new Broadcasts(vertices, sent);
+        return ListedBroadcasts.export(share, partitioning, partition, state.broadcastFlag[state.next()],
+                state.broadcastValue[state.next()]);
     }
 
     /**
@@ -269,23 +211,13 @@ public final class PartitionRunner {
      *     of the partition is then marked as not broadcasting
      */
     public void importBroadcasts(int partition, int[] vertices, double[] values, int count, boolean first) {
-        boolean[] flags = state.broadcastFlag[state.next()];
-        double[] into = state.broadcastValue[state.next()];
-        if (first) {
-            Arrays.fill(flags, share.firstMirror(partition), share.endMirror(partition), false);
-        }
-        for (int i = 0; i < count; i++) {
-            int slot = share.mirrorSlotOf(vertices[i]);
-            if (slot >= 0) {
-                flags[slot] = true;
-                into[slot] = values[i];
-            }
-        }
+        ListedBroadcasts.importInto(share, partition, vertices, values, count, first, state.broadcastFlag[state.next()],
+                state.broadcastValue[state.next()]);
     }
 
     /** Delivery phase: every owned partition folds or files the messages bound for it. */
     public void deliver() {
-        parallel(p -> workers[p].deliver(buffers));
+        parallel(p -> workers[p].deliver(messages.bySource));
     }
 
     /** Ends the superstep: the broadcasts just made become the ones the next superstep reads. */
@@ -374,29 +306,6 @@ public final class PartitionRunner {
 
     /** Runs {@code task} for every owned partition on the pool and waits for all of them. */
     private void parallel(IntConsumer task) {
-        List<Callable<Void>> tasks = new ArrayList<>(owned.length);
-        for (int p : owned) {
-            tasks.add(() -> {
-                task.accept(p);
-                return null;
-            });
-        }
-        try {
-            for (Future<Void> f : pool.invokeAll(tasks)) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during superstep " + state.superstep, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        }
+        tasks.run(task, state.superstep);
     }
 }

@@ -1,761 +1,102 @@
 package io.graphagent.graph.pregel;
 
-import io.graphagent.api.Combiner;
-import io.graphagent.api.EdgeUse;
-import io.graphagent.api.Messages;
-import io.graphagent.api.Vertex;
-import io.graphagent.api.VertexProgram;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
-import java.util.Arrays;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
- * Runs one owned partition's share of each phase: compute, turning sparse broadcasts into
- * pushed messages, and delivering the messages bound for its vertices. It is also the
- * {@link Vertex} and {@link Messages} flyweight its program sees, repositioned for each vertex.
+ * Runs one owned partition's share of each phase of a superstep, each delegated to the part
+ * that holds it: compute to {@link ComputeLoop} (over the {@link VertexCursor} and
+ * {@link MessageCursor} the program sees), aggregates to {@link BlockAggregates}, a sparse
+ * superstep's broadcasts to {@link BroadcastPush}, delivery to {@link PartitionInbox},
+ * checkpoints to {@link CheckpointSections}.
  *
  * <p>The partition's members are the slots {@code first .. end-1} of the {@link GraphShare},
- * global dense ids {@code first + globalShift ..}. Aggregates are folded per id block
- * (see {@link io.graphagent.graph.partition.IdBlocks}), so their bits do not depend on how
- * blocks are dealt into partitions. Used by one thread at a time (the executor hands a
- * partition to one thread per phase).
+ * global dense ids {@code first + globalShift ..}. Used by one thread at a time (the executor
+ * hands a partition to one thread per phase).
  */
-final class PartitionWorker implements Vertex, Messages {
+final class PartitionWorker {
     private final EngineState s;
-    private final GraphShare share;
-    private final Partitioning partitioning;
     private final int partition;
     /** Slots of the members: first .. end-1. */
     private final int first;
     private final int end;
-    /** Global dense id of a member = slot + globalShift. */
-    private final int globalShift;
-    /** Slot of a remote-or-local global id; null when slots are global ids. */
-    private final int[] slotGlobal;
-    /** Messages from this partition, by target partition; created on first use. */
-    private final MessageBuffer[] outboxes;
-    /** Aggregator partials per block of this partition: [block - firstBlock][aggregator]. */
-    private final double[] aggregatePartial;
-    private final int firstBlock;
-    /** Slot where each block of this partition ends. */
-    private final int[] blockEnd;
-    /** Block (index from firstBlock) of the vertex being computed, advanced lazily by aggregate. */
-    private int block;
-    private final int[] outOffsets;
-    private final int[] outTargets;
-    private final double[] outWeights;
-    private final int[] inOffsets;
-    private final int[] inSources;
-    private final double[] inWeights;
-    private double[] scratch = new double[16];
-    private long[] longScratch = new long[16];
-    /** The program's messages are longs kept as raw bits (see {@link EngineState}). */
-    private final boolean longMessages;
+    private final BlockAggregates aggregates;
+    private final VertexCursor vertex;
+    private final MessageCursor messages;
+    private final ComputeLoop loop;
+    private final BroadcastPush push;
+    private final PartitionInbox inbox;
 
-    /** Uncombined inbox: messages of local vertex i are inboxValues[inboxOffsets[i] .. inboxOffsets[i+1]). */
-    private int[] inboxOffsets;
-    private double[] inboxValues = new double[0];
-
-    // Per-superstep counters, read by the driver after the phase.
-    long computed;
-    long stillActive;
-    long messagesSent;
-    long broadcastEdges;
-    long broadcastersWithOutEdges;
-
-    // The vertex being computed and its message cursor.
-    private int v;
-    private double[] readValue;
-    private boolean[] readFlag;
-    private double[] writeValue;
-    private boolean[] writeFlag;
-    private boolean combinedHas;
-    private double combinedValue;
-    private int inboxPos;
-    private int inboxEnd;
-    private int inEdgePos;
-    private int inEdgeEnd;
-    private int outEdgePos;
-    private int outEdgeEnd;
-
+    /**
+     * @param outboxes this partition's row of the runner's message buffers, by target
+     *     partition; buffers are made on first use
+     */
     PartitionWorker(EngineState state, int partition, MessageBuffer[] outboxes) {
+        GraphShare share = state.share;
+        Partitioning partitioning = state.partitioning;
         this.s = state;
-        this.share = state.share;
-        this.partitioning = state.partitioning;
         this.partition = partition;
         this.first = share.firstSlot(partition);
         this.end = first + partitioning.size(partition);
-        this.globalShift = partitioning.first(partition) - first;
-        this.slotGlobal = share.slotGlobals();
-        this.outboxes = outboxes;
-        this.firstBlock = partitioning.firstBlock(partition);
-        int blocks = partitioning.endBlock(partition) - firstBlock;
-        this.aggregatePartial = new double[Math.max(1, blocks) * state.aggregators.length];
-        this.blockEnd = blockEnds(blocks);
-        outOffsets = share.outOffsets();
-        outTargets = share.outTargets();
-        outWeights = share.outWeights();
-        inOffsets = share.inOffsets();
-        inSources = share.inSources();
-        inWeights = share.inWeights();
-        if (state.combiner == null) {
-            inboxOffsets = new int[end - first + 1];
-        }
-        this.longMessages = state.longMessages;
+        int globalShift = partitioning.first(partition) - first;
+        this.aggregates = new BlockAggregates(share, state.aggregators, partition, first, end);
+        this.vertex = new VertexCursor(state, globalShift, outboxes, aggregates);
+        this.messages = new MessageCursor(state, vertex);
+        this.loop = new ComputeLoop(state, first, end, vertex, messages);
+        this.push = new BroadcastPush(state, partition, first, end, outboxes);
+        this.inbox = new PartitionInbox(state, partition, first, end, globalShift);
     }
-
-    /** The slot where each of this partition's blocks ends: members are in id order, so blocks are runs. */
-    private int[] blockEnds(int blocks) {
-        int[] ends = new int[Math.max(1, blocks)];
-        var ids = partitioning.blocks();
-        int b = 0;
-        for (int slot = first; slot < end; slot++) {
-            int of = ids.blockOf(share.originalId(slot)) - firstBlock;
-            while (b < of) {
-                ends[b++] = slot;
-            }
-        }
-        while (b < ends.length) {
-            ends[b++] = end;
-        }
-        return ends;
-    }
-
-    MessageBuffer outbox(int targetPartition) {
-        MessageBuffer buffer = outboxes[targetPartition];
-        if (buffer == null) {
-            buffer = new MessageBuffer();
-            outboxes[targetPartition] = buffer;
-        }
-        return buffer;
-    }
-
-    /** The partial of aggregator {@code index} over block {@code block} (a block of this partition). */
-    double aggregatePartial(int block, int index) {
-        return aggregatePartial[(block - firstBlock) * s.aggregators.length + index];
-    }
-
-    int partition() { return partition; }
 
     /** Compute phase: every member that is active or messaged runs the program once. */
     void compute() {
-        computed = 0;
-        stillActive = 0;
-        messagesSent = 0;
-        broadcastEdges = 0;
-        broadcastersWithOutEdges = 0;
-        int aggregators = s.aggregators.length;
-        for (int i = 0; i < aggregatePartial.length; i++) {
-            aggregatePartial[i] = s.aggregators[i % aggregators].op().identity();
-        }
-        block = 0;
-        readValue = s.broadcastValue[s.cur];
-        readFlag = s.broadcastFlag[s.cur];
-        writeValue = s.broadcastValue[s.next()];
-        writeFlag = s.broadcastFlag[s.next()];
+        aggregates.reset();
+        vertex.startPhase(s.broadcastValue[s.next()], s.broadcastFlag[s.next()]);
+        messages.startPhase(s.broadcastValue[s.cur], s.broadcastFlag[s.cur], inbox);
         try {
-            if (s.combiner != null) {
-                computeCombined();
-            } else {
-                computeUncombined();
-            }
+            loop.run();
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             // The program's code threw (the engine's own faults are bugs and surface the same way):
-            // name the vertex and superstep; v is the vertex being computed.
-            throw new ProgramException(originalId(), s.superstep, e);
+            // name the vertex and superstep; the cursor is on the vertex being computed.
+            throw new ProgramException(vertex.originalId(), s.superstep, e);
         }
     }
 
-    /**
-     * The compute loop for combined messages. Engine fields are read into locals once (the
-     * program call would otherwise force a reload per vertex), and the fold of pulled
-     * broadcasts runs inline for the common case (sum over every in-neighbour: PageRank).
-     */
-    private void computeCombined() {
-        VertexProgram program = s.program;
-        boolean[] halted = s.halted;
-        boolean[] inboxHas = s.inboxHas;
-        double[] inboxValue = s.inboxValue;
-        boolean[] clearFlag = writeFlag;
-        double[] pulled = readValue;
-        int[] sources = inSources;
-        int[] offsets = inOffsets;
-        double identity = s.identity();
-        boolean pull = s.pull;
-        boolean sumFromAll = pull && s.pullFromAll && s.combiner == Combiner.SUM && !s.addWeight && s.outOnly()
-                && !s.longMessages;
-        long computedHere = 0;
-        long activeHere = 0;
-        for (int vertex = first, last = end; vertex < last; vertex++) {
-            clearFlag[vertex] = false;
-            boolean has = inboxHas[vertex];
-            double acc = has ? inboxValue[vertex] : identity;
-            if (sumFromAll) {
-                int e0 = offsets[vertex];
-                int e1 = offsets[vertex + 1];
-                acc += sum(pulled, sources, e0, e1);
-                has |= e1 > e0;
-            } else if (pull) {
-                if (s.pullIn && foldEdges(inSources, inWeights, inOffsets[vertex], inOffsets[vertex + 1]) > 0) {
-                    acc = has ? s.combine(acc, foldResult) : foldResult;
-                    has = true;
-                }
-                if (s.pullOut
-                        && foldEdges(outTargets, outWeights, outOffsets[vertex], outOffsets[vertex + 1]) > 0) {
-                    acc = has ? s.combine(acc, foldResult) : foldResult;
-                    has = true;
-                }
-            }
-            if (halted[vertex] && !has) {
-                continue;
-            }
-            halted[vertex] = false;
-            v = vertex;
-            combinedHas = has;
-            combinedValue = acc;
-            computedHere++;
-            program.compute(this, this);
-            if (!halted[vertex]) {
-                activeHere++;
-            }
-        }
-        computed = computedHere;
-        stillActive = activeHere;
+    /** What the last compute phase did. */
+    SuperstepStats stats() {
+        return new SuperstepStats(loop.computed, loop.stillActive, vertex.messagesSent, vertex.broadcastEdges,
+                vertex.broadcastersWithOutEdges);
     }
 
-    /** Sum of {@code values[index[e]]} for e in [from, to): the PageRank pull, kept small so the JIT unrolls it. */
-    private static double sum(double[] values, int[] index, int from, int to) {
-        double acc = 0;
-        for (int e = from; e < to; e++) {
-            acc += values[index[e]];
-        }
-        return acc;
+    /** Edges the broadcasts of the last compute phase follow. */
+    long broadcastEdges() {
+        return vertex.broadcastEdges;
     }
 
-    private void computeUncombined() {
-        VertexProgram program = s.program;
-        boolean[] halted = s.halted;
-        for (int vertex = first; vertex < end; vertex++) {
-            writeFlag[vertex] = false;
-            v = vertex;
-            boolean messaged = positionUncombined(vertex, vertex - first);
-            if (halted[vertex] && !messaged) {
-                continue;
-            }
-            halted[vertex] = false;
-            computed++;
-            program.compute(this, this);
-            if (!halted[vertex]) {
-                stillActive++;
-            }
-        }
+    /** The partial of aggregator {@code index} over block {@code block} (a block of this partition) in the last compute phase. */
+    double aggregatePartial(int block, int index) {
+        return aggregates.partial(block, index);
     }
 
     /** Turns this partition's broadcasts of the superstep just run into pushed messages. */
     void pushBroadcasts() {
-        if (outTargets == null) {
-            throw new IllegalStateException("partition " + partition + " holds out-degrees only (the program declared "
-                    + EdgeUse.IN_AND_OUT_DEGREES + "), but its broadcasts were to be pushed along out-edges");
-        }
-        boolean[] flags = s.broadcastFlag[s.next()];
-        double[] values = s.broadcastValue[s.next()];
-        boolean addWeight = s.addWeight;
-        for (int vertex = first; vertex < end; vertex++) {
-            if (!flags[vertex]) {
-                continue;
-            }
-            double m = values[vertex];
-            if (s.pullIn) {
-                for (int e = outOffsets[vertex], end = outOffsets[vertex + 1]; e < end; e++) {
-                    int t = globalOf(outTargets[e]);
-                    outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + outWeights[e] : m);
-                }
-            }
-            if (s.pullOut) {
-                for (int e = inOffsets[vertex], end = inOffsets[vertex + 1]; e < end; e++) {
-                    int t = globalOf(inSources[e]);
-                    outbox(partitioning.partitionOf(t)).add(t, addWeight ? m + inWeights[e] : m);
-                }
-            }
-        }
+        push.run();
     }
 
     /** Delivery phase: folds or files every message bound for this partition's vertices. */
     void deliver(MessageBuffer[][] bySource) {
-        if (s.combiner != null) {
-            deliverCombined(bySource);
-        } else {
-            deliverUncombined(bySource);
-        }
+        inbox.deliver(bySource);
     }
 
-    /** The buffer of messages from partition {@code source} to this one, or null when none was made. */
-    private MessageBuffer from(MessageBuffer[][] bySource, int source) {
-        MessageBuffer[] row = bySource[source];
-        return row == null ? null : row[partition];
-    }
-
-    /** Folds messages in source-partition order, each buffer in send order: the order of the senders' ids. */
-    private void deliverCombined(MessageBuffer[][] bySource) {
-        double[] inboxValue = s.inboxValue;
-        boolean[] inboxHas = s.inboxHas;
-        Arrays.fill(inboxHas, first, end, false);
-        Combiner op = s.combiner;
-        if (s.longMessages) {
-            deliverCombinedLongs(bySource, op);
-            return;
-        }
-        int shift = globalShift;
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            int[] targets = buffer.targets;
-            double[] values = buffer.values;
-            for (int i = 0, size = buffer.size; i < size; i++) {
-                int t = targets[i] - shift;
-                if (inboxHas[t]) {
-                    inboxValue[t] = switch (op) {
-                        case SUM -> inboxValue[t] + values[i];
-                        case MIN -> Math.min(inboxValue[t], values[i]);
-                        case MAX -> Math.max(inboxValue[t], values[i]);
-                    };
-                } else {
-                    inboxValue[t] = values[i];
-                    inboxHas[t] = true;
-                }
-            }
-            buffer.clear();
-        }
-    }
-
-    /** {@link #deliverCombined} for long messages (raw bits in the buffers). */
-    private void deliverCombinedLongs(MessageBuffer[][] bySource, Combiner op) {
-        double[] inboxValue = s.inboxValue;
-        boolean[] inboxHas = s.inboxHas;
-        int shift = globalShift;
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            int[] targets = buffer.targets;
-            double[] values = buffer.values;
-            for (int i = 0, size = buffer.size; i < size; i++) {
-                int t = targets[i] - shift;
-                if (inboxHas[t]) {
-                    long a = Double.doubleToRawLongBits(inboxValue[t]);
-                    long b = Double.doubleToRawLongBits(values[i]);
-                    long c = switch (op) {
-                        case SUM -> a + b;
-                        case MIN -> Math.min(a, b);
-                        case MAX -> Math.max(a, b);
-                    };
-                    inboxValue[t] = Double.longBitsToDouble(c);
-                } else {
-                    inboxValue[t] = values[i];
-                    inboxHas[t] = true;
-                }
-            }
-            buffer.clear();
-        }
-    }
-
-    private void deliverUncombined(MessageBuffer[][] bySource) {
-        int[] offsets = inboxOffsets;
-        Arrays.fill(offsets, 0);
-        int base = partitioning.first(partition);
-        int members = end - first;
-        int total = 0;
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            for (int i = 0; i < buffer.size; i++) {
-                offsets[buffer.targets[i] - base + 1]++;
-            }
-            total += buffer.size;
-        }
-        for (int i = 0; i < members; i++) {
-            offsets[i + 1] += offsets[i];
-        }
-        if (inboxValues.length < total) {
-            inboxValues = new double[Math.max(total, inboxValues.length * 2)];
-        }
-        int[] fill = Arrays.copyOf(offsets, members);
-        for (int source = 0; source < bySource.length; source++) {
-            MessageBuffer buffer = from(bySource, source);
-            if (buffer == null) {
-                continue;
-            }
-            for (int i = 0; i < buffer.size; i++) {
-                inboxValues[fill[buffer.targets[i] - base]++] = buffer.values[i];
-            }
-            buffer.clear();
-        }
-    }
-
-    private double foldResult;
-
-    /**
-     * Folds the broadcasts of the neighbours {@code ends[e0..e1)} into {@link #foldResult};
-     * returns how many were folded. One loop per combiner so each stays a tight primitive loop.
-     */
-    private long foldEdges(int[] ends, double[] weights, int e0, int e1) {
-        boolean all = s.pullFromAll && s.outOnly();
-        if (s.longMessages) {
-            return foldLongEdges(ends, e0, e1, all);
-        }
-        boolean addWeight = s.addWeight;
-        long count = 0;
-        double acc = s.combiner.identity();
-        switch (s.combiner) {
-            case SUM -> {
-                for (int e = e0; e < e1; e++) {
-                    int u = ends[e];
-                    if (all || readFlag[u]) {
-                        acc += addWeight ? readValue[u] + weights[e] : readValue[u];
-                        count++;
-                    }
-                }
-            }
-            case MIN -> {
-                for (int e = e0; e < e1; e++) {
-                    int u = ends[e];
-                    if (all || readFlag[u]) {
-                        acc = Math.min(acc, addWeight ? readValue[u] + weights[e] : readValue[u]);
-                        count++;
-                    }
-                }
-            }
-            case MAX -> {
-                for (int e = e0; e < e1; e++) {
-                    int u = ends[e];
-                    if (all || readFlag[u]) {
-                        acc = Math.max(acc, addWeight ? readValue[u] + weights[e] : readValue[u]);
-                        count++;
-                    }
-                }
-            }
-        }
-        foldResult = acc;
-        return count;
-    }
-
-    /** {@link #foldEdges} for long messages (raw bits; never weighted). */
-    private long foldLongEdges(int[] ends, int e0, int e1, boolean all) {
-        Combiner op = s.combiner;
-        long count = 0;
-        long acc = op.longIdentity();
-        for (int e = e0; e < e1; e++) {
-            int u = ends[e];
-            if (all || readFlag[u]) {
-                long m = Double.doubleToRawLongBits(readValue[u]);
-                acc = switch (op) {
-                    case SUM -> acc + m;
-                    case MIN -> Math.min(acc, m);
-                    case MAX -> Math.max(acc, m);
-                };
-                count++;
-            }
-        }
-        foldResult = Double.longBitsToDouble(acc);
-        return count;
-    }
-
-    /** Positions the message cursor of an uncombined vertex; returns whether any message arrived. */
-    private boolean positionUncombined(int vertex, int li) {
-        inboxPos = inboxOffsets[li];
-        inboxEnd = inboxOffsets[li + 1];
-        if (s.pull) {
-            if (s.pullIn) {
-                inEdgePos = inOffsets[vertex];
-                inEdgeEnd = inOffsets[vertex + 1];
-            } else {
-                inEdgePos = inEdgeEnd = 0;
-            }
-            if (s.pullOut) {
-                outEdgePos = outOffsets[vertex];
-                outEdgeEnd = outOffsets[vertex + 1];
-            } else {
-                outEdgePos = outEdgeEnd = 0;
-            }
-        } else {
-            inEdgePos = inEdgeEnd = outEdgePos = outEdgeEnd = 0;
-        }
-        return hasNext();
-    }
-
-    // ---- Checkpoints ----
-
-    /**
-     * Writes what this partition needs to resume at the next superstep: values, halted flags,
-     * the messages already delivered to it (combined or not), and its own broadcasts that the
-     * next superstep pulls. Call between {@code advance} and the next compute.
-     */
-    void writeCheckpoint(java.io.DataOutput out) throws java.io.IOException {
-        int members = end - first;
-        CheckpointCodec.Writer w = new CheckpointCodec.Writer(out);
-        w.putInt(members);
-        for (int v = first; v < end; v++) {
-            for (double[] field : s.doubles) {
-                w.putDouble(field[v]);
-            }
-            for (long[] field : s.longs) {
-                w.putLong(field[v]);
-            }
-            w.putBoolean(s.halted[v]);
-        }
-        if (s.combiner != null) {
-            for (int v = first; v < end; v++) {
-                w.putBoolean(s.inboxHas[v]);
-                w.putDouble(s.inboxValue[v]);
-            }
-        } else {
-            int total = inboxOffsets[members];
-            w.putInt(total);
-            for (int i = 0; i <= members; i++) {
-                w.putInt(inboxOffsets[i]);
-            }
-            for (int i = 0; i < total; i++) {
-                w.putDouble(inboxValues[i]);
-            }
-        }
-        boolean[] flags = s.broadcastFlag[s.cur];
-        double[] values = s.broadcastValue[s.cur];
-        for (int v = first; v < end; v++) {
-            w.putBoolean(flags[v]);
-            w.putDouble(values[v]);
-        }
-        w.flush();
+    /** Writes what this partition needs to resume at the next superstep (see {@link CheckpointSections#writeOwned}). */
+    void writeCheckpoint(DataOutput out) throws IOException {
+        CheckpointSections.writeOwned(out, s, first, end, inbox);
     }
 
     /** Reads what {@link #writeCheckpoint} wrote into this (owning) partition. */
-    void readCheckpoint(java.io.DataInput in) throws java.io.IOException {
-        int members = end - first;
-        CheckpointSections.checkMembers(in.readInt(), members, partition);
-        CheckpointCodec.Reader r = new CheckpointCodec.Reader(in, members * (s.fieldBytes() + 1L));
-        for (int v = first; v < end; v++) {
-            for (double[] field : s.doubles) {
-                field[v] = r.getDouble();
-            }
-            for (long[] field : s.longs) {
-                field[v] = r.getLong();
-            }
-            s.halted[v] = r.getBoolean();
-        }
-        if (s.combiner != null) {
-            r = new CheckpointCodec.Reader(in, members * 9L);
-            for (int v = first; v < end; v++) {
-                s.inboxHas[v] = r.getBoolean();
-                s.inboxValue[v] = r.getDouble();
-            }
-        } else {
-            int total = in.readInt();
-            if (total < 0) {
-                throw new java.io.IOException("checkpoint of partition " + partition + " is damaged: " + total + " messages");
-            }
-            r = new CheckpointCodec.Reader(in, (members + 1) * 4L + total * 8L);
-            for (int i = 0; i <= members; i++) {
-                inboxOffsets[i] = r.getInt();
-            }
-            inboxValues = new double[Math.max(total, 1)];
-            for (int i = 0; i < total; i++) {
-                inboxValues[i] = r.getDouble();
-            }
-        }
-        boolean[] flags = s.broadcastFlag[s.cur];
-        double[] values = s.broadcastValue[s.cur];
-        r = new CheckpointCodec.Reader(in, members * 9L);
-        for (int v = first; v < end; v++) {
-            flags[v] = r.getBoolean();
-            values[v] = r.getDouble();
-        }
-    }
-
-    // ---- Messages ----
-
-    @Override
-    public boolean hasNext() {
-        if (s.combiner != null) {
-            return combinedHas;
-        }
-        if (inboxPos < inboxEnd) {
-            return true;
-        }
-        while (inEdgePos < inEdgeEnd && !readFlag[inSources[inEdgePos]]) {
-            inEdgePos++;
-        }
-        if (inEdgePos < inEdgeEnd) {
-            return true;
-        }
-        while (outEdgePos < outEdgeEnd && !readFlag[outTargets[outEdgePos]]) {
-            outEdgePos++;
-        }
-        return outEdgePos < outEdgeEnd;
-    }
-
-    @Override
-    public double next() {
-        double m = nextRaw();
-        return longMessages ? (double) Double.doubleToRawLongBits(m) : m;
-    }
-
-    @Override
-    public long nextLong() {
-        double m = nextRaw();
-        return longMessages ? Double.doubleToRawLongBits(m) : (long) m;
-    }
-
-    /** The next message in message encoding. */
-    private double nextRaw() {
-        if (!hasNext()) {
-            throw new java.util.NoSuchElementException("no more messages for vertex " + originalId());
-        }
-        if (s.combiner != null) {
-            combinedHas = false;
-            return combinedValue;
-        }
-        if (inboxPos < inboxEnd) {
-            return inboxValues[inboxPos++];
-        }
-        if (inEdgePos < inEdgeEnd) {
-            int e = inEdgePos++;
-            double m = readValue[inSources[e]];
-            return s.addWeight ? m + inWeights[e] : m;
-        }
-        int e = outEdgePos++;
-        double m = readValue[outTargets[e]];
-        return s.addWeight ? m + outWeights[e] : m;
-    }
-
-    // ---- Vertex ----
-
-    @Override public int id() { return v + globalShift; }
-
-    @Override public long originalId() { return share.originalId(v); }
-
-    @Override public int superstep() { return s.superstep; }
-
-    @Override public int numVertices() { return partitioning.numVertices(); }
-
-    @Override public double value() { return valueField()[v]; }
-
-    @Override public void setValue(double value) { valueField()[v] = value; }
-
-    private double[] valueField() {
-        double[] field = s.value;
-        if (field == null) {
-            throw new IllegalStateException("value()/setValue() use double field 0, but the program's shape declares no"
-                    + " double field: use getLong/setLong, or declare doubles(1)");
-        }
-        return field;
-    }
-
-    @Override public double getDouble(int field) { return s.doubles[field][v]; }
-
-    @Override public void setDouble(int field, double value) { s.doubles[field][v] = value; }
-
-    @Override public long getLong(int field) { return s.longs[field][v]; }
-
-    @Override public void setLong(int field, long value) { s.longs[field][v] = value; }
-
-    @Override public int outDegree() { return outOffsets[v + 1] - outOffsets[v]; }
-
-    @Override
-    public int outNeighbor(int i) {
-        if (outTargets == null) {
-            throw new IllegalStateException("vertex " + originalId() + ": this share holds out-degrees only (the program"
-                    + " declared " + EdgeUse.IN_AND_OUT_DEGREES + "), not out-neighbours");
-        }
-        return globalOf(outTargets[outOffsets[v] + i]);
-    }
-
-    @Override public double outWeight(int i) { return outWeights == null ? 1.0 : outWeights[outOffsets[v] + i]; }
-
-    @Override public int inDegree() { return inOffsets[v + 1] - inOffsets[v]; }
-
-    @Override public int inNeighbor(int i) { return globalOf(inSources[inOffsets[v] + i]); }
-
-    @Override public boolean directed() { return share.directed(); }
-
-    private int globalOf(int slot) {
-        return slotGlobal == null ? slot : slotGlobal[slot];
-    }
-
-    @Override
-    public void sendMessage(int target, double message) {
-        send(target, longMessages ? Double.longBitsToDouble((long) message) : message);
-    }
-
-    @Override
-    public void sendLongMessage(int target, long message) {
-        send(target, longMessages ? Double.longBitsToDouble(message) : (double) message);
-    }
-
-    private void send(int target, double message) {
-        if (target < 0 || target >= partitioning.numVertices()) {
-            throw new IllegalArgumentException("vertex " + originalId() + " sent a message to dense id " + target
-                    + ", which is not a vertex (0.." + (partitioning.numVertices() - 1) + ")");
-        }
-        outbox(partitioning.partitionOf(target)).add(target, message);
-        messagesSent++;
-    }
-
-    @Override
-    public void sendToNeighbors(double message) {
-        broadcast(longMessages ? Double.longBitsToDouble((long) message) : message);
-    }
-
-    @Override
-    public void sendLongToNeighbors(long message) {
-        broadcast(longMessages ? Double.longBitsToDouble(message) : (double) message);
-    }
-
-    private void broadcast(double message) {
-        int outDegree = outOffsets[v + 1] - outOffsets[v];
-        if (writeFlag[v]) {
-            throw new IllegalStateException("vertex " + originalId() + " broadcast twice in superstep " + s.superstep
-                    + "; a vertex may call sendToNeighbors once per superstep");
-        }
-        writeFlag[v] = true;
-        writeValue[v] = message;
-        long edges = (s.pullIn ? outDegree : 0) + (s.pullOut ? inOffsets[v + 1] - inOffsets[v] : 0);
-        broadcastEdges += edges;
-        messagesSent += edges;
-        if (outDegree > 0) {
-            broadcastersWithOutEdges++;
-        }
-    }
-
-    @Override public void voteToHalt() { s.halted[v] = true; }
-
-    @Override
-    public void aggregate(int index, double value) {
-        while (v >= blockEnd[block]) {
-            block++;
-        }
-        int at = block * s.aggregators.length + index;
-        aggregatePartial[at] = s.aggregators[index].op().combine(aggregatePartial[at], value);
-    }
-
-    @Override public double aggregated(int index) { return s.aggregated[index]; }
-
-    @Override
-    public double[] scratch(int minLength) {
-        if (scratch.length < minLength) {
-            scratch = new double[Math.max(minLength, scratch.length * 2)];
-        }
-        return scratch;
-    }
-
-    @Override
-    public long[] longScratch(int minLength) {
-        if (longScratch.length < minLength) {
-            longScratch = new long[Math.max(minLength, longScratch.length * 2)];
-        }
-        return longScratch;
+    void readCheckpoint(DataInput in) throws IOException {
+        CheckpointSections.readOwned(in, s, partition, first, end, inbox);
     }
 }

@@ -2,6 +2,7 @@ package io.graphagent.graph.pregel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A vertex program's {@code compute} threw: the vertex (original id) and the superstep it threw
@@ -12,8 +13,12 @@ public final class ProgramException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     /** Frames of the program's trace kept for a report (the rest are counted). */
     private static final int MAX_FRAMES = 20;
-    /** The engine's frame that calls {@code compute}: the program's frames are those above it. */
-    private static final String ENGINE = PartitionWorker.class.getName();
+    /**
+     * The engine's classes around {@code compute}: the loop that calls it and the flyweights the
+     * program calls. The program's frames are those above the first of these.
+     */
+    private static final Set<String> ENGINE = Set.of(ComputeLoop.class.getName(), VertexCursor.class.getName(),
+            MessageCursor.class.getName(), BlockAggregates.class.getName());
 
     private final long vertexId;
     private final int superstep;
@@ -42,7 +47,7 @@ public final class ProgramException extends RuntimeException {
             StackTraceElement[] frames = t.getStackTrace();
             int shown = 0;
             for (StackTraceElement frame : frames) {
-                if (frame.getClassName().equals(ENGINE)) {
+                if (ENGINE.contains(frame.getClassName())) {
                     break;
                 }
                 if (shown == MAX_FRAMES) {

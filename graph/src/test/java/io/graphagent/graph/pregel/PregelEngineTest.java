@@ -198,6 +198,11 @@ class PregelEngineTest {
         assertThat(result.values()).containsOnly(5.0);
     }
 
+    /** Frames of the engine's classes around a program's compute, as they show in a trace. */
+    private static final String[] ENGINE_FRAMES = {"at io.graphagent.graph.pregel.ComputeLoop.",
+            "at io.graphagent.graph.pregel.VertexCursor.", "at io.graphagent.graph.pregel.MessageCursor.",
+            "at io.graphagent.graph.pregel.PartitionWorker."};
+
     @Test
     void broadcastingTwiceInOneSuperstepIsAnError() throws Exception {
         Graph graph = randomGraph(true, 11);
@@ -213,10 +218,13 @@ class PregelEngineTest {
                 vertex.sendToNeighbors(2);
             }
         };
-        assertThatThrownBy(() -> PregelEngine.run(graph, twice, new EngineOptions(2, 4), ProgressListener.NONE))
-                .isInstanceOf(ProgramException.class)
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> PregelEngine.run(graph, twice, new EngineOptions(2, 4), ProgressListener.NONE));
+        assertThat(thrown).isInstanceOf(ProgramException.class)
                 .hasMessageContaining("broadcast twice")
                 .cause().isInstanceOf(IllegalStateException.class);
+        // The engine raised it inside the program's call: its trace shows no engine frame.
+        assertThat(((ProgramException) thrown).programTrace()).doesNotContain(ENGINE_FRAMES);
     }
 
     @Test
@@ -252,7 +260,7 @@ class PregelEngineTest {
         String trace = e.programTrace();
         assertThat(trace).startsWith("java.lang.ArithmeticException: divide by zero at " + victim + "\n\tat ")
                 .contains(PregelEngineTest.class.getName() + "$")
-                .doesNotContain("io.graphagent.graph.pregel.PartitionWorker");
+                .doesNotContain(ENGINE_FRAMES);
     }
 
     @Test
