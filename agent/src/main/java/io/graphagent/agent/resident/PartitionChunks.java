@@ -8,12 +8,21 @@ import io.graphagent.protocol.v1.PartitionChunk;
 /**
  * One partition of a share cut into {@link PartitionChunk}s for a peer that builds a replica of
  * it: runs of vertices with their out- (and in-) edges as dense ids, at most
- * {@link #MAX_ENTRIES} edge entries a chunk (a vertex with more gets a chunk of its own).
+ * {@link #MAX_ENTRIES} edge entries and {@link #MAX_VERTICES} vertices a chunk (a vertex with
+ * more edges gets a chunk of its own).
  * Not thread-safe: one per stream.
  */
 final class PartitionChunks {
-    /** Edge entries per chunk: 1 MiB of targets, well under the gRPC message limit and half a G1 region. */
-    static final int MAX_ENTRIES = 256 * 1024;
+    /**
+     * Edge entries per chunk (out and in together): 256 KiB of ids at most, so neither the
+     * arrays the sender packs nor the receiver's copies and unpacked arrays reach half a 1 MiB
+     * G1 region, the launcher's -XX:G1HeapRegionSize=1m. A humongous object each would start a
+     * concurrent cycle when the heap holds a graph: at 256 Ki entries the copies of hot
+     * partitions' extra replicas made 512 KiB arrays (bench/queries.sh GC logs, 2026-12-06).
+     */
+    static final int MAX_ENTRIES = 64 * 1024;
+    /** Vertices per chunk: their original ids (8 bytes each) and degrees stay under half a region too. */
+    static final int MAX_VERTICES = 32 * 1024;
 
     private final GraphShare share;
     private final int first;
@@ -44,7 +53,7 @@ final class PartitionChunks {
         while (to < end) {
             int slot = slotOf(to);
             long add = share.outDegree(slot) + (share.directed() ? inDegree(slot) : 0);
-            if (to > from && entries + add > MAX_ENTRIES) {
+            if (to > from && (entries + add > MAX_ENTRIES || to - from >= MAX_VERTICES)) {
                 break;
             }
             entries += add;
