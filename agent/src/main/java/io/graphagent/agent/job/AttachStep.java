@@ -1,7 +1,6 @@
 package io.graphagent.agent.job;
 
 import io.graphagent.agent.program.JobPrograms;
-import io.graphagent.agent.program.ProgramUnavailableException;
 import io.graphagent.agent.resident.ResidentGraph;
 import io.graphagent.agent.resident.ResidentSource;
 import io.graphagent.agent.resident.ResidentStore;
@@ -9,7 +8,6 @@ import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.KernelParameters;
 import io.graphagent.graph.partition.GraphShare;
-import io.graphagent.net.tls.TlsFilesException;
 import io.graphagent.protocol.v1.AttachResident;
 import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Failure;
@@ -64,11 +62,8 @@ final class AttachStep {
         int[] owned = order.getPartitionIdsList().stream().mapToInt(Integer::intValue).sorted().toArray();
         Algorithm algorithm = null;
         if (JobPrograms.named(order.getProgram())) {
-            try {
-                programs.open(command.getJobId(), order.getProgram(), order.getProgramParametersMap(),
-                        channels.channel(link.coordinatorAddress()));
-            } catch (ProgramUnavailableException | TlsFilesException e) {
-                answers.fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            if (!OrderedProgram.open(programs, channels, answers, link, command, order.getProgram(),
+                    order.getProgramParametersMap())) {
                 return;
             }
         } else {

@@ -63,11 +63,8 @@ final class RebuildStep {
         loads.beforeNewShare(jobId);
         Algorithm algorithm = null;
         if (io.graphagent.agent.program.JobPrograms.named(order.getProgram())) {
-            try {
-                programs.open(jobId, order.getProgram(), order.getProgramParametersMap(),
-                        dialer.channel(link.coordinatorAddress()));
-            } catch (io.graphagent.agent.program.ProgramUnavailableException | io.graphagent.net.tls.TlsFilesException e) {
-                answers.fail(link, command, FailureKind.LOAD_FAILED, e.getMessage());
+            if (!OrderedProgram.open(programs, dialer, answers, link, command, order.getProgram(),
+                    order.getProgramParametersMap())) {
                 return;
             }
         } else {
