@@ -169,15 +169,10 @@ public final class AgentJobs implements CommandHandler {
      * own data address; returns at once. The first command stops it.
      */
     private void warmUp(String self, Ticker ticker, long batches) {
-        try {
-            DataPlaneWarmup starting = new DataPlaneWarmup(self, channels.dial(dataAddress), batches, ticker);
-            // Set before it starts: the data plane finds the warm-up's batches' target through it.
-            warmup = starting;
-            starting.start();
-        } catch (TlsFilesException e) {
-            log.info("event=warmup_failed cause=tls_files_unusable detail=\"{}\" effect=\"the first jobs run the data"
-                    + " plane cold\"", e.getMessage());
-        }
+        DataPlaneWarmup starting = new DataPlaneWarmup(self, () -> channels.dial(dataAddress), batches, ticker);
+        // Set before it starts: the data plane finds the warm-up's batches' target through it.
+        warmup = starting;
+        starting.start();
     }
 
     /** The job a peer's batches are for, else the warm-up's scratch job when it is its id, else null. */

@@ -37,11 +37,23 @@ final class DataPlaneWarmup {
      */
     static final long BATCHES = 6_000;
 
+    /**
+     * Tries of the loopback exchange, each on a fresh channel, before the warm-up gives up. A cold
+     * JVM's first TLS handshake with itself can miss {@code tls.handshake-timeout} on a loaded
+     * machine (seen at load 30 on 2 cores); the next one, with the classes loaded, does not.
+     */
+    static final int ATTEMPTS = 3;
+
+    /** Opens a new channel to this agent's own data address. */
+    interface SelfDialer {
+        ManagedChannel dial() throws Exception;
+    }
+
     /** Where the warm-up is. */
     enum State { RUNNING, DONE, STOPPED, FAILED }
 
     private final String agentId;
-    private final ManagedChannel self;
+    private final SelfDialer dialer;
     private final long bound;
     private final Ticker ticker;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
@@ -49,15 +61,17 @@ final class DataPlaneWarmup {
             Executors.newSingleThreadExecutor(threads("agent-warmup-compute"));
     private final ExecutorService peer = Executors.newSingleThreadExecutor(threads("agent-warmup-peer"));
     private volatile LoopbackExchange exchange;
+    /** Batches filed by the attempts before the current one. */
+    private volatile long filedBefore;
     private volatile String stopReason = "";
 
     /**
-     * @param self a channel to this agent's own data address, which the warm-up shuts down when it ends
+     * @param dialer opens channels to this agent's own data address (the warm-up shuts each down)
      * @param bound batches to file before it ends
      */
-    DataPlaneWarmup(String agentId, ManagedChannel self, long bound, Ticker ticker) {
+    DataPlaneWarmup(String agentId, SelfDialer dialer, long bound, Ticker ticker) {
         this.agentId = agentId;
-        this.self = self;
+        this.dialer = dialer;
         this.bound = bound;
         this.ticker = ticker;
     }
@@ -83,7 +97,7 @@ final class DataPlaneWarmup {
     /** Batches filed so far. */
     long filed() {
         LoopbackExchange running = exchange;
-        return running == null ? 0 : running.filed();
+        return filedBefore + (running == null ? 0 : running.filed());
     }
 
     /** Ends the warm-up at once if it still runs (a command arrived, or the agent stops); does not wait. */
@@ -101,42 +115,74 @@ final class DataPlaneWarmup {
         long t0 = ticker.nanos();
         int supersteps = 0;
         try {
-            int cap = (int) Math.min(Integer.MAX_VALUE - 1, bound);
-            exchange = LoopbackExchange.over(agentId, self, cap, compute, ticker);
-            if (state.get() != State.RUNNING) {
-                exchange.supersede();
-            }
-            while (state.get() == State.RUNNING && exchange.filed() < bound) {
-                exchange.superstep(supersteps, peer);
-                supersteps++;
+            for (int attempt = 1; state.get() == State.RUNNING; attempt++) {
+                try {
+                    supersteps += attempt();
+                    break;
+                } catch (ExchangeFailedException e) {
+                    if (state.get() != State.RUNNING || attempt >= ATTEMPTS) {
+                        throw e;
+                    }
+                    log.info("event=warmup_retry attempt={} cause={} detail=\"{}\"", attempt,
+                            FailureClassifier.classify(e.getCause()).label(), e.getMessage());
+                }
             }
             if (state.compareAndSet(State.RUNNING, State.DONE)) {
-                log.info("event=warmup_done batches={} supersteps={} ms={}", exchange.filed(), supersteps, millisSince(t0));
+                log.info("event=warmup_done batches={} supersteps={} ms={}", filed(), supersteps, millisSince(t0));
             }
         } catch (ExchangeFailedException e) {
-            ended(e, supersteps, t0);
+            ended(e.getCause() != null ? e.getCause() : e, e.getMessage(), supersteps, t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop("interrupted");
-            ended(e, supersteps, t0);
-        } catch (RuntimeException | Error e) {
-            ended(e, supersteps, t0);
+            ended(e, e.getMessage(), supersteps, t0);
+        } catch (Exception | Error e) {
+            ended(e, e.getMessage(), supersteps, t0);
+        } finally {
+            peer.shutdownNow();
+            compute.shutdownNow();
+        }
+    }
+
+    /**
+     * One try on a fresh channel: a new loopback job from superstep 0 until the bound (counting
+     * what earlier tries filed) or a stop. Returns the supersteps it ran.
+     */
+    private int attempt() throws Exception {
+        ManagedChannel self = dialer.dial();
+        LoopbackExchange previous = exchange;
+        if (previous != null) {
+            // Late batches of the failed try are refused (UNKNOWN_JOB) until the new one is in place.
+            exchange = null;
+            filedBefore += previous.filed();
+        }
+        int supersteps = 0;
+        try {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 1, bound);
+            LoopbackExchange current = LoopbackExchange.over(agentId, self, cap, compute, ticker);
+            exchange = current;
+            if (state.get() != State.RUNNING) {
+                current.supersede();
+            }
+            while (state.get() == State.RUNNING && filed() < bound) {
+                current.superstep(supersteps, peer);
+                supersteps++;
+            }
+            return supersteps;
         } finally {
             LoopbackExchange ran = exchange;
             if (ran != null) {
                 ran.close("warm-up over");
             }
-            peer.shutdownNow();
-            compute.shutdownNow();
             self.shutdownNow();
         }
     }
 
     /** Stopped (by a command: expected) or failed: one line, no stack trace. */
-    private void ended(Throwable e, int supersteps, long t0) {
+    private void ended(Throwable cause, String detail, int supersteps, long t0) {
         if (state.compareAndSet(State.RUNNING, State.FAILED)) {
             log.info("event=warmup_failed cause={} batches={} supersteps={} detail=\"{}\" effect=\"the first jobs run the"
-                            + " data plane cold\"", FailureClassifier.classify(e).label(), filed(), supersteps, e.getMessage());
+                            + " data plane cold\"", FailureClassifier.classify(cause).label(), filed(), supersteps, detail);
         } else {
             log.info("event=warmup_stopped batches={} supersteps={} ms={} reason=\"{}\"", filed(), supersteps,
                     millisSince(t0), stopReason);

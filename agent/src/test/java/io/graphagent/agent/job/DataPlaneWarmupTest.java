@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.graphagent.agent.dataplane.DataPlaneService;
 import io.graphagent.net.testing.LoopbackGrpcServer;
 import io.graphagent.net.time.Ticker;
-import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,8 +28,8 @@ class DataPlaneWarmupTest {
 
     private DataPlaneWarmup warmup(long bound) throws Exception {
         String target = server.start(new DataPlaneService(id -> running.get().target(id)));
-        ManagedChannel self = NettyChannelBuilder.forTarget(target).usePlaintext().build();
-        DataPlaneWarmup warmup = new DataPlaneWarmup("agent-1", self, bound, Ticker.system());
+        DataPlaneWarmup warmup = new DataPlaneWarmup("agent-1",
+                () -> NettyChannelBuilder.forTarget(target).usePlaintext().build(), bound, Ticker.system());
         running.set(warmup);
         warmup.start();
         return warmup;
