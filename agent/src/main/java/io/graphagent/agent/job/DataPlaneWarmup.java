@@ -32,8 +32,9 @@ final class DataPlaneWarmup {
     /**
      * Batches to file before the warm-up ends, both halves together: at 64 a superstep, about 95
      * supersteps and 45 MB through TLS each way, so the per-batch methods pass C2's thresholds
-     * (5,000 calls, or 15,000 with loops) and the per-frame ones many times over. About a CPU
-     * second per agent start (docs/performance.md).
+     * (5,000 calls, or 15,000 with loops) and the per-frame ones many times over. It costs each
+     * agent start about 6-7 CPU seconds, much of it the JIT's compiles that the first jobs would
+     * otherwise pay (docs/performance.md).
      */
     static final long BATCHES = 6_000;
 
@@ -61,6 +62,8 @@ final class DataPlaneWarmup {
             Executors.newSingleThreadExecutor(threads("agent-warmup-compute"));
     private final ExecutorService peer = Executors.newSingleThreadExecutor(threads("agent-warmup-peer"));
     private volatile LoopbackExchange exchange;
+    /** Supersteps run by every try so far; the warm-up thread only. */
+    private int supersteps;
     /** Batches filed by the attempts before the current one. */
     private volatile long filedBefore;
     private volatile String stopReason = "";
@@ -113,11 +116,10 @@ final class DataPlaneWarmup {
 
     private void run() {
         long t0 = ticker.nanos();
-        int supersteps = 0;
         try {
             for (int attempt = 1; state.get() == State.RUNNING; attempt++) {
                 try {
-                    supersteps += attempt();
+                    attempt();
                     break;
                 } catch (ExchangeFailedException e) {
                     if (state.get() != State.RUNNING || attempt >= ATTEMPTS) {
@@ -131,13 +133,13 @@ final class DataPlaneWarmup {
                 log.info("event=warmup_done batches={} supersteps={} ms={}", filed(), supersteps, millisSince(t0));
             }
         } catch (ExchangeFailedException e) {
-            ended(e.getCause() != null ? e.getCause() : e, e.getMessage(), supersteps, t0);
+            ended(e.getCause() != null ? e.getCause() : e, e.getMessage(), t0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop("interrupted");
-            ended(e, e.getMessage(), supersteps, t0);
+            ended(e, e.getMessage(), t0);
         } catch (Exception | Error e) {
-            ended(e, e.getMessage(), supersteps, t0);
+            ended(e, e.getMessage(), t0);
         } finally {
             peer.shutdownNow();
             compute.shutdownNow();
@@ -146,9 +148,9 @@ final class DataPlaneWarmup {
 
     /**
      * One try on a fresh channel: a new loopback job from superstep 0 until the bound (counting
-     * what earlier tries filed) or a stop. Returns the supersteps it ran.
+     * what earlier tries filed) or a stop.
      */
-    private int attempt() throws Exception {
+    private void attempt() throws Exception {
         ManagedChannel self = dialer.dial();
         LoopbackExchange previous = exchange;
         if (previous != null) {
@@ -156,7 +158,6 @@ final class DataPlaneWarmup {
             exchange = null;
             filedBefore += previous.filed();
         }
-        int supersteps = 0;
         try {
             int cap = (int) Math.min(Integer.MAX_VALUE - 1, bound);
             LoopbackExchange current = LoopbackExchange.over(agentId, self, cap, compute, ticker);
@@ -164,11 +165,10 @@ final class DataPlaneWarmup {
             if (state.get() != State.RUNNING) {
                 current.supersede();
             }
-            while (state.get() == State.RUNNING && filed() < bound) {
-                current.superstep(supersteps, peer);
+            for (int s = 0; state.get() == State.RUNNING && filed() < bound; s++) {
+                current.superstep(s, peer);
                 supersteps++;
             }
-            return supersteps;
         } finally {
             LoopbackExchange ran = exchange;
             if (ran != null) {
@@ -179,7 +179,7 @@ final class DataPlaneWarmup {
     }
 
     /** Stopped (by a command: expected) or failed: one line, no stack trace. */
-    private void ended(Throwable cause, String detail, int supersteps, long t0) {
+    private void ended(Throwable cause, String detail, long t0) {
         if (state.compareAndSet(State.RUNNING, State.FAILED)) {
             log.info("event=warmup_failed cause={} batches={} supersteps={} detail=\"{}\" effect=\"the first jobs run the"
                             + " data plane cold\"", FailureClassifier.classify(cause).label(), filed(), supersteps, detail);
