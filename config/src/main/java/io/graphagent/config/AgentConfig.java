@@ -22,9 +22,11 @@ import java.util.Optional;
  *     certificate subject is refused (IDENTITY_REFUSED).
  * @param workDir directory for the agent's local files (spilled data, checkpoints written
  *     locally); relative paths are resolved against the working directory.
+ * @param warmup whether the agent warms its data plane when it starts ({@link Warmup}): trades
+ *     a second or two of CPU at every start for first jobs that run compiled exchange code
  */
 public record AgentConfig(List<HostPort> coordinators, HostPort dataListen, Optional<HostPort> dataAdvertise,
-                          String id, Path workDir) {
+                          String id, Path workDir, Warmup warmup) {
 
     public AgentConfig {
         coordinators = List.copyOf(coordinators);
@@ -35,11 +37,17 @@ public record AgentConfig(List<HostPort> coordinators, HostPort dataListen, Opti
         Objects.requireNonNull(dataAdvertise, "dataAdvertise");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(warmup, "warmup");
     }
 
-    /** One coordinator to dial. */
+    /** One coordinator to dial; no warm-up (agents embedded in a test or a tool). */
     public AgentConfig(HostPort coordinator, HostPort dataListen, Optional<HostPort> dataAdvertise, String id, Path workDir) {
-        this(List.of(coordinator), dataListen, dataAdvertise, id, workDir);
+        this(List.of(coordinator), dataListen, dataAdvertise, id, workDir, Warmup.OFF);
+    }
+
+    /** A copy with {@code warmup} instead. */
+    public AgentConfig withWarmup(Warmup warmup) {
+        return new AgentConfig(coordinators, dataListen, dataAdvertise, id, workDir, warmup);
     }
 
     /** The first coordinator listed. */

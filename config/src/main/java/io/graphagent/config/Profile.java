@@ -130,6 +130,14 @@ public enum Profile {
         };
     }
 
+    /**
+     * Whether agents warm their data plane at start ({@code agent.warmup}): on for lan and wan,
+     * where agents live for many jobs; off for test, whose clusters start often and run short jobs.
+     */
+    public Warmup warmup() {
+        return this == TEST ? Warmup.OFF : Warmup.ON;
+    }
+
     /** Every setting at this profile's default. */
     public GraphagentConfig defaults() {
         return new GraphagentConfig(this,
@@ -137,7 +145,7 @@ public enum Profile {
                 new CoordinatorConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", ADMIN_PORT),
                         Path.of(".graphagent", "coordinator"), StoreKind.LOCAL, EtcdConfig.none(electionTtl())),
                 new AgentConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", 0),
-                        Optional.empty(), "", Path.of(".graphagent", "agent")),
+                        Optional.empty(), "", Path.of(".graphagent", "agent")).withWarmup(warmup()),
                 new SessionConfig(heartbeatInterval, leaseTtl, suspectAfter,
                         new ReconnectConfig(reconnectInitial, 2.0, reconnectMax, 0, true)),
                 new GrpcConfig(keepaliveTime, keepaliveTimeout, permitKeepaliveTime, DEFAULT_MAX_MESSAGE_SIZE),

@@ -34,7 +34,14 @@ final class PeerChannels implements PeerCheckpoints.Dialer {
         if (existing != null) {
             return existing;
         }
-        ManagedChannel created = Channels.builder(HostAndPort.parse(address), security,
+        ManagedChannel created = dial(address);
+        channels.put(address, created);
+        return created;
+    }
+
+    /** A new channel to {@code address} with the data plane's settings, not shared: the caller shuts it down. */
+    ManagedChannel dial(String address) throws TlsFilesException {
+        return Channels.builder(HostAndPort.parse(address), security,
                         new Channels.ClientTimeouts(Duration.ofSeconds(5), config.tls().handshakeTimeout(),
                                 AgentJobs.EXCHANGE_TIMEOUT),
                         network)
@@ -47,8 +54,6 @@ final class PeerChannels implements PeerCheckpoints.Dialer {
                 // Acks and readiness callbacks (which only wake the feeding thread) run on the network thread.
                 .directExecutor()
                 .build();
-        channels.put(address, created);
-        return created;
     }
 
     /**
