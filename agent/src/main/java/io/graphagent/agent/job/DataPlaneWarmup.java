@@ -116,6 +116,7 @@ final class DataPlaneWarmup {
 
     private void run() {
         long t0 = ticker.nanos();
+        log.info("event=warmup_started bound_batches={}", bound);
         try {
             for (int attempt = 1; state.get() == State.RUNNING; attempt++) {
                 try {
