@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * part in, and serves the data plane where peers send message batches. It orchestrates: each
  * command is one step class's ({@link LoadSteps}, {@link RebuildStep}, {@link AttachStep},
  * {@link SuperstepSteps}, {@link CheckpointStep}, {@link RestoreStep}); a job's state is put
- * together by {@link JobAssembly}, reports go through {@link Answers}, peers are dialled
- * through {@link PeerChannels}.
+ * together by {@link JobAssembly}, reports go through {@link Answers} (a command that threw:
+ * {@link CommandFailures}), peers are dialled through {@link PeerChannels}.
  *
  * <p>Threads: commands run one at a time, in order, on the {@code agent-job} thread (so the
  * session's threads never block on compute); compute runs on {@code graph-compute-N}
