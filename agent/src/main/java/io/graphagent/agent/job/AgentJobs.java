@@ -116,7 +116,7 @@ public final class AgentJobs implements CommandHandler {
             throws IOException, TlsFilesException {
         JobPaths paths = JobPaths.of(config);
         this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses, clock);
-        this.failures = new CommandFailures(answers, this::dropAfterOutOfMemory);
+        this.failures = new CommandFailures(answers, jobId -> dropJobState(jobId, "out of memory"));
         String self = AgentIdentity.resolve(config, security);
         this.network = NetworkThreads.start("agent-data", 2);
         this.channels = new PeerChannels(config, security, network);
@@ -252,15 +252,19 @@ public final class AgentJobs implements CommandHandler {
         }
     }
 
-    /** A command ran out of heap: the job's load, program and runner go so that this agent lives on for the next job. */
-    private void dropAfterOutOfMemory(String jobId) {
+    /**
+     * Drops the job's load in progress, program and runner (its share with it), and forgets that
+     * this life held it; not its checkpoints or structure files. The job dropped, or null.
+     */
+    private AgentJob dropJobState(String jobId, String why) {
         loadSteps.drop(jobId);
         heldInThisLife.remove(jobId);
         programs.release(jobId);
         AgentJob dropped = jobs.remove(jobId);
         if (dropped != null) {
-            dropped.closeEarly("out of memory");
+            dropped.closeEarly(why);
         }
+        return dropped;
     }
 
     private void run(Command command, CoordinatorLink link) {
@@ -297,18 +301,14 @@ public final class AgentJobs implements CommandHandler {
     /** Abort or Release: the job's load, share, program, structure files and checkpoint copies go (an Abort drops a resident graph too). */
     private void release(Command command) {
         String jobId = command.getJobId();
-        loadSteps.drop(jobId);
+        AgentJob released = dropJobState(jobId, "job released");
         String residentName = ResidentStore.nameOf(jobId);
         if (residentName != null && command.getKindCase() == Command.KindCase.ABORT
                 && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
             log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
         }
-        heldInThisLife.remove(jobId);
-        programs.release(jobId);
         structures.forget(jobId);
-        AgentJob released = jobs.remove(jobId);
         if (released != null) {
-            released.closeEarly("job released");
             log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
         }
         peerCheckpoints.dropJob(jobId);
