@@ -16,7 +16,6 @@ import io.graphagent.config.HostPort;
 import io.graphagent.config.JobPaths;
 import io.graphagent.config.Warmup;
 import io.graphagent.graph.partition.GraphShare;
-import io.graphagent.graph.pregel.ProgramException;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.time.Ticker;
 import io.graphagent.net.tls.NetworkThreads;
@@ -50,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * part in, and serves the data plane where peers send message batches. It orchestrates: each
  * command is one step class's ({@link LoadSteps}, {@link RebuildStep}, {@link AttachStep},
  * {@link SuperstepSteps}, {@link CheckpointStep}, {@link RestoreStep}); a job's state is put
- * together by {@link JobAssembly}, reports go through {@link Answers}, peers are dialled
- * through {@link PeerChannels}.
+ * together by {@link JobAssembly}, reports go through {@link Answers} (a command that threw:
+ * {@link CommandFailures}), peers are dialled through {@link PeerChannels}.
  *
  * <p>Threads: commands run one at a time, in order, on the {@code agent-job} thread (so the
  * session's threads never block on compute); compute runs on {@code graph-compute-N}
@@ -89,6 +88,8 @@ public final class AgentJobs implements CommandHandler {
     private final CauseCounter handshakeFailures = new CauseCounter();
     private final ReplyLog replies = new ReplyLog();
     private final Answers answers;
+    /** How a command that threw is answered (and, out of heap, its job dropped). */
+    private final CommandFailures failures;
     /** Checkpoints kept in agent.work-dir (job.checkpoint-storage: peer-copy): own files and peers' copies. */
     private final PeerCheckpoints peerCheckpoints;
     /** Structure files of the jobs' partitions, written beside the checkpoints and read by a recovery. */
@@ -119,6 +120,7 @@ public final class AgentJobs implements CommandHandler {
                       long warmupBatches) throws IOException, TlsFilesException {
         JobPaths paths = JobPaths.of(config);
         this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses, clock);
+        this.failures = new CommandFailures(answers, jobId -> dropJobState(jobId, "out of memory"));
         String self = AgentIdentity.resolve(config, security);
         this.network = NetworkThreads.start("agent-data", 2);
         this.channels = new PeerChannels(config, security, network);
@@ -262,9 +264,23 @@ public final class AgentJobs implements CommandHandler {
             commands.execute(() -> replies.reports(command.getCommandId()).forEach(r -> answers.send(link, r)));
             return;
         }
-        // A rollback (Restore, or a LoadPartitions, RebuildPartitions or AttachResident of a newer job
-        // epoch: this agent was dealt partitions afresh) ends a running exchange at once rather than
-        // after EXCHANGE_TIMEOUT.
+        supersedeRunning(command);
+        commands.execute(() -> {
+            try {
+                run(command, link);
+            } catch (RuntimeException | Error e) {
+                failures.answer(command, link, e);
+            }
+        });
+    }
+
+    /**
+     * A rollback (Restore, or a LoadPartitions, RebuildPartitions or AttachResident of a newer job
+     * epoch: this agent was dealt partitions afresh) or an Abort ends the job's running exchange,
+     * checkpoint copy and load at once, on the session's thread, rather than after
+     * {@link #EXCHANGE_TIMEOUT} on the job thread, where the command itself waits behind them.
+     */
+    private void supersedeRunning(Command command) {
         Command.KindCase kind = command.getKindCase();
         if (kind == Command.KindCase.RESTORE || kind == Command.KindCase.ABORT || kind == Command.KindCase.LOAD_PARTITIONS
                 || kind == Command.KindCase.REBUILD_PARTITIONS || kind == Command.KindCase.ATTACH_RESIDENT) {
@@ -278,39 +294,21 @@ public final class AgentJobs implements CommandHandler {
             // instead of holding the job thread, and with it the newer command, until the load's deadline.
             loadSteps.supersede(command);
         }
-        commands.execute(() -> {
-            try {
-                run(command, link);
-            } catch (OutOfMemoryError e) {
-                // Drop the job's state so this agent lives on for the next job.
-                loadSteps.drop(command.getJobId());
-                heldInThisLife.remove(command.getJobId());
-                programs.release(command.getJobId());
-                AgentJob dropped = jobs.remove(command.getJobId());
-                if (dropped != null) {
-                    dropped.closeEarly("out of memory");
-                }
-                FailedJobHeap.release(command.getJobId(), "out of memory in " + command.getKindCase());
-                Runtime runtime = Runtime.getRuntime();
-                String message = "agent " + link.agentId() + " ran out of heap (" + (runtime.maxMemory() >> 20)
-                        + " MB maximum) during " + command.getKindCase() + " of job " + command.getJobId()
-                        + ". Fix: give the agents more heap (-Xmx in GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds"
-                        + " a smaller share";
-                log.warn("event=command_failed cause=out_of_memory job={} command={} detail=\"{}\"", command.getJobId(),
-                        command.getKindCase(), message);
-                answers.fail(link, command, FailureKind.OUT_OF_MEMORY, message);
-            } catch (ProgramException e) {
-                // The user's code threw: the job fails with the program's own frames; this agent lives on.
-                log.warn("event=command_failed cause=program_error job={} command={} vertex={} superstep={} detail=\"{}\"",
-                        command.getJobId(), command.getKindCase(), e.vertexId(), e.superstep(), e.getCause());
-                answers.fail(link, command, FailureKind.COMPUTE_FAILED, "vertex program threw at vertex " + e.vertexId()
-                        + " in superstep " + e.superstep() + " on agent " + link.agentId() + ":\n" + e.programTrace());
-            } catch (RuntimeException | Error e) {
-                log.warn("event=command_failed cause={} job={} command={} detail=\"{}\"", e.getClass().getSimpleName(),
-                        command.getJobId(), command.getKindCase(), e.getMessage(), e);
-                answers.fail(link, command, FailureKind.COMPUTE_FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-        });
+    }
+
+    /**
+     * Drops the job's load in progress, program and runner (its share with it), and forgets that
+     * this life held it; not its checkpoints or structure files. The job dropped, or null.
+     */
+    private AgentJob dropJobState(String jobId, String why) {
+        loadSteps.drop(jobId);
+        heldInThisLife.remove(jobId);
+        programs.release(jobId);
+        AgentJob dropped = jobs.remove(jobId);
+        if (dropped != null) {
+            dropped.closeEarly(why);
+        }
+        return dropped;
     }
 
     private void run(Command command, CoordinatorLink link) {
@@ -347,18 +345,14 @@ public final class AgentJobs implements CommandHandler {
     /** Abort or Release: the job's load, share, program, structure files and checkpoint copies go (an Abort drops a resident graph too). */
     private void release(Command command) {
         String jobId = command.getJobId();
-        loadSteps.drop(jobId);
+        AgentJob released = dropJobState(jobId, "job released");
         String residentName = ResidentStore.nameOf(jobId);
         if (residentName != null && command.getKindCase() == Command.KindCase.ABORT
                 && residents.drop(residentName, command.getJobEpoch(), new int[0]) != null) {
             log.info("event=resident_dropped graph={} reason=\"{}\"", residentName, command.getAbort().getReason());
         }
-        heldInThisLife.remove(jobId);
-        programs.release(jobId);
         structures.forget(jobId);
-        AgentJob released = jobs.remove(jobId);
         if (released != null) {
-            released.closeEarly("job released");
             log.info("event=job_released job={} reason={}", jobId, command.getKindCase());
         }
         peerCheckpoints.dropJob(jobId);
