@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Which members of this agent's partitions each peer mirrors, as ranks in the partition in the
@@ -50,17 +51,31 @@ final class PeerMirrors {
                              Map<String, PeerSender> peers, Duration deadline) throws ExchangeFailedException {
         Map<String, int[][]> byPeer = new HashMap<>();
         for (Map.Entry<String, PeerSender> peer : peers.entrySet()) {
+            String peerId = peer.getKey();
+            DataPlaneGrpc.DataPlaneBlockingStub stub = DataPlaneGrpc.newBlockingStub(peer.getValue().channel());
+            Function<ResolveRequest, ResolveResponse> ask = request -> {
+                try {
+                    return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).resolve(request);
+                } catch (StatusRuntimeException e) {
+                    throw new IllegalStateException(e.getStatus().getCode() + " " + e.getStatus().getDescription(), e);
+                }
+            };
             int[][] lists = new int[runner.partitioning().count()][];
             for (int p : owned) {
-                lists[p] = fetch(jobId, epoch, runner.partitioning().size(p), p, peer.getKey(), peer.getValue(), deadline);
+                lists[p] = list(jobId, epoch, p, runner.partitioning().size(p), peerId, ask);
             }
             byPeer.put(peer.getKey(), lists);
         }
         return new PeerMirrors(byPeer);
     }
 
-    private static int[] fetch(String jobId, long epoch, int members, int partition, String peerId, PeerSender peer,
-                               Duration deadline) throws ExchangeFailedException {
+    /**
+     * Peer {@code peerId}'s mirrors of owned {@code partition} (of {@code members} members),
+     * asked with {@code ask} (which throws IllegalStateException when the call fails) in calls
+     * of at most {@link #MAX_RANKS}, and checked.
+     */
+    static int[] list(String jobId, long epoch, int partition, int members, String peerId,
+                      Function<ResolveRequest, ResolveResponse> ask) throws ExchangeFailedException {
         int[] ranks = null;
         int first = 0;
         do {
@@ -68,12 +83,10 @@ final class PeerMirrors {
                     .setMirrors(true).setFirst(first).setCount(MAX_RANKS).build();
             ResolveResponse answer;
             try {
-                answer = DataPlaneGrpc.newBlockingStub(peer.channel())
-                        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).resolve(request);
-            } catch (StatusRuntimeException e) {
+                answer = ask.apply(request);
+            } catch (IllegalStateException e) {
                 throw new ExchangeFailedException(peerId, new IllegalStateException("cannot learn the mirrors of partition "
-                        + partition + " from agent " + peerId + ": " + e.getStatus().getCode() + " "
-                        + e.getStatus().getDescription(), e));
+                        + partition + " from agent " + peerId + ": " + e.getMessage(), e));
             }
             int total = answer.getMirrorTotal();
             int count = answer.getIds().size() / Integer.BYTES;
