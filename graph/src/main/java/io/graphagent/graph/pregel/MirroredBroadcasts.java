@@ -60,20 +60,12 @@ final class MirroredBroadcasts {
         // Some did not broadcast: pack again, branch-free, with their bits.
         byte[] bits = new byte[(n + 7) >>> 3];
         count = 0;
-        int word = 0;
         for (int i = 0; i < n; i++) {
             int v = first + ranks[from + i];
             int marked = flags[v] ? 1 : 0;
-            word |= marked << (i & 7);
+            bits[i >>> 3] |= (byte) (marked << (i & 7));
             sent[count] = values[v];
             count += marked;
-            if ((i & 7) == 7) {
-                bits[i >>> 3] = (byte) word;
-                word = 0;
-            }
-        }
-        if ((n & 7) != 0) {
-            bits[n >>> 3] = (byte) word;
         }
         return new PartitionRunner.BroadcastBits(bits, sent, count);
     }

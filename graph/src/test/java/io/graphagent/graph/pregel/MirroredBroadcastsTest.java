@@ -10,6 +10,7 @@ import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.partition.ShareBuilder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,27 +43,14 @@ class MirroredBroadcastsTest {
 
     @Test
     void everyMirrorGetsItsMembersFlagAndValueWhateverTheBatchSize() {
-        SplittableRandom random = new SplittableRandom(3);
-        boolean[] sentFlags = new boolean[sender.slots()];
-        double[] sentValues = new double[sender.slots()];
-        for (int slot = 0; slot < sender.ownedVertices(); slot++) {
-            sentFlags[slot] = random.nextInt(3) > 0;
-            sentValues[slot] = random.nextDouble();
-        }
-        sendAndCheck(sentFlags, sentValues, false);
+        SplittableRandom coin = new SplittableRandom(3);
+        sendAndCheck(slot -> coin.nextInt(3) > 0, false);
     }
 
     @Test
     void whenEveryMirroredMemberBroadcastTheBitsAreLeftOutAndTheValuesCopiedStraight() {
-        SplittableRandom random = new SplittableRandom(4);
-        boolean[] sentFlags = new boolean[sender.slots()];
-        double[] sentValues = new double[sender.slots()];
-        for (int slot = 0; slot < sender.ownedVertices(); slot++) {
-            // Members the receiver does not mirror stay silent: the form looks at the mirrored ones only.
-            sentFlags[slot] = receiver.mirrorSlotOf(sender.globalOf(slot)) >= 0;
-            sentValues[slot] = random.nextDouble();
-        }
-        sendAndCheck(sentFlags, sentValues, true);
+        // Members the receiver does not mirror stay silent: the form looks at the mirrored ones only.
+        sendAndCheck(slot -> receiver.mirrorSlotOf(sender.globalOf(slot)) >= 0, true);
     }
 
     @Test
@@ -75,7 +63,15 @@ class MirroredBroadcastsTest {
                         + mirrors);
     }
 
-    private void sendAndCheck(boolean[] sentFlags, double[] sentValues, boolean allBroadcast) {
+    /** Sender slots broadcast as {@code broadcasts} says, random values; sent in batches of several sizes. */
+    private void sendAndCheck(IntPredicate broadcasts, boolean allBroadcast) {
+        SplittableRandom random = new SplittableRandom(4);
+        boolean[] sentFlags = new boolean[sender.slots()];
+        double[] sentValues = new double[sender.slots()];
+        for (int slot = 0; slot < sender.ownedVertices(); slot++) {
+            sentFlags[slot] = broadcasts.test(slot);
+            sentValues[slot] = random.nextDouble();
+        }
         for (int batch : new int[] {1, 7, 13, 64, 1_000_000}) {
             boolean[] flags = new boolean[receiver.slots()];
             double[] values = new double[receiver.slots()];
