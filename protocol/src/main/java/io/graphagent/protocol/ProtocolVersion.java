@@ -18,12 +18,13 @@ public final class ProtocolVersion {
     public static final int MIN = 1;
 
     /**
-     * Highest version this build speaks: 3 (2: agents start the next superstep from
+     * Highest version this build speaks: 4 (2: agents start the next superstep from
      * {@code Exchange.then_start} and read compact broadcasts, {@code MessageBatch.member_bits};
-     * 3: agents send broadcasts early and hold a peer's early batches, {@code Exchange.early_broadcasts}).
-     * Raise it with any change an older peer misreads.
+     * 3: agents send broadcasts early and hold a peer's early batches, {@code Exchange.early_broadcasts};
+     * 4: agents answer {@code Resolve.mirrors} and send a peer only the broadcasts it mirrors,
+     * {@code Exchange.mirrored_broadcasts}). Raise it with any change an older peer misreads.
      */
-    public static final int MAX = 3;
+    public static final int MAX = 4;
 
     /** First version whose agents act on {@code Exchange.then_start}. */
     public static final int EXCHANGE_THEN_START = 2;
@@ -36,6 +37,13 @@ public final class ProtocolVersion {
      * (until they have advanced), so that peers may send broadcasts early ({@code Exchange.early_broadcasts}).
      */
     public static final int EARLY_BROADCASTS = 3;
+
+    /**
+     * First version whose agents answer which members of a partition they mirror
+     * ({@code ResolveRequest.mirrors}) and read broadcasts in the mirrored form
+     * ({@code MessageBatch.mirrored}), so that peers send them only those ({@code Exchange.mirrored_broadcasts}).
+     */
+    public static final int MIRRORED_BROADCASTS = 4;
 
     private ProtocolVersion() {
     }

@@ -71,10 +71,20 @@ final class AgentJob implements BatchTarget, IdService {
         this.owned = owned;
         this.peers = peers;
         this.exchangeTimeout = exchangeTimeout;
-        this.inbound = new InboundBatches(new BatchCheck(epoch, runner.partitioning(), owned), runner, peers.keySet(),
+        this.inbound = new InboundBatches(new BatchCheck(epoch, runner.partitioning(), owned, mirrorCounts(runner)), runner,
+                peers.keySet(),
                 exchangeTimeout, ticker, timings);
         this.outgoing = new OutgoingBatches(jobId, agentId, epoch, runner, owned, peerPartitions, peers, exchangeTimeout,
                 ticker, timings, inbound::isSuperseded);
+    }
+
+    /** How many vertices of each partition the runner mirrors. */
+    private static int[] mirrorCounts(PartitionRunner runner) {
+        int[] counts = new int[runner.partitioning().count()];
+        for (int p = 0; p < counts.length; p++) {
+            counts[p] = runner.mirrorCount(p);
+        }
+        return counts;
     }
 
     int[] owned() {
@@ -228,6 +238,9 @@ final class AgentJob implements BatchTarget, IdService {
 
     @Override
     public ResolveResponse resolve(ResolveRequest request) {
+        if (request.getMirrors()) {
+            return PeerMirrors.answer(request, runner, jobId, epoch);
+        }
         Partitioning partitioning = runner.partitioning();
         return IdAnswers.answer(request, partitioning.count(), jobId, epoch, p -> {
             if (!share.owns(p) || share.ownedIds() == null) {

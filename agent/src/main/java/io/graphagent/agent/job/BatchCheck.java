@@ -9,7 +9,7 @@ import io.graphagent.protocol.v1.MessageBatch;
 /**
  * Why a peer's batch cannot be filed into one job at one epoch: another epoch, a malformed batch
  * (sizes that disagree with its count, a partition out of range, compact member bits that do not
- * match), or messages for a partition this agent does not own. Reads nothing of the runner's
+ * match, a mirrored batch past this agent's mirrors), or messages for a partition this agent does not own. Reads nothing of the runner's
  * state, so the data-plane threads check batches without a lock. Immutable.
  */
 final class BatchCheck {
@@ -17,11 +17,14 @@ final class BatchCheck {
     private final Partitioning partitioning;
     /** The partitions this agent owns, sorted. */
     private final int[] owned;
+    /** How many vertices of each partition this agent mirrors (the length of its mirror list). */
+    private final int[] mirrorCounts;
 
-    BatchCheck(long epoch, Partitioning partitioning, int[] owned) {
+    BatchCheck(long epoch, Partitioning partitioning, int[] owned, int[] mirrorCounts) {
         this.epoch = epoch;
         this.partitioning = partitioning;
         this.owned = owned;
+        this.mirrorCounts = mirrorCounts;
     }
 
     /** Why {@code batch} cannot be filed, or BATCH_REFUSAL_NONE. */
@@ -30,7 +33,7 @@ final class BatchCheck {
             return batch.getJobEpoch() < epoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
         int count = batch.getCount();
-        boolean compact = batch.getMemberCount() > 0;
+        boolean compact = batch.getMemberCount() > 0 || batch.getMirrored();
         if (batch.getTargets().size() != (compact ? 0 : 4L * count) || batch.getValues().size() != 8L * count) {
             return BatchRefusal.MALFORMED_BATCH;
         }
@@ -41,7 +44,11 @@ final class BatchCheck {
         if (batch.getSourcePartition() >= partitions || batch.getTargetPartition() >= partitions) {
             return BatchRefusal.MALFORMED_BATCH;
         }
-        if (compact) {
+        if (batch.getMirrored()) {
+            if (!mirroredFits(batch)) {
+                return BatchRefusal.MALFORMED_BATCH;
+            }
+        } else if (compact) {
             int from = batch.getFirstMember();
             int n = batch.getMemberCount();
             int members = partitioning.size(batch.getSourcePartition());
@@ -54,6 +61,21 @@ final class BatchCheck {
             return BatchRefusal.NOT_OWNER;
         }
         return BatchRefusal.BATCH_REFUSAL_NONE;
+    }
+
+    /**
+     * A mirrored batch covers mirrors inside this agent's list of its partition, the sender's
+     * list is as long as this agent's, and its bits (none: all broadcast) match its values.
+     */
+    private boolean mirroredFits(MessageBatch batch) {
+        int source = batch.getSourcePartition();
+        long from = batch.getFirstMember();
+        int n = batch.getMemberCount();
+        int bits = batch.getMemberBits().size();
+        return batch.getKind() == BatchKind.BROADCASTS && batch.getMirrorTotal() == mirrorCounts[source] && n > 0
+                && from + n <= mirrorCounts[source]
+                && (bits == 0 ? batch.getCount() == n
+                        : bits == (n + 7) / 8 && markedBits(batch.getMemberBits()) == batch.getCount());
     }
 
     private static int markedBits(ByteString bits) {

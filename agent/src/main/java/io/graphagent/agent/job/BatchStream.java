@@ -43,6 +43,8 @@ final class BatchStream implements Iterator<MessageBatch> {
     private final Ticker ticker;
     private final boolean compact;
     private final IntFunction<List<MessageBatch>> prepared;
+    /** The peer's mirrors of each owned partition (mirrored form), or null (every member, compact form). */
+    private final int[][] mirrorRanks;
     private boolean sentAny;
     private long bytes;
 
@@ -50,14 +52,18 @@ final class BatchStream implements Iterator<MessageBatch> {
      * @param broadcasts also every owned partition's broadcasts (the next superstep pulls)
      * @param compact broadcasts as member bitmaps and values, without vertex ids (MessageBatch.member_bits)
      * @param opensStream the first batches of a peer's stream: yields at least one batch
-     * @param prepared a partition's compact broadcast batches already packed for this superstep, or null (pack them here)
+     * @param prepared a partition's compact broadcast batches already packed for this superstep and peer, in
+     *     the form {@code mirrorRanks} asks for, or null (pack them here)
+     * @param mirrorRanks with {@code compact}: the peer's mirrors of each owned partition, to send only those
+     *     (MessageBatch.mirrored); null: every member
      * @param producing told the nanoseconds spent producing each batch
      * @param ticker measures that time
      */
     BatchStream(MessageBatch header, PartitionRunner runner, int[] owned, int[] peerPartitions, boolean messages,
                 boolean broadcasts, boolean compact, boolean opensStream, IntFunction<List<MessageBatch>> prepared,
-                LongConsumer producing, Ticker ticker) {
+                int[][] mirrorRanks, LongConsumer producing, Ticker ticker) {
         this.header = header;
+        this.mirrorRanks = mirrorRanks;
         this.ticker = ticker;
         this.prepared = prepared;
         this.runner = runner;
@@ -141,7 +147,31 @@ final class BatchStream implements Iterator<MessageBatch> {
 
     private void compactBroadcasts(int source) {
         List<MessageBatch> batches = prepared == null ? null : prepared.apply(source);
-        ready.addAll(batches != null ? batches : compactBroadcasts(header, runner, source));
+        if (batches == null) {
+            batches = mirrorRanks != null ? mirroredBroadcasts(header, runner, source, mirrorRanks[source])
+                    : compactBroadcasts(header, runner, source);
+        }
+        ready.addAll(batches);
+    }
+
+    /**
+     * Partition {@code source}'s broadcasts of the last compute phase in the mirrored form for
+     * a peer that mirrors its members {@code ranks} (ascending): every one of them covered by
+     * one batch, in that order; none when the peer mirrors nothing of it.
+     */
+    static List<MessageBatch> mirroredBroadcasts(MessageBatch header, PartitionRunner runner, int source, int[] ranks) {
+        int total = ranks.length;
+        List<MessageBatch> batches = new ArrayList<>(total / MAX_BATCH + 1);
+        int seq = 0;
+        for (int from = 0; from < total; from += MAX_BATCH) {
+            int n = Math.min(MAX_BATCH, total - from);
+            PartitionRunner.BroadcastBits b = runner.exportMirroredBroadcasts(source, ranks, from, n);
+            batches.add(header.toBuilder().setKind(BatchKind.BROADCASTS).setSourcePartition(source).setBatchSeq(seq++)
+                    .setCount(b.count()).setValues(PackedArrays.packDoubles(b.values(), 0, b.count()))
+                    .setMemberBits(UnsafeByteOperations.unsafeWrap(b.bits())).setFirstMember(from).setMemberCount(n)
+                    .setMirrored(true).setMirrorTotal(total).build());
+        }
+        return batches;
     }
 
     /**

@@ -186,7 +186,10 @@ final class InboundBatches {
         }
         double[] values = new double[count];
         PackedArrays.unpackDoubles(batch.getValues(), count, values);
-        if (batch.getMemberCount() > 0) {
+        if (batch.getMirrored()) {
+            runner.importMirroredBroadcasts(batch.getSourcePartition(), batch.getFirstMember(), batch.getMemberCount(),
+                    batch.getMemberBits().toByteArray(), values);
+        } else if (batch.getMemberCount() > 0) {
             runner.importBroadcastBits(batch.getSourcePartition(), batch.getFirstMember(), batch.getMemberCount(),
                     batch.getMemberBits().toByteArray(), values);
         } else if (batch.getKind() == BatchKind.BROADCASTS) {

@@ -18,7 +18,9 @@ import java.util.function.BooleanSupplier;
  * The sending half of one job's exchanges: which streams of messages and broadcasts go to each
  * peer in an exchange, the broadcasts packed partition by partition during compute, and those
  * sent early (before the exchange that needs them, {@link EarlyBroadcasts}). What one exchange
- * asked for (early broadcasts allowed, compact broadcasts pulled) shapes the next compute.
+ * asked for (early broadcasts allowed, compact broadcasts pulled, in the mirrored form) shapes the
+ * next compute. The mirrored form sends each peer only the members it mirrors
+ * ({@link PeerMirrors}, learnt at the first pulling exchange that asks for it).
  *
  * <p>Thread-safety: the agent-job thread only, except {@link #prepared}, which compute threads
  * fill during {@link #compute} (read after it returns).
@@ -46,14 +48,23 @@ final class OutgoingBatches {
 
     /**
      * Each owned partition's broadcasts of superstep {@link #preparedSuperstep} in compact
-     * batches, packed by the compute thread right after computing the partition (when the last
-     * exchange pulled compact broadcasts, so this one likely does too); null when not packed.
-     * Shared by every peer's stream. Written by compute threads, read after compute returns.
+     * batches, by peer (in the order of {@link #peerIds}) then partition, packed by the compute
+     * thread right after computing the partition (when the last exchange pulled compact
+     * broadcasts, so this one likely does too); null when not packed. In the mirrored form
+     * ({@link #preparedMirrored}) each peer has its own, else every peer shares one list.
+     * Written by compute threads, read after compute returns.
      */
-    private final List<MessageBatch>[] prepared;
+    private final List<MessageBatch>[][] prepared;
     private int preparedSuperstep = -1;
+    private boolean preparedMirrored;
+    /** The peers' ids, in the order of {@link #peers}. */
+    private final String[] peerIds;
     /** The last exchange pulled broadcasts in the compact form. */
     private boolean lastPullCompact;
+    /** The last exchange asked for the mirrored form and the peers' mirror lists are known. */
+    private boolean lastMirrored;
+    /** Which members each peer mirrors; learnt at the first pulling exchange that asks for the mirrored form. */
+    private PeerMirrors mirrors;
 
     /** One exchange's sending: the feed to the peers, its streams, and those that went early. */
     record Sending(BatchFeed<MessageBatch> feed, List<BatchStream> streams, List<BatchStream> sentEarly,
@@ -95,9 +106,10 @@ final class OutgoingBatches {
         this.ticker = ticker;
         this.timings = timings;
         this.superseded = superseded;
+        this.peerIds = peers.keySet().toArray(new String[0]);
         @SuppressWarnings("unchecked")
-        List<MessageBatch>[] perPartition = new List[runner.partitioning().count()];
-        this.prepared = perPartition;
+        List<MessageBatch>[][] perPeer = new List[peerIds.length][runner.partitioning().count()];
+        this.prepared = perPeer;
     }
 
     /**
@@ -106,8 +118,8 @@ final class OutgoingBatches {
      * allowed, offered to the peers at once.
      */
     SuperstepStats compute(int superstep, double[] aggregated) {
-        java.util.Arrays.fill(prepared, null);
-        preparedSuperstep = -1;
+        dropPrepared();
+        preparedMirrored = lastMirrored;
         closeEarly("replaced by superstep " + superstep);
         SuperstepStats stats;
         if (lastPullCompact && !peers.isEmpty()) {
@@ -118,7 +130,7 @@ final class OutgoingBatches {
             early = streaming;
             try {
                 stats = runner.compute(superstep, aggregated, p -> {
-                    prepared[p] = BatchStream.compactBroadcasts(header, runner, p);
+                    pack(header, p);
                     if (streaming != null) {
                         streaming.computed(p, runner.broadcastEdges(p));
                     }
@@ -178,6 +190,11 @@ final class OutgoingBatches {
      */
     Sending open(Exchange exchange) throws ExchangeFailedException {
         int superstep = exchange.getSuperstep();
+        boolean mirroredAsked = exchange.getMirroredBroadcasts() && exchange.getCompactBroadcasts();
+        if (mirroredAsked && exchange.getPull() && mirrors == null && !peers.isEmpty()) {
+            mirrors = PeerMirrors.fetch(jobId, epoch, runner, owned, peers, exchangeTimeout);
+        }
+        boolean mirrored = mirroredAsked && mirrors != null;
         boolean earlyHere = early != null && early.superstep() == superstep && early.sent();
         BatchFeed<MessageBatch> feed;
         List<BatchStream> sentEarly = List.of();
@@ -195,22 +212,44 @@ final class OutgoingBatches {
         }
         earlyAllowed = exchange.getEarlyBroadcasts() && exchange.getCompactBroadcasts();
         lastPullCompact = exchange.getPull() && exchange.getCompactBroadcasts();
+        lastMirrored = mirrored;
         List<BatchStream> streams = streams(header(superstep), owned, true, exchange.getPull() && !earlyHere,
-                exchange.getCompactBroadcasts(), !earlyHere);
+                exchange.getCompactBroadcasts(), mirrored, !earlyHere);
         return new Sending(feed, streams, sentEarly, superseded);
     }
 
     /** The exchange is delivered: the broadcasts packed for it are dropped. */
     void exchanged() {
-        java.util.Arrays.fill(prepared, null);
+        dropPrepared();
+    }
+
+    private void dropPrepared() {
+        for (List<MessageBatch>[] row : prepared) {
+            java.util.Arrays.fill(row, null);
+        }
         preparedSuperstep = -1;
+    }
+
+    /** Packs owned partition {@code p}'s broadcasts for every peer, in the form of {@link #preparedMirrored}. */
+    private void pack(MessageBatch header, int p) {
+        if (preparedMirrored) {
+            for (int i = 0; i < peerIds.length; i++) {
+                prepared[i][p] = BatchStream.mirroredBroadcasts(header, runner, p, mirrors.of(peerIds[i])[p]);
+            }
+            return;
+        }
+        List<MessageBatch> shared = BatchStream.compactBroadcasts(header, runner, p);
+        for (List<MessageBatch>[] row : prepared) {
+            row[p] = shared;
+        }
     }
 
     private EarlyBroadcasts earlyBroadcasts(int superstep) {
         MessageBatch header = header(superstep);
+        boolean mirrored = lastMirrored;
         return new EarlyBroadcasts(superstep, new ArrayList<>(peers.values()), runner.edgeSlots(),
                 ticker.nanos() + exchangeTimeout.toNanos(), ticker, superseded,
-                partitions -> streams(header, partitions, false, true, true, true));
+                partitions -> streams(header, partitions, false, true, true, mirrored, true));
     }
 
     private MessageBatch header(int superstep) {
@@ -220,13 +259,16 @@ final class OutgoingBatches {
 
     /** One stream per peer (in the order of {@link #peers}) of partitions {@code from}'s messages and/or broadcasts. */
     private List<BatchStream> streams(MessageBatch header, int[] from, boolean messages, boolean broadcasts,
-                                      boolean compact, boolean opensStream) {
+                                      boolean compact, boolean mirrored, boolean opensStream) {
         int superstep = header.getSuperstep();
-        java.util.function.IntFunction<List<MessageBatch>> packed = p -> preparedSuperstep == superstep ? prepared[p] : null;
+        boolean usePrepared = preparedSuperstep == superstep && preparedMirrored == mirrored;
         List<BatchStream> streams = new ArrayList<>(peers.size());
-        for (String peer : peers.keySet()) {
+        for (int i = 0; i < peerIds.length; i++) {
+            String peer = peerIds[i];
+            List<MessageBatch>[] row = prepared[i];
+            java.util.function.IntFunction<List<MessageBatch>> packed = p -> usePrepared ? row[p] : null;
             streams.add(new BatchStream(header, runner, from, peerPartitions.get(peer), messages, broadcasts, compact,
-                    opensStream, packed, timings::exported, ticker));
+                    opensStream, packed, compact && mirrored ? mirrors.of(peer) : null, timings::exported, ticker));
         }
         return streams;
     }

@@ -36,6 +36,9 @@ public final class IdAnswers {
             throw new IllegalArgumentException("this agent holds job " + jobId + " at job epoch " + jobEpoch + ", not "
                     + request.getJobId() + " at " + request.getJobEpoch());
         }
+        if (request.getMirrors()) {
+            throw new IllegalArgumentException("job " + jobId + " is loading here: no mirrors to tell yet");
+        }
         int p = request.getPartition();
         int count = request.getCount();
         Slice slice = p < partitions ? idsOf.apply(p) : null;

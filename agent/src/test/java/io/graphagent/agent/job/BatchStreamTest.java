@@ -13,9 +13,11 @@ import io.graphagent.graph.partition.IdBlocks;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.graph.partition.ShareBuilder;
 import io.graphagent.graph.pregel.PartitionRunner;
+import io.graphagent.api.EdgeUse;
 import io.graphagent.api.VertexProgram;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
+import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.MessageBatch;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
@@ -43,7 +45,7 @@ class BatchStreamTest {
 
     @Test
     void aLargePartitionGoesInSeveralBatchesThatAPeerReadsBackExactly(@TempDir Path dir) throws Exception {
-        Graph graph = ringWithSinks(dir);
+        Graph graph = ringWithSinks(dir, 0);
         VertexProgram pageRank = Kernels.create(Algorithm.PAGERANK, graph, new KernelParameters(0, 5, 0.85)).program();
         // Partition 0: the ring; partition 1: the hub alone, whose out-edges make the peer mirror every ring vertex.
         IdBlocks blocks = IdBlocks.covering(0, HUB);
@@ -87,8 +89,72 @@ class BatchStreamTest {
         assertThat(k).isEqualTo(sent.vertices().length);
     }
 
-    /** Vertex v points to v + 1 (a ring), except every third vertex, which has no out-edge. */
-    private static Graph ringWithSinks(Path dir) throws Exception {
+    @Test
+    void aPageRankPeerGetsOnlyItsMirrorsInBatchesWithoutBitsFiledInPlace(@TempDir Path dir) throws Exception {
+        // The hub's in-neighbours (every fifth ring vertex) have out-edges, so every mirror broadcast.
+        int mirrors = mirroredRoundTrip(ringWithSinks(dir, 5), EdgeUse.IN_AND_OUT_DEGREES, false);
+        assertThat(mirrors).isEqualTo((VERTICES + 4) / 5);
+    }
+
+    @Test
+    void aPeerMirroringMoreThanOneAnswerAndThreeBatchesGetsBitsForTheSinks(@TempDir Path dir) throws Exception {
+        // Both directions: the peer mirrors the hub's every out-neighbour, sinks among them.
+        int mirrors = mirroredRoundTrip(ringWithSinks(dir, 5), EdgeUse.OUT_AND_IN, true);
+        assertThat(mirrors).isEqualTo(VERTICES).isGreaterThan(PeerMirrors.MAX_RANKS).isGreaterThan(2 * BatchStream.MAX_BATCH);
+    }
+
+    /**
+     * Sends partition 0's broadcasts of PageRank's first superstep to the owner of the hub in
+     * the mirrored form, its mirror list asked of its own runner: checks each batch, files it,
+     * and compares every mirror with what the sender broadcast. Returns the mirrors.
+     */
+    private int mirroredRoundTrip(Graph graph, EdgeUse use, boolean someSilent) throws Exception {
+        VertexProgram pageRank = Kernels.create(Algorithm.PAGERANK, graph, new KernelParameters(0, 5, 0.85)).program();
+        IdBlocks blocks = IdBlocks.covering(0, HUB);
+        Partitioning partitioning = Partitioning.ofBlocks(graph, blocks, new int[] {0, blocks.blockOf(HUB), blocks.count()});
+        PartitionRunner sender = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {0}, use), pageRank, pool);
+        PartitionRunner peer = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {1}, use), pageRank, pool);
+        sender.compute(0, new double[pageRank.shape().aggregatorCount()]);
+        int[] ranks = PeerMirrors.list("j", 0, 0, partitioning.size(0), "peer",
+                request -> PeerMirrors.answer(request, peer, "j", 0));
+        assertThat(ranks).hasSize(peer.mirrorCount(0));
+
+        MessageBatch header = MessageBatch.newBuilder().setJobId("j").setSuperstep(0).setSenderAgent("a").build();
+        List<MessageBatch> batches = BatchStream.mirroredBroadcasts(header, sender, 0, ranks);
+        BatchCheck check = new BatchCheck(0, partitioning, new int[] {1}, new int[] {peer.mirrorCount(0), 0});
+        int next = 0;
+        boolean anyBits = false;
+        for (MessageBatch b : batches) {
+            assertThat(check.check(b)).isEqualTo(BatchRefusal.BATCH_REFUSAL_NONE);
+            assertThat(check.check(b.toBuilder().setMirrorTotal(ranks.length + 1).build()))
+                    .as("a batch packed for another mirror list").isEqualTo(BatchRefusal.MALFORMED_BATCH);
+            assertThat(b.getMirrored()).isTrue();
+            assertThat(b.getFirstMember()).isEqualTo(next);
+            assertThat(b.getMemberCount()).isLessThanOrEqualTo(BatchStream.MAX_BATCH);
+            assertThat(b.getValues().size()).isLessThan(512 * 1024);
+            anyBits |= !b.getMemberBits().isEmpty();
+            next += b.getMemberCount();
+            double[] values = new double[b.getCount()];
+            PackedArrays.unpackDoubles(b.getValues(), b.getCount(), values);
+            peer.importMirroredBroadcasts(0, b.getFirstMember(), b.getMemberCount(), b.getMemberBits().toByteArray(), values);
+        }
+        assertThat(next).isEqualTo(ranks.length);
+        assertThat(anyBits).as("member bits sent").isEqualTo(someSilent);
+        for (int mirror = peer.share().firstMirror(0); mirror < peer.share().endMirror(0); mirror++) {
+            int slot = sender.share().ownedSlotOf(peer.share().globalOf(mirror));
+            assertThat(peer.broadcastMade(mirror)).as("mirror %d broadcast", mirror).isEqualTo(sender.broadcastMade(slot));
+            if (sender.broadcastMade(slot)) {
+                assertThat(peer.broadcastValue(mirror)).as("mirror %d's value", mirror).isEqualTo(sender.broadcastValue(slot));
+            }
+        }
+        return ranks.length;
+    }
+
+    /**
+     * Vertex v points to v + 1 (a ring), except every third vertex, which has no out-edge; the
+     * hub points to every vertex, and every {@code toHubEvery}-th vertex (none when 0) to the hub.
+     */
+    private static Graph ringWithSinks(Path dir, int toHubEvery) throws Exception {
         Path v = dir.resolve("g.v");
         Path e = dir.resolve("g.e");
         try (BufferedWriter vertices = Files.newBufferedWriter(v); BufferedWriter edges = Files.newBufferedWriter(e)) {
@@ -98,6 +164,9 @@ class BatchStreamTest {
                     edges.write(i + " " + (i + 1) % VERTICES + "\n");
                 }
                 edges.write(HUB + " " + i + "\n");
+                if (toHubEvery > 0 && i % toHubEvery == 0) {
+                    edges.write(i + " " + HUB + "\n");
+                }
             }
             vertices.write(HUB + "\n");
         }

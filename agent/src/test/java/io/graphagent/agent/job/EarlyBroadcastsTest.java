@@ -161,7 +161,7 @@ class EarlyBroadcastsTest {
         PeerSender peer = new PeerSender("agent-2", channel, Duration.ofSeconds(60));
         return new EarlyBroadcasts(0, List.of(peer), EDGE_SLOTS, deadline(), Ticker.system(), () -> false,
                 partitions -> List.of(new BatchStream(header, runner, partitions, new int[0], false, true, true, true,
-                        p -> null, nanos -> { }, Ticker.system())));
+                        p -> null, null, nanos -> { }, Ticker.system())));
     }
 
     private static long deadline() {

@@ -160,7 +160,8 @@ final class SuperstepLoop {
                     .setPushBroadcasts(delivery.pushBroadcasts(stats)).setPull(delivery.pull())
                     .setPullFromAll(delivery.pullFromAll())
                     .setCompactBroadcasts(roster.allSpeak(ProtocolVersion.COMPACT_BROADCASTS))
-                    .setEarlyBroadcasts(roster.allSpeak(ProtocolVersion.EARLY_BROADCASTS));
+                    .setEarlyBroadcasts(roster.allSpeak(ProtocolVersion.EARLY_BROADCASTS))
+                    .setMirroredBroadcasts(roster.allSpeak(ProtocolVersion.MIRRORED_BROADCASTS));
             if (started) {
                 exchange.setThenStart(start(next));
             }

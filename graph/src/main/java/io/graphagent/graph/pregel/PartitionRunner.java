@@ -203,6 +203,45 @@ public final class PartitionRunner {
                 state.broadcastFlag[state.next()], state.broadcastValue[state.next()]);
     }
 
+    /** How many vertices of remote {@code partition} this runner mirrors (its mirror list's length). */
+    public int mirrorCount(int partition) {
+        return share.endMirror(partition) - share.firstMirror(partition);
+    }
+
+    /**
+     * Ranks in remote {@code partition} of this runner's mirrors {@code [from, from + count)}
+     * of it, ascending: what the partition's owner packs for this runner with
+     * {@link #exportMirroredBroadcasts}.
+     *
+     * @throws IllegalArgumentException when the range is past {@link #mirrorCount}
+     */
+    public int[] mirrorRanks(int partition, int from, int count) {
+        return MirroredBroadcasts.mirrorRanks(share, partitioning, partition, from, count);
+    }
+
+    /**
+     * The broadcasts of an owned partition's members {@code ranks[from .. from + n)} (a peer's
+     * mirrors of it, from its {@link #mirrorRanks}) in the last compute phase: bits empty when
+     * every one broadcast, else one bit per member as in {@link #exportBroadcastBits};
+     * {@code values[0 .. count)} the marked members' values. The peer files it with
+     * {@link #importMirroredBroadcasts}.
+     */
+    public BroadcastBits exportMirroredBroadcasts(int partition, int[] ranks, int from, int n) {
+        return MirroredBroadcasts.export(share, partition, ranks, from, n, state.broadcastFlag[state.next()],
+                state.broadcastValue[state.next()]);
+    }
+
+    /**
+     * Takes this runner's mirrors {@code [from, from + n)} of remote {@code partition} in the
+     * form of {@link #exportMirroredBroadcasts}: a straight copy into their slots.
+     *
+     * @throws IllegalArgumentException when the range is past {@link #mirrorCount} or the values do not match the bits
+     */
+    public void importMirroredBroadcasts(int partition, int from, int n, byte[] bits, double[] values) {
+        MirroredBroadcasts.importInto(share, partition, from, n, bits, values, state.broadcastFlag[state.next()],
+                state.broadcastValue[state.next()]);
+    }
+
     /**
      * Takes (a chunk of) a remote partition's broadcasts of the last compute phase, vertices as
      * global dense ids; only the members this runner mirrors are kept.

@@ -90,7 +90,7 @@ class CompactBroadcastsTest {
     }
 
     /** A directed graph of {@code vertices} with {@code edges} random edges (ids 0..n-1), in CSR both ways. */
-    private static Graph randomGraph(SplittableRandom random, int vertices, int edges) {
+    static Graph randomGraph(SplittableRandom random, int vertices, int edges) {
         int[] from = new int[edges];
         int[] to = new int[edges];
         for (int e = 0; e < edges; e++) {
