@@ -12,6 +12,7 @@ import io.graphagent.graph.generate.RmatGenerator;
 import io.graphagent.protocol.v1.JobProgress;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
+import io.graphagent.protocol.v1.JobStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * writes exactly what {@code run --program} writes (HITS); a program that needs edge weights is
  * refused at Submit on the unweighted graph, naming it and the fix; an agent killed mid-job
  * makes the job attach its partitions on their other live replicas and roll back to a
- * checkpoint, and the result is still exact.
+ * checkpoint, and the result is still exact; the coordinator SIGKILLed mid-job and started again
+ * on its state directory reloads the job, which waits for the graph to restore, attaches its
+ * partitions again and ends exact, the user's {@code submit} following it through the restart.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,6 +75,8 @@ class UserProgramsOnResidentGraphTest {
         state = dir.resolve("state");
         cluster = LocalCluster.prepare(new LocalState(state), 3, 0, false, new PrintWriter(log, true),
                 LocalCommand.jvmOptions());
+        // Agents retry at least every second while the coordinator is away (lan: up to 10 s), as in CoordinatorRestartTest.
+        cluster.environment(Map.of("GRAPHAGENT_SESSION_RECONNECT_MAX", "1s"));
         cluster.startCoordinator(START);
         cluster.startAgents();
         cluster.awaitAlive(START);
@@ -157,6 +169,44 @@ class UserProgramsOnResidentGraphTest {
 
         assertThat(sorted(out)).as("hub and authority of every vertex after the rollback")
                 .containsExactlyElementsOf(engineHits(iterations, dir.resolve("hits-recovered-run.txt")));
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(300)
+    void aCoordinatorRestartedMidJobReloadsTheJobWhichAttachesAgainAndEndsExact() throws Exception {
+        // 82 supersteps: the restart comes at superstep 10 or later, well before the end.
+        int iterations = 40;
+        Path out = dir.resolve("hits-restarted.txt");
+        // `graphagent submit` as a user runs it: it must follow the job through the restart.
+        ExecutorService submitter = Executors.newSingleThreadExecutor();
+        Future<Outcome> submit = submitter.submit(() -> graphagent("submit", "--state-dir", state.toString(),
+                "--program", examplesJar.toString(), "--class", Hits.class.getName(), "--param", "iterations=" + iterations,
+                "--graph-name", NAME, "--checkpoint-every", "4", "--output", out.toString()));
+        submitter.shutdown();
+        String jobId;
+        try (CoordinatorClient client = cluster.client()) {
+            // Superstep 10 running: the checkpoint of superstep 7 at least is recorded.
+            jobId = Awaitility.await().atMost(START).pollInterval(Duration.ofMillis(50)).until(() -> {
+                assertThat(submit).as("submit ended early").isNotDone();
+                return client.status(false).getJobsList().stream().filter(j -> j.getSpec().getGraphName().equals(NAME)
+                        && j.getState() == JobState.RUNNING && j.getSuperstep() >= 10).map(JobStatus::getJobId).findFirst();
+            }, Optional::isPresent).orElseThrow();
+        }
+        Process coordinator = cluster.child("coordinator").orElseThrow().process();
+        coordinator.destroyForcibly();
+        assertThat(coordinator.waitFor(30, TimeUnit.SECONDS)).as("coordinator killed").isTrue();
+        cluster.restartCoordinator(START);
+
+        Outcome submitted = submit.get(START.toSeconds(), TimeUnit.SECONDS);
+        assertThat(submitted.code()).as(submitted + "\n" + log).isZero();
+        assertThat(submitted.err()).contains("lost the coordinator while watching job " + jobId);
+        assertThat(submitted.out()).as(submitted.toString()).contains("job=" + jobId, "input_bytes_read=0 ",
+                "edges_shipped=0 ").containsPattern(" recoveries=[1-9]");
+        assertThat(ClusterRuns.log(state, "coordinator")).as("the restarted coordinator's log")
+                .containsPattern("event=graph_attached job=" + jobId + " graph=" + NAME + " ");
+        assertThat(sorted(out)).as("HITS across the coordinator's restart, line by line, vs run --program's")
+                .containsExactlyElementsOf(engineHits(iterations, dir.resolve("hits-restarted-run.txt")));
     }
 
     /** HITS by the single-process engine ({@code run --program}) on the same graph and cut, sorted. */

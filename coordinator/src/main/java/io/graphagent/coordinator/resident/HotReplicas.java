@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Which agent holds each extra replica is recorded with the graph ({@link GraphRecordWriter}),
  * so a restarted coordinator or a new leader, to which the agents give back every replica they
- * hold, knows it again. A partition with more live holders than R and no extra replica known
+ * hold, knows it again, and keeps it from the end of the restore ({@link KeptGraph#settleExtras}):
+ * its router starts cold, and the heat of a partition still hot shows only once queries reach
+ * the graph again. A partition with more live holders than R and no extra replica known
  * (a record written by a version that did not record them, or a write that failed) has one of
  * them adopted as its extra replica: the holder with the fewest
  * partitions of the graph, ties to the highest id (a hot replica was copied alone onto an agent,

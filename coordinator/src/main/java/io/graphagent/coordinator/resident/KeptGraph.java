@@ -65,10 +65,11 @@ final class KeptGraph {
 
     /**
      * The graph a store recorded: a loaded one restoring (no holders until its agents report
-     * them) with its recorded extra replicas, kept from {@code nowMillis} as if just made; a
-     * failed one failed, and one whose load a restart cut short failed with the fix.
+     * them) with its recorded extra replicas, kept from the end of the restore ({@link
+     * #settleExtras}); a failed one failed, and one whose load a restart cut short failed with
+     * the fix.
      */
-    static KeptGraph restored(StoredGraph record, long nowMillis) {
+    static KeptGraph restored(StoredGraph record) {
         KeptGraph g = new KeptGraph(record.getName(), ResidentGraphs.jobIdOf(record.getName()), record.getSource(),
                 record.getReplicas(), record.getAcceptedTimeMs());
         g.generation = record.getGeneration();
@@ -81,7 +82,6 @@ final class KeptGraph {
             for (ExtraReplica e : record.getExtraReplicasList()) {
                 if (e.getPartition() < g.extra.length) {
                     g.extra[e.getPartition()] = e.getAgentId();
-                    g.extraSince[e.getPartition()] = nowMillis;
                 }
             }
             g.recordedExtras = g.extras();
@@ -149,13 +149,22 @@ final class KeptGraph {
     }
 
     /**
-     * Forgets each recorded extra replica its agent did not give back after a restart (the agent
-     * did not come back, or no longer holds it); returns the partitions concerned.
+     * At the end of a restore: forgets each recorded extra replica its agent did not give back
+     * (the agent did not come back, or no longer holds it), and keeps the others from {@code
+     * nowMillis} as if just made. Queries reach the graph only from now on, so a partition still
+     * hot shows its heat only now: counted from the restart instead, a restore longer than
+     * {@code query.cool-after} would give the extra replica back at once and copy it again as
+     * soon as the heat shows. Returns the partitions whose extra replica was forgotten.
      */
-    List<Integer> forgetExtrasNotHeld() {
+    List<Integer> settleExtras(long nowMillis) {
         List<Integer> forgotten = new ArrayList<>();
         for (int p = 0; p < extra.length; p++) {
-            if (extra[p] != null && !holders.get(p).contains(extra[p])) {
+            if (extra[p] == null) {
+                continue;
+            }
+            if (holders.get(p).contains(extra[p])) {
+                extraSince[p] = nowMillis;
+            } else {
                 extra[p] = null;
                 forgotten.add(p);
             }

@@ -108,7 +108,7 @@ final class ReplicaKeeper {
         for (KeptGraph g : kept.byName.values()) {
             if (g.restoring && restore.over(g, live, clock.instant())) {
                 g.restoring = false;
-                List<Integer> forgotten = g.forgetExtrasNotHeld();
+                List<Integer> forgotten = g.settleExtras(clock.millis());
                 if (!forgotten.isEmpty()) {
                     log.info("event=hot_replicas_forgotten graph={} partitions={} detail=\"their recorded agents did not"
                             + " give these extra replicas back after the coordinator restart\"", g.name, forgotten);

@@ -116,7 +116,7 @@ public final class ResidentGraphs implements ResidentCatalog, AutoCloseable {
         this.takeBack = new ReplicaTakeBack(directory, kept, restore, pending, clock);
         synchronized (kept) {
             for (StoredGraph record : restart.stored()) {
-                KeptGraph g = KeptGraph.restored(record, clock.millis());
+                KeptGraph g = KeptGraph.restored(record);
                 kept.byName.put(g.name, g);
                 kept.generations.put(g.name, g.generation);
                 log.info("event=resident_reloaded graph={} generation={} partitions={} state={} detail=\"{}\"", g.name,

@@ -192,6 +192,7 @@ class ResidentGraphsRestartTest {
         agents.commands.clear();
 
         // agent-2 is lost: its replicas are made again on agent-3 and agent-4 from agent-1 ...
+        graphs.reconcileAndWait(); // the joins' rounds done: none saw agent-2 live and planned after it was lost
         agents.leave("agent-2");
         graphs.reconcileAndWait();
         assertThat(agents.commands).allSatisfy(c -> assertThat(c.command().hasReplicatePartitions()).isTrue())
@@ -211,9 +212,10 @@ class ResidentGraphsRestartTest {
         restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
         Set<Integer> hot = useHeat(0);
         // Before the restart partition 0 was hot: agent-3 held its extra replica, beside R = 2 on agent-1 and agent-2.
+        // agent-3 first: agent-1 and agent-2 complete the restore, after which a surplus replica reported is dropped.
+        agents.join("agent-3", held("rmat", 7, 100, 0));
         agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
         agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
-        agents.join("agent-3", held("rmat", 7, 100, 0));
         graphs.reconcileAndWait();
         assertThat(graphs.restoring("rmat")).isFalse();
         assertThat(graphs.view("rmat").holders().getFirst()).containsExactly("agent-1", "agent-2", "agent-3");
@@ -254,7 +256,7 @@ class ResidentGraphsRestartTest {
         java.time.Duration coolAfter = CONFIG.query().coolAfter();
         clock.advance(coolAfter.minusMillis(1));
         graphs.reconcileAndWait();
-        assertThat(agents.commands).as("kept cool-after from the restart").isEmpty();
+        assertThat(agents.commands).as("kept cool-after from the end of the restore").isEmpty();
         clock.advance(java.time.Duration.ofMillis(1));
         graphs.reconcileAndWait();
         assertThat(agents.commands).extracting(Agents.Sent::describe).containsExactly("agent-3 graph-rmat epoch=7 drop=[0]");
@@ -262,6 +264,36 @@ class ResidentGraphsRestartTest {
                 List.of("agent-1", "agent-3"), List.of("agent-2", "agent-3"));
         assertThat(saved).as("the release is recorded").singleElement()
                 .satisfies(r -> assertThat(r.getExtraReplicasList()).isEmpty());
+    }
+
+    @Test
+    void aRecordedExtraReplicaIsKeptCoolAfterFromTheEndOfALongRestoreSoTheHeatCanShowFirst() throws Exception {
+        StoredGraph recorded = RMAT.toBuilder().addExtraReplicas(ExtraReplica.newBuilder().setPartition(0)
+                .setAgentId("agent-3")).build();
+        restart(Set.of("agent-1", "agent-2", "agent-3"), recorded);
+        Set<Integer> hot = useHeat();
+        // The agents take longer than cool-after to come back: no query could reach the graph, so no heat yet.
+        java.time.Duration coolAfter = CONFIG.query().coolAfter();
+        clock.advance(coolAfter.multipliedBy(3));
+        // agent-3 first: agent-1 and agent-2 complete the restore, after which a surplus replica reported is dropped.
+        agents.join("agent-3", held("rmat", 7, 100, 0));
+        agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
+        agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
+        graphs.reconcileAndWait();
+        assertThat(graphs.restoring("rmat")).isFalse();
+        assertThat(agents.commands).as("restored just now: the extra replica is kept cool-after").isEmpty();
+
+        // Queries reach the graph now and partition 0 is still hot: kept as long as the heat lasts, nothing copied.
+        hot.add(0);
+        clock.advance(coolAfter.multipliedBy(3));
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).as("hot on the new coordinator: kept, nothing copied").isEmpty();
+        assertThat(graphs.view("rmat").holders().getFirst()).containsExactly("agent-1", "agent-2", "agent-3");
+
+        hot.clear();
+        graphs.reconcileAndWait();
+        assertThat(agents.commands).extracting(Agents.Sent::describe).containsExactly("agent-3 graph-rmat epoch=7 drop=[0]");
+        assertThat(graphs.view("rmat").holders().getFirst()).containsExactly("agent-1", "agent-2");
     }
 
     @Test
@@ -300,9 +332,10 @@ class ResidentGraphsRestartTest {
     void aSurplusReplicaAfterTheRestartIsKeptCoolAfterBeforeItIsGivenBack() throws Exception {
         // No heat known yet (the restarted router starts cold): the surplus replica is not dropped at once.
         restart(Set.of("agent-1", "agent-2", "agent-3"), RMAT);
+        // agent-3 first: agent-1 and agent-2 complete the restore, after which a surplus replica reported is dropped.
+        agents.join("agent-3", held("rmat", 7, 100, 2));
         agents.join("agent-1", held("rmat", 7, 1000, 0, 1, 2, 3));
         agents.join("agent-2", held("rmat", 7, 1000, 0, 1, 2, 3));
-        agents.join("agent-3", held("rmat", 7, 100, 2));
         graphs.reconcileAndWait();
         assertThat(graphs.restoring("rmat")).isFalse();
         java.time.Duration coolAfter = CONFIG.query().coolAfter();
