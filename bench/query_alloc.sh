@@ -6,11 +6,14 @@
 # allocation counter (jdk.ThreadAllocationStatistics at the recording's start and dump), so
 # they do not depend on the machine's load as latency and GCs per minute do; the recordings
 # are kept for `jfr view allocation-by-site` (docs/performance.md, "allocation per query").
+# Also each process's CPU seconds per 1,000 measured queries (utime + stime from /proc, JFR's
+# profile settings included: compare runs of this script with each other only).
 #
 #   bench/query_alloc.sh [SCALE]      # default 20; GRAPHAGENT_JAR=old.jar for another build
 #
 # Env: SCALE, N (queries measured, 4000), WARM (queries before, 1500), K (2), WORK (bench/work),
-#      START_TIMEOUT (300).
+#      START_TIMEOUT (300), JFR_OPTS (JFR.start's settings, "settings=profile"; e.g. add
+#      method-profiling=max for a sample every ms).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCALE=${1:-${SCALE:-20}}
@@ -19,6 +22,7 @@ WARM=${WARM:-1500}
 K=${K:-2}
 WORK=${WORK:-$root/bench/work}
 START_TIMEOUT=${START_TIMEOUT:-300}
+JFR_OPTS=${JFR_OPTS:-settings=profile}
 say() { echo "query_alloc.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 JAVA_HOME=$("$root/bin/java-home"); export JAVA_HOME
@@ -56,9 +60,14 @@ results = [None] * n
 def work(t):
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
     for i in range(t, n, threads):
-        c.request("GET", f"/api/query/khop?graph=bench&vertex={starts[i]}&k={k}&direction=out&deadline_ms=30000",
-                  headers={"Authorization": "Bearer " + token})
-        r = c.getresponse(); body = json.loads(r.read())
+        path = f"/api/query/khop?graph=bench&vertex={starts[i]}&k={k}&direction=out&deadline_ms=30000"
+        try:
+            c.request("GET", path, headers={"Authorization": "Bearer " + token}); r = c.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle keep-alive connection (a thread held up on a loaded machine): once more.
+            c.close(); c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+            c.request("GET", path, headers={"Authorization": "Bearer " + token}); r = c.getresponse()
+        body = json.loads(r.read())
         results[i] = (r.status, body.get("count") or 0, body.get("stats", {}).get("requests") or 0)
 ts = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
 [t.start() for t in ts]; [t.join() for t in ts]
@@ -71,8 +80,19 @@ procs=()
 for role in coordinator agent; do
   for p in $(ps -eo pid=,args= | grep -- "$state" | grep -E " $role( |\$)" | grep -v grep | awk '{print $1}'); do procs+=("$p"); done
 done
-for p in "${procs[@]}"; do "$JAVA_HOME/bin/jcmd" "$p" JFR.start name=alloc settings=profile >/dev/null; done
+for p in "${procs[@]}"; do "$JAVA_HOME/bin/jcmd" "$p" JFR.start name=alloc $JFR_OPTS >/dev/null; done
+cpu_ticks() { for p in "${procs[@]}"; do awk '{printf "%d ", $14 + $15}' "/proc/$p/stat"; done; }
+say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+ticks_before=$(cpu_ticks)
 queries "$N" 42 | tee "$run_dir/queries.out"
+ticks_after=$(cpu_ticks)
+python3 - "$N" "$ticks_before" "$ticks_after" <<'PY' | tee "$run_dir/cpu.txt"
+import sys
+n, before, after = int(sys.argv[1]), sys.argv[2].split(), sys.argv[3].split()
+names = ["coordinator"] + ["agent-%d" % i for i in range(1, len(before))]
+print("CPU s per 1,000 queries: " + ", ".join("%s %.2f" % (w, (int(a) - int(b)) / 100 * 1000 / n)
+                                            for w, b, a in zip(names, before, after)))
+PY
 i=0
 for p in "${procs[@]}"; do
   who=$([ $i -eq 0 ] && echo coordinator || echo "agent-$i")

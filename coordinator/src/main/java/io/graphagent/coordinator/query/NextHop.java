@@ -1,5 +1,6 @@
 package io.graphagent.coordinator.query;
 
+import io.graphagent.config.QueryRouting;
 import io.graphagent.coordinator.resident.GraphView;
 import io.graphagent.graph.partition.Partitioning;
 import io.graphagent.protocol.PackedArrays;
@@ -25,6 +26,23 @@ final class NextHop {
         this.router = router;
         this.graph = graph;
         this.routes = router.nextRoutes(graph);
+    }
+
+    /**
+     * The hop goes to {@code agent} alone (one start vertex): under heat routing it takes on
+     * every next partition it holds, not only those routed to it, so that the next hop's
+     * request is more often not needed at all (fewer neighbours left unexpanded); the agent was
+     * the least loaded replica of the hop's partition just now. Round robin keeps its turns.
+     */
+    void allHeldTo(String agent) {
+        if (router.policy() != QueryRouting.HEAT) {
+            return;
+        }
+        for (int p = 0; p < routes.length; p++) {
+            if (graph.holders().get(p).contains(agent)) {
+                routes[p] = agent;
+            }
+        }
     }
 
     /** Names in {@code request} the partitions routed to {@code agent}. */

@@ -87,6 +87,7 @@ final class ShardCalls {
         ReplicaTries[] tries = new ReplicaTries[groups.partitions()];
         run.hops++;
         NextHop next = alsoNext ? new NextHop(router, g) : null;
+        boolean firstRound = true;
         while (groups.left() > 0) {
             run.checkDeadline();
             AgentBatches batches = new AgentBatches();
@@ -99,6 +100,10 @@ final class ShardCalls {
                     batches.add(agent, p);
                 }
             }
+            if (next != null && batches.count() == 1 && firstRound) {
+                next.allHeldTo(batches.agent(0));
+            }
+            firstRound = false;
             @SuppressWarnings("unchecked")
             ListenableFuture<ReplyPool.Bytes>[] sent = new ListenableFuture[batches.count()];
             for (int i = 0; i < sent.length; i++) {

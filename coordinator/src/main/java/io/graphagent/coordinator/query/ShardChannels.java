@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  * The gateway's channels to the agents' data addresses (mutual TLS with the coordinator's
  * certificate), one per address, dialled on first use. A channel whose call failed UNAVAILABLE
  * is dropped, so the next call dials afresh instead of waiting out gRPC's growing reconnect
- * backoff. Thread-safe.
+ * backoff. gRPC's own retries are off ({@code disableRetry}): {@link ShardCalls} retries on
+ * another replica itself, and a channel with retries on wraps every call in a
+ * {@code RetriableStream} that buffers its request and adds a listener layer, a cost on each of
+ * the gateway's thousands of calls a second. Thread-safe.
  */
 final class ShardChannels implements AutoCloseable {
     /** TCP connect bound: agents are cluster addresses, near. */
@@ -45,6 +48,7 @@ final class ShardChannels implements AutoCloseable {
                     .keepAliveTime(config.grpc().keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                     .keepAliveTimeout(config.grpc().keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
                     .directExecutor()
+                    .disableRetry()
                     .build();
         } catch (TlsFilesException e) {
             throw new IllegalStateException("cannot dial agent at " + address + ": " + e.getMessage(), e);

@@ -220,6 +220,24 @@ class RouterTest {
     }
 
     @Test
+    void theHopsOnlyAgentTakesOnEveryNextPartitionItHoldsUnderHeat() {
+        Router router = router(QueryConfig.defaults());
+        router.load("agent-2").reported(load(6, 10_000), clock.millis());
+        NextHop next = new NextHop(router, graph);
+        next.allHeldTo("agent-2");
+        io.graphagent.protocol.v1.ExpandRequest.Builder toAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
+        next.name("agent-2", toAgent2);
+        assertThat(toAgent2.getNextPartitionsList()).as("agent-2 holds both, busier or not").containsExactly(0, 1);
+
+        Router turns = router(QueryConfig.defaults().withRouting(QueryRouting.ROUND_ROBIN));
+        NextHop inTurn = new NextHop(turns, graph);
+        inTurn.allHeldTo("agent-2");
+        io.graphagent.protocol.v1.ExpandRequest.Builder inTurnToAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
+        inTurn.name("agent-2", inTurnToAgent2);
+        assertThat(inTurnToAgent2.getNextPartitionsList()).as("round robin keeps its turns").containsExactly(1);
+    }
+
+    @Test
     void roundRobinTakesATurnForAPartitionExpandedAlong() {
         Router router = router(QueryConfig.defaults().withRouting(QueryRouting.ROUND_ROBIN));
         assertThat(router.nextRoutes(graph)).containsExactly("agent-1", "agent-2");
