@@ -132,14 +132,9 @@ final class LocalCommand implements Callable<Integer>, ClusterCommand {
      * started cycle after cycle in a few MiB of eden (docs/performance.md, "Online queries").
      * Up to 30 % free, and a floor under the young generation (the {@code -XX:NewSize=64m} here
      * is replaced by {@link AgentYoungFloor}'s: 5 % of the maximum heap, at least 64 MiB, at most
-     * a quarter of a small -Xmx). Objects that survive one young collection are promoted at the
-     * next ({@code -XX:MaxTenuringThreshold=1}): what outlives a request on an agent is its
-     * graph, and under G1's default of up to 15 ages the arrays of a load or a replica copy stayed
-     * in the survivor spaces, 16-28 MiB copied again by every young pause of the query windows
-     * (docs/performance.md, branch qagent).
+     * a quarter of a small -Xmx).
      */
-    static final List<String> AGENT_HEAP_OPTIONS = List.of("-XX:MaxHeapFreeRatio=30", "-XX:NewSize=64m",
-            "-XX:MaxTenuringThreshold=1");
+    static final List<String> AGENT_HEAP_OPTIONS = List.of("-XX:MaxHeapFreeRatio=30", "-XX:NewSize=64m");
 
     /**
      * The options of an agent's JVM, given those of every process: {@link #AGENT_HEAP_OPTIONS}

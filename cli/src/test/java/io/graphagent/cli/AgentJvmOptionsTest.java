@@ -19,14 +19,14 @@ class AgentJvmOptionsTest {
 
         assertThat(agent).containsExactly("--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=1",
                 "-XX:MaxHeapFreeRatio=2", "-XX:G1HeapRegionSize=1m", "-XX:MaxHeapFreeRatio=30",
-                AgentYoungFloor.option(common), "-XX:MaxTenuringThreshold=1", "-XX:NewSize=128m");
+                AgentYoungFloor.option(common), "-XX:NewSize=128m");
         assertThat(common).hasSize(6);
     }
 
     @Test
     void withoutTheHeapPolicyTheAgentOptionsComeFirst() {
         assertThat(LocalCommand.agentJvmOptions(List.of("-Xmx1g"))).containsExactly("-XX:MaxHeapFreeRatio=30",
-                "-XX:NewSize=64m", "-XX:MaxTenuringThreshold=1", "-Xmx1g");
+                "-XX:NewSize=64m", "-Xmx1g");
         assertThat(LocalCommand.agentJvmOptions(LocalCommand.jvmOptions())).containsSubsequence("-XX:MaxHeapFreeRatio=2",
                 "-XX:MaxHeapFreeRatio=30");
     }
@@ -50,7 +50,7 @@ class AgentJvmOptionsTest {
     void aSmallHeapCapsTheYoungFloorAtAQuarterOfIt() {
         // -Xmx64m with a 64 MiB floor: young = the whole heap, every young collection failed its evacuation.
         assertThat(LocalCommand.agentJvmOptions(List.of("-Xmx64m"))).containsExactly("-XX:MaxHeapFreeRatio=30",
-                "-XX:NewSize=16m", "-XX:MaxTenuringThreshold=1", "-Xmx64m");
+                "-XX:NewSize=16m", "-Xmx64m");
         assertThat(AgentYoungFloor.option(List.of("-Xmx1g", "-Xmx200M"))).as("the last -Xmx wins").isEqualTo("-XX:NewSize=50m");
         assertThat(AgentYoungFloor.option(List.of("-XX:MaxHeapSize=128m"))).isEqualTo("-XX:NewSize=32m");
         assertThat(AgentYoungFloor.option(List.of("-Xmx67108864"))).isEqualTo("-XX:NewSize=16m");
