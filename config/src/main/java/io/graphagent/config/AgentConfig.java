@@ -22,8 +22,9 @@ import java.util.Optional;
  *     certificate subject is refused (IDENTITY_REFUSED).
  * @param workDir directory for the agent's local files (spilled data, checkpoints written
  *     locally); relative paths are resolved against the working directory.
- * @param warmup whether the agent warms its data plane when it starts ({@link Warmup}): trades
- *     a second or two of CPU at every start for first jobs that run compiled exchange code
+ * @param warmup whether the agent warms its data plane when it starts ({@link Warmup}): off unless set
+ *     (every profile's default: on a quiet machine it cost ~10 s of both cores at each start and
+ *     the next jobs were not faster, docs/performance.md)
  */
 public record AgentConfig(List<HostPort> coordinators, HostPort dataListen, Optional<HostPort> dataAdvertise,
                           String id, Path workDir, Warmup warmup) {
@@ -40,7 +41,7 @@ public record AgentConfig(List<HostPort> coordinators, HostPort dataListen, Opti
         Objects.requireNonNull(warmup, "warmup");
     }
 
-    /** One coordinator to dial; no warm-up (agents embedded in a test or a tool). */
+    /** One coordinator to dial; no warm-up (the default of every profile). */
     public AgentConfig(HostPort coordinator, HostPort dataListen, Optional<HostPort> dataAdvertise, String id, Path workDir) {
         this(List.of(coordinator), dataListen, dataAdvertise, id, workDir, Warmup.OFF);
     }

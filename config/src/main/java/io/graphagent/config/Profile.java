@@ -130,15 +130,6 @@ public enum Profile {
         };
     }
 
-    /**
-     * Whether agents warm their data plane at start ({@code agent.warmup}): off in every profile.
-     * On a quiet machine the warm-up cost both cores ~10 s at each agent start and the next
-     * PageRank jobs' supersteps were not faster (docs/performance.md); it stays to be turned on.
-     */
-    public Warmup warmup() {
-        return Warmup.OFF;
-    }
-
     /** Every setting at this profile's default. */
     public GraphagentConfig defaults() {
         return new GraphagentConfig(this,
@@ -146,7 +137,7 @@ public enum Profile {
                 new CoordinatorConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", ADMIN_PORT),
                         Path.of(".graphagent", "coordinator"), StoreKind.LOCAL, EtcdConfig.none(electionTtl())),
                 new AgentConfig(new HostPort("127.0.0.1", COORDINATOR_PORT), new HostPort("127.0.0.1", 0),
-                        Optional.empty(), "", Path.of(".graphagent", "agent")).withWarmup(warmup()),
+                        Optional.empty(), "", Path.of(".graphagent", "agent")),
                 new SessionConfig(heartbeatInterval, leaseTtl, suspectAfter,
                         new ReconnectConfig(reconnectInitial, 2.0, reconnectMax, 0, true)),
                 new GrpcConfig(keepaliveTime, keepaliveTimeout, permitKeepaliveTime, DEFAULT_MAX_MESSAGE_SIZE),
