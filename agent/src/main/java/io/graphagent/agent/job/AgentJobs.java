@@ -257,7 +257,7 @@ public final class AgentJobs implements CommandHandler {
             // A job has arrived: it gets the CPU and the data plane from now on.
             warming.stop("command " + command.getKindCase());
         }
-        if (!replies.first(command.getCommandId())) {
+        if (!replies.first(command)) {
             // Sent again after the session resumed: answer again, behind the command itself if it still runs.
             log.info("event=command_repeated job={} command={} kind={}", command.getJobId(), command.getCommandId(),
                     command.getKindCase());

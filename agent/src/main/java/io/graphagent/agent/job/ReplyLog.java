@@ -1,5 +1,6 @@
 package io.graphagent.agent.job;
 
+import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.Report;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,35 +12,56 @@ import java.util.Map;
  * command or the reports sent for it; when the session resumes, the coordinator sends its last
  * command again with the same id. A command seen before is then answered from here, by sending
  * its reports again, instead of being run twice. Keeps the last {@value #COMMANDS} commands
- * (the coordinator has one outstanding per agent and job). Thread-safe.
+ * (the coordinator has one outstanding per agent and job).
+ *
+ * <p>A command counts as sent again only when it equals the one remembered under its id: a
+ * session carried over to a new leader keeps this log, but the new leader numbers its commands
+ * afresh, so an id seen before may name a different command, which is run, not answered with
+ * the old command's reports. Thread-safe.
  */
 final class ReplyLog {
     /** Commands remembered; older ones are forgotten. */
     static final int COMMANDS = 8;
 
-    private final Map<Long, List<Report>> recent = new LinkedHashMap<>() {
+    /** A remembered command and the reports sent for it so far. */
+    private record Remembered(Command command, List<Report> reports) {
+    }
+
+    private final Map<Long, Remembered> recent = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, List<Report>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Remembered> eldest) {
             return size() > COMMANDS;
         }
     };
 
-    /** Remembers a command arriving; false when it arrived before (the coordinator sent it again). */
-    synchronized boolean first(long commandId) {
-        return recent.putIfAbsent(commandId, new ArrayList<>()) == null;
+    /**
+     * Remembers a command arriving; false when this very command arrived before (the
+     * coordinator sent it again). A different command under a remembered id replaces it.
+     */
+    synchronized boolean first(Command command) {
+        // Sent again on a resumed session, the command carries that session's epoch: the rest is the same.
+        Command sent = command.toBuilder().clearSessionEpoch().build();
+        Remembered seen = recent.get(command.getCommandId());
+        if (seen != null && seen.command.equals(sent)) {
+            return false;
+        }
+        recent.remove(command.getCommandId());
+        recent.put(command.getCommandId(), new Remembered(sent, new ArrayList<>()));
+        return true;
     }
 
     /** Records a report sent for a remembered command. */
     synchronized void sent(long commandId, Report report) {
-        List<Report> reports = recent.get(commandId);
-        if (reports != null) {
-            reports.add(report);
+        Remembered entry = recent.get(commandId);
+        if (entry != null) {
+            entry.reports.add(report);
         }
     }
 
     /** The reports sent so far for a command, in order. */
     synchronized List<Report> reports(long commandId) {
-        return List.copyOf(recent.getOrDefault(commandId, List.of()));
+        Remembered entry = recent.get(commandId);
+        return entry == null ? List.of() : List.copyOf(entry.reports);
     }
 
     /** Forgets every command. */
