@@ -52,7 +52,8 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
     private final Map<String, JobRun> jobs = new java.util.TreeMap<>(java.util.Comparator.comparingLong(JobStore::number)
             .thenComparing(java.util.Comparator.naturalOrder()));
     private final AtomicLong jobIds = new AtomicLong();
-    private final AtomicLong commandIds = new AtomicLong();
+    /** From {@link #firstCommandId}. */
+    private final AtomicLong commandIds;
     private final List<JobListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Null: jobs live in memory only. */
     private final JobRecords store;
@@ -89,6 +90,7 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
         this.jars = new io.graphagent.graph.program.JarStore(programsDir(config));
         log.info("event=job_roots inputs={} outputs={}", paths.inputRoots(), paths.outputRoots());
         this.clock = clock;
+        this.commandIds = new AtomicLong(firstCommandId(clock));
         this.store = store;
         this.rejoin = new Rejoin(clock.instant(), Rejoin.window(config.session()),
                 Rejoin.window(config.session()).plus(config.job().agentWait()), knownAgents);
@@ -305,6 +307,17 @@ public final class JobScheduler implements JobApi, AgentDirectory.ReportSink, Ag
             log.warn("event=job_record_not_saved job={} state={} detail=\"{}\"", job.getJobId(), job.getState(),
                     e.getMessage());
         }
+    }
+
+    /**
+     * Where this coordinator's command ids start: the clock's milliseconds times 1,000. An agent's
+     * session outlives its coordinator (carried over to the next leader, or resumed with a
+     * restarted one), and the agent answers a command by id: a later coordinator's ids start above
+     * every id an earlier one sent unless that one sent over 1,000 commands a millisecond, so a
+     * late report of the old coordinator's command never answers one of the new coordinator's.
+     */
+    static long firstCommandId(Clock clock) {
+        return Math.max(0, clock.millis()) * 1000;
     }
 
     /**

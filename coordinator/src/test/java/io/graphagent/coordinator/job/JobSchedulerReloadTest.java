@@ -101,6 +101,19 @@ class JobSchedulerReloadTest {
     }
 
     @Test
+    void aLaterCoordinatorNumbersItsCommandsAboveEveryIdOfAnEarlierOne() throws Exception {
+        FakeClock clock = new FakeClock();
+        long firstOfEarlier = JobScheduler.firstCommandId(clock);
+        // The earlier coordinator lived one second and sent 999,999 commands: 1,000 a millisecond less one.
+        long lastOfEarlier = firstOfEarlier + 999_999;
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(JobScheduler.firstCommandId(clock)).isGreaterThan(lastOfEarlier);
+        try (JobScheduler scheduler = scheduler(JobStore.open(dir.resolve("state")), List.of())) {
+            assertThat(scheduler.commandIds().get()).as("started from the clock, not from 0").isPositive();
+        }
+    }
+
+    @Test
     void anUnfinishedJobWhoseGraphIsGoneFailsWithTheReasonRecorded() throws Exception {
         JobStore store = JobStore.open(dir.resolve("state"));
         StoredJob running = record("job-5", JobState.RUNNING, dir.resolve("gone.e")).setPartitions(4).build();
