@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
  * sent early (before the exchange that needs them, {@link EarlyBroadcasts}). What one exchange
  * asked for (early broadcasts allowed, compact broadcasts pulled, in the mirrored form) shapes the
  * next compute. The mirrored form sends each peer only the members it mirrors
- * ({@link PeerMirrors}: asked of the peers beside the first compute, {@link MirrorFetch}, and
- * waited for at the first pulling exchange that asks for it).
+ * ({@link PeerMirrors}: asked of the peers as the first superstep starts, {@link #learnMirrors},
+ * and waited for at the first pulling exchange that asks for it).
  *
  * <p>Thread-safety: the agent-job thread only, except {@link #prepared}, which compute threads
  * fill during {@link #compute} (read after it returns), and {@link #stopMirrorFetch}.
@@ -121,9 +121,6 @@ final class OutgoingBatches {
      * allowed, offered to the peers at once.
      */
     SuperstepStats compute(int superstep, double[] aggregated) {
-        if (mirrorFetch == null) {
-            startMirrorFetch();
-        }
         dropPrepared();
         preparedMirrored = lastMirrored;
         closeEarly("replaced by superstep " + superstep);
@@ -198,9 +195,7 @@ final class OutgoingBatches {
         int superstep = exchange.getSuperstep();
         boolean mirroredAsked = exchange.getMirroredBroadcasts() && exchange.getCompactBroadcasts();
         if (mirroredAsked && exchange.getPull() && mirrors == null && !peers.isEmpty()) {
-            if (mirrorFetch == null) {
-                startMirrorFetch();
-            }
+            learnMirrors();
             long t0 = ticker.nanos();
             mirrors = mirrorFetch.await(t0 + exchangeTimeout.toNanos(), superseded);
             timings.took(SuperstepTimings.Phase.MIRRORS, ticker.nanos() - t0);
@@ -231,11 +226,17 @@ final class OutgoingBatches {
     }
 
     /**
-     * Starts asking the peers for their mirror lists ({@link MirrorFetch}), which only a mirrored
-     * pull reads: every peer holds the job at this epoch once a superstep starts. Exchanges that
-     * never ask for the mirrored form (a cluster with an agent below protocol 4) leave the
-     * answer, or the failure, unread.
+     * Starts asking the peers for their mirror lists ({@link MirrorFetch}) unless already asked,
+     * so that the first mirrored pull finds them in: called as a superstep starts, when every
+     * peer holds the job at this epoch. Exchanges that never ask for the mirrored form (a
+     * cluster with an agent below protocol 4) leave the answer, or the failure, unread.
      */
+    void learnMirrors() {
+        if (mirrorFetch == null && !peers.isEmpty()) {
+            startMirrorFetch();
+        }
+    }
+
     private void startMirrorFetch() {
         MirrorFetch started = MirrorFetch.start(jobId, epoch, runner.partitioning(), owned, peers, exchangeTimeout, ticker);
         mirrorFetch = started;

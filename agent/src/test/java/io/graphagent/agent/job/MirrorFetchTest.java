@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The peers' mirror lists asked in the background from a job epoch's first compute and waited
+ * The peers' mirror lists asked in the background from a job epoch's first superstep and waited
  * for at its first mirrored pull: over a real data-plane channel on 127.0.0.1, page by page;
  * a silent peer ends the wait at the exchange's deadline on the ticker, a refusing one fails
  * the mirrored exchange naming it, and a rollback or release ends the calls in flight.
@@ -81,11 +81,14 @@ class MirrorFetchTest {
     }
 
     @Test
-    void theFirstComputeAsksThePeerWhoseListArrivesInPagesBeforeTheExchangeWaitsForIt() throws Exception {
+    void theFirstSuperstepAsksThePeerWhoseListArrivesInPagesBeforeTheExchangeWaitsForIt() throws Exception {
         AgentJob job = jobWithPeer(this::answerFromThePeersShare);
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
-        // No exchange yet: the calls went beside compute.
+        // No exchange yet: the calls went beside compute. Asked once per job (epoch) only.
+        job.learnMirrors();
         await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 2);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 2);
         assertThat(asked).extracting(ResolveRequest::getFirst).containsExactly(0, PeerMirrors.MAX_RANKS);
         assertThat(asked).allSatisfy(r -> {
             assertThat(r.getMirrors()).isTrue();
@@ -129,6 +132,7 @@ class MirrorFetchTest {
     @Test
     void aRollbackEndsTheCallInFlightAndTheExchangeWaitingForIt() throws Exception {
         AgentJob job = jobWithPeer(this::neverAnswer);
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> failureOf(
@@ -145,6 +149,7 @@ class MirrorFetchTest {
     @Test
     void aReleasedJobsCallInFlightIsCancelled() throws Exception {
         AgentJob job = jobWithPeer(this::neverAnswer);
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
         await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
 
@@ -157,6 +162,7 @@ class MirrorFetchTest {
     void aPeerThatRefusesTheQuestionFailsTheMirroredExchangeNamingIt() throws Exception {
         AgentJob job = jobWithPeer((request, answer) -> answer.onError(Status.NOT_FOUND
                 .withDescription("this agent holds no job job").asRuntimeException()));
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
 
         assertThatThrownBy(() -> job.exchange(mirroredPull())).isInstanceOf(ExchangeFailedException.class)
