@@ -194,7 +194,10 @@ final class MirrorFetch {
         @Override
         public void onError(Throwable t) {
             Status status = Status.fromThrowable(t);
-            fail(asking.callFailed(status.getCode() + " " + status.getDescription(), t));
+            String why = status.getCode() + " " + status.getDescription();
+            fail(asking != null ? asking.callFailed(why, t)
+                    : new ExchangeFailedException(peerId, new IllegalStateException("agent " + peerId + " failed a mirror list"
+                    + " it had answered whole: " + why, t)));
         }
 
         @Override
