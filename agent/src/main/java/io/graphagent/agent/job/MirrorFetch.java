@@ -9,8 +9,8 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,9 +23,10 @@ import java.util.function.BooleanSupplier;
  * so that the first exchange that sends mirrored broadcasts finds them known instead of asking
  * on the job thread while nothing goes out. Started beside the epoch's first compute: by then
  * every peer holds the job at this epoch and can answer, since the coordinator starts a
- * superstep only once every agent has reported LoadDone or RestoreDone. Each peer is asked one
- * {@code Resolve} call at a time (partition by partition, {@link MirrorList} page by page), the
- * peers in parallel, on the data plane's threads; no thread of its own.
+ * superstep only once every agent has reported LoadDone or RestoreDone. Each list (one peer's
+ * mirrors of one owned partition) is asked one {@code Resolve} call at a time, {@link MirrorList}
+ * page by page; the lists in parallel (one round trip per page rather than one per page and
+ * partition), on the data plane's threads; no thread of its own.
  *
  * <p>Thread-safety: {@link #await} on the agent-job thread; {@link #cancel} from any thread (a
  * rollback on the session's); the calls' callbacks run on network threads.
@@ -41,10 +42,10 @@ final class MirrorFetch {
     /** Every call runs in it: cancelling it ends the calls in flight and fails those started later. */
     private final Context.CancellableContext calls = Context.current().withCancellation();
     private final CompletableFuture<PeerMirrors> result = new CompletableFuture<>();
-    /** Per peer, per partition: the lists learnt; complete when {@link #pending} is empty. */
-    private final Map<String, int[][]> byPeer = new ConcurrentHashMap<>();
-    /** Peers whose lists are not all in yet. */
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Per peer, per partition (null for those not owned): the lists learnt; complete when {@link #pending} is empty. */
+    private final Map<String, int[][]> byPeer = new HashMap<>();
+    /** Per peer whose lists are not all in yet: how many are missing. */
+    private final Map<String, Integer> pending = new ConcurrentHashMap<>();
     private final long startedAt;
     /** Ticker reading when the last list came in (or the fetch failed). */
     private volatile long endedAt;
@@ -65,12 +66,21 @@ final class MirrorFetch {
     static MirrorFetch start(String jobId, long epoch, Partitioning partitioning, int[] owned,
                              Map<String, PeerSender> peers, Duration callTimeout, Ticker ticker) {
         MirrorFetch fetch = new MirrorFetch(jobId, epoch, callTimeout, ticker);
-        fetch.pending.addAll(peers.keySet());
-        if (peers.isEmpty()) {
+        for (String peer : peers.keySet()) {
+            fetch.byPeer.put(peer, new int[partitioning.count()][]);
+            if (owned.length > 0) {
+                fetch.pending.put(peer, owned.length);
+            }
+        }
+        if (fetch.pending.isEmpty()) {
             fetch.complete();
+            return fetch;
         }
         for (Map.Entry<String, PeerSender> peer : peers.entrySet()) {
-            fetch.new PeerAsk(peer.getKey(), peer.getValue(), partitioning, owned).next();
+            DataPlaneGrpc.DataPlaneStub stub = DataPlaneGrpc.newStub(peer.getValue().channel());
+            for (int p : owned) {
+                fetch.new ListAsk(peer.getKey(), stub, p, partitioning.size(p)).next();
+            }
         }
         return fetch;
     }
@@ -89,7 +99,7 @@ final class MirrorFetch {
             }
             long left = deadline - ticker.nanos();
             if (left <= 0 && !result.isDone()) {
-                String silent = String.join(",", pending);
+                String silent = String.join(",", new java.util.TreeSet<>(pending.keySet()));
                 ExchangeFailedException late = new ExchangeFailedException(silent, new TimeoutException("no mirror lists from ["
                         + silent + "] of job " + jobId + " at epoch " + epoch + " by the exchange's deadline"));
                 fail(late);
@@ -135,56 +145,49 @@ final class MirrorFetch {
         }
     }
 
-    private void complete() {
+    /** Peer {@code peerId}'s list of {@code partition} is in: the fetch completes with the last one. */
+    private void learnt(String peerId, int partition, int[] ranks) {
+        byPeer.get(peerId)[partition] = ranks;
+        // Publishes the list: the thread that sees the map empty completes the fetch.
+        pending.computeIfPresent(peerId, (peer, missing) -> missing == 1 ? null : missing - 1);
+        if (pending.isEmpty()) {
+            complete();
+        }
+    }
+
+    private synchronized void complete() {
+        if (result.isDone()) {
+            return;
+        }
         endedAt = ticker.nanos();
         result.complete(new PeerMirrors(Map.copyOf(byPeer)));
         // Nothing runs in it any more; cancelling detaches it from its parent.
         calls.cancel(null);
     }
 
-    /** One peer's lists, one call at a time: each answer's callback asks the next. */
-    private final class PeerAsk implements StreamObserver<ResolveResponse> {
+    /** One peer's list of one partition, one call at a time: each answer's callback asks the next. */
+    private final class ListAsk implements StreamObserver<ResolveResponse> {
         private final String peerId;
         private final DataPlaneGrpc.DataPlaneStub stub;
-        private final Partitioning partitioning;
-        private final int[] owned;
-        private final int[][] lists;
-        /** Index in {@link #owned} of the partition asked about. */
-        private int next = -1;
-        private MirrorList asking;
+        private final MirrorList list;
 
-        PeerAsk(String peerId, PeerSender peer, Partitioning partitioning, int[] owned) {
+        ListAsk(String peerId, DataPlaneGrpc.DataPlaneStub stub, int partition, int members) {
             this.peerId = peerId;
-            this.stub = DataPlaneGrpc.newStub(peer.channel());
-            this.partitioning = partitioning;
-            this.owned = owned;
-            this.lists = new int[partitioning.count()][];
+            this.stub = stub;
+            this.list = new MirrorList(jobId, epoch, partition, members, peerId);
         }
 
-        /** Asks for the next ranks of the list being learnt, or starts the next list, or ends this peer. */
+        /** Asks for the next ranks of the list. */
         void next() {
-            if (asking == null) {
-                if (++next == owned.length) {
-                    byPeer.put(peerId, lists);
-                    pending.remove(peerId);
-                    if (pending.isEmpty()) {
-                        complete();
-                    }
-                    return;
-                }
-                asking = new MirrorList(jobId, epoch, owned[next], partitioning.size(owned[next]), peerId);
-            }
             // The call starts in the cancellable context (a callback runs in the call's own, which may be another).
-            calls.run(() -> stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .resolve(asking.request(), this));
+            calls.run(() -> stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS).resolve(list.request(), this));
         }
 
         @Override
         public void onNext(ResolveResponse answer) {
             try {
-                if (asking.take(answer)) {
-                    lists[owned[next]] = asking.ranks();
-                    asking = null;
+                if (list.take(answer)) {
+                    learnt(peerId, list.partition(), list.ranks());
                 }
             } catch (ExchangeFailedException e) {
                 fail(e);
@@ -194,15 +197,12 @@ final class MirrorFetch {
         @Override
         public void onError(Throwable t) {
             Status status = Status.fromThrowable(t);
-            String why = status.getCode() + " " + status.getDescription();
-            fail(asking != null ? asking.callFailed(why, t)
-                    : new ExchangeFailedException(peerId, new IllegalStateException("agent " + peerId + " failed a mirror list"
-                    + " it had answered whole: " + why, t)));
+            fail(list.callFailed(status.getCode() + " " + status.getDescription(), t));
         }
 
         @Override
         public void onCompleted() {
-            if (!result.isDone()) {
+            if (!result.isDone() && list.ranks() != null && !list.complete()) {
                 next();
             }
         }

@@ -71,7 +71,17 @@ final class MirrorList {
         return first >= ranks.length;
     }
 
-    /** The complete list (after {@link #take} answered true); do not modify. */
+    /** The owned partition whose mirrors this lists. */
+    int partition() {
+        return partition;
+    }
+
+    /** Whether every rank is in. */
+    boolean complete() {
+        return ranks != null && first >= ranks.length;
+    }
+
+    /** The list (complete after {@link #take} answered true; null before the first answer); do not modify. */
     int[] ranks() {
         return ranks;
     }
