@@ -87,7 +87,7 @@ class MirrorFetchTest {
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
         // No exchange yet: the calls went beside compute. Asked once per job (epoch) only.
         job.learnMirrors();
-        await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> asked.size() == 2);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 2);
         assertThat(asked).extracting(ResolveRequest::getFirst).containsExactly(0, PeerMirrors.MAX_RANKS);
         assertThat(asked).allSatisfy(r -> {
@@ -98,13 +98,32 @@ class MirrorFetchTest {
     }
 
     @Test
-    void theListsLearntInTheBackgroundAreThePeersOwnMirrors() throws Exception {
-        MirrorFetch fetch = MirrorFetch.start("job", EPOCH, partitioning, new int[] {0}, Map.of("agent-2", peerSender(
-                this::answerFromThePeersShare)), TIMEOUT, ticker);
+    void theListsOfEveryOwnedPartitionAreAskedAtOnceAndAreThePeersOwnMirrors() throws Exception {
+        // Partitions 0 and 1 halve the ring (this agent's), 2 holds the hub (the peer's).
+        Partitioning three = Partitioning.ofBlocks(graph, blocks,
+                new int[] {0, blocks.blockOf(VERTICES / 2), blocks.blockOf(HUB), blocks.count()});
+        PartitionRunner hubOwner = new PartitionRunner(ShareBuilder.of(graph, three, new int[] {2}), kernel.program(), pool);
+        List<Runnable> held = new CopyOnWriteArrayList<>();
+        // The peer answers nothing before both lists' first calls are in: asked one after the other, they never would be.
+        PeerSender sender = peerSender((request, answer) -> {
+            held.add(() -> {
+                answer.onNext(PeerMirrors.answer(request, hubOwner, "job", EPOCH));
+                answer.onCompleted();
+            });
+            if (asked.size() >= 2) {
+                held.forEach(Runnable::run);
+                held.clear();
+            }
+        });
+        MirrorFetch fetch = MirrorFetch.start("job", EPOCH, three, new int[] {0, 1}, Map.of("agent-2", sender), TIMEOUT, ticker);
         PeerMirrors mirrors = fetch.await(ticker.nanos() + TIMEOUT.toNanos(), () -> false);
-        int[] ranks = mirrors.of("agent-2")[0];
-        assertThat(ranks).hasSize(VERTICES).isEqualTo(peer.mirrorRanks(0, 0, peer.mirrorCount(0)));
-        assertThat(mirrors.of("agent-2")[1]).as("a partition this agent does not own").isNull();
+
+        for (int p = 0; p < 2; p++) {
+            assertThat(mirrors.of("agent-2")[p]).as("partition %d", p).isNotEmpty()
+                    .isEqualTo(hubOwner.mirrorRanks(p, 0, hubOwner.mirrorCount(p)));
+        }
+        assertThat(mirrors.of("agent-2")[0].length + mirrors.of("agent-2")[1].length).isEqualTo(VERTICES);
+        assertThat(mirrors.of("agent-2")[2]).as("a partition this agent does not own").isNull();
         assertThat(fetch.tookNanos()).isGreaterThanOrEqualTo(0);
     }
 
@@ -115,7 +134,7 @@ class MirrorFetchTest {
         long deadline = ticker.nanos() + TIMEOUT.toNanos();
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> failureOf(() -> fetch.await(deadline,
                 () -> false)), pool);
-        await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> asked.size() == 1);
 
         ticker.advance(TIMEOUT.minusSeconds(1));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !outcome.isDone());
@@ -126,7 +145,7 @@ class MirrorFetchTest {
                 .hasMessageContaining("no mirror lists from [agent-2] of job job at epoch 3")
                 .hasCauseInstanceOf(TimeoutException.class);
         assertThat(((ExchangeFailedException) failed).peer).isEqualTo("agent-2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.get() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cancelled.get() == 1);
     }
 
     @Test
@@ -134,7 +153,7 @@ class MirrorFetchTest {
         AgentJob job = jobWithPeer(this::neverAnswer);
         job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
-        await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> asked.size() == 1);
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> failureOf(
                 () -> job.exchange(mirroredPull())), pool);
 
@@ -143,7 +162,7 @@ class MirrorFetchTest {
         Throwable failed = outcome.orTimeout(5, TimeUnit.SECONDS).join();
         assertThat(failed).isInstanceOf(ExchangeFailedException.class).hasMessageContaining("superseded by a rollback");
         assertThat(((ExchangeFailedException) failed).peer).isEqualTo("(none)");
-        await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.get() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cancelled.get() == 1);
     }
 
     @Test
@@ -151,11 +170,11 @@ class MirrorFetchTest {
         AgentJob job = jobWithPeer(this::neverAnswer);
         job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
-        await().atMost(Duration.ofSeconds(10)).until(() -> asked.size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> asked.size() == 1);
 
         job.closeEarly("job released");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.get() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cancelled.get() == 1);
     }
 
     @Test
