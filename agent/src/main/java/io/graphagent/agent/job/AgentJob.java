@@ -125,6 +125,7 @@ final class AgentJob implements BatchTarget, IdService {
     /** Ends a running exchange at once: a rollback replaces this job's state. */
     void supersede() {
         inbound.supersede();
+        outgoing.stopMirrorFetch("superseded by a rollback");
     }
 
     boolean isSuperseded() {
@@ -145,6 +146,14 @@ final class AgentJob implements BatchTarget, IdService {
 
     long verticesWithOutEdges() {
         return runner.verticesWithOutEdges();
+    }
+
+    /**
+     * As a superstep starts (every peer holds the job at this epoch): asks the peers for their
+     * mirror lists in the background, once per job epoch ({@link OutgoingBatches#learnMirrors}).
+     */
+    void learnMirrors() {
+        outgoing.learnMirrors();
     }
 
     SuperstepDone compute(StartSuperstep start) {
@@ -185,9 +194,13 @@ final class AgentJob implements BatchTarget, IdService {
         outgoing.sendBroadcastsEarly();
     }
 
-    /** Cancels early broadcasts that no exchange will close (the job is released or rolled back). */
+    /**
+     * Cancels early broadcasts that no exchange will close, and the mirror lists' calls in flight
+     * (the job is released, replaced, rolled back, or writes its output).
+     */
     void closeEarly(String why) {
         outgoing.closeEarly(why);
+        outgoing.stopMirrorFetch(why);
     }
 
     /** Ships this superstep's messages, waits for every peer's, delivers; throws when a peer fails. */

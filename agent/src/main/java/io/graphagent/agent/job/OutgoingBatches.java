@@ -20,10 +20,11 @@ import java.util.function.BooleanSupplier;
  * sent early (before the exchange that needs them, {@link EarlyBroadcasts}). What one exchange
  * asked for (early broadcasts allowed, compact broadcasts pulled, in the mirrored form) shapes the
  * next compute. The mirrored form sends each peer only the members it mirrors
- * ({@link PeerMirrors}, learnt at the first pulling exchange that asks for it).
+ * ({@link PeerMirrors}: asked of the peers as the first superstep starts, {@link #learnMirrors},
+ * and waited for at the first pulling exchange that asks for it).
  *
  * <p>Thread-safety: the agent-job thread only, except {@link #prepared}, which compute threads
- * fill during {@link #compute} (read after it returns).
+ * fill during {@link #compute} (read after it returns), and {@link #stopMirrorFetch}.
  */
 final class OutgoingBatches {
     private final String jobId;
@@ -63,8 +64,10 @@ final class OutgoingBatches {
     private boolean lastPullCompact;
     /** The last exchange asked for the mirrored form and the peers' mirror lists are known. */
     private boolean lastMirrored;
-    /** Which members each peer mirrors; learnt at the first pulling exchange that asks for the mirrored form. */
+    /** Which members each peer mirrors; taken from {@link #mirrorFetch} at the first pulling exchange that asks for the mirrored form. */
     private PeerMirrors mirrors;
+    /** The peers' mirror lists being asked, from the first compute on; null before it. Volatile: a rollback cancels it. */
+    private volatile MirrorFetch mirrorFetch;
 
     /** One exchange's sending: the feed to the peers, its streams, and those that went early. */
     record Sending(BatchFeed<MessageBatch> feed, List<BatchStream> streams, List<BatchStream> sentEarly,
@@ -192,7 +195,11 @@ final class OutgoingBatches {
         int superstep = exchange.getSuperstep();
         boolean mirroredAsked = exchange.getMirroredBroadcasts() && exchange.getCompactBroadcasts();
         if (mirroredAsked && exchange.getPull() && mirrors == null && !peers.isEmpty()) {
-            mirrors = PeerMirrors.fetch(jobId, epoch, runner, owned, peers, exchangeTimeout);
+            learnMirrors();
+            long t0 = ticker.nanos();
+            mirrors = mirrorFetch.await(t0 + exchangeTimeout.toNanos(), superseded);
+            timings.took(SuperstepTimings.Phase.MIRRORS, ticker.nanos() - t0);
+            timings.mirrorsLearnt(jobId, epoch, peers.size(), mirrorFetch.tookNanos());
         }
         boolean mirrored = mirroredAsked && mirrors != null;
         boolean earlyHere = early != null && early.superstep() == superstep && early.sent();
@@ -216,6 +223,35 @@ final class OutgoingBatches {
         List<BatchStream> streams = streams(header(superstep), owned, true, exchange.getPull() && !earlyHere,
                 exchange.getCompactBroadcasts(), mirrored, !earlyHere);
         return new Sending(feed, streams, sentEarly, superseded);
+    }
+
+    /**
+     * Starts asking the peers for their mirror lists ({@link MirrorFetch}) unless already asked,
+     * so that the first mirrored pull finds them in: called as a superstep starts, when every
+     * peer holds the job at this epoch. Exchanges that never ask for the mirrored form (a
+     * cluster with an agent below protocol 4) leave the answer, or the failure, unread.
+     */
+    void learnMirrors() {
+        if (mirrorFetch == null && !peers.isEmpty()) {
+            startMirrorFetch();
+        }
+    }
+
+    private void startMirrorFetch() {
+        MirrorFetch started = MirrorFetch.start(jobId, epoch, runner.partitioning(), owned, peers, exchangeTimeout, ticker);
+        mirrorFetch = started;
+        // A rollback that read the field before it was set did not cancel this one.
+        if (superseded.getAsBoolean()) {
+            started.cancel("superseded by a rollback");
+        }
+    }
+
+    /** From any thread: ends the mirror lists' calls in flight (the job is released, replaced or rolled back). */
+    void stopMirrorFetch(String why) {
+        MirrorFetch running = mirrorFetch;
+        if (running != null) {
+            running.cancel(why);
+        }
     }
 
     /** The exchange is delivered: the broadcasts packed for it are dropped. */

@@ -43,8 +43,12 @@ final class SuperstepSteps {
         this.answers = answers;
     }
 
-    /** Computes the superstep, answers SuperstepDone, then sends the broadcasts a pulling superstep reads. */
+    /**
+     * Computes the superstep, answers SuperstepDone, then sends the broadcasts a pulling superstep
+     * reads. The job epoch's first also starts asking the peers for their mirror lists, beside compute.
+     */
     void compute(AgentJob job, Command command, CoordinatorLink link) {
+        job.learnMirrors();
         answers.reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getStartSuperstep())));
         job.sendBroadcastsEarly();
     }

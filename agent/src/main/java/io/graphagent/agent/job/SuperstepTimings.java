@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code push_ms}: turning broadcasts into messages; {@code export_ms}: building and
  *       packing this agent's batches outside compute's own packing (summed over peers; on the
  *       compute threads when broadcasts go during compute, else on the agent-job thread);
+ *       {@code mirrors_ms}: the wait for the peers' mirror lists (part of send, before anything
+ *       goes; only the job epoch's first mirrored pull waits, and not at all when the lists,
+ *       asked beside the first compute, are in; then an {@code event=mirrors_learnt} line says
+ *       how long asking took);
  *       {@code send_ms}: start of the exchange to every peer's ack;
  *       {@code wait_peers_ms}: from there until every peer's batches are in;
  *       {@code first_batch_ms}: start of the exchange to the first peer batch (negative when
@@ -37,7 +41,7 @@ final class SuperstepTimings {
     private static final long NONE = Long.MIN_VALUE;
 
     /** Phases of the exchange timed on the agent-job thread, in the order of the log line. */
-    enum Phase { PUSH, SEND, WAIT_PEERS, DELIVER }
+    enum Phase { PUSH, MIRRORS, SEND, WAIT_PEERS, DELIVER }
 
     private long exchangeEnd = NONE;
     private long computeStart;
@@ -80,16 +84,21 @@ final class SuperstepTimings {
         firstBatch.compareAndSet(NONE, arrival);
     }
 
+    /** The peers' mirror lists of the job epoch are in, asking them took {@code nanos} (from the first compute). */
+    void mirrorsLearnt(String job, long epoch, int peers, long nanos) {
+        log.debug("event=mirrors_learnt job={} epoch={} peers={} fetch_ms={}", job, epoch, peers, ms(nanos));
+    }
+
     /** Logs the superstep that just ended at {@code now} and starts the next one's figures. */
     void exchangeEnded(String job, int superstep, long now, long bytesSent, long bytesReceived) {
         if (log.isDebugEnabled()) {
             long first = firstBatch.get();
             log.debug("event=superstep_timing job={} superstep={} wait_start_ms={} compute_ms={} wait_exchange_ms={}"
-                            + " push_ms={} export_ms={} send_ms={} wait_peers_ms={} first_batch_ms={} import_ms={}"
+                            + " push_ms={} export_ms={} mirrors_ms={} send_ms={} wait_peers_ms={} first_batch_ms={} import_ms={}"
                             + " deliver_ms={} exchange_ms={} bytes_sent={} bytes_received={} early={}",
                     job, superstep, exchangeEnd == NONE ? "-" : ms(computeStart - exchangeEnd), ms(computeEnd - computeStart),
                     ms(exchangeStart - computeEnd), ms(phaseNanos[Phase.PUSH.ordinal()]), ms(exportNanos.get()),
-                    ms(phaseNanos[Phase.SEND.ordinal()]), ms(phaseNanos[Phase.WAIT_PEERS.ordinal()]),
+                    ms(phaseNanos[Phase.MIRRORS.ordinal()]), ms(phaseNanos[Phase.SEND.ordinal()]), ms(phaseNanos[Phase.WAIT_PEERS.ordinal()]),
                     first == NONE ? "-" : ms(first - exchangeStart), ms(importNanos.get()),
                     ms(phaseNanos[Phase.DELIVER.ordinal()]), ms(now - exchangeStart), bytesSent, bytesReceived, early);
         }

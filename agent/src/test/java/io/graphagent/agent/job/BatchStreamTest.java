@@ -115,9 +115,15 @@ class BatchStreamTest {
         PartitionRunner sender = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {0}, use), pageRank, pool);
         PartitionRunner peer = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {1}, use), pageRank, pool);
         sender.compute(0, new double[pageRank.shape().aggregatorCount()]);
-        int[] ranks = PeerMirrors.list("j", 0, 0, partitioning.size(0), "peer",
-                request -> PeerMirrors.answer(request, peer, "j", 0));
+        MirrorList list = new MirrorList("j", 0, 0, partitioning.size(0), "peer");
+        int calls = 1;
+        while (!list.take(PeerMirrors.answer(list.request(), peer, "j", 0))) {
+            calls++;
+        }
+        int[] ranks = list.ranks();
         assertThat(ranks).hasSize(peer.mirrorCount(0));
+        assertThat(calls).as("calls of at most MAX_RANKS").isEqualTo(Math.max(1, (ranks.length + PeerMirrors.MAX_RANKS - 1)
+                / PeerMirrors.MAX_RANKS));
 
         MessageBatch header = MessageBatch.newBuilder().setJobId("j").setSuperstep(0).setSenderAgent("a").build();
         List<MessageBatch> batches = BatchStream.mirroredBroadcasts(header, sender, 0, ranks);
