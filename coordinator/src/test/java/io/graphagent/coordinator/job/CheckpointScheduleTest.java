@@ -68,12 +68,8 @@ class CheckpointScheduleTest {
             String id = scheduler.submit(SubmitRequest.newBuilder().setJob(JobSpec.newBuilder().setAlgorithm(Algorithm.PAGERANK)
                     .setGraph(dir.resolve("g.e").toString()).setDirected(true).setIterations(iterations).setPartitions(2)
                     .setOutputPath(dir.resolve("out.txt").toString())).build()).getJobId();
-            while (true) {
-                ScriptedAgents.Sent s = agents.next();
+            for (ScriptedAgents.Sent s = agents.next(); !s.command().hasWriteOutput(); s = agents.next()) {
                 Command c = s.command();
-                if (c.getKindCase() == Command.KindCase.WRITE_OUTPUT) {
-                    break;
-                }
                 Report.Builder answer = ScriptedAgents.ok(c);
                 if (c.hasCheckpoint()) {
                     checkpoints.add(c.getCheckpoint().getSuperstep());
