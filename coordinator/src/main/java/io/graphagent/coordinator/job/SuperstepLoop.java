@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * until every agent reported {@code SuperstepDone}; then, from the summed statistics and the
  * aggregator partials folded in partition order, the coordinator decides what the
  * single-process engine decides ({@link Delivery}, master compute, halting) and sends
- * {@code Exchange} until every agent reported {@code ExchangeDone}. Every
- * {@code checkpoint-every} supersteps it has the {@link CheckpointCoordinator} take a
+ * {@code Exchange} until every agent reported {@code ExchangeDone}. When the
+ * {@link CheckpointSchedule} says so it has the {@link CheckpointCoordinator} take a
  * checkpoint. Driver thread only.
  */
 final class SuperstepLoop {
@@ -44,7 +44,7 @@ final class SuperstepLoop {
     private static final Logger timing = LoggerFactory.getLogger("graphagent.timing");
 
     private final String jobId;
-    private final int checkpointEvery;
+    private final CheckpointSchedule schedule;
     private final ProgramShape shape;
     /** Supersteps the job runs at most (the program's cap unless {@link #capAt} lowered it). */
     private int cap;
@@ -78,7 +78,7 @@ final class SuperstepLoop {
                   CommandSender sender, ReportCollector collector, CheckpointCoordinator checkpoints, StatusBoard board,
                   Clock clock, List<JobListener> listeners) {
         this.jobId = jobId;
-        this.checkpointEvery = checkpointEvery;
+        this.schedule = new CheckpointSchedule(checkpointEvery);
         this.shape = program.shape();
         this.cap = shape.maxSupersteps();
         this.master = program.master();
@@ -152,8 +152,7 @@ final class SuperstepLoop {
             // What follows the exchange is known now: halt, checkpoint, or the next step.
             int next = step + 1;
             boolean haltNext = delivery.quiescent(stats) || aggregators.runMaster(master, next, stats.stillActive());
-            boolean checkpointNext = !haltNext && next < cap && checkpointEvery > 0
-                    && next % checkpointEvery == 0;
+            boolean checkpointNext = schedule.dueBefore(next, cap, haltNext);
             started = !haltNext && !checkpointNext && next < cap
                     && roster.allSpeak(ProtocolVersion.EXCHANGE_THEN_START);
             Exchange.Builder exchange = Exchange.newBuilder().setSuperstep(step)
