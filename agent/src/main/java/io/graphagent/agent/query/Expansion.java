@@ -61,6 +61,27 @@ final class Expansion {
     }
 
     /**
+     * How many of a hop's expanded vertices ({@code vertices[0..count)}, repeats counted once) and their neighbours
+     * ({@code neighbours}, also listed in {@code frontier[0..size)}) are in {@code next}: what of the hop after is not new.
+     * Adds the expanded vertices to {@code neighbours}.
+     */
+    static int alsoIn(VertexBits next, int[] frontier, int size, VertexBits neighbours, java.nio.IntBuffer vertices, int count) {
+        int known = 0;
+        for (int i = 0; i < size; i++) {
+            if (next.contains(frontier[i])) {
+                known++;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            int v = vertices.get(i);
+            if (neighbours.add(v) && next.contains(v)) {
+                known++;
+            }
+        }
+        return known;
+    }
+
+    /**
      * Gives {@code edges} the out-edges, in-edges or both of each of {@code vertices} 0 to
      * {@code count} held here. A vertex not held is written to {@code unexpanded} when given,
      * else its partition marked in {@code notHeld}; returns how many were not held.

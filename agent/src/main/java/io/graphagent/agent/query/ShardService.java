@@ -149,8 +149,10 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
             out = bits ? out.setNeighbourBits(buffer.longs(set.bits(), 0, set.wordCount()))
                     : out.setNeighbours(buffer.ints(ids, 0, size));
             if (request.getAlsoNext()) {
+                // Counted only when every vertex asked was expanded here: then this set and the request are the whole hop.
+                Counted counted = request.getCountNext() && !any(notHeld) ? new Counted(set, vertices, count) : null;
                 next(graph, holdings.only(request.getNextPartitionsCount(), request::getNextPartitions),
-                        request.getDirection(), ids, size, out, buffer);
+                        request.getDirection(), ids, size, out, buffer, counted);
             }
             return out;
         } finally {
@@ -158,9 +160,25 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         }
     }
 
-    /** The next hop from {@code frontier[0..size)} as far as {@code holdings} go ({@code also_next, next_partitions}), into {@code out}. */
+    /** The hop's expanded vertices and their neighbours (as a set), when the next hop may be answered as a count ({@code count_next}). */
+    private record Counted(VertexBits neighbours, java.nio.IntBuffer vertices, int count) {
+    }
+
+    private static boolean any(boolean[] flags) {
+        for (boolean f : flags) {
+            if (f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The next hop from {@code frontier[0..size)} as far as {@code holdings} go ({@code also_next, next_partitions}), into
+     * {@code out}: counted, not listed, when {@code counted} is given and no neighbour was left unexpanded.
+     */
     private void next(ResidentGraph graph, Holdings holdings, io.graphagent.protocol.v1.Direction direction, int[] frontier,
-                      int size, ExpandReply.Builder out, ReplyBuffer buffer) {
+                      int size, ExpandReply.Builder out, ReplyBuffer buffer, Counted counted) {
         VertexBits set = nextSets.get();
         int universe = graph.partitioning().numVertices();
         if (set == null || set.universe() != universe) {
@@ -173,7 +191,10 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
             int left = Expansion.expandHeld(graph, holdings, frontier, size, direction, set, unexpanded);
             int nextSize = set.size();
             out.setNextCount(nextSize).setUnexpandedCount(left).setUnexpanded(buffer.ints(unexpanded, 0, left));
-            if (asBits(nextSize, universe)) {
+            if (counted != null && left == 0) {
+                int known = Expansion.alsoIn(set, frontier, size, counted.neighbours(), counted.vertices(), counted.count());
+                out.setNextCounted(true).setNextFresh(nextSize - known);
+            } else if (asBits(nextSize, universe)) {
                 out.setNextNeighbourBits(buffer.longs(set.bits(), 0, set.wordCount()));
             } else {
                 // The unexpanded vertices are packed already: their array takes the next hop's ids.

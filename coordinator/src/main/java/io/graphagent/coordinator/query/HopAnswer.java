@@ -47,6 +47,31 @@ record HopAnswer(ExpandReply reply, String agent, String graph) {
         deliverInto(reply.getNextCount(), reply.getNextNeighbours(), reply.getNextNeighbourBits(), into);
     }
 
+    /**
+     * The new vertices of the next hop when the agent that expanded the hop counted them ({@code next_counted}), or -1
+     * when none did. Counting is asked of a hop from one vertex only, so that agent's answer is the whole hop; any other
+     * answer (a replica that no longer held the vertex) must be empty.
+     */
+    static long counted(List<HopAnswer> answers) throws QueryException {
+        HopAnswer counted = null;
+        for (HopAnswer a : answers) {
+            if (a.reply.getNextCounted()) {
+                counted = a;
+            }
+        }
+        if (counted == null) {
+            return -1;
+        }
+        for (HopAnswer a : answers) {
+            ExpandReply r = a.reply;
+            if (a != counted && (r.getCount() > 0 || r.getNextCount() > 0 || r.getUnexpandedCount() > 0)) {
+                throw a.malformed(new IllegalArgumentException("agent " + counted.agent
+                        + " counted the next hop, yet this agent also expanded vertices of it"));
+            }
+        }
+        return counted.reply.getNextFresh();
+    }
+
     /** The neighbours the agents of {@code answers} did not expand, in their order: the rest of the next hop's frontier. */
     static int[] unexpanded(List<HopAnswer> answers) throws QueryException {
         int total = 0;

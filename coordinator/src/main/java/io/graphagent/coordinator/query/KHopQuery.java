@@ -82,7 +82,9 @@ final class KHopQuery {
                 // A big first hop's second goes out to every partition's replica at once (BigFirstHops).
                 List<HopAnswer> next = hop == 1 && k > 1 && !bigFirstHops.big(g, start) ? new ArrayList<>() : null;
                 if (frontier.length > 0 && next != null) {
-                    calls.expandCarrying(run, g, frontier, frontier.length, direction, add, next);
+                    // A count-only 2-hop: the agent that expands the start and every neighbour may answer the count.
+                    boolean countNext = k == 2 && request.getLimit() == 0 && frontier.length == 1;
+                    calls.expandCarrying(run, g, frontier, frontier.length, direction, countNext, add, next);
                 } else if (frontier.length > 0) {
                     calls.expand(run, g, frontier, frontier.length, direction, false, add);
                 }
@@ -121,6 +123,11 @@ final class KHopQuery {
      */
     private int lastHopCount(QueryRun run, GraphView g, KHopRequest request, int[] frontier, List<HopAnswer> carried,
                              Direction direction, VertexTable visited) throws QueryException {
+        long counted = carried == null ? -1 : HopAnswer.counted(carried);
+        if (counted >= 0) {
+            // The first hop's agent expanded it all and counted the new vertices itself: nothing left to send or merge.
+            return checkedFresh(g, request, visited, counted);
+        }
         List<HopAnswer> answers = new ArrayList<>();
         if (frontier.length > 0) {
             calls.expandKeeping(run, g, frontier, frontier.length, direction, answers);
@@ -143,12 +150,17 @@ final class KHopQuery {
                     fresh--;
                 }
             }
-            if ((long) visited.size() + fresh > maxVertices) {
-                throw QueryGateway.tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
-            }
-            return fresh;
+            return checkedFresh(g, request, visited, fresh);
         } finally {
             lastHops.give(met);
         }
+    }
+
+    /** {@code fresh}, the last hop's new vertices, unless with those {@code visited} they pass {@code query.max-vertices}. */
+    private int checkedFresh(GraphView g, KHopRequest request, VertexTable visited, long fresh) throws QueryException {
+        if (visited.size() + fresh > maxVertices) {
+            throw QueryGateway.tooLarge(g, request.getVertex(), "within " + request.getK() + " hops");
+        }
+        return (int) fresh;
     }
 }

@@ -48,19 +48,20 @@ final class ShardCalls {
     void expand(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
                 HopAnswer.NeighbourSink sink) throws QueryException {
         int universe = g.partitioning().numVertices();
-        hop(run, g, vertices, count, direction, withParents, false, answer -> answer.deliver(universe, withParents, sink));
+        hop(run, g, vertices, count, direction, withParents, false, false, answer -> answer.deliver(universe, withParents, sink));
     }
 
     /**
      * One hop read without parents, which the agents also take one hop further for the
      * neighbours' partitions routed to them ({@code also_next}, {@link NextHop}): the neighbours
      * go to {@code sink}, each agent's answer to {@code carried} for the next hop
-     * ({@link HopAnswer#unexpanded}, {@link HopAnswer#deliverNext}).
+     * ({@link HopAnswer#unexpanded}, {@link HopAnswer#deliverNext}). With {@code countNext} an agent that expands
+     * every neighbour answers the next hop as a count only ({@link HopAnswer#counted}).
      */
-    void expandCarrying(QueryRun run, GraphView g, int[] vertices, int count, Direction direction,
+    void expandCarrying(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean countNext,
                         HopAnswer.NeighbourSink sink, List<HopAnswer> carried) throws QueryException {
         int universe = g.partitioning().numVertices();
-        hop(run, g, vertices, count, direction, false, true, answer -> {
+        hop(run, g, vertices, count, direction, false, true, countNext, answer -> {
             answer.deliver(universe, false, sink);
             carried.add(answer);
         });
@@ -72,7 +73,7 @@ final class ShardCalls {
      */
     void expandKeeping(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, List<HopAnswer> answers)
             throws QueryException {
-        hop(run, g, vertices, count, direction, false, false, answers::add);
+        hop(run, g, vertices, count, direction, false, false, false, answers::add);
     }
 
     /** Takes in one agent's answer to a hop. */
@@ -82,7 +83,7 @@ final class ShardCalls {
     }
 
     private void hop(QueryRun run, GraphView g, int[] vertices, int count, Direction direction, boolean withParents,
-                     boolean alsoNext, Delivery delivery) throws QueryException {
+                     boolean alsoNext, boolean countNext, Delivery delivery) throws QueryException {
         PartitionGroups groups = PartitionGroups.of(g.partitioning(), vertices, count);
         ReplicaTries[] tries = new ReplicaTries[groups.partitions()];
         run.hops++;
@@ -111,7 +112,7 @@ final class ShardCalls {
                 int[] partitions = batches.partitions(i);
                 int n = batches.size(i);
                 ExpandRequest.Builder request = ExpandRequest.newBuilder().setGraph(g.name()).setGeneration(g.generation())
-                        .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents).setAlsoNext(alsoNext);
+                        .setDirection(direction).setWithParents(withParents).setBitsOk(!withParents).setAlsoNext(alsoNext).setCountNext(countNext);
                 for (int j = 0; j < n; j++) {
                     request.addPartitions(partitions[j]);
                 }

@@ -121,4 +121,19 @@ class HopAnswerTest {
                 .isInstanceOf(QueryException.class)
                 .hasMessage(MALFORMED + ": expected 3 packed int32 (12 bytes), got 4 bytes");
     }
+    @Test
+    void aNextHopCountedByItsAgentIsTakenAsItsNewVerticesBesideEmptyNotHeldAnswers() throws QueryException {
+        HopAnswer notHeld = new HopAnswer(ExpandReply.newBuilder().addNotHeld(2).build(), "a2", "g");
+        HopAnswer counted = new HopAnswer(ExpandReply.newBuilder().setCount(2).setNeighbours(PackedArrays.packInts(
+                new int[] {3, 4}, 0, 2)).setNextCount(9).setNextCounted(true).setNextFresh(7).build(), "a1", "g");
+        HopAnswer listed = new HopAnswer(ExpandReply.newBuilder().setCount(1).setNeighbours(PackedArrays.packInts(
+                new int[] {5}, 0, 1)).setNextCount(1).setNextNeighbours(PackedArrays.packInts(new int[] {6}, 0, 1)).build(),
+                "a3", "g");
+
+        assertThat(HopAnswer.counted(List.of(notHeld, counted))).isEqualTo(7);
+        assertThat(HopAnswer.counted(List.of(listed))).isEqualTo(-1);
+        assertThatThrownBy(() -> HopAnswer.counted(List.of(counted, listed))).isInstanceOf(QueryException.class)
+                .hasMessage("agent a3 answered a malformed hop of graph g: agent a1 counted the next hop, yet this agent also"
+                        + " expanded vertices of it");
+    }
 }
