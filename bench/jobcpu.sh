@@ -11,7 +11,7 @@
 #      pagerank wcc"), WORK (bench/work; the graph is bench/cluster.sh's, generated there when
 #      missing), GRAPHAGENT_JAR (the jar to run; default: cli/target/graphagent.jar of this tree),
 #      GRAPHAGENT_JAVA_OPTS (extra JVM flags, e.g. -Xlog:jit+compilation=debug:file=DIR/%p.log),
-#      PERIOD (sampling period, s, 0.2), OUT (the run's directory; default $WORK/jobcpu-STAMP).
+#      START_TIMEOUT (s for the agents to join, 300), PERIOD (sampling period, s, 0.2), OUT (the run's directory; default $WORK/jobcpu-STAMP).
 # Prints one line per job and agent: job, kernel, the job's place on the agents, load average at
 # its submit, CPU s per class (all, compute, network, jit, gc, other).
 set -euo pipefail
@@ -47,7 +47,7 @@ stop() {
 }
 trap stop EXIT
 GRAPHAGENT_JAVA_OPTS="${GRAPHAGENT_JAVA_OPTS:-} -Dgraphagent.timing=DEBUG" setsid "${ga[@]}" local --agents "$AGENTS" \
-  --state-dir "$state" --port 0 >"$OUT/local.out" 2>&1 </dev/null &
+  --state-dir "$state" --port 0 --start-timeout "${START_TIMEOUT:-300}s" >"$OUT/local.out" 2>&1 </dev/null &
 cluster=$!
 for _ in $(seq 1 600); do
   grep -q "agents up" "$OUT/local.out" && break
