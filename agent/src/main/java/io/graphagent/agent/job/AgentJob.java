@@ -173,20 +173,29 @@ final class AgentJob implements BatchTarget, IdService {
                 .setBroadcastEdges(stats.broadcastEdges())
                 .setBroadcastersWithOutEdges(stats.broadcastersWithOutEdges());
         for (int p : owned) {
-            if (aggregatorCount == 0) {
-                continue;
+            if (aggregatorCount > 0) {
+                done.addPartials(partials(runner, p, aggregatorCount));
             }
-            Partitioning partitioning = runner.partitioning();
-            PartitionAggregates.Builder partial = PartitionAggregates.newBuilder().setPartitionId(p)
-                    .setFirstBlock(partitioning.firstBlock(p));
-            for (int b = partitioning.firstBlock(p); b < partitioning.endBlock(p); b++) {
-                for (int i = 0; i < aggregatorCount; i++) {
-                    partial.addValues(runner.aggregatePartial(b, i));
-                }
-            }
-            done.addPartials(partial);
         }
         return done.setComputeTimeMs(TimeUnit.NANOSECONDS.toMillis(ticker.nanos() - t0)).build();
+    }
+
+    /**
+     * Partition {@code p}'s aggregate partials, block by block. A method of its own: its loop
+     * runs over every block of the partition, and inside {@link #compute} (one call a superstep)
+     * the JIT compiled the whole of compute on the stack (OSR), and again in later jobs
+     * (docs/performance.md, branch prjit).
+     */
+    private static PartitionAggregates partials(PartitionRunner runner, int p, int aggregatorCount) {
+        Partitioning partitioning = runner.partitioning();
+        PartitionAggregates.Builder partial = PartitionAggregates.newBuilder().setPartitionId(p)
+                .setFirstBlock(partitioning.firstBlock(p));
+        for (int b = partitioning.firstBlock(p); b < partitioning.endBlock(p); b++) {
+            for (int i = 0; i < aggregatorCount; i++) {
+                partial.addValues(runner.aggregatePartial(b, i));
+            }
+        }
+        return partial.build();
     }
 
     /** Right after compute: sends this superstep's broadcasts before the exchange when it may ({@link OutgoingBatches#sendBroadcastsEarly}). */

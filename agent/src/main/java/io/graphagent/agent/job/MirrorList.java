@@ -58,17 +58,33 @@ final class MirrorList {
         }
         int[] part = new int[count];
         PackedArrays.unpackInts(answer.getIds(), count, part);
-        for (int i = 0; i < count; i++) {
-            int rank = part[i];
-            int previous = first + i == 0 ? -1 : ranks[first + i - 1];
-            if (rank <= previous || rank >= members) {
-                throw malformed("mirror " + (first + i) + " is rank " + rank + " after " + previous + ", of " + members
-                        + " members");
-            }
-            ranks[first + i] = rank;
+        int bad = copyAscending(part, count, ranks, first, members);
+        if (bad >= 0) {
+            int previous = bad == 0 ? -1 : ranks[bad - 1];
+            throw malformed("mirror " + bad + " is rank " + part[bad - first] + " after " + previous + ", of " + members
+                    + " members");
         }
         first += count;
         return first >= ranks.length;
+    }
+
+    /**
+     * Copies {@code part[0..count)} to {@code ranks[first..)} while each rank is above the one
+     * before it and below {@code members}; returns the index in {@code ranks} of the first one
+     * that is not (not copied), or -1. A small method of its own, so the JIT compiles this loop
+     * alone and {@link #take} (a few calls per job) stays out of C2 (docs/performance.md, branch prjit).
+     */
+    private static int copyAscending(int[] part, int count, int[] ranks, int first, int members) {
+        int previous = first == 0 ? -1 : ranks[first - 1];
+        for (int i = 0; i < count; i++) {
+            int rank = part[i];
+            if (rank <= previous || rank >= members) {
+                return first + i;
+            }
+            ranks[first + i] = rank;
+            previous = rank;
+        }
+        return -1;
     }
 
     /** The owned partition whose mirrors this lists. */

@@ -1,6 +1,7 @@
 package io.graphagent.agent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
@@ -19,6 +20,8 @@ import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.BatchKind;
 import io.graphagent.protocol.v1.BatchRefusal;
 import io.graphagent.protocol.v1.MessageBatch;
+import io.graphagent.protocol.v1.ResolveRequest;
+import io.graphagent.protocol.v1.ResolveResponse;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +104,27 @@ class BatchStreamTest {
         // Both directions: the peer mirrors the hub's every out-neighbour, sinks among them.
         int mirrors = mirroredRoundTrip(ringWithSinks(dir, 5), EdgeUse.OUT_AND_IN, true);
         assertThat(mirrors).isEqualTo(VERTICES).isGreaterThan(PeerMirrors.MAX_RANKS).isGreaterThan(2 * BatchStream.MAX_BATCH);
+    }
+
+    @Test
+    void aMirrorListNotAscendingAcrossTwoAnswersIsRefusedNamingTheMirrorAndItsRank() throws Exception {
+        int[][] answers = {{1, 5}, {5, 7}};   // the second answer repeats rank 5
+        assertThatThrownBy(() -> listOf(new MirrorList("j", 0, 3, 10, "agent-2"), request -> ResolveResponse.newBuilder()
+                        .setMirrorTotal(4).setIds(PackedArrays.packInts(answers[request.getFirst() / 2], 0, 2)).build()))
+                .isInstanceOf(ExchangeFailedException.class)
+                .hasMessageContaining("agent agent-2 sent a malformed mirror list of partition 3: mirror 2 is rank 5 after 5, of 10 members");
+        assertThat(listOf(new MirrorList("j", 0, 3, 10, "agent-2"), request -> ResolveResponse.newBuilder()
+                .setMirrorTotal(4).setIds(PackedArrays.packInts(new int[] {1, 5, 6, 9}, request.getFirst(), 2)).build()))
+                .containsExactly(1, 5, 6, 9);
+    }
+
+    /** The list {@code list} asks, each page answered by {@code peer}. */
+    private static int[] listOf(MirrorList list, java.util.function.Function<ResolveRequest, ResolveResponse> peer)
+            throws ExchangeFailedException {
+        while (!list.take(peer.apply(list.request()))) {
+            // the next page
+        }
+        return list.ranks();
     }
 
     /**

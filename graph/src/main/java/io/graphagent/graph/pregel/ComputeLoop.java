@@ -56,19 +56,30 @@ final class ComputeLoop {
         readValue = s.broadcastValue[s.cur];
         readFlag = s.broadcastFlag[s.cur];
         writeFlag = s.broadcastFlag[s.next()];
-        if (s.combiner != null) {
-            computeCombined();
-        } else {
+        if (s.combiner == null) {
             computeUncombined();
+        } else if (sumsEveryInNeighbour()) {
+            computeSummed();
+        } else {
+            computeCombined();
         }
     }
 
+    /** Whether each member's message is the plain sum of every in-neighbour's broadcast (PageRank's pull). */
+    private boolean sumsEveryInNeighbour() {
+        return s.pull && s.pullFromAll && s.combiner == Combiner.SUM && !s.addWeight && s.outOnly() && !s.longMessages;
+    }
+
     /**
-     * The compute loop for combined messages. Engine fields are read into locals once (the
-     * program call would otherwise force a reload per vertex), and the fold of pulled
-     * broadcasts runs inline for the common case (sum over every in-neighbour: PageRank).
+     * The compute loop when every member's message is the sum of its in-neighbours' broadcasts
+     * (PageRank), with the pull inline. A method of its own, apart from {@link #computeCombined}:
+     * the JIT profiles a call site per method, so a job of another kernel on a long-lived agent
+     * (WCC pulls with MIN through {@code computeCombined}) neither deoptimises this loop nor
+     * makes its {@code program.compute} call polymorphic, and each loop is a smaller compile
+     * (docs/performance.md, branch prjit). The tail after the pull is repeated in both loops on
+     * purpose: a shared helper would share one profile again.
      */
-    private void computeCombined() {
+    private void computeSummed() {
         VertexProgram program = s.program;
         VertexCursor cursor = this.cursor;
         MessageCursor messages = this.messages;
@@ -80,21 +91,54 @@ final class ComputeLoop {
         int[] sources = inSources;
         int[] offsets = inOffsets;
         double identity = s.identity();
+        long computedHere = 0;
+        long activeHere = 0;
+        for (int vertex = first, last = end; vertex < last; vertex++) {
+            clearFlag[vertex] = false;
+            boolean has = inboxHas[vertex];
+            int e0 = offsets[vertex];
+            int e1 = offsets[vertex + 1];
+            double acc = (has ? inboxValue[vertex] : identity) + sum(pulled, sources, e0, e1);
+            has |= e1 > e0;
+            if (halted[vertex] && !has) {
+                continue;
+            }
+            halted[vertex] = false;
+            cursor.v = vertex;
+            messages.combinedHas = has;
+            messages.combinedValue = acc;
+            computedHere++;
+            program.compute(cursor, messages);
+            if (!halted[vertex]) {
+                activeHere++;
+            }
+        }
+        computed = computedHere;
+        stillActive = activeHere;
+    }
+
+    /**
+     * The compute loop for combined messages other than {@link #computeSummed}'s: pushed only,
+     * or pulled with a fold per edge direction. Engine fields are read into locals once (the
+     * program call would otherwise force a reload per vertex).
+     */
+    private void computeCombined() {
+        VertexProgram program = s.program;
+        VertexCursor cursor = this.cursor;
+        MessageCursor messages = this.messages;
+        boolean[] halted = s.halted;
+        boolean[] inboxHas = s.inboxHas;
+        double[] inboxValue = s.inboxValue;
+        boolean[] clearFlag = writeFlag;
+        double identity = s.identity();
         boolean pull = s.pull;
-        boolean sumFromAll = pull && s.pullFromAll && s.combiner == Combiner.SUM && !s.addWeight && s.outOnly()
-                && !s.longMessages;
         long computedHere = 0;
         long activeHere = 0;
         for (int vertex = first, last = end; vertex < last; vertex++) {
             clearFlag[vertex] = false;
             boolean has = inboxHas[vertex];
             double acc = has ? inboxValue[vertex] : identity;
-            if (sumFromAll) {
-                int e0 = offsets[vertex];
-                int e1 = offsets[vertex + 1];
-                acc += sum(pulled, sources, e0, e1);
-                has |= e1 > e0;
-            } else if (pull) {
+            if (pull) {
                 if (s.pullIn && foldEdges(inSources, inWeights, inOffsets[vertex], inOffsets[vertex + 1]) > 0) {
                     acc = has ? s.combine(acc, foldResult) : foldResult;
                     has = true;
