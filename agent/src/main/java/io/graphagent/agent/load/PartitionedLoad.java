@@ -111,7 +111,7 @@ public final class PartitionedLoad {
             throws GraphInputException, IOException, InterruptedException, LoadException {
         GcPressure pressure = GcPressure.ofThisJvm(ticker);
         ScanMemory memory = ScanMemory.ofThisJvm(agentId, jobId,
-                splits.stream().mapToLong(s -> Math.max(0, s.getEnd() - s.getStart())).toArray(), threads);
+                splits.stream().mapToLong(s -> Math.max(0, s.getEnd() - s.getStart())).toArray());
         try {
             return scanUnless(splits, access, memory, () -> {
                 if (stop.getAsBoolean()) {

@@ -13,20 +13,16 @@ import java.util.function.LongSupplier;
  *
  * <p>The projection: the splits already parsed hold what they hold; the split being parsed and
  * those after it hold the current split's records per byte of text (a file's lines are alike)
- * times their bytes. Needed beyond what is held: the rest of that, {@link ShareMemory#HEADROOM}
- * and each parse thread's chunk in flight. The heap in use counts garbage too, so when the
+ * times their bytes. Needed beyond what is held: the rest of that and {@link ShareMemory#HEADROOM}.
+ * The heap in use counts garbage too, so when the
  * need looks bigger than the heap free, a full collection tells (at most once per quarter of
  * the input read, so a graph that fits costs none and a tight one a few).
  * Thread-safe: told of chunks from the parse's threads.
  */
 final class ScanMemory {
-    /** A parse thread's chunk in flight: its text and its records, as longs until narrowed. */
-    static final long IN_FLIGHT_PER_THREAD = 8L << 20;
-
     private final String agentId;
     private final String jobId;
     private final long[] splitBytes;
-    private final int threads;
     private final LongSupplier usedBytes;
     private final long maxBytes;
     private final Runnable collect;
@@ -41,21 +37,20 @@ final class ScanMemory {
      * @param usedBytes the heap in use now
      * @param collect a full collection
      */
-    ScanMemory(String agentId, String jobId, long[] splitBytes, int threads, LongSupplier usedBytes, long maxBytes,
+    ScanMemory(String agentId, String jobId, long[] splitBytes, LongSupplier usedBytes, long maxBytes,
                Runnable collect) {
         this.agentId = agentId;
         this.jobId = jobId;
         this.splitBytes = splitBytes.clone();
-        this.threads = threads;
         this.usedBytes = usedBytes;
         this.maxBytes = maxBytes;
         this.collect = collect;
     }
 
     /** This JVM's heap. */
-    static ScanMemory ofThisJvm(String agentId, String jobId, long[] splitBytes, int threads) {
+    static ScanMemory ofThisJvm(String agentId, String jobId, long[] splitBytes) {
         Runtime runtime = Runtime.getRuntime();
-        return new ScanMemory(agentId, jobId, splitBytes, threads, () -> runtime.totalMemory() - runtime.freeMemory(),
+        return new ScanMemory(agentId, jobId, splitBytes, () -> runtime.totalMemory() - runtime.freeMemory(),
                 runtime.maxMemory(), System::gc);
     }
 
@@ -86,9 +81,13 @@ final class ScanMemory {
         return heldBefore + splitHeld + (long) (perByte * toRead);
     }
 
-    /** The bytes the parse needs beyond what it holds: the records still to come, headroom and chunks in flight. */
+    /**
+     * The bytes the parse needs beyond what it holds: the records still to come and
+     * {@link ShareMemory#HEADROOM}. The parse threads' chunks in flight are in the heap in use
+     * already when it is read (after a chunk, while the others parse theirs).
+     */
     synchronized long neededBytes() {
-        return projectedBytes() - heldBefore - splitHeld + ShareMemory.HEADROOM + threads * IN_FLIGHT_PER_THREAD;
+        return projectedBytes() - heldBefore - splitHeld + ShareMemory.HEADROOM;
     }
 
     /**

@@ -372,6 +372,18 @@ final class SessionLoop {
         finish(result);
     }
 
+    /** Ends the client when the job layer can no longer serve for good ({@link CommandHandler#broken()}). */
+    void checkHandler() {
+        if (stopping || exit.isDone()) {
+            return;
+        }
+        handler.broken().ifPresent(why -> {
+            log.error("cause=job_layer_broken event=session_ended code={} agent={} detail=\"{}\"", AgentExit.GAVE_UP,
+                    agentId(), why);
+            finish(AgentExit.broken(why));
+        });
+    }
+
     /** Says Goodbye on the open session, if any, and stops reconnecting; {@code done} completes once the stream ends. */
     void sayGoodbye(String reason, CompletableFuture<Void> done) {
         stopping = true;

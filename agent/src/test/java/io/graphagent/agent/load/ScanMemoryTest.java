@@ -23,7 +23,7 @@ class ScanMemoryTest {
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = splitMb[i] * MB;
         }
-        return new ScanMemory("agent-2", "job-5", bytes, 2, used::get, MAX, () -> {
+        return new ScanMemory("agent-2", "job-5", bytes, used::get, MAX, () -> {
             collections.incrementAndGet();
             used.set(usedAfterCollection.get());
         });
@@ -52,7 +52,7 @@ class ScanMemoryTest {
         String overflow = memory.overflow();
 
         assertThat(collections).as("the heap in use may be garbage: a collection confirms").hasValue(1);
-        assertThat(overflow).contains("agent agent-2 needs about 61 MB more heap to parse its splits of job job-5")
+        assertThat(overflow).contains("agent agent-2 needs about 45 MB more heap to parse its splits of job job-5")
                 .contains("(about 30 MB of records from 60 MB of input)").contains("has 44 MB free of its 64 MB maximum")
                 .contains("Fix: give the agents more heap").contains("run more agents");
     }
@@ -85,8 +85,7 @@ class ScanMemoryTest {
         memory.parsed(3 * MB, MB);
 
         assertThat(memory.projectedBytes()).as("the vertices' 3 MB, then a third of 30 MB").isEqualTo(13 * MB);
-        assertThat(memory.neededBytes()).as("9 MB still to come, headroom and two chunks in flight")
-                .isEqualTo(9 * MB + ShareMemory.HEADROOM + 2 * ScanMemory.IN_FLIGHT_PER_THREAD);
+        assertThat(memory.neededBytes()).as("9 MB still to come and headroom").isEqualTo(9 * MB + ShareMemory.HEADROOM);
     }
 
     @Test
