@@ -101,7 +101,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     public void start() {
         if (started.compareAndSet(false, true)) {
             threads.post(loop::connect);
-            threads.every(loop::checkHandler, HANDLER_CHECK);
+            loop.startHandlerChecks(HANDLER_CHECK);
         }
     }
 

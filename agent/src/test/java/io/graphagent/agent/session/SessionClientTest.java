@@ -176,21 +176,6 @@ class SessionClientTest {
     }
 
     @Test
-    void aJobLayerBrokenForGoodEndsTheClientWithCode1AndItsReason() throws Exception {
-        startCoordinator(Clock.systemUTC());
-        RecordingHandler handler = new RecordingHandler();
-        SessionClient client = client("agent-1", handler);
-        await().atMost(WAIT).until(client::connected);
-
-        handler.broken = "a network thread of the data plane died";
-        AgentExit exit = client.exit().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-
-        assertThat(exit.code()).isEqualTo(AgentExit.GAVE_UP);
-        assertThat(exit.diagnosis()).isEqualTo("broken: a network thread of the data plane died");
-        assertThat(client.connected()).isFalse();
-    }
-
-    @Test
     void anUnsupportedProtocolRangeIsRejectedAndTheClientExitsWithCode3Once() throws Exception {
         startCoordinator(Clock.systemUTC());
         SessionClient client = client(settings("agent-1").withProtocolRange(7, 9),
