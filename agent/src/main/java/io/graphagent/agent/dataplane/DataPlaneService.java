@@ -98,7 +98,15 @@ public final class DataPlaneService extends DataPlaneGrpc.DataPlaneImplBase {
                         return;
                     }
                 }
-                BatchRefusal result = target.accept(batch);
+                BatchRefusal result;
+                try {
+                    result = target.accept(batch);
+                } catch (OutOfMemoryError e) {
+                    // Not into gRPC and Netty: there it breaks connections or ends the event loop.
+                    refusal = BatchRefusal.UNKNOWN_JOB;
+                    refusalMessage = HeapOnNetworkThread.edges(target, batch.getJobId(), batch.getBatchSeq(), sender);
+                    return;
+                }
                 if (result != BatchRefusal.BATCH_REFUSAL_NONE) {
                     refusal = result;
                     refusalMessage = result + " for edge batch " + batch.getBatchSeq() + " from " + sender;
@@ -170,7 +178,14 @@ public final class DataPlaneService extends DataPlaneGrpc.DataPlaneImplBase {
                         return;
                     }
                 }
-                BatchRefusal result = target.accept(batch);
+                BatchRefusal result;
+                try {
+                    result = target.accept(batch);
+                } catch (OutOfMemoryError e) {
+                    refusal = BatchRefusal.UNKNOWN_JOB;
+                    refusalMessage = HeapOnNetworkThread.messages(batch.getJobId(), batch.getSuperstep(), sender);
+                    return;
+                }
                 if (result != BatchRefusal.BATCH_REFUSAL_NONE) {
                     refusal = result;
                     refusalMessage = result + " for batch " + batch.getBatchSeq() + " from " + sender

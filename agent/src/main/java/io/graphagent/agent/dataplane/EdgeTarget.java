@@ -14,4 +14,10 @@ public interface EdgeTarget {
 
     /** The peer {@code sender} has shipped everything. */
     void senderDone(String sender);
+
+    /**
+     * Filing a batch ran out of heap (on a network thread): the load lets go of what it took
+     * in and its own thread fails the job with {@code why}, as an out-of-heap on its thread would.
+     */
+    void outOfHeap(String why);
 }

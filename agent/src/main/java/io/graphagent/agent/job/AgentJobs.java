@@ -108,6 +108,8 @@ public final class AgentJobs implements CommandHandler {
     private final ResidentCommands residentCommands;
     /** The threads that answer queries (Shard service), bounded by query.agent-max-in-flight. */
     private final QueryWorkers queryWorkers;
+    /** Set by {@link #close()}: the network threads end then, which is not a break. */
+    private volatile boolean closed;
     /** The data plane's warm-up at start (agent.warmup), or null when off; it may be over. */
     private volatile DataPlaneWarmup warmup;
 
@@ -414,7 +416,18 @@ public final class AgentJobs implements CommandHandler {
     }
 
     @Override
+    public Optional<String> broken() {
+        if (closed || network.alive()) {
+            return Optional.empty();
+        }
+        return Optional.of("a network thread of the data plane (agent-data-net-*) died (the error is logged before this):"
+                + " peers can no longer reach this agent. Fix: none needed if a supervisor restarts agents that exit"
+                + " with code 1; else start it again (give it more heap if the error was an OutOfMemoryError)");
+    }
+
+    @Override
     public void close() {
+        closed = true;
         DataPlaneWarmup warming = warmup;
         if (warming != null) {
             warming.stop("agent stops");

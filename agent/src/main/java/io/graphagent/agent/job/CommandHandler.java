@@ -35,6 +35,15 @@ public interface CommandHandler extends AutoCloseable {
      */
     void onFenced(String reason);
 
+    /**
+     * Why this job layer can no longer serve, for good (its data plane's network threads died:
+     * peers cannot reach it), or empty. The session client asks every second and ends the agent
+     * with the reason, so that its supervisor starts it afresh. Thread-safe.
+     */
+    default java.util.Optional<String> broken() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

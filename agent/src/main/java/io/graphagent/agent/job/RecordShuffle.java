@@ -26,6 +26,10 @@ final class RecordShuffle {
                     loads.stopped(command.getJobId(), loading)));
         } catch (LoadException e) {
             loads.end(command.getJobId(), loading);
+            if (e.outOfMemory()) {
+                // A peer's batch ran out of heap on a network thread: what it took in is dropped, collect it now.
+                FailedJobHeap.release(command.getJobId(), "out of heap taking in peers' edges");
+            }
             reports.fail(link, command, e);
         } catch (InterruptedException e) {
             loads.end(command.getJobId(), loading);

@@ -101,31 +101,38 @@ public final class PartitionedLoad {
      *             of filling the heap with records nobody will read
      * @throws GraphInputException when a line is malformed: names the file and line
      * @throws InterruptedException when {@code stop} said so; what was parsed is dropped
-     * @throws LoadException (fault MEMORY) when the heap thrashes ({@link GcPressure}): the
-     *         records do not fit, and parsing on would pause the JVM, heartbeats and all, in
-     *         full collection after full collection until an OutOfMemoryError
+     * @throws LoadException (fault MEMORY) when the records the splits will give, projected from
+     *         the first chunks, do not fit the heap free ({@link ScanMemory}: judged before the
+     *         heap is full, so no thread of the agent draws an OutOfMemoryError), or when the heap
+     *         thrashes all the same ({@link GcPressure}): parsing on would pause the JVM,
+     *         heartbeats and all, in full collection after full collection until one
      */
     public LoadScanned scan(List<InputSplit> splits, SplitAccess access, BooleanSupplier stop)
             throws GraphInputException, IOException, InterruptedException, LoadException {
         GcPressure pressure = GcPressure.ofThisJvm(ticker);
+        ScanMemory memory = ScanMemory.ofThisJvm(agentId, jobId,
+                splits.stream().mapToLong(s -> Math.max(0, s.getEnd() - s.getStart())).toArray());
         try {
-            return scanUnless(splits, access, () -> {
+            return scanUnless(splits, access, memory, () -> {
                 if (stop.getAsBoolean()) {
-                    throw new Stopped(false);
+                    throw new Stopped(null);
+                }
+                String overflow = memory.overflow();
+                if (overflow != null) {
+                    throw new Stopped(overflow);
                 }
                 if (pressure.thrashing()) {
-                    throw new Stopped(true);
+                    throw new Stopped("agent " + agentId + " ran out of heap (" + (pressure.maxBytes() >> 20)
+                            + " MB maximum) parsing its splits of job " + jobId + ": the records parsed so far fill it,"
+                            + " and collecting took most of the time. Fix: give the agents more heap (-Xmx in"
+                            + " GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds a smaller share");
                 }
             });
         } catch (Stopped e) {
             vertices = null;
             edges = null;
-            if (e.thrashing) {
-                throw new LoadException("agent " + agentId + " ran out of heap (" + (pressure.maxBytes() >> 20)
-                        + " MB maximum) parsing its splits of job " + jobId + ": the records parsed so far fill it,"
-                        + " and collecting took most of the time. Fix: give the agents more heap (-Xmx in"
-                        + " GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds a smaller share",
-                        LoadException.Fault.MEMORY);
+            if (e.outOfHeap != null) {
+                throw new LoadException(e.outOfHeap, LoadException.Fault.MEMORY);
             }
             throw new InterruptedException("the load of job " + jobId + " was superseded or aborted while parsing");
         }
@@ -133,16 +140,17 @@ public final class PartitionedLoad {
 
     /** Thrown out of the parser's threads by the parsed-bytes callback once the load should stop. */
     private static final class Stopped extends RuntimeException {
-        final boolean thrashing;
+        /** Why the heap cannot hold the records, or null: superseded or aborted. */
+        final String outOfHeap;
 
-        Stopped(boolean thrashing) {
+        Stopped(String outOfHeap) {
             super("load stopped", null, false, false);
-            this.thrashing = thrashing;
+            this.outOfHeap = outOfHeap;
         }
     }
 
     /** @param check after every parsed chunk (and before every split): throws {@link Stopped} to stop */
-    private LoadScanned scanUnless(List<InputSplit> splits, SplitAccess access, Runnable check)
+    private LoadScanned scanUnless(List<InputSplit> splits, SplitAccess access, ScanMemory memory, Runnable check)
             throws GraphInputException, IOException {
         AtomicLong read = new AtomicLong();
         java.util.function.LongConsumer bytes = n -> {
@@ -155,11 +163,12 @@ public final class PartitionedLoad {
         long edgeRecords = 0;
         for (InputSplit split : splits) {
             check.run();
+            memory.nextSplit();
             SplitAccess.Opened opened = access.open(split);
             switch (split.getFile()) {
                 case VERTEX_FILE -> {
                     long[] ids = opened.parse(() -> SplitParser.vertices(opened.path(), opened.from(), opened.to(), threads,
-                            bytes));
+                            memory::parsed, bytes));
                     for (long id : ids) {
                         min = Math.min(min, id);
                         max = Math.max(max, id);
@@ -169,7 +178,7 @@ public final class PartitionedLoad {
                 }
                 case EDGE_FILE -> {
                     List<EdgeRecords> chunks = opened.parse(() -> SplitParser.edges(opened.path(), opened.from(),
-                            opened.to(), input.getWeighted(), threads, bytes));
+                            opened.to(), input.getWeighted(), threads, memory::parsed, bytes));
                     for (EdgeRecords chunk : chunks) {
                         if (chunk.count() > 0) {
                             min = Math.min(min, chunk.minId());
@@ -254,6 +263,10 @@ public final class PartitionedLoad {
             received.awaitSenders(deadlineNanos, stop);
         } catch (TimeoutException e) {
             throw new LoadException(e.getMessage(), false);
+        }
+        String outOfHeap = received.outOfHeap();
+        if (outOfHeap != null) {
+            throw new LoadException("agent " + agentId + " " + outOfHeap, LoadException.Fault.MEMORY);
         }
         received.finish(input.getVertexFile());
         ShuffleDone.Builder done = ShuffleDone.newBuilder().setEdgesShipped(edgesShipped)

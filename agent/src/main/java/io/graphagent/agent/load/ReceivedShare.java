@@ -56,6 +56,8 @@ final class ReceivedShare implements EdgeTarget, IdService {
     private long sourcesOnly;
     private long sourcesOnlyBytes;
     private volatile long[][] sortedIds;
+    /** Why filing a peer's batch ran out of heap (what was taken in is dropped), or null. Guarded by this. */
+    private String outOfHeap;
     private final Ticker ticker;
 
     /**
@@ -161,6 +163,9 @@ final class ReceivedShare implements EdgeTarget, IdService {
             return batch.getJobEpoch() < jobEpoch ? BatchRefusal.STALE_EPOCH : BatchRefusal.FUTURE_EPOCH;
         }
         synchronized (this) {
+            if (outOfHeap != null) {
+                return BatchRefusal.UNKNOWN_JOB;
+            }
             if (ranges == null) {
                 parked.add(batch);
                 return BatchRefusal.BATCH_REFUSAL_NONE;
@@ -238,9 +243,29 @@ final class ReceivedShare implements EdgeTarget, IdService {
         notifyAll();
     }
 
-    /** Waits until every peer has shipped everything, until {@code deadlineNanos} on the ticker. */
+    /** Drops what was taken in (the heap comes back at the next collection) and wakes {@link #awaitSenders}. */
+    @Override
+    public synchronized void outOfHeap(String why) {
+        if (outOfHeap == null) {
+            outOfHeap = why;
+        }
+        parked.clear();
+        out.clear();
+        in.clear();
+        notifyAll();
+    }
+
+    /** Why filing a peer's batch ran out of heap, or null. */
+    synchronized String outOfHeap() {
+        return outOfHeap;
+    }
+
+    /**
+     * Waits until every peer has shipped everything, until {@code deadlineNanos} on the ticker,
+     * or until filing a batch ran out of heap ({@link #outOfHeap()}).
+     */
     synchronized void awaitSenders(long deadlineNanos, BooleanSupplier stop) throws TimeoutException, InterruptedException {
-        while (!done.containsAll(senders)) {
+        while (!done.containsAll(senders) && outOfHeap == null) {
             if (stop.getAsBoolean()) {
                 throw new InterruptedException("superseded by a newer command for job " + jobId);
             }

@@ -58,6 +58,11 @@ public record AgentExit(int code, Optional<DisconnectCause> cause, String diagno
                 + cause.label() + ": " + oneLine(detail) + ". Fix: " + cause.explanation());
     }
 
+    /** The job layer can no longer serve ({@code why}, with its fix): the agent exits for its supervisor to start it afresh. */
+    static AgentExit broken(String why) {
+        return new AgentExit(GAVE_UP, Optional.empty(), "broken: " + oneLine(why));
+    }
+
     /** {@code text} on one line, quotes made single, for a log value or an exit message. */
     private static String oneLine(String text) {
         return text == null ? "" : text.replaceAll("\\s+", " ").replace('"', '\'').trim();

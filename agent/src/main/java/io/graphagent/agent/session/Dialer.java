@@ -58,7 +58,7 @@ final class Dialer {
 
     /** A channel to {@code target} on the session's network thread. */
     ManagedChannel channel(HostAndPort target) throws TlsFilesException {
-        return Channels.builder(target, security, settings.timeouts(), threads.network)
+        return Channels.builder(target, security, settings.timeouts(), threads.network())
                 .keepAliveTime(settings.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                 .keepAliveTimeout(settings.keepaliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
                 .maxInboundMessageSize((int) Math.min(settings.maxMessageSize(), Integer.MAX_VALUE))

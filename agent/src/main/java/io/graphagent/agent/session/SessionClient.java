@@ -41,6 +41,9 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     /** How long {@link #close()} waits for the coordinator to end the stream after Goodbye. */
     public static final Duration GOODBYE_GRACE = Duration.ofSeconds(2);
 
+    /** How often the job layer is asked whether it is broken for good. */
+    static final Duration HANDLER_CHECK = Duration.ofSeconds(1);
+
     private final SessionSettings settings;
     private final SessionThreads threads;
     private final SessionLoop loop;
@@ -98,6 +101,7 @@ public final class SessionClient implements CoordinatorLink, AutoCloseable {
     public void start() {
         if (started.compareAndSet(false, true)) {
             threads.post(loop::connect);
+            loop.startHandlerChecks(HANDLER_CHECK);
         }
     }
 

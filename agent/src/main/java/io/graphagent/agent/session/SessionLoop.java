@@ -85,6 +85,8 @@ final class SessionLoop {
     private ScheduledFuture<?> welcomeDeadline;
     private ScheduledFuture<?> nextAttempt;
     private boolean stopping;
+    /** The periodic {@link #checkHandler()}, cancelled when the client ends (its threads may be a pool's). */
+    private volatile ScheduledFuture<?> handlerChecks;
 
     /** The call whose session is open; written on the session thread, read anywhere. */
     volatile SessionCall open;
@@ -372,6 +374,23 @@ final class SessionLoop {
         finish(result);
     }
 
+    /** Asks the job layer every {@code period} whether it is broken for good ({@link #checkHandler()}). */
+    void startHandlerChecks(Duration period) {
+        handlerChecks = threads.every(this::checkHandler, period);
+    }
+
+    /** Ends the client when the job layer can no longer serve for good ({@link CommandHandler#broken()}). */
+    void checkHandler() {
+        if (stopping || exit.isDone()) {
+            return;
+        }
+        handler.broken().ifPresent(why -> {
+            log.error("cause=job_layer_broken event=session_ended code={} agent={} detail=\"{}\"", AgentExit.GAVE_UP,
+                    agentId(), why);
+            finish(AgentExit.broken(why));
+        });
+    }
+
     /** Says Goodbye on the open session, if any, and stops reconnecting; {@code done} completes once the stream ends. */
     void sayGoodbye(String reason, CompletableFuture<Void> done) {
         stopping = true;
@@ -394,6 +413,7 @@ final class SessionLoop {
         exit.complete(result);
         stopping = true;
         cancel(nextAttempt);
+        cancel(handlerChecks);
         if (current != null) {
             end(current);
         }

@@ -25,7 +25,8 @@ final class SessionThreads {
 
     private static final Logger log = LoggerFactory.getLogger(SessionThreads.class);
 
-    final NetworkThreads network;
+    /** The network threads; replaced by {@link #network()} when one of them has died. */
+    private volatile NetworkThreads network;
     private final ScheduledThreadPoolExecutor session;
     private final ExecutorService commands;
     /**
@@ -65,6 +66,24 @@ final class SessionThreads {
         diagnoses = pool.diagnoses();
         dials = pool.dials();
         shared = true;
+    }
+
+    /**
+     * The network threads for a new channel. When one of this client's own has died (an
+     * {@code Error} escaped Netty's event loop: an {@code OutOfMemoryError} thrown again while the
+     * first was handled), they are replaced first: on the dead ones every dial would fail
+     * ("event executor terminated") and the agent would never rejoin. Session thread.
+     */
+    NetworkThreads network() {
+        NetworkThreads current = network;
+        if (shared || stopped || current.alive()) {
+            return current;
+        }
+        log.error("event=network_threads_restarted role={} detail=\"a network thread of the session died (see the error"
+                + " logged before); the session dials on new ones\"", current.role());
+        current.close();
+        network = NetworkThreads.start(current.role(), 1);
+        return network;
     }
 
     /** Runs {@code task} on the session thread; false once stopped. */

@@ -13,6 +13,8 @@ final class RecordingHandler implements CommandHandler {
     final List<String> fenced = new CopyOnWriteArrayList<>();
     final List<String> threads = new CopyOnWriteArrayList<>();
     volatile boolean closed;
+    /** What {@link #broken()} answers; null: not broken. */
+    volatile String broken;
 
     @Override
     public String dataAddress() {
@@ -33,6 +35,11 @@ final class RecordingHandler implements CommandHandler {
     @Override
     public void onFenced(String reason) {
         fenced.add(reason);
+    }
+
+    @Override
+    public java.util.Optional<String> broken() {
+        return java.util.Optional.ofNullable(broken);
     }
 
     @Override

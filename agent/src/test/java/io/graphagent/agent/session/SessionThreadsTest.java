@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The session thread's periodic tasks (the heartbeats) outlive a run that throws. */
+/**
+ * The session thread's periodic tasks (the heartbeats) outlive a run that throws; the session
+ * dials on new network threads when its own have ended.
+ */
 class SessionThreadsTest {
 
     @Test
@@ -27,6 +30,26 @@ class SessionThreadsTest {
 
             await().atMost(Duration.ofSeconds(30)).until(() -> runs.get() >= 4);
             assertThat(threads.periodicFailures()).isEqualTo(2);
+        } finally {
+            threads.shutdown();
+            threads.await();
+        }
+    }
+
+    @Test
+    void networkThreadsThatEndedAreReplacedForTheNextDial() {
+        SessionThreads threads = new SessionThreads();
+        try {
+            io.graphagent.net.tls.NetworkThreads first = threads.network();
+            assertThat(threads.network()).as("alive: kept").isSameAs(first);
+
+            // As an Error that escaped Netty's event loop ends its thread (every dial on it would fail).
+            first.close();
+            io.graphagent.net.tls.NetworkThreads next = threads.network();
+
+            assertThat(next).isNotSameAs(first);
+            assertThat(next.alive()).isTrue();
+            assertThat(next.role()).isEqualTo("agent-session");
         } finally {
             threads.shutdown();
             threads.await();

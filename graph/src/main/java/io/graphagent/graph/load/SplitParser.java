@@ -26,8 +26,26 @@ public final class SplitParser {
     private static final String MISSING_FIX = "check the path; every agent reads the input at the path the coordinator"
             + " gives (set job.input-transfer: stream when agents cannot see the coordinator's files)";
 
+    /**
+     * What each parsed chunk holds, told as soon as it is parsed (from the parse's threads):
+     * the chunk's bytes of text and the bytes of the records kept from it. A caller projects
+     * from them what the whole split will hold before the heap has to.
+     */
+    @FunctionalInterface
+    public interface ChunkSizes {
+        ChunkSizes NONE = (textBytes, heldBytes) -> { };
+
+        void parsed(long textBytes, long heldBytes);
+    }
+
     /** The vertex ids listed on the lines of the split, in file order. */
     public static long[] vertices(Path file, long from, long to, int threads, LongConsumer parsedBytes)
+            throws GraphInputException, IOException {
+        return vertices(file, from, to, threads, ChunkSizes.NONE, parsedBytes);
+    }
+
+    /** As {@link #vertices(Path, long, long, int, LongConsumer)}, telling {@code sizes} what each chunk holds. */
+    public static long[] vertices(Path file, long from, long to, int threads, ChunkSizes sizes, LongConsumer parsedBytes)
             throws GraphInputException, IOException {
         try (FileChunks chunks = FileChunks.open(file, CHUNK_BYTES, MISSING_FIX, from, to)) {
             long[][] parts = new long[chunks.count()][];
@@ -44,6 +62,7 @@ public final class SplitParser {
                 }
                 parts[chunk] = ids;
                 counts[chunk] = n;
+                sizes.parsed(chunks.length(chunk), 8L * n);
             });
             long total = 0;
             for (int n : counts) {
@@ -62,10 +81,18 @@ public final class SplitParser {
     /** The edges on the lines of the split, one {@link EdgeRecords} per chunk, in file order. */
     public static List<EdgeRecords> edges(Path file, long from, long to, boolean weighted, int threads,
                                           LongConsumer parsedBytes) throws GraphInputException, IOException {
+        return edges(file, from, to, weighted, threads, ChunkSizes.NONE, parsedBytes);
+    }
+
+    /** As {@link #edges(Path, long, long, boolean, int, LongConsumer)}, telling {@code sizes} what each chunk holds. */
+    public static List<EdgeRecords> edges(Path file, long from, long to, boolean weighted, int threads, ChunkSizes sizes,
+                                          LongConsumer parsedBytes) throws GraphInputException, IOException {
         try (FileChunks chunks = FileChunks.open(file, CHUNK_BYTES, MISSING_FIX, from, to)) {
             EdgeRecords[] records = new EdgeRecords[chunks.count()];
-            chunks.parseAll(threads, "graph-load-edges", parsedBytes, (chunk, in) ->
-                    records[chunk] = EdgeRecords.of(EdgeChunk.parse(in, null, null, weighted, chunks.length(chunk))));
+            chunks.parseAll(threads, "graph-load-edges", parsedBytes, (chunk, in) -> {
+                records[chunk] = EdgeRecords.of(EdgeChunk.parse(in, null, null, weighted, chunks.length(chunk)));
+                sizes.parsed(chunks.length(chunk), records[chunk].sizeInBytes());
+            });
             return new ArrayList<>(Arrays.asList(records));
         }
     }

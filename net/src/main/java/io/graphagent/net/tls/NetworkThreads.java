@@ -48,6 +48,25 @@ public final class NetworkThreads implements AutoCloseable {
         return role;
     }
 
+    /**
+     * Whether every thread still runs (none has been closed): an I/O thread that an {@code Error}
+     * escaped from (an {@code OutOfMemoryError} thrown again while Netty handled the first) ends
+     * for good, and a channel built on it then fails every call ("event executor terminated").
+     */
+    public boolean alive() {
+        for (var executor : acceptor) {
+            if (executor.isShuttingDown()) {
+                return false;
+            }
+        }
+        for (var executor : io) {
+            if (executor.isShuttingDown()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     EventLoopGroup acceptor() {
         return acceptor;
     }
