@@ -103,17 +103,23 @@ class MirrorFetchTest {
         Partitioning three = Partitioning.ofBlocks(graph, blocks,
                 new int[] {0, blocks.blockOf(VERTICES / 2), blocks.blockOf(HUB), blocks.count()});
         PartitionRunner hubOwner = new PartitionRunner(ShareBuilder.of(graph, three, new int[] {2}), kernel.program(), pool);
-        List<Runnable> held = new CopyOnWriteArrayList<>();
+        List<Runnable> held = new java.util.ArrayList<>();
         // The peer answers nothing before both lists' first calls are in: asked one after the other, they never would be.
+        // Calls arrive on several server threads: each answer is run once, by whichever call finds both in.
         PeerSender sender = peerSender((request, answer) -> {
-            held.add(() -> {
-                answer.onNext(PeerMirrors.answer(request, hubOwner, "job", EPOCH));
-                answer.onCompleted();
-            });
-            if (asked.size() >= 2) {
-                held.forEach(Runnable::run);
+            List<Runnable> due;
+            synchronized (held) {
+                held.add(() -> {
+                    answer.onNext(PeerMirrors.answer(request, hubOwner, "job", EPOCH));
+                    answer.onCompleted();
+                });
+                if (asked.size() < 2) {
+                    return;
+                }
+                due = List.copyOf(held);
                 held.clear();
             }
+            due.forEach(Runnable::run);
         });
         MirrorFetch fetch = MirrorFetch.start("job", EPOCH, three, new int[] {0, 1}, Map.of("agent-2", sender), TIMEOUT, ticker);
         PeerMirrors mirrors = fetch.await(ticker.nanos() + TIMEOUT.toNanos(), () -> false);
