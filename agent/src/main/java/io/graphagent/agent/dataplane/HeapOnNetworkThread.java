@@ -1,5 +1,6 @@
 package io.graphagent.agent.dataplane;
 
+import io.graphagent.agent.load.ShareMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,7 @@ final class HeapOnNetworkThread {
 
     private static String message(String what, String jobId) {
         return "ran out of heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB maximum) " + what + " for job " + jobId
-                + ". Fix: give the agents more heap (-Xmx in GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds a"
-                + " smaller share";
+                + ". " + ShareMemory.MORE_HEAP_FIX;
     }
 
     /** Logs the refusal; a log line that runs out of heap again is dropped, the refusal stands. */

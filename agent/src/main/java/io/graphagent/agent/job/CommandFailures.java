@@ -1,5 +1,6 @@
 package io.graphagent.agent.job;
 
+import io.graphagent.agent.load.ShareMemory;
 import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.graph.pregel.ProgramException;
 import io.graphagent.protocol.v1.Command;
@@ -51,8 +52,7 @@ final class CommandFailures {
         Runtime runtime = Runtime.getRuntime();
         String message = "agent " + link.agentId() + " ran out of heap (" + (runtime.maxMemory() >> 20)
                 + " MB maximum) during " + command.getKindCase() + " of job " + command.getJobId()
-                + ". Fix: give the agents more heap (-Xmx in GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds"
-                + " a smaller share";
+                + ". " + ShareMemory.MORE_HEAP_FIX;
         log.warn("event=command_failed cause=out_of_memory job={} command={} detail=\"{}\"", command.getJobId(),
                 command.getKindCase(), message);
         answers.fail(link, command, FailureKind.OUT_OF_MEMORY, message);

@@ -124,8 +124,7 @@ public final class PartitionedLoad {
                 if (pressure.thrashing()) {
                     throw new Stopped("agent " + agentId + " ran out of heap (" + (pressure.maxBytes() >> 20)
                             + " MB maximum) parsing its splits of job " + jobId + ": the records parsed so far fill it,"
-                            + " and collecting took most of the time. Fix: give the agents more heap (-Xmx in"
-                            + " GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds a smaller share");
+                            + " and collecting took most of the time. " + ShareMemory.MORE_HEAP_FIX);
                 }
             });
         } catch (Stopped e) {

@@ -115,8 +115,7 @@ final class ScanMemory {
         return "agent " + agentId + " needs about " + ShareMemory.mb(needed) + " MB more heap to parse its splits of job "
                 + jobId + " (about " + ShareMemory.mb(projectedBytes()) + " MB of records from "
                 + ShareMemory.mb(totalBytes()) + " MB of input), but has " + ShareMemory.mb(free) + " MB free of its "
-                + ShareMemory.mb(maxBytes) + " MB maximum. Fix: give the agents more heap (-Xmx in GRAPHAGENT_JAVA_OPTS)"
-                + " or run more agents, so each holds a smaller share";
+                + ShareMemory.mb(maxBytes) + " MB maximum. " + ShareMemory.MORE_HEAP_FIX;
     }
 
     private long read() {

@@ -36,6 +36,9 @@ public final class ShareMemory {
 
     /** Bytes of slack the JVM needs beside the share (buffers, gRPC, GC headroom). */
     static final long HEADROOM = 16L << 20;
+    /** The fix every out-of-heap message of an agent's job ends with. */
+    public static final String MORE_HEAP_FIX = "Fix: give the agents more heap (-Xmx in GRAPHAGENT_JAVA_OPTS) or run"
+            + " more agents, so each holds a smaller share";
     /** Job state per owned vertex: one 8-byte value, a halt flag, a combined inbox (9) and two broadcast slots (18). */
     static final long STATE_PER_OWNED = 36;
     /** Job state per mirror: its two broadcast slots. */
@@ -58,8 +61,7 @@ public final class ShareMemory {
         if (needed > available) {
             throw new LoadException("agent " + agentId + " needs about " + mb(needed) + " MB more heap for its share of the graph ("
                     + ownedVertices(received) + " vertices, " + received.entriesLaid() + " edge entries), but has "
-                    + mb(available) + " MB free of its " + mb(runtime.maxMemory()) + " MB maximum. Fix: give the agents more"
-                    + " heap (-Xmx in GRAPHAGENT_JAVA_OPTS) or run more agents, so each holds a smaller share",
+                    + mb(available) + " MB free of its " + mb(runtime.maxMemory()) + " MB maximum. " + MORE_HEAP_FIX,
                     LoadException.Fault.MEMORY);
         }
     }
