@@ -2,6 +2,7 @@ package io.graphagent.coordinator.query;
 
 import io.graphagent.protocol.v1.ShardLoad;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One agent's load as the router weighs it: the requests the gateway has in flight to it
@@ -31,6 +32,7 @@ final class AgentLoad {
 
     private final String agentId;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder requests = new LongAdder();
     private volatile int reportedInFlight;
     private volatile long reportedAt = Long.MIN_VALUE;
     private volatile double latencyMillis;
@@ -46,6 +48,7 @@ final class AgentLoad {
 
     void sent() {
         inFlight.incrementAndGet();
+        requests.increment();
     }
 
     void answered() {
@@ -54,6 +57,11 @@ final class AgentLoad {
 
     int inFlight() {
         return Math.max(0, inFlight.get());
+    }
+
+    /** Requests the gateway has sent it since the start (answered or not). */
+    long requests() {
+        return requests.sum();
     }
 
     /** What the agent reported in an answer at {@code nowMillis}. */

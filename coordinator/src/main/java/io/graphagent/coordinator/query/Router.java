@@ -248,7 +248,7 @@ public final class Router implements ResidentGraphs.Heat {
         Map<String, AgentLoad> sorted = new TreeMap<>();
         agents.forEach(a -> sorted.put(a, load(a)));
         sorted.forEach((id, l) -> table.addAgents(io.graphagent.protocol.v1.AgentLoad.newBuilder().setAgentId(id)
-                .setInFlight(l.inFlight()).setReportedInFlight(l.reportedInFlight(now)).setLatencyMs(l.latencyMillis(now))
+                .setInFlight(l.inFlight()).setRequests(l.requests()).setReportedInFlight(l.reportedInFlight(now)).setLatencyMs(l.latencyMillis(now))
                 .setCost(l.cost(now)).setLive(live.contains(id))));
         return table.build();
     }

@@ -92,6 +92,8 @@ class RouterTest {
             router.load("agent-1").sent();
         }
         assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+        assertThat(router.table(List.of(graph)).getAgentsList()).as("requests sent, by agent")
+                .extracting(a -> a.getRequests()).containsExactly(30L, 0L, 0L);
     }
 
     @Test
