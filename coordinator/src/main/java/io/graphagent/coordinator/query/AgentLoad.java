@@ -83,9 +83,21 @@ final class AgentLoad {
         return latencyMillis * Math.exp(-age / LATENCY_DECAY_MILLIS);
     }
 
+    /** Its requests in flight as best known: the gateway's own or the fresh report, the more. */
+    int inFlight(long nowMillis) {
+        return Math.max(inFlight(), reportedInFlight(nowMillis));
+    }
+
+    /**
+     * Whether one more request would wait for a thread: {@code threads} (the agent's query
+     * threads, one per core) or more requests already in flight.
+     */
+    boolean saturated(long nowMillis, int threads) {
+        return inFlight(nowMillis) >= Math.max(1, threads);
+    }
+
     /** The cost of one more request: (in flight + 1) x (latency + a base). */
     double cost(long nowMillis) {
-        int load = Math.max(inFlight(), reportedInFlight(nowMillis));
-        return (load + 1) * (latencyMillis(nowMillis) + BASE_LATENCY_MILLIS);
+        return (inFlight(nowMillis) + 1) * (latencyMillis(nowMillis) + BASE_LATENCY_MILLIS);
     }
 }

@@ -41,6 +41,8 @@ public final class Router implements ResidentGraphs.Heat {
     private final Supplier<List<AgentView>> alive;
     private volatile Set<String> live = Set.of();
     private volatile Map<String, String> addresses = Map.of();
+    /** The cores each live agent reported in Hello: its query threads. */
+    private volatile Map<String, Integer> cores = Map.of();
     /** The membership cause each agent last left ALIVE with (a DisconnectCause or lifecycle label). */
     private final Map<String, String> leftWith = new ConcurrentHashMap<>();
 
@@ -62,10 +64,13 @@ public final class Router implements ResidentGraphs.Heat {
 
     private synchronized void refresh() {
         Map<String, String> next = new TreeMap<>();
+        Map<String, Integer> nextCores = new TreeMap<>();
         for (AgentView a : alive.get()) {
             next.put(a.agentId(), a.dataAddress());
+            nextCores.put(a.agentId(), a.cores());
         }
         addresses = Map.copyOf(next);
+        cores = Map.copyOf(nextCores);
         live = Set.copyOf(next.keySet());
     }
 
@@ -86,6 +91,15 @@ public final class Router implements ResidentGraphs.Heat {
 
     public QueryRouting policy() {
         return config.routing();
+    }
+
+    /**
+     * Whether {@code agent} is saturated now: as many requests in flight to it (the gateway's
+     * own or its fresh report) as it has query threads (one per core it reported), so one more
+     * would wait for a thread.
+     */
+    boolean saturated(String agent) {
+        return load(agent).saturated(clock.millis(), cores.getOrDefault(agent, 1));
     }
 
     /**

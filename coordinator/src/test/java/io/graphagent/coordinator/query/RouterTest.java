@@ -222,18 +222,40 @@ class RouterTest {
     }
 
     @Test
-    void theHopsOnlyAgentTakesOnEveryNextPartitionItHoldsUnderHeat() {
+    void theHopsOnlyAgentTakesOnEveryNextPartitionItHoldsOnlyWhileSaturated() {
         Router router = router(QueryConfig.defaults());
-        router.load("agent-2").reported(load(6, 10_000), clock.millis());
-        NextHop next = new NextHop(router, graph);
-        next.allHeldTo("agent-2");
+        router.load("agent-1").reported(load(1, 10_000), clock.millis());
+        router.load("agent-2").reported(load(1, 10_000), clock.millis());
+        router.load("agent-3").reported(load(1, 10_000), clock.millis());
+        NextHop idle = new NextHop(router, graph);
+        idle.allHeldToWhenSaturated("agent-2");
+        io.graphagent.protocol.v1.ExpandRequest.Builder idleToAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
+        idle.name("agent-2", idleToAgent2);
+        assertThat(router.saturated("agent-2")).isFalse();
+        assertThat(idleToAgent2.getNextPartitionsList()).as("idle: only what routes to it (partition 0 to agent-1, the first of equals)")
+                .containsExactly(1);
+
+        // agent-2 reports 3 in flight, the answered one aside 2: its 2 cores' threads are taken.
+        router.load("agent-2").reported(load(3, 10_000), clock.millis());
+        assertThat(router.saturated("agent-2")).isTrue();
+        NextHop busy = new NextHop(router, graph);
+        busy.allHeldToWhenSaturated("agent-2");
         io.graphagent.protocol.v1.ExpandRequest.Builder toAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
-        next.name("agent-2", toAgent2);
-        assertThat(toAgent2.getNextPartitionsList()).as("agent-2 holds both, busier or not").containsExactly(0, 1);
+        busy.name("agent-2", toAgent2);
+        assertThat(toAgent2.getNextPartitionsList()).as("saturated: every partition it holds").containsExactly(0, 1);
+
+        // The report goes stale; the gateway's own requests say as much.
+        clock.advance(Duration.ofMillis(AgentLoad.STALE_MILLIS + 1));
+        assertThat(router.saturated("agent-2")).as("the report aged out").isFalse();
+        router.load("agent-2").sent();
+        assertThat(router.saturated("agent-2")).as("one of two threads taken").isFalse();
+        router.load("agent-2").sent();
+        assertThat(router.saturated("agent-2")).as("both threads taken by the gateway's own requests").isTrue();
 
         Router turns = router(QueryConfig.defaults().withRouting(QueryRouting.ROUND_ROBIN));
+        turns.load("agent-2").reported(load(9, 10_000), clock.millis());
         NextHop inTurn = new NextHop(turns, graph);
-        inTurn.allHeldTo("agent-2");
+        inTurn.allHeldToWhenSaturated("agent-2");
         io.graphagent.protocol.v1.ExpandRequest.Builder inTurnToAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
         inTurn.name("agent-2", inTurnToAgent2);
         assertThat(inTurnToAgent2.getNextPartitionsList()).as("round robin keeps its turns").containsExactly(1);
