@@ -23,13 +23,25 @@ import java.util.function.Supplier;
 /**
  * Where each request of a query goes: for a partition, one of its live replicas (holders whose
  * session is ALIVE), by the policy of {@code query.routing}. {@link QueryRouting#HEAT}: the
- * replica with the least {@link AgentLoad#cost}, ties to the lowest id; the partitions' heat
+ * replica with the least {@link AgentLoad#cost}, those within {@link #TIE_RATIO} of the least
+ * taken in turn (as nginx's least_conn takes its ties); the partitions' heat
  * ({@link PartitionHeat}) says which are hot, and the resident graphs give those an extra
  * replica on the least-loaded agent. {@link QueryRouting#ROUND_ROBIN}: the live replicas in
  * turn, no hot replicas. Every route counts as a request to the partition. Time from the
  * injected clock. Thread-safe.
  */
 public final class Router implements ResidentGraphs.Heat {
+    /**
+     * Replicas whose costs are within this factor of the least are equally loaded, and take
+     * requests in turn. The latency in a cost is an agent's average over its last ~10 requests,
+     * whose sizes vary far more than this (a hub's neighbourhood against a leaf's), so a smaller
+     * difference says nothing about which replica answers sooner; without it, every query
+     * between two reports saw the same cheapest replica and went there, herding requests onto
+     * the replica that last reported the lower figure. One more request in flight at the same
+     * latency doubles a cost, beyond this factor: the queue still decides.
+     */
+    static final double TIE_RATIO = 1.5;
+
     private final QueryConfig config;
     private final Clock clock;
     private final Map<String, AgentLoad> loads = new ConcurrentHashMap<>();
@@ -133,9 +145,7 @@ public final class Router implements ResidentGraphs.Heat {
      */
     void routedAlong(GraphView graph, int p) {
         heatOf(graph).hit(p, clock.millis());
-        if (config.routing() == QueryRouting.ROUND_ROBIN) {
-            turnsOf(graph)[p].getAndIncrement();
-        }
+        turnsOf(graph)[p].getAndIncrement();
     }
 
     private String pick(GraphView graph, int p, Set<String> exclude, long now, boolean advance) {
@@ -152,19 +162,33 @@ public final class Router implements ResidentGraphs.Heat {
             }
             return null;
         }
-        String best = null;
-        double bestCost = Double.MAX_VALUE;
-        for (String agent : holders) {
-            if (!alive.contains(agent) || exclude.contains(agent)) {
-                continue;
-            }
-            double cost = load(agent).cost(now);
-            if (cost < bestCost) {
-                best = agent;
-                bestCost = cost;
+        double[] costs = new double[holders.size()];
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < costs.length; i++) {
+            String agent = holders.get(i);
+            costs[i] = !alive.contains(agent) || exclude.contains(agent) ? Double.NaN : load(agent).cost(now);
+            if (costs[i] < least) {
+                least = costs[i];
             }
         }
-        return best;
+        // NaN (not a candidate) is within no ratio.
+        int ties = 0;
+        for (double c : costs) {
+            if (c <= least * TIE_RATIO) {
+                ties++;
+            }
+        }
+        if (ties == 0) {
+            return null;
+        }
+        AtomicInteger turn = turnsOf(graph)[p];
+        int chosen = ties == 1 ? 0 : Math.floorMod(advance ? turn.getAndIncrement() : turn.get(), ties);
+        for (int i = 0; i < costs.length; i++) {
+            if (costs[i] <= least * TIE_RATIO && chosen-- == 0) {
+                return holders.get(i);
+            }
+        }
+        throw new AssertionError("unreachable: " + ties + " replicas within the tie ratio");
     }
 
     private AtomicInteger[] turnsOf(GraphView graph) {

@@ -75,8 +75,9 @@ class RouterTest {
     @Test
     void heatRoutesToTheReplicaWithTheLeastInFlightTimesLatency() {
         Router router = router(QueryConfig.defaults());
-        // Nothing known: equal costs, the lowest id.
+        // Nothing known: equal costs, taken in turn.
         assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
 
         router.load("agent-1").reported(load(4, 20_000), clock.millis());
         router.load("agent-2").reported(load(4, 5_000), clock.millis());
@@ -222,6 +223,33 @@ class RouterTest {
     }
 
     @Test
+    void replicasWithinTheTieRatioTakeRequestsInTurnSoNoneHerdsOntoTheLastLowerReport() {
+        Router router = router(QueryConfig.defaults());
+        // Both idle; agent-2 last reported a lower average (2.0 against 2.8 ms): noise, not a queue.
+        router.load("agent-1").reported(load(1, 2_800), clock.millis());
+        router.load("agent-2").reported(load(1, 2_000), clock.millis());
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            order.add(router.route(graph, 0, Set.of()));
+        }
+        assertThat(order).as("not every request to agent-2").containsExactly("agent-1", "agent-2", "agent-1", "agent-2");
+
+        // One request in flight to agent-2 doubles its cost (4.2 against 2.3): past the ratio, agent-1 every time.
+        router.load("agent-1").reported(load(1, 2_200), clock.millis());
+        router.load("agent-2").sent();
+        for (int i = 0; i < 3; i++) {
+            assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+        }
+        // A latency over the ratio decides alone as well: 2.0 against 3.5 ms, both idle.
+        router.load("agent-2").answered();
+        router.load("agent-1").reported(load(1, 3_500), clock.millis());
+        for (int i = 0; i < 3; i++) {
+            assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+        }
+        assertThat(router.table(List.of(graph)).getAgentsList()).extracting(a -> a.getRequests()).containsExactly(0L, 1L, 0L);
+    }
+
+    @Test
     void theHopsOnlyAgentTakesOnEveryNextPartitionItHoldsOnlyWhileSaturated() {
         Router router = router(QueryConfig.defaults());
         router.load("agent-1").reported(load(1, 10_000), clock.millis());
@@ -232,7 +260,7 @@ class RouterTest {
         io.graphagent.protocol.v1.ExpandRequest.Builder idleToAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
         idle.name("agent-2", idleToAgent2);
         assertThat(router.saturated("agent-2")).isFalse();
-        assertThat(idleToAgent2.getNextPartitionsList()).as("idle: only what routes to it (partition 0 to agent-1, the first of equals)")
+        assertThat(idleToAgent2.getNextPartitionsList()).as("idle: only what routes to it (partition 0 to agent-1 by turn)")
                 .containsExactly(1);
 
         // agent-2 reports 3 in flight, the answered one aside 2: its 2 cores' threads are taken.
