@@ -181,8 +181,12 @@ public final class Router implements ResidentGraphs.Heat {
         if (ties == 0) {
             return null;
         }
-        AtomicInteger turn = turnsOf(graph)[p];
-        int chosen = ties == 1 ? 0 : Math.floorMod(advance ? turn.getAndIncrement() : turn.get(), ties);
+        int chosen = 0;
+        if (ties > 1) {
+            // Only then: the turns' key is built per call.
+            AtomicInteger turn = turnsOf(graph)[p];
+            chosen = Math.floorMod(advance ? turn.getAndIncrement() : turn.get(), ties);
+        }
         for (int i = 0; i < costs.length; i++) {
             if (costs[i] <= least * TIE_RATIO && chosen-- == 0) {
                 return holders.get(i);
