@@ -119,6 +119,7 @@ for i, pid in enumerate(pids):
     per = dict.fromkeys(classes, 0)
     for (p, tid), (ticks, name) in after.items():
         if p == pid:
+            name = name.replace("_", " ")
             c = "query" if name.startswith("agent-query") else threadcpu.classify(name)
             per[c if c in per else "other"] += ticks - before.get((p, tid), (0, name))[0]
     print("  %s by thread class, CPU s per 1,000 queries: %s" % ("coordinator" if i == 0 else "agent-%d" % i,
