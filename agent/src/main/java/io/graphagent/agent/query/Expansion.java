@@ -39,33 +39,25 @@ final class Expansion {
 
     /**
      * Adds the neighbours of {@code vertices} 0 to {@code count} (read in place) to {@code into}: which vertices, not
-     * whence (a hop answered without parents), gathered by slot in {@code slots} on the way.
+     * whence (a hop answered without parents).
      *
      * @param notHeld set to true at the partitions of vertices this agent does not hold
      */
     static void expand(ResidentGraph graph, Holdings holdings, java.nio.IntBuffer vertices, int count, Direction direction,
-                       VertexBits into, boolean[] notHeld, SlotSets slots) {
-        try {
-            eachHeld(graph, holdings, vertices, count, direction, notHeld, null,
-                    (share, offsets, ends, slot, from) -> follow(share, offsets, ends, slot, into, slots));
-        } finally {
-            slots.drainInto(into);
-        }
+                       VertexBits into, boolean[] notHeld) {
+        eachHeld(graph, holdings, vertices, count, direction, notHeld, null,
+                (share, offsets, ends, slot, from) -> follow(share, offsets, ends, slot, into));
     }
 
     /**
      * Adds the neighbours of those of {@code frontier[0..count)} in partitions this agent holds to
-     * {@code into} (which vertices, not whence; gathered by slot in {@code slots} on the way);
-     * writes the others to {@code unexpanded} and returns how many.
+     * {@code into} (which vertices, not whence); writes the others to {@code unexpanded} and
+     * returns how many.
      */
     static int expandHeld(ResidentGraph graph, Holdings holdings, int[] frontier, int count, Direction direction,
-                          VertexBits into, int[] unexpanded, SlotSets slots) {
-        try {
-            return eachHeld(graph, holdings, java.nio.IntBuffer.wrap(frontier), count, direction, null, unexpanded,
-                    (share, offsets, ends, slot, from) -> follow(share, offsets, ends, slot, into, slots));
-        } finally {
-            slots.drainInto(into);
-        }
+                          VertexBits into, int[] unexpanded) {
+        return eachHeld(graph, holdings, java.nio.IntBuffer.wrap(frontier), count, direction, null, unexpanded,
+                (share, offsets, ends, slot, from) -> follow(share, offsets, ends, slot, into));
     }
 
     /**
@@ -139,13 +131,7 @@ final class Expansion {
         }
     }
 
-    /** Into the share's slot set when {@code slots} has one for it (read into {@code into} when the hop ends), else into {@code into}. */
-    private static void follow(GraphShare share, int[] offsets, int[] ends, int slot, VertexBits into, SlotSets slots) {
-        VertexBits bySlot = slots.of(share);
-        if (bySlot != null) {
-            bySlot.addAll(ends, offsets[slot], offsets[slot + 1], null);
-        } else {
-            into.addAll(ends, offsets[slot], offsets[slot + 1], share.slotGlobals());
-        }
+    private static void follow(GraphShare share, int[] offsets, int[] ends, int slot, VertexBits into) {
+        into.addAll(ends, offsets[slot], offsets[slot + 1], share.slotGlobals());
     }
 }

@@ -45,8 +45,6 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ThreadLocal<VertexBits> bitSets = new ThreadLocal<>();
     /** Each query thread's bit set for the hop after, when asked for ({@code also_next}). */
     private final ThreadLocal<VertexBits> nextSets = new ThreadLocal<>();
-    /** Each query thread's bit sets over shares' slots, for hops read without parents. */
-    private final ThreadLocal<SlotSets> slotSets = ThreadLocal.withInitial(SlotSets::new);
     /** Each query thread's arrays for building its replies. */
     private final ThreadLocal<ReplyBuffer> buffers = ThreadLocal.withInitial(ReplyBuffer::new);
     /** The work of each kind of request, made once (not a lambda per request). */
@@ -139,7 +137,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         set.clear();
         try {
             Holdings holdings = graph.holdings();
-            Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld, slotSets.get());
+            Expansion.expand(graph, holdings, vertices, count, request.getDirection(), set, notHeld);
             int size = set.size();
             ExpandReply.Builder out = ExpandReply.newBuilder().setCount(size);
             boolean bits = asBits(size, universe);
@@ -190,7 +188,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
         set.clear();
         try {
             int[] unexpanded = buffer.unexpanded(size);
-            int left = Expansion.expandHeld(graph, holdings, frontier, size, direction, set, unexpanded, slotSets.get());
+            int left = Expansion.expandHeld(graph, holdings, frontier, size, direction, set, unexpanded);
             int nextSize = set.size();
             out.setNextCount(nextSize).setUnexpandedCount(left).setUnexpanded(buffer.ints(unexpanded, 0, left));
             if (counted != null && left == 0) {

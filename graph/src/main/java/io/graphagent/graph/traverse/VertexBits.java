@@ -103,38 +103,6 @@ public final class VertexBits {
         return added;
     }
 
-    /**
-     * Adds {@code map[s]} for each id s of {@code slots} and empties {@code slots}; returns how
-     * many were new. A hop gathered over a share's slots goes into dense ids here, a lookup in
-     * {@code map} per vertex met instead of one per edge.
-     */
-    public int addMapped(VertexBits slots, int[] map) {
-        int added = 0;
-        try {
-            if (slots.allDirty) {
-                for (int w = 0; w < slots.bits.length; w++) {
-                    added += addWord(slots.bits[w], w, map);
-                }
-            } else {
-                for (int t = 0; t < slots.touchedCount; t++) {
-                    added += addWord(slots.bits[slots.touched[t]], slots.touched[t], map);
-                }
-            }
-        } finally {
-            slots.clear();
-        }
-        return added;
-    }
-
-    private int addWord(long word, int w, int[] map) {
-        int added = 0;
-        while (word != 0) {
-            added += add(map[(w << 6) + Long.numberOfTrailingZeros(word)]) ? 1 : 0;
-            word &= word - 1;
-        }
-        return added;
-    }
-
     private void grown(int added) {
         if (size >= 0) {
             size += added;

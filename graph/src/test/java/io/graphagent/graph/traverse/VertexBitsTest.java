@@ -78,32 +78,6 @@ class VertexBitsTest {
     }
 
     @Test
-    void slotsAreReadThroughTheirMapAndEmptiedWhetherTrackedOrNot() {
-        int[] map = new int[64 * 80];
-        for (int s = 0; s < map.length; s++) {
-            map[s] = (s * 7) % map.length;
-        }
-        // 80 words, 10 tracked: 3 words tracked, then 40 words past the tracking.
-        for (int words : new int[] {3, 40}) {
-            VertexBits slots = new VertexBits(map.length);
-            VertexBits into = new VertexBits(map.length);
-            TreeSet<Integer> reference = new TreeSet<>();
-            into.add(map[5]);
-            reference.add(map[5]);
-            for (int w = 0; w < words; w++) {
-                slots.add(w * 64 + 5);
-                slots.add(w * 64 + 63);
-                reference.add(map[w * 64 + 5]);
-                reference.add(map[w * 64 + 63]);
-            }
-            assertThat(into.addMapped(slots, map)).isEqualTo(2 * words - 1);
-            assertThat(held(into)).containsExactly(sorted(reference));
-            assertThat(slots.size()).isZero();
-            assertThat(slots.bits()).containsOnly(0L);
-        }
-    }
-
-    @Test
     void aClearedSetIsEmptyWhetherItTrackedItsWordsOrNot() {
         VertexBits bits = new VertexBits(64 * 80);
         // 80 words, 10 tracked: 10 words stay tracked, the 11th makes the set scan them all.
