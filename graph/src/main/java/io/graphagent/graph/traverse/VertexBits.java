@@ -65,14 +65,12 @@ public final class VertexBits {
      */
     public int addAll(int[] ids, int from, int to, int[] map) {
         int added = 0;
-        int i = from;
-        if (!allDirty) {
-            int count = touchedCount;
-            for (; i < to && count < touched.length; i++) {
+        int count = touchedCount;
+        boolean tracking = !allDirty;
+        try {
+            for (int i = from; i < to; i++) {
                 int v = map == null ? ids[i] : map[ids[i]];
                 if (v < 0 || v >= universe) {
-                    touchedCount = count;
-                    grown(added);
                     throw outside(v);
                 }
                 int w = v >>> 6;
@@ -80,26 +78,20 @@ public final class VertexBits {
                 long now = old | (1L << v);
                 bits[w] = now;
                 added += (int) ((now ^ old) >>> v);
-                // Written always, kept only when the word was empty.
-                touched[count] = w;
-                count += old == 0 ? 1 : 0;
+                if (tracking) {
+                    // Written always, kept only when the word was empty; once full, the set is all dirty.
+                    touched[count] = w;
+                    count += old == 0 ? 1 : 0;
+                    tracking = count < touched.length;
+                }
             }
-            touchedCount = count;
-            allDirty = count == touched.length;
-        }
-        for (; i < to; i++) {
-            int v = map == null ? ids[i] : map[ids[i]];
-            if (v < 0 || v >= universe) {
-                grown(added);
-                throw outside(v);
+        } finally {
+            if (!allDirty) {
+                touchedCount = count;
+                allDirty = count == touched.length;
             }
-            int w = v >>> 6;
-            long old = bits[w];
-            long now = old | (1L << v);
-            bits[w] = now;
-            added += (int) ((now ^ old) >>> v);
+            grown(added);
         }
-        grown(added);
         return added;
     }
 
