@@ -148,6 +148,14 @@ final class AgentJob implements BatchTarget, IdService {
         return runner.verticesWithOutEdges();
     }
 
+    /**
+     * As a superstep starts (every peer holds the job at this epoch): asks the peers for their
+     * mirror lists in the background, once per job epoch ({@link OutgoingBatches#learnMirrors}).
+     */
+    void learnMirrors() {
+        outgoing.learnMirrors();
+    }
+
     SuperstepDone compute(StartSuperstep start) {
         long t0 = ticker.nanos();
         int aggregatorCount = kernel.shape().aggregatorCount();

@@ -24,10 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The mirror lists of one job epoch ({@link PeerMirrors}) asked of every peer in the background,
  * so that the first exchange that sends mirrored broadcasts finds them known instead of asking
- * on the job thread while nothing goes out. Started during a compute once the job is about to
- * pull ({@link MirrorFetchTrigger}), or by the first mirrored pull: by then every peer holds the
- * job at this epoch and can answer, since the coordinator starts a superstep only once every
- * agent has reported LoadDone or RestoreDone. Each list (one peer's
+ * on the job thread while nothing goes out. Started beside the epoch's first compute: by then
+ * every peer holds the job at this epoch and can answer, since the coordinator starts a
+ * superstep only once every agent has reported LoadDone or RestoreDone. Each list (one peer's
  * mirrors of one owned partition) is asked one {@code Resolve} call at a time, {@link MirrorList}
  * page by page; the lists in parallel (one round trip per page rather than one per page and
  * partition), on the data plane's threads; no thread of its own.

@@ -20,12 +20,11 @@ import java.util.function.BooleanSupplier;
  * sent early (before the exchange that needs them, {@link EarlyBroadcasts}). What one exchange
  * asked for (early broadcasts allowed, compact broadcasts pulled, in the mirrored form) shapes the
  * next compute. The mirrored form sends each peer only the members it mirrors
- * ({@link PeerMirrors}: asked of the peers once the job is about to pull, {@link MirrorFetchTrigger},
+ * ({@link PeerMirrors}: asked of the peers as the first superstep starts, {@link #learnMirrors},
  * and waited for at the first pulling exchange that asks for it).
  *
  * <p>Thread-safety: the agent-job thread only, except {@link #prepared}, which compute threads
- * fill during {@link #compute} (read after it returns), {@link #learnMirrors}, which they may
- * call then, and {@link #stopMirrorFetch}.
+ * fill during {@link #compute} (read after it returns), and {@link #stopMirrorFetch}.
  */
 final class OutgoingBatches {
     private final String jobId;
@@ -67,10 +66,8 @@ final class OutgoingBatches {
     private boolean lastMirrored;
     /** Which members each peer mirrors; taken from {@link #mirrorFetch} at the first pulling exchange that asks for the mirrored form. */
     private PeerMirrors mirrors;
-    /** The peers' mirror lists being asked, once the job is about to pull; null before. Volatile: a rollback cancels it. */
+    /** The peers' mirror lists being asked, from the first compute on; null before it. Volatile: a rollback cancels it. */
     private volatile MirrorFetch mirrorFetch;
-    /** Starts {@link #mirrorFetch} when the job is about to pull. */
-    private final MirrorFetchTrigger fetchTrigger;
 
     /** One exchange's sending: the feed to the peers, its streams, and those that went early. */
     record Sending(BatchFeed<MessageBatch> feed, List<BatchStream> streams, List<BatchStream> sentEarly,
@@ -116,20 +113,17 @@ final class OutgoingBatches {
         @SuppressWarnings("unchecked")
         List<MessageBatch>[][] perPeer = new List[peerIds.length][runner.partitioning().count()];
         this.prepared = perPeer;
-        this.fetchTrigger = new MirrorFetchTrigger(runner, this::learnMirrors);
     }
 
     /**
      * Computes {@code superstep} on the runner. When the last exchange pulled compact broadcasts,
      * each partition's are packed as soon as it is computed and, when early broadcasts are
-     * allowed, offered to the peers at once. Each computed partition's broadcasts also count
-     * towards starting the mirror lists' fetch ({@link MirrorFetchTrigger}) until it starts.
+     * allowed, offered to the peers at once.
      */
     SuperstepStats compute(int superstep, double[] aggregated) {
         dropPrepared();
         preparedMirrored = lastMirrored;
         closeEarly("replaced by superstep " + superstep);
-        fetchTrigger.superstepStarts();
         SuperstepStats stats;
         if (lastPullCompact && !peers.isEmpty()) {
             MessageBatch header = header(superstep);
@@ -143,7 +137,6 @@ final class OutgoingBatches {
                     if (streaming != null) {
                         streaming.computed(p, runner.broadcastEdges(p));
                     }
-                    fetchTrigger.computed(runner.broadcastEdges(p));
                 });
             } catch (RuntimeException | Error e) {
                 closeEarly("compute of superstep " + superstep + " failed");
@@ -152,8 +145,6 @@ final class OutgoingBatches {
             if (streaming != null && streaming.sent()) {
                 timings.early("compute");
             }
-        } else if (fetchTrigger.waiting() && !peers.isEmpty()) {
-            stats = runner.compute(superstep, aggregated, p -> fetchTrigger.computed(runner.broadcastEdges(p)));
         } else {
             stats = runner.compute(superstep, aggregated);
         }
@@ -236,12 +227,11 @@ final class OutgoingBatches {
 
     /**
      * Starts asking the peers for their mirror lists ({@link MirrorFetch}) unless already asked,
-     * so that the first mirrored pull finds them in: called during or after a superstep's
-     * compute, when every peer holds the job at this epoch ({@link MirrorFetchTrigger}), or by
-     * the first mirrored pull itself. Exchanges that never ask for the mirrored form (a cluster
-     * with an agent below protocol 4) leave the answer, or the failure, unread.
+     * so that the first mirrored pull finds them in: called as a superstep starts, when every
+     * peer holds the job at this epoch. Exchanges that never ask for the mirrored form (a
+     * cluster with an agent below protocol 4) leave the answer, or the failure, unread.
      */
-    private synchronized void learnMirrors() {
+    void learnMirrors() {
         if (mirrorFetch == null && !peers.isEmpty()) {
             startMirrorFetch();
         }

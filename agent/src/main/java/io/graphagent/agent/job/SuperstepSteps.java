@@ -45,10 +45,10 @@ final class SuperstepSteps {
 
     /**
      * Computes the superstep, answers SuperstepDone, then sends the broadcasts a pulling superstep
-     * reads. A job about to pull also starts asking the peers for their mirror lists during
-     * compute ({@link MirrorFetchTrigger}).
+     * reads. The job epoch's first also starts asking the peers for their mirror lists, beside compute.
      */
     void compute(AgentJob job, Command command, CoordinatorLink link) {
+        job.learnMirrors();
         answers.reply(link, command, Report.newBuilder().setSuperstepDone(job.compute(command.getStartSuperstep())));
         job.sendBroadcastsEarly();
     }

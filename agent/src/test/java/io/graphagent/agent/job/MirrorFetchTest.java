@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.graphagent.agent.dataplane.PeerSender;
-import io.graphagent.api.EdgeUse;
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.graph.kernels.Kernel;
@@ -23,7 +22,6 @@ import io.graphagent.protocol.v1.Exchange;
 import io.graphagent.protocol.v1.ResolveRequest;
 import io.graphagent.protocol.v1.ResolveResponse;
 import io.graphagent.protocol.v1.StartSuperstep;
-import io.graphagent.protocol.v1.SuperstepDone;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -45,12 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The peers' mirror lists asked in the background once a job epoch is about to pull (during the
- * compute whose broadcasts make it pull, or at the first pull) and waited for at its first
- * mirrored pull: over a real data-plane channel on 127.0.0.1, page by page; a job that does not
- * pull asks nothing; a silent peer ends the wait at the exchange's deadline on the ticker, a
- * refusing one fails the mirrored exchange naming it, and a rollback or release ends the calls
- * in flight.
+ * The peers' mirror lists asked in the background from a job epoch's first superstep and waited
+ * for at its first mirrored pull: over a real data-plane channel on 127.0.0.1, page by page;
+ * a silent peer ends the wait at the exchange's deadline on the ticker, a refusing one fails
+ * the mirrored exchange naming it, and a rollback or release ends the calls in flight.
  */
 class MirrorFetchTest {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -87,9 +83,10 @@ class MirrorFetchTest {
     @Test
     void theFirstSuperstepAsksThePeerWhoseListArrivesInPagesBeforeTheExchangeWaitsForIt() throws Exception {
         AgentJob job = jobWithPeer(this::answerFromThePeersShare);
-        // PageRank: every ring vertex broadcasts, so the coming exchange pulls.
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
-        // No exchange yet: the calls went during compute. Asked once per job (epoch) only.
+        // No exchange yet: the calls went beside compute. Asked once per job (epoch) only.
+        job.learnMirrors();
         await().atMost(Duration.ofSeconds(30)).until(() -> asked.size() == 2);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> asked.size() == 2);
         assertThat(asked).extracting(ResolveRequest::getFirst).containsExactly(0, PeerMirrors.MAX_RANKS);
@@ -160,6 +157,7 @@ class MirrorFetchTest {
     @Test
     void aRollbackEndsTheCallInFlightAndTheExchangeWaitingForIt() throws Exception {
         AgentJob job = jobWithPeer(this::neverAnswer);
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> asked.size() == 1);
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> failureOf(
@@ -176,6 +174,7 @@ class MirrorFetchTest {
     @Test
     void aReleasedJobsCallInFlightIsCancelled() throws Exception {
         AgentJob job = jobWithPeer(this::neverAnswer);
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
         await().atMost(Duration.ofSeconds(30)).until(() -> asked.size() == 1);
 
@@ -188,64 +187,13 @@ class MirrorFetchTest {
     void aPeerThatRefusesTheQuestionFailsTheMirroredExchangeNamingIt() throws Exception {
         AgentJob job = jobWithPeer((request, answer) -> answer.onError(Status.NOT_FOUND
                 .withDescription("this agent holds no job job").asRuntimeException()));
+        job.learnMirrors();
         job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
 
         assertThatThrownBy(() -> job.exchange(mirroredPull())).isInstanceOf(ExchangeFailedException.class)
                 .hasMessageContaining("cannot learn the mirrors of partition 0 from agent agent-2: NOT_FOUND this agent holds no job job")
                 .satisfies(e -> assertThat(((ExchangeFailedException) e).peer).isEqualTo("agent-2"));
         assertThat(asked).hasSize(1);
-    }
-
-    @Test
-    void aJobWhoseBroadcastsStaySparseAsksNothingUntilAnExchangePullsAndThatOneAsksAndWaits() throws Exception {
-        // BFS from ring vertex 0: one broadcast edge of agent-1's 66,536 edge slots, far below a pull's 1/16.
-        AgentJob job = jobWithPeer(kernelOf(Algorithm.BFS), (request, answer) -> answer.onError(Status.NOT_FOUND
-                .withDescription("this agent holds no job job").asRuntimeException()));
-
-        SuperstepDone done = job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
-
-        assertThat(done.getBroadcastEdges()).isEqualTo(1);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(asked::isEmpty);
-        // The other agents' broadcasts made the exchange pull: it asks now, and waits for the answer (a refusal).
-        assertThatThrownBy(() -> job.exchange(mirroredPull())).isInstanceOf(ExchangeFailedException.class)
-                .hasMessageContaining("cannot learn the mirrors of partition 0 from agent agent-2");
-        assertThat(asked).hasSize(1);
-    }
-
-    @Test
-    void aJobThatSendsOnlyMessagesAsksNothing() throws Exception {
-        AgentJob job = jobWithPeer(kernelOf(Algorithm.LCC), this::answerFromThePeersShare);
-
-        SuperstepDone done = job.compute(StartSuperstep.newBuilder().setSuperstep(0).build());
-
-        assertThat(done.getMessagesSent()).as("LCC's superstep 0 sends messages").isPositive();
-        assertThat(done.getBroadcastEdges()).isZero();
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(asked::isEmpty);
-    }
-
-    @Test
-    void aShareThatCanOnlyPullAsksAsTheSuperstepStartsAndAnyOtherOnceItsBroadcastsMakeAPullCertain() {
-        AtomicInteger degreesOnlyStarts = new AtomicInteger();
-        MirrorFetchTrigger degreesOnly = new MirrorFetchTrigger(new PartitionRunner(ShareBuilder.of(graph, partitioning,
-                new int[] {0}, EdgeUse.IN_AND_OUT_DEGREES), kernel.program(), pool), degreesOnlyStarts::incrementAndGet);
-        degreesOnly.superstepStarts();
-        degreesOnly.superstepStarts();
-        assertThat(degreesOnlyStarts).as("PageRank's share: asked once, before any compute").hasValue(1);
-        assertThat(degreesOnly.waiting()).isFalse();
-
-        AtomicInteger fullStarts = new AtomicInteger();
-        PartitionRunner full = new PartitionRunner(ShareBuilder.of(graph, partitioning, new int[] {0}), kernel.program(), pool);
-        MirrorFetchTrigger trigger = new MirrorFetchTrigger(full, fullStarts::incrementAndGet);
-        long sixteenth = full.edgeSlots() / 16;
-        trigger.superstepStarts();
-        trigger.computed(sixteenth - 1);
-        trigger.superstepStarts();
-        trigger.computed(sixteenth - 1);
-        assertThat(fullStarts).as("each superstep's broadcasts counted afresh, below 1/16 of the edge slots").hasValue(0);
-        trigger.computed(1);
-        trigger.computed(sixteenth);
-        assertThat(fullStarts).as("asked once, when the superstep's broadcasts reach 1/16").hasValue(1);
-        assertThat(trigger.waiting()).isFalse();
     }
 
     private static Exchange mirroredPull() {
@@ -276,15 +224,8 @@ class MirrorFetchTest {
         return new PeerSender("agent-2", channel, Duration.ofSeconds(60));
     }
 
-    /** agent-1 owns the ring's partition 0 and runs PageRank; agent-2, the hub's partition 1, answers with {@code answers}. */
+    /** agent-1 owns the ring's partition 0; agent-2, the hub's partition 1, answers with {@code answers}. */
     private AgentJob jobWithPeer(java.util.function.BiConsumer<ResolveRequest, StreamObserver<ResolveResponse>> answers)
-            throws Exception {
-        return jobWithPeer(kernel, answers);
-    }
-
-    /** As {@link #jobWithPeer(java.util.function.BiConsumer)}, agent-1 running {@code kernel}. */
-    private AgentJob jobWithPeer(Kernel kernel,
-                                 java.util.function.BiConsumer<ResolveRequest, StreamObserver<ResolveResponse>> answers)
             throws Exception {
         PeerSender sender = peerSender(answers);
         GraphShare share = ShareBuilder.of(graph, partitioning, new int[] {0});
@@ -292,11 +233,6 @@ class MirrorFetchTest {
         return new AgentJob("job", "agent-1", share, kernel, new OutputLabels(share), runner, new int[] {0},
                 Map.of("agent-2", new int[] {1}), Map.of("agent-2", sender), new String[] {"agent-1", "agent-2"}, TIMEOUT,
                 EPOCH, ticker);
-    }
-
-    /** {@code algorithm} on the star, from ring vertex 0 where it has a source. */
-    private Kernel kernelOf(Algorithm algorithm) {
-        return Kernels.create(algorithm, graph, new KernelParameters(0, 5, 0.85));
     }
 
     /** What {@code run} threw, or null. */
