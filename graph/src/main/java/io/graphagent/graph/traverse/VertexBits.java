@@ -90,15 +90,11 @@ public final class VertexBits {
                 touchedCount = count;
                 allDirty = count == touched.length;
             }
-            grown(added);
+            if (size >= 0) {
+                size += added;
+            }
         }
         return added;
-    }
-
-    private void grown(int added) {
-        if (size >= 0) {
-            size += added;
-        }
     }
 
     /** {@code vertex}, refused when outside the universe: the set is left as it was. */
