@@ -145,7 +145,7 @@ public final class AgentJobs implements CommandHandler {
                         config.tls().handshakeTimeout(), handshakeFailures, network)
                 .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), loadSteps::edgeTarget,
                         loadSteps::idService))
-                .addService(new ShardService(residents, queryWorkers, () -> self).definition())
+                .addService(new ShardService(residents, queryWorkers, () -> self, ticker).definition())
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
                 .flowControlWindow(DATA_WINDOW_BYTES)
                 // Peers ping a stalled exchange (grpc.keepalive-time): permit what config check allows.

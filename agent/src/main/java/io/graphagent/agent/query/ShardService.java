@@ -8,6 +8,7 @@ import io.graphagent.agent.resident.ResidentGraph;
 import io.graphagent.agent.resident.ResidentStore;
 import io.graphagent.agent.resident.PartitionStream;
 import io.graphagent.graph.partition.GraphShare;
+import io.graphagent.net.time.Ticker;
 import io.graphagent.protocol.PackedArrays;
 import io.graphagent.protocol.v1.ExpandReply;
 import io.graphagent.protocol.v1.ExpandRequest;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's Shard service: one hop of a query ({@code Expand}), id lookups and degrees
+ * The agent's Shard service: hops of queries (each gateway's {@code ExpandStream}, one
+ * {@link HopStream} each), id lookups and degrees
  * ({@code Lookup}) over the resident partitions it holds, on the {@link QueryWorkers}; and the
  * copy of a partition to a peer building a replica ({@code FetchPartition}). Every answer
  * carries the agent's load. Refusals are precise: another generation or a graph not held is
@@ -39,6 +41,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final ResidentStore store;
     private final QueryWorkers workers;
     private final Supplier<String> agentId;
+    private final Ticker ticker;
     /** Each query thread's table, made again for a graph of another size. */
     private final ThreadLocal<VertexTable> sets = new ThreadLocal<>();
     /** Each query thread's bit set for hops read without parents, likewise. */
@@ -51,11 +54,15 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     private final Work<ExpandRequest, ExpandReply> expandWork = this::expand;
     private final Work<LookupRequest, LookupReply> lookupWork = this::lookup;
 
-    /** @param agentId this agent's id once known (for busy answers) */
-    public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId) {
+    /**
+     * @param agentId this agent's id once known (for busy answers)
+     * @param ticker  times each hop request's timeout from its arrival (the agent's ticker)
+     */
+    public ShardService(ResidentStore store, QueryWorkers workers, Supplier<String> agentId, Ticker ticker) {
         this.store = store;
         this.workers = workers;
         this.agentId = agentId;
+        this.ticker = ticker;
     }
 
     /**
@@ -64,11 +71,16 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
      */
     public io.grpc.ServerServiceDefinition definition() {
         return ReusedBufferMarshaller.responsesOf(bindService(), java.util.Set.of(
-                ShardGrpc.getExpandMethod().getFullMethodName(), ShardGrpc.getLookupMethod().getFullMethodName()));
+                ShardGrpc.getExpandStreamMethod().getFullMethodName(), ShardGrpc.getLookupMethod().getFullMethodName()));
     }
 
     @Override
-    public void expand(ExpandRequest request, StreamObserver<ExpandReply> reply) {
+    public StreamObserver<ExpandRequest> expandStream(StreamObserver<ExpandReply> replies) {
+        return new HopStream((ServerCallStreamObserver<ExpandReply>) replies, this::expand, ticker);
+    }
+
+    /** One hop request of a stream, answered through {@code reply} (its {@link HopStream.Answer}). */
+    private void expand(ExpandRequest request, StreamObserver<ExpandReply> reply) {
         ResidentGraph graph = held(request.getGraph(), request.getGeneration(), reply);
         if (graph == null || !admitted(reply)) {
             return;
@@ -96,7 +108,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
                 out.addNotHeld(p);
             }
         }
-        return out.setLoad(workers.load()).build();
+        return out.setId(request.getId()).setLoad(workers.load()).build();
     }
 
     /** A hop with each neighbour's parent (or asked as packed ids): a {@link VertexTable} in insertion order. */
@@ -290,7 +302,8 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
 
     /** Whether the caller still waits: a request whose deadline passed in the queue is not worked on. */
     private static boolean admitted(StreamObserver<?> reply) {
-        return !(reply instanceof ServerCallStreamObserver<?> call) || !call.isCancelled();
+        return reply instanceof HopStream.Answer hop ? !hop.gone()
+                : !(reply instanceof ServerCallStreamObserver<?> call) || !call.isCancelled();
     }
 
     private void busy(StreamObserver<?> reply) {
@@ -332,7 +345,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase {
     }
 
     private <T> void answer(StreamObserver<T> reply, Supplier<T> work) {
-        if (reply instanceof ServerCallStreamObserver<?> call && call.isCancelled()) {
+        if (!admitted(reply)) {
             return;
         }
         T value;

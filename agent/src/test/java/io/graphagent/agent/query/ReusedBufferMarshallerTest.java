@@ -53,7 +53,7 @@ class ReusedBufferMarshallerTest {
     @Test
     void onlyTheNamedMethodsGetTheMarshaller() {
         ServerServiceDefinition plain = new ShardGrpc.ShardImplBase() { }.bindService();
-        String expand = ShardGrpc.getExpandMethod().getFullMethodName();
+        String expand = ShardGrpc.getExpandStreamMethod().getFullMethodName();
         ServerServiceDefinition wrapped = ReusedBufferMarshaller.responsesOf(plain, Set.of(expand));
         assertThat(wrapped.getMethods()).hasSameSizeAs(plain.getMethods());
         assertThat(wrapped.getMethod(expand).getMethodDescriptor().getResponseMarshaller())

@@ -34,8 +34,8 @@ final class ReplyPool {
 
     private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(ARRAYS);
 
-    /** Shard.Expand with its reply left as bytes, to be parsed by {@link #parse}. */
-    final MethodDescriptor<ExpandRequest, Bytes> expand = ShardGrpc.getExpandMethod().toBuilder(
+    /** Shard.ExpandStream with its replies left as bytes, to be matched by {@link #idOf} and parsed by {@link #parse}. */
+    final MethodDescriptor<ExpandRequest, Bytes> expandStream = ShardGrpc.getExpandStreamMethod().toBuilder(
             ProtoUtils.marshaller(ExpandRequest.getDefaultInstance()), new BytesMarshaller()).build();
 
     /** A reply's bytes, {@code bytes[0..length)}; {@code pooled} when the array is the pool's. */
@@ -50,6 +50,53 @@ final class ReplyPool {
         CodedInputStream in = UnsafeByteOperations.unsafeWrap(raw.bytes(), 0, raw.length()).newCodedInput();
         in.enableAliasing(true);
         return ExpandReply.parseFrom(in);
+    }
+
+    /**
+     * The {@code id} of the reply in {@code raw} (0 when it has none or does not parse), read on
+     * the network thread without parsing the rest: the tags are walked, the bytes fields skipped.
+     */
+    static long idOf(Bytes raw) {
+        byte[] b = raw.bytes();
+        int end = raw.length();
+        int at = 0;
+        while (at < end) {
+            long tag = varintAt(b, at, end);
+            at = afterVarint(b, at, end);
+            int wire = (int) (tag & 7);
+            if (tag >>> 3 == ExpandReply.ID_FIELD_NUMBER && wire == 0) {
+                return varintAt(b, at, end);
+            }
+            switch (wire) {
+                case 0 -> at = afterVarint(b, at, end);
+                case 1 -> at += Long.BYTES;
+                case 2 -> at = (int) Math.min(end, afterVarint(b, at, end) + varintAt(b, at, end));
+                case 5 -> at += Integer.BYTES;
+                default -> at = end;
+            }
+        }
+        return 0;
+    }
+
+    /** The varint at {@code b[at]} (0 when it runs past {@code end}). */
+    private static long varintAt(byte[] b, int at, int end) {
+        long value = 0;
+        for (int shift = 0; at < end && shift < Long.SIZE; shift += 7) {
+            byte x = b[at++];
+            value |= (long) (x & 0x7f) << shift;
+            if (x >= 0) {
+                return value;
+            }
+        }
+        return 0;
+    }
+
+    /** Where the varint at {@code b[at]} ends. */
+    private static int afterVarint(byte[] b, int at, int end) {
+        while (at < end && b[at] < 0) {
+            at++;
+        }
+        return at + 1;
     }
 
     /** Takes back an array of {@link #parse}, no longer read. */

@@ -1,7 +1,5 @@
 package io.graphagent.coordinator.query;
 
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.ListenableFuture;
 import io.graphagent.coordinator.resident.GraphView;
 import io.graphagent.protocol.v1.Direction;
 import io.graphagent.protocol.v1.ExpandReply;
@@ -9,10 +7,8 @@ import io.graphagent.protocol.v1.ExpandRequest;
 import io.graphagent.protocol.v1.LookupReply;
 import io.graphagent.protocol.v1.LookupRequest;
 import io.graphagent.protocol.v1.ShardGrpc;
-import io.grpc.CallOptions;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -24,8 +20,9 @@ import java.util.concurrent.ExecutionException;
  * away (UNAVAILABLE, its session no longer ALIVE), it no longer holds the partition
  * (FAILED_PRECONDITION, or {@code not_held}), it is busy (RESOURCE_EXHAUSTED) or it did not
  * answer within its share of the deadline. A hop's vertices go out at once, one request per
- * chosen agent ({@link AgentBatches}), and are awaited together; each answer is parsed on the
- * query's thread from a pooled array ({@link ReplyPool}) and read in place ({@link HopAnswer}). Thread-safe (each call works for one query).
+ * chosen agent ({@link AgentBatches}) on the gateway's stream to it ({@link ExpandStream}), and
+ * are awaited together; each answer is parsed on the query's thread from a pooled array
+ * ({@link ReplyPool}) and read in place ({@link HopAnswer}). Thread-safe (each call works for one query).
  */
 final class ShardCalls {
     private final Router router;
@@ -105,8 +102,7 @@ final class ShardCalls {
                 next.allHeldToWhenSaturated(batches.agent(0));
             }
             firstRound = false;
-            @SuppressWarnings("unchecked")
-            ListenableFuture<ReplyPool.Bytes>[] sent = new ListenableFuture[batches.count()];
+            ExpandStream.Pending[] sent = new ExpandStream.Pending[batches.count()];
             for (int i = 0; i < sent.length; i++) {
                 String agent = batches.agent(i);
                 int[] partitions = batches.partitions(i);
@@ -120,7 +116,7 @@ final class ShardCalls {
                     next.name(agent, request);
                 }
                 request.setCount(groups.count(partitions, n)).setVertices(groups.packed(partitions, n));
-                sent[i] = send(run, g, agent, partitions, n, tries, request.build());
+                sent[i] = send(run, g, agent, partitions, n, tries, request);
             }
             for (int i = 0; i < sent.length; i++) {
                 String agent = batches.agent(i);
@@ -147,8 +143,8 @@ final class ShardCalls {
         }
     }
 
-    private ListenableFuture<ReplyPool.Bytes> send(QueryRun run, GraphView g, String agent, int[] partitions, int n,
-                                               ReplicaTries[] tries, ExpandRequest request) {
+    private ExpandStream.Pending send(QueryRun run, GraphView g, String agent, int[] partitions, int n,
+                                      ReplicaTries[] tries, ExpandRequest.Builder request) {
         boolean retryPossible = false;
         for (int j = 0; j < n && !retryPossible; j++) {
             retryPossible = otherReplica(g, partitions[j], agent, tries[partitions[j]]);
@@ -158,13 +154,9 @@ final class ShardCalls {
         run.requests++;
         String address = router.addressOf(agent);
         if (address == null) {
-            load.answered();
-            return Futures.immediateFailedFuture(new CallFailures.NotAlive(router.leftWith(agent)));
+            return ExpandStream.Pending.failed(new CallFailures.NotAlive(router.leftWith(agent)), load);
         }
-        ListenableFuture<ReplyPool.Bytes> call = ClientCalls.futureUnaryCall(channels.to(address).newCall(replies.expand,
-                CallOptions.DEFAULT.withDeadline(run.attempt(retryPossible))), request);
-        call.addListener(load::answered, Runnable::run);
-        return call;
+        return channels.hops(address, replies).send(request, run.attempt(retryPossible), load);
     }
 
     private boolean otherReplica(GraphView g, int p, String agent, ReplicaTries t) {
@@ -178,13 +170,13 @@ final class ShardCalls {
 
     /** The reply, or null after noting the failure against every partition sent (to be routed elsewhere). */
     private ExpandReply await(QueryRun run, GraphView g, String agent, int[] partitions, int n, ReplicaTries[] tries,
-                              ListenableFuture<ReplyPool.Bytes> call) throws QueryException {
+                              ExpandStream.Pending call) throws QueryException {
         ReplyPool.Bytes raw;
         try {
-            raw = call.get();
+            raw = call.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            call.cancel(true);
+            call.abandon();
             throw new QueryException(QueryException.Kind.UNAVAILABLE, "the gateway is stopping");
         } catch (ExecutionException e) {
             failures.failed(run, g, agent, partitions, n, tries, e.getCause());
@@ -196,6 +188,11 @@ final class ShardCalls {
         } catch (IOException e) {
             failures.failed(run, g, agent, partitions, n, tries, Status.INTERNAL.withDescription("agent " + agent
                     + " answered an Expand reply that does not parse: " + e.getMessage()).withCause(e).asRuntimeException());
+            return null;
+        }
+        if (reply.getErrorCode() != 0) {
+            failures.failed(run, g, agent, partitions, n, tries, Status.fromCodeValue(reply.getErrorCode())
+                    .withDescription(reply.getError()).asRuntimeException());
             return null;
         }
         router.load(agent).reported(reply.getLoad(), clock.millis());

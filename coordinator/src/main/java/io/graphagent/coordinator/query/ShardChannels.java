@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's channels to the agents' data addresses (mutual TLS with the coordinator's
- * certificate), one per address, dialled on first use. A channel whose call failed UNAVAILABLE
- * is dropped, so the next call dials afresh instead of waiting out gRPC's growing reconnect
- * backoff. gRPC's own retries are off ({@code disableRetry}): {@link ShardCalls} retries on
+ * certificate), one per address, dialled on first use, each with its hop stream
+ * ({@link ExpandStream}), opened on first use and again after it ended. A channel whose call
+ * failed UNAVAILABLE is dropped with its stream, so the next call dials afresh instead of waiting
+ * out gRPC's growing reconnect backoff. gRPC's own retries are off ({@code disableRetry}): {@link ShardCalls} retries on
  * another replica itself, and a channel with retries on wraps every call in a
  * {@code RetriableStream} that buffers its request and adds a listener layer, a cost on each of
  * the gateway's thousands of calls a second. Thread-safe.
@@ -29,6 +30,7 @@ final class ShardChannels implements AutoCloseable {
     private final TransportSecurity security;
     private final NetworkThreads network;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Map<String, ExpandStream> streams = new ConcurrentHashMap<>();
 
     ShardChannels(GraphagentConfig config, TransportSecurity security, NetworkThreads network) {
         this.config = config;
@@ -38,6 +40,15 @@ final class ShardChannels implements AutoCloseable {
 
     ManagedChannel to(String address) {
         return channels.computeIfAbsent(address, this::dial);
+    }
+
+    /** The open hop stream to {@code address}: the one in use, or a new one when there is none or it ended. */
+    ExpandStream hops(String address, ReplyPool replies) {
+        ExpandStream s = streams.get(address);
+        if (s != null && s.open()) {
+            return s;
+        }
+        return streams.compute(address, (a, old) -> old != null && old.open() ? old : ExpandStream.open(to(a), a, replies));
     }
 
     private ManagedChannel dial(String address) {
@@ -57,6 +68,10 @@ final class ShardChannels implements AutoCloseable {
 
     /** Drops the channel to {@code address} after a failed call. */
     void forget(String address) {
+        ExpandStream hops = streams.remove(address);
+        if (hops != null) {
+            hops.close();
+        }
         ManagedChannel stale = channels.remove(address);
         if (stale != null) {
             stale.shutdown();
@@ -65,6 +80,8 @@ final class ShardChannels implements AutoCloseable {
 
     @Override
     public void close() {
+        streams.values().forEach(ExpandStream::close);
+        streams.clear();
         channels.values().forEach(ManagedChannel::shutdownNow);
         channels.clear();
     }

@@ -26,18 +26,18 @@ class ReplyPoolTest {
     @Test
     void aReplyIsParsedWhereItWasReadAndItsArrayIsReusedOnceItsQueryEnded() throws IOException {
         ReplyPool pool = new ReplyPool();
-        ReplyPool.Bytes first = pool.expand.parseResponse(new Known(REPLY.toByteArray()));
+        ReplyPool.Bytes first = pool.expandStream.parseResponse(new Known(REPLY.toByteArray()));
         assertThat(first.pooled()).isTrue();
         ExpandReply parsed;
         try (QueryRun run = new QueryRun("g", 1000)) {
             parsed = pool.parse(first, run);
             assertThat(parsed).isEqualTo(REPLY);
             // Read in place: another reply read now, while the query runs, gets an array of its own.
-            ReplyPool.Bytes during = pool.expand.parseResponse(new Known(REPLY.toByteArray()));
+            ReplyPool.Bytes during = pool.expandStream.parseResponse(new Known(REPLY.toByteArray()));
             assertThat(during.bytes()).isNotSameAs(first.bytes());
         }
 
-        ReplyPool.Bytes after = pool.expand.parseResponse(new Known(REPLY.toByteArray()));
+        ReplyPool.Bytes after = pool.expandStream.parseResponse(new Known(REPLY.toByteArray()));
 
         assertThat(after.bytes()).isSameAs(first.bytes());
         try (QueryRun run = new QueryRun("g", 1000)) {
@@ -48,10 +48,10 @@ class ReplyPoolTest {
     @Test
     void aReplyOfUnknownLengthOrTooLargeForThePoolIsReadIntoAnArrayOfItsOwn() throws IOException {
         ReplyPool pool = new ReplyPool();
-        ReplyPool.Bytes unknown = pool.expand.parseResponse(new ByteArrayInputStream(REPLY.toByteArray()));
+        ReplyPool.Bytes unknown = pool.expandStream.parseResponse(new ByteArrayInputStream(REPLY.toByteArray()));
         ExpandReply big = ExpandReply.newBuilder().setCount(1).setNeighbourBits(PackedArrays.packLongs(
                 new long[ReplyPool.MAX_POOLED_BYTES / 8 + 1], 0, ReplyPool.MAX_POOLED_BYTES / 8 + 1)).build();
-        ReplyPool.Bytes large = pool.expand.parseResponse(new Known(big.toByteArray()));
+        ReplyPool.Bytes large = pool.expandStream.parseResponse(new Known(big.toByteArray()));
 
         assertThat(unknown.pooled()).isFalse();
         assertThat(large.pooled()).isFalse();
@@ -59,6 +59,6 @@ class ReplyPoolTest {
             assertThat(pool.parse(unknown, run)).isEqualTo(REPLY);
             assertThat(pool.parse(large, run)).isEqualTo(big);
         }
-        assertThat(pool.expand.parseResponse(new Known(new byte[0])).length()).isZero();
+        assertThat(pool.expandStream.parseResponse(new Known(new byte[0])).length()).isZero();
     }
 }
