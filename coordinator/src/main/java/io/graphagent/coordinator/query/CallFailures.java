@@ -11,9 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a failed request to a replica means for its query: the end of it (its deadline passed,
  * or the agent refused the request as invalid), or a retry of the request's partitions on
- * another replica, noted against each partition ({@link ReplicaTries}) and counted by cause. A
- * channel whose call failed UNAVAILABLE is dropped so the next call dials afresh. Thread-safe
- * (each call works for one query).
+ * another replica, noted against each partition ({@link ReplicaTries}) and counted by cause.
+ * Thread-safe (each call works for one query).
  */
 final class CallFailures {
     private static final Logger log = LoggerFactory.getLogger(CallFailures.class);
@@ -25,13 +24,9 @@ final class CallFailures {
         void retried(String cause);
     }
 
-    private final Router router;
-    private final ShardChannels channels;
     private final RetryCounter retries;
 
-    CallFailures(Router router, ShardChannels channels, RetryCounter retries) {
-        this.router = router;
-        this.channels = channels;
+    CallFailures(RetryCounter retries) {
         this.retries = retries;
     }
 
@@ -61,12 +56,6 @@ final class CallFailures {
                     + status.getDescription());
         }
         ReplicaFailure failure = ReplicaFailure.of(cause);
-        if (status.getCode() == Status.Code.UNAVAILABLE) {
-            String address = router.addressOf(agent);
-            if (address != null) {
-                channels.forget(address);
-            }
-        }
         retry(run, g, agent, partitions, n, tries, failure, failure.busy() ? retryAfterOf(status.getDescription()) : -1);
     }
 

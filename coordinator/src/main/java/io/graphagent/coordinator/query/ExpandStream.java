@@ -42,20 +42,28 @@ final class ExpandStream {
     private final String address;
     private final ReplyPool replies;
     private final ClientCall<ExpandRequest, ReplyPool.Bytes> call;
+    private final Runnable unavailable;
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     /** Null while the stream is open; then the status it ended with. */
     private volatile Status ended;
 
-    private ExpandStream(String address, ReplyPool replies, ClientCall<ExpandRequest, ReplyPool.Bytes> call) {
+    private ExpandStream(String address, ReplyPool replies, ClientCall<ExpandRequest, ReplyPool.Bytes> call,
+                         Runnable unavailable) {
         this.address = address;
         this.replies = replies;
         this.call = call;
+        this.unavailable = unavailable;
     }
 
-    /** A new stream to the agent at {@code address} over {@code channel}, its answers read into {@code replies}' arrays. */
-    static ExpandStream open(Channel channel, String address, ReplyPool replies) {
-        ExpandStream s = new ExpandStream(address, replies, channel.newCall(replies.expandStream, CallOptions.DEFAULT));
+    /**
+     * A new stream to the agent at {@code address} over {@code channel}, its answers read into
+     * {@code replies}' arrays; {@code unavailable} runs if it ends UNAVAILABLE (the connection
+     * failed: the channel is to be dialled afresh), after its requests failed.
+     */
+    static ExpandStream open(Channel channel, String address, ReplyPool replies, Runnable unavailable) {
+        ExpandStream s = new ExpandStream(address, replies, channel.newCall(replies.expandStream, CallOptions.DEFAULT),
+                unavailable);
         s.call.start(s.new Answers(), new Metadata());
         s.call.request(1);
         return s;
@@ -134,6 +142,9 @@ final class ExpandStream {
             ended = end;
             for (Long id : pending.keySet()) {
                 fail(id, end);
+            }
+            if (end.getCode() == Status.Code.UNAVAILABLE) {
+                unavailable.run();
             }
         }
     }

@@ -35,7 +35,7 @@ final class ShardCalls {
         this.router = router;
         this.channels = channels;
         this.clock = clock;
-        this.failures = new CallFailures(router, channels, retries);
+        this.failures = new CallFailures(retries);
     }
 
     /**
@@ -225,6 +225,9 @@ final class ShardCalls {
                 load.reported(reply.getLoad(), clock.millis());
                 return reply;
             } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    channels.forget(address);
+                }
                 failures.failed(run, g, agent, partition, 1, tries, e);
             } finally {
                 load.answered();

@@ -48,7 +48,17 @@ final class ShardChannels implements AutoCloseable {
         if (s != null && s.open()) {
             return s;
         }
-        return streams.compute(address, (a, old) -> old != null && old.open() ? old : ExpandStream.open(to(a), a, replies));
+        return streams.compute(address, (a, old) -> old != null && old.open() ? old : open(a, replies));
+    }
+
+    /** A stream on the channel to {@code address}; the channel is dropped if the stream ends UNAVAILABLE. */
+    private ExpandStream open(String address, ReplyPool replies) {
+        ManagedChannel channel = to(address);
+        return ExpandStream.open(channel, address, replies, () -> {
+            if (channels.remove(address, channel)) {
+                channel.shutdown();
+            }
+        });
     }
 
     private ManagedChannel dial(String address) {
@@ -66,7 +76,7 @@ final class ShardChannels implements AutoCloseable {
         }
     }
 
-    /** Drops the channel to {@code address} after a failed call. */
+    /** Drops the channel to {@code address} and its stream after a lookup failed UNAVAILABLE. */
     void forget(String address) {
         ExpandStream hops = streams.remove(address);
         if (hops != null) {
