@@ -61,4 +61,15 @@ class ReplyPoolTest {
         }
         assertThat(pool.expandStream.parseResponse(new Known(new byte[0])).length()).isZero();
     }
+
+    @Test
+    void theIdOfAReplyIsReadPastItsBytesFieldsWithoutParsingIt() throws IOException {
+        ExpandReply withId = REPLY.toBuilder().setId(300_000_000_123L).setNeighbourBits(PackedArrays.packLongs(
+                new long[] {-1L, 5L}, 0, 2)).setNextCount(7).setNextFresh(2).build();
+        ReplyPool pool = new ReplyPool();
+
+        assertThat(ReplyPool.idOf(pool.expandStream.parseResponse(new Known(withId.toByteArray())))).isEqualTo(300_000_000_123L);
+        assertThat(ReplyPool.idOf(pool.expandStream.parseResponse(new Known(REPLY.toByteArray())))).isZero();
+        assertThat(ReplyPool.idOf(pool.expandStream.parseResponse(new Known(new byte[0])))).isZero();
+    }
 }
