@@ -132,7 +132,10 @@ final class ExpandStream {
                     replies.giveBack(raw.bytes());
                 }
             }
-            call.request(1);
+            // The next answer, once this one is taken; the call's methods one thread at a time, as gRPC asks.
+            synchronized (ExpandStream.this) {
+                call.request(1);
+            }
         }
 
         @Override
