@@ -222,32 +222,9 @@ cluster() {
   record "graphagent-cluster-$AGENTS/$kernel" algo= "$line load1=$l"
 }
 
-# The agents warm their data plane at start (agent.warmup, on in the lan profile) on the same
-# cores the engine's runs use: wait until every agent's warm-up ended (done, stopped or failed;
-# none logged within WARMUP_WAIT seconds when it is off) before anything is timed.
-await_warmups() {
-  local i n=0 bound=${WARMUP_WAIT:-180}
-  # The state directory's logs hold earlier clusters' lines too: only this cluster's count.
-  ours() { cat "$state"/logs/agent-*.log 2>/dev/null | awk -v since="$cluster_started" '$1 >= since'; }
-  for ((i = 0; i < bound * 2; i++)); do
-    n=$(ours | grep -c 'event=warmup_\(done\|stopped\|failed\)' || true)
-    if [ "$n" -ge "$AGENTS" ]; then
-      say "agents' data-plane warm-ups ended after $((i / 2)) s"
-      return 0
-    fi
-    if [ "$i" -ge 20 ] && ! ours | grep -q 'event=warmup_started'; then
-      say "no data-plane warm-up started within 10 s (agent.warmup off?): not waiting"
-      return 0
-    fi
-    sleep 0.5
-  done
-  say "agents' data-plane warm-ups not all ended within ${bound}s ($n of $AGENTS): timing anyway"
-}
-
 start_cluster() {
   local out="$rundir/local.out" i bound=$((START_TIMEOUT + 30))
   say "starting a local cluster: coordinator + $AGENTS agents (state: $state)"
-  cluster_started=$(date -u +%Y-%m-%dT%H:%M:%S)
   # -Dgraphagent.timing=DEBUG: the coordinator's per-superstep lines (event=superstep_done), read below
   GRAPHAGENT_JAVA_OPTS="${GRAPHAGENT_JAVA_OPTS:-} -Dgraphagent.timing=DEBUG" setsid "${ga[@]}" local --agents "$AGENTS" --state-dir "$state" --port "$PORT" --start-timeout "${START_TIMEOUT}s" \
     >"$out" 2>&1 </dev/null &
@@ -256,7 +233,6 @@ start_cluster() {
     if grep -q "^graphagent local: coordinator and $AGENTS agents up" "$out"; then
       grep "^graphagent local: coordinator" "$out" >&2
       timeout 60 "${ga[@]}" status --state-dir "$state" >>"$rundir/status.txt" 2>&1 || true
-      await_warmups
       return 0
     fi
     if ! kill -0 "$cluster_pid" 2>/dev/null; then

@@ -8,7 +8,7 @@
 #   bench/jobcpu.sh [SCALE]
 #
 # Env: SCALE (20), EDGE_FACTOR (16), SEED (1), AGENTS (2), JOBS ("pagerank wcc pagerank wcc
-#      pagerank wcc"), WORK (bench/work; the graph is bench/cluster.sh's, generated there when
+#      pagerank wcc"; bfs@ID: BFS, directed, from vertex ID; any other kernel undirected), WORK (bench/work; the graph is bench/cluster.sh's, generated there when
 #      missing), GRAPHAGENT_JAR (the jar to run; default: cli/target/graphagent.jar of this tree),
 #      GRAPHAGENT_JAVA_OPTS (extra JVM flags, e.g. -Xlog:jit+compilation=debug:file=DIR/%p.log),
 #      START_TIMEOUT (s for the agents to join, 300), PERIOD (sampling period, s, 0.2), OUT (the run's directory; default $WORK/jobcpu-STAMP).
@@ -64,6 +64,7 @@ for kernel in $JOBS; do
   n=$((n + 1))
   case $kernel in
     pagerank) args=(--directed --iterations 20 --damping 0.85) ;;
+    bfs@*) args=(--directed --source "${kernel#bfs@}"); kernel=bfs ;;
     *) args=(--undirected) ;;
   esac
   load=$(cut -d' ' -f1-3 /proc/loadavg)

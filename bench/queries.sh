@@ -6,7 +6,9 @@
 # then the same runs as the first (not the kill) on a cluster with round-robin routing. Per run: offered rate, throughput, P50/P95/P99,
 # failures; CPU-seconds per 1,000 answered queries of each process (Locust, the coordinator, each
 # agent: a cost that stays meaningful on a loaded machine, unlike latency), each agent's CPU
-# (% of one core) and GCs per minute (jstat).
+# (% of one core) and GCs per minute (jstat); the gateway's requests per answered query to each
+# agent (its routing table's counts, /api/partitions), with the busiest agent's against an even
+# share (max/mean: 1.00 is even, 3.00 all to one of 3).
 #
 #   bench/queries.sh [SCALE]        # SCALE (default 20; or env SCALE)
 #
@@ -105,11 +107,25 @@ sample() { for p in "$@"; do
   echo "$p $t ${g:-0}"
 done; }
 
+# requests_sent: "AGENT REQUESTS" per agent, the gateway's requests to it so far (/api/partitions);
+# nothing from a build without the count (before 2026-12-07, branch heatbusy).
+requests_sent() {
+  curl -s -m 10 -H "Authorization: Bearer $token" "$url/api/partitions" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    for a in json.load(sys.stdin)["agents"]:
+        if "requests" in a:
+            print(a["agent_id"], a["requests"])
+except ValueError:
+    pass' || true
+}
+
 # run LABEL CHOICE RATE [kill]: one Locust run; prints one row.
 run() {
-  local label=$1 choice=$2 rate=$3 kill=${4:-} pids coord before after csv="$run_dir/$1"
+  local label=$1 choice=$2 rate=$3 kill=${4:-} pids coord before after sent0 sent1 csv="$run_dir/$1"
   pids=$(agent_pids | tr '\n' ' ')
   coord=$(coordinator_pid)
+  sent0=$(requests_sent)
   before=$(sample $coord $pids)
   if [ -n "$kill" ]; then
     victim=$(echo $pids | awk '{print $1}')
@@ -121,9 +137,10 @@ run() {
     locust -f "$root/bench/queries_locustfile.py" --headless -u "$USERS" -r "$USERS" -t "${DURATION}s" \
     -H "$url" --csv "$csv" --only-summary >"$csv.out" 2>&1 || true
   after=$(sample $coord $pids)
-  python3 - "$csv" "$label" "$rate" "$DURATION" "$before" "$after" "$(tail -1 "$csv.time" 2>/dev/null)" <<'PY'
+  sent1=$(requests_sent)
+  python3 - "$csv" "$label" "$rate" "$DURATION" "$before" "$after" "$(tail -1 "$csv.time" 2>/dev/null)" "$sent0" "$sent1" <<'PY'
 import csv, sys
-path, label, rate, duration, before, after, locust_time = sys.argv[1:]
+path, label, rate, duration, before, after, locust_time, sent0, sent1 = sys.argv[1:]
 row = [r for r in csv.DictReader(open(path + "_stats.csv")) if r["Name"] == "Aggregated"][0]
 b = [l.split() for l in before.strip().splitlines()]
 a = {l.split()[0]: l.split()[1:] for l in after.strip().splitlines()}
@@ -147,8 +164,17 @@ for i, (pid, t0, g0) in enumerate(b):
         cost.append(who + " dead")
         if i > 0:
             cpu.append("dead"); gc.append("-")
-print("| %s | %s | %.0f | %s | %s | %s | %s/%s | %s | %s | %s |" % (label, rate, float(row["Requests/s"]), row["50%"],
-      row["95%"], row["99%"], row["Failure Count"], row["Request Count"], " ".join(cpu), " ".join(gc), ", ".join(cost)))
+s0 = dict(l.split() for l in sent0.strip().splitlines())
+s1 = dict(l.split() for l in sent1.strip().splitlines())
+per_agent = [int(s1[a]) - int(s0.get(a, 0)) for a in sorted(s1)]
+if per_agent and answered > 0 and sum(per_agent) > 0:
+    # Requests per answered query to each agent, and the busiest agent's share against an even one.
+    sent = "%s; max/mean %.2f" % (" ".join("%.2f" % (n / answered) for n in per_agent),
+                                  max(per_agent) * len(per_agent) / sum(per_agent))
+else:
+    sent = "-"
+print("| %s | %s | %.0f | %s | %s | %s | %s/%s | %s | %s | %s | %s |" % (label, rate, float(row["Requests/s"]), row["50%"],
+      row["95%"], row["99%"], row["Failure Count"], row["Request Count"], " ".join(cpu), " ".join(gc), ", ".join(cost), sent))
 PY
 }
 
@@ -156,8 +182,8 @@ results="$run_dir/results.md"
 {
   echo "RMAT scale $SCALE, edge factor $EDGE_FACTOR, $AGENTS agents, $REPLICAS replicas, k=$K count queries, $USERS Locust users ($LOCUST_USER), ${DURATION}s per run, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
-  echo "| run | offered/s | achieved/s | P50 ms | P95 ms | P99 ms | failed/total | agent CPU | agent GC/min | CPU s per 1,000 answered |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| run | offered/s | achieved/s | P50 ms | P95 ms | P99 ms | failed/total | agent CPU | agent GC/min | CPU s per 1,000 answered | requests per query to each agent |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$results"
 start_cluster heat
 for choice in $CHOICES; do

@@ -7,7 +7,9 @@
 # they do not depend on the machine's load as latency and GCs per minute do; the recordings
 # are kept for `jfr view allocation-by-site` (docs/performance.md, "allocation per query").
 # Also each process's CPU seconds per 1,000 measured queries (utime + stime from /proc, JFR's
-# profile settings included: compare runs of this script with each other only).
+# profile settings included: compare runs of this script with each other only), and the same split by
+# thread class (/proc/PID/task: query threads, network, GC, JIT, other; kernel time included, which
+# JFR's execution samples do not see).
 #
 #   bench/query_alloc.sh [SCALE]      # default 20; GRAPHAGENT_JAR=old.jar for another build
 #
@@ -82,16 +84,46 @@ for role in coordinator agent; do
 done
 for p in "${procs[@]}"; do "$JAVA_HOME/bin/jcmd" "$p" JFR.start name=alloc $JFR_OPTS >/dev/null; done
 cpu_ticks() { for p in "${procs[@]}"; do awk '{printf "%d ", $14 + $15}' "/proc/$p/stat"; done; }
+thread_ticks() {  # OUT: "pid tid ticks name" per thread of the cluster's processes
+  python3 - "$root/bench" "$1" "${procs[@]}" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1]); import threadcpu
+with open(sys.argv[2], "w") as out:
+    for pid in sys.argv[3:]:
+        for tid, ticks, name in threadcpu.read_tasks(pid) or []:
+            out.write("%s %s %d %s\n" % (pid, tid, ticks, name.replace(" ", "_")))
+PY
+}
 say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+thread_ticks "$run_dir/threads-before.txt"
 ticks_before=$(cpu_ticks)
 queries "$N" 42 | tee "$run_dir/queries.out"
 ticks_after=$(cpu_ticks)
+thread_ticks "$run_dir/threads-after.txt"
 python3 - "$N" "$ticks_before" "$ticks_after" <<'PY' | tee "$run_dir/cpu.txt"
 import sys
 n, before, after = int(sys.argv[1]), sys.argv[2].split(), sys.argv[3].split()
 names = ["coordinator"] + ["agent-%d" % i for i in range(1, len(before))]
 print("CPU s per 1,000 queries: " + ", ".join("%s %.2f" % (w, (int(a) - int(b)) / 100 * 1000 / n)
                                             for w, b, a in zip(names, before, after)))
+PY
+python3 - "$root/bench" "$N" "$run_dir/threads-before.txt" "$run_dir/threads-after.txt" "${procs[@]}" <<'PY' | tee -a "$run_dir/cpu.txt"
+import sys
+sys.path.insert(0, sys.argv[1]); import threadcpu
+n, pids = int(sys.argv[2]), sys.argv[5:]
+def read(path):
+    return {(l.split()[0], l.split()[1]): (int(l.split()[2]), l.split()[3]) for l in open(path)}
+before, after = read(sys.argv[3]), read(sys.argv[4])
+classes = ["query", "network", "gc", "jit", "other"]
+for i, pid in enumerate(pids):
+    per = dict.fromkeys(classes, 0)
+    for (p, tid), (ticks, name) in after.items():
+        if p == pid:
+            name = name.replace("_", " ")
+            c = "query" if name.startswith("agent-query") else threadcpu.classify(name)
+            per[c if c in per else "other"] += ticks - before.get((p, tid), (0, name))[0]
+    print("  %s by thread class, CPU s per 1,000 queries: %s" % ("coordinator" if i == 0 else "agent-%d" % i,
+          ", ".join("%s %.2f" % (c, per[c] / threadcpu.HZ * 1000 / n) for c in classes)))
 PY
 i=0
 for p in "${procs[@]}"; do

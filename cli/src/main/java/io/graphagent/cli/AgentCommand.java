@@ -103,7 +103,7 @@ final class AgentCommand implements Callable<Integer>, ClusterCommand {
                 dataListen != null ? dataListen : a.dataListen(),
                 a.dataAdvertise(),
                 id != null ? id : a.id(),
-                a.workDir(), a.warmup()));
+                a.workDir()));
         TransportSecurity security = TlsIdentity.security(settings.tls(), identity(settings), "agent");
         if (!security.isTls()) {
             log().warn("event=insecure_mode role=agent risk=\"plaintext: the coordinator and peers are not authenticated and the"

@@ -360,6 +360,11 @@ class ResidentQueriesTest {
         var table = json.readTree(partitions.body());
         assertThat(table.get("policy").asText()).isEqualTo("heat");
         assertThat(table.get("partitions").size()).isEqualTo(6);
+        long sent = 0;
+        for (var agent : table.get("agents")) {
+            sent += agent.get("requests").asLong();
+        }
+        assertThat(sent).as("requests the router sent the agents for the queries above").isPositive();
     }
 
     @Test

@@ -22,12 +22,9 @@ import java.util.Optional;
  *     certificate subject is refused (IDENTITY_REFUSED).
  * @param workDir directory for the agent's local files (spilled data, checkpoints written
  *     locally); relative paths are resolved against the working directory.
- * @param warmup whether the agent warms its data plane when it starts ({@link Warmup}): off unless set
- *     (every profile's default: on a quiet machine it cost ~10 s of both cores at each start and
- *     the next jobs were not faster, docs/performance.md)
  */
 public record AgentConfig(List<HostPort> coordinators, HostPort dataListen, Optional<HostPort> dataAdvertise,
-                          String id, Path workDir, Warmup warmup) {
+                          String id, Path workDir) {
 
     public AgentConfig {
         coordinators = List.copyOf(coordinators);
@@ -38,17 +35,11 @@ public record AgentConfig(List<HostPort> coordinators, HostPort dataListen, Opti
         Objects.requireNonNull(dataAdvertise, "dataAdvertise");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(workDir, "workDir");
-        Objects.requireNonNull(warmup, "warmup");
     }
 
-    /** One coordinator to dial; no warm-up (the default of every profile). */
+    /** One coordinator to dial. */
     public AgentConfig(HostPort coordinator, HostPort dataListen, Optional<HostPort> dataAdvertise, String id, Path workDir) {
-        this(List.of(coordinator), dataListen, dataAdvertise, id, workDir, Warmup.OFF);
-    }
-
-    /** A copy with {@code warmup} instead. */
-    public AgentConfig withWarmup(Warmup warmup) {
-        return new AgentConfig(coordinators, dataListen, dataAdvertise, id, workDir, warmup);
+        this(List.of(coordinator), dataListen, dataAdvertise, id, workDir);
     }
 
     /** The first coordinator listed. */

@@ -51,7 +51,6 @@ public final class ConfigKeys {
             optional("agent.data-advertise", ValueType.ADDRESS, c -> c.agent().dataAdvertise());
     public static final ConfigKey<String> AGENT_ID = key("agent.id", ValueType.STRING, c -> c.agent().id());
     public static final ConfigKey<Path> AGENT_WORK_DIR = key("agent.work-dir", ValueType.PATH, c -> c.agent().workDir());
-    public static final ConfigKey<Warmup> AGENT_WARMUP = key("agent.warmup", ValueType.WARMUP, c -> c.agent().warmup());
 
     public static final ConfigKey<Duration> SESSION_HEARTBEAT_INTERVAL =
             key("session.heartbeat-interval", ValueType.DURATION, c -> c.session().heartbeatInterval());
@@ -141,7 +140,7 @@ public final class ConfigKeys {
             COORDINATOR_LISTEN, COORDINATOR_ADMIN_LISTEN, COORDINATOR_STATE_DIR,
             COORDINATOR_STORE, COORDINATOR_ETCD_ENDPOINTS, COORDINATOR_ETCD_CA, COORDINATOR_ETCD_CERT,
             COORDINATOR_ETCD_KEY, COORDINATOR_ETCD_INSECURE, COORDINATOR_ETCD_ELECTION_TTL,
-            AGENT_COORDINATOR, AGENT_DATA_LISTEN, AGENT_DATA_ADVERTISE, AGENT_ID, AGENT_WORK_DIR, AGENT_WARMUP,
+            AGENT_COORDINATOR, AGENT_DATA_LISTEN, AGENT_DATA_ADVERTISE, AGENT_ID, AGENT_WORK_DIR,
             SESSION_HEARTBEAT_INTERVAL, SESSION_LEASE_TTL, SESSION_SUSPECT_AFTER,
             SESSION_RECONNECT_INITIAL, SESSION_RECONNECT_MULTIPLIER, SESSION_RECONNECT_MAX, SESSION_RECONNECT_MAX_ATTEMPTS,
             SESSION_RECONNECT_JITTER,
@@ -197,7 +196,7 @@ public final class ConfigKeys {
                         opt(v, COORDINATOR_ETCD_CERT), opt(v, COORDINATOR_ETCD_KEY), get(v, COORDINATOR_ETCD_INSECURE),
                         get(v, COORDINATOR_ETCD_ELECTION_TTL))),
                 new AgentConfig(get(v, AGENT_COORDINATOR), get(v, AGENT_DATA_LISTEN), opt(v, AGENT_DATA_ADVERTISE),
-                        get(v, AGENT_ID), get(v, AGENT_WORK_DIR), get(v, AGENT_WARMUP)),
+                        get(v, AGENT_ID), get(v, AGENT_WORK_DIR)),
                 new SessionConfig(get(v, SESSION_HEARTBEAT_INTERVAL), get(v, SESSION_LEASE_TTL), get(v, SESSION_SUSPECT_AFTER),
                         new ReconnectConfig(get(v, SESSION_RECONNECT_INITIAL), get(v, SESSION_RECONNECT_MULTIPLIER),
                                 get(v, SESSION_RECONNECT_MAX), get(v, SESSION_RECONNECT_MAX_ATTEMPTS),

@@ -27,9 +27,10 @@ import java.util.TreeMap;
  * {@code lan}.
  *
  * <p>Strict: an unknown key is an error naming its path and line with a did-you-mean
- * suggestion, a value of the wrong form names the key, the line and the accepted form, and
- * a bad environment value names the variable. Loading goes on after a problem so that
- * every problem of a file is reported at once. Stateless and thread-safe.
+ * suggestion (a removed key's error says when and why it went, {@link RemovedKeys}), a value
+ * of the wrong form names the key, the line and the accepted form, and a bad environment
+ * value names the variable. Loading goes on after a problem so that every problem of a file is
+ * reported at once. Stateless and thread-safe.
  */
 public final class ConfigLoader {
 
@@ -244,6 +245,12 @@ public final class ConfigLoader {
         }
 
         private void unknown(String path, Entry entry) {
+            Optional<String> removed = RemovedKeys.why(path);
+            if (removed.isPresent()) {
+                problems.add(Problem.error(path, removed.get() + " (" + entry.keyLocation() + ")",
+                        "delete its line ('" + entry.key() + ":'); nothing replaces it"));
+                return;
+            }
             Set<String> known = ConfigKeys.knownPaths();
             Optional<String> suggestion = Suggestions.closest(path, known);
             String fix = suggestion.map(s -> "did you mean " + s + "?")
@@ -265,8 +272,13 @@ public final class ConfigLoader {
                     continue;
                 }
                 ConfigKey<?> key = byEnv.get(name);
+                Optional<String> removed = RemovedKeys.ofEnvironment(name);
                 if (key != null) {
                     assignFromEnv(key, name, e.getValue());
+                } else if (removed.isPresent()) {
+                    problems.add(Problem.error(removed.get(), "environment variable " + name + ": "
+                            + removed.get() + " " + RemovedKeys.why(removed.get()).orElseThrow(),
+                            "unset " + name + "; nothing replaces it"));
                 } else if (sectionPrefixes.stream().anyMatch(name::startsWith)) {
                     Optional<String> suggestion = Suggestions.closest(name, byEnv.keySet());
                     problems.add(Problem.error(name, "environment variable " + name + " overrides no configuration key",

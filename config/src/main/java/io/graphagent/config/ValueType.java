@@ -72,10 +72,6 @@ public record ValueType<T>(String name, String expected, Function<String, T> par
     public static final ValueType<Rebalance> REBALANCE =
             new ValueType<>("on-join | never", Rebalance.EXPECTED, Rebalance::parse, Rebalance::configName);
 
-    /** {@link Warmup} by its configuration name. */
-    public static final ValueType<Warmup> WARMUP =
-            new ValueType<>("on | off", Warmup.EXPECTED, Warmup::parse, Warmup::configName);
-
     /** {@link UserPrograms} by its configuration name. */
     public static final ValueType<UserPrograms> USER_PROGRAMS =
             new ValueType<>("allow | deny", UserPrograms.EXPECTED, UserPrograms::parse, UserPrograms::configName);

@@ -357,6 +357,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRemovedKeyIsAnErrorSayingItWasRemovedAndToDeleteTheLine() throws IOException {
+        var result = read("""
+                agent:
+                  id: agent-1
+                  warmup: on
+                """);
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.isError()).isTrue();
+            assertThat(p.key()).isEqualTo("agent.warmup");
+            assertThat(p.message()).startsWith("was removed on 2026-12-07").contains("line 3").doesNotContain("unknown key");
+            assertThat(p.fix()).isEqualTo("delete its line ('warmup:'); nothing replaces it");
+            assertThat(p.render()).startsWith("ERROR agent.warmup: was removed on 2026-12-07 with the data plane's warm-up");
+        });
+        assertThat(result.config().agent().id()).as("the rest of the file is read").isEqualTo("agent-1");
+    }
+
+    @Test
+    void aRemovedKeysEnvironmentOverrideIsAnErrorSayingToUnsetIt() throws IOException {
+        var result = read("", Map.of("GRAPHAGENT_AGENT_WARMUP", "off"));
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.isError()).isTrue();
+            assertThat(p.key()).isEqualTo("agent.warmup");
+            assertThat(p.message()).startsWith("environment variable GRAPHAGENT_AGENT_WARMUP: agent.warmup was removed on 2026-12-07");
+            assertThat(p.fix()).isEqualTo("unset GRAPHAGENT_AGENT_WARMUP; nothing replaces it");
+        });
+    }
+
+    @Test
     void launcherVariablesAreNotMistakenForOverrides() throws IOException {
         var result = read("", Map.of("GRAPHAGENT_JAVA_OPTS", "-Xmx4g", "PATH", "/bin"));
 

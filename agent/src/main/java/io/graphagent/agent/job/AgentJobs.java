@@ -14,7 +14,6 @@ import io.graphagent.agent.session.CoordinatorLink;
 import io.graphagent.config.GraphagentConfig;
 import io.graphagent.config.HostPort;
 import io.graphagent.config.JobPaths;
-import io.graphagent.config.Warmup;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.net.time.Ticker;
@@ -114,16 +113,13 @@ public final class AgentJobs implements CommandHandler {
     private final QueryWorkers queryWorkers;
     /** Set by {@link #close()}: the network threads end then, which is not a break. */
     private volatile boolean closed;
-    /** The data plane's warm-up at start (agent.warmup), or null when off; it may be over. */
-    private volatile DataPlaneWarmup warmup;
 
     /**
      * @param clock the agent's clock (time of loads, checkpoints, rebuilds; a simulation drives it)
      * @param ticker the agent's monotonic time: deadlines of exchanges, shuffles and checkpoint copies
-     * @param warmupBatches batches the data plane's warm-up files when agent.warmup is on
      */
-    private AgentJobs(GraphagentConfig config, TransportSecurity security, java.time.Clock clock, Ticker ticker,
-                      long warmupBatches) throws IOException, TlsFilesException {
+    private AgentJobs(GraphagentConfig config, TransportSecurity security, java.time.Clock clock, Ticker ticker)
+            throws IOException, TlsFilesException {
         JobPaths paths = JobPaths.of(config);
         this.answers = new Answers(replies, config.session().leaseTtl(), dataAddresses, clock);
         this.failures = new CommandFailures(answers, jobId -> dropJobState(jobId, "out of memory"));
@@ -151,7 +147,7 @@ public final class AgentJobs implements CommandHandler {
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new InetSocketAddress(listen.host(), listen.port()), security,
                         config.tls().handshakeTimeout(), handshakeFailures, network)
-                .addService(new DataPlaneService(this::batchTarget, peerCheckpoints.replicas(), loadSteps::edgeTarget,
+                .addService(new DataPlaneService(jobs::get, peerCheckpoints.replicas(), loadSteps::edgeTarget,
                         loadSteps::idService))
                 .addService(new ShardService(residents, queryWorkers, () -> self).definition())
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.grpc().maxMessageSize()))
@@ -167,35 +163,6 @@ public final class AgentJobs implements CommandHandler {
         this.dataAddress = advertised.host() + ":" + (advertised.port() == 0 ? dataServer.getPort() : advertised.port());
         this.commands = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("agent-job").factory());
         log.info("event=data_plane_listening address={} tls={}", dataAddress, security.isTls());
-        if (config.agent().warmup() == Warmup.ON) {
-            warmUp(self, ticker, warmupBatches);
-        }
-    }
-
-    /**
-     * Starts the data plane's warm-up ({@link DataPlaneWarmup}) over a channel to this agent's
-     * own data address; returns at once. The first command stops it.
-     */
-    private void warmUp(String self, Ticker ticker, long batches) {
-        DataPlaneWarmup starting = new DataPlaneWarmup(self, () -> channels.dial(dataAddress), batches, ticker);
-        // Set before it starts: the data plane finds the warm-up's batches' target through it.
-        warmup = starting;
-        starting.start();
-    }
-
-    /** The job a peer's batches are for, else the warm-up's scratch job when it is its id, else null. */
-    private io.graphagent.agent.dataplane.BatchTarget batchTarget(String jobId) {
-        AgentJob job = jobs.get(jobId);
-        if (job != null) {
-            return job;
-        }
-        DataPlaneWarmup running = warmup;
-        return running == null ? null : running.target(jobId);
-    }
-
-    /** The warm-up of this agent's start, if one was started (for tests). */
-    Optional<DataPlaneWarmup> warmup() {
-        return Optional.ofNullable(warmup);
     }
 
     /**
@@ -220,14 +187,8 @@ public final class AgentJobs implements CommandHandler {
      */
     public static AgentJobs start(GraphagentConfig config, TransportSecurity security, java.time.Clock clock,
                                   Ticker ticker) throws TlsFilesException {
-        return start(config, security, clock, ticker, DataPlaneWarmup.BATCHES);
-    }
-
-    /** As {@link #start(GraphagentConfig, TransportSecurity, java.time.Clock, Ticker)}, with a warm-up of {@code warmupBatches} (tests). */
-    static AgentJobs start(GraphagentConfig config, TransportSecurity security, java.time.Clock clock, Ticker ticker,
-                           long warmupBatches) throws TlsFilesException {
         try {
-            return new AgentJobs(config, security, clock, ticker, warmupBatches);
+            return new AgentJobs(config, security, clock, ticker);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for peers on " + config.agent().dataListen()
                     + ": " + e.getMessage() + " (choose another agent.data-listen or --data-listen)", e);
@@ -258,11 +219,6 @@ public final class AgentJobs implements CommandHandler {
 
     @Override
     public void onCommand(Command command, CoordinatorLink link) {
-        DataPlaneWarmup warming = warmup;
-        if (warming != null) {
-            // A job has arrived: it gets the CPU and the data plane from now on.
-            warming.stop("command " + command.getKindCase());
-        }
         if (!replies.first(command)) {
             // Sent again after the session resumed: answer again, behind the command itself if it still runs.
             log.info("event=command_repeated job={} command={} kind={}", command.getJobId(), command.getCommandId(),
@@ -436,10 +392,6 @@ public final class AgentJobs implements CommandHandler {
     @Override
     public void close() {
         closed = true;
-        DataPlaneWarmup warming = warmup;
-        if (warming != null) {
-            warming.stop("agent stops");
-        }
         commands.shutdownNow();
         checkpointWriter.close();
         compute.shutdownNow();

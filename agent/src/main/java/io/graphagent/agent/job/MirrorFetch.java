@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mirror lists of one job epoch ({@link PeerMirrors}) asked of every peer in the background,
@@ -32,6 +35,8 @@ import java.util.function.BooleanSupplier;
  * rollback on the session's); the calls' callbacks run on network threads.
  */
 final class MirrorFetch {
+    /** One line per fetch at DEBUG, beside the superstep timing lines: lists, calls, ranks and time. */
+    private static final Logger timing = LoggerFactory.getLogger(SuperstepTimings.LOGGER);
     /** Longest wait on the result before the deadline is read on the ticker again (a fake one in tests). */
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -49,10 +54,14 @@ final class MirrorFetch {
     private final long startedAt;
     /** Ticker reading when the last list came in (or the fetch failed). */
     private volatile long endedAt;
+    /** Lists asked (one per peer and owned partition), and {@code Resolve} calls made for them. */
+    private final int lists;
+    private final AtomicInteger callsMade = new AtomicInteger();
 
-    private MirrorFetch(String jobId, long epoch, Duration callTimeout, Ticker ticker) {
+    private MirrorFetch(String jobId, long epoch, int lists, Duration callTimeout, Ticker ticker) {
         this.jobId = jobId;
         this.epoch = epoch;
+        this.lists = lists;
         this.callTimeout = callTimeout;
         this.ticker = ticker;
         this.startedAt = ticker.nanos();
@@ -65,7 +74,7 @@ final class MirrorFetch {
      */
     static MirrorFetch start(String jobId, long epoch, Partitioning partitioning, int[] owned,
                              Map<String, PeerSender> peers, Duration callTimeout, Ticker ticker) {
-        MirrorFetch fetch = new MirrorFetch(jobId, epoch, callTimeout, ticker);
+        MirrorFetch fetch = new MirrorFetch(jobId, epoch, peers.size() * owned.length, callTimeout, ticker);
         for (String peer : peers.keySet()) {
             fetch.byPeer.put(peer, new int[partitioning.count()][]);
             if (owned.length > 0) {
@@ -142,6 +151,8 @@ final class MirrorFetch {
         }
         if (result.completeExceptionally(e)) {
             calls.cancel(e);
+            timing.debug("event=mirror_lists_failed job={} epoch={} lists={} calls={} fetch_ms={} detail=\"{}\"", jobId,
+                    epoch, lists, callsMade.get(), TimeUnit.NANOSECONDS.toMillis(tookNanos()), e.getMessage());
         }
     }
 
@@ -163,6 +174,12 @@ final class MirrorFetch {
         result.complete(new PeerMirrors(Map.copyOf(byPeer)));
         // Nothing runs in it any more; cancelling detaches it from its parent.
         calls.cancel(null);
+        if (timing.isDebugEnabled()) {
+            long ranks = byPeer.values().stream().flatMap(java.util.Arrays::stream).filter(java.util.Objects::nonNull)
+                    .mapToLong(r -> r.length).sum();
+            timing.debug("event=mirror_lists_fetched job={} epoch={} lists={} calls={} ranks={} fetch_ms={}", jobId, epoch,
+                    lists, callsMade.get(), ranks, TimeUnit.NANOSECONDS.toMillis(tookNanos()));
+        }
     }
 
     /** One peer's list of one partition, one call at a time: each answer's callback asks the next. */
@@ -179,6 +196,7 @@ final class MirrorFetch {
 
         /** Asks for the next ranks of the list. */
         void next() {
+            callsMade.incrementAndGet();
             // The call starts in the cancellable context (a callback runs in the call's own, which may be another).
             calls.run(() -> stub.withDeadlineAfter(callTimeout.toMillis(), TimeUnit.MILLISECONDS).resolve(list.request(), this));
         }

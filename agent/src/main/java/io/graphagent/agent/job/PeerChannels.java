@@ -40,7 +40,7 @@ final class PeerChannels implements PeerCheckpoints.Dialer {
     }
 
     /** A new channel to {@code address} with the data plane's settings, not shared: the caller shuts it down. */
-    ManagedChannel dial(String address) throws TlsFilesException {
+    private ManagedChannel dial(String address) throws TlsFilesException {
         return Channels.builder(HostAndPort.parse(address), security,
                         new Channels.ClientTimeouts(Duration.ofSeconds(5), config.tls().handshakeTimeout(),
                                 AgentJobs.EXCHANGE_TIMEOUT),

@@ -132,15 +132,6 @@ final class Expansion {
     }
 
     private static void follow(GraphShare share, int[] offsets, int[] ends, int slot, VertexBits into) {
-        int[] globals = share.slotGlobals();
-        if (globals == null) {
-            for (int e = offsets[slot], stop = offsets[slot + 1]; e < stop; e++) {
-                into.add(ends[e]);
-            }
-        } else {
-            for (int e = offsets[slot], stop = offsets[slot + 1]; e < stop; e++) {
-                into.add(globals[ends[e]]);
-            }
-        }
+        into.addAll(ends, offsets[slot], offsets[slot + 1], share.slotGlobals());
     }
 }

@@ -1,7 +1,6 @@
 package io.graphagent.agent.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.graphagent.graph.csr.Graph;
 import io.graphagent.graph.kernels.Algorithm;
@@ -21,14 +20,12 @@ import io.graphagent.protocol.v1.JobState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,13 +34,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A coordinator and three agents over mutual TLS on 127.0.0.1, in this JVM but on real
  * sockets, run every Graphalytics validation case: the output file equals, line for line,
  * what the single-process engine computes with the same partition count, and matches the
- * Graphalytics expected output. The agents start with the data plane's warm-up on and no bound
- * on it but the first command: the first job arrives while they warm up.
+ * Graphalytics expected output.
  */
 class ClusterKernelsTest {
     private static final int PARTITIONS = 7;
-    /** Batches every agent's warm-up has filed (over mutual TLS through its own data plane) before the tests begin. */
-    private static final long WARMED_BATCHES = LoopbackExchange.PARTITIONS;
     private static final Clock CLOCK = Clock.systemUTC();
 
     @TempDir
@@ -57,30 +51,7 @@ class ClusterKernelsTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = InProcessCluster.warmingUp(dir, 3, Long.MAX_VALUE);
-        for (int i = 1; i <= 3; i++) {
-            DataPlaneWarmup warmup = cluster.jobs(i).warmup().orElseThrow();
-            await().atMost(Duration.ofSeconds(30)).until(() -> warmup.filed() >= WARMED_BATCHES);
-        }
-    }
-
-    @Test
-    void aJobArrivingWhileTheAgentsWarmUpStopsTheWarmupAndItsResultStaysExact() throws Exception {
-        Path prefix = graphalytics().resolve("example-directed");
-        Path output = dir.resolve("out-warmup-pagerank");
-
-        JobProgress last = cluster.submitAndWait(JobSpec.newBuilder()
-                .setAlgorithm(io.graphagent.protocol.v1.Algorithm.PAGERANK)
-                .setGraph(prefix.toString()).setOutputPath(output.toString()).setPartitions(PARTITIONS).build());
-
-        assertThat(last.getState()).as(last.getMessage()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(ResultComparator.read(output)).isEqualTo(singleProcess(prefix, Algorithm.PAGERANK));
-        for (int i = 1; i <= 3; i++) {
-            DataPlaneWarmup warmup = cluster.jobs(i).warmup().orElseThrow();
-            // Unbounded but for a command: only a job's first command (this one's or an earlier test's) ended it.
-            assertThat(warmup.state()).as("agent-%d's warm-up", i).isEqualTo(DataPlaneWarmup.State.STOPPED);
-            assertThat(warmup.filed()).as("batches agent-%d's warm-up filed", i).isGreaterThanOrEqualTo(WARMED_BATCHES);
-        }
+        cluster = InProcessCluster.start(dir, 3);
     }
 
     @AfterAll

@@ -54,18 +54,10 @@ final class InProcessCluster implements AutoCloseable {
     /** @param coordinatorConfig edits the coordinator's configuration (test profile, any free port) */
     private final Path dir;
     private final Path certs;
-    /** Batches each agent's data-plane warm-up files (agent.warmup on); 0: warm-up off, as the test profile has it. */
-    private final long warmupBatches;
 
     private InProcessCluster(Path dir, int agentCount, int spareAgents, UnaryOperator<GraphagentConfig> coordinatorConfig)
             throws Exception {
-        this(dir, agentCount, spareAgents, coordinatorConfig, 0);
-    }
-
-    private InProcessCluster(Path dir, int agentCount, int spareAgents, UnaryOperator<GraphagentConfig> coordinatorConfig,
-                             long warmupBatches) throws Exception {
         this.dir = dir;
-        this.warmupBatches = warmupBatches;
         this.certs = dir.resolve("certs");
         ClusterCertificates.Issued issued = ClusterCertificates.init(certs, agentCount + spareAgents, List.of(),
                 Duration.ofDays(1), CLOCK);
@@ -90,25 +82,18 @@ final class InProcessCluster implements AutoCloseable {
     void startAgent(int i) throws Exception {
         GraphagentConfig base = Profile.TEST.defaults();
         String name = ClusterCertificates.agentName(i);
-        AgentConfig agent = new AgentConfig(new HostPort("127.0.0.1", coordinator.port()), new HostPort("127.0.0.1", 0),
-                Optional.empty(), "", dir.resolve(name));
         GraphagentConfig agentConfig = new GraphagentConfig(base.profile(), base.cluster(), base.coordinator(),
-                warmupBatches > 0 ? agent.withWarmup(io.graphagent.config.Warmup.ON) : agent,
+                new AgentConfig(new HostPort("127.0.0.1", coordinator.port()), new HostPort("127.0.0.1", 0),
+                        Optional.empty(), "", dir.resolve(name)),
                 base.session(), base.grpc(), base.tls(), base.network(), base.job(), base.admin());
         TransportSecurity security = TransportSecurity.tls(TlsFiles.fromDir(certs, name));
-        AgentJobs jobs = AgentJobs.start(agentConfig, security, CLOCK, io.graphagent.net.time.Ticker.system(),
-                warmupBatches);
+        AgentJobs jobs = AgentJobs.start(agentConfig, security, CLOCK);
         agentJobs.put(i, jobs);
         agents.add(CompletableFuture.supplyAsync(() -> AgentMain.run(agentConfig, security, jobs, CLOCK, stop)));
     }
 
     static InProcessCluster start(Path dir, int agents) throws Exception {
         return new InProcessCluster(dir, agents, 0, UnaryOperator.identity());
-    }
-
-    /** A cluster whose agents start with agent.warmup on, each warm-up bound to {@code warmupBatches} batches. */
-    static InProcessCluster warmingUp(Path dir, int agents, long warmupBatches) throws Exception {
-        return new InProcessCluster(dir, agents, 0, UnaryOperator.identity(), warmupBatches);
     }
 
     static InProcessCluster start(Path dir, int agents, UnaryOperator<GraphagentConfig> coordinatorConfig) throws Exception {

@@ -2,6 +2,7 @@ package io.graphagent.coordinator.query;
 
 import io.graphagent.protocol.v1.ShardLoad;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One agent's load as the router weighs it: the requests the gateway has in flight to it
@@ -31,6 +32,7 @@ final class AgentLoad {
 
     private final String agentId;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder requests = new LongAdder();
     private volatile int reportedInFlight;
     private volatile long reportedAt = Long.MIN_VALUE;
     private volatile double latencyMillis;
@@ -46,6 +48,7 @@ final class AgentLoad {
 
     void sent() {
         inFlight.incrementAndGet();
+        requests.increment();
     }
 
     void answered() {
@@ -54,6 +57,11 @@ final class AgentLoad {
 
     int inFlight() {
         return Math.max(0, inFlight.get());
+    }
+
+    /** Requests the gateway has sent it since the start (answered or not). */
+    long requests() {
+        return requests.sum();
     }
 
     /** What the agent reported in an answer at {@code nowMillis}. */
@@ -75,9 +83,21 @@ final class AgentLoad {
         return latencyMillis * Math.exp(-age / LATENCY_DECAY_MILLIS);
     }
 
+    /** Its requests in flight as best known: the gateway's own or the fresh report, the more. */
+    int inFlight(long nowMillis) {
+        return Math.max(inFlight(), reportedInFlight(nowMillis));
+    }
+
+    /**
+     * Whether one more request would wait for a thread: {@code threads} (the agent's query
+     * threads, one per core) or more requests already in flight.
+     */
+    boolean saturated(long nowMillis, int threads) {
+        return inFlight(nowMillis) >= Math.max(1, threads);
+    }
+
     /** The cost of one more request: (in flight + 1) x (latency + a base). */
     double cost(long nowMillis) {
-        int load = Math.max(inFlight(), reportedInFlight(nowMillis));
-        return (load + 1) * (latencyMillis(nowMillis) + BASE_LATENCY_MILLIS);
+        return (inFlight(nowMillis) + 1) * (latencyMillis(nowMillis) + BASE_LATENCY_MILLIS);
     }
 }

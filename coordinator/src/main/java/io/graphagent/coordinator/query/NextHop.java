@@ -29,13 +29,16 @@ final class NextHop {
     }
 
     /**
-     * The hop goes to {@code agent} alone (one start vertex): under heat routing it takes on
-     * every next partition it holds, not only those routed to it, so that the next hop's
-     * request is more often not needed at all (fewer neighbours left unexpanded); the agent was
-     * the least loaded replica of the hop's partition just now. Round robin keeps its turns.
+     * The hop goes to {@code agent} alone (one start vertex): under heat routing, while that
+     * agent is saturated ({@link Router#saturated}: one more request waits for a thread), it
+     * takes on every next partition it holds, not only those routed to it, so that the next
+     * hop's request is more often not needed at all. That saves requests and CPU when the cores
+     * have none to spare, but lengthens the query's critical path while they idle: then the
+     * partitions stay with their own routes, expanded in parallel by their replicas
+     * (docs/performance.md, "heatbusy"). Round robin keeps its turns.
      */
-    void allHeldTo(String agent) {
-        if (router.policy() != QueryRouting.HEAT) {
+    void allHeldToWhenSaturated(String agent) {
+        if (router.policy() != QueryRouting.HEAT || !router.saturated(agent)) {
             return;
         }
         for (int p = 0; p < routes.length; p++) {

@@ -23,13 +23,25 @@ import java.util.function.Supplier;
 /**
  * Where each request of a query goes: for a partition, one of its live replicas (holders whose
  * session is ALIVE), by the policy of {@code query.routing}. {@link QueryRouting#HEAT}: the
- * replica with the least {@link AgentLoad#cost}, ties to the lowest id; the partitions' heat
+ * replica with the least {@link AgentLoad#cost}, those within {@link #TIE_RATIO} of the least
+ * taken in turn (as nginx's least_conn takes its ties); the partitions' heat
  * ({@link PartitionHeat}) says which are hot, and the resident graphs give those an extra
  * replica on the least-loaded agent. {@link QueryRouting#ROUND_ROBIN}: the live replicas in
  * turn, no hot replicas. Every route counts as a request to the partition. Time from the
  * injected clock. Thread-safe.
  */
 public final class Router implements ResidentGraphs.Heat {
+    /**
+     * Replicas whose costs are within this factor of the least are equally loaded, and take
+     * requests in turn. The latency in a cost is an agent's average over its last ~10 requests,
+     * whose sizes vary far more than this (a hub's neighbourhood against a leaf's), so a smaller
+     * difference says nothing about which replica answers sooner; without it, every query
+     * between two reports saw the same cheapest replica and went there, herding requests onto
+     * the replica that last reported the lower figure. One more request in flight at the same
+     * latency doubles a cost, beyond this factor: the queue still decides.
+     */
+    static final double TIE_RATIO = 1.5;
+
     private final QueryConfig config;
     private final Clock clock;
     private final Map<String, AgentLoad> loads = new ConcurrentHashMap<>();
@@ -41,6 +53,8 @@ public final class Router implements ResidentGraphs.Heat {
     private final Supplier<List<AgentView>> alive;
     private volatile Set<String> live = Set.of();
     private volatile Map<String, String> addresses = Map.of();
+    /** The cores each live agent reported in Hello: its query threads. */
+    private volatile Map<String, Integer> cores = Map.of();
     /** The membership cause each agent last left ALIVE with (a DisconnectCause or lifecycle label). */
     private final Map<String, String> leftWith = new ConcurrentHashMap<>();
 
@@ -62,10 +76,13 @@ public final class Router implements ResidentGraphs.Heat {
 
     private synchronized void refresh() {
         Map<String, String> next = new TreeMap<>();
+        Map<String, Integer> nextCores = new TreeMap<>();
         for (AgentView a : alive.get()) {
             next.put(a.agentId(), a.dataAddress());
+            nextCores.put(a.agentId(), a.cores());
         }
         addresses = Map.copyOf(next);
+        cores = Map.copyOf(nextCores);
         live = Set.copyOf(next.keySet());
     }
 
@@ -86,6 +103,15 @@ public final class Router implements ResidentGraphs.Heat {
 
     public QueryRouting policy() {
         return config.routing();
+    }
+
+    /**
+     * Whether {@code agent} is saturated now: as many requests in flight to it (the gateway's
+     * own or its fresh report) as it has query threads (one per core it reported), so one more
+     * would wait for a thread.
+     */
+    boolean saturated(String agent) {
+        return load(agent).saturated(clock.millis(), cores.getOrDefault(agent, 1));
     }
 
     /**
@@ -119,9 +145,7 @@ public final class Router implements ResidentGraphs.Heat {
      */
     void routedAlong(GraphView graph, int p) {
         heatOf(graph).hit(p, clock.millis());
-        if (config.routing() == QueryRouting.ROUND_ROBIN) {
-            turnsOf(graph)[p].getAndIncrement();
-        }
+        turnsOf(graph)[p].getAndIncrement();
     }
 
     private String pick(GraphView graph, int p, Set<String> exclude, long now, boolean advance) {
@@ -138,19 +162,37 @@ public final class Router implements ResidentGraphs.Heat {
             }
             return null;
         }
-        String best = null;
-        double bestCost = Double.MAX_VALUE;
-        for (String agent : holders) {
-            if (!alive.contains(agent) || exclude.contains(agent)) {
-                continue;
-            }
-            double cost = load(agent).cost(now);
-            if (cost < bestCost) {
-                best = agent;
-                bestCost = cost;
+        double[] costs = new double[holders.size()];
+        double least = Double.MAX_VALUE;
+        for (int i = 0; i < costs.length; i++) {
+            String agent = holders.get(i);
+            costs[i] = !alive.contains(agent) || exclude.contains(agent) ? Double.NaN : load(agent).cost(now);
+            if (costs[i] < least) {
+                least = costs[i];
             }
         }
-        return best;
+        // NaN (not a candidate) is within no ratio.
+        int ties = 0;
+        for (double c : costs) {
+            if (c <= least * TIE_RATIO) {
+                ties++;
+            }
+        }
+        if (ties == 0) {
+            return null;
+        }
+        int chosen = 0;
+        if (ties > 1) {
+            // Only then: the turns' key is built per call.
+            AtomicInteger turn = turnsOf(graph)[p];
+            chosen = Math.floorMod(advance ? turn.getAndIncrement() : turn.get(), ties);
+        }
+        for (int i = 0; i < costs.length; i++) {
+            if (costs[i] <= least * TIE_RATIO && chosen-- == 0) {
+                return holders.get(i);
+            }
+        }
+        throw new AssertionError("unreachable: " + ties + " replicas within the tie ratio");
     }
 
     private AtomicInteger[] turnsOf(GraphView graph) {
@@ -248,7 +290,7 @@ public final class Router implements ResidentGraphs.Heat {
         Map<String, AgentLoad> sorted = new TreeMap<>();
         agents.forEach(a -> sorted.put(a, load(a)));
         sorted.forEach((id, l) -> table.addAgents(io.graphagent.protocol.v1.AgentLoad.newBuilder().setAgentId(id)
-                .setInFlight(l.inFlight()).setReportedInFlight(l.reportedInFlight(now)).setLatencyMs(l.latencyMillis(now))
+                .setInFlight(l.inFlight()).setRequests(l.requests()).setReportedInFlight(l.reportedInFlight(now)).setLatencyMs(l.latencyMillis(now))
                 .setCost(l.cost(now)).setLive(live.contains(id))));
         return table.build();
     }

@@ -102,7 +102,7 @@ final class ShardCalls {
                 }
             }
             if (next != null && batches.count() == 1 && firstRound) {
-                next.allHeldTo(batches.agent(0));
+                next.allHeldToWhenSaturated(batches.agent(0));
             }
             firstRound = false;
             @SuppressWarnings("unchecked")

@@ -75,8 +75,9 @@ class RouterTest {
     @Test
     void heatRoutesToTheReplicaWithTheLeastInFlightTimesLatency() {
         Router router = router(QueryConfig.defaults());
-        // Nothing known: equal costs, the lowest id.
+        // Nothing known: equal costs, taken in turn.
         assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+        assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
 
         router.load("agent-1").reported(load(4, 20_000), clock.millis());
         router.load("agent-2").reported(load(4, 5_000), clock.millis());
@@ -92,6 +93,8 @@ class RouterTest {
             router.load("agent-1").sent();
         }
         assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+        assertThat(router.table(List.of(graph)).getAgentsList()).as("requests sent, by agent")
+                .extracting(a -> a.getRequests()).containsExactly(30L, 0L, 0L);
     }
 
     @Test
@@ -220,18 +223,67 @@ class RouterTest {
     }
 
     @Test
-    void theHopsOnlyAgentTakesOnEveryNextPartitionItHoldsUnderHeat() {
+    void replicasWithinTheTieRatioTakeRequestsInTurnSoNoneHerdsOntoTheLastLowerReport() {
         Router router = router(QueryConfig.defaults());
-        router.load("agent-2").reported(load(6, 10_000), clock.millis());
-        NextHop next = new NextHop(router, graph);
-        next.allHeldTo("agent-2");
+        // Both idle; agent-2 last reported a lower average (2.0 against 2.8 ms): noise, not a queue.
+        router.load("agent-1").reported(load(1, 2_800), clock.millis());
+        router.load("agent-2").reported(load(1, 2_000), clock.millis());
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            order.add(router.route(graph, 0, Set.of()));
+        }
+        assertThat(order).as("not every request to agent-2").containsExactly("agent-1", "agent-2", "agent-1", "agent-2");
+
+        // One request in flight to agent-2 doubles its cost (4.2 against 2.3): past the ratio, agent-1 every time.
+        router.load("agent-1").reported(load(1, 2_200), clock.millis());
+        router.load("agent-2").sent();
+        for (int i = 0; i < 3; i++) {
+            assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-1");
+        }
+        // A latency over the ratio decides alone as well: 2.0 against 3.5 ms, both idle.
+        router.load("agent-2").answered();
+        router.load("agent-1").reported(load(1, 3_500), clock.millis());
+        for (int i = 0; i < 3; i++) {
+            assertThat(router.route(graph, 0, Set.of())).isEqualTo("agent-2");
+        }
+        assertThat(router.table(List.of(graph)).getAgentsList()).extracting(a -> a.getRequests()).containsExactly(0L, 1L, 0L);
+    }
+
+    @Test
+    void theHopsOnlyAgentTakesOnEveryNextPartitionItHoldsOnlyWhileSaturated() {
+        Router router = router(QueryConfig.defaults());
+        router.load("agent-1").reported(load(1, 10_000), clock.millis());
+        router.load("agent-2").reported(load(1, 10_000), clock.millis());
+        router.load("agent-3").reported(load(1, 10_000), clock.millis());
+        NextHop idle = new NextHop(router, graph);
+        idle.allHeldToWhenSaturated("agent-2");
+        io.graphagent.protocol.v1.ExpandRequest.Builder idleToAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
+        idle.name("agent-2", idleToAgent2);
+        assertThat(router.saturated("agent-2")).isFalse();
+        assertThat(idleToAgent2.getNextPartitionsList()).as("idle: only what routes to it (partition 0 to agent-1 by turn)")
+                .containsExactly(1);
+
+        // agent-2 reports 3 in flight, the answered one aside 2: its 2 cores' threads are taken.
+        router.load("agent-2").reported(load(3, 10_000), clock.millis());
+        assertThat(router.saturated("agent-2")).isTrue();
+        NextHop busy = new NextHop(router, graph);
+        busy.allHeldToWhenSaturated("agent-2");
         io.graphagent.protocol.v1.ExpandRequest.Builder toAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
-        next.name("agent-2", toAgent2);
-        assertThat(toAgent2.getNextPartitionsList()).as("agent-2 holds both, busier or not").containsExactly(0, 1);
+        busy.name("agent-2", toAgent2);
+        assertThat(toAgent2.getNextPartitionsList()).as("saturated: every partition it holds").containsExactly(0, 1);
+
+        // The report goes stale; the gateway's own requests say as much.
+        clock.advance(Duration.ofMillis(AgentLoad.STALE_MILLIS + 1));
+        assertThat(router.saturated("agent-2")).as("the report aged out").isFalse();
+        router.load("agent-2").sent();
+        assertThat(router.saturated("agent-2")).as("one of two threads taken").isFalse();
+        router.load("agent-2").sent();
+        assertThat(router.saturated("agent-2")).as("both threads taken by the gateway's own requests").isTrue();
 
         Router turns = router(QueryConfig.defaults().withRouting(QueryRouting.ROUND_ROBIN));
+        turns.load("agent-2").reported(load(9, 10_000), clock.millis());
         NextHop inTurn = new NextHop(turns, graph);
-        inTurn.allHeldTo("agent-2");
+        inTurn.allHeldToWhenSaturated("agent-2");
         io.graphagent.protocol.v1.ExpandRequest.Builder inTurnToAgent2 = io.graphagent.protocol.v1.ExpandRequest.newBuilder();
         inTurn.name("agent-2", inTurnToAgent2);
         assertThat(inTurnToAgent2.getNextPartitionsList()).as("round robin keeps its turns").containsExactly(1);

@@ -45,6 +45,39 @@ class VertexBitsTest {
     }
 
     @Test
+    void addAllHoldsWhatAddsOneByOneHoldAndCountsTheNewOnes() {
+        SplittableRandom random = new SplittableRandom(14);
+        int universe = 64 * 800 + 17;
+        int[] map = new int[universe];
+        for (int i = 0; i < universe; i++) {
+            map[i] = universe - 1 - i;
+        }
+        // 800 words, 100 tracked: the small runs stay tracked, the large ones make the set scan them all.
+        for (int run : new int[] {0, 3, 90, 2_000, 60_000}) {
+            for (int[] through : new int[][] {null, map}) {
+                VertexBits bits = new VertexBits(universe);
+                VertexBits one = new VertexBits(universe);
+                int[] ids = new int[run + 4];
+                for (int i = 0; i < ids.length; i++) {
+                    // Repeats within a run and across runs: a hop's adjacency.
+                    ids[i] = random.nextInt(run < 100 ? 200 : universe);
+                }
+                int expectNew = 0;
+                for (int i = 2; i < 2 + run; i++) {
+                    expectNew += one.add(through == null ? ids[i] : through[ids[i]]) ? 1 : 0;
+                }
+                assertThat(bits.addAll(ids, 2, 2 + run, through)).as("run %d", run).isEqualTo(expectNew);
+                assertThat(bits.addAll(ids, 2, 2 + run, through)).isZero();
+                assertThat(bits.size()).isEqualTo(one.size());
+                assertThat(held(bits)).containsExactly(held(one));
+                bits.clear();
+                assertThat(bits.bits()).containsOnly(0L);
+                assertThat(held(bits)).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aClearedSetIsEmptyWhetherItTrackedItsWordsOrNot() {
         VertexBits bits = new VertexBits(64 * 80);
         // 80 words, 10 tracked: 10 words stay tracked, the 11th makes the set scan them all.
@@ -94,5 +127,11 @@ class VertexBitsTest {
         assertThatThrownBy(() -> bits.or(LongBuffer.wrap(new long[] {0, 0, 1L << 2}))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the bitmap has bits set past the universe's last id 129");
         assertThat(bits.size()).isZero();
+        assertThatThrownBy(() -> bits.addAll(new int[] {4, 130}, 0, 2, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vertex 130 is outside the set's universe 0..129");
+        // Those before it were added, and a clear empties them.
+        assertThat(held(bits)).containsExactly(4);
+        bits.clear();
+        assertThat(bits.bits()).containsOnly(0L);
     }
 }

@@ -133,6 +133,7 @@ public final class QueryJson {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("agent_id", a.getAgentId());
             r.put("in_flight", a.getInFlight());
+            r.put("requests", a.getRequests());
             r.put("reported_in_flight", a.getReportedInFlight());
             r.put("latency_ms", a.getLatencyMs());
             r.put("cost", a.getCost());

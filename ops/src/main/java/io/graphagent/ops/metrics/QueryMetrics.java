@@ -6,6 +6,7 @@ import io.graphagent.protocol.v1.AgentLoad;
 import io.graphagent.protocol.v1.PartitionRoute;
 import io.graphagent.protocol.v1.RoutingTable;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -67,6 +68,13 @@ public final class QueryMetrics implements QueryGateway.QueryObserver {
                 .labelNames("agent").callback(cb -> {
                     for (AgentLoad a : table(online).getAgentsList()) {
                         cb.call(a.getCost(), a.getAgentId());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("graphagent_query_agent_requests_total")
+                .help("Query requests the router has sent each agent since the gateway started (hops, retries, lookups).")
+                .labelNames("agent").callback(cb -> {
+                    for (AgentLoad a : table(online).getAgentsList()) {
+                        cb.call(a.getRequests(), a.getAgentId());
                     }
                 }).register(registry);
     }
