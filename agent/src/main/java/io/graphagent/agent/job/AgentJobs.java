@@ -142,7 +142,7 @@ public final class AgentJobs implements CommandHandler {
                 assembly, clock);
         this.attachStep = new AttachStep(residents, channels, programs, assembly, answers, clock);
         this.superstepSteps = new SuperstepSteps(config, channels, answers);
-        this.checkpointStep = new CheckpointStep(peerCheckpoints, structures, compute, checkpointWriter, answers, clock);
+        this.checkpointStep = new CheckpointStep(peerCheckpoints, structures, checkpointWriter, answers, clock);
         this.restoreStep = new RestoreStep(jobs, peerCheckpoints, structures, assembly, answers);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new InetSocketAddress(listen.host(), listen.port()), security,

@@ -7,47 +7,38 @@ import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.Report;
 import io.graphagent.graph.partition.GraphShare;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import io.graphagent.graph.pregel.PartitionSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoint, in two halves. On the job thread, the snapshot: each owned partition's checkpoint
- * (values, halted flags, delivered messages, pulled broadcasts) encoded into bytes on the compute
- * threads, idle between supersteps. Then on the {@link CheckpointWriter}'s thread, while the job
- * thread goes on with the next superstep: the partitions' structure files first (the first
- * checkpoint after a share was built), each partition's file written atomically (temporary file,
- * fsync, rename), and, when the command names a replica, a copy of each streamed to that peer;
- * CheckpointDone (or CHECKPOINT_FAILED) is reported only once all that is done.
+ * Checkpoint, in two halves. On the job thread, the snapshot: each owned partition's state
+ * (values, halted flags, delivered messages, pulled broadcasts) copied into a
+ * {@link PartitionSnapshot}, plain array copies that the next supersteps leave alone. Then on the
+ * {@link CheckpointWriter}'s thread, while the job thread goes on with the next superstep: the
+ * partitions' structure files first (the first checkpoint after a share was built), each
+ * partition's snapshot encoded into its file, written atomically (temporary file, fsync, rename),
+ * and, when the command names a replica, a copy of each streamed to that peer; CheckpointDone (or
+ * CHECKPOINT_FAILED) is reported only once all that is done.
  */
 final class CheckpointStep {
     private static final Logger log = LoggerFactory.getLogger(CheckpointStep.class);
 
     private final PeerCheckpoints peerCheckpoints;
     private final PartitionStructures structures;
-    /** The compute threads, idle while the snapshot is taken: one partition each. */
-    private final ExecutorService compute;
     private final CheckpointWriter writer;
     private final Answers answers;
     /** The agent's clock, for the time a checkpoint took. */
     private final Clock clock;
 
-    CheckpointStep(PeerCheckpoints peerCheckpoints, PartitionStructures structures, ExecutorService compute,
-                   CheckpointWriter writer, Answers answers, Clock clock) {
+    CheckpointStep(PeerCheckpoints peerCheckpoints, PartitionStructures structures, CheckpointWriter writer,
+                   Answers answers, Clock clock) {
         this.peerCheckpoints = peerCheckpoints;
         this.structures = structures;
-        this.compute = compute;
         this.writer = writer;
         this.answers = answers;
         this.clock = clock;
@@ -73,43 +64,18 @@ final class CheckpointStep {
         writer.awaitIdle();
         peerCheckpoints.beforeWrite(command.getJobId(), c);
         int[] owned = job.owned();
-        byte[][] snapshot = new byte[owned.length][];
-        try {
-            // Encoded side by side on the compute threads (idle between supersteps).
-            List<Callable<byte[]>> encodes = new ArrayList<>();
-            for (int p : owned) {
-                encodes.add(() -> encode(job, p));
-            }
-            List<Future<byte[]>> encoded = compute.invokeAll(encodes);
-            for (int i = 0; i < owned.length; i++) {
-                snapshot[i] = encoded.get(i).get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, "interrupted while taking the checkpoint of superstep "
-                    + c.getSuperstep());
-            return;
-        } catch (ExecutionException e) {
-            answers.fail(link, command, FailureKind.CHECKPOINT_FAILED, "cannot encode the checkpoint of superstep "
-                    + c.getSuperstep() + ": " + e.getCause() + ". The previous checkpoint stays in use");
-            return;
+        PartitionSnapshot[] snapshot = new PartitionSnapshot[owned.length];
+        for (int i = 0; i < owned.length; i++) {
+            snapshot[i] = job.runner().snapshot(owned[i]);
         }
         long snapshotMs = clock.millis() - t0;
         GraphShare share = job.share();
         writer.submit(() -> write(command, link, share, owned, snapshot, dir, t0, snapshotMs));
     }
 
-    private static byte[] encode(AgentJob job, int partition) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            job.runner().writeCheckpoint(partition, out);
-        }
-        return bytes.toByteArray();
-    }
-
     /** The writer thread's half: structure files, checkpoint files, the copy, the report. Never throws. */
-    private void write(Command command, CoordinatorLink link, GraphShare share, int[] owned, byte[][] snapshot, Path dir,
-                       long t0, long snapshotMs) {
+    private void write(Command command, CoordinatorLink link, GraphShare share, int[] owned, PartitionSnapshot[] snapshot,
+                       Path dir, long t0, long snapshotMs) {
         Checkpoint c = command.getCheckpoint();
         try {
             long bytes = writeFiles(command, link, share, owned, snapshot, dir);
@@ -138,8 +104,8 @@ final class CheckpointStep {
     }
 
     /** Writes the structure and checkpoint files; returns the checkpoint's bytes, or -1 after reporting the failure. */
-    private long writeFiles(Command command, CoordinatorLink link, GraphShare share, int[] owned, byte[][] snapshot,
-                            Path dir) {
+    private long writeFiles(Command command, CoordinatorLink link, GraphShare share, int[] owned,
+                            PartitionSnapshot[] snapshot, Path dir) {
         Checkpoint c = command.getCheckpoint();
         long bytes = 0;
         try {
@@ -152,8 +118,7 @@ final class CheckpointStep {
                 return -1;
             }
             for (int i = 0; i < owned.length; i++) {
-                byte[] encoded = snapshot[i];
-                bytes += CheckpointFiles.write(dir, owned[i], link.agentId(), out -> out.write(encoded));
+                bytes += CheckpointFiles.write(dir, owned[i], link.agentId(), snapshot[i]::writeTo);
             }
             return bytes;
         } catch (IOException e) {
