@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: commands run one at a time, in order, on the {@code agent-job} thread (so the
  * session's threads never block on compute); compute runs on {@code graph-compute-N}
- * threads, one per core; the data plane on its own network threads.
+ * threads, one per core; a checkpoint's files are written on the {@code checkpoint-writer}
+ * thread while the next supersteps run ({@link CheckpointWriter}); the data plane on its own
+ * network threads.
  */
 public final class AgentJobs implements CommandHandler {
     private static final Logger log = LoggerFactory.getLogger(AgentJobs.class);
@@ -99,6 +101,8 @@ public final class AgentJobs implements CommandHandler {
     private final AttachStep attachStep;
     private final SuperstepSteps superstepSteps;
     private final CheckpointStep checkpointStep;
+    /** Writes checkpoints beside the next supersteps, one at a time. */
+    private final CheckpointWriter checkpointWriter = new CheckpointWriter();
     private final RestoreStep restoreStep;
     /** Resident graphs held for queries and later jobs, and the orders about them. */
     private final ResidentStore residents = new ResidentStore();
@@ -138,7 +142,7 @@ public final class AgentJobs implements CommandHandler {
                 assembly, clock);
         this.attachStep = new AttachStep(residents, channels, programs, assembly, answers, clock);
         this.superstepSteps = new SuperstepSteps(config, channels, answers);
-        this.checkpointStep = new CheckpointStep(peerCheckpoints, structures, compute, answers, clock);
+        this.checkpointStep = new CheckpointStep(peerCheckpoints, structures, checkpointWriter, answers, clock);
         this.restoreStep = new RestoreStep(jobs, peerCheckpoints, structures, assembly, answers);
         HostPort listen = config.agent().dataListen();
         this.dataServer = Servers.forAddress(new InetSocketAddress(listen.host(), listen.port()), security,
@@ -271,6 +275,10 @@ public final class AgentJobs implements CommandHandler {
 
     private void run(Command command, CoordinatorLink link) {
         String jobId = command.getJobId();
+        if (command.getKindCase() != Command.KindCase.START_SUPERSTEP && command.getKindCase() != Command.KindCase.EXCHANGE) {
+            // Only supersteps run beside a checkpoint being written: every other command finds it done (or failed).
+            checkpointWriter.awaitIdle();
+        }
         switch (command.getKindCase()) {
             case LOAD_PARTITIONS -> loadSteps.load(command, link);
             case SHUFFLE_PARTITIONS -> loadSteps.shuffle(command, link);
@@ -385,6 +393,7 @@ public final class AgentJobs implements CommandHandler {
     public void close() {
         closed = true;
         commands.shutdownNow();
+        checkpointWriter.close();
         compute.shutdownNow();
         queryWorkers.close();
         dataServer.shutdownNow();

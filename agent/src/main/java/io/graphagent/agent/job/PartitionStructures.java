@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * same peer as the checkpoint), so that a recovery builds shares from them instead of loading
  * the input again. Each owned partition's file is written at the first checkpoint after the
  * share was built, when it is not there already; with peer copies, copied again only when the
- * checkpoint's copy goes to a peer that has not had them. Job thread only.
+ * checkpoint's copy goes to a peer that has not had them. The job thread's, and the checkpoint
+ * writer's ({@link #beforeCheckpoint}), which the job thread awaits before it builds, rebuilds or
+ * forgets a share.
  */
 final class PartitionStructures {
     private static final Logger log = LoggerFactory.getLogger(PartitionStructures.class);
@@ -41,10 +43,10 @@ final class PartitionStructures {
     private final ExecutorService io;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
 
-    /** @param io runs the files' reads and writes side by side (the compute threads, idle then) */
     /** The agent's clock, for the time a rebuild took. */
     private final java.time.Clock clock;
 
+    /** @param io runs the files' reads side by side in a rebuild (the compute threads, idle then) */
     PartitionStructures(PeerCheckpoints peers, ExecutorService io, java.time.Clock clock) {
         this.clock = clock;
         this.peers = peers;
@@ -91,22 +93,15 @@ final class PartitionStructures {
         int written = 0;
         try {
             Files.createDirectories(dir);
-            List<Callable<Long>> writes = new ArrayList<>();
+            // On the calling (checkpoint writer) thread: the compute threads run the next superstep meanwhile.
             for (int p : share.owned()) {
                 if (!Files.exists(StructureFile.of(dir, p))) {
-                    writes.add(() -> StructureFile.write(dir, PartitionStructure.of(share, p, h.sourceDense())));
+                    bytes += StructureFile.write(dir, PartitionStructure.of(share, p, h.sourceDense()));
+                    written++;
                 }
             }
-            for (Future<Long> w : io.invokeAll(writes)) {
-                bytes += w.get();
-                written++;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted while writing the structure files to " + dir;
-        } catch (ExecutionException | IOException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            return "cannot write the structure files to " + dir + ": " + cause;
+        } catch (IOException e) {
+            return "cannot write the structure files to " + dir + ": " + e;
         }
         if (written > 0) {
             log.info("event=structure_written job={} dir={} partitions={} bytes={} ms={}", job, dir, written, bytes,

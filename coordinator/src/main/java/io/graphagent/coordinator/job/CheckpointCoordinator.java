@@ -6,6 +6,7 @@ import io.graphagent.config.FileTree;
 import io.graphagent.graph.pregel.Delivery;
 import io.graphagent.protocol.v1.Checkpoint;
 import io.graphagent.protocol.v1.Command;
+import io.graphagent.protocol.v1.Failure;
 import io.graphagent.protocol.v1.FailureKind;
 import io.graphagent.protocol.v1.Report;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * A job's checkpoints: orders them, counts one complete only when every agent reported it
  * written (and, with peer copies, copied to the next agent in the ring), records it before the
  * previous one is deleted, and keeps track of who holds which file as agents are lost or fetch
- * files in a restore. A checkpoint that fails is logged and the job carries on with the
- * previous one: a lost agent then costs more supersteps, never a result. Driver thread only.
+ * files in a restore. The job goes on while a checkpoint is written: one {@link PendingCheckpoint}
+ * at most, whose answers are handed over from whatever the job waits for. A checkpoint that
+ * fails is logged and the job carries on with the previous one: a lost agent then costs more
+ * supersteps, never a result. Driver thread only.
  */
 final class CheckpointCoordinator {
     private static final Logger log = LoggerFactory.getLogger(CheckpointCoordinator.class);
@@ -54,10 +56,10 @@ final class CheckpointCoordinator {
     private final Runnable record;
     /** The last complete checkpoint, null for none. */
     private CheckpointState last;
-    /** The superstep of the checkpoint being written, -1 when none is. */
-    private int writing = -1;
-    /** The agents told to write it so far. */
-    private final List<String> ordered = new ArrayList<>();
+    /** The checkpoint ordered and not yet answered by every writer; null for none. */
+    private PendingCheckpoint pending;
+    /** The checkpoint committed (or failed) last, whose repeated answers are dropped; null after a rollback. */
+    private PendingCheckpoint settled;
     /**
      * Peer copies: who holds each partition's structure file (its owner, and the peer its
      * checkpoint copy goes to, which gets the structure files with the first copy), as of the
@@ -83,6 +85,23 @@ final class CheckpointCoordinator {
         this.clock = clock;
         this.listeners = listeners;
         this.record = record;
+        collector.handOver(new ReportCollector.Handover() {
+            @Override
+            public boolean stale(String agent, Report report) {
+                return CheckpointCoordinator.this.stale(agent, report);
+            }
+
+            @Override
+            public boolean claims(String agent, Report report) {
+                return CheckpointCoordinator.this.claims(agent, report);
+            }
+
+            @Override
+            public void take(String agent, Report report) {
+                answered(agent, report);
+            }
+        });
+        sender.onResumed(this::resumed);
     }
 
     /** The last complete checkpoint; null for none. */
@@ -101,67 +120,22 @@ final class CheckpointCoordinator {
     }
 
     /**
-     * Has every participant write its partitions after superstep {@code step}; the checkpoint
-     * counts once every one reported it (and its copy) done.
+     * Has every participant write its partitions after superstep {@code step}, and returns once
+     * the commands are out: the checkpoint counts once every one reported it (and its copy)
+     * done, which the writers report while the job goes on ({@link #claims}; {@link #settle}
+     * waits for it). A checkpoint still in flight is settled first: at most one is pending.
      *
      * @param aggregates the aggregator values after {@code step}, copied
      * @param delivery   the delivery of {@code step}'s exchange
      */
-    void take(int step, double[] aggregates, Delivery delivery) throws JobFailedException {
-        Instant t0 = clock.instant();
+    void order(int step, double[] aggregates, Delivery delivery) throws JobFailedException {
+        settle();
         Path dir = root.resolve(jobId).resolve("step-" + step);
         String directory = peerCopy() ? jobId + "/step-" + step : dir.toString();
-        writing = step;
-        ordered.clear();
-        Map<String, String> copyHolders = order(step, directory);
-        Map<String, Report> answers = collector.await(Expectation.of(Report.KindCase.CHECKPOINT_DONE, step,
-                roster.participants()).tolerating(FailureKind.CHECKPOINT_FAILED), collector.phaseDeadline());
-        writing = -1;
-        List<String> failed = new ArrayList<>();
-        long bytes = 0;
-        for (Map.Entry<String, Report> a : answers.entrySet()) {
-            Report r = a.getValue();
-            if (r.hasFailure()) {
-                failed.add(a.getKey() + ": " + r.getFailure().getMessage());
-            } else if (copyHolders.containsKey(a.getKey()) && !r.getCheckpointDone().getReplicated()) {
-                failed.add(a.getKey() + ": wrote its partitions but reported no copy on " + copyHolders.get(a.getKey())
-                        + " (an agent without peer-copy support? upgrade it)");
-            } else {
-                bytes += r.getCheckpointDone().getBytes();
-            }
-        }
-        if (!failed.isEmpty()) {
-            failed.sort(null);
-            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} storage={} policy=carry_on"
-                    + " detail=\"{}\"", jobId, step, storage.configName(), String.join("; ", failed));
-            if (!peerCopy()) {
-                // Peer copies: each agent deletes its partial files before its next checkpoint, or at the job's end.
-                deleteTree(dir);
-            }
-            return;
-        }
-        long checkpointMs = Duration.between(t0, clock.instant()).toMillis();
-        log.info("event=checkpoint_complete job={} superstep={} storage={} bytes={} copies={} ms={}", jobId, step,
-                storage.configName(), bytes, copyHolders.size(), checkpointMs);
-        for (JobListener listener : listeners) {
-            listener.checkpointDone(jobId, step, checkpointMs, bytes);
-        }
-        CheckpointState previous = last;
-        last = new CheckpointState(step, directory, aggregates.clone(), delivery,
-                peerCopy() ? CheckpointHolders.written(roster.placement(), copyHolders) : null);
-        // Every writer wrote (and copied) its partitions' structure files before reporting the checkpoint done.
-        structureHolders = peerCopy() ? CheckpointHolders.written(roster.placement(), copyHolders) : null;
-        board.checkpointed(step);
-        // Recorded before the previous checkpoint goes: a restarted coordinator always finds the one its record names.
-        record.run();
-        if (previous != null && !peerCopy()) {
-            deleteTree(Path.of(previous.directory()));
-        }
-    }
-
-    /** Sends the Checkpoint commands; returns the copy holder of each writer (peer copies). */
-    private Map<String, String> order(int step, String directory) throws JobFailedException {
         Map<String, String> copyHolders = new HashMap<>();
+        PendingCheckpoint ordered = new PendingCheckpoint(step, directory, dir, aggregates, delivery, copyHolders,
+                clock.instant());
+        pending = ordered;
         Map<String, String> addresses = roster.dataAddresses();
         for (String agent : roster.participants()) {
             Checkpoint.Builder c = Checkpoint.newBuilder().setSuperstep(step).setDirectory(directory);
@@ -175,18 +149,131 @@ final class CheckpointCoordinator {
                     copyHolders.put(agent, holder);
                 }
             }
-            sender.send(agent, Command.newBuilder().setCheckpoint(c));
-            ordered.add(agent);
+            ordered.ordered(agent, sender.send(agent, Command.newBuilder().setCheckpoint(c)).getCommandId());
         }
-        return copyHolders;
     }
 
     /**
-     * A rollback began: a checkpoint being written is abandoned. Its writers finish it before they
-     * restore (one command at a time), so no cleanup waits for them afterwards.
+     * Waits until the checkpoint in flight, if any, is answered by every writer, and commits it
+     * (or logs it failed): before the next checkpoint, before the output, before a rebalance.
+     *
+     * @throws AgentLostException when a writer is lost meanwhile (the job rolls back to {@link #last()})
+     */
+    void settle() throws JobFailedException {
+        PendingCheckpoint waiting = pending;
+        if (waiting == null) {
+            return;
+        }
+        if (!waiting.complete()) {
+            collector.awaitHandedOver(Report.KindCase.CHECKPOINT_DONE + " of superstep " + waiting.step,
+                    () -> pending != waiting || waiting.complete(), waiting::missing, collector.phaseDeadline());
+        }
+        if (pending == waiting) {
+            commit(waiting);
+        }
+    }
+
+    /** Whether {@code report} answers the checkpoint in flight (its writers' CheckpointDone or failure). */
+    private boolean claims(String agent, Report report) {
+        return pending != null && pending.isAnswer(agent, report);
+    }
+
+    /**
+     * A second answer of a writer of the pending checkpoint, or an answer of the one settled last
+     * (its command went again after a resume, or its session resumed before it answered).
+     */
+    private boolean stale(String agent, Report report) {
+        return settled != null && settled.isAnswer(agent, report)
+                || pending != null && pending.isAnswer(agent, report) && pending.answered(agent);
+    }
+
+    /**
+     * {@code agent}'s session resumed before it answered the pending checkpoint: the Checkpoint
+     * command may have been lost with the old stream, and only the last command (the next
+     * superstep's) goes again; sending the Checkpoint after it could snapshot a later state. So
+     * the checkpoint fails for that writer (the previous one stays in use); its late answer is
+     * dropped.
+     */
+    private void resumed(String agent) {
+        PendingCheckpoint p = pending;
+        if (p == null || !p.ordered().contains(agent) || p.answered(agent)) {
+            return;
+        }
+        log.info("event=checkpoint_abandoned cause=session_resumed job={} superstep={} agent={}", jobId, p.step, agent);
+        answered(agent, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.CHECKPOINT_FAILED)
+                .setMessage("its session resumed before it reported the checkpoint of superstep " + p.step
+                        + " written: the command or its answer may be lost with the old stream")).build());
+    }
+
+    /** Takes a writer's answer; the last one commits the checkpoint, whatever the job is waiting for. */
+    private void answered(String agent, Report report) {
+        PendingCheckpoint p = pending;
+        p.answered(agent, report);
+        if (p.complete()) {
+            commit(p);
+        }
+    }
+
+    /**
+     * Every writer of {@code p} answered: the checkpoint is recorded as the last complete one
+     * (the previous goes after the record), or, when a writer failed, logged and dropped (the
+     * job carries on with the previous one).
+     */
+    private void commit(PendingCheckpoint p) {
+        pending = null;
+        settled = p;
+        int step = p.step;
+        List<String> failed = new ArrayList<>();
+        long bytes = 0;
+        for (Map.Entry<String, Report> a : p.answers().entrySet()) {
+            Report r = a.getValue();
+            if (r.hasFailure()) {
+                failed.add(a.getKey() + ": " + r.getFailure().getMessage());
+            } else if (p.copyHolders.containsKey(a.getKey()) && !r.getCheckpointDone().getReplicated()) {
+                failed.add(a.getKey() + ": wrote its partitions but reported no copy on " + p.copyHolders.get(a.getKey())
+                        + " (an agent without peer-copy support? upgrade it)");
+            } else {
+                bytes += r.getCheckpointDone().getBytes();
+            }
+        }
+        if (!failed.isEmpty()) {
+            failed.sort(null);
+            log.warn("event=checkpoint_failed cause=checkpoint_failed job={} superstep={} storage={} policy=carry_on"
+                    + " detail=\"{}\"", jobId, step, storage.configName(), String.join("; ", failed));
+            if (!peerCopy()) {
+                // Peer copies: each agent deletes its partial files before its next checkpoint, or at the job's end.
+                deleteTree(p.sharedDir);
+            }
+            return;
+        }
+        long checkpointMs = Duration.between(p.orderedAt, clock.instant()).toMillis();
+        log.info("event=checkpoint_complete job={} superstep={} storage={} bytes={} copies={} ms={}", jobId, step,
+                storage.configName(), bytes, p.copyHolders.size(), checkpointMs);
+        for (JobListener listener : listeners) {
+            listener.checkpointDone(jobId, step, checkpointMs, bytes);
+        }
+        CheckpointState previous = last;
+        last = new CheckpointState(step, p.directory, p.aggregates, p.delivery,
+                peerCopy() ? CheckpointHolders.written(roster.placement(), p.copyHolders) : null);
+        // Every writer wrote (and copied) its partitions' structure files before reporting the checkpoint done.
+        structureHolders = peerCopy() ? CheckpointHolders.written(roster.placement(), p.copyHolders) : null;
+        board.checkpointed(step);
+        // Recorded before the previous checkpoint goes: a restarted coordinator always finds the one its record names.
+        record.run();
+        if (previous != null && !peerCopy()) {
+            deleteTree(Path.of(previous.directory()));
+        }
+    }
+
+    /**
+     * A rollback began (the job epoch goes up): a checkpoint in flight is abandoned, and its late
+     * answers are refused as any older epoch's reports. Its writers finish it before they restore
+     * (an agent's next command waits for its checkpoint writer), so no cleanup waits for them
+     * afterwards.
      */
     void rolledBack() {
-        writing = -1;
+        pending = null;
+        settled = null;
     }
 
     /** {@code agent} was lost, and its disk may be: it holds no file of the checkpoint any more. */
@@ -264,18 +351,17 @@ final class CheckpointCoordinator {
      * after the delete; then deletes every checkpoint of the job.
      */
     void deleteAllAfterWrites() {
-        if (writing >= 0 && !peerCopy()) {
-            Set<String> pending = new TreeSet<>(ordered);
-            pending.removeAll(collector.answered());
-            Set<String> silent = collector.drain(Report.KindCase.CHECKPOINT_DONE, writing, pending,
+        PendingCheckpoint writing = pending;
+        if (writing != null && !peerCopy()) {
+            Set<String> silent = collector.drain(Report.KindCase.CHECKPOINT_DONE, writing.step, new TreeSet<>(writing.missing()),
                     clock.instant().plus(WRITES_WAIT));
             if (!silent.isEmpty()) {
                 log.warn("event=checkpoint_cleanup_incomplete cause=writer_silent job={} superstep={} agents={}"
                         + " detail=\"no answer to the checkpoint command within {}; files they write later stay under {}\"",
-                        jobId, writing, silent, DurationFormat.format(WRITES_WAIT), root.resolve(jobId));
+                        jobId, writing.step, silent, DurationFormat.format(WRITES_WAIT), root.resolve(jobId));
             }
-            writing = -1;
         }
+        pending = null;
         deleteAll();
     }
 

@@ -35,6 +35,8 @@ final class CommandSender {
     private final AtomicLong commandIds;
     /** The last command sent to each agent, sent again when its session resumes. */
     private final Map<String, Command> lastSent = new HashMap<>();
+    /** Told first of a participant whose session resumed: a command before the last may be lost too. */
+    private java.util.function.Consumer<String> resumed = agent -> { };
 
     /**
      * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
@@ -52,6 +54,15 @@ final class CommandSender {
         events.onResumed(this::resend);
     }
 
+    /**
+     * Whom to tell when a participant's session resumed, before its last command goes again:
+     * only the last is sent again, so the owner of an earlier command still unanswered (a
+     * checkpoint being written) decides what the loss of that command means.
+     */
+    void onResumed(java.util.function.Consumer<String> hook) {
+        resumed = java.util.Objects.requireNonNull(hook, "hook");
+    }
+
     /** Sends {@code command} to every participant. */
     void broadcast(Command.Builder command) throws JobFailedException {
         for (String agent : roster.participants()) {
@@ -61,9 +72,10 @@ final class CommandSender {
 
     /**
      * Sends a command; when the agent's stream is broken, keeps trying for one resume window
-     * and then counts the agent as lost. Events that arrive meanwhile stay in the inbox.
+     * and then counts the agent as lost. Events that arrive meanwhile stay in the inbox. Returns
+     * the command as sent (with its id).
      */
-    void send(String agent, Command.Builder command) throws JobFailedException {
+    Command send(String agent, Command.Builder command) throws JobFailedException {
         Command c = stamp(command);
         lastSent.put(agent, c);
         Instant deadline = clock.instant().plus(resumeWindow);
@@ -83,6 +95,7 @@ final class CommandSender {
             // Back at the head, in their order: output chunks must stay in sequence.
             events.putBack(seen);
         }
+        return c;
     }
 
     /**
@@ -91,6 +104,7 @@ final class CommandSender {
      * answers by sending its reports again; the collectors keep one report per agent and phase.
      */
     void resend(String agent) {
+        resumed.accept(agent);
         Command c = lastSent.get(agent);
         if (c != null && roster.epoch().matches(c.getJobEpoch()) && roster.includes(agent)) {
             log.info("event=command_resent job={} agent={} command={} kind={} detail=\"session resumed\"", jobId, agent,

@@ -23,6 +23,20 @@ record Expectation(Report.KindCase kind, int step, List<String> from, FailureKin
         return new Expectation(kind, step, List.copyOf(from), null, null, r -> { }, () -> true);
     }
 
+    /**
+     * No report of its own: the wait ends once {@code done} holds (on what a
+     * {@link ReportCollector.Handover} takes); a failure reported by one of {@code from} ends it
+     * as in any wait (an agent that lost the job answers whatever command was resent to it).
+     */
+    static Expectation until(Collection<String> from, BooleanSupplier done) {
+        return new Expectation(Report.KindCase.KIND_NOT_SET, -1, List.copyOf(from), null, null, r -> { }, done);
+    }
+
+    /** Whether a wait that has {@code answers} answers may end. */
+    boolean satisfied(int answers) {
+        return (kind == Report.KindCase.KIND_NOT_SET || answers >= from.size()) && complete.getAsBoolean();
+    }
+
     /** The same, with a failure of {@code failure} taken as the agent's answer. */
     Expectation tolerating(FailureKind failure) {
         return new Expectation(kind, step, from, failure, streamed, onStreamed, complete);

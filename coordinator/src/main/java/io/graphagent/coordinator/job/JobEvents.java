@@ -46,6 +46,10 @@ final class JobEvents {
             Thread.currentThread().interrupt();
             throw new JobFailedException(JobFailedException.SHUTTING_DOWN, "the coordinator is shutting down");
         }
+        if (event != null && cancelled.getAsBoolean()) {
+            // Left for the cleanup after the cancel: it may be a checkpoint writer's answer it waits for.
+            inbox.putBack(List.of(event));
+        }
         checkCancelled("cancelled by the user");
         if (event instanceof JobEvent.AgentChanged change && roster.includes(change.agentId())
                 && (change.to() == AgentState.DEAD || change.to() == AgentState.LEFT)) {

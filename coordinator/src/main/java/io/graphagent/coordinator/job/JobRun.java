@@ -107,6 +107,11 @@ final class JobRun implements Runnable {
         collector.tap(tap);
     }
 
+    /** The partitions each participant is dealt now (the job simulation checks what a checkpoint covers). */
+    java.util.Map<String, List<Integer>> partitionsByAgent() {
+        return roster.placement().partitionsByAgent();
+    }
+
     /** The job epoch now. */
     JobEpoch epoch() {
         return roster.epoch();
@@ -244,6 +249,8 @@ final class JobRun implements Runnable {
         while (true) {
             try {
                 loop.run(graph);
+                // The output follows the last checkpoint's commit (or failure): none is written after the job ends.
+                checkpoints.settle();
                 outputStart = clock.instant();
                 vertices = output.write(job.output(), job.outputMode(), partitions);
                 break;

@@ -26,7 +26,8 @@ import java.util.function.Function;
  * are dropped). A failure report ends the wait: a peer that cannot be reached is a lost agent
  * (the job recovers), any other failure ends the job, unless the {@link Expectation} tolerates
  * it. SuperstepDone reports of a later step than awaited (an agent that started it from
- * {@code Exchange.then_start} while others still exchange) stay in the inbox. Every wait has a
+ * {@code Exchange.then_start} while others still exchange) stay in the inbox. The answers of an
+ * asynchronous checkpoint are taken out of every wait by its {@link Handover}. Every wait has a
  * deadline. Driver thread only.
  */
 final class ReportCollector {
@@ -39,11 +40,45 @@ final class ReportCollector {
     /** The answers of the wait in progress, or of the last one (also when it ended by an exception). */
     private Map<String, Report> answers = Map.of();
     private Tap tap = (agent, report, jobEpoch) -> { };
+    /** Takes the answers of a checkpoint in flight, whatever the wait that receives them. */
+    private Handover handover = Handover.NONE;
 
     /** Sees every report a wait takes as an answer, with the job epoch it was taken in (the job simulation checks them). */
     @FunctionalInterface
     interface Tap {
         void accepted(String agent, Report report, JobEpoch jobEpoch);
+    }
+
+    /**
+     * Takes the reports of a phase that goes on beside the others (an asynchronous checkpoint:
+     * its writers answer while the job computes the next supersteps) out of every wait, before
+     * the wait looks at them.
+     */
+    interface Handover {
+        Handover NONE = new Handover() {
+            @Override
+            public boolean stale(String agent, Report report) {
+                return false;
+            }
+
+            @Override
+            public boolean claims(String agent, Report report) {
+                return false;
+            }
+
+            @Override
+            public void take(String agent, Report report) {
+            }
+        };
+
+        /** A repeat of an answer already taken (its command was sent again): dropped. */
+        boolean stale(String agent, Report report);
+
+        /** Whether {@code report} of the current job epoch is an answer the hand-over takes. */
+        boolean claims(String agent, Report report);
+
+        /** Takes a claimed answer (a failure of the tolerated kind, or a done report). */
+        void take(String agent, Report report) throws JobFailedException;
     }
 
     ReportCollector(JobEvents events, Roster roster, Clock clock) {
@@ -100,7 +135,7 @@ final class ReportCollector {
         answers = got;
         List<JobEvent> early = new ArrayList<>();
         try {
-            while (got.size() < expected.from().size() || !expected.complete().getAsBoolean()) {
+            while (!expected.satisfied(got.size())) {
                 JobEvent event = events.next(deadline);
                 if (event == null) {
                     if (!clock.instant().isBefore(deadline)) {
@@ -108,8 +143,8 @@ final class ReportCollector {
                     }
                     continue;
                 }
-                if (event instanceof JobEvent.Reported in && expected.from().contains(in.agentId())
-                        && roster.epoch().matches(in.report().getJobEpoch())) {
+                if (event instanceof JobEvent.Reported in && roster.epoch().matches(in.report().getJobEpoch())
+                        && !handedOver(in) && expected.from().contains(in.agentId())) {
                     take(expected, in, got, early);
                 }
             }
@@ -117,6 +152,48 @@ final class ReportCollector {
             events.putBack(early);
         }
         return got;
+    }
+
+    /** From now on, answers {@code h} claims go to it, out of any wait ({@link Handover#NONE}: none). */
+    void handOver(Handover h) {
+        handover = Objects.requireNonNull(h, "handover");
+    }
+
+    /**
+     * Waits until {@code done} holds, while the hand-over takes its answers out of the inbox (an
+     * asynchronous checkpoint's last answers); a participant's failure report ends it as in any wait.
+     *
+     * @param what    what is awaited, for the timeout's message ("CHECKPOINT_DONE of superstep 9")
+     * @param missing who has not answered yet, for the timeout's message
+     * @throws AgentLostException when a participant is lost or reports an unreachable peer
+     * @throws JobFailedException on any other failure report, a cancel, or the deadline
+     */
+    void awaitHandedOver(String what, java.util.function.BooleanSupplier done, java.util.function.Supplier<List<String>> missing,
+                         Instant deadline) throws JobFailedException {
+        Expectation expected = Expectation.until(roster.participants(), done);
+        await(expected, deadline, none -> new JobFailedException("phase_timeout", what + " not reported by " + missing.get()
+                + " within " + PHASE_TIMEOUT.toMinutes() + " min"));
+    }
+
+    /**
+     * Whether the hand-over took {@code in} (or dropped it as a repeat): a failure of the kind
+     * it tolerates, or its done report; any other failure answering it ends the wait as a
+     * failure does (the job recovers or fails).
+     */
+    private boolean handedOver(JobEvent.Reported in) throws JobFailedException {
+        Report r = in.report();
+        if (handover.stale(in.agentId(), r)) {
+            return true;
+        }
+        if (!handover.claims(in.agentId(), r)) {
+            return false;
+        }
+        if (r.getKindCase() == Report.KindCase.FAILURE && r.getFailure().getKind() != FailureKind.CHECKPOINT_FAILED) {
+            throw failure(in.agentId(), r.getFailure());
+        }
+        tap.accepted(in.agentId(), r, roster.epoch());
+        handover.take(in.agentId(), r);
+        return true;
     }
 
     void tap(Tap observer) {

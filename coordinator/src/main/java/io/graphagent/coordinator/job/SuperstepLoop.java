@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * aggregator partials folded in partition order, the coordinator decides what the
  * single-process engine decides ({@link Delivery}, master compute, halting) and sends
  * {@code Exchange} until every agent reported {@code ExchangeDone}. When the
- * {@link CheckpointSchedule} says so it has the {@link CheckpointCoordinator} take a
- * checkpoint. Driver thread only.
+ * {@link CheckpointSchedule} says so it has the {@link CheckpointCoordinator} order a
+ * checkpoint, which completes while the next supersteps run. Driver thread only.
  */
 final class SuperstepLoop {
     private static final Logger log = LoggerFactory.getLogger(SuperstepLoop.class);
@@ -174,10 +174,15 @@ final class SuperstepLoop {
             step = next;
             halted = haltNext;
             if (checkpointNext) {
-                checkpoints.take(step - 1, aggregators.values(), delivery);
-                CheckpointState last = checkpoints.last();
-                if (!halted && last != null && last.superstep() == step - 1 && newcomers.getAsBoolean()) {
-                    throw new RebalanceDue(step - 1);
+                // Returns once the commands are out: the writers answer while the next supersteps run.
+                checkpoints.order(step - 1, aggregators.values(), delivery);
+                if (!halted && newcomers.getAsBoolean()) {
+                    // A rebalance goes on from this checkpoint: it has to be complete first.
+                    checkpoints.settle();
+                    CheckpointState last = checkpoints.last();
+                    if (last != null && last.superstep() == step - 1) {
+                        throw new RebalanceDue(step - 1);
+                    }
                 }
             }
         }

@@ -159,6 +159,8 @@ class JobEndingTest {
             ScriptedAgents.Sent checkpoint = agents.nextOfKind(Command.KindCase.CHECKPOINT, scheduler);
             Path step = Path.of(checkpoint.command().getCheckpoint().getDirectory());
 
+            // The next superstep runs while the checkpoint is written: the cancel comes during it.
+            assertThat(agents.next().command().getKindCase()).isEqualTo(Command.KindCase.START_SUPERSTEP);
             scheduler.cancel(CancelJobRequest.newBuilder().setJobId(id).build());
             assertThat(agents.next().command().getKindCase()).isEqualTo(Command.KindCase.ABORT);
             await("the coordinator waits for the writer before it deletes").during(Duration.ofMillis(300))

@@ -17,11 +17,13 @@ import io.graphagent.graph.kernels.Kernels;
 import io.graphagent.net.cause.CauseCounter;
 import io.graphagent.protocol.v1.AgentState;
 import io.graphagent.protocol.v1.AgentStatus;
+import io.graphagent.protocol.v1.Command;
 import io.graphagent.protocol.v1.FieldError;
 import io.graphagent.protocol.v1.JobSpec;
 import io.graphagent.protocol.v1.JobState;
 import io.graphagent.protocol.v1.JobStatus;
 import io.graphagent.protocol.v1.Report;
+import io.graphagent.protocol.v1.Restore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * order the seed fixes.
  *
  * <p>Checked after every step: no report of another job epoch, or of a session epoch other than
- * the agent's current one, is taken by the job; no partition is held by two agents in the same
+ * the agent's current one, is taken by the job; every Restore names the last checkpoint whose
+ * writers' CheckpointDones (written beside the next supersteps) the job took in one job epoch; no partition is held by two agents in the same
  * job epoch; agents ALIVE in membership are exactly those it lists; the job's states follow
  * each other legally. At the end: the job SUCCEEDED with exactly the output of the same fold run
  * in one place ({@link SimFold}), or FAILED with a cause (never an internal error or a phase
@@ -78,6 +81,7 @@ class JobRecoverySimulationTest {
                 : LongStream.rangeClosed(1, Integer.getInteger("jobsim.seeds", DEFAULT_SEEDS)).toArray();
         Map<String, Integer> outcomes = new TreeMap<>();
         long recoveries = 0;
+        int crashesMidWrite = 0;
         try (Quiet quiet = new Quiet()) {
             for (long seed : seeds) {
                 Simulation sim = new Simulation(seed);
@@ -87,6 +91,7 @@ class JobRecoverySimulationTest {
                 outcomes.merge(end.getState() == JobState.SUCCEEDED ? "exact" : "failed: " + cause(end.getMessage()), 1,
                         Integer::sum);
                 recoveries += end.getRecoveries();
+                crashesMidWrite += sim.agents.stream().mapToInt(a -> a.crashesMidWrite).sum();
                 if (System.getProperty("jobsim.trace") != null) {
                     System.out.println(sim.world.trace());
                 }
@@ -96,10 +101,12 @@ class JobRecoverySimulationTest {
                 }
             }
         }
-        System.out.printf("job simulation: %d seeds, %s, %d recoveries%n", seeds.length, outcomes, recoveries);
+        System.out.printf("job simulation: %d seeds, %s, %d recoveries, %d crashes during a checkpoint write%n",
+                seeds.length, outcomes, recoveries, crashesMidWrite);
         if (seeds.length == DEFAULT_SEEDS) {
             assertThat(outcomes.get("exact")).as("most jobs survive their faults").isGreaterThan(seeds.length / 2);
             assertThat(recoveries).as("the faults hit the jobs").isGreaterThan(seeds.length / 4);
+            assertThat(crashesMidWrite).as("some crashes hit a checkpoint being written").isPositive();
         }
     }
 
@@ -137,7 +144,13 @@ class JobRecoverySimulationTest {
         final JobRun run;
         final Path output;
         JobState state = JobState.QUEUED;
+        /** The partitions of each checkpoint (job epoch, superstep) whose writers' CheckpointDone the job took. */
+        final Map<Map.Entry<Long, Integer>, Set<Integer>> written = new HashMap<>();
+        /** The superstep of the last checkpoint the job took every partition's CheckpointDone of, in one job epoch; -1 for none. */
+        int lastComplete = -1;
         final List<String> faults = new ArrayList<>();
+        /** The shared checkpoint directory of the agents: file name to {value, delivered}. */
+        final Map<String, long[]> disk = new HashMap<>();
 
         Simulation(long seed) {
             this.seed = seed;
@@ -148,7 +161,6 @@ class JobRecoverySimulationTest {
             partitions = agentCount + world.random.nextInt(6);
             iterations = 4 + world.random.nextInt(24);
             int checkpointEvery = world.random.nextInt(4);
-            Map<String, long[]> disk = new HashMap<>();
             for (int i = 1; i <= agentCount; i++) {
                 agents.add(new SimAgent("agent-" + i, world, network, disk, TIMING.leaseTtl(), TIMING.heartbeatInterval()));
             }
@@ -173,6 +185,7 @@ class JobRecoverySimulationTest {
             run = new JobRun("job-1", job, membership, config, TIMING.leaseTtl(), world.clock, new AtomicLong(),
                     List.of(states), JobJournal.NONE, new SimInbox(world), ResidentCatalog.NONE);
             run.observeReports(this::accepted);
+            agents.forEach(a -> a.observeCommands(this::restoreNamesLastComplete));
             membership.setReportSink(run::report);
             membership.addListener((agent, from, to, cause) -> {
                 world.remember(agent + " " + from + " -> " + to + " (" + cause + ")");
@@ -242,8 +255,38 @@ class JobRecoverySimulationTest {
             });
         }
 
+        /**
+         * A Restore of the job's current epoch names the last checkpoint all of whose partitions'
+         * CheckpointDones the job took in one job epoch (from scratch when there is none), and
+         * every partition's file of it is on the disk: never a checkpoint still being written.
+         */
+        void restoreNamesLastComplete(Command c) {
+            if (c.getKindCase() != Command.KindCase.RESTORE || !run.epoch().matches(c.getJobEpoch())) {
+                return;
+            }
+            Restore r = c.getRestore();
+            check(r.getFromScratch() ? lastComplete < 0 : r.getSuperstep() == lastComplete, "a Restore names "
+                    + (r.getFromScratch() ? "no checkpoint" : "superstep " + r.getSuperstep())
+                    + " while the last complete checkpoint is of superstep " + lastComplete);
+            if (!r.getFromScratch()) {
+                for (int p = 0; p < partitions; p++) {
+                    check(disk.containsKey(r.getDirectory() + "/" + p), "a Restore names " + r.getDirectory()
+                            + ", which lacks partition " + p + "'s file");
+                }
+            }
+        }
+
         /** A report the job took: it must be of the job's epoch and of the agent's current session. */
         void accepted(String agent, Report report, JobEpoch jobEpoch) {
+            if (report.hasCheckpointDone()) {
+                Set<Integer> covered = written.computeIfAbsent(Map.entry(report.getJobEpoch(),
+                        report.getCheckpointDone().getSuperstep()), k -> new TreeSet<>());
+                // Taken in the report's job epoch: the partitions the agent was dealt in it.
+                covered.addAll(run.partitionsByAgent().getOrDefault(agent, List.of()));
+                if (covered.size() == partitions) {
+                    lastComplete = report.getCheckpointDone().getSuperstep();
+                }
+            }
             check(jobEpoch.matches(report.getJobEpoch()), agent + "'s " + report.getKindCase() + " of job epoch "
                     + report.getJobEpoch() + " taken in job epoch " + jobEpoch);
             long session = membership.statuses().stream().filter(s -> s.getAgentId().equals(agent))

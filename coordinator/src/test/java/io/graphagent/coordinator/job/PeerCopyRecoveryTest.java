@@ -168,10 +168,12 @@ class PeerCopyRecoveryTest {
     /**
      * Plays the three agents: loads, supersteps (broadcasting over every edge when {@code pull},
      * else sending messages), checkpoints answered by {@code checkpoint}; at superstep 4 agent-2
-     * dies. Returns the Restore each survivor gets, then cancels the job.
+     * dies (once the checkpoint of superstep 3 is committed, when every writer reported it done
+     * and copied). Returns the Restore each survivor gets, then cancels the job.
      */
     private Map<String, Restore> run(boolean pull, CheckpointAnswer checkpoint) throws Exception {
         Map<String, Restore> restores = new TreeMap<>();
+        java.util.concurrent.atomic.AtomicInteger goodAnswersOf3 = new java.util.concurrent.atomic.AtomicInteger();
         boolean lost = false;
         while (restores.size() < 2) {
             ScriptedAgents.Sent sent = agents.next();
@@ -186,6 +188,12 @@ class PeerCopyRecoveryTest {
                 case START_SUPERSTEP -> {
                     int step = c.getStartSuperstep().getSuperstep();
                     if (step == 4 && !lost) {
+                        if (goodAnswersOf3.get() == 3) {
+                            // The writers answered while superstep 4 starts; the coordinator commits the checkpoint
+                            // in its next wait. Lost before that, agent-2 would take the job back to superstep 1.
+                            org.awaitility.Awaitility.await().atMost(WAIT).until(
+                                    () -> scheduler.jobs(true).get(0).getLastCheckpointSuperstep() == 3);
+                        }
                         lost = true;
                         agents.alive.removeIf(a -> a.agentId().equals("agent-2"));
                         scheduler.onTransition("agent-2", AgentState.ALIVE, AgentState.DEAD, "process_exited");
@@ -196,7 +204,14 @@ class PeerCopyRecoveryTest {
                 }
                 case EXCHANGE -> Report.newBuilder().setExchangeDone(ExchangeDone.newBuilder()
                         .setSuperstep(c.getExchange().getSuperstep()));
-                case CHECKPOINT -> checkpoint.answer(agent, c);
+                case CHECKPOINT -> {
+                    Report.Builder answer = checkpoint.answer(agent, c);
+                    if (c.getCheckpoint().getSuperstep() == 3 && answer.hasCheckpointDone()
+                            && answer.getCheckpointDone().getReplicated()) {
+                        goodAnswersOf3.incrementAndGet();
+                    }
+                    yield answer;
+                }
                 case RESTORE -> {
                     restores.put(agent, c.getRestore());
                     yield Report.newBuilder().setRestoreDone(RestoreDone.newBuilder().setSuperstep(c.getRestore().getSuperstep())

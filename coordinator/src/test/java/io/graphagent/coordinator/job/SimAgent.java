@@ -35,7 +35,8 @@ import java.util.TreeSet;
  * One scripted agent process of the job simulation: the session client's behaviour (Hello with
  * the saved session id, heartbeats, giving up a session whose acks stopped for a lease, reconnect
  * with full-jitter backoff, Fenced) and the job protocol (LoadPartitions, StartSuperstep,
- * Exchange with then_start over a simulated data plane, Checkpoint to a shared disk, Restore,
+ * Exchange with then_start over a simulated data plane, Checkpoint to a shared disk (written
+ * beside the next supersteps, as the agent's checkpoint writer does), Restore,
  * WriteOutput, Abort, Release; a command seen again answered from the reply log), computing
  * {@link SimFold}. A crash loses everything but the session id file and the shared disk.
  */
@@ -107,6 +108,12 @@ final class SimAgent {
     private int attempts;
     private int dials;
     private Instant busyUntil;
+    /** When the checkpoint write in flight ends (its report sent); null or past when none is. */
+    private Instant writeUntil;
+    /** Crashes that came while a checkpoint was being written (the simulation's coverage). */
+    int crashesMidWrite;
+    /** Sees every command this agent runs (not one sent again), as it arrives. */
+    private java.util.function.Consumer<Command> commands = c -> { };
 
     private Job job;
     private final Map<Long, List<Report>> replies = new HashMap<>();
@@ -122,6 +129,11 @@ final class SimAgent {
         this.leaseTtl = leaseTtl;
         this.heartbeatEvery = heartbeatEvery;
         network.attach(this);
+    }
+
+    /** Shows {@code observer} every command this agent runs, as it arrives (the simulation's checks). */
+    void observeCommands(java.util.function.Consumer<Command> observer) {
+        commands = observer;
     }
 
     boolean up() {
@@ -153,7 +165,11 @@ final class SimAgent {
         if (!up) {
             return;
         }
-        world.remember(id + " CRASHES");
+        boolean midWrite = writeUntil != null && writeUntil.isAfter(world.now());
+        world.remember(id + " CRASHES" + (midWrite ? " while writing a checkpoint" : ""));
+        if (midWrite) {
+            crashesMidWrite++;
+        }
         up = false;
         if (stream != null) {
             stream.agentEnded(DisconnectCause.STREAM_BROKEN);
@@ -166,6 +182,7 @@ final class SimAgent {
         outbox.clear();
         batches.clear();
         busyUntil = null;
+        writeUntil = null;
     }
 
     /** A new process, with the session id file of the last one. */
@@ -311,8 +328,13 @@ final class SimAgent {
             job.exchanging = -1;
             job.exchange = null;
         }
-        // One command at a time, each taking a little compute time.
+        commands.accept(c);
+        // One command at a time, each taking a little compute time; only a superstep's runs beside a checkpoint write.
         Instant begin = busyUntil != null && busyUntil.isAfter(world.now()) ? busyUntil : world.now();
+        if (writeUntil != null && writeUntil.isAfter(begin) && c.getKindCase() != Command.KindCase.START_SUPERSTEP
+                && c.getKindCase() != Command.KindCase.EXCHANGE) {
+            begin = writeUntil;
+        }
         busyUntil = begin.plus(world.millis(1, 20));
         int life = incarnation;
         world.at(busyUntil, id + " runs " + c.getKindCase() + " #" + c.getCommandId(), () -> {
@@ -361,12 +383,7 @@ final class SimAgent {
             }
             case CHECKPOINT -> {
                 if (holds(c)) {
-                    String dir = c.getCheckpoint().getDirectory();
-                    for (int p : job.owned) {
-                        disk.put(dir + "/" + p, new long[] {job.values.get(p), job.delivered.getOrDefault(p, 0L)});
-                    }
-                    reply(c, Report.newBuilder().setCheckpointDone(CheckpointDone.newBuilder()
-                            .setSuperstep(c.getCheckpoint().getSuperstep()).setBytes(16L * job.owned.size())));
+                    checkpoint(c);
                 }
             }
             case RESTORE -> restore(c);
@@ -387,6 +404,44 @@ final class SimAgent {
             default -> {
             }
         }
+    }
+
+    /**
+     * The snapshot now, and its files written on the writer thread: each partition's file lands at
+     * a seeded moment of a seeded delay, the report (CheckpointDone, or one time in ten
+     * CHECKPOINT_FAILED) at its end; a crash in between loses the rest, leaving some files of a
+     * checkpoint that is never complete. The next superstep runs meanwhile; any other command
+     * waits for the write ({@link #writeUntil}).
+     */
+    private void checkpoint(Command c) {
+        String dir = c.getCheckpoint().getDirectory();
+        Map<Integer, long[]> snapshot = new TreeMap<>();
+        for (int p : job.owned) {
+            snapshot.put(p, new long[] {job.values.get(p), job.delivered.getOrDefault(p, 0L)});
+        }
+        Duration write = world.millis(1, 600);
+        boolean fails = world.random.nextInt(10) == 0;
+        writeUntil = world.now().plus(write);
+        int life = incarnation;
+        snapshot.forEach((p, saved) -> world.after(world.millis(0, (int) write.toMillis()), id + " writes " + dir + "/" + p,
+                () -> {
+                    if (up && incarnation == life) {
+                        disk.put(dir + "/" + p, saved);
+                    }
+                }));
+        world.at(writeUntil, id + " checkpoint written #" + c.getCommandId(), () -> {
+            if (!up || incarnation != life) {
+                return;
+            }
+            if (fails) {
+                reply(c, Report.newBuilder().setFailure(Failure.newBuilder().setKind(FailureKind.CHECKPOINT_FAILED)
+                        .setMessage("cannot write the checkpoint of superstep " + c.getCheckpoint().getSuperstep()
+                                + ": No space left on device")));
+            } else {
+                reply(c, Report.newBuilder().setCheckpointDone(CheckpointDone.newBuilder()
+                        .setSuperstep(c.getCheckpoint().getSuperstep()).setBytes(16L * snapshot.size())));
+            }
+        });
     }
 
     /** Whether this agent holds the command's job; answers a failure when not (it restarted or was fenced). */

@@ -123,7 +123,7 @@ final class SimWorld {
     /** Adds a line to the trace of the last events, printed when a seed fails. */
     void remember(String what) {
         trace.addLast(String.format("%8d ms  #%d  %s", elapsed().toMillis(), steps, what));
-        if (trace.size() > 400) {
+        if (trace.size() > Integer.getInteger("jobsim.tracesize", 400)) {
             trace.removeFirst();
         }
     }

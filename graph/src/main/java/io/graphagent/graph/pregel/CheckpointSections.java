@@ -2,64 +2,20 @@ package io.graphagent.graph.pregel;
 
 import io.graphagent.graph.partition.GraphShare;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
 
 /**
- * The sections of a partition's checkpoint file: all of them written and read by the
- * partition's owner ({@link #writeOwned}, {@link #readOwned}); only the broadcasts read by a
- * runner not owning the partition, into its mirrors of it (a pulling superstep reads them).
+ * Reads the sections of a partition's checkpoint file, as {@link PartitionSnapshot#writeTo}
+ * writes them: all of them by the partition's owner ({@link #readOwned}); only the broadcasts by
+ * a runner not owning the partition, into its mirrors of it (a pulling superstep reads them).
  * Stateless.
  */
 final class CheckpointSections {
     private CheckpointSections() {
     }
 
-    /**
-     * Writes what the partition of slots {@code first .. end-1} needs to resume at the next
-     * superstep: values, halted flags, the messages already delivered to it (combined or not),
-     * and its own broadcasts that the next superstep pulls. Call between {@code advance} and
-     * the next compute. {@link #readMirrorBroadcasts} skips all but the broadcasts.
-     */
-    static void writeOwned(DataOutput out, EngineState s, int first, int end, PartitionInbox inbox) throws IOException {
-        int members = end - first;
-        CheckpointCodec.Writer w = new CheckpointCodec.Writer(out);
-        w.putInt(members);
-        for (int v = first; v < end; v++) {
-            for (double[] field : s.doubles) {
-                w.putDouble(field[v]);
-            }
-            for (long[] field : s.longs) {
-                w.putLong(field[v]);
-            }
-            w.putBoolean(s.halted[v]);
-        }
-        if (s.combiner != null) {
-            for (int v = first; v < end; v++) {
-                w.putBoolean(s.inboxHas[v]);
-                w.putDouble(s.inboxValue[v]);
-            }
-        } else {
-            int total = inbox.offsets[members];
-            w.putInt(total);
-            for (int i = 0; i <= members; i++) {
-                w.putInt(inbox.offsets[i]);
-            }
-            for (int i = 0; i < total; i++) {
-                w.putDouble(inbox.values[i]);
-            }
-        }
-        boolean[] flags = s.broadcastFlag[s.cur];
-        double[] values = s.broadcastValue[s.cur];
-        for (int v = first; v < end; v++) {
-            w.putBoolean(flags[v]);
-            w.putDouble(values[v]);
-        }
-        w.flush();
-    }
-
-    /** Reads what {@link #writeOwned} wrote into the partition's owner. */
+    /** Reads the sections {@link PartitionSnapshot#writeTo} wrote (after the header) into the partition's owner. */
     static void readOwned(DataInput in, EngineState s, int partition, int first, int end, PartitionInbox inbox)
             throws IOException {
         int members = end - first;

@@ -267,14 +267,14 @@ public final class PartitionRunner {
     }
 
     /**
-     * Writes partition {@code partition}'s state after the superstep just ended (call after
-     * {@link #advance}): what the partition needs to resume, and its broadcasts that the next
-     * superstep pulls. The format is this class's own; read it with {@link #restore}.
+     * Copies partition {@code partition}'s state after the superstep just ended (call after
+     * {@link #advance}, before the next compute): what the partition needs to resume, and its
+     * broadcasts that the next superstep pulls. Later supersteps do not change the copy, so it
+     * may be written ({@link PartitionSnapshot#writeTo}) on another thread while they run; read
+     * it back with {@link #restore}.
      */
-    public void writeCheckpoint(int partition, java.io.DataOutput out) throws java.io.IOException {
-        out.writeInt(CHECKPOINT_MAGIC);
-        out.writeInt(partition);
-        workers[partition].writeCheckpoint(out);
+    public PartitionSnapshot snapshot(int partition) {
+        return workers[partition].snapshot();
     }
 
     /**
@@ -318,7 +318,7 @@ public final class PartitionRunner {
         state.pullFromAll = delivery.pullFromAll();
     }
 
-    private static final int CHECKPOINT_MAGIC = 0x47414331; // "GAC1"
+    static final int CHECKPOINT_MAGIC = 0x47414331; // "GAC1"
 
     /** Final (or current) double field 0 per owned slot of the {@link #share()}; null when the program has no double field. */
     public double[] values() {

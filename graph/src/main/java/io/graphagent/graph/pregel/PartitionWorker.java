@@ -3,7 +3,6 @@ package io.graphagent.graph.pregel;
 import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 import java.io.DataInput;
-import java.io.DataOutput;
 import java.io.IOException;
 
 /**
@@ -11,7 +10,7 @@ import java.io.IOException;
  * that holds it: compute to {@link ComputeLoop} (over the {@link VertexCursor} and
  * {@link MessageCursor} the program sees), aggregates to {@link BlockAggregates}, a sparse
  * superstep's broadcasts to {@link BroadcastPush}, delivery to {@link PartitionInbox},
- * checkpoints to {@link CheckpointSections}.
+ * checkpoints to {@link PartitionSnapshot} and {@link CheckpointSections}.
  *
  * <p>The partition's members are the slots {@code first .. end-1} of the {@link GraphShare},
  * global dense ids {@code first + globalShift ..}. Used by one thread at a time (the executor
@@ -90,12 +89,12 @@ final class PartitionWorker {
         inbox.deliver(bySource);
     }
 
-    /** Writes what this partition needs to resume at the next superstep (see {@link CheckpointSections#writeOwned}). */
-    void writeCheckpoint(DataOutput out) throws IOException {
-        CheckpointSections.writeOwned(out, s, first, end, inbox);
+    /** A copy of what this partition needs to resume at the next superstep (see {@link PartitionSnapshot}). */
+    PartitionSnapshot snapshot() {
+        return new PartitionSnapshot(s, partition, first, end, inbox);
     }
 
-    /** Reads what {@link #writeCheckpoint} wrote into this (owning) partition. */
+    /** Reads what a {@link #snapshot} wrote (after the header) into this (owning) partition. */
     void readCheckpoint(DataInput in) throws IOException {
         CheckpointSections.readOwned(in, s, partition, first, end, inbox);
     }
