@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
     private static final Path LAUNCHER = Path.of("").toAbsolutePath().getParent().resolve("graphagent");
     private static final String MAKING = "graphagent: making the JVM start-up cache";
+    private static final String MAKING_CLUSTER = "graphagent: making the JVM start-up caches of the cluster's processes";
 
     @TempDir
     Path dir;
@@ -121,6 +122,52 @@ class LauncherTest {
                     .isEqualTo("probe agent\n" + AgentYoungFloor.option(java.util.List.of(heap)) + "\n");
         }
         assertThat(start(env, "status").out()).as("not an agent: no floor").isEqualTo("probe status\n\n");
+    }
+
+    @Test
+    void theClustersCachesAreMadeOnceAndGivenToAgentsCoordinatorsAndTheProcessesLocalStarts() throws Exception {
+        Map<String, String> env = Map.of("PROBE_CACHE", "1");
+        String prefix = dir.resolve("probe").toString();
+
+        Start help = start(env, "local", "--help");
+        assertThat(help.out()).as("--help: no cluster training").isEqualTo("probe local --help\ncache=" + prefix + ".aot children=\n");
+        assertThat(dir.resolve("probe-agent.aot")).doesNotExist();
+
+        Start local = start(env, "local");
+        assertThat(local.out()).as(local.toString()).isEqualTo("probe local\ncache=" + prefix + ".aot children=" + prefix + "\n");
+        assertThat(local.err()).as(local.toString()).contains(MAKING, MAKING_CLUSTER);
+        assertThat(dir.resolve("probe-agent.aot")).isNotEmptyFile();
+        assertThat(dir.resolve("probe-coordinator.aot")).isNotEmptyFile();
+        assertThat(dir.resolve("probe-cluster.aot.id")).content().startsWith("java=").doesNotContain("failed");
+
+        assertThat(start(env, "agent")).isEqualTo(new Start(0, "probe agent\ncache=" + prefix + "-agent.aot children=\n", ""));
+        assertThat(start(env, "coordinator"))
+                .isEqualTo(new Start(0, "probe coordinator\ncache=" + prefix + "-coordinator.aot children=\n", ""));
+        assertThat(start(env, "demo")).isEqualTo(new Start(0, "probe demo\ncache=" + prefix + ".aot children=" + prefix + "\n", ""));
+        assertThat(start(env, "status")).isEqualTo(new Start(0, "probe status\ncache=" + prefix + ".aot children=\n", ""));
+
+        // A rebuilt jar: both made again on the next cluster start; a run start makes only its own.
+        writeProbeJar(jar, 1);
+        assertThat(start(env, "status").err()).startsWith(MAKING).doesNotContain(MAKING_CLUSTER);
+        Start agent = start(env, "agent");
+        assertThat(agent.err()).startsWith(MAKING_CLUSTER);
+        assertThat(agent.out()).isEqualTo("probe agent\ncache=" + prefix + "-agent.aot children=\n");
+    }
+
+    @Test
+    void aFailedClusterTrainingIsReportedOnceAndTheClusterStartsWithoutItsCaches() throws Exception {
+        Map<String, String> failing = Map.of("PROBE_CACHE", "1", "PROBE_FAIL_CLUSTER_TRAINING", "1");
+        String prefix = dir.resolve("probe").toString();
+        Start first = start(failing, "agent");
+        assertThat(first.out()).as(first.toString()).isEqualTo("probe agent\ncache=" + prefix + ".aot children=\n");
+        assertThat(first.err()).contains(MAKING_CLUSTER,
+                "could not make the cluster's start-up caches (exit 3, see " + dir.resolve("probe-cluster.aot.log"));
+        assertThat(dir.resolve("probe-agent.aot")).doesNotExist();
+
+        assertThat(start(failing, "local")).as("not tried again until the jar changes")
+                .isEqualTo(new Start(0, "probe local\ncache=" + prefix + ".aot children=\n", ""));
+        assertThat(start(Map.of("PROBE_CACHE", "1", "GRAPHAGENT_START_CACHE", "off"), "local"))
+                .isEqualTo(new Start(0, "probe local\ncache= children=\n", ""));
     }
 
     /** A start that makes the cache first: the command's output is unchanged, the notice on stderr. */
