@@ -1,6 +1,7 @@
 package io.graphagent.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,8 +10,8 @@ import java.util.List;
  * its arguments on one line. With PROBE_FAIL_TRAINING set, the launcher's training run (the
  * arguments start with {@code run}) exits 3, as a JDK or jar that cannot make a cache would; with
  * PROBE_FAIL_CLUSTER_TRAINING set, so does its cluster training ({@code train-start-cache}),
- * which otherwise makes the two caches it is given as the real command does: a JVM of this
- * program with {@code -XX:AOTCacheOutput=} each. With PROBE_NEW_SIZE set, prints the JVM's
+ * which otherwise makes the agents' cache it is given as the real command does, from a JVM of
+ * this program with {@code -XX:AOTCacheOutput=}, and the coordinator's as a copy of it. With PROBE_NEW_SIZE set, prints the JVM's
  * -XX:NewSize options after, one line; with PROBE_CACHE set, the -XX:AOTCache option and the
  * {@link ChildStartCache#PROPERTY} it was started with, one line. Only this class is in the probe's
  * jar: it uses no other class of the CLI (the property's name is a constant, compiled in).
@@ -41,17 +42,18 @@ public final class LauncherProbe {
         }
     }
 
-    /** Writes the caches named by --agent-cache and --coordinator-cache, each from a JVM of this program. */
+    /**
+     * Writes the cache named by --agent-cache from a JVM of this program, and a copy of it as
+     * --coordinator-cache (one assembly, seconds, is enough for the launcher's part).
+     */
     private static void trainCaches(List<String> args) throws IOException, InterruptedException {
-        for (String option : List.of("--agent-cache", "--coordinator-cache")) {
-            String cache = args.get(args.indexOf(option) + 1);
-            Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:AOTCacheOutput=" + cache, "-cp",
-                    System.getProperty("java.class.path"), LauncherProbe.class.getName(), "trained")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
-            if (training.waitFor() != 0 || !Path.of(cache).toFile().isFile()) {
-                System.exit(4);
-            }
+        Path cache = Path.of(args.get(args.indexOf("--agent-cache") + 1));
+        Process training = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:AOTCacheOutput=" + cache, "-cp", System.getProperty("java.class.path"), LauncherProbe.class.getName(), "trained")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        if (training.waitFor() != 0 || !Files.isRegularFile(cache)) {
+            System.exit(4);
         }
+        Files.copy(cache, Path.of(args.get(args.indexOf("--coordinator-cache") + 1)));
     }
 }
