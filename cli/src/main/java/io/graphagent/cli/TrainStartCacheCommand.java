@@ -1,6 +1,7 @@
 package io.graphagent.cli;
 
 import io.graphagent.config.ConfigKeys;
+import io.graphagent.graph.generate.RmatGenerator;
 import io.graphagent.graph.kernels.Algorithm;
 import io.graphagent.protocol.v1.Direction;
 import io.graphagent.protocol.v1.JobProgress;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Spec;
  * {@code graphagent train-start-cache} (hidden): the launcher's training run for the start
  * caches of {@code local}'s coordinator and agents ({@link ChildStartCache}). Starts a local
  * cluster of {@value #AGENTS} agents as {@code local} does (same JVM options, mutual TLS, free
- * ports), runs PageRank and WCC on the bundled example graph, loads it as a resident graph and
- * asks a few queries, then stops the cluster. The coordinator and agent-1 run with
+ * ports), runs PageRank and WCC on the bundled example graph and on a generated one of scale
+ * 14 ({@link #RMAT}), loads that as a resident graph and asks a few hundred queries, then stops
+ * the cluster. The coordinator and agent-1 run with
  * {@code -XX:AOTCacheOutput=}: as they exit each JVM writes its cache (the classes it loaded and
  * linked, and its methods' profiles), which takes seconds, so they get {@link #STOP_GRACE} to end.
  * One agent records, not both: their workloads are the same and each cache costs an assembly.
@@ -38,16 +40,24 @@ import picocli.CommandLine.Spec;
 @Command(name = "train-start-cache", hidden = true, mixinStandardHelpOptions = true,
         description = {
             "Make the JVM start-up caches of local's coordinator and agents (the launcher runs this once per build): "
-                    + "a local cluster of 2 agents runs PageRank and WCC on the bundled example graph, loads it as a "
-                    + "resident graph and answers a few queries, then stops; the coordinator and agent-1 write their "
+                    + "a local cluster of 2 agents runs PageRank and WCC on the bundled example graph and an RMAT graph "
+                    + "of scale 14, loads that as a resident graph and answers a few hundred queries, then stops; the coordinator and agent-1 write their "
                     + "caches (-XX:AOTCacheOutput=) as they exit. Exits 1 when a step fails or a cache is missing."})
 final class TrainStartCacheCommand implements Callable<Integer> {
     static final int AGENTS = 2;
     /** The bundled graph trained on: DemoCommand's, extracted from the jar. */
     private static final String GRAPH = DemoCommand.GRAPH;
+    /**
+     * The generated graph trained on (16,384 vertices, 262,144 edges, unweighted): big enough
+     * that the data plane's and the kernels' methods get hot and their profiles recorded (the
+     * bundled graph's 10 vertices run each a few times), small enough for seconds of training.
+     */
+    static final RmatGenerator.Parameters RMAT = new RmatGenerator.Parameters(14, 16, 1, false);
     /** How long the recording processes get to write their caches once asked to stop (seconds each at a high load). */
     static final Duration STOP_GRACE = Duration.ofMinutes(3);
     private static final Duration QUERY_DEADLINE = Duration.ofSeconds(30);
+    /** 2-hop count queries asked of the resident graph (the query bench's kind), one path query per 20. */
+    private static final int QUERIES = 400;
 
     @Spec
     CommandSpec spec;
@@ -76,6 +86,8 @@ final class TrainStartCacheCommand implements Callable<Integer> {
         for (String suffix : new String[] {".v", ".e", ".properties"}) {
             DemoCommand.extract(GRAPH + suffix, dir.resolve(GRAPH + suffix));
         }
+        Path rmat = dir.resolve("rmat-" + RMAT.scale());
+        RmatGenerator.generate(RMAT, rmat, 2, RmatGenerator.Progress.NONE);
         Files.deleteIfExists(coordinatorCache);
         Files.deleteIfExists(agentCache);
         try (LocalCluster cluster = LocalCluster.prepare(new LocalState(dir.resolve("cluster")), AGENTS, 0, false, out,
@@ -89,15 +101,17 @@ final class TrainStartCacheCommand implements Callable<Integer> {
             cluster.startAgents();
             cluster.awaitAlive(startTimeout);
             try (CoordinatorClient client = cluster.client()) {
-                for (Algorithm a : List.of(Algorithm.PAGERANK, Algorithm.WCC)) {
-                    JobProgress done = DemoCommand.runJob(client, JobSpec.newBuilder(), a, graph,
-                            results.resolve(GRAPH + "-" + a.graphalyticsName()));
-                    if (done.getState() != JobState.SUCCEEDED) {
-                        throw new JobFailedException("the training's " + a.cliName() + " job " + done.getState() + ": "
-                                + done.getMessage());
+                for (Path input : List.of(graph, rmat)) {
+                    for (Algorithm a : List.of(Algorithm.PAGERANK, Algorithm.WCC)) {
+                        JobProgress done = DemoCommand.runJob(client, JobSpec.newBuilder().setDirected(true), a, input,
+                                results.resolve(input.getFileName() + "-" + a.graphalyticsName()));
+                        if (done.getState() != JobState.SUCCEEDED) {
+                            throw new JobFailedException("the training's " + a.cliName() + " job on " + input + " "
+                                    + done.getState() + ": " + done.getMessage());
+                        }
                     }
                 }
-                residentQueries(client, graph);
+                residentQueries(client, rmat);
             }
         }
         for (Path cache : List.of(coordinatorCache, agentCache)) {
@@ -112,14 +126,15 @@ final class TrainStartCacheCommand implements Callable<Integer> {
     }
 
     /**
-     * Loads the graph as a resident graph and asks 2-hop counts from every vertex and a few paths
-     * (the query bench's kinds). One replica: a second one of this weighted graph is not copied
-     * (the copy fails with "a weighted share needs weights"), so the graph would stay DEGRADED.
+     * Loads the graph as a resident graph and asks 2-hop counts from a few hundred vertices and
+     * a few paths (the query bench's kinds). One replica: replicas are copied after the load and
+     * the training need not wait for them (nor meet a graph that stays DEGRADED: a second replica
+     * of a weighted graph, the bundled one, fails "a weighted share needs weights").
      */
     private void residentQueries(CoordinatorClient client, Path graph) {
         String name = "train";
         LoadGraphReply reply = client.query("LoadGraph", CoordinatorClient.SUBMIT_DEADLINE, CoordinatorCallException.CallKind.UPDATE,
-                s -> s.loadGraph(LoadGraphRequest.newBuilder().setName(name).setGraph(graph.toString()).setReplicas(1)
+                s -> s.loadGraph(LoadGraphRequest.newBuilder().setName(name).setGraph(graph.toString()).setDirected(true).setReplicas(1)
                         .setClientName("train-start-cache").build()));
         if (reply.getErrorsCount() > 0) {
             throw new JobFailedException("the training's resident graph was refused: " + reply.getErrors(0).getMessage());
@@ -138,13 +153,15 @@ final class TrainStartCacheCommand implements Callable<Integer> {
             ready.pause();
         }
         int deadlineMs = (int) QUERY_DEADLINE.toMillis();
-        for (long vertex = 1; vertex <= 10; vertex++) {
-            KHopRequest khop = KHopRequest.newBuilder().setGraph(name).setVertex(vertex).setK(2)
+        for (long vertex = 0; vertex < QUERIES; vertex++) {
+            KHopRequest khop = KHopRequest.newBuilder().setGraph(name).setVertex(vertex * 37).setK(2)
                     .setDirection(Direction.EDGES_OUT).setDeadlineMs(deadlineMs).build();
             client.query("KHop", QUERY_DEADLINE, s -> s.kHop(khop));
-            PathRequest path = PathRequest.newBuilder().setGraph(name).setFrom(vertex).setTo(11 - vertex)
-                    .setDirection(Direction.EDGES_OUT).setDeadlineMs(deadlineMs).build();
-            client.query("ShortestPath", QUERY_DEADLINE, s -> s.shortestPath(path));
+            if (vertex % 20 == 0) {
+                PathRequest path = PathRequest.newBuilder().setGraph(name).setFrom(vertex * 37).setTo(vertex * 41 + 1)
+                        .setDirection(Direction.EDGES_OUT).setDeadlineMs(deadlineMs).build();
+                client.query("ShortestPath", QUERY_DEADLINE, s -> s.shortestPath(path));
+            }
         }
     }
 }
