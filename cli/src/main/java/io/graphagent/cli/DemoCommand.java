@@ -187,7 +187,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Submits one job and follows it to its end; returns the last progress message. */
-    private static JobProgress runJob(CoordinatorClient client, JobSpec.Builder spec, Algorithm a, Path graph, Path output) {
+    static JobProgress runJob(CoordinatorClient client, JobSpec.Builder spec, Algorithm a, Path graph, Path output) {
         spec.setAlgorithm(io.graphagent.protocol.v1.Algorithm.valueOf(a.name())).setGraph(graph.toString())
                 .setOutputPath(output.toString()).setPartitions(PARTITIONS).setOverwrite(true);
         SubmitReply reply = client.submit(SubmitRequest.newBuilder().setJob(spec).setClientName("demo").build());
@@ -235,7 +235,7 @@ final class DemoCommand implements Callable<Integer> {
         return g.numVertices() > 0 ? g.originalId(0) : 0;
     }
 
-    private static void extract(String resource, Path target) throws IOException {
+    static void extract(String resource, Path target) throws IOException {
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/" + resource)) {
             if (in == null) {
                 throw new IOException("demo resource /demo/" + resource + " is missing from the jar; rebuild with bin/mvn package");

@@ -141,7 +141,7 @@ final class GraphCommand implements Runnable {
             }
         }
 
-        private static Optional<ResidentGraph> find(CoordinatorClient coordinator, String name) {
+        static Optional<ResidentGraph> find(CoordinatorClient coordinator, String name) {
             return coordinator.query("ListGraphs", CoordinatorClient.CALL_DEADLINE,
                     s -> s.listGraphs(ListGraphsRequest.getDefaultInstance())).getGraphsList().stream()
                     .filter(g -> g.getName().equals(name)).findFirst();

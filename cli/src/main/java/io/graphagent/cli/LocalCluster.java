@@ -50,6 +50,9 @@ final class LocalCluster implements AutoCloseable {
     private final LocalSupervisor supervisor;
     private final Map<String, String> dataAddresses = new LinkedHashMap<>();
     private Map<String, String> environment = Map.of();
+    /** JVM options added for the processes of these names ({@link #processOptions}). */
+    private Map<String, List<String>> processOptions = Map.of();
+    private Duration stopGrace = STOP_GRACE;
     /** The etcd store's coordinators, else null (the local store: one coordinator). */
     private ElectedCoordinators elected;
     private StateDirLock lock;
@@ -110,6 +113,30 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /**
+     * JVM options added, after all others, for the processes named in {@code byName} that start
+     * from now on (the start-cache training's {@code -XX:AOTCacheOutput=} for one agent, say).
+     */
+    void processOptions(Map<String, List<String>> byName) {
+        processOptions = Map.copyOf(byName);
+    }
+
+    /** How long {@link #close} gives the processes to end before it kills them ({@link #STOP_GRACE} unless set). */
+    void stopGrace(Duration grace) {
+        stopGrace = grace;
+    }
+
+    /**
+     * The JVM options of process {@code name}: the start cache of its {@code role} when the
+     * launcher made one ({@link ChildStartCache}), {@code options}, then its own ({@link #processOptions}).
+     */
+    private List<String> optionsOf(String name, ChildStartCache.Role role, List<String> options) {
+        List<String> all = new ArrayList<>(ChildStartCache.options(role, options));
+        all.addAll(options);
+        all.addAll(processOptions.getOrDefault(name, List.of()));
+        return all;
+    }
+
+    /**
      * Uses the etcd store with {@code count} coordinators: {@code endpoints} names an etcd cluster,
      * or "auto" starts one member under the state directory (plaintext on 127.0.0.1, killed with
      * the cluster). Call after {@link #prepare} and before {@link #startCoordinator}.
@@ -142,7 +169,8 @@ final class LocalCluster implements AutoCloseable {
             awaitLeader(timeout);
             return;
         }
-        ChildProcess coordinator = ChildProcess.start("coordinator", jvmOptions,
+        ChildProcess coordinator = ChildProcess.start("coordinator",
+                optionsOf("coordinator", ChildStartCache.Role.COORDINATOR, jvmOptions),
                 List.of("coordinator", "--config", state.config().toString(), "--exit-with-parent", pid()),
                 environment, state.log("coordinator"));
         processes.addCoordinator(coordinator);
@@ -191,7 +219,8 @@ final class LocalCluster implements AutoCloseable {
         env.put("GRAPHAGENT_COORDINATOR_STATE_DIR", state.dir().resolve(name).toAbsolutePath().toString());
         // Each coordinator's query HTTP API beside its own admin port, as for one coordinator (7480 -> 7490).
         env.put("GRAPHAGENT_QUERY_HTTP_LISTEN", new HostPort("127.0.0.1", LocalPorts.queryHttpPort(adminPort)).toString());
-        ChildProcess coordinator = ChildProcess.start(name, jvmOptions, List.of("coordinator", "--config",
+        ChildProcess coordinator = ChildProcess.start(name, optionsOf(name, ChildStartCache.Role.COORDINATOR, jvmOptions),
+                List.of("coordinator", "--config",
                 state.config().toString(), "--etcd", elected.endpoints(), "--etcd-insecure", "--id", name, "--listen",
                 listen.toString(), "--admin-listen", new HostPort("127.0.0.1", adminPort).toString(), "--exit-with-parent",
                 pid()), env, state.log(name));
@@ -259,7 +288,8 @@ final class LocalCluster implements AutoCloseable {
         Map<String, String> env = new HashMap<>(environment);
         env.put("GRAPHAGENT_AGENT_WORK_DIR", state.agentDir(name).toString());
         env.putAll(extraEnv);
-        processes.addAgent(ChildProcess.start(name, LocalCommand.agentJvmOptions(jvmOptions), args, env, state.log(name)));
+        List<String> options = optionsOf(name, ChildStartCache.Role.AGENT, LocalCommand.agentJvmOptions(jvmOptions));
+        processes.addAgent(ChildProcess.start(name, options, args, env, state.log(name)));
     }
 
     /** Polls the coordinator's Status until every agent is ALIVE; fails naming the missing ones. */
@@ -330,7 +360,7 @@ final class LocalCluster implements AutoCloseable {
         if (lock == null) {
             return;
         }
-        LocalProcesses.Stopped stopped = processes.stopAll(STOP_GRACE);
+        LocalProcesses.Stopped stopped = processes.stopAll(stopGrace);
         try {
             Files.deleteIfExists(state.addressFile());
             Files.deleteIfExists(state.adminAddressFile());
@@ -340,7 +370,7 @@ final class LocalCluster implements AutoCloseable {
         List<ChildProcess> running = stopped.running();
         if (!running.isEmpty()) {
             out.println("graphagent local: stopped " + running.size() + " process" + (running.size() == 1 ? "" : "es")
-                    + (stopped.killed().isEmpty() ? "" : " (killed after " + Durations.millis(STOP_GRACE.toMillis()) + ": "
+                    + (stopped.killed().isEmpty() ? "" : " (killed after " + Durations.millis(stopGrace.toMillis()) + ": "
                             + String.join(", ", stopped.killed()) + ")"));
             out.flush();
         }

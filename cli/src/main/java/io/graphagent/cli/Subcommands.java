@@ -19,7 +19,7 @@ final class Subcommands {
     static final List<Class<?>> ALL = List.of(RunCommand.class, GenerateCommand.class, DemoCommand.class,
             LocalCommand.class, SubmitCommand.class, CancelCommand.class, StatusCommand.class, GraphCommand.class, QueryCommand.class, CoordinatorCommand.class, AgentCommand.class,
             CertsCommand.class, ConfigCommand.class, EventsCommand.class, LogLevelCommand.class,
-            DoctorCommand.class, HealthCommand.class, SessionFleetCommand.class, CommandLine.HelpCommand.class);
+            DoctorCommand.class, HealthCommand.class, SessionFleetCommand.class, TrainStartCacheCommand.class, CommandLine.HelpCommand.class);
     private static final String HELP = "help";
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 

@@ -2,12 +2,35 @@ package io.graphagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Where an agent's heap options go among its JVM flags: the later of two same flags wins. */
+/**
+ * Where an agent's heap options go among its JVM flags (the later of two same flags wins), and
+ * the start cache a process of {@code local} gets.
+ */
 class AgentJvmOptionsTest {
+
+    @Test
+    void eachRoleGetsItsStartCacheWhenTheLauncherNamedOneThatExists(@TempDir Path dir) throws IOException {
+        String prefix = dir.resolve("graphagent").toString();
+        List<String> options = LocalCommand.jvmOptions();
+        assertThat(ChildStartCache.options(prefix, ChildStartCache.Role.AGENT, options)).as("not made").isEmpty();
+
+        Files.write(dir.resolve("graphagent-agent.aot"), new byte[] {1});
+        assertThat(ChildStartCache.options(prefix, ChildStartCache.Role.AGENT, options))
+                .containsExactly("-XX:AOTCache=" + dir.resolve("graphagent-agent.aot"), "-Xlog:aot*=off", "-Xlog:cds*=off");
+        assertThat(ChildStartCache.options(prefix, ChildStartCache.Role.COORDINATOR, options)).as("only the agent's made").isEmpty();
+        assertThat(ChildStartCache.options(null, ChildStartCache.Role.AGENT, options)).as("not started by the launcher").isEmpty();
+        assertThat(ChildStartCache.options(prefix, ChildStartCache.Role.AGENT, List.of("-Xmx1g", "-XX:AOTCacheOutput=/tmp/a-%p.aot")))
+                .as("GRAPHAGENT_JAVA_OPTS makes a cache: the JVM takes one cache flag, not two").isEmpty();
+        assertThat(ChildStartCache.options(ChildStartCache.Role.AGENT, options)).as("this JVM: no property").isEmpty();
+    }
 
     @Test
     void agentOptionsFollowTheHeapPolicyAndPrecedeTheUsersOptions() {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherTest {
     private static final Path LAUNCHER = Path.of("").toAbsolutePath().getParent().resolve("graphagent");
     private static final String MAKING = "graphagent: making the JVM start-up cache";
+    private static final String MAKING_CLUSTER = "graphagent: making the JVM start-up caches of the cluster's processes";
 
     @TempDir
     Path dir;
@@ -121,6 +122,47 @@ class LauncherTest {
                     .isEqualTo("probe agent\n" + AgentYoungFloor.option(java.util.List.of(heap)) + "\n");
         }
         assertThat(start(env, "status").out()).as("not an agent: no floor").isEqualTo("probe status\n\n");
+    }
+
+    @Test
+    void theClustersCachesAreMadeOnceAndGivenToAgentsCoordinatorsAndTheProcessesLocalStarts() throws Exception {
+        Map<String, String> env = Map.of("PROBE_CACHE", "1");
+        String prefix = dir.resolve("probe").toString();
+
+        Start help = start(env, "local", "--help");
+        assertThat(help.out()).as("--help: no cluster training").isEqualTo("probe local --help\ncache=" + prefix + ".aot children=\n");
+        assertThat(dir.resolve("probe-agent.aot")).doesNotExist();
+
+        Start local = start(env, "local");
+        assertThat(local.out()).as(local.toString()).isEqualTo("probe local\ncache=" + prefix + ".aot children=" + prefix + "\n");
+        assertThat(local.err()).as(local.toString()).contains(MAKING, MAKING_CLUSTER);
+        assertThat(dir.resolve("probe-agent.aot")).isNotEmptyFile();
+        assertThat(dir.resolve("probe-coordinator.aot")).isNotEmptyFile();
+        assertThat(dir.resolve("probe-cluster.aot.id")).content().startsWith("java=").doesNotContain("failed");
+
+        assertThat(start(env, "agent")).isEqualTo(new Start(0, "probe agent\ncache=" + prefix + "-agent.aot children=\n", ""));
+        assertThat(probeLoadedFrom(Map.of(), "agent")).as("trained without the launcher's flags, used with them")
+                .startsWith("shared objects file");
+        assertThat(start(env, "coordinator"))
+                .isEqualTo(new Start(0, "probe coordinator\ncache=" + prefix + "-coordinator.aot children=\n", ""));
+        assertThat(start(env, "status")).isEqualTo(new Start(0, "probe status\ncache=" + prefix + ".aot children=\n", ""));
+        // Remade with the jar as the launcher's own cache is (aotCacheIsMadeOnce...): the same record rules.
+    }
+
+    @Test
+    void aFailedClusterTrainingIsReportedOnceAndTheClusterStartsWithoutItsCaches() throws Exception {
+        Map<String, String> failing = Map.of("PROBE_CACHE", "1", "PROBE_FAIL_CLUSTER_TRAINING", "1");
+        String prefix = dir.resolve("probe").toString();
+        Start first = start(failing, "agent");
+        assertThat(first.out()).as(first.toString()).isEqualTo("probe agent\ncache=" + prefix + ".aot children=\n");
+        assertThat(first.err()).contains(MAKING_CLUSTER,
+                "could not make the cluster's start-up caches (exit 3, see " + dir.resolve("probe-cluster.aot.log"));
+        assertThat(dir.resolve("probe-agent.aot")).doesNotExist();
+
+        assertThat(start(failing, "local")).as("not tried again until the jar changes")
+                .isEqualTo(new Start(0, "probe local\ncache=" + prefix + ".aot children=\n", ""));
+        assertThat(start(Map.of("PROBE_CACHE", "1", "GRAPHAGENT_START_CACHE", "off"), "local"))
+                .isEqualTo(new Start(0, "probe local\ncache= children=\n", ""));
     }
 
     /** A start that makes the cache first: the command's output is unchanged, the notice on stderr. */
