@@ -5,6 +5,7 @@ import io.graphagent.protocol.v1.ExpandRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -59,14 +60,23 @@ final class ExpandStream {
     /**
      * A new stream to the agent at {@code address} over {@code channel}, its answers read into
      * {@code replies}' arrays; {@code unavailable} runs if it ends UNAVAILABLE (the connection
-     * failed: the channel is to be dialled afresh), after its requests failed.
+     * failed: the channel is to be dialled afresh), after its requests failed. The stream is
+     * opened in gRPC's root context, not the caller's: the query that happens to open it may
+     * have come in over the gateway's own gRPC API, whose call's context gRPC cancels as that
+     * call ends, and a call started in a context ends with it (the stream would have ended
+     * CANCELLED with the first query, failing every other query's requests in flight on it).
      */
     static ExpandStream open(Channel channel, String address, ReplyPool replies, Runnable unavailable) {
-        ExpandStream s = new ExpandStream(address, replies, channel.newCall(replies.expandStream, CallOptions.DEFAULT),
-                unavailable);
-        s.call.start(s.new Answers(), new Metadata());
-        s.call.request(1);
-        return s;
+        Context caller = Context.ROOT.attach();
+        try {
+            ExpandStream s = new ExpandStream(address, replies, channel.newCall(replies.expandStream, CallOptions.DEFAULT),
+                    unavailable);
+            s.call.start(s.new Answers(), new Metadata());
+            s.call.request(1);
+            return s;
+        } finally {
+            Context.ROOT.detach(caller);
+        }
     }
 
     /** Whether requests may still go out on it. */

@@ -19,6 +19,7 @@ import io.graphagent.protocol.v1.ExpandReply;
 import io.graphagent.protocol.v1.ExpandRequest;
 import io.graphagent.protocol.v1.ResidentState;
 import io.graphagent.protocol.v1.ShardGrpc;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -127,6 +128,26 @@ class ExpandStreamTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> load.inFlight() == 0);
         assertThat(agent.received).extracting(ExpandRequest::getTimeoutMicros)
                 .allSatisfy(t -> assertThat(t).isPositive().isLessThanOrEqualTo(10_000_000L));
+    }
+
+    @Test
+    void aStreamOpenedForOneCallersQueryOutlivesThatCaller() throws Exception {
+        Agent agent = new Agent(r -> true);
+        AgentLoad load = new AgentLoad("agent-1");
+        // The first query to reach the agent comes over the gateway's gRPC API: its thread runs in
+        // that call's context, which gRPC cancels as the call ends.
+        Context.CancellableContext caller = Context.current().withCancellation();
+        ExpandStream stream = caller.call(() -> channels.hops(agent.address, replies));
+        load.sent();
+        caller.call(() -> stream.send(hop("g"), Deadline.after(10, TimeUnit.SECONDS), load)).await();
+
+        caller.cancel(null);
+
+        load.sent();
+        ExpandStream.Pending next = channels.hops(agent.address, replies).send(hop("g"), Deadline.after(10, TimeUnit.SECONDS), load);
+        assertThat(ReplyPool.idOf(next.await())).isEqualTo(agent.received.get(1).getId());
+        assertThat(stream.open()).isTrue();
+        assertThat(channels.hops(agent.address, replies)).isSameAs(stream);
     }
 
     @Test
