@@ -17,7 +17,9 @@
 #      WORK (bench/work), START_TIMEOUT (180), SKIP ("" or e.g. "roundrobin kill"), CHOICES (start
 #      vertex laws of the heat runs, "uniform zipf"), LOCUST_USER (fast: FastHttpUser on
 #      geventhttpclient, keep-alive; or requests: HttpUser), WARMUP (seconds of uniform load at
-#      the first rate after each cluster start, not reported: the JIT's compiles, 20).
+#      the first rate after each cluster start, not reported: the JIT's compiles, 90; at
+#      1,000/s on 2 cores the JVMs still compile 20 s in, a third of an agent's CPU, so a 20 s
+#      warm-up measured a cluster still warming: docs/performance.md, session of 2026-12-07 11:55).
 # Needs Debian's python3-locust (apt-get install python3-locust; PyPI is not used).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,7 +39,7 @@ START_TIMEOUT=${START_TIMEOUT:-180}
 SKIP=${SKIP:-}
 CHOICES=${CHOICES:-"uniform zipf"}
 LOCUST_USER=${LOCUST_USER:-fast}
-WARMUP=${WARMUP:-20}
+WARMUP=${WARMUP:-90}
 say() { echo "queries.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
