@@ -196,7 +196,7 @@ final class CheckpointCoordinator {
      */
     private void resumed(String agent) {
         PendingCheckpoint p = pending;
-        if (p == null || !p.ordered().contains(agent) || p.answered(agent)) {
+        if (p == null || !p.writer(agent) || p.answered(agent)) {
             return;
         }
         log.info("event=checkpoint_abandoned cause=session_resumed job={} superstep={} agent={}", jobId, p.step, agent);

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,7 @@ final class CommandSender {
     /** The last command sent to each agent, sent again when its session resumes. */
     private final Map<String, Command> lastSent = new HashMap<>();
     /** Told first of a participant whose session resumed: a command before the last may be lost too. */
-    private java.util.function.Consumer<String> resumed = agent -> { };
+    private Consumer<String> resumed = agent -> { };
 
     /**
      * @param resumeWindow how long a broken session may take to resume before the agent counts as lost (the lease ttl)
@@ -59,8 +61,8 @@ final class CommandSender {
      * only the last is sent again, so the owner of an earlier command still unanswered (a
      * checkpoint being written) decides what the loss of that command means.
      */
-    void onResumed(java.util.function.Consumer<String> hook) {
-        resumed = java.util.Objects.requireNonNull(hook, "hook");
+    void onResumed(Consumer<String> hook) {
+        resumed = Objects.requireNonNull(hook, "hook");
     }
 
     /** Sends {@code command} to every participant. */

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -108,7 +109,7 @@ final class JobRun implements Runnable {
     }
 
     /** The partitions each participant is dealt now (the job simulation checks what a checkpoint covers). */
-    java.util.Map<String, List<Integer>> partitionsByAgent() {
+    Map<String, List<Integer>> partitionsByAgent() {
         return roster.placement().partitionsByAgent();
     }
 

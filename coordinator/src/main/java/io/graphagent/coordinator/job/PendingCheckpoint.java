@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A checkpoint ordered and not yet complete: after which superstep, where, the aggregator values
@@ -78,9 +76,9 @@ final class PendingCheckpoint {
         return commands.keySet().stream().filter(a -> !answers.containsKey(a)).toList();
     }
 
-    /** The writers ordered so far. */
-    Set<String> ordered() {
-        return new TreeSet<>(commands.keySet());
+    /** Whether {@code agent} was ordered to write it. */
+    boolean writer(String agent) {
+        return commands.containsKey(agent);
     }
 
     /** The answers so far, by agent. */

@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Waits for the reports of one phase of a job (the barrier of the superstep loop, a load, a
@@ -168,7 +170,7 @@ final class ReportCollector {
      * @throws AgentLostException when a participant is lost or reports an unreachable peer
      * @throws JobFailedException on any other failure report, a cancel, or the deadline
      */
-    void awaitHandedOver(String what, java.util.function.BooleanSupplier done, java.util.function.Supplier<List<String>> missing,
+    void awaitHandedOver(String what, BooleanSupplier done, Supplier<List<String>> missing,
                          Instant deadline) throws JobFailedException {
         Expectation expected = Expectation.until(roster.participants(), done);
         await(expected, deadline, none -> new JobFailedException("phase_timeout", what + " not reported by " + missing.get()

@@ -32,6 +32,9 @@ final class ReplyPool {
     static final int MIN_POOLED_BYTES = 4 << 10;
     private static final byte[] EMPTY = {};
 
+    /** The tag of ExpandReply.id (a varint). */
+    private static final int ID_TAG = ExpandReply.ID_FIELD_NUMBER << 3;
+
     private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(ARRAYS);
 
     /** Shard.ExpandStream with its replies left as bytes, to be matched by {@link #idOf} and parsed by {@link #parse}. */
@@ -54,49 +57,24 @@ final class ReplyPool {
 
     /**
      * The {@code id} of the reply in {@code raw} (0 when it has none or does not parse), read on
-     * the network thread without parsing the rest: the tags are walked, the bytes fields skipped.
+     * the network thread without parsing the rest: protobuf's reader walks the tags and skips
+     * the other fields (the bytes fields by moving past them).
      */
     static long idOf(Bytes raw) {
-        byte[] b = raw.bytes();
-        int end = raw.length();
-        int at = 0;
-        while (at < end) {
-            long tag = varintAt(b, at, end);
-            at = afterVarint(b, at, end);
-            int wire = (int) (tag & 7);
-            if (tag >>> 3 == ExpandReply.ID_FIELD_NUMBER && wire == 0) {
-                return varintAt(b, at, end);
+        CodedInputStream in = CodedInputStream.newInstance(raw.bytes(), 0, raw.length());
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == ID_TAG) {
+                    return in.readUInt64();
+                }
+                if (!in.skipField(tag)) {
+                    return 0;
+                }
             }
-            switch (wire) {
-                case 0 -> at = afterVarint(b, at, end);
-                case 1 -> at += Long.BYTES;
-                case 2 -> at = (int) Math.min(end, afterVarint(b, at, end) + varintAt(b, at, end));
-                case 5 -> at += Integer.BYTES;
-                default -> at = end;
-            }
+        } catch (IOException e) {
+            // A reply cut short: no id; its waiter times out.
         }
         return 0;
-    }
-
-    /** The varint at {@code b[at]} (0 when it runs past {@code end}). */
-    private static long varintAt(byte[] b, int at, int end) {
-        long value = 0;
-        for (int shift = 0; at < end && shift < Long.SIZE; shift += 7) {
-            byte x = b[at++];
-            value |= (long) (x & 0x7f) << shift;
-            if (x >= 0) {
-                return value;
-            }
-        }
-        return 0;
-    }
-
-    /** Where the varint at {@code b[at]} ends. */
-    private static int afterVarint(byte[] b, int at, int end) {
-        while (at < end && b[at] < 0) {
-            at++;
-        }
-        return at + 1;
     }
 
     /** Takes back an array of {@link #parse}, no longer read. */
