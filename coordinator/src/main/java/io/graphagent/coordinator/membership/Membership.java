@@ -140,6 +140,9 @@ public final class Membership implements AgentDirectory {
      * session when its epoch is stale or its lease already expired.
      */
     public void heartbeat(MemberSession session, Heartbeat heartbeat) {
+        if (stepsAside(session, "heartbeat")) {
+            return;
+        }
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
@@ -155,6 +158,9 @@ public final class Membership implements AgentDirectory {
      * fences any other.
      */
     public void report(MemberSession session, Report report) {
+        if (stepsAside(session, "report")) {
+            return;
+        }
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {
@@ -163,6 +169,26 @@ public final class Membership implements AgentDirectory {
         } finally {
             finish(after);
         }
+    }
+
+    /**
+     * Whether this coordinator no longer leads, in which case it ends {@code session}'s stream
+     * rather than answer {@code what} on it. A leader waking from a pause past its election lease
+     * gets the heartbeats queued during the pause before it notices it was deposed: acking them
+     * would keep the agent off the new leader, and expiring a lease that ran out in the pause
+     * would fence a session the new leader carries over (the agent would then open a new one, with
+     * a new epoch). Its stream ended, the agent dials the next coordinator and resumes there.
+     */
+    private boolean stepsAside(MemberSession session, String what) {
+        if (leading.getAsBoolean()) {
+            return false;
+        }
+        log.warn("cause=stale_leader event=session_handed_back agent={} epoch={} on={} detail=\"this coordinator no"
+                + " longer leads: the stream is ended so that the agent resumes its session on the current leader\"",
+                session.agentId(), session.epoch(), what);
+        session.connection().end("this coordinator no longer leads (its etcd lease ran out): resume the session on the"
+                + " current leader");
+        return true;
     }
 
     /** The agent said Goodbye on its current stream: LEFT, lease revoked. */
@@ -205,8 +231,14 @@ public final class Membership implements AgentDirectory {
         disconnects.useExitProbe(probe);
     }
 
-    /** The exit probe found the data port of a disconnected session closed: DEAD, unless it resumed meanwhile. */
+    /**
+     * The exit probe found the data port of a disconnected session closed: DEAD, unless it resumed
+     * meanwhile or this coordinator no longer leads (the verdict is the leader's).
+     */
     void processExited(String agentId, SessionEpoch epoch, String sessionId, String detail) {
+        if (!leading.getAsBoolean()) {
+            return;
+        }
         List<Runnable> after = new ArrayList<>();
         try {
             synchronized (lock) {

@@ -168,6 +168,32 @@ class MembershipTest {
     }
 
     @Test
+    void aCoordinatorWhoseLeadershipLapsedHandsAHeartbeatsOrReportsStreamBackInsteadOfAnsweringOrFencing() {
+        FakeConnection beating = new FakeConnection("127.0.0.1:50001");
+        MemberSession first = join("agent-1", beating);
+        beat(first, 1);
+        FakeConnection reporting = new FakeConnection("127.0.0.1:50002");
+        MemberSession second = join("agent-2", reporting);
+        beat(second, 1);
+        boolean[] leading = {true};
+        membership.useLeadership(() -> leading[0]);
+
+        // Woken from a pause past both its election lease and the agents' leases, before it noticed the deposal.
+        leading[0] = false;
+        clock.advance(TIMING.leaseTtl().multipliedBy(2));
+        beat(first, 2);
+        membership.report(second, Report.newBuilder().setCommandId(7).setSessionEpoch(second.epoch().value()).build());
+
+        assertThat(beating.kinds()).as("no ack, no FENCED").containsExactly(CoordinatorMessage.BodyCase.HEARTBEAT_ACK);
+        assertThat(reporting.kinds()).as("no FENCED").containsExactly(CoordinatorMessage.BodyCase.HEARTBEAT_ACK);
+        assertThat(beating.isOpen()).as("ended, so that the agent dials the leader").isFalse();
+        assertThat(reporting.isOpen()).isFalse();
+        assertThat(membership.state("agent-1")).as("not expired: the new leader carries the session over")
+                .isEqualTo(AgentState.ALIVE);
+        assertThat(membership.state("agent-2")).isEqualTo(AgentState.ALIVE);
+    }
+
+    @Test
     void carriedSessionsAreWaitedForWhileTheTakeoverMakesProgressAndExpireOnceItStalls() {
         Duration grace = Duration.ofSeconds(10);
         membership.carryOver(List.of(stored("agent-1", 11), stored("agent-2", 12), stored("agent-3", 13)), grace);
