@@ -80,6 +80,11 @@ class LeaderFailoverTest {
                 .collect(Collectors.joining("\n"));
     }
 
+    /** The agent's session lines (opened, lost, fenced, refused) logged after {@code after}, for a failure's message. */
+    private static String sessionLines(Path log, Instant after) throws java.io.IOException {
+        return linesAfter(log, after).lines().filter(l -> l.contains("event=session_")).collect(Collectors.joining("\n"));
+    }
+
     private void run(LocalCluster cluster, LocalState state, PageRankReference reference, Path output, StringWriter log)
             throws Exception {
         {
@@ -200,7 +205,8 @@ class LeaderFailoverTest {
                         .isGreaterThanOrEqualTo(3);
                 assertThat(now.getCoordinator().getControlPlane().getMembersList()).hasSize(2);
                 for (AgentStatus agent : now.getAgentsList()) {
-                    assertThat(agent.getEpoch()).as("%s carried its session over again", agent.getAgentId())
+                    assertThat(agent.getEpoch()).as("%s carried its session over again; its session lines since the stop:%n%s",
+                                    agent.getAgentId(), sessionLines(state.log(agent.getAgentId()), stopped))
                             .isEqualTo(epochsBefore.get(agent.getAgentId()));
                 }
             }
