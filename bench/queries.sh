@@ -19,7 +19,11 @@
 #      geventhttpclient, keep-alive; or requests: HttpUser), WARMUP (seconds of uniform load at
 #      the first rate after each cluster start, not reported: the JIT's compiles, 90; at
 #      1,000/s on 2 cores the JVMs still compile 20 s in, a third of an agent's CPU, so a 20 s
-#      warm-up measured a cluster still warming: docs/performance.md, session of 2026-12-07 11:55).
+#      warm-up measured a cluster still warming: docs/performance.md, session of 2026-12-07 11:55),
+#      SLOW_AGENT (cores, e.g. 0.1: after each warm-up the first agent is held to that much CPU by a
+#      CFS quota in a cgroup of its own, period 10 ms, as a degraded machine or a noisy neighbour
+#      would; the other agents and the coordinator keep the machine's. Root; cgroup v1 or v2.
+#      Empty: no quota).
 # Needs Debian's python3-locust (apt-get install python3-locust; PyPI is not used).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,6 +44,7 @@ SKIP=${SKIP:-}
 CHOICES=${CHOICES:-"uniform zipf"}
 LOCUST_USER=${LOCUST_USER:-fast}
 WARMUP=${WARMUP:-90}
+SLOW_AGENT=${SLOW_AGENT:-}
 say() { echo "queries.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
@@ -96,6 +101,27 @@ start_cluster() {
       LOCUST_USER=$LOCUST_USER locust -f "$root/bench/queries_locustfile.py" --headless -u "$USERS" -r "$USERS" \
       -t "${WARMUP}s" -H "$url" --only-summary >"$run_dir/warmup-$routing.out" 2>&1 || true
   fi
+  if [ -n "$SLOW_AGENT" ]; then
+    slow_down "$(agent_pids | head -1)"
+  fi
+}
+
+# slow_down PID: holds PID to SLOW_AGENT cores (a CFS quota per 10 ms) in the cgroup graphagent-bench-slow.
+slow_down() {
+  local pid=$1 period=10000 quota dir
+  quota=$(python3 -c "print(max(1000, round($SLOW_AGENT * 10000)))") || die "SLOW_AGENT=$SLOW_AGENT: give cores, e.g. 0.1"
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    dir=/sys/fs/cgroup/graphagent-bench-slow
+    mkdir -p "$dir" && echo "$quota $period" >"$dir/cpu.max" \
+      || die "cannot set a CPU quota in $dir (run as root, with the cpu controller enabled in /sys/fs/cgroup/cgroup.subtree_control)"
+  else
+    dir=/sys/fs/cgroup/cpu/graphagent-bench-slow
+    mkdir -p "$dir" && echo "$period" >"$dir/cpu.cfs_period_us" && echo "$quota" >"$dir/cpu.cfs_quota_us" \
+      || die "cannot set a CPU quota in $dir (run as root)"
+  fi
+  # cgroup.procs moves every thread of the JVM (v1 and v2); threads started later stay in it.
+  echo "$pid" >"$dir/cgroup.procs" || die "cannot move agent pid $pid into $dir"
+  say "agent pid $pid held to $SLOW_AGENT cores ($quota us per $period us, $dir)"
 }
 
 agent_pids() { ps -eo pid=,args= | grep -- "$state" | grep -E ' agent( |$)' | grep -v grep | awk '{print $1}'; }
@@ -182,7 +208,7 @@ PY
 
 results="$run_dir/results.md"
 {
-  echo "RMAT scale $SCALE, edge factor $EDGE_FACTOR, $AGENTS agents, $REPLICAS replicas, k=$K count queries, $USERS Locust users ($LOCUST_USER), ${DURATION}s per run, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "RMAT scale $SCALE, edge factor $EDGE_FACTOR, $AGENTS agents, $REPLICAS replicas, k=$K count queries, $USERS Locust users ($LOCUST_USER), ${DURATION}s per run${SLOW_AGENT:+, the first agent (a1) held to $SLOW_AGENT cores after the warm-up}, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| run | offered/s | achieved/s | P50 ms | P95 ms | P99 ms | failed/total | agent CPU | agent GC/min | CPU s per 1,000 answered | requests per query to each agent |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
