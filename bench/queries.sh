@@ -17,9 +17,10 @@
 #      WORK (bench/work), START_TIMEOUT (180), SKIP ("" or e.g. "roundrobin kill"), CHOICES (start
 #      vertex laws of the heat runs, "uniform zipf"), LOCUST_USER (fast: FastHttpUser on
 #      geventhttpclient, keep-alive; or requests: HttpUser), WARMUP (seconds of uniform load at
-#      the first rate after each cluster start, not reported: the JIT's compiles, 90; at
+#      the highest of RATES after each cluster start, not reported: the JIT's compiles, 90; at
 #      1,000/s on 2 cores the JVMs still compile 20 s in, a third of an agent's CPU, so a 20 s
-#      warm-up measured a cluster still warming: docs/performance.md, session of 2026-12-07 11:55),
+#      warm-up measured a cluster still warming: docs/performance.md, session of 2026-12-07 11:55;
+#      and a warm-up at 100/s left the compiles for 1,000/s to the first run at that rate),
 #      SLOW_AGENT (cores, e.g. 0.1: after each warm-up the first agent is held to that much CPU by a
 #      CFS quota in a cgroup of its own, period 10 ms, as a degraded machine or a noisy neighbour
 #      would; the other agents and the coordinator keep the machine's. Root; cgroup v1 or v2.
@@ -97,7 +98,9 @@ start_cluster() {
     --timeout 30m >"$run_dir/load-$routing.out" 2>&1 || die "graph load failed: $run_dir/load-$routing.out"
   say "routing $routing: graph loaded in $((SECONDS - t0)) s at $url"
   if [ "$WARMUP" -gt 0 ]; then
-    QUERY_TOKEN=$token GRAPH=bench VERTICES=$((1 << SCALE)) CHOICE=uniform K=$K RATE=${RATES%% *} USERS=$USERS \
+    local warm_rate
+    warm_rate=$(printf '%s\n' $RATES | sort -n | tail -1)
+    QUERY_TOKEN=$token GRAPH=bench VERTICES=$((1 << SCALE)) CHOICE=uniform K=$K RATE=$warm_rate USERS=$USERS \
       LOCUST_USER=$LOCUST_USER locust -f "$root/bench/queries_locustfile.py" --headless -u "$USERS" -r "$USERS" \
       -t "${WARMUP}s" -H "$url" --only-summary >"$run_dir/warmup-$routing.out" 2>&1 || true
   fi
