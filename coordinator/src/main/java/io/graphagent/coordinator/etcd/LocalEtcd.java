@@ -1,7 +1,6 @@
 package io.graphagent.coordinator.etcd;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -207,21 +206,9 @@ public final class LocalEtcd implements AutoCloseable {
         members.forEach(this::kill);
     }
 
-    /** {@code count} distinct free TCP ports on 127.0.0.1 (held open together so none repeats). */
+    /** {@code count} distinct free TCP ports on 127.0.0.1 for children told their ports before they start ({@link FreePorts}). */
     public static List<Integer> freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                s.setReuseAddress(true);
-                sockets.add(s);
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
+        return FreePorts.pick(count);
     }
 
     /** Time for a fresh member to elect an etcd leader and answer, with margin: 20 election timeouts. */
