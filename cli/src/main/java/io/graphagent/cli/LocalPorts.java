@@ -1,6 +1,6 @@
 package io.graphagent.cli;
 
-import io.graphagent.coordinator.etcd.LocalEtcd;
+import io.graphagent.coordinator.etcd.FreePorts;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -37,7 +37,7 @@ final class LocalPorts {
      * after the other, or free ones when {@code first} is 0.
      */
     static List<Integer> coordinatorPorts(int first, int count) throws IOException {
-        return first == 0 ? LocalEtcd.freePorts(count) : IntStream.range(0, count).mapToObj(i -> first + i).toList();
+        return first == 0 ? FreePorts.pick(count) : IntStream.range(0, count).mapToObj(i -> first + i).toList();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Free TCP ports on 127.0.0.1 for processes that must be told their port before they start
@@ -39,7 +40,8 @@ public final class FreePorts {
     public static List<Integer> pick(int count) throws IOException {
         int high = ephemeralLow(EPHEMERAL_RANGE);
         if (high - LOWEST < 16 * count) {
-            return portZero(count);
+            // No room below the range: ports the kernel picks (port 0), the race and all.
+            return hold(count, count, i -> 0, "in the ephemeral range");
         }
         return pick(count, LOWEST, high, NEXT.getAndAdd(count));
     }
@@ -52,19 +54,26 @@ public final class FreePorts {
      */
     static List<Integer> pick(int count, int low, int high, int start) throws IOException {
         int span = high - low;
+        return hold(count, span, i -> low + Math.floorMod(start + i, span), "in " + low + "-" + (high - 1));
+    }
+
+    /**
+     * Binds the ports {@code portAt(0)}, {@code portAt(1)}, ... (at most {@code tries}) until
+     * {@code count} are bound, skipping those a listener holds; returns them, all closed again.
+     */
+    private static List<Integer> hold(int count, int tries, IntUnaryOperator portAt, String where) throws IOException {
         List<ServerSocket> held = new ArrayList<>(count);
         try {
-            for (int i = 0; i < span && held.size() < count; i++) {
-                int port = low + Math.floorMod(start + i, span);
+            for (int i = 0; i < tries && held.size() < count; i++) {
                 try {
-                    held.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress()));
+                    held.add(new ServerSocket(portAt.applyAsInt(i), 1, InetAddress.getLoopbackAddress()));
                 } catch (IOException inUse) {
                     // Taken by a listener: the next one.
                 }
             }
             if (held.size() < count) {
-                throw new IOException("only " + held.size() + " of " + count + " ports free on 127.0.0.1 in " + low + "-"
-                        + (high - 1) + ". Fix: stop the processes that hold them");
+                throw new IOException("only " + held.size() + " of " + count + " ports free on 127.0.0.1 " + where
+                        + ". Fix: stop the processes that hold them");
             }
             return held.stream().map(ServerSocket::getLocalPort).toList();
         } finally {
@@ -77,29 +86,10 @@ public final class FreePorts {
     /** The first port of the ephemeral range that {@code file} states ("LOW HIGH"), or Linux's default. */
     static int ephemeralLow(Path file) {
         try {
-            // readLine, not readString: a /proc file reports size 0, and readString then returned its first byte only.
-            String line;
-            try (var in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
-                line = in.readLine();
-            }
-            String[] range = line.trim().split("\\s+");
-            return Integer.parseInt(range[0]);
+            // By lines: a /proc file reports size 0, and Files.readString returned its first byte only.
+            return Integer.parseInt(Files.readAllLines(file, StandardCharsets.US_ASCII).get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return LINUX_EPHEMERAL_LOW;
-        }
-    }
-
-    private static List<Integer> portZero(int count) throws IOException {
-        List<ServerSocket> held = new ArrayList<>(count);
-        try {
-            for (int i = 0; i < count; i++) {
-                held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return held.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
         }
     }
 }

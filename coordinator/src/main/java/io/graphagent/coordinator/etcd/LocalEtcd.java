@@ -118,7 +118,7 @@ public final class LocalEtcd implements AutoCloseable {
         }
         Files.createDirectories(dir);
         List<Member> members = new ArrayList<>();
-        List<Integer> ports = freePorts(2 * size);
+        List<Integer> ports = FreePorts.pick(2 * size);
         for (int i = 0; i < size; i++) {
             members.add(new Member("member-" + i, ports.get(2 * i), ports.get(2 * i + 1), dir.resolve("member-" + i),
                     dir.resolve("member-" + i + ".log"), tls.isPresent() ? "https" : "http"));
@@ -204,11 +204,6 @@ public final class LocalEtcd implements AutoCloseable {
     @Override
     public void close() {
         members.forEach(this::kill);
-    }
-
-    /** {@code count} distinct free TCP ports on 127.0.0.1 for children told their ports before they start ({@link FreePorts}). */
-    public static List<Integer> freePorts(int count) throws IOException {
-        return FreePorts.pick(count);
     }
 
     /** Time for a fresh member to elect an etcd leader and answer, with margin: 20 election timeouts. */
