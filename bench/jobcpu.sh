@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Per-job, per-agent CPU seconds by thread class (compute, network, JIT, GC, other) on one
+# Per-job, per-agent CPU seconds by thread class (compute, network, JIT, GC, checkpoint writer, other) on one
 # long-lived local cluster: `graphagent local --agents 2`, then JOBS submitted one after the
 # other (default PageRank and WCC alternated, as bench/cluster.sh runs them), the agents'
 # threads sampled from /proc by bench/threadcpu.py and summed over each job's supersteps (the
@@ -13,7 +13,7 @@
 #      GRAPHAGENT_JAVA_OPTS (extra JVM flags, e.g. -Xlog:jit+compilation=debug:file=DIR/%p.log),
 #      START_TIMEOUT (s for the agents to join, 300), PERIOD (sampling period, s, 0.2), OUT (the run's directory; default $WORK/jobcpu-STAMP).
 # Prints one line per job and agent: job, kernel, the job's place on the agents, load average at
-# its submit, CPU s per class (all, compute, network, jit, gc, other).
+# its submit, CPU s per class (all, compute, network, jit, gc, ckpt, other).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -5,7 +5,7 @@
   threadcpu.py window SAMPLES START END [LABEL]   # CPU s per process and thread class between two UTC times (ISO)
 
 Classes by thread name: jit (C1/C2 CompilerThread), compute (graph-compute-*), network (*-net-*, grpc-*),
-gc (G1 / GC threads), other. A thread's CPU in a window is its ticks at the last sample <= END minus its
+gc (G1 / GC threads), ckpt (the agent's checkpoint-writer), other. A thread's CPU in a window is its ticks at the last sample <= END minus its
 ticks at the last sample <= START (0 when it did not exist yet). Ticks are USER_HZ (100 per second).
 """
 import datetime
@@ -26,6 +26,8 @@ def classify(name):
         return "network"
     if name.startswith("G1 ") or name.startswith("GC Thread") or name.startswith("VM Periodic"):
         return "gc"
+    if name.startswith("checkpoint-wri"):  # /proc truncates names to 15 characters
+        return "ckpt"
     return "other"
 
 
@@ -92,7 +94,7 @@ def window(samples, start, end, label):
         per = sums.setdefault(key[0], {})
         c = classify(name)
         per[c] = per.get(c, 0) + d
-    classes = ["all", "compute", "network", "jit", "gc", "other"]
+    classes = ["all", "compute", "network", "jit", "gc", "ckpt", "other"]
     for pid in sorted(sums):
         per = sums[pid]
         per["all"] = sum(per.values())

@@ -96,7 +96,7 @@ final class PartitionStructures {
             // On the calling (checkpoint writer) thread: the compute threads run the next superstep meanwhile.
             for (int p : share.owned()) {
                 if (!Files.exists(StructureFile.of(dir, p))) {
-                    bytes += StructureFile.write(dir, PartitionStructure.of(share, p, h.sourceDense()));
+                    bytes += StructureFile.write(dir, share, p, h.sourceDense());
                     written++;
                 }
             }

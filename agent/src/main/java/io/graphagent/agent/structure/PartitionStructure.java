@@ -1,6 +1,5 @@
 package io.graphagent.agent.structure;
 
-import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.Partitioning;
 
 /**
@@ -36,51 +35,5 @@ public record PartitionStructure(int partition, Partitioning partitioning, boole
     /** Whether the in-edge arrays are the out-edge arrays (an undirected graph has one adjacency). */
     public boolean inIsOut() {
         return inOffsets == outOffsets;
-    }
-
-    /**
-     * Partition {@code p} of {@code share} (which must own it), its slots turned back into dense ids.
-     *
-     * @param sourceDense the job kernel's source vertex, -1 for none
-     */
-    public static PartitionStructure of(GraphShare share, int p, int sourceDense) {
-        Partitioning partitioning = share.partitioning();
-        int first = share.firstSlot(p);
-        int n = partitioning.size(p);
-        long[] ids = null;
-        if (share.ownedIds() != null) {
-            ids = new long[n];
-            System.arraycopy(share.ownedIds(), first, ids, 0, n);
-        }
-        Adjacency out = adjacency(share, first, n, share.outOffsets(), share.outTargets(), share.outWeights());
-        boolean one = share.inOffsets() == share.outOffsets();
-        Adjacency in = one ? out : adjacency(share, first, n, share.inOffsets(), share.inSources(), share.inWeights());
-        return new PartitionStructure(p, partitioning, share.directed(), share.weighted(), share.numEdges(), sourceDense,
-                ids, out.offsets, out.ends, out.weights, in.offsets, in.ends, in.weights);
-    }
-
-    private record Adjacency(int[] offsets, int[] ends, double[] weights) {
-    }
-
-    private static Adjacency adjacency(GraphShare share, int first, int n, int[] offsets, int[] ends, double[] weights) {
-        int base = offsets[first];
-        int[] local = new int[n + 1];
-        for (int i = 0; i <= n; i++) {
-            local[i] = offsets[first + i] - base;
-        }
-        if (ends == null) {
-            return new Adjacency(local, null, null);
-        }
-        int m = local[n];
-        int[] global = new int[m];
-        for (int e = 0; e < m; e++) {
-            global[e] = share.globalOf(ends[base + e]);
-        }
-        double[] w = null;
-        if (weights != null) {
-            w = new double[m];
-            System.arraycopy(weights, base, w, 0, m);
-        }
-        return new Adjacency(local, global, w);
     }
 }

@@ -1,6 +1,7 @@
 package io.graphagent.agent.structure;
 
 import io.graphagent.agent.checkpoint.CheckpointFile;
+import io.graphagent.graph.partition.GraphShare;
 import io.graphagent.graph.partition.IdBlocks;
 import io.graphagent.graph.partition.Partitioning;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public final class StructureFile {
     static final int OWNED_IDS = 1 << 6;
 
     private static final int BUFFER = 1 << 20;
+    private static final int CHUNK = 1 << 14;
 
     private StructureFile() {
     }
@@ -55,22 +57,34 @@ public final class StructureFile {
         return CheckpointFile.of(dir, partition);
     }
 
-    /** Writes {@code s} to its file in {@code dir} atomically; returns the file's size in bytes. */
-    public static long write(Path dir, PartitionStructure s) throws IOException {
-        Path target = of(dir, s.partition());
+    /**
+     * Writes partition {@code p} of {@code share} (which must own it) to its file in {@code dir}
+     * atomically, its slots turned back into dense ids as the bytes go out: nothing the size of
+     * the partition's edges is allocated (a copy of them made 8 MiB arrays per partition of
+     * RMAT scale 20, humongous in G1, and a collection beside the superstep it ran with;
+     * docs/performance.md). Returns the file's size in bytes.
+     *
+     * @param sourceDense the job kernel's source vertex, -1 for none
+     */
+    public static long write(Path dir, GraphShare share, int p, int sourceDense) throws IOException {
+        Path target = of(dir, p);
+        Partitioning partitioning = share.partitioning();
+        int first = share.firstSlot(p);
+        int n = partitioning.size(p);
+        boolean inIsOut = share.inOffsets() == share.outOffsets();
+        int[] globals = share.slotGlobals();
         try (AtomicFile file = AtomicFile.create(target, Existing.REPLACE)) {
             Out out = new Out(file);
-            Partitioning partitioning = s.partitioning();
-            int flags = (s.directed() ? DIRECTED : 0) | (s.weighted() ? WEIGHTED : 0)
-                    | (s.outTargets() != null ? OUT_TARGETS : 0) | (s.outWeights() != null ? OUT_WEIGHTS : 0)
-                    | (s.inIsOut() ? IN_IS_OUT : 0) | (!s.inIsOut() && s.inWeights() != null ? IN_WEIGHTS : 0)
-                    | (s.ownedIds() != null ? OWNED_IDS : 0);
+            int flags = (share.directed() ? DIRECTED : 0) | (share.weighted() ? WEIGHTED : 0)
+                    | (share.outTargets() != null ? OUT_TARGETS : 0) | (share.outWeights() != null ? OUT_WEIGHTS : 0)
+                    | (inIsOut ? IN_IS_OUT : 0) | (!inIsOut && share.inWeights() != null ? IN_WEIGHTS : 0)
+                    | (share.ownedIds() != null ? OWNED_IDS : 0);
             out.putLong(MAGIC);
             out.putInt(VERSION);
-            out.putInt(s.partition());
+            out.putInt(p);
             out.putInt(flags);
-            out.putLong(s.numEdges());
-            out.putInt(s.sourceDense());
+            out.putLong(share.numEdges());
+            out.putInt(sourceDense);
             IdBlocks blocks = partitioning.blocks();
             out.putInt(blocks.shift());
             out.putLong(blocks.offset());
@@ -78,22 +92,12 @@ public final class StructureFile {
             out.putInt(partitioning.count());
             out.putInts(partitioning.firstBlocks());
             out.putInts(partitioning.firstVertices());
-            if (s.ownedIds() != null) {
-                out.putLongs(s.ownedIds());
+            if (share.ownedIds() != null) {
+                out.putLongs(share.ownedIds(), first, n);
             }
-            out.putInts(s.outOffsets());
-            if (s.outTargets() != null) {
-                out.putInts(s.outTargets());
-            }
-            if (s.outWeights() != null) {
-                out.putDoubles(s.outWeights());
-            }
-            if (!s.inIsOut()) {
-                out.putInts(s.inOffsets());
-                out.putInts(s.inSources());
-                if (s.inWeights() != null) {
-                    out.putDoubles(s.inWeights());
-                }
+            out.putAdjacency(share.outOffsets(), first, n, share.outTargets(), share.outWeights(), globals);
+            if (!inIsOut) {
+                out.putAdjacency(share.inOffsets(), first, n, share.inSources(), share.inWeights(), globals);
             }
             out.finish();
             file.commit();
@@ -232,6 +236,8 @@ public final class StructureFile {
         private final AtomicFile file;
         private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         private final CRC32 crc = new CRC32();
+        /** Ints converted before they are copied into {@link #buffer} in bulk. */
+        private final int[] chunk = new int[CHUNK];
 
         Out(AtomicFile file) {
             this.file = file;
@@ -248,32 +254,70 @@ public final class StructureFile {
         }
 
         void putInts(int[] a) throws IOException {
-            for (int i = 0; i < a.length; ) {
+            putInts(a, 0, a.length);
+        }
+
+        void putInts(int[] a, int from, int count) throws IOException {
+            for (int i = from, end = from + count; i < end; ) {
                 room(Integer.BYTES);
-                int k = Math.min(a.length - i, buffer.remaining() / Integer.BYTES);
+                int k = Math.min(end - i, buffer.remaining() / Integer.BYTES);
                 buffer.asIntBuffer().put(a, i, k);
                 buffer.position(buffer.position() + k * Integer.BYTES);
                 i += k;
             }
         }
 
-        void putLongs(long[] a) throws IOException {
-            for (int i = 0; i < a.length; ) {
+        void putLongs(long[] a, int from, int count) throws IOException {
+            for (int i = from, end = from + count; i < end; ) {
                 room(Long.BYTES);
-                int k = Math.min(a.length - i, buffer.remaining() / Long.BYTES);
+                int k = Math.min(end - i, buffer.remaining() / Long.BYTES);
                 buffer.asLongBuffer().put(a, i, k);
                 buffer.position(buffer.position() + k * Long.BYTES);
                 i += k;
             }
         }
 
-        void putDoubles(double[] a) throws IOException {
-            for (int i = 0; i < a.length; ) {
+        void putDoubles(double[] a, int from, int count) throws IOException {
+            for (int i = from, end = from + count; i < end; ) {
                 room(Double.BYTES);
-                int k = Math.min(a.length - i, buffer.remaining() / Double.BYTES);
+                int k = Math.min(end - i, buffer.remaining() / Double.BYTES);
                 buffer.asDoubleBuffer().put(a, i, k);
                 buffer.position(buffer.position() + k * Double.BYTES);
                 i += k;
+            }
+        }
+
+        /**
+         * The edges of slots {@code first .. first+n-1}: their offsets from 0 (n+1 ints), then,
+         * when kept, their ends as dense ids ({@code globals} of the slot; the slot itself when
+         * null) and their weights.
+         */
+        void putAdjacency(int[] offsets, int first, int n, int[] ends, double[] weights, int[] globals)
+                throws IOException {
+            int base = offsets[first];
+            for (int i = 0; i <= n; i += CHUNK) {
+                int k = Math.min(CHUNK, n + 1 - i);
+                for (int j = 0; j < k; j++) {
+                    chunk[j] = offsets[first + i + j] - base;
+                }
+                putInts(chunk, 0, k);
+            }
+            int m = offsets[first + n] - base;
+            if (ends != null) {
+                if (globals == null) {
+                    putInts(ends, base, m);
+                } else {
+                    for (int e = 0; e < m; e += CHUNK) {
+                        int k = Math.min(CHUNK, m - e);
+                        for (int j = 0, from = base + e; j < k; j++) {
+                            chunk[j] = globals[ends[from + j]];
+                        }
+                        putInts(chunk, 0, k);
+                    }
+                }
+            }
+            if (weights != null) {
+                putDoubles(weights, base, m);
             }
         }
 

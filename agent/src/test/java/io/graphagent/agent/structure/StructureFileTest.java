@@ -53,7 +53,7 @@ class StructureFileTest {
         // Each partition written by the agent that held it, alone or beside others.
         for (int p = 0; p < PARTITIONS; p++) {
             GraphShare holder = ShareBuilder.of(graph, partitioning, p % 2 == 0 ? new int[] {p} : new int[] {1, 3}, use);
-            StructureFile.write(dir, PartitionStructure.of(holder, p, 7));
+            StructureFile.write(dir, holder, p, 7);
         }
         List<PartitionStructure> read = new ArrayList<>();
         for (int p : OWNED) {
@@ -141,10 +141,12 @@ class StructureFileTest {
     void filesOfDifferentGraphsDoNotMakeOneShare() throws Exception {
         Graph a = graph("pr-directed", true, false);
         Graph b = graph("bfs-directed", true, false);
-        PartitionStructure first = PartitionStructure.of(ShareBuilder.of(a, Partitioning.balanced(a, PARTITIONS),
-                new int[] {0}, EdgeUse.OUT_AND_IN), 0, -1);
-        PartitionStructure second = PartitionStructure.of(ShareBuilder.of(b, Partitioning.balanced(b, PARTITIONS),
-                new int[] {1}, EdgeUse.OUT_AND_IN), 1, -1);
+        StructureFile.write(dir, ShareBuilder.of(a, Partitioning.balanced(a, PARTITIONS), new int[] {0},
+                EdgeUse.OUT_AND_IN), 0, -1);
+        StructureFile.write(dir, ShareBuilder.of(b, Partitioning.balanced(b, PARTITIONS), new int[] {1},
+                EdgeUse.OUT_AND_IN), 1, -1);
+        PartitionStructure first = StructureFile.read(dir, 0);
+        PartitionStructure second = StructureFile.read(dir, 1);
         assertThatThrownBy(() -> StructureShare.assemble(List.of(first, second))).isInstanceOf(StructureException.class)
                 .hasMessage("the structure files of partitions 0 and 1 describe different graphs (files of another job or"
                         + " load?)");
@@ -154,8 +156,7 @@ class StructureFileTest {
     private Path written() throws Exception {
         Graph graph = graph("pr-directed", true, false);
         Partitioning partitioning = Partitioning.balanced(graph, PARTITIONS);
-        StructureFile.write(dir, PartitionStructure.of(ShareBuilder.of(graph, partitioning, new int[] {1},
-                EdgeUse.OUT_AND_IN), 1, -1));
+        StructureFile.write(dir, ShareBuilder.of(graph, partitioning, new int[] {1}, EdgeUse.OUT_AND_IN), 1, -1);
         return StructureFile.of(dir, 1);
     }
 }
