@@ -11,6 +11,7 @@
 #      pagerank wcc"; bfs@ID: BFS, directed, from vertex ID; any other kernel undirected), WORK (bench/work; the graph is bench/cluster.sh's, generated there when
 #      missing), GRAPHAGENT_JAR (the jar to run; default: cli/target/graphagent.jar of this tree),
 #      GRAPHAGENT_JAVA_OPTS (extra JVM flags, e.g. -Xlog:jit+compilation=debug:file=DIR/%p.log),
+#      SUBMIT_ARGS (more options for every submit, e.g. "--checkpoint-every 0"),
 #      START_TIMEOUT (s for the agents to join, 300), PERIOD (sampling period, s, 0.2), OUT (the run's directory; default $WORK/jobcpu-STAMP).
 # Prints one line per job and agent: job, kernel, the job's place on the agents, load average at
 # its submit, CPU s per class (all, compute, network, jit, gc, ckpt, other).
@@ -69,7 +70,7 @@ for kernel in $JOBS; do
   esac
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   "${ga[@]}" submit --state-dir "$state" --algorithm "$kernel" --graph "$prefix" --output "$OUT/$n-$kernel.out" \
-    --overwrite "${args[@]}" >"$OUT/$n-$kernel.submit" 2>&1
+    --overwrite "${args[@]}" ${SUBMIT_ARGS:-} >"$OUT/$n-$kernel.submit" 2>&1
   line=$(tail -1 "$OUT/$n-$kernel.submit")
   job=$(tr ' ' '\n' <<<"$line" | sed -n 's/^job=//p' | head -1)
   compute=$(tr ' ' '\n' <<<"$line" | sed -n 's/^compute_s=//p' | head -1)
