@@ -48,6 +48,8 @@ public final class BatchFeed<T> {
 
     private final List<PeerSender.Call<T>> calls;
     private final Ticker ticker;
+    /** The streams are half-closed. */
+    private boolean closed;
 
     private BatchFeed(List<PeerSender> peers, Ticker ticker,
                       java.util.function.BiFunction<PeerSender, Runnable, PeerSender.Call<T>> open) {
@@ -121,14 +123,25 @@ public final class BatchFeed<T> {
     }
 
     /**
-     * Half-closes every stream (each must have carried at least one batch) and returns the
-     * peers' acks in the order of the peers. On failure every stream is cancelled.
+     * Half-closes every stream (each must have carried at least one batch), once: the peers then
+     * acknowledge, and {@link #finish} only waits for their acks.
      */
-    public List<BatchAck> finish(long deadlineNanos, BooleanSupplier stop) throws FeedFailedException {
-        try {
+    public void close() {
+        if (!closed) {
+            closed = true;
             for (PeerSender.Call<T> call : calls) {
                 call.finish();
             }
+        }
+    }
+
+    /**
+     * Half-closes every stream unless {@link #close} did, and returns the peers' acks in the
+     * order of the peers. On failure every stream is cancelled.
+     */
+    public List<BatchAck> finish(long deadlineNanos, BooleanSupplier stop) throws FeedFailedException {
+        try {
+            close();
             List<BatchAck> acks = new ArrayList<>(calls.size());
             for (PeerSender.Call<T> call : calls) {
                 acks.add(awaitAck(call, deadlineNanos, stop));

@@ -163,7 +163,8 @@ final class AgentJob implements BatchTarget, IdService {
         for (int i = 0; i < aggregatorCount && i < start.getAggregateValuesCount(); i++) {
             aggregated[i] = start.getAggregateValues(i);
         }
-        SuperstepStats stats = outgoing.compute(start.getSuperstep(), aggregated);
+        inbound.filing(start.getSuperstep());
+        SuperstepStats stats = outgoing.compute(start.getSuperstep(), aggregated, start.getGraphEdgeSlots());
         timings.computed(t0, ticker.nanos());
         SuperstepDone.Builder done = SuperstepDone.newBuilder()
                 .setSuperstep(start.getSuperstep())
@@ -221,7 +222,7 @@ final class AgentJob implements BatchTarget, IdService {
             runner.pushBroadcasts();
             timings.took(SuperstepTimings.Phase.PUSH, ticker.nanos() - t0);
         }
-        inbound.exchangeStarted(superstep);
+        inbound.filing(superstep);
         OutgoingBatches.Sending sending = outgoing.open(exchange);
         long deadline = ticker.nanos() + exchangeTimeout.toNanos();
         sending.run(deadline);

@@ -15,13 +15,16 @@ import java.util.function.Function;
  * (protocol EARLY_BROADCASTS): they travel and are filed while the coordinator waits at the
  * barrier and the peers still compute, and the exchange then only closes the streams.
  *
- * <p>They go once this agent's own broadcasts make the exchange pull for certain
- * ({@link Delivery#pullCertain}: sums only grow, so the whole graph's decision is known
- * early). Partitions are offered as they are computed ({@link #computed}, from the compute
+ * <p>They go once this agent's own broadcasts make the exchange pull for certain on this
+ * agent's share ({@link Delivery#pullCertain} against its own edge slots; should the
+ * coordinator push after all, the exchange pushes the messages and these are not read). Partitions are offered as they are computed ({@link #computed}, from the compute
  * threads while the others still compute), or all at once after compute: from the offer
  * that makes the pull certain on, each offered partition's batches are written at once, so
  * the first partitions' broadcasts cross the network while the last ones are computed instead
- * of after all of them. Before that, offered partitions wait here.
+ * of after all of them. Before that, offered partitions wait here. Once compute returned, and
+ * when the pull is certain against the whole graph, {@link #close} sends the superstep's outbox
+ * messages behind them and half-closes the streams, so the peers' acks come back during the
+ * barrier.
  *
  * <p>Thread-safe: offers, cancelling and reading the result are serialised on this object,
  * which also orders the gRPC stream writes of the feed (one writer at a time).
@@ -43,6 +46,8 @@ final class EarlyBroadcasts {
     private BatchFeed<MessageBatch> feed;
     private BatchFeed.FeedFailedException failure;
     private boolean cancelled;
+    /** {@link #close} half-closed the streams. */
+    private boolean closed;
 
     /**
      * @param edgeSlots edges a broadcast of this agent's owned vertices can follow
@@ -106,6 +111,32 @@ final class EarlyBroadcasts {
         } catch (BatchFeed.FeedFailedException e) {
             failure = e;
         }
+    }
+
+    /**
+     * After compute, once the broadcasts went: sends {@code rest} (one stream per peer: this
+     * superstep's outbox messages, final once compute returned) behind them and half-closes the
+     * streams, so the peers' acks come back during the coordinator's barrier and the exchange only
+     * reads them. Nothing when the broadcasts did not go, or were cancelled; a failure is kept for
+     * the exchange to report.
+     */
+    synchronized void close(List<BatchStream> rest) {
+        if (feed == null || cancelled || failure != null || closed) {
+            return;
+        }
+        streams.addAll(rest);
+        try {
+            feed.send(rest, deadlineNanos, stop);
+            feed.close();
+            closed = true;
+        } catch (BatchFeed.FeedFailedException e) {
+            failure = e;
+        }
+    }
+
+    /** Whether {@link #close} sent everything and half-closed the streams: the exchange sends nothing more. */
+    synchronized boolean closed() {
+        return closed && !cancelled;
     }
 
     /** Whether the broadcasts went (or are going): the exchange then closes this feed instead of sending them. */

@@ -50,14 +50,19 @@ final class InboundBatches {
     private boolean superseded;
 
     /**
-     * Between the start of an exchange and the end of its advance, batches of a later
-     * superstep (a peer's early broadcasts) wait in {@link #parked}: filed at once they would
-     * land in the broadcasts this agent is still delivering. Holds at most one superstep of
-     * each peer's broadcasts (a peer cannot compute further before this agent's next report).
-     * Guarded by sendersDone.
+     * The superstep whose batches are filed now: the one this agent computes or computed last and
+     * has not yet exchanged ({@link Integer#MAX_VALUE} before its first compute). Batches of a
+     * later superstep (a peer's early broadcasts, sent once that peer's exchange of this one
+     * ended) wait in {@link #parked} until this agent's exchange of it ended: filed at once they
+     * would land in the broadcasts this agent has yet to deliver. Such a batch can come before
+     * this agent's own exchange even began, since every agent closes its streams of a superstep
+     * right after computing it. Holds at most one superstep of each peer's broadcasts (a peer
+     * cannot compute further before this agent's next report). While the parked batches are
+     * filed ({@link #draining}), later ones of theirs queue behind them, in order. Guarded by
+     * sendersDone.
      */
-    private boolean exchanging;
-    private int exchangeStep;
+    private int filing = Integer.MAX_VALUE;
+    private boolean draining;
     private final List<MessageBatch> parked = new ArrayList<>();
 
     /** @param peers the peers' agent ids; {@code exchangeTimeout} only names the wait in a failure */
@@ -85,11 +90,10 @@ final class InboundBatches {
         }
     }
 
-    /** The exchange of {@code superstep} begins: batches of a later superstep are parked until it ends. */
-    void exchangeStarted(int superstep) {
+    /** This agent computes {@code superstep} (or begins its exchange): batches of a later superstep are parked until its exchange ends. */
+    void filing(int superstep) {
         synchronized (sendersDone) {
-            exchanging = true;
-            exchangeStep = superstep;
+            filing = superstep;
         }
     }
 
@@ -130,6 +134,8 @@ final class InboundBatches {
             received = 0;
             bytesReceived = 0;
             sendersDone.remove(superstep);
+            filing = superstep + 1;
+            draining = !parked.isEmpty();
         }
         fileParked();
         return now;
@@ -143,7 +149,7 @@ final class InboundBatches {
             return refusal;
         }
         synchronized (sendersDone) {
-            if (exchanging && batch.getSuperstep() > exchangeStep) {
+            if (batch.getSuperstep() > filing || draining) {
                 parked.add(batch);
                 return BatchRefusal.BATCH_REFUSAL_NONE;
             }
@@ -160,13 +166,13 @@ final class InboundBatches {
         }
     }
 
-    /** Files the batches parked during the exchange, then lets later ones be filed as they come. */
+    /** Files the parked batches (of the superstep now filed), then lets later ones be filed as they come. */
     private void fileParked() {
         while (true) {
             List<MessageBatch> batches;
             synchronized (sendersDone) {
                 if (parked.isEmpty()) {
-                    exchanging = false;
+                    draining = false;
                     return;
                 }
                 batches = new ArrayList<>(parked);

@@ -118,6 +118,35 @@ class EarlyBroadcastsTest {
     }
 
     @Test
+    void closedAfterComputeTheStreamsAreAcknowledgedBeforeAnyExchangeAsksAndTheExchangeOnlyReadsTheAck() throws Exception {
+        EarlyBroadcasts early = early();
+        early.computedAll(new int[] {0, 1, 2, 3}, 7);
+
+        early.close(List.of(outbox()));
+
+        assertThat(early.closed()).isTrue();
+        await("the peer hears the sender is done, with no exchange yet").atMost(Duration.ofSeconds(10))
+                .until(() -> sendersDone.get() == 1);
+        BatchAck ack = early.feed().finish(deadline(), () -> false).get(0);
+        assertThat(ack.getBatches()).isEqualTo(PARTITIONS);
+        assertThat(filed).containsExactly(0, 1, 2, 3);
+        assertThat(sendersDone.get()).as("closed once").isEqualTo(1);
+        assertThat(early.streams()).hasSize(2);
+    }
+
+    @Test
+    void broadcastsNotSentAreNotClosedEither() {
+        EarlyBroadcasts early = early();
+        early.computed(0, 1);
+
+        early.close(List.of(outbox()));
+
+        assertThat(early.closed()).isFalse();
+        assertThat(early.feed()).as("no stream opened").isNull();
+        assertThat(sendersDone.get()).isZero();
+    }
+
+    @Test
     void broadcastsThatNeverMakeThePullCertainAreNotSent() {
         EarlyBroadcasts early = early();
 
@@ -162,6 +191,14 @@ class EarlyBroadcastsTest {
         return new EarlyBroadcasts(0, List.of(peer), EDGE_SLOTS, deadline(), Ticker.system(), () -> false,
                 partitions -> List.of(new BatchStream(header, runner, partitions, new int[0], false, true, true, true,
                         p -> null, null, nanos -> { }, Ticker.system())));
+    }
+
+    /** The superstep's outbox to the peer (it holds none of the peer's partitions here: nothing to send). */
+    private BatchStream outbox() {
+        MessageBatch header = MessageBatch.newBuilder().setJobId("job").setSenderAgent("agent-1").setSuperstep(0)
+                .setKind(BatchKind.MESSAGES).build();
+        return new BatchStream(header, runner, new int[] {0, 1, 2, 3}, new int[0], true, false, false, false, p -> null,
+                null, nanos -> { }, Ticker.system());
     }
 
     private static long deadline() {

@@ -63,6 +63,8 @@ final class SuperstepLoop {
     private java.util.function.BooleanSupplier newcomers = () -> false;
     /** Id blocks of the graph: aggregator partials come per block. */
     private int blocks;
+    /** Edge slots of the whole graph (the delivery is decided on them; told to the agents in each start). */
+    private long edgeSlots;
     /** The superstep begun last. */
     private int step;
     private long messages;
@@ -137,6 +139,7 @@ final class SuperstepLoop {
      */
     void run(LoadDone graph) throws JobFailedException {
         this.blocks = graph.getIdBlocks();
+        this.edgeSlots = graph.getEdgeSlots();
         boolean halted = false;
         // True when the previous Exchange carried this step's start (then_start).
         boolean started = false;
@@ -244,7 +247,7 @@ final class SuperstepLoop {
     }
 
     private StartSuperstep.Builder start(int superstep) {
-        StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(superstep);
+        StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(superstep).setGraphEdgeSlots(edgeSlots);
         for (double v : aggregators.values()) {
             start.addAggregateValues(v);
         }
