@@ -18,13 +18,15 @@ public final class ProtocolVersion {
     public static final int MIN = 1;
 
     /**
-     * Highest version this build speaks: 4 (2: agents start the next superstep from
+     * Highest version this build speaks: 5 (2: agents start the next superstep from
      * {@code Exchange.then_start} and read compact broadcasts, {@code MessageBatch.member_bits};
      * 3: agents send broadcasts early and hold a peer's early batches, {@code Exchange.early_broadcasts};
      * 4: agents answer {@code Resolve.mirrors} and send a peer only the broadcasts it mirrors,
-     * {@code Exchange.mirrored_broadcasts}). Raise it with any change an older peer misreads.
+     * {@code Exchange.mirrored_broadcasts}; 5: agents hold a peer's batches of a later superstep
+     * also before their own exchange began, so that peers may close their streams right after
+     * compute, {@code StartSuperstep.graph_edge_slots}). Raise it with any change an older peer misreads.
      */
-    public static final int MAX = 4;
+    public static final int MAX = 5;
 
     /** First version whose agents act on {@code Exchange.then_start}. */
     public static final int EXCHANGE_THEN_START = 2;
@@ -44,6 +46,14 @@ public final class ProtocolVersion {
      * ({@code MessageBatch.mirrored}), so that peers send them only those ({@code Exchange.mirrored_broadcasts}).
      */
     public static final int MIRRORED_BROADCASTS = 4;
+
+    /**
+     * First version whose agents hold a peer's batches of a superstep after the one they file
+     * (computed and not yet exchanged) also before their own exchange of it began, so that peers
+     * may send their outbox and close their streams right after compute
+     * ({@code StartSuperstep.graph_edge_slots}, told only when every agent speaks it).
+     */
+    public static final int EARLY_CLOSE = 5;
 
     private ProtocolVersion() {
     }

@@ -247,7 +247,11 @@ final class SuperstepLoop {
     }
 
     private StartSuperstep.Builder start(int superstep) {
-        StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(superstep).setGraphEdgeSlots(edgeSlots);
+        StartSuperstep.Builder start = StartSuperstep.newBuilder().setSuperstep(superstep);
+        if (roster.allSpeak(ProtocolVersion.EARLY_CLOSE)) {
+            // Then every peer parks a later superstep's batches until its own exchange ended.
+            start.setGraphEdgeSlots(edgeSlots);
+        }
         for (double v : aggregators.values()) {
             start.addAggregateValues(v);
         }
