@@ -17,8 +17,9 @@ import java.util.function.Function;
  *
  * <p>They go once this agent's own broadcasts make the exchange pull for certain on this
  * agent's share ({@link Delivery#pullCertain} against its own edge slots; should the
- * coordinator push after all, the exchange pushes the messages and these are not read). Partitions are offered as they are computed ({@link #computed}, from the compute
- * threads while the others still compute), or all at once after compute: from the offer
+ * coordinator push after all, the exchange pushes the messages as well). Partitions are
+ * offered as they are computed ({@link #computed}, from the compute threads while the others
+ * still compute), or all at once after compute: from the offer
  * that makes the pull certain on, each offered partition's batches are written at once, so
  * the first partitions' broadcasts cross the network while the last ones are computed instead
  * of after all of them. Before that, offered partitions wait here. Once compute returned, and

@@ -90,7 +90,10 @@ final class InboundBatches {
         }
     }
 
-    /** This agent computes {@code superstep} (or begins its exchange): batches of a later superstep are parked until its exchange ends. */
+    /**
+     * This agent computes {@code superstep} (or begins its exchange): batches of a later
+     * superstep are parked until its exchange ends.
+     */
     void filing(int superstep) {
         synchronized (sendersDone) {
             filing = superstep;
