@@ -24,6 +24,15 @@ final class AdminLimits {
      */
     static final int MAX_CONNECTIONS = 64;
     /**
+     * The listening socket's accept queue (backlog), above {@link #MAX_CONNECTIONS}: connections
+     * past the limit wait there until one closes. The JDK's default backlog, 50, is below the
+     * limit: a burst arriving faster than the acceptor takes it (a busy machine) could have its
+     * SYNs dropped, its clients then waiting for the kernel's retransmits (1, 3, 7 s...). A
+     * suspected cause of one 10 s timeout of {@code /healthz} behind 80 silent clients in a suite
+     * run (AdminServerLimitsTest), not reproduced. The kernel caps it at {@code net.core.somaxconn}.
+     */
+    static final int ACCEPT_QUEUE = 256;
+    /**
      * Threads of the bounded pool: the acceptor, the selector and the request handlers. Work
      * waiting for a thread is bounded by the connections, at most one request in flight each.
      */

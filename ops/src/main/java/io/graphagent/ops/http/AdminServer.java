@@ -97,6 +97,7 @@ public final class AdminServer implements AutoCloseable {
         connector.setHost(listen.host());
         connector.setPort(listen.port());
         connector.setIdleTimeout(AdminLimits.IDLE_TIMEOUT.toMillis());
+        connector.setAcceptQueueSize(AdminLimits.ACCEPT_QUEUE);
         server.addConnector(connector);
         NetworkConnectionLimit limit = new NetworkConnectionLimit(AdminLimits.MAX_CONNECTIONS, connector);
         limit.setEndPointIdleTimeout(AdminLimits.IDLE_TIMEOUT_AT_LIMIT.toMillis());
