@@ -135,6 +135,11 @@ public final class BatchFeed<T> {
         }
     }
 
+    /** Whether {@link #close} (or {@link #finish}) half-closed the streams. */
+    public boolean closed() {
+        return closed;
+    }
+
     /**
      * Half-closes every stream unless {@link #close} did, and returns the peers' acks in the
      * order of the peers. On failure every stream is cancelled.

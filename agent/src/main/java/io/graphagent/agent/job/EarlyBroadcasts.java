@@ -47,8 +47,6 @@ final class EarlyBroadcasts {
     private BatchFeed<MessageBatch> feed;
     private BatchFeed.FeedFailedException failure;
     private boolean cancelled;
-    /** {@link #close} half-closed the streams. */
-    private boolean closed;
 
     /**
      * @param edgeSlots edges a broadcast of this agent's owned vertices can follow
@@ -122,14 +120,13 @@ final class EarlyBroadcasts {
      * the exchange to report.
      */
     synchronized void close(List<BatchStream> rest) {
-        if (feed == null || cancelled || failure != null || closed) {
+        if (feed == null || cancelled || failure != null || feed.closed()) {
             return;
         }
         streams.addAll(rest);
         try {
             feed.send(rest, deadlineNanos, stop);
             feed.close();
-            closed = true;
         } catch (BatchFeed.FeedFailedException e) {
             failure = e;
         }
@@ -137,7 +134,7 @@ final class EarlyBroadcasts {
 
     /** Whether {@link #close} sent everything and half-closed the streams: the exchange sends nothing more. */
     synchronized boolean closed() {
-        return closed && !cancelled;
+        return feed != null && feed.closed() && !cancelled;
     }
 
     /** Whether the broadcasts went (or are going): the exchange then closes this feed instead of sending them. */
